@@ -1,0 +1,104 @@
+# myomap: plain GNU Makefile.  `make run` and `make test` install missing Debian packages
+# through scripts/deps.sh first.  V=1 shows the commands.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CPPFLAGS += -Isrc -Ibuild -MMD -MP
+LDLIBS   = -lm
+B        = build
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
+APP_OBJ  = $(B)/cli.o $(B)/main.o
+KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv
+TESTS    = $(B)/test_unit
+CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
+
+.PHONY: all run test bench fuzz deps clean check-kb
+all: $(B)/myomap $(B)/kb.ok
+
+deps:
+	$(Q)sh scripts/deps.sh
+
+$(B):
+	$(Q)mkdir -p $(B)
+
+$(B)/embed: tools/embed.c | $(B)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(WARN) -O1 -o $@ $<
+
+$(B)/builtin.c: $(B)/embed $(KB_FILES)
+	@echo "  EMBED   $@"
+	$(Q)$(B)/embed $@ $(KB_FILES)
+
+$(B)/builtin.o: $(B)/builtin.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/%.o: src/%.c | $(B)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(B)/libmyomap.a: $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
+
+$(B)/myomap: $(APP_OBJ) $(B)/libmyomap.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(APP_OBJ) $(B)/libmyomap.a $(LDLIBS)
+
+# The knowledge base is validated at build time by the binary that embeds it.
+$(B)/kb.ok: $(B)/myomap
+	@echo "  KBCHECK kb/"
+	$(Q)$(B)/myomap kb check >/dev/null && touch $@
+
+# ---- tests ----
+$(B)/tests/%.o: tests/%.c | $(B)
+	@mkdir -p $(B)/tests
+	@echo "  CC      $@"
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests -c -o $@ $<
+
+$(B)/test_unit: $(B)/tests/test_body.o $(B)/tests/test_kb.o $(B)/tests/test_rank.o $(B)/tests/test_present.o $(B)/libmyomap.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(B)/libmyomap.a $(CRITERION_LIBS) $(LDLIBS)
+
+$(B)/test_cases: $(B)/tests/cases.o $(B)/libmyomap.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(B)/libmyomap.a $(LDLIBS)
+
+run: deps all
+	$(B)/myomap where temple-l:6:ache neck-side-l:4:ache --context desk-work --onset gradual
+
+test: deps all $(B)/test_unit $(B)/test_cases
+	$(Q)sh tests/run.sh
+
+# ---- fuzzing: libFuzzer under ASan and UBSan ----
+FUZZ_CC    = clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_TIME ?= 60
+$(B)/fuzz_%: tests/fuzz_%.c $(LIB_SRC) $(B)/builtin.c
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild -o $@ $< $(LIB_SRC) $(B)/builtin.c -lm
+
+fuzz: deps $(B)/fuzz_kb $(B)/fuzz_batch
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz.sh
+
+# ---- benchmarks ----
+$(B)/bench_rank: bench/bench_rank.c $(B)/libmyomap.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(B)/libmyomap.a $(LDLIBS)
+
+bench: deps all $(B)/bench_rank
+	$(Q)sh bench/run.sh
+
+clean:
+	rm -rf $(B)
+
+-include $(wildcard $(B)/*.d $(B)/tests/*.d)

@@ -1,0 +1,202 @@
+/* body.c: the body model: canonical regions, their sides and mirroring. */
+#include "body.h"
+#include "builtin.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct base {
+  char *id, *label, *view, *group;
+  int paired;
+  int left, right;  /* concrete indices; for midline both are the one region */
+} base;
+
+struct body {
+  base *bases;
+  int n_bases;
+  body_region *regions;  /* sorted by id */
+  int n_regions;
+  int *base_order;       /* base indices sorted by base id */
+};
+
+static int cmp_region(const void *a, const void *b) {
+  return strcmp(((const body_region *)a)->id, ((const body_region *)b)->id);
+}
+
+static const body *cmp_body;
+static int cmp_base(const void *a, const void *b) {
+  return strcmp(cmp_body->bases[*(const int *)a].id, cmp_body->bases[*(const int *)b].id);
+}
+
+void body_free(body *b) {
+  if (!b) return;
+  for (int i = 0; i < b->n_bases; i++) {
+    free(b->bases[i].id); free(b->bases[i].label);
+    free(b->bases[i].view); free(b->bases[i].group);
+  }
+  for (int i = 0; i < b->n_regions; i++) free((char *)b->regions[i].id);
+  free(b->bases);
+  free(b->regions);
+  free(b->base_order);
+  free(b);
+}
+
+/* Split a line into at most n tab-separated fields (in place); returns the count. */
+static int split_tabs(char *s, char **f, int n) {
+  int k = 0;
+  while (k < n) {
+    f[k++] = s;
+    char *t = strchr(s, '\t');
+    if (!t) break;
+    *t = 0;
+    s = t + 1;
+  }
+  return k;
+}
+
+int body_load(body **out, const char *tsv, size_t len, char *err, size_t errlen) {
+  body *b = xcalloc(1, sizeof *b);
+  char *text = xstrndup(tsv, len);
+  int cap = 0, lineno = 0, rc = 0;
+  for (char *line = text, *next; line && *line; line = next) {
+    lineno++;
+    next = strchr(line, '\n');
+    if (next) *next++ = 0;
+    size_t l = strlen(line);
+    if (l && line[l - 1] == '\r') line[--l] = 0;
+    if (!l || line[0] == '#' || strncmp(line, "id\t", 3) == 0) continue;
+    char *f[5];
+    if (split_tabs(line, f, 5) != 5 || !*f[0]) {
+      snprintf(err, errlen, "regions.tsv:%d: expected 5 tab-separated fields: id label view paired group", lineno);
+      rc = -1;
+      break;
+    }
+    if (strcmp(f[3], "yes") && strcmp(f[3], "no")) {
+      snprintf(err, errlen, "regions.tsv:%d: paired must be yes or no, not \"%s\"", lineno, f[3]);
+      rc = -1;
+      break;
+    }
+    if (b->n_bases == cap) {
+      cap = cap ? cap * 2 : 128;
+      b->bases = xrealloc(b->bases, (size_t)cap * sizeof *b->bases);
+    }
+    base *ba = &b->bases[b->n_bases++];
+    ba->id = xstrdup(f[0]); ba->label = xstrdup(f[1]); ba->view = xstrdup(f[2]);
+    ba->group = xstrdup(f[4]);
+    ba->paired = strcmp(f[3], "yes") == 0;
+  }
+  free(text);
+  if (rc == 0 && b->n_bases == 0) {
+    snprintf(err, errlen, "regions.tsv: no regions");
+    rc = -1;
+  }
+  if (rc) { body_free(b); return rc; }
+
+  int n = 0;
+  for (int i = 0; i < b->n_bases; i++) n += b->bases[i].paired ? 2 : 1;
+  b->regions = xcalloc((size_t)n, sizeof *b->regions);
+  for (int i = 0; i < b->n_bases; i++) {
+    base *ba = &b->bases[i];
+    for (int s = 0; s < (ba->paired ? 2 : 1); s++) {
+      body_region *r = &b->regions[b->n_regions++];
+      size_t l = strlen(ba->id);
+      char *id = xmalloc(l + 3);
+      memcpy(id, ba->id, l + 1);
+      if (ba->paired) { id[l] = '-'; id[l + 1] = s ? 'r' : 'l'; id[l + 2] = 0; }
+      r->id = id; r->base = ba->id; r->label = ba->label; r->view = ba->view;
+      r->group = ba->group; r->base_index = i;
+      r->side = ba->paired ? (s ? BODY_R : BODY_L) : BODY_MID;
+    }
+  }
+  qsort(b->regions, (size_t)b->n_regions, sizeof *b->regions, cmp_region);
+  for (int i = 1; i < b->n_regions; i++)
+    if (strcmp(b->regions[i - 1].id, b->regions[i].id) == 0) {
+      snprintf(err, errlen, "regions.tsv: duplicate region \"%s\"", b->regions[i].id);
+      body_free(b);
+      return -1;
+    }
+  for (int i = 0; i < b->n_regions; i++) {
+    body_region *r = &b->regions[i];
+    base *ba = &b->bases[r->base_index];
+    if (r->side == BODY_R) ba->right = i;
+    else if (r->side == BODY_L) ba->left = i;
+    else ba->left = ba->right = i;
+  }
+  for (int i = 0; i < b->n_regions; i++) {
+    body_region *r = &b->regions[i];
+    base *ba = &b->bases[r->base_index];
+    r->mirror = r->side == BODY_L ? ba->right : r->side == BODY_R ? ba->left : i;
+  }
+  b->base_order = xmalloc((size_t)b->n_bases * sizeof *b->base_order);
+  for (int i = 0; i < b->n_bases; i++) b->base_order[i] = i;
+  cmp_body = b;
+  qsort(b->base_order, (size_t)b->n_bases, sizeof *b->base_order, cmp_base);
+  *out = b;
+  return 0;
+}
+
+const body *body_builtin(void) {
+  static body *shared;
+  if (!shared) {
+    const builtin_file *f = builtin_find("kb/regions.tsv");
+    char err[256];
+    if (!f || body_load(&shared, (const char *)f->data, f->len, err, sizeof err)) return NULL;
+  }
+  return shared;
+}
+
+int body_n(const body *b) { return b->n_regions; }
+const body_region *body_at(const body *b, int i) { return &b->regions[i]; }
+int body_n_bases(const body *b) { return b->n_bases; }
+const char *body_base_id(const body *b, int i) { return b->bases[i].id; }
+int body_base_paired(const body *b, int i) { return b->bases[i].paired; }
+
+int body_findn(const body *b, const char *id, size_t n) {
+  int lo = 0, hi = b->n_regions - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    const char *m = b->regions[mid].id;
+    int c = strncmp(id, m, n);
+    if (c == 0 && m[n]) c = -1;
+    if (c == 0) return mid;
+    if (c < 0) hi = mid - 1; else lo = mid + 1;
+  }
+  return -1;
+}
+
+int body_find(const body *b, const char *id) { return body_findn(b, id, strlen(id)); }
+
+int body_find_base(const body *b, const char *id) {
+  int lo = 0, hi = b->n_bases - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    int c = strcmp(id, b->bases[b->base_order[mid]].id);
+    if (c == 0) return b->base_order[mid];
+    if (c < 0) hi = mid - 1; else lo = mid + 1;
+  }
+  return -1;
+}
+
+int body_concrete(const body *b, int bi, int side) {
+  const base *ba = &b->bases[bi];
+  if (!ba->paired) return ba->left;
+  if (side == BODY_L) return ba->left;
+  if (side == BODY_R) return ba->right;
+  return -1;
+}
+
+int body_mirror(const body *b, int region) { return b->regions[region].mirror; }
+
+const char *body_suggest(const body *b, const char *id) {
+  return util_nearest(id, &b->regions[0].id, (size_t)b->n_regions, sizeof(body_region));
+}
+
+const char *body_suggest_base(const body *b, const char *id) {
+  return util_nearest(id, &b->bases[0].id, (size_t)b->n_bases, sizeof(base));
+}
+
+const char *body_side_name(int side) {
+  return side == BODY_L ? "l" : side == BODY_R ? "r" : "mid";
+}

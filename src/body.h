@@ -1,0 +1,65 @@
+/* body.h: the body model: canonical regions, their sides and mirroring. */
+#ifndef MYOMAP_BODY_H
+#define MYOMAP_BODY_H
+
+#include <stddef.h>
+
+typedef struct body body;
+
+enum body_side { BODY_MID = 0, BODY_L = 1, BODY_R = 2 };
+
+/* One concrete region: a paired spec region becomes two of these ("temple-l", "temple-r"),
+** a midline one stays one ("sternum"). */
+typedef struct body_region {
+  const char *id;     /* concrete id, e.g. "temple-l" */
+  const char *base;   /* spec id without side, e.g. "temple" */
+  const char *label;  /* "temple" */
+  const char *view;   /* "front", "back" or "both" */
+  const char *group;  /* "head", "neck", ... */
+  int side;           /* BODY_MID, BODY_L or BODY_R */
+  int mirror;         /* index of the same region on the other side (itself if midline) */
+  int base_index;     /* index of the spec region (0..body_n_bases-1) */
+} body_region;
+
+/* Parse a regions table in the format of shared/spec/regions.tsv (text of `len` bytes) into a
+** new body model.  Returns 0 and sets *out (free with body_free), or -1 and writes a message
+** naming the line into err[errlen]. */
+int body_load(body **out, const char *tsv, size_t len, char *err, size_t errlen);
+
+/* The body model of the spec embedded in the binary, loaded on first use and shared; never
+** freed.  Returns NULL only if the embedded table is broken (a build error). */
+const body *body_builtin(void);
+
+void body_free(body *b);
+
+/* Number of concrete regions, and the i-th (0 <= i < body_n). Concrete regions are sorted
+** by id. */
+int body_n(const body *b);
+const body_region *body_at(const body *b, int i);
+
+/* Number of spec (base) regions, the i-th base id, and whether it is paired. */
+int body_n_bases(const body *b);
+const char *body_base_id(const body *b, int base);
+int body_base_paired(const body *b, int base);
+
+/* Index of concrete region `id`, or -1.  body_findn takes a length instead of a NUL. */
+int body_find(const body *b, const char *id);
+int body_findn(const body *b, const char *id, size_t n);
+/* Index of the base region `id` (no side suffix), or -1. */
+int body_find_base(const body *b, const char *id);
+/* The concrete region of base `base` on `side` (BODY_L or BODY_R for a paired base, any side
+** for a midline one: its single region), or -1 when a paired base is asked for BODY_MID. */
+int body_concrete(const body *b, int base, int side);
+
+/* Mirror a concrete region to the patient's other side (a midline region is its own mirror). */
+int body_mirror(const body *b, int region);
+
+/* The concrete region id nearest to `id` for a "did you mean" message, or NULL. */
+const char *body_suggest(const body *b, const char *id);
+/* The base id nearest to `id`, or NULL. */
+const char *body_suggest_base(const body *b, const char *id);
+
+/* "l", "r" or "mid". */
+const char *body_side_name(int side);
+
+#endif

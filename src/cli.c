@@ -1,0 +1,380 @@
+/* cli.c: the `myomap` command line: subcommand table, option parsing and output. */
+#include "cli.h"
+#include "body.h"
+#include "kb.h"
+#include "present.h"
+#include "rank.h"
+#include "report.h"
+#include "screen.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef MYOMAP_VERSION
+#define MYOMAP_VERSION "0.1.0"
+#endif
+
+typedef struct opts {
+  const char *kb_dir;
+  int json;
+  int top;
+  const char *batch;
+  int color;
+} opts;
+
+typedef struct cmd {
+  const char *name;
+  int (*fn)(opts *o, int argc, char **argv);
+  const char *args;
+  const char *summary;
+  const char *help;
+} cmd;
+
+static int cmd_where(opts *o, int argc, char **argv);
+static int cmd_muscle(opts *o, int argc, char **argv);
+static int cmd_regions(opts *o, int argc, char **argv);
+static int cmd_kb(opts *o, int argc, char **argv);
+
+static const cmd commands[] = {
+  {"where", cmd_where, "[options] REGION[:INTENSITY[:QUALITY]]...",
+   "rank the trigger points most likely to refer this pain",
+   "Ranks the trigger points whose referral zones best explain the painful regions, best\n"
+   "first, one per muscle and side, after two screens: red flags that need a doctor, and\n"
+   "trigger point pain versus general muscle soreness.  The list is of candidates to assess\n"
+   "by palpation, not a diagnosis.\n\n"
+   "  REGION       a region id with its side, e.g. temple-l (the patient's left); see `myomap regions`\n"
+   "  INTENSITY    0-10;  QUALITY  ache, burning, sharp, tingling or numbness\n\n"
+   "Options:\n"
+   "  --json             one JSON object: {\"screen\":...,\"candidates\":[...]}\n"
+   "  --top N            how many candidates (default 10, at most 64)\n"
+   "  --context A,B      perpetuating activities, e.g. desk-work,phone-cradling\n"
+   "  --onset WORD       gradual, sudden, after-exercise or injury\n"
+   "  --hours H          hours since the pain began\n"
+   "  --tender WORD      spot (a tender knot) or diffuse (the whole muscle)\n"
+   "  --flag A,B         red-flag answers: numbness, weakness, shooting, fever, weight-loss,\n"
+   "                     night-pain, bowel-bladder, trauma\n"
+   "  --batch FILE       read one JSON presentation per line from FILE (- for stdin) and write\n"
+   "                     one JSON result per line; a bad line gives {\"line\":N,\"error\":...}\n"
+   "                     and the run goes on.  Line format:\n"
+   "                     {\"pain\":[{\"region\":\"temple-l\",\"intensity\":6,\"quality\":\"ache\"}],\n"
+   "                      \"context\":[\"desk-work\"],\"onset\":\"gradual\",\"onset_hours\":72,\n"
+   "                      \"tender\":\"spot\",\"flags\":[\"fever\"]}\n\n"
+   "Example:\n  myomap where temple-l:6:ache neck-side-l:4 --context desk-work\n"},
+  {"muscle", cmd_muscle, "[--json] NAME",
+   "show a muscle's trigger points, zones, perpetuating factors and sources",
+   "NAME is a muscle id (upper-trapezius) or its name (\"upper trapezius\").\n\n"
+   "Options:\n  --json   print JSON\n"},
+  {"regions", cmd_regions, "[--json]", "list the body regions with their sides",
+   "Lists every concrete region id: paired regions as ID-l and ID-r (the patient's left and\n"
+   "right), midline ones bare, with chart view, group and label.\n\n"
+   "Options:\n  --json   print JSON\n"},
+  {"kb", cmd_kb, "check | export [--json]", "check or export the knowledge base",
+   "  kb check            validate the knowledge base (the embedded one, or --kb DIR): every\n"
+   "                      error with file, line and the nearest valid id; every muscle of the\n"
+   "                      catalogue covered.  Exit 0 when valid, 3 when not.\n"
+   "  kb export [--json]  every trigger point on the patient's left side, zones as concrete\n"
+   "                      region ids (the right side is the mirror); text is one TSV line each\n"},
+};
+#define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+static void usage_all(FILE *f) {
+  fprintf(f,
+          "myomap %s: trace pain back to the myofascial trigger points that refer it\n\n"
+          "Usage: myomap [--kb DIR] COMMAND [options] [args]\n\nCommands:\n", MYOMAP_VERSION);
+  for (int i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f,
+          "\nGlobal options:\n"
+          "  --kb DIR     use the knowledge-base files in DIR instead of the embedded ones\n"
+          "  --help       this help; `myomap COMMAND --help` for a command's\n"
+          "  --version    print the version\n\n"
+          "Exit codes: 0 ok, 1 usage error, 2 unknown region or muscle, 3 invalid knowledge base,\n"
+          "4 input/output error.\n");
+}
+
+static void usage_cmd(FILE *f, const cmd *c) {
+  fprintf(f, "Usage: myomap %s %s\n\n%s: %s\n\n%s", c->name, c->args, c->name, c->summary, c->help);
+}
+
+static int usage_error(const cmd *c, const char *fmt, const char *arg) {
+  fprintf(stderr, "myomap%s%s: ", c ? " " : "", c ? c->name : "");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(run `myomap %s%s--help` for usage)\n", c ? c->name : "", c ? " " : "");
+  return EXIT_USAGE;
+}
+
+static const cmd *find_cmd(const char *name) {
+  for (int i = 0; i < N_COMMANDS; i++) if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+static int load_kb(const opts *o, kb **out) {
+  buf errors;
+  buf_init(&errors);
+  int rc = o->kb_dir ? kb_load_dir(out, o->kb_dir, &errors) : kb_load_builtin(out, &errors);
+  if (rc) {
+    fputs(errors.data ? errors.data : "knowledge base failed to load\n", stderr);
+    fprintf(stderr, "myomap: the knowledge base has errors (%d); nothing was ranked\n", rc < 0 ? -rc : rc);
+  }
+  buf_free(&errors);
+  return rc ? EXIT_KB : 0;
+}
+
+static int write_out(const buf *b) {
+  if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) return EXIT_IO;
+  return 0;
+}
+
+/* Split a comma list and apply fn to each item. */
+static int each_item(const char *list, int (*fn)(const kb *, const char *, present *, char *, size_t),
+                     const kb *k, present *p) {
+  char *copy = xstrdup(list), *save = NULL, err[256];
+  int rc = 0;
+  for (char *s = strtok_r(copy, ",", &save); s && !rc; s = strtok_r(NULL, ",", &save))
+    if (fn(k, s, p, err, sizeof err)) { fprintf(stderr, "myomap where: %s\n", err); rc = EXIT_USAGE; }
+  free(copy);
+  return rc;
+}
+static int ctx_fn(const kb *k, const char *s, present *p, char *e, size_t n) { return present_add_context(k, s, p, e, n); }
+static int flag_fn(const kb *k, const char *s, present *p, char *e, size_t n) { (void)k; return present_add_flag(s, p, e, n); }
+
+static int run_batch(opts *o, kb *k, rank *r) {
+  FILE *in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r");
+  if (!in) {
+    fprintf(stderr, "myomap where: cannot open %s: %s\n", o->batch, strerror(errno));
+    return EXIT_IO;
+  }
+  buf out;
+  buf_init(&out);
+  buf_reserve(&out, 1 << 17);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  long lineno = 0;
+  int rc = 0;
+  present p;
+  screen_result s;
+  rank_result res;
+  char err[256];
+  while ((n = getline(&line, &cap, in)) >= 0) {
+    lineno++;
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+    int prc = present_parse_json(k, line, (size_t)n, &p, err, sizeof err);
+    if (prc) {
+      report_error_json(&out, lineno, prc == PRESENT_EREGION ? "unknown-region" : "bad-input", err);
+    } else {
+      screen_run(k, &p, &s);
+      rank_run(r, &p, o->top, &res);
+      report_where_json(&out, k, r, &p, &s, &res);
+    }
+    buf_putc(&out, '\n');
+    if (out.len >= 1 << 16) {
+      if (write_out(&out)) { rc = EXIT_IO; break; }
+      buf_reset(&out);
+    }
+  }
+  if (!rc && ferror(in)) { fprintf(stderr, "myomap where: error reading %s\n", o->batch); rc = EXIT_IO; }
+  if (!rc && write_out(&out)) rc = EXIT_IO;
+  if (fflush(stdout)) rc = EXIT_IO;
+  if (rc == EXIT_IO) fprintf(stderr, "myomap where: cannot write the output: %s\n", strerror(errno));
+  free(line);
+  buf_free(&out);
+  if (in != stdin) fclose(in);
+  return rc;
+}
+
+static int cmd_where(opts *o, int argc, char **argv) {
+  const cmd *c = find_cmd("where");
+  kb *k;
+  int rc = load_kb(o, &k);
+  if (rc) return rc;
+  present p;
+  present_init(&p);
+  char err[256];
+  int n_regions = 0;
+  for (int i = 0; i < argc && !rc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--json") == 0) o->json = 1;
+    else if (strcmp(a, "--no-color") == 0) o->color = 0;
+    else if (!strcmp(a, "--top") || !strcmp(a, "--context") || !strcmp(a, "--onset") || !strcmp(a, "--hours") ||
+             !strcmp(a, "--tender") || !strcmp(a, "--flag") || !strcmp(a, "--batch")) {
+      if (!v) { rc = usage_error(c, "%s needs a value", a); break; }
+      i++;
+      char *end;
+      if (!strcmp(a, "--top")) {
+        long t = strtol(v, &end, 10);
+        if (*end || t < 1 || t > RANK_MAX) rc = usage_error(c, "--top takes a number 1-64, not \"%s\"", v);
+        else o->top = (int)t;
+      } else if (!strcmp(a, "--hours")) {
+        long h = strtol(v, &end, 10);
+        if (*end || h < 0) rc = usage_error(c, "--hours takes a whole number of hours >= 0, not \"%s\"", v);
+        else p.onset_hours = (int)h;
+      } else if (!strcmp(a, "--context")) rc = each_item(v, ctx_fn, k, &p);
+      else if (!strcmp(a, "--flag")) rc = each_item(v, flag_fn, k, &p);
+      else if (!strcmp(a, "--onset") && present_set_onset(v, &p, err, sizeof err)) rc = usage_error(c, "%s", err);
+      else if (!strcmp(a, "--tender") && present_set_tender(v, &p, err, sizeof err)) rc = usage_error(c, "%s", err);
+      else if (!strcmp(a, "--batch")) o->batch = v;
+    } else if (a[0] == '-' && a[1]) rc = usage_error(c, "unknown option \"%s\"", a);
+    else {
+      int prc = present_parse_word(k, a, &p, err, sizeof err);
+      if (prc == PRESENT_EREGION) { fprintf(stderr, "myomap where: %s\n", err); rc = EXIT_UNKNOWN; }
+      else if (prc) rc = usage_error(c, "%s", err);
+      n_regions++;
+    }
+  }
+  if (!rc && o->batch && n_regions) rc = usage_error(c, "%s", "give regions or --batch, not both");
+  if (!rc && !o->batch && !n_regions) rc = usage_error(c, "%s", "name at least one painful region, e.g. `myomap where temple-l neck-side-l`");
+  if (rc) { kb_free(k); return rc; }
+  rank *r = rank_new(k);
+  if (o->batch) rc = run_batch(o, k, r);
+  else {
+    screen_result s;
+    rank_result res;
+    buf out;
+    buf_init(&out);
+    screen_run(k, &p, &s);
+    rank_run(r, &p, o->top, &res);
+    if (o->json) { report_where_json(&out, k, r, &p, &s, &res); buf_putc(&out, '\n'); }
+    else report_where_text(&out, k, r, &p, &s, &res, o->color);
+    rc = write_out(&out);
+    buf_free(&out);
+  }
+  rank_free(r);
+  kb_free(k);
+  return rc;
+}
+
+static int cmd_muscle(opts *o, int argc, char **argv) {
+  const cmd *c = find_cmd("muscle");
+  const char *name = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) o->json = 1;
+    else if (argv[i][0] == '-' && argv[i][1]) return usage_error(c, "unknown option \"%s\"", argv[i]);
+    else if (name) return usage_error(c, "%s", "give one muscle");
+    else name = argv[i];
+  }
+  if (!name) return usage_error(c, "%s", "name a muscle, e.g. `myomap muscle upper-trapezius`");
+  kb *k;
+  int rc = load_kb(o, &k);
+  if (rc) return rc;
+  int m = kb_find_muscle(k, name);
+  if (m < 0) {
+    const char *hint = kb_suggest_muscle(k, name);
+    if (hint) fprintf(stderr, "myomap muscle: %s: no such muscle; did you mean %s?\n", name, hint);
+    else fprintf(stderr, "myomap muscle: %s: no such muscle; `myomap kb export` lists them\n", name);
+    kb_free(k);
+    return EXIT_UNKNOWN;
+  }
+  buf out;
+  buf_init(&out);
+  if (o->json) { report_muscle_json(&out, k, m); buf_putc(&out, '\n'); }
+  else report_muscle_text(&out, k, m);
+  rc = write_out(&out);
+  buf_free(&out);
+  kb_free(k);
+  return rc;
+}
+
+static int cmd_regions(opts *o, int argc, char **argv) {
+  const cmd *c = find_cmd("regions");
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) o->json = 1;
+    else return usage_error(c, "unexpected argument \"%s\"", argv[i]);
+  }
+  const body *b = body_builtin();
+  if (!b) { fprintf(stderr, "myomap: the embedded body model is broken\n"); return EXIT_KB; }
+  buf out;
+  buf_init(&out);
+  if (o->json) { report_regions_json(&out, b); buf_putc(&out, '\n'); }
+  else report_regions_text(&out, b);
+  int rc = write_out(&out);
+  buf_free(&out);
+  return rc;
+}
+
+static int cmd_kb(opts *o, int argc, char **argv) {
+  const cmd *c = find_cmd("kb");
+  const char *sub = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) o->json = 1;
+    else if (argv[i][0] == '-' && argv[i][1]) return usage_error(c, "unknown option \"%s\"", argv[i]);
+    else if (sub) return usage_error(c, "unexpected argument \"%s\"", argv[i]);
+    else sub = argv[i];
+  }
+  if (!sub) return usage_error(c, "%s", "say `kb check` or `kb export`");
+  int check = strcmp(sub, "check") == 0;
+  if (!check && strcmp(sub, "export")) return usage_error(c, "unknown subcommand \"%s\": use check or export", sub);
+  kb *k;
+  int rc = load_kb(o, &k);
+  if (rc) return rc;
+  buf out;
+  buf_init(&out);
+  if (check) {
+    buf errors;
+    buf_init(&errors);
+    int bad = kb_check_coverage(k, &errors);
+    if (bad) {
+      fputs(errors.data, stderr);
+      fprintf(stderr, "myomap: the knowledge base has errors (%d)\n", bad);
+      rc = EXIT_KB;
+    } else {
+      int n_zone = 0;
+      for (int t = 0; t < kb_n_tps(k); t++) n_zone += kb_tp_at(k, t)->n_essential + kb_tp_at(k, t)->n_spillover;
+      buf_printf(&out, "knowledge base ok: %d muscles, %d trigger points, %d zone entries, %d sources\n",
+                 kb_n_muscles(k), kb_n_tps(k), n_zone, kb_n_terms(k, KB_SOURCE));
+    }
+    buf_free(&errors);
+  } else if (o->json) { report_export_json(&out, k); buf_putc(&out, '\n'); }
+  else report_export_text(&out, k);
+  if (!rc) rc = write_out(&out);
+  buf_free(&out);
+  kb_free(k);
+  return rc;
+}
+
+int cli_main(int argc, char **argv) {
+  opts o = {NULL, 0, 10, NULL, isatty(1) && getenv("NO_COLOR") == NULL};
+  int i = 1;
+  for (; i < argc; i++) {
+    if (strcmp(argv[i], "--kb") == 0) {
+      if (i + 1 >= argc) return usage_error(NULL, "%s", "--kb needs a directory");
+      o.kb_dir = argv[++i];
+    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
+      const cmd *c = i + 1 < argc ? find_cmd(argv[i + 1]) : NULL;
+      if (c) usage_cmd(stdout, c); else usage_all(stdout);
+      return EXIT_OK;
+    } else if (strcmp(argv[i], "--version") == 0) {
+      printf("myomap %s\n", MYOMAP_VERSION);
+      return EXIT_OK;
+    } else break;
+  }
+  if (i >= argc) { usage_all(stderr); return EXIT_USAGE; }
+  const cmd *c = find_cmd(argv[i]);
+  if (!c) {
+    const char *names[N_COMMANDS];
+    for (int j = 0; j < N_COMMANDS; j++) names[j] = commands[j].name;
+    const char *hint = util_nearest(argv[i], names, N_COMMANDS, sizeof(char *));
+    fprintf(stderr, "myomap: unknown command \"%s\"%s%s%s\n(run `myomap --help` for the list)\n", argv[i],
+            hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+    return EXIT_USAGE;
+  }
+  /* command options: --help anywhere, --kb anywhere */
+  char **rest = xmalloc(sizeof(char *) * (size_t)(argc + 1));
+  int n = 0;
+  for (int j = i + 1; j < argc; j++) {
+    if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0) { usage_cmd(stdout, c); free(rest); return EXIT_OK; }
+    if (strcmp(argv[j], "--kb") == 0) {
+      if (j + 1 >= argc) { free(rest); return usage_error(c, "%s", "--kb needs a directory"); }
+      o.kb_dir = argv[++j];
+      continue;
+    }
+    rest[n++] = argv[j];
+  }
+  int rc = c->fn(&o, n, rest);
+  free(rest);
+  return rc;
+}

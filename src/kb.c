@@ -1,0 +1,789 @@
+/* kb.c: the trigger point knowledge base: parsing, validating and querying the kb/ files. */
+#include "kb.h"
+#include "builtin.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_ERRORS 100
+
+/* ---- an arena: everything a kb holds is freed at once ---- */
+typedef struct chunk { struct chunk *next; size_t used, cap; char data[]; } chunk;
+
+struct kb {
+  const body *body;
+  chunk *arena;
+  kb_muscle *muscles; int n_muscles, cap_muscles;
+  kb_tp *tps; int n_tps, cap_tps;
+  kb_term *terms[KB_N_VOCABS]; int n_terms[KB_N_VOCABS], cap_terms[KB_N_VOCABS];
+  char **catalogue; int n_catalogue;   /* muscle ids the kb must / may define */
+  int *muscle_order;                   /* muscle indices sorted by id */
+  int *tp_order;                       /* tp indices sorted by id */
+  int *term_order[KB_N_VOCABS];
+};
+
+static void *arena_alloc(kb *k, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  if (!k->arena || k->arena->used + n > k->arena->cap) {
+    size_t cap = n > 65536 ? n : 65536;
+    chunk *c = xmalloc(sizeof *c + cap);
+    c->next = k->arena; c->used = 0; c->cap = cap;
+    k->arena = c;
+  }
+  void *p = k->arena->data + k->arena->used;
+  k->arena->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+static char *arena_strndup(kb *k, const char *s, size_t n) {
+  char *p = arena_alloc(k, n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+static char *arena_strdup(kb *k, const char *s) { return arena_strndup(k, s, strlen(s)); }
+
+/* ---- parsing into stanzas ---- */
+typedef struct entry { const char *key, *value; int line; } entry;
+typedef struct stanza {
+  const char *file; int line;
+  const char *kind, *id;
+  entry *entries; int n_entries, cap_entries;
+} stanza;
+
+typedef struct loader {
+  kb *k;
+  buf *errors;
+  int n_errors;
+  stanza *stanzas; int n_stanzas, cap_stanzas;
+} loader;
+
+static void fail(loader *L, const char *file, int line, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+static void fail(loader *L, const char *file, int line, const char *fmt, ...) {
+  L->n_errors++;
+  if (L->n_errors > MAX_ERRORS) return;
+  if (L->n_errors == MAX_ERRORS) { buf_puts(L->errors, "too many errors; stopping the list here\n"); return; }
+  if (line > 0) buf_printf(L->errors, "%s:%d: ", file, line);
+  else buf_printf(L->errors, "%s: ", file);
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(L->errors, fmt, ap);
+  va_end(ap);
+  buf_putc(L->errors, '\n');
+}
+
+/* " (did you mean "x"?)" or "" */
+static const char *mean(char *tmp, size_t n, const char *s) {
+  if (!s) return "";
+  snprintf(tmp, n, " (did you mean \"%s\"?)", s);
+  return tmp;
+}
+
+static int valid_id(const char *s) {
+  if (!*s) return 0;
+  for (; *s; s++)
+    if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '-')) return 0;
+  return 1;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  size_t n = strlen(s);
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = 0;
+  return s;
+}
+
+static void parse_text(loader *L, const char *name, const char *text, size_t len) {
+  kb *k = L->k;
+  const char *file = arena_strdup(k, name);
+  char *copy = arena_strndup(k, text, len);
+  if (memchr(text, 0, len)) { fail(L, file, 0, "file contains a NUL byte"); return; }
+  stanza *cur = NULL;
+  int lineno = 0;
+  for (char *line = copy, *next; line; line = next) {
+    lineno++;
+    next = strchr(line, '\n');
+    if (next) *next++ = 0;
+    char *s = trim(line);
+    if (!*s || *s == '#') continue;
+    if (*s == '[') {
+      size_t n = strlen(s);
+      char *sp = strchr(s, ' ');
+      if (s[n - 1] != ']' || !sp) {
+        fail(L, file, lineno, "expected a header \"[KIND ID]\", e.g. \"[muscle upper-trapezius]\"");
+        cur = NULL;
+        continue;
+      }
+      s[n - 1] = 0;
+      *sp = 0;
+      char *kind = s + 1, *id = trim(sp + 1);
+      if (!valid_id(id)) {
+        fail(L, file, lineno, "\"%s\" is not a valid id: use lowercase letters, digits and '-'", id);
+        cur = NULL;
+        continue;
+      }
+      if (L->n_stanzas == L->cap_stanzas) {
+        L->cap_stanzas = L->cap_stanzas ? 2 * L->cap_stanzas : 256;
+        L->stanzas = xrealloc(L->stanzas, (size_t)L->cap_stanzas * sizeof *L->stanzas);
+      }
+      cur = &L->stanzas[L->n_stanzas++];
+      memset(cur, 0, sizeof *cur);
+      cur->file = file; cur->line = lineno; cur->kind = kind; cur->id = id;
+      continue;
+    }
+    char *eq = strchr(s, '=');
+    if (!eq) {
+      fail(L, file, lineno, "expected \"key = value\" or a header \"[KIND ID]\"");
+      continue;
+    }
+    if (!cur) {
+      fail(L, file, lineno, "\"key = value\" before any \"[KIND ID]\" header");
+      continue;
+    }
+    *eq = 0;
+    if (cur->n_entries == cur->cap_entries) {
+      cur->cap_entries = cur->cap_entries ? 2 * cur->cap_entries : 16;
+      cur->entries = xrealloc(cur->entries, (size_t)cur->cap_entries * sizeof *cur->entries);
+    }
+    entry *e = &cur->entries[cur->n_entries++];
+    e->key = trim(s); e->value = trim(eq + 1); e->line = lineno;
+  }
+}
+
+/* ---- the schema: which keys each kind takes ---- */
+enum { T_TEXT, T_REGION, T_ZONE, T_SENSATIONS, T_ACTIVITIES, T_MIMICS, T_SOURCE, T_FREQ, T_YESNO };
+enum { F_REQUIRED = 1, F_REPEAT = 2 };
+typedef struct keydef { const char *key; int type, flags; } keydef;
+
+static const keydef muscle_keys[] = {
+  {"name", T_TEXT, F_REQUIRED}, {"group", T_TEXT, F_REQUIRED}, {"paired", T_YESNO, 0},
+  {"perpetuating", T_ACTIVITIES, F_REPEAT}, {"perpetuating-note", T_TEXT, 0},
+  {"mimics", T_MIMICS, F_REPEAT}, {"symptoms", T_TEXT, 0},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef tp_keys[] = {
+  {"name", T_TEXT, F_REQUIRED}, {"region", T_REGION, F_REQUIRED},
+  {"location", T_TEXT, F_REQUIRED}, {"essential", T_ZONE, F_REQUIRED | F_REPEAT},
+  {"spillover", T_ZONE, F_REPEAT}, {"sensations", T_SENSATIONS, F_REPEAT},
+  {"perpetuating", T_ACTIVITIES, F_REPEAT}, {"mimics", T_MIMICS, F_REPEAT},
+  {"symptoms", T_TEXT, 0}, {"frequency", T_FREQ, 0}, {"frequency-note", T_TEXT, 0},
+  {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
+static const keydef term_keys[] = {{"label", T_TEXT, F_REQUIRED}, {0, 0, 0}};
+static const keydef source_keys[] = {{"cite", T_TEXT, F_REQUIRED}, {0, 0, 0}};
+
+/* Stanza kinds, in the order they are processed. */
+typedef struct kinddef { const char *kind; int vocab; const keydef *keys; } kinddef;
+static const kinddef kinds[] = {
+  {"source", KB_SOURCE, source_keys}, {"sensation", KB_SENSATION, term_keys},
+  {"activity", KB_ACTIVITY, term_keys}, {"mimic", KB_MIMIC, term_keys},
+  {"muscle", -1, muscle_keys}, {"tp", -1, tp_keys}};
+#define N_KINDS ((int)(sizeof kinds / sizeof kinds[0]))
+
+static const char *const freq_names[] = {NULL, "rare", "occasional", "common", "very-common"};
+
+const char *kb_freq_name(int f) { return f > 0 && f <= KB_FREQ_VERY_COMMON ? freq_names[f] : NULL; }
+
+static const kinddef *find_kind(const char *kind) {
+  for (int i = 0; i < N_KINDS; i++)
+    if (strcmp(kinds[i].kind, kind) == 0) return &kinds[i];
+  return NULL;
+}
+
+static const keydef *find_key(const keydef *keys, const char *key) {
+  for (; keys->key; keys++)
+    if (strcmp(keys->key, key) == 0) return keys;
+  return NULL;
+}
+
+/* Check every entry of a stanza against its schema: unknown keys, repeats, missing keys. */
+static int check_keys(loader *L, const stanza *s, const keydef *keys) {
+  int ok = 1;
+  char tmp[128];
+  int n_keys = 0;
+  while (keys[n_keys].key) n_keys++;
+  int seen[16] = {0};
+  for (int i = 0; i < s->n_entries; i++) {
+    const entry *e = &s->entries[i];
+    const keydef *d = find_key(keys, e->key);
+    if (!d) {
+      fail(L, s->file, e->line, "unknown key \"%s\" in a %s stanza%s", e->key, s->kind,
+           mean(tmp, sizeof tmp, util_nearest(e->key, &keys[0].key, (size_t)n_keys, sizeof *keys)));
+      ok = 0;
+      continue;
+    }
+    int di = (int)(d - keys);
+    if (seen[di]++ && !(d->flags & F_REPEAT)) {
+      fail(L, s->file, e->line, "key \"%s\" given twice in [%s %s]", e->key, s->kind, s->id);
+      ok = 0;
+    }
+  }
+  for (int j = 0; j < n_keys; j++)
+    if ((keys[j].flags & F_REQUIRED) && !seen[j]) {
+      if (keys == muscle_keys && strcmp(keys[j].key, "group") == 0) continue;  /* from catalogue */
+      fail(L, s->file, s->line, "[%s %s] lacks the required key \"%s\"", s->kind, s->id, keys[j].key);
+      ok = 0;
+    }
+  return ok;
+}
+
+/* ---- growable int lists in malloc, copied into the arena when done ---- */
+typedef struct ilist { int *v; int n, cap; } ilist;
+static void ilist_add_unique(ilist *l, int x) {
+  for (int i = 0; i < l->n; i++) if (l->v[i] == x) return;
+  if (l->n == l->cap) { l->cap = l->cap ? 2 * l->cap : 8; l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v); }
+  l->v[l->n++] = x;
+}
+static const int *ilist_keep(kb *k, ilist *l, int *n) {
+  int *p = arena_alloc(k, (size_t)l->n * sizeof *p + 1);
+  if (l->n) memcpy(p, l->v, (size_t)l->n * sizeof *p);
+  *n = l->n;
+  free(l->v);
+  memset(l, 0, sizeof *l);
+  return p;
+}
+
+/* Next space-separated word of *s, or NULL; NUL-terminates it in place. */
+static char *word(char **s) {
+  char *p = *s;
+  while (*p == ' ' || *p == '\t' || *p == ',') p++;
+  if (!*p) return NULL;
+  char *w = p;
+  while (*p && *p != ' ' && *p != '\t' && *p != ',') p++;
+  if (*p) *p++ = 0;
+  *s = p;
+  return w;
+}
+
+static void parse_terms(loader *L, const stanza *s, const entry *e, int vocab, ilist *out) {
+  static const char *const what[] = {"sensation", "activity", "mimic", "source"};
+  char *v = arena_strdup(L->k, e->value), *w;
+  char tmp[128];
+  while ((w = word(&v))) {
+    int t = kb_find_term(L->k, vocab, w);
+    if (t < 0)
+      fail(L, s->file, e->line, "unknown %s \"%s\"%s", what[vocab], w,
+           mean(tmp, sizeof tmp, kb_suggest_term(L->k, vocab, w)));
+    else ilist_add_unique(out, t);
+  }
+}
+
+typedef struct clist { kb_cite *v; int n, cap; } clist;
+static void parse_source(loader *L, const stanza *s, const entry *e, clist *out) {
+  char *v = arena_strdup(L->k, e->value);
+  char *w = word(&v);
+  char tmp[128];
+  if (!w) { fail(L, s->file, e->line, "empty source: write \"source = KEY locator\", e.g. \"source = ts1 ch 6\""); return; }
+  int t = kb_find_term(L->k, KB_SOURCE, w);
+  if (t < 0) {
+    fail(L, s->file, e->line, "unknown source \"%s\"%s", w, mean(tmp, sizeof tmp, kb_suggest_term(L->k, KB_SOURCE, w)));
+    return;
+  }
+  if (out->n == out->cap) { out->cap = out->cap ? 2 * out->cap : 4; out->v = xrealloc(out->v, (size_t)out->cap * sizeof *out->v); }
+  out->v[out->n].source = t;
+  out->v[out->n++].locator = trim(v);
+}
+static const kb_cite *clist_keep(kb *k, clist *l, int *n) {
+  kb_cite *p = arena_alloc(k, (size_t)l->n * sizeof *p + 1);
+  if (l->n) memcpy(p, l->v, (size_t)l->n * sizeof *p);
+  *n = l->n;
+  free(l->v);
+  memset(l, 0, sizeof *l);
+  return p;
+}
+
+/* One side-relative region word ("temple", "opp:temple", "both:temple") into a zone ref. */
+static int parse_region_word(loader *L, const stanza *s, int line, const char *w, int allow_prefix,
+                             kb_zone_ref *out) {
+  char tmp[128];
+  int rel = KB_SAME;
+  const char *colon = strchr(w, ':');
+  if (colon) {
+    size_t pl = (size_t)(colon - w);
+    if (pl == 3 && strncmp(w, "opp", 3) == 0) rel = KB_OPP;
+    else if (pl == 4 && strncmp(w, "both", 4) == 0) rel = KB_BOTH;
+    else {
+      fail(L, s->file, line, "unknown prefix \"%.*s:\" in \"%s\": use \"opp:\" (other side) or \"both:\"", (int)pl, w, w);
+      return -1;
+    }
+    if (!allow_prefix) {
+      fail(L, s->file, line, "\"%s\": the point's own region is on its own side and takes no prefix", w);
+      return -1;
+    }
+    w = colon + 1;
+  }
+  const body *b = L->k->body;
+  int base = body_find_base(b, w);
+  if (base < 0) {
+    const char *hint = body_suggest_base(b, w);
+    fail(L, s->file, line, "unknown region \"%s\"%s", w, mean(tmp, sizeof tmp, hint));
+    return -1;
+  }
+  if (rel != KB_SAME && !body_base_paired(b, base)) {
+    fail(L, s->file, line, "\"%s\" is a midline region: it takes no \"%s:\" prefix", w, rel == KB_OPP ? "opp" : "both");
+    return -1;
+  }
+  out->base = base;
+  out->rel = rel;
+  return 0;
+}
+
+typedef struct zlist { kb_zone_ref *v; int n, cap; } zlist;
+static void parse_zone(loader *L, const stanza *s, const entry *e, zlist *out) {
+  char *v = arena_strdup(L->k, e->value), *w;
+  while ((w = word(&v))) {
+    kb_zone_ref z;
+    if (parse_region_word(L, s, e->line, w, 1, &z)) continue;
+    int dup = 0;
+    for (int i = 0; i < out->n; i++) dup |= out->v[i].base == z.base && out->v[i].rel == z.rel;
+    if (dup) { fail(L, s->file, e->line, "region \"%s\" listed twice in the zone", w); continue; }
+    if (out->n == out->cap) { out->cap = out->cap ? 2 * out->cap : 8; out->v = xrealloc(out->v, (size_t)out->cap * sizeof *out->v); }
+    out->v[out->n++] = z;
+  }
+}
+static const kb_zone_ref *zlist_keep(kb *k, zlist *l, int *n) {
+  kb_zone_ref *p = arena_alloc(k, (size_t)l->n * sizeof *p + 1);
+  if (l->n) memcpy(p, l->v, (size_t)l->n * sizeof *p);
+  *n = l->n;
+  free(l->v);
+  memset(l, 0, sizeof *l);
+  return p;
+}
+
+/* ---- building the kb ---- */
+static int catalogue_has(const kb *k, const char *id) {
+  for (int i = 0; i < k->n_catalogue; i++) if (strcmp(k->catalogue[i], id) == 0) return 1;
+  return 0;
+}
+
+static void add_term(loader *L, const stanza *s, int vocab) {
+  kb *k = L->k;
+  for (int i = 0; i < k->n_terms[vocab]; i++)
+    if (strcmp(k->terms[vocab][i].id, s->id) == 0) {
+      fail(L, s->file, s->line, "duplicate %s \"%s\"", s->kind, s->id);
+      return;
+    }
+  if (k->n_terms[vocab] == k->cap_terms[vocab]) {
+    k->cap_terms[vocab] = k->cap_terms[vocab] ? 2 * k->cap_terms[vocab] : 64;
+    k->terms[vocab] = xrealloc(k->terms[vocab], (size_t)k->cap_terms[vocab] * sizeof(kb_term));
+  }
+  kb_term *t = &k->terms[vocab][k->n_terms[vocab]++];
+  t->id = s->id;
+  t->label = "";
+  for (int i = 0; i < s->n_entries; i++) t->label = s->entries[i].value;
+}
+
+static void sort_terms(kb *k, int vocab);
+
+static const char *value_of(const stanza *s, const char *key) {
+  for (int i = 0; i < s->n_entries; i++) if (strcmp(s->entries[i].key, key) == 0) return s->entries[i].value;
+  return NULL;
+}
+
+static void add_muscle(loader *L, const stanza *s) {
+  kb *k = L->k;
+  char tmp[128];
+  if (!catalogue_has(k, s->id)) {
+    const char *hint = util_nearest(s->id, k->catalogue, (size_t)k->n_catalogue, sizeof(char *));
+    fail(L, s->file, s->line, "unknown muscle \"%s\"%s; a new muscle must first be added to muscles.tsv",
+         s->id, mean(tmp, sizeof tmp, hint));
+  }
+  for (int i = 0; i < k->n_muscles; i++)
+    if (strcmp(k->muscles[i].id, s->id) == 0) {
+      fail(L, s->file, s->line, "duplicate muscle \"%s\" (first defined at %s:%d)", s->id, k->muscles[i].file, k->muscles[i].line);
+      return;
+    }
+  if (k->n_muscles == k->cap_muscles) {
+    k->cap_muscles = k->cap_muscles ? 2 * k->cap_muscles : 128;
+    k->muscles = xrealloc(k->muscles, (size_t)k->cap_muscles * sizeof *k->muscles);
+  }
+  kb_muscle *m = &k->muscles[k->n_muscles++];
+  memset(m, 0, sizeof *m);
+  m->id = s->id; m->file = s->file; m->line = s->line; m->paired = 1;
+  m->first_tp = k->n_tps;
+  ilist perp = {0}, mim = {0};
+  clist src = {0};
+  for (int i = 0; i < s->n_entries; i++) {
+    const entry *e = &s->entries[i];
+    const keydef *d = find_key(muscle_keys, e->key);
+    if (!d) continue;
+    switch (d->type) {
+    case T_TEXT:
+      if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
+      if (strcmp(e->key, "name") == 0) m->name = e->value;
+      else if (strcmp(e->key, "group") == 0) m->group = e->value;
+      else if (strcmp(e->key, "perpetuating-note") == 0) m->perpetuating_note = e->value;
+      else m->symptoms = e->value;
+      break;
+    case T_YESNO:
+      if (strcmp(e->value, "yes") && strcmp(e->value, "no"))
+        fail(L, s->file, e->line, "paired must be \"yes\" or \"no\", not \"%s\"", e->value);
+      m->paired = strcmp(e->value, "no") != 0;
+      break;
+    case T_ACTIVITIES: parse_terms(L, s, e, KB_ACTIVITY, &perp); break;
+    case T_MIMICS: parse_terms(L, s, e, KB_MIMIC, &mim); break;
+    case T_SOURCE: parse_source(L, s, e, &src); break;
+    }
+  }
+  if (!m->group) m->group = "";
+  m->perpetuating = ilist_keep(k, &perp, &m->n_perpetuating);
+  m->mimics = ilist_keep(k, &mim, &m->n_mimics);
+  m->sources = clist_keep(k, &src, &m->n_sources);
+}
+
+static void add_tp(loader *L, const stanza *s, int muscle) {
+  kb *k = L->k;
+  kb_muscle *m = &k->muscles[muscle];
+  size_t ml = strlen(m->id), ll = strlen(s->id);
+  char *id = arena_alloc(k, ml + ll + 2);
+  memcpy(id, m->id, ml); id[ml] = '-'; memcpy(id + ml + 1, s->id, ll);
+  for (int i = m->first_tp; i < k->n_tps; i++)
+    if (strcmp(k->tps[i].id, id) == 0) {
+      fail(L, s->file, s->line, "duplicate trigger point \"%s\" (first defined at line %d)", id, k->tps[i].line);
+      return;
+    }
+  if (k->n_tps == k->cap_tps) {
+    k->cap_tps = k->cap_tps ? 2 * k->cap_tps : 256;
+    k->tps = xrealloc(k->tps, (size_t)k->cap_tps * sizeof *k->tps);
+  }
+  kb_tp *t = &k->tps[k->n_tps++];
+  memset(t, 0, sizeof *t);
+  t->id = id; t->local = s->id; t->file = s->file; t->line = s->line; t->muscle = muscle;
+  t->region = -1;
+  m->n_tps++;
+  ilist sens = {0}, perp = {0}, mim = {0};
+  clist src = {0};
+  zlist ess = {0}, spill = {0};
+  for (int i = 0; i < s->n_entries; i++) {
+    const entry *e = &s->entries[i];
+    const keydef *d = find_key(tp_keys, e->key);
+    if (!d) continue;
+    switch (d->type) {
+    case T_TEXT:
+      if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
+      if (strcmp(e->key, "name") == 0) t->name = e->value;
+      else if (strcmp(e->key, "location") == 0) t->location = e->value;
+      else if (strcmp(e->key, "symptoms") == 0) t->symptoms = e->value;
+      else t->frequency_note = e->value;
+      break;
+    case T_REGION: {
+      kb_zone_ref z;
+      char *v = arena_strdup(k, e->value), *w = word(&v);
+      if (!w || word(&v)) fail(L, s->file, e->line, "region takes exactly one region id");
+      else if (parse_region_word(L, s, e->line, w, 0, &z) == 0) t->region = z.base;
+      break;
+    }
+    case T_ZONE:
+      if (!*e->value && strcmp(e->key, "essential") == 0)
+        fail(L, s->file, e->line, "empty essential zone for \"%s\": name at least one region", id);
+      parse_zone(L, s, e, strcmp(e->key, "essential") == 0 ? &ess : &spill);
+      break;
+    case T_SENSATIONS: parse_terms(L, s, e, KB_SENSATION, &sens); break;
+    case T_ACTIVITIES: parse_terms(L, s, e, KB_ACTIVITY, &perp); break;
+    case T_MIMICS: parse_terms(L, s, e, KB_MIMIC, &mim); break;
+    case T_SOURCE: parse_source(L, s, e, &src); break;
+    case T_FREQ: {
+      int f = 0;
+      for (int j = 1; j <= KB_FREQ_VERY_COMMON; j++) if (strcmp(e->value, freq_names[j]) == 0) f = j;
+      if (!f) fail(L, s->file, e->line, "frequency must be very-common, common, occasional or rare, not \"%s\"", e->value);
+      t->frequency = f;
+      break;
+    }
+    }
+  }
+  /* the same concrete region may not be both essential and spillover */
+  for (int i = 0; i < ess.n; i++)
+    for (int j = 0; j < spill.n; j++) {
+      int a[2], b[2];
+      int na = kb_zone_regions(k, ess.v[i], BODY_L, a), nb = kb_zone_regions(k, spill.v[j], BODY_L, b);
+      for (int x = 0; x < na; x++)
+        for (int y = 0; y < nb; y++)
+          if (a[x] == b[y])
+            fail(L, s->file, s->line, "region \"%s\" is in both the essential and the spillover zone of \"%s\"",
+                 body_base_id(k->body, ess.v[i].base), id);
+    }
+  for (int i = 0; i < m->n_perpetuating; i++) ilist_add_unique(&perp, m->perpetuating[i]);
+  for (int i = 0; i < m->n_mimics; i++) ilist_add_unique(&mim, m->mimics[i]);
+  t->sensations = ilist_keep(k, &sens, &t->n_sensations);
+  t->perpetuating = ilist_keep(k, &perp, &t->n_perpetuating);
+  t->mimics = ilist_keep(k, &mim, &t->n_mimics);
+  t->essential = zlist_keep(k, &ess, &t->n_essential);
+  t->spillover = zlist_keep(k, &spill, &t->n_spillover);
+  if (src.n) t->sources = clist_keep(k, &src, &t->n_sources);
+  else { free(src.v); t->sources = m->sources; t->n_sources = m->n_sources; }
+  if (t->n_essential == 0 && value_of(s, "essential") && *value_of(s, "essential"))
+    fail(L, s->file, s->line, "trigger point \"%s\" has no valid essential region", id);
+}
+
+static int load_catalogue(loader *L, const char *text, size_t len) {
+  kb *k = L->k;
+  char *copy = arena_strndup(k, text, len);
+  int cap = 0, lineno = 0;
+  for (char *line = copy, *next; line && *line; line = next) {
+    lineno++;
+    next = strchr(line, '\n');
+    if (next) *next++ = 0;
+    if (!*line || *line == '#' || strncmp(line, "id\t", 3) == 0) continue;
+    char *tab = strchr(line, '\t');
+    if (tab) *tab = 0;
+    char *id = trim(line);
+    if (!valid_id(id)) { fail(L, "muscles.tsv", lineno, "\"%s\" is not a valid muscle id", id); continue; }
+    if (k->n_catalogue == cap) { cap = cap ? 2 * cap : 128; k->catalogue = xrealloc(k->catalogue, (size_t)cap * sizeof(char *)); }
+    k->catalogue[k->n_catalogue++] = id;
+  }
+  return 0;
+}
+
+static const kb *cmp_kb;
+static int cmp_muscle(const void *a, const void *b) {
+  return strcmp(cmp_kb->muscles[*(const int *)a].id, cmp_kb->muscles[*(const int *)b].id);
+}
+static int cmp_tp(const void *a, const void *b) {
+  return strcmp(cmp_kb->tps[*(const int *)a].id, cmp_kb->tps[*(const int *)b].id);
+}
+static int cmp_vocab;
+static int cmp_term(const void *a, const void *b) {
+  return strcmp(cmp_kb->terms[cmp_vocab][*(const int *)a].id, cmp_kb->terms[cmp_vocab][*(const int *)b].id);
+}
+
+static void sort_terms(kb *k, int vocab) {
+  free(k->term_order[vocab]);
+  int n = k->n_terms[vocab];
+  k->term_order[vocab] = xmalloc((size_t)(n + 1) * sizeof(int));
+  for (int i = 0; i < n; i++) k->term_order[vocab][i] = i;
+  cmp_kb = k; cmp_vocab = vocab;
+  qsort(k->term_order[vocab], (size_t)n, sizeof(int), cmp_term);
+}
+
+void kb_free(kb *k) {
+  if (!k) return;
+  while (k->arena) { chunk *c = k->arena; k->arena = c->next; free(c); }
+  free(k->muscles); free(k->tps); free(k->catalogue);
+  free(k->muscle_order); free(k->tp_order);
+  for (int v = 0; v < KB_N_VOCABS; v++) { free(k->terms[v]); free(k->term_order[v]); }
+  free(k);
+}
+
+int kb_load_texts(kb **out, int n, const char *const *names, const char *const *texts,
+                  const size_t *lens, const char *catalogue, size_t catalogue_len, buf *errors) {
+  loader L = {0};
+  L.errors = errors;
+  L.k = xcalloc(1, sizeof *L.k);
+  kb *k = L.k;
+  k->body = body_builtin();
+  if (!k->body) { fail(&L, "regions.tsv", 0, "the embedded body model is broken"); kb_free(k); return -1; }
+  load_catalogue(&L, catalogue, catalogue_len);
+  for (int i = 0; i < n; i++) parse_text(&L, names[i], texts[i], lens[i]);
+  /* pass by kind, so vocabularies exist before anything refers to them */
+  char tmp[128];
+  for (int i = 0; i < L.n_stanzas; i++)
+    if (!find_kind(L.stanzas[i].kind)) {
+      const char *names_[N_KINDS];
+      for (int j = 0; j < N_KINDS; j++) names_[j] = kinds[j].kind;
+      fail(&L, L.stanzas[i].file, L.stanzas[i].line, "unknown stanza kind \"%s\"%s", L.stanzas[i].kind,
+           mean(tmp, sizeof tmp, util_nearest(L.stanzas[i].kind, names_, N_KINDS, sizeof(char *))));
+    }
+  for (int kd = 0; kd < N_KINDS; kd++) {
+    if (kinds[kd].vocab < 0) continue;
+    for (int i = 0; i < L.n_stanzas; i++) {
+      stanza *s = &L.stanzas[i];
+      if (strcmp(s->kind, kinds[kd].kind)) continue;
+      check_keys(&L, s, kinds[kd].keys);
+      add_term(&L, s, kinds[kd].vocab);
+    }
+    sort_terms(k, kinds[kd].vocab);
+  }
+  int muscle = -1;
+  const char *muscle_file = NULL;
+  for (int i = 0; i < L.n_stanzas; i++) {
+    stanza *s = &L.stanzas[i];
+    if (strcmp(s->kind, "muscle") == 0) {
+      check_keys(&L, s, muscle_keys);
+      int before = k->n_muscles;
+      add_muscle(&L, s);
+      muscle = k->n_muscles > before ? k->n_muscles - 1 : -1;
+      muscle_file = s->file;
+    } else if (strcmp(s->kind, "tp") == 0) {
+      check_keys(&L, s, tp_keys);
+      if (muscle < 0 || muscle_file != s->file)
+        fail(&L, s->file, s->line, "trigger point [tp %s] must follow its [muscle ID] stanza in the same file", s->id);
+      else add_tp(&L, s, muscle);
+    }
+  }
+  for (int i = 0; i < k->n_muscles; i++)
+    if (k->muscles[i].n_tps == 0)
+      fail(&L, k->muscles[i].file, k->muscles[i].line, "muscle \"%s\" has no trigger points: add a [tp ...] stanza", k->muscles[i].id);
+  for (int i = 0; i < L.n_stanzas; i++) free(L.stanzas[i].entries);
+  free(L.stanzas);
+  if (L.n_errors) { kb_free(k); return -L.n_errors; }
+  k->muscle_order = xmalloc((size_t)(k->n_muscles + 1) * sizeof(int));
+  for (int i = 0; i < k->n_muscles; i++) k->muscle_order[i] = i;
+  k->tp_order = xmalloc((size_t)(k->n_tps + 1) * sizeof(int));
+  for (int i = 0; i < k->n_tps; i++) k->tp_order[i] = i;
+  cmp_kb = k;
+  qsort(k->muscle_order, (size_t)k->n_muscles, sizeof(int), cmp_muscle);
+  qsort(k->tp_order, (size_t)k->n_tps, sizeof(int), cmp_tp);
+  *out = k;
+  return 0;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+int kb_load_builtin(kb **out, buf *errors) {
+  const char *names[64], *texts[64];
+  size_t lens[64];
+  int n = 0;
+  for (int i = 0; i < n_builtin_files && n < 64; i++) {
+    const builtin_file *f = &builtin_files[i];
+    if (strncmp(f->name, "kb/", 3) || !ends_with(f->name, ".kb")) continue;
+    names[n] = f->name; texts[n] = (const char *)f->data; lens[n] = f->len; n++;
+  }
+  const builtin_file *cat = builtin_find("kb/muscles.tsv");
+  if (!cat) { buf_puts(errors, "kb/muscles.tsv: not embedded in this binary\n"); return -1; }
+  return kb_load_texts(out, n, names, texts, lens, (const char *)cat->data, cat->len, errors);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int kb_load_dir(kb **out, const char *dir, buf *errors) {
+  DIR *d = opendir(dir);
+  if (!d) { buf_printf(errors, "%s: cannot open the knowledge-base directory\n", dir); return -1; }
+  char **paths = NULL;
+  int n = 0, cap = 0;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] == '.' || !ends_with(de->d_name, ".kb")) continue;
+    if (n == cap) { cap = cap ? 2 * cap : 32; paths = xrealloc(paths, (size_t)cap * sizeof *paths); }
+    buf p; buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, de->d_name);
+    paths[n++] = p.data;
+  }
+  closedir(d);
+  qsort(paths, (size_t)n, sizeof *paths, cmp_str);
+  char **texts = xcalloc((size_t)n + 1, sizeof *texts);
+  size_t *lens = xcalloc((size_t)n + 1, sizeof *lens);
+  int rc = 0;
+  for (int i = 0; i < n; i++)
+    if (util_read_file(paths[i], &texts[i], &lens[i])) {
+      buf_printf(errors, "%s: cannot read the file\n", paths[i]);
+      rc = -1;
+    }
+  if (n == 0) { buf_printf(errors, "%s: no .kb files in this directory\n", dir); rc = -1; }
+  char *cat = NULL;
+  size_t cat_len = 0;
+  buf cp; buf_init(&cp);
+  buf_printf(&cp, "%s/muscles.tsv", dir);
+  if (rc == 0) {
+    if (util_read_file(cp.data, &cat, &cat_len) == 0)
+      rc = kb_load_texts(out, n, (const char *const *)paths, (const char *const *)texts, lens, cat, cat_len, errors);
+    else {
+      const builtin_file *f = builtin_find("kb/muscles.tsv");
+      rc = kb_load_texts(out, n, (const char *const *)paths, (const char *const *)texts, lens,
+                         (const char *)f->data, f->len, errors);
+    }
+  }
+  buf_free(&cp);
+  free(cat);
+  for (int i = 0; i < n; i++) { free(paths[i]); free(texts[i]); }
+  free(paths); free(texts); free(lens);
+  return rc;
+}
+
+int kb_check_coverage(const kb *k, buf *errors) {
+  int bad = 0;
+  for (int i = 0; i < k->n_catalogue; i++)
+    if (kb_find_muscle(k, k->catalogue[i]) < 0 || strcmp(k->muscles[kb_find_muscle(k, k->catalogue[i])].id, k->catalogue[i])) {
+      buf_printf(errors, "muscles.tsv: muscle \"%s\" has no [muscle %s] stanza in the knowledge base\n",
+                 k->catalogue[i], k->catalogue[i]);
+      bad++;
+    }
+  return bad;
+}
+
+const body *kb_body(const kb *k) { return k->body; }
+int kb_n_muscles(const kb *k) { return k->n_muscles; }
+const kb_muscle *kb_muscle_at(const kb *k, int i) { return &k->muscles[i]; }
+int kb_n_tps(const kb *k) { return k->n_tps; }
+const kb_tp *kb_tp_at(const kb *k, int i) { return &k->tps[i]; }
+int kb_n_terms(const kb *k, int v) { return k->n_terms[v]; }
+const kb_term *kb_term_at(const kb *k, int v, int i) { return &k->terms[v][i]; }
+
+int kb_find_muscle(const kb *k, const char *id) {
+  int lo = 0, hi = k->n_muscles - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2, c = strcmp(id, k->muscles[k->muscle_order[mid]].id);
+    if (c == 0) return k->muscle_order[mid];
+    if (c < 0) hi = mid - 1; else lo = mid + 1;
+  }
+  for (int i = 0; i < k->n_muscles; i++)
+    if (k->muscles[i].name && strcasecmp(k->muscles[i].name, id) == 0) return i;
+  return -1;
+}
+
+int kb_find_tp(const kb *k, const char *id) {
+  int lo = 0, hi = k->n_tps - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2, c = strcmp(id, k->tps[k->tp_order[mid]].id);
+    if (c == 0) return k->tp_order[mid];
+    if (c < 0) hi = mid - 1; else lo = mid + 1;
+  }
+  return -1;
+}
+
+const char *kb_suggest_muscle(const kb *k, const char *id) {
+  if (!k->n_muscles) return NULL;
+  return util_nearest(id, &k->muscles[0].id, (size_t)k->n_muscles, sizeof(kb_muscle));
+}
+
+int kb_find_termn(const kb *k, int v, const char *id, size_t n) {
+  const int *order = k->term_order[v];
+  int lo = 0, hi = k->n_terms[v] - 1;
+  if (!order) {  /* still loading: linear */
+    for (int i = 0; i < k->n_terms[v]; i++)
+      if (strncmp(k->terms[v][i].id, id, n) == 0 && !k->terms[v][i].id[n]) return i;
+    return -1;
+  }
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    const char *m = k->terms[v][order[mid]].id;
+    int c = strncmp(id, m, n);
+    if (c == 0 && m[n]) c = -1;
+    if (c == 0) return order[mid];
+    if (c < 0) hi = mid - 1; else lo = mid + 1;
+  }
+  return -1;
+}
+
+int kb_find_term(const kb *k, int v, const char *id) { return kb_find_termn(k, v, id, strlen(id)); }
+
+const char *kb_suggest_term(const kb *k, int v, const char *id) {
+  if (!k->n_terms[v]) return NULL;
+  return util_nearest(id, &k->terms[v][0].id, (size_t)k->n_terms[v], sizeof(kb_term));
+}
+
+int kb_zone_regions(const kb *k, kb_zone_ref z, int side, int out[2]) {
+  const body *b = k->body;
+  if (!body_base_paired(b, z.base)) { out[0] = body_concrete(b, z.base, BODY_MID); return 1; }
+  if (z.rel == KB_BOTH) {
+    out[0] = body_concrete(b, z.base, BODY_L);
+    out[1] = body_concrete(b, z.base, BODY_R);
+    return 2;
+  }
+  int s = side == BODY_MID ? BODY_L : side;   /* a midline point's "same side" zones: both */
+  if (side == BODY_MID) {
+    out[0] = body_concrete(b, z.base, BODY_L);
+    out[1] = body_concrete(b, z.base, BODY_R);
+    return 2;
+  }
+  if (z.rel == KB_OPP) s = s == BODY_L ? BODY_R : BODY_L;
+  out[0] = body_concrete(b, z.base, s);
+  return 1;
+}

@@ -1,0 +1,111 @@
+/* kb.h: the trigger point knowledge base: muscles, trigger points, referral zones, sources. */
+#ifndef MYOMAP_KB_H
+#define MYOMAP_KB_H
+
+#include "body.h"
+#include "util.h"
+
+typedef struct kb kb;
+
+/* How a zone entry is placed relative to the side of its trigger point. */
+enum kb_rel { KB_SAME = 0, KB_OPP = 1, KB_BOTH = 2 };
+
+/* Literature frequency of a trigger point, used as a prior by the ranking. */
+enum kb_freq { KB_FREQ_NONE = 0, KB_FREQ_RARE, KB_FREQ_OCCASIONAL, KB_FREQ_COMMON, KB_FREQ_VERY_COMMON };
+
+/* The controlled vocabularies (see kb/vocab.kb) and the bibliography. */
+enum kb_vocab { KB_SENSATION = 0, KB_ACTIVITY, KB_MIMIC, KB_SOURCE, KB_N_VOCABS };
+
+typedef struct kb_term {
+  const char *id;
+  const char *label;  /* the label, or for a source its full citation */
+} kb_term;
+
+typedef struct kb_zone_ref {
+  int base;  /* base region index in the body model */
+  int rel;   /* enum kb_rel; KB_SAME for a midline region */
+} kb_zone_ref;
+
+typedef struct kb_cite {
+  int source;           /* index into the KB_SOURCE vocabulary */
+  const char *locator;  /* "ch 6", may be "" */
+} kb_cite;
+
+typedef struct kb_tp {
+  const char *id;        /* "upper-trapezius-tp1" */
+  const char *local;     /* "tp1" */
+  const char *name;      /* "TrP1, upper border" */
+  const char *location;  /* where to find it, in words */
+  const char *symptoms;  /* the point's own associated symptoms, or NULL */
+  const char *frequency_note;  /* or NULL */
+  const char *file;      /* the file and line that defined it */
+  int line;
+  int muscle;            /* index of its muscle */
+  int region;            /* base region where it lies */
+  int frequency;         /* enum kb_freq */
+  const kb_zone_ref *essential; int n_essential;
+  const kb_zone_ref *spillover; int n_spillover;
+  const int *sensations; int n_sensations;      /* KB_SENSATION indices */
+  const int *perpetuating; int n_perpetuating;  /* KB_ACTIVITY, muscle's and point's */
+  const int *mimics; int n_mimics;              /* KB_MIMIC, muscle's and point's */
+  const kb_cite *sources; int n_sources;        /* the point's, else the muscle's */
+} kb_tp;
+
+typedef struct kb_muscle {
+  const char *id, *name, *group;
+  const char *perpetuating_note, *symptoms;  /* or NULL */
+  const char *file;
+  int line;
+  int paired;               /* 0: its points lie on the midline */
+  int first_tp, n_tps;      /* its trigger points are kb_tp_at(first_tp .. first_tp+n_tps-1) */
+  const int *perpetuating; int n_perpetuating;
+  const int *mimics; int n_mimics;
+  const kb_cite *sources; int n_sources;
+} kb_muscle;
+
+/* Load the knowledge base embedded in the binary.  Returns 0 and sets *out (free with
+** kb_free), or a negative count of errors, each a line "file:line: message" appended to
+** `errors`, and *out untouched. */
+int kb_load_builtin(kb **out, buf *errors);
+
+/* Load every *.kb file of directory `dir` (and its muscles.tsv catalogue if present, else the
+** embedded one).  Same contract as kb_load_builtin. */
+int kb_load_dir(kb **out, const char *dir, buf *errors);
+
+/* Load from named texts in memory: names[i] (used in messages) holds texts[i] of lens[i]
+** bytes; `catalogue` is a muscles.tsv text.  Same contract as kb_load_builtin. */
+int kb_load_texts(kb **out, int n, const char *const *names, const char *const *texts,
+                  const size_t *lens, const char *catalogue, size_t catalogue_len, buf *errors);
+
+void kb_free(kb *k);
+
+/* Checks beyond loading, for `kb check`: every muscle of the catalogue must have a stanza.
+** Appends one line per problem to `errors` and returns how many. */
+int kb_check_coverage(const kb *k, buf *errors);
+
+const body *kb_body(const kb *k);
+int kb_n_muscles(const kb *k);
+const kb_muscle *kb_muscle_at(const kb *k, int i);
+int kb_n_tps(const kb *k);
+const kb_tp *kb_tp_at(const kb *k, int i);
+/* Index of the muscle (by id, or by display name ignoring case) or trigger point, or -1. */
+int kb_find_muscle(const kb *k, const char *id_or_name);
+int kb_find_tp(const kb *k, const char *id);
+/* Nearest muscle id for a "did you mean", or NULL. */
+const char *kb_suggest_muscle(const kb *k, const char *id);
+
+int kb_n_terms(const kb *k, int vocab);
+const kb_term *kb_term_at(const kb *k, int vocab, int i);
+/* Index of term `id` in `vocab`, or -1; kb_find_termn takes a length. */
+int kb_find_term(const kb *k, int vocab, const char *id);
+int kb_find_termn(const kb *k, int vocab, const char *id, size_t n);
+const char *kb_suggest_term(const kb *k, int vocab, const char *id);
+
+/* The concrete regions a zone entry stands for when its point is on `side` (BODY_L, BODY_R or
+** BODY_MID): writes up to 2 region indices to out[] and returns the count. */
+int kb_zone_regions(const kb *k, kb_zone_ref z, int side, int out[2]);
+
+/* "very-common", "common", "occasional", "rare" or NULL. */
+const char *kb_freq_name(int freq);
+
+#endif

@@ -1,0 +1,306 @@
+/* present.c: a presentation (pain drawing plus onset, context and screening answers), and
+** reading one from JSON or from command-line words. */
+#include "present.h"
+#include "json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const qualities[N_QUALITIES] = {"", "ache", "burning", "sharp", "tingling", "numbness"};
+static const char *const onsets[N_ONSETS] = {"", "gradual", "sudden", "after-exercise", "injury"};
+static const char *const tenders[N_TENDERS] = {"", "spot", "diffuse"};
+static const char *const flags[N_FLAGS] = {"numbness", "weakness", "shooting", "fever",
+                                           "weight-loss", "night-pain", "bowel-bladder", "trauma"};
+
+const char *present_quality_name(int q) { return q > 0 && q < N_QUALITIES ? qualities[q] : ""; }
+const char *present_onset_name(int o) { return o > 0 && o < N_ONSETS ? onsets[o] : ""; }
+const char *present_tender_name(int t) { return t > 0 && t < N_TENDERS ? tenders[t] : ""; }
+const char *present_flag_name(int bit) { return bit >= 0 && bit < N_FLAGS ? flags[bit] : ""; }
+
+static int find_name(const char *const *names, int n, const char *s, size_t len) {
+  for (int i = 0; i < n; i++)
+    if (strlen(names[i]) == len && len && memcmp(names[i], s, len) == 0) return i;
+  return -1;
+}
+
+int present_find_quality(const char *name, size_t n) { return find_name(qualities, N_QUALITIES, name, n); }
+
+/* "ache, burning, sharp, tingling or numbness" */
+static void list_names(char *out, size_t n, const char *const *names, int count, int from) {
+  size_t o = 0;
+  out[0] = 0;
+  for (int i = from; i < count && o < n; i++)
+    o += (size_t)snprintf(out + o, n - o, "%s%s", i == from ? "" : i == count - 1 ? " or " : ", ", names[i]);
+}
+
+void present_init(present *p) {
+  p->n_pain = 0;
+  p->onset = ONSET_NONE;
+  p->onset_hours = -1;
+  p->tender = TENDER_NONE;
+  p->flags = 0;
+  p->n_context = 0;
+}
+
+int present_add(present *p, int region, int intensity, int quality) {
+  if (intensity < -1 || intensity > 10 || quality < 0 || quality >= N_QUALITIES) return PRESENT_EBAD;
+  for (int i = 0; i < p->n_pain; i++)
+    if (p->pain[i].region == region) {
+      if (intensity > p->pain[i].intensity) p->pain[i].intensity = intensity;
+      if (quality) p->pain[i].quality = quality;
+      return 0;
+    }
+  if (p->n_pain >= PRESENT_MAX_PAIN) return PRESENT_EBAD;
+  p->pain[p->n_pain].region = region;
+  p->pain[p->n_pain].intensity = intensity;
+  p->pain[p->n_pain].quality = quality;
+  p->n_pain++;
+  return 0;
+}
+
+static int region_error(const kb *k, const char *s, size_t n, char *err, size_t errlen) {
+  char id[64];
+  if (n >= sizeof id) n = sizeof id - 1;
+  memcpy(id, s, n);
+  id[n] = 0;
+  const char *hint = body_suggest(kb_body(k), id);
+  const body *b = kb_body(k);
+  if (!hint) {
+    int base = body_find_base(b, id);   /* "temple" without a side */
+    if (base >= 0 && body_base_paired(b, base)) {
+      snprintf(err, errlen, "%s: no such region; say which side: %s-l or %s-r (the patient's left or right)", id, id, id);
+      return PRESENT_EREGION;
+    }
+  }
+  if (hint) snprintf(err, errlen, "%s: no such region; did you mean %s?", id, hint);
+  else snprintf(err, errlen, "%s: no such region; `myomap regions` lists them", id);
+  return PRESENT_EREGION;
+}
+
+int present_parse_word(const kb *k, const char *word, present *p, char *err, size_t errlen) {
+  const char *c1 = strchr(word, ':');
+  size_t rl = c1 ? (size_t)(c1 - word) : strlen(word);
+  int region = body_findn(kb_body(k), word, rl);
+  if (region < 0) return region_error(k, word, rl, err, errlen);
+  int intensity = -1, quality = Q_NONE;
+  if (c1) {
+    const char *s = c1 + 1, *c2 = strchr(s, ':');
+    size_t il = c2 ? (size_t)(c2 - s) : strlen(s);
+    if (il) {
+      char *end;
+      long v = strtol(s, &end, 10);
+      if (end != s + il || v < 0 || v > 10) {
+        snprintf(err, errlen, "%s: intensity must be a whole number 0-10, as in temple-l:6:ache", word);
+        return PRESENT_EBAD;
+      }
+      intensity = (int)v;
+    }
+    if (c2) {
+      quality = present_find_quality(c2 + 1, strlen(c2 + 1));
+      if (quality < 0) {
+        char names[128];
+        list_names(names, sizeof names, qualities, N_QUALITIES, 1);
+        snprintf(err, errlen, "%s: unknown quality \"%s\"; use %s", word, c2 + 1, names);
+        return PRESENT_EBAD;
+      }
+    }
+  }
+  if (present_add(p, region, intensity, quality)) {
+    snprintf(err, errlen, "%s: too many regions (at most %d)", word, PRESENT_MAX_PAIN);
+    return PRESENT_EBAD;
+  }
+  return 0;
+}
+
+int present_add_context(const kb *k, const char *name, present *p, char *err, size_t errlen) {
+  int t = kb_find_term(k, KB_ACTIVITY, name);
+  if (t < 0) {
+    const char *hint = kb_suggest_term(k, KB_ACTIVITY, name);
+    if (hint) snprintf(err, errlen, "unknown context \"%s\"; did you mean %s? (`myomap kb export` lists the activities)", name, hint);
+    else snprintf(err, errlen, "unknown context \"%s\"; use an activity such as desk-work, running or clenching", name);
+    return PRESENT_EBAD;
+  }
+  for (int i = 0; i < p->n_context; i++) if (p->context[i] == t) return 0;
+  if (p->n_context >= PRESENT_MAX_CONTEXT) {
+    snprintf(err, errlen, "too many context activities (at most %d)", PRESENT_MAX_CONTEXT);
+    return PRESENT_EBAD;
+  }
+  p->context[p->n_context++] = t;
+  return 0;
+}
+
+static int set_named(const char *what, const char *const *names, int n, const char *name, int *out,
+                     char *err, size_t errlen) {
+  int i = find_name(names, n, name, strlen(name));
+  if (i < 1) {
+    char list[160];
+    list_names(list, sizeof list, names, n, 1);
+    snprintf(err, errlen, "unknown %s \"%s\"; use %s", what, name, list);
+    return PRESENT_EBAD;
+  }
+  *out = i;
+  return 0;
+}
+
+int present_set_onset(const char *name, present *p, char *err, size_t errlen) {
+  return set_named("onset", onsets, N_ONSETS, name, &p->onset, err, errlen);
+}
+
+int present_set_tender(const char *name, present *p, char *err, size_t errlen) {
+  return set_named("tenderness", tenders, N_TENDERS, name, &p->tender, err, errlen);
+}
+
+int present_add_flag(const char *name, present *p, char *err, size_t errlen) {
+  int i = find_name(flags, N_FLAGS, name, strlen(name));
+  if (i < 0) {
+    char list[200];
+    list_names(list, sizeof list, flags, N_FLAGS, 0);
+    snprintf(err, errlen, "unknown flag \"%s\"; use %s", name, list);
+    return PRESENT_EBAD;
+  }
+  p->flags |= 1u << i;
+  return 0;
+}
+
+/* ---- JSON ---- */
+#define MAX_TOKS 1024
+
+static int tok_string(const char *text, const json_tok *t, char *out, size_t n) {
+  return t->type == JSON_STRING ? json_str(text, t, out, n) : -1;
+}
+
+static int parse_pain_item(const kb *k, const char *text, const json_tok *toks, int i, present *p,
+                           int index, char *err, size_t errlen) {
+  const json_tok *t = &toks[i];
+  char s[64];
+  if (t->type == JSON_STRING) {
+    if (tok_string(text, t, s, sizeof s) < 0) return region_error(k, text + t->start, (size_t)(t->end - t->start), err, errlen);
+    int r = body_find(kb_body(k), s);
+    if (r < 0) return region_error(k, s, strlen(s), err, errlen);
+    if (present_add(p, r, -1, Q_NONE)) { snprintf(err, errlen, "pain: too many regions (at most %d)", PRESENT_MAX_PAIN); return PRESENT_EBAD; }
+    return 0;
+  }
+  if (t->type != JSON_OBJECT) {
+    snprintf(err, errlen, "pain[%d]: expected an object like {\"region\":\"temple-l\",\"intensity\":6} or a region id", index);
+    return PRESENT_EBAD;
+  }
+  int region = -1, intensity = -1, quality = Q_NONE;
+  for (int j = i + 1; j < t->next; j = toks[j + 1].next) {
+    const json_tok *key = &toks[j], *v = &toks[j + 1];
+    if (json_eq(text, key, "region")) {
+      if (tok_string(text, v, s, sizeof s) < 0) {
+        if (v->type == JSON_STRING) return region_error(k, text + v->start, (size_t)(v->end - v->start), err, errlen);
+        snprintf(err, errlen, "pain[%d].region: expected a region id string such as \"temple-l\"", index);
+        return PRESENT_EBAD;
+      }
+      region = body_find(kb_body(k), s);
+      if (region < 0) return region_error(k, s, strlen(s), err, errlen);
+    } else if (json_eq(text, key, "intensity")) {
+      if (v->type == JSON_NULL) continue;
+      double d = v->type == JSON_NUMBER ? json_num(text, v) : -1;
+      if (v->type != JSON_NUMBER || !(d >= 0 && d <= 10)) {
+        snprintf(err, errlen, "pain[%d].intensity: expected a number 0-10, got %.*s", index,
+                 (int)(v->end - v->start > 20 ? 20 : v->end - v->start), text + v->start);
+        return PRESENT_EBAD;
+      }
+      intensity = (int)(d + 0.5);
+    } else if (json_eq(text, key, "quality")) {
+      if (v->type == JSON_NULL) continue;
+      quality = v->type == JSON_STRING ? present_find_quality(text + v->start, (size_t)(v->end - v->start)) : -1;
+      if (quality < 0) {
+        char list[128];
+        list_names(list, sizeof list, qualities, N_QUALITIES, 1);
+        snprintf(err, errlen, "pain[%d].quality: expected %s", index, list);
+        return PRESENT_EBAD;
+      }
+    }  /* other keys are left for other tools */
+  }
+  if (region < 0) {
+    snprintf(err, errlen, "pain[%d]: missing \"region\"", index);
+    return PRESENT_EBAD;
+  }
+  if (present_add(p, region, intensity, quality)) {
+    snprintf(err, errlen, "pain: too many regions (at most %d)", PRESENT_MAX_PAIN);
+    return PRESENT_EBAD;
+  }
+  return 0;
+}
+
+/* Apply fn to each string of a string-or-array value. */
+static int each_string(const char *text, const json_tok *toks, int i, const char *what,
+                       int (*fn)(const kb *, const char *, present *, char *, size_t),
+                       const kb *k, present *p, char *err, size_t errlen) {
+  char s[64];
+  int first = i, last = i + 1;
+  if (toks[i].type == JSON_ARRAY) { first = i + 1; last = toks[i].next; }
+  for (int j = first; j < last; j = toks[j].next) {
+    if (tok_string(text, &toks[j], s, sizeof s) < 0) {
+      snprintf(err, errlen, "%s: expected a string or an array of strings", what);
+      return PRESENT_EBAD;
+    }
+    int rc = fn(k, s, p, err, errlen);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+static int add_context_fn(const kb *k, const char *s, present *p, char *err, size_t errlen) {
+  return present_add_context(k, s, p, err, errlen);
+}
+static int add_flag_fn(const kb *k, const char *s, present *p, char *err, size_t errlen) {
+  (void)k;
+  return present_add_flag(s, p, err, errlen);
+}
+
+int present_parse_json(const kb *k, const char *text, size_t len, present *out, char *err, size_t errlen) {
+  json_tok toks[MAX_TOKS];
+  char jerr[96];
+  present_init(out);
+  int n = json_parse(text, len, toks, MAX_TOKS, jerr, sizeof jerr);
+  if (n < 0) { snprintf(err, errlen, "malformed JSON: %s", jerr); return PRESENT_EBAD; }
+  if (toks[0].type != JSON_OBJECT) {
+    snprintf(err, errlen, "expected an object like {\"pain\":[{\"region\":\"temple-l\"}]}");
+    return PRESENT_EBAD;
+  }
+  int have_pain = 0;
+  for (int j = 1; j < toks[0].next; j = toks[j + 1].next) {
+    const json_tok *key = &toks[j];
+    int v = j + 1;
+    int rc = 0;
+    char s[64];
+    if (json_eq(text, key, "pain")) {
+      if (toks[v].type != JSON_ARRAY) {
+        snprintf(err, errlen, "pain: expected an array of regions");
+        return PRESENT_EBAD;
+      }
+      have_pain = 1;
+      int idx = 0;
+      for (int e = v + 1; e < toks[v].next; e = toks[e].next, idx++)
+        if ((rc = parse_pain_item(k, text, toks, e, out, idx, err, errlen))) return rc;
+    } else if (json_eq(text, key, "context")) {
+      rc = each_string(text, toks, v, "context", add_context_fn, k, out, err, errlen);
+    } else if (json_eq(text, key, "flags")) {
+      rc = each_string(text, toks, v, "flags", add_flag_fn, k, out, err, errlen);
+    } else if (json_eq(text, key, "onset")) {
+      if (toks[v].type == JSON_NULL) continue;
+      if (tok_string(text, &toks[v], s, sizeof s) < 0) { snprintf(err, errlen, "onset: expected a string"); return PRESENT_EBAD; }
+      rc = present_set_onset(s, out, err, errlen);
+    } else if (json_eq(text, key, "tender")) {
+      if (toks[v].type == JSON_NULL) continue;
+      if (tok_string(text, &toks[v], s, sizeof s) < 0) { snprintf(err, errlen, "tender: expected a string"); return PRESENT_EBAD; }
+      rc = present_set_tender(s, out, err, errlen);
+    } else if (json_eq(text, key, "onset_hours")) {
+      if (toks[v].type == JSON_NULL) continue;
+      double d = toks[v].type == JSON_NUMBER ? json_num(text, &toks[v]) : -1;
+      if (!(d >= 0 && d < 1e7)) { snprintf(err, errlen, "onset_hours: expected a number of hours >= 0"); return PRESENT_EBAD; }
+      out->onset_hours = (int)d;
+    }
+    if (rc) return rc;
+  }
+  if (!have_pain) {
+    snprintf(err, errlen, "missing \"pain\": expected {\"pain\":[{\"region\":\"temple-l\"}]}");
+    return PRESENT_EBAD;
+  }
+  return 0;
+}

@@ -1,0 +1,76 @@
+/* present.h: a presentation (pain drawing plus onset, context and screening answers), and
+** reading one from JSON or from command-line words. */
+#ifndef MYOMAP_PRESENT_H
+#define MYOMAP_PRESENT_H
+
+#include "kb.h"
+
+#define PRESENT_MAX_PAIN 64
+#define PRESENT_MAX_CONTEXT 16
+
+enum present_quality { Q_NONE = 0, Q_ACHE, Q_BURNING, Q_SHARP, Q_TINGLING, Q_NUMBNESS, N_QUALITIES };
+enum present_onset { ONSET_NONE = 0, ONSET_GRADUAL, ONSET_SUDDEN, ONSET_AFTER_EXERCISE, ONSET_INJURY, N_ONSETS };
+enum present_tender { TENDER_NONE = 0, TENDER_SPOT, TENDER_DIFFUSE, N_TENDERS };
+/* Screening answers (bits of present.flags): the red flags of the screen. */
+enum present_flag {
+  FLAG_NUMBNESS = 1 << 0, FLAG_WEAKNESS = 1 << 1, FLAG_SHOOTING = 1 << 2, FLAG_FEVER = 1 << 3,
+  FLAG_WEIGHT_LOSS = 1 << 4, FLAG_NIGHT_PAIN = 1 << 5, FLAG_BOWEL_BLADDER = 1 << 6,
+  FLAG_TRAUMA = 1 << 7
+};
+#define N_FLAGS 8
+
+/* Error codes of the parsers. */
+enum { PRESENT_EBAD = -1, PRESENT_EREGION = -2 };
+
+typedef struct present_pain {
+  int region;     /* concrete region index */
+  int intensity;  /* 0-10, or -1 when not given */
+  int quality;    /* enum present_quality */
+} present_pain;
+
+typedef struct present {
+  present_pain pain[PRESENT_MAX_PAIN];
+  int n_pain;
+  int onset;        /* enum present_onset */
+  int onset_hours;  /* hours since onset, or -1 */
+  int tender;       /* enum present_tender */
+  unsigned flags;   /* enum present_flag bits */
+  int context[PRESENT_MAX_CONTEXT];  /* KB_ACTIVITY term indices */
+  int n_context;
+} present;
+
+/* An empty presentation. */
+void present_init(present *p);
+
+/* Add a painful region (merging a repeat: the higher intensity and the given quality win).
+** Returns 0, or PRESENT_EBAD when the drawing is full or the values are out of range. */
+int present_add(present *p, int region, int intensity, int quality);
+
+/* Parse one presentation from JSON text, e.g.
+**   {"pain":[{"region":"temple-l","intensity":6,"quality":"ache"},"neck-side-l"],
+**    "onset":"gradual","onset_hours":72,"tender":"spot","context":["desk-work"],
+**    "flags":["fever"]}
+** into *out.  Returns 0, PRESENT_EREGION for an unknown region, PRESENT_EBAD for anything
+** else wrong; on error writes a message naming the bad input into err[errlen]. */
+int present_parse_json(const kb *k, const char *text, size_t len, present *out, char *err, size_t errlen);
+
+/* Parse one command-line pain word "REGION[:INTENSITY[:QUALITY]]" and add it to *p.  Same
+** return codes as present_parse_json. */
+int present_parse_word(const kb *k, const char *word, present *p, char *err, size_t errlen);
+
+/* Add a context activity, onset, tenderness or flag by name.  Return 0 or PRESENT_EBAD with
+** a message listing the valid names. */
+int present_add_context(const kb *k, const char *name, present *p, char *err, size_t errlen);
+int present_set_onset(const char *name, present *p, char *err, size_t errlen);
+int present_set_tender(const char *name, present *p, char *err, size_t errlen);
+int present_add_flag(const char *name, present *p, char *err, size_t errlen);
+
+/* Names: "ache", "gradual", "spot", "fever", ...  (index by enum; flags by bit number). */
+const char *present_quality_name(int q);
+const char *present_onset_name(int o);
+const char *present_tender_name(int t);
+const char *present_flag_name(int bit);
+/* Index of a quality by name, or -1. */
+int present_find_quality(const char *name, size_t n);
+
+#endif

@@ -1,0 +1,441 @@
+/* report.c: formatting results as JSON or readable text into a buffer (never printing). */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char NOTE[] = "Candidates to assess by palpation, not a diagnosis.";
+
+static void json_regions(buf *out, const body *b, const present *p, const int *idx, int n) {
+  buf_putc(out, '[');
+  for (int i = 0; i < n; i++) {
+    if (i) buf_putc(out, ',');
+    buf_putc(out, '"');
+    buf_puts(out, body_at(b, p->pain[idx[i]].region)->id);
+    buf_putc(out, '"');
+  }
+  buf_putc(out, ']');
+}
+
+static void json_key(buf *out, const char *key) {
+  buf_putc(out, '"');
+  buf_puts(out, key);
+  buf_append(out, "\":", 2);
+}
+
+static void json_sources(buf *out, const kb *k, const kb_cite *c, int n, int full) {
+  buf_putc(out, '[');
+  for (int i = 0; i < n; i++) {
+    if (i) buf_putc(out, ',');
+    const kb_term *t = kb_term_at(k, KB_SOURCE, c[i].source);
+    if (full) {
+      buf_puts(out, "{\"key\":");
+      buf_json_str(out, t->id);
+      buf_puts(out, ",\"locator\":");
+      buf_json_str(out, c[i].locator);
+      buf_puts(out, ",\"cite\":");
+      buf_json_str(out, t->label);
+      buf_putc(out, '}');
+    } else {
+      buf_putc(out, '"');
+      buf_puts(out, t->id);
+      if (*c[i].locator) { buf_putc(out, ' '); buf_puts(out, c[i].locator); }
+      buf_putc(out, '"');
+    }
+  }
+  buf_putc(out, ']');
+}
+
+static void json_screen(buf *out, const screen_result *s) {
+  buf_puts(out, "{\"level\":\"");
+  buf_puts(out, screen_level_name(s->level));
+  buf_puts(out, "\",\"refer\":");
+  buf_puts(out, s->level >= SCREEN_REFER ? "true" : "false");
+  buf_puts(out, ",\"flags\":[");
+  for (int i = 0; i < s->n_items; i++) {
+    if (i) buf_putc(out, ',');
+    buf_puts(out, "{\"id\":\"");
+    buf_puts(out, s->items[i].id);
+    buf_puts(out, "\",\"level\":\"");
+    buf_puts(out, screen_level_name(s->items[i].level));
+    buf_puts(out, "\",\"reason\":");
+    buf_json_str(out, s->items[i].reason);
+    buf_puts(out, ",\"advice\":");
+    buf_json_str(out, s->items[i].advice);
+    buf_putc(out, '}');
+  }
+  buf_puts(out, "],\"soreness\":{\"verdict\":\"");
+  buf_puts(out, screen_favours_name(s->verdict));
+  buf_puts(out, "\",\"comparison\":[");
+  for (int i = 0; i < s->n_compare; i++) {
+    if (i) buf_putc(out, ',');
+    buf_puts(out, "{\"characteristic\":\"");
+    buf_puts(out, s->compare[i].characteristic);
+    buf_puts(out, "\",\"finding\":");
+    buf_json_str(out, s->compare[i].finding);
+    buf_puts(out, ",\"favours\":\"");
+    buf_puts(out, screen_favours_name(s->compare[i].favours));
+    buf_puts(out, "\"}");
+  }
+  buf_puts(out, "]}}");
+}
+
+void report_where_json(buf *out, const kb *k, const rank *r, const present *p,
+                       const screen_result *s, const rank_result *res) {
+  const body *b = kb_body(k);
+  buf_puts(out, "{\"screen\":");
+  json_screen(out, s);
+  buf_puts(out, ",\"candidates\":[");
+  for (int i = 0; i < res->n; i++) {
+    const rank_candidate *c = &res->cand[i];
+    const kb_tp *tp = kb_tp_at(k, c->tp);
+    const kb_muscle *m = kb_muscle_at(k, tp->muscle);
+    rank_explain ex;
+    rank_explain_candidate(r, p, c, &ex);
+    if (i) buf_putc(out, ',');
+    buf_puts(out, "{\"rank\":");
+    buf_int(out, i + 1);
+    buf_puts(out, ",\"muscle\":\"");
+    buf_puts(out, m->id);
+    buf_puts(out, "\",\"muscle_name\":");
+    buf_json_str(out, m->name);
+    buf_puts(out, ",\"trigger_point\":\"");
+    buf_puts(out, tp->id);
+    buf_puts(out, "\",\"trigger_point_name\":");
+    buf_json_str(out, tp->name);
+    buf_puts(out, ",\"side\":\"");
+    buf_puts(out, body_side_name(c->side));
+    buf_puts(out, "\",\"score\":");
+    buf_fixed3(out, c->score);
+    buf_puts(out, ",\"relative\":");
+    buf_fixed3(out, exp(c->score - res->cand[0].score));
+    buf_puts(out, ",\"essential\":");
+    json_regions(out, b, p, ex.essential, ex.n_essential);
+    buf_puts(out, ",\"spillover\":");
+    json_regions(out, b, p, ex.spillover, ex.n_spillover);
+    buf_puts(out, ",\"local\":");
+    json_regions(out, b, p, ex.local, ex.n_local);
+    buf_puts(out, ",\"unexplained\":");
+    json_regions(out, b, p, ex.unexplained, ex.n_unexplained);
+    buf_puts(out, ",\"context\":[");
+    for (int j = 0; j < ex.n_context; j++) {
+      if (j) buf_putc(out, ',');
+      buf_json_str(out, kb_term_at(k, KB_ACTIVITY, ex.context[j])->id);
+    }
+    buf_puts(out, "],\"sources\":");
+    json_sources(out, k, tp->sources, tp->n_sources, 0);
+    buf_putc(out, '}');
+  }
+  buf_puts(out, "],\"note\":\"");
+  buf_puts(out, NOTE);
+  buf_puts(out, "\"}");
+}
+
+static void text_regions(buf *out, const body *b, const present *p, const int *idx, int n) {
+  for (int i = 0; i < n; i++) {
+    if (i) buf_puts(out, ", ");
+    buf_puts(out, body_at(b, p->pain[idx[i]].region)->id);
+  }
+}
+
+static const char *side_word(int side) {
+  return side == BODY_L ? "left" : side == BODY_R ? "right" : "midline";
+}
+
+void report_where_text(buf *out, const kb *k, const rank *r, const present *p,
+                       const screen_result *s, const rank_result *res, int color) {
+  const body *b = kb_body(k);
+  const char *bold = color ? "\033[1m" : "", *red = color ? "\033[1;31m" : "",
+             *yel = color ? "\033[33m" : "", *off = color ? "\033[0m" : "";
+  if (s->n_items) {
+    buf_printf(out, "%sScreen first%s\n", bold, off);
+    for (int i = 0; i < s->n_items; i++)
+      buf_printf(out, "  %s%s%s %s\n    %s\n", s->items[i].level >= SCREEN_REFER ? red : yel,
+                 s->items[i].level == SCREEN_URGENT ? "URGENT:" : s->items[i].level == SCREEN_REFER ? "RED FLAG:" : "caution:",
+                 off, s->items[i].reason, s->items[i].advice);
+    if (s->level >= SCREEN_REFER)
+      buf_printf(out, "  %sRefer to a doctor before any trigger point treatment.%s\n", red, off);
+    buf_putc(out, '\n');
+  }
+  buf_printf(out, "%sTrigger point pain or general muscle soreness?%s %s\n", bold, off,
+             s->verdict == FAVOURS_SORENESS ? "more like general muscle soreness"
+             : s->verdict == FAVOURS_TRIGGER_POINT ? "more like trigger point pain" : "unclear");
+  for (int i = 0; i < s->n_compare; i++)
+    buf_printf(out, "  %-9s %s (%s)\n", s->compare[i].characteristic, s->compare[i].finding,
+               s->compare[i].favours == FAVOURS_NEITHER ? "either" : screen_favours_name(s->compare[i].favours));
+  buf_putc(out, '\n');
+  if (!res->n) {
+    buf_puts(out, "No trigger point in the knowledge base refers pain to these regions.\n");
+    return;
+  }
+  buf_printf(out, "%sCandidates to assess by palpation%s (a list to check, not a diagnosis)\n", bold, off);
+  for (int i = 0; i < res->n; i++) {
+    const rank_candidate *c = &res->cand[i];
+    const kb_tp *tp = kb_tp_at(k, c->tp);
+    const kb_muscle *m = kb_muscle_at(k, tp->muscle);
+    rank_explain ex;
+    rank_explain_candidate(r, p, c, &ex);
+    buf_printf(out, "%2d. %s%s%s, %s: %s  [score %.2f, fit %.0f%%]\n", i + 1, bold, m->name, off,
+               side_word(c->side), tp->name, c->score, 100.0 * exp(c->score - res->cand[0].score));
+    if (ex.n_essential) { buf_puts(out, "    essential zone covers: "); text_regions(out, b, p, ex.essential, ex.n_essential); buf_putc(out, '\n'); }
+    if (ex.n_spillover) { buf_puts(out, "    spillover zone covers: "); text_regions(out, b, p, ex.spillover, ex.n_spillover); buf_putc(out, '\n'); }
+    if (ex.n_local) { buf_puts(out, "    the point itself lies at: "); text_regions(out, b, p, ex.local, ex.n_local); buf_putc(out, '\n'); }
+    if (ex.n_unexplained) { buf_printf(out, "    %snot explained:%s ", yel, off); text_regions(out, b, p, ex.unexplained, ex.n_unexplained); buf_putc(out, '\n'); }
+    if (ex.n_context) {
+      buf_puts(out, "    perpetuated by: ");
+      for (int j = 0; j < ex.n_context; j++) buf_printf(out, "%s%s", j ? ", " : "", kb_term_at(k, KB_ACTIVITY, ex.context[j])->label);
+      buf_putc(out, '\n');
+    }
+    buf_printf(out, "    find it: %s (%s)\n", tp->location, body_base_id(b, tp->region));
+    buf_puts(out, "    source: ");
+    for (int j = 0; j < tp->n_sources; j++)
+      buf_printf(out, "%s%s %s", j ? "; " : "", kb_term_at(k, KB_SOURCE, tp->sources[j].source)->id, tp->sources[j].locator);
+    buf_putc(out, '\n');
+  }
+}
+
+/* ---- zones as concrete regions ---- */
+static void json_zone(buf *out, const kb *k, const kb_zone_ref *z, int n, int side) {
+  const body *b = kb_body(k);
+  buf_putc(out, '[');
+  int first = 1;
+  for (int i = 0; i < n; i++) {
+    int r[2];
+    int m = kb_zone_regions(k, z[i], side, r);
+    for (int j = 0; j < m; j++) {
+      if (!first) buf_putc(out, ',');
+      first = 0;
+      buf_json_str(out, body_at(b, r[j])->id);
+    }
+  }
+  buf_putc(out, ']');
+}
+
+static void json_relative(buf *out, const kb *k, const kb_zone_ref *z, int n) {
+  static const char *const pre[] = {"", "opp:", "both:"};
+  buf_putc(out, '[');
+  for (int i = 0; i < n; i++) {
+    if (i) buf_putc(out, ',');
+    buf_putc(out, '"');
+    buf_puts(out, pre[z[i].rel]);
+    buf_puts(out, body_base_id(kb_body(k), z[i].base));
+    buf_putc(out, '"');
+  }
+  buf_putc(out, ']');
+}
+
+static void json_terms(buf *out, const kb *k, int vocab, const int *v, int n) {
+  buf_putc(out, '[');
+  for (int i = 0; i < n; i++) {
+    if (i) buf_putc(out, ',');
+    buf_json_str(out, kb_term_at(k, vocab, v[i])->id);
+  }
+  buf_putc(out, ']');
+}
+
+static void json_opt_str(buf *out, const char *key, const char *v) {
+  buf_putc(out, ',');
+  json_key(out, key);
+  if (v) buf_json_str(out, v); else buf_puts(out, "null");
+}
+
+static void json_tp(buf *out, const kb *k, int t) {
+  const kb_tp *tp = kb_tp_at(k, t);
+  const kb_muscle *m = kb_muscle_at(k, tp->muscle);
+  int side = m->paired ? BODY_L : BODY_MID;
+  buf_puts(out, "{\"id\":");
+  buf_json_str(out, tp->id);
+  buf_puts(out, ",\"muscle\":");
+  buf_json_str(out, m->id);
+  json_opt_str(out, "name", tp->name);
+  buf_puts(out, ",\"side\":\"");
+  buf_puts(out, body_side_name(side));
+  buf_puts(out, "\",\"region\":");
+  int r[2];
+  kb_zone_ref self = {tp->region, KB_SAME};
+  kb_zone_regions(k, self, side, r);
+  buf_json_str(out, body_at(kb_body(k), r[0])->id);
+  json_opt_str(out, "location", tp->location);
+  buf_puts(out, ",\"referral\":{\"essential\":");
+  json_zone(out, k, tp->essential, tp->n_essential, side);
+  buf_puts(out, ",\"spillover\":");
+  json_zone(out, k, tp->spillover, tp->n_spillover, side);
+  buf_puts(out, ",\"relative\":{\"essential\":");
+  json_relative(out, k, tp->essential, tp->n_essential);
+  buf_puts(out, ",\"spillover\":");
+  json_relative(out, k, tp->spillover, tp->n_spillover);
+  buf_puts(out, "}},\"sensations\":");
+  json_terms(out, k, KB_SENSATION, tp->sensations, tp->n_sensations);
+  buf_puts(out, ",\"perpetuating\":");
+  json_terms(out, k, KB_ACTIVITY, tp->perpetuating, tp->n_perpetuating);
+  buf_puts(out, ",\"mimics\":");
+  json_terms(out, k, KB_MIMIC, tp->mimics, tp->n_mimics);
+  json_opt_str(out, "symptoms", tp->symptoms);
+  json_opt_str(out, "frequency", kb_freq_name(tp->frequency));
+  json_opt_str(out, "frequency_note", tp->frequency_note);
+  buf_puts(out, ",\"sources\":");
+  json_sources(out, k, tp->sources, tp->n_sources, 1);
+  buf_putc(out, '}');
+}
+
+static void json_muscle_fields(buf *out, const kb *k, const kb_muscle *m) {
+  buf_puts(out, "{\"id\":");
+  buf_json_str(out, m->id);
+  json_opt_str(out, "name", m->name);
+  json_opt_str(out, "group", m->group);
+  buf_puts(out, ",\"paired\":");
+  buf_puts(out, m->paired ? "true" : "false");
+  buf_puts(out, ",\"perpetuating\":");
+  json_terms(out, k, KB_ACTIVITY, m->perpetuating, m->n_perpetuating);
+  json_opt_str(out, "perpetuating_note", m->perpetuating_note);
+  buf_puts(out, ",\"mimics\":");
+  json_terms(out, k, KB_MIMIC, m->mimics, m->n_mimics);
+  json_opt_str(out, "symptoms", m->symptoms);
+  buf_puts(out, ",\"sources\":");
+  json_sources(out, k, m->sources, m->n_sources, 1);
+}
+
+void report_muscle_json(buf *out, const kb *k, int muscle) {
+  const kb_muscle *m = kb_muscle_at(k, muscle);
+  json_muscle_fields(out, k, m);
+  buf_puts(out, ",\"trigger_points\":[");
+  for (int i = 0; i < m->n_tps; i++) {
+    if (i) buf_putc(out, ',');
+    json_tp(out, k, m->first_tp + i);
+  }
+  buf_puts(out, "]}");
+}
+
+static void text_zone(buf *out, const kb *k, const kb_zone_ref *z, int n) {
+  static const char *const post[] = {"", " (other side)", " (both sides)"};
+  for (int i = 0; i < n; i++)
+    buf_printf(out, "%s%s%s", i ? ", " : "", body_base_id(kb_body(k), z[i].base), post[z[i].rel]);
+  if (!n) buf_puts(out, "none");
+}
+
+static void text_terms(buf *out, const kb *k, int vocab, const int *v, int n) {
+  for (int i = 0; i < n; i++) buf_printf(out, "%s%s", i ? ", " : "", kb_term_at(k, vocab, v[i])->label);
+}
+
+void report_muscle_text(buf *out, const kb *k, int muscle) {
+  const kb_muscle *m = kb_muscle_at(k, muscle);
+  buf_printf(out, "%s (%s), %s%s\n", m->name, m->id, m->group, m->paired ? "" : ", midline");
+  if (m->symptoms) buf_printf(out, "  symptoms: %s\n", m->symptoms);
+  if (m->n_mimics) { buf_puts(out, "  mistaken for: "); text_terms(out, k, KB_MIMIC, m->mimics, m->n_mimics); buf_putc(out, '\n'); }
+  if (m->n_perpetuating) { buf_puts(out, "  perpetuated by: "); text_terms(out, k, KB_ACTIVITY, m->perpetuating, m->n_perpetuating); buf_putc(out, '\n'); }
+  if (m->perpetuating_note) buf_printf(out, "    also: %s\n", m->perpetuating_note);
+  for (int i = 0; i < m->n_tps; i++) {
+    const kb_tp *tp = kb_tp_at(k, m->first_tp + i);
+    buf_printf(out, "\n  %s: %s\n", tp->id, tp->name);
+    buf_printf(out, "    lies at: %s (%s)\n", tp->location, body_base_id(kb_body(k), tp->region));
+    buf_puts(out, "    essential zone: "); text_zone(out, k, tp->essential, tp->n_essential); buf_putc(out, '\n');
+    buf_puts(out, "    spillover zone: "); text_zone(out, k, tp->spillover, tp->n_spillover); buf_putc(out, '\n');
+    if (tp->n_sensations) { buf_puts(out, "    feels like: "); text_terms(out, k, KB_SENSATION, tp->sensations, tp->n_sensations); buf_putc(out, '\n'); }
+    if (tp->symptoms) buf_printf(out, "    symptoms: %s\n", tp->symptoms);
+    if (tp->frequency) buf_printf(out, "    frequency: %s%s%s\n", kb_freq_name(tp->frequency), tp->frequency_note ? ": " : "", tp->frequency_note ? tp->frequency_note : "");
+    buf_puts(out, "    sources:\n");
+    for (int j = 0; j < tp->n_sources; j++) {
+      const kb_term *t = kb_term_at(k, KB_SOURCE, tp->sources[j].source);
+      buf_printf(out, "      - %s%s%s\n", t->label, *tp->sources[j].locator ? " " : "", tp->sources[j].locator);
+    }
+  }
+}
+
+void report_regions_json(buf *out, const body *b) {
+  buf_puts(out, "{\"regions\":[");
+  for (int i = 0; i < body_n(b); i++) {
+    const body_region *r = body_at(b, i);
+    if (i) buf_putc(out, ',');
+    buf_puts(out, "{\"id\":");
+    buf_json_str(out, r->id);
+    buf_puts(out, ",\"base\":");
+    buf_json_str(out, r->base);
+    buf_puts(out, ",\"label\":");
+    buf_json_str(out, r->label);
+    buf_puts(out, ",\"view\":");
+    buf_json_str(out, r->view);
+    buf_puts(out, ",\"group\":");
+    buf_json_str(out, r->group);
+    buf_puts(out, ",\"side\":\"");
+    buf_puts(out, body_side_name(r->side));
+    buf_puts(out, "\",\"mirror\":");
+    buf_json_str(out, body_at(b, r->mirror)->id);
+    buf_putc(out, '}');
+  }
+  buf_puts(out, "]}");
+}
+
+void report_regions_text(buf *out, const body *b) {
+  for (int i = 0; i < body_n(b); i++) {
+    const body_region *r = body_at(b, i);
+    buf_printf(out, "%-22s %-6s %-5s %-10s %s%s\n", r->id, r->view, body_side_name(r->side), r->group, r->label,
+               r->side == BODY_L ? " (left)" : r->side == BODY_R ? " (right)" : "");
+  }
+}
+
+void report_export_json(buf *out, const kb *k) {
+  buf_puts(out, "{\"muscles\":[");
+  for (int i = 0; i < kb_n_muscles(k); i++) {
+    if (i) buf_putc(out, ',');
+    const kb_muscle *m = kb_muscle_at(k, i);
+    json_muscle_fields(out, k, m);
+    buf_puts(out, ",\"trigger_points\":[");
+    for (int j = 0; j < m->n_tps; j++) {
+      if (j) buf_putc(out, ',');
+      buf_json_str(out, kb_tp_at(k, m->first_tp + j)->id);
+    }
+    buf_puts(out, "]}");
+  }
+  buf_puts(out, "],\"trigger_points\":[");
+  for (int t = 0; t < kb_n_tps(k); t++) {
+    if (t) buf_putc(out, ',');
+    json_tp(out, k, t);
+  }
+  static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources"};
+  buf_puts(out, "],\"vocabulary\":{");
+  for (int v = 0; v < KB_N_VOCABS; v++) {
+    if (v) buf_putc(out, ',');
+    json_key(out, vocab_names[v]);
+    buf_putc(out, '[');
+    for (int i = 0; i < kb_n_terms(k, v); i++) {
+      if (i) buf_putc(out, ',');
+      buf_puts(out, "{\"id\":");
+      buf_json_str(out, kb_term_at(k, v, i)->id);
+      buf_puts(out, v == KB_SOURCE ? ",\"cite\":" : ",\"label\":");
+      buf_json_str(out, kb_term_at(k, v, i)->label);
+      buf_putc(out, '}');
+    }
+    buf_putc(out, ']');
+  }
+  buf_puts(out, "}}");
+}
+
+void report_export_text(buf *out, const kb *k) {
+  buf_puts(out, "# trigger_point\tmuscle\tregion\tessential\tspillover (each on the patient's left side)\n");
+  for (int t = 0; t < kb_n_tps(k); t++) {
+    const kb_tp *tp = kb_tp_at(k, t);
+    const kb_muscle *m = kb_muscle_at(k, tp->muscle);
+    int side = m->paired ? BODY_L : BODY_MID;
+    buf_printf(out, "%s\t%s\t%s\t", tp->id, m->id, body_base_id(kb_body(k), tp->region));
+    for (int pass = 0; pass < 2; pass++) {
+      const kb_zone_ref *z = pass ? tp->spillover : tp->essential;
+      int n = pass ? tp->n_spillover : tp->n_essential, first = 1;
+      for (int i = 0; i < n; i++) {
+        int r[2];
+        int c = kb_zone_regions(k, z[i], side, r);
+        for (int j = 0; j < c; j++) { buf_printf(out, "%s%s", first ? "" : " ", body_at(kb_body(k), r[j])->id); first = 0; }
+      }
+      buf_putc(out, pass ? '\n' : '\t');
+    }
+  }
+}
+
+void report_error_json(buf *out, long line, const char *code, const char *message) {
+  buf_puts(out, "{\"line\":");
+  buf_int(out, line);
+  buf_puts(out, ",\"error\":{\"code\":");
+  buf_json_str(out, code);
+  buf_puts(out, ",\"message\":");
+  buf_json_str(out, message);
+  buf_puts(out, "}}");
+}

@@ -1,0 +1,32 @@
+/* report.h: formatting results as JSON or readable text into a buffer (never printing). */
+#ifndef MYOMAP_REPORT_H
+#define MYOMAP_REPORT_H
+
+#include "kb.h"
+#include "present.h"
+#include "rank.h"
+#include "screen.h"
+
+/* The `where` result: screens first, then the candidates with their explanations.  JSON is
+** one line with no trailing newline: {"screen":{...},"candidates":[...],"note":"..."}. */
+void report_where_json(buf *out, const kb *k, const rank *r, const present *p,
+                       const screen_result *s, const rank_result *res);
+void report_where_text(buf *out, const kb *k, const rank *r, const present *p,
+                       const screen_result *s, const rank_result *res, int color);
+
+/* One muscle with all its trigger points. */
+void report_muscle_json(buf *out, const kb *k, int muscle);
+void report_muscle_text(buf *out, const kb *k, int muscle);
+
+/* The region list. */
+void report_regions_json(buf *out, const body *b);
+void report_regions_text(buf *out, const body *b);
+
+/* The whole knowledge base, each point on the patient's left side with concrete zones. */
+void report_export_json(buf *out, const kb *k);
+void report_export_text(buf *out, const kb *k);
+
+/* An error object for a batch line: {"line":N,"error":{"code":C,"message":M}} */
+void report_error_json(buf *out, long line, const char *code, const char *message);
+
+#endif

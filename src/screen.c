@@ -1,0 +1,133 @@
+/* screen.c: the screens that come before any candidate: red flags that need a doctor, and
+** trigger point pain versus general muscle soreness. */
+#include "screen.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The red flags asked about (present.flags bits), in bit order.  Sources: finucane2020 (the
+** international red-flag framework), alvarez2002. */
+static const screen_item red_flags[N_FLAGS] = {
+  {"numbness", "Numbness can mean a nerve or the spinal cord is compressed or damaged.",
+   "Have a doctor assess nerve function before trigger point treatment.", SCREEN_REFER},
+  {"weakness", "Real weakness (not pain-limited effort) can mean a nerve root or the spinal cord is involved.",
+   "Have a doctor assess it before trigger point treatment.", SCREEN_REFER},
+  {"shooting", "Sharp, shooting or electric pain along a limb suggests an irritated nerve root, not a trigger point.",
+   "Have a doctor assess it before treatment.", SCREEN_REFER},
+  {"fever", "Fever with pain can mean infection or inflammatory disease.",
+   "See a doctor first; do not treat until it is cleared.", SCREEN_REFER},
+  {"weight-loss", "Unexplained weight loss with pain can be a sign of cancer or systemic disease.",
+   "See a doctor first.", SCREEN_REFER},
+  {"night-pain", "Pain at night that rest and position do not ease can come from a tumour or infection.",
+   "See a doctor first.", SCREEN_REFER},
+  {"bowel-bladder", "A new change in bowel or bladder control can mean cauda equina syndrome, a surgical emergency.",
+   "Seek emergency medical care now; do not treat.", SCREEN_URGENT},
+  {"trauma", "Pain after recent trauma needs a fracture, dislocation or tear ruled out.",
+   "Have a doctor assess the injury before treatment.", SCREEN_REFER},
+};
+
+static const screen_item tingling_item = {
+  "tingling", "Tingling can come from a trigger point (scalenes, piriformis) but also from a compressed nerve.",
+  "Check for nerve signs; refer if it spreads, persists or comes with numbness or weakness.", SCREEN_CAUTION};
+static const screen_item sharp_item = {
+  "sharp", "Trigger point pain is usually a deep ache; sharp pain needs a check for nerve, joint or acute injury.",
+  "Ask whether it shoots along the limb; if so, refer before treatment.", SCREEN_CAUTION};
+static const screen_item chest_item = {
+  "chest-pain", "Chest pain, or pain down the inner left arm, can come from the heart as well as from pectoral trigger points.",
+  "Rule out a cardiac cause first: new, exertional or unexplained chest pain needs a doctor today.", SCREEN_CAUTION};
+static const screen_item saddle_item = {
+  "saddle", "Pain or numbness in the perineum with bowel or bladder change is the pattern of cauda equina syndrome.",
+  "Seek emergency medical care now; do not treat.", SCREEN_URGENT};
+
+const char *screen_level_name(int level) {
+  static const char *const names[] = {"none", "caution", "refer", "urgent"};
+  return level >= 0 && level <= SCREEN_URGENT ? names[level] : "none";
+}
+
+const char *screen_favours_name(int f) {
+  static const char *const names[] = {"unclear", "trigger-point", "soreness"};
+  return f >= 0 && f <= FAVOURS_SORENESS ? names[f] : "unclear";
+}
+
+static void add(screen_result *out, const screen_item *it) {
+  for (int i = 0; i < out->n_items; i++) if (strcmp(out->items[i].id, it->id) == 0) return;
+  if (out->n_items >= (int)(sizeof out->items / sizeof out->items[0])) return;
+  out->items[out->n_items++] = *it;
+  if (it->level > out->level) out->level = it->level;
+}
+
+static int has_region(const kb *k, const present *p, const char *base) {
+  const body *b = kb_body(k);
+  for (int i = 0; i < p->n_pain; i++)
+    if (strcmp(body_at(b, p->pain[i].region)->base, base) == 0) return 1;
+  return 0;
+}
+
+static int has_quality(const present *p, int q) {
+  for (int i = 0; i < p->n_pain; i++) if (p->pain[i].quality == q) return 1;
+  return 0;
+}
+
+static screen_compare *compare(screen_result *out, const char *what, int favours, const char *fmt, const char *arg) {
+  screen_compare *c = &out->compare[out->n_compare++];
+  c->characteristic = what;
+  c->favours = favours;
+  snprintf(c->finding, sizeof c->finding, fmt, arg);
+  return c;
+}
+
+void screen_run(const kb *k, const present *p, screen_result *out) {
+  memset(out, 0, sizeof *out);
+  out->source = "finucane2020 alvarez2002 cheung2003";
+  unsigned flags = p->flags;
+  if (has_quality(p, Q_NUMBNESS)) flags |= FLAG_NUMBNESS;
+  for (int i = 0; i < N_FLAGS; i++) if (flags & (1u << i)) add(out, &red_flags[i]);
+  if ((flags & FLAG_BOWEL_BLADDER) && has_region(k, p, "perineum")) add(out, &saddle_item);
+  if (has_quality(p, Q_TINGLING)) add(out, &tingling_item);
+  if (has_quality(p, Q_SHARP) && !(flags & FLAG_SHOOTING)) add(out, &sharp_item);
+  if (has_region(k, p, "chest") || has_region(k, p, "sternum")) add(out, &chest_item);
+
+  /* trigger point pain versus general muscle soreness (delayed onset muscle soreness) */
+  int sharp = has_quality(p, Q_SHARP) || has_quality(p, Q_BURNING);
+  if (sharp) compare(out, "sensation", FAVOURS_TRIGGER_POINT, "%s", "sharp or intense pain, as a trigger point can give");
+  else if (has_quality(p, Q_ACHE)) compare(out, "sensation", FAVOURS_NEITHER, "%s", "an ache: both give one (deep and focal for a trigger point, dull and widespread for soreness)");
+  else compare(out, "sensation", FAVOURS_NEITHER, "%s", "no quality given");
+
+  if (p->tender == TENDER_SPOT) compare(out, "location", FAVOURS_TRIGGER_POINT, "%s", "a small, hard, tender spot or knot in the muscle");
+  else if (p->tender == TENDER_DIFFUSE) compare(out, "location", FAVOURS_SORENESS, "%s", "the whole muscle is tender and tired");
+  else compare(out, "location", FAVOURS_NEITHER, "%s", "not said whether it is a spot or the whole muscle");
+
+  const body *b = kb_body(k);
+  const char *g0 = NULL;
+  int groups = 0;
+  for (int i = 0; i < p->n_pain; i++) {
+    const char *g = body_at(b, p->pain[i].region)->group;
+    if (!g0) { g0 = g; groups = 1; }
+    else if (strcmp(g, g0)) groups = 2;
+  }
+  if (groups >= 2) compare(out, "pattern", FAVOURS_TRIGGER_POINT, "%s", "pain spread across body areas in a pattern, as referred pain is");
+  else if (p->n_pain) compare(out, "pattern", FAVOURS_SORENESS, "%s", "pain kept to one area");
+  else compare(out, "pattern", FAVOURS_NEITHER, "%s", "no pain drawn");
+
+  if (p->onset == ONSET_AFTER_EXERCISE && p->onset_hours >= 12 && p->onset_hours <= 48)
+    compare(out, "onset", FAVOURS_SORENESS, "%s", "began 12-48 hours after strenuous exercise, as muscle soreness does");
+  else if (p->onset == ONSET_AFTER_EXERCISE && p->onset_hours < 0)
+    compare(out, "onset", FAVOURS_SORENESS, "%s", "after strenuous exercise (soreness typically starts 12-48 hours later)");
+  else if (p->onset == ONSET_AFTER_EXERCISE)
+    compare(out, "onset", FAVOURS_TRIGGER_POINT, "%s", "after exercise, but outside the 12-48 hour window of muscle soreness");
+  else if (p->onset == ONSET_GRADUAL || p->onset == ONSET_SUDDEN)
+    compare(out, "onset", FAVOURS_TRIGGER_POINT, "%s", p->onset == ONSET_GRADUAL ? "developed over time, as from chronic strain" : "came on suddenly, as from an overload");
+  else if (p->onset == ONSET_INJURY)
+    compare(out, "onset", FAVOURS_NEITHER, "%s", "after an injury: check the injury itself first");
+  else compare(out, "onset", FAVOURS_NEITHER, "%s", "onset not given");
+
+  int tp = 0, sore = 0;
+  for (int i = 0; i < out->n_compare; i++) {
+    tp += out->compare[i].favours == FAVOURS_TRIGGER_POINT;
+    sore += out->compare[i].favours == FAVOURS_SORENESS;
+  }
+  /* the timing after exercise is the strongest single sign of soreness */
+  int onset_sore = out->compare[3].favours == FAVOURS_SORENESS;
+  out->verdict = sore > tp && onset_sore ? FAVOURS_SORENESS
+               : tp > sore ? FAVOURS_TRIGGER_POINT : FAVOURS_NEITHER;
+}

@@ -1,0 +1,44 @@
+/* screen.h: the screens that come before any candidate: red flags that need a doctor, and
+** trigger point pain versus general muscle soreness. */
+#ifndef MYOMAP_SCREEN_H
+#define MYOMAP_SCREEN_H
+
+#include "kb.h"
+#include "present.h"
+
+enum screen_level { SCREEN_CAUTION = 1, SCREEN_REFER, SCREEN_URGENT };
+enum screen_favours { FAVOURS_NEITHER = 0, FAVOURS_TRIGGER_POINT, FAVOURS_SORENESS };
+
+typedef struct screen_item {
+  const char *id;      /* "fever", "bowel-bladder", "chest-pain", ... */
+  const char *reason;  /* why it matters */
+  const char *advice;  /* what to do */
+  int level;           /* enum screen_level */
+} screen_item;
+
+typedef struct screen_compare {
+  const char *characteristic;  /* "sensation", "location", "pattern", "onset" */
+  char finding[160];           /* what this presentation shows */
+  int favours;                 /* enum screen_favours */
+} screen_compare;
+
+typedef struct screen_result {
+  screen_item items[16];
+  int n_items;
+  int level;                   /* the highest level among items, 0 if none */
+  screen_compare compare[4];
+  int n_compare;
+  int verdict;                 /* enum screen_favours: FAVOURS_NEITHER means unclear */
+  const char *source;          /* source keys for the screens, e.g. "finucane2020 cheung2003" */
+} screen_result;
+
+/* Screen presentation p: red flags from its answers and pain qualities, and the comparison
+** of trigger point pain with general muscle soreness (sensation, location, pattern, onset
+** 12-48 h after exercise).  Fills *out; never fails. */
+void screen_run(const kb *k, const present *p, screen_result *out);
+
+/* "caution", "refer", "urgent"; "trigger-point", "soreness", "unclear". */
+const char *screen_level_name(int level);
+const char *screen_favours_name(int favours);
+
+#endif

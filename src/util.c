@@ -1,0 +1,186 @@
+/* util.c: allocation that never fails, a growable buffer, and nearest-word suggestions. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(size_t n) {
+  fprintf(stderr, "myomap: out of memory (%zu bytes)\n", n);
+  abort();
+}
+
+void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) oom(n);
+  return p;
+}
+
+void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) oom(n * size);
+  return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+  p = realloc(p, n ? n : 1);
+  if (!p) oom(n);
+  return p;
+}
+
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+char *xstrndup(const char *s, size_t n) {
+  char *p = xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+void buf_init(buf *b) { b->data = NULL; b->len = b->cap = 0; }
+
+void buf_free(buf *b) { free(b->data); buf_init(b); }
+
+void buf_reset(buf *b) { b->len = 0; if (b->data) b->data[0] = 0; }
+
+void buf_reserve(buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + extra + 1) cap *= 2;
+  b->data = xrealloc(b->data, cap);
+  b->cap = cap;
+}
+
+void buf_append(buf *b, const void *p, size_t n) {
+  buf_reserve(b, n);
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = 0;
+}
+
+void buf_puts(buf *b, const char *s) { buf_append(b, s, strlen(s)); }
+
+void buf_putc(buf *b, char c) {
+  buf_reserve(b, 1);
+  b->data[b->len++] = c;
+  b->data[b->len] = 0;
+}
+
+void buf_vprintf(buf *b, const char *fmt, va_list ap) {
+  va_list aq;
+  va_copy(aq, ap);
+  char tmp[256];
+  int n = vsnprintf(tmp, sizeof tmp, fmt, aq);
+  va_end(aq);
+  if (n < 0) return;
+  if ((size_t)n < sizeof tmp) { buf_append(b, tmp, (size_t)n); return; }
+  buf_reserve(b, (size_t)n);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  b->len += (size_t)n;
+}
+
+void buf_printf(buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+void buf_json_str(buf *b, const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  buf_reserve(b, strlen(s) + 2);
+  buf_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned char c = *p;
+    if (c == '"' || c == '\\') { buf_putc(b, '\\'); buf_putc(b, (char)c); }
+    else if (c == '\n') buf_append(b, "\\n", 2);
+    else if (c == '\t') buf_append(b, "\\t", 2);
+    else if (c == '\r') buf_append(b, "\\r", 2);
+    else if (c < 0x20) {
+      char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      buf_append(b, u, 6);
+    } else buf_putc(b, (char)c);
+  }
+  buf_putc(b, '"');
+}
+
+void buf_int(buf *b, long v) {
+  char tmp[24];
+  int i = sizeof tmp;
+  unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+  do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+  if (v < 0) tmp[--i] = '-';
+  buf_append(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+void buf_fixed3(buf *b, double v) {
+  if (v < 0) { buf_putc(b, '-'); v = -v; }
+  long m = (long)(v * 1000.0 + 0.5);
+  buf_int(b, m / 1000);
+  char t[4] = {'.', (char)('0' + m / 100 % 10), (char)('0' + m / 10 % 10), (char)('0' + m % 10)};
+  buf_append(b, t, 4);
+}
+
+int util_distance(const char *a, const char *b, int cap) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 64 || lb > 64) return cap;
+  int row[65];
+  for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+  for (size_t i = 1; i <= la; i++) {
+    int prev = row[0], best = i;
+    row[0] = (int)i;
+    for (size_t j = 1; j <= lb; j++) {
+      int cur = row[j];
+      int v = prev + (a[i - 1] != b[j - 1]);
+      if (row[j] + 1 < v) v = row[j] + 1;
+      if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+      row[j] = v;
+      prev = cur;
+      if (v < best) best = v;
+    }
+    if (best >= cap) return cap;
+  }
+  return row[lb] < cap ? row[lb] : cap;
+}
+
+static size_t common_prefix(const char *a, const char *b) {
+  size_t n = 0;
+  while (a[n] && a[n] == b[n]) n++;
+  return n;
+}
+
+const char *util_nearest(const char *w, const void *words, size_t n, size_t stride) {
+  const char *best = NULL;
+  int bestd = 1000;
+  size_t lw = strlen(w);
+  int cap = (int)(lw / 3) + 2;            /* allow about a third of the word to differ */
+  for (size_t i = 0; i < n; i++) {
+    const char *cand = *(const char *const *)((const char *)words + i * stride);
+    if (!cand) continue;
+    int d = util_distance(w, cand, cap);
+    size_t lc = strlen(cand);
+    /* "temporal" vs "temple-l": a long shared prefix is as good as a small distance */
+    size_t pre = common_prefix(w, cand);
+    if (d >= cap && pre >= 4 && pre * 2 >= (lw < lc ? lw : lc)) d = cap - 1;
+    if (d < bestd) { bestd = d; best = cand; }
+  }
+  return bestd < cap ? best : NULL;
+}
+
+int util_read_file(const char *path, char **out, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  buf b;
+  buf_init(&b);
+  char tmp[65536];
+  size_t n;
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) buf_append(&b, tmp, n);
+  int err = ferror(f);
+  fclose(f);
+  if (err) { buf_free(&b); errno = EIO; return -1; }
+  if (!b.data) buf_append(&b, "", 0);
+  *out = b.data;
+  if (len) *len = b.len;
+  return 0;
+}

@@ -1,0 +1,54 @@
+/* util.h: allocation that never fails, a growable buffer, and nearest-word suggestions. */
+#ifndef MYOMAP_UTIL_H
+#define MYOMAP_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+/* Allocation wrappers: abort the process on out-of-memory, so callers never test for NULL.
+** Memory from these is released with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A growable byte buffer, always NUL-terminated after any append.  buf_init() makes it
+** empty; buf_free() releases it (and leaves it empty and reusable).  The caller owns the
+** struct; the buffer owns `data`. */
+typedef struct buf {
+  char *data;
+  size_t len;
+  size_t cap;
+} buf;
+
+void buf_init(buf *b);
+void buf_free(buf *b);
+void buf_reset(buf *b);                         /* len = 0, keeps the memory */
+void buf_reserve(buf *b, size_t extra);         /* room for `extra` more bytes */
+void buf_append(buf *b, const void *p, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Append `s` as a JSON string literal, with quotes and escapes. */
+void buf_json_str(buf *b, const char *s);
+/* Append a non-negative or negative integer in decimal (faster than printf). */
+void buf_int(buf *b, long v);
+/* Append `v` with exactly three decimals, e.g. 0.125 (faster than printf). */
+void buf_fixed3(buf *b, double v);
+
+/* Levenshtein distance between a and b, capped at `cap` (returns cap when larger). */
+int util_distance(const char *a, const char *b, int cap);
+
+/* The word of `words` (n of them) nearest to `w` by edit distance, or by a shared prefix or
+** suffix, or NULL when none is close enough to be a useful suggestion.  `stride` is the
+** distance in bytes between consecutive `const char *` entries, so the words may live inside
+** an array of structs (pass sizeof the struct and a pointer to the first name field). */
+const char *util_nearest(const char *w, const void *words, size_t n, size_t stride);
+
+/* Read a whole file into a new NUL-terminated buffer (caller frees *out).  Returns 0, or -1
+** with errno set. */
+int util_read_file(const char *path, char **out, size_t *len);
+
+#endif
