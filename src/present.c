@@ -64,15 +64,13 @@ static int region_error(const kb *k, const char *s, size_t n, char *err, size_t 
   if (n >= sizeof id) n = sizeof id - 1;
   memcpy(id, s, n);
   id[n] = 0;
-  const char *hint = body_suggest(kb_body(k), id);
   const body *b = kb_body(k);
-  if (!hint) {
-    int base = body_find_base(b, id);   /* "temple" without a side */
-    if (base >= 0 && body_base_paired(b, base)) {
-      snprintf(err, errlen, "%s: no such region; say which side: %s-l or %s-r (the patient's left or right)", id, id, id);
-      return PRESENT_EREGION;
-    }
+  int base = body_find_base(b, id);   /* "temple" without a side */
+  if (base >= 0 && body_base_paired(b, base)) {
+    snprintf(err, errlen, "%s: no such region; say which side: %s-l or %s-r (the patient's left or right)", id, id, id);
+    return PRESENT_EREGION;
   }
+  const char *hint = body_suggest(b, id);
   if (hint) snprintf(err, errlen, "%s: no such region; did you mean %s?", id, hint);
   else snprintf(err, errlen, "%s: no such region; `myomap regions` lists them", id);
   return PRESENT_EREGION;

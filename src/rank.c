@@ -14,9 +14,10 @@
 /* Zone regions the client did not mark count against a point, tempered because a drawing
 ** rarely shows a whole zone and the regions of one zone are not independent. */
 #define MISS_TEMPER 0.35
-#define CONTEXT_BONUS 0.4   /* per perpetuating activity that matches, up to 2 */
+#define CONTEXT_BONUS 0.6   /* per perpetuating activity that matches, up to 2 */
 #define QUALITY_MATCH 0.25  /* a quality the point is known to give */
 #define QUALITY_ODD  -0.35  /* burning, tingling or numbness from a point not known for it */
+#define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */
 
 enum { C_ESS = 0, C_SPILL, C_LOCAL, N_CLASSES };
 
@@ -154,6 +155,7 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   static const float lp[N_CLASSES] = {0}; (void)lp;
   for (int i = 0; i < p->n_pain; i++) {
     int reg = p->pain[i].region, q = p->pain[i].quality;
+    int rside = body_at(kb_body(r->k), reg)->side;
     double w = weight(p->pain[i].intensity);
     float gain[N_CLASSES];
     for (int cl = 0; cl < N_CLASSES; cl++)
@@ -167,7 +169,7 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
         r->acc[c] = r->cands[c].base;
         r->touched[n_touched++] = c;
       }
-      r->acc[c] += gain[po->cls] + r->cands[c].quality[q];
+      r->acc[c] += gain[po->cls] + r->cands[c].quality[q] + (r->cands[c].side == rside ? (float)SAME_SIDE : 0.0f);
     }
   }
   /* context bonus, then the best point per muscle and side */

@@ -1,0 +1,113 @@
+#!/bin/sh
+# cli.sh: black-box tests of the myomap command.  Prints one line per check and a summary
+# "cli: N passed, N failed"; exits 1 if any failed.  Usage: tests/cli.sh [path/to/myomap]
+M=${1:-build/myomap}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "  ok   $1"; }
+ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/       /' | head -20; }
+
+# expect NAME EXIT_CODE PATTERN -- command...   (PATTERN is grepped in stdout+stderr)
+expect() {
+  name=$1 code=$2 pat=$3
+  shift 4
+  "$@" >"$T/out" 2>&1
+  rc=$?
+  if [ "$rc" != "$code" ]; then ko "$name (exit $rc, wanted $code)" "$(cat "$T/out")"; return; fi
+  if [ -n "$pat" ] && ! grep -qE -- "$pat" "$T/out"; then ko "$name (no /$pat/)" "$(cat "$T/out")"; return; fi
+  ok "$name"
+}
+
+expect "version" 0 '^myomap [0-9]' -- $M --version
+expect "help lists commands" 0 'where .*muscle|muscle' -- $M --help
+for c in where muscle regions kb; do
+  expect "$c --help" 0 "Usage: myomap $c" -- $M $c --help
+done
+expect "no command is a usage error" 1 'Usage' -- $M
+expect "unknown command suggests" 1 'did you mean where' -- $M wher
+expect "unknown region: closest id, exit 2" 2 'temporal-l: no such region; did you mean temple-l\?' -- $M where temporal-l
+expect "region without side asks for it" 2 'temple-l or temple-r' -- $M where temple
+expect "bad intensity is a usage error" 1 'intensity must be' -- $M where temple-l:11
+expect "unknown option is a usage error" 1 'unknown option' -- $M where --frobnicate temple-l
+expect "no region is a usage error" 1 'at least one' -- $M where
+expect "text output says not a diagnosis" 0 'not a diagnosis' -- $M where temple-l:6:ache neck-side-l:4
+expect "upper trapezius first for temple+neck (left)" 0 '^ 1\. upper trapezius, left' -- $M where --no-color temple-l:6 neck-side-l:4 mastoid-l:3
+expect "red flag shown before candidates" 0 'RED FLAG' -- $M where --no-color low-back-l --flag fever
+expect "bad flag lists the valid ones" 1 'night-pain' -- $M where low-back-l --flag fevr
+expect "unknown context suggests" 1 'did you mean desk-work' -- $M where temple-l --context desk-wrk
+
+# the JSON contract of where --json
+$M where --json temple-l:6:ache neck-side-l >"$T/w.json" 2>&1
+if jq -e '(.candidates | length > 0) and (.candidates[0] | (.muscle|type=="string") and (.trigger_point|type=="string")
+      and (.side=="l") and (.score|type=="number") and (.essential|type=="array") and (.spillover|type=="array"))
+      and ([.candidates[].score] as $s | $s == ($s|sort|reverse))' "$T/w.json" >/dev/null; then ok "where --json contract, best first"
+else ko "where --json contract" "$(head -c 600 "$T/w.json")"; fi
+if jq -e '.screen.soreness.verdict and (.screen.flags|type=="array")' "$T/w.json" >/dev/null; then ok "where --json has the screens"
+else ko "where --json screens"; fi
+
+# every spec region answers
+$M regions --json | jq -r '.regions[].id' >"$T/ids"
+n=$(wc -l <"$T/ids")
+bad=0
+while read -r id; do
+  $M where --json "$id" | jq -e '.candidates | length > 0' >/dev/null || { bad=$((bad + 1)); echo "       no candidate for $id"; }
+done <"$T/ids"
+if [ "$n" = 169 ] && [ "$bad" = 0 ]; then ok "where answers all 169 region ids"; else ko "where answers every region ($n ids, $bad without candidates)"; fi
+
+# kb export: all 110 spec muscles, contract fields, left side
+$M kb export --json >"$T/kb.json"
+spec=$(grep -v '^#' kb/muscles.tsv | grep -v '^id' | cut -f1 | sort)
+got=$(jq -r '[.trigger_points[].muscle] | unique | .[]' "$T/kb.json" | sort)
+missing=$(printf '%s\n' "$spec" | while read -r m; do printf '%s\n' "$got" | grep -qx "$m" || echo "$m"; done)
+if [ -z "$missing" ] && [ "$(printf '%s\n' "$spec" | wc -l)" = 110 ]; then ok "kb export has all 110 muscles"; else ko "kb export misses muscles" "$missing"; fi
+jq -R . "$T/ids" | jq -s . >"$T/ids.json"
+if jq -e --slurpfile ids "$T/ids.json" '[.trigger_points[] | (.id|type=="string") and (.muscle|type=="string")
+      and (.side=="l" or .side=="mid") and (.referral.essential|length>0) and (.referral.spillover|type=="array")
+      and ([.referral.essential[], .referral.spillover[]] | all(. as $r | $ids[0] | index($r) != null))] | all' "$T/kb.json" >/dev/null
+then ok "kb export --json contract (left side, concrete region ids)"; else ko "kb export --json contract"; fi
+if jq -e '[.trigger_points[] | .sources | length > 0] | all' "$T/kb.json" >/dev/null; then ok "every trigger point has a source"; else ko "trigger points without a source"; fi
+expect "kb check passes" 0 'knowledge base ok: 1[0-9][0-9] muscles' -- $M kb check
+expect "muscle by name" 0 'TrP1' -- $M muscle "upper trapezius"
+expect "muscle --json" 0 '"trigger_points":\[' -- $M muscle --json sternocleidomastoid
+expect "unknown muscle suggests, exit 2" 2 'did you mean upper-trapezius' -- $M muscle upper-trapezus
+
+# --kb DIR loads an edited copy; a broken copy fails with file:line and a hint
+cp -r kb "$T/kb"
+expect "--kb loads a copy" 0 'knowledge base ok' -- $M --kb "$T/kb" kb check
+sed -i '0,/^essential = .*/s//essential = temporal neck-side/' "$T/kb/head-neck.kb"
+expect "--kb broken copy: file, line, nearest" 3 'head-neck.kb:[0-9]+: unknown region "temporal" \(did you mean "temple"\?\)' -- $M --kb "$T/kb" kb check
+rm "$T/kb/leg.kb"; cp -r kb/leg.kb "$T/kb/leg.kb"; sed -i 's/^\[muscle soleus\]/[muscle soleus2]/' "$T/kb/leg.kb"
+expect "--kb unknown muscle" 3 'unknown muscle "soleus2"' -- $M --kb "$T/kb" where calf-l
+expect "--kb missing dir" 3 'cannot open' -- $M --kb "$T/nope" where calf-l
+
+# batch: one result per line, bad lines give error objects and the run goes on
+cat >"$T/batch" <<'B'
+{"pain":[{"region":"temple-l","intensity":6,"quality":"ache"},{"region":"neck-side-l"}]}
+{"pain":[{"region":"temporal-l"}]}
+not json
+{"pain":[{"region":"calf-r","intensity":11}]}
+
+{"pain":["buttock-r","thigh-outer-r","leg-outer-r"],"context":["prolonged-sitting"]}
+B
+$M where --batch "$T/batch" >"$T/bout" 2>"$T/berr"
+rc=$?
+if [ $rc = 0 ] && [ "$(wc -l <"$T/bout")" = 6 ] && jq -e . "$T/bout" >/dev/null 2>&1; then ok "batch writes one JSON line per input line"
+else ko "batch line count/JSON (rc $rc)" "$(cat "$T/bout" "$T/berr")"; fi
+if [ "$(sed -n 2p "$T/bout" | jq -r '.line, .error.code' | tr '\n' ' ')" = "2 unknown-region " ] &&
+   sed -n 2p "$T/bout" | jq -r .error.message | grep -q 'did you mean temple-l' &&
+   [ "$(sed -n 3p "$T/bout" | jq -r .line)" = 3 ] && [ "$(sed -n 4p "$T/bout" | jq -r .error.code)" = bad-input ] &&
+   [ "$(sed -n 5p "$T/bout" | jq -r .line)" = 5 ]; then ok "batch bad lines: error objects with line numbers"
+else ko "batch error objects" "$(cat "$T/bout" | cut -c1-200)"; fi
+if [ "$(sed -n 1p "$T/bout" | jq -r '.candidates[0].muscle')" = upper-trapezius ] &&
+   [ "$(sed -n 6p "$T/bout" | jq -r '.candidates[0:3][] | .muscle' | grep -c gluteus-minimus)" = 1 ]; then ok "batch results rank like where"
+else ko "batch results" "$(sed -n 6p "$T/bout" | cut -c1-300)"; fi
+single=$($M where --json temple-l:6:ache neck-side-l | jq -c .candidates)
+if [ "$single" = "$(sed -n 1p "$T/bout" | jq -c .candidates)" ]; then ok "batch line equals where --json"; else ko "batch vs where --json differ"; fi
+printf '%s\n' '{"pain":["calf-l"]}' | $M where --batch - | jq -e '.candidates | length > 0' >/dev/null && ok "batch from stdin" || ko "batch from stdin"
+expect "batch missing file" 4 'cannot open' -- $M where --batch "$T/none"
+expect "regions text" 0 'temple-l +both' -- $M regions
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,38 @@
+/* fuzz_batch.c: libFuzzer target: a batch line (any bytes) must give a result or an error
+** object, never a crash; results are ranked and formatted as `where --batch` does. */
+#include "kb.h"
+#include "present.h"
+#include "rank.h"
+#include "report.h"
+#include "screen.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static kb *k;
+static rank *r;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!k) {
+    buf e;
+    buf_init(&e);
+    if (kb_load_builtin(&k, &e)) __builtin_trap();
+    buf_free(&e);
+    r = rank_new(k);
+  }
+  present p;
+  char err[256];
+  buf out;
+  buf_init(&out);
+  int rc = present_parse_json(k, (const char *)data, size, &p, err, sizeof err);
+  if (rc) report_error_json(&out, 1, "bad-input", err);
+  else {
+    screen_result s;
+    rank_result res;
+    screen_run(k, &p, &s);
+    rank_run(r, &p, 10, &res);
+    report_where_json(&out, k, r, &p, &s, &res);
+  }
+  buf_free(&out);
+  return 0;
+}

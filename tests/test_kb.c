@@ -1,0 +1,151 @@
+/* test_kb.c: unit tests of the knowledge-base loader: the embedded kb, and errors for bad files. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "kb.h"
+
+static const char VOCAB[] =
+  "[source ts1]\ncite = Simons et al. 1999\n"
+  "[sensation ache]\nlabel = ache\n"
+  "[activity desk-work]\nlabel = desk work\n"
+  "[mimic tension-headache]\nlabel = tension-type headache\n";
+static const char CATALOGUE[] = "id\tname\tgroup\nupper-trapezius\tupper trapezius\thead-neck\nmasseter\tmasseter\thead-neck\n";
+
+/* Load VOCAB plus one file called "kb/test.kb"; returns the loader's result, errors in *e. */
+static int load(const char *text, kb **k, buf *e) {
+  const char *names[] = {"kb/vocab.kb", "kb/test.kb"};
+  const char *texts[] = {VOCAB, text};
+  size_t lens[] = {strlen(VOCAB), strlen(text)};
+  buf_init(e);
+  return kb_load_texts(k, 2, names, texts, lens, CATALOGUE, strlen(CATALOGUE), e);
+}
+
+static const char GOOD[] =
+  "[muscle upper-trapezius]\nname = upper trapezius\ngroup = head-neck\nsource = ts1 ch 6\n"
+  "perpetuating = desk-work\n"
+  "[tp tp1]\nname = TrP1\nregion = shoulder-top\nlocation = upper border\n"
+  "essential = neck-side temple opp:occiput\nspillover = both:eye sternum\nsensations = ache\n"
+  "frequency = very-common\n";
+
+Test(kb, embedded_kb_loads_and_covers_every_spec_muscle) {
+  kb *k = NULL;
+  buf e;
+  buf_init(&e);
+  cr_assert_eq(kb_load_builtin(&k, &e), 0, "%s", e.data ? e.data : "");
+  cr_assert_eq(kb_check_coverage(k, &e), 0, "%s", e.data ? e.data : "");
+  cr_assert_geq(kb_n_muscles(k), 110);
+  for (int t = 0; t < kb_n_tps(k); t++) {
+    const kb_tp *tp = kb_tp_at(k, t);
+    cr_assert_gt(tp->n_essential, 0, "%s has an empty essential zone", tp->id);
+    cr_assert_gt(tp->n_sources, 0, "%s has no source", tp->id);
+  }
+  kb_free(k);
+  buf_free(&e);
+}
+
+Test(kb, good_file_loads_with_side_relative_zones) {
+  kb *k = NULL;
+  buf e;
+  cr_assert_eq(load(GOOD, &k, &e), 0, "%s", e.data ? e.data : "");
+  int t = kb_find_tp(k, "upper-trapezius-tp1");
+  cr_assert_geq(t, 0);
+  const kb_tp *tp = kb_tp_at(k, t);
+  cr_assert_eq(tp->n_essential, 3);
+  cr_assert_eq(tp->n_perpetuating, 1, "the muscle's activities are merged into the point's");
+  cr_assert_eq(tp->frequency, KB_FREQ_VERY_COMMON);
+  const body *b = kb_body(k);
+  int r[2];
+  cr_assert_eq(kb_zone_regions(k, tp->essential[2], BODY_L, r), 1);
+  cr_assert_str_eq(body_at(b, r[0])->id, "occiput-r", "opp: crosses the midline");
+  cr_assert_eq(kb_zone_regions(k, tp->essential[1], BODY_R, r), 1);
+  cr_assert_str_eq(body_at(b, r[0])->id, "temple-r");
+  cr_assert_eq(kb_zone_regions(k, tp->spillover[0], BODY_R, r), 2, "both: gives both sides");
+  cr_assert_eq(kb_zone_regions(k, tp->spillover[1], BODY_L, r), 1);
+  cr_assert_str_eq(body_at(b, r[0])->id, "sternum");
+  cr_assert_eq(kb_find_muscle(k, "Upper Trapezius"), kb_find_muscle(k, "upper-trapezius"));
+  kb_free(k);
+  buf_free(&e);
+}
+
+/* Each bad file must fail, and its message must name the file, the line and the hint. */
+static void expect_error(const char *text, const char *needle) {
+  kb *k = NULL;
+  buf e;
+  int rc = load(text, &k, &e);
+  cr_assert_lt(rc, 0, "expected an error containing \"%s\"", needle);
+  cr_assert_not_null(e.data);
+  cr_assert(strstr(e.data, needle) != NULL, "expected \"%s\" in:\n%s", needle, e.data);
+  buf_free(&e);
+}
+
+Test(kb, unknown_region_names_file_line_and_nearest) {
+  char *t = strdup(GOOD);
+  char *p = strstr(t, "neck-side temple");
+  memcpy(p, "neck-side tempal", 16);
+  expect_error(t, "kb/test.kb:10: unknown region \"tempal\" (did you mean \"temple\"?)");
+  free(t);
+}
+
+Test(kb, unknown_muscle_is_an_error_with_nearest) {
+  expect_error("[muscle upper-trapezus]\nname = x\ngroup = g\nsource = ts1\n[tp a]\nname = a\nregion = temple\nlocation = x\nessential = temple\n",
+               "kb/test.kb:1: unknown muscle \"upper-trapezus\" (did you mean \"upper-trapezius\"?)");
+}
+
+Test(kb, duplicate_ids_are_errors) {
+  char text[2048];
+  snprintf(text, sizeof text, "%s%s", GOOD, "[tp tp1]\nname = again\nregion = temple\nlocation = x\nessential = temple\n");
+  expect_error(text, "duplicate trigger point \"upper-trapezius-tp1\"");
+  snprintf(text, sizeof text, "%s%s", GOOD, GOOD);
+  expect_error(text, "duplicate muscle \"upper-trapezius\"");
+}
+
+Test(kb, empty_zone_is_an_error) {
+  expect_error("[muscle masseter]\nname = m\ngroup = g\nsource = ts1\n[tp a]\nname = a\nregion = jaw\nlocation = x\nessential =\n",
+               "kb/test.kb:9: empty essential zone");
+}
+
+Test(kb, missing_required_key_and_unknown_key) {
+  expect_error("[muscle masseter]\nname = m\ngroup = g\nsource = ts1\n[tp a]\nname = a\nregion = jaw\nessential = jaw\n",
+               "lacks the required key \"location\"");
+  expect_error("[muscle masseter]\nname = m\ngroup = g\nsource = ts1\nsymptom = x\n[tp a]\nname = a\nregion = jaw\nlocation = x\nessential = jaw\n",
+               "kb/test.kb:5: unknown key \"symptom\" in a muscle stanza (did you mean \"symptoms\"?)");
+}
+
+Test(kb, bad_prefix_vocab_source_and_frequency) {
+  const char *head = "[muscle masseter]\nname = m\ngroup = g\nsource = ts1\n[tp a]\nname = a\nregion = jaw\nlocation = x\n";
+  char text[1024];
+  snprintf(text, sizeof text, "%sessential = other:jaw\n", head);
+  expect_error(text, "unknown prefix \"other:\"");
+  snprintf(text, sizeof text, "%sessential = opp:sternum\n", head);
+  expect_error(text, "\"sternum\" is a midline region");
+  snprintf(text, sizeof text, "%sessential = jaw\nsensations = akhe\n", head);
+  expect_error(text, "unknown sensation \"akhe\" (did you mean \"ache\"?)");
+  snprintf(text, sizeof text, "%sessential = jaw\nsource = ts2 ch 1\n", head);
+  expect_error(text, "unknown source \"ts2\" (did you mean \"ts1\"?)");
+  snprintf(text, sizeof text, "%sessential = jaw\nfrequency = often\n", head);
+  expect_error(text, "frequency must be");
+  snprintf(text, sizeof text, "%sessential = jaw\nspillover = jaw\n", head);
+  expect_error(text, "in both the essential and the spillover zone");
+}
+
+Test(kb, syntax_errors_and_orphans) {
+  expect_error("[muscle masseter\n", "kb/test.kb:1: expected a header");
+  expect_error("name = x\n", "kb/test.kb:1: \"key = value\" before any");
+  expect_error("[tp a]\nname = a\nregion = jaw\nlocation = x\nessential = jaw\n", "must follow its [muscle ID]");
+  expect_error("[musle masseter]\nname = m\n", "unknown stanza kind \"musle\" (did you mean \"muscle\"?)");
+  expect_error("[muscle masseter]\nname = m\ngroup = g\nsource = ts1\n", "has no trigger points");
+  expect_error("[muscle Masseter]\n", "not a valid id");
+  expect_error("[muscle masseter]\njust words\n", "kb/test.kb:2: expected \"key = value\"");
+}
+
+Test(kb, load_dir_reports_missing_directory) {
+  kb *k = NULL;
+  buf e;
+  buf_init(&e);
+  cr_assert_lt(kb_load_dir(&k, "/nonexistent/kb", &e), 0);
+  cr_assert(strstr(e.data, "/nonexistent/kb") != NULL);
+  buf_free(&e);
+}
