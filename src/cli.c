@@ -50,7 +50,7 @@ static const cmd commands[] = {
    "  INTENSITY    0-10;  QUALITY  ache, burning, sharp, tingling or numbness\n\n"
    "Options:\n"
    "  --json             one JSON object: {\"screen\":...,\"candidates\":[...]}\n"
-   "  --top N            how many candidates (default 10, at most 64)\n"
+   "  --top N            how many candidates (default 5, at most 64)\n"
    "  --context A,B      perpetuating activities, e.g. desk-work,phone-cradling\n"
    "  --onset WORD       gradual, sudden, after-exercise or injury\n"
    "  --hours H          hours since the pain began\n"
@@ -337,7 +337,7 @@ static int cmd_kb(opts *o, int argc, char **argv) {
 }
 
 int cli_main(int argc, char **argv) {
-  opts o = {NULL, 0, 10, NULL, isatty(1) && getenv("NO_COLOR") == NULL};
+  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL};
   int i = 1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0) {

@@ -28,24 +28,29 @@ static int bit_has(const bits *b, int i) { return (int)(b->w[i >> 6] >> (i & 63)
 
 typedef struct cand {
   int tp, side, key;     /* key: muscle * 3 + side, for one-per-muscle-side */
-  float base;            /* prior + tempered cost of the zone's regions */
   bits zone[N_CLASSES];  /* concrete regions by class */
   bits activities;
-  float quality[N_QUALITIES];
 } cand;
 
-typedef struct posting { int cand; int cls; } posting;
+/* A posting: candidate index << 3 | (point on the region's side) << 2 | class. */
+typedef uint32_t posting;
 
 struct rank {
   const kb *k;
   cand *cands; int n_cands;
   int *post_start;        /* per concrete region: postings[post_start[r] .. post_start[r+1]) */
   posting *postings;
+  /* hot, compact copies for rank_run */
+  float *base;            /* per candidate: prior + tempered cost of the zone's regions */
+  unsigned char *side;    /* per candidate */
+  float *quality;         /* per candidate x quality */
+  int *key;               /* per candidate */
+  int *tp;                /* per candidate */
+  float gain_a[N_CLASSES], gain_b[N_CLASSES];   /* gain = w * a - b */
   /* scratch */
-  float *acc; unsigned *stamp; unsigned gen;
-  int *touched;
-  float *best; int *best_cand; unsigned *key_stamp; int *keys;
-  int n_keys;
+  float *acc;             /* per candidate score, reset from base each run */
+  uint64_t *hit;          /* bitset of candidates some painful region touched */
+  int n_hit_words;
 };
 
 static const double p_class[N_CLASSES] = {P_ESSENTIAL, P_SPILLOVER, P_LOCAL};
@@ -72,15 +77,29 @@ rank *rank_new(const kb *k) {
   int nr = body_n(b);
   r->k = k;
   r->cands = xcalloc((size_t)kb_n_tps(k) * 2 + 1, sizeof *r->cands);
+  r->base = xcalloc((size_t)kb_n_tps(k) * 2 + 1, sizeof *r->base);
+  r->side = xcalloc((size_t)kb_n_tps(k) * 2 + 1, sizeof *r->side);
+  r->key = xcalloc((size_t)kb_n_tps(k) * 2 + 1, sizeof *r->key);
+  r->tp = xcalloc((size_t)kb_n_tps(k) * 2 + 1, sizeof *r->tp);
+  r->quality = xcalloc(((size_t)kb_n_tps(k) * 2 + 1) * N_QUALITIES, sizeof *r->quality);
+  for (int cl = 0; cl < N_CLASSES; cl++) {
+    r->gain_a[cl] = (float)(log(p_class[cl]) - log(P_OUTSIDE));
+    r->gain_b[cl] = (float)(MISS_TEMPER * (log(1 - p_class[cl]) - log(1 - P_OUTSIDE)));
+  }
+
   int sens_q[N_QUALITIES];
   for (int q = 1; q < N_QUALITIES; q++) sens_q[q] = kb_find_term(k, KB_SENSATION, present_quality_name(q));
-  for (int t = 0; t < kb_n_tps(k); t++) {
+  /* candidates in muscle, side, point order, so one muscle-side's points are adjacent */
+  for (int mi = 0; mi < kb_n_muscles(k); mi++)
+  for (int si = 0; si < (kb_muscle_at(k, mi)->paired ? 2 : 1); si++)
+  for (int t = kb_muscle_at(k, mi)->first_tp; t < kb_muscle_at(k, mi)->first_tp + kb_muscle_at(k, mi)->n_tps; t++) {
     const kb_tp *tp = kb_tp_at(k, t);
     const kb_muscle *m = kb_muscle_at(k, tp->muscle);
     static const int paired_sides[] = {BODY_L, BODY_R}, mid_side[] = {BODY_MID};
     const int *sides = m->paired ? paired_sides : mid_side;
-    for (int si = 0; si < (m->paired ? 2 : 1); si++) {
-      cand *c = &r->cands[r->n_cands++];
+    {
+      int ci = r->n_cands++;
+      cand *c = &r->cands[ci];
       c->tp = t; c->side = sides[si]; c->key = tp->muscle * 3 + c->side;
       int out[2];
       for (int i = 0; i < tp->n_essential; i++)
@@ -94,13 +113,16 @@ rank *rank_new(const kb *k) {
       double cost = 0;
       for (int cl = 0; cl < N_CLASSES; cl++)
         cost += popcount_bits(&c->zone[cl]) * (log(1 - p_class[cl]) - log(1 - P_OUTSIDE));
-      c->base = (float)(prior(tp->frequency) + MISS_TEMPER * cost);
+      r->base[ci] = (float)(prior(tp->frequency) + MISS_TEMPER * cost);
+      r->side[ci] = (unsigned char)c->side;
+      r->key[ci] = c->key;
+      r->tp[ci] = t;
       for (int i = 0; i < tp->n_perpetuating; i++) if (tp->perpetuating[i] < WORDS * 64) bit_set(&c->activities, tp->perpetuating[i]);
       for (int q = 1; q < N_QUALITIES; q++) {
         int known = 0;
         for (int i = 0; i < tp->n_sensations; i++) known |= tp->sensations[i] == sens_q[q];
         if (q == Q_ACHE && tp->n_sensations == 0) known = 1;   /* ache is the default */
-        c->quality[q] = known ? QUALITY_MATCH
+        r->quality[ci * N_QUALITIES + q] = known ? QUALITY_MATCH
                       : (q == Q_BURNING || q == Q_TINGLING || q == Q_NUMBNESS) ? QUALITY_ODD : 0;
       }
     }
@@ -117,27 +139,37 @@ rank *rank_new(const kb *k) {
     for (int cl = 0; cl < N_CLASSES; cl++)
       for (int i = 0; i < nr; i++)
         if (bit_has(&r->cands[c].zone[cl], i)) {
-          posting *p = &r->postings[r->post_start[i] + fill[i]++];
-          p->cand = c; p->cls = cl;
+          posting same = r->cands[c].side == body_at(b, i)->side;
+          r->postings[r->post_start[i] + fill[i]++] = (posting)c << 3 | same << 2 | (posting)cl;
         }
   free(fill);
   r->acc = xcalloc((size_t)r->n_cands + 1, sizeof *r->acc);
-  r->stamp = xcalloc((size_t)r->n_cands + 1, sizeof *r->stamp);
-  r->touched = xcalloc((size_t)r->n_cands + 1, sizeof *r->touched);
-  int nk = kb_n_muscles(k) * 3 + 1;
-  r->best = xcalloc((size_t)nk, sizeof *r->best);
-  r->best_cand = xcalloc((size_t)nk, sizeof *r->best_cand);
-  r->key_stamp = xcalloc((size_t)nk, sizeof *r->key_stamp);
-  r->keys = xcalloc((size_t)nk, sizeof *r->keys);
+  r->n_hit_words = (r->n_cands + 63) / 64;
+  r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
   return r;
 }
 
 void rank_free(rank *r) {
   if (!r) return;
   free(r->cands); free(r->post_start); free(r->postings);
-  free(r->acc); free(r->stamp); free(r->touched);
-  free(r->best); free(r->best_cand); free(r->key_stamp); free(r->keys);
+  free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
+  free(r->acc); free(r->hit);
   free(r);
+}
+
+/* Offer muscle-side best point c with score s to the top list (best first, an earlier
+** offer wins a tie). */
+static inline void offer(const rank *r, rank_result *out, int top, int c, float s) {
+  out->n_considered++;
+  int pos;
+  if (out->n < top) pos = out->n++;
+  else if (top > 0 && s > out->cand[top - 1].score) pos = top - 1;
+  else return;
+  while (pos > 0 && out->cand[pos - 1].score < s) { out->cand[pos] = out->cand[pos - 1]; pos--; }
+  out->cand[pos].tp = r->tp[c];
+  out->cand[pos].side = r->side[c];
+  out->cand[pos].score = s;
+  out->cand[pos].cand = c;
 }
 
 static double weight(int intensity) { return intensity < 0 ? 1.0 : 0.6 + 0.08 * intensity; }
@@ -145,83 +177,71 @@ static double weight(int intensity) { return intensity < 0 ? 1.0 : 0.6 + 0.08 * 
 void rank_run(rank *r, const present *p, int top, rank_result *out) {
   if (top > RANK_MAX) top = RANK_MAX;
   if (top < 0) top = 0;
-  if (++r->gen == 0) {   /* wrapped: clear the stamps */
-    memset(r->stamp, 0, (size_t)r->n_cands * sizeof *r->stamp);
-    memset(r->key_stamp, 0, (size_t)(kb_n_muscles(r->k) * 3 + 1) * sizeof *r->key_stamp);
-    r->gen = 1;
-  }
-  unsigned gen = r->gen;
-  int n_touched = 0;
-  static const float lp[N_CLASSES] = {0}; (void)lp;
+  float *acc = r->acc;
+  uint64_t *hit = r->hit;
+  memcpy(acc, r->base, (size_t)r->n_cands * sizeof *acc);
+  memset(hit, 0, (size_t)r->n_hit_words * sizeof *hit);
+  /* each painful region adds its gain to every candidate whose zones hold it (no branches) */
   for (int i = 0; i < p->n_pain; i++) {
     int reg = p->pain[i].region, q = p->pain[i].quality;
-    int rside = body_at(kb_body(r->k), reg)->side;
-    double w = weight(p->pain[i].intensity);
-    float gain[N_CLASSES];
-    for (int cl = 0; cl < N_CLASSES; cl++)
-      gain[cl] = (float)(w * (log(p_class[cl]) - log(P_OUTSIDE))
-                         - MISS_TEMPER * (log(1 - p_class[cl]) - log(1 - P_OUTSIDE)));
-    for (int j = r->post_start[reg]; j < r->post_start[reg + 1]; j++) {
-      const posting *po = &r->postings[j];
-      int c = po->cand;
-      if (r->stamp[c] != gen) {
-        r->stamp[c] = gen;
-        r->acc[c] = r->cands[c].base;
-        r->touched[n_touched++] = c;
+    float w = (float)weight(p->pain[i].intensity);
+    float gain[8] = {0};
+    for (int cl = 0; cl < N_CLASSES; cl++) {
+      gain[cl] = w * r->gain_a[cl] - r->gain_b[cl];
+      gain[4 + cl] = gain[cl] + (float)SAME_SIDE;
+    }
+    const posting *po = r->postings + r->post_start[reg], *end = r->postings + r->post_start[reg + 1];
+    if (q) {
+      const float *qual = r->quality + q;
+      for (; po < end; po++) {
+        unsigned c = *po >> 3;
+        acc[c] += gain[*po & 7] + qual[c * N_QUALITIES];
+        hit[c >> 6] |= 1ULL << (c & 63);
       }
-      r->acc[c] += gain[po->cls] + r->cands[c].quality[q] + (r->cands[c].side == rside ? (float)SAME_SIDE : 0.0f);
+    } else {
+      for (; po < end; po++) {
+        unsigned c = *po >> 3;
+        acc[c] += gain[*po & 7];
+        hit[c >> 6] |= 1ULL << (c & 63);
+      }
     }
   }
-  /* context bonus, then the best point per muscle and side */
   bits ctx = {{0}};
   for (int i = 0; i < p->n_context; i++) if (p->context[i] < WORDS * 64) bit_set(&ctx, p->context[i]);
-  int n_keys = 0;
-  for (int i = 0; i < n_touched; i++) {
-    int c = r->touched[i];
-    const cand *cd = &r->cands[c];
-    float s = r->acc[c];
-    if (p->n_context) {
-      int m = 0;
-      for (int w = 0; w < WORDS; w++) m += __builtin_popcountll(ctx.w[w] & cd->activities.w[w]);
-      s += (float)(CONTEXT_BONUS * (m > 2 ? 2 : m));
-    }
-    if (r->key_stamp[cd->key] != gen) {
-      r->key_stamp[cd->key] = gen;
-      r->best[cd->key] = s;
-      r->best_cand[cd->key] = c;
-      r->keys[n_keys++] = cd->key;
-    } else if (s > r->best[cd->key] || (s == r->best[cd->key] && c < r->best_cand[cd->key])) {
-      r->best[cd->key] = s;
-      r->best_cand[cd->key] = c;
-    }
-  }
-  /* top-k by insertion: best first, ties by candidate order (stable across runs) */
+  /* walk the touched candidates in order: one muscle-side's points are adjacent, so its
+  ** best point is found in passing; then keep the `top` best by insertion, ties by index */
   out->n = 0;
-  out->n_considered = n_keys;
-  for (int i = 0; i < n_keys; i++) {
-    int key = r->keys[i], c = r->best_cand[key];
-    float s = r->best[key];
-    int pos = out->n;
-    while (pos > 0 && (out->cand[pos - 1].score < s ||
-                       (out->cand[pos - 1].score == s && r->cands[c].tp * 3 + r->cands[c].side <
-                        out->cand[pos - 1].tp * 3 + out->cand[pos - 1].side)))
-      pos--;
-    if (pos >= top) continue;
-    int last = out->n < top ? out->n : top - 1;
-    memmove(&out->cand[pos + 1], &out->cand[pos], (size_t)(last - pos) * sizeof out->cand[0]);
-    out->cand[pos].tp = r->cands[c].tp;
-    out->cand[pos].side = r->cands[c].side;
-    out->cand[pos].score = s;
-    if (out->n < top) out->n++;
+  out->n_considered = 0;
+  int has_ctx = p->n_context > 0;
+  int cur_key = -1, cur_c = -1;
+  float cur_s = 0;
+  for (int wi = 0; wi < r->n_hit_words; wi++) {
+    for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) {
+      int c = wi * 64 + __builtin_ctzll(bw), key = r->key[c];
+      float s = acc[c];
+      if (has_ctx) {
+        const cand *cd = &r->cands[c];
+        int m = 0;
+        for (int w = 0; w < WORDS; w++) m += __builtin_popcountll(ctx.w[w] & cd->activities.w[w]);
+        s += (float)(CONTEXT_BONUS * (m > 2 ? 2 : m));
+      }
+      if (key == cur_key) {
+        int better = s > cur_s;   /* branch-free: compiles to conditional moves */
+        cur_c = better ? c : cur_c;
+        cur_s = better ? s : cur_s;
+        continue;
+      }
+      if (cur_c >= 0) offer(r, out, top, cur_c, cur_s);
+      cur_key = key; cur_c = c; cur_s = s;
+    }
   }
+  if (cur_c >= 0) offer(r, out, top, cur_c, cur_s);
 }
 
 void rank_explain_candidate(const rank *r, const present *p, const rank_candidate *rc, rank_explain *out) {
   memset(out, 0, sizeof *out);
-  const cand *c = NULL;
-  for (int i = 0; i < r->n_cands; i++)
-    if (r->cands[i].tp == rc->tp && r->cands[i].side == rc->side) { c = &r->cands[i]; break; }
-  if (!c) return;
+  if (rc->cand < 0 || rc->cand >= r->n_cands) return;
+  const cand *c = &r->cands[rc->cand];
   for (int i = 0; i < p->n_pain; i++) {
     int reg = p->pain[i].region;
     if (bit_has(&c->zone[C_ESS], reg)) out->essential[out->n_essential++] = i;

@@ -15,6 +15,7 @@ typedef struct rank_candidate {
   int tp;        /* trigger point index in the kb */
   int side;      /* BODY_L, BODY_R or BODY_MID */
   double score;  /* log-likelihood ratio against "no referral": higher is better */
+  int cand;      /* the ranking's own index of this point-and-side (for rank_explain_candidate) */
 } rank_candidate;
 
 typedef struct rank_result {

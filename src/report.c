@@ -29,11 +29,11 @@ static void json_sources(buf *out, const kb *k, const kb_cite *c, int n, int ful
     if (i) buf_putc(out, ',');
     const kb_term *t = kb_term_at(k, KB_SOURCE, c[i].source);
     if (full) {
-      buf_puts(out, "{\"key\":");
+      buf_lit(out, "{\"key\":");
       buf_json_str(out, t->id);
-      buf_puts(out, ",\"locator\":");
+      buf_lit(out, ",\"locator\":");
       buf_json_str(out, c[i].locator);
-      buf_puts(out, ",\"cite\":");
+      buf_lit(out, ",\"cite\":");
       buf_json_str(out, t->label);
       buf_putc(out, '}');
     } else {
@@ -47,45 +47,45 @@ static void json_sources(buf *out, const kb *k, const kb_cite *c, int n, int ful
 }
 
 static void json_screen(buf *out, const screen_result *s) {
-  buf_puts(out, "{\"level\":\"");
+  buf_lit(out, "{\"level\":\"");
   buf_puts(out, screen_level_name(s->level));
-  buf_puts(out, "\",\"refer\":");
+  buf_lit(out, "\",\"refer\":");
   buf_puts(out, s->level >= SCREEN_REFER ? "true" : "false");
-  buf_puts(out, ",\"flags\":[");
+  buf_lit(out, ",\"flags\":[");
   for (int i = 0; i < s->n_items; i++) {
     if (i) buf_putc(out, ',');
-    buf_puts(out, "{\"id\":\"");
+    buf_lit(out, "{\"id\":\"");
     buf_puts(out, s->items[i].id);
-    buf_puts(out, "\",\"level\":\"");
+    buf_lit(out, "\",\"level\":\"");
     buf_puts(out, screen_level_name(s->items[i].level));
-    buf_puts(out, "\",\"reason\":");
+    buf_lit(out, "\",\"reason\":");
     buf_json_str(out, s->items[i].reason);
-    buf_puts(out, ",\"advice\":");
+    buf_lit(out, ",\"advice\":");
     buf_json_str(out, s->items[i].advice);
     buf_putc(out, '}');
   }
-  buf_puts(out, "],\"soreness\":{\"verdict\":\"");
+  buf_lit(out, "],\"soreness\":{\"verdict\":\"");
   buf_puts(out, screen_favours_name(s->verdict));
-  buf_puts(out, "\",\"comparison\":[");
+  buf_lit(out, "\",\"comparison\":[");
   for (int i = 0; i < s->n_compare; i++) {
     if (i) buf_putc(out, ',');
-    buf_puts(out, "{\"characteristic\":\"");
+    buf_lit(out, "{\"characteristic\":\"");
     buf_puts(out, s->compare[i].characteristic);
-    buf_puts(out, "\",\"finding\":");
+    buf_lit(out, "\",\"finding\":");
     buf_json_str(out, s->compare[i].finding);
-    buf_puts(out, ",\"favours\":\"");
+    buf_lit(out, ",\"favours\":\"");
     buf_puts(out, screen_favours_name(s->compare[i].favours));
-    buf_puts(out, "\"}");
+    buf_lit(out, "\"}");
   }
-  buf_puts(out, "]}}");
+  buf_lit(out, "]}}");
 }
 
 void report_where_json(buf *out, const kb *k, const rank *r, const present *p,
                        const screen_result *s, const rank_result *res) {
   const body *b = kb_body(k);
-  buf_puts(out, "{\"screen\":");
+  buf_lit(out, "{\"screen\":");
   json_screen(out, s);
-  buf_puts(out, ",\"candidates\":[");
+  buf_lit(out, ",\"candidates\":[");
   for (int i = 0; i < res->n; i++) {
     const rank_candidate *c = &res->cand[i];
     const kb_tp *tp = kb_tp_at(k, c->tp);
@@ -93,47 +93,47 @@ void report_where_json(buf *out, const kb *k, const rank *r, const present *p,
     rank_explain ex;
     rank_explain_candidate(r, p, c, &ex);
     if (i) buf_putc(out, ',');
-    buf_puts(out, "{\"rank\":");
+    buf_lit(out, "{\"rank\":");
     buf_int(out, i + 1);
-    buf_puts(out, ",\"muscle\":\"");
+    buf_lit(out, ",\"muscle\":\"");
     buf_puts(out, m->id);
-    buf_puts(out, "\",\"muscle_name\":");
+    buf_lit(out, "\",\"muscle_name\":");
     buf_json_str(out, m->name);
-    buf_puts(out, ",\"trigger_point\":\"");
+    buf_lit(out, ",\"trigger_point\":\"");
     buf_puts(out, tp->id);
-    buf_puts(out, "\",\"trigger_point_name\":");
+    buf_lit(out, "\",\"trigger_point_name\":");
     buf_json_str(out, tp->name);
-    buf_puts(out, ",\"side\":\"");
+    buf_lit(out, ",\"side\":\"");
     buf_puts(out, body_side_name(c->side));
-    buf_puts(out, "\",\"score\":");
+    buf_lit(out, "\",\"score\":");
     buf_fixed3(out, c->score);
-    buf_puts(out, ",\"relative\":");
+    buf_lit(out, ",\"relative\":");
     buf_fixed3(out, exp(c->score - res->cand[0].score));
-    buf_puts(out, ",\"essential\":");
+    buf_lit(out, ",\"essential\":");
     json_regions(out, b, p, ex.essential, ex.n_essential);
-    buf_puts(out, ",\"spillover\":");
+    buf_lit(out, ",\"spillover\":");
     json_regions(out, b, p, ex.spillover, ex.n_spillover);
-    buf_puts(out, ",\"local\":");
+    buf_lit(out, ",\"local\":");
     json_regions(out, b, p, ex.local, ex.n_local);
-    buf_puts(out, ",\"unexplained\":");
+    buf_lit(out, ",\"unexplained\":");
     json_regions(out, b, p, ex.unexplained, ex.n_unexplained);
-    buf_puts(out, ",\"context\":[");
+    buf_lit(out, ",\"context\":[");
     for (int j = 0; j < ex.n_context; j++) {
       if (j) buf_putc(out, ',');
       buf_json_str(out, kb_term_at(k, KB_ACTIVITY, ex.context[j])->id);
     }
-    buf_puts(out, "],\"sources\":");
+    buf_lit(out, "],\"sources\":");
     json_sources(out, k, tp->sources, tp->n_sources, 0);
     buf_putc(out, '}');
   }
-  buf_puts(out, "],\"note\":\"");
+  buf_lit(out, "],\"note\":\"");
   buf_puts(out, NOTE);
-  buf_puts(out, "\"}");
+  buf_lit(out, "\"}");
 }
 
 static void text_regions(buf *out, const body *b, const present *p, const int *idx, int n) {
   for (int i = 0; i < n; i++) {
-    if (i) buf_puts(out, ", ");
+    if (i) buf_lit(out, ", ");
     buf_puts(out, body_at(b, p->pain[idx[i]].region)->id);
   }
 }
@@ -165,7 +165,7 @@ void report_where_text(buf *out, const kb *k, const rank *r, const present *p,
                s->compare[i].favours == FAVOURS_NEITHER ? "either" : screen_favours_name(s->compare[i].favours));
   buf_putc(out, '\n');
   if (!res->n) {
-    buf_puts(out, "No trigger point in the knowledge base refers pain to these regions.\n");
+    buf_lit(out, "No trigger point in the knowledge base refers pain to these regions.\n");
     return;
   }
   buf_printf(out, "%sCandidates to assess by palpation%s (a list to check, not a diagnosis)\n", bold, off);
@@ -177,17 +177,17 @@ void report_where_text(buf *out, const kb *k, const rank *r, const present *p,
     rank_explain_candidate(r, p, c, &ex);
     buf_printf(out, "%2d. %s%s%s, %s: %s  [score %.2f, fit %.0f%%]\n", i + 1, bold, m->name, off,
                side_word(c->side), tp->name, c->score, 100.0 * exp(c->score - res->cand[0].score));
-    if (ex.n_essential) { buf_puts(out, "    essential zone covers: "); text_regions(out, b, p, ex.essential, ex.n_essential); buf_putc(out, '\n'); }
-    if (ex.n_spillover) { buf_puts(out, "    spillover zone covers: "); text_regions(out, b, p, ex.spillover, ex.n_spillover); buf_putc(out, '\n'); }
-    if (ex.n_local) { buf_puts(out, "    the point itself lies at: "); text_regions(out, b, p, ex.local, ex.n_local); buf_putc(out, '\n'); }
+    if (ex.n_essential) { buf_lit(out, "    essential zone covers: "); text_regions(out, b, p, ex.essential, ex.n_essential); buf_putc(out, '\n'); }
+    if (ex.n_spillover) { buf_lit(out, "    spillover zone covers: "); text_regions(out, b, p, ex.spillover, ex.n_spillover); buf_putc(out, '\n'); }
+    if (ex.n_local) { buf_lit(out, "    the point itself lies at: "); text_regions(out, b, p, ex.local, ex.n_local); buf_putc(out, '\n'); }
     if (ex.n_unexplained) { buf_printf(out, "    %snot explained:%s ", yel, off); text_regions(out, b, p, ex.unexplained, ex.n_unexplained); buf_putc(out, '\n'); }
     if (ex.n_context) {
-      buf_puts(out, "    perpetuated by: ");
+      buf_lit(out, "    perpetuated by: ");
       for (int j = 0; j < ex.n_context; j++) buf_printf(out, "%s%s", j ? ", " : "", kb_term_at(k, KB_ACTIVITY, ex.context[j])->label);
       buf_putc(out, '\n');
     }
     buf_printf(out, "    find it: %s (%s)\n", tp->location, body_base_id(b, tp->region));
-    buf_puts(out, "    source: ");
+    buf_lit(out, "    source: ");
     for (int j = 0; j < tp->n_sources; j++)
       buf_printf(out, "%s%s %s", j ? "; " : "", kb_term_at(k, KB_SOURCE, tp->sources[j].source)->id, tp->sources[j].locator);
     buf_putc(out, '\n');
@@ -236,81 +236,81 @@ static void json_terms(buf *out, const kb *k, int vocab, const int *v, int n) {
 static void json_opt_str(buf *out, const char *key, const char *v) {
   buf_putc(out, ',');
   json_key(out, key);
-  if (v) buf_json_str(out, v); else buf_puts(out, "null");
+  if (v) buf_json_str(out, v); else buf_lit(out, "null");
 }
 
 static void json_tp(buf *out, const kb *k, int t) {
   const kb_tp *tp = kb_tp_at(k, t);
   const kb_muscle *m = kb_muscle_at(k, tp->muscle);
   int side = m->paired ? BODY_L : BODY_MID;
-  buf_puts(out, "{\"id\":");
+  buf_lit(out, "{\"id\":");
   buf_json_str(out, tp->id);
-  buf_puts(out, ",\"muscle\":");
+  buf_lit(out, ",\"muscle\":");
   buf_json_str(out, m->id);
   json_opt_str(out, "name", tp->name);
-  buf_puts(out, ",\"side\":\"");
+  buf_lit(out, ",\"side\":\"");
   buf_puts(out, body_side_name(side));
-  buf_puts(out, "\",\"region\":");
+  buf_lit(out, "\",\"region\":");
   int r[2];
   kb_zone_ref self = {tp->region, KB_SAME};
   kb_zone_regions(k, self, side, r);
   buf_json_str(out, body_at(kb_body(k), r[0])->id);
   json_opt_str(out, "location", tp->location);
-  buf_puts(out, ",\"referral\":{\"essential\":");
+  buf_lit(out, ",\"referral\":{\"essential\":");
   json_zone(out, k, tp->essential, tp->n_essential, side);
-  buf_puts(out, ",\"spillover\":");
+  buf_lit(out, ",\"spillover\":");
   json_zone(out, k, tp->spillover, tp->n_spillover, side);
-  buf_puts(out, ",\"relative\":{\"essential\":");
+  buf_lit(out, ",\"relative\":{\"essential\":");
   json_relative(out, k, tp->essential, tp->n_essential);
-  buf_puts(out, ",\"spillover\":");
+  buf_lit(out, ",\"spillover\":");
   json_relative(out, k, tp->spillover, tp->n_spillover);
-  buf_puts(out, "}},\"sensations\":");
+  buf_lit(out, "}},\"sensations\":");
   json_terms(out, k, KB_SENSATION, tp->sensations, tp->n_sensations);
-  buf_puts(out, ",\"perpetuating\":");
+  buf_lit(out, ",\"perpetuating\":");
   json_terms(out, k, KB_ACTIVITY, tp->perpetuating, tp->n_perpetuating);
-  buf_puts(out, ",\"mimics\":");
+  buf_lit(out, ",\"mimics\":");
   json_terms(out, k, KB_MIMIC, tp->mimics, tp->n_mimics);
   json_opt_str(out, "symptoms", tp->symptoms);
   json_opt_str(out, "frequency", kb_freq_name(tp->frequency));
   json_opt_str(out, "frequency_note", tp->frequency_note);
-  buf_puts(out, ",\"sources\":");
+  buf_lit(out, ",\"sources\":");
   json_sources(out, k, tp->sources, tp->n_sources, 1);
   buf_putc(out, '}');
 }
 
 static void json_muscle_fields(buf *out, const kb *k, const kb_muscle *m) {
-  buf_puts(out, "{\"id\":");
+  buf_lit(out, "{\"id\":");
   buf_json_str(out, m->id);
   json_opt_str(out, "name", m->name);
   json_opt_str(out, "group", m->group);
-  buf_puts(out, ",\"paired\":");
+  buf_lit(out, ",\"paired\":");
   buf_puts(out, m->paired ? "true" : "false");
-  buf_puts(out, ",\"perpetuating\":");
+  buf_lit(out, ",\"perpetuating\":");
   json_terms(out, k, KB_ACTIVITY, m->perpetuating, m->n_perpetuating);
   json_opt_str(out, "perpetuating_note", m->perpetuating_note);
-  buf_puts(out, ",\"mimics\":");
+  buf_lit(out, ",\"mimics\":");
   json_terms(out, k, KB_MIMIC, m->mimics, m->n_mimics);
   json_opt_str(out, "symptoms", m->symptoms);
-  buf_puts(out, ",\"sources\":");
+  buf_lit(out, ",\"sources\":");
   json_sources(out, k, m->sources, m->n_sources, 1);
 }
 
 void report_muscle_json(buf *out, const kb *k, int muscle) {
   const kb_muscle *m = kb_muscle_at(k, muscle);
   json_muscle_fields(out, k, m);
-  buf_puts(out, ",\"trigger_points\":[");
+  buf_lit(out, ",\"trigger_points\":[");
   for (int i = 0; i < m->n_tps; i++) {
     if (i) buf_putc(out, ',');
     json_tp(out, k, m->first_tp + i);
   }
-  buf_puts(out, "]}");
+  buf_lit(out, "]}");
 }
 
 static void text_zone(buf *out, const kb *k, const kb_zone_ref *z, int n) {
   static const char *const post[] = {"", " (other side)", " (both sides)"};
   for (int i = 0; i < n; i++)
     buf_printf(out, "%s%s%s", i ? ", " : "", body_base_id(kb_body(k), z[i].base), post[z[i].rel]);
-  if (!n) buf_puts(out, "none");
+  if (!n) buf_lit(out, "none");
 }
 
 static void text_terms(buf *out, const kb *k, int vocab, const int *v, int n) {
@@ -321,19 +321,19 @@ void report_muscle_text(buf *out, const kb *k, int muscle) {
   const kb_muscle *m = kb_muscle_at(k, muscle);
   buf_printf(out, "%s (%s), %s%s\n", m->name, m->id, m->group, m->paired ? "" : ", midline");
   if (m->symptoms) buf_printf(out, "  symptoms: %s\n", m->symptoms);
-  if (m->n_mimics) { buf_puts(out, "  mistaken for: "); text_terms(out, k, KB_MIMIC, m->mimics, m->n_mimics); buf_putc(out, '\n'); }
-  if (m->n_perpetuating) { buf_puts(out, "  perpetuated by: "); text_terms(out, k, KB_ACTIVITY, m->perpetuating, m->n_perpetuating); buf_putc(out, '\n'); }
+  if (m->n_mimics) { buf_lit(out, "  mistaken for: "); text_terms(out, k, KB_MIMIC, m->mimics, m->n_mimics); buf_putc(out, '\n'); }
+  if (m->n_perpetuating) { buf_lit(out, "  perpetuated by: "); text_terms(out, k, KB_ACTIVITY, m->perpetuating, m->n_perpetuating); buf_putc(out, '\n'); }
   if (m->perpetuating_note) buf_printf(out, "    also: %s\n", m->perpetuating_note);
   for (int i = 0; i < m->n_tps; i++) {
     const kb_tp *tp = kb_tp_at(k, m->first_tp + i);
     buf_printf(out, "\n  %s: %s\n", tp->id, tp->name);
     buf_printf(out, "    lies at: %s (%s)\n", tp->location, body_base_id(kb_body(k), tp->region));
-    buf_puts(out, "    essential zone: "); text_zone(out, k, tp->essential, tp->n_essential); buf_putc(out, '\n');
-    buf_puts(out, "    spillover zone: "); text_zone(out, k, tp->spillover, tp->n_spillover); buf_putc(out, '\n');
-    if (tp->n_sensations) { buf_puts(out, "    feels like: "); text_terms(out, k, KB_SENSATION, tp->sensations, tp->n_sensations); buf_putc(out, '\n'); }
+    buf_lit(out, "    essential zone: "); text_zone(out, k, tp->essential, tp->n_essential); buf_putc(out, '\n');
+    buf_lit(out, "    spillover zone: "); text_zone(out, k, tp->spillover, tp->n_spillover); buf_putc(out, '\n');
+    if (tp->n_sensations) { buf_lit(out, "    feels like: "); text_terms(out, k, KB_SENSATION, tp->sensations, tp->n_sensations); buf_putc(out, '\n'); }
     if (tp->symptoms) buf_printf(out, "    symptoms: %s\n", tp->symptoms);
     if (tp->frequency) buf_printf(out, "    frequency: %s%s%s\n", kb_freq_name(tp->frequency), tp->frequency_note ? ": " : "", tp->frequency_note ? tp->frequency_note : "");
-    buf_puts(out, "    sources:\n");
+    buf_lit(out, "    sources:\n");
     for (int j = 0; j < tp->n_sources; j++) {
       const kb_term *t = kb_term_at(k, KB_SOURCE, tp->sources[j].source);
       buf_printf(out, "      - %s%s%s\n", t->label, *tp->sources[j].locator ? " " : "", tp->sources[j].locator);
@@ -342,27 +342,27 @@ void report_muscle_text(buf *out, const kb *k, int muscle) {
 }
 
 void report_regions_json(buf *out, const body *b) {
-  buf_puts(out, "{\"regions\":[");
+  buf_lit(out, "{\"regions\":[");
   for (int i = 0; i < body_n(b); i++) {
     const body_region *r = body_at(b, i);
     if (i) buf_putc(out, ',');
-    buf_puts(out, "{\"id\":");
+    buf_lit(out, "{\"id\":");
     buf_json_str(out, r->id);
-    buf_puts(out, ",\"base\":");
+    buf_lit(out, ",\"base\":");
     buf_json_str(out, r->base);
-    buf_puts(out, ",\"label\":");
+    buf_lit(out, ",\"label\":");
     buf_json_str(out, r->label);
-    buf_puts(out, ",\"view\":");
+    buf_lit(out, ",\"view\":");
     buf_json_str(out, r->view);
-    buf_puts(out, ",\"group\":");
+    buf_lit(out, ",\"group\":");
     buf_json_str(out, r->group);
-    buf_puts(out, ",\"side\":\"");
+    buf_lit(out, ",\"side\":\"");
     buf_puts(out, body_side_name(r->side));
-    buf_puts(out, "\",\"mirror\":");
+    buf_lit(out, "\",\"mirror\":");
     buf_json_str(out, body_at(b, r->mirror)->id);
     buf_putc(out, '}');
   }
-  buf_puts(out, "]}");
+  buf_lit(out, "]}");
 }
 
 void report_regions_text(buf *out, const body *b) {
@@ -374,32 +374,32 @@ void report_regions_text(buf *out, const body *b) {
 }
 
 void report_export_json(buf *out, const kb *k) {
-  buf_puts(out, "{\"muscles\":[");
+  buf_lit(out, "{\"muscles\":[");
   for (int i = 0; i < kb_n_muscles(k); i++) {
     if (i) buf_putc(out, ',');
     const kb_muscle *m = kb_muscle_at(k, i);
     json_muscle_fields(out, k, m);
-    buf_puts(out, ",\"trigger_points\":[");
+    buf_lit(out, ",\"trigger_points\":[");
     for (int j = 0; j < m->n_tps; j++) {
       if (j) buf_putc(out, ',');
       buf_json_str(out, kb_tp_at(k, m->first_tp + j)->id);
     }
-    buf_puts(out, "]}");
+    buf_lit(out, "]}");
   }
-  buf_puts(out, "],\"trigger_points\":[");
+  buf_lit(out, "],\"trigger_points\":[");
   for (int t = 0; t < kb_n_tps(k); t++) {
     if (t) buf_putc(out, ',');
     json_tp(out, k, t);
   }
   static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources"};
-  buf_puts(out, "],\"vocabulary\":{");
+  buf_lit(out, "],\"vocabulary\":{");
   for (int v = 0; v < KB_N_VOCABS; v++) {
     if (v) buf_putc(out, ',');
     json_key(out, vocab_names[v]);
     buf_putc(out, '[');
     for (int i = 0; i < kb_n_terms(k, v); i++) {
       if (i) buf_putc(out, ',');
-      buf_puts(out, "{\"id\":");
+      buf_lit(out, "{\"id\":");
       buf_json_str(out, kb_term_at(k, v, i)->id);
       buf_puts(out, v == KB_SOURCE ? ",\"cite\":" : ",\"label\":");
       buf_json_str(out, kb_term_at(k, v, i)->label);
@@ -407,11 +407,11 @@ void report_export_json(buf *out, const kb *k) {
     }
     buf_putc(out, ']');
   }
-  buf_puts(out, "}}");
+  buf_lit(out, "}}");
 }
 
 void report_export_text(buf *out, const kb *k) {
-  buf_puts(out, "# trigger_point\tmuscle\tregion\tessential\tspillover (each on the patient's left side)\n");
+  buf_lit(out, "# trigger_point\tmuscle\tregion\tessential\tspillover (each on the patient's left side)\n");
   for (int t = 0; t < kb_n_tps(k); t++) {
     const kb_tp *tp = kb_tp_at(k, t);
     const kb_muscle *m = kb_muscle_at(k, tp->muscle);
@@ -431,11 +431,11 @@ void report_export_text(buf *out, const kb *k) {
 }
 
 void report_error_json(buf *out, long line, const char *code, const char *message) {
-  buf_puts(out, "{\"line\":");
+  buf_lit(out, "{\"line\":");
   buf_int(out, line);
-  buf_puts(out, ",\"error\":{\"code\":");
+  buf_lit(out, ",\"error\":{\"code\":");
   buf_json_str(out, code);
-  buf_puts(out, ",\"message\":");
+  buf_lit(out, ",\"message\":");
   buf_json_str(out, message);
-  buf_puts(out, "}}");
+  buf_lit(out, "}}");
 }

@@ -46,26 +46,18 @@ void buf_reset(buf *b) { b->len = 0; if (b->data) b->data[0] = 0; }
 
 void buf_reserve(buf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap) return;
+  buf_grow(b, extra);
+}
+
+void buf_grow(buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->len + extra + 1) cap *= 2;
   b->data = xrealloc(b->data, cap);
   b->cap = cap;
 }
 
-void buf_append(buf *b, const void *p, size_t n) {
-  buf_reserve(b, n);
-  memcpy(b->data + b->len, p, n);
-  b->len += n;
-  b->data[b->len] = 0;
-}
-
 void buf_puts(buf *b, const char *s) { buf_append(b, s, strlen(s)); }
-
-void buf_putc(buf *b, char c) {
-  buf_reserve(b, 1);
-  b->data[b->len++] = c;
-  b->data[b->len] = 0;
-}
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap) {
   va_list aq;
@@ -89,18 +81,22 @@ void buf_printf(buf *b, const char *fmt, ...) {
 
 void buf_json_str(buf *b, const char *s) {
   static const char hex[] = "0123456789abcdef";
-  buf_reserve(b, strlen(s) + 2);
   buf_putc(b, '"');
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+  const unsigned char *p = (const unsigned char *)s, *run = p;
+  for (;; p++) {
     unsigned char c = *p;
-    if (c == '"' || c == '\\') { buf_putc(b, '\\'); buf_putc(b, (char)c); }
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (p > run) buf_append(b, run, (size_t)(p - run));
+    run = p + 1;
+    if (!c) break;
+    if (c == '"' || c == '\\') { char e[2] = {'\\', (char)c}; buf_append(b, e, 2); }
     else if (c == '\n') buf_append(b, "\\n", 2);
     else if (c == '\t') buf_append(b, "\\t", 2);
     else if (c == '\r') buf_append(b, "\\r", 2);
-    else if (c < 0x20) {
+    else {
       char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
       buf_append(b, u, 6);
-    } else buf_putc(b, (char)c);
+    }
   }
   buf_putc(b, '"');
 }

@@ -26,9 +26,22 @@ void buf_init(buf *b);
 void buf_free(buf *b);
 void buf_reset(buf *b);                         /* len = 0, keeps the memory */
 void buf_reserve(buf *b, size_t extra);         /* room for `extra` more bytes */
-void buf_append(buf *b, const void *p, size_t n);
+void buf_grow(buf *b, size_t extra);           /* slow path of buf_reserve */
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+/* Append n bytes / one byte (inline: these are the hot path of every JSON writer). */
+static inline void buf_append(buf *b, const void *p, size_t n) {
+  if (b->len + n + 1 > b->cap) buf_grow(b, n);
+  __builtin_memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = 0;
+}
+static inline void buf_putc(buf *b, char c) {
+  if (b->len + 2 > b->cap) buf_grow(b, 1);
+  b->data[b->len++] = c;
+  b->data[b->len] = 0;
+}
+/* Append a string literal without measuring it at run time. */
+#define buf_lit(b, lit) buf_append((b), "" lit, sizeof(lit) - 1)
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Append `s` as a JSON string literal, with quotes and escapes. */

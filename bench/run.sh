@@ -1,0 +1,24 @@
+#!/bin/sh
+# run.sh: myomap's benchmarks (`make bench`): the library alone, the batch command end to end,
+# and one `myomap where`.  Each runs pinned to one core where taskset exists.
+set -e
+B=${B:-build}
+N=${BENCH_N:-1000000}
+PIN=""
+command -v taskset >/dev/null && PIN="taskset -c 0"
+echo "== library (bench/bench_rank.c), $N presentations"
+$PIN $B/bench_rank "$N" --write "$B/bench.jsonl"
+echo "== batch command: myomap where --batch ($N lines, $(du -m "$B/bench.jsonl" | cut -f1) MB in)"
+/usr/bin/env time -f "%e %M" -o "$B/time.txt" $PIN $B/myomap where --batch "$B/bench.jsonl" >"$B/bench.out"
+read -r secs kb <"$B/time.txt"
+lines=$(wc -l <"$B/bench.out")
+errors=$(grep -c '"error"' "$B/bench.out" || true)
+echo "batch: $lines results ($errors errors) in $secs s: $(awk -v n="$lines" -v s="$secs" 'BEGIN{printf "%.0f", n/s}') presentations/s; peak memory $(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') MB; $(du -m "$B/bench.out" | cut -f1) MB out"
+echo "== single: myomap where --json temple-l:6:ache neck-side-l:4 (200 runs)"
+if command -v hyperfine >/dev/null; then
+  hyperfine -N --warmup 20 --runs 200 --export-json "$B/single.json" \
+    "$B/myomap where --json temple-l:6:ache neck-side-l:4" >/dev/null 2>&1
+  jq -r '.results[0] | "single: mean \(.mean*1000|.*1000|round/1000) ms, max \(.max*1000|.*1000|round/1000) ms over \(.times|length) runs"' "$B/single.json"
+fi
+/usr/bin/env time -f "%M" -o "$B/time1.txt" $B/myomap where --json temple-l:6:ache neck-side-l:4 >/dev/null
+echo "single: peak memory $(awk '{printf "%.1f", $1/1024}' "$B/time1.txt") MB"
