@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HASH_SIZE 1024   /* a power of two, well above the number of regions */
+
+static unsigned hash_id(const char *s, size_t n) {
+  unsigned h = 2166136261u;   /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
 typedef struct base {
   char *id, *label, *view, *group;
   int paired;
@@ -19,6 +27,7 @@ struct body {
   body_region *regions;  /* sorted by id */
   int n_regions;
   int *base_order;       /* base indices sorted by base id */
+  int hash[HASH_SIZE];   /* open addressing: concrete index + 1, or 0 */
 };
 
 static int cmp_region(const void *a, const void *b) {
@@ -129,6 +138,16 @@ int body_load(body **out, const char *tsv, size_t len, char *err, size_t errlen)
     base *ba = &b->bases[r->base_index];
     r->mirror = r->side == BODY_L ? ba->right : r->side == BODY_R ? ba->left : i;
   }
+  if (b->n_regions > HASH_SIZE / 2) {
+    snprintf(err, errlen, "regions.tsv: too many regions (at most %d)", HASH_SIZE / 2);
+    body_free(b);
+    return -1;
+  }
+  for (int i = 0; i < b->n_regions; i++) {
+    unsigned h = hash_id(b->regions[i].id, strlen(b->regions[i].id)) & (HASH_SIZE - 1);
+    while (b->hash[h]) h = (h + 1) & (HASH_SIZE - 1);
+    b->hash[h] = i + 1;
+  }
   b->base_order = xmalloc((size_t)b->n_bases * sizeof *b->base_order);
   for (int i = 0; i < b->n_bases; i++) b->base_order[i] = i;
   cmp_body = b;
@@ -154,14 +173,9 @@ const char *body_base_id(const body *b, int i) { return b->bases[i].id; }
 int body_base_paired(const body *b, int i) { return b->bases[i].paired; }
 
 int body_findn(const body *b, const char *id, size_t n) {
-  int lo = 0, hi = b->n_regions - 1;
-  while (lo <= hi) {
-    int mid = (lo + hi) / 2;
-    const char *m = b->regions[mid].id;
-    int c = strncmp(id, m, n);
-    if (c == 0 && m[n]) c = -1;
-    if (c == 0) return mid;
-    if (c < 0) hi = mid - 1; else lo = mid + 1;
+  for (unsigned h = hash_id(id, n) & (HASH_SIZE - 1); b->hash[h]; h = (h + 1) & (HASH_SIZE - 1)) {
+    const char *m = b->regions[b->hash[h] - 1].id;
+    if (strncmp(m, id, n) == 0 && !m[n]) return b->hash[h] - 1;
   }
   return -1;
 }

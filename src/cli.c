@@ -141,7 +141,7 @@ static int each_item(const char *list, int (*fn)(const kb *, const char *, prese
 static int ctx_fn(const kb *k, const char *s, present *p, char *e, size_t n) { return present_add_context(k, s, p, e, n); }
 static int flag_fn(const kb *k, const char *s, present *p, char *e, size_t n) { (void)k; return present_add_flag(s, p, e, n); }
 
-static int run_batch(opts *o, kb *k, rank *r) {
+static int run_batch(opts *o, kb *k, rank *r, const report *rp) {
   FILE *in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r");
   if (!in) {
     fprintf(stderr, "myomap where: cannot open %s: %s\n", o->batch, strerror(errno));
@@ -168,7 +168,7 @@ static int run_batch(opts *o, kb *k, rank *r) {
     } else {
       screen_run(k, &p, &s);
       rank_run(r, &p, o->top, &res);
-      report_where_json(&out, k, r, &p, &s, &res);
+      report_where_json(&out, rp, &p, &s, &res);
     }
     buf_putc(&out, '\n');
     if (out.len >= 1 << 16) {
@@ -230,7 +230,8 @@ static int cmd_where(opts *o, int argc, char **argv) {
   if (!rc && !o->batch && !n_regions) rc = usage_error(c, "%s", "name at least one painful region, e.g. `myomap where temple-l neck-side-l`");
   if (rc) { kb_free(k); return rc; }
   rank *r = rank_new(k);
-  if (o->batch) rc = run_batch(o, k, r);
+  report *rp = report_new(k, r);
+  if (o->batch) rc = run_batch(o, k, r, rp);
   else {
     screen_result s;
     rank_result res;
@@ -238,11 +239,12 @@ static int cmd_where(opts *o, int argc, char **argv) {
     buf_init(&out);
     screen_run(k, &p, &s);
     rank_run(r, &p, o->top, &res);
-    if (o->json) { report_where_json(&out, k, r, &p, &s, &res); buf_putc(&out, '\n'); }
-    else report_where_text(&out, k, r, &p, &s, &res, o->color);
+    if (o->json) { report_where_json(&out, rp, &p, &s, &res); buf_putc(&out, '\n'); }
+    else report_where_text(&out, rp, &p, &s, &res, o->color);
     rc = write_out(&out);
     buf_free(&out);
   }
+  report_free(rp);
   rank_free(r);
   kb_free(k);
   return rc;

@@ -239,7 +239,7 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
 }
 
 void rank_explain_candidate(const rank *r, const present *p, const rank_candidate *rc, rank_explain *out) {
-  memset(out, 0, sizeof *out);
+  out->n_essential = out->n_spillover = out->n_local = out->n_unexplained = out->n_context = 0;
   if (rc->cand < 0 || rc->cand >= r->n_cands) return;
   const cand *c = &r->cands[rc->cand];
   for (int i = 0; i < p->n_pain; i++) {

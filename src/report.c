@@ -2,17 +2,62 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char NOTE[] = "Candidates to assess by palpation, not a diagnosis.";
 
-static void json_regions(buf *out, const body *b, const present *p, const int *idx, int n) {
+struct report {
+  const kb *k;
+  const rank *r;
+  buf *tp_head;     /* per point: "muscle":..,"muscle_name":..,"trigger_point":..,"trigger_point_name":.. */
+  buf *tp_tail;     /* per point: "sources":[..] */
+  buf *region;      /* per concrete region: its id as a JSON string */
+};
+
+static void json_sources(buf *out, const kb *k, const kb_cite *c, int n, int full);
+
+report *report_new(const kb *k, const rank *r) {
+  report *rp = xcalloc(1, sizeof *rp);
+  rp->k = k;
+  rp->r = r;
+  int n = kb_n_tps(k), nr = body_n(kb_body(k));
+  rp->tp_head = xcalloc((size_t)n + 1, sizeof *rp->tp_head);
+  rp->tp_tail = xcalloc((size_t)n + 1, sizeof *rp->tp_tail);
+  rp->region = xcalloc((size_t)nr + 1, sizeof *rp->region);
+  for (int t = 0; t < n; t++) {
+    const kb_tp *tp = kb_tp_at(k, t);
+    const kb_muscle *m = kb_muscle_at(k, tp->muscle);
+    buf *h = &rp->tp_head[t];
+    buf_lit(h, "\"muscle\":");
+    buf_json_str(h, m->id);
+    buf_lit(h, ",\"muscle_name\":");
+    buf_json_str(h, m->name);
+    buf_lit(h, ",\"trigger_point\":");
+    buf_json_str(h, tp->id);
+    buf_lit(h, ",\"trigger_point_name\":");
+    buf_json_str(h, tp->name);
+    buf_lit(&rp->tp_tail[t], "\"sources\":");
+    json_sources(&rp->tp_tail[t], k, tp->sources, tp->n_sources, 0);
+  }
+  for (int i = 0; i < nr; i++) buf_json_str(&rp->region[i], body_at(kb_body(k), i)->id);
+  return rp;
+}
+
+void report_free(report *rp) {
+  if (!rp) return;
+  for (int t = 0; t < kb_n_tps(rp->k); t++) { buf_free(&rp->tp_head[t]); buf_free(&rp->tp_tail[t]); }
+  for (int i = 0; i < body_n(kb_body(rp->k)); i++) buf_free(&rp->region[i]);
+  free(rp->tp_head); free(rp->tp_tail); free(rp->region);
+  free(rp);
+}
+
+static void json_regions(buf *out, const report *rp, const present *p, const int *idx, int n) {
   buf_putc(out, '[');
   for (int i = 0; i < n; i++) {
     if (i) buf_putc(out, ',');
-    buf_putc(out, '"');
-    buf_puts(out, body_at(b, p->pain[idx[i]].region)->id);
-    buf_putc(out, '"');
+    const buf *q = &rp->region[p->pain[idx[i]].region];
+    buf_append(out, q->data, q->len);
   }
   buf_putc(out, ']');
 }
@@ -80,29 +125,21 @@ static void json_screen(buf *out, const screen_result *s) {
   buf_lit(out, "]}}");
 }
 
-void report_where_json(buf *out, const kb *k, const rank *r, const present *p,
-                       const screen_result *s, const rank_result *res) {
-  const body *b = kb_body(k);
+void report_where_json(buf *out, const report *rp, const present *p, const screen_result *s,
+                       const rank_result *res) {
+  const kb *k = rp->k;
   buf_lit(out, "{\"screen\":");
   json_screen(out, s);
   buf_lit(out, ",\"candidates\":[");
   for (int i = 0; i < res->n; i++) {
     const rank_candidate *c = &res->cand[i];
-    const kb_tp *tp = kb_tp_at(k, c->tp);
-    const kb_muscle *m = kb_muscle_at(k, tp->muscle);
     rank_explain ex;
-    rank_explain_candidate(r, p, c, &ex);
+    rank_explain_candidate(rp->r, p, c, &ex);
     if (i) buf_putc(out, ',');
     buf_lit(out, "{\"rank\":");
     buf_int(out, i + 1);
-    buf_lit(out, ",\"muscle\":\"");
-    buf_puts(out, m->id);
-    buf_lit(out, "\",\"muscle_name\":");
-    buf_json_str(out, m->name);
-    buf_lit(out, ",\"trigger_point\":\"");
-    buf_puts(out, tp->id);
-    buf_lit(out, "\",\"trigger_point_name\":");
-    buf_json_str(out, tp->name);
+    buf_putc(out, ',');
+    buf_append(out, rp->tp_head[c->tp].data, rp->tp_head[c->tp].len);
     buf_lit(out, ",\"side\":\"");
     buf_puts(out, body_side_name(c->side));
     buf_lit(out, "\",\"score\":");
@@ -110,20 +147,20 @@ void report_where_json(buf *out, const kb *k, const rank *r, const present *p,
     buf_lit(out, ",\"relative\":");
     buf_fixed3(out, exp(c->score - res->cand[0].score));
     buf_lit(out, ",\"essential\":");
-    json_regions(out, b, p, ex.essential, ex.n_essential);
+    json_regions(out, rp, p, ex.essential, ex.n_essential);
     buf_lit(out, ",\"spillover\":");
-    json_regions(out, b, p, ex.spillover, ex.n_spillover);
+    json_regions(out, rp, p, ex.spillover, ex.n_spillover);
     buf_lit(out, ",\"local\":");
-    json_regions(out, b, p, ex.local, ex.n_local);
+    json_regions(out, rp, p, ex.local, ex.n_local);
     buf_lit(out, ",\"unexplained\":");
-    json_regions(out, b, p, ex.unexplained, ex.n_unexplained);
+    json_regions(out, rp, p, ex.unexplained, ex.n_unexplained);
     buf_lit(out, ",\"context\":[");
     for (int j = 0; j < ex.n_context; j++) {
       if (j) buf_putc(out, ',');
       buf_json_str(out, kb_term_at(k, KB_ACTIVITY, ex.context[j])->id);
     }
-    buf_lit(out, "],\"sources\":");
-    json_sources(out, k, tp->sources, tp->n_sources, 0);
+    buf_lit(out, "],");
+    buf_append(out, rp->tp_tail[c->tp].data, rp->tp_tail[c->tp].len);
     buf_putc(out, '}');
   }
   buf_lit(out, "],\"note\":\"");
@@ -142,8 +179,10 @@ static const char *side_word(int side) {
   return side == BODY_L ? "left" : side == BODY_R ? "right" : "midline";
 }
 
-void report_where_text(buf *out, const kb *k, const rank *r, const present *p,
-                       const screen_result *s, const rank_result *res, int color) {
+void report_where_text(buf *out, const report *rp, const present *p, const screen_result *s,
+                       const rank_result *res, int color) {
+  const kb *k = rp->k;
+  const rank *r = rp->r;
   const body *b = kb_body(k);
   const char *bold = color ? "\033[1m" : "", *red = color ? "\033[1;31m" : "",
              *yel = color ? "\033[33m" : "", *off = color ? "\033[0m" : "";

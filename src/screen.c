@@ -68,12 +68,11 @@ static int has_quality(const present *p, int q) {
   return 0;
 }
 
-static screen_compare *compare(screen_result *out, const char *what, int favours, const char *fmt, const char *arg) {
+static void compare(screen_result *out, const char *what, int favours, const char *finding) {
   screen_compare *c = &out->compare[out->n_compare++];
   c->characteristic = what;
   c->favours = favours;
-  snprintf(c->finding, sizeof c->finding, fmt, arg);
-  return c;
+  c->finding = finding;
 }
 
 void screen_run(const kb *k, const present *p, screen_result *out) {
@@ -89,13 +88,13 @@ void screen_run(const kb *k, const present *p, screen_result *out) {
 
   /* trigger point pain versus general muscle soreness (delayed onset muscle soreness) */
   int sharp = has_quality(p, Q_SHARP) || has_quality(p, Q_BURNING);
-  if (sharp) compare(out, "sensation", FAVOURS_TRIGGER_POINT, "%s", "sharp or intense pain, as a trigger point can give");
-  else if (has_quality(p, Q_ACHE)) compare(out, "sensation", FAVOURS_NEITHER, "%s", "an ache: both give one (deep and focal for a trigger point, dull and widespread for soreness)");
-  else compare(out, "sensation", FAVOURS_NEITHER, "%s", "no quality given");
+  if (sharp) compare(out, "sensation", FAVOURS_TRIGGER_POINT, "sharp or intense pain, as a trigger point can give");
+  else if (has_quality(p, Q_ACHE)) compare(out, "sensation", FAVOURS_NEITHER, "an ache: both give one (deep and focal for a trigger point, dull and widespread for soreness)");
+  else compare(out, "sensation", FAVOURS_NEITHER, "no quality given");
 
-  if (p->tender == TENDER_SPOT) compare(out, "location", FAVOURS_TRIGGER_POINT, "%s", "a small, hard, tender spot or knot in the muscle");
-  else if (p->tender == TENDER_DIFFUSE) compare(out, "location", FAVOURS_SORENESS, "%s", "the whole muscle is tender and tired");
-  else compare(out, "location", FAVOURS_NEITHER, "%s", "not said whether it is a spot or the whole muscle");
+  if (p->tender == TENDER_SPOT) compare(out, "location", FAVOURS_TRIGGER_POINT, "a small, hard, tender spot or knot in the muscle");
+  else if (p->tender == TENDER_DIFFUSE) compare(out, "location", FAVOURS_SORENESS, "the whole muscle is tender and tired");
+  else compare(out, "location", FAVOURS_NEITHER, "not said whether it is a spot or the whole muscle");
 
   const body *b = kb_body(k);
   const char *g0 = NULL;
@@ -105,21 +104,21 @@ void screen_run(const kb *k, const present *p, screen_result *out) {
     if (!g0) { g0 = g; groups = 1; }
     else if (strcmp(g, g0)) groups = 2;
   }
-  if (groups >= 2) compare(out, "pattern", FAVOURS_TRIGGER_POINT, "%s", "pain spread across body areas in a pattern, as referred pain is");
-  else if (p->n_pain) compare(out, "pattern", FAVOURS_SORENESS, "%s", "pain kept to one area");
-  else compare(out, "pattern", FAVOURS_NEITHER, "%s", "no pain drawn");
+  if (groups >= 2) compare(out, "pattern", FAVOURS_TRIGGER_POINT, "pain spread across body areas in a pattern, as referred pain is");
+  else if (p->n_pain) compare(out, "pattern", FAVOURS_SORENESS, "pain kept to one area");
+  else compare(out, "pattern", FAVOURS_NEITHER, "no pain drawn");
 
   if (p->onset == ONSET_AFTER_EXERCISE && p->onset_hours >= 12 && p->onset_hours <= 48)
-    compare(out, "onset", FAVOURS_SORENESS, "%s", "began 12-48 hours after strenuous exercise, as muscle soreness does");
+    compare(out, "onset", FAVOURS_SORENESS, "began 12-48 hours after strenuous exercise, as muscle soreness does");
   else if (p->onset == ONSET_AFTER_EXERCISE && p->onset_hours < 0)
-    compare(out, "onset", FAVOURS_SORENESS, "%s", "after strenuous exercise (soreness typically starts 12-48 hours later)");
+    compare(out, "onset", FAVOURS_SORENESS, "after strenuous exercise (soreness typically starts 12-48 hours later)");
   else if (p->onset == ONSET_AFTER_EXERCISE)
-    compare(out, "onset", FAVOURS_TRIGGER_POINT, "%s", "after exercise, but outside the 12-48 hour window of muscle soreness");
+    compare(out, "onset", FAVOURS_TRIGGER_POINT, "after exercise, but outside the 12-48 hour window of muscle soreness");
   else if (p->onset == ONSET_GRADUAL || p->onset == ONSET_SUDDEN)
-    compare(out, "onset", FAVOURS_TRIGGER_POINT, "%s", p->onset == ONSET_GRADUAL ? "developed over time, as from chronic strain" : "came on suddenly, as from an overload");
+    compare(out, "onset", FAVOURS_TRIGGER_POINT, p->onset == ONSET_GRADUAL ? "developed over time, as from chronic strain" : "came on suddenly, as from an overload");
   else if (p->onset == ONSET_INJURY)
-    compare(out, "onset", FAVOURS_NEITHER, "%s", "after an injury: check the injury itself first");
-  else compare(out, "onset", FAVOURS_NEITHER, "%s", "onset not given");
+    compare(out, "onset", FAVOURS_NEITHER, "after an injury: check the injury itself first");
+  else compare(out, "onset", FAVOURS_NEITHER, "onset not given");
 
   int tp = 0, sore = 0;
   for (int i = 0; i < out->n_compare; i++) {

@@ -18,7 +18,7 @@ typedef struct screen_item {
 
 typedef struct screen_compare {
   const char *characteristic;  /* "sensation", "location", "pattern", "onset" */
-  char finding[160];           /* what this presentation shows */
+  const char *finding;         /* what this presentation shows (static text) */
   int favours;                 /* enum screen_favours */
 } screen_compare;
 

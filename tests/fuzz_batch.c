@@ -11,6 +11,7 @@
 
 static kb *k;
 static rank *r;
+static report *rp;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!k) {
@@ -19,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (kb_load_builtin(&k, &e)) __builtin_trap();
     buf_free(&e);
     r = rank_new(k);
+    rp = report_new(k, r);
   }
   present p;
   char err[256];
@@ -31,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     rank_result res;
     screen_run(k, &p, &s);
     rank_run(r, &p, 10, &res);
-    report_where_json(&out, k, r, &p, &s, &res);
+    report_where_json(&out, rp, &p, &s, &res);
   }
   buf_free(&out);
   return 0;
