@@ -2,7 +2,7 @@
 # through scripts/deps.sh first.  V=1 shows the commands.
 
 CC      ?= cc
-CFLAGS  ?= -O2 -g
+CFLAGS  ?= -O3 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CPPFLAGS += -Isrc -Ibuild -MMD -MP
 LDLIBS   = -lm

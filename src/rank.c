@@ -48,7 +48,7 @@ struct rank {
   int *tp;                /* per candidate */
   float gain_a[N_CLASSES], gain_b[N_CLASSES];   /* gain = w * a - b */
   /* scratch */
-  float *acc;             /* per candidate score, reset from base each run */
+  float *acc;             /* per candidate: gains of this run (zero between runs) */
   uint64_t *hit;          /* bitset of candidates some painful region touched */
   int n_hit_words;
 };
@@ -158,18 +158,18 @@ void rank_free(rank *r) {
 }
 
 /* Offer muscle-side best point c with score s to the top list (best first, an earlier
-** offer wins a tie). */
-static inline void offer(const rank *r, rank_result *out, int top, int c, float s) {
-  out->n_considered++;
+** offer wins a tie).  Returns whether the list is now full, so its last score is the bar. */
+static inline int offer(const rank *r, rank_result *out, int top, int c, float s) {
   int pos;
   if (out->n < top) pos = out->n++;
   else if (top > 0 && s > out->cand[top - 1].score) pos = top - 1;
-  else return;
+  else return out->n == top && top > 0;
   while (pos > 0 && out->cand[pos - 1].score < s) { out->cand[pos] = out->cand[pos - 1]; pos--; }
   out->cand[pos].tp = r->tp[c];
   out->cand[pos].side = r->side[c];
   out->cand[pos].score = s;
   out->cand[pos].cand = c;
+  return out->n == top;
 }
 
 static double weight(int intensity) { return intensity < 0 ? 1.0 : 0.6 + 0.08 * intensity; }
@@ -179,8 +179,7 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   if (top < 0) top = 0;
   float *acc = r->acc;
   uint64_t *hit = r->hit;
-  memcpy(acc, r->base, (size_t)r->n_cands * sizeof *acc);
-  memset(hit, 0, (size_t)r->n_hit_words * sizeof *hit);
+  /* acc and hit are all zero between runs: the walk below clears what it reads */
   /* each painful region adds its gain to every candidate whose zones hold it (no branches) */
   for (int i = 0; i < p->n_pain; i++) {
     int reg = p->pain[i].region, q = p->pain[i].quality;
@@ -213,26 +212,31 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   out->n = 0;
   out->n_considered = 0;
   int has_ctx = p->n_context > 0;
+  /* thr: the score a point must beat to enter the list (the last kept, once it is full) */
+  float thr = -INFINITY;
   int cur_key = -1, cur_c = -1;
-  float cur_s = 0;
+  float cur_s = thr;
   for (int wi = 0; wi < r->n_hit_words; wi++) {
-    for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) {
+    uint64_t bw = hit[wi];
+    hit[wi] = 0;
+    for (; bw; bw &= bw - 1) {
       int c = wi * 64 + __builtin_ctzll(bw), key = r->key[c];
-      float s = acc[c];
+      float s = acc[c] + r->base[c];
+      acc[c] = 0;
       if (has_ctx) {
         const cand *cd = &r->cands[c];
         int m = 0;
         for (int w = 0; w < WORDS; w++) m += __builtin_popcountll(ctx.w[w] & cd->activities.w[w]);
         s += (float)(CONTEXT_BONUS * (m > 2 ? 2 : m));
       }
-      if (key == cur_key) {
-        int better = s > cur_s;   /* branch-free: compiles to conditional moves */
-        cur_c = better ? c : cur_c;
-        cur_s = better ? s : cur_s;
-        continue;
+      if (key != cur_key) {
+        if (cur_c >= 0 && offer(r, out, top, cur_c, cur_s)) thr = out->cand[top - 1].score;
+        out->n_considered++;
+        cur_key = key;
+        cur_c = -1;
+        cur_s = thr;
       }
-      if (cur_c >= 0) offer(r, out, top, cur_c, cur_s);
-      cur_key = key; cur_c = c; cur_s = s;
+      if (s > cur_s) { cur_s = s; cur_c = c; }
     }
   }
   if (cur_c >= 0) offer(r, out, top, cur_c, cur_s);
