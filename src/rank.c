@@ -131,14 +131,16 @@ rank *rank_new(const kb *k) {
   r->post_start = xcalloc((size_t)nr + 1, sizeof *r->post_start);
   for (int c = 0; c < r->n_cands; c++)
     for (int cl = 0; cl < N_CLASSES; cl++)
-      for (int i = 0; i < nr; i++) if (bit_has(&r->cands[c].zone[cl], i)) r->post_start[i + 1]++;
+      for (int w = 0; w < WORDS; w++)
+        for (uint64_t bw = r->cands[c].zone[cl].w[w]; bw; bw &= bw - 1) r->post_start[w * 64 + __builtin_ctzll(bw) + 1]++;
   for (int i = 0; i < nr; i++) r->post_start[i + 1] += r->post_start[i];
   r->postings = xmalloc((size_t)r->post_start[nr] * sizeof *r->postings + 1);
   int *fill = xcalloc((size_t)nr, sizeof *fill);
   for (int c = 0; c < r->n_cands; c++)
     for (int cl = 0; cl < N_CLASSES; cl++)
-      for (int i = 0; i < nr; i++)
-        if (bit_has(&r->cands[c].zone[cl], i)) {
+      for (int w = 0; w < WORDS; w++)
+        for (uint64_t bw = r->cands[c].zone[cl].w[w]; bw; bw &= bw - 1) {
+          int i = w * 64 + __builtin_ctzll(bw);
           posting same = r->cands[c].side == body_at(b, i)->side;
           r->postings[r->post_start[i] + fill[i]++] = (posting)c << 3 | same << 2 | (posting)cl;
         }
