@@ -232,20 +232,21 @@ static int check_keys(loader *L, const stanza *s, const keydef *keys) {
   return ok;
 }
 
-/* ---- growable int lists in malloc, copied into the arena when done ---- */
+/* Copy a malloc'd array of n elements of `size` bytes into the arena, free the original and
+** return the copy (never NULL, so an empty list is still a valid pointer). */
+static void *keep(kb *k, void *v, int n, size_t size) {
+  void *p = arena_alloc(k, (size_t)n * size + 1);
+  if (n) memcpy(p, v, (size_t)n * size);
+  free(v);
+  return p;
+}
+
+/* ---- growable lists in malloc, copied into the arena when done ---- */
 typedef struct ilist { int *v; int n, cap; } ilist;
 static void ilist_add_unique(ilist *l, int x) {
   for (int i = 0; i < l->n; i++) if (l->v[i] == x) return;
   if (l->n == l->cap) { l->cap = l->cap ? 2 * l->cap : 8; l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v); }
   l->v[l->n++] = x;
-}
-static const int *ilist_keep(kb *k, ilist *l, int *n) {
-  int *p = arena_alloc(k, (size_t)l->n * sizeof *p + 1);
-  if (l->n) memcpy(p, l->v, (size_t)l->n * sizeof *p);
-  *n = l->n;
-  free(l->v);
-  memset(l, 0, sizeof *l);
-  return p;
 }
 
 /* Next space-separated word of *s, or NULL; NUL-terminates it in place. */
@@ -287,14 +288,6 @@ static void parse_source(loader *L, const stanza *s, const entry *e, clist *out)
   if (out->n == out->cap) { out->cap = out->cap ? 2 * out->cap : 4; out->v = xrealloc(out->v, (size_t)out->cap * sizeof *out->v); }
   out->v[out->n].source = t;
   out->v[out->n++].locator = trim(v);
-}
-static const kb_cite *clist_keep(kb *k, clist *l, int *n) {
-  kb_cite *p = arena_alloc(k, (size_t)l->n * sizeof *p + 1);
-  if (l->n) memcpy(p, l->v, (size_t)l->n * sizeof *p);
-  *n = l->n;
-  free(l->v);
-  memset(l, 0, sizeof *l);
-  return p;
 }
 
 /* One side-relative region word ("temple", "opp:temple", "both:temple") into a zone ref. */
@@ -345,14 +338,6 @@ static void parse_zone(loader *L, const stanza *s, const entry *e, zlist *out) {
     if (out->n == out->cap) { out->cap = out->cap ? 2 * out->cap : 8; out->v = xrealloc(out->v, (size_t)out->cap * sizeof *out->v); }
     out->v[out->n++] = z;
   }
-}
-static const kb_zone_ref *zlist_keep(kb *k, zlist *l, int *n) {
-  kb_zone_ref *p = arena_alloc(k, (size_t)l->n * sizeof *p + 1);
-  if (l->n) memcpy(p, l->v, (size_t)l->n * sizeof *p);
-  *n = l->n;
-  free(l->v);
-  memset(l, 0, sizeof *l);
-  return p;
 }
 
 /* ---- building the kb ---- */
@@ -431,9 +416,12 @@ static void add_muscle(loader *L, const stanza *s) {
     }
   }
   if (!m->group) m->group = "";
-  m->perpetuating = ilist_keep(k, &perp, &m->n_perpetuating);
-  m->mimics = ilist_keep(k, &mim, &m->n_mimics);
-  m->sources = clist_keep(k, &src, &m->n_sources);
+  m->n_perpetuating = perp.n;
+  m->perpetuating = keep(k, perp.v, perp.n, sizeof *perp.v);
+  m->n_mimics = mim.n;
+  m->mimics = keep(k, mim.v, mim.n, sizeof *mim.v);
+  m->n_sources = src.n;
+  m->sources = keep(k, src.v, src.n, sizeof *src.v);
 }
 
 static void add_tp(loader *L, const stanza *s, int muscle) {
@@ -509,12 +497,17 @@ static void add_tp(loader *L, const stanza *s, int muscle) {
     }
   for (int i = 0; i < m->n_perpetuating; i++) ilist_add_unique(&perp, m->perpetuating[i]);
   for (int i = 0; i < m->n_mimics; i++) ilist_add_unique(&mim, m->mimics[i]);
-  t->sensations = ilist_keep(k, &sens, &t->n_sensations);
-  t->perpetuating = ilist_keep(k, &perp, &t->n_perpetuating);
-  t->mimics = ilist_keep(k, &mim, &t->n_mimics);
-  t->essential = zlist_keep(k, &ess, &t->n_essential);
-  t->spillover = zlist_keep(k, &spill, &t->n_spillover);
-  if (src.n) t->sources = clist_keep(k, &src, &t->n_sources);
+  t->n_sensations = sens.n;
+  t->sensations = keep(k, sens.v, sens.n, sizeof *sens.v);
+  t->n_perpetuating = perp.n;
+  t->perpetuating = keep(k, perp.v, perp.n, sizeof *perp.v);
+  t->n_mimics = mim.n;
+  t->mimics = keep(k, mim.v, mim.n, sizeof *mim.v);
+  t->n_essential = ess.n;
+  t->essential = keep(k, ess.v, ess.n, sizeof *ess.v);
+  t->n_spillover = spill.n;
+  t->spillover = keep(k, spill.v, spill.n, sizeof *spill.v);
+  if (src.n) { t->n_sources = src.n; t->sources = keep(k, src.v, src.n, sizeof *src.v); }
   else { free(src.v); t->sources = m->sources; t->n_sources = m->n_sources; }
   if (t->n_essential == 0 && value_of(s, "essential") && *value_of(s, "essential"))
     fail(L, s->file, s->line, "trigger point \"%s\" has no valid essential region", id);
