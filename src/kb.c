@@ -692,12 +692,14 @@ int kb_load_dir(kb **out, const char *dir, buf *errors) {
 
 int kb_check_coverage(const kb *k, buf *errors) {
   int bad = 0;
-  for (int i = 0; i < k->n_catalogue; i++)
-    if (kb_find_muscle(k, k->catalogue[i]) < 0 || strcmp(k->muscles[kb_find_muscle(k, k->catalogue[i])].id, k->catalogue[i])) {
+  for (int i = 0; i < k->n_catalogue; i++) {
+    int m = kb_find_muscle(k, k->catalogue[i]);
+    if (m < 0 || strcmp(k->muscles[m].id, k->catalogue[i])) {   /* by id, not by a display name */
       buf_printf(errors, "muscles.tsv: muscle \"%s\" has no [muscle %s] stanza in the knowledge base\n",
                  k->catalogue[i], k->catalogue[i]);
       bad++;
     }
+  }
   return bad;
 }
 
