@@ -27,7 +27,6 @@ static void bit_set(bits *b, int i) { b->w[i >> 6] |= 1ULL << (i & 63); }
 static int bit_has(const bits *b, int i) { return (int)(b->w[i >> 6] >> (i & 63) & 1); }
 
 typedef struct cand {
-  int tp, side, key;     /* key: muscle * 3 + side, for one-per-muscle-side */
   bits zone[N_CLASSES];  /* concrete regions by class */
   bits activities;
 } cand;
@@ -44,7 +43,7 @@ struct rank {
   float *base;            /* per candidate: prior + tempered cost of the zone's regions */
   unsigned char *side;    /* per candidate */
   float *quality;         /* per candidate x quality */
-  int *key;               /* per candidate */
+  int *key;               /* per candidate: muscle * 3 + side, for one per muscle-side */
   int *tp;                /* per candidate */
   float gain_a[N_CLASSES], gain_b[N_CLASSES];   /* gain = w * a - b */
   /* scratch */
@@ -90,33 +89,29 @@ rank *rank_new(const kb *k) {
   int sens_q[N_QUALITIES];
   for (int q = 1; q < N_QUALITIES; q++) sens_q[q] = kb_find_term(k, KB_SENSATION, present_quality_name(q));
   /* candidates in muscle, side, point order, so one muscle-side's points are adjacent */
-  for (int mi = 0; mi < kb_n_muscles(k); mi++)
-  for (int si = 0; si < (kb_muscle_at(k, mi)->paired ? 2 : 1); si++)
-  for (int t = kb_muscle_at(k, mi)->first_tp; t < kb_muscle_at(k, mi)->first_tp + kb_muscle_at(k, mi)->n_tps; t++) {
-    const kb_tp *tp = kb_tp_at(k, t);
-    const kb_muscle *m = kb_muscle_at(k, tp->muscle);
-    static const int paired_sides[] = {BODY_L, BODY_R}, mid_side[] = {BODY_MID};
-    const int *sides = m->paired ? paired_sides : mid_side;
-    {
-      int ci = r->n_cands++;
+  for (int mi = 0; mi < kb_n_muscles(k); mi++) {
+    const kb_muscle *m = kb_muscle_at(k, mi);
+    for (int si = 0; si < (m->paired ? 2 : 1); si++)
+    for (int t = m->first_tp; t < m->first_tp + m->n_tps; t++) {
+      const kb_tp *tp = kb_tp_at(k, t);
+      int ci = r->n_cands++, side = m->paired ? (si ? BODY_R : BODY_L) : BODY_MID;
       cand *c = &r->cands[ci];
-      c->tp = t; c->side = sides[si]; c->key = tp->muscle * 3 + c->side;
+      r->tp[ci] = t;
+      r->side[ci] = (unsigned char)side;
+      r->key[ci] = mi * 3 + side;
       int out[2];
       for (int i = 0; i < tp->n_essential; i++)
-        for (int j = 0, n = kb_zone_regions(k, tp->essential[i], c->side, out); j < n; j++) bit_set(&c->zone[C_ESS], out[j]);
+        for (int j = 0, n = kb_zone_regions(k, tp->essential[i], side, out); j < n; j++) bit_set(&c->zone[C_ESS], out[j]);
       for (int i = 0; i < tp->n_spillover; i++)
-        for (int j = 0, n = kb_zone_regions(k, tp->spillover[i], c->side, out); j < n; j++)
+        for (int j = 0, n = kb_zone_regions(k, tp->spillover[i], side, out); j < n; j++)
           if (!bit_has(&c->zone[C_ESS], out[j])) bit_set(&c->zone[C_SPILL], out[j]);
       kb_zone_ref self = {tp->region, KB_SAME};
-      for (int j = 0, n = kb_zone_regions(k, self, c->side, out); j < n; j++)
+      for (int j = 0, n = kb_zone_regions(k, self, side, out); j < n; j++)
         if (!bit_has(&c->zone[C_ESS], out[j]) && !bit_has(&c->zone[C_SPILL], out[j])) bit_set(&c->zone[C_LOCAL], out[j]);
       double cost = 0;
       for (int cl = 0; cl < N_CLASSES; cl++)
         cost += popcount_bits(&c->zone[cl]) * (log(1 - p_class[cl]) - log(1 - P_OUTSIDE));
       r->base[ci] = (float)(prior(tp->frequency) + MISS_TEMPER * cost);
-      r->side[ci] = (unsigned char)c->side;
-      r->key[ci] = c->key;
-      r->tp[ci] = t;
       for (int i = 0; i < tp->n_perpetuating; i++) if (tp->perpetuating[i] < WORDS * 64) bit_set(&c->activities, tp->perpetuating[i]);
       for (int q = 1; q < N_QUALITIES; q++) {
         int known = 0;
@@ -141,7 +136,7 @@ rank *rank_new(const kb *k) {
       for (int w = 0; w < WORDS; w++)
         for (uint64_t bw = r->cands[c].zone[cl].w[w]; bw; bw &= bw - 1) {
           int i = w * 64 + __builtin_ctzll(bw);
-          posting same = r->cands[c].side == body_at(b, i)->side;
+          posting same = r->side[c] == body_at(b, i)->side;
           r->postings[r->post_start[i] + fill[i]++] = (posting)c << 3 | same << 2 | (posting)cl;
         }
   free(fill);

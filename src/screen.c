@@ -2,7 +2,6 @@
 ** trigger point pain versus general muscle soreness. */
 #include "screen.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* The red flags asked about (present.flags bits), in bit order.  Sources: finucane2020 (the
