@@ -24,6 +24,7 @@ struct kb {
   int *muscle_order;                   /* muscle indices sorted by id */
   int *tp_order;                       /* tp indices sorted by id */
   int *term_order[KB_N_VOCABS];
+  kb_condition *conditions; int n_conditions, cap_conditions;
 };
 
 static void *arena_alloc(kb *k, size_t n) {
@@ -158,7 +159,10 @@ static void parse_text(loader *L, const char *name, const char *text, size_t len
 }
 
 /* ---- the schema: which keys each kind takes ---- */
-enum { T_TEXT, T_REGION, T_ZONE, T_SENSATIONS, T_ACTIVITIES, T_MIMICS, T_SOURCE, T_FREQ, T_YESNO };
+enum {
+  T_TEXT, T_REGION, T_ZONE, T_SENSATIONS, T_ACTIVITIES, T_MIMICS, T_SOURCE, T_FREQ, T_YESNO,
+  T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES
+};
 enum { F_REQUIRED = 1, F_REPEAT = 2 };
 typedef struct keydef { const char *key; int type, flags; } keydef;
 
@@ -166,7 +170,8 @@ static const keydef muscle_keys[] = {
   {"name", T_TEXT, F_REQUIRED}, {"group", T_TEXT, F_REQUIRED}, {"paired", T_YESNO, 0},
   {"perpetuating", T_ACTIVITIES, F_REPEAT}, {"perpetuating-note", T_TEXT, 0},
   {"mimics", T_MIMICS, F_REPEAT}, {"symptoms", T_TEXT, 0},
-  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {"danger", T_DANGERS, F_REPEAT},
+  {"selfcare-none", T_TEXT, 0}, {0, 0, 0}};
 static const keydef tp_keys[] = {
   {"name", T_TEXT, F_REQUIRED}, {"region", T_REGION, F_REQUIRED},
   {"location", T_TEXT, F_REQUIRED}, {"essential", T_ZONE, F_REQUIRED | F_REPEAT},
@@ -176,16 +181,43 @@ static const keydef tp_keys[] = {
   {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
 static const keydef term_keys[] = {{"label", T_TEXT, F_REQUIRED}, {0, 0, 0}};
 static const keydef source_keys[] = {{"cite", T_TEXT, F_REQUIRED}, {0, 0, 0}};
+static const keydef technique_keys[] = {
+  {"label", T_TEXT, F_REQUIRED}, {"how", T_TEXT, F_REQUIRED}, {"hold", T_HOLD, F_REQUIRED},
+  {"band", T_BAND, F_REQUIRED}, {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef danger_keys[] = {
+  {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REPEAT},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef contra_keys[] = {
+  {"label", T_TEXT, F_REQUIRED}, {"scope", T_SCOPE, F_REQUIRED}, {"advice", T_TEXT, F_REQUIRED},
+  {"band-max", T_INT, 0}, {"hold-max", T_INT, 0}, {"avoid", T_REGIONS, F_REPEAT},
+  {"exclude", T_TECHNIQUES, F_REPEAT},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef treat_keys[] = {
+  {"position", T_TEXT, F_REQUIRED}, {"how", T_TEXT, F_REQUIRED}, {"hold", T_HOLD, 0},
+  {"band", T_BAND, 0}, {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
+static const keydef selfcare_keys[] = {
+  {"tool", T_TOOL, F_REQUIRED}, {"position", T_TEXT, F_REQUIRED}, {"steps", T_TEXT, F_REQUIRED},
+  {"hold", T_HOLD, F_REQUIRED}, {"frequency", T_TEXT, F_REQUIRED}, {"feel", T_TEXT, F_REQUIRED},
+  {"avoid", T_TEXT, 0}, {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
+static const keydef condition_keys[] = {
+  {"name", T_TEXT, F_REQUIRED}, {"muscles", T_MUSCLES, F_REQUIRED | F_REPEAT},
+  {"note", T_TEXT, 0}, {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 
 /* Stanza kinds, in the order they are processed. */
 typedef struct kinddef { const char *kind; int vocab; const keydef *keys; } kinddef;
 static const kinddef kinds[] = {
   {"source", KB_SOURCE, source_keys}, {"sensation", KB_SENSATION, term_keys},
   {"activity", KB_ACTIVITY, term_keys}, {"mimic", KB_MIMIC, term_keys},
-  {"muscle", -1, muscle_keys}, {"tp", -1, tp_keys}};
+  {"technique", KB_TECHNIQUE, technique_keys}, {"tool", KB_TOOL, term_keys},
+  {"danger", KB_DANGER, danger_keys}, {"contra", KB_CONTRA, contra_keys},
+  {"muscle", -1, muscle_keys}, {"tp", -1, tp_keys}, {"treat", -1, treat_keys},
+  {"selfcare", -1, selfcare_keys}, {"condition", -1, condition_keys}};
 #define N_KINDS ((int)(sizeof kinds / sizeof kinds[0]))
 
 static const char *const freq_names[] = {NULL, "rare", "occasional", "common", "very-common"};
+
+static const char *const scope_names[] = {NULL, "session", "local", "modify"};
+const char *kb_scope_name(int s) { return s > 0 && s <= KB_SCOPE_MODIFY ? scope_names[s] : NULL; }
 
 const char *kb_freq_name(int f) { return f > 0 && f <= KB_FREQ_VERY_COMMON ? freq_names[f] : NULL; }
 
@@ -262,7 +294,7 @@ static char *word(char **s) {
 }
 
 static void parse_terms(loader *L, const stanza *s, const entry *e, int vocab, ilist *out) {
-  static const char *const what[] = {"sensation", "activity", "mimic", "source"};
+  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication"};
   char *v = arena_strdup(L->k, e->value), *w;
   char tmp[128];
   while ((w = word(&v))) {
@@ -346,7 +378,39 @@ static int catalogue_has(const kb *k, const char *id) {
   return 0;
 }
 
-static void add_term(loader *L, const stanza *s, int vocab) {
+/* "LO-HI" or "N" within [min, max] into *lo, *hi. */
+static int parse_range(loader *L, const stanza *s, const entry *e, int min, int max, int *lo, int *hi) {
+  char *end;
+  long a = strtol(e->value, &end, 10), b = a;
+  if (end != e->value && *end == '-') { const char *p = end + 1; b = strtol(p, &end, 10); if (end == p) end = (char *)"x"; }
+  while (*end == ' ') end++;
+  if (end == e->value || (*end && strcmp(end, "s") != 0) || a < min || b > max || a > b) {
+    fail(L, s->file, e->line, "%s must be a range LO-HI between %d and %d (e.g. \"%d-%d\"), not \"%s\"",
+         e->key, min, max, min, max, e->value);
+    return -1;
+  }
+  *lo = (int)a; *hi = (int)b;
+  return 0;
+}
+
+static int parse_int(loader *L, const stanza *s, const entry *e, int min, int max, int *out) {
+  int lo, hi;
+  if (parse_range(L, s, e, min, max, &lo, &hi)) return -1;
+  if (lo != hi) { fail(L, s->file, e->line, "%s takes one number, not a range", e->key); return -1; }
+  *out = lo;
+  return 0;
+}
+
+/* A list of base region ids without prefixes. */
+static void parse_regions(loader *L, const stanza *s, const entry *e, ilist *out) {
+  char *v = arena_strdup(L->k, e->value), *w;
+  while ((w = word(&v))) {
+    kb_zone_ref z;
+    if (parse_region_word(L, s, e->line, w, 0, &z) == 0) ilist_add_unique(out, z.base);
+  }
+}
+
+static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) {
   kb *k = L->k;
   for (int i = 0; i < k->n_terms[vocab]; i++)
     if (strcmp(k->terms[vocab][i].id, s->id) == 0) {
@@ -358,9 +422,44 @@ static void add_term(loader *L, const stanza *s, int vocab) {
     k->terms[vocab] = xrealloc(k->terms[vocab], (size_t)k->cap_terms[vocab] * sizeof(kb_term));
   }
   kb_term *t = &k->terms[vocab][k->n_terms[vocab]++];
+  memset(t, 0, sizeof *t);
   t->id = s->id;
   t->label = "";
-  for (int i = 0; i < s->n_entries; i++) t->label = s->entries[i].value;
+  ilist regions = {0}, excl = {0};
+  clist src = {0};
+  for (int i = 0; i < s->n_entries; i++) {
+    const entry *e = &s->entries[i];
+    const keydef *d = find_key(keys, e->key);
+    if (!d) continue;
+    switch (d->type) {
+    case T_TEXT:
+      if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
+      if (strcmp(e->key, "label") == 0 || strcmp(e->key, "cite") == 0) t->label = e->value;
+      else t->text = e->value;
+      break;
+    case T_HOLD: parse_range(L, s, e, 1, 600, &t->lo, &t->hi); break;
+    case T_BAND: parse_range(L, s, e, 0, 10, &t->band_lo, &t->band_hi); break;
+    case T_INT:
+      if (strcmp(e->key, "band-max") == 0) parse_int(L, s, e, 1, 10, &t->lo);
+      else parse_int(L, s, e, 5, 600, &t->hi);
+      break;
+    case T_REGIONS: parse_regions(L, s, e, &regions); break;
+    case T_TECHNIQUES: parse_terms(L, s, e, KB_TECHNIQUE, &excl); break;
+    case T_SCOPE:
+      for (int j = 1; j <= KB_SCOPE_MODIFY; j++) if (strcmp(e->value, scope_names[j]) == 0) t->scope = j;
+      if (!t->scope) fail(L, s->file, e->line, "scope must be session, local or modify, not \"%s\"", e->value);
+      break;
+    case T_SOURCE: parse_source(L, s, e, &src); break;
+    }
+  }
+  if (vocab == KB_CONTRA && t->scope != KB_SCOPE_MODIFY && (t->lo || t->hi || regions.n || excl.n))
+    fail(L, s->file, s->line, "[contra %s]: band-max, hold-max, avoid and exclude belong to a scope = modify contraindication", s->id);
+  t->n_exclude = excl.n;
+  t->exclude = keep(k, excl.v, excl.n, sizeof *excl.v);
+  t->n_regions = regions.n;
+  t->regions = keep(k, regions.v, regions.n, sizeof *regions.v);
+  t->n_sources = src.n;
+  t->sources = keep(k, src.v, src.n, sizeof *src.v);
 }
 
 static void sort_terms(kb *k, int vocab);
@@ -391,7 +490,7 @@ static void add_muscle(loader *L, const stanza *s) {
   memset(m, 0, sizeof *m);
   m->id = s->id; m->file = s->file; m->line = s->line; m->paired = 1;
   m->first_tp = k->n_tps;
-  ilist perp = {0}, mim = {0};
+  ilist perp = {0}, mim = {0}, dng = {0};
   clist src = {0};
   for (int i = 0; i < s->n_entries; i++) {
     const entry *e = &s->entries[i];
@@ -403,8 +502,10 @@ static void add_muscle(loader *L, const stanza *s) {
       if (strcmp(e->key, "name") == 0) m->name = e->value;
       else if (strcmp(e->key, "group") == 0) m->group = e->value;
       else if (strcmp(e->key, "perpetuating-note") == 0) m->perpetuating_note = e->value;
+      else if (strcmp(e->key, "selfcare-none") == 0) m->selfcare_none = e->value;
       else m->symptoms = e->value;
       break;
+    case T_DANGERS: parse_terms(L, s, e, KB_DANGER, &dng); break;
     case T_YESNO:
       if (strcmp(e->value, "yes") && strcmp(e->value, "no"))
         fail(L, s->file, e->line, "paired must be \"yes\" or \"no\", not \"%s\"", e->value);
@@ -422,6 +523,138 @@ static void add_muscle(loader *L, const stanza *s) {
   m->mimics = keep(k, mim.v, mim.n, sizeof *mim.v);
   m->n_sources = src.n;
   m->sources = keep(k, src.v, src.n, sizeof *src.v);
+  m->n_dangers = dng.n;
+  m->dangers = keep(k, dng.v, dng.n, sizeof *dng.v);
+}
+
+/* Techniques and self-care of the current muscle, gathered until the next muscle. */
+typedef struct care { kb_treat *t; int nt, ct; kb_selfcare *c; int nc, cc; } care;
+
+static void add_treat(loader *L, const stanza *s, care *cr) {
+  kb *k = L->k;
+  char tmp[128];
+  int tech = kb_find_term(k, KB_TECHNIQUE, s->id);
+  if (tech < 0) {
+    fail(L, s->file, s->line, "unknown technique \"%s\"%s", s->id,
+         mean(tmp, sizeof tmp, kb_suggest_term(k, KB_TECHNIQUE, s->id)));
+    return;
+  }
+  for (int i = 0; i < cr->nt; i++)
+    if (cr->t[i].technique == tech) { fail(L, s->file, s->line, "technique \"%s\" given twice for this muscle", s->id); return; }
+  if (cr->nt == cr->ct) { cr->ct = cr->ct ? 2 * cr->ct : 4; cr->t = xrealloc(cr->t, (size_t)cr->ct * sizeof *cr->t); }
+  kb_treat *t = &cr->t[cr->nt++];
+  const kb_term *tt = kb_term_at(k, KB_TECHNIQUE, tech);
+  memset(t, 0, sizeof *t);
+  t->technique = tech;
+  t->hold_min = tt->lo; t->hold_max = tt->hi;
+  t->band_lo = tt->band_lo; t->band_hi = tt->band_hi;
+  clist src = {0};
+  for (int i = 0; i < s->n_entries; i++) {
+    const entry *e = &s->entries[i];
+    const keydef *d = find_key(treat_keys, e->key);
+    if (!d) continue;
+    switch (d->type) {
+    case T_TEXT:
+      if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
+      if (strcmp(e->key, "position") == 0) t->position = e->value; else t->how = e->value;
+      break;
+    case T_HOLD: parse_range(L, s, e, 1, 600, &t->hold_min, &t->hold_max); break;
+    case T_BAND: parse_range(L, s, e, 0, 10, &t->band_lo, &t->band_hi); break;
+    case T_SOURCE: parse_source(L, s, e, &src); break;
+    }
+  }
+  if (src.n) { t->n_sources = src.n; t->sources = keep(k, src.v, src.n, sizeof *src.v); }
+  else { free(src.v); t->sources = tt->sources; t->n_sources = tt->n_sources; }
+}
+
+static void add_selfcare(loader *L, const stanza *s, const kb_muscle *m, care *cr) {
+  kb *k = L->k;
+  char tmp[128];
+  for (int i = 0; i < cr->nc; i++)
+    if (strcmp(cr->c[i].id, s->id) == 0) { fail(L, s->file, s->line, "self-care \"%s\" given twice for this muscle", s->id); return; }
+  if (cr->nc == cr->cc) { cr->cc = cr->cc ? 2 * cr->cc : 4; cr->c = xrealloc(cr->c, (size_t)cr->cc * sizeof *cr->c); }
+  kb_selfcare *c = &cr->c[cr->nc++];
+  memset(c, 0, sizeof *c);
+  c->id = s->id;
+  c->tool = -1;
+  clist src = {0};
+  for (int i = 0; i < s->n_entries; i++) {
+    const entry *e = &s->entries[i];
+    const keydef *d = find_key(selfcare_keys, e->key);
+    if (!d) continue;
+    switch (d->type) {
+    case T_TEXT:
+      if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
+      if (strcmp(e->key, "position") == 0) c->position = e->value;
+      else if (strcmp(e->key, "steps") == 0) c->steps = e->value;
+      else if (strcmp(e->key, "frequency") == 0) c->frequency = e->value;
+      else if (strcmp(e->key, "feel") == 0) c->feel = e->value;
+      else c->avoid = e->value;
+      break;
+    case T_TOOL:
+      c->tool = kb_find_term(k, KB_TOOL, e->value);
+      if (c->tool < 0)
+        fail(L, s->file, e->line, "unknown tool \"%s\"%s", e->value, mean(tmp, sizeof tmp, kb_suggest_term(k, KB_TOOL, e->value)));
+      break;
+    case T_HOLD: parse_range(L, s, e, 1, 600, &c->hold_min, &c->hold_max); break;
+    case T_SOURCE: parse_source(L, s, e, &src); break;
+    }
+  }
+  if (src.n) { c->n_sources = src.n; c->sources = keep(k, src.v, src.n, sizeof *src.v); }
+  else { free(src.v); c->sources = m->sources; c->n_sources = m->n_sources; }
+}
+
+static void flush_care(kb *k, int muscle, care *cr) {
+  if (muscle >= 0) {
+    kb_muscle *m = &k->muscles[muscle];
+    m->n_treats = cr->nt; m->treats = keep(k, cr->t, cr->nt, sizeof *cr->t);
+    m->n_selfcare = cr->nc; m->selfcare = keep(k, cr->c, cr->nc, sizeof *cr->c);
+  } else { free(cr->t); free(cr->c); }
+  memset(cr, 0, sizeof *cr);
+}
+
+static void add_condition(loader *L, const stanza *s) {
+  kb *k = L->k;
+  char tmp[128];
+  for (int i = 0; i < k->n_conditions; i++)
+    if (strcmp(k->conditions[i].id, s->id) == 0) { fail(L, s->file, s->line, "duplicate condition \"%s\"", s->id); return; }
+  if (k->n_conditions == k->cap_conditions) {
+    k->cap_conditions = k->cap_conditions ? 2 * k->cap_conditions : 16;
+    k->conditions = xrealloc(k->conditions, (size_t)k->cap_conditions * sizeof *k->conditions);
+  }
+  kb_condition *c = &k->conditions[k->n_conditions++];
+  memset(c, 0, sizeof *c);
+  c->id = s->id;
+  ilist mus = {0};
+  clist src = {0};
+  for (int i = 0; i < s->n_entries; i++) {
+    const entry *e = &s->entries[i];
+    const keydef *d = find_key(condition_keys, e->key);
+    if (!d) continue;
+    switch (d->type) {
+    case T_TEXT:
+      if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
+      if (strcmp(e->key, "name") == 0) c->name = e->value; else c->note = e->value;
+      break;
+    case T_MUSCLES: {
+      char *v = arena_strdup(k, e->value), *w;
+      while ((w = word(&v))) {
+        int m = -1;
+        for (int j = 0; j < k->n_muscles; j++) if (strcmp(k->muscles[j].id, w) == 0) m = j;
+        if (m < 0) fail(L, s->file, e->line, "unknown muscle \"%s\"%s", w, mean(tmp, sizeof tmp, kb_suggest_muscle(k, w)));
+        else {
+          int before = mus.n;
+          ilist_add_unique(&mus, m);
+          if (mus.n == before) fail(L, s->file, e->line, "muscle \"%s\" listed twice", w);
+        }
+      }
+      break;
+    }
+    case T_SOURCE: parse_source(L, s, e, &src); break;
+    }
+  }
+  c->n_muscles = mus.n; c->muscles = keep(k, mus.v, mus.n, sizeof *mus.v);
+  c->n_sources = src.n; c->sources = keep(k, src.v, src.n, sizeof *src.v);
 }
 
 static void add_tp(loader *L, const stanza *s, int muscle) {
@@ -556,7 +789,7 @@ static void sort_terms(kb *k, int vocab) {
 void kb_free(kb *k) {
   if (!k) return;
   while (k->arena) { chunk *c = k->arena; k->arena = c->next; free(c); }
-  free(k->muscles); free(k->tps); free(k->catalogue);
+  free(k->muscles); free(k->tps); free(k->catalogue); free(k->conditions);
   free(k->muscle_order); free(k->tp_order);
   for (int v = 0; v < KB_N_VOCABS; v++) { free(k->terms[v]); free(k->term_order[v]); }
   free(k);
@@ -587,26 +820,43 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
       stanza *s = &L.stanzas[i];
       if (strcmp(s->kind, kinds[kd].kind)) continue;
       check_keys(&L, s, kinds[kd].keys);
-      add_term(&L, s, kinds[kd].vocab);
+      add_term(&L, s, kinds[kd].vocab, kinds[kd].keys);
     }
     sort_terms(k, kinds[kd].vocab);
   }
   int muscle = -1;
   const char *muscle_file = NULL;
+  care cr = {0};
   for (int i = 0; i < L.n_stanzas; i++) {
     stanza *s = &L.stanzas[i];
+    int is_tp = strcmp(s->kind, "tp") == 0, is_treat = strcmp(s->kind, "treat") == 0;
+    int is_self = strcmp(s->kind, "selfcare") == 0;
     if (strcmp(s->kind, "muscle") == 0) {
+      flush_care(k, muscle, &cr);
       check_keys(&L, s, muscle_keys);
       int before = k->n_muscles;
       add_muscle(&L, s);
       muscle = k->n_muscles > before ? k->n_muscles - 1 : -1;
       muscle_file = s->file;
-    } else if (strcmp(s->kind, "tp") == 0) {
-      check_keys(&L, s, tp_keys);
+    } else if (is_tp || is_treat || is_self) {
+      check_keys(&L, s, is_tp ? tp_keys : is_treat ? treat_keys : selfcare_keys);
       if (muscle < 0 || muscle_file != s->file)
-        fail(&L, s->file, s->line, "trigger point [tp %s] must follow its [muscle ID] stanza in the same file", s->id);
-      else add_tp(&L, s, muscle);
+        fail(&L, s->file, s->line, "[%s %s] must follow its [muscle ID] stanza in the same file", s->kind, s->id);
+      else if (is_tp) add_tp(&L, s, muscle);
+      else if (is_treat) add_treat(&L, s, &cr);
+      else add_selfcare(&L, s, &k->muscles[muscle], &cr);
     }
+  }
+  flush_care(k, muscle, &cr);
+  for (int i = 0; i < L.n_stanzas; i++)
+    if (strcmp(L.stanzas[i].kind, "condition") == 0) {
+      check_keys(&L, &L.stanzas[i], condition_keys);
+      add_condition(&L, &L.stanzas[i]);
+    }
+  for (int i = 0; i < k->n_muscles; i++) {
+    const kb_muscle *m = &k->muscles[i];
+    if (m->selfcare_none && m->n_selfcare)
+      fail(&L, m->file, m->line, "muscle \"%s\" has both self-care and \"selfcare-none\": keep one", m->id);
   }
   for (int i = 0; i < k->n_muscles; i++)
     if (k->muscles[i].n_tps == 0)
@@ -698,9 +948,34 @@ int kb_check_coverage(const kb *k, buf *errors) {
       buf_printf(errors, "muscles.tsv: muscle \"%s\" has no [muscle %s] stanza in the knowledge base\n",
                  k->catalogue[i], k->catalogue[i]);
       bad++;
+      continue;
+    }
+    const kb_muscle *mu = &k->muscles[m];
+    if (!mu->n_treats) {
+      buf_printf(errors, "%s:%d: muscle \"%s\" has no technique: add a [treat TECHNIQUE] stanza\n", mu->file, mu->line, mu->id);
+      bad++;
+    }
+    if (!mu->n_selfcare && !mu->selfcare_none) {
+      buf_printf(errors, "%s:%d: muscle \"%s\" has no self-care: add a [selfcare ID] stanza, or \"selfcare-none = why\"\n",
+                 mu->file, mu->line, mu->id);
+      bad++;
     }
   }
   return bad;
+}
+
+int kb_n_conditions(const kb *k) { return k->n_conditions; }
+const kb_condition *kb_condition_at(const kb *k, int i) { return &k->conditions[i]; }
+
+int kb_find_condition(const kb *k, const char *id) {
+  for (int i = 0; i < k->n_conditions; i++)
+    if (strcmp(k->conditions[i].id, id) == 0 || strcasecmp(k->conditions[i].name, id) == 0) return i;
+  return -1;
+}
+
+const char *kb_suggest_condition(const kb *k, const char *id) {
+  if (!k->n_conditions) return NULL;
+  return util_nearest(id, &k->conditions[0].id, (size_t)k->n_conditions, sizeof(kb_condition));
 }
 
 const body *kb_body(const kb *k) { return k->body; }

@@ -14,22 +14,71 @@ enum kb_rel { KB_SAME = 0, KB_OPP = 1, KB_BOTH = 2 };
 enum kb_freq { KB_FREQ_NONE = 0, KB_FREQ_RARE, KB_FREQ_OCCASIONAL, KB_FREQ_COMMON, KB_FREQ_VERY_COMMON };
 
 /* The controlled vocabularies (see kb/vocab.kb) and the bibliography. */
-enum kb_vocab { KB_SENSATION = 0, KB_ACTIVITY, KB_MIMIC, KB_SOURCE, KB_N_VOCABS };
+enum kb_vocab {
+  KB_SENSATION = 0, KB_ACTIVITY, KB_MIMIC, KB_SOURCE,
+  KB_TECHNIQUE,   /* clinician techniques: ischemic-compression, pin-and-stretch, ... */
+  KB_TOOL,        /* self-care tools: tennis-ball, foam-roller, ... */
+  KB_DANGER,      /* danger zones: anterior-neck, femoral-triangle, ... */
+  KB_CONTRA,      /* contraindications: open-wound, anticoagulants, ... */
+  KB_N_VOCABS
+};
 
-typedef struct kb_term {
-  const char *id;
-  const char *label;  /* the label, or for a source its full citation */
-} kb_term;
-
-typedef struct kb_zone_ref {
-  int base;  /* base region index in the body model */
-  int rel;   /* enum kb_rel; KB_SAME for a midline region */
-} kb_zone_ref;
+/* How far a contraindication reaches. */
+enum kb_scope {
+  KB_SCOPE_NONE = 0,
+  KB_SCOPE_SESSION,  /* no treatment today: refer */
+  KB_SCOPE_LOCAL,    /* no treatment at the region it is given with */
+  KB_SCOPE_MODIFY    /* treatment goes on, gentler (band-max, hold-max) and away from `regions` */
+};
 
 typedef struct kb_cite {
   int source;           /* index into the KB_SOURCE vocabulary */
   const char *locator;  /* "ch 6", may be "" */
 } kb_cite;
+
+typedef struct kb_term {
+  const char *id;
+  const char *label;  /* the label, or for a source its full citation */
+  const char *text;   /* technique: how; danger: why; contra: advice; else NULL */
+  const int *regions; int n_regions;  /* danger: base regions it covers; contra: regions to avoid */
+  int scope;          /* contra: enum kb_scope */
+  int lo, hi;         /* technique: default hold range in s; contra: band-max, hold-max (0: none) */
+  int band_lo, band_hi;  /* technique: default target band 0-10 */
+  const int *exclude; int n_exclude;  /* contra: KB_TECHNIQUE indices it rules out */
+  const kb_cite *sources; int n_sources;
+} kb_term;
+
+/* A clinician technique for a muscle. */
+typedef struct kb_treat {
+  int technique;            /* KB_TECHNIQUE index */
+  const char *position;     /* the client's position */
+  const char *how;          /* what the therapist does */
+  int hold_min, hold_max;   /* seconds */
+  int band_lo, band_hi;     /* target sensation, 0-10 */
+  const kb_cite *sources; int n_sources;
+} kb_treat;
+
+/* A self-care exercise for a muscle. */
+typedef struct kb_selfcare {
+  const char *id;           /* local id, e.g. "ball-wall" */
+  int tool;                 /* KB_TOOL index */
+  const char *position, *steps, *frequency, *feel;
+  const char *avoid;        /* or NULL */
+  int hold_min, hold_max;   /* seconds */
+  const kb_cite *sources; int n_sources;
+} kb_selfcare;
+
+/* A condition people come with, and the muscles to check, most often involved first. */
+typedef struct kb_condition {
+  const char *id, *name, *note;   /* note may be NULL */
+  const int *muscles; int n_muscles;
+  const kb_cite *sources; int n_sources;
+} kb_condition;
+
+typedef struct kb_zone_ref {
+  int base;  /* base region index in the body model */
+  int rel;   /* enum kb_rel; KB_SAME for a midline region */
+} kb_zone_ref;
 
 typedef struct kb_tp {
   const char *id;        /* "upper-trapezius-tp1" */
@@ -61,6 +110,10 @@ typedef struct kb_muscle {
   const int *perpetuating; int n_perpetuating;
   const int *mimics; int n_mimics;
   const kb_cite *sources; int n_sources;
+  const kb_treat *treats; int n_treats;           /* clinician techniques, first is the main one */
+  const kb_selfcare *selfcare; int n_selfcare;    /* self-care exercises */
+  const char *selfcare_none;  /* why self-treatment is not advised, or NULL */
+  const int *dangers; int n_dangers;              /* KB_DANGER indices near it */
 } kb_muscle;
 
 /* Load the knowledge base embedded in the binary.  Returns 0 and sets *out (free with
@@ -79,7 +132,8 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
 
 void kb_free(kb *k);
 
-/* Checks beyond loading, for `kb check`: every muscle of the catalogue must have a stanza.
+/* Checks beyond loading, for `kb check`: every muscle of the catalogue must have a stanza,
+** at least one technique, and self-care or a reason for none.
 ** Appends one line per problem to `errors` and returns how many. */
 int kb_check_coverage(const kb *k, buf *errors);
 
@@ -88,6 +142,12 @@ int kb_n_muscles(const kb *k);
 const kb_muscle *kb_muscle_at(const kb *k, int i);
 int kb_n_tps(const kb *k);
 const kb_tp *kb_tp_at(const kb *k, int i);
+int kb_n_conditions(const kb *k);
+const kb_condition *kb_condition_at(const kb *k, int i);
+/* Index of a condition by id or name (ignoring case), or -1; nearest id for a hint. */
+int kb_find_condition(const kb *k, const char *id_or_name);
+const char *kb_suggest_condition(const kb *k, const char *id);
+
 /* Index of the muscle (by id, or by display name ignoring case) or trigger point, or -1. */
 int kb_find_muscle(const kb *k, const char *id_or_name);
 int kb_find_tp(const kb *k, const char *id);
@@ -104,6 +164,9 @@ const char *kb_suggest_term(const kb *k, int vocab, const char *id);
 /* The concrete regions a zone entry stands for when its point is on `side` (BODY_L, BODY_R or
 ** BODY_MID): writes up to 2 region indices to out[] and returns the count. */
 int kb_zone_regions(const kb *k, kb_zone_ref z, int side, int out[2]);
+
+/* "session", "local", "modify" or NULL. */
+const char *kb_scope_name(int scope);
 
 /* "very-common", "common", "occasional", "rare" or NULL. */
 const char *kb_freq_name(int freq);

@@ -430,7 +430,8 @@ void report_export_json(buf *out, const kb *k) {
     if (t) buf_putc(out, ',');
     json_tp(out, k, t);
   }
-  static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources"};
+  static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources",
+                                                      "techniques", "tools", "dangers", "contraindications"};
   buf_lit(out, "],\"vocabulary\":{");
   for (int v = 0; v < KB_N_VOCABS; v++) {
     if (v) buf_putc(out, ',');
@@ -442,6 +443,7 @@ void report_export_json(buf *out, const kb *k) {
       buf_json_str(out, kb_term_at(k, v, i)->id);
       buf_puts(out, v == KB_SOURCE ? ",\"cite\":" : ",\"label\":");
       buf_json_str(out, kb_term_at(k, v, i)->label);
+      if (kb_term_at(k, v, i)->text) { buf_lit(out, ",\"text\":"); buf_json_str(out, kb_term_at(k, v, i)->text); }
       buf_putc(out, '}');
     }
     buf_putc(out, ']');
