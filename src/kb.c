@@ -161,7 +161,7 @@ static void parse_text(loader *L, const char *name, const char *text, size_t len
 /* ---- the schema: which keys each kind takes ---- */
 enum {
   T_TEXT, T_REGION, T_ZONE, T_SENSATIONS, T_ACTIVITIES, T_MIMICS, T_SOURCE, T_FREQ, T_YESNO,
-  T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES
+  T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES, T_PHASE, T_GROUP
 };
 enum { F_REQUIRED = 1, F_REPEAT = 2 };
 typedef struct keydef { const char *key; int type, flags; } keydef;
@@ -183,7 +183,11 @@ static const keydef term_keys[] = {{"label", T_TEXT, F_REQUIRED}, {0, 0, 0}};
 static const keydef source_keys[] = {{"cite", T_TEXT, F_REQUIRED}, {0, 0, 0}};
 static const keydef technique_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"how", T_TEXT, F_REQUIRED}, {"hold", T_HOLD, F_REQUIRED},
-  {"band", T_BAND, F_REQUIRED}, {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+  {"band", T_BAND, F_REQUIRED}, {"phase", T_PHASE, F_REQUIRED},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef advice_keys[] = {
+  {"group", T_GROUP, F_REQUIRED}, {"label", T_TEXT, F_REQUIRED},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef danger_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REPEAT},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
@@ -210,6 +214,7 @@ static const kinddef kinds[] = {
   {"activity", KB_ACTIVITY, term_keys}, {"mimic", KB_MIMIC, term_keys},
   {"technique", KB_TECHNIQUE, technique_keys}, {"tool", KB_TOOL, term_keys},
   {"danger", KB_DANGER, danger_keys}, {"contra", KB_CONTRA, contra_keys},
+  {"advice", KB_ADVICE, advice_keys},
   {"muscle", -1, muscle_keys}, {"tp", -1, tp_keys}, {"treat", -1, treat_keys},
   {"selfcare", -1, selfcare_keys}, {"condition", -1, condition_keys}};
 #define N_KINDS ((int)(sizeof kinds / sizeof kinds[0]))
@@ -218,6 +223,16 @@ static const char *const freq_names[] = {NULL, "rare", "occasional", "common", "
 
 static const char *const scope_names[] = {NULL, "session", "local", "modify"};
 const char *kb_scope_name(int s) { return s > 0 && s <= KB_SCOPE_MODIFY ? scope_names[s] : NULL; }
+static const char *const phase_names[] = {"release", "stretch"};
+const char *kb_phase_name(int p) { return p >= 0 && p <= KB_PHASE_STRETCH ? phase_names[p] : NULL; }
+static const char *const group_names[] = {"safety", "expect", "aftercare", "seek-care"};
+const char *kb_advice_group_name(int g) { return g >= 0 && g < KB_N_ADVICE_GROUPS ? group_names[g] : NULL; }
+
+/* Index of `name` in names[0..n-1], or -1. */
+static int name_index(const char *const *names, int n, const char *name) {
+  for (int i = 0; i < n; i++) if (names[i] && strcmp(names[i], name) == 0) return i;
+  return -1;
+}
 
 const char *kb_freq_name(int f) { return f > 0 && f <= KB_FREQ_VERY_COMMON ? freq_names[f] : NULL; }
 
@@ -294,7 +309,7 @@ static char *word(char **s) {
 }
 
 static void parse_terms(loader *L, const stanza *s, const entry *e, int vocab, ilist *out) {
-  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication"};
+  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice"};
   char *v = arena_strdup(L->k, e->value), *w;
   char tmp[128];
   while ((w = word(&v))) {
@@ -446,8 +461,16 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
     case T_REGIONS: parse_regions(L, s, e, &regions); break;
     case T_TECHNIQUES: parse_terms(L, s, e, KB_TECHNIQUE, &excl); break;
     case T_SCOPE:
-      for (int j = 1; j <= KB_SCOPE_MODIFY; j++) if (strcmp(e->value, scope_names[j]) == 0) t->scope = j;
-      if (!t->scope) fail(L, s->file, e->line, "scope must be session, local or modify, not \"%s\"", e->value);
+      t->scope = name_index(scope_names, KB_SCOPE_MODIFY + 1, e->value);
+      if (t->scope < 1) { t->scope = 0; fail(L, s->file, e->line, "scope must be session, local or modify, not \"%s\"", e->value); }
+      break;
+    case T_PHASE:
+      t->scope = name_index(phase_names, KB_PHASE_STRETCH + 1, e->value);
+      if (t->scope < 0) { t->scope = 0; fail(L, s->file, e->line, "phase must be release or stretch, not \"%s\"", e->value); }
+      break;
+    case T_GROUP:
+      t->scope = name_index(group_names, KB_N_ADVICE_GROUPS, e->value);
+      if (t->scope < 0) { t->scope = 0; fail(L, s->file, e->line, "group must be safety, expect, aftercare or seek-care, not \"%s\"", e->value); }
       break;
     case T_SOURCE: parse_source(L, s, e, &src); break;
     }

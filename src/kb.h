@@ -20,8 +20,15 @@ enum kb_vocab {
   KB_TOOL,        /* self-care tools: tennis-ball, foam-roller, ... */
   KB_DANGER,      /* danger zones: anterior-neck, femoral-triangle, ... */
   KB_CONTRA,      /* contraindications: open-wound, anticoagulants, ... */
+  KB_ADVICE,      /* home-program advice: safety, what to expect, aftercare, when to seek care */
   KB_N_VOCABS
 };
+
+/* Where a technique belongs in a session. */
+enum kb_phase { KB_PHASE_RELEASE = 0, KB_PHASE_STRETCH };
+
+/* The groups of home-program advice. */
+enum kb_advice_group { KB_ADVICE_SAFETY = 0, KB_ADVICE_EXPECT, KB_ADVICE_AFTERCARE, KB_ADVICE_SEEK, KB_N_ADVICE_GROUPS };
 
 /* How far a contraindication reaches. */
 enum kb_scope {
@@ -41,7 +48,7 @@ typedef struct kb_term {
   const char *label;  /* the label, or for a source its full citation */
   const char *text;   /* technique: how; danger: why; contra: advice; else NULL */
   const int *regions; int n_regions;  /* danger: base regions it covers; contra: regions to avoid */
-  int scope;          /* contra: enum kb_scope */
+  int scope;          /* contra: enum kb_scope; technique: enum kb_phase; advice: enum kb_advice_group */
   int lo, hi;         /* technique: default hold range in s; contra: band-max, hold-max (0: none) */
   int band_lo, band_hi;  /* technique: default target band 0-10 */
   const int *exclude; int n_exclude;  /* contra: KB_TECHNIQUE indices it rules out */
@@ -165,8 +172,11 @@ const char *kb_suggest_term(const kb *k, int vocab, const char *id);
 ** BODY_MID): writes up to 2 region indices to out[] and returns the count. */
 int kb_zone_regions(const kb *k, kb_zone_ref z, int side, int out[2]);
 
-/* "session", "local", "modify" or NULL. */
+/* "session", "local", "modify" or NULL;  "release", "stretch";  "safety", "expect",
+** "aftercare", "seek-care". */
 const char *kb_scope_name(int scope);
+const char *kb_phase_name(int phase);
+const char *kb_advice_group_name(int group);
 
 /* "very-common", "common", "occasional", "rare" or NULL. */
 const char *kb_freq_name(int freq);
