@@ -1,0 +1,582 @@
+/* sheet.c: plans, conditions and home programs as text, JSON and an HTML handout. */
+#include "sheet.h"
+#include "hold.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* What each general phase step says (the procedure of Travell & Simons vol 1 ch 3 and
+** Simons 2002, in our words). */
+static const char *const phase_text[PLAN_N_PHASES] = {
+  [PLAN_ASSESS] = "Palpate across the fibres for the taut band and its most tender spot; confirm the point when pressure reproduces the client's recognisable pain.",
+  [PLAN_PREPARE] = "Warm the tissue with broad strokes (gliding, kneading) for two to three minutes before any sustained pressure.",
+  [PLAN_RELEASE] = "Sustained pressure on the point, guided by the client's 0-10: productive, never sharp, never so strong they brace or hold their breath.",
+  [PLAN_STRETCH] = "Lengthen the muscle in more than one direction of its fibres, slowly, with the breath.",
+  [PLAN_INTEGRATE] = "Finish with softer, broad strokes over the treated areas to settle the tissue.",
+  [PLAN_RECHECK] = "Recheck against the start: pain on 0-10, range of motion, and strength.",
+};
+
+static const char *side_word(int side) {
+  static const char *const w[] = {"", "left", "right"};
+  return side >= 0 && side <= 2 ? w[side] : "";
+}
+
+static void key(buf *b, const char *k) { buf_json_str(b, k); buf_putc(b, ':'); }
+static void str_or_null(buf *b, const char *s) { if (s) buf_json_str(b, s); else buf_lit(b, "null"); }
+
+static void cites_json(buf *b, const kb *k, const kb_cite *c, int n) {
+  buf_putc(b, '[');
+  for (int i = 0; i < n; i++) {
+    if (i) buf_putc(b, ',');
+    buf_lit(b, "{\"key\":"); buf_json_str(b, kb_term_at(k, KB_SOURCE, c[i].source)->id);
+    buf_lit(b, ",\"locator\":"); buf_json_str(b, c[i].locator);
+    buf_putc(b, '}');
+  }
+  buf_putc(b, ']');
+}
+
+static void cites_text(buf *b, const kb *k, const kb_cite *c, int n) {
+  for (int i = 0; i < n; i++) {
+    buf_puts(b, i ? "; " : "");
+    buf_puts(b, kb_term_at(k, KB_SOURCE, c[i].source)->id);
+    if (*c[i].locator) { buf_putc(b, ' '); buf_puts(b, c[i].locator); }
+  }
+}
+
+static const char *region_id(const kb *k, int r) { return r >= 0 ? body_at(kb_body(k), r)->id : NULL; }
+
+/* "upper trapezius TrP1, upper border (left)" */
+static void point_name(buf *b, const kb *k, int muscle, int tp, int side) {
+  buf_puts(b, kb_muscle_at(k, muscle)->name);
+  if (tp >= 0) { buf_lit(b, ", "); buf_puts(b, kb_tp_at(k, tp)->name); }
+  if (side > 0) { buf_lit(b, " ("); buf_puts(b, side_word(side)); buf_putc(b, ')'); }
+}
+
+/* ---- plans ---- */
+static void block_json(buf *b, const kb *k, const plan_block *bl) {
+  buf_lit(b, "{\"phase\":"); buf_json_str(b, plan_phase_name(bl->phase));
+  buf_lit(b, ",\"muscle\":"); str_or_null(b, bl->muscle >= 0 ? kb_muscle_at(k, bl->muscle)->id : NULL);
+  buf_lit(b, ",\"tp\":"); str_or_null(b, bl->tp >= 0 ? kb_tp_at(k, bl->tp)->id : NULL);
+  buf_lit(b, ",\"side\":"); str_or_null(b, bl->side >= 0 ? body_side_name(bl->side) : NULL);
+  buf_lit(b, ",\"contraindication\":"); str_or_null(b, bl->contra >= 0 ? kb_term_at(k, KB_CONTRA, bl->contra)->id : NULL);
+  buf_lit(b, ",\"region\":"); str_or_null(b, region_id(k, bl->region));
+  buf_lit(b, ",\"technique\":"); str_or_null(b, bl->technique >= 0 ? kb_term_at(k, KB_TECHNIQUE, bl->technique)->id : NULL);
+  buf_lit(b, ",\"why\":"); buf_json_str(b, bl->why);
+  buf_lit(b, ",\"advice\":"); str_or_null(b, bl->contra >= 0 ? kb_term_at(k, KB_CONTRA, bl->contra)->text : NULL);
+  buf_putc(b, '}');
+}
+
+static void step_json(buf *b, const kb *k, const plan_step *s, int n) {
+  buf_lit(b, "{\"n\":"); buf_int(b, n + 1);
+  buf_lit(b, ",\"phase\":"); buf_json_str(b, plan_phase_name(s->phase));
+  buf_lit(b, ",\"muscle\":"); str_or_null(b, s->muscle >= 0 ? kb_muscle_at(k, s->muscle)->id : NULL);
+  buf_lit(b, ",\"tp\":"); str_or_null(b, s->tp >= 0 ? kb_tp_at(k, s->tp)->id : NULL);
+  buf_lit(b, ",\"side\":"); str_or_null(b, s->muscle >= 0 ? body_side_name(s->side) : NULL);
+  buf_lit(b, ",\"text\":"); buf_json_str(b, phase_text[s->phase]);
+  if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_at(k, s->tp)->location); }
+  buf_lit(b, ",\"timed\":"); buf_puts(b, s->timed ? "true" : "false");
+  if (s->treat >= 0) {
+    const kb_treat *t = &kb_muscle_at(k, s->muscle)->treats[s->treat];
+    const kb_term *tech = kb_term_at(k, KB_TECHNIQUE, s->technique);
+    buf_lit(b, ",\"technique\":{\"id\":"); buf_json_str(b, tech->id);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, tech->label);
+    buf_lit(b, "},\"position\":"); buf_json_str(b, t->position);
+    buf_lit(b, ",\"how\":"); buf_json_str(b, t->how);
+    buf_lit(b, ",\"hold\":["); buf_int(b, s->hold_min); buf_putc(b, ','); buf_int(b, s->hold_max);
+    buf_lit(b, "],\"band\":["); buf_int(b, s->band_lo); buf_putc(b, ','); buf_int(b, s->band_hi);
+    buf_lit(b, "],\"modified\":"); buf_puts(b, s->modified ? "true" : "false");
+    buf_lit(b, ",\"sources\":"); cites_json(b, k, t->sources, t->n_sources);
+  }
+  if (s->muscle >= 0 && s->phase != PLAN_ASSESS) {
+    buf_lit(b, ",\"dangers\":[");
+    for (int i = 0; i < s->n_dangers; i++) {
+      const kb_term *d = kb_term_at(k, KB_DANGER, s->dangers[i]);
+      if (i) buf_putc(b, ',');
+      buf_lit(b, "{\"id\":"); buf_json_str(b, d->id);
+      buf_lit(b, ",\"label\":"); buf_json_str(b, d->label);
+      buf_lit(b, ",\"why\":"); buf_json_str(b, d->text);
+      buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+  }
+  if (s->avoid_contra >= 0) {
+    buf_lit(b, ",\"keep_clear\":{\"contraindication\":"); buf_json_str(b, kb_term_at(k, KB_CONTRA, s->avoid_contra)->id);
+    buf_lit(b, ",\"region\":"); str_or_null(b, region_id(k, s->avoid_region));
+    buf_putc(b, '}');
+  }
+  buf_putc(b, '}');
+}
+
+void sheet_plan_json(buf *b, const kb *k, const plan *p) {
+  buf_lit(b, "{\"refer\":"); buf_puts(b, p->refer ? "true" : "false");
+  buf_lit(b, ",\"refer_why\":"); str_or_null(b, p->refer_why);
+  buf_lit(b, ",\"limits\":{\"band_max\":");
+  if (p->band_max) buf_int(b, p->band_max); else buf_lit(b, "null");
+  buf_lit(b, ",\"hold_max\":");
+  if (p->hold_max) buf_int(b, p->hold_max); else buf_lit(b, "null");
+  buf_lit(b, "},\"modifications\":[");
+  for (int i = 0; i < p->n_modifiers; i++) {
+    const kb_term *c = kb_term_at(k, KB_CONTRA, p->modifiers[i]);
+    if (i) buf_putc(b, ',');
+    buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, c->label);
+    buf_lit(b, ",\"advice\":"); buf_json_str(b, c->text);
+    buf_lit(b, ",\"sources\":"); cites_json(b, k, c->sources, c->n_sources);
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "],\"blocked\":[");
+  for (int i = 0; i < p->n_blocked; i++) { if (i) buf_putc(b, ','); block_json(b, k, &p->blocked[i]); }
+  buf_lit(b, "],\"steps\":[");
+  for (int i = 0; i < p->n_steps; i++) { if (i) buf_putc(b, ','); step_json(b, k, &p->steps[i], i); }
+  buf_lit(b, "],\"note\":\"A plan for the points chosen after palpation; the ranking behind them is a list of candidates, not a diagnosis.\"}");
+}
+
+static void wrap(buf *b, const char *indent, const char *text) {
+  /* text wrapped at about 92 columns after `indent` */
+  size_t col = strlen(indent), width = 92;
+  buf_puts(b, indent);
+  const char *p = text;
+  size_t at = col;
+  while (*p) {
+    const char *w = p;
+    while (*p && *p != ' ') p++;
+    size_t n = (size_t)(p - w);
+    if (at > col && at + 1 + n > width) { buf_putc(b, '\n'); buf_puts(b, indent); at = col; }
+    else if (at > col) { buf_putc(b, ' '); at++; }
+    buf_append(b, w, n);
+    at += n;
+    while (*p == ' ') p++;
+  }
+  buf_putc(b, '\n');
+}
+
+void sheet_step_text(buf *b, const kb *k, const plan *p, int n) {
+  const plan_step *s = &p->steps[n];
+  buf_printf(b, "%2d. [%s] ", n + 1, plan_phase_name(s->phase));
+  if (s->muscle >= 0) point_name(b, k, s->muscle, s->tp, s->side);
+  else buf_puts(b, s->phase == PLAN_INTEGRATE ? "all treated areas" : "the whole session");
+  buf_putc(b, '\n');
+  if (s->phase == PLAN_ASSESS) {
+    wrap(b, "      ", kb_tp_at(k, s->tp)->location);
+    wrap(b, "      ", phase_text[s->phase]);
+  } else if (s->treat >= 0) {
+    const kb_treat *t = &kb_muscle_at(k, s->muscle)->treats[s->treat];
+    buf_printf(b, "      %s: hold %d-%d s, target %d-%d/10%s\n", kb_term_at(k, KB_TECHNIQUE, s->technique)->label,
+               s->hold_min, s->hold_max, s->band_lo, s->band_hi, s->modified ? " (lowered by a contraindication)" : "");
+    buf_lit(b, "      Position: "); buf_puts(b, t->position); buf_putc(b, '\n');
+    buf_lit(b, "      How: "); buf_puts(b, t->how); buf_putc(b, '\n');
+  } else {
+    wrap(b, "      ", phase_text[s->phase]);
+  }
+  if (s->avoid_contra >= 0)
+    buf_printf(b, "      Keep clear of %s at %s.\n", kb_term_at(k, KB_CONTRA, s->avoid_contra)->label,
+               body_at(kb_body(k), s->avoid_region)->label);
+  if (s->phase != PLAN_ASSESS)
+    for (int i = 0; i < s->n_dangers; i++) {
+      const kb_term *d = kb_term_at(k, KB_DANGER, s->dangers[i]);
+      buf_printf(b, "      ! Danger zone: %s. %s\n", d->label, d->text);
+    }
+}
+
+void sheet_plan_text(buf *b, const kb *k, const plan *p) {
+  if (p->refer) {
+    buf_lit(b, "NO TREATMENT TODAY: refer first.\n");
+    if (p->refer_why) { buf_lit(b, "  "); buf_puts(b, p->refer_why); buf_putc(b, '\n'); }
+    for (int i = 0; i < p->n_blocked; i++) {
+      const plan_block *bl = &p->blocked[i];
+      if (bl->contra < 0) continue;
+      const kb_term *c = kb_term_at(k, KB_CONTRA, bl->contra);
+      buf_printf(b, "  %s: %s\n", c->label, c->text);
+    }
+    return;
+  }
+  buf_lit(b, "Treatment plan (for the points chosen after palpation; not a diagnosis)\n");
+  if (p->n_modifiers) {
+    buf_lit(b, "\nModified for:\n");
+    for (int i = 0; i < p->n_modifiers; i++) {
+      const kb_term *c = kb_term_at(k, KB_CONTRA, p->modifiers[i]);
+      buf_printf(b, "  - %s: %s\n", c->label, c->text);
+    }
+  }
+  if (p->n_blocked) {
+    buf_lit(b, "\nNot treated:\n");
+    for (int i = 0; i < p->n_blocked; i++) {
+      const plan_block *bl = &p->blocked[i];
+      buf_lit(b, "  - ");
+      if (bl->technique >= 0) { buf_puts(b, kb_term_at(k, KB_TECHNIQUE, bl->technique)->label); buf_lit(b, " for "); }
+      else if (bl->phase == PLAN_STRETCH) buf_lit(b, "stretch of ");
+      if (bl->muscle >= 0) point_name(b, k, bl->muscle, bl->tp, bl->side);
+      buf_lit(b, ": "); buf_puts(b, bl->why);
+      if (bl->contra >= 0) { buf_lit(b, " ("); buf_puts(b, kb_term_at(k, KB_CONTRA, bl->contra)->label);
+        if (bl->region >= 0) { buf_lit(b, " at "); buf_puts(b, body_at(kb_body(k), bl->region)->label);
+          buf_lit(b, ", "); buf_puts(b, body_at(kb_body(k), bl->region)->id); }
+        buf_putc(b, ')'); }
+      buf_putc(b, '\n');
+    }
+  }
+  int phase = -1;
+  for (int i = 0; i < p->n_steps; i++) {
+    if (p->steps[i].phase != phase) {
+      phase = p->steps[i].phase;
+      static const char *const titles[PLAN_N_PHASES] = {"Assess and map", "Prepare the tissue", "Release",
+                                                          "Stretch", "Integrate", "Recheck"};
+      buf_printf(b, "\n%s\n", titles[phase]);
+    }
+    sheet_step_text(b, k, p, i);
+  }
+}
+
+/* ---- conditions ---- */
+void sheet_condition_json(buf *b, const kb *k, int ci) {
+  const kb_condition *c = kb_condition_at(k, ci);
+  buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
+  buf_lit(b, ",\"name\":"); buf_json_str(b, c->name);
+  buf_lit(b, ",\"note\":"); str_or_null(b, c->note);
+  buf_lit(b, ",\"muscles\":[");
+  for (int i = 0; i < c->n_muscles; i++) {
+    const kb_muscle *m = kb_muscle_at(k, c->muscles[i]);
+    if (i) buf_putc(b, ',');
+    buf_lit(b, "{\"rank\":"); buf_int(b, i + 1);
+    buf_lit(b, ",\"id\":"); buf_json_str(b, m->id);
+    buf_lit(b, ",\"name\":"); buf_json_str(b, m->name);
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "],\"sources\":"); cites_json(b, k, c->sources, c->n_sources);
+  buf_putc(b, '}');
+}
+
+void sheet_condition_text(buf *b, const kb *k, int ci) {
+  const kb_condition *c = kb_condition_at(k, ci);
+  buf_printf(b, "%s (%s)\n", c->name, c->id);
+  if (c->note) wrap(b, "  ", c->note);
+  buf_lit(b, "\nMuscles to check, most often involved first (candidates to palpate, not a diagnosis):\n");
+  for (int i = 0; i < c->n_muscles; i++) {
+    const kb_muscle *m = kb_muscle_at(k, c->muscles[i]);
+    buf_printf(b, "  %2d. %-28s %s\n", i + 1, m->name, m->id);
+  }
+  buf_lit(b, "\nSources: ");
+  cites_text(b, k, c->sources, c->n_sources);
+  buf_putc(b, '\n');
+}
+
+void sheet_conditions_json(buf *b, const kb *k) {
+  buf_putc(b, '[');
+  for (int i = 0; i < kb_n_conditions(k); i++) { if (i) buf_putc(b, ','); sheet_condition_json(b, k, i); }
+  buf_putc(b, ']');
+}
+
+void sheet_conditions_text(buf *b, const kb *k) {
+  for (int i = 0; i < kb_n_conditions(k); i++) {
+    const kb_condition *c = kb_condition_at(k, i);
+    buf_printf(b, "%-24s %s (%d muscles)\n", c->id, c->name, c->n_muscles);
+  }
+}
+
+/* ---- home program ---- */
+static const kb_selfcare *first_selfcare(const kb *k, const home_item *it) {
+  const kb_muscle *m = kb_muscle_at(k, it->muscle);
+  return it->skip || !m->n_selfcare ? NULL : &m->selfcare[0];
+}
+
+/* The hold a client should use: the exercise's, capped by a modifying contraindication. */
+static void hold_range(const home *h, const kb_selfcare *sc, int *lo, int *hi) {
+  *lo = sc->hold_min; *hi = sc->hold_max;
+  if (h->hold_max && *hi > h->hold_max) *hi = h->hold_max;
+  if (*lo > *hi) *lo = *hi;
+}
+
+void sheet_home_json(buf *b, const kb *k, const home *h) {
+  buf_lit(b, "{\"refer\":"); buf_puts(b, h->refer ? "true" : "false");
+  buf_lit(b, ",\"limits\":{\"band_max\":");
+  if (h->band_max) buf_int(b, h->band_max); else buf_lit(b, "null");
+  buf_lit(b, ",\"hold_max\":");
+  if (h->hold_max) buf_int(b, h->hold_max); else buf_lit(b, "null");
+  buf_lit(b, "},\"exercises\":[");
+  for (int i = 0; i < h->n_items; i++) {
+    const home_item *it = &h->items[i];
+    const kb_muscle *m = kb_muscle_at(k, it->muscle);
+    if (i) buf_putc(b, ',');
+    buf_lit(b, "{\"muscle\":"); buf_json_str(b, m->id);
+    buf_lit(b, ",\"name\":"); buf_json_str(b, m->name);
+    buf_lit(b, ",\"side\":"); buf_json_str(b, body_side_name(it->side));
+    buf_lit(b, ",\"tp\":"); buf_json_str(b, kb_tp_at(k, it->tp)->id);
+    int r[2];
+    kb_zone_ref z = {kb_tp_at(k, it->tp)->region, KB_SAME};
+    int nr = kb_zone_regions(k, z, it->side, r);
+    buf_lit(b, ",\"press_region\":"); buf_json_str(b, body_at(kb_body(k), r[0])->id);
+    (void)nr;
+    buf_lit(b, ",\"skip\":"); str_or_null(b, it->skip);
+    if (it->skip_contra >= 0) {
+      buf_lit(b, ",\"because\":{\"contraindication\":"); buf_json_str(b, kb_term_at(k, KB_CONTRA, it->skip_contra)->id);
+      buf_lit(b, ",\"region\":"); str_or_null(b, region_id(k, it->skip_region)); buf_putc(b, '}');
+    }
+    if (it->skip_event >= 0) { buf_lit(b, ",\"stopped_by\":"); buf_json_str(b, hold_event_name(it->skip_event)); }
+    buf_lit(b, ",\"selfcare\":[");
+    for (int j = 0; !it->skip && j < m->n_selfcare; j++) {
+      const kb_selfcare *sc = &m->selfcare[j];
+      int lo, hi;
+      hold_range(h, sc, &lo, &hi);
+      if (j) buf_putc(b, ',');
+      buf_lit(b, "{\"id\":"); buf_json_str(b, sc->id);
+      buf_lit(b, ",\"tool\":"); buf_json_str(b, kb_term_at(k, KB_TOOL, sc->tool)->id);
+      buf_lit(b, ",\"tool_label\":"); buf_json_str(b, kb_term_at(k, KB_TOOL, sc->tool)->label);
+      buf_lit(b, ",\"position\":"); buf_json_str(b, sc->position);
+      buf_lit(b, ",\"steps\":"); buf_json_str(b, sc->steps);
+      buf_lit(b, ",\"hold\":["); buf_int(b, lo); buf_putc(b, ','); buf_int(b, hi);
+      buf_lit(b, "],\"frequency\":"); buf_json_str(b, sc->frequency);
+      buf_lit(b, ",\"feel\":"); buf_json_str(b, sc->feel);
+      buf_lit(b, ",\"avoid\":"); str_or_null(b, sc->avoid);
+      buf_lit(b, ",\"sources\":"); cites_json(b, k, sc->sources, sc->n_sources);
+      buf_putc(b, '}');
+    }
+    buf_lit(b, "]}");
+  }
+  buf_lit(b, "],\"do_not_press\":[");
+  for (int i = 0; i < h->n_dangers; i++) {
+    const kb_term *d = kb_term_at(k, KB_DANGER, h->dangers[i]);
+    if (i) buf_putc(b, ',');
+    buf_lit(b, "{\"id\":"); buf_json_str(b, d->id);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, d->label); buf_putc(b, '}');
+  }
+  buf_lit(b, "],\"because_of\":[");
+  for (int i = 0; i < h->n_modifiers; i++) {
+    const kb_term *c = kb_term_at(k, KB_CONTRA, h->modifiers[i]);
+    if (i) buf_putc(b, ',');
+    buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, c->label); buf_putc(b, '}');
+  }
+  buf_putc(b, ']');
+  for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
+    buf_putc(b, ',');
+    key(b, kb_advice_group_name(g));
+    buf_putc(b, '[');
+    int first = 1;
+    for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
+      const kb_term *a = kb_term_at(k, KB_ADVICE, i);
+      if (a->scope != g) continue;
+      if (!first) buf_putc(b, ',');
+      first = 0;
+      buf_lit(b, "{\"id\":"); buf_json_str(b, a->id);
+      buf_lit(b, ",\"text\":"); buf_json_str(b, a->label);
+      buf_lit(b, ",\"sources\":"); cites_json(b, k, a->sources, a->n_sources);
+      buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+  }
+  buf_putc(b, '}');
+}
+
+static const char *const group_titles[KB_N_ADVICE_GROUPS] = {
+  "Doing it safely", "What to expect", "For the next day", "Stop and get help if"};
+
+void sheet_home_text(buf *b, const kb *k, const home *h) {
+  buf_lit(b, "YOUR HOME PROGRAM\n");
+  if (h->refer) buf_lit(b, "\nNo self-treatment until a doctor has cleared you.\n");
+  if (h->band_max || h->hold_max) {
+    buf_lit(b, "\nBecause of ");
+    for (int i = 0; i < h->n_modifiers; i++) {
+      buf_puts(b, i ? "; " : "");
+      buf_puts(b, kb_term_at(k, KB_CONTRA, h->modifiers[i])->label);
+    }
+    buf_lit(b, ": press lightly");
+    if (h->band_max) buf_printf(b, " (no more than %d out of 10)", h->band_max);
+    if (h->hold_max) buf_printf(b, " and hold no longer than %d seconds", h->hold_max);
+    buf_lit(b, ".\n");
+  }
+  int n = 0;
+  for (int i = 0; i < h->n_items; i++) {
+    const home_item *it = &h->items[i];
+    const kb_muscle *m = kb_muscle_at(k, it->muscle);
+    buf_printf(b, "\n%d. %s%s%s%s\n", ++n, m->name, it->side ? " (" : "", side_word(it->side), it->side ? ")" : "");
+    if (it->skip) {
+      buf_lit(b, "   No self-treatment: "); buf_puts(b, it->skip);
+      if (it->skip_contra >= 0) {
+        buf_lit(b, " ("); buf_puts(b, kb_term_at(k, KB_CONTRA, it->skip_contra)->label);
+        if (it->skip_region >= 0) { buf_lit(b, ", "); buf_puts(b, body_at(kb_body(k), it->skip_region)->label); }
+        buf_putc(b, ')');
+      }
+      buf_lit(b, ".\n");
+      continue;
+    }
+    for (int j = 0; j < m->n_selfcare; j++) {
+      const kb_selfcare *sc = &m->selfcare[j];
+      int lo, hi;
+      hold_range(h, sc, &lo, &hi);
+      buf_printf(b, "   %c) %s\n", 'a' + j, kb_term_at(k, KB_TOOL, sc->tool)->label);
+      wrap(b, "      Set up: ", sc->position);
+      wrap(b, "      Do: ", sc->steps);
+      if (lo == hi) buf_printf(b, "      Hold: %d s.  ", hi); else buf_printf(b, "      Hold: %d-%d s.  ", lo, hi);
+      buf_puts(b, sc->frequency); buf_putc(b, '\n');
+      wrap(b, "      Should feel: ", sc->feel);
+      if (sc->avoid) wrap(b, "      Avoid: ", sc->avoid);
+    }
+  }
+  if (h->n_dangers) {
+    buf_lit(b, "\nDo not press:\n");
+    for (int i = 0; i < h->n_dangers; i++) buf_printf(b, "  - %s\n", kb_term_at(k, KB_DANGER, h->dangers[i])->label);
+  }
+  for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
+    buf_printf(b, "\n%s:\n", group_titles[g]);
+    for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
+      const kb_term *a = kb_term_at(k, KB_ADVICE, i);
+      if (a->scope == g) wrap(b, "  - ", a->label);
+    }
+  }
+}
+
+/* ---- the HTML handout ---- */
+static void html_esc(buf *b, const char *s) {
+  for (; *s; s++)
+    switch (*s) {
+    case '&': buf_lit(b, "&amp;"); break;
+    case '<': buf_lit(b, "&lt;"); break;
+    case '>': buf_lit(b, "&gt;"); break;
+    case '"': buf_lit(b, "&quot;"); break;
+    default: buf_putc(b, *s);
+    }
+}
+
+static const char handout_css[] =
+  "body{font-family:'DejaVu Sans',Arial,sans-serif;color:#1b1b1b;max-width:48rem;margin:1.5rem auto;padding:0 1rem;line-height:1.45}"
+  "h1{font-size:1.6rem;margin:0 0 .2rem}h2{font-size:1.15rem;border-bottom:2px solid #2e7d32;padding-bottom:.15rem;margin-top:1.4rem}"
+  ".sub{color:#555;margin:0 0 1rem}.chart svg{width:100%;height:auto;max-height:30rem}"
+  ".ex{border:1px solid #ccc;border-radius:6px;padding:.5rem .8rem;margin:.6rem 0;break-inside:avoid}"
+  ".ex h3{margin:.1rem 0 .4rem;font-size:1.05rem}.num{display:inline-block;background:#2e7d32;color:#fff;border-radius:50%;"
+  "width:1.5rem;height:1.5rem;text-align:center;line-height:1.5rem;margin-right:.4rem;font-size:.9rem}"
+  ".skip{background:#fff4e5;border-color:#f0a030}.warn{background:#fdecea;border:1px solid #e57373;border-radius:6px;padding:.5rem .8rem}"
+  "dt{font-weight:bold;float:left;width:7rem;clear:left}dd{margin:0 0 .3rem 7.5rem}"
+  "ul{margin:.3rem 0;padding-left:1.3rem}.src{color:#666;font-size:.8rem}"
+  "@media print{body{margin:0;max-width:none}h2{break-after:avoid}.ex{break-inside:avoid}}";
+
+void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const char *title) {
+  if (!title) title = "Your home program";
+  buf_lit(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+  html_esc(b, title);
+  buf_lit(b, "</title><style>");
+  buf_puts(b, handout_css);
+  buf_lit(b, "</style></head><body>\n<h1>");
+  html_esc(b, title);
+  buf_lit(b, "</h1><p class=\"sub\">Self-care between visits, from your treatment session. Green dots on the chart mark where to press; red hatching marks where not to.</p>\n");
+  if (h->refer) buf_lit(b, "<p class=\"warn\"><strong>No self-treatment until a doctor has cleared you.</strong></p>\n");
+  if (h->band_max || h->hold_max) {
+    buf_lit(b, "<p class=\"warn\">Because of ");
+    for (int i = 0; i < h->n_modifiers; i++) {
+      buf_puts(b, i ? "; " : "");
+      html_esc(b, kb_term_at(k, KB_CONTRA, h->modifiers[i])->label);
+    }
+    buf_lit(b, ": press lightly");
+    if (h->band_max) buf_printf(b, " (no more than %d out of 10)", h->band_max);
+    if (h->hold_max) buf_printf(b, " and hold no longer than %d seconds", h->hold_max);
+    buf_lit(b, ".</p>\n");
+  }
+  /* the chart: press points numbered, danger zones on both sides */
+  chart_mark marks[PLAN_MAX_POINTS + 4 * HOME_MAX_DANGERS];
+  char labels[PLAN_MAX_POINTS][8];
+  int nm = 0;
+  const body *bd = kb_body(k);
+  for (int i = 0; i < h->n_dangers; i++) {
+    const kb_term *d = kb_term_at(k, KB_DANGER, h->dangers[i]);
+    for (int r = 0; r < d->n_regions; r++)
+      for (int side = BODY_L; side <= BODY_R; side++) {
+        int cr = body_concrete(bd, d->regions[r], side);
+        int dup = 0;
+        for (int j = 0; j < nm; j++) dup |= marks[j].region == cr;
+        if (cr >= 0 && !dup && nm < (int)(sizeof marks / sizeof marks[0]))
+          marks[nm++] = (chart_mark){cr, CHART_DANGER, 0, NULL};
+      }
+  }
+  int shown = 0;
+  for (int i = 0; i < h->n_items; i++) {
+    const home_item *it = &h->items[i];
+    if (it->skip) continue;
+    int r[2];
+    kb_zone_ref z = {kb_tp_at(k, it->tp)->region, KB_SAME};
+    int n = kb_zone_regions(k, z, it->side, r);
+    snprintf(labels[i], sizeof labels[i], "%d", i + 1);
+    for (int j = 0; j < n && nm < (int)(sizeof marks / sizeof marks[0]); j++)
+      marks[nm++] = (chart_mark){r[j], CHART_PRESS, 0, labels[i]};
+    shown++;
+  }
+  buf_lit(b, "<div class=\"chart\">");
+  chart_svg(b, c, marks, nm, "Where to press (green) and where not to (red)");
+  buf_lit(b, "</div>\n<h2>Your exercises</h2>\n");
+  for (int i = 0; i < h->n_items; i++) {
+    const home_item *it = &h->items[i];
+    const kb_muscle *m = kb_muscle_at(k, it->muscle);
+    buf_printf(b, "<div class=\"ex%s\"><h3><span class=\"num\">%d</span>", it->skip ? " skip" : "", i + 1);
+    html_esc(b, m->name);
+    if (it->side) { buf_lit(b, " ("); buf_puts(b, side_word(it->side)); buf_putc(b, ')'); }
+    buf_lit(b, "</h3>");
+    if (it->skip) {
+      buf_lit(b, "<p><strong>No self-treatment:</strong> ");
+      html_esc(b, it->skip);
+      if (it->skip_contra >= 0) {
+        buf_lit(b, " ("); html_esc(b, kb_term_at(k, KB_CONTRA, it->skip_contra)->label);
+        if (it->skip_region >= 0) { buf_lit(b, ", "); html_esc(b, body_at(bd, it->skip_region)->label); }
+        buf_putc(b, ')');
+      }
+      buf_lit(b, ".</p></div>\n");
+      continue;
+    }
+    for (int j = 0; j < m->n_selfcare; j++) {
+      const kb_selfcare *sc = &m->selfcare[j];
+      int lo, hi;
+      hold_range(h, sc, &lo, &hi);
+      buf_lit(b, "<dl><dt>Tool</dt><dd>"); html_esc(b, kb_term_at(k, KB_TOOL, sc->tool)->label);
+      buf_lit(b, "</dd><dt>Set up</dt><dd>"); html_esc(b, sc->position);
+      buf_lit(b, "</dd><dt>Do</dt><dd>"); html_esc(b, sc->steps);
+      if (lo == hi) buf_printf(b, "</dd><dt>Hold</dt><dd>%d seconds. ", hi);
+      else buf_printf(b, "</dd><dt>Hold</dt><dd>%d to %d seconds. ", lo, hi);
+      html_esc(b, sc->frequency);
+      buf_lit(b, "</dd><dt>Should feel</dt><dd>"); html_esc(b, sc->feel);
+      if (sc->avoid) { buf_lit(b, "</dd><dt>Avoid</dt><dd>"); html_esc(b, sc->avoid); }
+      buf_lit(b, "</dd></dl>");
+    }
+    buf_lit(b, "</div>\n");
+  }
+  if (h->n_dangers) {
+    buf_lit(b, "<h2>Do not press</h2><ul>");
+    for (int i = 0; i < h->n_dangers; i++) {
+      buf_lit(b, "<li>"); html_esc(b, kb_term_at(k, KB_DANGER, h->dangers[i])->label); buf_lit(b, "</li>");
+    }
+    buf_lit(b, "</ul>\n");
+  }
+  for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
+    buf_printf(b, "<h2>%s</h2><ul>", group_titles[g]);
+    for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
+      const kb_term *a = kb_term_at(k, KB_ADVICE, i);
+      if (a->scope != g) continue;
+      buf_lit(b, "<li>"); html_esc(b, a->label); buf_lit(b, "</li>");
+    }
+    buf_lit(b, "</ul>\n");
+  }
+  buf_lit(b, "<p class=\"src\">Sources: ");
+  int first = 1;
+  for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
+    const kb_term *a = kb_term_at(k, KB_ADVICE, i);
+    for (int j = 0; j < a->n_sources; j++) {
+      const char *id = kb_term_at(k, KB_SOURCE, a->sources[j].source)->id;
+      if (strstr(b->data, id) && !first) continue;   /* crude dedup below */
+      (void)id;
+    }
+  }
+  /* each source once, in kb order */
+  for (int s = 0; s < kb_n_terms(k, KB_SOURCE); s++) {
+    int used = 0;
+    for (int i = 0; i < kb_n_terms(k, KB_ADVICE) && !used; i++) {
+      const kb_term *a = kb_term_at(k, KB_ADVICE, i);
+      for (int j = 0; j < a->n_sources; j++) used |= a->sources[j].source == s;
+    }
+    for (int i = 0; i < h->n_items && !used; i++) {
+      const kb_muscle *m = kb_muscle_at(k, h->items[i].muscle);
+      for (int j = 0; !h->items[i].skip && j < m->n_selfcare; j++)
+        for (int c2 = 0; c2 < m->selfcare[j].n_sources; c2++) used |= m->selfcare[j].sources[c2].source == s;
+    }
+    if (!used) continue;
+    if (!first) buf_lit(b, " ");
+    first = 0;
+    html_esc(b, kb_term_at(k, KB_SOURCE, s)->label);
+  }
+  (void)shown;
+  buf_lit(b, "</p>\n<p class=\"src\">Made with myomap. This program is for the muscles your therapist found and treated; it is not a diagnosis.</p>\n</body></html>\n");
+}

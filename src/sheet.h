@@ -1,0 +1,32 @@
+/* sheet.h: formatting plans, conditions and home programs as text, JSON and a printable HTML
+** handout, into a buffer (never printing). */
+#ifndef MYOMAP_SHEET_H
+#define MYOMAP_SHEET_H
+
+#include "chart.h"
+#include "home.h"
+#include "kb.h"
+#include "plan.h"
+#include "util.h"
+
+/* The plan as one JSON object: {"refer":...,"limits":...,"blocked":[...],"steps":[...]}. */
+void sheet_plan_json(buf *out, const kb *k, const plan *p);
+/* The plan for the terminal: numbered steps by phase, blocked points and modifications. */
+void sheet_plan_text(buf *out, const kb *k, const plan *p);
+/* One step, as the session runner shows it before it begins (number n of the plan). */
+void sheet_step_text(buf *out, const kb *k, const plan *p, int n);
+
+/* Conditions: one, or the list of all. */
+void sheet_condition_json(buf *out, const kb *k, int condition);
+void sheet_condition_text(buf *out, const kb *k, int condition);
+void sheet_conditions_json(buf *out, const kb *k);
+void sheet_conditions_text(buf *out, const kb *k);
+
+/* The home program. */
+void sheet_home_json(buf *out, const kb *k, const home *h);
+void sheet_home_text(buf *out, const kb *k, const home *h);
+/* A self-contained printable HTML page (inline CSS and SVG, no scripts, no external
+** references) with the body chart marking where to press and where not to. */
+void sheet_home_html(buf *out, const kb *k, const chart *c, const home *h, const char *title);
+
+#endif
