@@ -5,7 +5,7 @@ CC      ?= cc
 CFLAGS  ?= -O3 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CPPFLAGS += -Isrc -Ibuild -MMD -MP
-LDLIBS   = -lm
+LDLIBS   = -ljansson -lm
 B        = build
 
 ifeq ($(V),1)
@@ -14,10 +14,11 @@ else
 Q = @
 endif
 
-LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c
+LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c \
+           src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
-APP_OBJ  = $(B)/cli.o $(B)/main.o
-KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv
+APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/run.o $(B)/main.o
+KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv
 TESTS    = $(B)/test_unit
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 

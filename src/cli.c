@@ -1,5 +1,6 @@
 /* cli.c: the `myomap` command line: subcommand table, option parsing and output. */
 #include "cli.h"
+#include "care.h"
 #include "body.h"
 #include "kb.h"
 #include "present.h"
@@ -17,22 +18,6 @@
 #ifndef MYOMAP_VERSION
 #define MYOMAP_VERSION "0.1.0"
 #endif
-
-typedef struct opts {
-  const char *kb_dir;
-  int json;
-  int top;
-  const char *batch;
-  int color;
-} opts;
-
-typedef struct cmd {
-  const char *name;
-  int (*fn)(opts *o, int argc, char **argv);
-  const char *args;
-  const char *summary;
-  const char *help;
-} cmd;
 
 static int cmd_where(opts *o, int argc, char **argv);
 static int cmd_muscle(opts *o, int argc, char **argv);
@@ -78,6 +63,7 @@ static const cmd commands[] = {
    "                      catalogue covered.  Exit 0 when valid, 3 when not.\n"
    "  kb export [--json]  every trigger point on the patient's left side, zones as concrete\n"
    "                      region ids (the right side is the mirror); text is one TSV line each\n"},
+  CARE_COMMANDS
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
@@ -99,31 +85,31 @@ static void usage_cmd(FILE *f, const cmd *c) {
   fprintf(f, "Usage: myomap %s %s\n\n%s: %s\n\n%s", c->name, c->args, c->name, c->summary, c->help);
 }
 
-static int usage_error(const cmd *c, const char *fmt, const char *arg) {
+int cli_usage_error(const cmd *c, const char *fmt, const char *arg) {
   fprintf(stderr, "myomap%s%s: ", c ? " " : "", c ? c->name : "");
   fprintf(stderr, fmt, arg);
   fprintf(stderr, "\n(run `myomap %s%s--help` for usage)\n", c ? c->name : "", c ? " " : "");
   return EXIT_USAGE;
 }
 
-static const cmd *find_cmd(const char *name) {
+const cmd *cli_find(const char *name) {
   for (int i = 0; i < N_COMMANDS; i++) if (strcmp(commands[i].name, name) == 0) return &commands[i];
   return NULL;
 }
 
-static int load_kb(const opts *o, kb **out) {
+int cli_load_kb(const opts *o, kb **out) {
   buf errors;
   buf_init(&errors);
   int rc = o->kb_dir ? kb_load_dir(out, o->kb_dir, &errors) : kb_load_builtin(out, &errors);
   if (rc) {
     fputs(errors.data ? errors.data : "knowledge base failed to load\n", stderr);
-    fprintf(stderr, "myomap: the knowledge base has errors (%d); nothing was ranked\n", rc < 0 ? -rc : rc);
+    fprintf(stderr, "myomap: the knowledge base has errors (%d); nothing was done\n", rc < 0 ? -rc : rc);
   }
   buf_free(&errors);
   return rc ? EXIT_KB : 0;
 }
 
-static int write_out(const buf *b) {
+int cli_write(const buf *b) {
   if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) return EXIT_IO;
   return 0;
 }
@@ -172,12 +158,12 @@ static int run_batch(opts *o, kb *k, rank *r, const report *rp) {
     }
     buf_putc(&out, '\n');
     if (out.len >= 1 << 16) {
-      if (write_out(&out)) { rc = EXIT_IO; break; }
+      if (cli_write(&out)) { rc = EXIT_IO; break; }
       buf_reset(&out);
     }
   }
   if (!rc && ferror(in)) { fprintf(stderr, "myomap where: error reading %s\n", o->batch); rc = EXIT_IO; }
-  if (!rc && write_out(&out)) rc = EXIT_IO;
+  if (!rc && cli_write(&out)) rc = EXIT_IO;
   if (fflush(stdout)) rc = EXIT_IO;
   if (rc == EXIT_IO) fprintf(stderr, "myomap where: cannot write the output: %s\n", strerror(errno));
   free(line);
@@ -187,9 +173,9 @@ static int run_batch(opts *o, kb *k, rank *r, const report *rp) {
 }
 
 static int cmd_where(opts *o, int argc, char **argv) {
-  const cmd *c = find_cmd("where");
+  const cmd *c = cli_find("where");
   kb *k;
-  int rc = load_kb(o, &k);
+  int rc = cli_load_kb(o, &k);
   if (rc) return rc;
   present p;
   present_init(&p);
@@ -202,32 +188,32 @@ static int cmd_where(opts *o, int argc, char **argv) {
     else if (strcmp(a, "--no-color") == 0) o->color = 0;
     else if (!strcmp(a, "--top") || !strcmp(a, "--context") || !strcmp(a, "--onset") || !strcmp(a, "--hours") ||
              !strcmp(a, "--tender") || !strcmp(a, "--flag") || !strcmp(a, "--batch")) {
-      if (!v) { rc = usage_error(c, "%s needs a value", a); break; }
+      if (!v) { rc = cli_usage_error(c, "%s needs a value", a); break; }
       i++;
       char *end;
       if (!strcmp(a, "--top")) {
         long t = strtol(v, &end, 10);
-        if (*end || t < 1 || t > RANK_MAX) rc = usage_error(c, "--top takes a number 1-64, not \"%s\"", v);
+        if (*end || t < 1 || t > RANK_MAX) rc = cli_usage_error(c, "--top takes a number 1-64, not \"%s\"", v);
         else o->top = (int)t;
       } else if (!strcmp(a, "--hours")) {
         long h = strtol(v, &end, 10);
-        if (*end || h < 0) rc = usage_error(c, "--hours takes a whole number of hours >= 0, not \"%s\"", v);
+        if (*end || h < 0) rc = cli_usage_error(c, "--hours takes a whole number of hours >= 0, not \"%s\"", v);
         else p.onset_hours = (int)h;
       } else if (!strcmp(a, "--context")) rc = each_item(v, ctx_fn, k, &p);
       else if (!strcmp(a, "--flag")) rc = each_item(v, flag_fn, k, &p);
-      else if (!strcmp(a, "--onset") && present_set_onset(v, &p, err, sizeof err)) rc = usage_error(c, "%s", err);
-      else if (!strcmp(a, "--tender") && present_set_tender(v, &p, err, sizeof err)) rc = usage_error(c, "%s", err);
+      else if (!strcmp(a, "--onset") && present_set_onset(v, &p, err, sizeof err)) rc = cli_usage_error(c, "%s", err);
+      else if (!strcmp(a, "--tender") && present_set_tender(v, &p, err, sizeof err)) rc = cli_usage_error(c, "%s", err);
       else if (!strcmp(a, "--batch")) o->batch = v;
-    } else if (a[0] == '-' && a[1]) rc = usage_error(c, "unknown option \"%s\"", a);
+    } else if (a[0] == '-' && a[1]) rc = cli_usage_error(c, "unknown option \"%s\"", a);
     else {
       int prc = present_parse_word(k, a, &p, err, sizeof err);
       if (prc == PRESENT_EREGION) { fprintf(stderr, "myomap where: %s\n", err); rc = EXIT_UNKNOWN; }
-      else if (prc) rc = usage_error(c, "%s", err);
+      else if (prc) rc = cli_usage_error(c, "%s", err);
       n_regions++;
     }
   }
-  if (!rc && o->batch && n_regions) rc = usage_error(c, "%s", "give regions or --batch, not both");
-  if (!rc && !o->batch && !n_regions) rc = usage_error(c, "%s", "name at least one painful region, e.g. `myomap where temple-l neck-side-l`");
+  if (!rc && o->batch && n_regions) rc = cli_usage_error(c, "%s", "give regions or --batch, not both");
+  if (!rc && !o->batch && !n_regions) rc = cli_usage_error(c, "%s", "name at least one painful region, e.g. `myomap where temple-l neck-side-l`");
   if (rc) { kb_free(k); return rc; }
   rank *r = rank_new(k);
   report *rp = report_new(k, r);
@@ -241,7 +227,7 @@ static int cmd_where(opts *o, int argc, char **argv) {
     rank_run(r, &p, o->top, &res);
     if (o->json) { report_where_json(&out, rp, &p, &s, &res); buf_putc(&out, '\n'); }
     else report_where_text(&out, rp, &p, &s, &res, o->color);
-    rc = write_out(&out);
+    rc = cli_write(&out);
     buf_free(&out);
   }
   report_free(rp);
@@ -251,17 +237,17 @@ static int cmd_where(opts *o, int argc, char **argv) {
 }
 
 static int cmd_muscle(opts *o, int argc, char **argv) {
-  const cmd *c = find_cmd("muscle");
+  const cmd *c = cli_find("muscle");
   const char *name = NULL;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0) o->json = 1;
-    else if (argv[i][0] == '-' && argv[i][1]) return usage_error(c, "unknown option \"%s\"", argv[i]);
-    else if (name) return usage_error(c, "%s", "give one muscle");
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error(c, "unknown option \"%s\"", argv[i]);
+    else if (name) return cli_usage_error(c, "%s", "give one muscle");
     else name = argv[i];
   }
-  if (!name) return usage_error(c, "%s", "name a muscle, e.g. `myomap muscle upper-trapezius`");
+  if (!name) return cli_usage_error(c, "%s", "name a muscle, e.g. `myomap muscle upper-trapezius`");
   kb *k;
-  int rc = load_kb(o, &k);
+  int rc = cli_load_kb(o, &k);
   if (rc) return rc;
   int m = kb_find_muscle(k, name);
   if (m < 0) {
@@ -275,17 +261,17 @@ static int cmd_muscle(opts *o, int argc, char **argv) {
   buf_init(&out);
   if (o->json) { report_muscle_json(&out, k, m); buf_putc(&out, '\n'); }
   else report_muscle_text(&out, k, m);
-  rc = write_out(&out);
+  rc = cli_write(&out);
   buf_free(&out);
   kb_free(k);
   return rc;
 }
 
 static int cmd_regions(opts *o, int argc, char **argv) {
-  const cmd *c = find_cmd("regions");
+  const cmd *c = cli_find("regions");
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0) o->json = 1;
-    else return usage_error(c, "unexpected argument \"%s\"", argv[i]);
+    else return cli_usage_error(c, "unexpected argument \"%s\"", argv[i]);
   }
   const body *b = body_builtin();
   if (!b) { fprintf(stderr, "myomap: the embedded body model is broken\n"); return EXIT_KB; }
@@ -293,25 +279,25 @@ static int cmd_regions(opts *o, int argc, char **argv) {
   buf_init(&out);
   if (o->json) { report_regions_json(&out, b); buf_putc(&out, '\n'); }
   else report_regions_text(&out, b);
-  int rc = write_out(&out);
+  int rc = cli_write(&out);
   buf_free(&out);
   return rc;
 }
 
 static int cmd_kb(opts *o, int argc, char **argv) {
-  const cmd *c = find_cmd("kb");
+  const cmd *c = cli_find("kb");
   const char *sub = NULL;
   for (int i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0) o->json = 1;
-    else if (argv[i][0] == '-' && argv[i][1]) return usage_error(c, "unknown option \"%s\"", argv[i]);
-    else if (sub) return usage_error(c, "unexpected argument \"%s\"", argv[i]);
+    else if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error(c, "unknown option \"%s\"", argv[i]);
+    else if (sub) return cli_usage_error(c, "unexpected argument \"%s\"", argv[i]);
     else sub = argv[i];
   }
-  if (!sub) return usage_error(c, "%s", "say `kb check` or `kb export`");
+  if (!sub) return cli_usage_error(c, "%s", "say `kb check` or `kb export`");
   int check = strcmp(sub, "check") == 0;
-  if (!check && strcmp(sub, "export")) return usage_error(c, "unknown subcommand \"%s\": use check or export", sub);
+  if (!check && strcmp(sub, "export")) return cli_usage_error(c, "unknown subcommand \"%s\": use check or export", sub);
   kb *k;
-  int rc = load_kb(o, &k);
+  int rc = cli_load_kb(o, &k);
   if (rc) return rc;
   buf out;
   buf_init(&out);
@@ -332,7 +318,7 @@ static int cmd_kb(opts *o, int argc, char **argv) {
     buf_free(&errors);
   } else if (o->json) { report_export_json(&out, k); buf_putc(&out, '\n'); }
   else report_export_text(&out, k);
-  if (!rc) rc = write_out(&out);
+  if (!rc) rc = cli_write(&out);
   buf_free(&out);
   kb_free(k);
   return rc;
@@ -343,10 +329,10 @@ int cli_main(int argc, char **argv) {
   int i = 1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0) {
-      if (i + 1 >= argc) return usage_error(NULL, "%s", "--kb needs a directory");
+      if (i + 1 >= argc) return cli_usage_error(NULL, "%s", "--kb needs a directory");
       o.kb_dir = argv[++i];
     } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
-      const cmd *c = i + 1 < argc ? find_cmd(argv[i + 1]) : NULL;
+      const cmd *c = i + 1 < argc ? cli_find(argv[i + 1]) : NULL;
       if (c) usage_cmd(stdout, c); else usage_all(stdout);
       return EXIT_OK;
     } else if (strcmp(argv[i], "--version") == 0) {
@@ -355,7 +341,7 @@ int cli_main(int argc, char **argv) {
     } else break;
   }
   if (i >= argc) { usage_all(stderr); return EXIT_USAGE; }
-  const cmd *c = find_cmd(argv[i]);
+  const cmd *c = cli_find(argv[i]);
   if (!c) {
     const char *names[N_COMMANDS];
     for (int j = 0; j < N_COMMANDS; j++) names[j] = commands[j].name;
@@ -370,7 +356,7 @@ int cli_main(int argc, char **argv) {
   for (int j = i + 1; j < argc; j++) {
     if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0) { usage_cmd(stdout, c); free(rest); return EXIT_OK; }
     if (strcmp(argv[j], "--kb") == 0) {
-      if (j + 1 >= argc) { free(rest); return usage_error(c, "%s", "--kb needs a directory"); }
+      if (j + 1 >= argc) { free(rest); return cli_usage_error(c, "%s", "--kb needs a directory"); }
       o.kb_dir = argv[++j];
       continue;
     }

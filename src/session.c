@@ -34,6 +34,17 @@ session_hold *session_add_hold(session *s, int step) {
   return sh;
 }
 
+const char *session_should_skip(const session *s, int step) {
+  const plan_step *ps = &s->plan.steps[step];
+  for (int i = 0; i < s->n_holds; i++) {
+    const plan_step *hs = &s->plan.steps[s->holds[i].step];
+    if (hs->muscle != ps->muscle || hs->side != ps->side) continue;
+    if (s->holds[i].h.outcome == HOLD_STOPPED) return "an earlier hold on this muscle was stopped for sharp or nerve pain";
+    if (s->holds[i].h.outcome == HOLD_TOO_SENSITIVE && hs->tp == ps->tp) return "this point was too sensitive earlier";
+  }
+  return NULL;
+}
+
 void session_set_text(char **field, const char *text) {
   free(*field);
   *field = text && *text ? xstrdup(text) : NULL;
@@ -46,7 +57,6 @@ void session_time(char out[32], double epoch) {
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void key(buf *b, const char *k) { buf_json_str(b, k); buf_putc(b, ':'); }
 static void str_or_null(buf *b, const char *s) { if (s && *s) buf_json_str(b, s); else buf_lit(b, "null"); }
 static void int_or_null(buf *b, int v) { if (v >= 0) buf_int(b, v); else buf_lit(b, "null"); }
 

@@ -35,6 +35,9 @@ int session_init(session *s, const kb *k, const plan_input *in, const char *mode
 void session_free(session *s);
 /* Append a hold for plan step `step` and return it (started with the step's hold and band). */
 session_hold *session_add_hold(session *s, int step);
+/* Why plan step `step` should not be done in this session (an earlier hold on the same muscle
+** and side was stopped for sharp or nerve pain, or as too sensitive), or NULL. */
+const char *session_should_skip(const session *s, int step);
 /* Set a malloc'd copy of a text field (rom, strength, note). */
 void session_set_text(char **field, const char *text);
 

@@ -131,18 +131,21 @@ void sheet_plan_json(buf *b, const kb *k, const plan *p) {
   buf_lit(b, "],\"note\":\"A plan for the points chosen after palpation; the ranking behind them is a list of candidates, not a diagnosis.\"}");
 }
 
-static void wrap(buf *b, const char *indent, const char *text) {
-  /* text wrapped at about 92 columns after `indent` */
-  size_t col = strlen(indent), width = 92;
-  buf_puts(b, indent);
+/* text wrapped at about 92 columns: the first line after `lead`, the rest indented as wide. */
+static void wrap(buf *b, const char *lead, const char *text) {
+  size_t col = strlen(lead), width = 92;
+  buf_puts(b, lead);
   const char *p = text;
   size_t at = col;
   while (*p) {
     const char *w = p;
     while (*p && *p != ' ') p++;
     size_t n = (size_t)(p - w);
-    if (at > col && at + 1 + n > width) { buf_putc(b, '\n'); buf_puts(b, indent); at = col; }
-    else if (at > col) { buf_putc(b, ' '); at++; }
+    if (at > col && at + 1 + n > width) {
+      buf_putc(b, '\n');
+      for (size_t i = 0; i < col; i++) buf_putc(b, ' ');
+      at = col;
+    } else if (at > col) { buf_putc(b, ' '); at++; }
     buf_append(b, w, n);
     at += n;
     while (*p == ' ') p++;
@@ -161,21 +164,22 @@ void sheet_step_text(buf *b, const kb *k, const plan *p, int n) {
     wrap(b, "      ", phase_text[s->phase]);
   } else if (s->treat >= 0) {
     const kb_treat *t = &kb_muscle_at(k, s->muscle)->treats[s->treat];
-    buf_printf(b, "      %s: hold %d-%d s, target %d-%d/10%s\n", kb_term_at(k, KB_TECHNIQUE, s->technique)->label,
-               s->hold_min, s->hold_max, s->band_lo, s->band_hi, s->modified ? " (lowered by a contraindication)" : "");
-    buf_lit(b, "      Position: "); buf_puts(b, t->position); buf_putc(b, '\n');
-    buf_lit(b, "      How: "); buf_puts(b, t->how); buf_putc(b, '\n');
+    buf_printf(b, "      %s: hold %d-%d s, target ", kb_term_at(k, KB_TECHNIQUE, s->technique)->label, s->hold_min, s->hold_max);
+    if (s->band_lo == s->band_hi) buf_printf(b, "%d/10", s->band_hi); else buf_printf(b, "%d-%d/10", s->band_lo, s->band_hi);
+    buf_puts(b, s->modified ? " (lowered by a contraindication)\n" : "\n");
+    wrap(b, "      Position: ", t->position);
+    wrap(b, "      How: ", t->how);
   } else {
     wrap(b, "      ", phase_text[s->phase]);
   }
   if (s->avoid_contra >= 0)
     buf_printf(b, "      Keep clear of %s at %s.\n", kb_term_at(k, KB_CONTRA, s->avoid_contra)->label,
                body_at(kb_body(k), s->avoid_region)->label);
-  if (s->phase != PLAN_ASSESS)
-    for (int i = 0; i < s->n_dangers; i++) {
-      const kb_term *d = kb_term_at(k, KB_DANGER, s->dangers[i]);
-      buf_printf(b, "      ! Danger zone: %s. %s\n", d->label, d->text);
-    }
+  for (int i = 0; s->phase != PLAN_ASSESS && i < s->n_dangers; i++) {
+    const kb_term *d = kb_term_at(k, KB_DANGER, s->dangers[i]);
+    buf_printf(b, "      ! Danger zone: %s.\n", d->label);
+    if (s->phase == PLAN_RELEASE) wrap(b, "        ", d->text);
+  }
 }
 
 void sheet_plan_text(buf *b, const kb *k, const plan *p) {
@@ -273,11 +277,6 @@ void sheet_conditions_text(buf *b, const kb *k) {
 }
 
 /* ---- home program ---- */
-static const kb_selfcare *first_selfcare(const kb *k, const home_item *it) {
-  const kb_muscle *m = kb_muscle_at(k, it->muscle);
-  return it->skip || !m->n_selfcare ? NULL : &m->selfcare[0];
-}
-
 /* The hold a client should use: the exercise's, capped by a modifying contraindication. */
 static void hold_range(const home *h, const kb_selfcare *sc, int *lo, int *hi) {
   *lo = sc->hold_min; *hi = sc->hold_max;
@@ -389,13 +388,17 @@ void sheet_home_text(buf *b, const kb *k, const home *h) {
     const kb_muscle *m = kb_muscle_at(k, it->muscle);
     buf_printf(b, "\n%d. %s%s%s%s\n", ++n, m->name, it->side ? " (" : "", side_word(it->side), it->side ? ")" : "");
     if (it->skip) {
-      buf_lit(b, "   No self-treatment: "); buf_puts(b, it->skip);
+      buf t;
+      buf_init(&t);
+      buf_puts(&t, it->skip);
       if (it->skip_contra >= 0) {
-        buf_lit(b, " ("); buf_puts(b, kb_term_at(k, KB_CONTRA, it->skip_contra)->label);
-        if (it->skip_region >= 0) { buf_lit(b, ", "); buf_puts(b, body_at(kb_body(k), it->skip_region)->label); }
-        buf_putc(b, ')');
+        buf_lit(&t, " ("); buf_puts(&t, kb_term_at(k, KB_CONTRA, it->skip_contra)->label);
+        if (it->skip_region >= 0) { buf_lit(&t, ", "); buf_puts(&t, body_at(kb_body(k), it->skip_region)->label); }
+        buf_putc(&t, ')');
       }
-      buf_lit(b, ".\n");
+      buf_putc(&t, '.');
+      wrap(b, "   No self-treatment: ", t.data);
+      buf_free(&t);
       continue;
     }
     for (int j = 0; j < m->n_selfcare; j++) {
@@ -552,14 +555,6 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
   }
   buf_lit(b, "<p class=\"src\">Sources: ");
   int first = 1;
-  for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
-    const kb_term *a = kb_term_at(k, KB_ADVICE, i);
-    for (int j = 0; j < a->n_sources; j++) {
-      const char *id = kb_term_at(k, KB_SOURCE, a->sources[j].source)->id;
-      if (strstr(b->data, id) && !first) continue;   /* crude dedup below */
-      (void)id;
-    }
-  }
   /* each source once, in kb order */
   for (int s = 0; s < kb_n_terms(k, KB_SOURCE); s++) {
     int used = 0;
