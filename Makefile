@@ -66,7 +66,8 @@ $(B)/tests/%.o: tests/%.c | $(B)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests -c -o $@ $<
 
-$(B)/test_unit: $(B)/tests/test_body.o $(B)/tests/test_kb.o $(B)/tests/test_rank.o $(B)/tests/test_present.o $(B)/libmyomap.a
+$(B)/test_unit: $(B)/tests/test_body.o $(B)/tests/test_kb.o $(B)/tests/test_rank.o $(B)/tests/test_present.o \
+             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/libmyomap.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(B)/libmyomap.a $(CRITERION_LIBS) $(LDLIBS)
 
