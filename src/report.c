@@ -342,7 +342,38 @@ void report_muscle_json(buf *out, const kb *k, int muscle) {
     if (i) buf_putc(out, ',');
     json_tp(out, k, m->first_tp + i);
   }
-  buf_lit(out, "]}");
+  buf_lit(out, "],\"techniques\":[");
+  for (int i = 0; i < m->n_treats; i++) {
+    const kb_treat *t = &m->treats[i];
+    if (i) buf_putc(out, ',');
+    buf_lit(out, "{\"technique\":"); buf_json_str(out, kb_term_at(k, KB_TECHNIQUE, t->technique)->id);
+    buf_lit(out, ",\"position\":"); buf_json_str(out, t->position);
+    buf_lit(out, ",\"how\":"); buf_json_str(out, t->how);
+    buf_printf(out, ",\"hold\":[%d,%d],\"band\":[%d,%d],\"sources\":", t->hold_min, t->hold_max, t->band_lo, t->band_hi);
+    json_sources(out, k, t->sources, t->n_sources, 1);
+    buf_putc(out, '}');
+  }
+  buf_lit(out, "],\"selfcare\":[");
+  for (int i = 0; i < m->n_selfcare; i++) {
+    const kb_selfcare *c = &m->selfcare[i];
+    if (i) buf_putc(out, ',');
+    buf_lit(out, "{\"id\":"); buf_json_str(out, c->id);
+    buf_lit(out, ",\"tool\":"); buf_json_str(out, kb_term_at(k, KB_TOOL, c->tool)->id);
+    buf_lit(out, ",\"position\":"); buf_json_str(out, c->position);
+    buf_lit(out, ",\"steps\":"); buf_json_str(out, c->steps);
+    buf_printf(out, ",\"hold\":[%d,%d],\"frequency\":", c->hold_min, c->hold_max);
+    buf_json_str(out, c->frequency);
+    buf_lit(out, ",\"feel\":"); buf_json_str(out, c->feel);
+    json_opt_str(out, "avoid", c->avoid);
+    buf_lit(out, ",\"sources\":");
+    json_sources(out, k, c->sources, c->n_sources, 1);
+    buf_putc(out, '}');
+  }
+  buf_lit(out, "]");
+  json_opt_str(out, "selfcare_none", m->selfcare_none);
+  buf_lit(out, ",\"dangers\":");
+  json_terms(out, k, KB_DANGER, m->dangers, m->n_dangers);
+  buf_putc(out, '}');
 }
 
 static void text_zone(buf *out, const kb *k, const kb_zone_ref *z, int n) {
@@ -378,6 +409,22 @@ void report_muscle_text(buf *out, const kb *k, int muscle) {
       buf_printf(out, "      - %s%s%s\n", t->label, *tp->sources[j].locator ? " " : "", tp->sources[j].locator);
     }
   }
+  buf_lit(out, "\n  Techniques:\n");
+  for (int i = 0; i < m->n_treats; i++) {
+    const kb_treat *t = &m->treats[i];
+    buf_printf(out, "    - %s: hold %d-%d s, target %d-%d/10\n", kb_term_at(k, KB_TECHNIQUE, t->technique)->label,
+               t->hold_min, t->hold_max, t->band_lo, t->band_hi);
+    buf_printf(out, "      position: %s\n      how: %s\n", t->position, t->how);
+  }
+  buf_lit(out, "\n  Self-care:\n");
+  if (m->selfcare_none) buf_printf(out, "    not advised: %s\n", m->selfcare_none);
+  for (int i = 0; i < m->n_selfcare; i++) {
+    const kb_selfcare *c = &m->selfcare[i];
+    buf_printf(out, "    - %s (%s): hold %d-%d s, %s\n", c->id, kb_term_at(k, KB_TOOL, c->tool)->label, c->hold_min, c->hold_max, c->frequency);
+    buf_printf(out, "      position: %s\n      steps: %s\n      feel: %s\n", c->position, c->steps, c->feel);
+    if (c->avoid) buf_printf(out, "      avoid: %s\n", c->avoid);
+  }
+  if (m->n_dangers) { buf_lit(out, "\n  Danger zones near it: "); text_terms(out, k, KB_DANGER, m->dangers, m->n_dangers); buf_putc(out, '\n'); }
 }
 
 void report_regions_json(buf *out, const body *b) {

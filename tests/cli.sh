@@ -109,5 +109,68 @@ printf '%s\n' '{"pain":["calf-l"]}' | $M where --batch - | jq -e '.candidates | 
 expect "batch missing file" 4 'cannot open' -- $M where --batch "$T/none"
 expect "regions text" 0 'temple-l +both' -- $M regions
 
+# ---- the treatment session (plan, session run, homecare, condition) ----
+S=tests/sessions
+for c in plan session homecare condition; do
+  expect "$c --help" 0 "Usage: myomap $c" -- $M $c --help
+done
+expect "plan lists phases and the danger zone" 0 'Danger zone: front of the neck' -- $M plan sternocleidomastoid-sternal:l
+expect "plan without side asks for it" 1 'say the side' -- $M plan upper-trapezius-tp1
+expect "plan unknown point suggests" 2 'did you mean upper-trapezius' -- $M plan upper-trapezus:l
+expect "plan unknown contra suggests" 2 'did you mean anticoagulants' -- $M plan upper-trapezius:l --contra anticoagulant
+expect "local contra without region is refused" 1 'open-wound is local: say where' -- $M plan upper-trapezius:l --contra open-wound
+expect "plan --contras lists scopes" 0 'dvt +session' -- $M plan --contras
+expect "fever: no treatment today" 0 'NO TREATMENT TODAY' -- $M plan upper-trapezius-tp1:l --contra fever
+expect "wound over the point blocks it" 0 'Not treated:' -- $M plan upper-trapezius-tp1:l --contra open-wound:shoulder-top-l
+if $M plan upper-trapezius-tp1:l --contra open-wound:shoulder-top-l --json | jq -e '[.steps[] | select(.phase=="release" or .phase=="stretch")] | length == 0' >/dev/null
+then ok "wound over the point: no release or stretch there"; else ko "wound over the point still treated"; fi
+if $M plan upper-trapezius-tp1:l --contra anticoagulants --json | jq -e '[.steps[] | select(.timed) | .band[1] <= 4 and .hold[1] <= 30] | all' >/dev/null
+then ok "anticoagulants lower every band and hold"; else ko "anticoagulants not applied"; fi
+$M where --json temple-l:6 neck-side-l:4 >"$T/where.json"
+if $M plan --where "$T/where.json" --top 2 --json | jq -e '[.steps[] | select(.phase=="release")] | length >= 2' >/dev/null
+then ok "plan from where --json output"; else ko "plan from where"; fi
+$M where --json low-back-l:6 --flag fever >"$T/wflag.json"
+expect "plan from where with a red flag refers" 0 'NO TREATMENT TODAY' -- $M plan --where "$T/wflag.json"
+
+expect "session run needs a terminal or --events" 1 'needs a terminal' -- $M session run upper-trapezius-tp1:l
+expect "scripted session: released" 0 'outcome: released after 35 s' -- $M session run upper-trapezius-tp1:l --events $S/released.events --log "$T/s1.json"
+if jq -e '.mode=="scripted" and .pain_pre==6 and .pain_post==3 and (.holds|length)==1 and .holds[0].outcome=="released"
+          and .holds[0].confirmed and .holds[0].seconds==35 and .holds[0].start=="2026-11-22T10:00:00Z"
+          and .holds[0].end=="2026-11-22T10:00:35Z" and ([.holds[0].feedback[].value]==[5,6,3])
+          and ([.holds[0].advice[].advice] | index("take-up-slack") != null)' "$T/s1.json" >/dev/null
+then ok "session log records the hold, feedback, outcome, pain"; else ko "session log (released)" "$(head -c 800 "$T/s1.json")"; fi
+expect "scripted session: tingling stops the point" 0 'outcome: stopped after 22 s \(tingling\)' -- $M session run upper-trapezius-tp1:l sternocleidomastoid:l --events $S/stopped.events --log "$T/s2.json"
+if jq -e '.holds[1].outcome=="stopped" and .holds[1].reason=="tingling" and
+          ([.holds[1].advice[].advice] | index("ease-off") != null) and
+          ([.skipped[].why] | map(test("stopped for sharp or nerve")) | any)' "$T/s2.json" >/dev/null
+then ok "stopped point: reason logged, same muscle's holds skipped"; else ko "session log (stopped)" "$(head -c 800 "$T/s2.json")"; fi
+expect "scripted session: event after the hold ended" 1 'late.events:4: the hold ended at its longest hold, 90 s' -- $M session run upper-trapezius-tp1:l --events $S/late.events --log "$T/s3.json"
+[ ! -e "$T/s3.json" ] && ok "no log written for a bad script" || ko "a log was written for a bad script"
+expect "scripted session: third ease-off" 0 'outcome: too-sensitive after 8 s' -- $M session run upper-trapezius-tp1:l --events $S/toosensitive.events --log "$T/s4.json"
+printf 'hold\n5 tickle\n' >"$T/bad.events"
+expect "scripted session: unknown event named" 1 'unknown event "tickle"' -- $M session run upper-trapezius-tp1:l --events "$T/bad.events" --log "$T/s5.json"
+printf 'hold\nhold\nhold\nhold\n' >"$T/many.events"
+expect "scripted session: more holds than the plan" 1 'no timed step left' -- $M session run upper-trapezius-tp1:l --events "$T/many.events" --log "$T/s6.json"
+
+expect "homecare from a session log" 0 'tennis ball' -- $M homecare "$T/s1.json"
+expect "homecare: stopped point gets no self-care" 0 'No self-treatment: it gave sharp or nerve-like pain' -- $M homecare "$T/s2.json"
+expect "homecare lists aftercare and when to seek care" 0 'Stop and get help if' -- $M homecare upper-trapezius-tp1:l
+expect "homecare: local contra skips the area" 0 'No self-treatment: not over or near' -- $M homecare gastrocnemius-tp1:r --contra open-wound:calf-r
+if $M homecare "$T/s1.json" --json | jq -e '.exercises[0].selfcare[0].hold[0] >= 30 and (.expect|length) > 0 and (.["seek-care"]|length) > 0' >/dev/null
+then ok "homecare --json"; else ko "homecare --json"; fi
+if $M homecare upper-trapezius-tp1:l --contra anticoagulants --json | jq -e '.limits.hold_max == 30 and ([.exercises[].selfcare[].hold[1]] | max) <= 30' >/dev/null
+then ok "homecare keeps holds under a modifier's limit"; else ko "homecare limits"; fi
+expect "homecare --html to a file" 0 'wrote' -- $M homecare "$T/s1.json" --html -o "$T/h.html"
+if grep -q '<svg' "$T/h.html" && grep -q 'class="region"' "$T/h.html" && ! grep -qE '<script|src="http|href="http' "$T/h.html"
+then ok "handout is self-contained with the body chart"; else ko "handout html"; fi
+expect "homecare rejects a non-log" 1 'not a myomap session log' -- $M homecare "$T/where.json"
+
+expect "condition list" 0 'tension-headache' -- $M condition
+expect "condition shows ranked muscles with sources" 0 ' 1\. .*upper-trapezius|Sources:' -- $M condition tension-headache
+expect "unknown condition suggests" 2 'did you mean tension-headache' -- $M condition tension-headach
+if $M condition runners-calf --json | jq -e '.muscles[0].rank == 1 and (.sources|length) > 0' >/dev/null
+then ok "condition --json"; else ko "condition --json"; fi
+expect "muscle shows techniques and self-care" 0 'Self-care' -- $M muscle upper-trapezius
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
