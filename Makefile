@@ -22,11 +22,14 @@ KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.ts
 TESTS    = $(B)/test_unit
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
-.PHONY: all run test bench fuzz deps clean check-kb
+.PHONY: all run test bench fuzz deps deps-test clean check-kb
 all: $(B)/myomap $(B)/kb.ok
 
 deps:
 	$(Q)sh scripts/deps.sh
+
+deps-test:
+	$(Q)sh scripts/deps.sh test
 
 $(B):
 	$(Q)mkdir -p $(B)
@@ -78,7 +81,7 @@ $(B)/test_cases: $(B)/tests/cases.o $(B)/libmyomap.a
 run: deps all
 	$(B)/myomap where temple-l:6:ache neck-side-l:4:ache --context desk-work --onset gradual
 
-test: deps all $(B)/test_unit $(B)/test_cases
+test: deps-test all $(B)/test_unit $(B)/test_cases
 	$(Q)sh tests/run.sh
 
 # ---- fuzzing: libFuzzer under ASan and UBSan ----
@@ -89,7 +92,7 @@ $(B)/fuzz_%: tests/fuzz_%.c $(LIB_SRC) $(B)/builtin.c
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild -o $@ $< $(LIB_SRC) $(B)/builtin.c -lm
 
-fuzz: deps $(B)/fuzz_kb $(B)/fuzz_batch
+fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch
 	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz.sh
 
 # ---- benchmarks ----
@@ -97,7 +100,7 @@ $(B)/bench_rank: bench/bench_rank.c $(B)/libmyomap.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(B)/libmyomap.a $(LDLIBS)
 
-bench: deps all $(B)/bench_rank
+bench: deps-test all $(B)/bench_rank
 	$(Q)sh bench/run.sh
 
 clean:

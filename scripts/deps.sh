@@ -1,16 +1,30 @@
 #!/bin/sh
-# deps.sh: install the Debian packages myomap needs to build, test, fuzz and benchmark.
-# Called by `make` (run and test targets) and by .ci/run; does nothing when all are present.
+# deps.sh: install what myomap needs; does nothing when all is present.
+#   sh scripts/deps.sh        to build and run (gcc, make, libjansson)
+#   sh scripts/deps.sh test   also to test, fuzz and benchmark (Criterion, clang, jq, hyperfine,
+#                             Debian's chromium, Node.js and the npm test packages)
+# Called by `make run`, `make test` and .ci/run.
 set -e
-PKGS="gcc make pkg-config libc6-dev libcriterion-dev libjansson-dev clang libclang-rt-14-dev hyperfine jq"
+cd "$(dirname "$0")/.."
+PKGS="gcc make pkg-config libc6-dev libjansson-dev"
+[ "$1" = test ] && PKGS="$PKGS libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-echo "deps: installing:$missing" >&2
-SUDO=""
-[ "$(id -u)" = 0 ] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >&2
-$SUDO apt-get install -y -q --no-install-recommends $missing >&2
+if [ "$1" = test ]; then
+  command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+  command -v npm >/dev/null 2>&1 || missing="$missing npm"
+fi
+if [ -n "$missing" ]; then
+  echo "deps: installing:$missing" >&2
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q >&2
+  $SUDO apt-get install -y -q --no-install-recommends $missing >&2
+fi
+if [ "$1" = test ] && [ ! -d node_modules/playwright-core ]; then
+  echo "deps: npm ci (playwright-core, for the browser tests)" >&2
+  npm ci --no-audit --no-fund >&2
+fi

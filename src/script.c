@@ -45,9 +45,11 @@ static int parse_0_10(const char *s, int *out) {
   return 0;
 }
 
-/* Tick the hold second by second up to t, writing the advice that falls due. */
+/* Tick the hold second by second up to t, writing the advice that falls due; an event at
+** exactly the longest hold still applies, so the clock stops short of ending it there. */
 static void tick_to(hold *h, double from, double t, buf *out) {
   for (double x = (double)(int)from + 1; x <= t && !hold_done(h); x += 1) {
+    if (x >= h->hold_max && x >= t) break;
     int a = hold_tick(h, x);
     if (a) script_advice_line(out, a == HOLD_ADV_MAX ? h->t_end : x, a);
   }
@@ -74,6 +76,7 @@ static int advance(walker *w) {
 static void finish_hold(walker *w, session_hold *sh, double last) {
   hold *h = &sh->h;
   if (!hold_done(h)) tick_to(h, last, h->hold_max, w->out);
+  if (!hold_done(h) && hold_tick(h, h->hold_max)) script_advice_line(w->out, h->t_end, HOLD_ADV_MAX);
   session_time(sh->start, w->clock);
   w->clock += h->t_end;
   session_time(sh->end, w->clock);

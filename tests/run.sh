@@ -27,5 +27,22 @@ cp=$(tail -1 "$B/cli.log" | sed -n 's/cli: \([0-9]*\) passed, \([0-9]*\) failed/
 cf=$(tail -1 "$B/cli.log" | sed -n 's/cli: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 if [ -z "$cp" ]; then add 0 1; else add "$cp" "$cf"; fi
 
+echo "== handout in headless chromium (tests/handout.mjs)"
+H=$B/handout
+mkdir -p "$H"
+hrc=0
+$B/myomap session run upper-trapezius-tp1:l levator-scapulae-upper:l gastrocnemius-tp1:r \
+  --events tests/sessions/demo.events --log "$H/session.json" >"$H/session.txt" 2>&1 || hrc=1
+$B/myomap homecare "$H/session.json" --html -o "$H/handout.html" 2>/dev/null || hrc=1
+$B/myomap homecare upper-trapezius-tp1:l piriformis-tp1:r --contra anticoagulants --html -o "$H/handout-modified.html" 2>/dev/null || hrc=1
+if [ $hrc != 0 ]; then echo "  FAIL could not make the handouts"; add 0 1
+else
+  node tests/handout.mjs "$H" "$H/handout.html" "$H/handout-modified.html" >"$B/handout.log" 2>&1
+  cat "$B/handout.log" | grep -v '^  ok'
+  hp=$(tail -1 "$B/handout.log" | sed -n 's/handout: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+  hf=$(tail -1 "$B/handout.log" | sed -n 's/handout: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
+  if [ -z "$hp" ]; then tail -5 "$B/handout.log"; add 0 1; else add "$hp" "$hf"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
