@@ -151,7 +151,7 @@ int chart_load(chart **out, const body *b, const char *text, size_t len, buf *er
         error_at(&L, line ? line : 1, "no ellipse for %s in the %s view (regions.tsv shows it there)",
                  body_base_id(b, base), view_names[v]);
   free(first_line);
-  if (L.n_errors) { free(per_base); return -L.n_errors; }
+  if (L.n_errors) { free(per_base); return -1; }
 
   chart *c = xcalloc(1, sizeof *c);
   c->b = b;
@@ -193,42 +193,51 @@ int chart_point(const chart *c, int region, int view, double *x, double *y) {
 
 /* ---------------------------------------------------------------- drawing */
 
-/* The body outline, drawn the same in both views (it is symmetric), in units of the view box
-** with d = distance from the midline toward the patient's left: x = 100 + d in the front view,
-** 100 - d in the back view.  Only the side of d matters for drawing the symmetric outline. */
+/* The body outline is given for the patient's left half, in units of the view box, as
+** d = distance from the midline toward the patient's left (x = 100 + d in the front view,
+** 100 - d in the back view) and y; each shape is drawn for both sides.  The figure stands with
+** the arms a little away from the trunk, palms forward (anatomical position). */
 
 /* The contour of the neck, arm and trunk and leg of one half, from under the chin down the
 ** outer arm, back up to the armpit and down to the crotch: {d, y, sharp corner}.  The other
 ** half is its mirror; the contour is drawn as a smooth closed curve. */
 static const double outline_pts[][3] = {
-  {12, 56, 0}, {12.5, 68, 0}, {14.5, 79, 0}, {21, 85, 0}, {31, 89, 0}, {40, 92.5, 0},
+  {12.5, 56, 0}, {13.2, 68, 0}, {15, 78.5, 0}, {21, 85, 0}, {31, 89, 0}, {40, 92.5, 0},
   {46.5, 96.5, 0}, {51.5, 104, 0}, {56.9, 125.1, 0}, {60.5, 147.9, 0}, {64.1, 170.8, 0},
   {66, 180.5, 0}, {67.6, 201, 0}, {69.9, 225.2, 0}, {71.6, 243.3, 1}, {60.4, 244.7, 1},
   {56.3, 220.9, 0}, {52.1, 197, 0}, {50, 183.5, 0}, {46.2, 164, 0}, {41.4, 141.4, 0},
-  {38.5, 124, 1}, {36.5, 140, 0}, {34, 160, 0}, {32.5, 177, 0}, {35, 194, 0}, {39.5, 209, 0},
-  {43, 226, 0}, {42.5, 245, 0}, {40, 270, 0}, {36.5, 298, 0}, {34, 318, 0}, {34, 332, 0},
-  {35, 348, 0}, {34, 364, 0}, {30, 381, 0}, {27.5, 393, 0}, {27, 400, 1}, {15, 400, 1},
-  {14.2, 392, 0}, {11.5, 376, 0}, {9.5, 356, 0}, {10.5, 336, 0}, {11, 320, 0}, {8, 296, 0},
-  {4, 270, 0}, {1.5, 253, 0}, {0, 247, 1},
+  {38.6, 124.5, 0}, {37.8, 128, 0}, {36.5, 140, 0}, {34, 160, 0}, {32.5, 177, 0}, {35, 194, 0},
+  {39.5, 209, 0}, {43, 226, 0}, {42.5, 245, 0}, {40, 270, 0}, {36.5, 298, 0}, {34, 318, 0},
+  {34, 332, 0}, {35, 348, 0}, {34, 364, 0}, {30, 381, 0}, {27.5, 393, 0}, {27, 400, 1},
+  {15, 400, 1}, {14.2, 392, 0}, {11.5, 376, 0}, {9.5, 356, 0}, {10.5, 336, 0}, {11, 320, 0},
+  {8, 296, 0}, {4, 270, 0}, {1.5, 253, 0}, {0, 247, 1},
 };
 #define N_OUTLINE ((int)(sizeof outline_pts / sizeof outline_pts[0]))
 
-/* Round-capped strokes {d0, y0, d1, y1, width}: the hand (palm, four fingers, thumb) and the
-** foot of each view (the top of the foot and the toes in front, the heel, sole and toes from
-** behind). */
+/* Round-capped strokes {d0, y0, d1, y1, width}: the palm, four fingers and thumb. */
 typedef struct capsule { double d0, y0, d1, y1, w; } capsule;
 static const capsule hand_caps[] = {
-  {66.8, 252, 68.6, 265, 15},
-  {62, 271, 61.6, 283, 3.8},
-  {65.6, 272, 66.2, 290, 4.2},
-  {69.4, 272, 70.6, 293, 4.4},
-  {73, 271, 74.8, 289, 4.2},
-  {75, 256, 79.2, 274, 4.8},
+  {67, 252, 69.2, 267, 17},
+  {61.4, 274, 60.4, 290, 4.2},
+  {65.5, 276, 65.7, 298, 4.6},
+  {69.9, 276, 70.9, 301, 4.8},
+  {74.2, 275, 76, 297, 4.6},
+  {76.8, 258, 82.2, 279, 5.2},
 };
-static const capsule foot_caps[2][2] = {
-  {{21, 398, 23, 422, 14}, {16, 428, 29, 428.5, 8}},
-  {{21, 399, 21, 424, 13.5}, {16, 434, 27, 434, 7.5}},
+
+/* The foot below the ankle, as a smooth closed curve {d, y, corner}: in front its top with the
+** toes at the bottom; from behind its sole, seen with the heel up and the toes down. */
+static const double foot_front[][3] = {
+  {15.5, 397, 0}, {14, 405, 0}, {11.5, 415, 0}, {10.5, 424, 0}, {12, 430, 0}, {17, 433, 0},
+  {24, 433.5, 0}, {30.5, 432, 0}, {34, 428, 0}, {33.5, 420, 0}, {30.5, 409, 0}, {27.5, 397, 0},
+  {21.5, 395, 0},
 };
+static const double foot_back[][3] = {
+  {15.5, 397, 0}, {14.8, 406, 0}, {13, 416, 0}, {11.8, 426, 0}, {13, 433, 0}, {17.5, 437.5, 0},
+  {24, 438.3, 0}, {30, 436.5, 0}, {33, 431, 0}, {32.2, 421, 0}, {29.5, 408, 0}, {27, 397, 0},
+  {21, 394.5, 0},
+};
+#define N_FOOT ((int)(sizeof foot_front / sizeof foot_front[0]))
 
 #define HEAD_CY 40
 #define HEAD_RX 21
@@ -253,52 +262,68 @@ static void num(buf *o, double v) {
   buf_puts(o, s);
 }
 
-/* Append s escaped for XML text or a quoted attribute. */
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
+static int utf8_len(const unsigned char *s) {
+  int n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+        : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+  for (int i = 1; i < n; i++)
+    if ((s[i] & 0xc0) != 0x80) return 0;
+  if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) return 0;  /* overlong, surrogate */
+  if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))) return 0;  /* overlong, > U+10FFFF */
+  return n;
+}
+
+/* Append s escaped for XML text or a quoted attribute; control characters become spaces and
+** bytes that are not UTF-8 become U+FFFD, so any caller's text keeps the document valid. */
 static void esc(buf *o, const char *s) {
   static const char *const rep[] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;"};
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch < sizeof rep / sizeof rep[0] && rep[ch]) buf_puts(o, rep[ch]);
-    else if (ch < 0x20 && ch != '\t' && ch != '\n') buf_putc(o, ' ');   /* not allowed in XML */
-    else buf_putc(o, (char)ch);
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    int n = utf8_len(p);
+    if (n == 0) { buf_lit(o, "\xef\xbf\xbd"); p++; continue; }
+    if (n > 1) { buf_append(o, p, (size_t)n); p += n; continue; }
+    if (*p < sizeof rep / sizeof rep[0] && rep[*p]) buf_puts(o, rep[*p]);
+    else if (*p < 0x20 && *p != '\t' && *p != '\n') buf_putc(o, ' ');   /* not allowed in XML 1.0 */
+    else buf_putc(o, (char)*p);
+    p++;
   }
 }
 
 static double to_x(int view, double d) { return view == CHART_FRONT ? CHART_W / 2.0 + d : CHART_W / 2.0 - d; }
 
-/* One point of the closed contour: the half-outline, then its mirror in reverse, each midline
-** point once. */
-static int contour_n(void) { return 2 * N_OUTLINE - 1; }
-static void contour_at(int i, double *d, double *y, int *corner) {
-  int n = contour_n();
-  i = ((i % n) + n) % n;
-  const double *p = i < N_OUTLINE ? outline_pts[i] : outline_pts[2 * N_OUTLINE - 2 - i];
-  *d = i < N_OUTLINE ? p[0] : -p[0];
-  *y = p[1];
-  *corner = (int)p[2];
+/* Append a smooth closed path through n points {d, y, corner} (Catmull-Rom, sharp at
+** corners), with d mirrored when side is -1. */
+static void smooth_path(buf *o, int view, const double (*p)[3], int n, int side) {
+  buf_lit(o, "M");
+  num(o, to_x(view, side * p[0][0])); buf_putc(o, ' '); num(o, p[0][1]);
+  for (int i = 0; i < n; i++) {
+    const double *a = p[(i + n - 1) % n], *b = p[i], *c = p[(i + 1) % n], *d = p[(i + 2) % n];
+    double t1 = b[2] ? 0 : 1.0 / 6, t2 = c[2] ? 0 : 1.0 / 6;
+    double pts[3][2] = {
+      {b[0] + (c[0] - a[0]) * t1, b[1] + (c[1] - a[1]) * t1},
+      {c[0] - (d[0] - b[0]) * t2, c[1] - (d[1] - b[1]) * t2},
+      {c[0], c[1]},
+    };
+    buf_putc(o, 'C');
+    for (int k = 0; k < 3; k++) {
+      if (k) buf_putc(o, ' ');
+      num(o, to_x(view, side * pts[k][0])); buf_putc(o, ' '); num(o, pts[k][1]);
+    }
+  }
+  buf_putc(o, 'Z');
 }
 
-/* The contour as a smooth closed path (Catmull-Rom through the points, sharp at corners). */
-static void contour_path(buf *o) {
-  int n = contour_n();
-  double d0, y0;
-  int c0;
-  contour_at(0, &d0, &y0, &c0);
-  buf_lit(o, "M");
-  num(o, CHART_W / 2.0 + d0); buf_putc(o, ' '); num(o, y0);
-  for (int i = 0; i < n; i++) {
-    double pd[4], py[4];
-    int pc[4];
-    for (int k = 0; k < 4; k++) contour_at(i - 1 + k, &pd[k], &py[k], &pc[k]);
-    double t1 = pc[1] ? 0 : 1.0 / 6, t2 = pc[2] ? 0 : 1.0 / 6;
-    double c1x = pd[1] + (pd[2] - pd[0]) * t1, c1y = py[1] + (py[2] - py[0]) * t1;
-    double c2x = pd[2] - (pd[3] - pd[1]) * t2, c2y = py[2] - (py[3] - py[1]) * t2;
-    buf_lit(o, "C");
-    num(o, CHART_W / 2.0 + c1x); buf_putc(o, ' '); num(o, c1y); buf_putc(o, ' ');
-    num(o, CHART_W / 2.0 + c2x); buf_putc(o, ' '); num(o, c2y); buf_putc(o, ' ');
-    num(o, CHART_W / 2.0 + pd[2]); buf_putc(o, ' '); num(o, py[2]);
+/* The whole contour: the half-outline, then its mirror in reverse, each midline point once. */
+static void contour_path(buf *o, int view) {
+  double p[2 * N_OUTLINE][3];
+  int n = 0;
+  for (int i = 0; i < N_OUTLINE; i++) memcpy(p[n++], outline_pts[i], sizeof p[0]);
+  for (int i = N_OUTLINE - 1; i >= 0; i--) {
+    if (outline_pts[i][0] == 0) continue;
+    memcpy(p[n], outline_pts[i], sizeof p[0]);
+    p[n++][0] = -outline_pts[i][0];
   }
-  buf_lit(o, "Z");
+  smooth_path(o, view, (const double (*)[3])p, n, 1);
 }
 
 static void capsule_svg(buf *o, int view, const capsule *c, double extra, const char *color) {
@@ -321,19 +346,28 @@ static void ellipse_svg(buf *o, double cx, double cy, double rx, double ry) {
   buf_putc(o, '"');
 }
 
+/* Open a filled path; in the ink pass (extra > 0) also stroked `extra` wide. */
+static void path_open(buf *o, const char *color, double extra) {
+  buf_printf(o, "<path fill=\"%s\"", color);
+  if (extra > 0) buf_printf(o, " stroke=\"%s\" stroke-width=\"%g\" stroke-linejoin=\"round\"", color, extra);
+  buf_lit(o, " d=\"");
+}
+
 /* The silhouette: every shape first in ink, widened by the outline, then in skin colour, so
 ** overlapping shapes merge into one figure with one outline. */
 static void figure_svg(buf *o, int view) {
   for (int pass = 0; pass < 2; pass++) {
     const char *color = pass ? SKIN : INK;
     double extra = pass ? 0 : 2 * OUTLINE_W;
-    buf_printf(o, "<path fill=\"%s\"", color);
-    if (!pass) buf_printf(o, " stroke=\"%s\" stroke-width=\"%g\" stroke-linejoin=\"round\"", color, extra);
-    buf_lit(o, " d=\"");
-    contour_path(o);
+    path_open(o, color, extra);
+    contour_path(o, view);
     buf_lit(o, "\"/>\n");
+    for (int side = -1; side <= 1; side += 2) {   /* apart: overlapping subpaths could cancel */
+      path_open(o, color, extra);
+      smooth_path(o, view, view ? foot_back : foot_front, N_FOOT, side);
+      buf_lit(o, "\"/>\n");
+    }
     for (size_t i = 0; i < sizeof hand_caps / sizeof hand_caps[0]; i++) capsule_svg(o, view, &hand_caps[i], extra, color);
-    for (int i = 0; i < 2; i++) capsule_svg(o, view, &foot_caps[view][i], extra, color);
     for (int side = -1; side <= 1; side += 2) {
       buf_printf(o, "<ellipse fill=\"%s\" ", color);
       ellipse_svg(o, to_x(view, side * EAR_D), EAR_CY, EAR_RX + extra / 2, EAR_RY + extra / 2);
@@ -426,15 +460,19 @@ static void marks_svg(buf *o, const chart *c, int view, const chart_mark *marks,
       const chart_mark *m = &marks[i];
       if (m->kind != mark_styles[s].kind || m->region < 0 || m->region >= c->n) continue;
       const ellipse *e = &c->e[m->region * 2 + view];
-      if (e->shown) mark_shape(o, &mark_styles[s], e->cx, e->cy, e->rx, e->ry, m->value, m->label);
+      if (!e->shown) continue;
+      static const char *const kind_names[] = {"pain", "zone", "press", "danger"};
+      buf_printf(o, "<g data-mark=\"%s\" data-region=\"%s\">", kind_names[m->kind], body_at(c->b, m->region)->id);
+      mark_shape(o, &mark_styles[s], e->cx, e->cy, e->rx, e->ry, m->value, m->label);
+      buf_lit(o, "</g>\n");
     }
   buf_lit(o, "</g>\n");
 }
 
 /* Spine, shoulder blades, collarbones and the like: faint lines that tell the views apart. */
 static const char *const detail_paths[2] = {
-  "M94 97 Q80 93 68 95 M106 97 Q120 93 132 95 M100 150 v42 M97 176 a3 2 0 0 0 6 0",
-  "M100 86 V228 M62 101 Q72 95 86 98 M138 101 Q128 95 114 98 M88 238 Q100 246 112 238",
+  "M95 98.5 Q84 96 73 97.5 M105 98.5 Q116 96 127 97.5 M98 166 a2 1.5 0 0 0 4 0",
+  "M100 86 V244 M61 103 Q74 104 86 110 M139 103 Q126 104 114 110 M79 247 Q89 250.5 98.5 247.5 M121 247 Q111 250.5 101.5 247.5",
 };
 
 static const char svg_defs[] =
@@ -484,14 +522,19 @@ void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, con
     marks_svg(o, c, v, marks, n_marks);
     buf_lit(o, "</g>\n");
   }
-  int y = CHART_SVG_Y0 + CHART_H + 24;
-  buf_printf(o, "<g class=\"legend\" font-size=\"9\" fill=\"#334155\" transform=\"translate(%d %d)\">\n", 24, y);
+  /* The legend, centred under the views; a text's width is estimated at 4.6 units a letter. */
+  double width[N_MARK_STYLES], total = 0;
+  for (int s = 0; s < N_MARK_STYLES; s++) total += width[s] = 4.6 * (double)strlen(mark_styles[s].legend) + 34;
+  buf_lit(o, "<g class=\"legend\" font-size=\"9\" fill=\"#334155\" transform=\"translate(");
+  num(o, (SVG_W - total) / 2 + 8);
+  buf_printf(o, " %d)\">\n", CHART_SVG_Y0 + CHART_H + 26);
+  double x = 0;
   for (int s = 0; s < N_MARK_STYLES; s++) {
-    double x = s * 102;
     mark_shape(o, &mark_styles[s], x, -3, 6, 4.5, 7, mark_styles[s].kind == CHART_PRESS ? "1" : NULL);
-    buf_lit(o, "<text x=\""); num(o, x + 9); buf_lit(o, "\" y=\"0\">");
+    buf_lit(o, "<text x=\""); num(o, x + 10); buf_lit(o, "\" y=\"0\">");
     esc(o, mark_styles[s].legend);
     buf_lit(o, "</text>\n");
+    x += width[s];
   }
   buf_lit(o, "</g>\n</svg>\n");
 }

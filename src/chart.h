@@ -24,9 +24,9 @@ typedef struct chart chart;
 ** region (centred on x = 100), lying inside the view box; blank lines and lines starting with
 ** '#' are skipped.  Every base region needs exactly one line for each view where the body
 ** model shows it (view front, back, or both) and none for another view.
-** Returns 0 and sets *out (free with chart_free), or a negative count of errors and appends
-** one line per error to `errors`, each "chart.tsv:LINE: what is wrong" (a missing region
-** names the last line). */
+** Returns 0 and sets *out (free with chart_free), or -1 and appends one line per error to
+** `errors` (at most 30), each "chart.tsv:LINE: what is wrong"; a missing region names the last
+** line. */
 int chart_load(chart **out, const body *b, const char *text, size_t len, buf *errors);
 
 /* chart_load over the copy of kb/chart.tsv embedded in the binary (builtin_find).  Returns as
