@@ -165,6 +165,19 @@ if grep -q '<svg' "$T/h.html" && grep -q 'class="region"' "$T/h.html" && ! grep 
 then ok "handout is self-contained with the body chart"; else ko "handout html"; fi
 expect "homecare rejects a non-log" 1 'not a myomap session log' -- $M homecare "$T/where.json"
 
+# the interactive session, typed into a pseudo-terminal (script(1) from bsdutils)
+if command -v script >/dev/null 2>&1; then
+  (sleep 0.6; printf '6\n'; sleep 0.3; printf '\n'; sleep 0.3; printf '\n'; sleep 0.3; printf '\n'; sleep 0.8; printf '5'
+   sleep 0.8; printf 'f'; sleep 0.5; printf '9'; sleep 0.5; printf 'r'; sleep 0.6; printf 'k\n'; sleep 0.4; printf 'q\n'
+   sleep 0.4; printf '3\n'; sleep 0.3; printf 'full rotation\n'; sleep 0.3; printf '5/5\n'; sleep 0.3; printf '\n'; sleep 0.8) |
+    timeout 30 script -qfec "$M session run upper-trapezius-tp1:l --log $T/int.json" /dev/null >"$T/int.out" 2>&1
+  if jq -e '.mode=="interactive" and .pain_pre==6 and .pain_post==3 and .rom=="full rotation" and
+            ([.holds[0].events[].event]==["feedback","referral","feedback","released"]) and .holds[0].confirmed and
+            ([.holds[0].advice[].advice] | index("ease-off") != null)' "$T/int.json" >/dev/null 2>&1
+  then ok "interactive session in a terminal: keys, advice, log"
+  else ko "interactive session" "$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$T/int.out" | tr '\r' '\n' | tail -15)"; fi
+else ko "interactive session: script(1) not found"; fi
+
 expect "condition list" 0 'tension-headache' -- $M condition
 expect "condition shows ranked muscles with sources" 0 ' 1\. .*upper-trapezius|Sources:' -- $M condition tension-headache
 expect "unknown condition suggests" 2 'did you mean tension-headache' -- $M condition tension-headach
