@@ -90,9 +90,9 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=un
 FUZZ_TIME ?= 60
 $(B)/fuzz_%: tests/fuzz_%.c $(LIB_SRC) $(B)/builtin.c
 	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild -o $@ $< $(LIB_SRC) $(B)/builtin.c -lm
+	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild -o $@ $< $(LIB_SRC) $(B)/builtin.c $(LDLIBS)
 
-fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch
+fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch $(B)/fuzz_script
 	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz.sh
 
 # ---- benchmarks ----

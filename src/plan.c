@@ -222,6 +222,8 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
   return 0;
 }
 
+int plan_allows(const kb *k, const plan *p, int technique) { return excluded(k, p, technique) < 0; }
+
 int plan_treats_region(const kb *k, const plan *p, int region) {
   for (int i = 0; i < p->n_steps; i++) {
     const plan_step *s = &p->steps[i];

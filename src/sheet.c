@@ -66,7 +66,7 @@ static void block_json(buf *b, const kb *k, const plan_block *bl) {
   buf_putc(b, '}');
 }
 
-static void step_json(buf *b, const kb *k, const plan_step *s, int n) {
+static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, int n) {
   buf_lit(b, "{\"n\":"); buf_int(b, n + 1);
   buf_lit(b, ",\"phase\":"); buf_json_str(b, plan_phase_name(s->phase));
   buf_lit(b, ",\"muscle\":"); str_or_null(b, s->muscle >= 0 ? kb_muscle_at(k, s->muscle)->id : NULL);
@@ -86,6 +86,18 @@ static void step_json(buf *b, const kb *k, const plan_step *s, int n) {
     buf_lit(b, "],\"band\":["); buf_int(b, s->band_lo); buf_putc(b, ','); buf_int(b, s->band_hi);
     buf_lit(b, "],\"modified\":"); buf_puts(b, s->modified ? "true" : "false");
     buf_lit(b, ",\"sources\":"); cites_json(b, k, t->sources, t->n_sources);
+    buf_lit(b, ",\"alternatives\":[");
+    const kb_muscle *m = kb_muscle_at(k, s->muscle);
+    int first = 1;
+    for (int i = 0; i < m->n_treats; i++) {
+      int tech = m->treats[i].technique;
+      if (i == s->treat || kb_term_at(k, KB_TECHNIQUE, tech)->scope != kb_term_at(k, KB_TECHNIQUE, s->technique)->scope ||
+          !plan_allows(k, p, tech)) continue;
+      if (!first) buf_putc(b, ',');
+      first = 0;
+      buf_json_str(b, kb_term_at(k, KB_TECHNIQUE, tech)->id);
+    }
+    buf_putc(b, ']');
   }
   if (s->muscle >= 0 && s->phase != PLAN_ASSESS) {
     buf_lit(b, ",\"dangers\":[");
@@ -127,7 +139,7 @@ void sheet_plan_json(buf *b, const kb *k, const plan *p) {
   buf_lit(b, "],\"blocked\":[");
   for (int i = 0; i < p->n_blocked; i++) { if (i) buf_putc(b, ','); block_json(b, k, &p->blocked[i]); }
   buf_lit(b, "],\"steps\":[");
-  for (int i = 0; i < p->n_steps; i++) { if (i) buf_putc(b, ','); step_json(b, k, &p->steps[i], i); }
+  for (int i = 0; i < p->n_steps; i++) { if (i) buf_putc(b, ','); step_json(b, k, p, &p->steps[i], i); }
   buf_lit(b, "],\"note\":\"A plan for the points chosen after palpation; the ranking behind them is a list of candidates, not a diagnosis.\"}");
 }
 
@@ -169,6 +181,18 @@ void sheet_step_text(buf *b, const kb *k, const plan *p, int n) {
     buf_puts(b, s->modified ? " (lowered by a contraindication)\n" : "\n");
     wrap(b, "      Position: ", t->position);
     wrap(b, "      How: ", t->how);
+    const kb_muscle *m = kb_muscle_at(k, s->muscle);
+    buf alt;
+    buf_init(&alt);
+    for (int i = 0; i < m->n_treats; i++) {
+      int tech = m->treats[i].technique;
+      if (i == s->treat || kb_term_at(k, KB_TECHNIQUE, tech)->scope != kb_term_at(k, KB_TECHNIQUE, s->technique)->scope ||
+          !plan_allows(k, p, tech)) continue;
+      buf_puts(&alt, alt.len ? "; " : "");
+      buf_puts(&alt, kb_term_at(k, KB_TECHNIQUE, tech)->label);
+    }
+    if (alt.len) wrap(b, "      Or: ", alt.data);
+    buf_free(&alt);
   } else {
     wrap(b, "      ", phase_text[s->phase]);
   }

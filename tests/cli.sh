@@ -126,6 +126,9 @@ if $M plan upper-trapezius-tp1:l --contra open-wound:shoulder-top-l --json | jq 
 then ok "wound over the point: no release or stretch there"; else ko "wound over the point still treated"; fi
 if $M plan upper-trapezius-tp1:l --contra anticoagulants --json | jq -e '[.steps[] | select(.timed) | .band[1] <= 4 and .hold[1] <= 30] | all' >/dev/null
 then ok "anticoagulants lower every band and hold"; else ko "anticoagulants not applied"; fi
+if $M plan upper-trapezius-tp1:l --json | jq -e '[.steps[].alternatives // [] | .[]] | index("gua-sha") != null' >/dev/null &&
+   $M plan upper-trapezius-tp1:l --contra anticoagulants --json | jq -e '[.steps[].alternatives // [] | .[]] | index("gua-sha") == null' >/dev/null
+then ok "anticoagulants rule out gua sha among the alternatives"; else ko "alternatives under anticoagulants"; fi
 $M where --json temple-l:6 neck-side-l:4 >"$T/where.json"
 if $M plan --where "$T/where.json" --top 2 --json | jq -e '[.steps[] | select(.phase=="release")] | length >= 2' >/dev/null
 then ok "plan from where --json output"; else ko "plan from where"; fi
