@@ -380,7 +380,6 @@ int care_homecare(opts *o, int argc, char **argv) {
   if (rc) { kb_free(k); return rc; }
   home h;
   home_build(k, &s.in, stopped, &h);
-  if (s.in.refer) h.refer = 1;
   buf out;
   buf_init(&out);
   if (o->json) { sheet_home_json(&out, k, &h); buf_putc(&out, '\n'); }

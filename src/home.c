@@ -4,17 +4,6 @@
 
 #include <string.h>
 
-static int muscle_in(const kb *k, int muscle, int side, int region) {
-  const kb_muscle *m = kb_muscle_at(k, muscle);
-  for (int t = m->first_tp; t < m->first_tp + m->n_tps; t++) {
-    int r[2];
-    kb_zone_ref z = {kb_tp_at(k, t)->region, KB_SAME};
-    int n = kb_zone_regions(k, z, side, r);
-    for (int i = 0; i < n; i++) if (r[i] == region) return 1;
-  }
-  return 0;
-}
-
 static int muscle_avoided(const kb *k, int muscle, const kb_term *c) {
   const kb_muscle *m = kb_muscle_at(k, muscle);
   for (int t = m->first_tp; t < m->first_tp + m->n_tps; t++)
@@ -30,16 +19,15 @@ static void add_danger(home *h, int d) {
 void home_build(const kb *k, const plan_input *in, const int *stopped, home *out) {
   memset(out, 0, sizeof *out);
   out->pain_pre = out->pain_post = -1;
-  for (int c = 0; c < in->n_contras; c++) {
-    const kb_term *ct = kb_term_at(k, KB_CONTRA, in->contras[c].contra);
-    if (ct->scope == KB_SCOPE_SESSION) out->refer = 1;
-    if (ct->scope != KB_SCOPE_MODIFY) continue;
-    int dup = 0;
-    for (int j = 0; j < out->n_modifiers; j++) dup |= out->modifiers[j] == in->contras[c].contra;
-    if (dup) continue;
-    out->modifiers[out->n_modifiers++] = in->contras[c].contra;
-    if (ct->lo && (!out->band_max || ct->lo < out->band_max)) out->band_max = ct->lo;
-    if (ct->hi && (!out->hold_max || ct->hi < out->hold_max)) out->hold_max = ct->hi;
+  /* the session plan's reading of the contraindications: refer, and the modifiers' limits */
+  plan p;
+  char err[128];
+  if (plan_build(k, in, &p, err, sizeof err) == 0) {
+    out->refer = p.refer;   /* a session-wide contraindication, or the screen */
+    out->band_max = p.band_max;
+    out->hold_max = p.hold_max;
+    out->n_modifiers = p.n_modifiers;
+    memcpy(out->modifiers, p.modifiers, sizeof p.modifiers);
   }
   for (int i = 0; i < in->n_points; i++) {
     int tp = in->points[i].tp, side = in->points[i].side, m = kb_tp_at(k, tp)->muscle;
@@ -66,7 +54,7 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
     if (out->refer) { it->skip = "no self-treatment until a doctor has cleared you"; continue; }
     for (int c = 0; c < in->n_contras && !it->skip; c++) {
       const kb_term *ct = kb_term_at(k, KB_CONTRA, in->contras[c].contra);
-      if ((ct->scope == KB_SCOPE_LOCAL && muscle_in(k, m, side, in->contras[c].region)) ||
+      if ((ct->scope == KB_SCOPE_LOCAL && plan_muscle_lies_in(k, m, side, in->contras[c].region)) ||
           (ct->scope == KB_SCOPE_MODIFY && muscle_avoided(k, m, ct))) {
         it->skip = "not over or near the area named below until it has healed or been cleared";
         it->skip_contra = in->contras[c].contra;

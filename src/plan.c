@@ -20,7 +20,7 @@ static int lies_in(const kb *k, int tp, int side, int region) {
 }
 
 /* 1 if any of the muscle's trigger points on `side` lies in `region`. */
-static int muscle_lies_in(const kb *k, int muscle, int side, int region) {
+int plan_muscle_lies_in(const kb *k, int muscle, int side, int region) {
   const kb_muscle *m = kb_muscle_at(k, muscle);
   for (int t = m->first_tp; t < m->first_tp + m->n_tps; t++)
     if (lies_in(k, t, side, region)) return 1;
@@ -176,7 +176,7 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
     dangers_of(k, s);
     for (int c = 0; c < in->n_contras && s->avoid_contra < 0; c++) {
       const plan_contra *pc = &in->contras[c];
-      if (kb_term_at(k, KB_CONTRA, pc->contra)->scope == KB_SCOPE_LOCAL && muscle_lies_in(k, ms[j][0], ms[j][1], pc->region)) {
+      if (kb_term_at(k, KB_CONTRA, pc->contra)->scope == KB_SCOPE_LOCAL && plan_muscle_lies_in(k, ms[j][0], ms[j][1], pc->region)) {
         s->avoid_contra = pc->contra;
         s->avoid_region = pc->region;
       }
@@ -202,7 +202,7 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
     int m = ms[j][0], side = ms[j][1], bad = -1;
     for (int c = 0; c < in->n_contras && bad < 0; c++) {
       const plan_contra *pc = &in->contras[c];
-      if (kb_term_at(k, KB_CONTRA, pc->contra)->scope == KB_SCOPE_LOCAL && muscle_lies_in(k, m, side, pc->region)) bad = c;
+      if (kb_term_at(k, KB_CONTRA, pc->contra)->scope == KB_SCOPE_LOCAL && plan_muscle_lies_in(k, m, side, pc->region)) bad = c;
     }
     if (bad >= 0) {
       block(out, -1, side, m, PLAN_STRETCH, in->contras[bad].contra, in->contras[bad].region,
@@ -228,7 +228,7 @@ int plan_treats_region(const kb *k, const plan *p, int region) {
   for (int i = 0; i < p->n_steps; i++) {
     const plan_step *s = &p->steps[i];
     if (s->phase == PLAN_RELEASE && lies_in(k, s->tp, s->side, region)) return 1;
-    if (s->phase == PLAN_STRETCH && muscle_lies_in(k, s->muscle, s->side, region)) return 1;
+    if (s->phase == PLAN_STRETCH && plan_muscle_lies_in(k, s->muscle, s->side, region)) return 1;
   }
   return 0;
 }

@@ -69,6 +69,9 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
 /* 1 if the plan treats (has a release or stretch step at) concrete region `region`. */
 int plan_treats_region(const kb *k, const plan *p, int region);
 
+/* 1 if any of the muscle's trigger points placed on `side` lies in concrete region `region`. */
+int plan_muscle_lies_in(const kb *k, int muscle, int side, int region);
+
 /* 1 if no modifying contraindication of the plan rules technique `technique` out. */
 int plan_allows(const kb *k, const plan *p, int technique);
 

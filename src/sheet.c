@@ -53,6 +53,19 @@ static void point_name(buf *b, const kb *k, int muscle, int tp, int side) {
 }
 
 /* ---- plans ---- */
+/* The step's other techniques of the same phase that the plan allows: KB_TECHNIQUE indices. */
+static int alternatives(const kb *k, const plan *p, const plan_step *s, int *out) {
+  const kb_muscle *m = kb_muscle_at(k, s->muscle);
+  int n = 0;
+  for (int i = 0; i < m->n_treats; i++) {
+    int tech = m->treats[i].technique;
+    if (i != s->treat && kb_term_at(k, KB_TECHNIQUE, tech)->scope == kb_term_at(k, KB_TECHNIQUE, s->technique)->scope &&
+        plan_allows(k, p, tech))
+      out[n++] = tech;
+  }
+  return n;
+}
+
 static void block_json(buf *b, const kb *k, const plan_block *bl) {
   buf_lit(b, "{\"phase\":"); buf_json_str(b, plan_phase_name(bl->phase));
   buf_lit(b, ",\"muscle\":"); str_or_null(b, bl->muscle >= 0 ? kb_muscle_at(k, bl->muscle)->id : NULL);
@@ -87,16 +100,8 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
     buf_lit(b, "],\"modified\":"); buf_puts(b, s->modified ? "true" : "false");
     buf_lit(b, ",\"sources\":"); cites_json(b, k, t->sources, t->n_sources);
     buf_lit(b, ",\"alternatives\":[");
-    const kb_muscle *m = kb_muscle_at(k, s->muscle);
-    int first = 1;
-    for (int i = 0; i < m->n_treats; i++) {
-      int tech = m->treats[i].technique;
-      if (i == s->treat || kb_term_at(k, KB_TECHNIQUE, tech)->scope != kb_term_at(k, KB_TECHNIQUE, s->technique)->scope ||
-          !plan_allows(k, p, tech)) continue;
-      if (!first) buf_putc(b, ',');
-      first = 0;
-      buf_json_str(b, kb_term_at(k, KB_TECHNIQUE, tech)->id);
-    }
+    int alt[16], n = alternatives(k, p, s, alt);
+    for (int i = 0; i < n; i++) { if (i) buf_putc(b, ','); buf_json_str(b, kb_term_at(k, KB_TECHNIQUE, alt[i])->id); }
     buf_putc(b, ']');
   }
   if (s->muscle >= 0 && s->phase != PLAN_ASSESS) {
@@ -181,17 +186,11 @@ void sheet_step_text(buf *b, const kb *k, const plan *p, int n) {
     buf_puts(b, s->modified ? " (lowered by a contraindication)\n" : "\n");
     wrap(b, "      Position: ", t->position);
     wrap(b, "      How: ", t->how);
-    const kb_muscle *m = kb_muscle_at(k, s->muscle);
+    int alts[16], n = alternatives(k, p, s, alts);
     buf alt;
     buf_init(&alt);
-    for (int i = 0; i < m->n_treats; i++) {
-      int tech = m->treats[i].technique;
-      if (i == s->treat || kb_term_at(k, KB_TECHNIQUE, tech)->scope != kb_term_at(k, KB_TECHNIQUE, s->technique)->scope ||
-          !plan_allows(k, p, tech)) continue;
-      buf_puts(&alt, alt.len ? "; " : "");
-      buf_puts(&alt, kb_term_at(k, KB_TECHNIQUE, tech)->label);
-    }
-    if (alt.len) wrap(b, "      Or: ", alt.data);
+    for (int i = 0; i < n; i++) { buf_puts(&alt, i ? "; " : ""); buf_puts(&alt, kb_term_at(k, KB_TECHNIQUE, alts[i])->label); }
+    if (n) wrap(b, "      Or: ", alt.data);
     buf_free(&alt);
   } else {
     wrap(b, "      ", phase_text[s->phase]);
