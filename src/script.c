@@ -213,8 +213,9 @@ int script_run(const kb *k, session *s, const char *name, const char *text, size
     /* timed steps never reached */
     for (int i = w.next; i < s->plan.n_steps; i++) {
       if (!s->plan.steps[i].timed || s->n_skips >= (int)(sizeof s->skips / sizeof s->skips[0])) continue;
+      const char *why = session_should_skip(s, i);
       s->skips[s->n_skips].step = i;
-      s->skips[s->n_skips++].why = s->interrupted ? "the session ended early" : "not reached";
+      s->skips[s->n_skips++].why = why ? why : s->interrupted ? "the session ended early" : "not reached";
     }
     if (!s->interrupted) {
       advance(&w);
