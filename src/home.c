@@ -56,7 +56,7 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
       const kb_term *ct = kb_term_at(k, KB_CONTRA, in->contras[c].contra);
       if ((ct->scope == KB_SCOPE_LOCAL && plan_muscle_lies_in(k, m, side, in->contras[c].region)) ||
           (ct->scope == KB_SCOPE_MODIFY && muscle_avoided(k, m, ct))) {
-        it->skip = "not over or near the area named below until it has healed or been cleared";
+        it->skip = "not over or near this area until it has healed or been cleared";
         it->skip_contra = in->contras[c].contra;
         it->skip_region = in->contras[c].region;
       }

@@ -391,37 +391,47 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
 static const char *const group_titles[KB_N_ADVICE_GROUPS] = {
   "Doing it safely", "What to expect", "For the next day", "Stop and get help if"};
 
+/* "Because of X; Y: press lightly (no more than 4 out of 10) and hold ...", or nothing. */
+static void limits_sentence(buf *b, const kb *k, const home *h) {
+  if (!h->band_max && !h->hold_max) return;
+  buf_lit(b, "Because of ");
+  for (int i = 0; i < h->n_modifiers; i++) {
+    buf_puts(b, i ? "; " : "");
+    buf_puts(b, kb_term_at(k, KB_CONTRA, h->modifiers[i])->label);
+  }
+  buf_lit(b, ": press lightly");
+  if (h->band_max) buf_printf(b, " (no more than %d out of 10)", h->band_max);
+  if (h->hold_max) buf_printf(b, " and hold no longer than %d seconds", h->hold_max);
+  buf_putc(b, '.');
+}
+
+/* Why an item gets no self-care: "its reason (contraindication, region)." */
+static void skip_sentence(buf *b, const kb *k, const home_item *it) {
+  buf_puts(b, it->skip);
+  if (it->skip_contra >= 0) {
+    buf_lit(b, " ("); buf_puts(b, kb_term_at(k, KB_CONTRA, it->skip_contra)->label);
+    if (it->skip_region >= 0) { buf_lit(b, ", "); buf_puts(b, body_at(kb_body(k), it->skip_region)->label); }
+    buf_putc(b, ')');
+  }
+  buf_putc(b, '.');
+}
+
 void sheet_home_text(buf *b, const kb *k, const home *h) {
   buf_lit(b, "YOUR HOME PROGRAM\n");
   if (h->refer) buf_lit(b, "\nNo self-treatment until a doctor has cleared you.\n");
-  if (h->band_max || h->hold_max) {
-    buf_lit(b, "\nBecause of ");
-    for (int i = 0; i < h->n_modifiers; i++) {
-      buf_puts(b, i ? "; " : "");
-      buf_puts(b, kb_term_at(k, KB_CONTRA, h->modifiers[i])->label);
-    }
-    buf_lit(b, ": press lightly");
-    if (h->band_max) buf_printf(b, " (no more than %d out of 10)", h->band_max);
-    if (h->hold_max) buf_printf(b, " and hold no longer than %d seconds", h->hold_max);
-    buf_lit(b, ".\n");
-  }
+  buf t;
+  buf_init(&t);
+  limits_sentence(&t, k, h);
+  if (t.len) { buf_putc(b, '\n'); buf_puts(b, t.data); buf_putc(b, '\n'); }
   int n = 0;
   for (int i = 0; i < h->n_items; i++) {
     const home_item *it = &h->items[i];
     const kb_muscle *m = kb_muscle_at(k, it->muscle);
     buf_printf(b, "\n%d. %s%s%s%s\n", ++n, m->name, it->side ? " (" : "", side_word(it->side), it->side ? ")" : "");
     if (it->skip) {
-      buf t;
-      buf_init(&t);
-      buf_puts(&t, it->skip);
-      if (it->skip_contra >= 0) {
-        buf_lit(&t, " ("); buf_puts(&t, kb_term_at(k, KB_CONTRA, it->skip_contra)->label);
-        if (it->skip_region >= 0) { buf_lit(&t, ", "); buf_puts(&t, body_at(kb_body(k), it->skip_region)->label); }
-        buf_putc(&t, ')');
-      }
-      buf_putc(&t, '.');
+      buf_reset(&t);
+      skip_sentence(&t, k, it);
       wrap(b, "   No self-treatment: ", t.data);
-      buf_free(&t);
       continue;
     }
     for (int j = 0; j < m->n_selfcare; j++) {
@@ -448,6 +458,7 @@ void sheet_home_text(buf *b, const kb *k, const home *h) {
       if (a->scope == g) wrap(b, "  - ", a->label);
     }
   }
+  buf_free(&t);
 }
 
 /* ---- the HTML handout ---- */
@@ -484,17 +495,10 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
   html_esc(b, title);
   buf_lit(b, "</h1><p class=\"sub\">Self-care between visits, from your treatment session. Green dots on the chart mark where to press; red hatching marks where not to.</p>\n");
   if (h->refer) buf_lit(b, "<p class=\"warn\"><strong>No self-treatment until a doctor has cleared you.</strong></p>\n");
-  if (h->band_max || h->hold_max) {
-    buf_lit(b, "<p class=\"warn\">Because of ");
-    for (int i = 0; i < h->n_modifiers; i++) {
-      buf_puts(b, i ? "; " : "");
-      html_esc(b, kb_term_at(k, KB_CONTRA, h->modifiers[i])->label);
-    }
-    buf_lit(b, ": press lightly");
-    if (h->band_max) buf_printf(b, " (no more than %d out of 10)", h->band_max);
-    if (h->hold_max) buf_printf(b, " and hold no longer than %d seconds", h->hold_max);
-    buf_lit(b, ".</p>\n");
-  }
+  buf t;
+  buf_init(&t);
+  limits_sentence(&t, k, h);
+  if (t.len) { buf_lit(b, "<p class=\"warn\">"); html_esc(b, t.data); buf_lit(b, "</p>\n"); }
   /* the chart: press points numbered, danger zones on both sides */
   chart_mark marks[PLAN_MAX_POINTS + 4 * HOME_MAX_DANGERS];
   char labels[PLAN_MAX_POINTS][8];
@@ -511,7 +515,6 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
           marks[nm++] = (chart_mark){cr, CHART_DANGER, 0, NULL};
       }
   }
-  int shown = 0;
   for (int i = 0; i < h->n_items; i++) {
     const home_item *it = &h->items[i];
     if (it->skip) continue;
@@ -521,7 +524,6 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     snprintf(labels[i], sizeof labels[i], "%d", i + 1);
     for (int j = 0; j < n && nm < (int)(sizeof marks / sizeof marks[0]); j++)
       marks[nm++] = (chart_mark){r[j], CHART_PRESS, 0, labels[i]};
-    shown++;
   }
   buf_lit(b, "<div class=\"chart\">");
   chart_svg(b, c, marks, nm, "Where to press (green) and where not to (red)");
@@ -534,14 +536,11 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     if (it->side) { buf_lit(b, " ("); buf_puts(b, side_word(it->side)); buf_putc(b, ')'); }
     buf_lit(b, "</h3>");
     if (it->skip) {
+      buf_reset(&t);
+      skip_sentence(&t, k, it);
       buf_lit(b, "<p><strong>No self-treatment:</strong> ");
-      html_esc(b, it->skip);
-      if (it->skip_contra >= 0) {
-        buf_lit(b, " ("); html_esc(b, kb_term_at(k, KB_CONTRA, it->skip_contra)->label);
-        if (it->skip_region >= 0) { buf_lit(b, ", "); html_esc(b, body_at(bd, it->skip_region)->label); }
-        buf_putc(b, ')');
-      }
-      buf_lit(b, ".</p></div>\n");
+      html_esc(b, t.data);
+      buf_lit(b, "</p></div>\n");
       continue;
     }
     for (int j = 0; j < m->n_selfcare; j++) {
@@ -595,6 +594,6 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     first = 0;
     html_esc(b, kb_term_at(k, KB_SOURCE, s)->label);
   }
-  (void)shown;
   buf_lit(b, "</p>\n<p class=\"src\">Made with myomap. This program is for the muscles your therapist found and treated; it is not a diagnosis.</p>\n</body></html>\n");
+  buf_free(&t);
 }
