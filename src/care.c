@@ -64,7 +64,10 @@ static int parse_point(const cmd *c, const kb *k, const char *arg, plan_input *i
       return EXIT_USAGE;
     }
     side = side_code(colon + 1);
-    if (side != BODY_L && side != BODY_R) return cli_usage_error(c, "the side must be l or r, as in \"%s\"", "upper-trapezius-tp1:l");
+    if (side != BODY_L && side != BODY_R) {
+      fprintf(stderr, "myomap %s: %s: the side must be l or r (the patient's left or right), e.g. %s:l\n", c->name, arg, id);
+      return EXIT_USAGE;
+    }
   } else if (colon && side_code(colon + 1) != BODY_MID) {
     fprintf(stderr, "myomap %s: %s is a midline muscle: give it without a side\n", c->name, mu->id);
     return EXIT_USAGE;

@@ -116,6 +116,7 @@ for c in plan session homecare condition; do
 done
 expect "plan lists phases and the danger zone" 0 'Danger zone: front of the neck' -- $M plan sternocleidomastoid-sternal:l
 expect "plan without side asks for it" 1 'say the side' -- $M plan upper-trapezius-tp1
+expect "plan bad side names the input" 1 'upper-trapezius-tp1:x: the side must be l or r' -- $M plan upper-trapezius-tp1:x
 expect "plan unknown point suggests" 2 'did you mean upper-trapezius' -- $M plan upper-trapezus:l
 expect "plan unknown contra suggests" 2 'did you mean anticoagulants' -- $M plan upper-trapezius:l --contra anticoagulant
 expect "local contra without region is refused" 1 'open-wound is local: say where' -- $M plan upper-trapezius:l --contra open-wound
