@@ -4,8 +4,9 @@
 CC      ?= cc
 CFLAGS  ?= -O3 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-CPPFLAGS += -Isrc -Ibuild -MMD -MP
-LDLIBS   = -ljansson -lm
+CPPFLAGS += -Isrc -Ibuild -MMD -MP $(PQ_CFLAGS)
+PQ_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+LDLIBS   = -ljansson -lsqlite3 -lpq -lm
 B        = build
 
 ifeq ($(V),1)
@@ -15,7 +16,8 @@ Q = @
 endif
 
 LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c \
-           src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c
+           src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c \
+           src/store.c src/store_sqlite.c src/store_pg.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
 APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/run.o $(B)/main.o
 KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv

@@ -6,8 +6,8 @@
 # Called by `make run`, `make test` and .ci/run.
 set -e
 cd "$(dirname "$0")/.."
-PKGS="gcc make pkg-config libc6-dev libjansson-dev"
-[ "$1" = test ] && PKGS="$PKGS libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium"
+PKGS="gcc make pkg-config libc6-dev libjansson-dev libsqlite3-dev libpq-dev"
+[ "$1" = test ] && PKGS="$PKGS libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium postgresql"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void oom(size_t n) {
   fprintf(stderr, "myomap: out of memory (%zu bytes)\n", n);
@@ -179,4 +180,29 @@ int util_read_file(const char *path, char **out, size_t *len) {
   *out = b.data;
   if (len) *len = b.len;
   return 0;
+}
+
+void util_now(char out[32]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void util_today(char out[11]) {
+  char now[32];
+  util_now(now);
+  memcpy(out, now, 10);
+  out[10] = 0;
+}
+
+int util_date_ok(const char *s) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return 0;
+  int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return 0;
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= days[m - 1] + (m == 2 && leap);
 }

@@ -64,4 +64,10 @@ const char *util_nearest(const char *w, const void *words, size_t n, size_t stri
 ** with errno set. */
 int util_read_file(const char *path, char **out, size_t *len);
 
+/* The current time as "2026-11-22T10:00:00Z" (UTC) and today's date as "2026-11-22" (UTC). */
+void util_now(char out[32]);
+void util_today(char out[11]);
+/* 1 when `s` is a real calendar date written YYYY-MM-DD (years 1900-2999), else 0. */
+int util_date_ok(const char *s);
+
 #endif

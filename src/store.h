@@ -1,0 +1,95 @@
+/* store.h: the clinical record database behind one interface, on two backends: an embedded
+** SQLite file (the default, store_sqlite.c) and a PostgreSQL server through libpq
+** (store_pg.c).  This layer runs SQL with bound parameters, keeps the schema migrated, wraps
+** writes in transactions, checks integrity, and dumps and loads the whole database as JSON
+** lines (backup and restore, also across backends).  The clinical meaning lives in record.c.
+** No printing; errors come back as messages. */
+#ifndef MYOMAP_STORE_H
+#define MYOMAP_STORE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+typedef struct store store;
+
+/* The schema version this build writes (the number of migrations). */
+int store_schema_version(void);
+
+/* The default database: $XDG_DATA_HOME/myomap/myomap.db, or ~/.local/share/myomap/myomap.db.
+** Writes the path to out (at most outlen bytes).  Returns 0, or -1 when neither XDG_DATA_HOME
+** nor HOME is set. */
+int store_default_path(char *out, size_t outlen);
+
+/* Open the database named by `target`: "postgresql://..." or "postgres://..." (a libpq
+** connection URI) for PostgreSQL, "sqlite:PATH" or a plain PATH for SQLite, NULL for the
+** default path.  A new SQLite file is created readable and writable by its owner only, in a
+** directory made with mode 0700; it runs in WAL mode with foreign keys on and synchronous
+** FULL.  Pending migrations are applied, each in one transaction (under a lock, so several
+** processes may open at once).  Returns 0 and sets *out (close with store_close), or -1 with
+** a message in err that names the database but never its password. */
+int store_open(store **out, const char *target, char *err, size_t errlen);
+void store_close(store *s);
+
+/* "sqlite" or "postgresql". */
+const char *store_backend(const store *s);
+/* Where the data lives: the SQLite path, or the PostgreSQL URI with any password masked. */
+const char *store_where(const store *s);
+/* The message of the last failed call (empty when none). */
+const char *store_error(const store *s);
+
+/* Query results: nrow rows of ncol text cells, row-major; a SQL NULL is a NULL pointer.
+** Free with store_rows_free (which leaves it empty). */
+typedef struct store_rows {
+  int nrow, ncol;
+  char **cell;
+  char **names;  /* the ncol column names */
+} store_rows;
+void store_rows_free(store_rows *r);
+/* The cell at row i, column j (NULL for SQL NULL or out of range). */
+const char *store_cell(const store_rows *r, int i, int j);
+
+/* Bound parameters, all passed as text: $1, $2, ... in the SQL in the order added. */
+#define STORE_MAX_ARGS 24
+typedef struct store_args {
+  int n;
+  const char *v[STORE_MAX_ARGS];
+  char num[STORE_MAX_ARGS][32];
+} store_args;
+void store_args_init(store_args *a);
+void store_arg_text(store_args *a, const char *s);   /* NULL binds SQL NULL */
+void store_arg_int(store_args *a, long v);
+void store_arg_real(store_args *a, double v);        /* %.17g */
+
+/* Run one SQL statement with parameters ($1..$n, both backends).  When `out` is not NULL the
+** rows are returned there (the caller frees them).  Returns 0, or -1 with store_error set. */
+int store_exec(store *s, const char *sql, const store_args *a, store_rows *out);
+/* The first cell of the first row as a long (the id from INSERT ... RETURNING id, a count).
+** Returns 0 and sets *v, or -1 on an error or an empty result. */
+int store_exec_long(store *s, const char *sql, const store_args *a, long *v);
+
+/* Transactions: begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a write
+** never fails half way for a lock.  rollback is safe to call after any error. */
+int store_begin(store *s);
+int store_commit(store *s);
+void store_rollback(store *s);
+
+/* Check the database: the backend's own integrity check (SQLite integrity_check and
+** foreign_key_check), the schema version, and that no row points at a missing parent.
+** Appends one line per finding to `report` ("ok: ..." or "error: ...").  Returns 0 when all
+** is well, -1 otherwise. */
+int store_check(store *s, buf *report);
+
+/* Counts of rows per table, appended to `out` as "table N" lines. */
+int store_counts(store *s, buf *out);
+
+/* Backup: every table, parents first, as JSON lines: a header {"myomap":"backup",
+** "version":V,"backend":B,"tables":[...]}, then {"table":T,"row":{column:value,...}} per row
+** (values as text or null).  Read in one transaction, so the copy is consistent. */
+int store_backup(store *s, buf *out);
+/* Restore a backup (text of `len` bytes) into an empty database, in one transaction: nothing
+** is written if any line is bad or the database already holds records.  Returns 0, or -1 with
+** a message naming the line.  *rows is set to the number of rows restored. */
+int store_restore(store *s, const char *text, size_t len, long *rows);
+
+#endif

@@ -1,0 +1,139 @@
+/* store_sqlite.c: the embedded SQLite backend of the record store: one file, owner-only, WAL,
+** foreign keys, synchronous FULL. */
+#include "storeint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* mkdir -p the directory part of `path`, new directories with mode 0700. */
+static int make_parent(store *s, const char *path) {
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (!slash || slash == dir) return 0;
+  *slash = 0;
+  for (char *p = dir + 1;; p++) {
+    if (*p == '/' || !*p) {
+      char c = *p;
+      *p = 0;
+      if (mkdir(dir, 0700) && errno != EEXIST)
+        return store_fail(s, "cannot create the directory %s: %s", dir, strerror(errno));
+      if (!c) break;
+      *p = c;
+    }
+  }
+  return 0;
+}
+
+static int lite_open(store *s, const char *path) {
+  snprintf(s->where, sizeof s->where, "%s", path);
+  if (make_parent(s, path)) return -1;
+  /* Create the file owner-only before SQLite opens it; SQLite gives the -wal and -shm files
+  ** the database file's permissions. */
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) close(fd);
+  else if (errno != EEXIST) return store_fail(s, "cannot create %s: %s", path, strerror(errno));
+  sqlite3 *h = NULL;
+  int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+  if (rc != SQLITE_OK) {
+    store_fail(s, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+    sqlite3_close(h);
+    return -1;
+  }
+  s->h = h;
+  sqlite3_busy_timeout(h, 10000);
+  sqlite3_extended_result_codes(h, 1);
+  char *msg = NULL;
+  rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                       "PRAGMA trusted_schema=OFF;", NULL, NULL, &msg);
+  if (rc != SQLITE_OK) {
+    store_fail(s, "%s: not a usable SQLite database: %s", path, msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+static void lite_close(store *s) {
+  sqlite3_close_v2(s->h);
+  s->h = NULL;
+}
+
+static int lite_error(store *s, const char *what) {
+  sqlite3 *h = s->h;
+  return store_fail(s, "%s: %s", what, sqlite3_errmsg(h));
+}
+
+static int lite_exec(store *s, const char *sql, const store_args *a, store_rows *out) {
+  sqlite3 *h = s->h;
+  const char *tail = sql;
+  while (tail && *tail) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h, tail, -1, &st, &tail) != SQLITE_OK) return lite_error(s, "SQL");
+    if (!st) break;  /* only white space or a comment was left */
+    for (int i = 0; a && i < a->n; i++) {
+      char name[16];
+      snprintf(name, sizeof name, "$%d", i + 1);
+      int idx = sqlite3_bind_parameter_index(st, name);
+      if (idx && (a->v[i] ? sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)
+                          : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return lite_error(s, "bind");
+      }
+    }
+    int rc, ncol = sqlite3_column_count(st);
+    if (out && ncol && !out->ncol) {
+      store_rows_free(out);
+      out->ncol = ncol;
+      out->names = xcalloc((size_t)ncol, sizeof(char *));
+      for (int j = 0; j < ncol; j++) out->names[j] = xstrdup(sqlite3_column_name(st, j));
+    }
+    const char *cells[64];
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      if (!out || ncol != out->ncol || ncol > 64) continue;
+      for (int j = 0; j < ncol; j++) cells[j] = (const char *)sqlite3_column_text(st, j);
+      store_rows_add(out, cells, ncol);
+    }
+    if (rc != SQLITE_DONE) {
+      lite_error(s, "SQL");
+      sqlite3_finalize(st);
+      return -1;
+    }
+    sqlite3_finalize(st);
+  }
+  return 0;
+}
+
+static int lite_check(store *s, buf *report) {
+  store_rows r;
+  int bad = 0;
+  if (store_exec(s, "PRAGMA integrity_check", NULL, &r)) {
+    buf_printf(report, "error: integrity_check failed to run: %s\n", s->err);
+    return -1;
+  }
+  for (int i = 0; i < r.nrow; i++) {
+    const char *c = store_cell(&r, i, 0);
+    if (c && !strcmp(c, "ok")) buf_puts(report, "ok: SQLite integrity_check\n");
+    else { buf_printf(report, "error: integrity_check: %s\n", c ? c : "?"); bad = 1; }
+  }
+  store_rows_free(&r);
+  if (store_exec(s, "PRAGMA foreign_key_check", NULL, &r)) {
+    buf_printf(report, "error: foreign_key_check failed to run: %s\n", s->err);
+    return -1;
+  }
+  if (r.nrow) { buf_printf(report, "error: foreign_key_check: %d rows break a foreign key\n", r.nrow); bad = 1; }
+  else buf_puts(report, "ok: SQLite foreign_key_check\n");
+  store_rows_free(&r);
+  return bad ? -1 : 0;
+}
+
+const store_driver store_sqlite = {
+  "sqlite", "INTEGER PRIMARY KEY", "BEGIN IMMEDIATE", NULL,
+  lite_open, lite_close, lite_exec, lite_check, NULL,
+};

@@ -1,0 +1,41 @@
+/* storeint.h: what store.c and its two backends (store_sqlite.c, store_pg.c) share: the
+** backend table and the store handle.  Not for use outside the store modules. */
+#ifndef MYOMAP_STOREINT_H
+#define MYOMAP_STOREINT_H
+
+#include "store.h"
+
+typedef struct store_driver {
+  const char *name;          /* "sqlite", "postgresql" */
+  const char *id_ddl;        /* the column type of an auto-numbered primary key */
+  const char *begin_sql;     /* a write transaction that holds its lock from the start */
+  const char *lock_sql;      /* run first inside the migration transaction, or NULL */
+  /* Connect to `target` (a path or URI); set s->h and s->where.  0, or -1 with s->err. */
+  int (*open)(store *s, const char *target);
+  void (*close)(store *s);
+  /* One statement with $1..$n text parameters (a->n may be 0, a may be NULL); rows into out
+  ** when it is not NULL.  A call without parameters may hold several statements. */
+  int (*exec)(store *s, const char *sql, const store_args *a, store_rows *out);
+  /* Backend integrity check: lines into report; 0 when well, -1 when not. */
+  int (*check)(store *s, buf *report);
+  /* After a restore wrote explicit ids into `table`: move its id counter past them. */
+  int (*restored)(store *s, const char *table);
+} store_driver;
+
+struct store {
+  const store_driver *be;
+  void *h;                  /* sqlite3 * or PGconn * */
+  char where[1024];
+  char err[512];
+  int in_tx;
+};
+
+extern const store_driver store_sqlite;
+extern const store_driver store_pg;
+
+/* Set s->err from a format (printf-style); returns -1. */
+int store_fail(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append a row of n cells (copied; NULL stays NULL) to r, whose ncol must be n. */
+void store_rows_add(store_rows *r, const char *const *cells, int n);
+
+#endif
