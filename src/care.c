@@ -79,7 +79,7 @@ static int parse_point(const cmd *c, const kb *k, const char *arg, plan_input *i
 }
 
 /* "open-wound:calf-l", "anticoagulants"; comma lists. */
-static int parse_contras(const cmd *c, const kb *k, const char *list, plan_input *in) {
+int care_parse_contras(const cmd *c, const kb *k, const char *list, plan_input *in) {
   char *copy = xstrdup(list), *save = NULL;
   int rc = 0;
   for (char *s = strtok_r(copy, ",", &save); s && !rc; s = strtok_r(NULL, ",", &save)) {
@@ -118,29 +118,11 @@ static int parse_contras(const cmd *c, const kb *k, const char *list, plan_input
   return rc;
 }
 
-static int read_input(const cmd *c, const char *path, char **text, size_t *len) {
-  if (strcmp(path, "-") == 0) {
-    buf b;
-    buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, stdin)) > 0) buf_append(&b, tmp, n);
-    *text = b.data ? b.data : xstrdup("");
-    *len = b.len;
-    return 0;
-  }
-  if (util_read_file(path, text, len)) {
-    fprintf(stderr, "myomap %s: cannot read %s: %s\n", c->name, path, strerror(errno));
-    return EXIT_IO;
-  }
-  return 0;
-}
-
 /* The top candidates of a `where --json` result, and its screen. */
 static int read_where(const cmd *c, const kb *k, sel *s, char *refer, size_t refer_len) {
   char *text;
   size_t len;
-  int rc = read_input(c, s->where, &text, &len);
+  int rc = cli_read_input(c, s->where, &text, &len);
   if (rc) return rc;
   json_error_t je;
   json_t *root = json_loadb(text, len, 0, &je);
@@ -191,7 +173,7 @@ static int parse_sel(const cmd *c, opts *o, const kb *k, int argc, char **argv, 
     if (!strcmp(a, "--json")) o->json = 1;
     else if (!strcmp(a, "--html")) s->html = 1;
     else if (!strcmp(a, "--contras")) s->list_contras = 1;
-    else if (!strcmp(a, "--contra")) { rc = parse_contras(c, k, v, &s->in); i++; }
+    else if (!strcmp(a, "--contra")) { rc = care_parse_contras(c, k, v, &s->in); i++; }
     else if (!strcmp(a, "--where")) { s->where = v; i++; }
     else if (!strcmp(a, "--events")) { s->events = v; i++; }
     else if (!strcmp(a, "--log")) { s->log = v; i++; }
@@ -319,7 +301,7 @@ int care_session(opts *o, int argc, char **argv) {
   if (s.events) {
     char *text;
     size_t len;
-    rc = read_input(c, s.events, &text, &len);
+    rc = cli_read_input(c, s.events, &text, &len);
     if (!rc) {
       buf_lit(&out, "Session plan\n");
       if (script_run(k, &ss, s.events, text, len, now, &out, err, sizeof err)) {
@@ -362,7 +344,7 @@ int care_homecare(opts *o, int argc, char **argv) {
     else {
       char *text;
       size_t len;
-      rc = read_input(c, s.session_log, &text, &len);
+      rc = cli_read_input(c, s.session_log, &text, &len);
       if (!rc) {
         session_summary sum;
         if (session_read(k, text, len, &sum, err, sizeof err)) {

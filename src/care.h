@@ -3,11 +3,15 @@
 #define MYOMAP_CARE_H
 
 #include "cli.h"
+#include "plan.h"
 
 int care_plan(opts *o, int argc, char **argv);
 int care_session(opts *o, int argc, char **argv);
 int care_homecare(opts *o, int argc, char **argv);
 int care_condition(opts *o, int argc, char **argv);
+/* Parse a comma list of contraindications ("open-wound:calf-l,anticoagulants") into in;
+** errors are printed; returns 0 or an exit code. */
+int care_parse_contras(const cmd *c, const kb *k, const char *list, plan_input *in);
 
 #define CARE_POINTS_HELP \
   "  POINT          a trigger point with its side, e.g. upper-trapezius-tp1:l (the patient's\n" \

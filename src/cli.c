@@ -1,6 +1,7 @@
 /* cli.c: the `myomap` command line: subcommand table, option parsing and output. */
 #include "cli.h"
 #include "care.h"
+#include "clinic.h"
 #include "body.h"
 #include "kb.h"
 #include "present.h"
@@ -63,7 +64,8 @@ static const cmd commands[] = {
    "                      catalogue covered.  Exit 0 when valid, 3 when not.\n"
    "  kb export [--json]  every trigger point on the patient's left side, zones as concrete\n"
    "                      region ids (the right side is the mirror); text is one TSV line each\n"},
-  CARE_COMMANDS
+  CARE_COMMANDS,
+  CLINIC_COMMANDS
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
@@ -75,10 +77,12 @@ static void usage_all(FILE *f) {
   fprintf(f,
           "\nGlobal options:\n"
           "  --kb DIR     use the knowledge-base files in DIR instead of the embedded ones\n"
+          "  --db DB      the record database: a SQLite file (default ~/.local/share/myomap/myomap.db)\n"
+          "               or postgresql://USER:PASSWORD@HOST/NAME; also from $MYOMAP_DB\n"
           "  --help       this help; `myomap COMMAND --help` for a command's\n"
           "  --version    print the version\n\n"
           "Exit codes: 0 ok, 1 usage error, 2 unknown region or muscle, 3 invalid knowledge base,\n"
-          "4 input/output error.\n");
+          "4 input/output or database error.\n");
 }
 
 static void usage_cmd(FILE *f, const cmd *c) {
@@ -111,6 +115,24 @@ int cli_load_kb(const opts *o, kb **out) {
 
 int cli_write(const buf *b) {
   if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) return EXIT_IO;
+  return 0;
+}
+
+int cli_read_input(const cmd *c, const char *path, char **text, size_t *len) {
+  if (strcmp(path, "-") == 0) {
+    buf b;
+    buf_init(&b);
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, stdin)) > 0) buf_append(&b, tmp, n);
+    *text = b.data ? b.data : xstrdup("");
+    *len = b.len;
+    return 0;
+  }
+  if (util_read_file(path, text, len)) {
+    fprintf(stderr, "myomap %s: cannot read %s: %s\n", c->name, path, strerror(errno));
+    return EXIT_IO;
+  }
   return 0;
 }
 
@@ -325,12 +347,15 @@ static int cmd_kb(opts *o, int argc, char **argv) {
 }
 
 int cli_main(int argc, char **argv) {
-  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL};
+  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, getenv("MYOMAP_DB")};
   int i = 1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0) {
       if (i + 1 >= argc) return cli_usage_error(NULL, "%s", "--kb needs a directory");
       o.kb_dir = argv[++i];
+    } else if (strcmp(argv[i], "--db") == 0) {
+      if (i + 1 >= argc) return cli_usage_error(NULL, "%s", "--db needs a SQLite path or a postgresql:// URI");
+      o.db = argv[++i];
     } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
       const cmd *c = i + 1 < argc ? cli_find(argv[i + 1]) : NULL;
       if (c) usage_cmd(stdout, c); else usage_all(stdout);
@@ -358,6 +383,11 @@ int cli_main(int argc, char **argv) {
     if (strcmp(argv[j], "--kb") == 0) {
       if (j + 1 >= argc) { free(rest); return cli_usage_error(c, "%s", "--kb needs a directory"); }
       o.kb_dir = argv[++j];
+      continue;
+    }
+    if (strcmp(argv[j], "--db") == 0) {
+      if (j + 1 >= argc) { free(rest); return cli_usage_error(c, "%s", "--db needs a SQLite path or a postgresql:// URI"); }
+      o.db = argv[++j];
       continue;
     }
     rest[n++] = argv[j];

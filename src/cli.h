@@ -14,6 +14,7 @@ typedef struct opts {
   int top;
   const char *batch;
   int color;
+  const char *db;   /* --db: the record database (SQLite path or postgresql:// URI), or NULL */
 } opts;
 
 typedef struct cmd {
@@ -32,6 +33,9 @@ const cmd *cli_find(const char *name);
 int cli_usage_error(const cmd *c, const char *fmt, const char *arg);
 int cli_load_kb(const opts *o, kb **out);
 int cli_write(const buf *b);
+/* Read a whole file ("-" for stdin) into a new buffer (caller frees *text); a failure is
+** printed and returns EXIT_IO. */
+int cli_read_input(const cmd *c, const char *path, char **text, size_t *len);
 
 /* Run the command line; returns the process exit code. */
 int cli_main(int argc, char **argv);

@@ -1,0 +1,490 @@
+/* clinic.c: the records front end: parses the command line, calls record.c and store.c,
+** prints what was stored. */
+#include "clinic.h"
+
+#include "body.h"
+#include "care.h"
+#include "present.h"
+#include "record.h"
+#include "screen.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The exit code for a record.c error. */
+static int code_of(int rc) {
+  return rc == RECORD_EBAD ? EXIT_USAGE : rc == RECORD_ENOTFOUND ? EXIT_UNKNOWN : EXIT_IO;
+}
+
+static int fail(const cmd *c, int rc, const char *err) {
+  fprintf(stderr, "myomap %s: %s\n", c->name, err);
+  return code_of(rc);
+}
+
+static int open_db(const cmd *c, const opts *o, store **s) {
+  char err[600];
+  if (store_open(s, o->db, err, sizeof err)) {
+    fprintf(stderr, "myomap %s: %s\n", c->name, err);
+    return EXIT_IO;
+  }
+  return 0;
+}
+
+/* Option `name` takes a value: returns it (advancing *i) or NULL after printing the error. */
+static const char *value(const cmd *c, int argc, char **argv, int *i) {
+  if (*i + 1 >= argc) { cli_usage_error(c, "%s needs a value", argv[*i]); return NULL; }
+  return argv[++*i];
+}
+
+static int number(const cmd *c, const char *opt, const char *v, double lo, double hi, double *out) {
+  char *end;
+  double d = strtod(v, &end);
+  if (!*v || *end || !(d >= lo && d <= hi)) {
+    fprintf(stderr, "myomap %s: %s %s: expected a number from %g to %g\n(run `myomap %s --help` for usage)\n",
+            c->name, opt, v, lo, hi, c->name);
+    return EXIT_USAGE;
+  }
+  *out = d;
+  return 0;
+}
+
+static int find_client(const cmd *c, store *s, const char *ref, long *id) {
+  char err[300];
+  int rc = record_client_find(s, ref, id, err, sizeof err);
+  return rc ? fail(c, rc, err) : 0;
+}
+
+/* ---- client ------------------------------------------------------------------------------- */
+
+static int client_opts(const cmd *c, const kb *k, int argc, char **argv, int from, record_client *rc_, int *json) {
+  for (int i = from; i < argc; i++) {
+    const char *a = argv[i], *v = NULL;
+    if (!strcmp(a, "--json")) { *json = 1; continue; }
+    static const char *const takes[] = {"--name", "--birth", "--phone", "--email", "--consent", "--consent-date",
+                                        "--history", "--contra", "--therapist"};
+    int t = -1;
+    for (int j = 0; j < (int)(sizeof takes / sizeof *takes); j++) if (!strcmp(a, takes[j])) t = j;
+    if (t < 0) return cli_usage_error(c, "unknown option or argument \"%s\"", a);
+    if (!(v = value(c, argc, argv, &i))) return EXIT_USAGE;
+    switch (t) {
+      case 0: rc_->name = v; break;
+      case 1: rc_->birth = v; break;
+      case 2: rc_->phone = v; break;
+      case 3: rc_->email = v; break;
+      case 4:
+        if (!strcmp(v, "yes")) rc_->consent = 1;
+        else if (!strcmp(v, "no")) rc_->consent = 0;
+        else return cli_usage_error(c, "--consent %s: yes or no", v);
+        break;
+      case 5: rc_->consent_date = v; break;
+      case 6: rc_->history = v; break;
+      case 7: {
+        rc_->set_contras = 1;
+        if (!strcmp(v, "none")) break;
+        plan_input in;
+        memset(&in, 0, sizeof in);
+        int r = care_parse_contras(c, k, v, &in);
+        if (r) return r;
+        for (int j = 0; j < in.n_contras && rc_->n_contras < PLAN_MAX_CONTRAS; j++) rc_->contras[rc_->n_contras++] = in.contras[j];
+        break;
+      }
+      case 8: {
+        double d;
+        if (number(c, a, v, 1, 1e15, &d)) return EXIT_USAGE;
+        rc_->therapist = (long)d;
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
+int clinic_client(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("client");
+  if (argc < 1) return cli_usage_error(c, "%s", "say what to do: add, list, show or edit");
+  const char *verb = argv[0];
+  int is_add = !strcmp(verb, "add"), is_list = !strcmp(verb, "list"), is_show = !strcmp(verb, "show"),
+      is_edit = !strcmp(verb, "edit");
+  if (!is_add && !is_list && !is_show && !is_edit)
+    return cli_usage_error(c, "unknown action \"%s\": add, list, show or edit", verb);
+  if ((is_show || is_edit) && (argc < 2 || argv[1][0] == '-'))
+    return cli_usage_error(c, "client %s needs the CLIENT (an id or a name)", verb);
+  kb *k = NULL;
+  int rc = cli_load_kb(o, &k);
+  if (rc) return rc;
+  record_client rcl;
+  record_client_init(&rcl);
+  int json = o->json;
+  rc = client_opts(c, k, argc, argv, is_show || is_edit ? 2 : 1, &rcl, &json);
+  if (!rc && (is_list || is_show) && (rcl.name || rcl.birth || rcl.phone || rcl.email || rcl.history ||
+                                       rcl.consent >= 0 || rcl.set_contras || rcl.therapist))
+    rc = cli_usage_error(c, "client %s takes only --json", verb);
+  store *s = NULL;
+  if (!rc) rc = open_db(c, o, &s);
+  char err[600];
+  buf out;
+  buf_init(&out);
+  if (!rc) {
+    long id = 0;
+    int r = 0;
+    if (is_add) {
+      if (!(r = record_client_add(s, k, &rcl, &id, err, sizeof err)))
+        buf_printf(&out, "stored client %ld: %s, born %s\n", id, rcl.name, rcl.birth);
+    } else if (is_list) {
+      if ((r = record_client_list(s, &out, json))) snprintf(err, sizeof err, "%s", store_error(s));
+    } else if (!(rc = find_client(c, s, argv[1], &id))) {
+      if (is_show) r = record_client_show(s, k, id, &out, json, err, sizeof err);
+      else if (!(r = record_client_edit(s, k, id, &rcl, err, sizeof err)))
+        buf_printf(&out, "updated client %ld\n", id);
+    }
+    if (r) rc = fail(c, r, err);
+  }
+  if (!rc) rc = cli_write(&out);
+  buf_free(&out);
+  store_close(s);
+  kb_free(k);
+  return rc;
+}
+
+/* ---- therapist ---------------------------------------------------------------------------- */
+
+int clinic_therapist(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("therapist");
+  if (argc < 1 || (strcmp(argv[0], "add") && strcmp(argv[0], "list")))
+    return cli_usage_error(c, "%s", "say what to do: add NAME or list");
+  const char *name = NULL, *email = NULL;
+  int admin = 0, json = o->json;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--email")) { if (!(email = value(c, argc, argv, &i))) return EXIT_USAGE; }
+    else if (!strcmp(argv[i], "--admin")) admin = 1;
+    else if (!strcmp(argv[i], "--json")) json = 1;
+    else if (argv[i][0] != '-' && !name && !strcmp(argv[0], "add")) name = argv[i];
+    else return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  if (!strcmp(argv[0], "add") && !name) return cli_usage_error(c, "%s", "therapist add needs a NAME");
+  store *s;
+  int rc = open_db(c, o, &s);
+  if (rc) return rc;
+  buf out;
+  buf_init(&out);
+  char err[600];
+  if (!strcmp(argv[0], "add")) {
+    long id;
+    int r = record_therapist_add(s, name, email, admin ? "admin" : "therapist", &id, err, sizeof err);
+    if (r) rc = fail(c, r, err);
+    else buf_printf(&out, "stored therapist %ld: %s%s\n", id, name, admin ? " (admin)" : "");
+  } else if (record_therapist_list(s, &out, json)) rc = fail(c, RECORD_ESTORE, store_error(s));
+  if (!rc) rc = cli_write(&out);
+  buf_free(&out);
+  store_close(s);
+  return rc;
+}
+
+/* ---- intake ------------------------------------------------------------------------------- */
+
+static int each(const cmd *c, const kb *k, const char *list, present *p,
+                int (*fn)(const kb *, const char *, present *, char *, size_t)) {
+  char *copy = xstrdup(list), *save = NULL, err[300];
+  int rc = 0;
+  for (char *w = strtok_r(copy, ",", &save); w && !rc; w = strtok_r(NULL, ",", &save))
+    if (fn(k, w, p, err, sizeof err)) rc = cli_usage_error(c, "%s", err);
+  free(copy);
+  return rc;
+}
+static int ctx(const kb *k, const char *w, present *p, char *e, size_t n) { return present_add_context(k, w, p, e, n); }
+static int flag(const kb *k, const char *w, present *p, char *e, size_t n) { (void)k; return present_add_flag(w, p, e, n); }
+
+int clinic_intake(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("intake");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  kb *k;
+  int rc = cli_load_kb(o, &k);
+  if (rc) return rc;
+  present p;
+  present_init(&p);
+  record_intake in;
+  record_intake_init(&in);
+  in.drawing = &p;
+  char err[600];
+  for (int i = 1; i < argc && !rc; i++) {
+    const char *a = argv[i], *v;
+    double d;
+    if (a[0] != '-') {
+      int r = present_parse_word(k, a, &p, err, sizeof err);
+      if (r) { fprintf(stderr, "myomap intake: %s\n", err); rc = r == PRESENT_EREGION ? EXIT_UNKNOWN : EXIT_USAGE; }
+      continue;
+    }
+    if (!(v = value(c, argc, argv, &i))) { rc = EXIT_USAGE; break; }
+    if (!strcmp(a, "--date")) in.date = v;
+    else if (!strcmp(a, "--goal")) in.goals = v;
+    else if (!strcmp(a, "--factors")) in.factors = v;
+    else if (!strcmp(a, "--context")) rc = each(c, k, v, &p, ctx);
+    else if (!strcmp(a, "--flag")) rc = each(c, k, v, &p, flag);
+    else if (!strcmp(a, "--onset")) { if (present_set_onset(v, &p, err, sizeof err)) rc = cli_usage_error(c, "%s", err); }
+    else if (!strcmp(a, "--nprs")) { if (!(rc = number(c, a, v, 0, 10, &d))) in.nprs = (int)d; if (!rc && d != (int)d) rc = cli_usage_error(c, "--nprs %s: a whole number 0-10", v); }
+    else if (!strcmp(a, "--stress")) { if (!(rc = number(c, a, v, 0, 10, &d))) in.stress = (int)d; }
+    else if (!strcmp(a, "--desk-hours")) rc = number(c, a, v, 0, 24, &in.desk_hours);
+    else if (!strcmp(a, "--training-hours")) rc = number(c, a, v, 0, 168, &in.training_hours);
+    else if (!strcmp(a, "--sleep-hours")) rc = number(c, a, v, 0, 24, &in.sleep_hours);
+    else rc = cli_usage_error(c, "unknown option \"%s\"", a);
+  }
+  if (!rc && !p.n_pain) rc = cli_usage_error(c, "%s", "give the pain drawing: REGION[:INTENSITY[:QUALITY]]...");
+  store *s = NULL;
+  long client = 0, id = 0;
+  if (!rc) rc = open_db(c, o, &s);
+  if (!rc) rc = find_client(c, s, argv[0], &client);
+  if (!rc) {
+    int r = record_intake_add(s, k, client, &in, &id, err, sizeof err);
+    if (r) rc = fail(c, r, err);
+  }
+  if (!rc) {
+    buf out;
+    buf_init(&out);
+    buf_printf(&out, "stored intake %ld for client %ld: %d painful region%s\n", id, client, p.n_pain, p.n_pain == 1 ? "" : "s");
+    screen_result sr;
+    screen_run(k, &p, &sr);
+    for (int i = 0; i < sr.n_items; i++)
+      buf_printf(&out, "red flag (%s): %s. %s\n", screen_level_name(sr.items[i].level), sr.items[i].reason, sr.items[i].advice);
+    if (sr.level >= SCREEN_REFER)
+      buf_puts(&out, "Refer before treating: the red-flag screen needs a doctor's assessment first.\n");
+    rc = cli_write(&out);
+    buf_free(&out);
+  }
+  store_close(s);
+  kb_free(k);
+  return rc;
+}
+
+/* ---- assess ------------------------------------------------------------------------------- */
+
+int clinic_assess(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("assess");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  kb *k;
+  int rc = cli_load_kb(o, &k);
+  if (rc) return rc;
+  record_finding f[64];
+  int n = 0;
+  const char *date = NULL;
+  double visit = 0;
+  char err[600];
+  for (int i = 1; i < argc && !rc; i++) {
+    const char *a = argv[i], *v;
+    if (a[0] != '-') {
+      if (n == 64) rc = cli_usage_error(c, "%s", "at most 64 findings at once");
+      else if (record_finding_parse(k, a, &f[n], err, sizeof err)) rc = cli_usage_error(c, "%s", err);
+      else n++;
+      continue;
+    }
+    if (!(v = value(c, argc, argv, &i))) { rc = EXIT_USAGE; break; }
+    if (!strcmp(a, "--date")) date = v;
+    else if (!strcmp(a, "--visit")) rc = number(c, a, v, 1, 1e15, &visit);
+    else rc = cli_usage_error(c, "unknown option \"%s\"", a);
+  }
+  if (!rc && !n) rc = cli_usage_error(c, "%s", "give at least one FINDING, e.g. upper-trapezius-tp1:l:active:referral");
+  store *s = NULL;
+  long client = 0;
+  if (!rc) rc = open_db(c, o, &s);
+  if (!rc) rc = find_client(c, s, argv[0], &client);
+  if (!rc) {
+    int r = record_assess_add(s, k, client, date, (long)visit, f, n, err, sizeof err);
+    if (r) rc = fail(c, r, err);
+    else printf("stored %d finding%s for client %ld\n", n, n == 1 ? "" : "s", client);
+  }
+  store_close(s);
+  kb_free(k);
+  return rc;
+}
+
+/* ---- log ---------------------------------------------------------------------------------- */
+
+int clinic_log(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("log");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  double therapist = 0;
+  const char **files = xcalloc((size_t)argc, sizeof *files);
+  int n = 0, rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    if (!strcmp(argv[i], "--therapist")) {
+      const char *v = value(c, argc, argv, &i);
+      rc = v ? number(c, "--therapist", v, 1, 1e15, &therapist) : EXIT_USAGE;
+    } else if (argv[i][0] == '-' && argv[i][1]) rc = cli_usage_error(c, "unknown option \"%s\"", argv[i]);
+    else files[n++] = argv[i];
+  }
+  if (!rc && !n) rc = cli_usage_error(c, "%s", "give at least one session LOG file");
+  kb *k = NULL;
+  if (!rc) rc = cli_load_kb(o, &k);
+  record_log **logs = xcalloc((size_t)n + 1, sizeof *logs);
+  char err[600];
+  /* Check them all before storing any. */
+  for (int i = 0; i < n && !rc; i++) {
+    char *text;
+    size_t len;
+    if ((rc = cli_read_input(c, files[i], &text, &len))) break;
+    if (record_log_parse(k, text, len, &logs[i], err, sizeof err)) {
+      fprintf(stderr, "myomap log: %s: %s; nothing was stored\n", files[i], err);
+      rc = EXIT_USAGE;
+    }
+    free(text);
+  }
+  store *s = NULL;
+  long client = 0;
+  if (!rc) rc = open_db(c, o, &s);
+  if (!rc) rc = find_client(c, s, argv[0], &client);
+  for (int i = 0; i < n && !rc; i++) {
+    long visit;
+    int r = record_log_add(s, k, client, (long)therapist, logs[i], &visit, err, sizeof err);
+    if (r) {
+      fprintf(stderr, "myomap log: %s: %s%s\n", files[i], err,
+              i ? "; the logs before it are stored, the rest are not" : "");
+      rc = code_of(r);
+    } else {
+      printf("stored visit %ld (%s)\n", visit, files[i]);
+      fflush(stdout);
+    }
+  }
+  for (int i = 0; i < n; i++) record_log_free(logs[i]);
+  free(logs);
+  free(files);
+  store_close(s);
+  kb_free(k);
+  return rc;
+}
+
+/* ---- measure ------------------------------------------------------------------------------ */
+
+int clinic_measure(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("measure");
+  if (argc >= 1 && !strcmp(argv[0], "--rom-list")) {
+    buf out;
+    buf_init(&out);
+    record_rom_list(&out);
+    int rc = cli_write(&out);
+    buf_free(&out);
+    return rc;
+  }
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  record_measure m[64];
+  int n = 0, rc = 0;
+  const char *date = NULL;
+  double visit = 0;
+  char err[600];
+  for (int i = 1; i < argc && !rc; i++) {
+    const char *a = argv[i], *v;
+    if (!(v = value(c, argc, argv, &i))) { rc = EXIT_USAGE; break; }
+    if (!strcmp(a, "--date")) date = v;
+    else if (!strcmp(a, "--visit")) rc = number(c, a, v, 1, 1e15, &visit);
+    else if (a[0] == '-' && a[1] == '-' && (!strcmp(a + 2, "nprs") || !strcmp(a + 2, "psfs") || !strcmp(a + 2, "ndi") ||
+                                             !strcmp(a + 2, "rom"))) {
+      if (n == 64) rc = cli_usage_error(c, "%s", "at most 64 measures at once");
+      else if (record_measure_parse(a + 2, v, &m[n], err, sizeof err)) rc = cli_usage_error(c, "%s", err);
+      else n++;
+    } else rc = cli_usage_error(c, "unknown option or argument \"%s\"", a);
+  }
+  if (!rc && !n) rc = cli_usage_error(c, "%s", "give at least one measure: --nprs, --psfs, --ndi or --rom");
+  store *s = NULL;
+  long client = 0;
+  if (!rc) rc = open_db(c, o, &s);
+  if (!rc) rc = find_client(c, s, argv[0], &client);
+  if (!rc) {
+    int r = record_measure_add(s, client, date, (long)visit, m, n, err, sizeof err);
+    if (r) rc = fail(c, r, err);
+    else printf("stored %d measure%s for client %ld\n", n, n == 1 ? "" : "s", client);
+  }
+  store_close(s);
+  return rc;
+}
+
+/* ---- backup, restore, db ------------------------------------------------------------------ */
+
+/* Write b to path atomically (a temporary file beside it, renamed when complete), owner-only. */
+static int write_private(const cmd *c, const char *path, const buf *b) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  size_t done = 0;
+  while (fd >= 0 && done < b->len) {
+    ssize_t w = write(fd, b->data + done, b->len - done);
+    if (w <= 0) break;
+    done += (size_t)w;
+  }
+  if (fd < 0 || done < b->len || fsync(fd) || close(fd) || rename(tmp, path)) {
+    fprintf(stderr, "myomap %s: cannot write %s: %s\n", c->name, path, strerror(errno));
+    if (fd >= 0) unlink(tmp);
+    return EXIT_IO;
+  }
+  return 0;
+}
+
+int clinic_backup(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("backup");
+  const char *path = NULL;
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-o")) { if (!(path = value(c, argc, argv, &i))) return EXIT_USAGE; }
+    else if (argv[i][0] != '-' && !path) path = argv[i];
+    else return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  store *s;
+  int rc = open_db(c, o, &s);
+  if (rc) return rc;
+  buf out;
+  buf_init(&out);
+  if (store_backup(s, &out)) rc = fail(c, RECORD_ESTORE, store_error(s));
+  else if (path) {
+    if (!(rc = write_private(c, path, &out))) {
+      int lines = 0;
+      for (size_t i = 0; i < out.len; i++) lines += out.data[i] == '\n';
+      fprintf(stderr, "myomap backup: %d rows from %s written to %s\n", lines - 1, store_where(s), path);
+    }
+  } else rc = cli_write(&out);
+  buf_free(&out);
+  store_close(s);
+  return rc;
+}
+
+int clinic_restore(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("restore");
+  if (argc != 1) return cli_usage_error(c, "%s", "give the backup FILE (- for stdin)");
+  char *text;
+  size_t len;
+  int rc = cli_read_input(c, argv[0], &text, &len);
+  if (rc) return rc;
+  store *s;
+  if (!(rc = open_db(c, o, &s))) {
+    long rows;
+    if (store_restore(s, text, len, &rows)) {
+      fprintf(stderr, "myomap restore: %s: %s; nothing was restored\n", argv[0], store_error(s));
+      rc = EXIT_USAGE;
+    } else printf("restored %ld rows into %s\n", rows, store_where(s));
+    store_close(s);
+  }
+  free(text);
+  return rc;
+}
+
+int clinic_db(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("db");
+  if (argc != 1 || (strcmp(argv[0], "check") && strcmp(argv[0], "info")))
+    return cli_usage_error(c, "%s", "say check or info");
+  store *s;
+  int rc = open_db(c, o, &s);
+  if (rc) return rc;
+  buf out;
+  buf_init(&out);
+  if (!strcmp(argv[0], "check")) {
+    if (store_check(s, &out)) rc = EXIT_IO;
+  } else {
+    buf_printf(&out, "backend %s\nwhere %s\nschema %d\n", store_backend(s), store_where(s), store_schema_version());
+    if (store_counts(s, &out)) rc = fail(c, RECORD_ESTORE, store_error(s));
+  }
+  int w = cli_write(&out);
+  buf_free(&out);
+  store_close(s);
+  return rc ? rc : w;
+}

@@ -1,0 +1,97 @@
+/* clinic.h: the records front end: clients, therapists, intakes, findings, session logs,
+** measures, progress, notes, export, backup and restore, and the database itself. */
+#ifndef MYOMAP_CLINIC_H
+#define MYOMAP_CLINIC_H
+
+#include "cli.h"
+
+int clinic_client(opts *o, int argc, char **argv);
+int clinic_therapist(opts *o, int argc, char **argv);
+int clinic_intake(opts *o, int argc, char **argv);
+int clinic_assess(opts *o, int argc, char **argv);
+int clinic_log(opts *o, int argc, char **argv);
+int clinic_measure(opts *o, int argc, char **argv);
+int clinic_backup(opts *o, int argc, char **argv);
+int clinic_restore(opts *o, int argc, char **argv);
+int clinic_db(opts *o, int argc, char **argv);
+
+#define CLINIC_DB_HELP \
+  "  --db DB        the record database: a SQLite file, or postgresql://USER:PASS@HOST/NAME\n" \
+  "                 (default $MYOMAP_DB, else ~/.local/share/myomap/myomap.db)\n"
+
+#define CLINIC_COMMANDS \
+  {"client", clinic_client, "add|list|show|edit [options]", \
+   "add, list, show or edit clients", \
+   "  client add --name NAME --birth YYYY-MM-DD [--phone P] [--email E] [--consent yes|no]\n" \
+   "             [--consent-date D] [--history TEXT] [--contra C]... [--therapist ID]\n" \
+   "  client list [--json]\n" \
+   "  client show CLIENT [--json]      details, contraindications, intakes, visits, measures\n" \
+   "  client edit CLIENT [any add option; an empty value clears an optional field;\n" \
+   "             --contra replaces the list, --contra none empties it]\n\n" \
+   "  CLIENT         a client id, or the full name (case-insensitive) when it is unique\n" \
+   "  --contra C     a contraindication, with its region when local: open-wound:calf-l,\n" \
+   "                 anticoagulants (`myomap plan --contras` lists them)\n" \
+   CLINIC_DB_HELP "\n" \
+   "Example:\n  myomap client add --name \"Ann Lee\" --birth 1984-03-09 --consent yes --contra anticoagulants\n"}, \
+  {"therapist", clinic_therapist, "add NAME [--email E] [--admin] | list [--json]", \
+   "add or list the clinic's therapists", \
+   "  therapist add NAME [--email E] [--admin]   a therapist (or the clinic's admin)\n" \
+   "  therapist list [--json]\n" CLINIC_DB_HELP}, \
+  {"intake", clinic_intake, "CLIENT [options] REGION[:INTENSITY[:QUALITY]]...", \
+   "record an intake: the pain drawing, goals and perpetuating factors", \
+   "Stores the pain drawing (every region with its 0-10 intensity), the activities, goals and\n" \
+   "what keeps the pain going, and runs the red-flag screen on it.\n\n" \
+   "  --date D             the day (default today)\n" \
+   "  --nprs N             pain now, 0-10 (stored as a measure)\n" \
+   "  --goal TEXT          what the client wants to be able to do\n" \
+   "  --context A,B        activities: desk-work, phone-cradling, running, ... (see `myomap where --help`)\n" \
+   "  --onset WORD         gradual, sudden, after-exercise or injury\n" \
+   "  --flag A,B           red-flag answers: numbness, weakness, shooting, fever, weight-loss,\n" \
+   "                       night-pain, bowel-bladder, trauma\n" \
+   "  --desk-hours H       hours a day at a desk or screen\n" \
+   "  --training-hours H   hours of training a week\n" \
+   "  --sleep-hours H      hours of sleep a night\n" \
+   "  --stress N           stress 0-10\n" \
+   "  --factors TEXT       other perpetuating factors in words\n" \
+   CLINIC_DB_HELP "\n" \
+   "Example:\n  myomap intake 1 temple-l:6:ache neck-back-l:4 --nprs 6 --desk-hours 9 --context desk-work\n"}, \
+  {"assess", clinic_assess, "CLIENT [--date D] [--visit N] FINDING...", \
+   "record palpation findings: points active or latent, referral, pressure threshold", \
+   "  FINDING    TP:SIDE:active|latent[:referral][:ppt=KG], e.g. upper-trapezius-tp1:l:active:referral:ppt=2.5\n" \
+   "             (active: the point reproduces the client's pain; referral: pressure reproduced\n" \
+   "             the referred pain; ppt: pressure pain threshold in kg/cm2)\n" \
+   "  --date D   the day (default today);  --visit N  the visit it belongs to\n" CLINIC_DB_HELP}, \
+  {"log", clinic_log, "CLIENT [--therapist ID] LOG...", \
+   "store session logs as visits (with their holds, pain and home program)", \
+   "Every LOG (a JSON file written by `myomap session run`, - for stdin) is checked first; if\n" \
+   "any is bad nothing is stored.  Each is then stored in its own transaction and acknowledged\n" \
+   "with a line `stored visit N (FILE)`.  A log already stored for the client is refused.\n" \
+   CLINIC_DB_HELP}, \
+  {"measure", clinic_measure, "CLIENT [--date D] [--visit N] MEASURE...", \
+   "record outcome measures: pain, PSFS, Neck Disability Index, range of motion", \
+   "  --nprs N            pain 0-10 (Numeric Pain Rating Scale)\n" \
+   "  --psfs \"ACT=S\"      Patient-Specific Functional Scale: an activity scored 0 (unable) to\n" \
+   "                      10 (as before the problem); repeat for each activity\n" \
+   "  --ndi N             Neck Disability Index, raw score 0-50\n" \
+   "  --rom J:D=V         range of motion in degrees (jaw in mm), e.g. cervical:rotation-l=60,\n" \
+   "                      shoulder-r:abduction=150; repeat\n" \
+   "  --rom-list          list the joints and directions\n" \
+   "  --date D            the day (default today);  --visit N  the visit they belong to\n" \
+   CLINIC_DB_HELP "\n" \
+   "Example:\n  myomap measure 1 --nprs 4 --psfs \"reach overhead=6\" --rom cervical:rotation-l=70\n"}, \
+  {"backup", clinic_backup, "[-o FILE]", \
+   "copy every record to a file (JSON lines; restores into SQLite or PostgreSQL)", \
+   "Reads the whole database in one transaction and writes it as JSON lines, to FILE (created\n" \
+   "owner-only, replaced only when complete) or standard output.\n" CLINIC_DB_HELP}, \
+  {"restore", clinic_restore, "FILE", \
+   "load a backup into a new, empty database", \
+   "All or nothing: every line is checked and written in one transaction.  Restoring a SQLite\n" \
+   "backup into PostgreSQL moves a clinic onto a server.\n" CLINIC_DB_HELP}, \
+  {"db", clinic_db, "check | info", \
+   "check the record database's integrity, or show where it is", \
+   "  db check   the backend's integrity check, the schema version, no row without its parent\n" \
+   "             (exit 0 when all is well, 4 when not)\n" \
+   "  db info    backend, location, schema version and the number of rows per table\n" \
+   CLINIC_DB_HELP}
+
+#endif

@@ -1,0 +1,981 @@
+/* record.c: the clinical record over the store: validation first, then one transaction per
+** change. */
+#include "record.h"
+
+#include "body.h"
+#include "home.h"
+#include "session.h"
+#include "sheet.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int bad(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int bad(char *err, size_t errlen, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+  return RECORD_EBAD;
+}
+
+/* A database failure: roll back and report. */
+static int failed(store *s, char *err, size_t errlen) {
+  snprintf(err, errlen, "database error (%s): %s; nothing was written", store_backend(s), store_error(s));
+  store_rollback(s);
+  return RECORD_ESTORE;
+}
+
+/* Free text: at most `max` bytes, no control characters but newline and tab. */
+static int text_ok(const char *what, const char *t, size_t max, char *err, size_t errlen) {
+  if (!t) return 0;
+  if (strlen(t) > max) return bad(err, errlen, "%s is too long (%zu characters; at most %zu)", what, strlen(t), max);
+  for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+    if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+      return bad(err, errlen, "%s holds a control character", what);
+  return 0;
+}
+
+/* date (NULL: today) checked against the client's birth date and today.  Writes it to out. */
+static int date_check(store *s, long client, const char *date, char out[11], char *err, size_t errlen) {
+  char today[11];
+  util_today(today);
+  if (!date) date = today;
+  if (!util_date_ok(date)) return bad(err, errlen, "bad date \"%s\": expected YYYY-MM-DD, a real calendar day", date);
+  if (strcmp(date, today) > 0) {
+    /* one day of grace for time zones ahead of UTC */
+    time_t t = time(NULL) + 86400;
+    struct tm tm;
+    char tomorrow[16];
+    gmtime_r(&t, &tm);
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+    if (strcmp(date, tomorrow) > 0) return bad(err, errlen, "date %s is in the future", date);
+  }
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_rows r;
+  if (store_exec(s, "SELECT birth FROM client WHERE id = $1", &a, &r)) return failed(s, err, errlen);
+  int rc = 0;
+  const char *birth = store_cell(&r, 0, 0);
+  if (!birth) rc = bad(err, errlen, "no client %ld", client), rc = RECORD_ENOTFOUND;
+  else if (strcmp(date, birth) < 0)
+    rc = bad(err, errlen, "date %s is before the client's birth date (%s)", date, birth);
+  store_rows_free(&r);
+  if (!rc) snprintf(out, 11, "%s", date);
+  return rc;
+}
+
+/* ---- therapists --------------------------------------------------------------------------- */
+
+int record_therapist_add(store *s, const char *name, const char *email, const char *role, long *id,
+                         char *err, size_t errlen) {
+  if (!name || !*name) return bad(err, errlen, "a therapist needs a name");
+  if (text_ok("the name", name, 200, err, errlen) || text_ok("the email", email, 200, err, errlen)) return RECORD_EBAD;
+  if (email && !strchr(email, '@')) return bad(err, errlen, "email \"%s\" has no @", email);
+  if (!role) role = "therapist";
+  if (strcmp(role, "therapist") && strcmp(role, "admin"))
+    return bad(err, errlen, "role \"%s\": expected therapist or admin", role);
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, name);
+  store_arg_text(&a, email);
+  store_arg_text(&a, role);
+  char now[32];
+  util_now(now);
+  store_arg_text(&a, now);
+  if (email) {
+    store_args q;
+    store_args_init(&q);
+    store_arg_text(&q, email);
+    long n = 0;
+    if (store_exec_long(s, "SELECT COUNT(*) FROM therapist WHERE email = $1", &q, &n)) return failed(s, err, errlen);
+    if (n) return bad(err, errlen, "a therapist with email %s already exists", email);
+  }
+  if (store_begin(s) ||
+      store_exec_long(s, "INSERT INTO therapist (name, email, role, created) VALUES ($1, $2, $3, $4) RETURNING id", &a, id) ||
+      store_commit(s))
+    return failed(s, err, errlen);
+  return 0;
+}
+
+int record_therapist_list(store *s, buf *out, int json) {
+  store_rows r;
+  if (store_exec(s, "SELECT id, name, email, role FROM therapist ORDER BY id", NULL, &r)) return RECORD_ESTORE;
+  if (json) buf_putc(out, '[');
+  for (int i = 0; i < r.nrow; i++) {
+    const char *email = store_cell(&r, i, 2);
+    if (json) {
+      buf_printf(out, "%s{\"id\":%s,\"name\":", i ? "," : "", store_cell(&r, i, 0));
+      buf_json_str(out, store_cell(&r, i, 1));
+      buf_puts(out, ",\"email\":");
+      if (email) buf_json_str(out, email); else buf_puts(out, "null");
+      buf_puts(out, ",\"role\":");
+      buf_json_str(out, store_cell(&r, i, 3));
+      buf_putc(out, '}');
+    } else
+      buf_printf(out, "%-5s %-30s %-30s %s\n", store_cell(&r, i, 0), store_cell(&r, i, 1), email ? email : "-",
+                 store_cell(&r, i, 3));
+  }
+  if (json) buf_puts(out, "]\n");
+  else if (!r.nrow) buf_puts(out, "no therapists yet: add one with `myomap therapist add NAME`\n");
+  store_rows_free(&r);
+  return 0;
+}
+
+/* ---- clients ------------------------------------------------------------------------------ */
+
+void record_client_init(record_client *c) {
+  memset(c, 0, sizeof *c);
+  c->consent = -1;
+}
+
+static int therapist_exists(store *s, long id, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  long n = 0;
+  if (store_exec_long(s, "SELECT COUNT(*) FROM therapist WHERE id = $1", &a, &n)) return failed(s, err, errlen);
+  if (!n) return bad(err, errlen, "no therapist %ld (`myomap therapist list`)", id);
+  return 0;
+}
+
+static int client_check(store *s, const kb *k, const record_client *c, int adding, char *err, size_t errlen) {
+  char today[11];
+  util_today(today);
+  if (adding && (!c->name || !*c->name)) return bad(err, errlen, "a client needs a name (--name)");
+  if (adding && !c->birth) return bad(err, errlen, "a client needs a date of birth (--birth YYYY-MM-DD)");
+  if (c->name && !*c->name) return bad(err, errlen, "the name cannot be empty");
+  if (text_ok("the name", c->name, 200, err, errlen) || text_ok("the phone", c->phone, 40, err, errlen) ||
+      text_ok("the email", c->email, 200, err, errlen) || text_ok("the health history", c->history, 20000, err, errlen))
+    return RECORD_EBAD;
+  if (c->name && strchr(c->name, '\n')) return bad(err, errlen, "the name is one line");
+  if (c->birth && !util_date_ok(c->birth))
+    return bad(err, errlen, "bad date of birth \"%s\": expected YYYY-MM-DD, a real calendar day", c->birth);
+  if (c->birth && strcmp(c->birth, today) > 0) return bad(err, errlen, "date of birth %s is in the future", c->birth);
+  if (c->consent_date && !util_date_ok(c->consent_date))
+    return bad(err, errlen, "bad consent date \"%s\": expected YYYY-MM-DD", c->consent_date);
+  if (c->email && *c->email && !strchr(c->email, '@')) return bad(err, errlen, "email \"%s\" has no @", c->email);
+  if (c->phone)
+    for (const char *p = c->phone; *p; p++)
+      if (!isdigit((unsigned char)*p) && !strchr(" +-().", *p))
+        return bad(err, errlen, "phone \"%s\": digits, spaces and + - ( ) . only", c->phone);
+  for (int i = 0; i < c->n_contras; i++) {
+    const kb_term *t = kb_term_at(k, KB_CONTRA, c->contras[i].contra);
+    if (!t) return bad(err, errlen, "unknown contraindication");
+    if (t->scope == KB_SCOPE_LOCAL && c->contras[i].region < 0)
+      return bad(err, errlen, "%s is local: say where, e.g. %s:calf-l", t->id, t->id);
+  }
+  if (c->therapist > 0) return therapist_exists(s, c->therapist, err, errlen);
+  return 0;
+}
+
+static int write_contras(store *s, const kb *k, long id, const record_client *c) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  if (store_exec(s, "DELETE FROM client_contra WHERE client_id = $1", &a, NULL)) return -1;
+  for (int i = 0; i < c->n_contras; i++) {
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    store_arg_text(&a, kb_term_at(k, KB_CONTRA, c->contras[i].contra)->id);
+    store_arg_text(&a, c->contras[i].region >= 0 ? body_at(kb_body(k), c->contras[i].region)->id : "");
+    if (store_exec(s, "INSERT INTO client_contra (client_id, contra, region) VALUES ($1, $2, $3) "
+                      "ON CONFLICT DO NOTHING", &a, NULL))
+      return -1;
+  }
+  return 0;
+}
+
+int record_client_add(store *s, const kb *k, const record_client *c, long *id, char *err, size_t errlen) {
+  int rc = client_check(s, k, c, 1, err, errlen);
+  if (rc) return rc;
+  char now[32], today[11];
+  util_now(now);
+  util_today(today);
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, c->name);
+  store_arg_text(&a, c->birth);
+  store_arg_text(&a, c->phone);
+  store_arg_text(&a, c->email);
+  store_arg_int(&a, c->consent == 1);
+  store_arg_text(&a, c->consent == 1 ? (c->consent_date ? c->consent_date : today) : NULL);
+  store_arg_text(&a, c->history);
+  store_arg_text(&a, now);
+  if (c->therapist > 0) store_arg_int(&a, c->therapist); else store_arg_text(&a, NULL);
+  if (store_begin(s) ||
+      store_exec_long(s, "INSERT INTO client (name, birth, phone, email, consent, consent_date, history, created, "
+                         "updated, therapist_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id", &a, id) ||
+      write_contras(s, k, *id, c) || store_commit(s))
+    return failed(s, err, errlen);
+  return 0;
+}
+
+int record_client_edit(store *s, const kb *k, long id, const record_client *c, char *err, size_t errlen) {
+  int rc = client_check(s, k, c, 0, err, errlen);
+  if (rc) return rc;
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows r;
+  if (store_exec(s, "SELECT MIN(d) FROM (SELECT date AS d FROM intake WHERE client_id = $1 UNION ALL "
+                    "SELECT date FROM visit WHERE client_id = $1 UNION ALL SELECT date FROM measure "
+                    "WHERE client_id = $1 UNION ALL SELECT date FROM assessment WHERE client_id = $1) x", &a, &r))
+    return failed(s, err, errlen);
+  const char *first = store_cell(&r, 0, 0);
+  if (c->birth && first && strcmp(c->birth, first) > 0) {
+    rc = bad(err, errlen, "date of birth %s is after the client's first record (%s)", c->birth, first);
+    store_rows_free(&r);
+    return rc;
+  }
+  store_rows_free(&r);
+  static const char *const cols[] = {"name", "birth", "phone", "email", "history", "consent_date"};
+  const char *vals[] = {c->name, c->birth, c->phone, c->email, c->history, c->consent_date};
+  char now[32];
+  util_now(now);
+  if (store_begin(s)) return failed(s, err, errlen);
+  long n = 0;
+  if (store_exec_long(s, "SELECT COUNT(*) FROM client WHERE id = $1", &a, &n)) return failed(s, err, errlen);
+  if (!n) { store_rollback(s); snprintf(err, errlen, "no client %ld", id); return RECORD_ENOTFOUND; }
+  for (int i = 0; i < 6; i++) {
+    if (!vals[i]) continue;
+    char sql[96];
+    snprintf(sql, sizeof sql, "UPDATE client SET %s = $2 WHERE id = $1", cols[i]);
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    store_arg_text(&a, *vals[i] || i < 2 ? vals[i] : NULL);  /* "" clears an optional field */
+    if (store_exec(s, sql, &a, NULL)) return failed(s, err, errlen);
+  }
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_arg_text(&a, now);
+  if (c->consent >= 0) store_arg_int(&a, c->consent); else store_arg_text(&a, NULL);
+  if (c->therapist > 0) store_arg_int(&a, c->therapist); else store_arg_text(&a, NULL);
+  char today[11];
+  util_today(today);
+  store_arg_text(&a, today);
+  if (store_exec(s, "UPDATE client SET updated = $2, consent = COALESCE($3, consent), "
+                    "therapist_id = COALESCE($4, therapist_id), "
+                    "consent_date = CASE WHEN consent = 1 THEN COALESCE(consent_date, $5) ELSE NULL END "
+                    "WHERE id = $1", &a, NULL) ||
+      (c->set_contras && write_contras(s, k, id, c)) || store_commit(s))
+    return failed(s, err, errlen);
+  return 0;
+}
+
+int record_client_find(store *s, const char *ref, long *id, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  char *end;
+  long n = strtol(ref, &end, 10);
+  int numeric = *ref && !*end && n > 0;
+  store_rows r;
+  if (numeric) {
+    store_arg_int(&a, n);
+    if (store_exec(s, "SELECT id, name FROM client WHERE id = $1", &a, &r)) return failed(s, err, errlen);
+  } else {
+    store_arg_text(&a, ref);
+    if (store_exec(s, "SELECT id, name FROM client WHERE lower(name) = lower($1) ORDER BY id", &a, &r))
+      return failed(s, err, errlen);
+  }
+  int rc = 0;
+  if (r.nrow == 1) *id = strtol(store_cell(&r, 0, 0), NULL, 10);
+  else if (!r.nrow) {
+    snprintf(err, errlen, "no client %s%s (`myomap client list` shows them)", numeric ? "" : "named ", ref);
+    rc = RECORD_ENOTFOUND;
+  } else {
+    buf ids;
+    buf_init(&ids);
+    for (int i = 0; i < r.nrow; i++) buf_printf(&ids, "%s%s", i ? ", " : "", store_cell(&r, i, 0));
+    rc = bad(err, errlen, "%d clients are named %s (ids %s): give the id", r.nrow, ref, ids.data);
+    buf_free(&ids);
+  }
+  store_rows_free(&r);
+  return rc;
+}
+
+int record_client_list(store *s, buf *out, int json) {
+  store_rows r;
+  if (store_exec(s, "SELECT c.id, c.name, c.birth, (SELECT COUNT(*) FROM visit v WHERE v.client_id = c.id), "
+                    "(SELECT MAX(date) FROM visit v WHERE v.client_id = c.id) FROM client c ORDER BY c.name, c.id",
+                 NULL, &r))
+    return RECORD_ESTORE;
+  if (json) buf_putc(out, '[');
+  else if (r.nrow) buf_printf(out, "%-5s %-32s %-10s %6s  %s\n", "id", "name", "born", "visits", "last visit");
+  for (int i = 0; i < r.nrow; i++) {
+    const char *last = store_cell(&r, i, 4);
+    if (json) {
+      buf_printf(out, "%s{\"id\":%s,\"name\":", i ? "," : "", store_cell(&r, i, 0));
+      buf_json_str(out, store_cell(&r, i, 1));
+      buf_puts(out, ",\"birth\":");
+      buf_json_str(out, store_cell(&r, i, 2));
+      buf_printf(out, ",\"visits\":%s,\"last_visit\":", store_cell(&r, i, 3));
+      if (last) buf_json_str(out, last); else buf_puts(out, "null");
+      buf_putc(out, '}');
+    } else
+      buf_printf(out, "%-5s %-32s %-10s %6s  %s\n", store_cell(&r, i, 0), store_cell(&r, i, 1),
+                 store_cell(&r, i, 2), store_cell(&r, i, 3), last ? last : "-");
+  }
+  if (json) buf_puts(out, "]\n");
+  else if (!r.nrow) buf_puts(out, "no clients yet: add one with `myomap client add --name NAME --birth YYYY-MM-DD`\n");
+  store_rows_free(&r);
+  return 0;
+}
+
+static void json_field(buf *out, const char *key, const char *v, int first) {
+  if (!first) buf_putc(out, ',');
+  buf_json_str(out, key);
+  buf_putc(out, ':');
+  if (v) buf_json_str(out, v); else buf_puts(out, "null");
+}
+
+/* A number stored as text, printed the same on both backends. */
+static void num(buf *out, const char *v) {
+  if (!v) { buf_puts(out, "null"); return; }
+  double d = strtod(v, NULL);
+  if (d == floor(d) && fabs(d) < 1e15) buf_printf(out, "%.0f", d); else buf_printf(out, "%g", d);
+}
+
+int record_client_show(store *s, const kb *k, long id, buf *out, int json, char *err, size_t errlen) {
+  (void)k;
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows c, ct, in, pn, v, m;
+  if (store_exec(s, "SELECT c.id, c.name, c.birth, c.phone, c.email, c.consent, c.consent_date, c.history, "
+                    "t.name, c.created, c.updated FROM client c LEFT JOIN therapist t ON t.id = c.therapist_id "
+                    "WHERE c.id = $1", &a, &c))
+    return failed(s, err, errlen);
+  if (!c.nrow) {
+    store_rows_free(&c);
+    snprintf(err, errlen, "no client %ld", id);
+    return RECORD_ENOTFOUND;
+  }
+  memset(&ct, 0, sizeof ct), memset(&in, 0, sizeof in), memset(&pn, 0, sizeof pn), memset(&v, 0, sizeof v);
+  memset(&m, 0, sizeof m);
+  int rc = 0;
+  if (store_exec(s, "SELECT contra, region FROM client_contra WHERE client_id = $1 ORDER BY contra, region", &a, &ct) ||
+      store_exec(s, "SELECT id, date, goals, activities, factors, desk_hours, training_hours, sleep_hours, stress "
+                    "FROM intake WHERE client_id = $1 ORDER BY date, id", &a, &in) ||
+      store_exec(s, "SELECT p.intake_id, p.region, p.intensity, p.quality FROM pain p JOIN intake i ON i.id = p.intake_id "
+                    "WHERE i.client_id = $1 ORDER BY i.date, i.id, p.region", &a, &pn) ||
+      store_exec(s, "SELECT v.id, v.date, v.pain_pre, v.pain_post, (SELECT COUNT(*) FROM treatment t WHERE "
+                    "t.visit_id = v.id), v.soap_a IS NOT NULL FROM visit v WHERE v.client_id = $1 ORDER BY v.date, v.id",
+                 &a, &v) ||
+      store_exec(s, "SELECT date, kind, item, value FROM measure WHERE client_id = $1 ORDER BY date, id", &a, &m)) {
+    rc = failed(s, err, errlen);
+    goto done;
+  }
+  static const char *const ckeys[] = {"id", "name", "birth", "phone", "email", "consent", "consent_date", "history",
+                                      "therapist", "created", "updated"};
+  if (json) {
+    buf_puts(out, "{\"client\":{");
+    for (int j = 0; j < 11; j++) {
+      if (j == 0 || j == 5) { buf_printf(out, "%s\"%s\":", j ? "," : "", ckeys[j]); num(out, store_cell(&c, 0, j)); }
+      else json_field(out, ckeys[j], store_cell(&c, 0, j), 0);
+    }
+    buf_puts(out, "},\"contraindications\":[");
+    for (int i = 0; i < ct.nrow; i++) {
+      buf_puts(out, i ? ",{" : "{");
+      json_field(out, "id", store_cell(&ct, i, 0), 1);
+      const char *rg = store_cell(&ct, i, 1);
+      json_field(out, "region", rg && *rg ? rg : NULL, 0);
+      buf_putc(out, '}');
+    }
+    buf_puts(out, "],\"intakes\":[");
+    for (int i = 0; i < in.nrow; i++) {
+      buf_printf(out, "%s{\"id\":%s", i ? "," : "", store_cell(&in, i, 0));
+      json_field(out, "date", store_cell(&in, i, 1), 0);
+      json_field(out, "goals", store_cell(&in, i, 2), 0);
+      json_field(out, "activities", store_cell(&in, i, 3), 0);
+      json_field(out, "factors", store_cell(&in, i, 4), 0);
+      static const char *const nk[] = {"desk_hours", "training_hours", "sleep_hours", "stress"};
+      for (int j = 0; j < 4; j++) { buf_printf(out, ",\"%s\":", nk[j]); num(out, store_cell(&in, i, 5 + j)); }
+      buf_puts(out, ",\"pain\":[");
+      int first = 1;
+      for (int p = 0; p < pn.nrow; p++) {
+        if (strcmp(store_cell(&pn, p, 0), store_cell(&in, i, 0))) continue;
+        buf_puts(out, first ? "{" : ",{");
+        first = 0;
+        json_field(out, "region", store_cell(&pn, p, 1), 1);
+        buf_puts(out, ",\"intensity\":");
+        num(out, store_cell(&pn, p, 2));
+        json_field(out, "quality", store_cell(&pn, p, 3), 0);
+        buf_putc(out, '}');
+      }
+      buf_puts(out, "]}");
+    }
+    buf_puts(out, "],\"visits\":[");
+    for (int i = 0; i < v.nrow; i++) {
+      buf_printf(out, "%s{\"id\":%s", i ? "," : "", store_cell(&v, i, 0));
+      json_field(out, "date", store_cell(&v, i, 1), 0);
+      buf_puts(out, ",\"pain_pre\":");
+      num(out, store_cell(&v, i, 2));
+      buf_puts(out, ",\"pain_post\":");
+      num(out, store_cell(&v, i, 3));
+      buf_printf(out, ",\"holds\":%s,\"note\":%s}", store_cell(&v, i, 4),
+                 strtol(store_cell(&v, i, 5), NULL, 10) ? "true" : "false");
+    }
+    buf_puts(out, "],\"measures\":[");
+    for (int i = 0; i < m.nrow; i++) {
+      buf_puts(out, i ? ",{" : "{");
+      json_field(out, "date", store_cell(&m, i, 0), 1);
+      json_field(out, "kind", store_cell(&m, i, 1), 0);
+      json_field(out, "item", store_cell(&m, i, 2), 0);
+      buf_puts(out, ",\"value\":");
+      num(out, store_cell(&m, i, 3));
+      buf_putc(out, '}');
+    }
+    buf_puts(out, "]}\n");
+    goto done;
+  }
+  const char *phone = store_cell(&c, 0, 3), *email = store_cell(&c, 0, 4), *hist = store_cell(&c, 0, 7);
+  const char *ther = store_cell(&c, 0, 8), *cdate = store_cell(&c, 0, 6);
+  buf_printf(out, "Client %s: %s, born %s\n", store_cell(&c, 0, 0), store_cell(&c, 0, 1), store_cell(&c, 0, 2));
+  if (phone || email) buf_printf(out, "  contact: %s%s%s\n", phone ? phone : "", phone && email ? ", " : "", email ? email : "");
+  buf_printf(out, "  consent: %s%s%s\n", strcmp(store_cell(&c, 0, 5), "1") ? "not recorded" : "given",
+             cdate ? " on " : "", cdate ? cdate : "");
+  if (ther) buf_printf(out, "  therapist: %s\n", ther);
+  if (hist) buf_printf(out, "  health history: %s\n", hist);
+  buf_puts(out, "  contraindications:");
+  for (int i = 0; i < ct.nrow; i++) {
+    const char *rg = store_cell(&ct, i, 1);
+    buf_printf(out, "%s %s%s%s", i ? "," : "", store_cell(&ct, i, 0), rg && *rg ? " at " : "", rg && *rg ? rg : "");
+  }
+  buf_puts(out, ct.nrow ? "\n" : " none recorded\n");
+  buf_printf(out, "\nIntakes (%d):\n", in.nrow);
+  for (int i = 0; i < in.nrow; i++) {
+    buf_printf(out, "  %s  #%s ", store_cell(&in, i, 1), store_cell(&in, i, 0));
+    for (int p = 0, first = 1; p < pn.nrow; p++) {
+      if (strcmp(store_cell(&pn, p, 0), store_cell(&in, i, 0))) continue;
+      buf_printf(out, "%s%s:%s", first ? " " : ", ", store_cell(&pn, p, 1), store_cell(&pn, p, 2));
+      if (store_cell(&pn, p, 3)) buf_printf(out, ":%s", store_cell(&pn, p, 3));
+      first = 0;
+    }
+    if (store_cell(&in, i, 2)) buf_printf(out, "\n      goals: %s", store_cell(&in, i, 2));
+    buf_putc(out, '\n');
+  }
+  buf_printf(out, "\nVisits (%d):\n", v.nrow);
+  for (int i = 0; i < v.nrow; i++) {
+    const char *pre = store_cell(&v, i, 2), *post = store_cell(&v, i, 3);
+    buf_printf(out, "  %s  visit %s: pain %s -> %s, %s holds%s\n", store_cell(&v, i, 1), store_cell(&v, i, 0),
+               pre ? pre : "-", post ? post : "-", store_cell(&v, i, 4),
+               strtol(store_cell(&v, i, 5), NULL, 10) ? ", SOAP note" : "");
+  }
+  buf_printf(out, "\nMeasures (%d):\n", m.nrow);
+  for (int i = 0; i < m.nrow; i++) {
+    const char *item = store_cell(&m, i, 2);
+    buf_printf(out, "  %s  %-5s %s%s", store_cell(&m, i, 0), store_cell(&m, i, 1), item, *item ? " " : "");
+    num(out, store_cell(&m, i, 3));
+    buf_putc(out, '\n');
+  }
+done:
+  store_rows_free(&c), store_rows_free(&ct), store_rows_free(&in), store_rows_free(&pn), store_rows_free(&v);
+  store_rows_free(&m);
+  return rc;
+}
+
+int record_client_contras(store *s, long id, plan_input *in, const kb *k, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows r;
+  if (store_exec(s, "SELECT contra, region FROM client_contra WHERE client_id = $1 ORDER BY contra, region", &a, &r))
+    return failed(s, err, errlen);
+  for (int i = 0; i < r.nrow && in->n_contras < PLAN_MAX_CONTRAS; i++) {
+    int ci = kb_find_term(k, KB_CONTRA, store_cell(&r, i, 0));
+    const char *rg = store_cell(&r, i, 1);
+    if (ci < 0) continue;
+    in->contras[in->n_contras].contra = ci;
+    in->contras[in->n_contras++].region = rg && *rg ? body_find(kb_body(k), rg) : -1;
+  }
+  store_rows_free(&r);
+  return 0;
+}
+
+/* ---- intake ------------------------------------------------------------------------------- */
+
+void record_intake_init(record_intake *in) {
+  memset(in, 0, sizeof *in);
+  in->desk_hours = in->training_hours = in->sleep_hours = -1;
+  in->stress = in->nprs = -1;
+}
+
+static void arg_opt_real(store_args *a, double v) {
+  if (v < 0) store_arg_text(a, NULL); else store_arg_real(a, v);
+}
+
+int record_intake_add(store *s, const kb *k, long client, const record_intake *in, long *id,
+                      char *err, size_t errlen) {
+  char date[11];
+  int rc = date_check(s, client, in->date, date, err, errlen);
+  if (rc) return rc;
+  const present *p = in->drawing;
+  if (!p || !p->n_pain) return bad(err, errlen, "an intake needs the pain drawing: at least one REGION[:INTENSITY[:QUALITY]]");
+  for (int i = 0; i < p->n_pain; i++)
+    if (p->pain[i].intensity < 0 || p->pain[i].intensity > 10)
+      return bad(err, errlen, "%s: give the intensity 0-10, e.g. %s:5", body_at(kb_body(k), p->pain[i].region)->id,
+                 body_at(kb_body(k), p->pain[i].region)->id);
+  if (in->desk_hours > 24) return bad(err, errlen, "desk hours %g: at most 24 a day", in->desk_hours);
+  if (in->sleep_hours > 24) return bad(err, errlen, "sleep hours %g: at most 24 a night", in->sleep_hours);
+  if (in->training_hours > 168) return bad(err, errlen, "training hours %g: at most 168 a week", in->training_hours);
+  if (in->stress > 10) return bad(err, errlen, "stress %d: 0-10", in->stress);
+  if (in->nprs > 10) return bad(err, errlen, "pain %d: 0-10", in->nprs);
+  if (text_ok("the goals", in->goals, 4000, err, errlen) || text_ok("the factors", in->factors, 4000, err, errlen))
+    return RECORD_EBAD;
+  buf acts, flags;
+  buf_init(&acts);
+  buf_init(&flags);
+  for (int i = 0; i < p->n_context; i++)
+    buf_printf(&acts, "%s%s", i ? "," : "", kb_term_at(k, KB_ACTIVITY, p->context[i])->id);
+  for (int b = 0; b < N_FLAGS; b++)
+    if (p->flags & (1u << b)) buf_printf(&flags, "%s%s", flags.len ? "," : "", present_flag_name(b));
+  char now[32];
+  util_now(now);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_arg_text(&a, date);
+  store_arg_text(&a, in->goals);
+  store_arg_text(&a, acts.len ? acts.data : NULL);
+  store_arg_text(&a, p->onset ? present_onset_name(p->onset) : NULL);
+  store_arg_text(&a, flags.len ? flags.data : NULL);
+  store_arg_text(&a, in->factors);
+  arg_opt_real(&a, in->desk_hours);
+  arg_opt_real(&a, in->training_hours);
+  arg_opt_real(&a, in->sleep_hours);
+  if (in->stress >= 0) store_arg_int(&a, in->stress); else store_arg_text(&a, NULL);
+  store_arg_text(&a, now);
+  rc = 0;
+  if (store_begin(s) ||
+      store_exec_long(s, "INSERT INTO intake (client_id, date, goals, activities, onset, flags, factors, desk_hours, "
+                         "training_hours, sleep_hours, stress, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                         "$10, $11, $12) RETURNING id", &a, id))
+    rc = failed(s, err, errlen);
+  for (int i = 0; !rc && i < p->n_pain; i++) {
+    store_args_init(&a);
+    store_arg_int(&a, *id);
+    store_arg_text(&a, body_at(kb_body(k), p->pain[i].region)->id);
+    store_arg_int(&a, p->pain[i].intensity);
+    store_arg_text(&a, p->pain[i].quality ? present_quality_name(p->pain[i].quality) : NULL);
+    if (store_exec(s, "INSERT INTO pain (intake_id, region, intensity, quality) VALUES ($1, $2, $3, $4)", &a, NULL))
+      rc = failed(s, err, errlen);
+  }
+  if (!rc && in->nprs >= 0) {
+    store_args_init(&a);
+    store_arg_int(&a, client);
+    store_arg_text(&a, date);
+    store_arg_int(&a, in->nprs);
+    store_arg_text(&a, now);
+    if (store_exec(s, "INSERT INTO measure (client_id, date, kind, item, value, created) VALUES ($1, $2, 'nprs', '', "
+                      "$3, $4)", &a, NULL))
+      rc = failed(s, err, errlen);
+  }
+  if (!rc && store_commit(s)) rc = failed(s, err, errlen);
+  buf_free(&acts);
+  buf_free(&flags);
+  return rc;
+}
+
+/* ---- palpation findings ------------------------------------------------------------------- */
+
+int record_finding_parse(const kb *k, const char *word, record_finding *f, char *err, size_t errlen) {
+  memset(f, 0, sizeof *f);
+  char *copy = xstrdup(word), *save = NULL;
+  char *tp = strtok_r(copy, ":", &save);
+  int rc = 0, state = -1;
+  f->tp = tp ? kb_find_tp(k, tp) : -1;
+  if (f->tp < 0) {
+    rc = bad(err, errlen, "unknown trigger point \"%s\" (`myomap muscle NAME` lists a muscle's points)", tp ? tp : "");
+    goto done;
+  }
+  int paired = kb_muscle_at(k, kb_tp_at(k, f->tp)->muscle)->paired;
+  f->side = paired ? -1 : BODY_MID;
+  for (char *w = strtok_r(NULL, ":", &save); w && !rc; w = strtok_r(NULL, ":", &save)) {
+    if (!strcmp(w, "l") || !strcmp(w, "r")) {
+      if (!paired) rc = bad(err, errlen, "%s lies on the midline: give no side", tp);
+      f->side = *w == 'l' ? BODY_L : BODY_R;
+    } else if (!strcmp(w, "active")) state = 1;
+    else if (!strcmp(w, "latent")) state = 0;
+    else if (!strcmp(w, "referral")) f->referral = 1;
+    else if (!strncmp(w, "ppt=", 4)) {
+      char *end;
+      f->ppt = strtod(w + 4, &end);
+      if (*end || !(f->ppt > 0 && f->ppt <= 20))
+        rc = bad(err, errlen, "pressure pain threshold \"%s\": kg/cm2 above 0 and at most 20", w + 4);
+    } else rc = bad(err, errlen, "\"%s\" in %s: expected l, r, active, latent, referral or ppt=KG", w, word);
+  }
+  if (!rc && f->side < 0) rc = bad(err, errlen, "%s: give the side, e.g. %s:l:active", word, tp);
+  if (!rc && state < 0) rc = bad(err, errlen, "%s: say active or latent, e.g. %s:active", word, word);
+  f->active = state == 1;
+done:
+  free(copy);
+  return rc;
+}
+
+int record_assess_add(store *s, const kb *k, long client, const char *date, long visit,
+                      const record_finding *f, int n, char *err, size_t errlen) {
+  char d[11];
+  int rc = date_check(s, client, date, d, err, errlen);
+  if (rc) return rc;
+  if (n < 1) return bad(err, errlen, "no findings: give at least one TP:SIDE:active|latent");
+  if (visit && (rc = record_visit_find(s, client, NULL, visit, &visit, err, errlen))) return rc;
+  char now[32];
+  util_now(now);
+  if (store_begin(s)) return failed(s, err, errlen);
+  for (int i = 0; i < n; i++) {
+    const kb_tp *t = kb_tp_at(k, f[i].tp);
+    store_args a;
+    store_args_init(&a);
+    store_arg_int(&a, client);
+    if (visit) store_arg_int(&a, visit); else store_arg_text(&a, NULL);
+    store_arg_text(&a, d);
+    store_arg_text(&a, kb_muscle_at(k, t->muscle)->id);
+    store_arg_text(&a, t->id);
+    store_arg_text(&a, body_side_name(f[i].side));
+    store_arg_text(&a, f[i].active ? "active" : "latent");
+    store_arg_int(&a, f[i].referral);
+    if (f[i].ppt > 0) store_arg_real(&a, f[i].ppt); else store_arg_text(&a, NULL);
+    store_arg_text(&a, now);
+    if (store_exec(s, "INSERT INTO assessment (client_id, visit_id, date, muscle, tp, side, state, referral, ppt, "
+                      "created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)", &a, NULL))
+      return failed(s, err, errlen);
+  }
+  return store_commit(s) ? failed(s, err, errlen) : 0;
+}
+
+/* ---- session logs ------------------------------------------------------------------------- */
+
+typedef struct log_hold {
+  const char *phase, *muscle, *tp, *side, *technique, *outcome, *reason;
+  double seconds;
+  int confirmed;
+} log_hold;
+
+struct record_log {
+  json_t *root;
+  char *text;
+  session_summary sum;
+  char date[11];
+  log_hold *holds;
+  int n_holds;
+};
+
+void record_log_free(record_log *l) {
+  if (!l) return;
+  json_decref(l->root);
+  free(l->text);
+  free(l->holds);
+  free(l);
+}
+
+const char *record_log_started(const record_log *l) { return l->sum.started; }
+
+static int pain_field(json_t *root, const char *key, char *err, size_t errlen) {
+  json_t *v = json_object_get(root, key);
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10)
+    return bad(err, errlen, "%s must be a whole number 0-10 or null", key);
+  return 0;
+}
+
+int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen) {
+  record_log *l = xcalloc(1, sizeof *l);
+  int rc = 0;
+  if (session_read(k, text, len, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
+  json_error_t je;
+  l->root = json_loadb(text, len, 0, &je);
+  const char *st = l->sum.started;
+  if (strlen(st) < 20 || st[10] != 'T' || (memcpy(l->date, st, 10), l->date[10] = 0, !util_date_ok(l->date))) {
+    rc = bad(err, errlen, "\"started\" must be a time like 2026-11-22T10:00:00Z");
+    goto done;
+  }
+  if ((rc = pain_field(l->root, "pain_pre", err, errlen)) || (rc = pain_field(l->root, "pain_post", err, errlen))) goto done;
+  json_t *holds = json_object_get(l->root, "holds");
+  if (holds && !json_is_array(holds)) { rc = bad(err, errlen, "\"holds\" must be a list"); goto done; }
+  size_t n = json_array_size(holds), i;
+  l->holds = xcalloc(n + 1, sizeof *l->holds);
+  json_t *h;
+  json_array_foreach(holds, i, h) {
+    log_hold *x = &l->holds[l->n_holds];
+    x->phase = json_string_value(json_object_get(h, "phase"));
+    x->muscle = json_string_value(json_object_get(h, "muscle"));
+    x->tp = json_string_value(json_object_get(h, "tp"));
+    x->side = json_string_value(json_object_get(h, "side"));
+    x->technique = json_string_value(json_object_get(h, "technique"));
+    x->outcome = json_string_value(json_object_get(h, "outcome"));
+    x->reason = json_string_value(json_object_get(h, "reason"));
+    json_t *sec = json_object_get(h, "seconds");
+    x->seconds = json_number_value(sec);
+    x->confirmed = json_is_true(json_object_get(h, "confirmed"));
+    if (!x->phase || !x->muscle || kb_find_muscle(k, x->muscle) < 0)
+      rc = bad(err, errlen, "holds[%zu]: unknown or missing muscle", i);
+    else if (x->tp && kb_find_tp(k, x->tp) < 0) rc = bad(err, errlen, "holds[%zu]: unknown trigger point %s", i, x->tp);
+    else if (!x->technique || kb_find_term(k, KB_TECHNIQUE, x->technique) < 0)
+      rc = bad(err, errlen, "holds[%zu]: unknown or missing technique", i);
+    else if (x->side && strcmp(x->side, "l") && strcmp(x->side, "r") && strcmp(x->side, "mid"))
+      rc = bad(err, errlen, "holds[%zu]: side must be l, r or mid", i);
+    else if (!json_is_number(sec) || x->seconds < 0 || x->seconds > 3600)
+      rc = bad(err, errlen, "holds[%zu]: seconds must be a number 0-3600", i);
+    if (rc) goto done;
+    l->n_holds++;
+  }
+  l->text = xstrndup(text, len);
+done:
+  if (rc) { record_log_free(l); return rc; }
+  *out = l;
+  return 0;
+}
+
+int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
+                   long *visit, char *err, size_t errlen) {
+  char date[11];
+  int rc = date_check(s, client, l->date, date, err, errlen);
+  if (rc) return rc;
+  if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_arg_text(&a, l->sum.started);
+  store_rows r;
+  if (store_exec(s, "SELECT id FROM visit WHERE client_id = $1 AND started = $2", &a, &r)) return failed(s, err, errlen);
+  if (r.nrow) rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", l->sum.started,
+                       store_cell(&r, 0, 0));
+  store_rows_free(&r);
+  if (rc) return rc;
+  home hp;
+  home_build(k, &l->sum.in, l->sum.stopped, &hp);
+  buf prog;
+  buf_init(&prog);
+  sheet_home_json(&prog, k, &hp);
+  char now[32];
+  util_now(now);
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  if (therapist > 0) store_arg_int(&a, therapist); else store_arg_text(&a, NULL);
+  store_arg_text(&a, date);
+  store_arg_text(&a, l->sum.started);
+  store_arg_text(&a, l->text);
+  if (l->sum.pain_pre >= 0) store_arg_int(&a, l->sum.pain_pre); else store_arg_text(&a, NULL);
+  if (l->sum.pain_post >= 0) store_arg_int(&a, l->sum.pain_post); else store_arg_text(&a, NULL);
+  store_arg_text(&a, now);
+  if (store_begin(s) ||
+      store_exec_long(s, "INSERT INTO visit (client_id, therapist_id, date, started, log, pain_pre, pain_post, created) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", &a, visit))
+    rc = failed(s, err, errlen);
+  for (int i = 0; !rc && i < l->n_holds; i++) {
+    const log_hold *h = &l->holds[i];
+    store_args_init(&a);
+    store_arg_int(&a, *visit);
+    store_arg_int(&a, i + 1);
+    store_arg_text(&a, h->phase);
+    store_arg_text(&a, h->muscle);
+    store_arg_text(&a, h->tp);
+    store_arg_text(&a, h->side);
+    store_arg_text(&a, h->technique);
+    store_arg_real(&a, h->seconds);
+    store_arg_text(&a, h->outcome);
+    store_arg_text(&a, h->reason);
+    store_arg_int(&a, h->confirmed);
+    if (store_exec(s, "INSERT INTO treatment (visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, "
+                      "reason, confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", &a, NULL))
+      rc = failed(s, err, errlen);
+  }
+  static const char *const items[2] = {"pre", "post"};
+  int vals[2] = {l->sum.pain_pre, l->sum.pain_post};
+  for (int i = 0; !rc && i < 2; i++) {
+    if (vals[i] < 0) continue;
+    store_args_init(&a);
+    store_arg_int(&a, client);
+    store_arg_int(&a, *visit);
+    store_arg_text(&a, date);
+    store_arg_text(&a, items[i]);
+    store_arg_int(&a, vals[i]);
+    store_arg_text(&a, now);
+    if (store_exec(s, "INSERT INTO measure (client_id, visit_id, date, kind, item, value, created) "
+                      "VALUES ($1, $2, $3, 'nprs', $4, $5, $6)", &a, NULL))
+      rc = failed(s, err, errlen);
+  }
+  if (!rc) {
+    store_args_init(&a);
+    store_arg_int(&a, client);
+    store_arg_int(&a, *visit);
+    store_arg_text(&a, date);
+    store_arg_text(&a, prog.data);
+    store_arg_text(&a, now);
+    if (store_exec(s, "INSERT INTO homeprog (client_id, visit_id, date, program, created) VALUES ($1, $2, $3, $4, $5)",
+                   &a, NULL) || store_commit(s))
+      rc = failed(s, err, errlen);
+  }
+  buf_free(&prog);
+  return rc;
+}
+
+/* ---- measures ----------------------------------------------------------------------------- */
+
+static const char *const kind_names[N_RECORD_KINDS] = {"nprs", "psfs", "ndi", "rom"};
+const char *record_kind_name(int kind) { return kind >= 0 && kind < N_RECORD_KINDS ? kind_names[kind] : "?"; }
+
+/* Range of motion: each joint (with its sides when it has them) and the directions measured,
+** with the unit and the largest plausible value. */
+static const struct rom_joint {
+  const char *joint;
+  int sided;
+  const char *unit;
+  double max;
+  const char *directions;   /* space separated */
+} rom_joints[] = {
+  {"cervical", 0, "deg", 120, "flexion extension rotation-l rotation-r side-bend-l side-bend-r"},
+  {"thoracic", 0, "deg", 90, "flexion extension rotation-l rotation-r"},
+  {"lumbar", 0, "deg", 120, "flexion extension side-bend-l side-bend-r rotation-l rotation-r"},
+  {"shoulder", 1, "deg", 200, "flexion extension abduction adduction internal-rotation external-rotation"},
+  {"elbow", 1, "deg", 160, "flexion extension pronation supination"},
+  {"wrist", 1, "deg", 100, "flexion extension radial-deviation ulnar-deviation"},
+  {"hip", 1, "deg", 150, "flexion extension abduction adduction internal-rotation external-rotation straight-leg-raise"},
+  {"knee", 1, "deg", 160, "flexion extension"},
+  {"ankle", 1, "deg", 90, "dorsiflexion plantarflexion inversion eversion"},
+  {"jaw", 0, "mm", 80, "opening protrusion lateral-l lateral-r"},
+};
+#define N_ROM ((int)(sizeof rom_joints / sizeof rom_joints[0]))
+
+static const struct rom_joint *rom_find(const char *item) {
+  const char *colon = strchr(item, ':');
+  if (!colon) return NULL;
+  size_t jl = (size_t)(colon - item);
+  const char *dir = colon + 1;
+  for (int i = 0; i < N_ROM; i++) {
+    const struct rom_joint *j = &rom_joints[i];
+    size_t n = strlen(j->joint);
+    if (jl < n || strncmp(item, j->joint, n)) continue;
+    if (j->sided ? !(jl == n + 2 && (!strncmp(item + n, "-l", 2) || !strncmp(item + n, "-r", 2))) : jl != n) continue;
+    size_t dl = strlen(dir);
+    for (const char *p = j->directions; *p;) {
+      size_t w = strcspn(p, " ");
+      if (w == dl && !strncmp(p, dir, w)) return j;
+      p += w + (p[w] == ' ');
+    }
+  }
+  return NULL;
+}
+
+const char *record_rom_unit(const char *item) {
+  const struct rom_joint *j = rom_find(item);
+  return j ? j->unit : NULL;
+}
+
+void record_rom_list(buf *out) {
+  for (int i = 0; i < N_ROM; i++) {
+    const struct rom_joint *j = &rom_joints[i];
+    for (const char *p = j->directions; *p;) {
+      size_t w = strcspn(p, " ");
+      buf_printf(out, "%s%s:%.*s (%s)\n", j->joint, j->sided ? "-l|-r" : "", (int)w, p, j->unit);
+      p += w + (p[w] == ' ');
+    }
+  }
+}
+
+int record_measure_parse(const char *kind, const char *word, record_measure *m, char *err, size_t errlen) {
+  memset(m, 0, sizeof *m);
+  m->kind = -1;
+  for (int i = 0; i < N_RECORD_KINDS; i++) if (!strcmp(kind, kind_names[i])) m->kind = i;
+  if (m->kind < 0) return bad(err, errlen, "unknown measure \"%s\": nprs, psfs, ndi or rom", kind);
+  const char *val = word;
+  if (m->kind == RECORD_PSFS || m->kind == RECORD_ROM) {
+    const char *eq = strrchr(word, '=');
+    if (!eq || eq == word)
+      return bad(err, errlen, m->kind == RECORD_PSFS ? "psfs \"%s\": expected ACTIVITY=SCORE, e.g. \"reach overhead=4\""
+                                                     : "rom \"%s\": expected JOINT:DIRECTION=VALUE, e.g. cervical:rotation-l=60",
+                 word);
+    size_t n = (size_t)(eq - word);
+    if (n >= sizeof m->item) return bad(err, errlen, "%s: the name is too long", kind);
+    memcpy(m->item, word, n);
+    m->item[n] = 0;
+    if (text_ok("the activity", m->item, sizeof m->item - 1, err, errlen)) return RECORD_EBAD;
+    val = eq + 1;
+  }
+  char *end;
+  m->value = strtod(val, &end);
+  if (!*val || *end || m->value != m->value) return bad(err, errlen, "%s \"%s\": the value is not a number", kind, val);
+  switch (m->kind) {
+    case RECORD_NPRS:
+      if (m->value < 0 || m->value > 10 || m->value != floor(m->value))
+        return bad(err, errlen, "nprs %s: pain is a whole number 0-10", val);
+      break;
+    case RECORD_PSFS:
+      if (m->value < 0 || m->value > 10) return bad(err, errlen, "psfs %s: scores run 0 (unable) to 10 (as before)", val);
+      break;
+    case RECORD_NDI:
+      if (m->value < 0 || m->value > 50 || m->value != floor(m->value))
+        return bad(err, errlen, "ndi %s: the raw Neck Disability Index is a whole number 0-50", val);
+      break;
+    case RECORD_ROM: {
+      const struct rom_joint *j = rom_find(m->item);
+      if (!j) return bad(err, errlen, "rom \"%s\": unknown joint:direction (`myomap measure --rom-list` lists them)", m->item);
+      if (m->value < 0 || m->value > j->max)
+        return bad(err, errlen, "rom %s=%s: expected 0-%g %s", m->item, val, j->max, j->unit);
+      break;
+    }
+  }
+  return 0;
+}
+
+int record_measure_add(store *s, long client, const char *date, long visit,
+                       const record_measure *m, int n, char *err, size_t errlen) {
+  char d[11];
+  int rc = date_check(s, client, date, d, err, errlen);
+  if (rc) return rc;
+  if (n < 1) return bad(err, errlen, "no measures given");
+  if (visit && (rc = record_visit_find(s, client, NULL, visit, &visit, err, errlen))) return rc;
+  char now[32];
+  util_now(now);
+  if (store_begin(s)) return failed(s, err, errlen);
+  for (int i = 0; i < n; i++) {
+    store_args a;
+    store_args_init(&a);
+    store_arg_int(&a, client);
+    if (visit) store_arg_int(&a, visit); else store_arg_text(&a, NULL);
+    store_arg_text(&a, d);
+    store_arg_text(&a, record_kind_name(m[i].kind));
+    store_arg_text(&a, m[i].item);
+    store_arg_real(&a, m[i].value);
+    store_arg_text(&a, now);
+    if (store_exec(s, "INSERT INTO measure (client_id, visit_id, date, kind, item, value, created) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7)", &a, NULL))
+      return failed(s, err, errlen);
+  }
+  return store_commit(s) ? failed(s, err, errlen) : 0;
+}
+
+int record_visit_find(store *s, long client, const char *date, long visit, long *id, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_rows r;
+  int rc;
+  if (visit) {
+    store_arg_int(&a, visit);
+    rc = store_exec(s, "SELECT id FROM visit WHERE client_id = $1 AND id = $2", &a, &r);
+  } else if (date) {
+    store_arg_text(&a, date);
+    rc = store_exec(s, "SELECT id FROM visit WHERE client_id = $1 AND date = $2 ORDER BY started DESC, id DESC", &a, &r);
+  } else
+    rc = store_exec(s, "SELECT id FROM visit WHERE client_id = $1 ORDER BY date DESC, started DESC, id DESC", &a, &r);
+  if (rc) return failed(s, err, errlen);
+  rc = 0;
+  if (r.nrow) *id = strtol(store_cell(&r, 0, 0), NULL, 10);
+  else {
+    if (visit) snprintf(err, errlen, "client %ld has no visit %ld", client, visit);
+    else if (date) snprintf(err, errlen, "client %ld has no visit on %s", client, date);
+    else snprintf(err, errlen, "client %ld has no visits yet (store one with `myomap log`)", client);
+    rc = RECORD_ENOTFOUND;
+  }
+  store_rows_free(&r);
+  return rc;
+}

@@ -1,0 +1,112 @@
+/* record.h: the clinical record: therapists, clients with their health history and
+** contraindications, intakes with the pain drawing, palpation findings, treatment sessions
+** (their logs), outcome measures and home programs.  Every call validates its input against
+** the knowledge base and the client's dates first, then writes in one transaction: bad input
+** writes nothing.  Output goes into caller-owned buffers; nothing is printed. */
+#ifndef MYOMAP_RECORD_H
+#define MYOMAP_RECORD_H
+
+#include "kb.h"
+#include "plan.h"
+#include "present.h"
+#include "store.h"
+#include "util.h"
+
+/* Error codes: the input is wrong (nothing written), what it names does not exist, the
+** database failed (nothing written). */
+enum { RECORD_EBAD = -1, RECORD_ENOTFOUND = -2, RECORD_ESTORE = -3 };
+
+/* ---- therapists --------------------------------------------------------------------------- */
+/* Add a therapist (role "therapist" or "admin").  Sets *id.  Email, when given, is unique. */
+int record_therapist_add(store *s, const char *name, const char *email, const char *role, long *id,
+                         char *err, size_t errlen);
+int record_therapist_list(store *s, buf *out, int json);
+
+/* ---- clients ------------------------------------------------------------------------------ */
+typedef struct record_client {
+  const char *name;          /* 1-200 characters, no control characters */
+  const char *birth;         /* YYYY-MM-DD, not in the future */
+  const char *phone, *email, *history;   /* optional (NULL) */
+  int consent;               /* 1 given, 0 refused, -1 not said (add: 0; edit: unchanged) */
+  const char *consent_date;  /* YYYY-MM-DD, or NULL (today when consent is 1) */
+  long therapist;            /* the client's therapist id, 0 for none (edit: unchanged) */
+  plan_contra contras[PLAN_MAX_CONTRAS]; int n_contras;  /* KB_CONTRA with region or -1 */
+  int set_contras;           /* edit: replace the contraindications with these */
+} record_client;
+
+/* An empty record_client (consent -1, everything else unset). */
+void record_client_init(record_client *c);
+int record_client_add(store *s, const kb *k, const record_client *c, long *id, char *err, size_t errlen);
+/* Change the fields of c that are set (non-NULL, consent >= 0, therapist > 0, set_contras). */
+int record_client_edit(store *s, const kb *k, long id, const record_client *c, char *err, size_t errlen);
+/* The client named by `ref`: an id number, or a name (case-insensitive; must be unique). */
+int record_client_find(store *s, const char *ref, long *id, char *err, size_t errlen);
+int record_client_list(store *s, buf *out, int json);
+/* The client's details, contraindications, intakes, visits and latest measures. */
+int record_client_show(store *s, const kb *k, long id, buf *out, int json, char *err, size_t errlen);
+/* The client's contraindications as plan input (for plans and home programs). */
+int record_client_contras(store *s, long id, plan_input *in, const kb *k, char *err, size_t errlen);
+
+/* ---- intake: the pain drawing and what keeps the pain going ------------------------------- */
+typedef struct record_intake {
+  const char *date;          /* YYYY-MM-DD, NULL for today */
+  const present *drawing;    /* painful regions (at least one), activities, onset, red-flag answers */
+  const char *goals, *factors;   /* free text, optional */
+  double desk_hours, training_hours, sleep_hours;   /* per day, per week, per night; -1 not asked */
+  int stress;                /* 0-10, -1 not asked */
+  int nprs;                  /* pain now 0-10, stored as a measure; -1 not asked */
+} record_intake;
+void record_intake_init(record_intake *in);
+int record_intake_add(store *s, const kb *k, long client, const record_intake *in, long *id,
+                      char *err, size_t errlen);
+
+/* ---- palpation findings ------------------------------------------------------------------- */
+typedef struct record_finding {
+  int tp, side;              /* a trigger point (kb index) and its side: BODY_L, BODY_R, BODY_MID */
+  int active;                /* 1 active (reproduces the client's pain), 0 latent */
+  int referral;              /* 1: pressure reproduced the referral */
+  double ppt;                /* pressure pain threshold in kg/cm2, 0 when not measured */
+} record_finding;
+/* Parse "TP:SIDE:active|latent[:referral][:ppt=KG]" (side omitted for a midline muscle). */
+int record_finding_parse(const kb *k, const char *word, record_finding *f, char *err, size_t errlen);
+int record_assess_add(store *s, const kb *k, long client, const char *date, long visit,
+                      const record_finding *f, int n, char *err, size_t errlen);
+
+/* ---- treatment sessions ------------------------------------------------------------------- */
+typedef struct record_log record_log;
+/* Read and check a session log (the JSON that `session run` writes).  Returns 0 and sets *out
+** (free with record_log_free), or RECORD_EBAD with a message. */
+int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen);
+void record_log_free(record_log *l);
+/* The log's start time ("2026-11-22T10:00:00Z"). */
+const char *record_log_started(const record_log *l);
+/* Store a parsed log as a visit of `client` (therapist 0 for none): the visit, each hold as a
+** treatment, the pain before and after as NPRS measures, and the home program built from it.
+** A log already stored for this client (same start time) is refused.  Sets *visit. */
+int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
+                   long *visit, char *err, size_t errlen);
+
+/* ---- outcome measures --------------------------------------------------------------------- */
+enum record_kind { RECORD_NPRS, RECORD_PSFS, RECORD_NDI, RECORD_ROM, N_RECORD_KINDS };
+typedef struct record_measure {
+  int kind;                  /* enum record_kind */
+  char item[128];            /* PSFS activity; ROM "joint:direction"; else "" */
+  double value;
+} record_measure;
+/* Parse one measure: kind "nprs" "6", "psfs" "reach overhead=4", "ndi" "18" (raw 0-50),
+** "rom" "cervical:rotation-l=60" (degrees; jaw:opening in mm).  Ranges are checked. */
+int record_measure_parse(const char *kind, const char *word, record_measure *m, char *err, size_t errlen);
+const char *record_kind_name(int kind);
+/* The units of a ROM item ("deg" or "mm"), NULL when it is not a known joint:direction. */
+const char *record_rom_unit(const char *item);
+/* A list of the known joint:direction items, one per line, appended to out. */
+void record_rom_list(buf *out);
+/* Store n measures taken on `date` (NULL: today), with the visit they belong to (0: none). */
+int record_measure_add(store *s, long client, const char *date, long visit,
+                       const record_measure *m, int n, char *err, size_t errlen);
+
+/* The visit of `client` on `date` (the latest that day), or with id `visit` when it belongs to
+** the client.  Returns 0 and sets *id, RECORD_ENOTFOUND, or RECORD_ESTORE. */
+int record_visit_find(store *s, long client, const char *date, long visit, long *id, char *err, size_t errlen);
+
+#endif
