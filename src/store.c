@@ -169,12 +169,14 @@ int store_exec_long(store *s, const char *sql, const store_args *a, long *v) {
 }
 
 int store_begin(store *s) {
+  if (s->in_tx) { s->in_tx++; return 0; }   /* inside a caller's batch */
   if (store_exec(s, s->be->begin_sql, NULL, NULL)) return -1;
   s->in_tx = 1;
   return 0;
 }
 
 int store_commit(store *s) {
+  if (s->in_tx > 1) { s->in_tx--; return 0; }
   if (store_exec(s, "COMMIT", NULL, NULL)) {
     char keep[sizeof s->err];
     memcpy(keep, s->err, sizeof keep);
@@ -188,6 +190,7 @@ int store_commit(store *s) {
 
 void store_rollback(store *s) {
   if (!s->in_tx) return;
+  /* A failure inside a batch rolls back the whole batch. */
   char keep[sizeof s->err];
   memcpy(keep, s->err, sizeof keep);
   s->be->exec(s, "ROLLBACK", NULL, NULL);

@@ -69,7 +69,9 @@ int store_exec(store *s, const char *sql, const store_args *a, store_rows *out);
 int store_exec_long(store *s, const char *sql, const store_args *a, long *v);
 
 /* Transactions: begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a write
-** never fails half way for a lock.  rollback is safe to call after any error. */
+** never fails half way for a lock.  rollback is safe to call after any error.  A begin inside
+** a transaction joins it (a batch: the record calls inside commit with the outer commit, and
+** a rollback anywhere undoes the whole batch). */
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);

@@ -44,5 +44,36 @@ else
   if [ -z "$hp" ]; then tail -5 "$B/handout.log"; add 0 1; else add "$hp" "$hf"; fi
 fi
 
+# summary LOG PREFIX: add a sub-suite's "PREFIX: N passed, N failed" line to the totals
+summary() {
+  grep -v '^  ok' "$1"
+  sp=$(tail -1 "$1" | sed -n "s/^$2: \([0-9]*\) passed, \([0-9]*\) failed/\1/p")
+  sf=$(tail -1 "$1" | sed -n "s/^$2: \([0-9]*\) passed, \([0-9]*\) failed/\2/p")
+  if [ -z "$sp" ]; then tail -5 "$1"; add 0 1; else add "$sp" "$sf"; fi
+}
+
+# The PostgreSQL server for the second backend: $MYOMAP_TEST_PG, else the one scripts/pg.sh
+# starts on loopback (make test runs it through scripts/deps.sh).
+PG=${MYOMAP_TEST_PG:-$(sh scripts/pg.sh 2>"$B/pg.log")}
+
+echo "== records on SQLite (tests/records.sh)"
+sh tests/records.sh $B/myomap sqlite >"$B/records-sqlite.log" 2>&1
+summary "$B/records-sqlite.log" "records sqlite"
+
+echo "== records on PostgreSQL (tests/records.sh)"
+if [ -z "$PG" ]; then echo "  FAIL no PostgreSQL server: $(cat "$B/pg.log")"; add 0 1
+else
+  sh tests/records.sh $B/myomap "$PG" >"$B/records-pg.log" 2>&1
+  summary "$B/records-pg.log" "records postgresql"
+fi
+
+echo "== SIGKILL in the middle of writes (tests/kill.sh)"
+sh tests/kill.sh $B/myomap sqlite 25 >"$B/kill-sqlite.log" 2>&1
+summary "$B/kill-sqlite.log" "kill sqlite"
+if [ -n "$PG" ]; then
+  sh tests/kill.sh $B/myomap "$PG" 15 >"$B/kill-pg.log" 2>&1
+  summary "$B/kill-pg.log" "kill postgresql"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

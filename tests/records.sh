@@ -1,0 +1,144 @@
+#!/bin/sh
+# records.sh: black-box tests of the clinical records on one backend.  The same checks run on
+# SQLite and on PostgreSQL.  Prints one line per check and "records BACKEND: N passed, N failed".
+#   tests/records.sh path/to/myomap sqlite
+#   tests/records.sh path/to/myomap postgresql://USER:PASS@HOST/DB   (its schemas are reset)
+M=${1:-build/myomap}
+TARGET=${2:-sqlite}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "  ok   $1"; }
+ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/       /' | head -20; }
+expect() {
+  name=$1 code=$2 pat=$3
+  shift 4
+  "$@" >"$T/out" 2>&1
+  rc=$?
+  if [ "$rc" != "$code" ]; then ko "$name (exit $rc, wanted $code)" "$(cat "$T/out")"; return; fi
+  if [ -n "$pat" ] && ! grep -qE -- "$pat" "$T/out"; then ko "$name (no /$pat/)" "$(cat "$T/out")"; return; fi
+  ok "$name"
+}
+
+# fresh DB NAME: an empty database; prints its target
+fresh() {
+  case "$TARGET" in
+    postgres*)
+      psql "$TARGET" -qc "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1" >/dev/null 2>&1 || return 1
+      case "$TARGET" in *\?*) echo "$TARGET&options=-csearch_path%3D$1" ;; *) echo "$TARGET?options=-csearch_path%3D$1" ;; esac ;;
+    *) echo "$T/$1/myomap.db" ;;
+  esac
+}
+DB=$(fresh main) || { echo "  FAIL cannot reach $TARGET"; echo "records: 0 passed, 1 failed"; exit 1; }
+BACKEND=sqlite
+case "$TARGET" in postgres*) BACKEND=postgresql ;; esac
+R="$M --db $DB"
+# the records as a backup without its header: equal before and after means nothing was written
+snap() { $R backup | tail -n +2 | md5sum; }
+
+expect "client add" 0 '^stored client 1: Ann Lee' -- $R client add --name "Ann Lee" --birth 1984-03-09 --consent yes --phone "+1 555 0100" --email ann@example.org --contra anticoagulants,open-wound:calf-l --history "asthma"
+expect "second client" 0 '^stored client 2' -- $R client add --name "Ben Roy" --birth 1975-12-01
+expect "db info names the backend" 0 "^backend $BACKEND" -- $R db info
+if [ "$BACKEND" = sqlite ]; then
+  mode=$(stat -c %a "$DB")
+  [ "$mode" = 600 ] && ok "database file is owner-only (600)" || ko "database file mode is $mode, wanted 600"
+  dmode=$(stat -c %a "$(dirname "$DB")")
+  [ "$dmode" = 700 ] && ok "its directory is owner-only (700)" || ko "directory mode is $dmode, wanted 700"
+fi
+expect "client list" 0 'Ann Lee.*1984-03-09' -- $R client list
+expect "client found by name, any case" 0 'Client 1: Ann Lee' -- $R client show "ann lee"
+expect "unknown client: exit 2" 2 'no client 99' -- $R client show 99
+expect "missing birth date refused" 1 'date of birth' -- $R client add --name X
+expect "future birth date refused" 1 'in the future' -- $R client add --name X --birth 2999-01-01
+expect "impossible date refused" 1 'real calendar day' -- $R client add --name X --birth 1990-02-30
+expect "local contraindication needs a region" 1 'is local' -- $R client add --name X --birth 1990-01-01 --contra open-wound
+
+S0=$(snap)
+expect "intake with the pain drawing" 0 '^stored intake 1 for client 1: 2 painful regions' -- \
+  $R intake 1 --date 2025-01-06 temple-l:6:ache neck-back-l:4 --nprs 6 --desk-hours 9 --sleep-hours 6 --stress 7 --context desk-work --goal "work a day without headache"
+S1=$(snap)
+[ "$S0" != "$S1" ] && ok "the intake changed the records" || ko "the intake wrote nothing"
+expect "pain 11 refused" 1 'intensity must be' -- $R intake 1 --date 2025-01-06 temple-l:11
+expect "unknown region refused with a suggestion" 2 'did you mean temple-l' -- $R intake 1 --date 2025-01-06 templ-l:3
+expect "intake before the birth date refused" 1 "before the client's birth date" -- $R intake 1 --date 1980-01-01 temple-l:3
+expect "intake in the future refused" 1 'in the future' -- $R intake 1 --date 2999-01-01 temple-l:3
+expect "intake without a drawing refused" 1 'pain drawing' -- $R intake 1 --nprs 5
+expect "desk hours over 24 refused" 1 'expected a number from 0 to 24' -- $R intake 1 temple-l:3 --desk-hours 25
+[ "$(snap)" = "$S1" ] && ok "refused intakes wrote nothing" || ko "a refused intake wrote something"
+expect "red flags screened at intake" 0 'red flag' -- $R intake 2 --date 2025-02-01 low-back-l:5 --flag fever,bowel-bladder
+
+# session logs: three visits a week apart, pain easing
+for d in 06 13 20; do
+  sed "s/2026-11-22T10:0/2025-01-${d}T10:0/g" docs/examples/session.json > "$T/s$d.json"
+done
+sed 's/"pain_pre":6,"pain_post":3/"pain_pre":4,"pain_post":2/' "$T/s13.json" > "$T/x" && mv "$T/x" "$T/s13.json"
+sed 's/"pain_pre":6,"pain_post":3/"pain_pre":2,"pain_post":1/' "$T/s20.json" > "$T/x" && mv "$T/x" "$T/s20.json"
+S2=$(snap)
+echo '{"myomap":"session","points":[' > "$T/bad.json"
+expect "malformed log refused" 1 'not valid JSON' -- $R log 1 "$T/s06.json" "$T/bad.json"
+sed 's/"pain_pre":6/"pain_pre":11/' "$T/s06.json" > "$T/bad11.json"
+expect "log with pain 11 refused" 1 'pain_pre must be a whole number 0-10' -- $R log 1 "$T/bad11.json"
+sed 's/"started":"2025-01-06T10:00:00Z"/"started":"1970-01-06T10:00:00Z"/' "$T/s06.json" > "$T/early.json"
+expect "visit before the birth date refused" 1 "before the client's birth date" -- $R log 1 "$T/early.json"
+sed 's/"muscle":"upper-trapezius"/"muscle":"upper-trapezoid"/' "$T/s06.json" > "$T/badm.json"
+expect "log naming an unknown muscle refused" 1 'unknown or missing muscle' -- $R log 1 "$T/badm.json"
+[ "$(snap)" = "$S2" ] && ok "refused logs wrote nothing (not even the good one beside a bad one)" || ko "a refused log wrote something"
+expect "three logs stored, each acknowledged" 0 'stored visit 3' -- $R log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json"
+expect "the same log twice refused" 1 'already stored as visit 1' -- $R log 1 "$T/s06.json"
+
+S3=$(snap)
+expect "measures stored" 0 'stored 5 measures' -- $R measure 1 --date 2025-01-06 --psfs "reach overhead=3" --psfs "drive, 1 hour=4" --ndi 20 --rom cervical:rotation-l=55 --rom jaw:opening=38
+expect "later measures" 0 'stored 4 measures' -- $R measure 1 --date 2025-01-20 --psfs "reach overhead=7" --psfs "drive, 1 hour=7" --ndi 11 --rom cervical:rotation-l=75
+S4=$(snap)
+expect "nprs 11 refused" 1 'whole number 0-10' -- $R measure 1 --nprs 11
+expect "ndi 51 refused" 1 'whole number 0-50' -- $R measure 1 --ndi 51
+expect "psfs without a score refused" 1 'ACTIVITY=SCORE' -- $R measure 1 --psfs "reach overhead"
+expect "unknown joint refused" 1 'unknown joint:direction' -- $R measure 1 --rom neck:turn=60
+expect "rom out of range refused" 1 'expected 0-120 deg' -- $R measure 1 --rom cervical:rotation-l=400
+expect "one bad measure among good ones refused" 1 'whole number 0-10' -- $R measure 1 --ndi 10 --nprs 12
+expect "measure before birth refused" 1 "before the client's birth date" -- $R measure 1 --date 1983-01-01 --nprs 3
+expect "measure for a visit of another client refused" 2 'has no visit 1' -- $R measure 2 --visit 1 --nprs 3
+[ "$(snap)" = "$S4" ] && ok "refused measures wrote nothing" || ko "a refused measure wrote something"
+expect "palpation findings" 0 'stored 2 findings' -- $R assess 1 --date 2025-01-06 --visit 1 upper-trapezius-tp1:l:active:referral:ppt=2.4 levator-scapulae-upper:l:latent
+expect "finding without a side refused" 1 'give the side' -- $R assess 1 upper-trapezius-tp1:active
+expect "ppt out of range refused" 1 'at most 20' -- $R assess 1 upper-trapezius-tp1:l:active:ppt=40
+
+$R client show 1 --json > "$T/show.json" 2>&1
+if jq -e '.client.name == "Ann Lee" and (.visits | length) == 3 and (.intakes[0].pain | length) == 2
+          and (.contraindications | length) == 2 and ([.measures[] | select(.kind == "psfs")] | length) == 4
+          and .visits[0].pain_pre == 6 and .visits[2].pain_post == 1' "$T/show.json" >/dev/null; then
+  ok "client show --json holds the drawing, visits, measures and contraindications"
+else ko "client show --json" "$(head -c 600 "$T/show.json")"; fi
+
+expect "edit phone and clear email" 0 'updated client 1' -- $R client edit 1 --phone "555 0199" --email ""
+$R client show 1 --json > "$T/show2.json"
+jq -e '.client.phone == "555 0199" and .client.email == null' "$T/show2.json" >/dev/null && ok "edit took" || ko "edit" "$(head -c 400 "$T/show2.json")"
+expect "birth date after the first record refused" 1 "after the client's first record" -- $R client edit 1 --birth 2025-06-01
+expect "contraindications replaced" 0 'updated' -- $R client edit 1 --contra osteoporosis
+$R client show 1 --json | jq -e '[.contraindications[].id] == ["osteoporosis"]' >/dev/null && ok "contraindication list replaced" || ko "contraindications not replaced"
+$R client add --name "ann lee" --birth 1990-01-01 >/dev/null 2>&1
+expect "an ambiguous name asks for the id" 1 'give the id' -- $R client show "Ann Lee"
+expect "therapist add" 0 'stored therapist 1' -- $R therapist add "Dr Kay" --email kay@clinic.example --admin
+expect "therapist email is unique" 1 'already exists' -- $R therapist add "Kay Two" --email kay@clinic.example
+
+expect "db check" 0 'ok: every reference' -- $R db check
+
+# backup and restore
+expect "backup to a file" 0 '' -- $R backup -o "$T/backup.jsonl"
+if [ "$BACKEND" = sqlite ]; then
+  [ "$(stat -c %a "$T/backup.jsonl")" = 600 ] && ok "backup file is owner-only" || ko "backup file mode"
+fi
+DB2=$(fresh restored)
+expect "restore into an empty database" 0 'restored [0-9]+ rows' -- $M --db "$DB2" restore "$T/backup.jsonl"
+a=$($R backup | tail -n +2 | md5sum); b=$($M --db "$DB2" backup | tail -n +2 | md5sum)
+[ "$a" = "$b" ] && ok "the restored copy equals the original" || ko "restored copy differs"
+expect "new ids continue after the restored ones" 0 'stored client 4' -- $M --db "$DB2" client add --name Dee --birth 1999-09-09
+expect "restore into a database with records refused" 1 'already holds records' -- $M --db "$DB2" restore "$T/backup.jsonl"
+DB3=$(fresh broken)
+head -c 2000 "$T/backup.jsonl" > "$T/cut.jsonl"; printf '{"table":"client","row":{"id":"1","nam' >> "$T/cut.jsonl"
+expect "a truncated backup is refused" 1 'not JSON' -- $M --db "$DB3" restore "$T/cut.jsonl"
+$M --db "$DB3" db info | grep -q '^client 0' && ok "the refused restore wrote nothing" || ko "refused restore wrote rows"
+
+echo "records $BACKEND: $pass passed, $fail failed"
+[ "$fail" = 0 ]
