@@ -4,6 +4,8 @@
 
 #include "body.h"
 #include "care.h"
+#include "export.h"
+#include "note.h"
 #include "present.h"
 #include "record.h"
 #include "screen.h"
@@ -402,6 +404,80 @@ int clinic_measure(opts *o, int argc, char **argv) {
 }
 
 /* ---- backup, restore, db ------------------------------------------------------------------ */
+
+static int write_private(const cmd *c, const char *path, const buf *b);
+
+/* ---- note, export ------------------------------------------------------------------------- */
+
+int clinic_note(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("note");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  const char *date = NULL;
+  double visit = 0;
+  int save = 0, rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    const char *v;
+    if (!strcmp(argv[i], "--save")) save = 1;
+    else if (!strcmp(argv[i], "--date")) { if (!(date = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "--visit")) rc = (v = value(c, argc, argv, &i)) ? number(c, "--visit", v, 1, 1e15, &visit) : EXIT_USAGE;
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  if (rc) return rc;
+  kb *k;
+  if ((rc = cli_load_kb(o, &k))) return rc;
+  store *s = NULL;
+  long client = 0, id = 0;
+  char err[600];
+  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+    int r = record_visit_find(s, client, date, (long)visit, &id, err, sizeof err);
+    note n = {0};
+    if (!r) r = note_build(s, k, id, &n, err, sizeof err) ? RECORD_EBAD : 0;
+    if (!r && save) r = note_save(s, id, &n, err, sizeof err) ? RECORD_ESTORE : 0;
+    if (r) rc = fail(c, r, err);
+    else {
+      buf out;
+      buf_init(&out);
+      note_text(&out, &n);
+      if (save) buf_printf(&out, "(saved with visit %ld)\n", id);
+      rc = cli_write(&out);
+      buf_free(&out);
+    }
+    note_free(&n);
+  }
+  store_close(s);
+  kb_free(k);
+  return rc;
+}
+
+int clinic_export(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("export");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  int fhir = 0, csv = 0, rc = 0;
+  const char *path = NULL;
+  for (int i = 1; i < argc && !rc; i++) {
+    if (!strcmp(argv[i], "--fhir")) fhir = 1;
+    else if (!strcmp(argv[i], "--csv")) csv = 1;
+    else if (!strcmp(argv[i], "-o")) { if (!(path = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  if (!rc && fhir + csv != 1) rc = cli_usage_error(c, "%s", "choose one format: --fhir or --csv");
+  if (rc) return rc;
+  kb *k;
+  if ((rc = cli_load_kb(o, &k))) return rc;
+  store *s = NULL;
+  long client = 0;
+  char err[600];
+  buf out;
+  buf_init(&out);
+  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+    if ((fhir ? export_fhir : export_csv)(s, k, client, &out, err, sizeof err)) rc = fail(c, RECORD_ESTORE, err);
+    else rc = path ? write_private(c, path, &out) : cli_write(&out);
+  }
+  buf_free(&out);
+  store_close(s);
+  kb_free(k);
+  return rc;
+}
 
 /* Write b to path atomically (a temporary file beside it, renamed when complete), owner-only. */
 static int write_private(const cmd *c, const char *path, const buf *b) {

@@ -11,6 +11,8 @@ int clinic_intake(opts *o, int argc, char **argv);
 int clinic_assess(opts *o, int argc, char **argv);
 int clinic_log(opts *o, int argc, char **argv);
 int clinic_measure(opts *o, int argc, char **argv);
+int clinic_note(opts *o, int argc, char **argv);
+int clinic_export(opts *o, int argc, char **argv);
 int clinic_backup(opts *o, int argc, char **argv);
 int clinic_restore(opts *o, int argc, char **argv);
 int clinic_db(opts *o, int argc, char **argv);
@@ -79,6 +81,22 @@ int clinic_db(opts *o, int argc, char **argv);
    "  --date D            the day (default today);  --visit N  the visit they belong to\n" \
    CLINIC_DB_HELP "\n" \
    "Example:\n  myomap measure 1 --nprs 4 --psfs \"reach overhead=6\" --rom cervical:rotation-l=70\n"}, \
+  {"note", clinic_note, "CLIENT [--visit N | --date D] [--save]", \
+   "a SOAP note for a visit, from its session data", \
+   "Writes the note from what is stored: S from the latest intake (pain drawing, goals,\n" \
+   "perpetuating factors) and the pain before; O the points palpated, the range of motion and\n" \
+   "the holds with their outcomes; A the response (pain before and after, points released or\n" \
+   "stopped, change since the first rating); P the home program and what to recheck.\n\n" \
+   "  --visit N   the visit (default: the client's latest)\n" \
+   "  --date D    the client's visit on that day\n" \
+   "  --save      store the note with the visit\n" CLINIC_DB_HELP}, \
+  {"export", clinic_export, "CLIENT (--fhir | --csv) [-o FILE]", \
+   "export a client's record as a FHIR R4 Bundle or as CSV", \
+   "  --fhir   a FHIR R4 Bundle (JSON): the Patient; Observations of pain severity (LOINC\n" \
+   "           72514-3), one per rating and one per region of each pain drawing with its\n" \
+   "           bodySite; PSFS, NDI and range of motion; a Procedure per treatment hold\n" \
+   "  --csv    one row per measure, drawn region and hold: date,kind,item,value,unit,visit\n" \
+   "  -o FILE  write to FILE (owner-only) instead of standard output\n" CLINIC_DB_HELP}, \
   {"backup", clinic_backup, "[-o FILE]", \
    "copy every record to a file (JSON lines; restores into SQLite or PostgreSQL)", \
    "Reads the whole database in one transaction and writes it as JSON lines, to FILE (created\n" \

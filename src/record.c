@@ -367,7 +367,7 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
       store_exec(s, "SELECT p.intake_id, p.region, p.intensity, p.quality FROM pain p JOIN intake i ON i.id = p.intake_id "
                     "WHERE i.client_id = $1 ORDER BY i.date, i.id, p.region", &a, &pn) ||
       store_exec(s, "SELECT v.id, v.date, v.pain_pre, v.pain_post, (SELECT COUNT(*) FROM treatment t WHERE "
-                    "t.visit_id = v.id), v.soap_a IS NOT NULL FROM visit v WHERE v.client_id = $1 ORDER BY v.date, v.id",
+                    "t.visit_id = v.id), CASE WHEN v.soap_a IS NULL THEN 0 ELSE 1 END FROM visit v WHERE v.client_id = $1 ORDER BY v.date, v.id",
                  &a, &v) ||
       store_exec(s, "SELECT date, kind, item, value FROM measure WHERE client_id = $1 ORDER BY date, id", &a, &m)) {
     rc = failed(s, err, errlen);

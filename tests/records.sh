@@ -122,6 +122,25 @@ expect "an ambiguous name asks for the id" 1 'give the id' -- $R client show "An
 expect "therapist add" 0 'stored therapist 1' -- $R therapist add "Dr Kay" --email kay@clinic.example --admin
 expect "therapist email is unique" 1 'already exists' -- $R therapist add "Kay Two" --email kay@clinic.example
 
+# SOAP note, FHIR and CSV export
+expect "SOAP note of the latest visit" 0 'A \(assessment\)' -- $R note 1
+expect "note says points were assessed, never diagnosed" 0 'assessed by palpation' -- $R note 1 --visit 1
+if $R note 1 | grep -qi diagnos; then ko "the note speaks of a diagnosis"; else ok "the note makes no diagnosis"; fi
+expect "note saved with its visit" 0 'saved with visit 3' -- $R note 1 --save
+$R client show 1 --json | jq -e '.visits[2].note == true and .visits[0].note == false' >/dev/null && ok "the saved note is on visit 3 only" || ko "saved note not found"
+expect "note for a day without a visit" 2 'no visit on 2025-01-07' -- $R note 1 --date 2025-01-07
+expect "FHIR export to a file" 0 '' -- $R export 1 --fhir -o "$T/fhir.json"
+if node tests/fhir.mjs "$T/fhir.json" > "$T/fhir.log" 2>&1; then ok "the FHIR R4 Bundle passes the FHIR JSON schema validator"
+else ko "FHIR validation" "$(cat "$T/fhir.log")"; fi
+jq -e '.resourceType == "Bundle" and ([.entry[].resource | select(.resourceType == "Procedure")] | length) == 12
+       and ([.entry[].resource | select(.resourceType == "Observation" and .code.coding[0].code == "72514-3" and .bodySite != null)] | length) == 2
+       and ([.entry[].resource | select(.resourceType == "Patient")] | length) == 1
+       and ([.entry[].resource | select(.resourceType == "Procedure" and .status == "stopped")] | length) == 3' "$T/fhir.json" >/dev/null &&
+  ok "the Bundle: the patient, pain with LOINC 72514-3 and bodySite, 12 procedures (3 stopped)" || ko "FHIR content" "$(jq -c '[.entry[].resource.resourceType]' "$T/fhir.json")"
+expect "CSV export" 0 '^date,kind,item,value,unit,visit' -- $R export 1 --csv
+expect "CSV quotes an activity with a comma" 0 '"drive, 1 hour"' -- $R export 1 --csv
+expect "export needs a format" 1 'choose one format' -- $R export 1
+
 expect "db check" 0 'ok: every reference' -- $R db check
 
 # backup and restore

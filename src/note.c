@@ -1,0 +1,507 @@
+/* note.c: the SOAP note of one visit from the stored record (see note.h). */
+#include "note.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- words -------------------------------------------------------------------------------- */
+
+static const char *str(const char *s) { return s ? s : ""; }
+
+static const char *side_word(const char *side) {
+  if (!side) return NULL;
+  if (!strcmp(side, "l")) return "left";
+  if (!strcmp(side, "r")) return "right";
+  return NULL;
+}
+
+/* A stored number in its shortest form: "6", "2.5". */
+static void num(buf *b, const char *v) { buf_printf(b, "%.15g", v ? strtod(v, NULL) : 0); }
+
+/* "left temple", "sternum"; an id not in the body model as it is. */
+static void region_words(buf *b, const kb *k, const char *id) {
+  const body *bd = kb_body(k);
+  int r = body_find(bd, id);
+  if (r < 0) { buf_puts(b, id); return; }
+  const body_region *br = body_at(bd, r);
+  if (br->side == BODY_L) buf_puts(b, "left ");
+  if (br->side == BODY_R) buf_puts(b, "right ");
+  buf_puts(b, br->label);
+}
+
+/* "left upper trapezius (TrP1, upper border, ...)"; without a point, the side and muscle. */
+static void point_words(buf *b, const kb *k, const char *muscle, const char *tp, const char *side) {
+  if (side_word(side)) buf_printf(b, "%s ", side_word(side));
+  int m = kb_find_muscle(k, str(muscle));
+  buf_puts(b, m >= 0 ? kb_muscle_at(k, m)->name : str(muscle));
+  if (tp && *tp) {
+    int t = kb_find_tp(k, tp);
+    buf_printf(b, " (%s)", t >= 0 ? kb_tp_at(k, t)->name : tp);
+  }
+}
+
+/* A kb id with its hyphens read as spaces: "after-exercise" -> "after exercise". */
+static void id_words(buf *b, const char *id) {
+  for (const char *p = id; *p; p++) buf_putc(b, *p == '-' ? ' ' : *p);
+}
+
+/* A list of kb ids (separated by commas, semicolons or spaces) as their labels in `vocab`; a
+** text that is not such a list is kept as written. */
+static void terms_words(buf *b, const kb *k, int vocab, const char *text) {
+  char *copy = xstrdup(text), *save = NULL;
+  int n = 0, known = 1;
+  for (char *w = strtok_r(copy, ",; \t\n", &save); w; w = strtok_r(NULL, ",; \t\n", &save), n++)
+    if (kb_find_term(k, vocab, w) < 0) known = 0;
+  free(copy);
+  if (!n || !known) { buf_puts(b, text); return; }
+  copy = xstrdup(text);
+  save = NULL;
+  n = 0;
+  for (char *w = strtok_r(copy, ",; \t\n", &save); w; w = strtok_r(NULL, ",; \t\n", &save))
+    buf_printf(b, "%s%s", n++ ? "; " : "", kb_term_at(k, vocab, kb_find_term(k, vocab, w))->label);
+  free(copy);
+}
+
+/* How a hold's outcome reads, and the group heading it gets in the assessment. */
+static const struct { const char *outcome, *words, *group; } outcomes[] = {
+  {"released", "released", "Released"},
+  {"max-hold", "not released within the longest hold", "Not released within the longest hold"},
+  {"stopped", "stopped", "Stopped"},
+  {"client-stop", "stopped at the client's request", "Stopped at the client's request"},
+  {"too-sensitive", "too sensitive to treat", "Too sensitive to treat"},
+  {"interrupted", "interrupted", "Interrupted"},
+};
+#define N_OUTCOMES ((int)(sizeof outcomes / sizeof outcomes[0]))
+
+/* Why a hold was stopped, in words. */
+static const struct { const char *reason, *words; } reasons[] = {
+  {"sharp", "sharp pain"}, {"shooting", "shooting pain"}, {"numb", "numbness"},
+  {"tingling", "tingling"}, {"too-sensitive", "too sensitive"},
+};
+
+static const char *reason_words(const char *r) {
+  for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+    if (!strcmp(reasons[i].reason, r)) return reasons[i].words;
+  return r;
+}
+
+static int outcome_index(const char *o) {
+  for (int i = 0; i < N_OUTCOMES; i++)
+    if (o && !strcmp(outcomes[i].outcome, o)) return i;
+  return -1;
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+typedef struct ctx {
+  store *s;
+  const kb *k;
+  long visit, client;
+  const char *date;        /* the visit's date (in v) */
+  store_rows v;            /* client_id, date, started, log, pain_pre, pain_post */
+  store_rows intake;       /* id, date, goals, activities, onset, flags, factors, desk, training, sleep, stress */
+  store_rows pain;         /* region, intensity, quality */
+  store_rows day;          /* that day's measures: kind, item, value */
+  store_rows first;        /* the first NPRS: date, value */
+  store_rows points;       /* that day's assessments: muscle, tp, side, state, referral, ppt */
+  store_rows holds;        /* seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed */
+  store_rows home;         /* program */
+  char pre[32], post[32];  /* pain before and after, "" when not recorded */
+} ctx;
+
+static void ctx_free(ctx *c) {
+  store_rows *all[] = {&c->v, &c->intake, &c->pain, &c->day, &c->first, &c->points, &c->holds, &c->home};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) store_rows_free(all[i]);
+}
+
+/* "That day": rows of the visit, or the client's rows on its date with no visit. */
+#define THAT_DAY "client_id = $1 AND (visit_id = $2 OR (visit_id IS NULL AND date = $3))"
+
+static int read_all(ctx *c) {
+  store *s = c->s;
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, c->visit);
+  if (store_exec(s, "SELECT client_id, date, started, log, pain_pre, pain_post FROM visit WHERE id = $1",
+                 &a, &c->v))
+    return -1;
+  if (c->v.nrow == 0) return 1;
+  c->client = strtol(store_cell(&c->v, 0, 0), NULL, 10);
+  c->date = store_cell(&c->v, 0, 1);
+  store_args d;  /* $1 client, $2 visit, $3 date */
+  store_args_init(&d);
+  store_arg_int(&d, c->client);
+  store_arg_int(&d, c->visit);
+  store_arg_text(&d, c->date);
+  store_args cd;  /* $1 client, $2 date */
+  store_args_init(&cd);
+  store_arg_int(&cd, c->client);
+  store_arg_text(&cd, c->date);
+  if (store_exec(s, "SELECT id, date, goals, activities, onset, flags, factors, desk_hours,"
+                    " training_hours, sleep_hours, stress FROM intake"
+                    " WHERE client_id = $1 AND date <= $2 ORDER BY date DESC, id DESC LIMIT 1", &cd, &c->intake) ||
+      store_exec(s, "SELECT kind, item, value FROM measure WHERE " THAT_DAY " ORDER BY id", &d, &c->day) ||
+      store_exec(s, "SELECT date, value FROM (SELECT date, value, 0 AS o, id FROM measure"
+                    " WHERE client_id = $1 AND kind = 'nprs' UNION ALL SELECT date, pain_pre, 1, id"
+                    " FROM visit WHERE client_id = $1 AND pain_pre IS NOT NULL) x WHERE date <= $2"
+                    " ORDER BY date, o, id LIMIT 1", &cd, &c->first) ||
+      store_exec(s, "SELECT muscle, tp, side, state, referral, ppt FROM assessment WHERE " THAT_DAY
+                    " ORDER BY id", &d, &c->points) ||
+      store_exec(s, "SELECT seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed"
+                    " FROM treatment WHERE visit_id = $1 ORDER BY seq", &a, &c->holds) ||
+      store_exec(s, "SELECT program FROM homeprog WHERE " THAT_DAY
+                    " ORDER BY CASE WHEN visit_id IS NULL THEN 1 ELSE 0 END, id DESC LIMIT 1", &d, &c->home))
+    return -1;
+  if (c->intake.nrow) {
+    store_args i;
+    store_args_init(&i);
+    store_arg_text(&i, store_cell(&c->intake, 0, 0));
+    if (store_exec(s, "SELECT region, intensity, quality FROM pain WHERE intake_id = $1"
+                      " ORDER BY intensity DESC, region", &i, &c->pain))
+      return -1;
+  }
+  return 0;
+}
+
+/* That day's measure of `kind` and `item`, or NULL. */
+static const char *day_value(const ctx *c, const char *kind, const char *item) {
+  for (int i = 0; i < c->day.nrow; i++)
+    if (!strcmp(str(store_cell(&c->day, i, 0)), kind) && !strcmp(str(store_cell(&c->day, i, 1)), item))
+      return store_cell(&c->day, i, 2);
+  return NULL;
+}
+
+static void set_pain(char out[32], const char *stored, const char *measured) {
+  const char *v = stored ? stored : measured;
+  out[0] = 0;
+  if (v) snprintf(out, 32, "%.15g", strtod(v, NULL));
+}
+
+/* ---- the sections ------------------------------------------------------------------------- */
+
+static void subjective(buf *b, const ctx *c) {
+  const kb *k = c->k;
+  if (!c->intake.nrow) buf_printf(b, "No intake on record on or before %s.\n", c->date);
+  else if (!c->pain.nrow) buf_printf(b, "Pain drawing (intake %s): no painful regions marked.\n", store_cell(&c->intake, 0, 1));
+  else {
+    buf_printf(b, "Pain drawing (intake %s): ", store_cell(&c->intake, 0, 1));
+    for (int i = 0; i < c->pain.nrow; i++) {
+      const char *q = store_cell(&c->pain, i, 2);
+      if (i) buf_puts(b, "; ");
+      region_words(b, k, str(store_cell(&c->pain, i, 0)));
+      buf_printf(b, " %s/10", str(store_cell(&c->pain, i, 1)));
+      if (q && *q) buf_printf(b, " (%s)", q);
+    }
+    buf_puts(b, ".\n");
+  }
+  if (*c->pre) buf_printf(b, "Pain before treatment: %s/10 (NPRS).\n", c->pre);
+  else buf_puts(b, "Pain before treatment: not rated.\n");
+  int first = 1;
+  for (int i = 0; i < c->day.nrow; i++) {
+    const char *kind = str(store_cell(&c->day, i, 0));
+    if (strcmp(kind, "psfs")) continue;
+    buf_puts(b, first ? "Function (PSFS, 0-10, 10 = as before the problem): " : "; ");
+    buf_printf(b, "%s: ", str(store_cell(&c->day, i, 1)));
+    num(b, store_cell(&c->day, i, 2));
+    buf_puts(b, "/10");
+    first = 0;
+  }
+  if (!first) buf_puts(b, ".\n");
+  const char *ndi = day_value(c, "ndi", "");
+  if (ndi) { buf_puts(b, "Neck Disability Index: "); num(b, ndi); buf_puts(b, "/50.\n"); }
+  if (!c->intake.nrow) return;
+  const char *goals = store_cell(&c->intake, 0, 2), *acts = store_cell(&c->intake, 0, 3);
+  const char *onset = store_cell(&c->intake, 0, 4), *flags = store_cell(&c->intake, 0, 5);
+  const char *factors = store_cell(&c->intake, 0, 6);
+  if (goals && *goals) buf_printf(b, "Goals: %s.\n", goals);
+  if (acts && *acts) { buf_puts(b, "Activities: "); terms_words(b, k, KB_ACTIVITY, acts); buf_puts(b, ".\n"); }
+  static const struct { int col; const char *fmt; } hours[] = {
+    {7, "desk work %s h a day"}, {8, "training %s h a week"}, {9, "sleep %s h a night"}, {10, "stress %s/10"},
+  };
+  buf f;
+  buf_init(&f);
+  if (factors && *factors) terms_words(&f, k, KB_ACTIVITY, factors);
+  for (size_t i = 0; i < sizeof hours / sizeof hours[0]; i++) {
+    const char *v = store_cell(&c->intake, 0, hours[i].col);
+    if (!v) continue;
+    buf n;
+    buf_init(&n);
+    num(&n, v);
+    if (f.len) buf_puts(&f, "; ");
+    buf_printf(&f, hours[i].fmt, n.data);
+    buf_free(&n);
+  }
+  if (f.len) buf_printf(b, "Perpetuating factors reported: %s.\n", f.data);
+  else buf_puts(b, "Perpetuating factors: none reported.\n");
+  buf_free(&f);
+  if (onset && *onset) { buf_puts(b, "Onset: "); id_words(b, onset); buf_puts(b, ".\n"); }
+  if (flags && *flags) { buf_puts(b, "Flags noted at intake: "); id_words(b, flags); buf_puts(b, ".\n"); }
+}
+
+/* The recheck in words from the session log, if the log has one. */
+static void recheck(buf *b, const char *log) {
+  json_t *j = log ? json_loads(log, 0, NULL) : NULL;
+  static const struct { const char *key, *label; } parts[] = {
+    {"rom", "range of motion"}, {"strength", "strength"}, {"note", "note"},
+  };
+  int n = 0;
+  for (size_t i = 0; j && i < sizeof parts / sizeof parts[0]; i++) {
+    const char *t = json_string_value(json_object_get(j, parts[i].key));
+    if (!t || !*t) continue;
+    buf_printf(b, "%s%s: %s", n++ ? "; " : "Recheck after treatment (session log): ", parts[i].label, t);
+  }
+  if (n) buf_puts(b, ".\n");
+  json_decref(j);
+}
+
+static void objective(buf *b, const ctx *c) {
+  const kb *k = c->k;
+  if (!c->points.nrow) buf_puts(b, "No trigger points palpated on record for this visit.\n");
+  else buf_puts(b, "Trigger points assessed by palpation:\n");
+  for (int i = 0; i < c->points.nrow; i++) {
+    const char *ppt = store_cell(&c->points, i, 5);
+    buf_puts(b, "- ");
+    point_words(b, k, store_cell(&c->points, i, 0), store_cell(&c->points, i, 1), store_cell(&c->points, i, 2));
+    buf_printf(b, ": %s", str(store_cell(&c->points, i, 3)));
+    buf_puts(b, !strcmp(str(store_cell(&c->points, i, 4)), "1") ? ", recognised referral reproduced"
+                                                                 : ", referral not reproduced");
+    if (ppt) { buf_puts(b, ", PPT "); num(b, ppt); buf_puts(b, " kg/cm²"); }
+    buf_puts(b, ".\n");
+  }
+  int first = 1;
+  for (int i = 0; i < c->day.nrow; i++) {
+    if (strcmp(str(store_cell(&c->day, i, 0)), "rom")) continue;
+    const char *item = str(store_cell(&c->day, i, 1));
+    buf_puts(b, first ? "Range of motion: " : "; ");
+    buf_printf(b, "%s ", item);
+    num(b, store_cell(&c->day, i, 2));
+    buf_puts(b, !strcmp(item, "jaw:opening") ? " mm" : " degrees");
+    first = 0;
+  }
+  if (!first) buf_puts(b, ".\n");
+  if (!c->holds.nrow) buf_puts(b, "No holds recorded for this visit.\n");
+  else buf_printf(b, "Treatment: %d hold%s:\n", c->holds.nrow, c->holds.nrow == 1 ? "" : "s");
+  for (int i = 0; i < c->holds.nrow; i++) {
+    const char *tech = store_cell(&c->holds, i, 5), *secs = store_cell(&c->holds, i, 6);
+    const char *outcome = store_cell(&c->holds, i, 7), *reason = store_cell(&c->holds, i, 8);
+    int t = tech ? kb_find_term(k, KB_TECHNIQUE, tech) : -1, o = outcome_index(outcome);
+    buf_puts(b, "- ");
+    point_words(b, k, store_cell(&c->holds, i, 2), store_cell(&c->holds, i, 3), store_cell(&c->holds, i, 4));
+    buf_printf(b, ": %s", t >= 0 ? kb_term_at(k, KB_TECHNIQUE, t)->label : str(tech));
+    if (secs) { buf_puts(b, ", "); num(b, secs); buf_puts(b, " s"); }
+    buf_printf(b, ", %s", o >= 0 ? outcomes[o].words : outcome ? outcome : "outcome not recorded");
+    if (reason && *reason) buf_printf(b, " (%s)", reason_words(reason));
+    if (!strcmp(str(store_cell(&c->holds, i, 9)), "1")) buf_puts(b, "; recognised referral reproduced");
+    buf_puts(b, ".\n");
+  }
+  recheck(b, store_cell(&c->v, 0, 3));
+}
+
+/* "3 points lower (50%)", "unchanged", "2 points higher (40%)". */
+static void change_words(buf *b, double from, double to) {
+  double d = from - to;
+  if (d == 0) { buf_puts(b, "unchanged"); return; }
+  buf_printf(b, "%.15g point%s %s", fabs(d), fabs(d) == 1 ? "" : "s", d > 0 ? "lower" : "higher");
+  if (from > 0) buf_printf(b, " (%ld%%)", (long)floor(fabs(d) / from * 100 + 0.5));
+}
+
+static void assessment(buf *b, const ctx *c) {
+  const kb *k = c->k;
+  if (*c->pre && *c->post) {
+    buf_printf(b, "Pain %s/10 before and %s/10 after the session: ", c->pre, c->post);
+    change_words(b, strtod(c->pre, NULL), strtod(c->post, NULL));
+    buf_puts(b, ".\n");
+  } else if (*c->pre || *c->post) {
+    buf_printf(b, "Pain was rated only %s the session (%s/10).\n", *c->pre ? "before" : "after", *c->pre ? c->pre : c->post);
+  } else buf_puts(b, "Pain was not rated before or after the session.\n");
+  int any = 0;
+  for (int g = 0; g < N_OUTCOMES; g++) {
+    int n = 0;
+    for (int i = 0; i < c->holds.nrow; i++) {
+      const char *tp = store_cell(&c->holds, i, 3), *reason = store_cell(&c->holds, i, 8);
+      if (!tp || !*tp || outcome_index(store_cell(&c->holds, i, 7)) != g) continue;
+      buf_puts(b, n++ ? "; " : outcomes[g].group);
+      if (n == 1) buf_puts(b, ": ");
+      point_words(b, k, store_cell(&c->holds, i, 2), tp, store_cell(&c->holds, i, 4));
+      if (reason && *reason) buf_printf(b, ", for %s", reason_words(reason));
+    }
+    if (n) { buf_puts(b, ".\n"); any = 1; }
+  }
+  if (!any && c->holds.nrow) buf_puts(b, "No trigger point holds with a recorded outcome.\n");
+  const char *now = *c->post ? c->post : c->pre;
+  if (c->first.nrow && *now) {
+    double from = strtod(str(store_cell(&c->first, 0, 1)), NULL);
+    buf_printf(b, "Since the first pain rating (%.15g/10 on %s): ", from, str(store_cell(&c->first, 0, 0)));
+    change_words(b, from, strtod(now, NULL));
+    buf_printf(b, ", now %s/10.\n", now);
+  } else if (!c->first.nrow) {
+    buf_puts(b, "No earlier pain rating to compare with.\n");
+  }
+}
+
+static void exercise_words(buf *b, json_t *sc) {
+  const char *id = json_string_value(json_object_get(sc, "id"));
+  json_t *hold = json_object_get(sc, "hold");
+  const char *freq = json_string_value(json_object_get(sc, "frequency"));
+  id_words(b, id ? id : "exercise");
+  long lo = (long)json_integer_value(json_array_get(hold, 0)), hi = (long)json_integer_value(json_array_get(hold, 1));
+  if (hi > 0 && lo != hi) buf_printf(b, ", hold %ld-%ld s", lo, hi);
+  else if (hi > 0) buf_printf(b, ", hold %ld s", hi);
+  if (freq && *freq) buf_printf(b, ", %s", freq);
+}
+
+static void plan_section(buf *b, const ctx *c) {
+  const kb *k = c->k;
+  const char *text = store_cell(&c->home, 0, 0);
+  json_t *h = text ? json_loads(text, 0, NULL) : NULL;
+  if (!text) buf_puts(b, "No home program recorded for this visit.\n");
+  else if (!json_is_object(h)) buf_puts(b, "A home program is on record but could not be read.\n");
+  else {
+    if (json_is_true(json_object_get(h, "refer")))
+      buf_puts(b, "Referral advised: the home program asks the client to see a doctor before self-treatment.\n");
+    json_t *ex = json_object_get(h, "exercises"), *e;
+    size_t i;
+    int n = 0;
+    json_array_foreach(ex, i, e) {
+      const char *skip = json_string_value(json_object_get(e, "skip"));
+      json_t *scs = json_object_get(e, "selfcare"), *sc;
+      if (skip || !json_array_size(scs)) continue;
+      buf_puts(b, n++ ? "" : "Home program:\n");
+      buf_puts(b, "- ");
+      point_words(b, k, json_string_value(json_object_get(e, "muscle")), NULL,
+                  json_string_value(json_object_get(e, "side")));
+      buf_puts(b, ": ");
+      size_t j;
+      json_array_foreach(scs, j, sc) {
+        if (j) buf_puts(b, "; ");
+        exercise_words(b, sc);
+      }
+      buf_puts(b, ".\n");
+    }
+    json_array_foreach(ex, i, e) {
+      const char *skip = json_string_value(json_object_get(e, "skip"));
+      if (!skip) continue;
+      buf_puts(b, "Left out of the home program: ");
+      point_words(b, k, json_string_value(json_object_get(e, "muscle")), NULL,
+                  json_string_value(json_object_get(e, "side")));
+      buf_printf(b, " (%s).\n", skip);
+    }
+    if (!n) buf_puts(b, "No self-care exercises in the home program.\n");
+    json_t *lim = json_object_get(h, "limits");
+    json_int_t band = json_integer_value(json_object_get(lim, "band_max"));
+    json_int_t hold = json_integer_value(json_object_get(lim, "hold_max"));
+    if (band) buf_printf(b, "Self-care pressure at most %lld/10.\n", (long long)band);
+    if (hold) buf_printf(b, "Self-care holds at most %lld s.\n", (long long)hold);
+    json_t *dn = json_object_get(h, "do_not_press"), *d;
+    json_array_foreach(dn, i, d) {
+      buf_puts(b, i ? "; " : "Do not press: ");
+      buf_puts(b, str(json_string_value(json_object_get(d, "label"))));
+      if (i + 1 == json_array_size(dn)) buf_puts(b, ".\n");
+    }
+  }
+  json_decref(h);
+  /* What to look at next time. */
+  buf_puts(b, "Recheck at the next visit: pain (NPRS)");
+  int n = 0;
+  for (int i = 0; i < c->holds.nrow; i++) {
+    const char *tp = store_cell(&c->holds, i, 3);
+    if (!tp || !*tp) continue;
+    buf_puts(b, n++ ? "; " : ", the points treated today: ");
+    point_words(b, k, store_cell(&c->holds, i, 2), tp, store_cell(&c->holds, i, 4));
+  }
+  int rom = 0;
+  for (int i = 0; i < c->day.nrow; i++)
+    if (!strcmp(str(store_cell(&c->day, i, 0)), "rom")) rom = 1;
+  if (rom) buf_puts(b, n ? "; and range of motion" : ", and range of motion");
+  buf_puts(b, ".");
+}
+
+/* ---- the API ------------------------------------------------------------------------------ */
+
+static char *take(buf *b) {
+  while (b->len && b->data[b->len - 1] == '\n') b->data[--b->len] = 0;
+  char *s = xstrdup(b->data ? b->data : "");
+  buf_free(b);
+  return s;
+}
+
+int note_build(store *s, const kb *k, long visit, note *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  ctx c;
+  memset(&c, 0, sizeof c);
+  c.s = s;
+  c.k = k;
+  c.visit = visit;
+  int rc = store_begin(s) ? -1 : read_all(&c);  /* one consistent read */
+  store_rollback(s);                             /* nothing to commit */
+  if (rc) {
+    if (rc > 0) snprintf(err, errlen, "visit %ld not found", visit);
+    else snprintf(err, errlen, "visit %ld: %s", visit, store_error(s));
+    ctx_free(&c);
+    return -1;
+  }
+  set_pain(c.pre, store_cell(&c.v, 0, 4), day_value(&c, "nprs", "pre"));
+  set_pain(c.post, store_cell(&c.v, 0, 5), day_value(&c, "nprs", "post"));
+  if (!*c.pre) set_pain(c.pre, NULL, day_value(&c, "nprs", ""));
+  buf b;
+  buf_init(&b); subjective(&b, &c); out->s = take(&b);
+  buf_init(&b); objective(&b, &c); out->o = take(&b);
+  buf_init(&b); assessment(&b, &c); out->a = take(&b);
+  buf_init(&b); plan_section(&b, &c); out->p = take(&b);
+  ctx_free(&c);
+  return 0;
+}
+
+int note_save(store *s, long visit, const note *n, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, n->s);
+  store_arg_text(&a, n->o);
+  store_arg_text(&a, n->a);
+  store_arg_text(&a, n->p);
+  store_arg_int(&a, visit);
+  store_args id;
+  store_args_init(&id);
+  store_arg_int(&id, visit);
+  long found = 0;
+  if (store_begin(s) || store_exec_long(s, "SELECT COUNT(*) FROM visit WHERE id = $1", &id, &found)) {
+    snprintf(err, errlen, "visit %ld: %s", visit, store_error(s));
+    store_rollback(s);
+    return -1;
+  }
+  if (!found) {
+    store_rollback(s);
+    snprintf(err, errlen, "visit %ld not found", visit);
+    return -1;
+  }
+  if (store_exec(s, "UPDATE visit SET soap_s = $1, soap_o = $2, soap_a = $3, soap_p = $4 WHERE id = $5", &a, NULL) ||
+      store_commit(s)) {
+    snprintf(err, errlen, "visit %ld: %s", visit, store_error(s));
+    store_rollback(s);
+    return -1;
+  }
+  return 0;
+}
+
+void note_text(buf *out, const note *n) {
+  const struct { const char *head, *text; } parts[] = {
+    {"S (subjective)", n->s}, {"O (objective)", n->o}, {"A (assessment)", n->a}, {"P (plan)", n->p},
+  };
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+    if (i) buf_putc(out, '\n');
+    buf_printf(out, "%s\n", parts[i].head);
+    if (parts[i].text && *parts[i].text) buf_printf(out, "%s\n", parts[i].text);
+  }
+}
+
+void note_free(note *n) {
+  free(n->s);
+  free(n->o);
+  free(n->a);
+  free(n->p);
+  memset(n, 0, sizeof *n);
+}

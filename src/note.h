@@ -1,0 +1,56 @@
+/* note.h: the SOAP note of one visit, written in plain clinical English from the stored record
+** (intake and pain drawing, measures, palpated points, holds, home program), and saved back
+** into the visit.  Trigger points are described as assessed and treated, never diagnosed. */
+#ifndef MYOMAP_NOTE_H
+#define MYOMAP_NOTE_H
+
+#include <stddef.h>
+
+#include "kb.h"
+#include "store.h"
+#include "util.h"
+
+/* The four sections, each a malloc'd NUL-terminated text of one or more lines separated by
+** '\n' (no trailing newline).  Owned by the note: release with note_free. */
+typedef struct note {
+  char *s;  /* subjective */
+  char *o;  /* objective */
+  char *a;  /* assessment */
+  char *p;  /* plan */
+} note;
+
+/* Write the note of visit `visit` into *out (every field set; free with note_free).  "That
+** day" below means rows linked to the visit, or the client's rows with no visit on its date.
+**  S: the pain drawing of the latest intake on or before the visit's date ("left temple 6/10
+**     (ache)"), the pain before treatment (visit.pain_pre, else that day's NPRS item "pre"),
+**     that day's PSFS and NDI, and from that intake the goals, the perpetuating factors (kb
+**     activity ids become their labels; desk, training and sleep hours, stress), onset and flags.
+**  O: that day's palpated points (active or latent, recognised referral reproduced, PPT in
+**     kg/cm²), that day's range of motion, every hold of the visit's treatment rows in order
+**     (point or muscle and side, technique label, seconds, outcome and reason), and the recheck
+**     in words from the session log (visit.log "rom", "strength", "note") when present.
+**  A: pain before -> after and the change in points; the treated points grouped by outcome
+**     (released, not released within the longest hold, stopped and why, ...); the change
+**     from the client's first NPRS rating on or before the visit date (measures and visits'
+**     pain_pre) to the latest rating of this visit, in points and per cent.
+**  P: the home program of that day (homeprog.program, the JSON of sheet_home_json): referral
+**     advice, each exercise with its hold and frequency, points left out and why, limits, places
+**     not to press; then what to recheck at the next visit.
+** A part with no data says so ("No intake on record on or before 2026-11-22.").
+** Returns 0, or -1 with a message in err (the visit does not exist, the database failed);
+** *out is then all NULL. */
+int note_build(store *s, const kb *k, long visit, note *out, char *err, size_t errlen);
+
+/* Store the note's four sections in visit.soap_s, soap_o, soap_a and soap_p, in one
+** transaction.  Returns 0, or -1 with a message in err (nothing is written when the visit
+** does not exist or the database fails). */
+int note_save(store *s, long visit, const note *n, char *err, size_t errlen);
+
+/* Append the note as text: "S (subjective)", its lines, a blank line, then O, A and P the
+** same way; the text ends in a newline.  A NULL section is shown as empty. */
+void note_text(buf *out, const note *n);
+
+/* Free the four sections and set them to NULL (safe on a zeroed or already freed note). */
+void note_free(note *n);
+
+#endif

