@@ -17,10 +17,10 @@ endif
 
 LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c \
            src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c \
-           src/store.c src/store_sqlite.c src/store_pg.c src/record.c src/export.c src/note.c
+           src/store.c src/store_sqlite.c src/store_pg.c src/record.c src/export.c src/note.c src/outcome.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
 APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/main.o
-KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv
+KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv kb/outcomes.tsv
 TESTS    = $(B)/test_unit
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
@@ -72,7 +72,7 @@ $(B)/tests/%.o: tests/%.c | $(B)
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests -c -o $@ $<
 
 $(B)/test_unit: $(B)/tests/test_body.o $(B)/tests/test_kb.o $(B)/tests/test_rank.o $(B)/tests/test_present.o \
-             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/tests/test_chart.o $(B)/tests/test_export.o \
+             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/tests/test_chart.o $(B)/tests/test_export.o $(B)/tests/test_outcome.o \
              $(B)/libmyomap.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(B)/libmyomap.a $(CRITERION_LIBS) $(LDLIBS)
@@ -103,7 +103,11 @@ $(B)/bench_rank: bench/bench_rank.c $(B)/libmyomap.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(B)/libmyomap.a $(LDLIBS)
 
-bench: deps-test all $(B)/bench_rank
+$(B)/bench_records: bench/bench_records.c $(B)/libmyomap.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -o $@ $< $(B)/libmyomap.a $(LDLIBS)
+
+bench: deps-test all $(B)/bench_rank $(B)/bench_records
 	$(Q)sh bench/run.sh
 
 clean:

@@ -3,7 +3,9 @@
 #include "care.h"
 #include "clinic.h"
 #include "body.h"
+#include "builtin.h"
 #include "kb.h"
+#include "outcome.h"
 #include "present.h"
 #include "rank.h"
 #include "report.h"
@@ -327,6 +329,18 @@ static int cmd_kb(opts *o, int argc, char **argv) {
     buf errors;
     buf_init(&errors);
     int bad = kb_check_coverage(k, &errors);
+    /* the outcome thresholds: DIR/outcomes.tsv with --kb DIR, else the embedded copy */
+    char *text = NULL;
+    size_t len = 0;
+    const builtin_file *bf = builtin_find("kb/outcomes.tsv");
+    if (o->kb_dir) {
+      char path[4096];
+      snprintf(path, sizeof path, "%s/outcomes.tsv", o->kb_dir);
+      if (util_read_file(path, &text, &len)) { buf_printf(&errors, "%s: cannot read: %s\n", path, strerror(errno)); bad++; }
+    } else if (bf) text = xstrndup((const char *)bf->data, len = bf->len);
+    else { buf_puts(&errors, "kb/outcomes.tsv: not embedded in this binary\n"); bad++; }
+    if (text) bad += outcome_check_table(k, text, len, &errors);
+    free(text);
     if (bad) {
       fputs(errors.data, stderr);
       fprintf(stderr, "myomap: the knowledge base has errors (%d)\n", bad);

@@ -6,6 +6,7 @@
 #include "care.h"
 #include "export.h"
 #include "note.h"
+#include "outcome.h"
 #include "present.h"
 #include "record.h"
 #include "screen.h"
@@ -408,6 +409,45 @@ int clinic_measure(opts *o, int argc, char **argv) {
 static int write_private(const cmd *c, const char *path, const buf *b);
 
 /* ---- note, export ------------------------------------------------------------------------- */
+
+int clinic_progress(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("progress");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  const char *svg = NULL;
+  int json = o->json, rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    if (!strcmp(argv[i], "--json")) json = 1;
+    else if (!strcmp(argv[i], "--svg")) { if (!(svg = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  if (rc) return rc;
+  kb *k;
+  if ((rc = cli_load_kb(o, &k))) return rc;
+  store *s = NULL;
+  long client = 0;
+  char err[600];
+  outcome *oc = NULL;
+  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+    if (outcome_load(s, k, client, &oc, err, sizeof err)) rc = fail(c, RECORD_ESTORE, err);
+    else {
+      buf out;
+      buf_init(&out);
+      if (svg) {
+        outcome_svg(&out, oc);
+        rc = write_private(c, svg, &out);
+        buf_reset(&out);
+      }
+      if (json) { outcome_json(&out, oc); buf_putc(&out, '\n'); }
+      else outcome_text(&out, oc);
+      if (!rc) rc = cli_write(&out);
+      buf_free(&out);
+    }
+  }
+  outcome_free(oc);
+  store_close(s);
+  kb_free(k);
+  return rc;
+}
 
 int clinic_note(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("note");

@@ -11,6 +11,7 @@ int clinic_intake(opts *o, int argc, char **argv);
 int clinic_assess(opts *o, int argc, char **argv);
 int clinic_log(opts *o, int argc, char **argv);
 int clinic_measure(opts *o, int argc, char **argv);
+int clinic_progress(opts *o, int argc, char **argv);
 int clinic_note(opts *o, int argc, char **argv);
 int clinic_export(opts *o, int argc, char **argv);
 int clinic_backup(opts *o, int argc, char **argv);
@@ -81,6 +82,17 @@ int clinic_db(opts *o, int argc, char **argv);
    "  --date D            the day (default today);  --visit N  the visit they belong to\n" \
    CLINIC_DB_HELP "\n" \
    "Example:\n  myomap measure 1 --nprs 4 --psfs \"reach overhead=6\" --rom cervical:rotation-l=70\n"}, \
+  {"progress", clinic_progress, "CLIENT [--json] [--svg FILE]", \
+   "a client's outcomes over visits, against clinically important change", \
+   "One row per date: pain (NPRS) before and after treatment, its change from the first rating\n" \
+   "in points and percent, PSFS, NDI, range of motion and the pain drawing's spread (regions,\n" \
+   "total intensity, new and resolved regions), with flags where a change reaches a published\n" \
+   "threshold (kb/outcomes.tsv, with its sources): NPRS 2 points or 30%, 50% as substantial\n" \
+   "relief; PSFS 2 points (mean) or 3 (one activity); NDI 7.5 points.  A reading of the scores,\n" \
+   "not a diagnosis.\n\n" \
+   "  --json       print JSON\n" \
+   "  --svg FILE   also write the charts: pain, PSFS and NDI over time, and the pain drawings\n" \
+   "               across visits as a body heat map (a self-contained SVG)\n" CLINIC_DB_HELP}, \
   {"note", clinic_note, "CLIENT [--visit N | --date D] [--save]", \
    "a SOAP note for a visit, from its session data", \
    "Writes the note from what is stored: S from the latest intake (pain drawing, goals,\n" \

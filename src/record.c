@@ -689,9 +689,10 @@ static int pain_field(json_t *root, const char *key, char *err, size_t errlen) {
 int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen) {
   record_log *l = xcalloc(1, sizeof *l);
   int rc = 0;
-  if (session_read(k, text, len, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
   json_error_t je;
   l->root = json_loadb(text, len, 0, &je);
+  if (!l->root) { rc = bad(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); goto done; }
+  if (session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
   const char *st = l->sum.started;
   if (strlen(st) < 20 || st[10] != 'T' || (memcpy(l->date, st, 10), l->date[10] = 0, !util_date_ok(l->date))) {
     rc = bad(err, errlen, "\"started\" must be a time like 2026-11-22T10:00:00Z");

@@ -146,11 +146,22 @@ static int side_of(const char *s) {
 }
 
 int session_read(const kb *k, const char *text, size_t len, session_summary *out, char *err, size_t errlen) {
-  memset(out, 0, sizeof *out);
-  out->pain_pre = out->pain_post = -1;
   json_error_t je;
   json_t *root = json_loadb(text, len, 0, &je);
-  if (!root) { snprintf(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); return -1; }
+  if (!root) {
+    memset(out, 0, sizeof *out);
+    snprintf(err, errlen, "not valid JSON: line %d: %s", je.line, je.text);
+    return -1;
+  }
+  int rc = session_read_json(k, root, out, err, errlen);
+  json_decref(root);
+  return rc;
+}
+
+int session_read_json(const kb *k, const json_t *root_, session_summary *out, char *err, size_t errlen) {
+  json_t *root = (json_t *)root_;  /* jansson's getters take non-const; nothing is changed */
+  memset(out, 0, sizeof *out);
+  out->pain_pre = out->pain_post = -1;
   int rc = -1;
   const char *what = json_string_value(json_object_get(root, "myomap"));
   json_t *points = json_object_get(root, "points"), *contras = json_object_get(root, "contraindications");
@@ -193,6 +204,5 @@ int session_read(const kb *k, const char *text, size_t len, session_summary *out
   if (st) snprintf(out->started, sizeof out->started, "%s", st);
   rc = 0;
 done:
-  json_decref(root);
   return rc;
 }

@@ -54,6 +54,9 @@ typedef struct session_summary {
 
 /* Read a session log (JSON text).  Returns 0, or -1 with a message naming the problem in err. */
 int session_read(const kb *k, const char *text, size_t len, session_summary *out, char *err, size_t errlen);
+/* The same over a parsed log (a jansson object, not changed or freed here). */
+struct json_t;
+int session_read_json(const kb *k, const struct json_t *root, session_summary *out, char *err, size_t errlen);
 
 /* "2026-11-22T10:00:00Z" for a time in seconds since the epoch (UTC). */
 void session_time(char out[32], double epoch_seconds);

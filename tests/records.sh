@@ -122,6 +122,22 @@ expect "an ambiguous name asks for the id" 1 'give the id' -- $R client show "An
 expect "therapist add" 0 'stored therapist 1' -- $R therapist add "Dr Kay" --email kay@clinic.example --admin
 expect "therapist email is unique" 1 'already exists' -- $R therapist add "Kay Two" --email kay@clinic.example
 
+# progress
+expect "a follow-up drawing" 0 'stored intake' -- $R intake 1 --date 2025-01-20 temple-l:2
+expect "progress table" 0 '2025-01-20 +2 +1 +-4 \(-66\.7%\)' -- $R progress 1
+expect "progress: NPRS 6 -> 2 is clinically important and substantial" 0 'NPRS \(pain 0-10\): 6 on 2025-01-06 -> 2 on 2025-01-20: -4 points \(-66\.7%\); clinically important improvement.*substantial improvement' -- $R progress 1
+expect "progress: NDI 20 -> 11 is clinically important (7.5), not beyond error (10.2)" 0 'NDI \(0-50\): 20 on 2025-01-06 -> 11 on 2025-01-20: -9 points; clinically important improvement \(NDI >= 7\.5 points\)$' -- $R progress 1
+expect "progress: PSFS mean 3.5 -> 7" 0 'PSFS mean \(0-10\): 3\.5 on 2025-01-06 -> 7 on 2025-01-20: \+3\.5 points' -- $R progress 1
+expect "progress cites its thresholds" 0 'farrar2001: Farrar JT' -- $R progress 1
+expect "progress --svg" 0 '' -- $R progress 1 --svg "$T/progress.svg"
+if grep -q '<svg' "$T/progress.svg" && [ "$(grep -o 'class="drawing"' "$T/progress.svg" | wc -l)" = 2 ] && ! grep -q '<script' "$T/progress.svg"; then
+  ok "the SVG has the trend plots and a body chart per drawing date (2)"
+else ko "progress SVG" "$(head -c 300 "$T/progress.svg")"; fi
+$R progress 1 --json > "$T/progress.json"
+jq -e '.visits | length == 3 and .[2].nprs.value == 2 and .[2].nprs.change == -4 and (.[2].nprs.flags | index("success")) != null
+       and .[1].drawing == null and .[2].drawing.count == 1' "$T/progress.json" >/dev/null &&
+  ok "progress --json: 3 dates, the flags, the drawings" || ko "progress --json" "$(head -c 600 "$T/progress.json")"
+
 # SOAP note, FHIR and CSV export
 expect "SOAP note of the latest visit" 0 'A \(assessment\)' -- $R note 1
 expect "note says points were assessed, never diagnosed" 0 'assessed by palpation' -- $R note 1 --visit 1
@@ -133,10 +149,10 @@ expect "FHIR export to a file" 0 '' -- $R export 1 --fhir -o "$T/fhir.json"
 if node tests/fhir.mjs "$T/fhir.json" > "$T/fhir.log" 2>&1; then ok "the FHIR R4 Bundle passes the FHIR JSON schema validator"
 else ko "FHIR validation" "$(cat "$T/fhir.log")"; fi
 jq -e '.resourceType == "Bundle" and ([.entry[].resource | select(.resourceType == "Procedure")] | length) == 12
-       and ([.entry[].resource | select(.resourceType == "Observation" and .code.coding[0].code == "72514-3" and .bodySite != null)] | length) == 2
+       and ([.entry[].resource | select(.resourceType == "Observation" and .code.coding[0].code == "72514-3" and .bodySite != null)] | length) == 3
        and ([.entry[].resource | select(.resourceType == "Patient")] | length) == 1
        and ([.entry[].resource | select(.resourceType == "Procedure" and .status == "stopped")] | length) == 3' "$T/fhir.json" >/dev/null &&
-  ok "the Bundle: the patient, pain with LOINC 72514-3 and bodySite, 12 procedures (3 stopped)" || ko "FHIR content" "$(jq -c '[.entry[].resource.resourceType]' "$T/fhir.json")"
+  ok "the Bundle: the patient, pain with LOINC 72514-3 and bodySite (3 drawn regions), 12 procedures (3 stopped)" || ko "FHIR content" "$(jq -c '[.entry[].resource.resourceType]' "$T/fhir.json")"
 expect "CSV export" 0 '^date,kind,item,value,unit,visit' -- $R export 1 --csv
 expect "CSV quotes an activity with a comma" 0 '"drive, 1 hour"' -- $R export 1 --csv
 expect "export needs a format" 1 'choose one format' -- $R export 1
