@@ -93,9 +93,9 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=un
 FUZZ_TIME ?= 60
 $(B)/fuzz_%: tests/fuzz_%.c $(LIB_SRC) $(B)/builtin.c
 	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild -o $@ $< $(LIB_SRC) $(B)/builtin.c $(LDLIBS)
+	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild $(PQ_CFLAGS) -o $@ $< $(LIB_SRC) $(B)/builtin.c $(LDLIBS)
 
-fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch $(B)/fuzz_script
+fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch $(B)/fuzz_script $(B)/fuzz_log
 	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz.sh
 
 # ---- benchmarks ----
