@@ -41,9 +41,10 @@ static const char *const migrations[] = {
   "CREATE TABLE visit ("
   " id {id}, client_id BIGINT NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
   " therapist_id BIGINT REFERENCES therapist(id), date TEXT NOT NULL, started TEXT NOT NULL,"
-  " log TEXT NOT NULL, pain_pre INTEGER CHECK (pain_pre BETWEEN 0 AND 10),"
-  " pain_post INTEGER CHECK (pain_post BETWEEN 0 AND 10),"
-  " soap_s TEXT, soap_o TEXT, soap_a TEXT, soap_p TEXT, created TEXT NOT NULL,"
+  " pain_pre INTEGER CHECK (pain_pre BETWEEN 0 AND 10),"
+  " pain_post INTEGER CHECK (pain_post BETWEEN 0 AND 10), created TEXT NOT NULL,"
+  " soap_s TEXT, soap_o TEXT, soap_a TEXT, soap_p TEXT,"
+  " log TEXT NOT NULL,"  /* last: the long text, so reading the short columns never walks it */
   " UNIQUE (client_id, started));"
   "CREATE TABLE treatment ("
   " visit_id BIGINT NOT NULL REFERENCES visit(id) ON DELETE CASCADE, seq INTEGER NOT NULL,"
