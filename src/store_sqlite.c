@@ -51,7 +51,7 @@ static int lite_open(store *s, const char *path) {
   sqlite3_extended_result_codes(h, 1);
   char *msg = NULL;
   rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-                       "PRAGMA trusted_schema=OFF; PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;", NULL, NULL, &msg);
+                       "PRAGMA trusted_schema=OFF; PRAGMA cache_size=-16384; PRAGMA mmap_size=2147418112;", NULL, NULL, &msg);
   if (rc != SQLITE_OK) {
     store_fail(s, "%s: not a usable SQLite database: %s", path, msg ? msg : sqlite3_errstr(rc));
     sqlite3_free(msg);
