@@ -263,31 +263,9 @@ static void num(buf *o, double v) {
 }
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
-static int utf8_len(const unsigned char *s) {
-  int n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-        : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-  for (int i = 1; i < n; i++)
-    if ((s[i] & 0xc0) != 0x80) return 0;
-  if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) return 0;  /* overlong, surrogate */
-  if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))) return 0;  /* overlong, > U+10FFFF */
-  return n;
-}
 
 /* Append s escaped for XML text or a quoted attribute; control characters become spaces and
 ** bytes that are not UTF-8 become U+FFFD, so any caller's text keeps the document valid. */
-static void esc(buf *o, const char *s) {
-  static const char *const rep[] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;"};
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p) {
-    int n = utf8_len(p);
-    if (n == 0) { buf_lit(o, "\xef\xbf\xbd"); p++; continue; }
-    if (n > 1) { buf_append(o, p, (size_t)n); p += n; continue; }
-    if (*p < sizeof rep / sizeof rep[0] && rep[*p]) buf_puts(o, rep[*p]);
-    else if (*p < 0x20 && *p != '\t' && *p != '\n') buf_putc(o, ' ');   /* not allowed in XML 1.0 */
-    else buf_putc(o, (char)*p);
-    p++;
-  }
-}
 
 static double to_x(int view, double d) { return view == CHART_FRONT ? CHART_W / 2.0 + d : CHART_W / 2.0 - d; }
 
@@ -399,14 +377,14 @@ static void regions_svg(buf *o, const chart *c, int view) {
     const body_region *r = body_at(c->b, list[k].region);
     const ellipse *e = &c->e[list[k].region * 2 + view];
     buf_lit(o, "<ellipse class=\"region\" data-region=\"");
-    esc(o, r->id);
+    buf_xml(o, r->id);
     buf_lit(o, "\" ");
     ellipse_svg(o, e->cx, e->cy, e->rx, e->ry);
     buf_lit(o, "><title>");
-    esc(o, r->label);
+    buf_xml(o, r->label);
     if (r->side != BODY_MID) buf_puts(o, r->side == BODY_L ? ", left" : ", right");
     buf_lit(o, " (");
-    esc(o, r->id);
+    buf_xml(o, r->id);
     buf_lit(o, ")</title></ellipse>\n");
   }
   free(list);
@@ -437,7 +415,7 @@ static void mark_shape(buf *o, const mark_style *s, double cx, double cy, double
     if (label && *label) {
       buf_lit(o, "<text x=\""); num(o, cx); buf_lit(o, "\" y=\""); num(o, cy + 2.1);
       buf_lit(o, "\" text-anchor=\"middle\" font-size=\"6\" font-weight=\"bold\" fill=\"#ffffff\">");
-      esc(o, label);
+      buf_xml(o, label);
       buf_lit(o, "</text>");
     }
   } else {
@@ -495,13 +473,13 @@ void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, con
   if (!title) title = "Body chart";
   buf_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
              "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n<title>", SVG_W, SVG_H, SVG_W, SVG_H);
-  esc(o, title);
+  buf_xml(o, title);
   buf_lit(o, "</title>\n");
   buf_puts(o, svg_defs);
   buf_printf(o, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
   buf_printf(o, "<text x=\"%d\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" fill=\"#1e293b\">",
              SVG_W / 2);
-  esc(o, title);
+  buf_xml(o, title);
   buf_lit(o, "</text>\n");
   static const char *const captions[2] = {"Front", "Back"};
   for (int v = 0; v < 2; v++) {
@@ -532,7 +510,7 @@ void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, con
   for (int s = 0; s < N_MARK_STYLES; s++) {
     mark_shape(o, &mark_styles[s], x, -3, 6, 4.5, 7, mark_styles[s].kind == CHART_PRESS ? "1" : NULL);
     buf_lit(o, "<text x=\""); num(o, x + 10); buf_lit(o, "\" y=\"0\">");
-    esc(o, mark_styles[s].legend);
+    buf_xml(o, mark_styles[s].legend);
     buf_lit(o, "</text>\n");
     x += width[s];
   }

@@ -1093,35 +1093,9 @@ void outcome_json(buf *o, const outcome *oc) {
 /* ---------------------------------------------------------------- SVG */
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
-static int utf8_len(const unsigned char *s) {
-  int n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-        : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-  for (int i = 1; i < n; i++)
-    if ((s[i] & 0xc0) != 0x80) return 0;
-  if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) return 0;
-  if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))) return 0;
-  return n;
-}
 
 /* Append s escaped for XML text or a quoted attribute (bad UTF-8 becomes U+FFFD, control
 ** characters spaces). */
-static void esc(buf *o, const char *s) {
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p) {
-    int n = utf8_len(p);
-    if (!n) { buf_lit(o, "\xef\xbf\xbd"); p++; continue; }
-    if (n > 1) { buf_append(o, p, (size_t)n); p += n; continue; }
-    switch (*p) {
-    case '&': buf_lit(o, "&amp;"); break;
-    case '<': buf_lit(o, "&lt;"); break;
-    case '>': buf_lit(o, "&gt;"); break;
-    case '"': buf_lit(o, "&quot;"); break;
-    case '\'': buf_lit(o, "&#39;"); break;
-    default: buf_putc(o, *p < 0x20 ? ' ' : (char)*p);
-    }
-    p++;
-  }
-}
 
 /* Days since 1970-01-01 of a YYYY-MM-DD date, and back (H. Hinnant's civil calendar). */
 static long day_of(const char *date) {
@@ -1201,7 +1175,7 @@ static void series_svg(buf *o, const plotdef *p, const pt *a, int n, double d0, 
     num(o, py(p, a[i].v));
     buf_printf(o, "\" r=\"%s\" %s><title>", hollow ? "2.6" : "3",
                hollow ? "fill=\"#ffffff\" stroke=\"#0d9488\" stroke-width=\"1.3\"" : "fill=\"#2563eb\"");
-    esc(o, a[i].date);
+    buf_xml(o, a[i].date);
     buf_printf(o, ": %s ", what);
     num(o, a[i].v);
     buf_lit(o, "</title></circle>\n");
@@ -1234,7 +1208,7 @@ static void plot_svg(buf *o, const outcome *oc, const plotdef *p, const pt *a, i
                      double d0, double d1) {
   buf_printf(o, "<g class=\"plot\" data-measure=\"%s\" font-size=\"9\" fill=\"%s\">\n", measures[p->measure].id, INK);
   svg_text(o, p->x, p->y - 8, "class=\"plot-title\" font-size=\"12\" font-weight=\"bold\"");
-  esc(o, p->title);
+  buf_xml(o, p->title);
   buf_lit(o, "</text>\n<rect x=\"");
   num(o, p->x);
   buf_lit(o, "\" y=\"");
@@ -1256,7 +1230,7 @@ static void plot_svg(buf *o, const outcome *oc, const plotdef *p, const pt *a, i
   buf_putc(o, ' ');
   num(o, p->y + p->h / 2);
   buf_lit(o, ") rotate(-90)\">");
-  esc(o, p->axis);
+  buf_xml(o, p->axis);
   buf_lit(o, "</text>\n");
   /* The date axis: up to six dates spread over the range. */
   long first = (long)d0, span = (long)(d1 - d0);
@@ -1284,18 +1258,18 @@ static void plot_svg(buf *o, const outcome *oc, const plotdef *p, const pt *a, i
       if (f->measure != p->measure || !flag_level(f, bv, p, &level)) continue;
       int right = drawn++ % 2 == 0;   /* labels alternate ends, so close lines stay readable */
       buf_lit(o, "<g class=\"threshold\" data-rule=\"");
-      esc(o, f->rule);
+      buf_xml(o, f->rule);
       buf_lit(o, "\"><title>");
-      esc(o, f->meaning);
+      buf_xml(o, f->meaning);
       buf_lit(o, " (");
-      esc(o, f->test);
+      buf_xml(o, f->test);
       buf_lit(o, ") from the baseline ");
       num(o, bv);
       buf_lit(o, "</title>");
       svg_line(o, p->x, py(p, level), p->x + p->w, py(p, level), "stroke=\"#ea580c\" stroke-dasharray=\"5 3\"");
       svg_text(o, right ? p->x + p->w - 3 : p->x + 3, py(p, level) - 3,
                right ? "text-anchor=\"end\" fill=\"#c2410c\"" : "text-anchor=\"start\" fill=\"#c2410c\"");
-      esc(o, f->rule);
+      buf_xml(o, f->rule);
       buf_puts(o, measures[p->measure].lower_better ? " \xe2\x89\xa4 " : " \xe2\x89\xa5 ");   /* <= or >= */
       num(o, level);
       buf_lit(o, "</text></g>\n");

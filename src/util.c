@@ -206,3 +206,28 @@ int util_date_ok(const char *s) {
   int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return d <= days[m - 1] + (m == 2 && leap);
 }
+
+/* The length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one. */
+static int utf8_len(const unsigned char *s) {
+  int n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+        : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+  for (int i = 1; i < n; i++)
+    if ((s[i] & 0xc0) != 0x80) return 0;
+  if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) return 0;  /* overlong, surrogate */
+  if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))) return 0;  /* overlong, > U+10FFFF */
+  return n;
+}
+
+void buf_xml(buf *o, const char *s) {
+  static const char *const rep[] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;"};
+  const unsigned char *p = (const unsigned char *)s;
+  while (*p) {
+    int n = utf8_len(p);
+    if (n == 0) { buf_lit(o, "\xef\xbf\xbd"); p++; continue; }
+    if (n > 1) { buf_append(o, p, (size_t)n); p += n; continue; }
+    if (*p < sizeof rep / sizeof rep[0] && rep[*p]) buf_puts(o, rep[*p]);
+    else if (*p < 0x20 && *p != '\t' && *p != '\n') buf_putc(o, ' ');   /* not allowed in XML 1.0 */
+    else buf_putc(o, (char)*p);
+    p++;
+  }
+}

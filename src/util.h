@@ -46,6 +46,9 @@ void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Append `s` as a JSON string literal, with quotes and escapes. */
 void buf_json_str(buf *b, const char *s);
+/* Append `s` escaped for XML text and attributes (SVG, HTML): & < > " ' as entities, an invalid
+** UTF-8 byte as U+FFFD, other control characters but tab and newline as a space. */
+void buf_xml(buf *b, const char *s);
 /* Append a non-negative or negative integer in decimal (faster than printf). */
 void buf_int(buf *b, long v);
 /* Append `v` with exactly three decimals, e.g. 0.125 (faster than printf). */
