@@ -119,7 +119,8 @@ int script_run(const kb *k, session *s, const char *name, const char *text, size
       /* T EVENT */
       char *end;
       double t = strtod(word, &end);
-      if (*end || t < 0) { FAIL("\"%s\" is not a time in seconds", word); break; }
+      if (*end || !(t >= 0)) { FAIL("\"%s\" is not a time in seconds", word); break; }
+      if (t > 3600) { FAIL("time %s s is past an hour into the hold", word); break; }
       if (!cur) { FAIL("an event outside a hold: put \"hold\" before it"); break; }
       if (t < last) { FAIL("time %s s goes back (the last event was at %.0f s)", word, last); break; }
       if (hold_done(&cur->h)) {
@@ -194,7 +195,8 @@ int script_run(const kb *k, session *s, const char *name, const char *text, size
     } else if (strcmp(word, "wait") == 0) {
       char *end;
       double v = strtod(arg, &end);
-      if (end == arg || *end || v < 0) { FAIL("wait takes seconds, not \"%s\"", arg); break; }
+      if (end == arg || *end || !(v >= 0)) { FAIL("wait takes seconds, not \"%s\"", arg); break; }
+      if (v > 86400) { FAIL("wait %s s is longer than a day", arg); break; }
       if (cur) { finish_hold(&w, cur, last); cur = NULL; }
       w.clock += v;
     } else if (strcmp(word, "rom") == 0) session_set_text(&s->rom, arg);

@@ -51,7 +51,8 @@ void session_set_text(char **field, const char *text) {
 }
 
 void session_time(char out[32], double epoch) {
-  time_t t = (time_t)epoch;
+  /* clamp to years 1970..9999 so the cast and the format stay defined */
+  time_t t = !(epoch > 0) ? 0 : epoch > 253402300799.0 ? (time_t)253402300799 : (time_t)epoch;
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
