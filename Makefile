@@ -6,7 +6,7 @@ CFLAGS  ?= -O3 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CPPFLAGS += -Isrc -Ibuild -MMD -MP $(PQ_CFLAGS)
 PQ_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-LDLIBS   = -ljansson -lsqlite3 -lpq -lm
+LDLIBS   = -ljansson -lsqlite3 -lpq -lmicrohttpd -lsodium -lqrencode -lpthread -lm
 B        = build
 
 ifeq ($(V),1)
@@ -17,10 +17,12 @@ endif
 
 LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c \
            src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c \
-           src/store.c src/store_sqlite.c src/store_pg.c src/record.c src/export.c src/note.c src/outcome.c
+           src/store.c src/store_sqlite.c src/store_pg.c src/record.c src/export.c src/note.c src/outcome.c \
+           src/auth.c src/live.c src/api.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
-APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/main.o
+APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/http.o $(B)/main.o
 KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv kb/outcomes.tsv
+WEB_FILES = $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
 TESTS    = $(B)/test_unit
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
 
@@ -40,9 +42,9 @@ $(B)/embed: tools/embed.c | $(B)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(WARN) -O1 -o $@ $<
 
-$(B)/builtin.c: $(B)/embed $(KB_FILES)
+$(B)/builtin.c: $(B)/embed $(KB_FILES) $(WEB_FILES)
 	@echo "  EMBED   $@"
-	$(Q)$(B)/embed $@ $(KB_FILES)
+	$(Q)$(B)/embed $@ $(KB_FILES) $(WEB_FILES)
 
 $(B)/builtin.o: $(B)/builtin.c
 	@echo "  CC      $@"
@@ -82,7 +84,7 @@ $(B)/test_cases: $(B)/tests/cases.o $(B)/libmyomap.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(B)/libmyomap.a $(LDLIBS)
 
 run: deps all
-	$(B)/myomap where temple-l:6:ache neck-side-l:4:ache --context desk-work --onset gradual
+	$(B)/myomap serve $(SERVE_ARGS)
 
 test: deps-test all $(B)/test_unit $(B)/test_cases
 	$(Q)sh tests/run.sh

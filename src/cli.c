@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "care.h"
 #include "clinic.h"
+#include "http.h"
 #include "body.h"
 #include "builtin.h"
 #include "kb.h"
@@ -67,7 +68,8 @@ static const cmd commands[] = {
    "  kb export [--json]  every trigger point on the patient's left side, zones as concrete\n"
    "                      region ids (the right side is the mirror); text is one TSV line each\n"},
   CARE_COMMANDS,
-  CLINIC_COMMANDS
+  CLINIC_COMMANDS,
+  HTTP_COMMANDS
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
 

@@ -140,7 +140,7 @@ int clinic_client(opts *o, int argc, char **argv) {
       if (!(r = record_client_add(s, k, &rcl, &id, err, sizeof err)))
         buf_printf(&out, "stored client %ld: %s, born %s\n", id, rcl.name, rcl.birth);
     } else if (is_list) {
-      if ((r = record_client_list(s, &out, json))) snprintf(err, sizeof err, "%s", store_error(s));
+      if ((r = record_client_list(s, 0, &out, json))) snprintf(err, sizeof err, "%s", store_error(s));
     } else if (!(rc = find_client(c, s, argv[1], &id))) {
       if (is_show) r = record_client_show(s, k, id, &out, json, err, sizeof err);
       else if (!(r = record_client_edit(s, k, id, &rcl, err, sizeof err)))

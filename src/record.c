@@ -301,11 +301,15 @@ int record_client_find(store *s, const char *ref, long *id, char *err, size_t er
   return rc;
 }
 
-int record_client_list(store *s, buf *out, int json) {
+int record_client_list(store *s, long therapist, buf *out, int json) {
   store_rows r;
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, therapist);
   if (store_exec(s, "SELECT c.id, c.name, c.birth, (SELECT COUNT(*) FROM visit v WHERE v.client_id = c.id), "
-                    "(SELECT MAX(date) FROM visit v WHERE v.client_id = c.id) FROM client c ORDER BY c.name, c.id",
-                 NULL, &r))
+                    "(SELECT MAX(date) FROM visit v WHERE v.client_id = c.id) FROM client c "
+                    "WHERE CAST($1 AS BIGINT) = 0 OR c.therapist_id = CAST($1 AS BIGINT) ORDER BY c.name, c.id",
+                 &a, &r))
     return RECORD_ESTORE;
   if (json) buf_putc(out, '[');
   else if (r.nrow) buf_printf(out, "%-5s %-32s %-10s %6s  %s\n", "id", "name", "born", "visits", "last visit");

@@ -41,7 +41,8 @@ int record_client_add(store *s, const kb *k, const record_client *c, long *id, c
 int record_client_edit(store *s, const kb *k, long id, const record_client *c, char *err, size_t errlen);
 /* The client named by `ref`: an id number, or a name (case-insensitive; must be unique). */
 int record_client_find(store *s, const char *ref, long *id, char *err, size_t errlen);
-int record_client_list(store *s, buf *out, int json);
+/* The clients (of therapist `therapist` only, unless 0), by name. */
+int record_client_list(store *s, long therapist, buf *out, int json);
 /* The client's details, contraindications, intakes, visits and latest measures. */
 int record_client_show(store *s, const kb *k, long id, buf *out, int json, char *err, size_t errlen);
 /* The client's contraindications as plan input (for plans and home programs). */

@@ -73,6 +73,12 @@ static const char *const migrations[] = {
   "CREATE INDEX assessment_client ON assessment (client_id, date);"
   "CREATE INDEX measure_client ON measure (client_id, date);"
   "CREATE INDEX homeprog_client ON homeprog (client_id, date);",
+  /* 2: web accounts (an argon2id password hash) and the audit log of who read or changed what */
+  "ALTER TABLE therapist ADD COLUMN pwhash TEXT;"
+  "CREATE TABLE audit ("
+  " id {id}, at TEXT NOT NULL, therapist_id BIGINT REFERENCES therapist(id) ON DELETE SET NULL,"
+  " action TEXT NOT NULL, client_id BIGINT, detail TEXT NOT NULL DEFAULT '');"
+  "CREATE INDEX audit_client ON audit (client_id, at);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -81,7 +87,7 @@ static const struct { const char *name; int has_id; const char *order; } tables[
   {"therapist", 1, "id"}, {"client", 1, "id"}, {"client_contra", 0, "client_id, contra, region"},
   {"intake", 1, "id"}, {"pain", 0, "intake_id, region"}, {"visit", 1, "id"},
   {"treatment", 0, "visit_id, seq"}, {"assessment", 1, "id"}, {"measure", 1, "id"},
-  {"homeprog", 1, "id"},
+  {"homeprog", 1, "id"}, {"audit", 1, "id"},
 };
 #define N_TABLES ((int)(sizeof tables / sizeof tables[0]))
 
@@ -93,7 +99,7 @@ static const struct { const char *table, *column, *parent; } links[] = {
   {"treatment", "visit_id", "visit"}, {"assessment", "client_id", "client"},
   {"assessment", "visit_id", "visit"}, {"measure", "client_id", "client"},
   {"measure", "visit_id", "visit"}, {"homeprog", "client_id", "client"},
-  {"homeprog", "visit_id", "visit"},
+  {"homeprog", "visit_id", "visit"}, {"audit", "therapist_id", "therapist"},
 };
 #define N_LINKS ((int)(sizeof links / sizeof links[0]))
 

@@ -1,0 +1,1141 @@
+/* api.c: the JSON API of the web app: the route table, accounts and CSRF, access and audit,
+** and one handler per route over the core. */
+#include "api.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <qrencode.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "body.h"
+#include "chart.h"
+#include "export.h"
+#include "home.h"
+#include "note.h"
+#include "outcome.h"
+#include "plan.h"
+#include "present.h"
+#include "rank.h"
+#include "record.h"
+#include "report.h"
+#include "screen.h"
+#include "session.h"
+#include "sheet.h"
+
+#define VERSION "0.1.0"
+#define POOL 16
+
+typedef struct ranker { rank *r; report *rp; } ranker;
+
+struct api {
+  const kb *k;
+  store *s;
+  chart *chart;
+  buf chart_svg;                /* the bare chart, made once */
+  auth *auth;
+  live_set *live;
+  char *public_url;
+  pthread_mutex_t db;           /* the store is used by one request at a time */
+  pthread_mutex_t pool_mu;
+  ranker pool[POOL]; int n_pool;
+};
+
+/* One request being answered. */
+typedef struct ctx {
+  api *a;
+  const api_req *rq;
+  api_resp *rs;
+  auth_user user;
+  int authed;
+  char param[128];              /* the path's "*" segment */
+  json_t *body;                 /* the parsed JSON body of a POST, or NULL */
+} ctx;
+
+/* ---- answers ------------------------------------------------------------------------------- */
+
+static const struct { int status; const char *code; } codes[] = {
+  {400, "bad-request"}, {401, "unauthenticated"}, {403, "forbidden"}, {404, "not-found"},
+  {405, "method-not-allowed"}, {409, "conflict"}, {410, "gone"}, {413, "too-large"},
+  {415, "unsupported-media-type"}, {429, "rate-limited"}, {500, "internal"}, {503, "store"},
+};
+
+static void fail_code(ctx *c, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void fail_code(ctx *c, int status, const char *code, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (!code) {
+    code = "internal";
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+      if (codes[i].status == status) code = codes[i].code;
+  }
+  c->rs->status = status;
+  c->rs->type = "application/json";
+  buf_reset(&c->rs->body);
+  buf_lit(&c->rs->body, "{\"error\":{\"code\":");
+  buf_json_str(&c->rs->body, code);
+  buf_lit(&c->rs->body, ",\"message\":");
+  buf_json_str(&c->rs->body, msg);
+  buf_lit(&c->rs->body, "}}");
+}
+
+#define FAIL(c, status, ...) fail_code(c, status, NULL, __VA_ARGS__)
+
+/* Map a record/auth/live error code to a status. */
+static void fail_rc(ctx *c, int rc, const char *msg) {
+  switch (rc) {
+  case RECORD_EBAD: FAIL(c, 400, "%s", msg); break;
+  case RECORD_ENOTFOUND: FAIL(c, 404, "%s", msg); break;
+  case AUTH_EFORBIDDEN: FAIL(c, 403, "%s", msg); break;
+  default: FAIL(c, 503, "%s", msg && *msg ? msg : "the database failed; nothing was written"); break;
+  }
+}
+
+static void ok_json(ctx *c) {
+  c->rs->status = 200;
+  c->rs->type = "application/json";
+}
+
+static void ok_lit(ctx *c, const char *json) {
+  ok_json(c);
+  buf_reset(&c->rs->body);
+  buf_puts(&c->rs->body, json);
+}
+
+/* ---- request fields ------------------------------------------------------------------------ */
+
+/* A string field: 0 and *out (NULL when absent), or -1 with a 400 for another type. */
+static int field_str(ctx *c, const char *key, const char **out) {
+  json_t *v = c->body ? json_object_get(c->body, key) : NULL;
+  *out = NULL;
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_string(v)) { FAIL(c, 400, "\"%s\" must be a string", key); return -1; }
+  *out = json_string_value(v);
+  return 0;
+}
+
+/* An integer field in lo..hi: 0 and *out (def when absent), or -1 with a 400. */
+static int field_int(ctx *c, const char *key, long lo, long hi, long def, long *out) {
+  json_t *v = c->body ? json_object_get(c->body, key) : NULL;
+  *out = def;
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
+    FAIL(c, 400, "\"%s\" must be a whole number %ld-%ld", key, lo, hi);
+    return -1;
+  }
+  *out = (long)json_integer_value(v);
+  return 0;
+}
+
+static int field_num(ctx *c, const char *key, double lo, double hi, double def, double *out) {
+  json_t *v = c->body ? json_object_get(c->body, key) : NULL;
+  *out = def;
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi) {
+    FAIL(c, 400, "\"%s\" must be a number %g-%g", key, lo, hi);
+    return -1;
+  }
+  *out = json_number_value(v);
+  return 0;
+}
+
+/* The path parameter as a positive id: 0 and *id, or -1 with a 404. */
+static int param_id(ctx *c, long *id) {
+  char *end;
+  long v = strtol(c->param, &end, 10);
+  if (!c->param[0] || *end || v <= 0) { FAIL(c, 404, "no record \"%s\"", c->param); return -1; }
+  *id = v;
+  return 0;
+}
+
+/* ---- access -------------------------------------------------------------------------------- */
+
+/* May the user see client `id`?  0, or -1 with the answer set. */
+static int client_access(ctx *c, long id) {
+  int rc = auth_can_see(c->a->s, &c->user, id);
+  if (rc == RECORD_ENOTFOUND) FAIL(c, 404, "no client %ld", id);
+  else if (rc == AUTH_EFORBIDDEN) {
+    auth_audit(c->a->s, c->user.id, "denied", id, c->rq->path);
+    FAIL(c, 403, "client %ld is another therapist's", id);
+  } else if (rc) FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+  return rc ? -1 : 0;
+}
+
+static void audit(ctx *c, const char *action, long client, const char *detail) {
+  auth_audit(c->a->s, c->user.id, action, client, detail ? detail : c->rq->path);
+}
+
+/* The client of the path: parsed, visible to the user, and the read audited. */
+static int path_client(ctx *c, long *id, const char *action) {
+  if (param_id(c, id) || client_access(c, *id)) return -1;
+  audit(c, action, *id, NULL);
+  return 0;
+}
+
+/* ---- accounts ------------------------------------------------------------------------------ */
+
+static void user_json(buf *b, const auth_user *u) {
+  buf_printf(b, "{\"user\":{\"id\":%ld,\"name\":", u->id);
+  buf_json_str(b, u->name);
+  buf_lit(b, ",\"email\":");
+  buf_json_str(b, u->email);
+  buf_printf(b, ",\"role\":\"%s\"},\"csrf\":\"%s\"}", u->admin ? "admin" : "therapist", u->csrf);
+}
+
+static void set_session(ctx *c, const char *token, const auth_user *u) {
+  snprintf(c->rs->cookie, sizeof c->rs->cookie, "myomap_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d",
+           token, AUTH_SESSION_SECONDS);
+  ok_json(c);
+  buf_reset(&c->rs->body);
+  user_json(&c->rs->body, u);
+}
+
+static void h_health(ctx *c) { ok_lit(c, "{\"ok\":true,\"version\":\"" VERSION "\"}"); }
+
+static void h_setup_get(ctx *c) {
+  long n;
+  if (auth_count(c->a->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->a->s)); return; }
+  ok_lit(c, n ? "{\"needed\":false}" : "{\"needed\":true}");
+}
+
+static void h_setup(ctx *c) {
+  long n, id;
+  if (auth_count(c->a->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->a->s)); return; }
+  if (n) { FAIL(c, 409, "the first account exists already: log in"); return; }
+  const char *name, *email, *pw;
+  if (field_str(c, "name", &name) || field_str(c, "email", &email) || field_str(c, "password", &pw)) return;
+  char err[512], token[AUTH_TOKEN_LEN + 1];
+  int rc = auth_user_add(c->a->s, name, email, pw, "admin", &id, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  auth_user u;
+  if (auth_start(c->a->auth, c->a->s, id, c->rq->now, token, &u)) { FAIL(c, 503, "the database failed"); return; }
+  c->user = u;
+  audit(c, "setup", 0, "created the first account");
+  set_session(c, token, &u);
+}
+
+static void h_login(ctx *c) {
+  const char *email, *pw;
+  if (field_str(c, "email", &email) || field_str(c, "password", &pw)) return;
+  if (!email || !pw) { FAIL(c, 400, "give \"email\" and \"password\""); return; }
+  char token[AUTH_TOKEN_LEN + 1];
+  auth_user u;
+  long retry = 0;
+  int rc = auth_login(c->a->auth, c->a->s, email, pw, c->rq->ip, c->rq->now, token, &u, &retry);
+  if (rc == AUTH_ELIMITED) {
+    c->rs->retry_after = retry;
+    FAIL(c, 429, "too many failed logins: try again in %ld minutes", (retry + 59) / 60);
+    auth_audit(c->a->s, 0, "login-limited", 0, email);
+  } else if (rc == AUTH_EDENIED) {
+    FAIL(c, 401, "wrong email or password");
+    auth_audit(c->a->s, 0, "login-failed", 0, email);
+  } else if (rc) FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+  else {
+    c->user = u;
+    audit(c, "login", 0, "");
+    set_session(c, token, &u);
+  }
+}
+
+static void h_logout(ctx *c) {
+  auth_logout(c->a->auth, c->rq->cookie);
+  snprintf(c->rs->cookie, sizeof c->rs->cookie, "myomap_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+  audit(c, "logout", 0, "");
+  ok_lit(c, "{\"ok\":true}");
+}
+
+static void h_me(ctx *c) {
+  ok_json(c);
+  user_json(&c->rs->body, &c->user);
+}
+
+static void h_users(ctx *c) {
+  ok_json(c);
+  if (auth_user_list(c->a->s, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+}
+
+static void h_user_add(ctx *c) {
+  const char *name, *email, *pw, *role;
+  if (field_str(c, "name", &name) || field_str(c, "email", &email) || field_str(c, "password", &pw) ||
+      field_str(c, "role", &role))
+    return;
+  char err[512];
+  long id;
+  int rc = auth_user_add(c->a->s, name, email, pw, role, &id, err, sizeof err);
+  if (rc == RECORD_EBAD && strstr(err, "exists already")) { FAIL(c, 409, "%s", err); return; }
+  if (rc) { fail_rc(c, rc, err); return; }
+  char d[300];
+  snprintf(d, sizeof d, "added account %ld", id);
+  audit(c, "create-user", 0, d);
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"id\":%ld}", id);
+}
+
+static void h_audit(ctx *c) {
+  const char *l = c->rq->query ? c->rq->query(c->rq->ctx, "limit") : NULL;
+  long limit = l ? strtol(l, NULL, 10) : 100;
+  if (limit < 1 || limit > 1000) limit = 100;
+  ok_json(c);
+  if (auth_audit_list(c->a->s, (int)limit, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+}
+
+/* ---- knowledge ----------------------------------------------------------------------------- */
+
+static void h_regions(ctx *c) {
+  ok_json(c);
+  report_regions_json(&c->rs->body, kb_body(c->a->k));
+}
+
+static void h_chart(ctx *c) {
+  c->rs->status = 200;
+  c->rs->type = "image/svg+xml";
+  buf_append(&c->rs->body, c->a->chart_svg.data, c->a->chart_svg.len);
+}
+
+static ranker take_ranker(api *a) {
+  ranker r = {0, 0};
+  pthread_mutex_lock(&a->pool_mu);
+  if (a->n_pool) r = a->pool[--a->n_pool];
+  pthread_mutex_unlock(&a->pool_mu);
+  if (!r.r) {
+    r.r = rank_new(a->k);
+    r.rp = report_new(a->k, r.r);
+  }
+  return r;
+}
+
+static void give_ranker(api *a, ranker r) {
+  pthread_mutex_lock(&a->pool_mu);
+  if (a->n_pool < POOL) { a->pool[a->n_pool++] = r; r.r = NULL; }
+  pthread_mutex_unlock(&a->pool_mu);
+  if (r.r) { report_free(r.rp); rank_free(r.r); }
+}
+
+/* The zones to draw for each candidate: "TP:SIDE" -> {at, essential, spillover}. */
+static void zones_json(buf *b, const kb *k, const rank_result *res) {
+  const body *bd = kb_body(k);
+  buf_lit(b, "{");
+  for (int i = 0; i < res->n; i++) {
+    const rank_candidate *cand = &res->cand[i];
+    const kb_tp *tp = kb_tp_at(k, cand->tp);
+    if (i) buf_putc(b, ',');
+    buf_printf(b, "\"%s:%s\":{\"at\":", tp->id, body_side_name(cand->side));
+    int at = body_concrete(bd, tp->region, cand->side == BODY_MID ? BODY_L : cand->side);
+    if (at < 0) at = body_concrete(bd, tp->region, BODY_MID);
+    if (at >= 0) buf_json_str(b, body_at(bd, at)->id); else buf_lit(b, "null");
+    for (int z = 0; z < 2; z++) {
+      const kb_zone_ref *refs = z ? tp->spillover : tp->essential;
+      int n = z ? tp->n_spillover : tp->n_essential;
+      buf_puts(b, z ? "],\"spillover\":[" : ",\"essential\":[");
+      int first = 1;
+      for (int j = 0; j < n; j++) {
+        int out[2];
+        int m = kb_zone_regions(k, refs[j], cand->side, out);
+        for (int q = 0; q < m; q++) {
+          if (!first) buf_putc(b, ',');
+          first = 0;
+          buf_json_str(b, body_at(bd, out[q])->id);
+        }
+      }
+    }
+    buf_lit(b, "]}");
+  }
+  buf_lit(b, "}");
+}
+
+/* Rank a presentation and append the where JSON with its zones to out. */
+static void where_json(api *a, const present *p, int top, buf *out) {
+  ranker r = take_ranker(a);
+  screen_result s;
+  rank_result res;
+  screen_run(a->k, p, &s);
+  rank_run(r.r, p, top, &res);
+  size_t mark = out->len;
+  report_where_json(out, r.rp, p, &s, &res);
+  while (out->len > mark && (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == '}')) {
+    if (out->data[out->len - 1] == '}') { out->len--; break; }
+    out->len--;
+  }
+  buf_lit(out, ",\"zones\":");
+  zones_json(out, a->k, &res);
+  buf_putc(out, '}');
+  give_ranker(a, r);
+}
+
+static int parse_present(ctx *c, present *p) {
+  char err[512];
+  int rc = present_parse_json(c->a->k, c->rq->body, c->rq->body_len, p, err, sizeof err);
+  if (rc == PRESENT_EREGION) FAIL(c, 400, "%s", err);
+  else if (rc) FAIL(c, 400, "%s", err);
+  return rc ? -1 : 0;
+}
+
+static void h_where(ctx *c) {
+  present p;
+  long top;
+  if (field_int(c, "top", 1, RANK_MAX, 5, &top) || parse_present(c, &p)) return;
+  if (!p.n_pain) { FAIL(c, 400, "mark at least one painful region"); return; }
+  ok_json(c);
+  where_json(c->a, &p, (int)top, &c->rs->body);
+}
+
+static void h_muscles(ctx *c) {
+  ok_json(c);
+  buf *b = &c->rs->body;
+  buf_lit(b, "{\"muscles\":[");
+  for (int i = 0; i < kb_n_muscles(c->a->k); i++) {
+    const kb_muscle *m = kb_muscle_at(c->a->k, i);
+    buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, m->id);
+    buf_lit(b, ",\"name\":");
+    buf_json_str(b, m->name);
+    buf_lit(b, ",\"group\":");
+    buf_json_str(b, m->group);
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "]}");
+}
+
+static void h_muscle(ctx *c) {
+  int m = kb_find_muscle(c->a->k, c->param);
+  if (m < 0) {
+    const char *hint = kb_suggest_muscle(c->a->k, c->param);
+    FAIL(c, 404, "unknown muscle \"%s\"%s%s%s", c->param, hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+    return;
+  }
+  ok_json(c);
+  report_muscle_json(&c->rs->body, c->a->k, m);
+}
+
+static void h_conditions(ctx *c) {
+  ok_json(c);
+  sheet_conditions_json(&c->rs->body, c->a->k);
+}
+
+static void h_condition(ctx *c) {
+  int i = kb_find_condition(c->a->k, c->param);
+  if (i < 0) { FAIL(c, 404, "unknown condition \"%s\"", c->param); return; }
+  ok_json(c);
+  sheet_condition_json(&c->rs->body, c->a->k, i);
+}
+
+static void h_contras(ctx *c) {
+  ok_json(c);
+  buf *b = &c->rs->body;
+  buf_lit(b, "{\"contraindications\":[");
+  for (int i = 0; i < kb_n_terms(c->a->k, KB_CONTRA); i++) {
+    const kb_term *t = kb_term_at(c->a->k, KB_CONTRA, i);
+    const char *scope = kb_scope_name(t->scope);
+    buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, t->id);
+    buf_lit(b, ",\"label\":");
+    buf_json_str(b, t->label);
+    buf_lit(b, ",\"scope\":");
+    buf_json_str(b, scope ? scope : "");
+    buf_printf(b, ",\"local\":%s}", t->scope == KB_SCOPE_LOCAL ? "true" : "false");
+  }
+  buf_lit(b, "]}");
+}
+
+/* {"points":[{"tp","side"}]} into in->points. */
+static int parse_points(ctx *c, plan_input *in) {
+  json_t *pts = c->body ? json_object_get(c->body, "points") : NULL;
+  if (!json_is_array(pts) || !json_array_size(pts)) { FAIL(c, 400, "give \"points\": [{\"tp\":ID,\"side\":\"l\"}, ...]"); return -1; }
+  if (json_array_size(pts) > PLAN_MAX_POINTS) { FAIL(c, 400, "at most %d points", PLAN_MAX_POINTS); return -1; }
+  size_t i;
+  json_t *v;
+  json_array_foreach(pts, i, v) {
+    json_t *tpv = json_object_get(v, "tp"), *sv = json_object_get(v, "side");
+    if (!json_is_string(tpv)) { FAIL(c, 400, "point %zu: \"tp\" must be a trigger point id", i + 1); return -1; }
+    int tp = kb_find_tp(c->a->k, json_string_value(tpv));
+    if (tp < 0) { FAIL(c, 400, "unknown trigger point \"%s\"", json_string_value(tpv)); return -1; }
+    const char *side = json_is_string(sv) ? json_string_value(sv) : "";
+    int paired = kb_muscle_at(c->a->k, kb_tp_at(c->a->k, tp)->muscle)->paired;
+    int sd = !strcmp(side, "l") ? BODY_L : !strcmp(side, "r") ? BODY_R : BODY_MID;
+    if (paired && sd == BODY_MID) { FAIL(c, 400, "point %s: say the side, \"l\" or \"r\"", json_string_value(tpv)); return -1; }
+    if (!paired) sd = BODY_MID;
+    int dup = 0;
+    for (int j = 0; j < in->n_points; j++) dup |= in->points[j].tp == tp && in->points[j].side == sd;
+    if (dup) continue;
+    in->points[in->n_points].tp = tp;
+    in->points[in->n_points++].side = sd;
+  }
+  return 0;
+}
+
+/* "contraindications": ["id", {"id","region"}] added to in. */
+static int parse_contras(ctx *c, json_t *list, plan_input *in) {
+  if (!list || json_is_null(list)) return 0;
+  if (!json_is_array(list)) { FAIL(c, 400, "\"contraindications\" must be a list"); return -1; }
+  size_t i;
+  json_t *v;
+  json_array_foreach(list, i, v) {
+    const char *id = json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "id"));
+    const char *where = json_is_object(v) ? json_string_value(json_object_get(v, "region")) : NULL;
+    int ci = id ? kb_find_term(c->a->k, KB_CONTRA, id) : -1;
+    if (ci < 0) { FAIL(c, 400, "unknown contraindication \"%s\"", id ? id : "?"); return -1; }
+    int region = -1;
+    if (where && (region = body_find(kb_body(c->a->k), where)) < 0) { FAIL(c, 400, "unknown region \"%s\"", where); return -1; }
+    if (kb_term_at(c->a->k, KB_CONTRA, ci)->scope == KB_SCOPE_LOCAL && region < 0) {
+      FAIL(c, 400, "%s is local: give its \"region\"", id);
+      return -1;
+    }
+    if (in->n_contras == PLAN_MAX_CONTRAS) { FAIL(c, 400, "at most %d contraindications", PLAN_MAX_CONTRAS); return -1; }
+    in->contras[in->n_contras].contra = ci;
+    in->contras[in->n_contras++].region = region;
+  }
+  return 0;
+}
+
+/* The plan input of a request: points, the client's contraindications (when "client" is
+** given and visible), and the request's own. */
+static int plan_in(ctx *c, plan_input *in, long *client) {
+  memset(in, 0, sizeof *in);
+  if (parse_points(c, in)) return -1;
+  if (field_int(c, "client", 1, 1L << 50, 0, client)) return -1;
+  if (*client) {
+    if (client_access(c, *client)) return -1;
+    char err[512];
+    int rc = record_client_contras(c->a->s, *client, in, c->a->k, err, sizeof err);
+    if (rc) { fail_rc(c, rc, err); return -1; }
+  }
+  return parse_contras(c, c->body ? json_object_get(c->body, "contraindications") : NULL, in);
+}
+
+static void h_plan(ctx *c) {
+  plan_input in;
+  long client;
+  if (plan_in(c, &in, &client)) return;
+  plan p;
+  char err[512];
+  if (plan_build(c->a->k, &in, &p, err, sizeof err)) { FAIL(c, 400, "%s", err); return; }
+  if (client) audit(c, "plan", client, NULL);
+  ok_json(c);
+  sheet_plan_json(&c->rs->body, c->a->k, &p);
+}
+
+/* ---- clients and records ------------------------------------------------------------------- */
+
+static void h_clients(ctx *c) {
+  ok_json(c);
+  buf_lit(&c->rs->body, "{\"clients\":");
+  if (record_client_list(c->a->s, c->user.admin ? 0 : c->user.id, &c->rs->body, 1)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+    return;
+  }
+  while (c->rs->body.len && c->rs->body.data[c->rs->body.len - 1] == '\n') c->rs->body.len--;
+  buf_putc(&c->rs->body, '}');
+  audit(c, "list", 0, "clients");
+}
+
+static void h_client_add(ctx *c) {
+  record_client rc0;
+  record_client_init(&rc0);
+  if (field_str(c, "name", &rc0.name) || field_str(c, "birth", &rc0.birth) || field_str(c, "phone", &rc0.phone) ||
+      field_str(c, "email", &rc0.email) || field_str(c, "history", &rc0.history) ||
+      field_str(c, "consent_date", &rc0.consent_date))
+    return;
+  json_t *cons = json_object_get(c->body, "consent");
+  if (cons && !json_is_boolean(cons)) { FAIL(c, 400, "\"consent\" must be true or false"); return; }
+  rc0.consent = json_is_true(cons) ? 1 : 0;
+  rc0.therapist = c->user.id;
+  plan_input in;
+  memset(&in, 0, sizeof in);
+  if (parse_contras(c, json_object_get(c->body, "contraindications"), &in)) return;
+  memcpy(rc0.contras, in.contras, sizeof in.contras);
+  rc0.n_contras = in.n_contras;
+  char err[512];
+  long id;
+  int rc = record_client_add(c->a->s, c->a->k, &rc0, &id, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  audit(c, "create", id, "client");
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"id\":%ld}", id);
+}
+
+static void h_client(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  char err[512];
+  ok_json(c);
+  int rc = record_client_show(c->a->s, c->a->k, id, &c->rs->body, 1, err, sizeof err);
+  if (rc) fail_rc(c, rc, err);
+}
+
+static void h_intake(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  present p;
+  if (parse_present(c, &p)) return;
+  record_intake in;
+  record_intake_init(&in);
+  in.drawing = &p;
+  long stress, nprs;
+  if (field_str(c, "date", &in.date) || field_str(c, "goals", &in.goals) || field_str(c, "factors", &in.factors) ||
+      field_num(c, "desk_hours", 0, 24, -1, &in.desk_hours) || field_num(c, "training_hours", 0, 168, -1, &in.training_hours) ||
+      field_num(c, "sleep_hours", 0, 24, -1, &in.sleep_hours) || field_int(c, "stress", 0, 10, -1, &stress) ||
+      field_int(c, "nprs", 0, 10, -1, &nprs))
+    return;
+  in.stress = (int)stress;
+  in.nprs = (int)nprs;
+  char err[512];
+  long iid;
+  int rc = record_intake_add(c->a->s, c->a->k, id, &in, &iid, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  audit(c, "create", id, "intake");
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"id\":%ld,\"where\":", iid);
+  where_json(c->a, &p, 5, &c->rs->body);
+  buf_putc(&c->rs->body, '}');
+}
+
+static void h_findings(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  json_t *list = json_object_get(c->body, "findings");
+  const char *date;
+  if (field_str(c, "date", &date)) return;
+  if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > 64) {
+    FAIL(c, 400, "give \"findings\": 1-64 strings like \"upper-trapezius-tp1:l:active\"");
+    return;
+  }
+  record_finding f[64];
+  char err[512];
+  size_t i;
+  json_t *v;
+  json_array_foreach(list, i, v) {
+    if (!json_is_string(v) || record_finding_parse(c->a->k, json_string_value(v), &f[i], err, sizeof err)) {
+      FAIL(c, 400, "finding %zu: %s", i + 1, json_is_string(v) ? err : "must be a string");
+      return;
+    }
+  }
+  int rc = record_assess_add(c->a->s, c->a->k, id, date, 0, f, (int)json_array_size(list), err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  audit(c, "create", id, "findings");
+  ok_lit(c, "{\"ok\":true}");
+}
+
+static void h_measures(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  json_t *list = json_object_get(c->body, "measures");
+  const char *date;
+  if (field_str(c, "date", &date)) return;
+  if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > 64) {
+    FAIL(c, 400, "give \"measures\": 1-64 of {\"kind\":\"nprs\",\"value\":\"6\"}");
+    return;
+  }
+  record_measure m[64];
+  char err[512];
+  size_t i;
+  json_t *v;
+  json_array_foreach(list, i, v) {
+    const char *kind = json_string_value(json_object_get(v, "kind"));
+    json_t *val = json_object_get(v, "value");
+    char num[64];
+    const char *word = json_is_string(val) ? json_string_value(val) : NULL;
+    if (json_is_number(val)) { snprintf(num, sizeof num, "%g", json_number_value(val)); word = num; }
+    if (!kind || !word) { FAIL(c, 400, "measure %zu: give \"kind\" and \"value\"", i + 1); return; }
+    if (record_measure_parse(kind, word, &m[i], err, sizeof err)) { FAIL(c, 400, "measure %zu: %s", i + 1, err); return; }
+  }
+  int rc = record_measure_add(c->a->s, id, date, 0, m, (int)json_array_size(list), err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  audit(c, "create", id, "measures");
+  ok_lit(c, "{\"ok\":true}");
+}
+
+static void progress(ctx *c, int svg) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  outcome *o;
+  char err[512];
+  int rc = outcome_load(c->a->s, c->a->k, id, &o, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  ok_json(c);
+  if (svg) { c->rs->type = "image/svg+xml"; outcome_svg(&c->rs->body, o); }
+  else outcome_json(&c->rs->body, o);
+  outcome_free(o);
+}
+
+static void h_progress(ctx *c) { progress(c, 0); }
+static void h_progress_svg(ctx *c) { progress(c, 1); }
+
+/* The latest stored home program of the client: its row (visit, date, program, log). */
+static int latest_home(ctx *c, long id, store_rows *r) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  if (store_exec(c->a->s, "SELECT h.visit_id, h.date, h.program, v.log FROM homeprog h "
+                          "LEFT JOIN visit v ON v.id = h.visit_id WHERE h.client_id = $1 "
+                          "ORDER BY h.date DESC, h.id DESC LIMIT 1", &a, r)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+    return -1;
+  }
+  if (!r->nrow) {
+    store_rows_free(r);
+    FAIL(c, 404, "no home program yet: it is made when a session is stored");
+    return -1;
+  }
+  return 0;
+}
+
+static void h_home(ctx *c) {
+  long id;
+  store_rows r;
+  if (path_client(c, &id, "read") || latest_home(c, id, &r)) return;
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"visit\":%s,\"date\":", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "null");
+  buf_json_str(&c->rs->body, store_cell(&r, 0, 1));
+  buf_lit(&c->rs->body, ",\"program\":");
+  const char *prog = store_cell(&r, 0, 2);
+  size_t n = strlen(prog);
+  while (n && (prog[n - 1] == '\n' || prog[n - 1] == ' ')) n--;
+  buf_append(&c->rs->body, prog, n);
+  buf_putc(&c->rs->body, '}');
+  store_rows_free(&r);
+}
+
+static void h_home_html(ctx *c) {
+  long id;
+  store_rows r;
+  if (path_client(c, &id, "read") || latest_home(c, id, &r)) return;
+  const char *log = store_cell(&r, 0, 3);
+  session_summary sum;
+  char err[512];
+  if (!log || session_read(c->a->k, log, strlen(log), &sum, err, sizeof err)) {
+    store_rows_free(&r);
+    FAIL(c, 404, "the home program's session log is missing");
+    return;
+  }
+  store_rows_free(&r);
+  home h;
+  home_build(c->a->k, &sum.in, sum.stopped, &h);
+  c->rs->status = 200;
+  c->rs->type = "text/html; charset=utf-8";
+  sheet_home_html(&c->rs->body, c->a->k, c->a->chart, &h, NULL);
+}
+
+static void h_export(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  const char *f = c->rq->query ? c->rq->query(c->rq->ctx, "format") : NULL;
+  int csv = f && !strcmp(f, "csv");
+  if (f && !csv && strcmp(f, "fhir")) { FAIL(c, 400, "format \"%s\": use fhir or csv", f); return; }
+  audit(c, "export", id, csv ? "csv" : "fhir");
+  char err[512];
+  c->rs->status = 200;
+  c->rs->type = csv ? "text/csv; charset=utf-8" : "application/fhir+json";
+  int rc = csv ? export_csv(c->a->s, c->a->k, id, &c->rs->body, err, sizeof err)
+               : export_fhir(c->a->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  if (rc) fail_rc(c, rc == -1 ? RECORD_ESTORE : rc, err);
+}
+
+/* The client of visit `visit`, checked for access. */
+static int visit_client(ctx *c, long *visit, long *client) {
+  if (param_id(c, visit)) return -1;
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, *visit);
+  if (store_exec_long(c->a->s, "SELECT client_id FROM visit WHERE id = $1", &a, client)) {
+    FAIL(c, 404, "no visit %ld", *visit);
+    return -1;
+  }
+  return client_access(c, *client);
+}
+
+static void h_note(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  audit(c, "read", client, "note");
+  note n;
+  char err[512];
+  if (note_build(c->a->s, c->a->k, v, &n, err, sizeof err)) { FAIL(c, 503, "%s", err); return; }
+  ok_json(c);
+  buf *b = &c->rs->body;
+  buf_printf(b, "{\"visit\":%ld,\"s\":", v);
+  buf_json_str(b, n.s);
+  buf_lit(b, ",\"o\":");
+  buf_json_str(b, n.o);
+  buf_lit(b, ",\"a\":");
+  buf_json_str(b, n.a);
+  buf_lit(b, ",\"p\":");
+  buf_json_str(b, n.p);
+  buf_putc(b, '}');
+  note_free(&n);
+}
+
+static void h_note_save(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  const char *s, *o, *a, *p;
+  if (field_str(c, "s", &s) || field_str(c, "o", &o) || field_str(c, "a", &a) || field_str(c, "p", &p)) return;
+  if (!s || !o || !a || !p) { FAIL(c, 400, "give all four sections: \"s\", \"o\", \"a\", \"p\""); return; }
+  note n = {(char *)s, (char *)o, (char *)a, (char *)p};
+  char err[512];
+  if (note_save(c->a->s, v, &n, err, sizeof err)) { FAIL(c, 400, "%s", err); return; }
+  audit(c, "update", client, "note");
+  ok_lit(c, "{\"ok\":true}");
+}
+
+/* ---- the session room ---------------------------------------------------------------------- */
+
+/* The live session of the path, if the user may see it: 0, or -1 with the answer. */
+static int path_live(ctx *c, long *client) {
+  long therapist;
+  if (live_owner(c->a->live, c->param, client, &therapist)) { FAIL(c, 404, "no running session %.40s", c->param); return -1; }
+  if (!c->user.admin && therapist != c->user.id) { FAIL(c, 403, "this session is another therapist's"); return -1; }
+  return 0;
+}
+
+static void join_url(ctx *c, buf *b, const char *token) {
+  if (c->a->public_url) buf_puts(b, c->a->public_url);
+  else {
+    buf_lit(b, "http://");
+    buf_puts(b, c->rq->host && *c->rq->host ? c->rq->host : "127.0.0.1:8080");
+  }
+  buf_printf(b, "/p/%s", token);
+}
+
+static void fail_live(ctx *c, int rc, const char *err) {
+  if (rc == LIVE_ENOTFOUND) FAIL(c, 404, "no running session %.40s", c->param);
+  else if (rc == LIVE_EGONE) FAIL(c, 410, "this session has ended");
+  else FAIL(c, 400, "%s", err);
+}
+
+static void state(ctx *c) {
+  ok_json(c);
+  buf_reset(&c->rs->body);
+  if (live_state(c->a->live, c->param, c->rq->now, &c->rs->body)) fail_live(c, LIVE_ENOTFOUND, "");
+}
+
+static void h_session_new(ctx *c) {
+  plan_input in;
+  long client;
+  if (plan_in(c, &in, &client)) return;
+  if (!client) { FAIL(c, 400, "give the \"client\" the session is for"); return; }
+  char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[512];
+  if (live_create(c->a->live, client, c->user.id, &in, c->rq->now, id, token, err, sizeof err)) {
+    FAIL(c, 400, "%s", err);
+    return;
+  }
+  audit(c, "session-start", client, id);
+  snprintf(c->param, sizeof c->param, "%s", id);
+  buf state;
+  buf_init(&state);
+  live_state(c->a->live, id, c->rq->now, &state);
+  ok_json(c);
+  buf *b = &c->rs->body;
+  buf_lit(b, "{\"id\":");
+  buf_json_str(b, id);
+  buf_lit(b, ",\"join\":{\"url\":\"");
+  join_url(c, b, token);
+  buf_printf(b, "\",\"token\":\"%s\"},\"state\":", token);
+  buf_append(b, state.data, state.len);
+  buf_putc(b, '}');
+  buf_free(&state);
+}
+
+static void h_session(ctx *c) {
+  long client;
+  if (path_live(c, &client)) return;
+  state(c);
+}
+
+static void h_session_pain(ctx *c, int post) {
+  long client, pain;
+  if (path_live(c, &client) || field_int(c, "pain", 0, 10, -1, &pain)) return;
+  if (pain < 0) { FAIL(c, 400, "give \"pain\" 0-10"); return; }
+  const char *rom = NULL, *strength = NULL, *note = NULL;
+  if (post && (field_str(c, "rom", &rom) || field_str(c, "strength", &strength) || field_str(c, "note", &note))) return;
+  char err[512];
+  int rc = live_pain(c->a->live, c->param, post, (int)pain, rom, strength, note, err, sizeof err);
+  if (rc) { fail_live(c, rc, err); return; }
+  state(c);
+}
+
+static void h_session_pre(ctx *c) { h_session_pain(c, 0); }
+static void h_session_post(ctx *c) { h_session_pain(c, 1); }
+
+static void h_session_hold(ctx *c) {
+  long client, step;
+  if (path_live(c, &client) || field_int(c, "step", 1, 1000, 0, &step)) return;
+  char err[512];
+  int rc = live_hold(c->a->live, c->param, (int)step, c->rq->now, err, sizeof err);
+  if (rc) { fail_live(c, rc, err); return; }
+  state(c);
+}
+
+static void h_session_event(ctx *c) {
+  long client, value;
+  const char *event;
+  if (path_live(c, &client) || field_str(c, "event", &event) || field_int(c, "value", 0, 10, -1, &value)) return;
+  char err[512];
+  ok_json(c);
+  int rc = live_event(c->a->live, c->param, event, (int)value, 0, c->rq->now, &c->rs->body, err, sizeof err);
+  if (rc) fail_live(c, rc, err);
+}
+
+static void h_session_stop(ctx *c) {
+  long client;
+  if (path_live(c, &client)) return;
+  int rc = live_stop(c->a->live, c->param, c->rq->now);
+  if (rc) { fail_live(c, rc, ""); return; }
+  state(c);
+}
+
+static void h_session_end(ctx *c) {
+  long client;
+  if (path_live(c, &client)) return;
+  buf log;
+  buf_init(&log);
+  int rc = live_finish(c->a->live, c->param, c->rq->now, &log);
+  if (rc) { buf_free(&log); fail_live(c, rc, ""); return; }
+  record_log *l;
+  char err[512];
+  long visit = 0;
+  rc = record_log_parse(c->a->k, log.data, log.len, &l, err, sizeof err);
+  if (!rc) {
+    rc = record_log_add(c->a->s, c->a->k, client, c->user.id, l, &visit, err, sizeof err);
+    record_log_free(l);
+  }
+  buf_free(&log);
+  if (rc) { fail_rc(c, rc, err); return; }
+  live_stored(c->a->live, c->param, visit);
+  char d[64];
+  snprintf(d, sizeof d, "visit %ld", visit);
+  audit(c, "create", client, d);
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"visit\":%ld}", visit);
+}
+
+static void h_session_events(ctx *c) {
+  long client;
+  if (path_live(c, &client)) return;
+  c->rs->status = 200;
+  c->rs->type = "text/event-stream";
+  snprintf(c->rs->stream, sizeof c->rs->stream, "%.32s", c->param);
+}
+
+static void h_session_qr(ctx *c) {
+  long client;
+  if (path_live(c, &client)) return;
+  char token[LIVE_ID_LEN + 1];
+  if (live_token(c->a->live, c->param, token)) { FAIL(c, 410, "this session has ended"); return; }
+  buf url;
+  buf_init(&url);
+  join_url(c, &url, token);
+  QRcode *q = QRcode_encodeString(url.data, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  buf_free(&url);
+  if (!q) { FAIL(c, 500, "could not make the QR code"); return; }
+  int w = q->width, m = 4;   /* quiet zone of four modules */
+  c->rs->status = 200;
+  c->rs->type = "image/svg+xml";
+  buf *b = &c->rs->body;
+  buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
+                "<title>Scan to join this session</title><rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/><path d=\"",
+             w + 2 * m, w + 2 * m);
+  for (int y = 0; y < w; y++)
+    for (int x = 0; x < w; x++)
+      if (q->data[y * w + x] & 1) buf_printf(b, "M%d %dh1v1h-1z", x + m, y + m);
+  buf_lit(b, "\" fill=\"#000\"/></svg>");
+  QRcode_free(q);
+}
+
+static void h_phone(ctx *c) {
+  ok_json(c);
+  int rc = live_phone_state(c->a->live, c->param, c->rq->now, &c->rs->body);
+  if (rc) FAIL(c, 410, "this link has expired: the session has ended, or the link is wrong");
+}
+
+static void h_phone_event(ctx *c) {
+  const char *event;
+  long value;
+  if (field_str(c, "event", &event) || field_int(c, "value", 0, 10, -1, &value)) return;
+  char err[512];
+  int rc = live_phone_event(c->a->live, c->param, event, (int)value, c->rq->now, err, sizeof err);
+  if (rc == LIVE_ENOTFOUND) FAIL(c, 410, "this link has expired: the session has ended, or the link is wrong");
+  else if (rc) FAIL(c, 400, "%s", err);
+  else ok_lit(c, "{\"ok\":true}");
+}
+
+/* ---- routes -------------------------------------------------------------------------------- */
+
+enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16 };
+
+typedef struct route {
+  const char *method, *path;
+  void (*fn)(ctx *c);
+  int flags;
+} route;
+
+static const route routes[] = {
+  {"GET", "/api/health", h_health, PUBLIC},
+  {"GET", "/api/setup", h_setup_get, PUBLIC | DB},
+  {"POST", "/api/setup", h_setup, PUBLIC | DB | BODY},
+  {"POST", "/api/login", h_login, PUBLIC | DB | BODY},
+  {"POST", "/api/logout", h_logout, DB},
+  {"GET", "/api/me", h_me, 0},
+  {"GET", "/api/users", h_users, ADMIN | DB},
+  {"POST", "/api/users", h_user_add, ADMIN | DB | BODY},
+  {"GET", "/api/audit", h_audit, ADMIN | DB},
+  {"GET", "/api/regions", h_regions, 0},
+  {"GET", "/api/chart.svg", h_chart, 0},
+  {"POST", "/api/where", h_where, BODY},
+  {"GET", "/api/muscles", h_muscles, 0},
+  {"GET", "/api/muscles/*", h_muscle, 0},
+  {"GET", "/api/conditions", h_conditions, 0},
+  {"GET", "/api/conditions/*", h_condition, 0},
+  {"GET", "/api/contraindications", h_contras, 0},
+  {"POST", "/api/plan", h_plan, DB | BODY},
+  {"GET", "/api/clients", h_clients, DB},
+  {"POST", "/api/clients", h_client_add, DB | BODY},
+  {"GET", "/api/clients/*", h_client, DB},
+  {"POST", "/api/clients/*/intakes", h_intake, DB | BODY},
+  {"POST", "/api/clients/*/findings", h_findings, DB | BODY},
+  {"POST", "/api/clients/*/measures", h_measures, DB | BODY},
+  {"GET", "/api/clients/*/progress", h_progress, DB},
+  {"GET", "/api/clients/*/progress.svg", h_progress_svg, DB},
+  {"GET", "/api/clients/*/home", h_home, DB},
+  {"GET", "/api/clients/*/home.html", h_home_html, DB},
+  {"GET", "/api/clients/*/export", h_export, DB},
+  {"GET", "/api/visits/*/note", h_note, DB},
+  {"POST", "/api/visits/*/note", h_note_save, DB | BODY},
+  {"POST", "/api/sessions", h_session_new, DB | BODY},
+  {"GET", "/api/sessions/*", h_session, 0},
+  {"POST", "/api/sessions/*/pre", h_session_pre, BODY},
+  {"POST", "/api/sessions/*/hold", h_session_hold, BODY},
+  {"POST", "/api/sessions/*/event", h_session_event, BODY},
+  {"POST", "/api/sessions/*/stop", h_session_stop, 0},
+  {"POST", "/api/sessions/*/post", h_session_post, BODY},
+  {"POST", "/api/sessions/*/end", h_session_end, DB},
+  {"GET", "/api/sessions/*/events", h_session_events, 0},
+  {"GET", "/api/sessions/*/qr.svg", h_session_qr, 0},
+  {"GET", "/api/phone/*", h_phone, PUBLIC | PHONE},
+  {"POST", "/api/phone/*", h_phone_event, PUBLIC | PHONE | BODY},
+};
+#define N_ROUTES ((int)(sizeof routes / sizeof routes[0]))
+
+/* Does `path` fit `pattern`?  Copies the "*" segment into param. */
+static int match(const char *pattern, const char *path, char *param, size_t plen) {
+  while (*pattern && *path) {
+    if (*pattern == '*') {
+      size_t n = strcspn(path, "/");
+      if (!n || n >= plen) return 0;
+      memcpy(param, path, n);
+      param[n] = 0;
+      path += n;
+      pattern++;
+    } else if (*pattern++ != *path++) return 0;
+  }
+  return !*pattern && !*path;
+}
+
+void api_routes(buf *out) {
+  for (int i = 0; i < N_ROUTES; i++) buf_printf(out, "%-5s %s\n", routes[i].method, routes[i].path);
+}
+
+static int origin_ok(const api *a, const api_req *rq) {
+  if (!rq->origin || !*rq->origin) return 1;
+  const char *o = rq->origin;
+  if (a->public_url && !strcmp(o, a->public_url)) return 1;
+  const char *host = strstr(o, "://");
+  return host && rq->host && !strcmp(host + 3, rq->host);
+}
+
+void api_handle(api *a, const api_req *rq, api_resp *rs) {
+  memset(rs, 0, sizeof *rs);
+  buf_init(&rs->body);
+  ctx c;
+  memset(&c, 0, sizeof c);
+  c.a = a;
+  c.rq = rq;
+  c.rs = rs;
+  const route *r = NULL;
+  int other_method = 0;
+  for (int i = 0; i < N_ROUTES && !r; i++) {
+    if (!match(routes[i].path, rq->path, c.param, sizeof c.param)) continue;
+    if (!strcmp(routes[i].method, rq->method)) r = &routes[i];
+    else other_method = 1;
+  }
+  if (!r) {
+    if (other_method) FAIL(&c, 405, "%s is not allowed on %s", rq->method, rq->path);
+    else FAIL(&c, 404, "no such API route: %s", rq->path);
+    return;
+  }
+  int writes = strcmp(rq->method, "GET") != 0;
+  if (!(r->flags & PUBLIC)) {
+    if (auth_session(a->auth, rq->cookie, rq->now, &c.user)) { FAIL(&c, 401, "log in first"); return; }
+    c.authed = 1;
+    if (writes && (!auth_csrf_ok(&c.user, rq->csrf) || !origin_ok(a, rq))) {
+      fail_code(&c, 403, "csrf", "missing or wrong X-CSRF-Token: reload the page");
+      return;
+    }
+    if ((r->flags & ADMIN) && !c.user.admin) { FAIL(&c, 403, "only the clinic's admin may do this"); return; }
+  } else if (writes && !(r->flags & PHONE) && !origin_ok(a, rq)) {
+    fail_code(&c, 403, "csrf", "a request from another site");
+    return;
+  }
+  if (r->flags & BODY) {
+    if (rq->body_len > API_MAX_BODY) { FAIL(&c, 413, "the request body is over %d KiB", API_MAX_BODY / 1024); return; }
+    if (!rq->content_type || strncmp(rq->content_type, "application/json", 16)) {
+      FAIL(&c, 415, "send the body as application/json");
+      return;
+    }
+    json_error_t je;
+    c.body = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &je);
+    if (!c.body) { FAIL(&c, 400, "malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column); return; }
+    if (!json_is_object(c.body)) { json_decref(c.body); FAIL(&c, 400, "the body must be a JSON object"); return; }
+  }
+  rs->status = 500;
+  if (r->flags & DB) pthread_mutex_lock(&a->db);
+  r->fn(&c);
+  if (r->flags & DB) pthread_mutex_unlock(&a->db);
+  if (c.body) json_decref(c.body);
+}
+
+/* ---- setup --------------------------------------------------------------------------------- */
+
+api *api_new(const kb *k, store *s, const char *public_url) {
+  api *a = xcalloc(1, sizeof *a);
+  a->k = k;
+  a->s = s;
+  buf errs;
+  buf_init(&errs);
+  a->auth = auth_new();
+  a->live = live_new(k);
+  if (!a->auth || !a->live || chart_load_builtin(&a->chart, kb_body(k), &errs)) {
+    buf_free(&errs);
+    api_free(a);
+    return NULL;
+  }
+  buf_free(&errs);
+  buf_init(&a->chart_svg);
+  chart_svg(&a->chart_svg, a->chart, NULL, 0, "Where does it hurt?");
+  if (public_url) {
+    a->public_url = xstrdup(public_url);
+    size_t n = strlen(a->public_url);
+    while (n && a->public_url[n - 1] == '/') a->public_url[--n] = 0;
+  }
+  pthread_mutex_init(&a->db, NULL);
+  pthread_mutex_init(&a->pool_mu, NULL);
+  return a;
+}
+
+void api_free(api *a) {
+  if (!a) return;
+  for (int i = 0; i < a->n_pool; i++) { report_free(a->pool[i].rp); rank_free(a->pool[i].r); }
+  auth_free(a->auth);
+  live_free(a->live);
+  chart_free(a->chart);
+  buf_free(&a->chart_svg);
+  free(a->public_url);
+  free(a);
+}
+
+live_set *api_live(api *a) { return a->live; }

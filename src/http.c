@@ -1,0 +1,399 @@
+/* http.c: `myomap serve`, a thin libmicrohttpd shell over api.c that also serves the embedded
+** web/ assets and streams the session room's events; and `myomap user`. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "auth.h"
+#include "builtin.h"
+#include "live.h"
+#include "record.h"
+#include "store.h"
+
+typedef struct server {
+  api *api;
+  const char *web_dir;     /* --web, or NULL for the embedded assets */
+} server;
+
+/* One connection's request while its body arrives. */
+typedef struct pending {
+  buf body;
+  int too_large;
+} pending;
+
+static double wall(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const struct { const char *ext, *type; } types[] = {
+  {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+  {".css", "text/css; charset=utf-8"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+  {".ico", "image/x-icon"}, {".json", "application/json"}, {".webmanifest", "application/manifest+json"},
+};
+
+static const char *type_of(const char *name) {
+  const char *dot = strrchr(name, '.');
+  for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+    if (!strcmp(dot, types[i].ext)) return types[i].type;
+  return "application/octet-stream";
+}
+
+static void headers(struct MHD_Response *r, const char *type, int html) {
+  MHD_add_response_header(r, "Content-Type", type);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  if (html)
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *con, int status, const char *type, const char *data,
+                                size_t len, int copy, int html, const char *cache) {
+  struct MHD_Response *r =
+    MHD_create_response_from_buffer(len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_PERSISTENT);
+  if (!r) return MHD_NO;
+  headers(r, type, html);
+  MHD_add_response_header(r, "Cache-Control", cache);
+  enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *con, int status, const char *code, const char *msg) {
+  char b[400];
+  int n = snprintf(b, sizeof b, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, msg);
+  return send_buf(con, status, "application/json", b, (size_t)n, 1, 0, "no-store");
+}
+
+/* A page asset: "/" is web/index.html, "/p/TOKEN" the phone's page, "/NAME" web/NAME. */
+static enum MHD_Result send_asset(server *sv, struct MHD_Connection *con, const char *url) {
+  char name[160];
+  if (!strcmp(url, "/")) snprintf(name, sizeof name, "index.html");
+  else if (!strncmp(url, "/p/", 3) && !strchr(url + 3, '/')) snprintf(name, sizeof name, "phone.html");
+  else if (strlen(url) < 100 && !strchr(url + 1, '/') && !strstr(url, "..")) snprintf(name, sizeof name, "%s", url + 1);
+  else return send_error(con, 404, "not-found", "no such page");
+  if (sv->web_dir) {
+    char path[1200], *text;
+    size_t len;
+    snprintf(path, sizeof path, "%s/%s", sv->web_dir, name);
+    if (util_read_file(path, &text, &len)) return send_error(con, 404, "not-found", "no such page");
+    enum MHD_Result ret = send_buf(con, 200, type_of(name), text, len, 1, strstr(name, ".html") != NULL, "no-cache");
+    free(text);
+    return ret;
+  }
+  char key[200];
+  snprintf(key, sizeof key, "web/%s", name);
+  const builtin_file *f = builtin_find(key);
+  if (!f) return send_error(con, 404, "not-found", "no such page");
+  return send_buf(con, 200, type_of(name), (const char *)f->data, f->len, 0, strstr(name, ".html") != NULL, "no-cache");
+}
+
+/* ---- server-sent events -------------------------------------------------------------------- */
+
+typedef struct stream {
+  live_set *ls;
+  char id[LIVE_ID_LEN + 1];
+  unsigned long cursor;
+  buf out;
+  size_t sent;
+  int done;
+} stream;
+
+static volatile sig_atomic_t stopping;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *dst, size_t max) {
+  (void)pos;
+  stream *st = cls;
+  while (st->sent == st->out.len) {
+    if (st->done || stopping) return MHD_CONTENT_READER_END_OF_STREAM;
+    buf_reset(&st->out);
+    st->sent = 0;
+    int rc = live_wait(st->ls, st->id, &st->cursor, 2.0, &st->out);
+    if (rc) st->done = 1;
+    if (!st->out.len && !st->done) buf_lit(&st->out, ": keep-alive\n\n");
+  }
+  size_t n = st->out.len - st->sent;
+  if (n > max) n = max;
+  memcpy(dst, st->out.data + st->sent, n);
+  st->sent += n;
+  return (ssize_t)n;
+}
+
+static void stream_free(void *cls) {
+  stream *st = cls;
+  buf_free(&st->out);
+  free(st);
+}
+
+static enum MHD_Result send_stream(server *sv, struct MHD_Connection *con, const char *id) {
+  stream *st = xcalloc(1, sizeof *st);
+  st->ls = api_live(sv->api);
+  snprintf(st->id, sizeof st->id, "%s", id);
+  buf_init(&st->out);
+  buf_lit(&st->out, "retry: 2000\n\n");
+  struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
+  if (!r) { stream_free(st); return MHD_NO; }
+  headers(r, "text/event-stream", 0);
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  enum MHD_Result ret = MHD_queue_response(con, 200, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* ---- requests ------------------------------------------------------------------------------ */
+
+static const char *query(void *ctx, const char *name) {
+  return MHD_lookup_connection_value((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls) {
+  (void)version;
+  server *sv = cls;
+  pending *p = *con_cls;
+  if (!p) {   /* first call: the headers only */
+    p = xcalloc(1, sizeof *p);
+    buf_init(&p->body);
+    *con_cls = p;
+    const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > API_MAX_BODY)
+      return send_error(con, 413, "too-large", "the request body is over 64 KiB");
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    if (p->body.len + *upload_size > API_MAX_BODY) p->too_large = 1;
+    else buf_append(&p->body, upload, *upload_size);
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (p->too_large) return send_error(con, 413, "too-large", "the request body is over 64 KiB");
+  if (strncmp(url, "/api/", 5)) {
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) return send_error(con, 405, "method-not-allowed", "pages are read with GET");
+    return send_asset(sv, con, url);
+  }
+  char ip[INET6_ADDRSTRLEN] = "?";
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (ci && ci->client_addr) {
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET) inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+    else if (sa->sa_family == AF_INET6) inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+  }
+  api_req rq = {
+    .method = method, .path = url, .query = query, .ctx = con,
+    .body = p->body.data, .body_len = p->body.len,
+    .content_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Content-Type"),
+    .cookie = MHD_lookup_connection_value(con, MHD_COOKIE_KIND, "myomap_session"),
+    .csrf = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-CSRF-Token"),
+    .origin = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Origin"),
+    .host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Host"),
+    .ip = ip, .now = wall(),
+  };
+  api_resp rs;
+  api_handle(sv->api, &rq, &rs);
+  enum MHD_Result ret;
+  if (rs.stream[0] && rs.status == 200) ret = send_stream(sv, con, rs.stream);
+  else {
+    struct MHD_Response *r = MHD_create_response_from_buffer(rs.body.len, rs.body.data, MHD_RESPMEM_MUST_FREE);
+    rs.body.data = NULL;
+    if (!r) { buf_free(&rs.body); return MHD_NO; }
+    headers(r, rs.type ? rs.type : "application/json", rs.type && !strncmp(rs.type, "text/html", 9));
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (rs.cookie[0]) MHD_add_response_header(r, "Set-Cookie", rs.cookie);
+    if (rs.retry_after) {
+      char ra[32];
+      snprintf(ra, sizeof ra, "%ld", rs.retry_after);
+      MHD_add_response_header(r, "Retry-After", ra);
+    }
+    ret = MHD_queue_response(con, (unsigned)rs.status, r);
+    MHD_destroy_response(r);
+  }
+  buf_free(&rs.body);
+  return ret;
+}
+
+static void on_done(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  (void)cls; (void)con; (void)toe;
+  pending *p = *con_cls;
+  if (p) { buf_free(&p->body); free(p); *con_cls = NULL; }
+}
+
+static void on_signal(int sig) { (void)sig; stopping = 1; }
+
+/* "ADDR:PORT" or ":PORT" or "PORT" into an IPv4 address. */
+static int parse_listen(const char *s, struct sockaddr_in *sa) {
+  memset(sa, 0, sizeof *sa);
+  sa->sin_family = AF_INET;
+  const char *colon = strrchr(s, ':');
+  char host[64] = "127.0.0.1";
+  const char *port = s;
+  if (colon) {
+    size_t n = (size_t)(colon - s);
+    if (n >= sizeof host) return -1;
+    if (n) { memcpy(host, s, n); host[n] = 0; }
+    port = colon + 1;
+  }
+  char *end;
+  long p = strtol(port, &end, 10);
+  if (!*port || *end || p < 1 || p > 65535) return -1;
+  if (!strcmp(host, "localhost")) snprintf(host, sizeof host, "127.0.0.1");
+  if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) return -1;
+  sa->sin_port = htons((unsigned short)p);
+  return 0;
+}
+
+int http_serve(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("serve");
+  const char *listen = "127.0.0.1:8080", *public_url = NULL, *web = NULL;
+  for (int i = 0; i < argc; i++) {
+    const char **dst = !strcmp(argv[i], "--listen") ? &listen : !strcmp(argv[i], "--public-url") ? &public_url
+                     : !strcmp(argv[i], "--web") ? &web : NULL;
+    if (!dst) return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+    if (i + 1 >= argc) return cli_usage_error(c, "%s needs a value", argv[i]);
+    *dst = argv[++i];
+  }
+  struct sockaddr_in sa;
+  if (parse_listen(listen, &sa)) return cli_usage_error(c, "--listen takes ADDR:PORT, e.g. 127.0.0.1:8080, not \"%s\"", listen);
+  if (public_url && strncmp(public_url, "http://", 7) && strncmp(public_url, "https://", 8))
+    return cli_usage_error(c, "--public-url starts with http:// or https://, not \"%s\"", public_url);
+  kb *k;
+  int rc = cli_load_kb(o, &k);
+  if (rc) return rc;
+  store *s;
+  char err[600];
+  if (store_open(&s, o->db, err, sizeof err)) {
+    fprintf(stderr, "myomap serve: %s\n", err);
+    kb_free(k);
+    return EXIT_IO;
+  }
+  server sv = {api_new(k, s, public_url), web};
+  if (!sv.api) {
+    fprintf(stderr, "myomap serve: could not start (libsodium or the embedded body chart failed)\n");
+    store_close(s);
+    kb_free(k);
+    return EXIT_IO;
+  }
+  struct sigaction act;
+  memset(&act, 0, sizeof act);
+  act.sa_handler = on_signal;
+  sigaction(SIGINT, &act, NULL);
+  sigaction(SIGTERM, &act, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                                          MHD_USE_ERROR_LOG,
+                                          0, NULL, NULL, on_request, &sv,
+                                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                                          MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+                                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                                          MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+                                          MHD_OPTION_END);
+  if (!d) {
+    fprintf(stderr, "myomap serve: cannot listen on %s: %s (is another server on that port?)\n", listen,
+            strerror(errno ? errno : EADDRINUSE));
+    api_free(sv.api);
+    store_close(s);
+    kb_free(k);
+    return EXIT_IO;
+  }
+  long accounts = 0;
+  auth_count(s, &accounts);
+  fprintf(stderr, "myomap: serving http://%s/ (records: %s %s)\n%s  Stop with Ctrl-C.\n", listen, store_backend(s),
+          store_where(s), accounts ? "" : "  No account yet: open the page to create the clinic's first (admin) account.\n");
+  while (!stopping) pause();
+  fprintf(stderr, "myomap: stopping\n");
+  MHD_stop_daemon(d);
+  api_free(sv.api);
+  store_close(s);
+  kb_free(k);
+  return EXIT_OK;
+}
+
+/* ---- accounts ------------------------------------------------------------------------------ */
+
+/* Read a password: twice without echo on a terminal, else one line of standard input. */
+static int read_password(char *out, size_t cap) {
+  int tty = isatty(STDIN_FILENO);
+  char again[AUTH_PASSWORD_MAX + 8];
+  for (int round = 0; round < (tty ? 2 : 1); round++) {
+    char *dst = round ? again : out;
+    size_t dcap = round ? sizeof again : cap;
+    struct termios old, quiet;
+    if (tty) {
+      fprintf(stderr, round ? "Password again: " : "Password: ");
+      tcgetattr(STDIN_FILENO, &old);
+      quiet = old;
+      quiet.c_lflag &= ~(tcflag_t)ECHO;
+      tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    char *got = fgets(dst, (int)dcap, stdin);
+    if (tty) { tcsetattr(STDIN_FILENO, TCSANOW, &old); fputc('\n', stderr); }
+    if (!got) return -1;
+    dst[strcspn(dst, "\r\n")] = 0;
+  }
+  if (tty && strcmp(out, again)) { fprintf(stderr, "myomap user: the passwords differ\n"); return -2; }
+  return 0;
+}
+
+int http_user(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("user");
+  if (argc < 1 || (strcmp(argv[0], "add") && strcmp(argv[0], "list")))
+    return cli_usage_error(c, "%s", "say what to do: add or list");
+  const char *name = NULL, *email = NULL;
+  int admin = 0;
+  for (int i = 1; i < argc; i++) {
+    if ((!strcmp(argv[i], "--name") || !strcmp(argv[i], "--email")) && i + 1 < argc) {
+      if (argv[i][2] == 'n') name = argv[++i]; else email = argv[++i];
+    } else if (!strcmp(argv[i], "--admin")) admin = 1;
+    else if (!strcmp(argv[i], "--json")) o->json = 1;
+    else return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  int add = !strcmp(argv[0], "add");
+  if (add && (!name || !email)) return cli_usage_error(c, "%s", "user add needs --name NAME and --email EMAIL");
+  store *s;
+  char err[600];
+  if (store_open(&s, o->db, err, sizeof err)) {
+    fprintf(stderr, "myomap user: %s\n", err);
+    return EXIT_IO;
+  }
+  int rc = 0;
+  buf out;
+  buf_init(&out);
+  if (add) {
+    char pw[AUTH_PASSWORD_MAX + 8];
+    int r = read_password(pw, sizeof pw);
+    long id;
+    if (r == -1) { fprintf(stderr, "myomap user: no password given\n"); rc = EXIT_USAGE; }
+    else if (r) rc = EXIT_USAGE;
+    else if ((r = auth_user_add(s, name, email, pw, admin ? "admin" : "therapist", &id, err, sizeof err))) {
+      fprintf(stderr, "myomap user: %s\n", err);
+      rc = r == RECORD_EBAD ? EXIT_USAGE : EXIT_IO;
+    } else {
+      buf_printf(&out, "account %ld: %s <%s>%s\n", id, name, email, admin ? " (admin)" : "");
+      auth_audit(s, 0, "create-user", 0, email);
+    }
+    memset(pw, 0, sizeof pw);
+  } else if (auth_user_list(s, &out)) {
+    fprintf(stderr, "myomap user: %s\n", store_error(s));
+    rc = EXIT_IO;
+  } else buf_putc(&out, '\n');
+  if (!rc) rc = cli_write(&out);
+  buf_free(&out);
+  store_close(s);
+  return rc;
+}
