@@ -40,3 +40,7 @@ if [ -n "$PGB" ] && psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA p
 else
   echo "== records on PostgreSQL: no server (scripts/pg.sh could not start one); not measured"
 fi
+
+# ---- the web API under load (bench/http.sh): wrk against POST /api/where and nginx ----------
+echo "== web: myomap serve under wrk, beside nginx serving a file of the same size"
+sh bench/http.sh $B/myomap

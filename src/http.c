@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,14 @@
 #include "record.h"
 #include "store.h"
 
+
+typedef struct stream stream;
+
 typedef struct server {
   api *api;
   const char *web_dir;     /* --web, or NULL for the embedded assets */
+  pthread_mutex_t smu;     /* guards the list of event streams */
+  stream *streams;
 } server;
 
 /* One connection's request while its body arrives. */
@@ -104,53 +110,112 @@ static enum MHD_Result send_asset(server *sv, struct MHD_Connection *con, const 
   return send_buf(con, 200, type_of(name), (const char *)f->data, f->len, 0, strstr(name, ".html") != NULL, "no-cache");
 }
 
-/* ---- server-sent events -------------------------------------------------------------------- */
+/* ---- server-sent events --------------------------------------------------------------------
+** A stream's connection is parked (suspended) while its session has nothing new; the waker
+** thread resumes it when any session queues an event, and each second so that the hold's
+** clock runs and a keep-alive comment goes out every 15 s. */
+
+#define KEEPALIVE 15.0
 
 typedef struct stream {
-  live_set *ls;
+  server *sv;
+  struct MHD_Connection *con;
   char id[LIVE_ID_LEN + 1];
-  unsigned long cursor;
+  unsigned long cursor, gen;   /* events given; all-session count at the last poll */
   buf out;
   size_t sent;
-  int done;
+  int done, parked;
+  double polled, wrote;        /* monotonic seconds */
+  struct stream *next;
 } stream;
 
 static volatile sig_atomic_t stopping;
 
+static double mono(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static ssize_t stream_read(void *cls, uint64_t pos, char *dst, size_t max) {
   (void)pos;
   stream *st = cls;
-  while (st->sent == st->out.len) {
-    if (st->done || stopping) return MHD_CONTENT_READER_END_OF_STREAM;
+  server *sv = st->sv;
+  if (st->sent == st->out.len) {
     buf_reset(&st->out);
     st->sent = 0;
-    int rc = live_wait(st->ls, st->id, &st->cursor, 2.0, &st->out);
-    if (rc) st->done = 1;
-    if (!st->out.len && !st->done) buf_lit(&st->out, ": keep-alive\n\n");
+    if (st->done || stopping) return MHD_CONTENT_READER_END_OF_STREAM;
+    live_set *ls = api_live(sv->api);
+    st->gen = live_changed(ls, 0, 0);
+    st->polled = mono();
+    int rc = live_poll(ls, st->id, &st->cursor, &st->out);
+    if (rc) return MHD_CONTENT_READER_END_OF_STREAM;
+    if (!st->out.len && st->polled - st->wrote >= KEEPALIVE) buf_lit(&st->out, ": keep-alive\n\n");
+    if (!st->out.len) {
+      MHD_suspend_connection(st->con);
+      pthread_mutex_lock(&sv->smu);
+      st->parked = 1;
+      pthread_mutex_unlock(&sv->smu);
+      return 0;
+    }
   }
   size_t n = st->out.len - st->sent;
   if (n > max) n = max;
   memcpy(dst, st->out.data + st->sent, n);
   st->sent += n;
+  st->wrote = mono();
   return (ssize_t)n;
 }
 
 static void stream_free(void *cls) {
   stream *st = cls;
+  server *sv = st->sv;
+  pthread_mutex_lock(&sv->smu);
+  for (stream **p = &sv->streams; *p; p = &(*p)->next)
+    if (*p == st) { *p = st->next; break; }
+  pthread_mutex_unlock(&sv->smu);
   buf_free(&st->out);
   free(st);
 }
 
+static void *waker(void *arg) {
+  server *sv = arg;
+  unsigned long gen = 0;
+  for (int last = 0; !last;) {
+    last = stopping;
+    gen = live_changed(api_live(sv->api), gen, last ? 0 : 0.25);
+    double now = mono();
+    struct MHD_Connection *wake[128];
+    int n = 0;
+    pthread_mutex_lock(&sv->smu);
+    for (stream *st = sv->streams; st && n < 128; st = st->next)
+      if (st->parked && (st->gen != gen || now - st->polled >= 1.0 || last)) {
+        st->parked = 0;
+        wake[n++] = st->con;
+      }
+    pthread_mutex_unlock(&sv->smu);
+    for (int i = 0; i < n; i++) MHD_resume_connection(wake[i]);
+  }
+  return NULL;
+}
+
 static enum MHD_Result send_stream(server *sv, struct MHD_Connection *con, const char *id) {
   stream *st = xcalloc(1, sizeof *st);
-  st->ls = api_live(sv->api);
+  st->sv = sv;
+  st->con = con;
   snprintf(st->id, sizeof st->id, "%s", id);
   buf_init(&st->out);
   buf_lit(&st->out, "retry: 2000\n\n");
+  st->wrote = mono();
   struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
-  if (!r) { stream_free(st); return MHD_NO; }
+  if (!r) { buf_free(&st->out); free(st); return MHD_NO; }
+  pthread_mutex_lock(&sv->smu);
+  st->next = sv->streams;
+  sv->streams = st;
+  pthread_mutex_unlock(&sv->smu);
   headers(r, "text/event-stream", 0);
   MHD_add_response_header(r, "Cache-Control", "no-store");
+  MHD_add_response_header(r, "X-Accel-Buffering", "no");
   enum MHD_Result ret = MHD_queue_response(con, 200, r);
   MHD_destroy_response(r);
   return ret;
@@ -233,6 +298,13 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls, enum 
   if (p) { buf_free(&p->body); free(p); *con_cls = NULL; }
 }
 
+/* One thread per core (at least two): the ranking is CPU work, and more threads than cores
+** only lengthen the tail of the latency. */
+static unsigned pool_threads(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
+}
+
 static void on_signal(int sig) { (void)sig; stopping = 1; }
 
 /* "ADDR:PORT" or ":PORT" or "PORT" into an IPv4 address. */
@@ -281,7 +353,7 @@ int http_serve(opts *o, int argc, char **argv) {
     kb_free(k);
     return EXIT_IO;
   }
-  server sv = {api_new(k, s, public_url), web};
+  server sv = {api_new(k, s, public_url), web, PTHREAD_MUTEX_INITIALIZER, NULL};
   if (!sv.api) {
     fprintf(stderr, "myomap serve: could not start (libsodium or the embedded body chart failed)\n");
     store_close(s);
@@ -294,12 +366,13 @@ int http_serve(opts *o, int argc, char **argv) {
   sigaction(SIGINT, &act, NULL);
   sigaction(SIGTERM, &act, NULL);
   signal(SIGPIPE, SIG_IGN);
-  struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+  struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                                           MHD_USE_ERROR_LOG,
                                           0, NULL, NULL, on_request, &sv,
                                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                                           MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
                                           MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+                                          MHD_OPTION_THREAD_POOL_SIZE, pool_threads(),
                                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
                                           MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
                                           MHD_OPTION_END);
@@ -311,12 +384,15 @@ int http_serve(opts *o, int argc, char **argv) {
     kb_free(k);
     return EXIT_IO;
   }
+  pthread_t wk;
+  pthread_create(&wk, NULL, waker, &sv);
   long accounts = 0;
   auth_count(s, &accounts);
   fprintf(stderr, "myomap: serving http://%s/ (records: %s %s)\n%s  Stop with Ctrl-C.\n", listen, store_backend(s),
           store_where(s), accounts ? "" : "  No account yet: open the page to create the clinic's first (admin) account.\n");
   while (!stopping) pause();
   fprintf(stderr, "myomap: stopping\n");
+  pthread_join(wk, NULL);   /* its last round resumes every parked stream, which then ends */
   MHD_stop_daemon(d);
   api_free(sv.api);
   store_close(s);

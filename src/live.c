@@ -34,6 +34,7 @@ struct live_set {
   const kb *k;
   pthread_mutex_t mu;
   pthread_cond_t cv;
+  unsigned long gen;         /* events queued in all sessions */
   live slots[LIVE_MAX];
 };
 
@@ -93,6 +94,7 @@ static void emit(live_set *ls, live *l, const char *name, const buf *data) {
   free(l->queue[slot]);
   l->queue[slot] = e.data;
   l->seq++;
+  ls->gen++;
   pthread_cond_broadcast(&ls->cv);
 }
 
@@ -472,43 +474,38 @@ int live_phone_event(live_set *ls, const char *token, const char *event, int val
   return rc;
 }
 
-static double mono(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static double wall(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int live_wait(live_set *ls, const char *id, unsigned long *cursor, double timeout, buf *out) {
-  double deadline = mono() + timeout;
+int live_poll(live_set *ls, const char *id, unsigned long *cursor, buf *out) {
   pthread_mutex_lock(&ls->mu);
   int rc = 0;
-  for (;;) {
-    live *l = find(ls, id, 0);
-    if (!l) { rc = LIVE_ENOTFOUND; break; }
+  live *l = find(ls, id, 0);
+  if (!l) rc = LIVE_ENOTFOUND;
+  else {
     tick(ls, l, wall());
     if (*cursor + QUEUE < l->seq) *cursor = l->seq - QUEUE;   /* a slow watcher misses the oldest */
-    if (*cursor < l->seq) {
-      for (; *cursor < l->seq; (*cursor)++) buf_puts(out, l->queue[*cursor % QUEUE]);
-      break;
-    }
-    if (l->ended && l->visit) { rc = LIVE_EGONE; break; }
-    double left = deadline - mono();
-    if (left <= 0) break;
-    double step = left < 1 ? left : 1;   /* wake each second for the clock */
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    long ns = ts.tv_nsec + (long)(step * 1e9);
-    ts.tv_sec += ns / 1000000000L;
-    ts.tv_nsec = ns % 1000000000L;
-    int e = pthread_cond_timedwait(&ls->cv, &ls->mu, &ts);
-    if (e && e != ETIMEDOUT) break;
+    for (; *cursor < l->seq; (*cursor)++) buf_puts(out, l->queue[*cursor % QUEUE]);
+    if (!out->len && l->ended && l->visit) rc = LIVE_EGONE;
   }
   pthread_mutex_unlock(&ls->mu);
   return rc;
+}
+
+unsigned long live_changed(live_set *ls, unsigned long seen, double timeout) {
+  pthread_mutex_lock(&ls->mu);
+  if (ls->gen == seen && timeout > 0) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    long ns = ts.tv_nsec + (long)(timeout * 1e9);
+    ts.tv_sec += ns / 1000000000L;
+    ts.tv_nsec = ns % 1000000000L;
+    while (ls->gen == seen && pthread_cond_timedwait(&ls->cv, &ls->mu, &ts) == 0) {}
+  }
+  unsigned long g = ls->gen;
+  pthread_mutex_unlock(&ls->mu);
+  return g;
 }

@@ -77,11 +77,15 @@ int live_phone_state(live_set *ls, const char *token, double now, buf *out);
 int live_phone_event(live_set *ls, const char *token, const char *event, int value, double now,
                      char *err, size_t errlen);
 
-/* Wait up to `timeout` seconds for events of session `id` after *cursor (0 at first), ticking
-** the hold's clock each second; append them to `out` as server-sent events ("event: NAME\n
-** data: JSON\n\n") and move *cursor past them.  Returns 0 (out may be empty after the
-** timeout), LIVE_ENOTFOUND, or LIVE_EGONE once the session has ended and every event was
-** given. */
-int live_wait(live_set *ls, const char *id, unsigned long *cursor, double timeout, buf *out);
+/* The events of session `id` after *cursor (0 at first), with the hold's clock run to now,
+** appended to `out` as server-sent events ("event: NAME\ndata: JSON\n\n"); *cursor moves past
+** them (a watcher more than 256 events behind misses the oldest).  Returns 0 (out may be
+** empty), LIVE_ENOTFOUND, or LIVE_EGONE once the session has ended, was stored, and every
+** event was given.  Does not block. */
+int live_poll(live_set *ls, const char *id, unsigned long *cursor, buf *out);
+
+/* Block until any session queues an event (the count of all events differs from `seen`) or
+** `timeout` seconds pass; returns the count now.  For a watcher thread that wakes streams. */
+unsigned long live_changed(live_set *ls, unsigned long seen, double timeout);
 
 #endif
