@@ -64,12 +64,22 @@ static const struct { int status; const char *code; } codes[] = {
 };
 
 static void fail_code(ctx *c, int status, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Is s valid UTF-8 (as jansson, and so a JSON reader, sees it)? */
+static int utf8_ok(const char *s) {
+  json_t *j = json_string(s);
+  json_decref(j);
+  return j != NULL;
+}
+
 static void fail_code(ctx *c, int status, const char *code, const char *fmt, ...) {
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  if (!utf8_ok(msg))   /* echoed input (a path, a name) that is not UTF-8 */
+    for (unsigned char *p = (unsigned char *)msg; *p; p++)
+      if (*p >= 0x80) *p = '?';
   if (!code) {
     code = "internal";
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)

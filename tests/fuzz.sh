@@ -4,7 +4,7 @@
 set -e
 B=${B:-build}
 T=${FUZZ_TIME:-60}
-for t in kb batch script log; do
+for t in kb batch script log api; do
   mkdir -p "$B/corpus-$t"
   echo "== fuzz_$t for ${T}s"
   "$B/fuzz_$t" -max_total_time="$T" -max_len=8192 -print_final_stats=1 -artifact_prefix="$B/crash-$t-" \
