@@ -75,5 +75,28 @@ if [ -n "$PG" ]; then
   summary "$B/kill-pg.log" "kill postgresql"
 fi
 
+echo "== web API on SQLite (tests/api.sh)"
+sh tests/api.sh $B/myomap sqlite >"$B/api-sqlite.log" 2>&1
+summary "$B/api-sqlite.log" "api sqlite"
+if [ -n "$PG" ]; then
+  echo "== web API on PostgreSQL (tests/api.sh)"
+  sh tests/api.sh $B/myomap "$PG" >"$B/api-pg.log" 2>&1
+  summary "$B/api-pg.log" "api postgresql"
+fi
+
+echo "== web app end to end in headless chromium, a second context as the phone (tests/e2e.mjs)"
+E=$B/e2e
+rm -rf "$E" && mkdir -p "$E"
+EPORT=$((17000 + $$ % 1000))
+$B/myomap --db "$E/myomap.db" serve --listen 127.0.0.1:$EPORT >"$E/serve.log" 2>&1 &
+EPID=$!
+for i in $(seq 50); do curl -sf http://127.0.0.1:$EPORT/api/health >/dev/null 2>&1 && break; sleep 0.1; done
+MYOMAP_URL=http://127.0.0.1:$EPORT SHOTS=$B/shots node tests/e2e.mjs >"$B/e2e.log" 2>&1
+kill $EPID 2>/dev/null; wait $EPID 2>/dev/null
+grep -v '^ok' "$B/e2e.log"
+ep=$(tail -1 "$B/e2e.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+ef=$(tail -1 "$B/e2e.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')
+if [ -z "$ep" ]; then tail -5 "$B/e2e.log"; add 0 1; else add "$ep" "$ef"; echo "  screenshots in $B/shots/"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
