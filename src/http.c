@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -467,7 +468,20 @@ int http_user(opts *o, int argc, char **argv) {
   } else if (auth_user_list(s, &out)) {
     fprintf(stderr, "myomap user: %s\n", store_error(s));
     rc = EXIT_IO;
-  } else buf_putc(&out, '\n');
+  } else if (o->json) buf_putc(&out, '\n');
+  else {   /* the same list as a table */
+    json_t *j = json_loadb(out.data, out.len, 0, NULL), *u;
+    size_t i;
+    buf_reset(&out);
+    buf_printf(&out, "%-5s %-28s %-32s %-10s %s\n", "id", "name", "email", "role", "can log in");
+    json_array_foreach(json_object_get(j, "users"), i, u) {
+      const char *em = json_string_value(json_object_get(u, "email"));
+      buf_printf(&out, "%-5lld %-28s %-32s %-10s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
+                 json_string_value(json_object_get(u, "name")), em ? em : "-",
+                 json_string_value(json_object_get(u, "role")), json_is_true(json_object_get(u, "can_log_in")) ? "yes" : "no");
+    }
+    json_decref(j);
+  }
   if (!rc) rc = cli_write(&out);
   buf_free(&out);
   store_close(s);
