@@ -905,6 +905,7 @@ static void h_session_end(ctx *c) {
   buf log;
   buf_init(&log);
   int rc = live_finish(c->a->live, c->param, c->rq->now, &log);
+  if (rc == LIVE_EGONE) { buf_free(&log); FAIL(c, 409, "this session has ended and was stored already"); return; }
   if (rc) { buf_free(&log); fail_live(c, rc, ""); return; }
   record_log *l;
   char err[512];

@@ -375,7 +375,6 @@ int http_serve(opts *o, int argc, char **argv) {
                                           MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
                                           MHD_OPTION_THREAD_POOL_SIZE, pool_threads(),
                                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-                                          MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
                                           MHD_OPTION_END);
   if (!d) {
     fprintf(stderr, "myomap serve: cannot listen on %s: %s (is another server on that port?)\n", listen,

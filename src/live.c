@@ -347,22 +347,20 @@ static int apply(live_set *ls, live *l, const char *event, int value, int from_p
     return LIVE_EBAD;
   }
   tick(ls, l, now);
+  if (l->cur < 0) {
+    snprintf(err, errlen, "no hold is running: start one first");
+    return LIVE_EBAD;
+  }
   buf d;
   buf_init(&d);
   buf_lit(&d, "{\"event\":");
   buf_json_str(&d, hold_event_name(kind));
   buf_lit(&d, ",\"value\":");
   if (kind == HOLD_EV_FEEDBACK) buf_int(&d, value); else buf_lit(&d, "null");
-  buf_printf(&d, ",\"from\":\"%s\",\"t\":", from_phone ? "phone" : "therapist");
-  if (l->cur >= 0) buf_printf(&d, "%.1f", hold_t(l, now)); else buf_lit(&d, "null");
-  buf_putc(&d, '}');
+  buf_printf(&d, ",\"from\":\"%s\",\"t\":%.1f}", from_phone ? "phone" : "therapist", hold_t(l, now));
   if (from_phone) emit(ls, l, "phone", &d);
   emit(ls, l, "feedback", &d);
   buf_free(&d);
-  if (l->cur < 0) {
-    snprintf(err, errlen, "no hold is running: start one first");
-    return LIVE_EBAD;
-  }
   int i = l->cur;
   hold *h = &l->s.holds[i].h;
   double t = hold_t(l, now);
