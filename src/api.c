@@ -763,21 +763,35 @@ static void h_note(ctx *c) {
   long v, client;
   if (visit_client(c, &v, &client)) return;
   audit(c, "read", client, "note");
-  note n;
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, v);
+  store_rows r;
+  if (store_exec(c->a->s, "SELECT soap_s, soap_o, soap_a, soap_p FROM visit WHERE id = $1", &a, &r)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+    return;
+  }
+  int saved = r.nrow && store_cell(&r, 0, 0) && store_cell(&r, 0, 1) && store_cell(&r, 0, 2) && store_cell(&r, 0, 3);
+  note n = {0, 0, 0, 0};
   char err[512];
-  if (note_build(c->a->s, c->a->k, v, &n, err, sizeof err)) { FAIL(c, 503, "%s", err); return; }
+  if (!saved && note_build(c->a->s, c->a->k, v, &n, err, sizeof err)) {
+    store_rows_free(&r);
+    FAIL(c, 503, "%s", err);
+    return;
+  }
+  const char *sec[4] = {saved ? store_cell(&r, 0, 0) : n.s, saved ? store_cell(&r, 0, 1) : n.o,
+                        saved ? store_cell(&r, 0, 2) : n.a, saved ? store_cell(&r, 0, 3) : n.p};
   ok_json(c);
   buf *b = &c->rs->body;
-  buf_printf(b, "{\"visit\":%ld,\"s\":", v);
-  buf_json_str(b, n.s);
-  buf_lit(b, ",\"o\":");
-  buf_json_str(b, n.o);
-  buf_lit(b, ",\"a\":");
-  buf_json_str(b, n.a);
-  buf_lit(b, ",\"p\":");
-  buf_json_str(b, n.p);
+  buf_printf(b, "{\"visit\":%ld,\"saved\":%s", v, saved ? "true" : "false");
+  static const char *keys[4] = {"s", "o", "a", "p"};
+  for (int i = 0; i < 4; i++) {
+    buf_printf(b, ",\"%s\":", keys[i]);
+    buf_json_str(b, sec[i]);
+  }
   buf_putc(b, '}');
-  note_free(&n);
+  store_rows_free(&r);
+  if (!saved) note_free(&n);
 }
 
 static void h_note_save(ctx *c) {
@@ -855,6 +869,14 @@ static void h_session(ctx *c) {
   long client;
   if (path_live(c, &client)) return;
   state(c);
+  char token[LIVE_ID_LEN + 1];
+  buf *b = &c->rs->body;
+  if (c->rs->status == 200 && b->len && live_token(c->a->live, c->param, token) == 0) {
+    b->len--;   /* the state's closing brace: add the join link while the session runs */
+    buf_lit(b, ",\"join\":{\"url\":\"");
+    join_url(c, b, token);
+    buf_printf(b, "\",\"token\":\"%s\"}}", token);
+  }
 }
 
 static void h_session_pain(ctx *c, int post) {

@@ -1,0 +1,455 @@
+// e2e.mjs: the whole therapist's flow in headless Chromium against a running `myomap serve`
+// on a fresh, empty database: first account, a client, pain drawn on the body chart, intake,
+// ranked sources with their zones drawn, plan, a live session with a second browser as the
+// client's phone, the SOAP note, progress, the home program and its print views.
+// Usage: MYOMAP_URL=http://127.0.0.1:18080 SHOTS=build/shots node tests/e2e.mjs
+// Prints "ok - NAME" or "not ok - NAME: why" per check, then "N passed, M failed"; exit 1 on failure.
+import { chromium } from 'playwright-core';
+import { mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = (process.env.MYOMAP_URL || 'http://127.0.0.1:18080').replace(/\/$/, '');
+const SHOTS = process.env.SHOTS || 'build/shots';
+const EXE = process.env.CHROMIUM || '/usr/bin/chromium';
+const T = 15000;   // the longest wait for any one thing
+mkdirSync(SHOTS, { recursive: true });
+
+let passed = 0, failed = 0;
+const ok = (name) => { passed++; console.log(`ok - ${name}`); };
+const notOk = (name, why) => { failed++; console.log(`not ok - ${name}: ${String(why).replace(/\s+/g, ' ').slice(0, 400)}`); };
+const check = (name, cond, why) => (cond ? ok(name) : notOk(name, why || 'false'));
+/* A step: runs fn; an exception is one failed check, and later steps still run when they can. */
+async function step(name, fn) {
+  try { const r = await fn(); if (r !== false) ok(name); return true; } catch (e) { notOk(name, e.message || e); return false; }
+}
+/* A step the rest of the flow depends on: when it fails, the run stops there. */
+class Stop extends Error {}
+async function must(name, fn) {
+  if (!(await step(name, fn))) throw new Stop(`stopped: the rest depends on "${name}"`);
+}
+const shot = async (page, file, opts = {}) => {
+  if (!page) return notOk(`screenshot ${file}`, 'no page');
+  return page.screenshot({ path: join(SHOTS, file), fullPage: true, ...opts }).catch((e) => notOk(`screenshot ${file}`, e.message));
+};
+
+if (!existsSync(EXE)) { notOk('chromium', `not found at ${EXE}`); console.log(`${passed} passed, ${failed} failed`); process.exit(1); }
+const browser = await chromium.launch({ executablePath: EXE, args: ['--no-sandbox', '--disable-gpu'] });
+
+/* Every console error, page error, CSP refusal and failed request, per page. */
+function watch(page, label, sink) {
+  page.on('console', (m) => { if (m.type() === 'error') sink.push(`${label} console: ${m.text()} @ ${(m.location() || {}).url || ''}`); });
+  page.on('pageerror', (e) => sink.push(`${label} page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    const f = r.failure() ? r.failure().errorText : '';
+    if (/ERR_ABORTED/.test(f) && /\/events$|\/api\/phone\//.test(r.url())) return;   // streams closed on navigation
+    sink.push(`${label} request failed: ${r.url()} ${f}`);
+  });
+  page.on('request', (r) => { const u = r.url(); if (!u.startsWith(BASE) && !u.startsWith('data:') && !u.startsWith('about:')) sink.push(`${label} outside request: ${u}`); });
+}
+
+const problems = [];
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await ctx.newPage();
+page.setDefaultTimeout(T);
+watch(page, 'therapist', problems);
+/* requests that are meant to fail: not logged in yet, the wrong password, a bad date */
+const expectedErrors = [[401, /\/api\/me$/], [410, /\/api\/phone\//]];
+let clientId = null, joinUrl = null, phone = null, phoneCtx = null, sessionHash = null;
+
+try {
+  /* 0. first run */
+  await must('first run: the page asks for the first account', async () => {
+    const r = await page.goto(BASE + '/', { waitUntil: 'load' });
+    if (!r || !r.ok()) throw new Error(`GET / gave ${r && r.status()}`);
+    const csp = r.headers()['content-security-policy'] || '';
+    if (!csp.includes("default-src 'self'")) throw new Error('no CSP header: ' + csp);
+    await page.waitForSelector('#setup-form, #login-form', { timeout: T });
+    if (await page.$('#login-form')) throw new Error('the login form is shown: run on a fresh, empty database');
+  });
+  await shot(page, '01-login.png');
+  await must('first account created and logged in', async () => {
+    await page.fill('#setup-form input[name=name]', 'Robin Therapist');
+    await page.fill('#setup-form input[name=email]', 'robin@example.org');
+    await page.fill('#setup-form input[name=password]', 'correct horse battery');
+    await page.click('#setup-form button[type=submit]');
+    await page.waitForSelector('#client-form', { timeout: T });
+    const who = await page.textContent('#who');
+    if (!who.includes('Robin')) throw new Error('user not shown: ' + who);
+  });
+
+  /* 1. clients */
+  await must('a client is added', async () => {
+    await page.fill('#client-form input[name=name]', 'Ann Lee');
+    await page.fill('#client-form input[name=birth]', '1984-03-09');
+    await page.check('#client-form input[name=consent]');
+    await page.click('#client-form details.contras summary');
+    await page.check('#client-form input[name="contra:anticoagulants"]');
+    await shot(page, '02-clients.png');
+    await page.click('#client-form button[type=submit]');
+    await page.waitForSelector('.chart-svg ellipse.region[data-region="temple-l"]', { timeout: T });
+    clientId = Number((await page.evaluate(() => location.hash)).split('/')[2]);
+    if (!(clientId > 0)) throw new Error('no client id in ' + (await page.evaluate(() => location.hash)));
+  });
+
+  /* 2. intake: the body chart */
+  const regions = await page.locator('.chart-svg ellipse.region').count();
+  check('the body chart is inline with its regions', regions > 100, `${regions} regions`);
+  check('the chart says which side is which',
+    /their RIGHT is on your LEFT/.test(await page.textContent('.chart-captions').catch(() => '')) &&
+    /their LEFT is on your left/.test(await page.textContent('.chart-captions').catch(() => '')), 'captions missing');
+  await step('regions are focusable buttons with labels', async () => {
+    const a = await page.locator('ellipse.region[data-region="temple-l"]').first().evaluate((e) => [e.getAttribute('tabindex'), e.getAttribute('role'), e.getAttribute('aria-label')]);
+    if (a[0] !== '0' || a[1] !== 'button' || !/left temple/i.test(a[2] || '')) throw new Error(JSON.stringify(a));
+  });
+  await step('clicking temple-l marks it, named "left temple"', async () => {
+    await page.locator('ellipse.region[data-region="temple-l"]').first().click();
+    await page.waitForSelector('#marks li[data-region="temple-l"]', { timeout: T });
+    const name = await page.textContent('#marks li[data-region="temple-l"] .name');
+    if (!/left temple/i.test(name)) throw new Error(name);
+  });
+  await step('intensity 6 and quality ache set for the left temple', async () => {
+    await page.fill('#marks li[data-region="temple-l"] input.intensity', '6');
+    await page.selectOption('#marks li[data-region="temple-l"] select.quality', 'ache');
+    const op = await page.locator('ellipse.region[data-region="temple-l"]').first().evaluate((e) => [e.classList.contains('pain'), getComputedStyle(e).fillOpacity]);
+    if (!op[0] || Math.abs(Number(op[1]) - (0.15 + 0.45)) > 0.02) throw new Error('fill ' + JSON.stringify(op));
+  });
+  await step('clicking neck-side-l marks it with intensity 4', async () => {
+    await page.locator('ellipse.region[data-region="neck-side-l"]').first().click();
+    await page.waitForSelector('#marks li[data-region="neck-side-l"]', { timeout: T });
+    await page.fill('#marks li[data-region="neck-side-l"] input.intensity', '4');
+    const op = await page.locator('ellipse.region[data-region="neck-side-l"]').first().evaluate((e) => getComputedStyle(e).fillOpacity);
+    if (Math.abs(Number(op) - 0.45) > 0.02) throw new Error('fill-opacity ' + op);
+  });
+  await step('keyboard: Enter on a focused region marks it, Remove unmarks it', async () => {
+    const r = page.locator('ellipse.region[data-region="occiput-l"]').first();
+    await r.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#marks li[data-region="occiput-l"]', { timeout: T });
+    await page.click('#marks li[data-region="occiput-l"] button.danger');
+    await page.waitForSelector('#marks li[data-region="occiput-l"]', { state: 'detached', timeout: T });
+    const still = await page.locator('ellipse.region.pain[data-region="occiput-l"]').count();
+    if (still) throw new Error('still filled');
+  });
+  await step('touch: a tap just beside a small region still hits it', async () => {
+    /* the smallest region with a point 4-10 px outside its ellipse where no other region lies */
+    const found = await page.evaluate(() => {
+      const els = Array.from(document.querySelectorAll('.chart-svg ellipse.region'))
+        .map((e) => [e, e.getBoundingClientRect()]).sort((a, b) => a[1].width * a[1].height - b[1].width * b[1].height);
+      for (const [e, b] of els) {
+        if (e.classList.contains('pain')) continue;
+        for (let d = 4; d <= 10; d += 2) {
+          for (const [x, y] of [[b.right + d, b.top + b.height / 2], [b.left - d, b.top + b.height / 2], [b.left + b.width / 2, b.bottom + d], [b.left + b.width / 2, b.top - d]]) {
+            const hit = document.elementFromPoint(x, y);
+            if (!hit || hit.closest('ellipse.region') || !hit.closest('.chart-svg')) continue;
+            /* and no other region nearer to that point than this one's edge */
+            return { id: e.dataset.region, x, y, w: b.width, h: b.height };
+          }
+        }
+      }
+      return null;
+    });
+    if (!found) throw new Error('no free point beside a small region');
+    await page.mouse.click(found.x, found.y);
+    await page.waitForSelector('#marks li[data-region]:not([data-region="temple-l"]):not([data-region="neck-side-l"])', { timeout: T });
+    const got = await page.getAttribute('#marks li[data-region]:not([data-region="temple-l"]):not([data-region="neck-side-l"])', 'data-region');
+    console.log(`# tapped beside ${found.id} (${Math.round(found.w)}x${Math.round(found.h)} px): marked ${got}`);
+    if (got !== found.id) throw new Error(`marked ${got}, meant ${found.id}`);
+    await page.click(`#marks li[data-region="${got}"] button.danger`);
+  });
+  await step('questions and red-flag screen answered', async () => {
+    await page.check('#intake-form input[name=onset][value=gradual]');
+    await page.fill('#intake-form input[name=onset_hours]', '72');
+    await page.fill('#intake-form input[name=nprs]', '6');
+    await page.check('#intake-form input[name="ctx:desk-work"]');
+    await page.fill('#intake-form textarea[name=goals]', 'work a full day at the desk without a headache');
+    const flags = await page.locator('#flags input[type=checkbox]').count();
+    if (flags !== 8) throw new Error(`${flags} red-flag questions`);
+  });
+  await shot(page, '03-intake.png');
+  await must('intake sent: the sources are ranked', async () => {
+    await page.click('#intake-form button[type=submit]');
+    await page.waitForSelector('#candidates li.cand', { timeout: T });
+  });
+
+  /* 3. sources */
+  await step('the screen result is shown (no red flag)', async () => {
+    const t = await page.textContent('#screen-result');
+    if (!/nothing found/i.test(t)) throw new Error(t);
+  });
+  await step('sources say: candidates to assess by palpation, not a diagnosis', async () => {
+    const t = await page.textContent('.banner.notdx');
+    if (!/palpation/i.test(t) || !/not a diagnosis/i.test(t)) throw new Error(t);
+  });
+  await step('the top candidate is upper trapezius, left, with score bar and matched regions', async () => {
+    const t = await page.textContent('#candidates li.cand >> nth=0');
+    if (!/upper trapezius, left/i.test(t)) throw new Error(t.slice(0, 200));
+    if (!/left temple/i.test(t)) throw new Error('essential regions not named: ' + t.slice(0, 300));
+    const w = await page.locator('#candidates li.cand >> nth=0').locator('.bar span').evaluate((e) => e.style.width);
+    if (w !== '100%') throw new Error('bar ' + w);
+  });
+  await step('hovering a candidate draws its zones (X, essential solid, spillover stippled)', async () => {
+    await page.hover('#candidates li.cand >> nth=0');
+    await page.waitForSelector('.chart-svg .tp-x', { timeout: T });
+    const n = await page.evaluate(() => ({
+      ess: document.querySelectorAll('.chart-svg ellipse.zone-essential').length,
+      spill: document.querySelectorAll('.chart-svg ellipse.zone-spillover').length,
+      x: document.querySelectorAll('.chart-svg .tp-x').length,
+      fill: getComputedStyle(document.querySelector('.chart-svg ellipse.zone-essential')).fill,
+      sfill: document.querySelector('.chart-svg ellipse.zone-spillover') ? getComputedStyle(document.querySelector('.chart-svg ellipse.zone-spillover')).fill : '',
+    }));
+    if (!(n.ess > 0 && n.x > 0)) throw new Error(JSON.stringify(n));
+    if (!/rgb\(220, 38, 38\)/.test(n.fill)) throw new Error('essential fill ' + n.fill);
+    if (n.spill > 0 && !/url\(.*mm-stipple/.test(n.sfill)) throw new Error('spillover fill ' + n.sfill);
+    console.log(`# zones drawn: ${n.ess} essential, ${n.spill} spillover, ${n.x} X`);
+  });
+  await step('keyboard focus on another candidate redraws the zones', async () => {
+    const before = await page.evaluate(() => Array.from(document.querySelectorAll('.chart-svg ellipse.zone-essential')).map((e) => e.dataset.region).join());
+    await page.locator('#candidates li.cand >> nth=1').focus();
+    await page.waitForFunction((b) => Array.from(document.querySelectorAll('.chart-svg ellipse.zone-essential')).map((e) => e.dataset.region).join() !== b, before, { timeout: T });
+  });
+  await shot(page, '04-sources.png');
+  await must('the top two candidates ticked -> plan', async () => {
+    await page.locator('#candidates li.cand >> nth=0').locator('input[type=checkbox]').check();
+    await page.locator('#candidates li.cand >> nth=1').locator('input[type=checkbox]').check();
+    await page.click('#to-plan');
+    await page.waitForSelector('.phase[data-phase="release"] .step', { timeout: T });
+  });
+
+  /* 4. plan */
+  await step('the plan shows steps by phase with technique, hold and target band', async () => {
+    const phases = await page.$$eval('.phase', (s) => s.map((x) => x.dataset.phase));
+    for (const p of ['assess', 'release', 'recheck']) if (!phases.includes(p)) throw new Error('phases ' + phases.join());
+    const t = await page.textContent('.phase[data-phase="release"] .step');
+    if (!/hold \d+/.test(t) || !/target \d+/.test(t)) throw new Error(t.slice(0, 200));
+  });
+  await step('the plan names its danger zones', async () => { await page.waitForSelector('.danger-zone', { timeout: T }); });
+  await step('the plan is modified for the client\'s anticoagulants', async () => {
+    const t = await page.textContent('.banner.caution');
+    if (!/anticoagulant/i.test(t)) throw new Error(t);
+  });
+  await shot(page, '05-plan.png');
+  await must('Start session opens the session room', async () => {
+    await page.click('#start-session');
+    await page.waitForSelector('#hold-panel', { timeout: T });
+    sessionHash = await page.evaluate(() => location.hash);
+  });
+
+  /* 5. session room */
+  await step('the join link and its QR code are shown', async () => {
+    await page.waitForSelector('#join-url[href*="/p/"]', { timeout: T });
+    joinUrl = await page.getAttribute('#join-url', 'href');
+    await page.waitForFunction(() => { const i = document.querySelector('.qr img'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: T });
+  });
+  await step('pain before 6 recorded', async () => {
+    await page.click('#pain-pre button[data-value="6"]');
+    await page.waitForSelector('#pain-pre button[data-value="6"][aria-pressed="true"]', { timeout: T });
+  });
+  await step('the phone opens the join link in a second browser: "Connected"', async () => {
+    phoneCtx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    phone = await phoneCtx.newPage();
+    phone.setDefaultTimeout(T);
+    watch(phone, 'phone', problems);
+    await phone.goto(joinUrl, { waitUntil: 'load' });
+    await phone.waitForSelector('#status.on', { timeout: T });
+    const body = await phone.textContent('body');
+    if (/Ann Lee|Robin|trapezius/i.test(body)) throw new Error('the phone shows a name');
+  });
+  await shot(phone, '07-phone.png');
+  await step('the therapist sees "phone connected"', async () => { await page.waitForSelector('#phone-status.on', { timeout: T }); });
+  await step('Start hold starts the timer', async () => {
+    await page.click('#steps .start-hold >> nth=0');
+    await page.waitForFunction(() => Number(document.querySelector('#hold-timer').textContent) >= 1, null, { timeout: T });
+    const info = await page.textContent('#hold-info');
+    if (!/hold \d+.\d+ s/.test(info) || !/target band/.test(info)) throw new Error(info);
+  });
+  await shot(page, '06-session.png');
+  await step('touch targets in the session room are at least 44 px', async () => {
+    const small = await page.evaluate(() => Array.from(document.querySelectorAll('main button, main input, main select'))
+      .filter((e) => e.offsetParent && e.type !== 'checkbox' && e.type !== 'radio')
+      .map((e) => [e.textContent.trim() || e.name || e.tagName, e.getBoundingClientRect()])
+      .filter(([, r]) => r.height < 44 || r.width < 44).map(([n, r]) => `${n} ${Math.round(r.width)}x${Math.round(r.height)}`));
+    if (small.length) throw new Error(small.join(', '));
+  });
+  await step('phone 5 appears live on the therapist\'s page', async () => {
+    await phone.click('#scale button[data-value="5"]');
+    await page.waitForSelector('#feed li.phone:has-text("5/10")', { timeout: T });
+    await page.waitForFunction(() => /5\/10/.test(document.querySelector('#hold-last').textContent), null, { timeout: T });
+  });
+  await step('the rules\' advice is shown large', async () => {
+    await page.waitForFunction(() => document.querySelector('#advice').dataset.advice, null, { timeout: T });
+    const t = await page.textContent('#advice');
+    if (t.length < 5) throw new Error(t);
+  });
+  await step('phone Good appears live', async () => {
+    await phone.click('button[data-event="good"]');
+    await page.waitForSelector('#feed li.phone:has-text("good")', { timeout: T });
+  });
+  await step('therapist buttons: 7 and Referral post events', async () => {
+    await page.click('#fb-scale button[data-value="7"]');
+    await page.waitForSelector('#feed li.mine:has-text("7/10")', { timeout: T });
+    await page.click('#ev-buttons button[data-event="referral"]');
+    await page.waitForSelector('#feed li.mine:has-text("referral")', { timeout: T });
+  });
+  await shot(page, '08-hold.png');
+  await step('phone Released ends the hold: outcome shown', async () => {
+    await phone.click('button[data-event="released"]');
+    await page.waitForSelector('#feed li.phone:has-text("released")', { timeout: T });
+    await page.waitForFunction(() => /released/i.test(document.querySelector('#hold-outcome').textContent), null, { timeout: T });
+  });
+  await step('pain after 3 and the recheck saved', async () => {
+    await page.click('#post-form .scale button[data-value="3"]');
+    await page.fill('#post-form input[name=rom]', 'cervical rotation left 60 -> 80');
+    await page.fill('#post-form textarea[name=note]', 'familiar temple headache reproduced');
+    await page.click('#save-post');
+    await page.waitForSelector('#msg.info', { timeout: T });
+  });
+  await shot(page, '09-after.png');
+  await must('End session stores the visit and opens the SOAP note', async () => {
+    await page.click('#end-session');
+    await page.waitForSelector('#note-form textarea', { timeout: T });
+  });
+  await step('the phone says the session has ended (410)', async () => {
+    await phone.reload({ waitUntil: 'load' });
+    await phone.waitForSelector('#status.off', { timeout: T });
+    const t = await phone.textContent('#status');
+    if (!/session has ended/i.test(t)) throw new Error(t);
+  });
+  await shot(phone, '10-phone-ended.png');
+
+  /* 6. notes */
+  await step('the SOAP note has four filled sections', async () => {
+    const v = await page.$$eval('#note-form textarea', (a) => a.map((x) => x.value));
+    if (v.length !== 4 || v.some((x) => !x.trim())) throw new Error(JSON.stringify(v.map((x) => x.length)));
+    if (!/6/.test(v[0])) throw new Error('S does not give the pain: ' + v[0].slice(0, 120));
+  });
+  await step('an edited note is saved and read back', async () => {
+    const s = await page.inputValue('#soap-s');
+    await page.fill('#soap-s', s + '\nEdited in the e2e test.');
+    await page.click('#note-form button[type=submit]');
+    await page.waitForSelector('#msg.info', { timeout: T });
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('#note-form textarea', { timeout: T });
+    const s2 = await page.inputValue('#soap-s');
+    if (!s2.includes('Edited in the e2e test.')) throw new Error('not kept: ' + s2.slice(-80));
+  });
+  await shot(page, '11-notes.png');
+  await step('the ended session room points to its note', async () => {
+    await page.goto(`${BASE}/${sessionHash}`);
+    await page.waitForSelector('main .banner a[href^="#/notes/"]', { timeout: T });
+    if (await page.$('#hold-panel')) throw new Error('the hold controls are still shown');
+  });
+
+  /* 7. progress */
+  await step('progress: the chart image and the visits table', async () => {
+    await page.goto(`${BASE}/#/progress/${clientId}`);
+    await page.waitForFunction(() => { const i = document.querySelector('#progress-svg'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: T });
+    const rows = await page.locator('#progress-table tbody tr').count();
+    if (rows < 1) throw new Error('no rows');
+    const t = await page.textContent('#progress-table tbody tr');
+    if (!/6/.test(t) || !/3/.test(t)) throw new Error('pain 6 -> 3 not shown: ' + t);
+  });
+  await step('a measure (NDI 18) is recorded from the progress screen', async () => {
+    await page.fill('#measure-form input[name=ndi]', '18');
+    await page.click('#measure-form button[type=submit]');
+    await page.waitForSelector('#msg.info', { timeout: T });
+    await page.waitForFunction(() => { const i = document.querySelector('#progress-svg'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: T });
+  });
+  await shot(page, '12-progress.png');
+
+  /* 8. home program */
+  await step('the home program is rendered', async () => {
+    await page.goto(`${BASE}/#/home/${clientId}`);
+    await page.waitForSelector('#program .ex', { timeout: T });
+    const t = await page.textContent('#program');
+    if (!/upper trapezius/i.test(t)) throw new Error(t.slice(0, 200));
+  });
+  await shot(page, '13-home.png');
+  await step('print view of the home program hides the nav and buttons', async () => {
+    await page.emulateMedia({ media: 'print' });
+    const d = await page.evaluate(() => [getComputedStyle(document.querySelector('.top')).display, getComputedStyle(document.querySelector('#print-page')).display, getComputedStyle(document.querySelector('#program')).display]);
+    if (d[0] !== 'none' || d[1] !== 'none' || d[2] === 'none') throw new Error(JSON.stringify(d));
+  });
+  await shot(page, '14-home-print.png');
+  await page.emulateMedia({ media: 'screen' });
+  await step('the printable handout opens (with its body chart)', async () => {
+    const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: T }), page.click('#handout-link')]);
+    await popup.waitForLoadState('load');
+    if (!popup.url().endsWith(`/api/clients/${clientId}/home.html`)) throw new Error(popup.url());
+    await popup.emulateMedia({ media: 'print' });
+    if (!(await popup.locator('svg').count())) throw new Error('no chart in the handout');
+    await shot(popup, '15-handout-print.png');
+    await popup.close();
+  });
+
+  /* the chart prints with its marks */
+  await step('the body chart prints with the pain marks and without buttons', async () => {
+    await page.goto(`${BASE}/#/intake/${clientId}`);
+    await page.waitForSelector('.chart-svg ellipse.region.pain', { timeout: T });
+    await page.emulateMedia({ media: 'print' });
+    const d = await page.evaluate(() => ({
+      chart: getComputedStyle(document.querySelector('.chart-svg')).display,
+      marks: document.querySelectorAll('.chart-svg ellipse.region.pain').length,
+      buttons: Array.from(document.querySelectorAll('main button')).filter((b) => getComputedStyle(b).display !== 'none').length,
+      captions: getComputedStyle(document.querySelector('.chart-captions')).display,
+    }));
+    if (d.chart === 'none' || d.marks < 2 || d.buttons || d.captions === 'none') throw new Error(JSON.stringify(d));
+  });
+  await shot(page, '16-chart-print.png');
+  await page.emulateMedia({ media: 'screen' });
+  await step('a red flag (fever) on a new intake shows REFER — a doctor first', async () => {
+    await page.goto(`${BASE}/#/clients`);
+    await page.waitForSelector('#clients-table', { timeout: T });
+    await page.goto(`${BASE}/#/intake/${clientId}`);
+    await page.waitForSelector('#intake-form #flags', { timeout: T });
+    await page.check('#flags input[name="flag:fever"]');
+    await page.click('#intake-form button[type=submit]');
+    await page.waitForSelector('.banner.refer', { timeout: T });
+    const t = await page.textContent('.banner.refer');
+    if (!/doctor/i.test(t) || !/fever/i.test(t)) throw new Error(t);
+  });
+  await shot(page, '17-refer.png');
+
+  /* errors and sessions */
+  await step('an API error is shown and the form keeps its input', async () => {
+    await page.goto(`${BASE}/#/clients`);
+    await page.waitForSelector('#client-form', { timeout: T });
+    await page.fill('#client-form input[name=name]', 'Bad Date');
+    await page.evaluate(() => { const i = document.querySelector('#client-form input[name=birth]'); i.type = 'text'; i.value = '1984-13-45'; });
+    await page.click('#client-form button[type=submit]');
+    await page.waitForSelector('#msg.error', { timeout: T });
+    const m = await page.textContent('#msg');
+    if (!/\(bad-request\)/.test(m)) throw new Error(m);
+    if ((await page.inputValue('#client-form input[name=name]')) !== 'Bad Date') throw new Error('input lost');
+    expectedErrors.push([400, /\/api\/clients$/]);
+  });
+  await step('log out, a wrong password is refused visibly, the right one logs in', async () => {
+    await page.click('#who button');
+    await page.waitForSelector('#login-form', { timeout: T });
+    await page.fill('#login-form input[name=email]', 'robin@example.org');
+    await page.fill('#login-form input[name=password]', 'wrong password!');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#msg.error', { timeout: T });
+    if ((await page.inputValue('#login-form input[name=email]')) !== 'robin@example.org') throw new Error('email lost');
+    expectedErrors.push([401, /\/api\/login$/]);
+    await page.fill('#login-form input[name=password]', 'correct horse battery');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForSelector('#clients-table', { timeout: T });
+  });
+  await step('a lost session (401) returns to the login screen', async () => {
+    expectedErrors.push([401, /\/api\//]);
+    await ctx.clearCookies();
+    await page.goto(`${BASE}/#/progress/${clientId}`);
+    await page.waitForSelector('#login-form', { timeout: T });
+  });
+} catch (e) {
+  notOk('the run', e instanceof Stop ? e.message : (e.stack || e));
+} finally {
+  const real = problems.filter((p) => !expectedErrors.some(([code, url]) => {
+    const m = p.match(/Failed to load resource: the server responded with a status of (\d+).* @ (\S+)/);
+    return m && Number(m[1]) === code && url.test(m[2]);
+  }));
+  check('no console errors, CSP refusals, failed or outside requests', real.length === 0, real.join(' | '));
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
