@@ -887,6 +887,10 @@ views.session = async (arg) => {
     h('div', { class: 'qr' }, h('img', { src: `${base}/qr.svg`, alt: 'QR code of the join link', width: 200, height: 200 })),
     joinUrl ? h('p', {}, 'Scan, or open: ', h('a', { href: joinUrl, class: 'joinurl', id: 'join-url', target: '_blank', rel: 'noopener' }, joinUrl))
       : h('p', {}, 'Scan the code with the client\'s phone.'),
+    /^https?:\/\/(127\.|localhost|\[::1\])/.test(joinUrl)
+      ? h('p', { class: 'small muted', id: 'join-local' }, 'This link points at this computer only. For a phone on the clinic\'s network, start the server with ',
+          h('code', {}, 'myomap serve --listen 0.0.0.0:8080 --public-url http://ADDRESS:8080'), ' (ADDRESS: this computer\'s address on that network).')
+      : null,
     phoneStatus);
 
   /* pain before / after */
