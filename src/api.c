@@ -26,7 +26,6 @@
 #include "session.h"
 #include "sheet.h"
 
-#define VERSION "0.1.0"
 #define POOL 16
 
 typedef struct ranker { rank *r; report *rp; } ranker;
@@ -206,7 +205,7 @@ static void set_session(ctx *c, const char *token, const auth_user *u) {
   user_json(&c->rs->body, u);
 }
 
-static void h_health(ctx *c) { ok_lit(c, "{\"ok\":true,\"version\":\"" VERSION "\"}"); }
+static void h_health(ctx *c) { ok_lit(c, "{\"ok\":true,\"version\":\"" MYOMAP_VERSION "\"}"); }
 
 static void h_setup_get(ctx *c) {
   long n;

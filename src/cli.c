@@ -19,9 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef MYOMAP_VERSION
-#define MYOMAP_VERSION "0.1.0"
-#endif
 
 static int cmd_where(opts *o, int argc, char **argv);
 static int cmd_muscle(opts *o, int argc, char **argv);

@@ -334,6 +334,14 @@ int http_serve(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("serve");
   const char *listen = "127.0.0.1:8080", *public_url = NULL, *web = NULL;
   for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--routes")) {   /* the API's route table, for docs and scripts */
+      buf out;
+      buf_init(&out);
+      api_routes(&out);
+      int rc = cli_write(&out);
+      buf_free(&out);
+      return rc;
+    }
     const char **dst = !strcmp(argv[i], "--listen") ? &listen : !strcmp(argv[i], "--public-url") ? &public_url
                      : !strcmp(argv[i], "--web") ? &web : NULL;
     if (!dst) return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);

@@ -9,7 +9,7 @@ int http_serve(opts *o, int argc, char **argv);
 int http_user(opts *o, int argc, char **argv);
 
 #define HTTP_COMMANDS \
-  {"serve", http_serve, "[--listen ADDR:PORT] [--public-url URL] [--web DIR]", \
+  {"serve", http_serve, "[--listen ADDR:PORT] [--public-url URL] [--web DIR] | --routes", \
    "run the web app and its JSON API (default http://127.0.0.1:8080)", \
    "Serves the therapist's web app, the client's phone page and the JSON API (docs/api.md)\n" \
    "from this binary, on the record database (--db, $MYOMAP_DB, default SQLite file).\n\n" \
@@ -19,7 +19,8 @@ int http_user(opts *o, int argc, char **argv);
    "  --public-url URL    the address phones use, e.g. http://192.168.1.20:8080 (default:\n" \
    "                      the address the therapist's browser used)\n" \
    "  --web DIR           serve the page assets from DIR instead of the embedded copies\n" \
-   "                      (for editing web/)\n\n" \
+   "                      (for editing web/)\n" \
+   "  --routes            list the API's routes (METHOD PATH, \"*\" one path segment) and exit\n\n" \
    "On the first visit the page asks for the first account (the clinic's admin); or create\n" \
    "it beforehand with `myomap user add`.  Stop with Ctrl-C.\n"}, \
   {"user", http_user, "add --name NAME --email EMAIL [--admin] | list [--json]", \

@@ -2,6 +2,11 @@
 #ifndef MYOMAP_UTIL_H
 #define MYOMAP_UTIL_H
 
+/* The program's version, for --version and the web API's health answer. */
+#ifndef MYOMAP_VERSION
+#define MYOMAP_VERSION "0.1.0"
+#endif
+
 #include <stddef.h>
 #include <stdarg.h>
 
