@@ -367,10 +367,7 @@ static void where_json(api *a, const present *p, int top, buf *out) {
   rank_run(r.r, p, top, &res);
   size_t mark = out->len;
   report_where_json(out, r.rp, p, &s, &res);
-  while (out->len > mark && (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == '}')) {
-    if (out->data[out->len - 1] == '}') { out->len--; break; }
-    out->len--;
-  }
+  if (out->len > mark && out->data[out->len - 1] == '}') out->len--;   /* reopen the object for "zones" */
   buf_lit(out, ",\"zones\":");
   zones_json(out, a->k, &res);
   buf_putc(out, '}');
@@ -604,16 +601,24 @@ static void h_intake(ctx *c) {
   buf_putc(&c->rs->body, '}');
 }
 
+/* A dated list for the path's client ("findings", "measures"): the client visible to the user,
+** "date" a string or absent, and `key` an array of 1-64 entries.  The list, or NULL with the
+** answer set (`shape` says what an entry looks like). */
+static json_t *dated_list(ctx *c, long *id, const char **date, const char *key, const char *shape) {
+  if (param_id(c, id) || client_access(c, *id) || field_str(c, "date", date)) return NULL;
+  json_t *list = json_object_get(c->body, key);
+  if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > 64) {
+    FAIL(c, 400, "give \"%s\": 1-64 %s", key, shape);
+    return NULL;
+  }
+  return list;
+}
+
 static void h_findings(ctx *c) {
   long id;
-  if (param_id(c, &id) || client_access(c, id)) return;
-  json_t *list = json_object_get(c->body, "findings");
   const char *date;
-  if (field_str(c, "date", &date)) return;
-  if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > 64) {
-    FAIL(c, 400, "give \"findings\": 1-64 strings like \"upper-trapezius-tp1:l:active\"");
-    return;
-  }
+  json_t *list = dated_list(c, &id, &date, "findings", "strings like \"upper-trapezius-tp1:l:active\"");
+  if (!list) return;
   record_finding f[64];
   char err[512];
   size_t i;
@@ -632,14 +637,9 @@ static void h_findings(ctx *c) {
 
 static void h_measures(ctx *c) {
   long id;
-  if (param_id(c, &id) || client_access(c, id)) return;
-  json_t *list = json_object_get(c->body, "measures");
   const char *date;
-  if (field_str(c, "date", &date)) return;
-  if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > 64) {
-    FAIL(c, 400, "give \"measures\": 1-64 of {\"kind\":\"nprs\",\"value\":\"6\"}");
-    return;
-  }
+  json_t *list = dated_list(c, &id, &date, "measures", "of {\"kind\":\"nprs\",\"value\":\"6\"}");
+  if (!list) return;
   record_measure m[64];
   char err[512];
   size_t i;
