@@ -252,15 +252,7 @@ static const double foot_back[][3] = {
 #define SKIN "#f8fafc"
 
 /* Append v with at most two decimals and no trailing zeros. */
-static void num(buf *o, double v) {
-  char s[32];
-  snprintf(s, sizeof s, "%.2f", v);
-  char *p = s + strlen(s) - 1;
-  while (*p == '0') *p-- = 0;
-  if (*p == '.') *p = 0;
-  if (strcmp(s, "-0") == 0) strcpy(s, "0");
-  buf_puts(o, s);
-}
+static void num(buf *o, double v) { buf_dec(o, v, 2); }
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
 

@@ -231,15 +231,8 @@ int outcome_check_table(const kb *k, const char *text, size_t len, buf *errors) 
 
 /* Append v with at most `dec` decimals and no trailing zeros ("-" for NAN). */
 static void num_dec(buf *o, double v, int dec) {
-  if (isnan(v)) { buf_putc(o, '-'); return; }
-  char s[48];
-  snprintf(s, sizeof s, "%.*f", dec, v);
-  if (strchr(s, '.')) {
-    char *p = s + strlen(s) - 1;
-    while (*p == '0') *p-- = 0;
-    if (*p == '.') *p = 0;
-  }
-  buf_puts(o, strcmp(s, "-0") == 0 ? "0" : s);
+  if (isnan(v)) buf_putc(o, '-');
+  else buf_dec(o, v, dec);
 }
 
 static void num(buf *o, double v) { num_dec(o, v, 2); }

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,35 @@ void buf_fixed3(buf *b, double v) {
   buf_int(b, m / 1000);
   char t[4] = {'.', (char)('0' + m / 100 % 10), (char)('0' + m / 10 % 10), (char)('0' + m % 10)};
   buf_append(b, t, 4);
+}
+
+void buf_dec(buf *b, double v, int dec) {
+  static const double scale[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+  if (dec < 0) dec = 0;
+  if (dec > 6) dec = 6;
+  double m = nearbyint(fabs(v) * scale[dec]);
+  if (!(m < 1e15)) {  /* NAN, infinities and huge values: as printf writes them */
+    char s[400];
+    snprintf(s, sizeof s, "%.*f", dec, v);
+    char *p = strchr(s, '.');
+    if (p) {
+      char *e = s + strlen(s) - 1;
+      while (*e == '0') *e-- = 0;
+      if (*e == '.') *e = 0;
+    }
+    buf_puts(b, s);
+    return;
+  }
+  unsigned long long u = (unsigned long long)m, p10 = (unsigned long long)scale[dec];
+  unsigned long long whole = u / p10, frac = u % p10;
+  if (u && v < 0) buf_putc(b, '-');
+  buf_int(b, (long)whole);
+  if (!frac) return;
+  while (frac % 10 == 0) { frac /= 10; dec--; }
+  char t[8];
+  t[0] = '.';
+  for (int i = dec; i > 0; i--, frac /= 10) t[i] = (char)('0' + frac % 10);
+  buf_append(b, t, (size_t)dec + 1);
 }
 
 int util_distance(const char *a, const char *b, int cap) {

@@ -58,6 +58,10 @@ void buf_xml(buf *b, const char *s);
 void buf_int(buf *b, long v);
 /* Append `v` with exactly three decimals, e.g. 0.125 (faster than printf). */
 void buf_fixed3(buf *b, double v);
+/* Append `v` rounded to at most `dec` decimals (0-6) with no trailing zeros and no "-0", e.g.
+** 12.5, 3, -0.25; NAN and infinities as with printf (faster than printf for the coordinates and
+** scores of charts). */
+void buf_dec(buf *b, double v, int dec);
 
 /* Levenshtein distance between a and b, capped at `cap` (returns cap when larger). */
 int util_distance(const char *a, const char *b, int cap);

@@ -388,3 +388,49 @@ Test(chart, svg_draws_each_kind_of_mark_in_the_views_of_its_region) {
   buf_free(&o);
   chart_free(c);
 }
+
+/* buf_dec (util.c) writes the chart's numbers: it must agree with printf's "%.Nf" with the
+** trailing zeros trimmed, over a sweep of values and every precision it takes. */
+static void trimmed(char *s, size_t n, double v, int dec) {
+  snprintf(s, n, "%.*f", dec, v);
+  if (strchr(s, '.')) {
+    char *e = s + strlen(s) - 1;
+    while (*e == '0') *e-- = 0;
+    if (*e == '.') *e = 0;
+  }
+  if (strcmp(s, "-0") == 0) strcpy(s, "0");
+}
+
+Test(chart, buf_dec_writes_what_printf_writes_without_trailing_zeros) {
+  buf b;
+  buf_init(&b);
+  char want[64];
+  unsigned x = 12345;
+  int differ = 0;
+  for (int i = 0; i < 200000; i++) {
+    x = x * 1103515245u + 12345u;
+    double v = ((double)(x >> 8) / (1 << 24) - 0.5) * (i % 7 == 0 ? 2e6 : i % 3 ? 900 : 2);
+    if (i % 11 == 0) v = (double)(int)(v * 8) / 8;  /* exact binary fractions: halves and eighths */
+    int dec = i % 7;
+    trimmed(want, sizeof want, v, dec);
+    buf_reset(&b);
+    buf_dec(&b, v, dec);
+    /* Values a hair from a rounding tie may round the other way: allow one unit in the last place. */
+    if (strcmp(b.data, want) != 0) {
+      double got = strtod(b.data, NULL), exp = strtod(want, NULL);
+      cr_assert_leq(fabs(got - exp), pow(10, -dec) * 1.0001, "buf_dec(%.17g, %d) = %s, printf %s", v, dec, b.data, want);
+      differ++;
+    }
+  }
+  cr_expect_lt(differ, 100, "%d of 200000 differ from printf in the last place", differ);
+  static const struct { double v; int dec; const char *s; } fixed[] = {
+    {0, 2, "0"}, {-0.0, 2, "0"}, {-0.001, 2, "0"}, {12.5, 2, "12.5"}, {-3.25, 2, "-3.25"}, {100, 0, "100"},
+    {0.1 + 0.2, 6, "0.3"}, {1e20, 2, "100000000000000000000"}, {2.675, 1, "2.7"}, {-7.999, 2, "-8"},
+  };
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+    buf_reset(&b);
+    buf_dec(&b, fixed[i].v, fixed[i].dec);
+    cr_expect_str_eq(b.data, fixed[i].s, "buf_dec(%g, %d)", fixed[i].v, fixed[i].dec);
+  }
+  buf_free(&b);
+}
