@@ -332,15 +332,28 @@ static void assessment(buf *b, const ctx *c) {
     if (n) { buf_puts(b, ".\n"); any = 1; }
   }
   if (!any && c->holds.nrow) buf_puts(b, "No trigger point holds with a recorded outcome.\n");
-  const char *now = *c->post ? c->post : c->pre;
-  if (c->first.nrow && *now) {
-    double from = strtod(str(store_cell(&c->first, 0, 1)), NULL);
-    buf_printf(b, "Since the first pain rating (%.15g/10 on %s): ", from, str(store_cell(&c->first, 0, 0)));
-    change_words(b, from, strtod(now, NULL));
-    buf_printf(b, ", now %s/10.\n", now);
-  } else if (!c->first.nrow) {
+  /* Against the baseline, as `myomap progress` reads it: the rating before this session is the
+  ** visit's score; the one after it shows the session's immediate effect on top. */
+  if (!c->first.nrow) {
     buf_puts(b, "No earlier pain rating to compare with.\n");
+    return;
   }
+  const char *first_date = str(store_cell(&c->first, 0, 0));
+  double from = strtod(str(store_cell(&c->first, 0, 1)), NULL);
+  if (!strcmp(first_date, c->date) && *c->pre) {
+    buf_printf(b, "This visit's %s/10 is the first pain rating on record: the baseline for progress.\n", c->pre);
+    return;
+  }
+  const char *when[] = {"before this session", "after it"}, *value[] = {c->pre, c->post};
+  int said = 0;
+  for (int i = 0; i < 2; i++) {
+    if (!*value[i]) continue;
+    if (said++) buf_puts(b, "; ");
+    else buf_printf(b, "Since the first pain rating (%.15g/10 on %s): pain ", from, first_date);
+    buf_printf(b, "%s %s/10, ", when[i], value[i]);
+    change_words(b, from, strtod(value[i], NULL));
+  }
+  if (said) buf_puts(b, ".\n");
 }
 
 static void exercise_words(buf *b, json_t *sc) {

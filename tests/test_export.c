@@ -476,7 +476,8 @@ Test(export, note_sections_say_what_they_should) {
   cr_expect(strstr(n.a, "Released: left upper trapezius (TrP1"), "%s", n.a);
   cr_expect(strstr(n.a, "left levator scapulae ("), "%s", n.a);
   cr_expect(strstr(n.a, "Stopped: right gastrocnemius (") && strstr(n.a, "), for tingling."), "%s", n.a);
-  cr_expect(strstr(n.a, "Since the first pain rating (8/10 on 2026-11-01): 5 points lower (63%), now 3/10."), "%s", n.a);
+  cr_expect(strstr(n.a, "Since the first pain rating (8/10 on 2026-11-01): pain before this session 6/10, 2 points lower "
+                        "(25%); after it 3/10, 5 points lower (63%)."), "%s", n.a);
   /* P: the home program and the recheck */
   cr_expect(strstr(n.p, "Home program:\n- left upper trapezius: ball wall, hold 30-60 s"), "%s", n.p);
   cr_expect(strstr(n.p, "Left out of the home program: right gastrocnemius"), "%s", n.p);
@@ -528,5 +529,17 @@ Test(export, note_without_intake_or_home_program_says_so) {
   cr_expect(strstr(n.o, "No holds recorded for this visit."), "%s", n.o);
   cr_expect(strstr(n.a, "No earlier pain rating to compare with."), "%s", n.a);
   cr_expect(strstr(n.p, "No home program recorded for this visit."), "%s", n.p);
+  note_free(&n);
+}
+
+Test(export, note_on_the_first_rated_visit_calls_it_the_baseline) {
+  sql("INSERT INTO visit (id, client_id, date, started, pain_pre, pain_post, log, created)"
+      " VALUES (3, 2, '2026-09-15', '2026-09-15T09:00:00Z', 5, 2, '{}', '2026-09-15T09:30:00Z')", NULL);
+  note n;
+  char err[256];
+  cr_assert_eq(note_build(db, k, 3, &n, err, sizeof err), 0, "%s", err);
+  cr_expect(strstr(n.a, "Pain 5/10 before and 2/10 after the session: 3 points lower (60%)."), "%s", n.a);
+  cr_expect(strstr(n.a, "This visit's 5/10 is the first pain rating on record: the baseline for progress."), "%s", n.a);
+  cr_expect_null(strstr(n.a, "Since the first"), "%s", n.a);
   note_free(&n);
 }
