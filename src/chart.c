@@ -445,21 +445,61 @@ static const char *const detail_paths[2] = {
   "M100 86 V244 M61 103 Q74 104 86 110 M139 103 Q126 104 114 110 M79 247 Q89 250.5 98.5 247.5 M121 247 Q111 250.5 101.5 247.5",
 };
 
-static const char svg_defs[] =
-  "<defs>\n"
+static const char svg_patterns[] =
   "<pattern id=\"myomap-zone\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
   "<rect width=\"4\" height=\"4\" fill=\"#fed7aa\"/><rect width=\"1.4\" height=\"4\" fill=\"#f97316\"/></pattern>\n"
   "<pattern id=\"myomap-danger\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
   "<rect width=\"4\" height=\"4\" fill=\"#fee2e2\" fill-opacity=\"0.6\"/><rect width=\"1.2\" height=\"4\" fill=\"#dc2626\"/>"
-  "<rect width=\"4\" height=\"1.2\" fill=\"#dc2626\"/></pattern>\n"
-  "</defs>\n"
+  "<rect width=\"4\" height=\"1.2\" fill=\"#dc2626\"/></pattern>\n";
+static const char svg_style[] =
   "<style>"
   ".region{fill:#64748b;fill-opacity:0.06;stroke:#64748b;stroke-opacity:0.45;stroke-width:0.4}"
   ".region:hover{fill:#2563eb;fill-opacity:0.3;stroke:#2563eb;stroke-opacity:1}"
   "</style>\n";
 
-#define SVG_W (2 * CHART_SVG_X0 + CHART_SVG_DX + CHART_W)
-#define SVG_H (CHART_SVG_Y0 + CHART_H + 40)
+#define SVG_W CHART_SVG_W
+#define SVG_H CHART_SVG_H
+
+/* One view's group: its caption, the patient's R and L, the figure, the faint regions and, when
+** n_marks >= 0, the marks group. */
+static void view_svg(buf *o, const chart *c, int v, const chart_mark *marks, int n_marks) {
+  static const char *const captions[2] = {"Front", "Back"};
+  buf_printf(o, "<g class=\"view\" data-view=\"%s\" transform=\"translate(%d %d)\">\n", view_names[v],
+             CHART_SVG_X0 + v * CHART_SVG_DX, CHART_SVG_Y0);
+  buf_printf(o, "<text x=\"%d\" y=\"-8\" text-anchor=\"middle\" font-size=\"11\" fill=\"#334155\">%s</text>\n",
+             CHART_W / 2, captions[v]);
+  /* The patient's right and left: the viewer's left and right in front, the reverse behind. */
+  buf_printf(o, "<text x=\"6\" y=\"14\" font-size=\"10\" fill=\"#94a3b8\">%s</text>"
+             "<text x=\"%d\" y=\"14\" text-anchor=\"end\" font-size=\"10\" fill=\"#94a3b8\">%s</text>\n",
+             v == CHART_FRONT ? "R" : "L", CHART_W - 6, v == CHART_FRONT ? "L" : "R");
+  figure_svg(o, v);
+  buf_printf(o, "<path d=\"%s\" fill=\"none\" stroke=\"#cbd5e1\" stroke-width=\"0.8\" stroke-linecap=\"round\"/>\n",
+             detail_paths[v]);
+  buf_lit(o, "<g class=\"regions\">\n");
+  regions_svg(o, c, v);
+  buf_lit(o, "</g>\n");
+  if (n_marks >= 0) marks_svg(o, c, v, marks, n_marks);
+  buf_lit(o, "</g>\n");
+}
+
+void chart_svg_defs(buf *o, const chart *c) {
+  buf_lit(o, "<defs>\n");
+  buf_puts(o, svg_patterns);
+  buf_printf(o, "<symbol id=\"myomap-body\" viewBox=\"0 0 %d %d\">\n", SVG_W, SVG_H);
+  for (int v = 0; v < 2; v++) view_svg(o, c, v, NULL, -1);
+  buf_lit(o, "</symbol>\n</defs>\n");
+  buf_puts(o, svg_style);
+}
+
+void chart_svg_marks(buf *o, const chart *c, const chart_mark *marks, int n_marks) {
+  buf_printf(o, "<use href=\"#myomap-body\" width=\"%d\" height=\"%d\"/>\n", SVG_W, SVG_H);
+  for (int v = 0; v < 2; v++) {
+    buf_printf(o, "<g data-view=\"%s\" transform=\"translate(%d %d)\">\n", view_names[v],
+               CHART_SVG_X0 + v * CHART_SVG_DX, CHART_SVG_Y0);
+    marks_svg(o, c, v, marks, n_marks);
+    buf_lit(o, "</g>\n");
+  }
+}
 
 void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, const char *title) {
   if (!title) title = "Body chart";
@@ -467,31 +507,16 @@ void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, con
              "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n<title>", SVG_W, SVG_H, SVG_W, SVG_H);
   buf_xml(o, title);
   buf_lit(o, "</title>\n");
-  buf_puts(o, svg_defs);
+  buf_lit(o, "<defs>\n");
+  buf_puts(o, svg_patterns);
+  buf_lit(o, "</defs>\n");
+  buf_puts(o, svg_style);
   buf_printf(o, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
   buf_printf(o, "<text x=\"%d\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" fill=\"#1e293b\">",
              SVG_W / 2);
   buf_xml(o, title);
   buf_lit(o, "</text>\n");
-  static const char *const captions[2] = {"Front", "Back"};
-  for (int v = 0; v < 2; v++) {
-    buf_printf(o, "<g class=\"view\" data-view=\"%s\" transform=\"translate(%d %d)\">\n", view_names[v],
-               CHART_SVG_X0 + v * CHART_SVG_DX, CHART_SVG_Y0);
-    buf_printf(o, "<text x=\"%d\" y=\"-8\" text-anchor=\"middle\" font-size=\"11\" fill=\"#334155\">%s</text>\n",
-               CHART_W / 2, captions[v]);
-    /* The patient's right and left: the viewer's left and right in front, the reverse behind. */
-    buf_printf(o, "<text x=\"6\" y=\"14\" font-size=\"10\" fill=\"#94a3b8\">%s</text>"
-               "<text x=\"%d\" y=\"14\" text-anchor=\"end\" font-size=\"10\" fill=\"#94a3b8\">%s</text>\n",
-               v == CHART_FRONT ? "R" : "L", CHART_W - 6, v == CHART_FRONT ? "L" : "R");
-    figure_svg(o, v);
-    buf_printf(o, "<path d=\"%s\" fill=\"none\" stroke=\"#cbd5e1\" stroke-width=\"0.8\" stroke-linecap=\"round\"/>\n",
-               detail_paths[v]);
-    buf_lit(o, "<g class=\"regions\">\n");
-    regions_svg(o, c, v);
-    buf_lit(o, "</g>\n");
-    marks_svg(o, c, v, marks, n_marks);
-    buf_lit(o, "</g>\n");
-  }
+  for (int v = 0; v < 2; v++) view_svg(o, c, v, marks, n_marks < 0 ? 0 : n_marks);
   /* The legend, centred under the views; a text's width is estimated at 4.6 units a letter. */
   double width[N_MARK_STYLES], total = 0;
   for (int s = 0; s < N_MARK_STYLES; s++) total += width[s] = 4.6 * (double)strlen(mark_styles[s].legend) + 34;

@@ -65,6 +65,16 @@ void chart_svg(buf *out, const chart *c, const chart_mark *marks, int n_marks, c
 #define CHART_SVG_X0 10
 #define CHART_SVG_DX 220
 #define CHART_SVG_Y0 56
+/* The size of chart_svg's document. */
+#define CHART_SVG_W (2 * CHART_SVG_X0 + CHART_SVG_DX + CHART_W)
+#define CHART_SVG_H (CHART_SVG_Y0 + CHART_H + 40)
+
+/* Many small charts in one document (a pain drawing per visit): chart_svg_defs appends, once,
+** the mark patterns and a <symbol id="myomap-body"> of both views without marks (as chart_svg
+** draws them, CHART_SVG_W x CHART_SVG_H units, no title or legend); chart_svg_marks then appends
+** one chart: a <use> of that symbol and the marks over it, in the same coordinates. */
+void chart_svg_defs(buf *out, const chart *c);
+void chart_svg_marks(buf *out, const chart *c, const chart_mark *marks, int n_marks);
 
 /* The centre of concrete region `region` in `view` (CHART_FRONT or CHART_BACK), in the view's
 ** box.  Returns 0 and sets *x, *y, or -1 if the region is not drawn in that view (or either

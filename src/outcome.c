@@ -1260,7 +1260,10 @@ static void plot_svg(buf *o, const outcome *oc, const plotdef *p, const pt *a, i
       num(o, bv);
       buf_lit(o, "</title>");
       svg_line(o, p->x, py(p, level), p->x + p->w, py(p, level), "stroke=\"#ea580c\" stroke-dasharray=\"5 3\"");
-      svg_text(o, right ? p->x + p->w - 3 : p->x + 3, py(p, level) - 3,
+      /* The later lines lie further from the baseline: a left label goes on the far side of its line. */
+      double ly = py(p, level) - 3;
+      if (!right && measures[p->measure].lower_better && py(p, level) + 9 < p->y + p->h) ly = py(p, level) + 9;
+      svg_text(o, right ? p->x + p->w - 3 : p->x + 3, ly,
                right ? "text-anchor=\"end\" fill=\"#c2410c\"" : "text-anchor=\"start\" fill=\"#c2410c\"");
       buf_xml(o, f->rule);
       buf_puts(o, measures[p->measure].lower_better ? " \xe2\x89\xa4 " : " \xe2\x89\xa5 ");   /* <= or >= */
@@ -1279,7 +1282,8 @@ static void plot_svg(buf *o, const outcome *oc, const plotdef *p, const pt *a, i
 
 #define CELL_SCALE 0.54
 #define CELL_W 245
-#define CELL_H 322
+#define CELL_H 300
+#define CELL_LIFT (40 * CELL_SCALE)  /* the chart's title space, above its views' captions, is not drawn */
 #define CELLS_PER_ROW 3
 #define PLOTS_H 520
 
@@ -1324,9 +1328,9 @@ void outcome_svg(buf *o, const outcome *oc) {
   free(post);
   buf_lit(o, "<g class=\"legend\" font-size=\"9\" fill=\"" INK "\">"
              "<circle cx=\"76\" cy=\"300\" r=\"3\" fill=\"#2563eb\"/><text x=\"84\" y=\"303\">at the start of a session "
-             "or on its own</text><circle cx=\"236\" cy=\"300\" r=\"2.6\" fill=\"#ffffff\" stroke=\"#0d9488\" "
-             "stroke-width=\"1.3\"/><text x=\"244\" y=\"303\">after the session</text><line x1=\"340\" x2=\"362\" "
-             "y1=\"300\" y2=\"300\" stroke=\"#ea580c\" stroke-dasharray=\"5 3\"/><text x=\"368\" y=\"303\">where a "
+             "or on its own</text><circle cx=\"272\" cy=\"300\" r=\"2.6\" fill=\"#ffffff\" stroke=\"#0d9488\" "
+             "stroke-width=\"1.3\"/><text x=\"280\" y=\"303\">after the session</text><line x1=\"372\" x2=\"394\" "
+             "y1=\"300\" y2=\"300\" stroke=\"#ea580c\" stroke-dasharray=\"5 3\"/><text x=\"400\" y=\"303\">where a "
              "threshold of clinically important change from the baseline is met</text></g>\n");
 
   /* The pain drawings as small multiples. */
@@ -1345,8 +1349,7 @@ void outcome_svg(buf *o, const outcome *oc) {
       n_draw = 0;
     }
     buf_free(&errs);
-    buf one;
-    buf_init(&one);
+    if (n_draw) chart_svg_defs(o, c);  /* the body once; each drawing is a <use> of it and its marks */
     chart_mark *marks = NULL;
     int cell = 0;
     for (int i = 0; i < oc->n_dates && n_draw; i++) {
@@ -1356,29 +1359,17 @@ void outcome_svg(buf *o, const outcome *oc) {
       int nm = 0;
       for (int j = 0; j < d->n_pain; j++)
         if (d->pain[j].index >= 0) marks[nm++] = (chart_mark){d->pain[j].index, CHART_PAIN, d->pain[j].intensity, NULL};
-      char title[64];
-      snprintf(title, sizeof title, "Pain drawing %s", d->date);
-      buf_reset(&one);
-      chart_svg(&one, c, marks, nm, title);
       int x = 20 + (cell % CELLS_PER_ROW) * CELL_W, y = PLOTS_H + 40 + (cell / CELLS_PER_ROW) * CELL_H;
-      buf_printf(o, "<g class=\"drawing\" data-date=\"%s\">\n<text x=\"%d\" y=\"%d\" font-size=\"10\" "
-                 "font-weight=\"bold\" fill=\"%s\">%s</text><text x=\"%d\" y=\"%d\" font-size=\"9\" fill=\"%s\">"
-                 "%d region%s, total %d</text>\n<g transform=\"translate(%d %d) scale(%g)\">\n",
-                 d->date, x, y + 10, INK, d->date, x, y + 22, INK, d->n_pain, d->n_pain == 1 ? "" : "s",
-                 d->pain_total, x, y + 26, CELL_SCALE);
-      /* The chart's patterns are defined once: the later charts refer to the first one's. */
-      const char *defs = cell ? strstr(one.data, "<defs>") : NULL, *defs_end = defs ? strstr(defs, "</defs>\n") : NULL;
-      if (defs_end) {
-        buf_append(o, one.data, (size_t)(defs - one.data));
-        buf_puts(o, defs_end + strlen("</defs>\n"));
-      } else {
-        buf_append(o, one.data, one.len);
-      }
+      buf_printf(o, "<g class=\"drawing\" data-date=\"%s\">\n<title>Pain drawing %s</title><text x=\"%d\" y=\"%d\" "
+                 "font-size=\"10\" font-weight=\"bold\" fill=\"%s\">%s</text><text x=\"%d\" y=\"%d\" font-size=\"9\" "
+                 "fill=\"%s\">%d region%s, total %d</text>\n<g transform=\"translate(%d %g) scale(%g)\">\n",
+                 d->date, d->date, x, y + 10, INK, d->date, x, y + 22, INK, d->n_pain, d->n_pain == 1 ? "" : "s",
+                 d->pain_total, x, y + 26 - CELL_LIFT, CELL_SCALE);
+      chart_svg_marks(o, c, marks, nm);
       buf_lit(o, "</g>\n</g>\n");
       cell++;
     }
     free(marks);
-    buf_free(&one);
     chart_free(c);
   }
   buf_lit(o, "</svg>\n");

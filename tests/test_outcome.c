@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kb.h"
+#include "chart.h"
 #include "outcome.h"
 #include "store.h"
 #include "util.h"
@@ -463,7 +464,7 @@ Test(outcome, svg_has_trends_thresholds_and_a_chart_per_drawing) {
   const char *s = b.data;
   cr_assert_eq(strncmp(s, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39), 0);
   cr_assert_null(strstr(s, "<script"));
-  cr_assert_null(strstr(s, "href="), "self-contained");
+  cr_assert_eq(count(s, "href="), count(s, "href=\"#myomap-body\""), "self-contained: the only references are to its own body");
   cr_assert(strstr(s, "data-measure=\"nprs\""));
   cr_assert(strstr(s, "data-measure=\"psfs\""));
   cr_assert(strstr(s, "data-measure=\"ndi\""));
@@ -479,6 +480,18 @@ Test(outcome, svg_has_trends_thresholds_and_a_chart_per_drawing) {
   cr_assert(strstr(s, "data-date=\"2024-01-10\""));
   cr_assert(strstr(s, "data-mark=\"pain\" data-region=\"neck-side-l\""));
   cr_assert_eq(count(s, "<defs>"), 1, "the chart patterns are defined once");
+  cr_assert_eq(count(s, "<symbol id=\"myomap-body\""), 1, "the body is drawn once");
+  cr_assert_eq(count(s, "<use href=\"#myomap-body\""), 2, "and used by each drawing");
+  chart *c = NULL;
+  buf one, e;
+  buf_init(&one);
+  buf_init(&e);
+  cr_assert_eq(chart_load_builtin(&c, body_builtin(), &e), 0);
+  chart_svg(&one, c, NULL, 0, NULL);
+  cr_assert_eq(count(s, "class=\"region\""), count(one.data, "class=\"region\""), "the regions of one chart, not two");
+  chart_free(c);
+  buf_free(&one);
+  buf_free(&e);
   cr_assert_eq(count(s, "<svg"), count(s, "</svg>"));
   cr_assert_eq(count(s, "<g"), count(s, "</g>"));
   cr_assert_eq(count(s, "<text"), count(s, "</text>"));
