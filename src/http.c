@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,55 @@
 #include "live.h"
 #include "record.h"
 #include "store.h"
+
+#include "lazy.h"
+
+/* libmicrohttpd, opened when the server starts (lazy.h), so the other commands don't link it
+** and GnuTLS at start-up: its functions, called through this table under their own names. */
+static struct {
+  __typeof__(&MHD_start_daemon) MHD_start_daemon;
+  __typeof__(&MHD_stop_daemon) MHD_stop_daemon;
+  __typeof__(&MHD_create_response_from_buffer) MHD_create_response_from_buffer;
+  __typeof__(&MHD_create_response_from_callback) MHD_create_response_from_callback;
+  __typeof__(&MHD_add_response_header) MHD_add_response_header;
+  __typeof__(&MHD_queue_response) MHD_queue_response;
+  __typeof__(&MHD_destroy_response) MHD_destroy_response;
+  __typeof__(&MHD_lookup_connection_value) MHD_lookup_connection_value;
+  __typeof__(&MHD_get_connection_info) MHD_get_connection_info;
+  __typeof__(&MHD_suspend_connection) MHD_suspend_connection;
+  __typeof__(&MHD_resume_connection) MHD_resume_connection;
+} mhd;
+
+static const lazy_sym mhd_syms[] = {
+#define S(f) {#f, offsetof(__typeof__(mhd), f)}
+  S(MHD_start_daemon),
+  S(MHD_stop_daemon),
+  S(MHD_create_response_from_buffer),
+  S(MHD_create_response_from_callback),
+  S(MHD_add_response_header),
+  S(MHD_queue_response),
+  S(MHD_destroy_response),
+  S(MHD_lookup_connection_value),
+  S(MHD_get_connection_info),
+  S(MHD_suspend_connection),
+  S(MHD_resume_connection),
+#undef S
+};
+static const char *const mhd_names[] = {"libmicrohttpd.so.12", "libmicrohttpd.so", NULL};
+static lazy_lib mhd_lib = {mhd_names, "libmicrohttpd12", mhd_syms, sizeof mhd_syms / sizeof mhd_syms[0], &mhd, 0, ""};
+
+#define MHD_start_daemon mhd.MHD_start_daemon
+#define MHD_stop_daemon mhd.MHD_stop_daemon
+#define MHD_create_response_from_buffer mhd.MHD_create_response_from_buffer
+#define MHD_create_response_from_callback mhd.MHD_create_response_from_callback
+#define MHD_add_response_header mhd.MHD_add_response_header
+#define MHD_queue_response mhd.MHD_queue_response
+#define MHD_destroy_response mhd.MHD_destroy_response
+#define MHD_lookup_connection_value mhd.MHD_lookup_connection_value
+#define MHD_get_connection_info mhd.MHD_get_connection_info
+#define MHD_suspend_connection mhd.MHD_suspend_connection
+#define MHD_resume_connection mhd.MHD_resume_connection
+
 
 
 typedef struct stream stream;
@@ -352,6 +402,10 @@ int http_serve(opts *o, int argc, char **argv) {
   if (parse_listen(listen, &sa)) return cli_usage_error(c, "--listen takes ADDR:PORT, e.g. 127.0.0.1:8080, not \"%s\"", listen);
   if (public_url && strncmp(public_url, "http://", 7) && strncmp(public_url, "https://", 8))
     return cli_usage_error(c, "--public-url starts with http:// or https://, not \"%s\"", public_url);
+  if (lazy_open(&mhd_lib)) {
+    fprintf(stderr, "myomap serve: %s\n", mhd_lib.error);
+    return EXIT_IO;
+  }
   kb *k;
   int rc = cli_load_kb(o, &k);
   if (rc) return rc;

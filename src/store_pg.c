@@ -3,9 +3,74 @@
 #include "storeint.h"
 
 #include <libpq-fe.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lazy.h"
+
+/* libpq, opened on first use (lazy.h): its functions, called through this table under their
+** own names. */
+static struct {
+  __typeof__(&PQconnectdb) PQconnectdb;
+  __typeof__(&PQstatus) PQstatus;
+  __typeof__(&PQerrorMessage) PQerrorMessage;
+  __typeof__(&PQsetNoticeProcessor) PQsetNoticeProcessor;
+  __typeof__(&PQexec) PQexec;
+  __typeof__(&PQexecParams) PQexecParams;
+  __typeof__(&PQresultStatus) PQresultStatus;
+  __typeof__(&PQresultErrorField) PQresultErrorField;
+  __typeof__(&PQclear) PQclear;
+  __typeof__(&PQreset) PQreset;
+  __typeof__(&PQntuples) PQntuples;
+  __typeof__(&PQnfields) PQnfields;
+  __typeof__(&PQgetvalue) PQgetvalue;
+  __typeof__(&PQgetisnull) PQgetisnull;
+  __typeof__(&PQfname) PQfname;
+  __typeof__(&PQfinish) PQfinish;
+} pq;
+
+static const lazy_sym pq_syms[] = {
+#define S(f) {#f, offsetof(__typeof__(pq), f)}
+  S(PQconnectdb),
+  S(PQstatus),
+  S(PQerrorMessage),
+  S(PQsetNoticeProcessor),
+  S(PQexec),
+  S(PQexecParams),
+  S(PQresultStatus),
+  S(PQresultErrorField),
+  S(PQclear),
+  S(PQreset),
+  S(PQntuples),
+  S(PQnfields),
+  S(PQgetvalue),
+  S(PQgetisnull),
+  S(PQfname),
+  S(PQfinish),
+#undef S
+};
+static const char *const pq_names[] = {"libpq.so.5", "libpq.so", NULL};
+static lazy_lib pq_lib = {pq_names, "libpq5", pq_syms, sizeof pq_syms / sizeof pq_syms[0], &pq, 0, ""};
+
+#define PQconnectdb pq.PQconnectdb
+#define PQstatus pq.PQstatus
+#define PQerrorMessage pq.PQerrorMessage
+#define PQsetNoticeProcessor pq.PQsetNoticeProcessor
+#define PQexec pq.PQexec
+#define PQexecParams pq.PQexecParams
+#define PQresultStatus pq.PQresultStatus
+#define PQresultErrorField pq.PQresultErrorField
+#define PQclear pq.PQclear
+#define PQreset pq.PQreset
+#define PQntuples pq.PQntuples
+#define PQnfields pq.PQnfields
+#define PQgetvalue pq.PQgetvalue
+#define PQgetisnull pq.PQgetisnull
+#define PQfname pq.PQfname
+#define PQfinish pq.PQfinish
+
 
 static void quiet(void *arg, const char *message) { (void)arg; (void)message; }
 
@@ -27,6 +92,8 @@ static int pg_fail(store *s, const char *what, const char *msg) {
 
 static int pg_open(store *s, const char *uri) {
   mask(s->where, sizeof s->where, uri);
+  s->h = NULL;
+  if (lazy_open(&pq_lib)) return store_fail(s, "PostgreSQL %s: %s", s->where, pq_lib.error);
   PGconn *c = PQconnectdb(uri);
   s->h = c;
   if (!c) return store_fail(s, "PostgreSQL %s: out of memory", s->where);
@@ -40,7 +107,7 @@ static int pg_open(store *s, const char *uri) {
 }
 
 static void pg_close(store *s) {
-  PQfinish(s->h);
+  if (s->h) PQfinish(s->h);   /* none when libpq could not be opened */
   s->h = NULL;
 }
 

@@ -1,0 +1,91 @@
+/* test_util.c: unit tests of the small shared pieces: number formatting (util.c) and the
+** libraries opened on first use (lazy.c). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lazy.h"
+#include "util.h"
+
+/* buf_dec (util.c) writes the chart's numbers: it must agree with printf's "%.Nf" with the
+** trailing zeros trimmed, over a sweep of values and every precision it takes. */
+static void trimmed(char *s, size_t n, double v, int dec) {
+  snprintf(s, n, "%.*f", dec, v);
+  if (strchr(s, '.')) {
+    char *e = s + strlen(s) - 1;
+    while (*e == '0') *e-- = 0;
+    if (*e == '.') *e = 0;
+  }
+  if (strcmp(s, "-0") == 0) strcpy(s, "0");
+}
+
+Test(util, buf_dec_writes_what_printf_writes_without_trailing_zeros) {
+  buf b;
+  buf_init(&b);
+  char want[64];
+  unsigned x = 12345;
+  int differ = 0;
+  for (int i = 0; i < 200000; i++) {
+    x = x * 1103515245u + 12345u;
+    double v = ((double)(x >> 8) / (1 << 24) - 0.5) * (i % 7 == 0 ? 2e6 : i % 3 ? 900 : 2);
+    if (i % 11 == 0) v = (double)(int)(v * 8) / 8;  /* exact binary fractions: halves and eighths */
+    int dec = i % 7;
+    trimmed(want, sizeof want, v, dec);
+    buf_reset(&b);
+    buf_dec(&b, v, dec);
+    /* Values a hair from a rounding tie may round the other way: allow one unit in the last place. */
+    if (strcmp(b.data, want) != 0) {
+      double got = strtod(b.data, NULL), exp = strtod(want, NULL);
+      cr_assert_leq(fabs(got - exp), pow(10, -dec) * 1.0001, "buf_dec(%.17g, %d) = %s, printf %s", v, dec, b.data, want);
+      differ++;
+    }
+  }
+  cr_expect_lt(differ, 100, "%d of 200000 differ from printf in the last place", differ);
+  static const struct { double v; int dec; const char *s; } fixed[] = {
+    {0, 2, "0"}, {-0.0, 2, "0"}, {-0.001, 2, "0"}, {12.5, 2, "12.5"}, {-3.25, 2, "-3.25"}, {100, 0, "100"},
+    {0.1 + 0.2, 6, "0.3"}, {1e20, 2, "100000000000000000000"}, {2.675, 1, "2.7"}, {-7.999, 2, "-8"},
+  };
+  for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+    buf_reset(&b);
+    buf_dec(&b, fixed[i].v, fixed[i].dec);
+    cr_expect_str_eq(b.data, fixed[i].s, "buf_dec(%g, %d)", fixed[i].v, fixed[i].dec);
+  }
+  buf_free(&b);
+}
+
+/* ---- lazy.c ---- */
+
+static struct { double (*cos)(double); double (*sqrt)(double); } m;
+static const lazy_sym m_syms[] = {{"cos", offsetof(__typeof__(m), cos)}, {"sqrt", offsetof(__typeof__(m), sqrt)}};
+
+Test(util, lazy_open_fills_the_table_once) {
+  static const char *const names[] = {"libmyomap-no-such-library.so.9", "libm.so.6", NULL};
+  lazy_lib lib = {names, "libc6", m_syms, 2, &m, 0, ""};
+  cr_assert_eq(lazy_open(&lib), 0, "%s", lib.error);
+  cr_assert_not_null(m.cos);
+  cr_expect_float_eq(m.cos(0.0), 1.0, 1e-12);
+  cr_expect_float_eq(m.sqrt(2.25), 1.5, 1e-12);
+  m.cos = NULL;
+  cr_assert_eq(lazy_open(&lib), 0, "a second call returns the first result");
+  cr_expect_null(m.cos, "and does not load again");
+}
+
+Test(util, lazy_open_names_the_package_when_the_library_is_missing) {
+  static const char *const names[] = {"libmyomap-no-such-library.so.9", NULL};
+  lazy_lib lib = {names, "libmyomap-none", m_syms, 2, &m, 0, ""};
+  cr_assert_eq(lazy_open(&lib), -1);
+  cr_expect(strstr(lib.error, "libmyomap-no-such-library.so.9"), "%s", lib.error);
+  cr_expect(strstr(lib.error, "install the Debian package libmyomap-none"), "%s", lib.error);
+  cr_assert_eq(lazy_open(&lib), -1, "and stays failed");
+}
+
+Test(util, lazy_open_refuses_a_library_without_a_function) {
+  static const lazy_sym bad[] = {{"cos", offsetof(__typeof__(m), cos)}, {"myomap_no_such_function", offsetof(__typeof__(m), sqrt)}};
+  static const char *const names[] = {"libm.so.6", NULL};
+  lazy_lib lib = {names, "libc6", bad, 2, &m, 0, ""};
+  cr_assert_eq(lazy_open(&lib), -1);
+  cr_expect(strstr(lib.error, "no function myomap_no_such_function"), "%s", lib.error);
+}
