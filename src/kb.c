@@ -228,9 +228,13 @@ const char *kb_phase_name(int p) { return p >= 0 && p <= KB_PHASE_STRETCH ? phas
 static const char *const group_names[] = {"safety", "expect", "aftercare", "seek-care"};
 const char *kb_advice_group_name(int g) { return g >= 0 && g < KB_N_ADVICE_GROUPS ? group_names[g] : NULL; }
 
+/* strcmp(a, b) == 0, the first bytes compared inline: loading compares ids and keys by the
+** ten thousand, and most differ at once. */
+static inline int same(const char *a, const char *b) { return *a == *b && strcmp(a, b) == 0; }
+
 /* Index of `name` in names[0..n-1], or -1. */
 static int name_index(const char *const *names, int n, const char *name) {
-  for (int i = 0; i < n; i++) if (names[i] && strcmp(names[i], name) == 0) return i;
+  for (int i = 0; i < n; i++) if (names[i] && same(names[i], name)) return i;
   return -1;
 }
 
@@ -238,13 +242,13 @@ const char *kb_freq_name(int f) { return f > 0 && f <= KB_FREQ_VERY_COMMON ? fre
 
 static const kinddef *find_kind(const char *kind) {
   for (int i = 0; i < N_KINDS; i++)
-    if (strcmp(kinds[i].kind, kind) == 0) return &kinds[i];
+    if (same(kinds[i].kind, kind)) return &kinds[i];
   return NULL;
 }
 
 static const keydef *find_key(const keydef *keys, const char *key) {
   for (; keys->key; keys++)
-    if (strcmp(keys->key, key) == 0) return keys;
+    if (same(keys->key, key)) return keys;
   return NULL;
 }
 
@@ -389,7 +393,7 @@ static void parse_zone(loader *L, const stanza *s, const entry *e, zlist *out) {
 
 /* ---- building the kb ---- */
 static int catalogue_has(const kb *k, const char *id) {
-  for (int i = 0; i < k->n_catalogue; i++) if (strcmp(k->catalogue[i], id) == 0) return 1;
+  for (int i = 0; i < k->n_catalogue; i++) if (same(k->catalogue[i], id)) return 1;
   return 0;
 }
 
@@ -428,7 +432,7 @@ static void parse_regions(loader *L, const stanza *s, const entry *e, ilist *out
 static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) {
   kb *k = L->k;
   for (int i = 0; i < k->n_terms[vocab]; i++)
-    if (strcmp(k->terms[vocab][i].id, s->id) == 0) {
+    if (same(k->terms[vocab][i].id, s->id)) {
       fail(L, s->file, s->line, "duplicate %s \"%s\"", s->kind, s->id);
       return;
     }
@@ -488,7 +492,7 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
 static void sort_terms(kb *k, int vocab);
 
 static const char *value_of(const stanza *s, const char *key) {
-  for (int i = 0; i < s->n_entries; i++) if (strcmp(s->entries[i].key, key) == 0) return s->entries[i].value;
+  for (int i = 0; i < s->n_entries; i++) if (same(s->entries[i].key, key)) return s->entries[i].value;
   return NULL;
 }
 
@@ -501,7 +505,7 @@ static void add_muscle(loader *L, const stanza *s) {
          s->id, mean(tmp, sizeof tmp, hint));
   }
   for (int i = 0; i < k->n_muscles; i++)
-    if (strcmp(k->muscles[i].id, s->id) == 0) {
+    if (same(k->muscles[i].id, s->id)) {
       fail(L, s->file, s->line, "duplicate muscle \"%s\" (first defined at %s:%d)", s->id, k->muscles[i].file, k->muscles[i].line);
       return;
     }
@@ -640,7 +644,7 @@ static void add_condition(loader *L, const stanza *s) {
   kb *k = L->k;
   char tmp[128];
   for (int i = 0; i < k->n_conditions; i++)
-    if (strcmp(k->conditions[i].id, s->id) == 0) { fail(L, s->file, s->line, "duplicate condition \"%s\"", s->id); return; }
+    if (same(k->conditions[i].id, s->id)) { fail(L, s->file, s->line, "duplicate condition \"%s\"", s->id); return; }
   if (k->n_conditions == k->cap_conditions) {
     k->cap_conditions = k->cap_conditions ? 2 * k->cap_conditions : 16;
     k->conditions = xrealloc(k->conditions, (size_t)k->cap_conditions * sizeof *k->conditions);
@@ -663,7 +667,7 @@ static void add_condition(loader *L, const stanza *s) {
       char *v = arena_strdup(k, e->value), *w;
       while ((w = word(&v))) {
         int m = -1;
-        for (int j = 0; j < k->n_muscles; j++) if (strcmp(k->muscles[j].id, w) == 0) m = j;
+        for (int j = 0; j < k->n_muscles; j++) if (same(k->muscles[j].id, w)) m = j;
         if (m < 0) fail(L, s->file, e->line, "unknown muscle \"%s\"%s", w, mean(tmp, sizeof tmp, kb_suggest_muscle(k, w)));
         else {
           int before = mus.n;
@@ -841,7 +845,7 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
     if (kinds[kd].vocab < 0) continue;
     for (int i = 0; i < L.n_stanzas; i++) {
       stanza *s = &L.stanzas[i];
-      if (strcmp(s->kind, kinds[kd].kind)) continue;
+      if (!same(s->kind, kinds[kd].kind)) continue;
       check_keys(&L, s, kinds[kd].keys);
       add_term(&L, s, kinds[kd].vocab, kinds[kd].keys);
     }
@@ -852,9 +856,9 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
   care cr = {0};
   for (int i = 0; i < L.n_stanzas; i++) {
     stanza *s = &L.stanzas[i];
-    int is_tp = strcmp(s->kind, "tp") == 0, is_treat = strcmp(s->kind, "treat") == 0;
-    int is_self = strcmp(s->kind, "selfcare") == 0;
-    if (strcmp(s->kind, "muscle") == 0) {
+    int is_tp = same(s->kind, "tp"), is_treat = same(s->kind, "treat");
+    int is_self = same(s->kind, "selfcare");
+    if (same(s->kind, "muscle")) {
       flush_care(k, muscle, &cr);
       check_keys(&L, s, muscle_keys);
       int before = k->n_muscles;
@@ -872,7 +876,7 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
   }
   flush_care(k, muscle, &cr);
   for (int i = 0; i < L.n_stanzas; i++)
-    if (strcmp(L.stanzas[i].kind, "condition") == 0) {
+    if (same(L.stanzas[i].kind, "condition")) {
       check_keys(&L, &L.stanzas[i], condition_keys);
       add_condition(&L, &L.stanzas[i]);
     }
