@@ -635,6 +635,17 @@ static void h_findings(ctx *c) {
   ok_lit(c, "{\"ok\":true}");
 }
 
+static void h_findings_list(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  char err[512];
+  ok_json(c);
+  buf_lit(&c->rs->body, "{\"findings\":");
+  int rc = record_assess_list(c->a->s, id, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  buf_putc(&c->rs->body, '}');
+}
+
 static void h_measures(ctx *c) {
   long id;
   const char *date;
@@ -1029,6 +1040,7 @@ static const route routes[] = {
   {"POST", "/api/clients", h_client_add, DB | BODY},
   {"GET", "/api/clients/*", h_client, DB},
   {"POST", "/api/clients/*/intakes", h_intake, DB | BODY},
+  {"GET", "/api/clients/*/findings", h_findings_list, DB},
   {"POST", "/api/clients/*/findings", h_findings, DB | BODY},
   {"POST", "/api/clients/*/measures", h_measures, DB | BODY},
   {"GET", "/api/clients/*/progress", h_progress, DB},

@@ -655,6 +655,38 @@ int record_assess_add(store *s, const kb *k, long client, const char *date, long
   return store_commit(s) ? failed(s, err, errlen) : 0;
 }
 
+int record_assess_list(store *s, long client, buf *out, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  long n = 0;
+  if (store_exec_long(s, "SELECT COUNT(*) FROM client WHERE id = $1", &a, &n)) return failed(s, err, errlen);
+  if (!n) { snprintf(err, errlen, "no client %ld", client); return RECORD_ENOTFOUND; }
+  store_rows r;
+  /* id DESC within a date: a point palpated again that day was corrected, and its latest row is
+  ** the one a reader should take */
+  if (store_exec(s, "SELECT date, visit_id, muscle, tp, side, state, referral, ppt FROM assessment "
+                    "WHERE client_id = $1 ORDER BY date DESC, id DESC", &a, &r))
+    return failed(s, err, errlen);
+  buf_putc(out, '[');
+  for (int i = 0; i < r.nrow; i++) {
+    buf_puts(out, i ? ",{" : "{");
+    json_field(out, "date", store_cell(&r, i, 0), 1);
+    buf_puts(out, ",\"visit\":");
+    num(out, store_cell(&r, i, 1));
+    json_field(out, "muscle", store_cell(&r, i, 2), 0);
+    json_field(out, "tp", store_cell(&r, i, 3), 0);
+    json_field(out, "side", store_cell(&r, i, 4), 0);
+    json_field(out, "state", store_cell(&r, i, 5), 0);
+    buf_puts(out, strcmp(store_cell(&r, i, 6), "1") ? ",\"referral\":false,\"ppt\":" : ",\"referral\":true,\"ppt\":");
+    num(out, store_cell(&r, i, 7));
+    buf_putc(out, '}');
+  }
+  buf_putc(out, ']');
+  store_rows_free(&r);
+  return 0;
+}
+
 /* ---- session logs ------------------------------------------------------------------------- */
 
 typedef struct log_hold {

@@ -72,6 +72,12 @@ typedef struct record_finding {
 int record_finding_parse(const kb *k, const char *word, record_finding *f, char *err, size_t errlen);
 int record_assess_add(store *s, const kb *k, long client, const char *date, long visit,
                       const record_finding *f, int n, char *err, size_t errlen);
+/* Append the client's stored findings to out as a JSON array, newest date first and, within a
+** date, the latest stored first (so the first row of a point on a date is its current finding):
+** [{"date","visit":N|null,"muscle","tp","side":"l"|"r"|"mid","state":"active"|"latent",
+** "referral":bool,"ppt":KG|null}].  Returns 0, RECORD_ENOTFOUND (no such client; nothing
+** appended) or RECORD_ESTORE, with a message. */
+int record_assess_list(store *s, long client, buf *out, char *err, size_t errlen);
 
 /* ---- treatment sessions ------------------------------------------------------------------- */
 typedef struct record_log record_log;

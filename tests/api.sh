@@ -318,6 +318,28 @@ if want "intake" 200 '(.id | type == "number") and (.where.candidates | length) 
 fi
 post TA "/api/clients/$CA/findings" '{"date":"2025-01-06","findings":["upper-trapezius-tp1:l:active:referral:ppt=2.5","levator-scapulae-upper:l:latent"]}'
 want "findings" 200 '.ok == true'
+post TA "/api/clients/$CA/findings" '{"date":"2025-01-13","findings":["upper-trapezius-tp1:l:latent"]}'
+want "findings on a later day" 200 '.ok == true'
+get TA "/api/clients/$CA/findings"
+if want "the findings read back: three, newest date first" 200 '(.findings | length) == 3 and ([.findings[].date] == ["2025-01-13","2025-01-06","2025-01-06"])'; then
+  jq -e '.findings | all(keys == (["date","muscle","ppt","referral","side","state","tp","visit"]))' "$T/body" >/dev/null &&
+    ok "each finding has date, visit, muscle, tp, side, state, referral and ppt, no more" || ko "finding fields" "$(jq -c '.findings[0]' "$T/body")"
+  jq -e '[.findings[] | select(.date == "2025-01-06" and .tp == "upper-trapezius-tp1")][0] |
+    .muscle == "upper-trapezius" and .side == "l" and .state == "active" and .referral == true and .ppt == 2.5 and .visit == null' "$T/body" >/dev/null &&
+    ok "upper trapezius TrP1 left: active, referral reproduced, PPT 2.5, no visit" || ko "the active finding" "$(body)"
+  jq -e '[.findings[] | select(.tp == "levator-scapulae-upper")][0] | .muscle == "levator-scapulae" and .state == "latent" and .referral == false and .ppt == null' "$T/body" >/dev/null &&
+    ok "levator scapulae: latent, no referral, no PPT (null)" || ko "the latent finding" "$(body)"
+  jq -e '.findings[0] | .tp == "upper-trapezius-tp1" and .state == "latent"' "$T/body" >/dev/null &&
+    ok "the later day's finding comes first" || ko "the later finding" "$(jq -c '.findings[0]' "$T/body")"
+fi
+get none "/api/clients/$CA/findings"
+wanterr "findings without a cookie: 401" 401 unauthenticated
+get BEN "/api/clients/$CA/findings"
+wanterr "B cannot read A's client's findings: 403" 403 forbidden
+get TA /api/clients/99999/findings
+wanterr "findings of an unknown client: 404" 404 not-found
+get BEN "/api/clients/$CB/findings"
+want "a client without findings: an empty list" 200 '.findings == []'
 post TA "/api/clients/$CA/measures" '{"date":"2025-01-06","measures":[{"kind":"nprs","value":"6"},{"kind":"psfs","value":"reach overhead=4"},{"kind":"ndi","value":"18"},{"kind":"rom","value":"cervical:rotation-l=60"}]}'
 want "measures" 200 '.ok == true'
 post TA "/api/clients/$CA/measures" '{"date":"2025-01-20","measures":[{"kind":"nprs","value":2},{"kind":"ndi","value":"11"}]}'
@@ -718,6 +740,10 @@ if want "the audit log" 200 '(.audit | length) > 0 and (.audit | all(has("at") a
     ok "it has B's refused attempts on A's client" || ko "B's attempts on client $CA are not in the audit"
   jq -e --argjson c "$CA" '[.audit[] | select(.user == "admin@clinic.example" and .action == "read" and .client == $c)] | length > 0' "$T/body" >/dev/null &&
     ok "it has the admin's read" || ko "no read by the admin"
+  jq -e --argjson c "$CA" --arg p "/api/clients/$CA/findings" '[.audit[] | select(.user == "tess@clinic.example" and .action == "read" and .client == $c and .detail == $p)] | length > 0' "$T/body" >/dev/null &&
+    ok "it has A's read of the findings" || ko "no read of the findings by tess"
+  jq -e --argjson c "$CA" --arg p "/api/clients/$CA/findings" '[.audit[] | select(.user == "ben@clinic.example" and .action == "denied" and .client == $c and .detail == $p)] | length > 0' "$T/body" >/dev/null &&
+    ok "it has B's refused read of the findings" || ko "B's refused read of the findings is not in the audit"
   jq -e --argjson c "$CA" '[.audit[] | select(.action == "export" and .client == $c)] | length >= 2' "$T/body" >/dev/null &&
     ok "it has the exports" || ko "no export in the audit"
   jq -e '[.audit[].at] as $a | $a == ($a | sort | reverse)' "$T/body" >/dev/null && ok "newest first" || ko "the audit is not newest first"

@@ -1,7 +1,8 @@
 // e2e.mjs: the whole therapist's flow in headless Chromium against a running `myomap serve`
 // on a fresh, empty database: first account, a client, pain drawn on the body chart, intake,
-// ranked sources with their zones drawn, plan, a live session with a second browser as the
-// client's phone, the SOAP note, progress, the home program and its print views.
+// ranked sources with their zones drawn, palpation findings stored and shown again, plan, a
+// live session with a second browser as the client's phone, the SOAP note, progress, the home
+// program and its print views.
 // Usage: MYOMAP_URL=http://127.0.0.1:18080 SHOTS=build/shots node tests/e2e.mjs
 // Prints "ok - NAME" or "not ok - NAME: why" per check, then "N passed, M failed"; exit 1 on failure.
 import { chromium } from 'playwright-core';
@@ -208,9 +209,88 @@ try {
     await page.waitForFunction((b) => Array.from(document.querySelectorAll('.chart-svg ellipse.zone-essential')).map((e) => e.dataset.region).join() !== b, before, { timeout: T });
   });
   await shot(page, '04-sources.png');
+
+  /* 3b. palpation: what the therapist felt, stored for the intake's day and shown again */
+  let topName = '';
+  const top = page.locator('#candidates li.cand').first();
+  await step('each candidate has a labelled palpation control: not checked, active or latent', async () => {
+    const d = await page.evaluate(() => {
+      const lis = Array.from(document.querySelectorAll('#candidates li.cand'));
+      const unlabelled = lis.flatMap((li) => Array.from(li.querySelectorAll('.palp select, .palp input')))
+        .filter((e) => !document.querySelector(`label[for="${e.id}"]`)).map((e) => e.className);
+      const sel = lis[0].querySelector('select.palp-state');
+      return { n: lis.length, controls: lis.filter((li) => li.querySelector('.palp select.palp-state') && li.querySelector('.palp input.palp-referral')
+        && li.querySelector('.palp input.palp-ppt[type=number][min="0"][max="20"][step="0.1"]')).length,
+        options: Array.from(sel.options).map((o) => o.value), value: sel.value, unlabelled };
+    });
+    if (d.controls !== d.n || d.n < 1) throw new Error(`${d.controls} of ${d.n} candidates have the controls`);
+    if (d.options.join() !== ',active,latent' || d.value !== '') throw new Error(`options ${d.options.join('|')}, chosen "${d.value}"`);
+    if (d.unlabelled.length) throw new Error('inputs without a label: ' + d.unlabelled.join());
+    const t = await page.textContent('.palp-save');
+    if (!/what you felt on palpation/i.test(t)) throw new Error(t);
+  });
+  await step('the palpation controls and Save findings are at least 44 px', async () => {
+    const small = await page.evaluate(() => Array.from(document.querySelectorAll('.palp select, .palp input[type=number], .palp label.check, #save-findings'))
+      .map((e) => [e.className || e.id, e.getBoundingClientRect()])
+      .filter(([, r]) => r.height < 44 || r.width < 44).map(([n, r]) => `${n} ${Math.round(r.width)}x${Math.round(r.height)}`));
+    if (small.length) throw new Error(small.join(', '));
+  });
+  await step('a threshold on a candidate left "not checked" is refused with a message', async () => {
+    await page.locator('#candidates li.cand >> nth=1').locator('input.palp-ppt').fill('3');
+    await page.click('#save-findings');
+    await page.waitForSelector('#msg.error', { timeout: T });
+    const m = await page.textContent('#msg');
+    if (!/active or latent/i.test(m)) throw new Error(m);
+    await page.locator('#candidates li.cand >> nth=1').locator('input.palp-ppt').fill('');
+  });
+  await must('the top candidate marked active, referral reproduced, PPT 2.5: saved and confirmed', async () => {
+    topName = (await top.locator('.title').textContent()).trim();
+    await top.locator('select.palp-state').selectOption('active');
+    await top.locator('input.palp-referral').check();
+    await top.locator('input.palp-ppt').fill('2.5');
+    await page.click('#save-findings');
+    await page.waitForSelector('#msg.info', { timeout: T });
+    const m = await page.textContent('#msg');
+    if (!/findings saved/i.test(m) || !/1 active, 0 latent/.test(m) || !/not a diagnosis/i.test(m)) throw new Error(m);
+  });
+  await step('the point found active is ticked for the plan', async () => {
+    if (!(await top.locator('.treat input').isChecked())) throw new Error('not ticked');
+    if (await page.locator('#candidates li.cand >> nth=1').locator('.treat input').isChecked()) throw new Error('the second is ticked too');
+    if (await page.isDisabled('#to-plan')) throw new Error('the plan button is disabled');
+  });
+  await step('after a reload the stored finding is shown', async () => {
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('#candidates li.cand .palp-stored:not(:empty)', { timeout: T });
+    const d = await top.evaluate((li) => ({ state: li.querySelector('select.palp-state').value, ref: li.querySelector('input.palp-referral').checked,
+      ppt: li.querySelector('input.palp-ppt').value, stored: li.querySelector('.palp-stored').textContent, palp: li.dataset.palp,
+      treat: li.querySelector('.treat input').checked }));
+    if (d.state !== 'active' || !d.ref || Number(d.ppt) !== 2.5 || d.palp !== 'active' || !d.treat) throw new Error(JSON.stringify(d));
+    if (!/active, referral reproduced, PPT 2\.5 kg\/cm²/.test(d.stored)) throw new Error(d.stored);
+    const second = await page.locator('#candidates li.cand >> nth=1').locator('select.palp-state').inputValue();
+    if (second !== '') throw new Error('the second candidate shows ' + second);
+  });
+  await shot(page, '04b-palpation.png');
+  await step('saving again stores nothing twice', async () => {
+    await page.click('#save-findings');
+    await page.waitForFunction(() => /nothing new to save/i.test((document.querySelector('#msg.info') || {}).textContent || ''), null, { timeout: T });
+    const r = await page.evaluate(async (id) => (await fetch(`/api/clients/${id}/findings`)).json(), clientId);
+    if (r.findings.length !== 1) throw new Error(JSON.stringify(r));
+    const f = r.findings[0];
+    if (f.state !== 'active' || f.referral !== true || f.ppt !== 2.5 || f.side !== 'l' || !/^\d{4}-\d{2}-\d{2}$/.test(f.date)) throw new Error(JSON.stringify(f));
+  });
+  await step('the plan of the point found active includes it', async () => {
+    await page.click('#to-plan');
+    await page.waitForSelector('.phase[data-phase="release"] .step', { timeout: T });
+    const pts = await page.locator('main p', { hasText: 'Points:' }).first().textContent();
+    if (!pts.toLowerCase().includes(topName.toLowerCase()) || pts.includes(';')) throw new Error(`${pts} (wanted only ${topName})`);
+    const rel = await page.textContent('.phase[data-phase="release"]');
+    if (!rel.toLowerCase().includes(topName.toLowerCase())) throw new Error('no release step for ' + topName);
+    await page.click('a.button[href^="#/sources/"]');
+    await page.waitForSelector('#candidates li.cand', { timeout: T });
+  });
   await must('the top two candidates ticked -> plan', async () => {
-    await page.locator('#candidates li.cand >> nth=0').locator('input[type=checkbox]').check();
-    await page.locator('#candidates li.cand >> nth=1').locator('input[type=checkbox]').check();
+    await page.locator('#candidates li.cand >> nth=0').locator('.treat input[type=checkbox]').check();
+    await page.locator('#candidates li.cand >> nth=1').locator('.treat input[type=checkbox]').check();
     await page.click('#to-plan');
     await page.waitForSelector('.phase[data-phase="release"] .step', { timeout: T });
   });
@@ -321,6 +401,10 @@ try {
     const v = await page.$$eval('#note-form textarea', (a) => a.map((x) => x.value));
     if (v.length !== 4 || v.some((x) => !x.trim())) throw new Error(JSON.stringify(v.map((x) => x.length)));
     if (!/6/.test(v[0])) throw new Error('S does not give the pain: ' + v[0].slice(0, 120));
+  });
+  await step('the note\'s O gives the palpation finding recorded on the sources screen', async () => {
+    const o = await page.inputValue('#soap-o');
+    if (!/assessed by palpation/.test(o) || !/upper trapezius[^\n]*: active, recognised referral reproduced, PPT 2\.5 kg\/cm²/.test(o)) throw new Error(o.slice(0, 300));
   });
   await step('an edited note is saved and read back', async () => {
     const s = await page.inputValue('#soap-s');

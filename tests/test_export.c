@@ -1,8 +1,8 @@
 /* test_export.c: the FHIR and CSV exports and the SOAP note, on a temporary SQLite record:
 ** a client with an intake (pain drawing), a later intake, one visit (the session log of
 ** docs/examples/session.json, its four holds, two palpated points, NPRS/PSFS/NDI/ROM) and the
-** home program built from that log.  Also writes build/fhir/bundle.json and
-** build/fhir/bundle2.json for tests/fhir.mjs. */
+** home program built from that log; the palpation findings read back as JSON.  Also writes
+** build/fhir/bundle.json and build/fhir/bundle2.json for tests/fhir.mjs. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <jansson.h>
@@ -16,6 +16,7 @@
 #include "export.h"
 #include "home.h"
 #include "note.h"
+#include "record.h"
 #include "session.h"
 #include "sheet.h"
 
@@ -542,4 +543,54 @@ Test(export, note_on_the_first_rated_visit_calls_it_the_baseline) {
   cr_expect(strstr(n.a, "This visit's 5/10 is the first pain rating on record: the baseline for progress."), "%s", n.a);
   cr_expect_null(strstr(n.a, "Since the first"), "%s", n.a);
   note_free(&n);
+}
+
+/* ---- palpation findings ---- */
+
+Test(export, findings_list_newest_date_first_with_their_fields) {
+  record_finding f[2];
+  char err[256];
+  cr_assert_eq(record_finding_parse(k, "upper-trapezius-tp1:l:latent", &f[0], err, sizeof err), 0, "%s", err);
+  cr_assert_eq(record_finding_parse(k, "upper-trapezius-tp1:l:active:referral:ppt=3.1", &f[1], err, sizeof err), 0, "%s", err);
+  /* an earlier day, stored after the visit's: without a visit, the same point twice (a correction) */
+  cr_assert_eq(record_assess_add(db, k, 1, "2026-11-15", 0, &f[0], 1, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(record_assess_add(db, k, 1, "2026-11-15", 0, &f[1], 1, err, sizeof err), 0, "%s", err);
+  buf out;
+  buf_init(&out);
+  cr_assert_eq(record_assess_list(db, 1, &out, err, sizeof err), 0, "%s", err);
+  json_error_t je;
+  json_t *j = json_loads(out.data, 0, &je);
+  cr_assert(json_is_array(j), "not a JSON array: %s\n%s", je.text, out.data);
+  cr_assert_eq(json_array_size(j), 4, "%s", out.data);
+  /* the visit's day (fill()) first, the latest stored of a day first */
+  cr_expect_str_eq(sget(j, "0.date"), "2026-11-22");
+  cr_expect_eq(json_integer_value(jget(j, "0.visit")), 1, "%s", out.data);
+  cr_expect_str_eq(sget(j, "0.muscle"), "gastrocnemius");
+  cr_expect_str_eq(sget(j, "0.tp"), "gastrocnemius-tp1");
+  cr_expect_str_eq(sget(j, "0.side"), "r");
+  cr_expect_str_eq(sget(j, "0.state"), "latent");
+  cr_expect(json_is_false(jget(j, "0.referral")) && json_is_null(jget(j, "0.ppt")), "%s", out.data);
+  cr_expect_str_eq(sget(j, "1.tp"), "upper-trapezius-tp1");
+  cr_expect(json_is_true(jget(j, "1.referral")), "%s", out.data);
+  cr_expect_float_eq(json_number_value(jget(j, "1.ppt")), 2.5, 1e-9, "%s", out.data);
+  /* then 2026-11-15: the correction before the finding it corrects */
+  cr_expect_str_eq(sget(j, "2.date"), "2026-11-15");
+  cr_expect(json_is_null(jget(j, "2.visit")), "%s", out.data);
+  cr_expect_str_eq(sget(j, "2.muscle"), "upper-trapezius");
+  cr_expect_str_eq(sget(j, "2.side"), "l");
+  cr_expect_str_eq(sget(j, "2.state"), "active");
+  cr_expect(json_is_true(jget(j, "2.referral")), "%s", out.data);
+  cr_expect_float_eq(json_number_value(jget(j, "2.ppt")), 3.1, 1e-9, "%s", out.data);
+  cr_expect_str_eq(sget(j, "3.state"), "latent");
+  cr_expect(json_is_false(jget(j, "3.referral")) && json_is_null(jget(j, "3.ppt")), "%s", out.data);
+  json_decref(j);
+  /* a client without findings: an empty list; no such client: not found, nothing appended */
+  buf_reset(&out);
+  cr_expect_eq(record_assess_list(db, 2, &out, err, sizeof err), 0, "%s", err);
+  cr_expect_str_eq(out.data, "[]");
+  buf_reset(&out);
+  cr_expect_eq(record_assess_list(db, 42, &out, err, sizeof err), RECORD_ENOTFOUND);
+  cr_expect_str_eq(err, "no client 42");
+  cr_expect_eq(out.len, 0);
+  buf_free(&out);
 }

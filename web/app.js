@@ -1,5 +1,6 @@
 /* app.js: the therapist's single-page app: login, clients, intake on the body chart, ranked
-** sources, plan, the live session room, SOAP note, progress and home program (hash routes).
+** sources with their palpation findings, plan, the live session room, SOAP note, progress and
+** home program (hash routes).
 ** Talks only to the JSON API of docs/api.md; builds every node with h() so no text is ever
 ** parsed as HTML. */
 'use strict';
@@ -53,7 +54,7 @@ let user = null, csrf = '';
 const state = (() => {
   try { return JSON.parse(sessionStorage.getItem('myomap') || '{}'); } catch { return {}; }
 })();
-/* client {id,name}; drawing [{region,intensity,quality}]; answers {...}; intake {id,screen,where};
+/* client {id,name}; drawing [{region,intensity,quality}]; answers {...}; intake {id,date,screen,where};
 ** ticked ["tp:side"]; plan; session {id,join,client}; visit N */
 function save() {
   try { sessionStorage.setItem('myomap', JSON.stringify(state)); } catch { /* private mode: fine */ }
@@ -644,7 +645,7 @@ views.intake = async (arg) => {
     if (v.goals) body.goals = v.goals;
     if (v.factors) body.factors = v.factors;
     const r = await api('POST', `/api/clients/${client.id}/intakes`, body);
-    state.intake = { id: r.id, screen: r.screen || (r.where && r.where.screen), where: r.where || {}, drawing: drawing.map((m) => ({ ...m })) };
+    state.intake = { id: r.id, date: body.date, screen: r.screen || (r.where && r.where.screen), where: r.where || {}, drawing: drawing.map((m) => ({ ...m })) };
     state.ticked = [];
     delete state.plan;
     save();
@@ -695,6 +696,33 @@ function screenBanner(screen) {
 
 const candKey = (c) => `${c.trigger_point}:${c.side}`;
 const regionList = (ids) => (ids && ids.length ? ids.map(labelOf).join(', ') : '—');
+const candName = (c) => `${c.muscle_name || human(c.muscle)}${sideName(c.side) ? ', ' + sideName(c.side) : ''}`;
+
+/* Palpation: the states `myomap assess` and POST /api/clients/ID/findings accept (src/record.c
+** record_finding_parse), and "" for a candidate not palpated, which is never sent. */
+const PALP_STATES = [['', 'not checked'], ['active', 'active: their familiar pain'], ['latent', 'latent: not their pain']];
+/* A finding as the API words it: "upper-trapezius-tp1:l:active:referral:ppt=2.5" (no side on
+** the midline). */
+function findingWord(tp, side, f) {
+  return [tp, side === 'mid' ? null : side, f.state, f.referral ? 'referral' : null,
+    f.ppt !== null ? `ppt=${f.ppt}` : null].filter(Boolean).join(':');
+}
+const sameFinding = (a, b) => !!a && !!b && a.state === b.state && !!a.referral === !!b.referral && (a.ppt ?? null) === (b.ppt ?? null);
+function findingText(f) {
+  return [f.state, f.referral ? 'referral reproduced' : 'referral not reproduced',
+    f.ppt !== null && f.ppt !== undefined ? `PPT ${f.ppt} kg/cm²` : null].filter(Boolean).join(', ');
+}
+/* The client's stored findings of `date`: "tp:side" -> its latest finding (the list is newest
+** first, so the first row of a point is the one that counts). */
+async function storedFindings(clientId, date) {
+  const r = await api('GET', `/api/clients/${clientId}/findings`);
+  const out = new Map();
+  for (const f of r.findings || []) {
+    const key = `${f.tp}:${f.side}`;
+    if (f.date === date && !out.has(key)) out.set(key, f);
+  }
+  return out;
+}
 
 views.sources = async (arg) => {
   const client = await ensureClient(arg);
@@ -703,6 +731,15 @@ views.sources = async (arg) => {
   const cands = where.candidates || [];
   const zones = where.zones || {};
   state.ticked = state.ticked || [];
+  /* findings are recorded on the intake's day; what is stored for it is shown again */
+  const date = state.intake.date || (state.answers && state.answers.date) || today();
+  let stored = new Map();
+  try { stored = await storedFindings(client.id, date); } catch (e) { if (e.status === 401) throw e; showError(e); }
+  /* points found active go to the plan, unless the therapist has chosen points already */
+  if (!state.ticked.length) {
+    for (const c of cands) { const f = stored.get(candKey(c)); if (f && f.state === 'active') state.ticked.push(candKey(c)); }
+    save();
+  }
   const legend = h('div', { class: 'chart-legend' },
     h('span', {}, h('i', { class: 'sw x' }, '✕'), 'trigger point'),
     h('span', {}, h('i', { class: 'sw ess' }), 'essential zone'),
@@ -719,14 +756,79 @@ views.sources = async (arg) => {
     $$('.cand', ul).forEach((x) => x.classList.toggle('active', x === li));
     caption.textContent = c ? `${c.muscle_name || human(c.muscle)}, ${sideName(c.side)}: X = the trigger point${zoneFor(c).at ? ' (' + labelOf(zoneFor(c).at) + ')' : ''}, solid = essential zone, dots = spillover zone.` : 'Hover, tap or focus a candidate to draw its referral zones.';
   }
-  const ul = h('ul', { class: 'candidates', id: 'candidates' }, cands.map((c) => {
+  const palps = [];   // per candidate: {c, key, box, sel, ref, ppt, shown, li}
+  const palpStatus = h('span', { class: 'palp-status', id: 'palp-status', role: 'status' },
+    stored.size ? `Findings stored for ${date} are shown.` : '');
+  const setTick = (key, on) => {
+    state.ticked = state.ticked.filter((k) => k !== key);
+    if (on) state.ticked.push(key);
+    save(); renderNav('sources'); planBtn.disabled = !state.ticked.length;
+  };
+  /* the stored finding of a candidate, beside its controls */
+  const showStored = (p) => {
+    const f = stored.get(p.key);
+    p.shown.textContent = f ? `Stored for ${date}: ${findingText(f)}.` : '';
+    if (f) p.li.dataset.palp = f.state; else delete p.li.dataset.palp;
+  };
+  function palpControls(c, key, i, box) {
+    const f = stored.get(key);
+    const name = candName(c);
+    const sel = h('select', { id: `palp-state-${i}`, class: 'palp-state' },
+      PALP_STATES.map(([v, l]) => h('option', { value: v }, l)));
+    sel.value = f ? f.state : '';
+    const ref = h('input', { type: 'checkbox', id: `palp-ref-${i}`, class: 'palp-referral', checked: f && f.referral });
+    const ppt = h('input', { type: 'number', id: `palp-ppt-${i}`, class: 'palp-ppt', min: 0, max: 20, step: 0.1,
+      inputmode: 'decimal', value: f && f.ppt !== null ? f.ppt : '' });
+    const shown = h('p', { class: 'palp-stored small', id: `palp-stored-${i}` });
+    const fs = h('fieldset', { class: 'palp', 'aria-describedby': shown.id },
+      h('legend', {}, 'Palpation — what you felt: ', h('span', { class: 'visually-hidden' }, name)),
+      h('div', { class: 'palp-row' },
+        h('div', { class: 'palp-field' }, h('label', { for: sel.id }, 'Finding'), sel),
+        h('label', { class: 'check palp-check', for: ref.id }, ref, 'referral reproduced'),
+        h('div', { class: 'palp-field' }, h('label', { for: ppt.id }, 'PPT, kg/cm² (optional)'), ppt)),
+      shown);
+    const p = { c, key, box, sel, ref, ppt, shown, li: null };
+    fs.addEventListener('input', () => { palpStatus.textContent = 'Findings changed: not saved yet.'; });
+    palps.push(p);
+    return [fs, p];
+  }
+  async function saveFindings() {
+    const words = [], sent = [];
+    let checked = 0;
+    for (const p of palps) {
+      const raw = p.ppt.value.trim();
+      if (p.ppt.validity.badInput) throw new Error(`${candName(p.c)}: the pressure pain threshold is not a number.`);
+      if (!p.sel.value) {
+        if (p.ref.checked || raw) throw new Error(`${candName(p.c)}: choose active or latent to record the referral or the threshold, or clear them.`);
+        continue;
+      }
+      const ppt = raw === '' ? null : Number(raw);
+      if (ppt !== null && !(ppt > 0 && ppt <= 20)) throw new Error(`${candName(p.c)}: the pressure pain threshold is in kg/cm², above 0 and at most 20.`);
+      const f = { state: p.sel.value, referral: p.ref.checked, ppt };
+      checked++;
+      if (sameFinding(f, stored.get(p.key))) continue;   // stored already: a second row would repeat it
+      words.push(findingWord(p.c.trigger_point, p.c.side, f));
+      sent.push([p, f]);
+    }
+    if (!checked) throw new Error('Choose active or latent for each candidate you palpated, then save.');
+    if (!words.length) { showMsg(`Nothing new to save: these findings are stored already for ${date}.`, 'info'); return; }
+    await api('POST', `/api/clients/${client.id}/findings`, { date, findings: words });
+    for (const [p, f] of sent) {
+      stored.set(p.key, { ...f, date, tp: p.c.trigger_point, side: p.c.side });
+      showStored(p);
+      if (f.state === 'active' && !p.box.checked) { p.box.checked = true; setTick(p.key, true); }
+    }
+    const n = (st) => sent.filter(([, f]) => f.state === st).length;
+    palpStatus.textContent = `Saved for ${date}.`;
+    showMsg(`Palpation findings saved for ${date}: ${n('active')} active, ${n('latent')} latent. ` +
+      'They record what you felt, not a diagnosis.' + (n('active') ? ' Active points are ticked for the plan.' : ''), 'info');
+  }
+
+  const ul = h('ul', { class: 'candidates', id: 'candidates' }, cands.map((c, i) => {
     const key = candKey(c);
     const box = h('input', { type: 'checkbox', checked: state.ticked.includes(key), 'aria-label': `Treat ${c.muscle_name || human(c.muscle)}, ${sideName(c.side)}, ${c.trigger_point_name || ''}` });
-    box.addEventListener('change', () => {
-      state.ticked = state.ticked.filter((k) => k !== key);
-      if (box.checked) state.ticked.push(key);
-      save(); renderNav('sources'); planBtn.disabled = !state.ticked.length;
-    });
+    box.addEventListener('change', () => setTick(key, box.checked));
+    const [palp, p] = palpControls(c, key, i, box);
     const z = zoneFor(c);
     const li = h('li', { class: 'cand', tabindex: 0, dataset: { key }, 'aria-label': `Candidate ${c.rank}: ${c.muscle_name || human(c.muscle)}, ${sideName(c.side)}` },
       h('div', { class: 'head' },
@@ -744,7 +846,10 @@ views.sources = async (arg) => {
         c.local && c.local.length ? [h('dt', {}, 'local pain'), h('dd', {}, regionList(c.local))] : null,
         h('dt', {}, 'not explained'), h('dd', {}, regionList(c.unexplained)),
         c.context && c.context.length ? [h('dt', {}, 'perpetuated by'), h('dd', {}, c.context.map((x) => ACTIVITY_LABEL.get(x) || human(x)).join('; '))] : null,
-        h('dt', {}, 'sources'), h('dd', {}, (c.sources || []).join('; ') || '—')));
+        h('dt', {}, 'sources'), h('dd', {}, (c.sources || []).join('; ') || '—')),
+      palp);
+    p.li = li;
+    showStored(p);
     li.addEventListener('pointerenter', (ev) => { if (ev.pointerType === 'mouse') show(c, li); });
     li.addEventListener('pointerleave', (ev) => { if (ev.pointerType === 'mouse') show(active, active ? ul.querySelector(`[data-key="${CSS.escape(candKey(active))}"]`) : null); });
     li.addEventListener('focusin', () => { active = c; show(c, li); });
@@ -754,6 +859,7 @@ views.sources = async (arg) => {
   }));
   const planBtn = h('button', { type: 'button', class: 'primary', id: 'to-plan', disabled: !state.ticked.length,
     onclick: () => { if (state.ticked.length) go('plan/' + client.id); } }, 'Plan the ticked points →');
+  const saveBtn = h('button', { type: 'button', id: 'save-findings', onclick: action(saveFindings) }, 'Save findings');
 
   return [
     h('h1', {}, 'Sources — ', client.name),
@@ -765,7 +871,11 @@ views.sources = async (arg) => {
       h('div', {},
         h('h2', {}, 'Ranked candidates'),
         cands.length ? ul : h('p', { class: 'empty' }, 'No trigger point in the knowledge base refers pain to these regions.'),
-        h('div', { class: 'row no-print' }, planBtn, h('span', { class: 'muted' }, 'Tick the points you found on palpation.')),
+        cands.length ? h('div', { class: 'palp-save no-print' },
+          h('p', { class: 'small' }, `Record for ${date} what you felt on palpation: a taut band and a tender spot that reproduces `,
+            'the client\'s familiar pain is active, one that does not is latent. Candidates left “not checked” are not saved.'),
+          h('div', { class: 'row' }, saveBtn, palpStatus)) : null,
+        h('div', { class: 'row no-print' }, planBtn, h('span', { class: 'muted' }, 'Tick the points you found on palpation (saved active ones are ticked for you).')),
         state.intake.screen && state.intake.screen.refer ? h('p', { class: 'banner refer' }, h('strong', {}, 'The screen says refer: '), 'treat only once a doctor has cleared the client.') : null)),
   ];
 };
