@@ -149,7 +149,11 @@ static int read_all(ctx *c) {
                     " WHERE client_id = $1 AND kind = 'nprs' UNION ALL SELECT date, pain_pre, 1, id"
                     " FROM visit WHERE client_id = $1 AND pain_pre IS NOT NULL) x WHERE date <= $2"
                     " ORDER BY date, o, id LIMIT 1", &cd, &c->first) ||
-      store_exec(s, "SELECT muscle, tp, side, state, referral, ppt FROM assessment WHERE " THAT_DAY
+      /* A point palpated again the same day (a corrected finding) counts once: its latest row. */
+      store_exec(s, "SELECT muscle, tp, side, state, referral, ppt FROM assessment a WHERE " THAT_DAY
+                    " AND NOT EXISTS (SELECT 1 FROM assessment b WHERE b.client_id = a.client_id"
+                    " AND b.date = a.date AND b.tp = a.tp AND b.side = a.side AND b.id > a.id"
+                    " AND (b.visit_id = a.visit_id OR (b.visit_id IS NULL AND a.visit_id IS NULL)))"
                     " ORDER BY id", &d, &c->points) ||
       store_exec(s, "SELECT seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed"
                     " FROM treatment WHERE visit_id = $1 ORDER BY seq", &a, &c->holds) ||

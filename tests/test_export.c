@@ -594,3 +594,16 @@ Test(export, findings_list_newest_date_first_with_their_fields) {
   cr_expect_eq(out.len, 0);
   buf_free(&out);
 }
+
+Test(export, note_lists_a_point_palpated_twice_once_with_its_latest_finding) {
+  sql("INSERT INTO assessment (client_id, visit_id, date, muscle, tp, side, state, referral, ppt, created)"
+      " VALUES (1, 1, '2026-11-22', 'gastrocnemius', 'gastrocnemius-tp1', 'r', 'active', 1, 3.5,"
+      " '2026-11-22T10:02:00Z')", NULL);
+  note n;
+  char err[256];
+  cr_assert_eq(note_build(db, k, 1, &n, err, sizeof err), 0, "%s", err);
+  cr_expect(strstr(n.o, ": active, recognised referral reproduced, PPT 3.5 kg/cm²"), "%s", n.o);
+  cr_expect_null(strstr(n.o, ": latent, referral not reproduced."), "the earlier finding is replaced:\n%s", n.o);
+  cr_expect(strstr(n.o, ": active, recognised referral reproduced, PPT 2.5 kg/cm²"), "the other point stays:\n%s", n.o);
+  note_free(&n);
+}
