@@ -9,8 +9,8 @@
 M=${1:-build/myomap}
 TARGET=${2:-sqlite}
 HERE=$(dirname "$0")
+. "$HERE/lib.sh"
 ROUTES_SRC=$HERE/../src/api.c
-T=$(mktemp -d)
 SPID=
 SSEPID=
 cleanup() {
@@ -20,23 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "  ok   $1"; }
-ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/       /' | head -20; }
 
-BACKEND=sqlite
-case "$TARGET" in postgres*) BACKEND=postgresql ;; esac
-
-# fresh NAME: an empty database; prints its target (as tests/records.sh)
-fresh() {
-  case "$TARGET" in
-    postgres*)
-      psql "$TARGET" -qc "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1" >/dev/null 2>&1 || return 1
-      case "$TARGET" in *\?*) echo "$TARGET&options=-csearch_path%3D$1" ;; *) echo "$TARGET?options=-csearch_path%3D$1" ;; esac ;;
-    *) echo "$T/$1/myomap.db" ;;
-  esac
-}
 DB=$(fresh apitest) || { echo "  FAIL cannot reach $TARGET"; echo "api $BACKEND: 0 passed, 1 failed"; exit 1; }
 
 # ---- the server ---------------------------------------------------------------------------------

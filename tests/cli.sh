@@ -2,23 +2,7 @@
 # cli.sh: black-box tests of the myomap command.  Prints one line per check and a summary
 # "cli: N passed, N failed"; exits 1 if any failed.  Usage: tests/cli.sh [path/to/myomap]
 M=${1:-build/myomap}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "  ok   $1"; }
-ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/       /' | head -20; }
-
-# expect NAME EXIT_CODE PATTERN -- command...   (PATTERN is grepped in stdout+stderr)
-expect() {
-  name=$1 code=$2 pat=$3
-  shift 4
-  "$@" >"$T/out" 2>&1
-  rc=$?
-  if [ "$rc" != "$code" ]; then ko "$name (exit $rc, wanted $code)" "$(cat "$T/out")"; return; fi
-  if [ -n "$pat" ] && ! grep -qE -- "$pat" "$T/out"; then ko "$name (no /$pat/)" "$(cat "$T/out")"; return; fi
-  ok "$name"
-}
+. "$(dirname "$0")/lib.sh"
 
 expect "version" 0 '^myomap [0-9]' -- $M --version
 expect "help lists commands" 0 'where .*muscle|muscle' -- $M --help

@@ -9,18 +9,9 @@
 M=${1:-build/myomap}
 TARGET=${2:-sqlite}
 ROUNDS=${3:-25}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-case "$TARGET" in
-  postgres*) BACKEND=postgresql
-    psql "$TARGET" -qc "DROP SCHEMA IF EXISTS killtest CASCADE; CREATE SCHEMA killtest" >/dev/null 2>&1 ||
-      { echo "kill $BACKEND: 0 passed, 1 failed (cannot reach $TARGET)"; exit 1; }
-    case "$TARGET" in *\?*) DB="$TARGET&options=-csearch_path%3Dkilltest" ;; *) DB="$TARGET?options=-csearch_path%3Dkilltest" ;; esac ;;
-  *) BACKEND=sqlite; DB="$T/db/myomap.db" ;;
-esac
+. "$(dirname "$0")/lib.sh"
+DB=$(fresh killtest) || { echo "kill $BACKEND: 0 passed, 1 failed (cannot reach $TARGET)"; exit 1; }
 R="$M --db $DB"
-pass=0
-fail=0
 N=300
 # N logs with distinct start times
 i=0

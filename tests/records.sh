@@ -5,34 +5,9 @@
 #   tests/records.sh path/to/myomap postgresql://USER:PASS@HOST/DB   (its schemas are reset)
 M=${1:-build/myomap}
 TARGET=${2:-sqlite}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "  ok   $1"; }
-ko() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/       /' | head -20; }
-expect() {
-  name=$1 code=$2 pat=$3
-  shift 4
-  "$@" >"$T/out" 2>&1
-  rc=$?
-  if [ "$rc" != "$code" ]; then ko "$name (exit $rc, wanted $code)" "$(cat "$T/out")"; return; fi
-  if [ -n "$pat" ] && ! grep -qE -- "$pat" "$T/out"; then ko "$name (no /$pat/)" "$(cat "$T/out")"; return; fi
-  ok "$name"
-}
+. "$(dirname "$0")/lib.sh"
 
-# fresh DB NAME: an empty database; prints its target
-fresh() {
-  case "$TARGET" in
-    postgres*)
-      psql "$TARGET" -qc "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1" >/dev/null 2>&1 || return 1
-      case "$TARGET" in *\?*) echo "$TARGET&options=-csearch_path%3D$1" ;; *) echo "$TARGET?options=-csearch_path%3D$1" ;; esac ;;
-    *) echo "$T/$1/myomap.db" ;;
-  esac
-}
 DB=$(fresh main) || { echo "  FAIL cannot reach $TARGET"; echo "records: 0 passed, 1 failed"; exit 1; }
-BACKEND=sqlite
-case "$TARGET" in postgres*) BACKEND=postgresql ;; esac
 R="$M --db $DB"
 # the records as a backup without its header: equal before and after means nothing was written
 snap() { $R backup | tail -n +2 | md5sum; }
