@@ -482,14 +482,21 @@ static void view_svg(buf *o, const chart *c, int v, const chart_mark *marks, int
   buf_lit(o, "</g>\n");
 }
 
-void chart_svg_defs(buf *o, const chart *c) {
+/* The mark patterns and the regions' style; with `body`, also both views without marks as the
+** symbol chart_svg_marks uses. */
+static void defs_svg(buf *o, const chart *c, int body) {
   buf_lit(o, "<defs>\n");
   buf_puts(o, svg_patterns);
-  buf_printf(o, "<symbol id=\"myomap-body\" viewBox=\"0 0 %d %d\">\n", SVG_W, SVG_H);
-  for (int v = 0; v < 2; v++) view_svg(o, c, v, NULL, -1);
-  buf_lit(o, "</symbol>\n</defs>\n");
+  if (body) {
+    buf_printf(o, "<symbol id=\"myomap-body\" viewBox=\"0 0 %d %d\">\n", SVG_W, SVG_H);
+    for (int v = 0; v < 2; v++) view_svg(o, c, v, NULL, -1);
+    buf_lit(o, "</symbol>\n");
+  }
+  buf_lit(o, "</defs>\n");
   buf_puts(o, svg_style);
 }
+
+void chart_svg_defs(buf *o, const chart *c) { defs_svg(o, c, 1); }
 
 void chart_svg_marks(buf *o, const chart *c, const chart_mark *marks, int n_marks) {
   buf_printf(o, "<use href=\"#myomap-body\" width=\"%d\" height=\"%d\"/>\n", SVG_W, SVG_H);
@@ -507,10 +514,7 @@ void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, con
              "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n<title>", SVG_W, SVG_H, SVG_W, SVG_H);
   buf_xml(o, title);
   buf_lit(o, "</title>\n");
-  buf_lit(o, "<defs>\n");
-  buf_puts(o, svg_patterns);
-  buf_lit(o, "</defs>\n");
-  buf_puts(o, svg_style);
+  defs_svg(o, c, 0);
   buf_printf(o, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
   buf_printf(o, "<text x=\"%d\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" fill=\"#1e293b\">",
              SVG_W / 2);

@@ -10,9 +10,9 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int load(lazy_lib *lib) {
   void *h = NULL;
-  const char *why = "no library name";
-  for (const char *const *n = lib->sonames; *n && !h; n++)
-    if (!(h = dlopen(*n, RTLD_NOW | RTLD_LOCAL))) why = dlerror();
+  char why[200] = "no library name";
+  for (const char *const *n = lib->sonames; *n && !h; n++)   /* the first name's error says most */
+    if (!(h = dlopen(*n, RTLD_NOW | RTLD_LOCAL)) && n == lib->sonames) snprintf(why, sizeof why, "%s", dlerror());
   if (!h) {
     snprintf(lib->error, sizeof lib->error, "%s (install the Debian package %s)", why, lib->package);
     return -1;
