@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "body.h"
 #include "chart.h"
@@ -38,7 +39,10 @@ struct api {
   auth *auth;
   live_set *live;
   char *public_url;
-  pthread_mutex_t db;           /* the store is used by one request at a time */
+  audit_log *audit;             /* the group commit of the audit rows */
+  pthread_mutex_t stores_mu;    /* the free connections: one per request at a time */
+  store *stores[POOL]; int n_stores, n_open;
+  pthread_cond_t stores_cv;
   pthread_mutex_t pool_mu;
   ranker pool[POOL]; int n_pool;
 };
@@ -52,6 +56,9 @@ typedef struct ctx {
   int authed;
   char param[128];              /* the path's "*" segment */
   json_t *body;                 /* the parsed JSON body of a POST, or NULL */
+  store *s;                     /* this request's own connection */
+  audit_row audit[8]; int n_audit;   /* written (group commit) before the answer goes */
+  int audit_failed;
 } ctx;
 
 /* ---- answers ------------------------------------------------------------------------------- */
@@ -165,19 +172,24 @@ static int param_id(ctx *c, long *id) {
 
 /* ---- access -------------------------------------------------------------------------------- */
 
-/* May the user see client `id`?  0, or -1 with the answer set. */
-static int client_access(ctx *c, long id) {
-  int rc = auth_can_see(c->a->s, &c->user, id);
-  if (rc == RECORD_ENOTFOUND) FAIL(c, 404, "no client %ld", id);
-  else if (rc == AUTH_EFORBIDDEN) {
-    auth_audit(c->a->s, c->user.id, "denied", id, c->rq->path);
-    FAIL(c, 403, "client %ld is another therapist's", id);
-  } else if (rc) FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
-  return rc ? -1 : 0;
+/* Queue an audit row of this request; api_handle makes them durable before it answers. */
+static void audit(ctx *c, const char *action, long client, const char *detail) {
+  if (c->n_audit == (int)(sizeof c->audit / sizeof c->audit[0])) {   /* full: write what we have */
+    if (audit_write(c->a->audit, c->s, c->audit, c->n_audit)) c->audit_failed = 1;
+    c->n_audit = 0;
+  }
+  audit_row_set(&c->audit[c->n_audit++], c->user.id, action, client, detail ? detail : c->rq->path);
 }
 
-static void audit(ctx *c, const char *action, long client, const char *detail) {
-  auth_audit(c->a->s, c->user.id, action, client, detail ? detail : c->rq->path);
+/* May the user see client `id`?  0, or -1 with the answer set. */
+static int client_access(ctx *c, long id) {
+  int rc = auth_can_see(c->s, &c->user, id);
+  if (rc == RECORD_ENOTFOUND) FAIL(c, 404, "no client %ld", id);
+  else if (rc == AUTH_EFORBIDDEN) {
+    audit(c, "denied", id, NULL);
+    FAIL(c, 403, "client %ld is another therapist's", id);
+  } else if (rc) FAIL(c, 503, "the database failed: %s", store_error(c->s));
+  return rc ? -1 : 0;
 }
 
 /* The client of the path: parsed, visible to the user, and the read audited. */
@@ -209,21 +221,21 @@ static void h_health(ctx *c) { ok_lit(c, "{\"ok\":true,\"version\":\"" MYOMAP_VE
 
 static void h_setup_get(ctx *c) {
   long n;
-  if (auth_count(c->a->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->a->s)); return; }
+  if (auth_count(c->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
   ok_lit(c, n ? "{\"needed\":false}" : "{\"needed\":true}");
 }
 
 static void h_setup(ctx *c) {
   long n, id;
-  if (auth_count(c->a->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->a->s)); return; }
+  if (auth_count(c->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
   if (n) { FAIL(c, 409, "the first account exists already: log in"); return; }
   const char *name, *email, *pw;
   if (field_str(c, "name", &name) || field_str(c, "email", &email) || field_str(c, "password", &pw)) return;
   char err[512], token[AUTH_TOKEN_LEN + 1];
-  int rc = auth_user_add(c->a->s, name, email, pw, "admin", &id, err, sizeof err);
+  int rc = auth_user_add(c->s, name, email, pw, "admin", &id, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   auth_user u;
-  if (auth_start(c->a->auth, c->a->s, id, c->rq->now, token, &u)) { FAIL(c, 503, "the database failed"); return; }
+  if (auth_start(c->a->auth, c->s, id, c->rq->now, token, &u)) { FAIL(c, 503, "the database failed"); return; }
   c->user = u;
   audit(c, "setup", 0, "created the first account");
   set_session(c, token, &u);
@@ -236,15 +248,15 @@ static void h_login(ctx *c) {
   char token[AUTH_TOKEN_LEN + 1];
   auth_user u;
   long retry = 0;
-  int rc = auth_login(c->a->auth, c->a->s, email, pw, c->rq->ip, c->rq->now, token, &u, &retry);
+  int rc = auth_login(c->a->auth, c->s, email, pw, c->rq->ip, c->rq->now, token, &u, &retry);
   if (rc == AUTH_ELIMITED) {
     c->rs->retry_after = retry;
     FAIL(c, 429, "too many failed logins: try again in %ld minutes", (retry + 59) / 60);
-    auth_audit(c->a->s, 0, "login-limited", 0, email);
+    auth_audit(c->s, 0, "login-limited", 0, email);
   } else if (rc == AUTH_EDENIED) {
     FAIL(c, 401, "wrong email or password");
-    auth_audit(c->a->s, 0, "login-failed", 0, email);
-  } else if (rc) FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+    auth_audit(c->s, 0, "login-failed", 0, email);
+  } else if (rc) FAIL(c, 503, "the database failed: %s", store_error(c->s));
   else {
     c->user = u;
     audit(c, "login", 0, "");
@@ -266,7 +278,7 @@ static void h_me(ctx *c) {
 
 static void h_users(ctx *c) {
   ok_json(c);
-  if (auth_user_list(c->a->s, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+  if (auth_user_list(c->s, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->s));
 }
 
 static void h_user_add(ctx *c) {
@@ -276,7 +288,7 @@ static void h_user_add(ctx *c) {
     return;
   char err[512];
   long id;
-  int rc = auth_user_add(c->a->s, name, email, pw, role, &id, err, sizeof err);
+  int rc = auth_user_add(c->s, name, email, pw, role, &id, err, sizeof err);
   if (rc == RECORD_EBAD && strstr(err, "exists already")) { FAIL(c, 409, "%s", err); return; }
   if (rc) { fail_rc(c, rc, err); return; }
   char d[300];
@@ -291,7 +303,7 @@ static void h_audit(ctx *c) {
   long limit = l ? strtol(l, NULL, 10) : 100;
   if (limit < 1 || limit > 1000) limit = 100;
   ok_json(c);
-  if (auth_audit_list(c->a->s, (int)limit, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+  if (auth_audit_list(c->s, (int)limit, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->s));
 }
 
 /* ---- knowledge ----------------------------------------------------------------------------- */
@@ -508,7 +520,7 @@ static int plan_in(ctx *c, plan_input *in, long *client) {
   if (*client) {
     if (client_access(c, *client)) return -1;
     char err[512];
-    int rc = record_client_contras(c->a->s, *client, in, c->a->k, err, sizeof err);
+    int rc = record_client_contras(c->s, *client, in, c->a->k, err, sizeof err);
     if (rc) { fail_rc(c, rc, err); return -1; }
   }
   return parse_contras(c, c->body ? json_object_get(c->body, "contraindications") : NULL, in);
@@ -531,8 +543,8 @@ static void h_plan(ctx *c) {
 static void h_clients(ctx *c) {
   ok_json(c);
   buf_lit(&c->rs->body, "{\"clients\":");
-  if (record_client_list(c->a->s, c->user.admin ? 0 : c->user.id, &c->rs->body, 1)) {
-    FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+  if (record_client_list(c->s, c->user.admin ? 0 : c->user.id, &c->rs->body, 1)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
     return;
   }
   while (c->rs->body.len && c->rs->body.data[c->rs->body.len - 1] == '\n') c->rs->body.len--;
@@ -558,7 +570,7 @@ static void h_client_add(ctx *c) {
   rc0.n_contras = in.n_contras;
   char err[512];
   long id;
-  int rc = record_client_add(c->a->s, c->a->k, &rc0, &id, err, sizeof err);
+  int rc = record_client_add(c->s, c->a->k, &rc0, &id, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   audit(c, "create", id, "client");
   ok_json(c);
@@ -570,7 +582,7 @@ static void h_client(ctx *c) {
   if (path_client(c, &id, "read")) return;
   char err[512];
   ok_json(c);
-  int rc = record_client_show(c->a->s, c->a->k, id, &c->rs->body, 1, err, sizeof err);
+  int rc = record_client_show(c->s, c->a->k, id, &c->rs->body, 1, err, sizeof err);
   if (rc) fail_rc(c, rc, err);
 }
 
@@ -592,7 +604,7 @@ static void h_intake(ctx *c) {
   in.nprs = (int)nprs;
   char err[512];
   long iid;
-  int rc = record_intake_add(c->a->s, c->a->k, id, &in, &iid, err, sizeof err);
+  int rc = record_intake_add(c->s, c->a->k, id, &in, &iid, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   audit(c, "create", id, "intake");
   ok_json(c);
@@ -629,7 +641,7 @@ static void h_findings(ctx *c) {
       return;
     }
   }
-  int rc = record_assess_add(c->a->s, c->a->k, id, date, 0, f, (int)json_array_size(list), err, sizeof err);
+  int rc = record_assess_add(c->s, c->a->k, id, date, 0, f, (int)json_array_size(list), err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   audit(c, "create", id, "findings");
   ok_lit(c, "{\"ok\":true}");
@@ -641,7 +653,7 @@ static void h_findings_list(ctx *c) {
   char err[512];
   ok_json(c);
   buf_lit(&c->rs->body, "{\"findings\":");
-  int rc = record_assess_list(c->a->s, id, &c->rs->body, err, sizeof err);
+  int rc = record_assess_list(c->s, id, &c->rs->body, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   buf_putc(&c->rs->body, '}');
 }
@@ -664,7 +676,7 @@ static void h_measures(ctx *c) {
     if (!kind || !word) { FAIL(c, 400, "measure %zu: give \"kind\" and \"value\"", i + 1); return; }
     if (record_measure_parse(kind, word, &m[i], err, sizeof err)) { FAIL(c, 400, "measure %zu: %s", i + 1, err); return; }
   }
-  int rc = record_measure_add(c->a->s, id, date, 0, m, (int)json_array_size(list), err, sizeof err);
+  int rc = record_measure_add(c->s, id, date, 0, m, (int)json_array_size(list), err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   audit(c, "create", id, "measures");
   ok_lit(c, "{\"ok\":true}");
@@ -675,7 +687,7 @@ static void progress(ctx *c, int svg) {
   if (path_client(c, &id, "read")) return;
   outcome *o;
   char err[512];
-  int rc = outcome_load(c->a->s, c->a->k, id, &o, err, sizeof err);
+  int rc = outcome_load(c->s, c->a->k, id, &o, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   ok_json(c);
   if (svg) { c->rs->type = "image/svg+xml"; outcome_svg(&c->rs->body, o); }
@@ -691,10 +703,10 @@ static int latest_home(ctx *c, long id, store_rows *r) {
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, id);
-  if (store_exec(c->a->s, "SELECT h.visit_id, h.date, h.program, v.log FROM homeprog h "
+  if (store_exec(c->s, "SELECT h.visit_id, h.date, h.program, v.log FROM homeprog h "
                           "LEFT JOIN visit v ON v.id = h.visit_id WHERE h.client_id = $1 "
                           "ORDER BY h.date DESC, h.id DESC LIMIT 1", &a, r)) {
-    FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
     return -1;
   }
   if (!r->nrow) {
@@ -751,8 +763,8 @@ static void h_export(ctx *c) {
   char err[512];
   c->rs->status = 200;
   c->rs->type = csv ? "text/csv; charset=utf-8" : "application/fhir+json";
-  int rc = csv ? export_csv(c->a->s, c->a->k, id, &c->rs->body, err, sizeof err)
-               : export_fhir(c->a->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  int rc = csv ? export_csv(c->s, c->a->k, id, &c->rs->body, err, sizeof err)
+               : export_fhir(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
   if (rc) fail_rc(c, rc == -1 ? RECORD_ESTORE : rc, err);
 }
 
@@ -762,7 +774,7 @@ static int visit_client(ctx *c, long *visit, long *client) {
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, *visit);
-  if (store_exec_long(c->a->s, "SELECT client_id FROM visit WHERE id = $1", &a, client)) {
+  if (store_exec_long(c->s, "SELECT client_id FROM visit WHERE id = $1", &a, client)) {
     FAIL(c, 404, "no visit %ld", *visit);
     return -1;
   }
@@ -777,14 +789,14 @@ static void h_note(ctx *c) {
   store_args_init(&a);
   store_arg_int(&a, v);
   store_rows r;
-  if (store_exec(c->a->s, "SELECT soap_s, soap_o, soap_a, soap_p FROM visit WHERE id = $1", &a, &r)) {
-    FAIL(c, 503, "the database failed: %s", store_error(c->a->s));
+  if (store_exec(c->s, "SELECT soap_s, soap_o, soap_a, soap_p FROM visit WHERE id = $1", &a, &r)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
     return;
   }
   int saved = r.nrow && store_cell(&r, 0, 0) && store_cell(&r, 0, 1) && store_cell(&r, 0, 2) && store_cell(&r, 0, 3);
   note n = {0, 0, 0, 0};
   char err[512];
-  if (!saved && note_build(c->a->s, c->a->k, v, &n, err, sizeof err)) {
+  if (!saved && note_build(c->s, c->a->k, v, &n, err, sizeof err)) {
     store_rows_free(&r);
     FAIL(c, 503, "%s", err);
     return;
@@ -812,7 +824,7 @@ static void h_note_save(ctx *c) {
   if (!s || !o || !a || !p) { FAIL(c, 400, "give all four sections: \"s\", \"o\", \"a\", \"p\""); return; }
   note n = {(char *)s, (char *)o, (char *)a, (char *)p};
   char err[512];
-  if (note_save(c->a->s, v, &n, err, sizeof err)) { FAIL(c, 400, "%s", err); return; }
+  if (note_save(c->s, v, &n, err, sizeof err)) { FAIL(c, 400, "%s", err); return; }
   audit(c, "update", client, "note");
   ok_lit(c, "{\"ok\":true}");
 }
@@ -944,7 +956,7 @@ static void h_session_end(ctx *c) {
   long visit = 0;
   rc = record_log_parse(c->a->k, log.data, log.len, &l, err, sizeof err);
   if (!rc) {
-    rc = record_log_add(c->a->s, c->a->k, client, c->user.id, l, &visit, err, sizeof err);
+    rc = record_log_add(c->s, c->a->k, client, c->user.id, l, &visit, err, sizeof err);
     record_log_free(l);
   }
   buf_free(&log);
@@ -1092,6 +1104,35 @@ static int origin_ok(const api *a, const api_req *rq) {
   return host && rq->host && !strcmp(host + 3, rq->host);
 }
 
+/* A connection of its own for one request: a free one, else a new one while fewer than POOL
+** are open, else wait for one.  NULL when a new one cannot be opened. */
+static store *take_store(api *a) {
+  pthread_mutex_lock(&a->stores_mu);
+  store *s = NULL;
+  while (!s) {
+    if (a->n_stores) { s = a->stores[--a->n_stores]; break; }
+    if (a->n_open < POOL) {
+      a->n_open++;
+      pthread_mutex_unlock(&a->stores_mu);
+      char err[600];
+      if (store_clone(a->s, &s, err, sizeof err)) s = NULL;
+      pthread_mutex_lock(&a->stores_mu);
+      if (!s) { a->n_open--; break; }
+      break;
+    }
+    pthread_cond_wait(&a->stores_cv, &a->stores_mu);
+  }
+  pthread_mutex_unlock(&a->stores_mu);
+  return s;
+}
+
+static void give_store(api *a, store *s) {
+  pthread_mutex_lock(&a->stores_mu);
+  a->stores[a->n_stores++] = s;
+  pthread_cond_signal(&a->stores_cv);
+  pthread_mutex_unlock(&a->stores_mu);
+}
+
 void api_handle(api *a, const api_req *rq, api_resp *rs) {
   memset(rs, 0, sizeof *rs);
   buf_init(&rs->body);
@@ -1137,9 +1178,20 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
     if (!json_is_object(c.body)) { json_decref(c.body); FAIL(&c, 400, "the body must be a JSON object"); return; }
   }
   rs->status = 500;
-  if (r->flags & DB) pthread_mutex_lock(&a->db);
+  if ((r->flags & DB) && !(c.s = take_store(a))) {
+    FAIL(&c, 503, "the database cannot be reached: try again in a moment");
+    if (c.body) json_decref(c.body);
+    return;
+  }
   r->fn(&c);
-  if (r->flags & DB) pthread_mutex_unlock(&a->db);
+  if (c.n_audit && !c.s) c.s = take_store(a);
+  if (c.n_audit && (!c.s || audit_write(a->audit, c.s, c.audit, c.n_audit))) c.audit_failed = 1;
+  if (c.audit_failed) {   /* no answer without its audit row */
+    fail_code(&c, 503, "audit", "the audit log could not be written: %s", c.s ? store_error(c.s) : "no connection");
+    rs->cookie[0] = 0;
+    rs->stream[0] = 0;
+  }
+  if (c.s) give_store(a, c.s);
   if (c.body) json_decref(c.body);
 }
 
@@ -1166,7 +1218,9 @@ api *api_new(const kb *k, store *s, const char *public_url) {
     size_t n = strlen(a->public_url);
     while (n && a->public_url[n - 1] == '/') a->public_url[--n] = 0;
   }
-  pthread_mutex_init(&a->db, NULL);
+  a->audit = audit_new();
+  pthread_mutex_init(&a->stores_mu, NULL);
+  pthread_cond_init(&a->stores_cv, NULL);
   pthread_mutex_init(&a->pool_mu, NULL);
   return a;
 }
@@ -1174,6 +1228,8 @@ api *api_new(const kb *k, store *s, const char *public_url) {
 void api_free(api *a) {
   if (!a) return;
   for (int i = 0; i < a->n_pool; i++) { report_free(a->pool[i].rp); rank_free(a->pool[i].r); }
+  for (int i = 0; i < a->n_stores; i++) store_close(a->stores[i]);
+  audit_free(a->audit);
   auth_free(a->auth);
   live_free(a->live);
   chart_free(a->chart);

@@ -276,6 +276,7 @@ int store_open(store **out, const char *target, char *err, size_t errlen) {
     s->be = &store_sqlite;
     if (!strncmp(target, "sqlite:", 7)) target += 7;
   }
+  s->target = xstrdup(target);
   if (s->be->open(s, target) || migrate(s)) {
     snprintf(err, errlen, "%s", s->err);
     store_close(s);
@@ -285,11 +286,37 @@ int store_open(store **out, const char *target, char *err, size_t errlen) {
   return 0;
 }
 
+int store_clone(store *s, store **out, char *err, size_t errlen) {
+  return store_open(out, s->target, err, errlen);
+}
+
 void store_close(store *s) {
   if (!s) return;
   if (s->h) s->be->close(s);
+  free(s->target);
   free(s);
 }
+
+int store_listen(store *s, const char *channel) {
+  if (!s->be->listen) return 1;
+  return s->be->listen(s, channel);
+}
+
+int store_notify(store *s, const char *channel, const char *payload) {
+  if (!s->be->listen) return 0;
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, channel);
+  store_arg_text(&a, payload);
+  return store_exec(s, "SELECT pg_notify($1, $2)", &a, NULL);
+}
+
+int store_wait(store *s, double timeout, char *payload, size_t cap) {
+  if (!s->be->wait) return store_fail(s, "%s has no notifications", s->be->name);
+  return s->be->wait(s, timeout, payload, cap);
+}
+
+int store_shared(const store *s) { return s->be->listen != NULL; }
 
 /* ---- check, counts ------------------------------------------------------------------------ */
 

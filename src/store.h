@@ -31,6 +31,21 @@ int store_default_path(char *out, size_t outlen);
 int store_open(store **out, const char *target, char *err, size_t errlen);
 void store_close(store *s);
 
+/* Open another connection to the database of `s` (for a thread of its own): as store_open. */
+int store_clone(store *s, store **out, char *err, size_t errlen);
+
+/* Notifications between server processes on one database (PostgreSQL LISTEN/NOTIFY).
+** store_shared: 1 when several processes may serve one database (PostgreSQL), 0 for SQLite,
+** whose one process needs none.  store_listen subscribes this connection to `channel` (1 and
+** nothing done where there are none); store_notify sends `payload` on `channel`, delivered at
+** the commit of the transaction it is sent in (a no-op returning 0 on SQLite); store_wait
+** blocks up to `timeout` seconds on a listening connection: 1 with the payload copied (at most
+** cap - 1 bytes), 0 when none came, -1 when the connection failed (it is reset: listen again). */
+int store_shared(const store *s);
+int store_listen(store *s, const char *channel);
+int store_notify(store *s, const char *channel, const char *payload);
+int store_wait(store *s, double timeout, char *payload, size_t cap);
+
 /* "sqlite" or "postgresql". */
 const char *store_backend(const store *s);
 /* Where the data lives: the SQLite path, or the PostgreSQL URI with any password masked. */

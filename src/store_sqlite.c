@@ -135,5 +135,5 @@ static int lite_check(store *s, buf *report) {
 
 const store_driver store_sqlite = {
   "sqlite", "INTEGER PRIMARY KEY", "BEGIN IMMEDIATE", NULL,
-  lite_open, lite_close, lite_exec, lite_check, NULL,
+  lite_open, lite_close, lite_exec, lite_check, NULL, NULL, NULL,
 };

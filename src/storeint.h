@@ -20,11 +20,17 @@ typedef struct store_driver {
   int (*check)(store *s, buf *report);
   /* After a restore wrote explicit ids into `table`: move its id counter past them. */
   int (*restored)(store *s, const char *table);
+  /* Notifications between processes on one database (NULL where the backend has none):
+  ** listen subscribes this connection to `channel`; wait blocks up to `timeout` seconds for
+  ** one, copying its payload: 1 got one, 0 none, -1 the connection failed. */
+  int (*listen)(store *s, const char *channel);
+  int (*wait)(store *s, double timeout, char *payload, size_t cap);
 } store_driver;
 
 struct store {
   const store_driver *be;
   void *h;                  /* sqlite3 * or PGconn * */
+  char *target;             /* what store_open was given, for store_clone */
   char where[1024];
   char err[512];
   int in_tx;
