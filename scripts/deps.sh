@@ -9,7 +9,7 @@
 set -e
 cd "$(dirname "$0")/.."
 PKGS="gcc make pkg-config libc6-dev libjansson-dev libsqlite3-dev libpq-dev libmicrohttpd-dev libsodium-dev libqrencode-dev"
-[ "$1" = test ] && PKGS="$PKGS libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium postgresql curl wrk nginx-light"
+[ "$1" = test ] && PKGS="$PKGS sqlite3 libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium postgresql curl wrk nginx-light"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

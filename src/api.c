@@ -38,6 +38,7 @@ struct api {
   buf chart_svg;                /* the bare chart, made once */
   auth *auth;
   live_set *live;
+  store *live_store;            /* the live sessions' own connection */
   char *public_url;
   audit_log *audit;             /* the group commit of the audit rows */
   pthread_mutex_t stores_mu;    /* the free connections: one per request at a time */
@@ -831,12 +832,32 @@ static void h_note_save(ctx *c) {
 
 /* ---- the session room ---------------------------------------------------------------------- */
 
-/* The live session of the path, if the user may see it: 0, or -1 with the answer. */
+static void fail_live(ctx *c, int rc, const char *err) {
+  if (rc == LIVE_ENOTFOUND) FAIL(c, 404, "no session %.40s", c->param);
+  else if (rc == LIVE_EGONE) FAIL(c, 410, "this session has ended");
+  else if (rc == LIVE_ESTORE) FAIL(c, 503, "%s", err && *err ? err : "the database failed; nothing was changed");
+  else if (rc == LIVE_ELIMIT) fail_code(c, 429, "limit", "%s", err);
+  else FAIL(c, 400, "%s", err);
+}
+
+/* The session of the path, if the user may see it: 0, or -1 with the answer. */
 static int path_live(ctx *c, long *client) {
   long therapist;
-  if (live_owner(c->a->live, c->param, client, &therapist)) { FAIL(c, 404, "no running session %.40s", c->param); return -1; }
-  if (!c->user.admin && therapist != c->user.id) { FAIL(c, 403, "this session is another therapist's"); return -1; }
+  int rc = live_owner(c->a->live, c->param, client, &therapist);
+  if (rc) { fail_live(c, rc, ""); return -1; }
+  if (!c->user.admin && therapist != c->user.id) {
+    audit(c, "denied", *client, NULL);
+    FAIL(c, 403, "this session is another therapist's");
+    return -1;
+  }
   return 0;
+}
+
+/* The audit row of a session-room call: what was done, to which session. */
+static void audit_live(ctx *c, const char *action, long client, const char *what) {
+  char d[160];
+  snprintf(d, sizeof d, "session %.32s%s%s", c->param, what ? ": " : "", what ? what : "");
+  audit(c, action, client, d);
 }
 
 static void join_url(ctx *c, buf *b, const char *token) {
@@ -848,16 +869,36 @@ static void join_url(ctx *c, buf *b, const char *token) {
   buf_printf(b, "/p/%s", token);
 }
 
-static void fail_live(ctx *c, int rc, const char *err) {
-  if (rc == LIVE_ENOTFOUND) FAIL(c, 404, "no running session %.40s", c->param);
-  else if (rc == LIVE_EGONE) FAIL(c, 410, "this session has ended");
-  else FAIL(c, 400, "%s", err);
-}
-
 static void state(ctx *c) {
   ok_json(c);
   buf_reset(&c->rs->body);
-  if (live_state(c->a->live, c->param, c->rq->now, &c->rs->body)) fail_live(c, LIVE_ENOTFOUND, "");
+  int rc = live_state(c->a->live, c->param, c->rq->now, &c->rs->body);
+  if (rc) fail_live(c, rc, "");
+}
+
+/* The state with the join link while the session runs. */
+static void state_join(ctx *c) {
+  state(c);
+  char token[LIVE_ID_LEN + 1];
+  buf *b = &c->rs->body;
+  if (c->rs->status == 200 && b->len && live_token(c->a->live, c->param, token) == 0) {
+    b->len--;   /* the state's closing brace */
+    buf_lit(b, ",\"join\":{\"url\":");
+    buf u;
+    buf_init(&u);
+    join_url(c, &u, token);
+    buf_json_str(b, u.data);
+    buf_free(&u);
+    buf_printf(b, ",\"token\":\"%s\"}}", token);
+  }
+}
+
+static void h_sessions(ctx *c) {
+  ok_json(c);
+  char err[512];
+  int rc = live_list(c->a->live, c->user.admin ? 0 : c->user.id, c->rq->now, &c->rs->body, err, sizeof err);
+  if (rc) { fail_live(c, rc, err); return; }
+  audit(c, "read", 0, "open sessions");
 }
 
 static void h_session_new(ctx *c) {
@@ -865,23 +906,36 @@ static void h_session_new(ctx *c) {
   long client;
   if (plan_in(c, &in, &client)) return;
   if (!client) { FAIL(c, 400, "give the \"client\" the session is for"); return; }
-  char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[512];
-  if (live_create(c->a->live, client, c->user.id, &in, c->rq->now, id, token, err, sizeof err)) {
-    FAIL(c, 400, "%s", err);
+  json_t *another = json_object_get(c->body, "another");
+  if (another && !json_is_boolean(another)) { FAIL(c, 400, "\"another\" is true or false"); return; }
+  char id[LIVE_ID_LEN + 1] = "", token[LIVE_ID_LEN + 1], err[512];
+  int rc = live_create(c->a->live, client, c->user.id, &in, json_is_true(another), c->rq->now, id, token, err, sizeof err);
+  if (rc == LIVE_EOPEN) {
+    fail_code(c, 409, "open-session", "%s", err);
+    c->rs->body.len -= 2;   /* the closing braces: add the open session */
+    buf_lit(&c->rs->body, ",\"session\":");
+    buf_json_str(&c->rs->body, id);
+    buf_lit(&c->rs->body, "}}");
     return;
   }
-  audit(c, "session-start", client, id);
+  if (rc) { fail_live(c, rc, err); return; }
   snprintf(c->param, sizeof c->param, "%s", id);
-  buf state;
-  buf_init(&state);
-  live_state(c->a->live, id, c->rq->now, &state);
-  ok_json(c);
+  audit_live(c, "session-start", client, NULL);
+  state(c);
+  if (c->rs->status != 200) return;
+  buf state;   /* {"id","join","state"} */
+  state.data = c->rs->body.data; state.len = c->rs->body.len; state.cap = c->rs->body.cap;
+  buf_init(&c->rs->body);
   buf *b = &c->rs->body;
   buf_lit(b, "{\"id\":");
   buf_json_str(b, id);
-  buf_lit(b, ",\"join\":{\"url\":\"");
-  join_url(c, b, token);
-  buf_printf(b, "\",\"token\":\"%s\"},\"state\":", token);
+  buf_lit(b, ",\"join\":{\"url\":");
+  buf u;
+  buf_init(&u);
+  join_url(c, &u, token);
+  buf_json_str(b, u.data);
+  buf_free(&u);
+  buf_printf(b, ",\"token\":\"%s\"},\"state\":", token);
   buf_append(b, state.data, state.len);
   buf_putc(b, '}');
   buf_free(&state);
@@ -890,15 +944,8 @@ static void h_session_new(ctx *c) {
 static void h_session(ctx *c) {
   long client;
   if (path_live(c, &client)) return;
-  state(c);
-  char token[LIVE_ID_LEN + 1];
-  buf *b = &c->rs->body;
-  if (c->rs->status == 200 && b->len && live_token(c->a->live, c->param, token) == 0) {
-    b->len--;   /* the state's closing brace: add the join link while the session runs */
-    buf_lit(b, ",\"join\":{\"url\":\"");
-    join_url(c, b, token);
-    buf_printf(b, "\",\"token\":\"%s\"}}", token);
-  }
+  state_join(c);
+  if (c->rs->status == 200) audit_live(c, "read", client, NULL);
 }
 
 static void h_session_pain(ctx *c, int post) {
@@ -908,8 +955,9 @@ static void h_session_pain(ctx *c, int post) {
   const char *rom = NULL, *strength = NULL, *note = NULL;
   if (post && (field_str(c, "rom", &rom) || field_str(c, "strength", &strength) || field_str(c, "note", &note))) return;
   char err[512];
-  int rc = live_pain(c->a->live, c->param, post, (int)pain, rom, strength, note, err, sizeof err);
+  int rc = live_pain(c->a->live, c->param, post, (int)pain, rom, strength, note, c->rq->now, err, sizeof err);
   if (rc) { fail_live(c, rc, err); return; }
+  audit_live(c, "update", client, post ? "pain after" : "pain before");
   state(c);
 }
 
@@ -919,9 +967,11 @@ static void h_session_post(ctx *c) { h_session_pain(c, 1); }
 static void h_session_hold(ctx *c) {
   long client, step;
   if (path_live(c, &client) || field_int(c, "step", 1, 1000, 0, &step)) return;
-  char err[512];
+  char err[512], what[32];
   int rc = live_hold(c->a->live, c->param, (int)step, c->rq->now, err, sizeof err);
   if (rc) { fail_live(c, rc, err); return; }
+  snprintf(what, sizeof what, "hold step %ld", step);
+  audit_live(c, "update", client, what);
   state(c);
 }
 
@@ -932,46 +982,53 @@ static void h_session_event(ctx *c) {
   char err[512];
   ok_json(c);
   int rc = live_event(c->a->live, c->param, event, (int)value, 0, c->rq->now, &c->rs->body, err, sizeof err);
-  if (rc) fail_live(c, rc, err);
+  if (rc) { fail_live(c, rc, err); return; }
+  audit_live(c, "update", client, "event");
 }
 
 static void h_session_stop(ctx *c) {
   long client;
   if (path_live(c, &client)) return;
-  int rc = live_stop(c->a->live, c->param, c->rq->now);
-  if (rc) { fail_live(c, rc, ""); return; }
+  char err[512];
+  int rc = live_stop(c->a->live, c->param, c->rq->now, err, sizeof err);
+  if (rc) { fail_live(c, rc, err); return; }
+  audit_live(c, "update", client, "stop hold");
   state(c);
 }
 
 static void h_session_end(ctx *c) {
-  long client;
+  long client, visit = 0;
   if (path_live(c, &client)) return;
-  buf log;
-  buf_init(&log);
-  int rc = live_finish(c->a->live, c->param, c->rq->now, &log);
-  if (rc == LIVE_EGONE) { buf_free(&log); FAIL(c, 409, "this session has ended and was stored already"); return; }
-  if (rc) { buf_free(&log); fail_live(c, rc, ""); return; }
-  record_log *l;
   char err[512];
-  long visit = 0;
-  rc = record_log_parse(c->a->k, log.data, log.len, &l, err, sizeof err);
-  if (!rc) {
-    rc = record_log_add(c->s, c->a->k, client, c->user.id, l, &visit, err, sizeof err);
-    record_log_free(l);
-  }
-  buf_free(&log);
-  if (rc) { fail_rc(c, rc, err); return; }
-  live_stored(c->a->live, c->param, visit);
+  int rc = live_end(c->a->live, c->param, c->rq->now, &visit, err, sizeof err);
+  if (rc == LIVE_EGONE) { FAIL(c, 409, "this session has ended and was stored already"); return; }
+  if (rc) { fail_live(c, rc, err); return; }
   char d[64];
   snprintf(d, sizeof d, "visit %ld", visit);
-  audit(c, "create", client, d);
+  audit_live(c, "create", client, d);
   ok_json(c);
   buf_printf(&c->rs->body, "{\"visit\":%ld}", visit);
+}
+
+static void h_session_cancel(ctx *c) {
+  long client;
+  const char *reason;
+  if (path_live(c, &client) || field_str(c, "reason", &reason)) return;
+  if (!reason || !*reason || strlen(reason) > 500) {
+    FAIL(c, 400, "say why the session is cancelled (\"reason\", up to 500 characters)");
+    return;
+  }
+  char err[512];
+  int rc = live_cancel(c->a->live, c->param, reason, c->rq->now, err, sizeof err);
+  if (rc) { fail_live(c, rc, err); return; }
+  audit_live(c, "session-cancel", client, reason);
+  state(c);
 }
 
 static void h_session_events(ctx *c) {
   long client;
   if (path_live(c, &client)) return;
+  audit_live(c, "read", client, "events");
   c->rs->status = 200;
   c->rs->type = "text/event-stream";
   snprintf(c->rs->stream, sizeof c->rs->stream, "%.32s", c->param);
@@ -988,6 +1045,7 @@ static void h_session_qr(ctx *c) {
   QRcode *q = QRcode_encodeString(url.data, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
   buf_free(&url);
   if (!q) { FAIL(c, 500, "could not make the QR code"); return; }
+  audit_live(c, "read", client, "join code");
   int w = q->width, m = 4;   /* quiet zone of four modules */
   c->rs->status = 200;
   c->rs->type = "image/svg+xml";
@@ -1002,21 +1060,32 @@ static void h_session_qr(ctx *c) {
   QRcode_free(q);
 }
 
+/* The phone's calls are audited as the client's own (no account). */
+static void audit_phone(ctx *c, long client, const char *what) { audit(c, "phone", client, what); }
+
 static void h_phone(ctx *c) {
   ok_json(c);
-  int rc = live_phone_state(c->a->live, c->param, c->rq->now, &c->rs->body);
-  if (rc) FAIL(c, 410, "this link has expired: the session has ended, or the link is wrong");
+  long client = 0;
+  int rc = live_phone_state(c->a->live, c->param, c->rq->now, &client, &c->rs->body);
+  if (rc == LIVE_ESTORE) { FAIL(c, 503, "the database failed: try again"); return; }
+  if (rc) { FAIL(c, 410, "this link has expired: the session has ended, or the link is wrong"); return; }
+  audit_phone(c, client, "joined or read the session");
 }
 
 static void h_phone_event(ctx *c) {
   const char *event;
-  long value;
+  long value, client = 0;
   if (field_str(c, "event", &event) || field_int(c, "value", 0, 10, -1, &value)) return;
   char err[512];
-  int rc = live_phone_event(c->a->live, c->param, event, (int)value, c->rq->now, err, sizeof err);
+  int rc = live_phone_event(c->a->live, c->param, event, (int)value, c->rq->now, &client, err, sizeof err);
   if (rc == LIVE_ENOTFOUND) FAIL(c, 410, "this link has expired: the session has ended, or the link is wrong");
-  else if (rc) FAIL(c, 400, "%s", err);
-  else ok_lit(c, "{\"ok\":true}");
+  else if (rc) fail_live(c, rc, err);
+  else {
+    ok_lit(c, "{\"ok\":true}");
+    char d[64];
+    snprintf(d, sizeof d, "event %.40s", event ? event : "");
+    audit_phone(c, client, d);
+  }
 }
 
 /* ---- routes -------------------------------------------------------------------------------- */
@@ -1062,18 +1131,20 @@ static const route routes[] = {
   {"GET", "/api/clients/*/export", h_export, DB},
   {"GET", "/api/visits/*/note", h_note, DB},
   {"POST", "/api/visits/*/note", h_note_save, DB | BODY},
+  {"GET", "/api/sessions", h_sessions, DB},
   {"POST", "/api/sessions", h_session_new, DB | BODY},
-  {"GET", "/api/sessions/*", h_session, 0},
-  {"POST", "/api/sessions/*/pre", h_session_pre, BODY},
-  {"POST", "/api/sessions/*/hold", h_session_hold, BODY},
-  {"POST", "/api/sessions/*/event", h_session_event, BODY},
-  {"POST", "/api/sessions/*/stop", h_session_stop, 0},
-  {"POST", "/api/sessions/*/post", h_session_post, BODY},
+  {"GET", "/api/sessions/*", h_session, DB},
+  {"POST", "/api/sessions/*/pre", h_session_pre, DB | BODY},
+  {"POST", "/api/sessions/*/hold", h_session_hold, DB | BODY},
+  {"POST", "/api/sessions/*/event", h_session_event, DB | BODY},
+  {"POST", "/api/sessions/*/stop", h_session_stop, DB},
+  {"POST", "/api/sessions/*/post", h_session_post, DB | BODY},
   {"POST", "/api/sessions/*/end", h_session_end, DB},
-  {"GET", "/api/sessions/*/events", h_session_events, 0},
-  {"GET", "/api/sessions/*/qr.svg", h_session_qr, 0},
-  {"GET", "/api/phone/*", h_phone, PUBLIC | PHONE},
-  {"POST", "/api/phone/*", h_phone_event, PUBLIC | PHONE | BODY},
+  {"POST", "/api/sessions/*/cancel", h_session_cancel, DB | BODY},
+  {"GET", "/api/sessions/*/events", h_session_events, DB},
+  {"GET", "/api/sessions/*/qr.svg", h_session_qr, DB},
+  {"GET", "/api/phone/*", h_phone, PUBLIC | PHONE | DB},
+  {"POST", "/api/phone/*", h_phone_event, PUBLIC | PHONE | DB | BODY},
 };
 #define N_ROUTES ((int)(sizeof routes / sizeof routes[0]))
 
@@ -1204,7 +1275,9 @@ api *api_new(const kb *k, store *s, const char *public_url) {
   buf errs;
   buf_init(&errs);
   a->auth = auth_new();
-  a->live = live_new(k);
+  char err[600];
+  if (store_clone(s, &a->live_store, err, sizeof err)) a->live_store = NULL;
+  a->live = a->live_store ? live_new(k, a->live_store) : NULL;
   if (!a->auth || !a->live || chart_load_builtin(&a->chart, kb_body(k), &errs)) {
     buf_free(&errs);
     api_free(a);
@@ -1232,6 +1305,7 @@ void api_free(api *a) {
   audit_free(a->audit);
   auth_free(a->auth);
   live_free(a->live);
+  store_close(a->live_store);
   chart_free(a->chart);
   buf_free(&a->chart_svg);
   free(a->public_url);

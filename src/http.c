@@ -82,6 +82,7 @@ typedef struct server {
   const char *web_dir;     /* --web, or NULL for the embedded assets */
   pthread_mutex_t smu;     /* guards the list of event streams */
   stream *streams;
+  store *listen;           /* PostgreSQL: the connection that hears other servers' changes */
 } server;
 
 /* One connection's request while its body arrives. */
@@ -229,11 +230,33 @@ static void stream_free(void *cls) {
   free(st);
 }
 
+/* Several servers on one PostgreSQL database: another server's session changes arrive as
+** notifications, and the streams here poll again (live_external). */
+static void *listener(void *arg) {
+  server *sv = arg;
+  while (!stopping) {
+    char payload[80];
+    int rc = store_wait(sv->listen, 0.5, payload, sizeof payload);
+    if (rc > 0) live_external(api_live(sv->api));
+    else if (rc < 0) {   /* reconnected: subscribe again, and poll in case one was missed */
+      sleep(1);
+      store_listen(sv->listen, LIVE_CHANNEL);
+      live_external(api_live(sv->api));
+    }
+  }
+  return NULL;
+}
+
 static void *waker(void *arg) {
   server *sv = arg;
   unsigned long gen = 0;
+  double swept = mono();
   for (int last = 0; !last;) {
     last = stopping;
+    if (mono() - swept > 60) {   /* open sessions idle for LIVE_IDLE are ended and stored */
+      live_sweep(api_live(sv->api), wall());
+      swept = mono();
+    }
     gen = live_changed(api_live(sv->api), gen, last ? 0 : 0.25);
     double now = mono();
     struct MHD_Connection *wake[128];
@@ -416,7 +439,7 @@ int http_serve(opts *o, int argc, char **argv) {
     kb_free(k);
     return EXIT_IO;
   }
-  server sv = {api_new(k, s, public_url), web, PTHREAD_MUTEX_INITIALIZER, NULL};
+  server sv = {api_new(k, s, public_url), web, PTHREAD_MUTEX_INITIALIZER, NULL, NULL};
   if (!sv.api) {
     fprintf(stderr, "myomap serve: could not start (libsodium or the embedded body chart failed)\n");
     store_close(s);
@@ -446,8 +469,19 @@ int http_serve(opts *o, int argc, char **argv) {
     kb_free(k);
     return EXIT_IO;
   }
-  pthread_t wk;
+  pthread_t wk, li;
   pthread_create(&wk, NULL, waker, &sv);
+  if (store_shared(s)) {
+    if (store_clone(s, &sv.listen, err, sizeof err)) sv.listen = NULL;
+    else if (store_listen(sv.listen, LIVE_CHANNEL) < 0) {
+      snprintf(err, sizeof err, "%s", store_error(sv.listen));
+      store_close(sv.listen);
+      sv.listen = NULL;
+    }
+    if (sv.listen) pthread_create(&li, NULL, listener, &sv);
+    else fprintf(stderr, "myomap serve: warning: cannot hear other servers' session changes: %s\n", err);
+  }
+  live_sweep(api_live(sv.api), wall());
   long accounts = 0;
   auth_count(s, &accounts);
   fprintf(stderr, "myomap: serving http://%s/ (records: %s %s)\n%s  Stop with Ctrl-C.\n", listen, store_backend(s),
@@ -455,6 +489,7 @@ int http_serve(opts *o, int argc, char **argv) {
   while (!stopping) pause();
   fprintf(stderr, "myomap: stopping\n");
   pthread_join(wk, NULL);   /* its last round resumes every parked stream, which then ends */
+  if (sv.listen) { pthread_join(li, NULL); store_close(sv.listen); }
   MHD_stop_daemon(d);
   api_free(sv.api);
   store_close(s);

@@ -1,8 +1,9 @@
 /* live.c: the sessions running in the session room, their hold clocks, phone links and event
-** queues. */
+** queues, kept in the store as a log of commands per session (live.h) and cached here. */
 #include "live.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -10,41 +11,51 @@
 #include <string.h>
 #include <time.h>
 
+#include "body.h"
 #include "hold.h"
+#include "record.h"
 #include "session.h"
 #include "sheet.h"
 
 #define QUEUE 256            /* events kept per session for the watchers */
+#define CACHE 128            /* sessions kept in memory (the store has them all) */
 
 typedef struct live {
   int used;
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1];
   long client, therapist, visit;
   double created;
+  unsigned long touched;     /* for the cache: the last use */
   session s;
   int cur;                   /* index of the running hold in s.holds, or -1 */
   double t0;                 /* when it began */
   int phone;                 /* a phone has joined */
-  int ended;
-  unsigned long seq;         /* events queued so far */
-  char *queue[QUEUE];        /* event seq % QUEUE, valid for seq - QUEUE .. seq - 1 */
+  int ended, cancelled;
+  long seq;                  /* commands applied (the store's count when caught up) */
+  unsigned long nev;         /* events queued so far */
+  char *queue[QUEUE];        /* event n % QUEUE, valid for nev - QUEUE .. nev - 1 */
 } live;
 
 struct live_set {
   const kb *k;
+  store *s;
+  int shared;                /* other processes may change sessions: catch up before each use */
   pthread_mutex_t mu;
   pthread_cond_t cv;
   unsigned long gen;         /* events queued in all sessions */
-  live slots[LIVE_MAX];
+  unsigned long clock;       /* cache use counter */
+  live slots[CACHE];
 };
 
 static const int phone_events[] = {HOLD_EV_FEEDBACK, HOLD_EV_MORE, HOLD_EV_LESS, HOLD_EV_GOOD, HOLD_EV_RELEASED,
                                    HOLD_EV_STOP};
 
-live_set *live_new(const kb *k) {
+live_set *live_new(const kb *k, store *s) {
   if (sodium_init() < 0) return NULL;
   live_set *ls = xcalloc(1, sizeof *ls);
   ls->k = k;
+  ls->s = s;
+  ls->shared = store_shared(s);
   pthread_mutex_init(&ls->mu, NULL);
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
@@ -55,15 +66,14 @@ live_set *live_new(const kb *k) {
 }
 
 static void drop(live *l) {
-  session_free(&l->s);
+  if (l->used) session_free(&l->s);
   for (int i = 0; i < QUEUE; i++) free(l->queue[i]);
   memset(l, 0, sizeof *l);
 }
 
 void live_free(live_set *ls) {
   if (!ls) return;
-  for (int i = 0; i < LIVE_MAX; i++)
-    if (ls->slots[i].used) drop(&ls->slots[i]);
+  for (int i = 0; i < CACHE; i++) drop(&ls->slots[i]);
   pthread_mutex_destroy(&ls->mu);
   pthread_cond_destroy(&ls->cv);
   free(ls);
@@ -75,27 +85,25 @@ static void hexid(char out[LIVE_ID_LEN + 1]) {
   sodium_bin2hex(out, LIVE_ID_LEN + 1, raw, sizeof raw);
 }
 
-/* Caller holds the mutex.  Matching compares in constant time. */
-static live *find(live_set *ls, const char *key, int by_token) {
-  if (!key || strlen(key) != LIVE_ID_LEN) return NULL;
-  for (int i = 0; i < LIVE_MAX; i++) {
-    live *l = &ls->slots[i];
-    if (l->used && sodium_memcmp(by_token ? l->token : l->id, key, LIVE_ID_LEN) == 0) return l;
-  }
-  return NULL;
-}
-
 /* Queue an event for the watchers (caller holds the mutex). */
 static void emit(live_set *ls, live *l, const char *name, const buf *data) {
   buf e;
   buf_init(&e);
   buf_printf(&e, "event: %s\ndata: %.*s\n\n", name, (int)data->len, data->data ? data->data : "");
-  int slot = (int)(l->seq % QUEUE);
+  int slot = (int)(l->nev % QUEUE);
   free(l->queue[slot]);
   l->queue[slot] = e.data;
-  l->seq++;
+  l->nev++;
   ls->gen++;
   pthread_cond_broadcast(&ls->cv);
+}
+
+static void emit_lit(live_set *ls, live *l, const char *name, const char *json) {
+  buf d;
+  buf_init(&d);
+  buf_puts(&d, json);
+  emit(ls, l, name, &d);
+  buf_free(&d);
 }
 
 static double hold_t(const live *l, double now) {
@@ -145,6 +153,9 @@ static void hold_json(buf *b, const kb *k, const live *l, int i, double now) {
   buf_putc(b, '}');
 }
 
+/* ---- the commands, applied in memory (caller holds the mutex) -------------------------------
+** Each is deterministic given its time, so replaying a session's commands rebuilds it. */
+
 /* The running hold ended: set its end time, tell the watchers, clear it. */
 static void hold_ended(live_set *ls, live *l, double now) {
   if (l->cur < 0) return;
@@ -167,126 +178,20 @@ static void emit_advice(live_set *ls, live *l, int advice, double t) {
   buf_free(&d);
 }
 
-/* Let the running hold's clock run to now (caller holds the mutex). */
-static void tick(live_set *ls, live *l, double now) {
-  if (l->cur < 0 || l->ended) return;
+/* Let the running hold's clock run to now.  Returns 1 when that changed anything. */
+static int tick(live_set *ls, live *l, double now) {
+  if (l->cur < 0 || l->ended) return 0;
   hold *h = &l->s.holds[l->cur].h;
   double t = hold_t(l, now);
+  int changed = 0;
   for (int i = 0; i < 4 && !hold_done(h); i++) {
     int a = hold_tick(h, t);
     if (!a) break;
+    changed = 1;
     emit_advice(ls, l, a, hold_done(h) ? h->t_end : t);
   }
-  if (hold_done(h)) hold_ended(ls, l, now);
-}
-
-static void expire(live_set *ls, double now) {
-  for (int i = 0; i < LIVE_MAX; i++) {
-    live *l = &ls->slots[i];
-    if (l->used && now - l->created > LIVE_KEEP) drop(l);
-  }
-}
-
-int live_create(live_set *ls, long client, long therapist, const plan_input *in, double now,
-                char *id, char *token, char *err, size_t errlen) {
-  pthread_mutex_lock(&ls->mu);
-  expire(ls, now);
-  live *l = NULL;
-  for (int i = 0; i < LIVE_MAX && !l; i++)
-    if (!ls->slots[i].used) l = &ls->slots[i];
-  if (!l) {   /* reuse the oldest ended session */
-    for (int i = 0; i < LIVE_MAX; i++)
-      if (ls->slots[i].ended && (!l || ls->slots[i].created < l->created)) l = &ls->slots[i];
-    if (l) drop(l);
-  }
-  if (!l) {
-    pthread_mutex_unlock(&ls->mu);
-    snprintf(err, errlen, "%d sessions are running already: end one first", LIVE_MAX);
-    return LIVE_EBAD;
-  }
-  memset(l, 0, sizeof *l);
-  if (session_init(&l->s, ls->k, in, "interactive", err, errlen)) {
-    memset(l, 0, sizeof *l);
-    pthread_mutex_unlock(&ls->mu);
-    return LIVE_EBAD;
-  }
-  l->used = 1;
-  l->client = client;
-  l->therapist = therapist;
-  l->created = now;
-  l->cur = -1;
-  session_time(l->s.started, now);
-  hexid(l->id);
-  hexid(l->token);
-  memcpy(id, l->id, LIVE_ID_LEN + 1);
-  memcpy(token, l->token, LIVE_ID_LEN + 1);
-  pthread_mutex_unlock(&ls->mu);
-  return 0;
-}
-
-int live_owner(live_set *ls, const char *id, long *client, long *therapist) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  if (l) { *client = l->client; *therapist = l->therapist; }
-  pthread_mutex_unlock(&ls->mu);
-  return l ? 0 : LIVE_ENOTFOUND;
-}
-
-int live_token(live_set *ls, const char *id, char *token) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  int rc = !l ? LIVE_ENOTFOUND : l->ended ? LIVE_EGONE : 0;
-  if (!rc) memcpy(token, l->token, LIVE_ID_LEN + 1);
-  pthread_mutex_unlock(&ls->mu);
-  return rc;
-}
-
-int live_state(live_set *ls, const char *id, double now, buf *out) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  if (!l) { pthread_mutex_unlock(&ls->mu); return LIVE_ENOTFOUND; }
-  tick(ls, l, now);
-  buf_lit(out, "{\"id\":");
-  buf_json_str(out, l->id);
-  buf_printf(out, ",\"client\":%ld,\"started\":", l->client);
-  buf_json_str(out, l->s.started);
-  buf_lit(out, ",\"pain_pre\":");
-  if (l->s.pain_pre >= 0) buf_int(out, l->s.pain_pre); else buf_lit(out, "null");
-  buf_lit(out, ",\"pain_post\":");
-  if (l->s.pain_post >= 0) buf_int(out, l->s.pain_post); else buf_lit(out, "null");
-  buf_printf(out, ",\"phone\":%s,\"ended\":%s,\"visit\":", l->phone ? "true" : "false", l->ended ? "true" : "false");
-  if (l->visit) buf_int(out, l->visit); else buf_lit(out, "null");
-  buf_lit(out, ",\"hold\":");
-  if (l->cur >= 0) hold_json(out, ls->k, l, l->cur, now); else buf_lit(out, "null");
-  buf_lit(out, ",\"holds\":[");
-  for (int i = 0; i < l->s.n_holds; i++) {
-    if (i) buf_putc(out, ',');
-    hold_json(out, ls->k, l, i, now);
-  }
-  buf_lit(out, "],\"plan\":");
-  sheet_plan_json(out, ls->k, &l->s.plan);
-  buf_putc(out, '}');
-  pthread_mutex_unlock(&ls->mu);
-  return 0;
-}
-
-int live_pain(live_set *ls, const char *id, int post, int pain, const char *rom, const char *strength,
-              const char *note, char *err, size_t errlen) {
-  if (pain < 0 || pain > 10) { snprintf(err, errlen, "pain %d is not 0-10", pain); return LIVE_EBAD; }
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  int rc = !l ? LIVE_ENOTFOUND : l->ended ? LIVE_EGONE : 0;
-  if (!rc) {
-    if (post) {
-      l->s.pain_post = pain;
-      if (rom) session_set_text(&l->s.rom, rom);
-      if (strength) session_set_text(&l->s.strength, strength);
-      if (note) session_set_text(&l->s.note, note);
-    } else l->s.pain_pre = pain;
-  }
-  pthread_mutex_unlock(&ls->mu);
-  if (rc == LIVE_EGONE) snprintf(err, errlen, "this session has ended");
-  return rc;
+  if (hold_done(h)) { hold_ended(ls, l, now); changed = 1; }
+  return changed;
 }
 
 static void abort_running(live_set *ls, live *l, double now) {
@@ -297,38 +202,28 @@ static void abort_running(live_set *ls, live *l, double now) {
   hold_ended(ls, l, now);
 }
 
-int live_hold(live_set *ls, const char *id, int step, double now, char *err, size_t errlen) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  int rc = 0;
-  if (!l) rc = LIVE_ENOTFOUND;
-  else if (l->ended) { rc = LIVE_EGONE; snprintf(err, errlen, "this session has ended"); }
-  else if (step < 1 || step > l->s.plan.n_steps || !l->s.plan.steps[step - 1].timed) {
-    rc = LIVE_EBAD;
+static int do_hold(live_set *ls, live *l, int step, double now, char *err, size_t errlen) {
+  if (step < 1 || step > l->s.plan.n_steps || !l->s.plan.steps[step - 1].timed) {
     snprintf(err, errlen, "step %d is not a timed step of this plan", step);
-  } else {
-    const char *why = session_should_skip(&l->s, step - 1);
-    if (why) { rc = LIVE_EBAD; snprintf(err, errlen, "step %d should not be done today: %s", step, why); }
+    return LIVE_EBAD;
   }
-  if (!rc) {
-    abort_running(ls, l, now);
-    session_hold *sh = session_add_hold(&l->s, step - 1);
-    session_time(sh->start, now);
-    l->cur = l->s.n_holds - 1;
-    l->t0 = now;
-    buf d;
-    buf_init(&d);
-    hold_json(&d, ls->k, l, l->cur, now);
-    emit(ls, l, "hold", &d);
-    buf_free(&d);
-  }
-  pthread_mutex_unlock(&ls->mu);
-  return rc;
+  const char *why = session_should_skip(&l->s, step - 1);
+  if (why) { snprintf(err, errlen, "step %d should not be done today: %s", step, why); return LIVE_EBAD; }
+  abort_running(ls, l, now);
+  session_hold *sh = session_add_hold(&l->s, step - 1);
+  session_time(sh->start, now);
+  l->cur = l->s.n_holds - 1;
+  l->t0 = now;
+  buf d;
+  buf_init(&d);
+  hold_json(&d, ls->k, l, l->cur, now);
+  emit(ls, l, "hold", &d);
+  buf_free(&d);
+  return 0;
 }
 
-/* Apply an event (caller holds the mutex; l is live and not ended). */
-static int apply(live_set *ls, live *l, const char *event, int value, int from_phone, double now, buf *out,
-                 char *err, size_t errlen) {
+/* Check an event (before anything changes): its kind, or -1 with the message. */
+static int event_kind(const char *event, int value, int from_phone, char *err, size_t errlen) {
   int kind = event ? hold_event_find(event) : -1;
   int allowed = kind >= 0;
   if (allowed && from_phone) {
@@ -340,12 +235,18 @@ static int apply(live_set *ls, live *l, const char *event, int value, int from_p
              from_phone ? "feedback (with value 0-10), more, less, good, released or stop"
                         : "feedback (with value 0-10), more, less, good, bracing, sharp, shooting, numb, tingling, "
                           "referral, released or stop");
-    return LIVE_EBAD;
+    return -1;
   }
   if (kind == HOLD_EV_FEEDBACK && (value < 0 || value > 10)) {
     snprintf(err, errlen, "feedback %d is not 0-10", value);
-    return LIVE_EBAD;
+    return -1;
   }
+  return kind;
+}
+
+/* Apply a checked event to the running hold (the clock has been run to now). */
+static int do_event(live_set *ls, live *l, int kind, int value, int from_phone, double now, buf *out,
+                    char *err, size_t errlen) {
   tick(ls, l, now);
   if (l->cur < 0) {
     snprintf(err, errlen, "no hold is running: start one first");
@@ -377,99 +278,670 @@ static int apply(live_set *ls, live *l, const char *event, int value, int from_p
   return 0;
 }
 
-int live_event(live_set *ls, const char *id, const char *event, int value, int from_phone, double now,
-               buf *out, char *err, size_t errlen) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  int rc = !l ? LIVE_ENOTFOUND : l->ended ? LIVE_EGONE : 0;
-  if (rc == LIVE_EGONE) snprintf(err, errlen, "this session has ended");
-  if (!rc) rc = apply(ls, l, event, value, from_phone, now, out, err, errlen);
-  pthread_mutex_unlock(&ls->mu);
-  return rc;
+static void do_pain(live *l, int post, int pain, const char *rom, const char *strength, const char *note) {
+  if (post) {
+    l->s.pain_post = pain;
+    if (rom) session_set_text(&l->s.rom, rom);
+    if (strength) session_set_text(&l->s.strength, strength);
+    if (note) session_set_text(&l->s.note, note);
+  } else l->s.pain_pre = pain;
 }
 
-int live_stop(live_set *ls, const char *id, double now) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  int rc = !l ? LIVE_ENOTFOUND : l->ended ? LIVE_EGONE : 0;
-  if (!rc) abort_running(ls, l, now);
-  pthread_mutex_unlock(&ls->mu);
-  return rc;
+static void do_phone(live_set *ls, live *l) {
+  if (l->phone) return;
+  l->phone = 1;
+  emit_lit(ls, l, "phone", "{\"connected\":true}");
 }
 
-int live_finish(live_set *ls, const char *id, double now, buf *log) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  int rc = !l ? LIVE_ENOTFOUND : l->ended ? LIVE_EGONE : 0;
-  if (!rc) {
-    abort_running(ls, l, now);
-    session *s = &l->s;
-    int max_skips = (int)(sizeof s->skips / sizeof s->skips[0]);
-    for (int i = 0; i < s->plan.n_steps && s->n_skips < max_skips; i++) {
-      if (!s->plan.steps[i].timed) continue;
-      int done = 0;
-      for (int j = 0; j < s->n_holds && !done; j++) done = s->holds[j].step == i;
-      for (int j = 0; j < s->n_skips && !done; j++) done = s->skips[j].step == i;
-      if (!done) {
-        s->skips[s->n_skips].step = i;
-        s->skips[s->n_skips++].why = "not done in this session";
-      }
+/* The end's first half: the running hold interrupted, unreached timed steps listed as skipped,
+** the end time set; the session log appended to `log` (NULL: not wanted). */
+static void do_finish(live_set *ls, live *l, double now, int interrupted, buf *log) {
+  abort_running(ls, l, now);
+  session *s = &l->s;
+  int max_skips = (int)(sizeof s->skips / sizeof s->skips[0]);
+  for (int i = 0; i < s->plan.n_steps && s->n_skips < max_skips; i++) {
+    if (!s->plan.steps[i].timed) continue;
+    int done = 0;
+    for (int j = 0; j < s->n_holds && !done; j++) done = s->holds[j].step == i;
+    for (int j = 0; j < s->n_skips && !done; j++) done = s->skips[j].step == i;
+    if (!done) {
+      s->skips[s->n_skips].step = i;
+      s->skips[s->n_skips++].why = "not done in this session";
     }
-    session_time(s->ended, now);
-    l->ended = 1;
-    memset(l->token, 0, sizeof l->token);   /* the phone link dies with the session */
-    session_json(log, ls->k, s);
   }
-  pthread_mutex_unlock(&ls->mu);
+  if (interrupted) s->interrupted = 1;
+  session_time(s->ended, now);
+  if (log) session_json(log, ls->k, s);
+}
+
+/* The end's second half, once stored: the phone link dies, the watchers are told. */
+static void do_ended(live_set *ls, live *l, long visit, int cancelled) {
+  l->ended = 1;
+  l->cancelled = cancelled;
+  l->visit = visit;
+  memset(l->token, 0, sizeof l->token);
+  buf d;
+  buf_init(&d);
+  if (cancelled) buf_lit(&d, "{\"visit\":null,\"cancelled\":true}");
+  else buf_printf(&d, "{\"visit\":%ld}", visit);
+  emit(ls, l, "end", &d);
+  buf_free(&d);
+}
+
+/* Replay one stored command (JSON text) at time `at`. */
+static int replay(live_set *ls, live *l, const char *text, double at) {
+  json_t *j = json_loads(text, 0, NULL);
+  if (!j) return -1;
+  const char *c = json_string_value(json_object_get(j, "c"));
+  char err[256];
+  int rc = 0, v = (int)json_integer_value(json_object_get(j, "v"));
+  if (!c) rc = -1;
+  else if (!strcmp(c, "tick")) tick(ls, l, at);
+  else if (!strcmp(c, "pre") || !strcmp(c, "post"))
+    do_pain(l, c[1] == 'o', v, json_string_value(json_object_get(j, "rom")),
+            json_string_value(json_object_get(j, "strength")), json_string_value(json_object_get(j, "note")));
+  else if (!strcmp(c, "hold")) rc = do_hold(ls, l, v, at, err, sizeof err);
+  else if (!strcmp(c, "event")) {
+    int phone = json_is_true(json_object_get(j, "phone"));
+    int kind = event_kind(json_string_value(json_object_get(j, "e")), v, phone, err, sizeof err);
+    rc = kind < 0 ? -1 : do_event(ls, l, kind, v, phone, at, NULL, err, sizeof err);
+  } else if (!strcmp(c, "stop")) abort_running(ls, l, at);
+  else if (!strcmp(c, "phone")) do_phone(ls, l);
+  else if (!strcmp(c, "end")) {
+    do_finish(ls, l, at, json_is_true(json_object_get(j, "interrupted")), NULL);
+    do_ended(ls, l, (long)json_integer_value(json_object_get(j, "visit")), 0);
+  } else if (!strcmp(c, "cancel")) {
+    abort_running(ls, l, at);
+    do_ended(ls, l, 0, 1);
+  }
+  else rc = -1;
+  json_decref(j);
   return rc;
 }
 
-void live_stored(live_set *ls, const char *id, long visit) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, id, 0);
-  if (l) {
-    l->visit = visit;
-    buf d;
-    buf_init(&d);
-    buf_printf(&d, "{\"visit\":%ld}", visit);
-    emit(ls, l, "end", &d);
-    buf_free(&d);
+/* ---- the store ----------------------------------------------------------------------------- */
+
+/* The plan input as the session's first command. */
+static void start_json(buf *b, const kb *k, const plan_input *in) {
+  buf_lit(b, "{\"c\":\"start\",\"points\":[");
+  for (int i = 0; i < in->n_points; i++) {
+    buf_puts(b, i ? ",[" : "[");
+    buf_json_str(b, kb_tp_at(k, in->points[i].tp)->id);
+    buf_putc(b, ',');
+    buf_json_str(b, body_side_name(in->points[i].side));
+    buf_putc(b, ']');
   }
-  pthread_mutex_unlock(&ls->mu);
+  buf_lit(b, "],\"contras\":[");
+  for (int i = 0; i < in->n_contras; i++) {
+    buf_puts(b, i ? ",[" : "[");
+    buf_json_str(b, kb_term_at(k, KB_CONTRA, in->contras[i].contra)->id);
+    buf_putc(b, ',');
+    if (in->contras[i].region >= 0) buf_json_str(b, body_at(kb_body(k), in->contras[i].region)->id);
+    else buf_lit(b, "null");
+    buf_putc(b, ']');
+  }
+  buf_lit(b, "]}");
 }
 
-int live_phone_state(live_set *ls, const char *token, double now, buf *out) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, token, 1);
-  if (!l) { pthread_mutex_unlock(&ls->mu); return LIVE_ENOTFOUND; }
-  tick(ls, l, now);
-  if (!l->phone) {
-    l->phone = 1;
-    buf d;
-    buf_init(&d);
-    buf_lit(&d, "{\"connected\":true}");
-    emit(ls, l, "phone", &d);
-    buf_free(&d);
+static int start_parse(const kb *k, const char *text, plan_input *in) {
+  memset(in, 0, sizeof *in);
+  json_t *j = json_loads(text, 0, NULL), *v;
+  if (!j) return -1;
+  size_t i;
+  int rc = 0;
+  json_array_foreach(json_object_get(j, "points"), i, v) {
+    int tp = kb_find_tp(k, json_string_value(json_array_get(v, 0)));
+    const char *side = json_string_value(json_array_get(v, 1));
+    if (tp < 0 || !side || in->n_points == PLAN_MAX_POINTS) { rc = -1; break; }
+    in->points[in->n_points].tp = tp;
+    in->points[in->n_points++].side = !strcmp(side, "l") ? BODY_L : !strcmp(side, "r") ? BODY_R : BODY_MID;
   }
-  buf_lit(out, "{\"active\":true,\"hold\":");
-  if (l->cur >= 0) {
-    const session_hold *sh = &l->s.holds[l->cur];
-    buf_lit(out, "{\"muscle_name\":");
-    buf_json_str(out, kb_muscle_at(ls->k, l->s.plan.steps[sh->step].muscle)->name);
-    buf_printf(out, ",\"t\":%.1f,\"max\":%d}", hold_t(l, now), sh->h.hold_max);
-  } else buf_lit(out, "null");
-  buf_putc(out, '}');
-  pthread_mutex_unlock(&ls->mu);
+  json_array_foreach(json_object_get(j, "contras"), i, v) {
+    int ci = kb_find_term(k, KB_CONTRA, json_string_value(json_array_get(v, 0)));
+    const char *where = json_string_value(json_array_get(v, 1));
+    int region = where ? body_find(kb_body(k), where) : -1;
+    if (ci < 0 || (where && region < 0) || in->n_contras == PLAN_MAX_CONTRAS) { rc = -1; break; }
+    in->contras[in->n_contras].contra = ci;
+    in->contras[in->n_contras++].region = region;
+  }
+  json_decref(j);
+  return rc;
+}
+
+/* The plan step the session is at (1-based: the running or last hold's), or 0. */
+static int current_step(const live *l) {
+  return l->s.n_holds ? l->s.holds[l->cur >= 0 ? l->cur : l->s.n_holds - 1].step + 1 : 0;
+}
+
+/* Append command `cmd` (JSON) at `at` to the session's log and its row, inside the caller's
+** transaction when there is one.  On success l->seq moves on. */
+static int append(live_set *ls, live *l, const char *cmd, double at, const char *state, long visit) {
+  store *s = ls->s;
+  if (store_begin(s)) return -1;
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, l->id);
+  store_arg_int(&a, l->seq + 1);
+  store_arg_real(&a, at);
+  store_arg_text(&a, cmd);
+  int rc = store_exec(s, "INSERT INTO live_cmd (session_id, seq, at, cmd) VALUES ($1, $2, $3, $4)", &a, NULL);
+  if (!rc) {
+    store_args_init(&a);
+    store_arg_int(&a, l->seq + 1);
+    store_arg_real(&a, at);
+    int step = current_step(l);
+    if (step) store_arg_int(&a, step); else store_arg_text(&a, NULL);
+    store_arg_int(&a, l->phone);
+    store_arg_text(&a, state);
+    if (visit) store_arg_int(&a, visit); else store_arg_text(&a, NULL);
+    store_arg_text(&a, l->id);
+    rc = store_exec(s, strcmp(state, "open")
+                         ? "UPDATE live_session SET seq = $1, updated = $2, step = $3, phone = $4, state = $5,"
+                           " visit_id = $6, token = NULL WHERE id = $7"
+                         : "UPDATE live_session SET seq = $1, updated = $2, step = $3, phone = $4, state = $5,"
+                           " visit_id = $6 WHERE id = $7", &a, NULL);
+  }
+  if (!rc && ls->shared) rc = store_notify(s, LIVE_CHANNEL, l->id);
+  if (rc || store_commit(s)) { store_rollback(s); return -1; }
+  l->seq++;
   return 0;
 }
 
-int live_phone_event(live_set *ls, const char *token, const char *event, int value, double now,
-                     char *err, size_t errlen) {
-  pthread_mutex_lock(&ls->mu);
-  live *l = find(ls, token, 1);
-  int rc = l ? apply(ls, l, event, value, 1, now, NULL, err, errlen) : LIVE_ENOTFOUND;
-  pthread_mutex_unlock(&ls->mu);
+/* Catch l up with the commands other processes stored after l->seq. */
+static int catch_up(live_set *ls, live *l) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, l->id);
+  store_arg_int(&a, l->seq);
+  store_rows r;
+  if (store_exec(ls->s, "SELECT seq, at, cmd FROM live_cmd WHERE session_id = $1 AND seq > $2 ORDER BY seq", &a, &r))
+    return -1;
+  int rc = 0;
+  for (int i = 0; i < r.nrow && !rc; i++) {
+    long seq = strtol(store_cell(&r, i, 0), NULL, 10);
+    if (seq != l->seq + 1) { rc = -1; break; }
+    if (seq == 1) { l->seq = 1; continue; }   /* the start, applied when the session was made */
+    rc = replay(ls, l, store_cell(&r, i, 2), strtod(store_cell(&r, i, 1), NULL));
+    if (!rc) l->seq = seq;
+  }
+  store_rows_free(&r);
   return rc;
+}
+
+/* A free cache slot: an empty one, else the least recently used is dropped (the store keeps it). */
+static live *slot(live_set *ls) {
+  live *best = NULL;
+  for (int i = 0; i < CACHE; i++) {
+    live *l = &ls->slots[i];
+    if (!l->used) { best = l; break; }
+    if (!best || l->touched < best->touched) best = l;
+  }
+  drop(best);
+  return best;
+}
+
+/* Set up l as a new session (not yet stored). */
+static int init(live_set *ls, live *l, const char *id, const char *token, long client, long therapist,
+                const plan_input *in, double created, char *err, size_t errlen) {
+  memset(l, 0, sizeof *l);
+  if (session_init(&l->s, ls->k, in, "interactive", err, errlen)) { memset(l, 0, sizeof *l); return LIVE_EBAD; }
+  l->used = 1;
+  snprintf(l->id, sizeof l->id, "%s", id);
+  snprintf(l->token, sizeof l->token, "%s", token ? token : "");
+  l->client = client;
+  l->therapist = therapist;
+  l->created = created;
+  l->cur = -1;
+  session_time(l->s.started, created);
+  return 0;
+}
+
+/* Load session `key` (an id, or a phone token of an open session) from the store. */
+static live *load(live_set *ls, const char *key, int by_token, int *rc) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, key);
+  store_rows r;
+  *rc = LIVE_ESTORE;
+  if (store_exec(ls->s, by_token ? "SELECT id, token, client_id, therapist_id, created FROM live_session"
+                                   " WHERE token = $1 AND state = 'open'"
+                                 : "SELECT id, token, client_id, therapist_id, created FROM live_session WHERE id = $1",
+                 &a, &r))
+    return NULL;
+  if (!r.nrow) { store_rows_free(&r); *rc = LIVE_ENOTFOUND; return NULL; }
+  char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1];
+  snprintf(id, sizeof id, "%s", store_cell(&r, 0, 0));
+  snprintf(token, sizeof token, "%s", store_cell(&r, 0, 1) ? store_cell(&r, 0, 1) : "");
+  long client = strtol(store_cell(&r, 0, 2), NULL, 10), therapist = strtol(store_cell(&r, 0, 3), NULL, 10);
+  double created = strtod(store_cell(&r, 0, 4), NULL);
+  store_rows_free(&r);
+  store_args_init(&a);
+  store_arg_text(&a, id);
+  if (store_exec(ls->s, "SELECT cmd FROM live_cmd WHERE session_id = $1 AND seq = 1", &a, &r)) return NULL;
+  plan_input in;
+  int bad = !r.nrow || start_parse(ls->k, store_cell(&r, 0, 0), &in);
+  store_rows_free(&r);
+  char err[256];
+  live *l = slot(ls);
+  if (bad || init(ls, l, id, token, client, therapist, &in, created, err, sizeof err)) {
+    *rc = LIVE_ESTORE;   /* a start the knowledge base no longer reads */
+    return NULL;
+  }
+  if (catch_up(ls, l)) { drop(l); *rc = LIVE_ESTORE; return NULL; }
+  *rc = 0;
+  return l;
+}
+
+/* The session of `key` (an id, or a phone token), cached and caught up, or NULL with *rc. */
+static live *get(live_set *ls, const char *key, int by_token, int *rc) {
+  *rc = LIVE_ENOTFOUND;
+  if (!key || strlen(key) != LIVE_ID_LEN) return NULL;
+  live *l = NULL;
+  for (int i = 0; i < CACHE && !l; i++) {
+    live *c = &ls->slots[i];
+    if (c->used && sodium_memcmp(by_token ? c->token : c->id, key, LIVE_ID_LEN) == 0) l = c;
+  }
+  if (l && ls->shared && catch_up(ls, l)) { drop(l); l = NULL; }
+  if (!l && !(l = load(ls, key, by_token, rc))) return NULL;
+  if (by_token && (l->ended || !l->token[0])) { *rc = LIVE_ENOTFOUND; return NULL; }
+  l->touched = ++ls->clock;
+  *rc = 0;
+  return l;
+}
+
+/* Run the clock to now, storing a tick when it changed something. */
+static int pretick(live_set *ls, live *l, double now) {
+  if (!tick(ls, l, now)) return 0;
+  if (!append(ls, l, "{\"c\":\"tick\"}", now, "open", 0)) return 0;
+  drop(l);   /* memory is ahead of the store: read it again next time */
+  return LIVE_ESTORE;
+}
+
+/* After a failed write: memory may be ahead of the store, so forget it. */
+static int store_failed(live_set *ls, live *l, char *err, size_t errlen) {
+  snprintf(err, errlen, "the database failed, nothing was changed: %s", store_error(ls->s));
+  drop(l);
+  return LIVE_ESTORE;
+}
+
+/* ---- the calls ----------------------------------------------------------------------------- */
+
+#define LOCK() pthread_mutex_lock(&ls->mu)
+#define UNLOCK() pthread_mutex_unlock(&ls->mu)
+
+static int count_open(live_set *ls, const char *where, long v, long *n) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, v);
+  char sql[160];
+  snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM live_session WHERE state = 'open' AND %s = $1", where);
+  return store_exec_long(ls->s, sql, &a, n);
+}
+
+int live_create(live_set *ls, long client, long therapist, const plan_input *in, int another, double now,
+                char *id, char *token, char *err, size_t errlen) {
+  live_sweep(ls, now);
+  LOCK();
+  long n = 0;
+  if (!another) {
+    store_args a;
+    store_args_init(&a);
+    store_arg_int(&a, client);
+    store_rows r;
+    if (store_exec(ls->s, "SELECT id FROM live_session WHERE state = 'open' AND client_id = $1 ORDER BY created DESC",
+                   &a, &r)) {
+      UNLOCK();
+      snprintf(err, errlen, "the database failed: %s", store_error(ls->s));
+      return LIVE_ESTORE;
+    }
+    int open = r.nrow > 0;
+    if (open) snprintf(id, LIVE_ID_LEN + 1, "%s", store_cell(&r, 0, 0));
+    store_rows_free(&r);
+    if (open) {
+      UNLOCK();
+      snprintf(err, errlen, "this client has a session open already: resume it, or start another");
+      return LIVE_EOPEN;
+    }
+  }
+  if (count_open(ls, "therapist_id", therapist, &n)) {
+    UNLOCK();
+    snprintf(err, errlen, "the database failed: %s", store_error(ls->s));
+    return LIVE_ESTORE;
+  }
+  if (n >= LIVE_PER_THERAPIST) {
+    UNLOCK();
+    snprintf(err, errlen, "you have %d sessions open already: end or cancel one first", LIVE_PER_THERAPIST);
+    return LIVE_ELIMIT;
+  }
+  char nid[LIVE_ID_LEN + 1], ntok[LIVE_ID_LEN + 1];
+  hexid(nid);
+  hexid(ntok);
+  live *l = slot(ls);
+  int rc = init(ls, l, nid, ntok, client, therapist, in, now, err, errlen);
+  if (rc) { UNLOCK(); return rc; }
+  buf cmd;
+  buf_init(&cmd);
+  start_json(&cmd, ls->k, in);
+  store *s = ls->s;
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, nid);
+  store_arg_text(&a, ntok);
+  store_arg_int(&a, client);
+  store_arg_int(&a, therapist);
+  store_arg_real(&a, now);
+  store_arg_real(&a, now);
+  if (store_begin(s) ||
+      store_exec(s, "INSERT INTO live_session (id, token, client_id, therapist_id, created, updated, state, seq, phone)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, 'open', 0, 0)", &a, NULL) ||
+      append(ls, l, cmd.data, now, "open", 0) || store_commit(s)) {
+    store_rollback(s);
+    rc = store_failed(ls, l, err, errlen);
+  } else {
+    l->touched = ++ls->clock;
+    memcpy(id, nid, sizeof nid);
+    memcpy(token, ntok, sizeof ntok);
+  }
+  buf_free(&cmd);
+  UNLOCK();
+  return rc;
+}
+
+int live_list(live_set *ls, long therapist, double now, buf *out, char *err, size_t errlen) {
+  live_sweep(ls, now);
+  LOCK();
+  store_args a;
+  store_args_init(&a);
+  if (therapist) store_arg_int(&a, therapist);
+  store_rows r;
+  int rc = store_exec(ls->s, therapist
+                      ? "SELECT s.id, s.client_id, c.name, s.therapist_id, s.created, s.updated, s.step, s.phone"
+                        " FROM live_session s JOIN client c ON c.id = s.client_id"
+                        " WHERE s.state = 'open' AND s.therapist_id = $1 ORDER BY s.created DESC"
+                      : "SELECT s.id, s.client_id, c.name, s.therapist_id, s.created, s.updated, s.step, s.phone"
+                        " FROM live_session s JOIN client c ON c.id = s.client_id"
+                        " WHERE s.state = 'open' ORDER BY s.created DESC", &a, &r);
+  UNLOCK();
+  if (rc) { snprintf(err, errlen, "the database failed: %s", store_error(ls->s)); return LIVE_ESTORE; }
+  buf_lit(out, "{\"sessions\":[");
+  for (int i = 0; i < r.nrow; i++) {
+    char started[32], updated[32];
+    session_time(started, strtod(store_cell(&r, i, 4), NULL));
+    session_time(updated, strtod(store_cell(&r, i, 5), NULL));
+    buf_puts(out, i ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(out, store_cell(&r, i, 0));
+    buf_printf(out, ",\"client\":%s,\"client_name\":", store_cell(&r, i, 1));
+    buf_json_str(out, store_cell(&r, i, 2));
+    buf_printf(out, ",\"therapist\":%s,\"started\":\"%s\",\"updated\":\"%s\",\"step\":%s,\"phone\":%s}",
+               store_cell(&r, i, 3), started, updated, store_cell(&r, i, 6) ? store_cell(&r, i, 6) : "null",
+               store_cell(&r, i, 7) && atoi(store_cell(&r, i, 7)) ? "true" : "false");
+  }
+  buf_lit(out, "]}");
+  store_rows_free(&r);
+  return 0;
+}
+
+int live_owner(live_set *ls, const char *id, long *client, long *therapist) {
+  LOCK();
+  int rc;
+  live *l = get(ls, id, 0, &rc);
+  if (l) { *client = l->client; *therapist = l->therapist; }
+  UNLOCK();
+  return l ? 0 : rc;
+}
+
+int live_token(live_set *ls, const char *id, char *token) {
+  LOCK();
+  int rc;
+  live *l = get(ls, id, 0, &rc);
+  if (l) rc = l->ended ? LIVE_EGONE : 0;
+  if (!rc) memcpy(token, l->token, LIVE_ID_LEN + 1);
+  UNLOCK();
+  return rc;
+}
+
+int live_state(live_set *ls, const char *id, double now, buf *out) {
+  LOCK();
+  int rc;
+  live *l = get(ls, id, 0, &rc);
+  if (l && (rc = pretick(ls, l, now))) l = NULL;
+  if (!l) { UNLOCK(); return rc; }
+  buf_lit(out, "{\"id\":");
+  buf_json_str(out, l->id);
+  buf_printf(out, ",\"client\":%ld,\"started\":", l->client);
+  buf_json_str(out, l->s.started);
+  buf_lit(out, ",\"pain_pre\":");
+  if (l->s.pain_pre >= 0) buf_int(out, l->s.pain_pre); else buf_lit(out, "null");
+  buf_lit(out, ",\"pain_post\":");
+  if (l->s.pain_post >= 0) buf_int(out, l->s.pain_post); else buf_lit(out, "null");
+  buf_printf(out, ",\"phone\":%s,\"ended\":%s,\"cancelled\":%s,\"visit\":", l->phone ? "true" : "false",
+             l->ended ? "true" : "false", l->cancelled ? "true" : "false");
+  if (l->visit) buf_int(out, l->visit); else buf_lit(out, "null");
+  buf_lit(out, ",\"step\":");
+  if (current_step(l)) buf_int(out, current_step(l)); else buf_lit(out, "null");
+  buf_lit(out, ",\"hold\":");
+  if (l->cur >= 0) hold_json(out, ls->k, l, l->cur, now); else buf_lit(out, "null");
+  buf_lit(out, ",\"holds\":[");
+  for (int i = 0; i < l->s.n_holds; i++) {
+    if (i) buf_putc(out, ',');
+    hold_json(out, ls->k, l, i, now);
+  }
+  buf_lit(out, "],\"plan\":");
+  sheet_plan_json(out, ls->k, &l->s.plan);
+  buf_putc(out, '}');
+  UNLOCK();
+  return 0;
+}
+
+/* Find an open session, its clock run to now: NULL with *rc and err set when there is none. */
+static live *open_session(live_set *ls, const char *key, int by_token, double now, int *rc, char *err, size_t errlen) {
+  live *l = get(ls, key, by_token, rc);
+  if (l && l->ended) { *rc = LIVE_EGONE; l = NULL; snprintf(err, errlen, "this session has ended"); }
+  if (l && (*rc = pretick(ls, l, now))) { l = NULL; snprintf(err, errlen, "the database failed: %s", store_error(ls->s)); }
+  if (!l && *rc == LIVE_ESTORE && !*err) snprintf(err, errlen, "the database failed: %s", store_error(ls->s));
+  return l;
+}
+
+int live_pain(live_set *ls, const char *id, int post, int pain, const char *rom, const char *strength,
+              const char *note, double now, char *err, size_t errlen) {
+  if (pain < 0 || pain > 10) { snprintf(err, errlen, "pain %d is not 0-10", pain); return LIVE_EBAD; }
+  *err = 0;
+  LOCK();
+  int rc;
+  live *l = open_session(ls, id, 0, now, &rc, err, errlen);
+  if (l) {
+    buf cmd;
+    buf_init(&cmd);
+    buf_printf(&cmd, "{\"c\":\"%s\",\"v\":%d", post ? "post" : "pre", pain);
+    const char *names[] = {"rom", "strength", "note"}, *vals[] = {rom, strength, note};
+    for (int i = 0; post && i < 3; i++)
+      if (vals[i]) { buf_printf(&cmd, ",\"%s\":", names[i]); buf_json_str(&cmd, vals[i]); }
+    buf_putc(&cmd, '}');
+    do_pain(l, post, pain, rom, strength, note);
+    if (append(ls, l, cmd.data, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+    buf_free(&cmd);
+  }
+  UNLOCK();
+  return rc;
+}
+
+int live_hold(live_set *ls, const char *id, int step, double now, char *err, size_t errlen) {
+  *err = 0;
+  LOCK();
+  int rc;
+  live *l = open_session(ls, id, 0, now, &rc, err, errlen);
+  if (l && !(rc = do_hold(ls, l, step, now, err, errlen))) {
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "{\"c\":\"hold\",\"v\":%d}", step);
+    if (append(ls, l, cmd, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+  }
+  UNLOCK();
+  return rc;
+}
+
+/* An event on an open session l (from the therapist or the phone). */
+static int event(live_set *ls, live *l, const char *event, int value, int from_phone, double now, buf *out,
+                 char *err, size_t errlen) {
+  int kind = event_kind(event, value, from_phone, err, errlen);
+  if (kind < 0) return LIVE_EBAD;
+  int rc = do_event(ls, l, kind, value, from_phone, now, out, err, errlen);
+  if (rc) return rc;
+  buf cmd;
+  buf_init(&cmd);
+  buf_lit(&cmd, "{\"c\":\"event\",\"e\":");
+  buf_json_str(&cmd, hold_event_name(kind));
+  buf_printf(&cmd, ",\"v\":%d,\"phone\":%s}", kind == HOLD_EV_FEEDBACK ? value : 0, from_phone ? "true" : "false");
+  if (append(ls, l, cmd.data, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+  buf_free(&cmd);
+  return rc;
+}
+
+int live_event(live_set *ls, const char *id, const char *ev, int value, int from_phone, double now,
+               buf *out, char *err, size_t errlen) {
+  *err = 0;
+  LOCK();
+  int rc;
+  live *l = open_session(ls, id, 0, now, &rc, err, errlen);
+  if (l) rc = event(ls, l, ev, value, from_phone, now, out, err, errlen);
+  UNLOCK();
+  return rc;
+}
+
+int live_stop(live_set *ls, const char *id, double now, char *err, size_t errlen) {
+  *err = 0;
+  LOCK();
+  int rc;
+  live *l = open_session(ls, id, 0, now, &rc, err, errlen);
+  if (l && l->cur >= 0) {
+    abort_running(ls, l, now);
+    if (append(ls, l, "{\"c\":\"stop\"}", now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+  }
+  UNLOCK();
+  return rc;
+}
+
+/* End l, store its visit and mark it ended, in one transaction (caller holds the mutex). */
+static int end(live_set *ls, live *l, double now, int interrupted, long *visit, char *err, size_t errlen) {
+  buf log;
+  buf_init(&log);
+  do_finish(ls, l, now, interrupted, &log);
+  record_log *rl;
+  store *s = ls->s;
+  int rc = record_log_parse(ls->k, log.data, log.len, &rl, err, errlen);
+  buf_free(&log);
+  if (rc) { drop(l); return LIVE_EBAD; }
+  long v = 0;
+  if (store_begin(s)) { record_log_free(rl); return store_failed(ls, l, err, errlen); }
+  rc = record_log_add(s, ls->k, l->client, l->therapist, rl, &v, err, errlen);
+  record_log_free(rl);
+  if (rc) {
+    store_rollback(s);
+    char keep[512];
+    snprintf(keep, sizeof keep, "%s", err);
+    drop(l);
+    snprintf(err, errlen, "the visit could not be stored, the session stays open: %s", keep);
+    return rc == RECORD_EBAD ? LIVE_EBAD : LIVE_ESTORE;
+  }
+  char cmd[96];
+  snprintf(cmd, sizeof cmd, "{\"c\":\"end\",\"visit\":%ld,\"interrupted\":%s}", v, interrupted ? "true" : "false");
+  if (append(ls, l, cmd, now, "ended", v) || store_commit(s)) {
+    store_rollback(s);
+    snprintf(err, errlen, "the visit could not be stored, the session stays open: %s", store_error(s));
+    drop(l);
+    return LIVE_ESTORE;
+  }
+  do_ended(ls, l, v, 0);
+  *visit = v;
+  return 0;
+}
+
+int live_end(live_set *ls, const char *id, double now, long *visit, char *err, size_t errlen) {
+  *err = 0;
+  LOCK();
+  int rc;
+  live *l = open_session(ls, id, 0, now, &rc, err, errlen);
+  if (l) rc = end(ls, l, now, 0, visit, err, errlen);
+  UNLOCK();
+  return rc;
+}
+
+int live_cancel(live_set *ls, const char *id, const char *reason, double now, char *err, size_t errlen) {
+  *err = 0;
+  LOCK();
+  int rc;
+  live *l = open_session(ls, id, 0, now, &rc, err, errlen);
+  if (l) {
+    abort_running(ls, l, now);
+    buf cmd;
+    buf_init(&cmd);
+    buf_lit(&cmd, "{\"c\":\"cancel\",\"reason\":");
+    buf_json_str(&cmd, reason ? reason : "");
+    buf_putc(&cmd, '}');
+    if (append(ls, l, cmd.data, now, "cancelled", 0)) rc = store_failed(ls, l, err, errlen);
+    else do_ended(ls, l, 0, 1);
+    buf_free(&cmd);
+  }
+  UNLOCK();
+  return rc;
+}
+
+int live_sweep(live_set *ls, double now) {
+  LOCK();
+  store_args a;
+  store_args_init(&a);
+  store_arg_real(&a, now - LIVE_IDLE);
+  store_rows r;
+  int n = 0;
+  if (!store_exec(ls->s, "SELECT id FROM live_session WHERE state = 'open' AND updated < $1", &a, &r)) {
+    for (int i = 0; i < r.nrow; i++) {
+      char err[512] = "";
+      int rc;
+      long visit;
+      live *l = open_session(ls, store_cell(&r, i, 0), 0, now, &rc, err, sizeof err);
+      if (l && !end(ls, l, now, 1, &visit, err, sizeof err)) n++;
+    }
+    store_rows_free(&r);
+  }
+  UNLOCK();
+  return n;
+}
+
+int live_phone_state(live_set *ls, const char *token, double now, long *client, buf *out) {
+  char err[256] = "";
+  LOCK();
+  int rc;
+  live *l = open_session(ls, token, 1, now, &rc, err, sizeof err);
+  if (l && !l->phone) {
+    do_phone(ls, l);
+    if (append(ls, l, "{\"c\":\"phone\"}", now, "open", 0)) { rc = store_failed(ls, l, err, sizeof err); l = NULL; }
+  }
+  if (l) {
+    if (client) *client = l->client;
+    buf_lit(out, "{\"active\":true,\"hold\":");
+    if (l->cur >= 0) {
+      const session_hold *sh = &l->s.holds[l->cur];
+      buf_lit(out, "{\"muscle_name\":");
+      buf_json_str(out, kb_muscle_at(ls->k, l->s.plan.steps[sh->step].muscle)->name);
+      buf_printf(out, ",\"t\":%.1f,\"max\":%d}", hold_t(l, now), sh->h.hold_max);
+    } else buf_lit(out, "null");
+    buf_putc(out, '}');
+  }
+  UNLOCK();
+  return rc == LIVE_EGONE ? LIVE_ENOTFOUND : rc;
+}
+
+int live_phone_event(live_set *ls, const char *token, const char *ev, int value, double now,
+                     long *client, char *err, size_t errlen) {
+  *err = 0;
+  LOCK();
+  int rc;
+  live *l = open_session(ls, token, 1, now, &rc, err, errlen);
+  if (l) {
+    if (client) *client = l->client;
+    rc = event(ls, l, ev, value, 1, now, NULL, err, errlen);
+  }
+  UNLOCK();
+  return rc == LIVE_EGONE ? LIVE_ENOTFOUND : rc;
 }
 
 static double wall(void) {
@@ -479,22 +951,21 @@ static double wall(void) {
 }
 
 int live_poll(live_set *ls, const char *id, unsigned long *cursor, buf *out) {
-  pthread_mutex_lock(&ls->mu);
-  int rc = 0;
-  live *l = find(ls, id, 0);
-  if (!l) rc = LIVE_ENOTFOUND;
-  else {
-    tick(ls, l, wall());
-    if (*cursor + QUEUE < l->seq) *cursor = l->seq - QUEUE;   /* a slow watcher misses the oldest */
-    for (; *cursor < l->seq; (*cursor)++) buf_puts(out, l->queue[*cursor % QUEUE]);
-    if (!out->len && l->ended && l->visit) rc = LIVE_EGONE;
-  }
-  pthread_mutex_unlock(&ls->mu);
+  LOCK();
+  int rc;
+  live *l = get(ls, id, 0, &rc);
+  if (l && !l->ended && pretick(ls, l, wall())) l = NULL;   /* the store failed: try on the next poll */
+  if (l) {
+    if (*cursor + QUEUE < l->nev) *cursor = l->nev - QUEUE;   /* a slow watcher misses the oldest */
+    for (; *cursor < l->nev; (*cursor)++) buf_puts(out, l->queue[*cursor % QUEUE]);
+    if (!out->len && l->ended) rc = LIVE_EGONE;
+  } else if (rc == LIVE_ESTORE) rc = 0;
+  UNLOCK();
   return rc;
 }
 
 unsigned long live_changed(live_set *ls, unsigned long seen, double timeout) {
-  pthread_mutex_lock(&ls->mu);
+  LOCK();
   if (ls->gen == seen && timeout > 0) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -504,6 +975,13 @@ unsigned long live_changed(live_set *ls, unsigned long seen, double timeout) {
     while (ls->gen == seen && pthread_cond_timedwait(&ls->cv, &ls->mu, &ts) == 0) {}
   }
   unsigned long g = ls->gen;
-  pthread_mutex_unlock(&ls->mu);
+  UNLOCK();
   return g;
+}
+
+void live_external(live_set *ls) {
+  LOCK();
+  ls->gen++;
+  pthread_cond_broadcast(&ls->cv);
+  UNLOCK();
 }

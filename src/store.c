@@ -79,6 +79,22 @@ static const char *const migrations[] = {
   " id {id}, at TEXT NOT NULL, therapist_id BIGINT REFERENCES therapist(id) ON DELETE SET NULL,"
   " action TEXT NOT NULL, client_id BIGINT, detail TEXT NOT NULL DEFAULT '');"
   "CREATE INDEX audit_client ON audit (client_id, at);",
+  /* 3: the treatment sessions running in the session room (live.h): a row each, and the log
+  ** of its commands, replayed to rebuild it after a restart or on another server */
+  "CREATE TABLE live_session ("
+  " id TEXT PRIMARY KEY, token TEXT UNIQUE,"
+  " client_id BIGINT NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT NOT NULL REFERENCES therapist(id),"
+  " created DOUBLE PRECISION NOT NULL, updated DOUBLE PRECISION NOT NULL,"
+  " state TEXT NOT NULL CHECK (state IN ('open','ended','cancelled')),"
+  " seq INTEGER NOT NULL, step INTEGER, phone INTEGER NOT NULL DEFAULT 0,"
+  " visit_id BIGINT REFERENCES visit(id) ON DELETE SET NULL);"
+  "CREATE TABLE live_cmd ("
+  " session_id TEXT NOT NULL REFERENCES live_session(id) ON DELETE CASCADE,"
+  " seq INTEGER NOT NULL, at DOUBLE PRECISION NOT NULL, cmd TEXT NOT NULL,"
+  " PRIMARY KEY (session_id, seq));"
+  "CREATE INDEX live_session_open ON live_session (state, therapist_id);"
+  "CREATE INDEX live_session_client ON live_session (client_id, state);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -87,7 +103,7 @@ static const struct { const char *name; int has_id; const char *order; } tables[
   {"therapist", 1, "id"}, {"client", 1, "id"}, {"client_contra", 0, "client_id, contra, region"},
   {"intake", 1, "id"}, {"pain", 0, "intake_id, region"}, {"visit", 1, "id"},
   {"treatment", 0, "visit_id, seq"}, {"assessment", 1, "id"}, {"measure", 1, "id"},
-  {"homeprog", 1, "id"}, {"audit", 1, "id"},
+  {"homeprog", 1, "id"}, {"audit", 1, "id"}, {"live_session", 0, "id"}, {"live_cmd", 0, "session_id, seq"},
 };
 #define N_TABLES ((int)(sizeof tables / sizeof tables[0]))
 
@@ -100,6 +116,8 @@ static const struct { const char *table, *column, *parent; } links[] = {
   {"assessment", "visit_id", "visit"}, {"measure", "client_id", "client"},
   {"measure", "visit_id", "visit"}, {"homeprog", "client_id", "client"},
   {"homeprog", "visit_id", "visit"}, {"audit", "therapist_id", "therapist"},
+  {"live_session", "client_id", "client"}, {"live_session", "therapist_id", "therapist"},
+  {"live_session", "visit_id", "visit"}, {"live_cmd", "session_id", "live_session"},
 };
 #define N_LINKS ((int)(sizeof links / sizeof links[0]))
 

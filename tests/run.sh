@@ -78,6 +78,14 @@ fi
 echo "== web API on SQLite (tests/api.sh)"
 sh tests/api.sh $B/myomap sqlite >"$B/api-sqlite.log" 2>&1
 summary "$B/api-sqlite.log" "api sqlite"
+echo "== the session room kept in the store: restarts, failed ends, limits (tests/live.sh)"
+sh tests/live.sh $B/myomap sqlite >"$B/live-sqlite.log" 2>&1
+summary "$B/live-sqlite.log" "live sqlite"
+if [ -n "$PG" ]; then
+  echo "== ... on PostgreSQL, and two servers on one database (tests/live.sh)"
+  sh tests/live.sh $B/myomap "$PG" >"$B/live-pg.log" 2>&1
+  summary "$B/live-pg.log" "live postgresql"
+fi
 if [ -n "$PG" ]; then
   echo "== web API on PostgreSQL (tests/api.sh)"
   sh tests/api.sh $B/myomap "$PG" >"$B/api-pg.log" 2>&1
