@@ -1028,6 +1028,16 @@ static void h_session_cancel(ctx *c) {
 static void h_session_events(ctx *c) {
   long client;
   if (path_live(c, &client)) return;
+  /* where to begin: after the Last-Event-ID of a reconnecting stream, else after ?since=N (the
+  ** state's "events", so a screen that has read the state gets only what follows), else all */
+  const char *from = c->rq->last_event_id && *c->rq->last_event_id ? c->rq->last_event_id
+                   : c->rq->query ? c->rq->query(c->rq->ctx, "since") : NULL;
+  if (from) {
+    char *end;
+    unsigned long n = strtoul(from, &end, 10);
+    if (!*from || *end || n > 1000000000UL) { FAIL(c, 400, "since (or Last-Event-ID) is a count of events, not \"%.20s\"", from); return; }
+    c->rs->stream_from = n;
+  }
   audit_live(c, "read", client, "events");
   c->rs->status = 200;
   c->rs->type = "text/event-stream";

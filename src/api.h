@@ -29,6 +29,7 @@ typedef struct api_req {
   const char *csrf;            /* X-CSRF-Token */
   const char *origin, *host;   /* Origin and Host */
   const char *ip;              /* the peer's address */
+  const char *last_event_id;   /* Last-Event-ID (an event stream reconnecting) */
   double now;                  /* seconds since the epoch */
 } api_req;
 
@@ -39,6 +40,7 @@ typedef struct api_resp {
   char cookie[160];            /* a Set-Cookie value, or "" */
   long retry_after;            /* seconds for Retry-After, or 0 */
   char stream[LIVE_ID_LEN + 1];  /* non-empty: answer with the server-sent events of this session */
+  unsigned long stream_from;   /* ... those after this many (see live_poll) */
 } api_resp;
 
 /* An API over the knowledge base `k` and the open store `s` (both owned by the caller and

@@ -273,9 +273,10 @@ static void *waker(void *arg) {
   return NULL;
 }
 
-static enum MHD_Result send_stream(server *sv, struct MHD_Connection *con, const char *id) {
+static enum MHD_Result send_stream(server *sv, struct MHD_Connection *con, const char *id, unsigned long from) {
   stream *st = xcalloc(1, sizeof *st);
   st->sv = sv;
+  st->cursor = from;
   st->con = con;
   snprintf(st->id, sizeof st->id, "%s", id);
   buf_init(&st->out);
@@ -342,11 +343,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     .origin = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Origin"),
     .host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Host"),
     .ip = ip, .now = wall(),
+    .last_event_id = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Last-Event-ID"),
   };
   api_resp rs;
   api_handle(sv->api, &rq, &rs);
   enum MHD_Result ret;
-  if (rs.stream[0] && rs.status == 200) ret = send_stream(sv, con, rs.stream);
+  if (rs.stream[0] && rs.status == 200) ret = send_stream(sv, con, rs.stream, rs.stream_from);
   else {
     struct MHD_Response *r = MHD_create_response_from_buffer(rs.body.len, rs.body.data, MHD_RESPMEM_MUST_FREE);
     rs.body.data = NULL;

@@ -89,7 +89,7 @@ static void hexid(char out[LIVE_ID_LEN + 1]) {
 static void emit(live_set *ls, live *l, const char *name, const buf *data) {
   buf e;
   buf_init(&e);
-  buf_printf(&e, "event: %s\ndata: %.*s\n\n", name, (int)data->len, data->data ? data->data : "");
+  buf_printf(&e, "id: %lu\nevent: %s\ndata: %.*s\n\n", l->nev + 1, name, (int)data->len, data->data ? data->data : "");
   int slot = (int)(l->nev % QUEUE);
   free(l->queue[slot]);
   l->queue[slot] = e.data;
@@ -717,7 +717,7 @@ int live_state(live_set *ls, const char *id, double now, buf *out) {
   buf_printf(out, ",\"phone\":%s,\"ended\":%s,\"cancelled\":%s,\"visit\":", l->phone ? "true" : "false",
              l->ended ? "true" : "false", l->cancelled ? "true" : "false");
   if (l->visit) buf_int(out, l->visit); else buf_lit(out, "null");
-  buf_lit(out, ",\"step\":");
+  buf_printf(out, ",\"events\":%lu,\"step\":", l->nev);
   if (current_step(l)) buf_int(out, current_step(l)); else buf_lit(out, "null");
   buf_lit(out, ",\"hold\":");
   if (l->cur >= 0) hold_json(out, ls->k, l, l->cur, now); else buf_lit(out, "null");

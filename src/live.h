@@ -103,8 +103,10 @@ int live_phone_state(live_set *ls, const char *token, double now, long *client, 
 int live_phone_event(live_set *ls, const char *token, const char *event, int value, double now,
                      long *client, char *err, size_t errlen);
 
-/* The events of session `id` after *cursor (0 at first), with the hold's clock run to now,
-** appended to `out` as server-sent events ("event: NAME\ndata: JSON\n\n"); *cursor moves past
+/* The events of session `id` after *cursor (0 at first: the whole history; the state's
+** "events" count: only what follows it), with the hold's clock run to now, appended to `out`
+** as server-sent events ("id: N\nevent: NAME\ndata: JSON\n\n", N counting from 1, so that a
+** reconnecting EventSource's Last-Event-ID is the cursor to go on from); *cursor moves past
 ** them (a watcher more than 256 events behind misses the oldest).  Returns 0 (out may be
 ** empty), LIVE_ENOTFOUND, or LIVE_EGONE once the session has ended and every event was given.
 ** Does not block. */

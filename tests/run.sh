@@ -96,11 +96,14 @@ echo "== web app end to end in headless chromium, a second context as the phone 
 E=$B/e2e
 rm -rf "$E" && mkdir -p "$E"
 EPORT=$((17000 + $$ % 1000))
-$B/myomap --db "$E/myomap.db" serve --listen 127.0.0.1:$EPORT >"$E/serve.log" 2>&1 &
-EPID=$!
+# the server through a script that keeps its pid, so that the test can SIGKILL and restart it
+printf '#!/bin/sh\necho $$ >"%s/serve.pid"\nexec "%s" --db "%s/myomap.db" serve --listen 127.0.0.1:%s >>"%s/serve.log" 2>&1\n' \
+  "$E" "$(cd "$B" && pwd)/myomap" "$E" "$EPORT" "$E" >"$E/serve.sh"
+sh "$E/serve.sh" &
 for i in $(seq 50); do curl -sf http://127.0.0.1:$EPORT/api/health >/dev/null 2>&1 && break; sleep 0.1; done
-MYOMAP_URL=http://127.0.0.1:$EPORT SHOTS=$B/shots node tests/e2e.mjs >"$B/e2e.log" 2>&1
-kill $EPID 2>/dev/null; wait $EPID 2>/dev/null
+MYOMAP_URL=http://127.0.0.1:$EPORT SHOTS=$B/shots SERVE_SCRIPT="$E/serve.sh" SERVE_PIDFILE="$E/serve.pid" \
+  node tests/e2e.mjs >"$B/e2e.log" 2>&1
+kill "$(cat "$E/serve.pid")" 2>/dev/null; wait 2>/dev/null
 grep -v '^ok' "$B/e2e.log"
 ep=$(tail -1 "$B/e2e.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 ef=$(tail -1 "$B/e2e.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')

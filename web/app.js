@@ -87,7 +87,7 @@ function showError(err) {
 /* ---------- the API ---------- */
 
 class ApiError extends Error {
-  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
+  constructor(status, code, message, data) { super(message); this.status = status; this.code = code; this.data = data || {}; }
 }
 
 /* api('POST', '/api/x', body): the parsed JSON answer (or text for other types); throws ApiError
@@ -107,7 +107,7 @@ async function api(method, path, body, opts = {}) {
   if (!res.ok) {
     const e = data && data.error ? data.error : {};
     const err = new ApiError(res.status, e.code || `http-${res.status}`,
-      e.message || `${method} ${path} failed: ${res.status} ${res.statusText}`);
+      e.message || `${method} ${path} failed: ${res.status} ${res.statusText}`, e);
     if (res.status === 401 && !opts.quiet && !/^\/api\/(login|setup)$/.test(path)) {
       user = null; csrf = '';
       err.handled = true;
@@ -275,6 +275,42 @@ function action(fn) {
   };
 }
 
+/* ---------- open sessions ---------- */
+
+const clock = (iso) => { const d = new Date(iso); return isNaN(d) ? iso : d.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }); };
+
+/* The caller's open sessions (the store keeps them across restarts and devices), each with
+** Resume and Cancel; only those of `clientId` when given.  Null when there are none. */
+async function openSessionsCard(clientId) {
+  let list = [];
+  try { list = (await api('GET', '/api/sessions')).sessions || []; } catch (e) { if (e.status === 401) throw e; return null; }
+  if (clientId) list = list.filter((s) => s.client === clientId);
+  if (!list.length) return null;
+  return h('section', { class: 'card', id: 'open-sessions' }, h('h2', {}, 'Sessions in progress'),
+    h('ul', { class: 'plain' }, list.map((s) => h('li', { dataset: { session: s.id } },
+      h('strong', {}, s.client_name), ` — started ${clock(s.started)}`, s.step ? `, at step ${s.step}` : ', not begun',
+      s.phone ? ' (phone joined)' : '', ' ',
+      h('button', { type: 'button', class: 'primary', onclick: () => {
+        setClient({ id: s.client, name: s.client_name });
+        state.session = { id: s.id, client: s.client }; save();
+        go('session/' + encodeURIComponent(s.id));
+      } }, 'Resume'), ' ',
+      h('button', { type: 'button', onclick: action(async (ev) => {
+        const li = ev.currentTarget.closest('li');
+        if ($('form', li)) return;
+        const reason = h('input', { name: 'reason', required: true, maxlength: 500, placeholder: 'why (kept in the audit log)', 'aria-label': 'Why cancel this session' });
+        const f = h('form', { class: 'row' }, reason, h('button', { type: 'submit' }, 'Cancel without storing a visit'));
+        f.addEventListener('submit', submitter(f, async () => {
+          await api('POST', `/api/sessions/${encodeURIComponent(s.id)}/cancel`, { reason: reason.value.trim() });
+          if (state.session && state.session.id === s.id) { delete state.session; save(); }
+          li.remove();
+          showMsg('Session cancelled; no visit was stored.', 'info');
+        }));
+        li.append(f);
+        reason.focus();
+      }) }, 'Cancel…')))));
+}
+
 /* ---------- clients ---------- */
 
 views.clients = async () => {
@@ -329,7 +365,7 @@ views.clients = async () => {
     if (!v.consent) showMsg('Client added. Note: no consent recorded yet — get it before treatment.', 'info');
     go('intake/' + r2.id);
   }));
-  return [h('h1', {}, 'Clients'), table, form];
+  return [h('h1', {}, 'Clients'), await openSessionsCard(), table, form];
 };
 
 async function ensureClient(id) {
@@ -654,6 +690,7 @@ views.intake = async (arg) => {
 
   return [
     h('h1', {}, 'Intake — ', client.name),
+    await openSessionsCard(client.id),
     state.intake ? h('p', { class: 'muted' }, 'An intake was sent for this client; ', h('a', { href: '#/sources/' + client.id }, 'see its sources'), '.') : null,
     h('div', { class: 'chart-layout' },
       h('div', {}, chart.el, regionPicker(pick)),
@@ -947,11 +984,23 @@ views.plan = async (arg) => {
   state.plan = plan; save();
   const start = h('button', { type: 'button', class: 'primary', id: 'start-session', disabled: plan.refer && !(plan.steps || []).length,
     onclick: action(async () => {
-      const r = await api('POST', '/api/sessions', { client: client.id, points });
-      state.session = { id: r.id, join: r.join, client: client.id, plan: r.plan || (r.state && r.state.plan) };
-      delete state.visit;
-      save();
-      go('session/' + encodeURIComponent(r.id));
+      const begin = async (another) => {
+        const r = await api('POST', '/api/sessions', { client: client.id, points, another });
+        state.session = { id: r.id, join: r.join, client: client.id, plan: r.plan || (r.state && r.state.plan) };
+        delete state.visit;
+        save();
+        go('session/' + encodeURIComponent(r.id));
+      };
+      try { await begin(false); } catch (e) {
+        if (e.code !== 'open-session') throw e;
+        /* ask first: this client has a session open (on this or another device) */
+        const q = $('#open-question');
+        if (q) q.remove();
+        start.after(h('div', { class: 'banner caution', id: 'open-question', role: 'alert' },
+          `${client.name} has a session open already. `,
+          h('button', { type: 'button', class: 'primary', onclick: () => go('session/' + encodeURIComponent(e.data.session)) }, 'Resume it'), ' ',
+          h('button', { type: 'button', onclick: action(() => begin(true)) }, 'Start another')));
+      }
     }) }, 'Start session');
   return [
     h('h1', {}, 'Plan — ', client.name),
@@ -973,11 +1022,13 @@ const ADVICE_KIND = (a) => (/^(stop|too-sensitive|max|client-stop)/.test(a || ''
 views.session = async (arg) => {
   const gen = rendering;
   const sid = arg || (state.session && state.session.id);
-  if (!sid) return [h('h1', {}, 'Session'), h('p', {}, 'No session running. Start one from a plan.')];
+  if (!sid) return [h('h1', {}, 'Session'), (await openSessionsCard()) || h('p', {}, 'No session running. Start one from a plan.')];
   let st = await api('GET', `/api/sessions/${encodeURIComponent(sid)}`);
   const base = `/api/sessions/${encodeURIComponent(sid)}`;
-  if (!state.session || state.session.id !== sid) { state.session = { id: sid, client: st.client }; save(); }
+  /* a new tab, another device or a reload: the client first (choosing one clears the session) */
   if (st.client && (!state.client || state.client.id !== st.client)) { try { await ensureClient(st.client); } catch { /* name only */ } }
+  if (!state.session || state.session.id !== sid) { state.session = { id: sid, client: st.client }; save(); }
+  if (st.ended && st.cancelled) return [h('h1', {}, 'Session'), h('div', { class: 'banner caution' }, 'This session was cancelled; no visit was stored.')];
   if (st.ended) {
     const v = st.visit || state.visit;
     if (v) { state.visit = v; save(); }
@@ -1118,7 +1169,21 @@ views.session = async (arg) => {
         state.visit = r.visit; save();
         closeStream();
         go('notes/' + r.visit);
-      }) }, 'End session')));
+      }) }, 'End session'),
+      h('button', { type: 'button', id: 'cancel-session', onclick: () => {
+        if ($('#cancel-form')) return;
+        const reason = h('input', { name: 'reason', required: true, maxlength: 500, placeholder: 'why (kept in the audit log)', 'aria-label': 'Why cancel this session' });
+        const f = h('form', { class: 'row', id: 'cancel-form' }, reason, h('button', { type: 'submit' }, 'Cancel without storing a visit'));
+        f.addEventListener('submit', submitter(f, async () => {
+          await api('POST', `${base}/cancel`, { reason: reason.value.trim() });
+          closeStream();
+          delete state.session; save();
+          showMsg('Session cancelled; no visit was stored.', 'info');
+          go('clients');
+        }));
+        postForm.append(f);
+        reason.focus();
+      } }, 'Cancel session…')));
   async function postRecheck() {
     if (painPost === undefined || painPost === null) throw new Error('Choose the pain after (0-10) first: the recheck is saved with it.');
     const body = {};
@@ -1136,7 +1201,7 @@ views.session = async (arg) => {
   function closeStream() { if (es) { es.close(); es = null; } }
   const parse = (e) => { try { return JSON.parse(e.data); } catch { return { text: e.data }; } };
   if (!st.ended) {
-    es = new EventSource(`${base}/events`);
+    es = new EventSource(`${base}/events?since=${Number(st.events) || 0}`);   /* what follows the state read above */
     es.addEventListener('hold', (e) => { const d = parse(e); setHold(d && d.hold !== undefined && !d.step ? d.hold : d); });
     es.addEventListener('feedback', (e) => { const d = parse(e); if (hold && d.value !== undefined) { hold.last = d.value; lastFb.textContent = `Last rating: ${d.value}/10`; } });
     es.addEventListener('advice', (e) => { const d = parse(e); const a = d.advice && typeof d.advice === 'object' ? d.advice : d; setAdvice(a.advice || '', a.text || human(a.advice)); feedItem('advice', a.text || human(a.advice), 'f-advice'); });
