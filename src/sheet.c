@@ -662,7 +662,10 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
         if (factor_reported(f) != !pass) continue;
         if (!any++) buf_puts(b, pass ? "<p>If you do any of these:</p><ul class=\"factors\">" : "<ul class=\"factors\">");
         const kb_term *c = kb_term_at(k, KB_CORRECT, f->correct);
-        buf_printf(b, "<li data-activity=\"%s\"><strong>", kb_term_at(k, KB_ACTIVITY, f->activity)->id);
+        buf_printf(b, "<li data-activity=\"%s\" data-why=\"", kb_term_at(k, KB_ACTIVITY, f->activity)->id);
+        for (int w = 0, n = 0; w < 3; w++)
+          if (f->why & (1u << w)) { if (n++) buf_putc(b, ' '); buf_puts(b, why_names[w]); }
+        buf_lit(b, "\"><strong>");
         html_esc(b, kb_term_at(k, KB_ACTIVITY, f->activity)->label);
         buf_lit(b, "</strong>");
         buf_reset(&t);
