@@ -123,6 +123,13 @@ expect "note for a day without a visit" 2 'no visit on 2025-01-07' -- $R note 1 
 expect "FHIR export to a file" 0 '' -- $R export 1 --fhir -o "$T/fhir.json"
 if node tests/fhir.mjs "$T/fhir.json" > "$T/fhir.log" 2>&1; then ok "the FHIR R4 Bundle passes the FHIR JSON schema validator"
 else ko "FHIR validation" "$(cat "$T/fhir.log")"; fi
+n_sct=$(grep -c "self-check ok: pain region" "$T/fhir.log")
+[ "$n_sct" = 3 ] && ok "fhir.mjs rejects a wrong SNOMED CT code, a missing one and the wrong laterality" || ko "SNOMED self-checks ($n_sct of 3)" "$(cat "$T/fhir.log")"
+if jq -e '[.entry[].resource | select(.resourceType == "Observation" and .bodySite) | .bodySite.coding
+           | (map(select(.system == "http://snomed.info/sct")) | length) >= 1] | all and length == 3' "$T/fhir.json" >/dev/null &&
+   jq -e '[.entry[].resource | select(.resourceType == "Observation") | .bodySite.coding[]? | select(.system == "http://snomed.info/sct") | .code] | any(test(":272741003=(7771000|24028007)$"))' "$T/fhir.json" >/dev/null
+then ok "FHIR bodySite: SNOMED CT structure codes and laterality on every drawn region"
+else ko "FHIR SNOMED bodySite" "$(jq -c '[.entry[].resource.bodySite?]' "$T/fhir.json")"; fi
 jq -e '.resourceType == "Bundle" and ([.entry[].resource | select(.resourceType == "Procedure")] | length) == 12
        and ([.entry[].resource | select(.resourceType == "Observation" and .code.coding[0].code == "72514-3" and .bodySite != null)] | length) == 3
        and ([.entry[].resource | select(.resourceType == "Patient")] | length) == 1
