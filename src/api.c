@@ -749,6 +749,11 @@ static void h_home_html(ctx *c) {
   store_rows_free(&r);
   home h;
   home_build(c->a->k, &sum.in, sum.stopped, &h);
+  home_context hc;   /* the perpetuating factors of the latest intake up to the visit */
+  char day[11];
+  snprintf(day, sizeof day, "%.10s", sum.started);
+  int has_intake = record_home_context(c->a->s, c->a->k, id, day, &hc);
+  home_perpetuating(c->a->k, has_intake > 0 ? &hc : NULL, &h);
   c->rs->status = 200;
   c->rs->type = "text/html; charset=utf-8";
   sheet_home_html(&c->rs->body, c->a->k, c->a->chart, &h, NULL);

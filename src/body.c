@@ -214,3 +214,85 @@ const char *body_suggest_base(const body *b, const char *id) {
 const char *body_side_name(int side) {
   return side == BODY_L ? "l" : side == BODY_R ? "r" : "mid";
 }
+
+/* ---- SNOMED CT body structures (kb/snomed.tsv) ---- */
+
+void body_sct_free(body_sct *t, int n) {
+  if (!t) return;
+  free((char *)t[n].code);   /* t[n] holds the text every entry points into */
+  free(t);
+}
+
+static int sct_code_ok(const char *c) {
+  size_t n = strlen(c);
+  if (n < 6 || n > 18 || c[0] == '0') return 0;
+  for (size_t i = 0; i < n; i++) if (c[i] < '0' || c[i] > '9') return 0;
+  return 1;
+}
+
+int body_sct_load(const body *b, const char *tsv, size_t len, body_sct **out, char *err, size_t errlen) {
+  int n = body_n(b);
+  body_sct *t = xcalloc((size_t)n + 1, sizeof *t);
+  char *text = xstrndup(tsv, len);
+  t[n].code = text;   /* keeps the text: every field points into it */
+  int *line_of = xcalloc((size_t)n, sizeof *line_of), lineno = 0, rc = 0;
+  for (char *line = text, *next; line && *line && !rc; line = next) {
+    lineno++;
+    next = strchr(line, '\n');
+    if (next) *next++ = 0;
+    size_t l = strlen(line);
+    if (l && line[l - 1] == '\r') line[--l] = 0;
+    if (!l || line[0] == '#' || strncmp(line, "region\t", 7) == 0) continue;
+    char *f[5];
+    if (split_tabs(line, f, 5) != 5) {
+      snprintf(err, errlen, "snomed.tsv:%d: expected 5 tab-separated fields: region code display match source", lineno);
+      rc = -1; break;
+    }
+    if (!sct_code_ok(f[1])) { snprintf(err, errlen, "snomed.tsv:%d: \"%s\" is not a SNOMED CT id (6-18 digits)", lineno, f[1]); rc = -1; break; }
+    if (strcmp(f[3], "exact") && strcmp(f[3], "broader") && strcmp(f[3], "underlying")) {
+      snprintf(err, errlen, "snomed.tsv:%d: match must be exact, broader or underlying, not \"%s\"", lineno, f[3]);
+      rc = -1; break;
+    }
+    if (!*f[2] || !*f[4]) { snprintf(err, errlen, "snomed.tsv:%d: empty display or source", lineno); rc = -1; break; }
+    int targets[2], nt = 0, sided = 0;
+    int ci = body_find(b, f[0]);
+    if (ci >= 0 && body_at(b, ci)->side != BODY_MID) { targets[nt++] = ci; sided = 1; }
+    else {
+      int bi = body_find_base(b, f[0]);
+      if (bi < 0) {
+        const char *near = body_suggest_base(b, f[0]);
+        snprintf(err, errlen, "snomed.tsv:%d: unknown region \"%s\"%s%s%s", lineno, f[0],
+                 near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+        rc = -1; break;
+      }
+      if (body_base_paired(b, bi)) { targets[nt++] = body_concrete(b, bi, BODY_L); targets[nt++] = body_concrete(b, bi, BODY_R); }
+      else targets[nt++] = body_concrete(b, bi, BODY_MID);
+    }
+    for (int i = 0; i < nt; i++) {
+      body_sct *e = &t[targets[i]];
+      if (e->code && (e->sided || !sided)) {
+        if (e->sided == sided) { snprintf(err, errlen, "snomed.tsv:%d: %s has a code already (line %d)", lineno, f[0], line_of[targets[i]]); rc = -1; }
+        continue;   /* a sided row wins over the base row */
+      }
+      e->code = f[1]; e->display = f[2]; e->match = f[3]; e->source = f[4]; e->sided = sided;
+      line_of[targets[i]] = lineno;
+    }
+  }
+  for (int i = 0; i < n && !rc; i++)
+    if (!t[i].code) { snprintf(err, errlen, "snomed.tsv: region %s has no SNOMED CT code", body_at(b, i)->id); rc = -1; }
+  free(line_of);
+  if (rc) { free(text); free(t); return -1; }
+  *out = t;
+  return 0;
+}
+
+const body_sct *body_sct_builtin(void) {
+  static body_sct *shared;
+  if (!shared) {
+    const body *b = body_builtin();
+    const builtin_file *f = builtin_find("kb/snomed.tsv");
+    char err[256];
+    if (!b || !f || body_sct_load(b, (const char *)f->data, f->len, &shared, err, sizeof err)) return NULL;
+  }
+  return shared;
+}

@@ -59,6 +59,34 @@ const char *body_suggest(const body *b, const char *id);
 /* The base id nearest to `id`, or NULL. */
 const char *body_suggest_base(const body *b, const char *id);
 
+/* A region's SNOMED CT body structure (kb/snomed.tsv), for FHIR bodySite. */
+typedef struct body_sct {
+  const char *code;     /* SNOMED CT concept id, e.g. "16982005" */
+  const char *display;  /* its term, e.g. "Shoulder region structure" */
+  const char *match;    /* "exact", "broader" or "underlying" (see kb/snomed.tsv) */
+  const char *source;   /* a kb/sources.kb key */
+  int sided;            /* 1: the code already holds the side (a sided row such as groin-l) */
+} body_sct;
+
+/* The SNOMED CT laterality qualifiers and the Laterality attribute. */
+#define BODY_SCT_LEFT "7771000"
+#define BODY_SCT_RIGHT "24028007"
+#define BODY_SCT_LATERALITY "272741003"
+
+/* Parse a kb/snomed.tsv text (len bytes) for body model b into a new table of body_n(b)
+** entries, one per concrete region (free with body_sct_free(table, body_n(b))): a sided row
+** (groin-l) sets its region, a base row both sides of a paired base (where no sided row is
+** given) or its midline region.  Returns 0, or -1 with a message naming the line in err: an
+** unknown region (with the nearest), a code that is not a SNOMED CT id (6-18 digits), a
+** match other than exact, broader or underlying, an empty display or source, a duplicate,
+** or a region left without a code. */
+int body_sct_load(const body *b, const char *tsv, size_t len, body_sct **out, char *err, size_t errlen);
+void body_sct_free(body_sct *t, int n);
+
+/* The table of the embedded kb/snomed.tsv for body_builtin(), loaded on first use; NULL if
+** it is missing or broken (a build error that `kb check` reports). */
+const body_sct *body_sct_builtin(void);
+
 /* "l", "r" or "mid". */
 const char *body_side_name(int side);
 

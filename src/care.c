@@ -25,7 +25,42 @@ typedef struct sel {
   const char *events, *log, *out_file, *now, *session_log;
   int html, list_contras;
   int n_args;            /* positional arguments */
+  home_context ctx;      /* homecare: --context, --desk-hours, --sleep-hours */
+  int has_ctx;
 } sel;
+
+/* --context A,B for homecare: every id must be an activity. */
+static int parse_context(const cmd *c, const kb *k, const char *v, home_context *ctx) {
+  char w[128];
+  for (const char *p = v; *p;) {
+    while (*p == ',' || *p == ' ') p++;
+    size_t n = strcspn(p, ", ");
+    if (!n) break;
+    snprintf(w, sizeof w, "%.*s", (int)n, p);
+    if (kb_find_term(k, KB_ACTIVITY, w) < 0) {
+      const char *hint = kb_suggest_term(k, KB_ACTIVITY, w);
+      char msg[320];
+      snprintf(msg, sizeof msg, "unknown activity \"%s\"%s%s%s (`myomap kb export` lists them)", w,
+               hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+      return cli_usage_error(c, "%s", msg);
+    }
+    p += n;
+  }
+  home_context_activities(k, v, ctx);
+  return 0;
+}
+
+static int parse_hours(const cmd *c, const char *a, const char *v, double *out) {
+  char *end;
+  double h = strtod(v, &end);
+  if (*end || end == v || h < 0 || h > 24) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s takes hours 0-24, not \"%.60s\"", a, v);
+    return cli_usage_error(c, "%s", msg);
+  }
+  *out = h;
+  return 0;
+}
 
 static int side_code(const char *s) {
   static const char *const names[] = {"mid", "l", "r"};
@@ -168,7 +203,10 @@ static int parse_sel(const cmd *c, opts *o, const kb *k, int argc, char **argv, 
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     int takes = !strcmp(a, "--contra") || !strcmp(a, "--where") || !strcmp(a, "--top") || !strcmp(a, "--events") ||
-                !strcmp(a, "--log") || !strcmp(a, "-o") || !strcmp(a, "--now");
+                !strcmp(a, "--log") || !strcmp(a, "-o") || !strcmp(a, "--now") ||
+                !strcmp(a, "--context") || !strcmp(a, "--desk-hours") || !strcmp(a, "--sleep-hours");
+    int home_opt = !strcmp(a, "--context") || !strcmp(a, "--desk-hours") || !strcmp(a, "--sleep-hours");
+    if (home_opt && strcmp(c->name, "homecare")) return cli_usage_error(c, "unknown option \"%s\"", a);
     if (takes && !v) return cli_usage_error(c, "%s needs a value", a);
     if (!strcmp(a, "--json")) o->json = 1;
     else if (!strcmp(a, "--html")) s->html = 1;
@@ -179,6 +217,12 @@ static int parse_sel(const cmd *c, opts *o, const kb *k, int argc, char **argv, 
     else if (!strcmp(a, "--log")) { s->log = v; i++; }
     else if (!strcmp(a, "-o")) { s->out_file = v; i++; }
     else if (!strcmp(a, "--now")) { s->now = v; i++; }
+    else if (home_opt) {
+      if (!s->has_ctx) { home_context_init(&s->ctx); s->has_ctx = 1; }
+      if (!strcmp(a, "--context")) rc = parse_context(c, k, v, &s->ctx);
+      else rc = parse_hours(c, a, v, !strcmp(a, "--desk-hours") ? &s->ctx.desk_hours : &s->ctx.sleep_hours);
+      i++;
+    }
     else if (!strcmp(a, "--top")) {
       char *end;
       long t = strtol(v, &end, 10);
@@ -365,6 +409,7 @@ int care_homecare(opts *o, int argc, char **argv) {
   if (rc) { kb_free(k); return rc; }
   home h;
   home_build(k, &s.in, stopped, &h);
+  home_perpetuating(k, s.has_ctx ? &s.ctx : NULL, &h);
   buf out;
   buf_init(&out);
   if (o->json) { sheet_home_json(&out, k, &h); buf_putc(&out, '\n'); }

@@ -53,19 +53,24 @@ int care_parse_contras(const cmd *c, const kb *k, const char *list, plan_input *
    "  --log FILE     where to write the session log (default myomap-session-TIME.json)\n" \
    "  --now TIME     the start time for a script without `start` (default: now)\n\n" \
    "Example:\n  myomap session run upper-trapezius-tp1:l --log today.json\n"}, \
-  {"homecare", care_homecare, "[--json | --html] [-o FILE] [--contra C]... (LOG | POINT... | --where FILE)", \
+  {"homecare", care_homecare, "[--json | --html] [-o FILE] [--contra C]... [--context A,B] [--desk-hours H] [--sleep-hours H] (LOG | POINT... | --where FILE)", \
    "the client's home program: self-care, safety, aftercare", \
    "The self-care exercises for the treated muscles (tool, position, steps, hold, how often, what\n" \
    "it should feel like), what not to press, what soreness to expect, aftercare and when to\n" \
    "stop and seek care.  From a session log (a .json file written by `session run`) or from\n" \
    "a list of points.  Points stopped in the session for sharp or nerve pain, and areas under\n" \
-   "a contraindication, get no self-care.\n\n" \
+   "a contraindication, get no self-care.  What keeps it coming back: corrective advice\n" \
+   "(kb/correct.kb) for the activities the client reported, the desk and sleep hours, and\n" \
+   "the treated points' perpetuating activities.\n\n" \
    "  LOG            a session log\n" \
    CARE_POINTS_HELP \
    "  --json         print JSON\n" \
    "  --html         a printable, self-contained HTML handout with the body chart\n" \
-   "  -o FILE        write to FILE instead of standard output\n\n" \
-   "Example:\n  myomap homecare today.json --html -o handout.html\n"}, \
+   "  -o FILE        write to FILE instead of standard output\n" \
+   "  --context A,B  activities the client reported: desk-work, phone-cradling, ... (repeatable)\n" \
+   "  --desk-hours H hours a day at a desk or screen\n" \
+   "  --sleep-hours H hours of sleep a night\n\n" \
+   "Example:\n  myomap homecare today.json --context desk-work,phone-cradling --desk-hours 9 --html -o handout.html\n"}, \
   {"condition", care_condition, "[--json] [NAME]", \
    "the muscles to check for a common complaint", \
    "NAME is a condition id (tension-headache) or its name; without NAME, the list.  The\n" \

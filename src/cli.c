@@ -307,6 +307,32 @@ static int cmd_regions(opts *o, int argc, char **argv) {
   return rc;
 }
 
+/* kb check of the SNOMED CT table: DIR/snomed.tsv with --kb DIR, else the embedded copy;
+** every region coded, every source a kb/sources.kb key.  Returns the number of errors. */
+static int check_snomed(const opts *o, const kb *k, buf *errors) {
+  char *text = NULL, path[4096], err[512];
+  size_t len = 0;
+  const builtin_file *bf = builtin_find("kb/snomed.tsv");
+  if (o->kb_dir) {
+    snprintf(path, sizeof path, "%s/snomed.tsv", o->kb_dir);
+    if (util_read_file(path, &text, &len)) { buf_printf(errors, "%s: cannot read: %s\n", path, strerror(errno)); return 1; }
+  } else if (bf) text = xstrndup((const char *)bf->data, len = bf->len);
+  else { buf_puts(errors, "kb/snomed.tsv: not embedded in this binary\n"); return 1; }
+  body_sct *t;
+  int bad = 0, n = body_n(kb_body(k));
+  if (body_sct_load(kb_body(k), text, len, &t, err, sizeof err)) { buf_printf(errors, "kb/%s\n", err); bad = 1; }
+  else {
+    for (int i = 0; i < n; i++)
+      if (kb_find_term(k, KB_SOURCE, t[i].source) < 0 && (i == 0 || strcmp(t[i].source, t[i - 1].source))) {
+        buf_printf(errors, "kb/snomed.tsv: %s: unknown source \"%s\" (a key of kb/sources.kb)\n", body_at(kb_body(k), i)->id, t[i].source);
+        bad++;
+      }
+    body_sct_free(t, n);
+  }
+  free(text);
+  return bad;
+}
+
 static int cmd_kb(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("kb");
   const char *sub = NULL;
@@ -340,6 +366,7 @@ static int cmd_kb(opts *o, int argc, char **argv) {
     else { buf_puts(&errors, "kb/outcomes.tsv: not embedded in this binary\n"); bad++; }
     if (text) bad += outcome_check_table(k, text, len, &errors);
     free(text);
+    bad += check_snomed(o, k, &errors);
     if (bad) {
       fputs(errors.data, stderr);
       fprintf(stderr, "myomap: the knowledge base has errors (%d)\n", bad);

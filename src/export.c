@@ -359,6 +359,24 @@ static int fhir_pain(const kb *k, const record *r, int i, const char *pat, json_
     site = json_pack("{s:[{s:s,s:s,s:s}],s:s}", "coding", "system", EXPORT_REGION_SYSTEM, "code", region,
                      "display", t.data, "text", t.data);
     buf_free(&t);
+    const body_sct *sct = b == body_builtin() ? body_sct_builtin() : NULL;
+    if (sct) {   /* the SNOMED CT structure, and with a side the structure refined by its laterality */
+      const body_sct *e = &sct[ri];
+      json_t *coding = json_object_get(site, "coding");
+      json_array_append_new(coding, json_pack("{s:s,s:s,s:s}", "system", EXPORT_SNOMED_SYSTEM, "code", e->code,
+                                              "display", e->display));
+      if (br->side != BODY_MID && !e->sided) {
+        buf x, d;
+        buf_init(&x);
+        buf_init(&d);
+        buf_printf(&x, "%s:%s=%s", e->code, BODY_SCT_LATERALITY, br->side == BODY_L ? BODY_SCT_LEFT : BODY_SCT_RIGHT);
+        buf_printf(&d, "%s, %s", e->display, br->side == BODY_L ? "left" : "right");
+        json_array_append_new(coding, json_pack("{s:s,s:s,s:s}", "system", EXPORT_SNOMED_SYSTEM, "code", x.data,
+                                                "display", d.data));
+        buf_free(&x);
+        buf_free(&d);
+      }
+    }
   } else {
     site = json_pack("{s:s}", "text", region);  /* not in this body model: keep the id as text */
   }

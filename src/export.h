@@ -12,6 +12,8 @@
 
 /* The FHIR code system of myomap's body-region ids ("temple-l", "sternum"). */
 #define EXPORT_REGION_SYSTEM "https://myomap.org/fhir/CodeSystem/region"
+/* SNOMED CT, for the regions' body structures (kb/snomed.tsv). */
+#define EXPORT_SNOMED_SYSTEM "http://snomed.info/sct"
 /* Resource names are URLs under this base; their UUIDs are derived from them. */
 #define EXPORT_NAME_BASE "https://myomap.org/fhir/"
 
@@ -35,7 +37,10 @@ void export_uuid(char out[37], const char *name);
 **    only: no LOINC code is claimed, valueQuantity in {score}); ROM (code.text, category exam,
 **    valueQuantity in degrees, or millimetres for jaw:opening);
 **  - an Observation per pain-drawing region (LOINC 72514-3, valueInteger = intensity, bodySite
-**    coded in EXPORT_REGION_SYSTEM with text "temple, left", the quality as a note);
+**    coded in EXPORT_REGION_SYSTEM with text "temple, left", then in SNOMED CT: the region's
+**    body structure from kb/snomed.tsv (code and display) and, for a region on one side whose
+**    code does not hold the side, the post-coordinated expression STRUCTURE:272741003=7771000
+**    (left) or =24028007 (right) with display "STRUCTURE DISPLAY, left"; the quality as a note);
 **  - a Procedure per treatment row: status completed, performedDateTime = the visit's start
 **    (its date when the start is not a full time), code.text = the technique's label, bodySite
 **    text = the muscle's name and side, outcome.text and a note with the point, the seconds and

@@ -19,6 +19,7 @@ static void add_danger(home *h, int d) {
 void home_build(const kb *k, const plan_input *in, const int *stopped, home *out) {
   memset(out, 0, sizeof *out);
   out->pain_pre = out->pain_post = -1;
+  out->desk_hours = out->sleep_hours = -1;
   /* the session plan's reading of the contraindications: refer, and the modifiers' limits */
   plan p;
   char err[128];
@@ -63,4 +64,98 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
     }
     if (!it->skip && mu->selfcare_none) it->skip = mu->selfcare_none;
   }
+}
+
+/* ---- what keeps it coming back ---- */
+
+void home_context_init(home_context *c) {
+  memset(c, 0, sizeof *c);
+  c->desk_hours = c->sleep_hours = -1;
+}
+
+int home_context_activities(const kb *k, const char *list, home_context *c) {
+  int skipped = 0;
+  for (const char *p = list; p && *p;) {
+    while (*p == ',' || *p == ' ') p++;
+    size_t n = strcspn(p, ", ");
+    if (!n) break;
+    int a = kb_find_termn(k, KB_ACTIVITY, p, n);
+    if (a < 0) skipped++;
+    else {
+      int dup = 0;
+      for (int i = 0; i < c->n_activities; i++) dup |= c->activities[i] == a;
+      if (!dup && c->n_activities < HOME_MAX_CONTEXT) c->activities[c->n_activities++] = a;
+    }
+    p += n;
+  }
+  return skipped;
+}
+
+static home_factor *factor_of(home *h, int activity) {
+  for (int i = 0; i < h->n_factors; i++) if (h->factors[i].activity == activity) return &h->factors[i];
+  return NULL;
+}
+
+static void add_factor(const kb *k, home *h, int activity, unsigned why) {
+  home_factor *f = factor_of(h, activity);
+  if (f) { f->why |= why; return; }
+  int c = kb_find_term(k, KB_CORRECT, kb_term_at(k, KB_ACTIVITY, activity)->id);
+  if (c < 0 || h->n_factors == HOME_MAX_FACTORS) return;
+  f = &h->factors[h->n_factors++];
+  memset(f, 0, sizeof *f);
+  f->activity = activity; f->correct = c; f->why = why;
+}
+
+/* Note the treated muscles whose points list each factor's activity. */
+static void link_muscles(const kb *k, home *h) {
+  for (int i = 0; i < h->n_factors; i++) {
+    home_factor *f = &h->factors[i];
+    for (int j = 0; j < h->n_items; j++) {
+      const kb_tp *tp = kb_tp_at(k, h->items[j].tp);
+      int hit = 0;
+      for (int a = 0; a < tp->n_perpetuating; a++) hit |= tp->perpetuating[a] == f->activity;
+      if (!hit) continue;
+      f->why |= HOME_POINT;
+      int dup = 0;
+      for (int m = 0; m < f->n_muscles; m++) dup |= f->muscles[m] == h->items[j].muscle;
+      if (!dup && f->n_muscles < 4) f->muscles[f->n_muscles++] = h->items[j].muscle;
+    }
+  }
+}
+
+static int cmp_reported(const void *a, const void *b) {
+  const home_factor *x = a, *y = b;
+  int px = !(x->why & HOME_POINT), py = !(y->why & HOME_POINT);   /* linked to a point first */
+  return px - py;
+}
+
+void home_perpetuating(const kb *k, const home_context *ctx, home *h) {
+  h->n_factors = 0;
+  h->has_context = ctx != NULL;
+  h->desk_hours = ctx ? ctx->desk_hours : -1;
+  h->sleep_hours = ctx ? ctx->sleep_hours : -1;
+  if (ctx) {
+    for (int i = 0; i < ctx->n_activities; i++) add_factor(k, h, ctx->activities[i], HOME_REPORTED);
+    for (int c = 0; c < kb_n_terms(k, KB_CORRECT); c++) {
+      const kb_term *t = kb_term_at(k, KB_CORRECT, c);
+      int a = kb_find_term(k, KB_ACTIVITY, t->id);
+      if (a < 0) continue;
+      if ((t->lo && ctx->desk_hours >= t->lo) || (t->hi && ctx->sleep_hours >= 0 && ctx->sleep_hours < t->hi))
+        add_factor(k, h, a, HOME_HOURS);
+    }
+  }
+  link_muscles(k, h);
+  /* the reported ones: those that keep a treated point going first (stable: insertion sort) */
+  int n = h->n_factors;
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && cmp_reported(&h->factors[j - 1], &h->factors[j]) > 0; j--) {
+      home_factor t = h->factors[j]; h->factors[j] = h->factors[j - 1]; h->factors[j - 1] = t;
+    }
+  /* then the treated points' own perpetuating activities, at most HOME_MAX_UNREPORTED */
+  for (int j = 0; j < h->n_items && h->n_factors < n + HOME_MAX_UNREPORTED; j++) {
+    const kb_tp *tp = kb_tp_at(k, h->items[j].tp);
+    for (int a = 0; a < tp->n_perpetuating && h->n_factors < n + HOME_MAX_UNREPORTED; a++)
+      add_factor(k, h, tp->perpetuating[a], 0);
+  }
+  link_muscles(k, h);
 }

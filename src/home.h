@@ -8,6 +8,28 @@
 #include "plan.h"
 
 #define HOME_MAX_DANGERS 24
+#define HOME_MAX_CONTEXT 32    /* activities an intake can name */
+#define HOME_MAX_FACTORS 12    /* corrective advice items in one program */
+#define HOME_MAX_UNREPORTED 6  /* of them, activities only the treated points list */
+
+/* What the client told the intake about the perpetuating factors. */
+typedef struct home_context {
+  int activities[HOME_MAX_CONTEXT]; int n_activities;   /* KB_ACTIVITY indices */
+  double desk_hours, sleep_hours;                        /* a day, a night; < 0: not asked */
+} home_context;
+
+/* Why a perpetuating factor is in the program (bits). */
+enum { HOME_REPORTED = 1,   /* the intake names the activity */
+       HOME_HOURS = 2,      /* the intake's desk or sleep hours call for it */
+       HOME_POINT = 4 };    /* a treated point lists it as perpetuating */
+
+/* One piece of corrective advice. */
+typedef struct home_factor {
+  int activity;        /* KB_ACTIVITY index */
+  int correct;         /* KB_CORRECT index: the advice and its sources */
+  unsigned why;        /* HOME_REPORTED | HOME_HOURS | HOME_POINT */
+  int muscles[4]; int n_muscles;  /* treated muscles it keeps going (kb muscle indices) */
+} home_factor;
 
 typedef struct home_item {
   int muscle, side;
@@ -25,7 +47,26 @@ typedef struct home {
   int band_max, hold_max;   /* self-care limits from the modifiers (0: none) */
   int refer;                /* a session-wide contraindication: no self-care until cleared */
   int pain_pre, pain_post;
+  home_factor factors[HOME_MAX_FACTORS]; int n_factors;   /* see home_perpetuating */
+  int has_context;          /* home_perpetuating was given an intake */
+  double desk_hours, sleep_hours;   /* the intake's, or -1 */
 } home;
+
+/* home_context with nothing reported (no activities, hours -1). */
+void home_context_init(home_context *c);
+
+/* Parse a comma- or space-separated list of activity ids (as an intake stores them) into c;
+** unknown ids are skipped.  Returns how many were skipped. */
+int home_context_activities(const kb *k, const char *list, home_context *c);
+
+/* Fill h->factors (after home_build) with the corrective advice of kb/correct.kb that applies:
+** first the activities the client reported (ctx->activities) or whose hours rule is met
+** (desk hours at least the advice's desk-hours, sleep hours below its sleep-hours), those
+** that keep a treated point going before the others; then the treated points' other
+** perpetuating activities that have advice, in the order of the points, at most
+** HOME_MAX_UNREPORTED of these and HOME_MAX_FACTORS in all.  Activities without advice in kb/correct.kb are left out.
+** ctx may be NULL (no intake): only the points' activities are used. */
+void home_perpetuating(const kb *k, const home_context *ctx, home *h);
 
 /* Build the home program for the points and contraindications of `in`; stopped[i] is the
 ** hold event that stopped point i in the session, or -1 (stopped may be NULL). */

@@ -161,7 +161,7 @@ static void parse_text(loader *L, const char *name, const char *text, size_t len
 /* ---- the schema: which keys each kind takes ---- */
 enum {
   T_TEXT, T_REGION, T_ZONE, T_SENSATIONS, T_ACTIVITIES, T_MIMICS, T_SOURCE, T_FREQ, T_YESNO,
-  T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES, T_PHASE, T_GROUP
+  T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES, T_PHASE, T_GROUP, T_HOURS
 };
 enum { F_REQUIRED = 1, F_REPEAT = 2 };
 typedef struct keydef { const char *key; int type, flags; } keydef;
@@ -187,6 +187,9 @@ static const keydef technique_keys[] = {
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef advice_keys[] = {
   {"group", T_GROUP, F_REQUIRED}, {"label", T_TEXT, F_REQUIRED},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef correct_keys[] = {
+  {"label", T_TEXT, F_REQUIRED}, {"desk-hours", T_HOURS, 0}, {"sleep-hours", T_HOURS, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef danger_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REPEAT},
@@ -214,7 +217,7 @@ static const kinddef kinds[] = {
   {"activity", KB_ACTIVITY, term_keys}, {"mimic", KB_MIMIC, term_keys},
   {"technique", KB_TECHNIQUE, technique_keys}, {"tool", KB_TOOL, term_keys},
   {"danger", KB_DANGER, danger_keys}, {"contra", KB_CONTRA, contra_keys},
-  {"advice", KB_ADVICE, advice_keys},
+  {"advice", KB_ADVICE, advice_keys}, {"correct", KB_CORRECT, correct_keys},
   {"muscle", -1, muscle_keys}, {"tp", -1, tp_keys}, {"treat", -1, treat_keys},
   {"selfcare", -1, selfcare_keys}, {"condition", -1, condition_keys}};
 #define N_KINDS ((int)(sizeof kinds / sizeof kinds[0]))
@@ -313,7 +316,7 @@ static char *word(char **s) {
 }
 
 static void parse_terms(loader *L, const stanza *s, const entry *e, int vocab, ilist *out) {
-  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice"};
+  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice", "corrective advice"};
   char *v = arena_strdup(L->k, e->value), *w;
   char tmp[128];
   while ((w = word(&v))) {
@@ -440,6 +443,12 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
     k->cap_terms[vocab] = k->cap_terms[vocab] ? 2 * k->cap_terms[vocab] : 64;
     k->terms[vocab] = xrealloc(k->terms[vocab], (size_t)k->cap_terms[vocab] * sizeof(kb_term));
   }
+  if (vocab == KB_CORRECT && kb_find_term(k, KB_ACTIVITY, s->id) < 0) {
+    char tmp[128];
+    fail(L, s->file, s->line, "[correct %s]: unknown activity \"%s\"%s", s->id, s->id,
+         mean(tmp, sizeof tmp, kb_suggest_term(k, KB_ACTIVITY, s->id)));
+    return;
+  }
   kb_term *t = &k->terms[vocab][k->n_terms[vocab]++];
   memset(t, 0, sizeof *t);
   t->id = s->id;
@@ -458,6 +467,10 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
       break;
     case T_HOLD: parse_range(L, s, e, 1, 600, &t->lo, &t->hi); break;
     case T_BAND: parse_range(L, s, e, 0, 10, &t->band_lo, &t->band_hi); break;
+    case T_HOURS:
+      if (strcmp(e->key, "desk-hours") == 0) parse_int(L, s, e, 1, 24, &t->lo);
+      else parse_int(L, s, e, 1, 24, &t->hi);
+      break;
     case T_INT:
       if (strcmp(e->key, "band-max") == 0) parse_int(L, s, e, 1, 10, &t->lo);
       else parse_int(L, s, e, 5, 600, &t->hi);

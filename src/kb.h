@@ -21,6 +21,7 @@ enum kb_vocab {
   KB_DANGER,      /* danger zones: anterior-neck, femoral-triangle, ... */
   KB_CONTRA,      /* contraindications: open-wound, anticoagulants, ... */
   KB_ADVICE,      /* home-program advice: safety, what to expect, aftercare, when to seek care */
+  KB_CORRECT,     /* corrective advice for a perpetuating activity (kb/correct.kb): id = the activity's */
   KB_N_VOCABS
 };
 
@@ -49,7 +50,9 @@ typedef struct kb_term {
   const char *text;   /* technique: how; danger: why; contra: advice; else NULL */
   const int *regions; int n_regions;  /* danger: base regions it covers; contra: regions to avoid */
   int scope;          /* contra: enum kb_scope; technique: enum kb_phase; advice: enum kb_advice_group */
-  int lo, hi;         /* technique: default hold range in s; contra: band-max, hold-max (0: none) */
+  int lo, hi;         /* technique: default hold range in s; contra: band-max, hold-max (0: none);
+                      ** correct: desk-hours (given from this many desk hours a day) and sleep-hours
+                      ** (given below this many hours of sleep a night), 0: none */
   int band_lo, band_hi;  /* technique: default target band 0-10 */
   const int *exclude; int n_exclude;  /* contra: KB_TECHNIQUE indices it rules out */
   const kb_cite *sources; int n_sources;

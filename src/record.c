@@ -771,6 +771,25 @@ done:
   return 0;
 }
 
+int record_home_context(store *s, const kb *k, long client, const char *date, home_context *out) {
+  home_context_init(out);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_arg_text(&a, date && *date ? date : "9999-12-31");
+  store_rows r;
+  if (store_exec(s, "SELECT activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 AND date <= $2"
+                    " ORDER BY date DESC, id DESC LIMIT 1", &a, &r)) return -1;
+  int found = r.nrow > 0;
+  if (found) {
+    home_context_activities(k, store_cell(&r, 0, 0), out);
+    if (store_cell(&r, 0, 1)) out->desk_hours = strtod(store_cell(&r, 0, 1), NULL);
+    if (store_cell(&r, 0, 2)) out->sleep_hours = strtod(store_cell(&r, 0, 2), NULL);
+  }
+  store_rows_free(&r);
+  return found;
+}
+
 int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
                    long *visit, char *err, size_t errlen) {
   char date[11];
@@ -789,6 +808,10 @@ int record_log_add(store *s, const kb *k, long client, long therapist, const rec
   if (rc) return rc;
   home hp;
   home_build(k, &l->sum.in, l->sum.stopped, &hp);
+  home_context hc;
+  int has_intake = record_home_context(s, k, client, date, &hc);
+  if (has_intake < 0) return failed(s, err, errlen);
+  home_perpetuating(k, has_intake ? &hc : NULL, &hp);
   buf prog;
   buf_init(&prog);
   sheet_home_json(&prog, k, &hp);

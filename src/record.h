@@ -6,6 +6,7 @@
 #ifndef MYOMAP_RECORD_H
 #define MYOMAP_RECORD_H
 
+#include "home.h"
 #include "kb.h"
 #include "plan.h"
 #include "present.h"
@@ -87,8 +88,15 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
 void record_log_free(record_log *l);
 /* The log's start time ("2026-11-22T10:00:00Z"). */
 const char *record_log_started(const record_log *l);
+/* The perpetuating factors of client `client`'s latest intake dated on or before `date`
+** (YYYY-MM-DD; NULL: the latest of all): its activities and its desk and sleep hours, for
+** home_perpetuating.  Returns 1 and fills *out when there is such an intake, 0 when there is
+** none (*out is then home_context_init'ed), or -1 when the store fails. */
+int record_home_context(store *s, const kb *k, long client, const char *date, home_context *out);
+
 /* Store a parsed log as a visit of `client` (therapist 0 for none): the visit, each hold as a
-** treatment, the pain before and after as NPRS measures, and the home program built from it.
+** treatment, the pain before and after as NPRS measures, and the home program built from it
+** (with the perpetuating factors of the client's latest intake up to the visit's date).
 ** A log already stored for this client (same start time) is refused.  Sets *visit. */
 int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
                    long *visit, char *err, size_t errlen);

@@ -478,7 +478,7 @@ void report_export_json(buf *out, const kb *k) {
     json_tp(out, k, t);
   }
   static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources",
-                                                      "techniques", "tools", "dangers", "contraindications", "advice"};
+                                                      "techniques", "tools", "dangers", "contraindications", "advice", "corrective"};
   buf_lit(out, "],\"vocabulary\":{");
   for (int v = 0; v < KB_N_VOCABS; v++) {
     if (v) buf_putc(out, ',');

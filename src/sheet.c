@@ -307,6 +307,91 @@ static void hold_range(const home *h, const kb_selfcare *sc, int *lo, int *hi) {
   if (*lo > *hi) *lo = *hi;
 }
 
+
+/* ---- what keeps it coming back: the perpetuating factors' corrective advice ---- */
+static const char *const why_names[] = {"reported", "hours", "point"};
+
+/* The factor's reason in words: "you mentioned it; keeps the Upper trapezius going". */
+static void factor_why(buf *b, const kb *k, const home *h, const home_factor *f) {
+  const char *sep = "";
+  if (f->why & HOME_REPORTED) { buf_lit(b, "you mentioned it"); sep = "; "; }
+  if (f->why & HOME_HOURS) {
+    const kb_term *t = kb_term_at(k, KB_CORRECT, f->correct);
+    buf_puts(b, sep);
+    if (t->lo && h->desk_hours >= t->lo) buf_printf(b, "%g hours a day at a desk", h->desk_hours);
+    else buf_printf(b, "%g hours of sleep a night", h->sleep_hours);
+    sep = "; ";
+  }
+  if (f->n_muscles) {
+    buf_puts(b, sep);
+    buf_lit(b, "keeps ");
+    for (int i = 0; i < f->n_muscles; i++) {
+      buf_puts(b, i ? (i == f->n_muscles - 1 ? " and " : ", ") : "");
+      buf_puts(b, kb_muscle_at(k, f->muscles[i])->name);
+    }
+    buf_lit(b, " trigger points going");
+  }
+}
+
+static void factors_json(buf *b, const kb *k, const home *h) {
+  buf_lit(b, ",\"perpetuating\":{\"intake\":");
+  if (h->has_context) {
+    buf_lit(b, "{\"desk_hours\":");
+    if (h->desk_hours >= 0) buf_printf(b, "%g", h->desk_hours); else buf_lit(b, "null");
+    buf_lit(b, ",\"sleep_hours\":");
+    if (h->sleep_hours >= 0) buf_printf(b, "%g", h->sleep_hours); else buf_lit(b, "null");
+    buf_putc(b, '}');
+  } else buf_lit(b, "null");
+  buf_lit(b, ",\"advice\":[");
+  for (int i = 0; i < h->n_factors; i++) {
+    const home_factor *f = &h->factors[i];
+    const kb_term *a = kb_term_at(k, KB_ACTIVITY, f->activity), *c = kb_term_at(k, KB_CORRECT, f->correct);
+    if (i) buf_putc(b, ',');
+    buf_lit(b, "{\"activity\":"); buf_json_str(b, a->id);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, a->label);
+    buf_lit(b, ",\"advice\":"); buf_json_str(b, c->label);
+    buf_lit(b, ",\"why\":[");
+    for (int w = 0, n = 0; w < 3; w++)
+      if (f->why & (1u << w)) { if (n++) buf_putc(b, ','); buf_json_str(b, why_names[w]); }
+    buf_lit(b, "],\"muscles\":[");
+    for (int m = 0; m < f->n_muscles; m++) { if (m) buf_putc(b, ','); buf_json_str(b, kb_muscle_at(k, f->muscles[m])->id); }
+    buf_lit(b, "],\"sources\":"); cites_json(b, k, c->sources, c->n_sources);
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "]}");
+}
+
+/* The factors the client reported (or whose hours call for them), then the others. */
+static int factor_reported(const home_factor *f) { return (f->why & (HOME_REPORTED | HOME_HOURS)) != 0; }
+
+static void factors_text(buf *b, const kb *k, const home *h) {
+  if (!h->n_factors) return;
+  buf_lit(b, "\nWhat keeps it coming back:\n");
+  buf t;
+  buf_init(&t);
+  for (int pass = 0; pass < 2; pass++) {
+    int any = 0;
+    for (int i = 0; i < h->n_factors; i++) {
+      const home_factor *f = &h->factors[i];
+      if (factor_reported(f) != !pass) continue;
+      if (pass && !any++) buf_lit(b, "  If you do any of these:\n");
+      const kb_term *c = kb_term_at(k, KB_CORRECT, f->correct);
+      buf_reset(&t);
+      buf_puts(&t, kb_term_at(k, KB_ACTIVITY, f->activity)->label);
+      buf_lit(&t, " (");
+      factor_why(&t, k, h, f);
+      if (t.data[t.len - 1] == '(') { t.len -= 2; t.data[t.len] = 0; } else buf_putc(&t, ')');
+      buf_lit(&t, ": ");
+      buf_puts(&t, c->label);
+      buf_lit(&t, " [");
+      cites_text(&t, k, c->sources, c->n_sources);
+      buf_putc(&t, ']');
+      wrap(b, "  - ", t.data);
+    }
+  }
+  buf_free(&t);
+}
+
 void sheet_home_json(buf *b, const kb *k, const home *h) {
   buf_lit(b, "{\"refer\":"); buf_puts(b, h->refer ? "true" : "false");
   buf_lit(b, ",\"limits\":{\"band_max\":");
@@ -368,6 +453,7 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
     buf_lit(b, ",\"label\":"); buf_json_str(b, c->label); buf_putc(b, '}');
   }
   buf_putc(b, ']');
+  factors_json(b, k, h);
   for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
     buf_putc(b, ',');
     key(b, kb_advice_group_name(g));
@@ -451,6 +537,7 @@ void sheet_home_text(buf *b, const kb *k, const home *h) {
     buf_lit(b, "\nDo not press:\n");
     for (int i = 0; i < h->n_dangers; i++) buf_printf(b, "  - %s\n", kb_term_at(k, KB_DANGER, h->dangers[i])->label);
   }
+  factors_text(b, k, h);
   for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
     buf_printf(b, "\n%s:\n", group_titles[g]);
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
@@ -566,6 +653,33 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     }
     buf_lit(b, "</ul>\n");
   }
+  if (h->n_factors) {
+    buf_lit(b, "<h2 id=\"perpetuating\">What keeps it coming back</h2>\n");
+    for (int pass = 0; pass < 2; pass++) {
+      int any = 0;
+      for (int i = 0; i < h->n_factors; i++) {
+        const home_factor *f = &h->factors[i];
+        if (factor_reported(f) != !pass) continue;
+        if (!any++) buf_puts(b, pass ? "<p>If you do any of these:</p><ul class=\"factors\">" : "<ul class=\"factors\">");
+        const kb_term *c = kb_term_at(k, KB_CORRECT, f->correct);
+        buf_printf(b, "<li data-activity=\"%s\" data-why=\"", kb_term_at(k, KB_ACTIVITY, f->activity)->id);
+        for (int w = 0, n = 0; w < 3; w++)
+          if (f->why & (1u << w)) { if (n++) buf_putc(b, ' '); buf_puts(b, why_names[w]); }
+        buf_lit(b, "\"><strong>");
+        html_esc(b, kb_term_at(k, KB_ACTIVITY, f->activity)->label);
+        buf_lit(b, "</strong>");
+        buf_reset(&t);
+        factor_why(&t, k, h, f);
+        if (t.len) { buf_lit(b, " ("); html_esc(b, t.data); buf_putc(b, ')'); }
+        buf_lit(b, ": ");
+        html_esc(b, c->label);
+        buf_reset(&t);
+        cites_text(&t, k, c->sources, c->n_sources);
+        buf_lit(b, " <span class=\"src\">["); html_esc(b, t.data); buf_lit(b, "]</span></li>");
+      }
+      if (any) buf_lit(b, "</ul>\n");
+    }
+  }
   for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
     buf_printf(b, "<h2>%s</h2><ul>", group_titles[g]);
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
@@ -583,6 +697,10 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE) && !used; i++) {
       const kb_term *a = kb_term_at(k, KB_ADVICE, i);
       for (int j = 0; j < a->n_sources; j++) used |= a->sources[j].source == s;
+    }
+    for (int i = 0; i < h->n_factors && !used; i++) {
+      const kb_term *c = kb_term_at(k, KB_CORRECT, h->factors[i].correct);
+      for (int j = 0; j < c->n_sources; j++) used |= c->sources[j].source == s;
     }
     for (int i = 0; i < h->n_items && !used; i++) {
       const kb_muscle *m = kb_muscle_at(k, h->items[i].muscle);

@@ -148,6 +148,22 @@ if $M homecare "$T/s1.json" --json | jq -e '.exercises[0].selfcare[0].hold[0] >=
 then ok "homecare --json"; else ko "homecare --json"; fi
 if $M homecare upper-trapezius-tp1:l --contra anticoagulants --json | jq -e '.limits.hold_max == 30 and ([.exercises[].selfcare[].hold[1]] | max) <= 30' >/dev/null
 then ok "homecare keeps holds under a modifier's limit"; else ko "homecare limits"; fi
+# what keeps it coming back: the reported activities' corrective advice, the hours' rules
+expect "homecare: the phone advice for phone-cradling" 0 'What keeps it coming back:' -- $M homecare upper-trapezius-tp1:l --context phone-cradling
+expect "homecare: a headset instead of cradling the phone" 0 'Use a headset' -- $M homecare gastrocnemius-tp1:r --context phone-cradling
+expect "homecare: side-sleeping advice from short nights" 0 'pillow between the knees' -- $M homecare gastrocnemius-tp1:r --sleep-hours 5
+expect "homecare: screen at eye level from the desk hours" 0 'top at eye level' -- $M homecare gastrocnemius-tp1:r --desk-hours 9
+expect "homecare: an unknown activity is refused with the nearest" 1 'did you mean phone-cradling' -- $M homecare upper-trapezius-tp1:l --context phone-cradle
+if $M homecare "$T/s1.json" --context shallow-breathing,running --desk-hours 9 --sleep-hours 8 --json | jq -e '
+     .perpetuating.intake.desk_hours == 9 and .perpetuating.intake.sleep_hours == 8
+     and ((.perpetuating.advice | map(.activity) | index("shallow-breathing")) < (.perpetuating.advice | map(.why == ["point"]) | index(true)))
+     and (.perpetuating.advice[] | select(.activity == "shallow-breathing") | (.why | index("reported")) != null and (.advice | test("belly")) and (.sources | length) > 0)
+     and (.perpetuating.advice[] | select(.activity == "desk-work") | .why | index("hours")) != null
+     and ([.perpetuating.advice[].activity] | index("running")) == null
+     and ([.perpetuating.advice[].activity] | index("sleeping-position") == null or (.perpetuating.advice[] | select(.activity == "sleeping-position") | .why | index("hours")) == null)' >/dev/null
+then ok "homecare --json: perpetuating advice, why and sources"; else ko "homecare --json perpetuating"; fi
+if $M homecare gastrocnemius-tp1:r --json | jq -e '.perpetuating.intake == null and (.perpetuating.advice | length) > 0 and all(.perpetuating.advice[]; .why == ["point"] and (.muscles | index("gastrocnemius")) != null)' >/dev/null
+then ok "homecare without an intake: the treated point's own activities"; else ko "homecare point activities"; fi
 expect "homecare --html to a file" 0 'wrote' -- $M homecare "$T/s1.json" --html -o "$T/h.html"
 if grep -q '<svg' "$T/h.html" && grep -q 'class="region"' "$T/h.html" && ! grep -qE '<script|src="http|href="http' "$T/h.html"
 then ok "handout is self-contained with the body chart"; else ko "handout html"; fi

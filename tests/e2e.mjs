@@ -491,6 +491,12 @@ try {
     const t = await page.textContent('#program');
     if (!/upper trapezius/i.test(t)) throw new Error(t.slice(0, 200));
   });
+  await step('the home program says what keeps it coming back: the desk-work advice reported at intake', async () => {
+    const li = page.locator('#perpetuating li[data-activity="desk-work"]');
+    if (!(await li.count())) throw new Error(await page.textContent('#program'));
+    const t = await li.first().textContent();
+    if (!/eye level/.test(t) || !/reported at intake/.test(t) || !/ts1 ch 4/.test(t)) throw new Error(t);
+  });
   await shot(page, '13-home.png');
   await step('print view of the home program hides the nav and buttons', async () => {
     await page.emulateMedia({ media: 'print' });
@@ -505,6 +511,7 @@ try {
     if (!popup.url().endsWith(`/api/clients/${clientId}/home.html`)) throw new Error(popup.url());
     await popup.emulateMedia({ media: 'print' });
     if (!(await popup.locator('svg').count())) throw new Error('no chart in the handout');
+    if (!(await popup.locator('h2#perpetuating ~ ul.factors li[data-activity="desk-work"]').count())) throw new Error('no desk-work advice in the handout');
     await shot(popup, '15-handout-print.png');
     await popup.close();
   });

@@ -3,7 +3,10 @@
 // resource on its own, plus the rules the JSON schema cannot express: required primitive
 // elements (Observation.status, Procedure.status, Bundle.type, Annotation.text: the schema
 // leaves them optional because they may come as "_status"), Procedure.status's required value
-// set, unique fullUrls and urn:uuid references that resolve within the bundle.  Usage:
+// set, unique fullUrls and urn:uuid references that resolve within the bundle, and that a
+// bodySite coded as a myomap region also carries its SNOMED CT body structure from
+// kb/snomed.tsv (system http://snomed.info/sct, the table's code and display) and, for a
+// sided region whose code does not hold the side, STRUCTURE:272741003=7771000|24028007.  Usage:
 //   node tests/fhir.mjs FILE...
 // Prints "ok FILE (N entries)" or "FAIL FILE" with the errors, then a self-check proving the
 // checks can fail: broken copies of a valid Patient, Observation and Bundle must be rejected
@@ -36,9 +39,44 @@ const schemaErrors = (resource) => {
   });
 };
 
+// kb/regions.tsv and kb/snomed.tsv (run from the source tree): the expected SNOMED CT coding
+// of each concrete region id.
+const SCT = 'http://snomed.info/sct', REGION = 'https://myomap.org/fhir/CodeSystem/region';
+const rows = (f) => readFileSync(f, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t'));
+const sctOf = new Map();
+{
+  const paired = new Map(rows('kb/regions.tsv').filter((f) => f[0] !== 'id').map((f) => [f[0], f[3] === 'yes']));
+  const table = rows('kb/snomed.tsv').filter((f) => f[0] !== 'region');
+  for (const [base, isPaired] of paired)
+    for (const side of isPaired ? ['l', 'r'] : [null]) {
+      const id = side ? `${base}-${side}` : base;
+      const sided = table.find((f) => f[0] === id), row = sided || table.find((f) => f[0] === base);
+      if (row) sctOf.set(id, { code: row[1], display: row[2], side: sided ? null : side });
+    }
+}
+const siteErrors = (site) => {
+  const errs = [], codings = (site && site.coding) || [];
+  const region = codings.find((c) => c.system === REGION);
+  if (!region) return errs;
+  const want = sctOf.get(region.code);
+  if (!want) return [`.bodySite: region ${region.code} has no row in kb/snomed.tsv`];
+  const sct = codings.filter((c) => c.system === SCT);
+  const plain = sct.find((c) => /^[0-9]+$/.test(c.code));
+  if (!plain) errs.push(`.bodySite: no ${SCT} coding for region ${region.code}`);
+  else if (plain.code !== want.code || plain.display !== want.display)
+    errs.push(`.bodySite: SNOMED CT ${plain.code} "${plain.display}" for ${region.code}, kb/snomed.tsv says ${want.code} "${want.display}"`);
+  const lat = sct.filter((c) => c.code.includes(':'));
+  if (want.side) {
+    const code = `${want.code}:272741003=${want.side === 'l' ? '7771000' : '24028007'}`;
+    if (lat.length !== 1 || lat[0].code !== code) errs.push(`.bodySite: ${region.code} wants the laterality expression ${code}, has ${lat.map((c) => c.code).join(' ') || 'none'}`);
+  } else if (lat.length) errs.push(`.bodySite: ${region.code} is not sided by laterality but has ${lat[0].code}`);
+  return errs;
+};
+
 // The rules beyond the schema, for one resource (not its bundle entries).
 const ruleErrors = (resource) => {
   const errs = [];
+  if (resource.resourceType === 'Observation' && resource.bodySite) errs.push(...siteErrors(resource.bodySite));
   for (const el of requiredPrimitives[resource.resourceType] || [])
     if (resource[el] === undefined) errs.push(`.${el}: required (1..1 in FHIR R4) but missing`);
   for (const [el, codes] of Object.entries(requiredCodes[resource.resourceType] || {}))
@@ -114,12 +152,16 @@ for (const file of files) {
     if (doc.resourceType === 'Bundle' && !samples.Bundle) samples.Bundle = doc;
     for (const e of doc.entry || [])
       if (e.resource && !samples[e.resource.resourceType]) samples[e.resource.resourceType] = e.resource;
+    for (const e of doc.entry || [])
+      if (!samples.drawn && e.resource && e.resource.bodySite && (e.resource.bodySite.coding || []).some((c) => c.code.includes(':')))
+        samples.drawn = e.resource;
   }
 }
 
 // ---- self-check: the checks reject what they should, on copies of valid resources ----
 const copy = (x) => JSON.parse(JSON.stringify(x));
 const patient = samples.Patient || { resourceType: 'Patient', id: 'p', birthDate: '1980-05-14' };
+const drawn = samples.drawn;   // an Observation of a sided pain-drawing region, if the files had one
 const observation = samples.Observation ||
   { resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'pain' }, valueInteger: 3 };
 const procedure = samples.Procedure ||
@@ -134,6 +176,14 @@ const cases = [
   ['Patient with birthDate "1980-13-45"', patient, (r) => { r.birthDate = '1980-13-45'; }],
   ['Observation without status', observation, (r) => { delete r.status; }],
   ['Observation with an unknown element "painScore"', observation, (r) => { r.painScore = 3; }],
+  ...(drawn ? [
+    ['pain region whose SNOMED CT code is not the table\'s', drawn, (r) => {
+      r.bodySite.coding.find((c) => c.system === SCT && !c.code.includes(':')).code = '69536005'; }],
+    ['pain region without its SNOMED CT coding', drawn, (r) => { r.bodySite.coding = r.bodySite.coding.filter((c) => c.system !== SCT); }],
+    ['pain region with the other side\'s laterality', drawn, (r) => {
+      const c = r.bodySite.coding.find((x) => x.code.includes(':'));
+      c.code = c.code.endsWith('=7771000') ? c.code.replace(/=7771000$/, '=24028007') : c.code.replace(/=24028007$/, '=7771000'); }],
+  ] : []),
   ['Procedure with status "done"', procedure, (r) => { r.status = 'done'; }],
   ['Bundle whose first reference points outside it', bundle, (r) => {
     const withRef = r.entry.find((e) => e.resource.subject);

@@ -1,7 +1,9 @@
 // handout.mjs: render myomap's HTML handouts in headless chromium (Debian's, driven by
 // playwright-core): no console errors, no failed or outside requests, the body chart present
 // with a press point per exercise, and a PNG screenshot.  Usage:
-//   node tests/handout.mjs OUT_DIR handout1.html [handout2.html ...]
+//   node tests/handout.mjs OUT_DIR handout1.html[:ACTIVITY,...] [handout2.html ...]
+// A handout named with activities must list each in "What keeps it coming back" as reported,
+// with its advice and sources, before the activities only the treated points give.
 // Prints one line per check and "handout: N passed, N failed".
 import { chromium } from 'playwright-core';
 import { existsSync, statSync } from 'node:fs';
@@ -20,7 +22,9 @@ if (!existsSync(exe)) {
 }
 const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-gpu'] });
 try {
-  for (const file of files) {
+  for (const arg of files) {
+    const [file, acts] = arg.split(':');
+    const reported = acts ? acts.split(',') : [];
     const name = basename(file);
     const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
     const errors = [];
@@ -39,6 +43,26 @@ try {
     const press = await page.locator('svg [data-mark="press"]').count();
     exercises === 0 || press > 0 ? ok(`${name}: ${exercises} exercises, ${press} press marks on the chart`)
                                  : ko(`${name}: press marks`, `${exercises} exercises but no press mark`);
+    const factors = page.locator('#perpetuating ~ ul.factors li[data-activity]');
+    const nf = await factors.count();
+    const heading = await page.locator('h2#perpetuating').isVisible().catch(() => false);
+    const items = [];
+    for (let i = 0; i < nf; i++) {
+      const li = factors.nth(i);
+      items.push({ id: await li.getAttribute('data-activity'), why: (await li.getAttribute('data-why')) || '',
+                   text: await li.innerText(), src: await li.locator('.src').count() });
+    }
+    heading && nf > 0 && items.every((x) => x.src > 0 && x.text.length > 60)
+      ? ok(`${name}: what keeps it coming back: ${nf} pieces of advice, each with its sources`)
+      : ko(`${name}: what keeps it coming back`, `heading ${heading}, ${nf} items`);
+    for (const a of reported) {
+      const it = items.find((x) => x.id === a);
+      it && /reported/.test(it.why) ? ok(`${name}: ${a} is there as reported`) : ko(`${name}: reported ${a}`, JSON.stringify(it));
+    }
+    const firstOther = items.findIndex((x) => !/reported|hours/.test(x.why));
+    const lastReported = items.map((x) => /reported|hours/.test(x.why)).lastIndexOf(true);
+    firstOther < 0 || lastReported < firstOther ? ok(`${name}: reported factors come first`)
+                                                : ko(`${name}: order`, items.map((x) => x.id + ':' + x.why).join(' '));
     const png = resolve(outDir, name.replace(/\.html$/, '.png'));
     await page.screenshot({ path: png, fullPage: true });
     existsSync(png) && statSync(png).size > 20000 ? ok(`${name}: screenshot ${png} (${statSync(png).size} bytes)`)

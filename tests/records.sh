@@ -61,6 +61,13 @@ expect "log naming an unknown muscle refused" 1 'unknown or missing muscle' -- $
 [ "$(snap)" = "$S2" ] && ok "refused logs wrote nothing (not even the good one beside a bad one)" || ko "a refused log wrote something"
 expect "three logs stored, each acknowledged" 0 'stored visit 3' -- $R log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json"
 expect "the same log twice refused" 1 'already stored as visit 1' -- $R log 1 "$T/s06.json"
+# the stored home program carries what keeps it coming back from the intake up to the visit
+if $R backup | jq -s -e '[.[] | select(.table == "homeprog") | .row.program | if type == "string" then fromjson else . end][0].perpetuating
+     | .intake.desk_hours == 9 and .intake.sleep_hours == 6
+       and ((.advice[] | select(.activity == "desk-work") | .why) | index("reported") != null)
+       and ((.advice[] | select(.activity == "sleeping-position") | .why) | index("hours") != null)' >/dev/null
+then ok "the stored home program has the intake's desk-work and short-sleep advice"
+else ko "stored home program perpetuating" "$($R backup | grep homeprog | head -c 600)"; fi
 
 S3=$(snap)
 expect "measures stored" 0 'stored 5 measures' -- $R measure 1 --date 2025-01-06 --psfs "reach overhead=3" --psfs "drive, 1 hour=4" --ndi 20 --rom cervical:rotation-l=55 --rom jaw:opening=38
@@ -123,6 +130,13 @@ expect "note for a day without a visit" 2 'no visit on 2025-01-07' -- $R note 1 
 expect "FHIR export to a file" 0 '' -- $R export 1 --fhir -o "$T/fhir.json"
 if node tests/fhir.mjs "$T/fhir.json" > "$T/fhir.log" 2>&1; then ok "the FHIR R4 Bundle passes the FHIR JSON schema validator"
 else ko "FHIR validation" "$(cat "$T/fhir.log")"; fi
+n_sct=$(grep -c "self-check ok: pain region" "$T/fhir.log")
+[ "$n_sct" = 3 ] && ok "fhir.mjs rejects a wrong SNOMED CT code, a missing one and the wrong laterality" || ko "SNOMED self-checks ($n_sct of 3)" "$(cat "$T/fhir.log")"
+if jq -e '[.entry[].resource | select(.resourceType == "Observation" and .bodySite) | .bodySite.coding
+           | (map(select(.system == "http://snomed.info/sct")) | length) >= 1] | all and length == 3' "$T/fhir.json" >/dev/null &&
+   jq -e '[.entry[].resource | select(.resourceType == "Observation") | .bodySite.coding[]? | select(.system == "http://snomed.info/sct") | .code] | any(test(":272741003=(7771000|24028007)$"))' "$T/fhir.json" >/dev/null
+then ok "FHIR bodySite: SNOMED CT structure codes and laterality on every drawn region"
+else ko "FHIR SNOMED bodySite" "$(jq -c '[.entry[].resource.bodySite?]' "$T/fhir.json")"; fi
 jq -e '.resourceType == "Bundle" and ([.entry[].resource | select(.resourceType == "Procedure")] | length) == 12
        and ([.entry[].resource | select(.resourceType == "Observation" and .code.coding[0].code == "72514-3" and .bodySite != null)] | length) == 3
        and ([.entry[].resource | select(.resourceType == "Patient")] | length) == 1

@@ -607,3 +607,164 @@ Test(export, note_lists_a_point_palpated_twice_once_with_its_latest_finding) {
   cr_expect(strstr(n.o, ": active, recognised referral reproduced, PPT 2.5 kg/cm²"), "the other point stays:\n%s", n.o);
   note_free(&n);
 }
+
+/* ---- SNOMED CT body sites (kb/snomed.tsv) ---- */
+
+/* The SNOMED CT codings of a bodySite: the plain structure and the laterality expression. */
+static void sct_codings(json_t *site, const char **plain, const char **lat) {
+  *plain = *lat = NULL;
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(site, "coding"), i, c) {
+    if (strcmp(sget(c, "system"), EXPORT_SNOMED_SYSTEM)) continue;
+    if (strchr(sget(c, "code"), ':')) *lat = sget(c, "code"); else *plain = sget(c, "code");
+  }
+}
+
+Test(export, fhir_pain_region_carries_its_snomed_structure_and_laterality) {
+  json_t *b = bundle_of(1);
+  json_t *t = region_obs(b, "temple-l");
+  cr_assert(t);
+  const char *plain, *lat;
+  sct_codings(json_object_get(t, "bodySite"), &plain, &lat);
+  cr_expect_str_eq(sget(t, "bodySite.coding.0.system"), EXPORT_REGION_SYSTEM, "myomap's own coding stays first");
+  cr_expect_str_eq(plain, "60911003");
+  cr_expect_str_eq(sget(t, "bodySite.coding.1.display"), "Temporal bone");
+  cr_expect_str_eq(lat, "60911003:272741003=7771000", "left: the Laterality attribute refined to 7771000");
+  cr_expect_str_eq(sget(t, "bodySite.coding.2.display"), "Temporal bone, left");
+  /* every drawn region matches the table */
+  const body *bd = kb_body(k);
+  const body_sct *tab = body_sct_builtin();
+  cr_assert(tab);
+  size_t i;
+  json_t *e;
+  int n = 0;
+  json_array_foreach(json_object_get(b, "entry"), i, e) {
+    json_t *r = json_object_get(e, "resource");
+    const char *sys = sget(r, "bodySite.coding.0.system");
+    if (!sys || strcmp(sys, EXPORT_REGION_SYSTEM)) continue;
+    int ri = body_find(bd, sget(r, "bodySite.coding.0.code"));
+    cr_assert_geq(ri, 0);
+    sct_codings(json_object_get(r, "bodySite"), &plain, &lat);
+    cr_expect_str_eq(plain, tab[ri].code, "%s", body_at(bd, ri)->id);
+    cr_expect_not_null(lat, "%s is on one side", body_at(bd, ri)->id);
+    n++;
+  }
+  cr_expect_eq(n, 3, "temple-l, neck-side-l and calf-r");
+  json_decref(b);
+}
+
+Test(export, snomed_table_codes_every_region_and_a_sided_row_wins) {
+  const body *bd = kb_body(k);
+  const body_sct *tab = body_sct_builtin();
+  cr_assert(tab, "kb/snomed.tsv is embedded and loads");
+  for (int i = 0; i < body_n(bd); i++) {
+    cr_expect(tab[i].code && strlen(tab[i].code) >= 6, "%s", body_at(bd, i)->id);
+    cr_expect(kb_find_term(k, KB_SOURCE, tab[i].source) >= 0, "%s: source %s", body_at(bd, i)->id, tab[i].source);
+  }
+  int gl = body_find(bd, "groin-l"), gr = body_find(bd, "groin-r"), tl = body_find(bd, "temple-l"), tr = body_find(bd, "temple-r");
+  cr_expect_str_eq(tab[gl].code, "85119005");
+  cr_expect_str_eq(tab[gr].code, "37117007");
+  cr_expect(tab[gl].sided && !tab[tl].sided);
+  cr_expect_str_eq(tab[tl].code, tab[tr].code, "a base row codes both sides");
+  /* errors name the line and say what would be right */
+  static const struct { const char *tsv, *want; } bad[] = {
+    {"region\tcode\tdisplay\tmatch\tsource\ntempel\t60911003\tTemporal bone\tunderlying\tdicom-ps316\n",
+     "snomed.tsv:2: unknown region \"tempel\" (did you mean \"temple\"?)"},
+    {"temple\t6091x003\tTemporal bone\tunderlying\tdicom-ps316\n", "snomed.tsv:1: \"6091x003\" is not a SNOMED CT id"},
+    {"temple\t60911003\tTemporal bone\tnear\tdicom-ps316\n", "match must be exact, broader or underlying"},
+    {"temple\t60911003\tTemporal bone\tunderlying\tdicom-ps316\ntemple\t69536005\tHead\tbroader\tdicom-ps316\n",
+     "snomed.tsv:2: temple has a code already (line 1)"},
+    {"temple\t60911003\tTemporal bone\tunderlying\tdicom-ps316\n", "has no SNOMED CT code"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    body_sct *t = NULL;
+    char err[256] = "";
+    cr_expect_eq(body_sct_load(bd, bad[i].tsv, strlen(bad[i].tsv), &t, err, sizeof err), -1, "%s", bad[i].tsv);
+    cr_expect(strstr(err, bad[i].want) != NULL, "got \"%s\", wanted \"%s\"", err, bad[i].want);
+  }
+}
+
+/* ---- what keeps it coming back ---- */
+
+static const home_factor *factor(const home *h, const char *activity) {
+  for (int i = 0; i < h->n_factors; i++)
+    if (!strcmp(kb_term_at(k, KB_ACTIVITY, h->factors[i].activity)->id, activity)) return &h->factors[i];
+  return NULL;
+}
+
+static plan_input one_point(const char *id, int side) {
+  plan_input in;
+  memset(&in, 0, sizeof in);
+  in.points[0].tp = kb_find_tp(k, id);
+  cr_assert_geq(in.points[0].tp, 0, "%s", id);
+  in.points[0].side = side;
+  in.n_points = 1;
+  return in;
+}
+
+Test(export, home_context_is_the_latest_intake_up_to_the_date) {
+  home_context c;
+  cr_expect_eq(record_home_context(db, k, 1, "2026-11-22", &c), 1);
+  cr_expect_eq(c.desk_hours, 8);
+  cr_expect_eq(c.sleep_hours, 6.5);
+  cr_expect_eq(c.n_activities, 0, "intake 1 names no activities");
+  cr_expect_eq(record_home_context(db, k, 1, NULL, &c), 1);
+  cr_expect_lt(c.desk_hours, 0, "the latest intake (2026-11-30) gave no hours");
+  cr_expect_eq(record_home_context(db, k, 1, "2026-10-01", &c), 0, "no intake before October");
+  cr_expect_eq(c.n_activities, 0);
+  cr_expect_lt(c.sleep_hours, 0);
+  /* the visit's intake: 8 desk hours and 6.5 h of sleep call for the desk and sleep advice */
+  cr_expect_eq(record_home_context(db, k, 1, "2026-11-22", &c), 1);
+  plan_input in = one_point("gastrocnemius-tp1", BODY_R);
+  home h;
+  home_build(k, &in, NULL, &h);
+  home_perpetuating(k, &c, &h);
+  const home_factor *desk = factor(&h, "desk-work"), *sleep = factor(&h, "sleeping-position");
+  cr_assert(desk && sleep);
+  cr_expect(desk->why & HOME_HOURS);
+  cr_expect(sleep->why & HOME_HOURS);
+  cr_expect(sleep->why & HOME_POINT, "gastrocnemius lists the sleeping position");
+  c.sleep_hours = 8;
+  c.desk_hours = 2;
+  home_perpetuating(k, &c, &h);
+  cr_expect_null(factor(&h, "desk-work"), "2 desk hours are below the advice's 4 and no calf point lists desk work");
+  sleep = factor(&h, "sleeping-position");
+  cr_expect(sleep && !(sleep->why & HOME_HOURS), "8 hours of sleep do not call for it; the point still does");
+}
+
+Test(export, home_reported_activities_come_first_with_the_muscles_they_keep_going) {
+  plan_input in = one_point("upper-trapezius-tp1", BODY_L);
+  home h;
+  home_build(k, &in, NULL, &h);
+  home_context c;
+  home_context_init(&c);
+  cr_expect_eq(home_context_activities(k, "running,phone-cradling, no-such-thing", &c), 1, "the unknown id is skipped");
+  home_perpetuating(k, &c, &h);
+  cr_assert_gt(h.n_factors, 1);
+  cr_expect_str_eq(kb_term_at(k, KB_ACTIVITY, h.factors[0].activity)->id, "phone-cradling");
+  cr_expect_eq(h.factors[0].why, HOME_REPORTED | HOME_POINT);
+  cr_expect_eq(h.factors[0].n_muscles, 1);
+  cr_expect_str_eq(kb_muscle_at(k, h.factors[0].muscles[0])->id, "upper-trapezius");
+  cr_expect_null(factor(&h, "running"), "no corrective advice in kb/correct.kb for running");
+  int unreported = 0;
+  for (int i = 1; i < h.n_factors; i++) {
+    cr_expect_eq(h.factors[i].why, HOME_POINT, "%d", i);
+    unreported++;
+    const kb_term *t = kb_term_at(k, KB_CORRECT, h.factors[i].correct);
+    cr_expect_gt(t->n_sources, 0);
+  }
+  cr_expect_leq(unreported, HOME_MAX_UNREPORTED);
+  /* JSON says the same */
+  buf b;
+  buf_init(&b);
+  sheet_home_json(&b, k, &h);
+  json_t *j = json_loads(b.data, 0, NULL);
+  cr_assert(j, "%s", b.data);
+  cr_expect_str_eq(sget(j, "perpetuating.advice.0.activity"), "phone-cradling");
+  cr_expect_str_eq(sget(j, "perpetuating.advice.0.why.0"), "reported");
+  cr_expect(strstr(sget(j, "perpetuating.advice.0.advice"), "headset") != NULL);
+  cr_expect_str_eq(sget(j, "perpetuating.advice.0.sources.0.key"), "ts1");
+  json_decref(j);
+  buf_free(&b);
+}

@@ -1316,6 +1316,32 @@ views.home = async (arg) => {
   const p = r.program || r;
   const url = `/api/clients/${client.id}/home.html`;
   const items = (list) => h('ul', {}, (list || []).map((x) => h('li', {}, typeof x === 'string' ? x : (x.text || x.label || ''))));
+  /* What keeps it coming back: the corrective advice, the reported activities first. */
+  const perpetuating = (pp) => {
+    const advice = (pp && pp.advice) || [];
+    if (!advice.length) return null;
+    const why = (a) => {
+      const w = [];
+      if ((a.why || []).includes('reported')) w.push('reported at intake');
+      if ((a.why || []).includes('hours')) w.push('from the intake\'s hours');
+      if ((a.muscles || []).length) w.push('keeps ' + a.muscles.map(human).join(', ') + ' going');
+      return w.length ? ` (${w.join('; ')})` : '';
+    };
+    const cite = (a) => (a.sources || []).map((c) => c.key + (c.locator ? ' ' + c.locator : '')).join('; ');
+    const li = (a) => h('li', { 'data-activity': a.activity },
+      h('strong', {}, a.label || human(a.activity)), why(a), ': ', a.advice || '',
+      h('span', { class: 'muted small' }, ` [${cite(a)}]`));
+    const reported = advice.filter((a) => (a.why || []).some((w) => w === 'reported' || w === 'hours'));
+    const others = advice.filter((a) => !reported.includes(a));
+    const hours = pp.intake ? [pp.intake.desk_hours != null ? `${pp.intake.desk_hours} h a day at a desk` : null,
+                               pp.intake.sleep_hours != null ? `${pp.intake.sleep_hours} h of sleep` : null].filter(Boolean) : [];
+    return h('div', { id: 'perpetuating' },
+      h('h2', {}, 'What keeps it coming back'),
+      pp.intake ? (hours.length ? h('p', { class: 'muted' }, 'From the intake: ', hours.join(', '), '.') : null)
+                : h('p', { class: 'muted' }, 'No intake before this visit: the advice comes from the treated points.'),
+      reported.length ? h('ul', {}, reported.map(li)) : null,
+      others.length ? [h('p', {}, 'If the client does any of these:'), h('ul', {}, others.map(li))] : null);
+  };
   const printHandout = () => {
     const w = window.open(url, '_blank');
     if (w) w.addEventListener('load', () => { try { w.focus(); w.print(); } catch { /* the user prints it */ } });
@@ -1342,6 +1368,7 @@ views.home = async (arg) => {
           s.feel ? h('div', {}, h('em', {}, 'What you should feel: '), s.feel) : null,
           s.avoid ? h('div', {}, h('em', {}, 'Avoid: '), s.avoid) : null)))),
       p.do_not_press && p.do_not_press.length ? [h('h2', {}, 'Do not press'), items(p.do_not_press)] : null,
+      perpetuating(p.perpetuating),
       p.expect && p.expect.length ? [h('h2', {}, 'What to expect'), items(p.expect)] : null,
       p.aftercare && p.aftercare.length ? [h('h2', {}, 'Aftercare'), items(p.aftercare)] : null,
       p.safety && p.safety.length ? [h('h2', {}, 'Safety'), items(p.safety)] : null,
