@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -152,21 +153,37 @@ static int first_timed(live_set *ls, const char *id) {
   return n;
 }
 
+/* A therapist and a client in the test database (the sessions' rows refer to both). */
+static void people(long *therapist, long *client) {
+  cr_assert_eq(store_exec_long(db, "INSERT INTO therapist (name, email, role, created) VALUES "
+                                   "('Tess', 'tess@example.org', 'therapist', '2026-12-01') RETURNING id", NULL, therapist), 0);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, *therapist);
+  cr_assert_eq(store_exec_long(db, "INSERT INTO client (therapist_id, name, birth, created, updated) VALUES "
+                                   "($1, 'Ann Lee', '1980-04-02', '2026-12-01', '2026-12-01') RETURNING id", &a, client), 0,
+               "%s", store_error(db));
+}
+
 Test(live, a_hold_runs_on_the_clock_and_the_events) {
-  live_set *ls = live_new(k);
+  long ther, cl;
+  people(&ther, &cl);
+  live_set *ls = live_new(k, db);
   plan_input in;
   one_point(&in);
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
-  double t0 = 1.8e9;
-  cr_assert_eq(live_create(ls, 7, 3, &in, t0, id, token, err, sizeof err), 0, "%s", err);
+  double t0 = (double)time(NULL) - 60;   /* a visit may not be in the future; live_poll ticks at the wall clock */
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id, token, err, sizeof err), 0, "%s", err);
   cr_assert_str_neq(id, token);
-  long client, ther;
-  cr_assert_eq(live_owner(ls, id, &client, &ther), 0);
-  cr_assert_eq(client, 7);
-  cr_assert_eq(ther, 3);
-  char tok2[LIVE_ID_LEN + 1];
+  long client, th;
+  cr_assert_eq(live_owner(ls, id, &client, &th), 0);
+  cr_assert_eq(client, cl);
+  cr_assert_eq(th, ther);
+  char tok2[LIVE_ID_LEN + 1], id2[LIVE_ID_LEN + 1];
   cr_assert_eq(live_token(ls, id, tok2), 0);
   cr_assert_str_eq(tok2, token);
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id2, tok2, err, sizeof err), LIVE_EOPEN, "a second one asks first");
+  cr_assert_str_eq(id2, id, "and names the open one");
   buf out;
   buf_init(&out);
   cr_assert_eq(live_event(ls, id, "good", -1, 0, t0 + 1, &out, err, sizeof err), LIVE_EBAD, "no hold running");
@@ -179,9 +196,11 @@ Test(live, a_hold_runs_on_the_clock_and_the_events) {
   cr_assert_eq(live_event(ls, id, "feedback", 11, 0, t0 + 6, &out, err, sizeof err), LIVE_EBAD);
   cr_assert_eq(live_event(ls, id, "shout", -1, 0, t0 + 6, &out, err, sizeof err), LIVE_EBAD);
   /* the phone: its six events only */
-  cr_assert_eq(live_phone_event(ls, token, "sharp", -1, t0 + 7, err, sizeof err), LIVE_EBAD);
-  cr_assert_eq(live_phone_event(ls, token, "feedback", 5, t0 + 8, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(live_phone_event(ls, "0123456789abcdef0123456789abcdef", "good", -1, t0 + 8, err, sizeof err), LIVE_ENOTFOUND);
+  long pc = 0;
+  cr_assert_eq(live_phone_event(ls, token, "sharp", -1, t0 + 7, &pc, err, sizeof err), LIVE_EBAD);
+  cr_assert_eq(live_phone_event(ls, token, "feedback", 5, t0 + 8, &pc, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(pc, cl);
+  cr_assert_eq(live_phone_event(ls, "0123456789abcdef0123456789abcdef", "good", -1, t0 + 8, &pc, err, sizeof err), LIVE_ENOTFOUND);
   /* the clock: nothing for more than 10 s after the last rating asks for one */
   buf_reset(&out);
   unsigned long cursor = 0;
@@ -196,37 +215,80 @@ Test(live, a_hold_runs_on_the_clock_and_the_events) {
   cr_assert_eq(live_poll(ls, id, &cursor, &out), 0);
   cr_assert_eq(out.len, 0, "nothing new: %s", out.data ? out.data : "");
   cr_assert_eq(live_event(ls, id, "released", -1, 0, t0 + 40, &out, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(live_pain(ls, id, 0, 6, NULL, NULL, NULL, err, sizeof err), 0);
-  cr_assert_eq(live_pain(ls, id, 1, 11, NULL, NULL, NULL, err, sizeof err), LIVE_EBAD);
-  cr_assert_eq(live_pain(ls, id, 1, 3, "rotation 60 -> 75", NULL, "less headache", err, sizeof err), 0);
-  buf log;
-  buf_init(&log);
-  cr_assert_eq(live_finish(ls, id, t0 + 60, &log), 0);
-  cr_assert_eq(live_finish(ls, id, t0 + 61, &log), LIVE_EGONE);
-  cr_assert_eq(live_phone_event(ls, token, "good", -1, t0 + 62, err, sizeof err), LIVE_ENOTFOUND, "the link dies with the session");
+  cr_assert_eq(live_pain(ls, id, 0, 6, NULL, NULL, NULL, t0 + 41, err, sizeof err), 0);
+  cr_assert_eq(live_pain(ls, id, 1, 11, NULL, NULL, NULL, t0 + 41, err, sizeof err), LIVE_EBAD);
+  cr_assert_eq(live_pain(ls, id, 1, 3, "rotation 60 -> 75", NULL, "less headache", t0 + 42, err, sizeof err), 0);
+  long visit = 0;
+  cr_assert_eq(live_end(ls, id, t0 + 60, &visit, err, sizeof err), 0, "%s", err);
+  cr_assert(visit > 0);
+  cr_assert_eq(live_end(ls, id, t0 + 61, &visit, err, sizeof err), LIVE_EGONE);
+  cr_assert_eq(live_phone_event(ls, token, "good", -1, t0 + 62, &pc, err, sizeof err), LIVE_ENOTFOUND, "the link dies with the session");
   cr_assert_eq(live_token(ls, id, tok2), LIVE_EGONE);
-  /* the log reads back as a stored session would */
-  record_log *rl;
-  cr_assert_eq(record_log_parse(k, log.data, log.len, &rl, err, sizeof err), 0, "%s\n%s", err, log.data);
-  record_log_free(rl);
-  json_t *j = json_loadb(log.data, log.len, 0, NULL);
+  /* the stored visit's log */
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows r;
+  cr_assert_eq(store_exec(db, "SELECT log FROM visit WHERE id = $1", &a, &r), 0);
+  cr_assert_eq(r.nrow, 1);
+  json_t *j = json_loads(store_cell(&r, 0, 0), 0, NULL);
+  store_rows_free(&r);
   json_t *h = json_array_get(json_object_get(j, "holds"), 0);
   cr_assert_str_eq(json_string_value(json_object_get(h, "outcome")), "released");
   cr_assert_float_eq(json_number_value(json_object_get(h, "seconds")), 38.0, 0.01);
   cr_assert_eq(json_integer_value(json_object_get(j, "pain_pre")), 6);
   cr_assert_eq(json_integer_value(json_object_get(j, "pain_post")), 3);
   json_decref(j);
-  buf_free(&log);
   buf_free(&out);
   live_free(ls);
 }
 
-Test(live, a_point_stopped_for_tingling_is_not_held_again) {
-  live_set *ls = live_new(k);
+Test(live, a_restart_rebuilds_the_same_session_from_the_store) {
+  long ther, cl;
+  people(&ther, &cl);
+  live_set *ls = live_new(k, db);
   plan_input in;
   one_point(&in);
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
-  cr_assert_eq(live_create(ls, 1, 1, &in, 100, id, token, err, sizeof err), 0);
+  double t0 = (double)time(NULL) - 60;   /* a visit may not be in the future; live_poll ticks at the wall clock */
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id, token, err, sizeof err), 0, "%s", err);
+  int step = first_timed(ls, id);
+  cr_assert_eq(live_pain(ls, id, 0, 7, NULL, NULL, NULL, t0 + 1, err, sizeof err), 0);
+  cr_assert_eq(live_hold(ls, id, step, t0 + 2, err, sizeof err), 0, "%s", err);
+  long pc;
+  cr_assert_eq(live_phone_event(ls, token, "feedback", 6, t0 + 4, &pc, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_event(ls, id, "referral", -1, 0, t0 + 5, NULL, err, sizeof err), 0, "%s", err);
+  buf before, after;
+  buf_init(&before);
+  buf_init(&after);
+  cr_assert_eq(live_state(ls, id, t0 + 20, &before), 0);   /* 15 s without a rating: an ask, stored as a tick */
+  live_free(ls);
+  ls = live_new(k, db);   /* the server restarted: nothing in memory */
+  cr_assert_eq(live_state(ls, id, t0 + 20, &after), 0);
+  cr_assert_str_eq(after.data, before.data, "the same state after a restart");
+  cr_assert(strstr(after.data, "\"last\":6"), "%s", after.data);
+  buf_reset(&after);
+  cr_assert_eq(live_list(ls, ther, t0 + 21, &after, err, sizeof err), 0);
+  cr_assert(strstr(after.data, id) && strstr(after.data, "\"client_name\":\"Ann Lee\""), "%s", after.data);
+  /* a cancel keeps no visit and kills the link */
+  cr_assert_eq(live_cancel(ls, id, "test", t0 + 30, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_phone_event(ls, token, "good", -1, t0 + 31, &pc, err, sizeof err), LIVE_ENOTFOUND);
+  long n = -1;
+  cr_assert_eq(store_exec_long(db, "SELECT COUNT(*) FROM visit", NULL, &n), 0);
+  cr_assert_eq(n, 0);
+  buf_free(&before);
+  buf_free(&after);
+  live_free(ls);
+}
+
+Test(live, a_point_stopped_for_tingling_is_not_held_again) {
+  long ther, cl;
+  people(&ther, &cl);
+  live_set *ls = live_new(k, db);
+  plan_input in;
+  one_point(&in);
+  char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, 100, id, token, err, sizeof err), 0, "%s", err);
   int step = first_timed(ls, id);
   cr_assert_eq(live_hold(ls, id, step, 100, err, sizeof err), 0);
   cr_assert_eq(live_event(ls, id, "tingling", -1, 0, 105, NULL, err, sizeof err), 0);
