@@ -478,7 +478,7 @@ void report_export_json(buf *out, const kb *k) {
     json_tp(out, k, t);
   }
   static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources",
-                                                      "techniques", "tools", "dangers", "contraindications", "advice"};
+                                                      "techniques", "tools", "dangers", "contraindications", "advice", "movements"};
   buf_lit(out, "],\"vocabulary\":{");
   for (int v = 0; v < KB_N_VOCABS; v++) {
     if (v) buf_putc(out, ',');
@@ -491,6 +491,8 @@ void report_export_json(buf *out, const kb *k) {
       buf_puts(out, v == KB_SOURCE ? ",\"cite\":" : ",\"label\":");
       buf_json_str(out, kb_term_at(k, v, i)->label);
       if (kb_term_at(k, v, i)->text) { buf_lit(out, ",\"text\":"); buf_json_str(out, kb_term_at(k, v, i)->text); }
+      for (int j = 0; j < kb_term_at(k, v, i)->n_also; j++) { buf_puts(out, j ? "," : ",\"also\":["); buf_json_str(out, kb_term_at(k, v, i)->also[j]); }
+      if (kb_term_at(k, v, i)->n_also) buf_putc(out, ']');
       buf_putc(out, '}');
     }
     buf_putc(out, ']');
