@@ -91,8 +91,10 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
       if (!out_ && plan_forbidden(k, &p, sc->moves, sc->n_moves, &c) >= 0) { out_ = 1; it->forbid_contra = c; }
       if (out_) { it->leave_out |= 1u << j; left++; }
     }
+    int pressed = it->press_danger >= 0 || it->press_caution >= 0, moved = it->forbid_contra >= 0;
     if (left && left == mu->n_selfcare)
-      it->skip = it->press_danger >= 0 ? "it lies in a danger zone, where self-care never presses: leave it to your therapist"
+      it->skip = pressed && moved ? "its exercises press where self-care never presses or take the neck into a position you should avoid: leave it to your therapist"
+               : it->press_danger >= 0 ? "it lies in a danger zone, where self-care never presses: leave it to your therapist"
                : it->press_caution >= 0 ? "not at home while this caution applies: leave it to your therapist"
                : "its stretches take the neck into a position you should avoid: leave it to your therapist";
   }

@@ -599,7 +599,7 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
   }
   for (int i = 0; i < h->n_items; i++) {
     const home_item *it = &h->items[i];
-    if (it->skip) continue;
+    if (it->skip || it->press_danger >= 0 || it->press_caution >= 0) continue;   /* no press mark where nothing presses */
     int r[2];
     kb_zone_ref z = {kb_tp_at(k, it->tp)->region, KB_SAME};
     int n = kb_zone_regions(k, z, it->side, r);
