@@ -1123,10 +1123,13 @@ int kb_find_activity(const kb *k, const char *w) {
   return t;
 }
 
-/* 0: not a limb; 1: the upper limb; 2: the lower limb. */
+/* 0: not a limb; 1: the upper limb (arm, hand and the armpit, where its main vein runs);
+** 2: the lower limb (thigh, knee, leg, foot, and the groin and hip over the femoral vein's
+** upper end). */
 static int limb_of(const body_region *r) {
-  if (!strcmp(r->group, "arm") || !strcmp(r->group, "hand")) return 1;
-  if (!strcmp(r->group, "thigh") || !strcmp(r->group, "knee") || !strcmp(r->group, "leg") || !strcmp(r->group, "foot")) return 2;
+  if (!strcmp(r->group, "arm") || !strcmp(r->group, "hand") || !strcmp(r->base, "axilla")) return 1;
+  if (!strcmp(r->group, "thigh") || !strcmp(r->group, "knee") || !strcmp(r->group, "leg") || !strcmp(r->group, "foot") ||
+      !strcmp(r->base, "groin") || !strcmp(r->base, "hip-lateral")) return 2;
   return 0;
 }
 

@@ -184,7 +184,8 @@ int kb_find_activity(const kb *k, const char *word);
 
 /* 1 if concrete region `r` lies within the reach of a contraindication given at concrete
 ** region `at`: the same region or, for a contraindication with `limb = yes`, any region of the
-** same limb (arm and hand; thigh, knee, leg and foot) on the same side. */
+** same limb on the same side: the arm, hand and armpit; or the thigh, knee, leg, foot, groin
+** and side of the hip. */
 int kb_contra_reaches(const kb *k, const kb_term *contra, int at, int r);
 
 /* The concrete regions a zone entry stands for when its point is on `side` (BODY_L, BODY_R or
