@@ -909,7 +909,7 @@ function renderPlan(plan) {
   if (plan.blocked && plan.blocked.length) {
     out.push(h('h2', {}, 'Blocked by contraindications'));
     out.push(plan.blocked.map((b) => h('div', { class: 'blocked' },
-      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique)].filter(Boolean).join(' · ') || 'Treatment'),
+      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique), b.movement && human(b.movement)].filter(Boolean).join(' · ') || 'Treatment'),
       ': ', b.why || '', b.contraindication ? ` (${human(b.contraindication)}${b.region ? ' at ' + labelOf(b.region) : ''})` : '',
       b.advice ? h('div', {}, h('em', {}, b.advice)) : null)));
   }
@@ -931,6 +931,7 @@ function renderPlan(plan) {
         h('div', {}, s.text || ''),
         s.alternatives && s.alternatives.length ? h('div', { class: 'small' }, 'Or: ', s.alternatives.map(human).join(', ')) : null,
         dangers(s.dangers),
+        (s.cautions || []).map((c) => h('div', { class: 'danger-zone caution' }, h('strong', {}, `⚠ Caution (${human(c.contraindication)}): `), c.text)),
         s.sources && s.sources.length ? h('div', { class: 'small muted' }, 'Sources: ', s.sources.map((x) => (typeof x === 'string' ? x : `${x.key}${x.locator ? ' ' + x.locator : ''}`)).join('; ')) : null))));
   }
   if (!steps.length) out.push(h('p', { class: 'empty' }, 'No steps: nothing can be treated today.'));
@@ -943,11 +944,15 @@ views.plan = async (arg) => {
   await ensureLabels();
   const points = tickedPoints();
   if (!points.length) return [h('h1', {}, 'Plan'), h('p', {}, 'No points ticked. ', h('a', { href: '#/sources/' + client.id }, 'Choose them on the Sources screen'), '.')];
-  const plan = await api('POST', '/api/plan', { points, client: client.id });
+  const fascial = !!state.fascial;   /* myofascial release: sustained fascial holds and fascial stretches */
+  const plan = await api('POST', '/api/plan', { points, client: client.id, fascial });
   state.plan = plan; save();
+  const fascialBox = h('label', { class: 'check no-print' }, h('input', { type: 'checkbox', id: 'fascial', checked: fascial,
+    onchange: (e) => { state.fascial = e.target.checked; save(); go('plan/' + client.id); } }),
+    'Add myofascial release (a sustained fascial hold per muscle before the pressure work, a fascial stretch after its stretch)');
   const start = h('button', { type: 'button', class: 'primary', id: 'start-session', disabled: plan.refer && !(plan.steps || []).length,
     onclick: action(async () => {
-      const r = await api('POST', '/api/sessions', { client: client.id, points });
+      const r = await api('POST', '/api/sessions', { client: client.id, points, fascial });
       state.session = { id: r.id, join: r.join, client: client.id, plan: r.plan || (r.state && r.state.plan) };
       delete state.visit;
       save();
@@ -959,6 +964,7 @@ views.plan = async (arg) => {
       const c = ((state.intake && state.intake.where && state.intake.where.candidates) || []).find((x) => x.trigger_point === p.tp);
       return c ? `${c.muscle_name || human(c.muscle)}, ${sideName(p.side)} (${c.trigger_point_name || human(p.tp)})` : `${human(p.tp)}, ${sideName(p.side)}`;
     }).join('; ')),
+    fascialBox,
     renderPlan(plan),
     h('div', { class: 'row no-print' }, start, h('a', { class: 'button', href: '#/sources/' + client.id }, '← Change the points')),
   ];
