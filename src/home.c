@@ -46,7 +46,7 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
       it = &out->items[out->n_items++];
       it->muscle = m; it->side = side; it->tp = tp;
       it->skip = NULL; it->skip_contra = it->skip_region = it->skip_event = -1;
-      it->press_danger = it->press_caution = it->forbid_contra = -1;
+      it->press_danger = it->press_caution = it->forbid_contra = it->tool_contra = -1;
     }
     const kb_muscle *mu = kb_muscle_at(k, m);
     for (int d = 0; d < mu->n_dangers; d++) add_danger(out, mu->dangers[d]);
@@ -89,13 +89,19 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
       const kb_selfcare *sc = &mu->selfcare[j];
       int c = -1, out_ = presses(k, sc->tool) && (it->press_danger >= 0 || it->press_caution >= 0);
       if (!out_ && plan_forbidden(k, &p, sc->moves, sc->n_moves, &c) >= 0) { out_ = 1; it->forbid_contra = c; }
+      for (int x = 0; !out_ && x < p.n_modifiers; x++) {
+        const kb_term *ct = kb_term_at(k, KB_CONTRA, p.modifiers[x]);
+        for (int y = 0; y < ct->n_exclude_tools; y++)
+          if (ct->exclude_tools[y] == sc->tool) { out_ = 1; it->tool_contra = p.modifiers[x]; }
+      }
       if (out_) { it->leave_out |= 1u << j; left++; }
     }
-    int pressed = it->press_danger >= 0 || it->press_caution >= 0, moved = it->forbid_contra >= 0;
+    int pressed = it->press_danger >= 0 || it->press_caution >= 0, moved = it->forbid_contra >= 0 || it->tool_contra >= 0;
     if (left && left == mu->n_selfcare)
       it->skip = pressed && moved ? "its exercises press where self-care never presses or take the neck into a position you should avoid: leave it to your therapist"
                : it->press_danger >= 0 ? "it lies in a danger zone, where self-care never presses: leave it to your therapist"
                : it->press_caution >= 0 ? "not at home while this caution applies: leave it to your therapist"
-               : "its stretches take the neck into a position you should avoid: leave it to your therapist";
+               : it->forbid_contra >= 0 ? "its stretches take the neck into a position you should avoid: leave it to your therapist"
+               : "its exercises use a tool you should not use for now: leave it to your therapist";
   }
 }

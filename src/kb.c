@@ -162,7 +162,7 @@ static void parse_text(loader *L, const char *name, const char *text, size_t len
 enum {
   T_TEXT, T_REGION, T_ZONE, T_SENSATIONS, T_ACTIVITIES, T_MIMICS, T_SOURCE, T_FREQ, T_YESNO,
   T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES, T_PHASE, T_GROUP,
-  T_MOVEMENTS, T_CAUTION, T_WORDS
+  T_MOVEMENTS, T_CAUTION, T_WORDS, T_TOOLS
 };
 enum { F_REQUIRED = 1, F_REPEAT = 2 };
 typedef struct keydef { const char *key; int type, flags; } keydef;
@@ -196,7 +196,7 @@ static const keydef danger_keys[] = {
 static const keydef contra_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"scope", T_SCOPE, F_REQUIRED}, {"advice", T_TEXT, F_REQUIRED},
   {"band-max", T_INT, 0}, {"hold-max", T_INT, 0}, {"avoid", T_REGIONS, F_REPEAT},
-  {"exclude", T_TECHNIQUES, F_REPEAT}, {"forbid", T_MOVEMENTS, F_REPEAT},
+  {"exclude", T_TECHNIQUES, F_REPEAT}, {"forbid", T_MOVEMENTS, F_REPEAT}, {"exclude-tool", T_TOOLS, F_REPEAT},
   {"caution", T_CAUTION, F_REPEAT}, {"caution-note", T_TEXT, 0}, {"limb", T_YESNO, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef treat_keys[] = {
@@ -448,7 +448,7 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
   memset(t, 0, sizeof *t);
   t->id = s->id;
   t->label = "";
-  ilist regions = {0}, excl = {0}, forbid = {0}, caution = {0};
+  ilist regions = {0}, excl = {0}, forbid = {0}, caution = {0}, tools = {0};
   clist src = {0};
   const char **also = NULL;
   int n_also = 0;
@@ -470,6 +470,7 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
       else t->generic = strcmp(e->value, "yes") == 0;
       break;
     case T_MOVEMENTS: parse_terms(L, s, e, KB_MOVEMENT, &forbid); break;
+    case T_TOOLS: parse_terms(L, s, e, KB_TOOL, &tools); break;
     case T_CAUTION: parse_regions(L, s, e, &caution); break;
     case T_WORDS: {
       char *v = arena_strdup(k, e->value), *w;
@@ -503,12 +504,14 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
     case T_SOURCE: parse_source(L, s, e, &src); break;
     }
   }
-  if (vocab == KB_CONTRA && t->scope != KB_SCOPE_MODIFY && (t->lo || t->hi || regions.n || excl.n || forbid.n || caution.n))
-    fail(L, s->file, s->line, "[contra %s]: band-max, hold-max, avoid, exclude, forbid and caution belong to a scope = modify contraindication", s->id);
+  if (vocab == KB_CONTRA && t->scope != KB_SCOPE_MODIFY && (t->lo || t->hi || regions.n || excl.n || forbid.n || caution.n || tools.n))
+    fail(L, s->file, s->line, "[contra %s]: band-max, hold-max, avoid, exclude, exclude-tool, forbid and caution belong to a scope = modify contraindication", s->id);
   if (vocab == KB_CONTRA && t->limb && t->scope != KB_SCOPE_LOCAL)
     fail(L, s->file, s->line, "[contra %s]: limb = yes belongs to a scope = local contraindication", s->id);
   if (vocab == KB_CONTRA && (caution.n != 0) != (t->caution_text != NULL))
     fail(L, s->file, s->line, "[contra %s]: caution and caution-note go together (the regions, and what to say there)", s->id);
+  t->n_exclude_tools = tools.n;
+  t->exclude_tools = keep(k, tools.v, tools.n, sizeof *tools.v);
   t->n_forbid = forbid.n;
   t->forbid = keep(k, forbid.v, forbid.n, sizeof *forbid.v);
   t->n_caution = caution.n;

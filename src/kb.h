@@ -57,6 +57,7 @@ typedef struct kb_term {
   int band_lo, band_hi;  /* technique: default target band 0-10 */
   const int *exclude; int n_exclude;  /* contra: KB_TECHNIQUE indices it rules out */
   const int *forbid; int n_forbid;    /* contra: KB_MOVEMENT indices no stretch may use */
+  const int *exclude_tools; int n_exclude_tools;  /* contra: KB_TOOL indices self-care may not use */
   const int *caution; int n_caution;  /* contra: base regions to treat with care (a warning, no block) */
   const char *caution_text;           /* contra: what to say at those regions, or NULL */
   int limb;                           /* contra (local): the region given stands for its whole limb */

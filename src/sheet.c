@@ -381,6 +381,7 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
       buf_lit(b, "],\"danger\":"); str_or_null(b, it->press_danger >= 0 ? kb_term_at(k, KB_DANGER, it->press_danger)->id : NULL);
       buf_lit(b, ",\"caution\":"); str_or_null(b, it->press_caution >= 0 ? kb_term_at(k, KB_CONTRA, it->press_caution)->id : NULL);
       buf_lit(b, ",\"forbidden_by\":"); str_or_null(b, it->forbid_contra >= 0 ? kb_term_at(k, KB_CONTRA, it->forbid_contra)->id : NULL);
+      buf_lit(b, ",\"tool_ruled_out_by\":"); str_or_null(b, it->tool_contra >= 0 ? kb_term_at(k, KB_CONTRA, it->tool_contra)->id : NULL);
       buf_putc(b, '}');
     }
     buf_lit(b, ",\"selfcare\":[");
@@ -479,6 +480,12 @@ static void left_out_sentence(buf *b, const kb *k, const home_item *it, const ch
     if (t.len) buf_putc(&t, ' ');
     buf_lit(&t, "A stretch is left out because of ");
     buf_puts(&t, kb_term_at(k, KB_CONTRA, it->forbid_contra)->label);
+    buf_lit(&t, ".");
+  }
+  if (it->tool_contra >= 0) {
+    if (t.len) buf_putc(&t, ' ');
+    buf_lit(&t, "An exercise with a tool is left out because of ");
+    buf_puts(&t, kb_term_at(k, KB_CONTRA, it->tool_contra)->label);
     buf_lit(&t, ".");
   }
   if (html) { buf_lit(b, "<p class=\"warn\">"); html_esc(b, t.data); buf_lit(b, "</p>"); }

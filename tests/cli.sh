@@ -144,6 +144,10 @@ for p in gluteus-maximus-tp2:l rectus-abdominis-upper:l serratus-posterior-infer
   then ok "self-care never presses in a danger zone: $p"; else ko "self-care presses in a danger zone: $p" "$($M homecare $p --json | head -c 400)"; fi
 done
 
+if $M homecare vastus-lateralis:l --json | jq -e '[.exercises[0].selfcare[].tool] | index("massage-gun") != null' >/dev/null &&
+   $M homecare vastus-lateralis:l --contra antiplatelets --json | jq -e '([.exercises[0].selfcare[].tool] | index("massage-gun") == null) and .exercises[0].left_out.tool_ruled_out_by == "antiplatelets"' >/dev/null
+then ok "no massage gun at home on blood thinners"; else ko "massage gun under antiplatelets"; fi
+
 # the words clients use
 expect "where --context side-sleeping accepted" 0 'infraspinatus' -- $M where --no-color shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping
 if $M where --json shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping | jq -e '[.candidates[] | select(.muscle=="infraspinatus")][0].context == ["side-sleeping"]' >/dev/null &&

@@ -394,6 +394,22 @@ Test(plan, raynauds_refuses_spray_and_stretch) {
   for (int i = 0; i < p.n_steps; i++) cr_expect_neq(p.steps[i].technique, spray);
 }
 
+Test(plan, no_massage_gun_on_blood_thinners) {
+  const char *ids[] = {"anticoagulants", "antiplatelets", "bleeding-disorder"};
+  int vl = muscle("vastus-lateralis");
+  plan_input in = input1("vastus-lateralis-tp1", BODY_L);
+  home h;
+  home_build(k, &in, NULL, &h);
+  cr_expect(home_offers(&h, vl, "massage-gun"));
+  for (int i = 0; i < 3; i++) {
+    plan_input in2 = with_contra(in, ids[i], -1);
+    home_build(k, &in2, NULL, &h);
+    cr_expect_not(home_offers(&h, vl, "massage-gun"), "%s", ids[i]);
+    cr_expect(home_offers(&h, vl, "roller"), "%s: the foam roller stays", ids[i]);
+    cr_expect_eq(h.items[0].tool_contra, contra(ids[i]));
+  }
+}
+
 Test(plan, antiplatelets_beside_anticoagulants) {
   plan_input in = with_contra(input1("upper-trapezius-tp1", BODY_L), "antiplatelets", -1);
   plan p;
