@@ -161,10 +161,11 @@ static void parse_text(loader *L, const char *name, const char *text, size_t len
 /* ---- the schema: which keys each kind takes ---- */
 enum {
   T_TEXT, T_REGION, T_ZONE, T_SENSATIONS, T_ACTIVITIES, T_MIMICS, T_SOURCE, T_FREQ, T_YESNO,
-  T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES, T_PHASE, T_GROUP,
-  T_MOVEMENTS, T_CAUTION, T_WORDS, T_TOOLS
+  T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES, T_PHASE, T_GROUP
 };
 enum { F_REQUIRED = 1, F_REPEAT = 2 };
+/* the safety and vocabulary keys (movements, cautions, activity words, tools ruled out) */
+enum { T_MOVEMENTS = 64, T_CAUTION, T_WORDS, T_TOOLS };
 typedef struct keydef { const char *key; int type, flags; } keydef;
 
 static const keydef muscle_keys[] = {
@@ -317,13 +318,13 @@ static char *word(char **s) {
 }
 
 static void parse_terms(loader *L, const stanza *s, const entry *e, int vocab, ilist *out) {
-  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice", "movement"};
+  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice"};
   char *v = arena_strdup(L->k, e->value), *w;
   char tmp[128];
   while ((w = word(&v))) {
     int t = kb_find_term(L->k, vocab, w);
     if (t < 0)
-      fail(L, s->file, e->line, "unknown %s \"%s\"%s", what[vocab], w,
+      fail(L, s->file, e->line, "unknown %s \"%s\"%s", vocab == KB_MOVEMENT ? "movement" : what[vocab], w,
            mean(tmp, sizeof tmp, kb_suggest_term(L->k, vocab, w)));
     else ilist_add_unique(out, t);
   }
