@@ -524,6 +524,9 @@ static int plan_in(ctx *c, plan_input *in, long *client) {
     int rc = record_client_contras(c->s, *client, in, c->a->k, err, sizeof err);
     if (rc) { fail_rc(c, rc, err); return -1; }
   }
+  json_t *fascial = c->body ? json_object_get(c->body, "fascial") : NULL;
+  if (fascial && !json_is_boolean(fascial)) { FAIL(c, 400, "\"fascial\" must be true or false"); return -1; }
+  in->fascial = json_is_true(fascial);   /* add myofascial release to the plan */
   return parse_contras(c, c->body ? json_object_get(c->body, "contraindications") : NULL, in);
 }
 

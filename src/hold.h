@@ -22,7 +22,8 @@
 ** On the clock (hold_tick):
 **   T1  the longest hold reached: the hold ends (outcome max-hold).
 **   T2  the shortest hold reached (once): release when the tissue softens.
-**   T3  no feedback for HOLD_ASK_EVERY seconds: ask the client for a 0-10. */
+**   T3  no feedback for hold_ask_every seconds (HOLD_ASK_EVERY, or a tenth of the longest hold
+**       when that is longer, so a five-minute fascial hold asks every 30 s): ask for a 0-10. */
 #ifndef MYOMAP_HOLD_H
 #define MYOMAP_HOLD_H
 
@@ -101,6 +102,8 @@ int hold_tick(hold *h, double t);
 void hold_abort(hold *h, double t);
 /* 1 once the hold has ended. */
 int hold_done(const hold *h);
+/* Seconds without feedback before T3 asks: HOLD_ASK_EVERY or hold_max / 10, the longer. */
+double hold_ask_every(const hold *h);
 
 /* Names for logs and scripts: "feedback", "more", ...; "released", "max-hold", ...;
 ** "ease-off", ...; and the advice sentence shown to the therapist. */

@@ -38,6 +38,11 @@ typedef struct home_item {
   int skip_contra;     /* the KB_CONTRA behind `skip`, or -1 */
   int skip_region;     /* its region, or -1 */
   int skip_event;      /* the hold event (sharp, numb, ...) behind `skip`, or -1 */
+  unsigned leave_out;  /* bit j set: the muscle's self-care j is left out (see the three below) */
+  int press_danger;    /* a KB_DANGER whose regions hold a treated point: nothing presses there, or -1 */
+  int press_caution;   /* a KB_CONTRA whose caution regions hold a treated point: nothing presses there, or -1 */
+  int forbid_contra;   /* a KB_CONTRA that forbids a movement of a left-out stretch, or -1 */
+  int tool_contra;     /* a KB_CONTRA that rules out the tool of a left-out exercise, or -1 */
 } home_item;
 
 typedef struct home {

@@ -380,7 +380,9 @@ static void start_json(buf *b, const kb *k, const plan_input *in) {
     else buf_lit(b, "null");
     buf_putc(b, ']');
   }
-  buf_lit(b, "]}");
+  buf_lit(b, "],\"fascial\":");
+  buf_puts(b, in->fascial ? "true" : "false");
+  buf_putc(b, '}');
 }
 
 static int start_parse(const kb *k, const char *text, plan_input *in) {
@@ -404,6 +406,7 @@ static int start_parse(const kb *k, const char *text, plan_input *in) {
     in->contras[in->n_contras].contra = ci;
     in->contras[in->n_contras++].region = region;
   }
+  in->fascial = json_is_true(json_object_get(j, "fascial"));
   json_decref(j);
   return rc;
 }

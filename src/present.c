@@ -112,7 +112,7 @@ int present_parse_word(const kb *k, const char *word, present *p, char *err, siz
 }
 
 int present_add_context(const kb *k, const char *name, present *p, char *err, size_t errlen) {
-  int t = kb_find_term(k, KB_ACTIVITY, name);
+  int t = kb_find_activity(k, name);   /* an activity id, or another word for it */
   if (t < 0) {
     const char *hint = kb_suggest_term(k, KB_ACTIVITY, name);
     if (hint) snprintf(err, errlen, "unknown context \"%s\"; did you mean %s? (`myomap kb export` lists the activities)", name, hint);

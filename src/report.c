@@ -482,7 +482,7 @@ void report_export_json(buf *out, const kb *k) {
   buf_lit(out, "],\"vocabulary\":{");
   for (int v = 0; v < KB_N_VOCABS; v++) {
     if (v) buf_putc(out, ',');
-    json_key(out, vocab_names[v]);
+    json_key(out, v == KB_MOVEMENT ? "movements" : vocab_names[v]);
     buf_putc(out, '[');
     for (int i = 0; i < kb_n_terms(k, v); i++) {
       if (i) buf_putc(out, ',');
@@ -491,6 +491,8 @@ void report_export_json(buf *out, const kb *k) {
       buf_puts(out, v == KB_SOURCE ? ",\"cite\":" : ",\"label\":");
       buf_json_str(out, kb_term_at(k, v, i)->label);
       if (kb_term_at(k, v, i)->text) { buf_lit(out, ",\"text\":"); buf_json_str(out, kb_term_at(k, v, i)->text); }
+      for (int j = 0; j < kb_term_at(k, v, i)->n_also; j++) { buf_puts(out, j ? "," : ",\"also\":["); buf_json_str(out, kb_term_at(k, v, i)->also[j]); }
+      if (kb_term_at(k, v, i)->n_also) buf_putc(out, ']');
       buf_putc(out, '}');
     }
     buf_putc(out, ']');

@@ -118,7 +118,8 @@ void session_json(buf *b, const kb *k, const session *s) {
     buf_lit(b, ",\"region\":"); str_or_null(b, s->in.contras[i].region >= 0 ? body_at(bd, s->in.contras[i].region)->id : NULL);
     buf_putc(b, '}');
   }
-  buf_lit(b, "],\n \"pain_pre\":"); int_or_null(b, s->pain_pre);
+  buf_lit(b, "],\n \"fascial\":"); buf_puts(b, s->in.fascial ? "true" : "false");
+  buf_lit(b, ",\"pain_pre\":"); int_or_null(b, s->pain_pre);
   buf_lit(b, ",\"pain_post\":"); int_or_null(b, s->pain_post);
   buf_lit(b, ",\"rom\":"); str_or_null(b, s->rom);
   buf_lit(b, ",\"strength\":"); str_or_null(b, s->strength);
@@ -189,6 +190,7 @@ int session_read_json(const kb *k, const json_t *root_, session_summary *out, ch
     out->in.contras[out->in.n_contras].contra = c;
     out->in.contras[out->in.n_contras++].region = r;
   }
+  out->in.fascial = json_is_true(json_object_get(root, "fascial"));
   json_array_foreach(json_object_get(root, "holds"), i, v) {
     const char *outcome = json_string_value(json_object_get(v, "outcome"));
     const char *reason = json_string_value(json_object_get(v, "reason"));

@@ -274,6 +274,9 @@ want "contraindications" 200 '(.contraindications | length) > 0 and (.contraindi
 post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1","side":"l"},{"tp":"gastrocnemius-tp1","side":"l"}],"contraindications":["pregnancy",{"id":"varicose-veins","region":"calf-l"}]}'
 want "plan with the contraindications" 200 '(.steps | length) > 0 and ([.steps[] | select(.timed)] | length) > 0 and ([.modifications[].id] | index("pregnancy"))
   and ([.blocked[] | select(.contraindication == "varicose-veins" and .tp == "gastrocnemius-tp1")] | length) == 1'
+post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"fascial":true,"contraindications":["pregnancy"]}'
+want "plan with myofascial release and the pregnancy caution" 200 '([.steps[] | select(.phase == "prepare" and .timed and .fascial and .technique.id == "cross-hand-release" and .hold == [90,300])] | length) == 1
+  and ([.steps[] | select(.phase == "release") | .cautions[]?.contraindication] == ["pregnancy"])'
 post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1"}]}'
 wanterr "plan: a paired muscle's point without a side refused" 400 bad-request
 post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"contraindications":["open-wound"]}'
@@ -639,6 +642,7 @@ cat >"$T/bad" <<EOF
 /api/plan|{"points":[{"tp":5,"side":"l"}]}|tp a number
 /api/plan|{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"contraindications":["x-ray"]}|unknown contraindication
 /api/plan|{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"client":"1"}|client a string
+/api/plan|{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"fascial":"yes"}|fascial a string
 /api/clients|{"name":5,"birth":"1990-01-01"}|name a number
 /api/clients|{"name":"X","birth":"1990-01-01","consent":"yes"}|consent a string
 /api/clients|{"name":"X","birth":"1990-02-30"}|impossible birth date

@@ -114,6 +114,57 @@ then ok "anticoagulants lower every band and hold"; else ko "anticoagulants not 
 if $M plan upper-trapezius-tp1:l --json | jq -e '[.steps[].alternatives // [] | .[]] | index("gua-sha") != null' >/dev/null &&
    $M plan upper-trapezius-tp1:l --contra anticoagulants --json | jq -e '[.steps[].alternatives // [] | .[]] | index("gua-sha") == null' >/dev/null
 then ok "anticoagulants rule out gua sha among the alternatives"; else ko "alternatives under anticoagulants"; fi
+
+# safety (issue 13): each rule acting
+$M plan sternocleidomastoid:l --json >"$T/scm.json"
+$M plan sternocleidomastoid:l --contra cervical-arterial-dysfunction --json >"$T/scm-cad.json"
+if jq -e '[.steps[] | select(.phase=="stretch" and .muscle=="sternocleidomastoid")] | length == 1' "$T/scm.json" >/dev/null &&
+   jq -e '([.steps[] | select(.phase=="stretch" and .muscle=="sternocleidomastoid")] | length == 0) and
+          ([.blocked[] | select(.muscle=="sternocleidomastoid" and .movement=="neck-extension-rotation")] | length == 1) and
+          ([.steps[] | select(.phase=="release")] | length == 2)' "$T/scm-cad.json" >/dev/null
+then ok "cervical-arterial-dysfunction: no end-range extension-rotation stretch for SCM, its points still released"
+else ko "cervical-arterial-dysfunction and the SCM stretch" "$(head -c 600 "$T/scm-cad.json")"; fi
+if $M homecare sternocleidomastoid:l --json | jq -e '[.exercises[0].selfcare[].id] == ["scm-stretch"]' >/dev/null &&
+   $M homecare sternocleidomastoid:l --contra cervical-arterial-dysfunction --json | jq -e '(.exercises[0].selfcare | length == 0) and .exercises[0].skip != null' >/dev/null
+then ok "cervical-arterial-dysfunction: the SCM self-stretch is left out at home"; else ko "home SCM stretch under cervical-arterial-dysfunction"; fi
+expect "cervical arterial signs today: refer" 0 'NO TREATMENT TODAY' -- $M plan upper-trapezius-tp1:l --contra cervical-arterial-signs
+expect "high-risk pregnancy: refer" 0 'NO TREATMENT TODAY' -- $M plan upper-trapezius-tp1:l --contra high-risk-pregnancy
+expect "pregnancy: caution at upper trapezius TrP1" 0 'Caution \(pregnancy\): traditional acupressure' -- $M plan upper-trapezius-tp1:l --contra pregnancy
+if $M plan upper-trapezius-tp1:l --json | jq -e '[.steps[].alternatives // [] | .[]] | index("spray-and-stretch") != null' >/dev/null &&
+   $M plan upper-trapezius-tp1:l --contra raynauds --json | jq -e '[.steps[] | (.technique.id // ""), (.alternatives // [] | .[])] | index("spray-and-stretch") == null' >/dev/null
+then ok "raynauds: spray-and-stretch refused"; else ko "spray-and-stretch under raynauds"; fi
+if $M plan upper-trapezius-tp1:l --contra antiplatelets --json | jq -e '.limits.band_max == 5 and .limits.hold_max == 30' >/dev/null
+then ok "antiplatelets lower the band and the hold"; else ko "antiplatelets"; fi
+if $M plan vastus-lateralis:l tibialis-anterior:l vastus-lateralis:r --contra dvt-treated:calf-l --json |
+   jq -e '([.steps[] | select((.phase=="release" or .phase=="stretch") and .side=="l")] | length == 0) and
+          ([.steps[] | select(.phase=="release" and .side=="r")] | length > 0)' >/dev/null
+then ok "a treated DVT in the left calf excludes the whole left leg"; else ko "dvt-treated limb"; fi
+for p in gluteus-maximus-tp2:l rectus-abdominis-upper:l serratus-posterior-inferior-central:l levator-scapulae-upper:l; do
+  if $M homecare $p --json | jq -e '(.exercises[0].left_out.danger != null) and ([.exercises[0].selfcare[].tool] - ["stretch"] | length == 0)' >/dev/null
+  then ok "self-care never presses in a danger zone: $p"; else ko "self-care presses in a danger zone: $p" "$($M homecare $p --json | head -c 400)"; fi
+done
+
+if $M homecare vastus-lateralis:l --json | jq -e '[.exercises[0].selfcare[].tool] | index("massage-gun") != null' >/dev/null &&
+   $M homecare vastus-lateralis:l --contra antiplatelets --json | jq -e '([.exercises[0].selfcare[].tool] | index("massage-gun") == null) and .exercises[0].left_out.tool_ruled_out_by == "antiplatelets"' >/dev/null
+then ok "no massage gun at home on blood thinners"; else ko "massage gun under antiplatelets"; fi
+
+# the words clients use
+expect "where --context side-sleeping accepted" 0 'infraspinatus' -- $M where --no-color shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping
+if $M where --json shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping | jq -e '[.candidates[] | select(.muscle=="infraspinatus")][0].context == ["side-sleeping"]' >/dev/null &&
+   $M where --json shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping | jq -e '[.candidates[] | select(.muscle=="deltoid")][0].context == []' >/dev/null
+then ok "side-sleeping counts for infraspinatus, not deltoid"; else ko "side-sleeping context"; fi
+if $M where --json neck-side-l:5 chest-l:4 --context coughing | jq -e '[.candidates[] | select(.muscle=="scalenes")][0].context == ["chronic-cough"]' >/dev/null
+then ok "coughing is another word for chronic-cough"; else ko "coughing context"; fi
+
+# myofascial release
+if $M plan upper-trapezius-tp1:l --fascial --json | jq -e '([.steps[] | select(.phase=="prepare" and .timed and .technique.id=="cross-hand-release" and .hold==[90,300])] | length == 1) and
+      ([.steps[] | select(.phase=="stretch" and .technique.id=="fascial-stretch")] | length == 1)' >/dev/null &&
+   $M plan upper-trapezius-tp1:l --json | jq -e '[.steps[] | select(.fascial)] | length == 0' >/dev/null
+then ok "plan --fascial: a sustained fascial hold before the release, a fascial stretch after the stretch"; else ko "plan --fascial"; fi
+expect "scripted session: a 150 s fascial hold released" 0 'outcome: released after 150 s' -- $M session run upper-trapezius-tp1:l --fascial --events $S/fascial.events --log "$T/sf.json"
+if jq -e '.fascial and (.holds | length == 4) and .holds[0].phase=="prepare" and .holds[0].technique=="cross-hand-release" and .holds[0].seconds==150
+          and .holds[3].technique=="fascial-stretch" and .holds[3].outcome=="max-hold" and .holds[3].seconds==180' "$T/sf.json" >/dev/null
+then ok "session log: the long fascial holds timed like the others"; else ko "session log (fascial)" "$(head -c 800 "$T/sf.json")"; fi
 $M where --json temple-l:6 neck-side-l:4 >"$T/where.json"
 if $M plan --where "$T/where.json" --top 2 --json | jq -e '[.steps[] | select(.phase=="release")] | length >= 2' >/dev/null
 then ok "plan from where --json output"; else ko "plan from where"; fi

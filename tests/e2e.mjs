@@ -311,6 +311,16 @@ try {
     if (!/anticoagulant/i.test(t)) throw new Error(t);
   });
   await shot(page, '05-plan.png');
+  await step('myofascial release adds timed fascial holds to the prepare phase, and can be taken off again', async () => {
+    await page.check('#fascial');
+    await page.waitForSelector('.phase[data-phase="prepare"] .step.timed', { timeout: T });
+    const t = await page.textContent('.phase[data-phase="prepare"] .step.timed');
+    if (!/sustained fascial hold/.test(t) || !/hold \d+/.test(t)) throw new Error(t.slice(0, 200));
+    const st = await page.textContent('.phase[data-phase="stretch"]');
+    if (!/multi-directional fascial stretch/.test(st)) throw new Error(st.slice(0, 200));
+    await page.uncheck('#fascial');
+    await page.waitForFunction(() => !document.querySelector('.phase[data-phase="prepare"] .step.timed'), null, { timeout: T });
+  });
   await must('Start session opens the session room', async () => {
     await page.click('#start-session');
     await page.waitForSelector('#hold-panel', { timeout: T });

@@ -66,6 +66,15 @@ want "the state before" 200 '.hold.last == 5 and .phone == true'
 strip='del(.hold.t, .holds[].t, .join)'
 jq -S "$strip" "$T/body" >"$T/before.json"
 t_before=$(jq .hold.t "$T/body")
+# a second client's session with myofascial release: its long fascial hold must come back as one
+post TA /api/clients '{"name":"Fay Moss","birth":"1975-03-03","consent":true}'
+CF=$(jq -r .id "$T/body")
+post TA /api/sessions "{\"client\":$CF,\"fascial\":true,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}"
+want "a session with myofascial release" 200 '[.state.plan.steps[] | select(.fascial)] | length == 2'
+SF=$(jq -r .id "$T/body")
+FSTEP=$(jq '[.state.plan.steps | to_entries[] | select(.value.timed) | .key + 1][0]' "$T/body")
+post TA "/api/sessions/$SF/hold" "{\"step\":$FSTEP}"
+want "its fascial hold runs" 200 '.hold.phase == "prepare" and .hold.hold == [90,300]'
 serve_stop A KILL
 sleep 1
 serve_start A "$DB" || { ko "the server does not start again after a SIGKILL" "$(tail -5 "$T/A.log")"; }
@@ -93,8 +102,13 @@ post none "/api/phone/$TOKEN" '{"event":"feedback","value":4}'
 want "... and sends" 200
 get TA "/api/sessions/$S"
 want "the phone's 4 after the restart is in the state" 200 '.hold.last == 4'
+get TA "/api/sessions/$SF"
+want "the fascial session: the same plan, its fascial hold still running" 200 '([.plan.steps[] | select(.fascial)] | length == 2) and .hold.phase == "prepare" and .hold.hold == [90,300]'
+post TA "/api/sessions/$SF/cancel" '{"reason":"done with the restart test"}'
+want "... cancelled" 200
 
 echo "== a SIGTERM"
+get TA "/api/sessions/$S"
 jq -S "$strip" "$T/body" >"$T/before.json"
 serve_stop A TERM
 serve_start A "$DB" || ko "the server does not start again after a SIGTERM"

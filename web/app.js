@@ -564,7 +564,7 @@ const FLAGS = [
   ['bowel-bladder', 'Changes in bowel or bladder control, or numbness around the groin?'],
   ['trauma', 'A recent fall, accident or blow to the painful area?'],
 ];
-const ACTIVITIES = [["desk-work","long hours at a desk or computer"],["mouse-use","mouse and keyboard use with the arm held out"],["phone-cradling","holding a phone between ear and shoulder"],["forward-head","forward head posture"],["slouching","slumped sitting posture"],["reading-in-bed","reading or watching screens propped up in bed"],["clenching","jaw clenching or tooth grinding"],["gum-chewing","chewing gum or tough food"],["mouth-breathing","mouth breathing"],["stress","emotional stress and tension"],["shallow-breathing","shallow upper-chest or paradoxical breathing"],["chronic-cough","chronic coughing"],["shoulder-bag","a heavy bag or purse on one shoulder"],["heavy-backpack","a heavy backpack"],["tight-bra-strap","tight bra straps or tight collar"],["overhead-work","working with the arms overhead"],["lifting","lifting heavy loads"],["lifting-twisting","lifting while bending and twisting"],["carrying-child","carrying a child on one arm or hip"],["heavy-gripping","forceful or prolonged gripping"],["repetitive-gripping","repetitive gripping, wringing or twisting with the hand"],["typing","typing and keyboard work"],["racquet-sports","tennis and other racquet sports"],["throwing","throwing"],["swimming","swimming"],["rowing","rowing and pulling"],["weight-training","weight training"],["push-ups","push-ups and pressing"],["pull-ups","pull-ups and climbing"],["crutches","walking with crutches or a cane"],["musical-instrument","playing a musical instrument"],["driving","long drives"],["sleeping-position","a sleeping position that shortens or compresses the muscle"],["prolonged-sitting","prolonged sitting"],["prolonged-standing","prolonged standing"],["sitting-crossed-legs","sitting with the legs crossed"],["wallet-sitting","sitting on a wallet in the back pocket"],["sit-ups","sit-ups and crunches"],["running","running and jogging"],["hill-walking","walking or running uphill, downhill or on slopes"],["stairs","climbing stairs"],["cycling","cycling"],["jumping","jumping and landing"],["kicking","kicking sports"],["squatting","deep squatting or kneeling"],["gardening","gardening and bending work"],["high-heels","wearing high heels"],["tight-shoes","tight or stiff shoes"],["flat-feet","flat feet, over-pronation or a long second metatarsal"],["leg-length","a leg length difference or small hemipelvis"],["immobilization","a cast, brace or immobilisation"],["fall","a fall"],["whiplash","a whiplash or car accident"],["sudden-overload","a sudden overload or awkward movement"],["cold-draft","chilling of the muscle, cold drafts"],["pregnancy","pregnancy"],["surgery","surgery or scar in the area"]];
+const ACTIVITIES = [["desk-work","long hours at a desk or computer"],["mouse-use","mouse and keyboard use with the arm held out"],["phone-cradling","holding a phone between ear and shoulder"],["forward-head","forward head posture"],["slouching","slumped sitting posture"],["reading-in-bed","reading or watching screens propped up in bed"],["clenching","jaw clenching or tooth grinding"],["gum-chewing","chewing gum or tough food"],["mouth-breathing","mouth breathing"],["stress","emotional stress and tension"],["shallow-breathing","shallow upper-chest or paradoxical breathing"],["chronic-cough","chronic coughing"],["shoulder-bag","a heavy bag or purse on one shoulder"],["heavy-backpack","a heavy backpack"],["tight-bra-strap","tight bra straps or tight collar"],["overhead-work","working with the arms overhead"],["lifting","lifting heavy loads"],["lifting-twisting","lifting while bending and twisting"],["carrying-child","carrying a child on one arm or hip"],["heavy-gripping","forceful or prolonged gripping"],["repetitive-gripping","repetitive gripping, wringing or twisting with the hand"],["typing","typing and keyboard work"],["racquet-sports","tennis and other racquet sports"],["throwing","throwing"],["swimming","swimming"],["rowing","rowing and pulling"],["weight-training","weight training"],["push-ups","push-ups and pressing"],["pull-ups","pull-ups and climbing"],["crutches","walking with crutches or a cane"],["musical-instrument","playing a musical instrument"],["driving","long drives"],["sleeping-position","a sleeping position that shortens or compresses the muscle"],["prolonged-sitting","prolonged sitting"],["prolonged-standing","prolonged standing"],["sitting-crossed-legs","sitting with the legs crossed"],["wallet-sitting","sitting on a wallet in the back pocket"],["sit-ups","sit-ups and crunches"],["running","running and jogging"],["hill-walking","walking or running uphill, downhill or on slopes"],["stairs","climbing stairs"],["cycling","cycling"],["jumping","jumping and landing"],["kicking","kicking sports"],["squatting","deep squatting or kneeling"],["gardening","gardening and bending work"],["high-heels","wearing high heels"],["tight-shoes","tight or stiff shoes"],["flat-feet","flat feet, over-pronation or a long second metatarsal"],["leg-length","a leg length difference or small hemipelvis"],["immobilization","a cast, brace or immobilisation"],["fall","a fall"],["whiplash","a whiplash or car accident"],["sudden-overload","a sudden overload or awkward movement"],["cold-draft","chilling of the muscle, cold drafts"],["pregnancy","pregnancy"],["surgery","surgery or scar in the area"],["side-sleeping","sleeping on one side: on the painful side, or with the top arm or knee falling across the body"],["carrying","carrying heavy loads in the hands or on the forearm (shopping, a suitcase, a briefcase)"],["writing","writing by hand, especially with a tight grip or at a desk of the wrong height"],["pinch-grip","a sustained pinch grip: sewing, knitting, painting, fine handwork"],["skiing","skiing, and catching a fall or a slip on skis"],["horse-riding","horse riding"],["kneeling","kneeling work (floors, tiling, gardening on the knees)"],["dental-work","the jaw held wide open for long dental work"],["looking-up","looking up for long periods (ceilings, high screens, reading through bifocals)"],["eye-strain","eye strain, squinting or frowning, poor vision or ill-fitting glasses"],["uneven-ground","walking or running on rough, uneven, sloping or soft ground (sand)"],["tight-socks","tight elastic socks or garters round the calf"],["ironing","ironing"],["soft-mattress","sleeping on a soft, sagging mattress"]];
 const ACTIVITY_LABEL = new Map(ACTIVITIES);
 
 views.intake = async (arg) => {
@@ -946,7 +946,7 @@ function renderPlan(plan) {
   if (plan.blocked && plan.blocked.length) {
     out.push(h('h2', {}, 'Blocked by contraindications'));
     out.push(plan.blocked.map((b) => h('div', { class: 'blocked' },
-      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique)].filter(Boolean).join(' · ') || 'Treatment'),
+      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique), b.movement && human(b.movement)].filter(Boolean).join(' · ') || 'Treatment'),
       ': ', b.why || '', b.contraindication ? ` (${human(b.contraindication)}${b.region ? ' at ' + labelOf(b.region) : ''})` : '',
       b.advice ? h('div', {}, h('em', {}, b.advice)) : null)));
   }
@@ -968,6 +968,7 @@ function renderPlan(plan) {
         h('div', {}, s.text || ''),
         s.alternatives && s.alternatives.length ? h('div', { class: 'small' }, 'Or: ', s.alternatives.map(human).join(', ')) : null,
         dangers(s.dangers),
+        (s.cautions || []).map((c) => h('div', { class: 'danger-zone caution' }, h('strong', {}, `⚠ Caution (${human(c.contraindication)}): `), c.text)),
         s.sources && s.sources.length ? h('div', { class: 'small muted' }, 'Sources: ', s.sources.map((x) => (typeof x === 'string' ? x : `${x.key}${x.locator ? ' ' + x.locator : ''}`)).join('; ')) : null))));
   }
   if (!steps.length) out.push(h('p', { class: 'empty' }, 'No steps: nothing can be treated today.'));
@@ -980,12 +981,16 @@ views.plan = async (arg) => {
   await ensureLabels();
   const points = tickedPoints();
   if (!points.length) return [h('h1', {}, 'Plan'), h('p', {}, 'No points ticked. ', h('a', { href: '#/sources/' + client.id }, 'Choose them on the Sources screen'), '.')];
-  const plan = await api('POST', '/api/plan', { points, client: client.id });
+  const fascial = !!state.fascial;   /* myofascial release: sustained fascial holds and fascial stretches */
+  const plan = await api('POST', '/api/plan', { points, client: client.id, fascial });
   state.plan = plan; save();
+  const fascialBox = h('label', { class: 'check no-print' }, h('input', { type: 'checkbox', id: 'fascial', checked: fascial,
+    onchange: (e) => { state.fascial = e.target.checked; save(); go('plan/' + client.id); } }),
+    'Add myofascial release (a sustained fascial hold per muscle before the pressure work, a fascial stretch after its stretch)');
   const start = h('button', { type: 'button', class: 'primary', id: 'start-session', disabled: plan.refer && !(plan.steps || []).length,
     onclick: action(async () => {
       const begin = async (another) => {
-        const r = await api('POST', '/api/sessions', { client: client.id, points, another });
+        const r = await api('POST', '/api/sessions', { client: client.id, points, fascial, another });
         state.session = { id: r.id, join: r.join, client: client.id, plan: r.plan || (r.state && r.state.plan) };
         delete state.visit;
         save();
@@ -1008,6 +1013,7 @@ views.plan = async (arg) => {
       const c = ((state.intake && state.intake.where && state.intake.where.candidates) || []).find((x) => x.trigger_point === p.tp);
       return c ? `${c.muscle_name || human(c.muscle)}, ${sideName(p.side)} (${c.trigger_point_name || human(p.tp)})` : `${human(p.tp)}, ${sideName(p.side)}`;
     }).join('; ')),
+    fascialBox,
     renderPlan(plan),
     h('div', { class: 'row no-print' }, start, h('a', { class: 'button', href: '#/sources/' + client.id }, '← Change the points')),
   ];
