@@ -306,9 +306,11 @@ static enum MHD_Result send_stream(server *sv, struct MHD_Connection *con, const
 /* A connection has HEADER_TIMEOUT seconds of silence while its request's headers arrive (and
 ** while it waits for the next request), BODY_TIMEOUT once they are in.  libmicrohttpd's
 ** connection timeout is one idle timeout for every phase: at 120 s, 512 connections that sent
-** half a request line filled the connection limit, and when the clients closed them without the
-** server noticing (their FIN is queued behind the full listen backlog) it stayed deaf until
-** they timed out. */
+** half a request line filled the connection limit and held it until they timed out.  (And
+** the server stayed deaf after the clients closed them: libmicrohttpd 0.9.75's epoll loop, at
+** its connection limit, does not see a held connection's close, so 512 closed connections sat
+** in CLOSE-WAIT, the listen queue behind them, until the timeout; its poll loop sees them at
+** once, so serve uses poll: 512 descriptors at most, split between the pool's threads.) */
 #define HEADER_TIMEOUT 10
 #define BODY_TIMEOUT 120
 /* Connections one address may hold (--max-per-address): a browser opens 6, a tablet's app
@@ -650,7 +652,7 @@ int http_serve(opts *o, int argc, char **argv) {
     {MHD_OPTION_END, 0, NULL},
   };
   errno = 0;
-  struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+  struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
                                           MHD_USE_ERROR_LOG | (secure ? MHD_USE_TLS : 0),
                                           0, NULL, NULL, on_request, &sv,
                                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
