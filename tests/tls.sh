@@ -111,9 +111,24 @@ else
     --data-binary "{\"client\":$client,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}" "$B/api/sessions"
   jq -e ".join.url == \"https://127.0.0.1:$PORT/p/\" + .join.token" "$T/body" >/dev/null &&
     ok "the join link is https://ADDR:PORT/p/TOKEN (--public-url's default with TLS)" || ko "join link over TLS" "$(head -c 300 "$T/body")"
+  S=$(jq -r .id "$T/body")
+  TOKEN=$(jq -r .join.token "$T/body")
+  curl -s -N --max-time 3 --cacert "$D/ca.crt" -b "myomap_session=$sid" "$B/api/sessions/$S/events" >"$T/events" 2>/dev/null &
+  EV=$!
+  sleep 0.7
+  curl -s --max-time 5 --cacert "$D/ca.crt" -o "$T/phone" "$B/api/phone/$TOKEN"
+  wait $EV
+  jq -e '.active == true' "$T/phone" >/dev/null 2>&1 && ok "the phone's call over HTTPS" || ko "phone over HTTPS" "$(cat "$T/phone")"
+  grep -q '^event: phone' "$T/events" && grep -q '"connected":true' "$T/events" &&
+    ok "the event stream over HTTPS wakes with the phone's arrival" || ko "no phone event on the HTTPS stream" "$(head -c 300 "$T/events")"
   size=$(curl -s --max-time 5 --cacert "$D/ca.crt" -o /dev/null -w '%{size_download}' "$B/app.js")
   [ "$size" -gt 10000 ] && ok "the app's script over HTTPS ($size bytes)" || ko "app.js over HTTPS: $size bytes"
   grep -q "in clear" "$T/server.log" && ko "a plain-HTTP warning for an HTTPS server" "$(cat "$T/server.log")" || ok "no plain-HTTP warning with TLS"
+  stop
+fi
+if start https --tls-cert "$D/server.crt" --tls-key "$D/server.key" --public-url https://elsewhere.example:8443; then
+  grep -q "does not name elsewhere.example" "$T/server.log" && ok "a --public-url the certificate does not name: a warning with the fix" ||
+    ko "no warning for a --public-url outside the certificate" "$(cat "$T/server.log")"
   stop
 fi
 
