@@ -80,8 +80,14 @@ static lazy_lib tls_lib = {tls_names, "libgnutls30", tls_syms, sizeof tls_syms /
 /* ---- the check of serve's certificate and key ---------------------------------------------- */
 
 static int read_text(const char *path, char **out, size_t *len, char *err, size_t errlen, const char *what) {
-  if (util_read_file(path, out, len)) {
-    snprintf(err, errlen, "cannot read the %s %s: %s", what, path, strerror(errno ? errno : ENOENT));
+  struct stat st;
+  const char *why = NULL;
+  if (stat(path, &st)) why = strerror(errno);
+  else if (S_ISDIR(st.st_mode)) why = "it is a directory";
+  else if (access(path, R_OK)) why = strerror(errno);
+  else if (util_read_file(path, out, len)) why = errno ? strerror(errno) : "read failed";
+  if (why) {
+    snprintf(err, errlen, "cannot read the %s %s: %s", what, path, why);
     return -1;
   }
   return 0;

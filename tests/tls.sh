@@ -147,6 +147,22 @@ expect "a file that is no certificate: exit 4" 4 "is not a PEM certificate" -- \
   "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$T/junk.pem" --tls-key "$D/server.key"
 expect "the certificate given as the key: exit 4" 4 "is not an unencrypted PEM private key" -- \
   "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$D/server.crt" --tls-key "$D/server.crt"
+expect "a directory as the certificate: exit 4" 4 "cannot read the certificate.*it is a directory" -- \
+  "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$T" --tls-key "$D/server.key"
+# an unreadable key: mode 0 for an ordinary user; root reads anything, so then as nobody
+cp "$D/server.key" "$T/unreadable.key"
+chmod 000 "$T/unreadable.key"
+MB=$(cd "$(dirname "$M")" && pwd)/$(basename "$M")
+if [ "$(id -u)" = 0 ]; then
+  chmod 755 "$T" "$D"
+  chmod 644 "$D/server.crt"
+  expect "an unreadable key: exit 4, the reason given" 4 "cannot read the private key.*Permission denied" -- \
+    su nobody -s /bin/sh -c "'$MB' --db /nonexistent/x.db serve --listen 127.0.0.1:$P0 --tls-cert '$D/server.crt' --tls-key '$T/unreadable.key'"
+  chmod 700 "$T" "$D"
+else
+  expect "an unreadable key: exit 4, the reason given" 4 "cannot read the private key.*Permission denied" -- \
+    "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$D/server.crt" --tls-key "$T/unreadable.key"
+fi
 expect "--tls-cert without --tls-key: usage error" 1 "needs --tls-key" -- \
   "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$D/server.crt"
 curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$P0/"
