@@ -147,6 +147,19 @@ expect "a file that is no certificate: exit 4" 4 "is not a PEM certificate" -- \
   "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$T/junk.pem" --tls-key "$D/server.key"
 expect "the certificate given as the key: exit 4" 4 "is not an unencrypted PEM private key" -- \
   "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$D/server.crt" --tls-key "$D/server.crt"
+# an expired certificate (openssl ca is the one openssl tool that takes past dates)
+X=$T/expired
+mkdir -p "$X"
+( cd "$X" && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout k.pem -out r.csr -subj /CN=127.0.0.1 &&
+  touch index.txt && echo 01 >serial &&
+  printf '[ca]\ndefault_ca = c\n[c]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n' >ca.cnf &&
+  openssl ca -batch -config ca.cnf -selfsign -keyfile k.pem -in r.csr -out c.pem -startdate 20200101000000Z -enddate 20200201000000Z ) >"$X/log" 2>&1
+if [ -s "$X/c.pem" ]; then
+  expect "an expired certificate: exit 4, with its date" 4 "expired on 2020-02-01" -- \
+    "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$X/c.pem" --tls-key "$X/k.pem"
+else
+  ko "openssl could not make the expired certificate" "$(cat "$X/log")"
+fi
 expect "a directory as the certificate: exit 4" 4 "cannot read the certificate.*it is a directory" -- \
   "$M" --db "$T/x.db" serve --listen 127.0.0.1:$P0 --tls-cert "$T" --tls-key "$D/server.key"
 # an unreadable key: mode 0 for an ordinary user; root reads anything, so then as nobody
