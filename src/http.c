@@ -469,7 +469,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     if (!r) { buf_free(&rs.body); return MHD_NO; }
     headers(r, rs.type ? rs.type : "application/json", rs.type && !strncmp(rs.type, "text/html", 9));
     MHD_add_response_header(r, "Cache-Control", "no-store");
-    if (rs.cookie[0]) MHD_add_response_header(r, "Set-Cookie", rs.cookie);
+    if (rs.cookie[0]) {
+      /* Behind a reverse proxy that does TLS (docs/deploy.md) the browser is on HTTPS: mark the
+      ** cookie Secure as served HTTPS does.  Anyone may ask it: it only narrows the cookie. */
+      const char *xfp = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-Proto");
+      size_t n = strlen(rs.cookie);
+      if (xfp && !strcasecmp(xfp, "https") && !strstr(rs.cookie, "; Secure") && n + 9 < sizeof rs.cookie)
+        memcpy(rs.cookie + n, "; Secure", 9);
+      MHD_add_response_header(r, "Set-Cookie", rs.cookie);
+    }
     if (rs.retry_after) {
       char ra[32];
       snprintf(ra, sizeof ra, "%ld", rs.retry_after);

@@ -62,6 +62,7 @@ expect "ca.key without ca.crt: refused, nothing made" 4 "has ca.key but not ca.c
 
 # ---- serve over HTTPS ------------------------------------------------------------------------
 # start SCHEME ARGS...: a server on a free port with ARGS (B its base URL, $T/server.log its stderr)
+STARTS=0
 start() {
   scheme=$1
   shift
@@ -72,7 +73,8 @@ start() {
     i=$((i + 1))
     curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/"
     [ $? = 7 ] || continue
-    "$M" --db "$T/db$PORT.db" serve --listen "${LISTEN:-127.0.0.1}:$PORT" "$@" >"$T/server.log" 2>&1 &
+    STARTS=$((STARTS + 1))
+    "$M" --db "$T/db$STARTS.db" serve --listen "${LISTEN:-127.0.0.1}:$PORT" "$@" >"$T/server.log" 2>&1 &
     SPID=$!
     j=0
     while [ $j -lt 100 ]; do
@@ -206,6 +208,15 @@ fi
 if start http; then
   sleep 0.2
   grep -q "in clear" "$T/server.log" && ko "a warning for plain HTTP on 127.0.0.1" || ok "no warning for plain HTTP on 127.0.0.1"
+  curl -s --max-time 5 -D "$T/hdr" -o "$T/body" -H 'Content-Type: application/json' -H 'X-Forwarded-Proto: https' \
+    --data-binary '{"name":"Ada Admin","email":"ada@clinic.example","password":"a-long-password-1"}' "$B/api/setup"
+  ck=$(tr -d '\r' <"$T/hdr" | sed -n 's/^set-cookie: //Ip')
+  case "$ck" in *"; Secure"*) ok "behind a TLS proxy (X-Forwarded-Proto: https) the cookie is Secure" ;; *) ko "X-Forwarded-Proto: https, cookie '$ck'" "$(cat "$T/body")" ;; esac
+  curl -s --max-time 5 -D "$T/hdr" -o "$T/body" -H 'Content-Type: application/json' \
+    --data-binary '{"email":"ada@clinic.example","password":"a-long-password-1"}' "$B/api/login"
+  ck=$(tr -d '\r' <"$T/hdr" | sed -n 's/^set-cookie: //Ip')
+  case "$ck" in myomap_session=*) case "$ck" in *Secure*) ko "a plain-HTTP login got a Secure cookie: $ck" ;; *) ok "plain HTTP without the proxy's header: no Secure flag" ;; esac ;;
+    *) ko "login over plain HTTP: no cookie" "$(cat "$T/body")" ;; esac
   stop
 fi
 
