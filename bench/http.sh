@@ -30,7 +30,7 @@ U=http://127.0.0.1:$PORT
 
 # myomap, with one account logged in
 echo 'bench-password-1' | "$M" --db "$DB" user add --name Bench --email bench@example.org --admin >/dev/null
-"$M" --db "$DB" serve --listen 127.0.0.1:$PORT 2>"$T/serve.log" &
+"$M" --db "$DB" serve --listen 127.0.0.1:$PORT --max-per-address 0 2>"$T/serve.log" &
 SPID=$!
 for i in $(seq 50); do curl -sf $U/api/health >/dev/null 2>&1 && break; sleep 0.1; done
 curl -sf -c "$T/jar" -H 'Content-Type: application/json' \

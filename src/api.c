@@ -44,6 +44,7 @@ struct api {
   pthread_mutex_t stores_mu;    /* the free connections: one per request at a time */
   store *stores[POOL]; int n_stores, n_open;
   pthread_cond_t stores_cv;
+  int secure;                   /* served over HTTPS: Secure cookies, https:// join links */
   pthread_mutex_t pool_mu;
   ranker pool[POOL]; int n_pool;
 };
@@ -211,8 +212,8 @@ static void user_json(buf *b, const auth_user *u) {
 }
 
 static void set_session(ctx *c, const char *token, const auth_user *u) {
-  snprintf(c->rs->cookie, sizeof c->rs->cookie, "myomap_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d",
-           token, AUTH_SESSION_SECONDS);
+  snprintf(c->rs->cookie, sizeof c->rs->cookie, "myomap_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
+           token, AUTH_SESSION_SECONDS, c->a->secure ? "; Secure" : "");
   ok_json(c);
   buf_reset(&c->rs->body);
   user_json(&c->rs->body, u);
@@ -868,13 +869,31 @@ static void audit_live(ctx *c, const char *action, long client, const char *what
   audit(c, action, client, d);
 }
 
+/* The phone's join link, raw (callers escape it for where it goes): --public-url, else the
+** scheme served and the request's Host when that is a plain host[:port] (letters, digits, '.',
+** '-', ':' and an IPv6 literal's brackets; http.c has checked it names this server), else
+** 127.0.0.1:8080. */
 static void join_url(ctx *c, buf *b, const char *token) {
   if (c->a->public_url) buf_puts(b, c->a->public_url);
   else {
-    buf_lit(b, "http://");
-    buf_puts(b, c->rq->host && *c->rq->host ? c->rq->host : "127.0.0.1:8080");
+    const char *h = c->rq->host;
+    buf_puts(b, c->a->secure ? "https://" : "http://");
+    int plain = h && *h && strlen(h) < 262 &&
+                strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(h);
+    buf_puts(b, plain ? h : "127.0.0.1:8080");
   }
   buf_printf(b, "/p/%s", token);
+}
+
+/* The join object {"url":...,"token":...} into b, the url JSON-escaped. */
+static void join_json(ctx *c, buf *b, const char *token) {
+  buf url;
+  buf_init(&url);
+  join_url(c, &url, token);
+  buf_lit(b, "{\"url\":");
+  buf_json_str(b, url.data);
+  buf_printf(b, ",\"token\":\"%s\"}", token);
+  buf_free(&url);
 }
 
 static void state(ctx *c) {
@@ -891,13 +910,9 @@ static void state_join(ctx *c) {
   buf *b = &c->rs->body;
   if (c->rs->status == 200 && b->len && live_token(c->a->live, c->param, token) == 0) {
     b->len--;   /* the state's closing brace */
-    buf_lit(b, ",\"join\":{\"url\":");
-    buf u;
-    buf_init(&u);
-    join_url(c, &u, token);
-    buf_json_str(b, u.data);
-    buf_free(&u);
-    buf_printf(b, ",\"token\":\"%s\"}}", token);
+    buf_lit(b, ",\"join\":");
+    join_json(c, b, token);
+    buf_putc(b, '}');
   }
 }
 
@@ -937,13 +952,9 @@ static void h_session_new(ctx *c) {
   buf *b = &c->rs->body;
   buf_lit(b, "{\"id\":");
   buf_json_str(b, id);
-  buf_lit(b, ",\"join\":{\"url\":");
-  buf u;
-  buf_init(&u);
-  join_url(c, &u, token);
-  buf_json_str(b, u.data);
-  buf_free(&u);
-  buf_printf(b, ",\"token\":\"%s\"},\"state\":", token);
+  buf_lit(b, ",\"join\":");
+  join_json(c, b, token);
+  buf_lit(b, ",\"state\":");
   buf_append(b, state.data, state.len);
   buf_putc(b, '}');
   buf_free(&state);
@@ -1331,3 +1342,5 @@ void api_free(api *a) {
 }
 
 live_set *api_live(api *a) { return a->live; }
+
+void api_set_secure(api *a, int secure) { a->secure = secure != 0; }

@@ -49,6 +49,10 @@ typedef struct api_resp {
 api *api_new(const kb *k, store *s, const char *public_url);
 void api_free(api *a);
 
+/* Served over HTTPS (secure != 0): the session cookie is Secure and, without a public_url, the
+** join links are https://HOST.  Call before the first request. */
+void api_set_secure(api *a, int secure);
+
 /* The live sessions (for http.c's event streams). */
 live_set *api_live(api *a);
 

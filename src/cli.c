@@ -3,6 +3,7 @@
 #include "care.h"
 #include "clinic.h"
 #include "http.h"
+#include "cert.h"
 #include "body.h"
 #include "builtin.h"
 #include "kb.h"
@@ -66,7 +67,8 @@ static const cmd commands[] = {
    "                      region ids (the right side is the mirror); text is one TSV line each\n"},
   CARE_COMMANDS,
   CLINIC_COMMANDS,
-  HTTP_COMMANDS
+  HTTP_COMMANDS,
+  CERT_COMMANDS
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
 

@@ -739,6 +739,71 @@ fi
 get ADM "/api/audit?limit=3"
 want "audit limit=3" 200 '(.audit | length) == 3'
 
+# ---- the Host header and the request's framing -------------------------------------------------
+echo "== Host and framing"
+# raw REQUEST: send the bytes (printf escapes) on a new connection, the answer's status in code,
+# its body in $T/body (a python3 socket, 5 s at most; 000 when the server closes without answering)
+cat >"$T/raw.py" <<'PY'
+import socket, sys
+port, req = int(sys.argv[1]), sys.argv[2].encode('latin-1').decode('unicode_escape').encode('latin-1')
+s = socket.create_connection(('127.0.0.1', port), timeout=5)
+s.sendall(req)
+got = b''
+try:
+    while True:
+        d = s.recv(65536)
+        if not d: break
+        got += d
+        if b'\r\n\r\n' in got:
+            head, _, rest = got.partition(b'\r\n\r\n')
+            n = [int(l.split(b':')[1]) for l in head.split(b'\r\n') if l.lower().startswith(b'content-length:')]
+            if n and len(rest) >= n[0]: break
+except socket.timeout: pass
+head, _, body = got.partition(b'\r\n\r\n')
+open(sys.argv[3], 'wb').write(body)
+print(head.split(b' ')[1].decode() if head.startswith(b'HTTP/') else '000')
+PY
+raw() { code=$(python3 "$T/raw.py" "$PORT" "$1" "$T/body" 2>/dev/null); [ -n "$code" ] || code=000; }
+call GET /api/health -H 'Host: evil.example'
+wanterr "an /api/ request whose Host names another site (DNS rebinding): 400" 400 bad-request
+call GET /api/health -H "Host: evil.example:$PORT"
+wanterr "the same with the port: 400" 400 bad-request
+call GET /api/health -H "Host: localhost:$PORT"
+want "Host localhost:PORT passes" 200 '.ok == true'
+call GET /api/health -H "Host: 127.0.0.1"
+want "Host 127.0.0.1 without a port passes" 200 '.ok == true'
+call GET / -H 'Host: evil.example'
+[ "$code" = 200 ] && ok "the page itself is still served whatever the Host (it holds no data)" || ko "GET / with another Host: HTTP $code"
+post TA /api/sessions "{\"client\":$CA,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}" -H "Host: \"x\"<b>:$PORT"
+wanterr "a session started with a Host holding quotes and <: 400, never a join link made of it" 400 bad-request
+post TA /api/sessions "{\"client\":$CA,\"another\":true,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}" -H "Host: localhost:$PORT"
+HS=
+if want "a session started through localhost" 200 ".join.url == \"http://localhost:$PORT/p/\" + .join.token"; then
+  HS=$(jq -r .id "$T/body")
+  get TA "/api/sessions/$HS" -H 'Host: a"b<c'
+  wanterr "its state with a Host holding quotes and <: 400" 400 bad-request
+  get TA "/api/sessions/$HS/qr.svg" -H 'Host: a"b<c'
+  wanterr "its QR code with that Host: 400" 400 bad-request
+  raw "GET /api/sessions/$HS HTTP/1.1\r\nHost: a\x0bb\"c\r\nCookie: myomap_session=$TA_C\r\nConnection: close\r\n\r\n"
+  [ "$code" = 400 ] && ok "a Host with a vertical tab and a quote (raw request): 400" || ko "Host with \\x0b: HTTP $code" "$(body)"
+  raw "GET /api/sessions/$HS HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nCookie: myomap_session=$TA_C\r\nConnection: close\r\n\r\n"
+  jq -e ".join.url == \"http://127.0.0.1:$PORT/p/\" + .join.token" "$T/body" >/dev/null &&
+    ok "the state's join link follows an accepted Host (raw request)" || ko "join link of the state" "$(body)"
+  get TA "/api/sessions/$HS/qr.svg" -H "Host: 127.0.0.1:$PORT"
+  wanttype "the QR code with an accepted Host" image/svg+xml
+fi
+LOGIN='{"name":"X","email":"x@y.z","password":"abcdefgh12"}'
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nContent-Length: 52\r\nContent-Length: 7\r\nConnection: close\r\n\r\n$LOGIN"
+[ "$code" = 400 ] && ok "two Content-Length headers that differ: 400" || ko "conflicting Content-Length: HTTP $code, wanted 400" "$(body)"
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nContent-Length: 52\r\nContent-Length: 52\r\nConnection: close\r\n\r\n$LOGIN"
+[ "$code" = 409 ] && ok "the same Content-Length twice is one length (409: the first account exists)" || ko "repeated equal Content-Length: HTTP $code, wanted 409" "$(body)"
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nContent-Length: 52\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n34\r\n$LOGIN\r\n0\r\n\r\n"
+[ "$code" = 400 ] && ok "Content-Length with Transfer-Encoding: chunked: 400" || ko "Content-Length + chunked: HTTP $code, wanted 400" "$(body)"
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n34\r\n$LOGIN\r\n0\r\n\r\n"
+[ "$code" = 409 ] && ok "a chunked body alone is read (409: the first account exists)" || ko "chunked alone: HTTP $code, wanted 409" "$(body)"
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nContent-Length: +52\r\nConnection: close\r\n\r\n$LOGIN"
+[ "$code" = 400 ] && ok "a Content-Length that is not digits: 400" || ko "Content-Length +42: HTTP $code, wanted 400" "$(body)"
+
 # ---- the end: a second server, rate limiting, still up ------------------------------------------
 echo "== the end"
 DB2=$(fresh apitest2)

@@ -92,6 +92,10 @@ if [ -n "$PG" ]; then
   summary "$B/api-pg.log" "api postgresql"
 fi
 
+echo "== HTTPS, myomap cert, floods of half-sent requests (tests/tls.sh)"
+sh tests/tls.sh $B/myomap >"$B/tls.log" 2>&1
+summary "$B/tls.log" "tls"
+
 echo "== web app end to end in headless chromium, a second context as the phone (tests/e2e.mjs)"
 E=$B/e2e
 rm -rf "$E" && mkdir -p "$E"

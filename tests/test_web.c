@@ -378,3 +378,73 @@ Test(api, routes_errors_and_the_first_account) {
   buf_free(&rs.body);
   api_free(a);
 }
+
+/* The same request with a given Host. */
+static void call_host(api *a, const char *method, const char *path, const char *body, const char *cookie,
+                      const char *csrf, const char *host, api_resp *rs) {
+  api_req rq = {.method = method, .path = path, .body = body, .body_len = body ? strlen(body) : 0,
+                .content_type = body ? "application/json" : NULL, .cookie = cookie, .csrf = csrf,
+                .host = host, .ip = "127.0.0.1", .now = 2e9};
+  api_handle(a, &rq, rs);
+}
+
+/* The join link of a new session started with `host`, as the JSON answer gives it (parsed). */
+static void join_with(api *a, const char *cookie, const char *csrf, long client, const char *host, char *url, size_t n) {
+  char body[200];
+  snprintf(body, sizeof body, "{\"client\":%ld,\"another\":true,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}", client);
+  api_resp rs;
+  call_host(a, "POST", "/api/sessions", body, cookie, csrf, host, &rs);
+  cr_assert_eq(rs.status, 200, "%s", rs.body.data);
+  json_t *j = json_loadb(rs.body.data, rs.body.len, 0, NULL);
+  cr_assert_not_null(j, "the answer is JSON whatever the Host: %s", rs.body.data);
+  const char *u = json_string_value(json_object_get(json_object_get(j, "join"), "url"));
+  const char *t = json_string_value(json_object_get(json_object_get(j, "join"), "token"));
+  cr_assert(u && t);
+  snprintf(url, n, "%s", u);
+  char *p = strstr(url, t);
+  cr_assert(p && p >= url + 3 && !strncmp(p - 3, "/p/", 3) && !p[strlen(t)], "the url ends in /p/TOKEN: %s", url);
+  p[-3] = 0;   /* keep the base */
+  json_decref(j);
+  buf_free(&rs.body);
+}
+
+Test(api, over_https_the_cookie_is_secure_and_the_join_link_never_copies_a_strange_host) {
+  api *a = api_new(k, db, NULL);
+  cr_assert_not_null(a);
+  api_set_secure(a, 1);
+  api_resp rs;
+  call(a, "POST", "/api/setup", "{\"name\":\"Ann\",\"email\":\"ann@example.org\",\"password\":\"pw pw pw pw\"}", NULL, NULL, &rs);
+  cr_assert_eq(rs.status, 200, "%s", rs.body.data);
+  cr_assert(strstr(rs.cookie, "; Secure"), "%s", rs.cookie);
+  char cookie[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1];
+  snprintf(cookie, sizeof cookie, "%.64s", rs.cookie + strlen("myomap_session="));
+  json_t *j = json_loadb(rs.body.data, rs.body.len, 0, NULL);
+  snprintf(csrf, sizeof csrf, "%s", json_string_value(json_object_get(j, "csrf")));
+  json_decref(j);
+  buf_free(&rs.body);
+  call(a, "POST", "/api/clients", "{\"name\":\"Bo\",\"birth\":\"1980-01-01\",\"consent\":true}", cookie, csrf, &rs);
+  cr_assert_eq(rs.status, 200, "%s", rs.body.data);
+  j = json_loadb(rs.body.data, rs.body.len, 0, NULL);
+  long client = (long)json_integer_value(json_object_get(j, "id"));
+  json_decref(j);
+  buf_free(&rs.body);
+  char url[300];
+  join_with(a, cookie, csrf, client, "clinic.local:8443", url, sizeof url);
+  cr_assert_str_eq(url, "https://clinic.local:8443");
+  join_with(a, cookie, csrf, client, "a\"b<c>\x0b\x85:1", url, sizeof url);
+  cr_assert_str_eq(url, "https://127.0.0.1:8080", "a Host with quotes, <, > and control bytes is never copied");
+  api_free(a);
+
+  a = api_new(k, db, "https://x\"<y>");   /* a strange --public-url is escaped, not trusted to be plain */
+  call(a, "POST", "/api/login", "{\"email\":\"ann@example.org\",\"password\":\"pw pw pw pw\"}", NULL, NULL, &rs);
+  cr_assert_eq(rs.status, 200, "%s", rs.body.data);
+  cr_assert_null(strstr(rs.cookie, "Secure"), "plain HTTP: no Secure flag: %s", rs.cookie);
+  snprintf(cookie, sizeof cookie, "%.64s", rs.cookie + strlen("myomap_session="));
+  j = json_loadb(rs.body.data, rs.body.len, 0, NULL);
+  snprintf(csrf, sizeof csrf, "%s", json_string_value(json_object_get(j, "csrf")));
+  json_decref(j);
+  buf_free(&rs.body);
+  join_with(a, cookie, csrf, client, "127.0.0.1:8080", url, sizeof url);
+  cr_assert_str_eq(url, "https://x\"<y>");
+  api_free(a);
+}
