@@ -27,9 +27,19 @@
 #include "session.h"
 #include "sheet.h"
 
-#define POOL 16
+#define POOL 64              /* rankers, and store connections: one per server thread at most */
 
 typedef struct ranker { rank *r; report *rp; } ranker;
+
+#define PROGRESS_CACHE 64
+#define PROGRESS_STAMP 160
+typedef struct progress_entry {
+  long client;
+  int svg;
+  char stamp[PROGRESS_STAMP];
+  buf body;
+  unsigned long used;
+} progress_entry;
 
 struct api {
   const kb *k;
@@ -47,6 +57,9 @@ struct api {
   int secure;                   /* served over HTTPS: Secure cookies, https:// join links */
   pthread_mutex_t pool_mu;
   ranker pool[POOL]; int n_pool;
+  pthread_mutex_t progress_mu;  /* the progress made last, per client (see cached_progress) */
+  progress_entry progress[PROGRESS_CACHE];
+  unsigned long progress_clock;
 };
 
 /* One request being answered. */
@@ -687,17 +700,60 @@ static void h_measures(ctx *c) {
   ok_lit(c, "{\"ok\":true}");
 }
 
+/* A client's progress is derived from its records: kept here once made, with the stamp of
+** the records it was made from (outcome_stamp), and made again when they change.  The stamp
+** is the answer's ETag, so a screen that has the current one gets 304. */
+static int cached_progress(api *a, long client, int svg, const char *stamp, buf *out) {
+  int hit = 0;
+  pthread_mutex_lock(&a->progress_mu);
+  for (int i = 0; i < PROGRESS_CACHE && !hit; i++) {
+    progress_entry *e = &a->progress[i];
+    if (e->client == client && e->svg == svg && !strcmp(e->stamp, stamp)) {
+      buf_append(out, e->body.data, e->body.len);
+      e->used = ++a->progress_clock;
+      hit = 1;
+    }
+  }
+  pthread_mutex_unlock(&a->progress_mu);
+  return hit;
+}
+
+static void keep_progress(api *a, long client, int svg, const char *stamp, const buf *body) {
+  pthread_mutex_lock(&a->progress_mu);
+  progress_entry *e = &a->progress[0];
+  for (int i = 0; i < PROGRESS_CACHE; i++) {
+    progress_entry *x = &a->progress[i];
+    if (x->client == client && x->svg == svg) { e = x; break; }
+    if (x->used < e->used) e = x;
+  }
+  e->client = client;
+  e->svg = svg;
+  snprintf(e->stamp, sizeof e->stamp, "%s", stamp);
+  buf_reset(&e->body);
+  buf_append(&e->body, body->data, body->len);
+  e->used = ++a->progress_clock;
+  pthread_mutex_unlock(&a->progress_mu);
+}
+
 static void progress(ctx *c, int svg) {
   long id;
   if (path_client(c, &id, "read")) return;
+  char stamp[PROGRESS_STAMP], etag[PROGRESS_STAMP + 32];
+  if (outcome_stamp(c->s, id, stamp, sizeof stamp)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
+  snprintf(etag, sizeof etag, "\"%s-%s\"", svg ? "s" : "j", stamp);
+  ok_json(c);
+  if (svg) c->rs->type = "image/svg+xml";
+  snprintf(c->rs->etag, sizeof c->rs->etag, "%s", etag);
+  if (c->rq->if_none_match && !strcmp(c->rq->if_none_match, etag)) { c->rs->status = 304; return; }
+  if (cached_progress(c->a, id, svg, stamp, &c->rs->body)) return;
   outcome *o;
   char err[512];
   int rc = outcome_load(c->s, c->a->k, id, &o, err, sizeof err);
-  if (rc) { fail_rc(c, rc, err); return; }
-  ok_json(c);
-  if (svg) { c->rs->type = "image/svg+xml"; outcome_svg(&c->rs->body, o); }
+  if (rc) { c->rs->etag[0] = 0; fail_rc(c, rc, err); return; }
+  if (svg) outcome_svg(&c->rs->body, o);
   else outcome_json(&c->rs->body, o);
   outcome_free(o);
+  keep_progress(c->a, id, svg, stamp, &c->rs->body);
 }
 
 static void h_progress(ctx *c) { progress(c, 0); }
@@ -1324,6 +1380,7 @@ api *api_new(const kb *k, store *s, const char *public_url) {
   pthread_mutex_init(&a->stores_mu, NULL);
   pthread_cond_init(&a->stores_cv, NULL);
   pthread_mutex_init(&a->pool_mu, NULL);
+  pthread_mutex_init(&a->progress_mu, NULL);
   return a;
 }
 
@@ -1332,6 +1389,7 @@ void api_free(api *a) {
   for (int i = 0; i < a->n_pool; i++) { report_free(a->pool[i].rp); rank_free(a->pool[i].r); }
   for (int i = 0; i < a->n_stores; i++) store_close(a->stores[i]);
   audit_free(a->audit);
+  for (int i = 0; i < PROGRESS_CACHE; i++) buf_free(&a->progress[i].body);
   auth_free(a->auth);
   live_free(a->live);
   store_close(a->live_store);

@@ -30,6 +30,7 @@ typedef struct api_req {
   const char *origin, *host;   /* Origin and Host */
   const char *ip;              /* the peer's address */
   const char *last_event_id;   /* Last-Event-ID (an event stream reconnecting) */
+  const char *if_none_match;   /* If-None-Match */
   double now;                  /* seconds since the epoch */
 } api_req;
 
@@ -41,6 +42,7 @@ typedef struct api_resp {
   long retry_after;            /* seconds for Retry-After, or 0 */
   char stream[LIVE_ID_LEN + 1];  /* non-empty: answer with the server-sent events of this session */
   unsigned long stream_from;   /* ... those after this many (see live_poll) */
+  char etag[200];              /* an ETag for the answer, or "" (304 has no body) */
 } api_resp;
 
 /* An API over the knowledge base `k` and the open store `s` (both owned by the caller and

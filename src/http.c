@@ -483,6 +483,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     .host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Host"),
     .ip = ip, .now = wall(),
     .last_event_id = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Last-Event-ID"),
+    .if_none_match = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match"),
   };
   api_resp rs;
   api_handle(sv->api, &rq, &rs);
@@ -493,7 +494,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     rs.body.data = NULL;
     if (!r) { buf_free(&rs.body); return MHD_NO; }
     headers(r, rs.type ? rs.type : "application/json", rs.type && !strncmp(rs.type, "text/html", 9));
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Cache-Control", "no-store");   /* health records stay out of caches */
+    if (rs.etag[0]) MHD_add_response_header(r, "ETag", rs.etag);
     if (rs.cookie[0]) {
       /* Behind a reverse proxy that does TLS (docs/deploy.md) the browser is on HTTPS: mark the
       ** cookie Secure as served HTTPS does.  Anyone may ask it: it only narrows the cookie. */
@@ -523,11 +525,13 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls, enum 
   if (p) { buf_free(&p->body); free(p); *con_cls = NULL; }
 }
 
-/* One thread per core (at least two): the ranking is CPU work, and more threads than cores
-** only lengthen the tail of the latency. */
+/* Four threads per core (8 at least, 64 at most): the ranking is CPU work, but a record
+** request waits for its audit row's commit (audit.h), and while it waits its thread serves
+** nobody; more threads in flight make larger group commits.  MYOMAP_THREADS overrides. */
 static unsigned pool_threads(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
+  const char *e = getenv("MYOMAP_THREADS");
+  long n = e && *e ? strtol(e, NULL, 10) : 4 * sysconf(_SC_NPROCESSORS_ONLN), lo = e && *e ? 1 : 8;
+  return n < lo ? (unsigned)lo : n > 64 ? 64 : (unsigned)n;
 }
 
 static void on_signal(int sig) { (void)sig; stopping = 1; }

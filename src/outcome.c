@@ -455,6 +455,22 @@ static void compute(outcome *o, pool *m, const char *const *dnames, acc *a, int 
   free(rom_bases.v);
 }
 
+int outcome_stamp(store *s, long client, char *out, size_t cap) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_rows r;
+  if (store_exec(s, "SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM visit WHERE client_id = $1),"
+                    " (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM measure WHERE client_id = $1),"
+                    " (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM intake WHERE client_id = $1),"
+                    " (SELECT updated FROM client WHERE id = $1)", &a, &r))
+    return -1;
+  snprintf(out, cap, "%s/%s/%s/%s", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "", store_cell(&r, 0, 1) ? store_cell(&r, 0, 1) : "",
+           store_cell(&r, 0, 2) ? store_cell(&r, 0, 2) : "", store_cell(&r, 0, 3) ? store_cell(&r, 0, 3) : "none");
+  store_rows_free(&r);
+  return 0;
+}
+
 int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, size_t errlen) {
   const builtin_file *tf = builtin_find(TABLE);
   if (!tf) return fail(err, errlen, TABLE ": not embedded in this binary");

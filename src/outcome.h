@@ -108,6 +108,13 @@ typedef struct outcome {
 ** first error of kb/outcomes.tsv. */
 int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, size_t errlen);
 
+/* A fingerprint of everything outcome_load reads for `client` (one query): the count and
+** highest id of its visits, measures and intakes, and the client row's updated time.  Rows
+** are only ever added to those tables; a write path that edits or deletes them in place must
+** change this too.  Writes at most cap bytes to out.  Returns 0, or -1 (the database failed;
+** "no client" gives a stamp of its own). */
+int outcome_stamp(store *s, long client, char *out, size_t cap);
+
 /* Free an outcome from outcome_load (NULL is fine). */
 void outcome_free(outcome *o);
 

@@ -31,6 +31,15 @@ static int make_parent(store *s, const char *path) {
   return 0;
 }
 
+/* The connection and its prepared statements: each single statement is prepared once and kept,
+** keyed by its SQL text (the callers' SQL is constant text), the least recently used dropped. */
+#define STMTS 48
+typedef struct lite {
+  sqlite3 *db;
+  struct { char *sql; sqlite3_stmt *st; unsigned long used; } stmts[STMTS];
+  unsigned long clock;
+} lite;
+
 static int lite_open(store *s, const char *path) {
   snprintf(s->where, sizeof s->where, "%s", path);
   if (make_parent(s, path)) return -1;
@@ -46,7 +55,9 @@ static int lite_open(store *s, const char *path) {
     sqlite3_close(h);
     return -1;
   }
-  s->h = h;
+  lite *l = xcalloc(1, sizeof *l);
+  l->db = h;
+  s->h = l;
   sqlite3_busy_timeout(h, 10000);
   sqlite3_extended_result_codes(h, 1);
   char *msg = NULL;
@@ -61,30 +72,61 @@ static int lite_open(store *s, const char *path) {
 }
 
 static void lite_close(store *s) {
-  sqlite3_close_v2(s->h);
+  lite *l = s->h;
+  for (int i = 0; i < STMTS; i++) { sqlite3_finalize(l->stmts[i].st); free(l->stmts[i].sql); }
+  sqlite3_close_v2(l->db);
+  free(l);
   s->h = NULL;
 }
 
 static int lite_error(store *s, const char *what) {
-  sqlite3 *h = s->h;
-  return store_fail(s, "%s: %s", what, sqlite3_errmsg(h));
+  lite *l = s->h;
+  return store_fail(s, "%s: %s", what, sqlite3_errmsg(l->db));
+}
+
+/* The kept statement of `sql`, or NULL (then prepare it and keep it with keep()). */
+static sqlite3_stmt *kept(lite *l, const char *sql) {
+  for (int i = 0; i < STMTS; i++)
+    if (l->stmts[i].st && !strcmp(l->stmts[i].sql, sql)) { l->stmts[i].used = ++l->clock; return l->stmts[i].st; }
+  return NULL;
+}
+
+static void keep(lite *l, const char *sql, sqlite3_stmt *st) {
+  int k = 0;
+  for (int i = 0; i < STMTS; i++) {
+    if (!l->stmts[i].st) { k = i; break; }
+    if (l->stmts[i].used < l->stmts[k].used) k = i;
+  }
+  sqlite3_finalize(l->stmts[k].st);
+  free(l->stmts[k].sql);
+  l->stmts[k].sql = xstrdup(sql);
+  l->stmts[k].st = st;
+  l->stmts[k].used = ++l->clock;
 }
 
 static int lite_exec(store *s, const char *sql, const store_args *a, store_rows *out) {
-  sqlite3 *h = s->h;
+  lite *l = s->h;
+  sqlite3 *h = l->db;
   const char *tail = sql;
   while (tail && *tail) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(h, tail, -1, &st, &tail) != SQLITE_OK) return lite_error(s, "SQL");
-    if (!st) break;  /* only white space or a comment was left */
+    sqlite3_stmt *st = tail == sql ? kept(l, sql) : NULL;
+    int cached = st != NULL;
+    if (!st) {
+      const char *start = tail;
+      if (sqlite3_prepare_v2(h, tail, -1, &st, &tail) != SQLITE_OK) return lite_error(s, "SQL");
+      if (!st) break;  /* only white space or a comment was left */
+      /* keep a whole single statement (not one of several) for the next call */
+      if (start == sql && strspn(tail, " \t\n;") == strlen(tail)) { keep(l, sql, st); cached = 1; }
+    } else tail = "";
     for (int i = 0; a && i < a->n; i++) {
       char name[16];
       snprintf(name, sizeof name, "$%d", i + 1);
       int idx = sqlite3_bind_parameter_index(st, name);
       if (idx && (a->v[i] ? sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)
                           : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return lite_error(s, "bind");
+        int rc2 = lite_error(s, "bind");
+        if (cached) { sqlite3_reset(st); sqlite3_clear_bindings(st); } else sqlite3_finalize(st);
+        return rc2;
       }
     }
     int rc, ncol = sqlite3_column_count(st);
@@ -102,10 +144,10 @@ static int lite_exec(store *s, const char *sql, const store_args *a, store_rows 
     }
     if (rc != SQLITE_DONE) {
       lite_error(s, "SQL");
-      sqlite3_finalize(st);
+      if (cached) { sqlite3_reset(st); sqlite3_clear_bindings(st); } else sqlite3_finalize(st);
       return -1;
     }
-    sqlite3_finalize(st);
+    if (cached) { sqlite3_reset(st); sqlite3_clear_bindings(st); } else sqlite3_finalize(st);
   }
   return 0;
 }

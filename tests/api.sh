@@ -335,6 +335,18 @@ get TA "/api/clients/$CA"
 want "the record holds the intake, findings and measures" 200 '(.intakes | length) == 1 and (.intakes[0].pain | length) == 2 and (.measures | length) == 7'
 get TA "/api/clients/$CA/progress"
 want "progress JSON" 200 ".client == $CA and .baseline.nprs.value == 6"
+ET=$(header etag)
+[ -n "$ET" ] && ok "progress has an ETag" || ko "no ETag on progress"
+: >"$T/body"
+get TA "/api/clients/$CA/progress" -H "If-None-Match: $ET"
+[ "$code" = 304 ] && [ ! -s "$T/body" ] && ok "the same ETag again: 304, no body" || ko "If-None-Match: HTTP $code" "$(body)"
+post TA "/api/clients/$CA/measures" '{"measures":[{"kind":"nprs","value":"2"}]}'
+want "one more measure" 200
+get TA "/api/clients/$CA/progress" -H "If-None-Match: $ET"
+want "after a new measure the old ETag gets the new progress, not 304" 200 '.client'
+[ "$(header etag)" != "$ET" ] && ok "... with a new ETag" || ko "the ETag did not change after a new measure"
+jq -e --arg d "$(date -u +%Y-%m-%d)" '.latest.nprs.date == $d' "$T/body" >/dev/null &&
+  ok "... and the new measure in it (never a stale copy)" || ko "the new measure is not in the progress" "$(body)"
 get TA "/api/clients/$CA/progress.svg"
 wanttype "progress SVG" image/svg+xml && { grep -q '<svg' "$T/body" && ok "progress.svg is an <svg>" || ko "progress.svg is not SVG" "$(body)"; }
 get TA "/api/clients/$CA/home"
