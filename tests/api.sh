@@ -821,7 +821,8 @@ echo "== the end"
 DB2=$(fresh apitest2)
 "$M" --db "$DB2" serve --listen "127.0.0.1:$PORT" >"$T/second.log" 2>&1 &
 P2=$!
-sleep 0.7
+i=0
+while [ $i -lt 50 ] && kill -0 "$P2" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done   # PostgreSQL opens slower
 if kill -0 "$P2" 2>/dev/null; then
   kill "$P2"; wait "$P2" 2>/dev/null
   ko "a second server on the same port started instead of failing (it shares the port with the first)" "$(cat "$T/second.log")"
