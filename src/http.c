@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,9 +450,12 @@ int http_serve(opts *o, int argc, char **argv) {
   pthread_t wk;
   pthread_create(&wk, NULL, waker, &sv);
   long accounts = 0;
-  auth_count(s, &accounts);
-  fprintf(stderr, "myomap: serving http://%s/ (records: %s %s)\n%s  Stop with Ctrl-C.\n", listen, store_backend(s),
-          store_where(s), accounts ? "" : "  No account yet: open the page to create the clinic's first (admin) account.\n");
+  char code[AUTH_SETUP_CODE_LEN + 1] = "";
+  if (!auth_count(s, &accounts) && !accounts) auth_setup_code(s, wall(), code);   /* asked for once therapists exist */
+  fprintf(stderr, "myomap: serving http://%s/ (records: %s %s)\n%s%s%s  Stop with Ctrl-C.\n", listen, store_backend(s),
+          store_where(s), accounts ? "" : "  No account can log in yet: open the page to create the clinic's first (admin) account.\n",
+          code[0] ? "  setup code: " : "", code[0] ? code : "");
+  if (code[0]) fputc('\n', stderr);
   while (!stopping) pause();
   fprintf(stderr, "myomap: stopping\n");
   pthread_join(wk, NULL);   /* its last round resumes every parked stream, which then ends */
@@ -488,10 +492,13 @@ static int read_password(char *out, size_t cap) {
   return 0;
 }
 
+/* `myomap user add|list|passwd|disable|enable`: accounts from the server's console. */
 int http_user(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("user");
-  if (argc < 1 || (strcmp(argv[0], "add") && strcmp(argv[0], "list")))
-    return cli_usage_error(c, "%s", "say what to do: add or list");
+  static const char *const verbs[] = {"add", "list", "passwd", "disable", "enable"};
+  int verb = -1;
+  for (int i = 0; argc >= 1 && i < 5; i++) if (!strcmp(argv[0], verbs[i])) verb = i;
+  if (verb < 0) return cli_usage_error(c, "%s", "say what to do: add, list, passwd, disable or enable");
   const char *name = NULL, *email = NULL;
   int admin = 0;
   for (int i = 1; i < argc; i++) {
@@ -501,8 +508,9 @@ int http_user(opts *o, int argc, char **argv) {
     else if (!strcmp(argv[i], "--json")) o->json = 1;
     else return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
   }
-  int add = !strcmp(argv[0], "add");
+  int add = verb == 0;
   if (add && (!name || !email)) return cli_usage_error(c, "%s", "user add needs --name NAME and --email EMAIL");
+  if (verb >= 2 && !email) return cli_usage_error(c, "user %s needs --email EMAIL", verbs[verb]);
   store *s;
   char err[600];
   if (store_open(&s, o->db, err, sizeof err)) {
@@ -510,22 +518,54 @@ int http_user(opts *o, int argc, char **argv) {
     return EXIT_IO;
   }
   int rc = 0;
+  long id = 0;
   buf out;
   buf_init(&out);
-  if (add) {
-    char pw[AUTH_PASSWORD_MAX + 8];
+  if (verb >= 2) {
+    int r = auth_user_find(s, email, &id);
+    if (r) {
+      if (r == RECORD_ENOTFOUND) fprintf(stderr, "myomap user: no account with email %s (see: myomap user list)\n", email);
+      else fprintf(stderr, "myomap user: %s\n", store_error(s));
+      buf_free(&out);
+      store_close(s);
+      return r == RECORD_ENOTFOUND ? EXIT_USAGE : EXIT_IO;
+    }
+  }
+  if (add || verb == 2) {
+    char pw[AUTH_PASSWORD_MAX + 8], hash[128];
     int r = read_password(pw, sizeof pw);
-    long id;
     if (r == -1) { fprintf(stderr, "myomap user: no password given\n"); rc = EXIT_USAGE; }
     else if (r) rc = EXIT_USAGE;
-    else if ((r = auth_user_add(s, name, email, pw, admin ? "admin" : "therapist", &id, err, sizeof err))) {
+    else if (add && (r = auth_user_add(s, name, email, pw, admin ? "admin" : "therapist", &id, err, sizeof err))) {
+      fprintf(stderr, "myomap user: %s\n", err);
+      rc = r == RECORD_EBAD ? EXIT_USAGE : EXIT_IO;
+    } else if (add) {
+      buf_printf(&out, "account %ld: %s <%s>%s\n", id, name, email, admin ? " (admin)" : "");
+      auth_audit(s, 0, "create-user", 0, email);
+    } else if ((r = auth_hash(pw, hash, sizeof hash, err, sizeof err))) {
+      fprintf(stderr, "myomap user: %s\n", err);
+      rc = EXIT_USAGE;
+    } else if (auth_password_set(s, id, hash, NULL)) {
+      fprintf(stderr, "myomap user: %s; the password was not changed\n", store_error(s));
+      rc = EXIT_IO;
+    } else {
+      buf_printf(&out, "account %ld: new password set; its sessions ended\n", id);
+      char d[64];
+      snprintf(d, sizeof d, "account %ld (command line)", id);
+      auth_audit(s, 0, "password-reset", 0, d);
+    }
+    sodium_memzero(pw, sizeof pw);
+  } else if (verb >= 3) {
+    int r = auth_user_disable(s, NULL, id, verb == 3, err, sizeof err);
+    if (r) {
       fprintf(stderr, "myomap user: %s\n", err);
       rc = r == RECORD_EBAD ? EXIT_USAGE : EXIT_IO;
     } else {
-      buf_printf(&out, "account %ld: %s <%s>%s\n", id, name, email, admin ? " (admin)" : "");
-      auth_audit(s, 0, "create-user", 0, email);
+      buf_printf(&out, "account %ld: %s\n", id, verb == 3 ? "disabled; its sessions ended" : "enabled");
+      char d[64];
+      snprintf(d, sizeof d, "account %ld (command line)", id);
+      auth_audit(s, 0, verb == 3 ? "disable-user" : "enable-user", 0, d);
     }
-    memset(pw, 0, sizeof pw);
   } else if (auth_user_list(s, &out)) {
     fprintf(stderr, "myomap user: %s\n", store_error(s));
     rc = EXIT_IO;
@@ -539,7 +579,9 @@ int http_user(opts *o, int argc, char **argv) {
       const char *em = json_string_value(json_object_get(u, "email"));
       buf_printf(&out, "%-5lld %-28s %-32s %-10s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
                  json_string_value(json_object_get(u, "name")), em ? em : "-",
-                 json_string_value(json_object_get(u, "role")), json_is_true(json_object_get(u, "can_log_in")) ? "yes" : "no");
+                 json_string_value(json_object_get(u, "role")),
+                 json_is_true(json_object_get(u, "disabled")) ? "no (disabled)"
+                 : json_is_true(json_object_get(u, "can_log_in")) ? "yes" : "no");
     }
     json_decref(j);
   }
