@@ -254,7 +254,9 @@ static void h_setup(ctx *c) {
   if (all) {
     auth_attempt t;
     long retry = 0;
-    int rc = auth_login_check(c->a->s, " setup", c->rq->ip, c->rq->now, &t, &retry);
+    char key[96];   /* wrong codes lock the address, never setup for everyone */
+    snprintf(key, sizeof key, " setup %s", c->rq->ip ? c->rq->ip : "?");
+    int rc = auth_login_check(c->a->s, key, c->rq->ip, c->rq->now, &t, &retry);
     if (rc == AUTH_ELIMITED) {
       c->rs->retry_after = retry;
       FAIL(c, 429, "too many wrong setup codes: try again in %ld minutes", (retry + 59) / 60);
