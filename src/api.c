@@ -176,8 +176,22 @@ static int client_access(ctx *c, long id) {
   return rc ? -1 : 0;
 }
 
+/* Audit as the request's user; a detail (the path by default) is cut to AUTH_DETAIL_MAX bytes
+** on a character boundary, as everything a request brings may be long. */
+static void audit_as(ctx *c, long user, const char *action, long client, const char *detail) {
+  char d[AUTH_DETAIL_MAX + 1];
+  size_t n = strlen(detail);
+  if (n > AUTH_DETAIL_MAX) {
+    n = AUTH_DETAIL_MAX;
+    while (n && ((unsigned char)detail[n] & 0xC0) == 0x80) n--;
+  }
+  memcpy(d, detail, n);
+  d[n] = 0;
+  auth_audit(c->a->s, user, action, client, d);
+}
+
 static void audit(ctx *c, const char *action, long client, const char *detail) {
-  auth_audit(c->a->s, c->user.id, action, client, detail ? detail : c->rq->path);
+  audit_as(c, c->user.id, action, client, detail ? detail : c->rq->path);
 }
 
 /* The client of the path: parsed, visible to the user, and the read audited. */
@@ -211,20 +225,6 @@ static void h_health(ctx *c) { ok_lit(c, "{\"ok\":true,\"version\":\"" MYOMAP_VE
 ** call is taken under it, argon2id never is.  (The per-request connections replace it.) */
 static void db_lock(ctx *c) { pthread_mutex_lock(&c->a->db); }
 static void db_unlock(ctx *c) { pthread_mutex_unlock(&c->a->db); }
-
-/* Audit a detail that came from the request (an email, up to 64 KiB) cut to AUTH_DETAIL_MAX
-** bytes on a character boundary. */
-static void audit_cut(ctx *c, long user, const char *action, const char *detail) {
-  char d[AUTH_DETAIL_MAX + 1];
-  size_t n = strlen(detail ? detail : "");
-  if (n > AUTH_DETAIL_MAX) {
-    n = AUTH_DETAIL_MAX;
-    while (n && ((unsigned char)detail[n] & 0xC0) == 0x80) n--;
-  }
-  memcpy(d, detail ? detail : "", n);
-  d[n] = 0;
-  auth_audit(c->a->s, user, action, 0, d);
-}
 
 /* {"needed": no account can log in yet, "code": the setup code from the server's console is
 ** needed too (therapists exist, none with a password)}. */
@@ -265,8 +265,8 @@ static void h_setup(ctx *c) {
     int ok = rc ? rc : auth_setup_code_ok(c->a->s, code, c->rq->now);
     if (ok < 0) { FAIL(c, 503, "the database failed: %s", store_error(c->a->s)); return; }
     if (!ok) {
-      if (code && *code) auth_login_failed(c->a->s, &t, c->rq->now);
-      if (!code || !*code || t.first) audit_cut(c, 0, "setup-refused", code && *code ? "wrong setup code" : "no setup code");
+      auth_login_failed(c->a->s, &t, c->rq->now);   /* counted as failed logins: audited once a window */
+      if (t.first) audit_as(c, 0, "setup-refused", 0, code && *code ? "wrong setup code" : "no setup code");
       FAIL(c, 403, "therapists exist already: give the setup code that `myomap serve` printed on the server's "
                    "console (\"code\")");
       return;
@@ -310,10 +310,10 @@ static void h_login(ctx *c) {
   if (rc == AUTH_ELIMITED) {
     c->rs->retry_after = retry;
     FAIL(c, 429, "too many failed logins: try again in %ld minutes", (retry + 59) / 60);
-    if (t.first) audit_cut(c, 0, "login-limited", t.email);
+    if (t.first) audit_as(c, 0, "login-limited", 0, t.email);
   } else if (rc == AUTH_EDENIED) {
     FAIL(c, 401, "wrong email or password");
-    if (t.first) audit_cut(c, 0, "login-failed", t.email);
+    if (t.first) audit_as(c, 0, "login-failed", 0, t.email);
   } else if (rc == AUTH_EDISABLED) {
     FAIL(c, 403, "this account is disabled: ask the clinic's admin");
     auth_audit(c->a->s, t.u.id, "login-disabled", 0, "");
