@@ -227,7 +227,7 @@ static void db_lock(ctx *c) { pthread_mutex_lock(&c->a->db); }
 static void db_unlock(ctx *c) { pthread_mutex_unlock(&c->a->db); }
 
 /* {"needed": no account can log in yet, "code": the setup code from the server's console is
-** needed too (therapists exist, none with a password)}. */
+** needed too (therapists exist, none can log in)}. */
 static void h_setup_get(ctx *c) {
   long n, all;
   if (auth_count(c->a->s, &n) || auth_therapists(c->a->s, &all)) {

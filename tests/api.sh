@@ -768,6 +768,9 @@ for sig in KILL TERM; do
   get TA /api/me
   want "... and so do the logins made before it" 200 '.user.email == "tess@clinic.example"'
 done
+# keep WHO: log WHO in again if their login was lost, so that the checks below stand on their own
+keep() { get "$1" /api/me; [ "$code" = 200 ] || login "$1" "$2" "$3"; }
+keep ADM admin@clinic.example adminpass1; keep TA tess@clinic.example tesspass12
 # a second server on the same database shares the logins, and a logout on one ends it on both
 PORT3=$((PORT + 1))
 while curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT3/"; [ $? != 7 ]; do PORT3=$((PORT3 + 1)); done
@@ -957,6 +960,7 @@ kill -9 "$SPID"; wait "$SPID" 2>/dev/null; SPID=
 launch "$DB" "$PORT" "$T/server.log" && SPID=$LPID || ko "the server did not start again" "$(tail -5 "$T/server.log")"
 post none /api/login '{"email":"locked@clinic.example","password":"locked out for now"}' --interface 127.0.0.204
 wanterr "... even after a restart" 429 rate-limited
+keep ADM admin@clinic.example adminpass1; keep TA tess@clinic.example tesspass12
 
 # ---- many logins at once --------------------------------------------------------------------------
 echo "== many logins"
@@ -1023,6 +1027,7 @@ else ko "a server on the fourth database did not start" "$(tail -5 "$T/fourth.lo
 
 # ---- CSV cells are never formulas -----------------------------------------------------------------
 echo "== CSV formulas"
+keep TA tess@clinic.example tesspass12
 post TA /api/clients '{"name":"=HYPERLINK(\"http://evil.example\",\"x\")","birth":"1980-01-01"}'
 want "a client named like a formula" 200 '.id'
 CF=$(jq -r .id "$T/body")
