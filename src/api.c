@@ -187,14 +187,18 @@ static int param_id(ctx *c, long *id) {
 
 /* ---- access -------------------------------------------------------------------------------- */
 
-/* Queue an audit row of this request; api_handle makes them durable before it answers. */
-static void audit(ctx *c, const char *action, long client, const char *detail) {
+/* Queue an audit row of this request as `user` (0: nobody logged in); api_handle makes the rows
+** durable before it answers.  The detail (the path by default) is cut to AUDIT_DETAIL_MAX
+** bytes on a character boundary, as everything a request brings may be long. */
+static void audit_as(ctx *c, long user, const char *action, long client, const char *detail) {
   if (c->n_audit == (int)(sizeof c->audit / sizeof c->audit[0])) {   /* full: write what we have */
     if (audit_write(c->a->audit, c->s, c->audit, c->n_audit)) c->audit_failed = 1;
     c->n_audit = 0;
   }
-  audit_row_set(&c->audit[c->n_audit++], c->user.id, action, client, detail ? detail : c->rq->path);
+  audit_row_set(&c->audit[c->n_audit++], user, action, client, detail ? detail : c->rq->path);
 }
+
+static void audit(ctx *c, const char *action, long client, const char *detail) { audit_as(c, c->user.id, action, client, detail); }
 
 /* May the user see client `id`?  0, or -1 with the answer set. */
 static int client_access(ctx *c, long id) {
@@ -234,43 +238,94 @@ static void set_session(ctx *c, const char *token, const auth_user *u) {
 
 static void h_health(ctx *c) { ok_lit(c, "{\"ok\":true,\"version\":\"" MYOMAP_VERSION "\"}"); }
 
+/* {"needed": no account can log in yet, "code": the setup code from the server's console is
+** needed too (therapists exist, none can log in)}. */
 static void h_setup_get(ctx *c) {
-  long n;
-  if (auth_count(c->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
-  ok_lit(c, n ? "{\"needed\":false}" : "{\"needed\":true}");
+  long n, all;
+  if (auth_count(c->s, &n) || auth_therapists(c->s, &all)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
+    return;
+  }
+  ok_lit(c, n ? "{\"needed\":false,\"code\":false}" : all ? "{\"needed\":true,\"code\":true}" : "{\"needed\":true,\"code\":false}");
 }
 
+/* The first admin account: only while no account can log in, and when therapists exist
+** already (added on the command line) only with the one-time code that `myomap serve` printed,
+** so that nobody who merely reaches the page first can take a therapist's account. */
 static void h_setup(ctx *c) {
-  long n, id;
-  if (auth_count(c->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
+  long n, all, id;
+  if (auth_count(c->s, &n) || auth_therapists(c->s, &all)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
+    return;
+  }
   if (n) { FAIL(c, 409, "the first account exists already: log in"); return; }
-  const char *name, *email, *pw;
-  if (field_str(c, "name", &name) || field_str(c, "email", &email) || field_str(c, "password", &pw)) return;
+  const char *name, *email, *pw, *code;
+  if (field_str(c, "name", &name) || field_str(c, "email", &email) || field_str(c, "password", &pw) ||
+      field_str(c, "code", &code))
+    return;
+  if (all) {
+    auth_attempt t;
+    long retry = 0;
+    char key[96];   /* wrong codes lock the address, never setup for everyone */
+    snprintf(key, sizeof key, " setup %s", c->rq->ip ? c->rq->ip : "?");
+    int rc = auth_login_check(c->s, key, c->rq->ip, c->rq->now, &t, &retry);
+    if (rc == AUTH_ELIMITED) {
+      c->rs->retry_after = retry;
+      FAIL(c, 429, "too many wrong setup codes: try again in %ld minutes", (retry + 59) / 60);
+      return;
+    }
+    int ok = rc ? rc : auth_setup_code_ok(c->s, code, c->rq->now);
+    if (ok < 0) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
+    if (!ok) {
+      auth_login_failed(c->s, &t, c->rq->now);   /* counted as failed logins: audited once a window */
+      if (t.first) audit_as(c, 0, "setup-refused", 0, code && *code ? "wrong setup code" : "no setup code");
+      FAIL(c, 403, "therapists exist already: give the setup code that `myomap serve` printed on the server's "
+                   "console (\"code\")");
+      return;
+    }
+  }
   char err[512], token[AUTH_TOKEN_LEN + 1];
   int rc = auth_user_add(c->s, name, email, pw, "admin", &id, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  if (store_exec(c->s, "UPDATE therapist SET role = 'admin' WHERE id = $1", &a, NULL) || auth_setup_done(c->s)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
+    return;
+  }
   auth_user u;
-  if (auth_start(c->a->auth, c->s, id, c->rq->now, token, &u)) { FAIL(c, 503, "the database failed"); return; }
+  if (auth_start(c->s, id, c->rq->ip, c->rq->now, token, &u)) { FAIL(c, 503, "the database failed"); return; }
   c->user = u;
-  audit(c, "setup", 0, "created the first account");
+  audit(c, "setup", 0, all ? "made the first admin account with the setup code" : "created the first account");
   set_session(c, token, &u);
 }
 
+/* Without the DB flag: the hash is checked with the store mutex released. */
 static void h_login(ctx *c) {
   const char *email, *pw;
   if (field_str(c, "email", &email) || field_str(c, "password", &pw)) return;
   if (!email || !pw) { FAIL(c, 400, "give \"email\" and \"password\""); return; }
   char token[AUTH_TOKEN_LEN + 1];
   auth_user u;
+  auth_attempt t;
   long retry = 0;
-  int rc = auth_login(c->a->auth, c->s, email, pw, c->rq->ip, c->rq->now, token, &u, &retry);
+  int rc = auth_login_check(c->s, email, c->rq->ip, c->rq->now, &t, &retry);
+  int ok = !rc && auth_verify(c->a->auth, &t, pw);
+  if (!rc) rc = ok ? auth_login_ok(c->s, &t, c->rq->now, token, &u) : auth_login_failed(c->s, &t, c->rq->now);
+  if (!rc && !ok) rc = AUTH_EDENIED;
+  /* One audit row per address and email and window, not per refusal: the counts are in
+  ** login_failure.  The email is cut to 200 bytes. */
   if (rc == AUTH_ELIMITED) {
     c->rs->retry_after = retry;
     FAIL(c, 429, "too many failed logins: try again in %ld minutes", (retry + 59) / 60);
-    auth_audit(c->s, 0, "login-limited", 0, email);
+    if (t.first) audit_as(c, 0, "login-limited", 0, t.email);
   } else if (rc == AUTH_EDENIED) {
     FAIL(c, 401, "wrong email or password");
-    auth_audit(c->s, 0, "login-failed", 0, email);
+    if (t.first) audit_as(c, 0, "login-failed", 0, t.email);
+  } else if (rc == AUTH_EDISABLED) {
+    FAIL(c, 403, "this account is disabled: ask the clinic's admin");
+    audit_as(c, t.u.id, "login-disabled", 0, "");
   } else if (rc) FAIL(c, 503, "the database failed: %s", store_error(c->s));
   else {
     c->user = u;
@@ -280,7 +335,7 @@ static void h_login(ctx *c) {
 }
 
 static void h_logout(ctx *c) {
-  auth_logout(c->a->auth, c->rq->cookie);
+  if (auth_logout(c->s, c->rq->cookie)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
   snprintf(c->rs->cookie, sizeof c->rs->cookie, "myomap_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
   audit(c, "logout", 0, "");
   ok_lit(c, "{\"ok\":true}");
@@ -289,6 +344,37 @@ static void h_logout(ctx *c) {
 static void h_me(ctx *c) {
   ok_json(c);
   user_json(&c->rs->body, &c->user);
+}
+
+/* POST /api/me/password {"current","new"}: the user's own password; their other sessions end.
+** Without the DB flag (two hashes); a wrong current password counts as a failed login. */
+static void h_me_password(ctx *c) {
+  const char *cur, *nw;
+  if (field_str(c, "current", &cur) || field_str(c, "new", &nw)) return;
+  if (!cur || !nw) { FAIL(c, 400, "give \"current\" (your password now) and \"new\""); return; }
+  char err[512], hash[128];
+  int rc = auth_password_ok(nw, err, sizeof err);
+  if (rc) { FAIL(c, 400, "the new password: %s", err); return; }
+  auth_attempt t;
+  long retry = 0;
+  rc = auth_login_check(c->s, c->user.email, c->rq->ip, c->rq->now, &t, &retry);
+  if (rc == AUTH_ELIMITED) {
+    c->rs->retry_after = retry;
+    FAIL(c, 429, "too many wrong passwords: try again in %ld minutes", (retry + 59) / 60);
+    return;
+  }
+  if (rc) { FAIL(c, 503, "the database failed"); return; }
+  if (!auth_verify(c->a->auth, &t, cur) || t.u.id != c->user.id) {
+    auth_login_failed(c->s, &t, c->rq->now);
+    audit(c, "password-change-refused", 0, "wrong current password");
+    FAIL(c, 403, "the current password is wrong; nothing was changed");
+    return;
+  }
+  if ((rc = auth_hash(nw, hash, sizeof hash, err, sizeof err))) { fail_rc(c, rc, err); return; }
+  rc = auth_password_set(c->s, c->user.id, hash, c->rq->cookie);
+  if (!rc) audit(c, "password-change", 0, "own password changed; the other sessions ended");
+  if (rc) { fail_rc(c, rc, "the database failed; the password was not changed"); return; }
+  ok_lit(c, "{\"ok\":true}");
 }
 
 static void h_users(ctx *c) {
@@ -313,12 +399,93 @@ static void h_user_add(ctx *c) {
   buf_printf(&c->rs->body, "{\"id\":%ld}", id);
 }
 
+/* POST /api/users/ID/password {"new"}: an admin sets an account's password; its sessions end.
+** Without the DB flag: hashed before the store is taken. */
+static void h_user_password(ctx *c) {
+  long id;
+  const char *nw;
+  if (param_id(c, &id) || field_str(c, "new", &nw)) return;
+  if (!nw) { FAIL(c, 400, "give \"new\", the account's new password"); return; }
+  char err[512], hash[128], d[64];
+  int rc = auth_hash(nw, hash, sizeof hash, err, sizeof err);
+  if (rc) { FAIL(c, 400, "the new password: %s", err); return; }
+  rc = auth_password_set(c->s, id, hash, id == c->user.id ? c->rq->cookie : NULL);
+  snprintf(d, sizeof d, "account %ld", id);
+  if (!rc) audit(c, "password-reset", 0, d);
+  if (rc == RECORD_ENOTFOUND) FAIL(c, 404, "no account %ld", id);
+  else if (rc) FAIL(c, 503, "the database failed; the password was not changed");
+  else ok_lit(c, "{\"ok\":true}");
+}
+
+static void user_disable(ctx *c, int disable) {
+  long id;
+  if (param_id(c, &id)) return;
+  char err[512], d[64];
+  int rc = auth_user_disable(c->s, &c->user, id, disable, err, sizeof err);
+  if (rc == RECORD_EBAD) { FAIL(c, 409, "%s", err); return; }
+  if (rc) { fail_rc(c, rc, err); return; }
+  snprintf(d, sizeof d, "account %ld", id);
+  audit(c, disable ? "disable-user" : "enable-user", 0, d);
+  ok_lit(c, "{\"ok\":true}");
+}
+
+static void h_user_disable(ctx *c) { user_disable(c, 1); }
+static void h_user_enable(ctx *c) { user_disable(c, 0); }
+
+/* A query parameter as a positive id: 0 and *v (0 when absent), or -1 with a 400. */
+static int query_id(ctx *c, const char *name, long *v) {
+  const char *q = c->rq->query ? c->rq->query(c->rq->ctx, name) : NULL;
+  *v = 0;
+  if (!q) return 0;
+  char *end;
+  long n = strtol(q, &end, 10);
+  if (!*q || *end || n <= 0) { FAIL(c, 400, "?%s= takes a positive whole number, not \"%.40s\"", name, q); return -1; }
+  *v = n;
+  return 0;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ", as the audit's times are written. */
+static int when_ok(const char *s) {
+  if (strlen(s) == 10) return util_date_ok(s);
+  if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return 0;
+  char d[11];
+  memcpy(d, s, 10);
+  d[10] = 0;
+  for (int i = 11; i < 19; i++) if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9')) return 0;
+  return util_date_ok(d) && atoi(s + 11) < 24 && atoi(s + 14) < 60 && atoi(s + 17) < 61;
+}
+
+/* GET /api/audit?user=&client=&action=&from=&to=&before=&limit=: newest first, paged by id. */
 static void h_audit(ctx *c) {
-  const char *l = c->rq->query ? c->rq->query(c->rq->ctx, "limit") : NULL;
-  long limit = l ? strtol(l, NULL, 10) : 100;
-  if (limit < 1 || limit > 1000) limit = 100;
+  auth_audit_query q = {0};
+  const char *(*qf)(void *, const char *) = c->rq->query;
+  long limit;
+  if (query_id(c, "user", &q.user) || query_id(c, "client", &q.client) || query_id(c, "before", &q.before) ||
+      query_id(c, "limit", &limit))
+    return;
+  if (limit > 1000 || (qf && qf(c->rq->ctx, "limit") && limit < 1)) {
+    FAIL(c, 400, "?limit= takes 1-1000, not %ld", limit);
+    return;
+  }
+  q.limit = limit ? (int)limit : 100;
+  q.action = qf ? qf(c->rq->ctx, "action") : NULL;
+  q.from = qf ? qf(c->rq->ctx, "from") : NULL;
+  q.to = qf ? qf(c->rq->ctx, "to") : NULL;
+  if (q.action) {
+    size_t n = strspn(q.action, "abcdefghijklmnopqrstuvwxyz-");
+    if (!*q.action || q.action[n] || n > 40) {
+      FAIL(c, 400, "?action= is an action such as read, login or login-failed (lower-case letters and -)");
+      return;
+    }
+  }
+  if ((q.from && !when_ok(q.from)) || (q.to && !when_ok(q.to))) {
+    FAIL(c, 400, "?%s= takes a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SSZ, not \"%.40s\"",
+         q.from && !when_ok(q.from) ? "from" : "to", q.from && !when_ok(q.from) ? q.from : q.to);
+    return;
+  }
+  if (q.from && q.to && strncmp(q.from, q.to, 10) > 0) { FAIL(c, 400, "?from= is after ?to="); return; }
   ok_json(c);
-  if (auth_audit_list(c->s, (int)limit, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->s));
+  if (auth_audit_list(c->s, &q, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->s));
 }
 
 /* ---- knowledge ----------------------------------------------------------------------------- */
@@ -812,7 +979,7 @@ static void h_home_html(ctx *c) {
   home_context hc;   /* the perpetuating factors of the latest intake up to the visit */
   char day[11];
   snprintf(day, sizeof day, "%.10s", sum.started);
-  int has_intake = record_home_context(c->a->s, c->a->k, id, day, &hc);
+  int has_intake = record_home_context(c->s, c->a->k, id, day, &hc);
   home_perpetuating(c->a->k, has_intake > 0 ? &hc : NULL, &h);
   c->rs->status = 200;
   c->rs->type = "text/html; charset=utf-8";
@@ -1175,7 +1342,9 @@ static void h_phone_event(ctx *c) {
 
 /* ---- routes -------------------------------------------------------------------------------- */
 
-enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16 };
+/* SLOW: the route hashes a password (argon2id, tens of milliseconds of a core): api_slow tells
+** http.c to answer it on a worker of its own, so the server's threads go on serving others. */
+enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32 };
 
 typedef struct route {
   const char *method, *path;
@@ -1186,12 +1355,16 @@ typedef struct route {
 static const route routes[] = {
   {"GET", "/api/health", h_health, PUBLIC},
   {"GET", "/api/setup", h_setup_get, PUBLIC | DB},
-  {"POST", "/api/setup", h_setup, PUBLIC | DB | BODY},
-  {"POST", "/api/login", h_login, PUBLIC | DB | BODY},
+  {"POST", "/api/setup", h_setup, PUBLIC | DB | BODY | SLOW},
+  {"POST", "/api/login", h_login, PUBLIC | DB | BODY | SLOW},
   {"POST", "/api/logout", h_logout, DB},
   {"GET", "/api/me", h_me, 0},
+  {"POST", "/api/me/password", h_me_password, DB | BODY | SLOW},
   {"GET", "/api/users", h_users, ADMIN | DB},
-  {"POST", "/api/users", h_user_add, ADMIN | DB | BODY},
+  {"POST", "/api/users", h_user_add, ADMIN | DB | BODY | SLOW},
+  {"POST", "/api/users/*/password", h_user_password, ADMIN | DB | BODY | SLOW},
+  {"POST", "/api/users/*/disable", h_user_disable, ADMIN | DB},
+  {"POST", "/api/users/*/enable", h_user_enable, ADMIN | DB},
   {"GET", "/api/audit", h_audit, ADMIN | DB},
   {"GET", "/api/regions", h_regions, 0},
   {"GET", "/api/chart.svg", h_chart, 0},
@@ -1246,6 +1419,14 @@ static int match(const char *pattern, const char *path, char *param, size_t plen
     } else if (*pattern++ != *path++) return 0;
   }
   return !*pattern && !*path;
+}
+
+int api_slow(const api_req *rq) {
+  char param[128];
+  for (int i = 0; i < N_ROUTES; i++)
+    if (!strcmp(routes[i].method, rq->method) && match(routes[i].path, rq->path, param, sizeof param))
+      return (routes[i].flags & SLOW) != 0;
+  return 0;
 }
 
 void api_routes(buf *out) {
@@ -1310,36 +1491,40 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
     return;
   }
   int writes = strcmp(rq->method, "GET") != 0;
+  /* a connection of the request's own, for the login (read from the store on every request)
+  ** and the handler */
+  if ((!(r->flags & PUBLIC) || (r->flags & DB)) && !(c.s = take_store(a))) {
+    FAIL(&c, 503, "the database cannot be reached: try again in a moment");
+    return;
+  }
   if (!(r->flags & PUBLIC)) {
-    if (auth_session(a->auth, rq->cookie, rq->now, &c.user)) { FAIL(&c, 401, "log in first"); return; }
+    int rc = auth_session(c.s, rq->cookie, rq->now, &c.user);
+    if (rc == RECORD_ESTORE) { FAIL(&c, 503, "the database failed reading the login: try again"); give_store(a, c.s); return; }
+    if (rc) { FAIL(&c, 401, "log in first"); give_store(a, c.s); return; }
     c.authed = 1;
     if (writes && (!auth_csrf_ok(&c.user, rq->csrf) || !origin_ok(a, rq))) {
       fail_code(&c, 403, "csrf", "missing or wrong X-CSRF-Token: reload the page");
-      return;
+      goto done;
     }
-    if ((r->flags & ADMIN) && !c.user.admin) { FAIL(&c, 403, "only the clinic's admin may do this"); return; }
+    if ((r->flags & ADMIN) && !c.user.admin) { FAIL(&c, 403, "only the clinic's admin may do this"); goto done; }
   } else if (writes && !(r->flags & PHONE) && !origin_ok(a, rq)) {
     fail_code(&c, 403, "csrf", "a request from another site");
-    return;
+    goto done;
   }
   if (r->flags & BODY) {
-    if (rq->body_len > API_MAX_BODY) { FAIL(&c, 413, "the request body is over %d KiB", API_MAX_BODY / 1024); return; }
+    if (rq->body_len > API_MAX_BODY) { FAIL(&c, 413, "the request body is over %d KiB", API_MAX_BODY / 1024); goto done; }
     if (!rq->content_type || strncmp(rq->content_type, "application/json", 16)) {
       FAIL(&c, 415, "send the body as application/json");
-      return;
+      goto done;
     }
     json_error_t je;
     c.body = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &je);
-    if (!c.body) { FAIL(&c, 400, "malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column); return; }
-    if (!json_is_object(c.body)) { json_decref(c.body); FAIL(&c, 400, "the body must be a JSON object"); return; }
+    if (!c.body) { FAIL(&c, 400, "malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column); goto done; }
+    if (!json_is_object(c.body)) { json_decref(c.body); c.body = NULL; FAIL(&c, 400, "the body must be a JSON object"); goto done; }
   }
   rs->status = 500;
-  if ((r->flags & DB) && !(c.s = take_store(a))) {
-    FAIL(&c, 503, "the database cannot be reached: try again in a moment");
-    if (c.body) json_decref(c.body);
-    return;
-  }
   r->fn(&c);
+done:
   if (c.n_audit && !c.s) c.s = take_store(a);
   if (c.n_audit && (!c.s || audit_write(a->audit, c.s, c.audit, c.n_audit))) c.audit_failed = 1;
   if (c.audit_failed) {   /* no answer without its audit row */

@@ -61,6 +61,10 @@ live_set *api_live(api *a);
 /* Answer one request: rs is initialised here (free rs->body with buf_free). */
 void api_handle(api *a, const api_req *rq, api_resp *rs);
 
+/* 1 when the request's route hashes a password (argon2id): a front end should answer it off
+** the threads that serve the other requests (http.c has workers for it). */
+int api_slow(const api_req *rq);
+
 /* The routes, one "METHOD PATH" per line ("*" is one path segment), for --help and docs. */
 void api_routes(buf *out);
 

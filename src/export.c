@@ -503,10 +503,27 @@ int export_fhir(store *s, const kb *k, long client, buf *out, char *err, size_t 
 
 /* ---- CSV ---------------------------------------------------------------------------------- */
 
+/* Would a spreadsheet read `f` as a formula?  A cell starting with = + - @, a tab or a carriage
+** return (OWASP's CSV injection list), unless it is a plain number such as our own "-2.5". */
+static int csv_formula(const char *f) {
+  if (!*f || !strchr("=+-@\t\r", *f)) return 0;
+  char *end;
+  strtod(f, &end);
+  return end == f || *end;
+}
+
+/* One cell, RFC 4180 quoted when needed; a formula-like cell gets a leading single quote, so a
+** spreadsheet shows the text instead of running it (a client's "=HYPERLINK(...)"). */
 static void csv_field(buf *b, const char *f) {
   f = str(f);
-  if (!strpbrk(f, ",\"\r\n")) { buf_puts(b, f); return; }
+  int q = csv_formula(f);
+  if (!strpbrk(f, ",\"\r\n")) {
+    if (q) buf_putc(b, '\'');
+    buf_puts(b, f);
+    return;
+  }
   buf_putc(b, '"');
+  if (q) buf_putc(b, '\'');
   for (const char *p = f; *p; p++) {
     if (*p == '"') buf_putc(b, '"');
     buf_putc(b, *p);

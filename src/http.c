@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,7 @@ static lazy_lib mhd_lib = {mhd_names, "libmicrohttpd12", mhd_syms, sizeof mhd_sy
 
 
 typedef struct stream stream;
+typedef struct pending pending;
 
 #define MAX_NAMES 16
 #define MAX_IFADDRS 32
@@ -111,14 +113,25 @@ typedef struct server {
   pthread_mutex_t smu;     /* guards the list of event streams */
   stream *streams;
   store *listen;           /* PostgreSQL: the connection that hears other servers' changes */
+  pthread_mutex_t jmu;     /* the slow requests waiting for a worker */
+  pthread_cond_t jcv;
+  pending *jobs, **jtail;
   hosts *hosts;
 } server;
 
 /* One connection's request while its body arrives. */
-typedef struct pending {
+struct pending {
   buf body;
   int too_large;
-} pending;
+  /* a slow request (api_slow), answered by a worker while its connection is suspended */
+  int state;                  /* 0: read here; 1: with a worker; 2: the worker's answer is in rs */
+  struct MHD_Connection *con;
+  char *copy[8];              /* the request's strings, copied for the worker */
+  char ip[INET6_ADDRSTRLEN];
+  api_req rq;
+  api_resp rs;
+  struct pending *next;
+};
 
 static double wall(void) {
   struct timespec ts;
@@ -433,6 +446,41 @@ static const char *query(void *ctx, const char *name) {
   return MHD_lookup_connection_value((struct MHD_Connection *)ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* Send the API's answer (and free its body). */
+static enum MHD_Result answer(server *sv, struct MHD_Connection *con, api_resp *rsp) {
+  api_resp rs = *rsp;
+  buf_init(&rsp->body);
+  enum MHD_Result ret;
+  if (rs.stream[0] && rs.status == 200) ret = send_stream(sv, con, rs.stream, rs.stream_from);
+  else {
+    struct MHD_Response *r = MHD_create_response_from_buffer(rs.body.len, rs.body.data, MHD_RESPMEM_MUST_FREE);
+    rs.body.data = NULL;
+    if (!r) { buf_free(&rs.body); return MHD_NO; }
+    headers(r, rs.type ? rs.type : "application/json", rs.type && !strncmp(rs.type, "text/html", 9));
+    MHD_add_response_header(r, "Cache-Control", "no-store");   /* health records stay out of caches */
+    if (rs.etag[0]) MHD_add_response_header(r, "ETag", rs.etag);
+    if (rs.cookie[0]) {
+      /* Behind a reverse proxy that does TLS (docs/deploy.md) the browser is on HTTPS: mark the
+      ** cookie Secure as served HTTPS does.  Anyone may ask it: it only narrows the cookie. */
+      const char *xfp = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-Proto");
+      size_t n = strlen(rs.cookie);
+      if (xfp && !strcasecmp(xfp, "https") && !strstr(rs.cookie, "; Secure") && n + 9 < sizeof rs.cookie)
+        memcpy(rs.cookie + n, "; Secure", 9);
+      MHD_add_response_header(r, "Set-Cookie", rs.cookie);
+    }
+    if (rs.retry_after) {
+      char ra[32];
+      snprintf(ra, sizeof ra, "%ld", rs.retry_after);
+      MHD_add_response_header(r, "Retry-After", ra);
+    }
+    ret = MHD_queue_response(con, (unsigned)rs.status, r);
+    MHD_destroy_response(r);
+  }
+  buf_free(&rs.body);
+  return ret;
+}
+
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   (void)version;
@@ -485,36 +533,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     .last_event_id = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Last-Event-ID"),
     .if_none_match = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match"),
   };
+  if (p->state == 2) return answer(sv, con, &p->rs);
+  if (p->state == 1) return MHD_YES;
+  if (api_slow(&rq)) {   /* a password to hash: a worker answers it (see worker) */
+    const char **f[] = {&rq.method, &rq.path, &rq.content_type, &rq.cookie, &rq.csrf, &rq.origin, &rq.host, NULL};
+    for (int i = 0; f[i]; i++) if (*f[i]) *f[i] = p->copy[i] = xstrdup(*f[i]);
+    snprintf(p->ip, sizeof p->ip, "%s", ip);
+    rq.ip = p->ip;
+    rq.query = NULL;
+    rq.last_event_id = rq.if_none_match = NULL;
+    p->rq = rq;
+    p->con = con;
+    p->state = 1;
+    MHD_suspend_connection(con);
+    pthread_mutex_lock(&sv->jmu);
+    *sv->jtail = p;
+    sv->jtail = &p->next;
+    pthread_cond_signal(&sv->jcv);
+    pthread_mutex_unlock(&sv->jmu);
+    return MHD_YES;
+  }
   api_resp rs;
   api_handle(sv->api, &rq, &rs);
-  enum MHD_Result ret;
-  if (rs.stream[0] && rs.status == 200) ret = send_stream(sv, con, rs.stream, rs.stream_from);
-  else {
-    struct MHD_Response *r = MHD_create_response_from_buffer(rs.body.len, rs.body.data, MHD_RESPMEM_MUST_FREE);
-    rs.body.data = NULL;
-    if (!r) { buf_free(&rs.body); return MHD_NO; }
-    headers(r, rs.type ? rs.type : "application/json", rs.type && !strncmp(rs.type, "text/html", 9));
-    MHD_add_response_header(r, "Cache-Control", "no-store");   /* health records stay out of caches */
-    if (rs.etag[0]) MHD_add_response_header(r, "ETag", rs.etag);
-    if (rs.cookie[0]) {
-      /* Behind a reverse proxy that does TLS (docs/deploy.md) the browser is on HTTPS: mark the
-      ** cookie Secure as served HTTPS does.  Anyone may ask it: it only narrows the cookie. */
-      const char *xfp = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-Proto");
-      size_t n = strlen(rs.cookie);
-      if (xfp && !strcasecmp(xfp, "https") && !strstr(rs.cookie, "; Secure") && n + 9 < sizeof rs.cookie)
-        memcpy(rs.cookie + n, "; Secure", 9);
-      MHD_add_response_header(r, "Set-Cookie", rs.cookie);
-    }
-    if (rs.retry_after) {
-      char ra[32];
-      snprintf(ra, sizeof ra, "%ld", rs.retry_after);
-      MHD_add_response_header(r, "Retry-After", ra);
-    }
-    ret = MHD_queue_response(con, (unsigned)rs.status, r);
-    MHD_destroy_response(r);
-  }
-  buf_free(&rs.body);
-  return ret;
+  return answer(sv, con, &rs);
 }
 
 static void on_done(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_RequestTerminationCode toe) {
@@ -522,7 +563,36 @@ static void on_done(void *cls, struct MHD_Connection *con, void **con_cls, enum 
   /* Back to the short timeout while the connection waits for its next request's headers. */
   if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) MHD_set_connection_option(con, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT);
   pending *p = *con_cls;
-  if (p) { buf_free(&p->body); free(p); *con_cls = NULL; }
+  if (p) {
+    buf_free(&p->body);
+    buf_free(&p->rs.body);
+    for (int i = 0; i < 8; i++) free(p->copy[i]);
+    free(p);
+    *con_cls = NULL;
+  }
+}
+
+/* A worker: answers the slow requests (api_slow) one at a time, each on a suspended
+** connection that it resumes with the answer; one per core, as argon2id uses one each. */
+static void *worker(void *arg) {
+  server *sv = arg;
+  for (;;) {
+    pthread_mutex_lock(&sv->jmu);
+    while (!sv->jobs && !stopping) {
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      ts.tv_sec += 1;
+      pthread_cond_timedwait(&sv->jcv, &sv->jmu, &ts);
+    }
+    pending *p = sv->jobs;
+    if (p) { sv->jobs = p->next; if (!sv->jobs) sv->jtail = &sv->jobs; }
+    pthread_mutex_unlock(&sv->jmu);
+    if (!p) return NULL;   /* stopping, and nothing is left */
+    p->rq.now = wall();
+    api_handle(sv->api, &p->rq, &p->rs);
+    p->state = 2;
+    MHD_resume_connection(p->con);
+  }
 }
 
 /* Four threads per core (8 at least, 64 at most): the ranking is CPU work, but a record
@@ -663,7 +733,9 @@ int http_serve(opts *o, int argc, char **argv) {
     free(key_pem);
     return EXIT_IO;
   }
-  server sv = {api_new(k, s, public_url), web, PTHREAD_MUTEX_INITIALIZER, NULL, NULL, &hs};
+  server sv = {.api = api_new(k, s, public_url), .web_dir = web, .smu = PTHREAD_MUTEX_INITIALIZER,
+               .jmu = PTHREAD_MUTEX_INITIALIZER, .jcv = PTHREAD_COND_INITIALIZER, .hosts = &hs};
+  sv.jtail = &sv.jobs;
   if (!sv.api) {
     fprintf(stderr, "myomap serve: could not start (libsodium or the embedded body chart failed)\n");
     store_close(s);
@@ -718,6 +790,10 @@ int http_serve(opts *o, int argc, char **argv) {
   }
   pthread_t wk, li;
   pthread_create(&wk, NULL, waker, &sv);
+  long ncores = sysconf(_SC_NPROCESSORS_ONLN);
+  int nwork = ncores < 1 ? 1 : ncores > 16 ? 16 : (int)ncores;
+  pthread_t wks[16];
+  for (int i = 0; i < nwork; i++) pthread_create(&wks[i], NULL, worker, &sv);
   if (store_shared(s)) {
     if (store_clone(s, &sv.listen, err, sizeof err)) sv.listen = NULL;
     else if (store_listen(sv.listen, LIVE_CHANNEL) < 0) {
@@ -730,10 +806,13 @@ int http_serve(opts *o, int argc, char **argv) {
   }
   live_sweep(api_live(sv.api), wall());
   long accounts = 0;
-  auth_count(s, &accounts);
-  fprintf(stderr, "myomap: serving %s://%s/ (records: %s %s)\n%s  Stop with Ctrl-C.\n", secure ? "https" : "http", listen,
+  char code[AUTH_SETUP_CODE_LEN + 1] = "";
+  if (!auth_count(s, &accounts) && !accounts) auth_setup_code(s, wall(), code);   /* asked for once therapists exist */
+  fprintf(stderr, "myomap: serving %s://%s/ (records: %s %s)\n%s%s%s  Stop with Ctrl-C.\n", secure ? "https" : "http", listen,
           store_backend(s), store_where(s),
-          accounts ? "" : "  No account yet: open the page to create the clinic's first (admin) account.\n");
+          accounts ? "" : "  No account can log in yet: open the page to create the clinic's first (admin) account.\n",
+          code[0] ? "  setup code: " : "", code[0] ? code : "");
+  if (code[0]) fputc('\n', stderr);
   if (!secure && !loopback)
     fprintf(stderr,
             "myomap serve: warning: plain HTTP on %s: passwords, the session cookie and clients' health\n"
@@ -743,6 +822,10 @@ int http_serve(opts *o, int argc, char **argv) {
   while (!stopping) pause();
   fprintf(stderr, "myomap: stopping\n");
   pthread_join(wk, NULL);   /* its last round resumes every parked stream, which then ends */
+  pthread_mutex_lock(&sv.jmu);
+  pthread_cond_broadcast(&sv.jcv);
+  pthread_mutex_unlock(&sv.jmu);
+  for (int i = 0; i < nwork; i++) pthread_join(wks[i], NULL);   /* they answer what is queued, then end */
   if (sv.listen) { pthread_join(li, NULL); store_close(sv.listen); }
   MHD_stop_daemon(d);
   api_free(sv.api);
@@ -779,10 +862,13 @@ static int read_password(char *out, size_t cap) {
   return 0;
 }
 
+/* `myomap user add|list|passwd|disable|enable`: accounts from the server's console. */
 int http_user(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("user");
-  if (argc < 1 || (strcmp(argv[0], "add") && strcmp(argv[0], "list")))
-    return cli_usage_error(c, "%s", "say what to do: add or list");
+  static const char *const verbs[] = {"add", "list", "passwd", "disable", "enable"};
+  int verb = -1;
+  for (int i = 0; argc >= 1 && i < 5; i++) if (!strcmp(argv[0], verbs[i])) verb = i;
+  if (verb < 0) return cli_usage_error(c, "%s", "say what to do: add, list, passwd, disable or enable");
   const char *name = NULL, *email = NULL;
   int admin = 0;
   for (int i = 1; i < argc; i++) {
@@ -792,8 +878,9 @@ int http_user(opts *o, int argc, char **argv) {
     else if (!strcmp(argv[i], "--json")) o->json = 1;
     else return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
   }
-  int add = !strcmp(argv[0], "add");
+  int add = verb == 0;
   if (add && (!name || !email)) return cli_usage_error(c, "%s", "user add needs --name NAME and --email EMAIL");
+  if (verb >= 2 && !email) return cli_usage_error(c, "user %s needs --email EMAIL", verbs[verb]);
   store *s;
   char err[600];
   if (store_open(&s, o->db, err, sizeof err)) {
@@ -801,22 +888,54 @@ int http_user(opts *o, int argc, char **argv) {
     return EXIT_IO;
   }
   int rc = 0;
+  long id = 0;
   buf out;
   buf_init(&out);
-  if (add) {
-    char pw[AUTH_PASSWORD_MAX + 8];
+  if (verb >= 2) {
+    int r = auth_user_find(s, email, &id);
+    if (r) {
+      if (r == RECORD_ENOTFOUND) fprintf(stderr, "myomap user: no account with email %s (see: myomap user list)\n", email);
+      else fprintf(stderr, "myomap user: %s\n", store_error(s));
+      buf_free(&out);
+      store_close(s);
+      return r == RECORD_ENOTFOUND ? EXIT_USAGE : EXIT_IO;
+    }
+  }
+  if (add || verb == 2) {
+    char pw[AUTH_PASSWORD_MAX + 8], hash[128];
     int r = read_password(pw, sizeof pw);
-    long id;
     if (r == -1) { fprintf(stderr, "myomap user: no password given\n"); rc = EXIT_USAGE; }
     else if (r) rc = EXIT_USAGE;
-    else if ((r = auth_user_add(s, name, email, pw, admin ? "admin" : "therapist", &id, err, sizeof err))) {
+    else if (add && (r = auth_user_add(s, name, email, pw, admin ? "admin" : "therapist", &id, err, sizeof err))) {
+      fprintf(stderr, "myomap user: %s\n", err);
+      rc = r == RECORD_EBAD ? EXIT_USAGE : EXIT_IO;
+    } else if (add) {
+      buf_printf(&out, "account %ld: %s <%s>%s\n", id, name, email, admin ? " (admin)" : "");
+      auth_audit(s, 0, "create-user", 0, email);
+    } else if ((r = auth_hash(pw, hash, sizeof hash, err, sizeof err))) {
+      fprintf(stderr, "myomap user: %s\n", err);
+      rc = EXIT_USAGE;
+    } else if (auth_password_set(s, id, hash, NULL)) {
+      fprintf(stderr, "myomap user: %s; the password was not changed\n", store_error(s));
+      rc = EXIT_IO;
+    } else {
+      buf_printf(&out, "account %ld: new password set; its sessions ended\n", id);
+      char d[64];
+      snprintf(d, sizeof d, "account %ld (command line)", id);
+      auth_audit(s, 0, "password-reset", 0, d);
+    }
+    sodium_memzero(pw, sizeof pw);
+  } else if (verb >= 3) {
+    int r = auth_user_disable(s, NULL, id, verb == 3, err, sizeof err);
+    if (r) {
       fprintf(stderr, "myomap user: %s\n", err);
       rc = r == RECORD_EBAD ? EXIT_USAGE : EXIT_IO;
     } else {
-      buf_printf(&out, "account %ld: %s <%s>%s\n", id, name, email, admin ? " (admin)" : "");
-      auth_audit(s, 0, "create-user", 0, email);
+      buf_printf(&out, "account %ld: %s\n", id, verb == 3 ? "disabled; its sessions ended" : "enabled");
+      char d[64];
+      snprintf(d, sizeof d, "account %ld (command line)", id);
+      auth_audit(s, 0, verb == 3 ? "disable-user" : "enable-user", 0, d);
     }
-    memset(pw, 0, sizeof pw);
   } else if (auth_user_list(s, &out)) {
     fprintf(stderr, "myomap user: %s\n", store_error(s));
     rc = EXIT_IO;
@@ -830,7 +949,9 @@ int http_user(opts *o, int argc, char **argv) {
       const char *em = json_string_value(json_object_get(u, "email"));
       buf_printf(&out, "%-5lld %-28s %-32s %-10s %s\n", (long long)json_integer_value(json_object_get(u, "id")),
                  json_string_value(json_object_get(u, "name")), em ? em : "-",
-                 json_string_value(json_object_get(u, "role")), json_is_true(json_object_get(u, "can_log_in")) ? "yes" : "no");
+                 json_string_value(json_object_get(u, "role")),
+                 json_is_true(json_object_get(u, "disabled")) ? "no (disabled)"
+                 : json_is_true(json_object_get(u, "can_log_in")) ? "yes" : "no");
     }
     json_decref(j);
   }

@@ -36,12 +36,18 @@ int http_user(opts *o, int argc, char **argv);
    "  --routes            list the API's routes (METHOD PATH, \"*\" one path segment) and exit\n\n" \
    "On the first visit the page asks for the first account (the clinic's admin); or create\n" \
    "it beforehand with `myomap user add`.  Stop with Ctrl-C.\n"}, \
-  {"user", http_user, "add --name NAME --email EMAIL [--admin] | list [--json]", \
-   "add or list the web app's accounts", \
+  {"user", http_user, "add --name NAME --email EMAIL [--admin] | list [--json] | passwd|disable|enable --email EMAIL", \
+   "add, list, disable or enable the web app's accounts, or set a password", \
    "  user add --name NAME --email EMAIL [--admin]\n" \
    "      an account to log in to `myomap serve` with: asks for the password twice on a\n" \
-   "      terminal, or reads one line from standard input; 8-200 characters, stored as an\n" \
-   "      argon2id hash.  An existing therapist with this email gets the password.\n" \
+   "      terminal, or reads one line from standard input; 10-200 characters, not one of the\n" \
+   "      common passwords, stored as an argon2id hash.  An existing therapist with this email\n" \
+   "      gets the password.\n" \
+   "  user passwd --email EMAIL\n" \
+   "      a new password for the account (read as for add); its logins end.\n" \
+   "  user disable --email EMAIL | user enable --email EMAIL\n" \
+   "      a disabled account cannot log in and its logins end at once; the last admin who can\n" \
+   "      log in cannot be disabled.\n" \
    "  user list [--json]\n"}
 
 #endif

@@ -95,6 +95,26 @@ static const char *const migrations[] = {
   " PRIMARY KEY (session_id, seq));"
   "CREATE INDEX live_session_open ON live_session (state, therapist_id);"
   "CREATE INDEX live_session_client ON live_session (client_id, state);",
+  /* 4: logins kept in the store (a hash of the token, never the token), refused logins counted
+  **    per address and email, accounts that can be disabled, the one-time setup codes, and the
+  **    audit log listed by user and action (GET /api/audit's filters) */
+  "ALTER TABLE therapist ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1));"
+  "CREATE TABLE login ("
+  " token_hash TEXT PRIMARY KEY,"
+  " therapist_id BIGINT NOT NULL REFERENCES therapist(id) ON DELETE CASCADE,"
+  " csrf TEXT NOT NULL, created DOUBLE PRECISION NOT NULL, last_seen DOUBLE PRECISION NOT NULL,"
+  " expires DOUBLE PRECISION NOT NULL, address TEXT NOT NULL DEFAULT '');"
+  "CREATE INDEX login_user ON login (therapist_id, created);"
+  "CREATE INDEX login_expires ON login (expires);"
+  "CREATE TABLE login_failure ("
+  " address TEXT NOT NULL, email TEXT NOT NULL, fails BIGINT NOT NULL,"
+  " first_at DOUBLE PRECISION NOT NULL, last_at DOUBLE PRECISION NOT NULL,"
+  " PRIMARY KEY (address, email));"
+  "CREATE INDEX login_failure_email ON login_failure (email, first_at);"
+  "CREATE INDEX login_failure_first ON login_failure (first_at);"
+  "CREATE TABLE setup_code (code_hash TEXT PRIMARY KEY, expires DOUBLE PRECISION NOT NULL);"
+  "CREATE INDEX audit_user ON audit (therapist_id, id);"
+  "CREATE INDEX audit_action ON audit (action, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -118,6 +138,7 @@ static const struct { const char *table, *column, *parent; } links[] = {
   {"homeprog", "visit_id", "visit"}, {"audit", "therapist_id", "therapist"},
   {"live_session", "client_id", "client"}, {"live_session", "therapist_id", "therapist"},
   {"live_session", "visit_id", "visit"}, {"live_cmd", "session_id", "live_session"},
+  {"login", "therapist_id", "therapist"},
 };
 #define N_LINKS ((int)(sizeof links / sizeof links[0]))
 

@@ -163,7 +163,9 @@ function renderWho() {
   const who = $('#who');
   if (!user) { who.replaceChildren(); return; }
   who.replaceChildren(h('span', {}, `${user.name} (${user.role})`),
-    h('button', { type: 'button', onclick: logout }, 'Log out'));
+    h('button', { type: 'button', id: 'account-link', onclick: () => go('account') }, 'Password'),
+    user.role === 'admin' ? h('button', { type: 'button', id: 'accounts-link', onclick: () => go('accounts') }, 'Accounts') : null,
+    h('button', { type: 'button', id: 'logout', onclick: logout }, 'Log out'));
 }
 async function logout() {
   try { await api('POST', '/api/logout', {}); } catch (e) { if (e.status !== 401) showError(e); }
@@ -212,8 +214,11 @@ window.addEventListener('hashchange', () => { clearMsg(); render(); });
 /* ---------- login / first run ---------- */
 
 views.login = async () => {
-  let needed = false;
-  try { needed = !!(await api('GET', '/api/setup')).needed; } catch (e) { showError(e); }
+  let needed = false, needCode = false;
+  try {
+    const st = await api('GET', '/api/setup');
+    needed = !!st.needed; needCode = !!st.code;
+  } catch (e) { showError(e); }
   const after = () => {
     const back = sessionStorage.getItem('myomap-after-login');
     sessionStorage.removeItem('myomap-after-login');
@@ -221,13 +226,17 @@ views.login = async () => {
   };
   if (needed) {
     const form = h('form', { class: 'card narrow', id: 'setup-form' },
-      h('p', {}, 'Welcome to myomap. No account exists yet: create the first one. It will be the clinic\'s administrator.'),
+      h('p', {}, 'Welcome to myomap. No account can log in yet: create the first one. It will be the clinic\'s administrator.'),
+      needCode ? field('Setup code', h('input', { name: 'code', required: true, autocomplete: 'off', spellcheck: 'false' }),
+        'Therapists exist already: give the code that "myomap serve" printed on the server\'s console') : null,
       field('Your name', h('input', { name: 'name', required: true, autocomplete: 'name' })),
       field('Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'username' })),
-      field('Password', h('input', { name: 'password', type: 'password', required: true, minlength: 8, maxlength: 200, autocomplete: 'new-password' }), '8 to 200 characters'),
+      passwordField('Password', 'password'),
       h('button', { class: 'primary', type: 'submit' }, 'Create the account'));
     form.addEventListener('submit', submitter(form, async (v) => {
-      keepLogin(await api('POST', '/api/setup', { name: v.name, email: v.email, password: v.password }));
+      const body = { name: v.name, email: v.email, password: v.password };
+      if (needCode) body.code = v.code;
+      keepLogin(await api('POST', '/api/setup', body));
       after();
     }));
     return [h('h1', {}, 'Create the first account'), form];
@@ -241,6 +250,74 @@ views.login = async () => {
     after();
   }));
   return [h('h1', {}, 'Log in'), form];
+};
+
+/* ---------- accounts: one's own password; the admin's list ---------- */
+
+const PASSWORD_HINT = 'At least 10 characters and not a common password: a few unrelated words make a good one';
+function passwordField(label, name) {
+  return field(label, h('input', { name, type: 'password', required: true, minlength: 10, maxlength: 200, autocomplete: 'new-password' }),
+    PASSWORD_HINT);
+}
+
+views.account = async () => {
+  const form = h('form', { class: 'card narrow', id: 'password-form' },
+    field('Current password', h('input', { name: 'current', type: 'password', required: true, autocomplete: 'current-password' })),
+    passwordField('New password', 'new'),
+    field('New password again', h('input', { name: 'again', type: 'password', required: true, autocomplete: 'new-password' })),
+    h('button', { class: 'primary', type: 'submit' }, 'Change password'));
+  form.addEventListener('submit', submitter(form, async (v) => {
+    if (v.new !== v.again) throw new Error('The two new passwords differ.');
+    await api('POST', '/api/me/password', { current: v.current, new: v.new });
+    form.reset();
+    showMsg('Password changed. Your logins on other devices were ended.', 'info');
+  }));
+  return [h('h1', {}, 'Change password'), h('p', {}, `Logged in as ${user.name} (${user.email}).`), form];
+};
+
+views.accounts = async () => {
+  const r = await api('GET', '/api/users');
+  const status = (u) => (u.disabled ? 'Disabled' : u.can_log_in ? 'Active' : 'No password yet');
+  const rows = (r.users || []).map((u) => {
+    const reset = h('form', { class: 'inline reset-form', dataset: { user: u.id } },
+      h('input', { name: 'new', type: 'password', required: true, minlength: 10, maxlength: 200, autocomplete: 'new-password',
+        'aria-label': `New password for ${u.name}` }),
+      h('button', { type: 'submit' }, 'Set password'));
+    reset.addEventListener('submit', submitter(reset, async (v) => {
+      await api('POST', `/api/users/${u.id}/password`, { new: v.new });
+      reset.reset();
+      showMsg(`New password set for ${u.name}; their logins were ended.`, 'info');
+      render();
+    }));
+    const toggle = u.id === user.id ? null : h('button', {
+      type: 'button', class: u.disabled ? 'enable' : 'disable',
+      onclick: action(async () => {
+        await api('POST', `/api/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`, {});
+        showMsg(u.disabled ? `${u.name} can log in again.` : `${u.name} is disabled and logged out.`, 'info');
+        render();
+      }),
+    }, u.disabled ? 'Enable' : 'Disable');
+    return h('tr', { dataset: { user: u.id } },
+      h('td', {}, h('strong', {}, u.name)), h('td', {}, u.email || '—'), h('td', {}, u.role),
+      h('td', { class: 'status' }, status(u)), h('td', { class: 'actions' }, toggle, reset));
+  });
+  const table = h('table', { id: 'accounts-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Email'), h('th', {}, 'Role'), h('th', {}, 'Status'), h('th', {}, ''))),
+    h('tbody', {}, rows));
+  const add = h('form', { class: 'card', id: 'account-form' },
+    h('h2', {}, 'Add an account'),
+    h('div', { class: 'grid2' },
+      field('Name', h('input', { name: 'name', required: true, autocomplete: 'off' })),
+      field('Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' })),
+      field('Role', h('select', { name: 'role' }, h('option', { value: 'therapist' }, 'therapist'), h('option', { value: 'admin' }, 'admin'))),
+      passwordField('Password', 'password')),
+    h('button', { class: 'primary', type: 'submit' }, 'Add account'));
+  add.addEventListener('submit', submitter(add, async (v) => {
+    await api('POST', '/api/users', { name: v.name, email: v.email, role: v.role, password: v.password });
+    showMsg(`Account added for ${v.name}.`, 'info');
+    render();
+  }));
+  return [h('h1', {}, 'Accounts'), table, add];
 };
 
 function field(label, input, hint) {
