@@ -8,10 +8,10 @@
 /* The fitted parameters: `build/test_cases --fit` over the case files in tests/cases (coordinate search on all
 ** the case files; `--cv 5` gives the held-out figures of the same procedure). */
 static const rank_params DEFAULTS = {
-  .p_essential = 0.55, .p_spillover = 0.25, .p_local = 0.25, .p_outside = 0.03,
-  .miss_temper = 0.35, .idf = 0.0, .unexplained = 0.0,
-  .context_bonus = 0.6, .quality_match = 0.25, .quality_odd = -0.35,
-  .part_threshold = 3.0, .temperature = 1.0,
+  .p_essential = 0.55, .p_spillover = 0.25, .p_local = 0.1, .p_outside = 0.08, .prior_weight = 1.0,
+  .miss_temper = 0.7, .idf = 0.5, .unexplained = 0.0,
+  .context_bonus = 1.2, .quality_match = 0.8, .quality_odd = -0.35,
+  .part_threshold = 3.0, .temperature = 0.25,
 };
 #define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */
 #define POOL 16             /* the best candidates the differential reorders */
@@ -120,7 +120,7 @@ rank *rank_new_params(const kb *k, const rank_params *pm) {
       double cost = 0;
       for (int cl = 0; cl < N_CLASSES; cl++)
         cost += popcount_bits(&c->zone[cl]) * (log(1 - p_class[cl]) - log(1 - pm->p_outside));
-      r->base[ci] = (float)(prior(tp->frequency) + pm->miss_temper * cost);
+      r->base[ci] = (float)(pm->prior_weight * prior(tp->frequency) + pm->miss_temper * cost);
       for (int i = 0; i < tp->n_perpetuating; i++) if (tp->perpetuating[i] < WORDS * 64) bit_set(&c->activities, tp->perpetuating[i]);
       for (int q = 1; q < N_QUALITIES; q++) {
         int known = 0;

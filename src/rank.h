@@ -17,6 +17,8 @@ typedef struct rank rank;
 typedef struct rank_params {
   double p_essential, p_spillover, p_local;  /* P(region painful | the point refers there) */
   double p_outside;      /* P(region painful | the point does not refer there) */
+  double prior_weight;   /* times the prior from the literature frequency (very common 1, common
+                         ** 0.5, occasional -0.2, rare -0.7, not given 0) */
   double miss_temper;    /* weight of a zone's unmarked regions against the point */
   double idf;            /* a painful region weighs (mean reach / its reach)^idf: the reach of a
                          ** region is how many point-sides' zones hold it */

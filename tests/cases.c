@@ -93,17 +93,19 @@ static double objective(const score *s) {
 typedef struct knob { const char *name; size_t off; double grid[8]; int n; } knob;
 #define K(f) #f, offsetof(rank_params, f)
 static const knob knobs[] = {
-  {K(p_outside), {0.01, 0.02, 0.03, 0.05, 0.08}, 5},
+  {K(p_essential), {0.4, 0.55, 0.7, 0.85}, 4},
+  {K(p_outside), {0.02, 0.03, 0.05, 0.08, 0.12, 0.18}, 6},
+  {K(prior_weight), {0, 0.5, 1, 1.5, 2, 3}, 6},
   {K(p_spillover), {0.12, 0.18, 0.25, 0.35}, 4},
   {K(p_local), {0.1, 0.18, 0.25, 0.4}, 4},
-  {K(miss_temper), {0.1, 0.2, 0.35, 0.5, 0.7}, 5},
+  {K(miss_temper), {0.2, 0.35, 0.5, 0.7, 1.0, 1.4}, 6},
   {K(idf), {0, 0.25, 0.5, 0.75, 1.0}, 5},
   {K(unexplained), {0, 0.25, 0.5, 1.0, 1.5, 2.0}, 6},
-  {K(context_bonus), {0.3, 0.6, 0.9, 1.2, 1.6}, 5},
-  {K(quality_match), {0, 0.25, 0.5, 0.8}, 4},
+  {K(context_bonus), {0.3, 0.6, 0.9, 1.2, 1.6, 2.2}, 6},
+  {K(quality_match), {0, 0.25, 0.5, 0.8, 1.2}, 5},
   {K(quality_odd), {0, -0.35, -0.7, -1.2}, 4},
   {K(part_threshold), {0, 1, 2, 3, 4, 6, 8}, 7},
-  {K(temperature), {0.5, 1, 1.5, 2, 3}, 5},
+  {K(temperature), {0.25, 0.5, 1, 1.5, 2, 3}, 6},
 };
 #define N_KNOBS ((int)(sizeof knobs / sizeof knobs[0]))
 
