@@ -8,10 +8,10 @@
 /* The fitted parameters: `build/test_cases --fit` over the case files in tests/cases (coordinate search on all
 ** the case files; `--cv 5` gives the held-out figures of the same procedure). */
 static const rank_params DEFAULTS = {
-  .p_essential = 0.85, .p_spillover = 0.35, .p_local = 0.18, .p_outside = 0.08, .prior_weight = 0.5,
-  .miss_temper = 0.5, .idf = 0.5, .unexplained = 0.0,
-  .context_bonus = 1.2, .quality_match = 1.2, .quality_odd = -0.35,
-  .part_threshold = 1.0, .temperature = 2.0,
+  .p_essential = 0.7, .p_spillover = 0.35, .p_local = 0.18, .p_outside = 0.08, .prior_weight = 0.5,
+  .miss_temper = 0.5, .idf = 0.25, .unexplained = 0.0,
+  .context_bonus = 0.9, .quality_match = 1.2, .quality_odd = -0.35,
+  .part_threshold = 2.0, .temperature = 0.5,
 };
 #define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */
 #define POOL 16             /* the best candidates the differential reorders */

@@ -93,7 +93,7 @@ static double objective(const score *s) {
 typedef struct knob { const char *name; size_t off; double grid[8]; int n; } knob;
 #define K(f) #f, offsetof(rank_params, f)
 static const knob knobs[] = {
-  {K(p_essential), {0.4, 0.55, 0.7, 0.85}, 4},
+  {K(p_essential), {0.4, 0.55, 0.7}, 3},
   {K(p_outside), {0.02, 0.03, 0.05, 0.08, 0.12, 0.18}, 6},
   {K(prior_weight), {0, 0.5, 1, 1.5, 2, 3}, 6},
   {K(p_spillover), {0.12, 0.18, 0.25, 0.35}, 4},
