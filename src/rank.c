@@ -14,7 +14,7 @@ static const rank_params DEFAULTS = {
   .part_threshold = 2.0, .temperature = 0.5,
 };
 #define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */
-#define POOL 16             /* the best candidates the differential reorders */
+#define POOL 10             /* the best candidates the differential reorders */
 
 void rank_params_default(rank_params *p) { *p = DEFAULTS; }
 
@@ -53,6 +53,7 @@ struct rank {
   float *acc;             /* per candidate: gains of this run (zero between runs) */
   uint64_t *hit;          /* bitset of candidates some painful region touched */
   int n_hit_words;
+  float (*val)[PRESENT_MAX_PAIN];  /* the differential's [pool candidate][observation] gains */
   unsigned *ustamp;       /* per candidate: the last CHOIR unit that credited it, and how much */
   float *ubest;
   unsigned stamp;
@@ -165,6 +166,7 @@ rank *rank_new_params(const kb *k, const rank_params *pm) {
   r->acc = xcalloc((size_t)r->n_cands + 1, sizeof *r->acc);
   r->ustamp = xcalloc((size_t)r->n_cands + 1, sizeof *r->ustamp);
   r->ubest = xcalloc((size_t)r->n_cands + 1, sizeof *r->ubest);
+  r->val = xcalloc(RANK_MAX, sizeof *r->val);
   r->n_hit_words = (r->n_cands + 63) / 64;
   r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
   return r;
@@ -174,23 +176,23 @@ void rank_free(rank *r) {
   if (!r) return;
   free(r->cands); free(r->post_start); free(r->postings);
   free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
-  free(r->acc); free(r->hit); free(r->idf); free(r->reached); free(r->ustamp); free(r->ubest);
+  free(r->acc); free(r->hit); free(r->idf); free(r->reached); free(r->ustamp); free(r->ubest); free(r->val);
   free(r);
 }
 
-/* Offer muscle-side best point c with score s to the top list (best first, an earlier
-** offer wins a tie).  Returns whether the list is now full, so its last score is the bar. */
-static inline int offer(const rank *r, rank_result *out, int top, int c, float s) {
+/* The pool being filled: scores and candidate indices, best first (an earlier offer wins a
+** tie).  Offer candidate c with score s; returns whether the pool is now full, so its last
+** score is the bar. */
+typedef struct pool { float s[RANK_MAX]; int c[RANK_MAX]; int n; } pool;
+static inline int offer(pool *pl, int top, int c, float s) {
   int pos;
-  if (out->n < top) pos = out->n++;
-  else if (top > 0 && s > out->cand[top - 1].score) pos = top - 1;
-  else return out->n == top && top > 0;
-  while (pos > 0 && out->cand[pos - 1].score < s) { out->cand[pos] = out->cand[pos - 1]; pos--; }
-  out->cand[pos].tp = r->tp[c];
-  out->cand[pos].side = r->side[c];
-  out->cand[pos].score = s;
-  out->cand[pos].cand = c;
-  return out->n == top;
+  if (pl->n < top) pos = pl->n++;
+  else if (top > 0 && s > pl->s[top - 1]) pos = top - 1;
+  else return pl->n == top && top > 0;
+  while (pos > 0 && pl->s[pos - 1] < s) { pl->s[pos] = pl->s[pos - 1]; pl->c[pos] = pl->c[pos - 1]; pos--; }
+  pl->s[pos] = s;
+  pl->c[pos] = c;
+  return pl->n == top;
 }
 
 static double weight(int intensity) { return intensity < 0 ? 1.0 : 0.6 + 0.08 * intensity; }
@@ -204,77 +206,120 @@ static inline int zone_class(const cand *c, int reg) {
 
 static double log_sigmoid(double x) { return x > 0 ? -log1p(exp(-x)) : x - log1p(exp(x)); }
 
-/* The differential over the pool (best first by score): see rank.h.  obs[i]: the observation
-** of pain entry i (entries of one CHOIR unit share one); w_obs, pen_obs: its weight and the
-** unexplained penalty it carries. */
-__attribute__((noinline)) static void differential(rank *r, const present *p, const rank_candidate *pool, int n_pool, int top,
+/* Observation sets: bit o for observation o (at most PRESENT_MAX_PAIN of them). */
+#define OW ((PRESENT_MAX_PAIN + 63) / 64)
+typedef struct obits { uint64_t w[OW]; } obits;
+#define OB_EACH(set, o) for (int o##_w = 0; o##_w < nw_used; o##_w++) \
+  for (uint64_t o##_b = (set).w[o##_w], o; o##_b && ((o = (uint64_t)(o##_w * 64 + __builtin_ctzll(o##_b))), 1); o##_b &= o##_b - 1)
+
+/* Fill out from the pool in its order as one part (the first candidate explains everything). */
+static void one_part(const present *p, const rank_candidate *pool, int n_pool, int top, rank_result *out) {
+  int n = n_pool < top ? n_pool : top;
+  out->n = n;
+  out->n_groups = n ? 1 : 0;
+  out->group[0].n_cand = n;
+  out->group[0].share = 1;
+  for (int i = 0; i < n; i++) {
+    out->cand[i] = pool[i];
+    out->cand[i].group = 0;
+    out->cand[i].added = pool[i].score;
+    out->group[0].cand[i] = i;
+  }
+  for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = n ? 0 : -1;
+  out->explained = out->explained_best = n ? 1 : 0;
+}
+
+/* The differential over the pool (best first by score): see rank.h. */
+static void differential(rank *r, const present *p, const rank_candidate *pool, int n_pool, int top,
                          rank_result *out) {
   const rank_params *pm = &r->pm;
+  /* observations: a marked region, or one CHOIR unit (its entries are adjacent) */
   int obs[PRESENT_MAX_PAIN], n_obs = 0;
-  float w_obs[PRESENT_MAX_PAIN], pen_obs[PRESENT_MAX_PAIN];
+  float w_obs[PRESENT_MAX_PAIN], pen_obs[PRESENT_MAX_PAIN], wi[PRESENT_MAX_PAIN];
   for (int i = 0; i < p->n_pain; i++) {
-    int u = p->pain[i].unit;
+    int u = p->pain[i].unit, reg = p->pain[i].region;
     if (u >= 0 && i > 0 && p->pain[i - 1].unit == u) obs[i] = obs[i - 1];
     else { obs[i] = n_obs; w_obs[n_obs] = 0; pen_obs[n_obs] = 0; n_obs++; }
-    int reg = p->pain[i].region;
     float w = (float)weight(p->pain[i].intensity);
-    float pen = r->reached[reg] ? (float)(pm->unexplained * w * r->idf[reg]) : 0;
+    wi[i] = w * r->idf[reg];
+    float pen = r->reached[reg] ? (float)pm->unexplained * wi[i] : 0;
     if (w > w_obs[obs[i]]) w_obs[obs[i]] = w;
     if (pen > pen_obs[obs[i]]) pen_obs[obs[i]] = pen;
   }
-  /* val[c][o]: what candidate c gains for explaining observation o (0: it does not) */
-  static _Thread_local float val[POOL][PRESENT_MAX_PAIN];
-  static _Thread_local unsigned char cov[POOL][PRESENT_MAX_PAIN];
-  float wi[PRESENT_MAX_PAIN];
-  for (int i = 0; i < p->n_pain; i++) wi[i] = (float)weight(p->pain[i].intensity) * r->idf[p->pain[i].region];
+  obits all = {{0}}, cov[RANK_MAX];
+  const int nw_used = (n_obs + 63) / 64;   /* the words of an obits in use */
+  for (int o = 0; o < n_obs; o++) all.w[o >> 6] |= 1ULL << (o & 63);
+  /* fast path: the best candidate explains every observation, so there is one part and the
+  ** order is the score's */
+  {
+    const cand *cd = &r->cands[pool[0].cand];
+    obits c0 = {{0}};
+    for (int i = 0; i < p->n_pain; i++)
+      if (bit_has(&cd->any, p->pain[i].region)) c0.w[obs[i] >> 6] |= 1ULL << (obs[i] & 63);
+    int full = 1;
+    for (int w = 0; w < OW; w++) full &= c0.w[w] == all.w[w];
+    if (full) { one_part(p, pool, n_pool, top, out); return; }
+  }
+  /* val[c][o]: what candidate c gains for explaining observation o (where cov[c] has o) */
+  float (*val)[PRESENT_MAX_PAIN] = r->val;
   for (int c = 0; c < n_pool; c++) {
     const cand *cd = &r->cands[pool[c].cand];
-    memset(val[c], 0, (size_t)n_obs * sizeof val[c][0]);
-    memset(cov[c], 0, (size_t)n_obs);
+    memset(&cov[c], 0, sizeof cov[c]);
     for (int i = 0; i < p->n_pain; i++) {
-      int reg = p->pain[i].region, cl = zone_class(cd, reg);
-      if (cl < 0) continue;
-      float v = wi[i] * r->gain_a[cl] + pen_obs[obs[i]];
-      if (!cov[c][obs[i]] || v > val[c][obs[i]]) val[c][obs[i]] = v;
-      cov[c][obs[i]] = 1;
+      int reg = p->pain[i].region, o = obs[i];
+      if (!bit_has(&cd->any, reg)) continue;
+      int cl = zone_class(cd, reg);
+      float v = wi[i] * r->gain_a[cl] + pen_obs[o];
+      uint64_t bit = 1ULL << (o & 63);
+      if (!(cov[c].w[o >> 6] & bit) || v > val[c][o]) val[c][o] = v;
+      cov[c].w[o >> 6] |= bit;
     }
   }
-  double m[POOL], m_at[RANK_MAX_GROUPS][POOL], lead[RANK_MAX_GROUPS];
-  int ogroup[PRESENT_MAX_PAIN], leader[POOL] = {0}, fresh[POOL], n_g = 0;
-  for (int o = 0; o < n_obs; o++) ogroup[o] = -1;
-  for (int c = 0; c < n_pool; c++) {
-    m[c] = pool[c].score;
-    fresh[c] = 0;
-    for (int o = 0; o < n_obs; o++) fresh[c] += cov[c][o];
-  }
+  float m[RANK_MAX], m_at[RANK_MAX_GROUPS][RANK_MAX], lead[RANK_MAX_GROUPS], gsum[RANK_MAX_GROUPS][RANK_MAX];
+  unsigned char gseen[RANK_MAX_GROUPS][RANK_MAX];
+  obits done = {{0}};
+  int ogroup[PRESENT_MAX_PAIN], leader[RANK_MAX] = {0}, n_g = 0;
+  for (int c = 0; c < n_pool; c++) m[c] = (float)pool[c].score;
   while (n_g < RANK_MAX_GROUPS) {
     int best = -1;
-    for (int c = 0; c < n_pool; c++)
-      if (!leader[c] && fresh[c] && (best < 0 || m[c] > m[best])) best = c;
+    for (int c = 0; c < n_pool; c++) {
+      if (leader[c] || (best >= 0 && m[c] <= m[best])) continue;
+      uint64_t fresh = 0;
+      for (int w = 0; w < OW; w++) fresh |= cov[c].w[w] & ~done.w[w];
+      if (fresh) best = c;
+    }
     if (best < 0) break;
     leader[best] = 1;
     lead[n_g] = m[best];
-    for (int c = 0; c < n_pool; c++) m_at[n_g][c] = m[c];
-    for (int o = 0; o < n_obs; o++)
-      if (cov[best][o] && ogroup[o] < 0) {
-        ogroup[o] = n_g;
-        for (int c = 0; c < n_pool; c++) { m[c] -= val[c][o] - pen_obs[o]; fresh[c] -= cov[c][o]; }
-      }
+    memcpy(m_at[n_g], m, (size_t)n_pool * sizeof *m);
+    obits nw;
+    float pen = 0;
+    for (int w = 0; w < OW; w++) { nw.w[w] = cov[best].w[w] & ~done.w[w]; done.w[w] |= nw.w[w]; }
+    OB_EACH(nw, o) { ogroup[o] = n_g; pen += pen_obs[o]; }
+    for (int c = 0; c < n_pool; c++) {
+      float take = 0;
+      obits both;
+      uint64_t any = 0;
+      for (int w = 0; w < nw_used; w++) { both.w[w] = cov[c].w[w] & nw.w[w]; any |= both.w[w]; }
+      OB_EACH(both, o) take += val[c][o];
+      gsum[n_g][c] = take;   /* what c explains of this part, for its assignment below */
+      gseen[n_g][c] = any != 0;
+      m[c] -= take - pen;
+    }
     n_g++;
   }
   /* each candidate's part (the one it explains most of) and key */
-  double key[POOL], part[RANK_MAX_GROUPS];
-  int cgroup[POOL], order[POOL];
-  for (int g = 0; g < n_g; g++) part[g] = g ? log_sigmoid((lead[g] - pm->part_threshold) / pm->temperature) : 0;
+  float key[RANK_MAX], part[RANK_MAX_GROUPS], inv_t = (float)(1 / pm->temperature);
+  int cgroup[RANK_MAX], order[RANK_MAX];
+  for (int g = 0; g < n_g; g++) part[g] = g ? (float)log_sigmoid((lead[g] - pm->part_threshold) * inv_t) : 0;
   for (int c = 0; c < n_pool; c++) {
-    double gsum[RANK_MAX_GROUPS] = {0};
-    int seen[RANK_MAX_GROUPS] = {0}, g = -1;
-    for (int o = 0; o < n_obs; o++)
-      if (cov[c][o] && ogroup[o] >= 0) { gsum[ogroup[o]] += val[c][o]; seen[ogroup[o]] = 1; }
-    for (int k = 0; k < n_g; k++) if (seen[k] && (g < 0 || gsum[k] > gsum[g])) g = k;
+    int g = -1;
+    float most = 0;
+    for (int k = 0; k < n_g; k++)
+      if (gseen[k][c] && (g < 0 || gsum[k][c] > most)) { most = gsum[k][c]; g = k; }
     if (g < 0) g = n_g - 1;   /* explains only what the last parts left (the part limit) */
     cgroup[c] = g;
-    key[c] = g >= 0 ? part[g] + (m_at[g][c] - lead[g]) / pm->temperature : (pool[c].score - pool[0].score) / pm->temperature;
+    key[c] = part[g] + (m_at[g][c] - lead[g]) * inv_t;
     order[c] = c;
   }
   /* stable insertion sort by key */
@@ -287,35 +332,35 @@ __attribute__((noinline)) static void differential(rank *r, const present *p, co
   for (int g = 0; g < RANK_MAX_GROUPS; g++) renum[g] = -1;
   out->n = n;
   out->n_groups = 0;
+  obits listed = {{0}};
   for (int i = 0; i < n; i++) {
     int c = order[i], g = cgroup[c];
     out->cand[i] = pool[c];
-    out->cand[i].added = g >= 0 ? m_at[g][c] : pool[c].score;
-    if (g >= 0 && renum[g] < 0) {
+    out->cand[i].added = m_at[g][c];
+    for (int w = 0; w < OW; w++) listed.w[w] |= cov[c].w[w];
+    if (renum[g] < 0) {
       renum[g] = out->n_groups++;
       out->group[renum[g]].n_cand = 0;
-      out->group[renum[g]].share = 0;
     }
-    int rg = g >= 0 ? renum[g] : -1;
+    int rg = renum[g];
     out->cand[i].group = rg;
-    if (rg >= 0) out->group[rg].cand[out->group[rg].n_cand++] = i;
+    out->group[rg].cand[out->group[rg].n_cand++] = i;
   }
   /* the shares: of the whole drawing, of each group, explained by the list and by the first */
-  double total = 0, all = 0, first = 0, gshare[RANK_MAX_GROUPS] = {0};
+  double total = 0, in_list = 0, first = 0, gshare[RANK_MAX_GROUPS] = {0};
   for (int o = 0; o < n_obs; o++) {
+    uint64_t bit = 1ULL << (o & 63);
     total += w_obs[o];
-    int any = 0;
-    for (int i = 0; i < n && !any; i++) any = cov[order[i]][o];
-    if (any) all += w_obs[o];
-    if (n && cov[order[0]][o]) first += w_obs[o];
-    if (ogroup[o] >= 0 && renum[ogroup[o]] >= 0) gshare[renum[ogroup[o]]] += w_obs[o];
+    if (listed.w[o >> 6] & bit) in_list += w_obs[o];
+    if (n && cov[order[0]].w[o >> 6] & bit) first += w_obs[o];
+    if ((done.w[o >> 6] & bit) && renum[ogroup[o]] >= 0) gshare[renum[ogroup[o]]] += w_obs[o];
   }
   for (int i = 0; i < p->n_pain; i++) {
-    int g = ogroup[obs[i]];
-    out->pain_group[i] = g >= 0 ? renum[g] : -1;
+    int o = obs[i];
+    out->pain_group[i] = (done.w[o >> 6] >> (o & 63) & 1) ? renum[ogroup[o]] : -1;
   }
   for (int g = 0; g < out->n_groups; g++) out->group[g].share = total > 0 ? gshare[g] / total : 0;
-  out->explained = total > 0 ? all / total : 0;
+  out->explained = total > 0 ? in_list / total : 0;
   out->explained_best = total > 0 ? first / total : 0;
 }
 
@@ -383,10 +428,10 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   for (int i = 0; i < p->n_context; i++) if (p->context[i] < WORDS * 64) bit_set(&ctx, p->context[i]);
   /* walk the touched candidates in order: one muscle-side's points are adjacent, so its
   ** best point is found in passing; then keep the POOL best by insertion, ties by index */
-  rank_result *pool = out;   /* the pool is built in out->cand, then reordered */
+  pool pl;
   int n_pool = top > POOL ? top : POOL;
-  pool->n = 0;
-  pool->n_considered = 0;
+  pl.n = 0;
+  out->n_considered = 0;
   int has_ctx = p->n_context > 0;
   /* thr: the score a point must beat to enter the list (the last kept, once it is full) */
   float thr = -INFINITY;
@@ -407,8 +452,8 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
         s += ctx_bonus * (float)(m > 2 ? 2 : m);
       }
       if (key != cur_key) {
-        if (cur_c >= 0 && offer(r, pool, n_pool, cur_c, cur_s)) thr = pool->cand[n_pool - 1].score;
-        pool->n_considered++;
+        if (cur_c >= 0 && offer(&pl, n_pool, cur_c, cur_s)) thr = pl.s[n_pool - 1];
+        out->n_considered++;
         cur_key = key;
         cur_c = -1;
         cur_s = thr;
@@ -416,10 +461,16 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
       if (s > cur_s) { cur_s = s; cur_c = c; }
     }
   }
-  if (cur_c >= 0) offer(r, pool, n_pool, cur_c, cur_s);
+  if (cur_c >= 0) offer(&pl, n_pool, cur_c, cur_s);
   rank_candidate cands[RANK_MAX];
-  int n = pool->n < POOL ? pool->n : POOL;
-  memcpy(cands, pool->cand, (size_t)n * sizeof *cands);
+  int n = pl.n;
+  for (int i = 0; i < n; i++) {
+    cands[i].tp = r->tp[pl.c[i]];
+    cands[i].side = r->side[pl.c[i]];
+    cands[i].score = pl.s[i];
+    cands[i].cand = pl.c[i];
+  }
+  if (!n) { out->n = out->n_groups = 0; out->explained = out->explained_best = 0; for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1; return; }
   differential(r, p, cands, n, top, out);
 }
 
