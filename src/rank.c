@@ -264,7 +264,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   float (*val)[PRESENT_MAX_PAIN] = r->val;
   for (int c = 0; c < n_pool; c++) {
     const cand *cd = &r->cands[pool[c].cand];
-    memset(&cov[c], 0, sizeof cov[c]);
+    for (int w = 0; w < nw_used; w++) cov[c].w[w] = 0;
     for (int i = 0; i < p->n_pain; i++) {
       int reg = p->pain[i].region, o = obs[i];
       if (!bit_has(&cd->any, reg)) continue;
@@ -285,7 +285,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     for (int c = 0; c < n_pool; c++) {
       if (leader[c] || (best >= 0 && m[c] <= m[best])) continue;
       uint64_t fresh = 0;
-      for (int w = 0; w < OW; w++) fresh |= cov[c].w[w] & ~done.w[w];
+      for (int w = 0; w < nw_used; w++) fresh |= cov[c].w[w] & ~done.w[w];
       if (fresh) best = c;
     }
     if (best < 0) break;
@@ -294,7 +294,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     memcpy(m_at[n_g], m, (size_t)n_pool * sizeof *m);
     obits nw;
     float pen = 0;
-    for (int w = 0; w < OW; w++) { nw.w[w] = cov[best].w[w] & ~done.w[w]; done.w[w] |= nw.w[w]; }
+    for (int w = 0; w < nw_used; w++) { nw.w[w] = cov[best].w[w] & ~done.w[w]; done.w[w] |= nw.w[w]; }
     OB_EACH(nw, o) { ogroup[o] = n_g; pen += pen_obs[o]; }
     for (int c = 0; c < n_pool; c++) {
       float take = 0;
@@ -337,7 +337,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     int c = order[i], g = cgroup[c];
     out->cand[i] = pool[c];
     out->cand[i].added = m_at[g][c];
-    for (int w = 0; w < OW; w++) listed.w[w] |= cov[c].w[w];
+    for (int w = 0; w < nw_used; w++) listed.w[w] |= cov[c].w[w];
     if (renum[g] < 0) {
       renum[g] = out->n_groups++;
       out->group[renum[g]].n_cand = 0;
