@@ -66,6 +66,18 @@ rm "$T/kb/leg.kb"; cp -r kb/leg.kb "$T/kb/leg.kb"; sed -i 's/^\[muscle soleus\]/
 expect "--kb unknown muscle" 3 'unknown muscle "soleus2"' -- $M --kb "$T/kb" where calf-l
 expect "--kb missing dir" 3 'cannot open' -- $M --kb "$T/nope" where calf-l
 
+# the CHOIR Body Map: segments as "pain somewhere in them", the drawing's ids in the answer
+expect "where --choir ranks a CHOIR drawing" 0 'Candidates to assess' -- $M where --choir 218,219,223
+expect "where --choir --json: the given segments and the groups" 0 '"choir":\{"map":"female","segments":\[107,117,128\]\}' -- $M where --json --choir 128,117,107 --choir-map female
+expect "where --json: a drawing's CHOIR ids from its regions" 0 '"segments":\[[0-9,]*104[0-9,]*\]' -- $M where --json temple-l:6 jaw-l:3
+expect "where --choir: a hand and a shoulder are two parts" 0 'No one candidate explains the whole drawing' -- $M where --top 10 --choir 128,117,107 --choir-map female
+expect "where --choir: unknown segment, exit 2" 2 '999: no such CHOIR segment' -- $M where --choir 128,999
+expect "where --choir-map: unknown map, exit 1" 1 'male or female' -- $M where --choir 128 --choir-map child
+cp -r kb "$T/kbc"
+sed -i 's/^male\t128\t\(.*\)palm-l/male\t128\t\1palms-l/' "$T/kbc/choir.tsv"
+expect "--kb broken choir.tsv: file, line, nearest" 3 'choir.tsv:[0-9]+: segment 128: unknown region "palms-l" \(did you mean "palm-l"\?\)' -- $M --kb "$T/kbc" kb check
+expect "--kb: where --choir reads the copy's choir.tsv" 3 'palms-l' -- $M --kb "$T/kbc" where --choir 128
+
 # batch: one result per line, bad lines give error objects and the run goes on
 cat >"$T/batch" <<'B'
 {"pain":[{"region":"temple-l","intensity":6,"quality":"ache"},{"region":"neck-side-l"}]}
