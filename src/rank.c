@@ -9,8 +9,8 @@
 ** the case files; `--cv 5` gives the held-out figures of the same procedure). */
 static const rank_params DEFAULTS = {
   .p_essential = 0.7, .p_spillover = 0.35, .p_local = 0.18, .p_outside = 0.08, .prior_weight = 0.5,
-  .miss_temper = 0.5, .idf = 0.25, .unexplained = 0.0,
-  .context_bonus = 0.9, .quality_match = 1.2, .quality_odd = -0.35,
+  .miss_temper = 0.7, .idf = 0.25, .unexplained = 0.0,
+  .context_bonus = 1.6, .quality_match = 1.2, .quality_odd = -0.7,
   .part_threshold = 2.0, .temperature = 0.5,
 };
 #define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */

@@ -98,7 +98,7 @@ static const knob knobs[] = {
   {K(prior_weight), {0, 0.5, 1, 1.5, 2, 3}, 6},
   {K(p_spillover), {0.12, 0.18, 0.25, 0.35}, 4},
   {K(p_local), {0.1, 0.18, 0.25, 0.4}, 4},
-  {K(miss_temper), {0.2, 0.35, 0.5, 0.7, 1.0, 1.4}, 6},
+  {K(miss_temper), {0.2, 0.35, 0.5, 0.7}, 4},   /* below 1: the regions of one zone are not independent evidence */
   {K(idf), {0, 0.25, 0.5, 0.75, 1.0}, 5},
   {K(unexplained), {0, 0.25, 0.5, 1.0, 1.5, 2.0}, 6},
   {K(context_bonus), {0.3, 0.6, 0.9, 1.2, 1.6, 2.2}, 6},
@@ -120,13 +120,14 @@ static const rank_params START = {
   .quality_odd = -0.35, .part_threshold = 3, .temperature = 1,
 };
 
-/* Coordinate search from START: each parameter in turn set to the best value of its grid with
-** the others fixed, three passes (or until nothing changes). */
-static rank_params fit(const kb *k, const tcase *cs, int n, const int *fold, int skip) {
-  rank_params pm = START;
+/* Coordinate search from *from: each parameter in turn set to the best value of its grid with
+** the others fixed, up to five passes (or until nothing changes); *objective_out its objective. */
+static rank_params search(const kb *k, const tcase *cs, int n, const int *fold, int skip, const rank_params *from,
+                          double *objective_out) {
+  rank_params pm = *from;
   score s = evaluate(k, &pm, cs, n, fold, -1, skip, 0);
   double best = objective(&s);
-  for (int pass = 0; pass < 3; pass++) {
+  for (int pass = 0; pass < 5; pass++) {
     int changed = 0;
     for (int i = 0; i < N_KNOBS; i++) {
       double keep = *knob_at(&pm, i), bv = keep;
@@ -141,7 +142,23 @@ static rank_params fit(const kb *k, const tcase *cs, int n, const int *fold, int
     }
     if (!changed) break;
   }
+  *objective_out = best;
   return pm;
+}
+
+/* The fitting: the coordinate search from START and from the middle of every grid (coordinate
+** search stops at local optima), keeping the better. */
+static rank_params fit(const kb *k, const tcase *cs, int n, const int *fold, int skip) {
+  rank_params starts[2] = {START, START};
+  for (int i = 0; i < N_KNOBS; i++) *knob_at(&starts[1], i) = knobs[i].grid[knobs[i].n / 2];
+  rank_params best = START;
+  double bo = -1;
+  for (int i = 0; i < 2; i++) {
+    double o;
+    rank_params p = search(k, cs, n, fold, skip, &starts[i], &o);
+    if (o > bo) { bo = o; best = p; }
+  }
+  return best;
 }
 
 static void print_params(const rank_params *pm) {
