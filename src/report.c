@@ -16,6 +16,8 @@ struct report {
   buf *region;      /* per concrete region: its id as a JSON string */
   const choir *ch;  /* the CHOIR table, or NULL */
   uint64_t (*segs)[2];  /* per concrete region: the male map's segments that cover it (bit = slot) */
+  unsigned char *rgroup;  /* per concrete region: the index of its body group in gnames */
+  const char *gnames[64]; int n_gnames;   /* the body groups ("head", "low-back", ...) */
 };
 
 /* 101-136 -> 0-35, 201-238 -> 36-73 */
@@ -48,6 +50,14 @@ report *report_new(const kb *k, const rank *r) {
     json_sources(&rp->tp_tail[t], k, tp->sources, tp->n_sources, 0);
   }
   for (int i = 0; i < nr; i++) buf_json_str(&rp->region[i], body_at(kb_body(k), i)->id);
+  rp->rgroup = xcalloc((size_t)nr + 1, 1);
+  for (int i = 0; i < nr; i++) {
+    const char *g = body_at(kb_body(k), i)->group;
+    int j = 0;
+    while (j < rp->n_gnames && strcmp(rp->gnames[j], g)) j++;
+    if (j == rp->n_gnames && rp->n_gnames < 64) rp->gnames[rp->n_gnames++] = g;
+    rp->rgroup[i] = (unsigned char)(j < 64 ? j : 63);
+  }
   rp->ch = choir_builtin();
   rp->segs = xcalloc((size_t)nr + 1, sizeof *rp->segs);
   for (int i = 0; i < nr && rp->ch; i++) {
@@ -62,7 +72,7 @@ void report_free(report *rp) {
   if (!rp) return;
   for (int t = 0; t < kb_n_tps(rp->k); t++) { buf_free(&rp->tp_head[t]); buf_free(&rp->tp_tail[t]); }
   for (int i = 0; i < body_n(kb_body(rp->k)); i++) buf_free(&rp->region[i]);
-  free(rp->tp_head); free(rp->tp_tail); free(rp->region); free(rp->segs);
+  free(rp->tp_head); free(rp->tp_tail); free(rp->region); free(rp->segs); free(rp->rgroup);
   free(rp);
 }
 
@@ -141,21 +151,14 @@ static void json_screen(buf *out, const screen_result *s) {
 
 /* The part of the body a group's regions lie in: its one or two main region groups
 ** ("head and neck", "low back"), by weight. */
-static void group_label(buf *out, const kb *k, const present *p, const rank_result *res, int g) {
-  const body *b = kb_body(k);
-  const char *names[PRESENT_MAX_PAIN];
-  double w[PRESENT_MAX_PAIN];
-  int n = 0;
-  for (int i = 0; i < p->n_pain; i++) {
-    if (res->pain_group[i] != g) continue;
-    const char *gr = body_at(b, p->pain[i].region)->group;
-    int j = 0;
-    while (j < n && strcmp(names[j], gr)) j++;
-    if (j == n) { names[n] = gr; w[n++] = 0; }
-    w[j] += p->pain[i].intensity < 0 ? 1 : 0.6 + 0.08 * p->pain[i].intensity;
-  }
+static void group_label(buf *out, const report *rp, const present *p, const rank_result *res, int g) {
+  double w[64] = {0};
+  for (int i = 0; i < p->n_pain; i++)
+    if (res->pain_group[i] == g)
+      w[rp->rgroup[p->pain[i].region]] += p->pain[i].intensity < 0 ? 1 : 0.6 + 0.08 * p->pain[i].intensity;
   int a = -1, c = -1;
-  for (int j = 0; j < n; j++) {
+  for (int j = 0; j < rp->n_gnames; j++) {
+    if (w[j] <= 0) continue;
     if (a < 0 || w[j] > w[a]) { c = a; a = j; }
     else if (c < 0 || w[j] > w[c]) c = j;
   }
@@ -163,7 +166,7 @@ static void group_label(buf *out, const kb *k, const present *p, const rank_resu
     int j = pass ? c : a;
     if (j < 0) break;
     if (pass) buf_lit(out, " and ");
-    for (const char *q = names[j]; *q; q++) buf_putc(out, *q == '-' ? ' ' : *q);
+    for (const char *q = rp->gnames[j]; *q; q++) buf_putc(out, *q == '-' ? ' ' : *q);
   }
   if (a < 0) buf_lit(out, "other");
 }
@@ -232,7 +235,7 @@ void report_where_json(buf *out, const report *rp, const present *p, const scree
   for (int g = 0; g < res->n_groups; g++) {
     if (g) buf_putc(out, ',');
     buf_lit(out, "{\"part\":\"");
-    group_label(out, k, p, res, g);
+    group_label(out, rp, p, res, g);
     buf_lit(out, "\",\"regions\":[");
     int first = 1;
     for (int i = 0; i < p->n_pain; i++)
@@ -306,7 +309,7 @@ void report_where_text(buf *out, const report *rp, const present *p, const scree
                bold, off, 100 * res->explained_best, res->n, 100 * res->explained);
     for (int g = 0; g < res->n_groups; g++) {
       buf_lit(out, "  ");
-      group_label(out, k, p, res, g);
+      group_label(out, rp, p, res, g);
       buf_lit(out, " (");
       int first = 1;
       for (int i = 0; i < p->n_pain; i++)
