@@ -376,6 +376,7 @@ int present_parse_json_choir(const kb *k, const choir *ch, const char *text, siz
       }
     }
     if (rc) return rc;
+    if (!out->n_choir) { snprintf(err, errlen, "choir: name at least one segment, as in \"128,117,107\""); return PRESENT_EBAD; }
     have_pain = 1;
   }
   if (!have_pain) {
