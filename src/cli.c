@@ -260,6 +260,7 @@ static int cmd_where(opts *o, int argc, char **argv) {
       int prc = present_parse_word(k, a, &p, err, sizeof err);
       if (prc == PRESENT_EREGION) { fprintf(stderr, "myomap where: %s\n", err); rc = EXIT_UNKNOWN; }
       else if (prc) rc = cli_usage_error(c, "%s", err);
+      else if (!p.n_choir) rc = cli_usage_error(c, "%s", "--choir takes segment ids, e.g. --choir 128,117,107");
       n_regions++;
     }
   }
@@ -270,6 +271,7 @@ static int cmd_where(opts *o, int argc, char **argv) {
       int prc = present_add_choir_list(&p, ch, map, choir_ids, err, sizeof err);
       if (prc == PRESENT_EREGION) { fprintf(stderr, "myomap where: %s\n", err); rc = EXIT_UNKNOWN; }
       else if (prc) rc = cli_usage_error(c, "%s", err);
+      else if (!p.n_choir) rc = cli_usage_error(c, "%s", "--choir takes segment ids, e.g. --choir 128,117,107");
       n_regions++;
     }
   }
