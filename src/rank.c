@@ -262,50 +262,56 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   }
   /* val[c][o]: what candidate c gains for explaining observation o (where cov[c] has o) */
   float (*val)[PRESENT_MAX_PAIN] = r->val;
+  uint64_t covby[PRESENT_MAX_PAIN];   /* per observation: the pool candidates that explain it */
+  int fresh[RANK_MAX];                /* per candidate: how many observations it explains that no part holds yet */
+  memset(covby, 0, (size_t)n_obs * sizeof *covby);
   for (int c = 0; c < n_pool; c++) {
     const cand *cd = &r->cands[pool[c].cand];
     for (int w = 0; w < nw_used; w++) cov[c].w[w] = 0;
+    fresh[c] = 0;
     for (int i = 0; i < p->n_pain; i++) {
       int reg = p->pain[i].region, o = obs[i];
       if (!bit_has(&cd->any, reg)) continue;
       int cl = zone_class(cd, reg);
       float v = wi[i] * r->gain_a[cl] + pen_obs[o];
       uint64_t bit = 1ULL << (o & 63);
-      if (!(cov[c].w[o >> 6] & bit) || v > val[c][o]) val[c][o] = v;
+      if (!(cov[c].w[o >> 6] & bit)) { val[c][o] = v; fresh[c]++; covby[o] |= 1ULL << c; }
+      else if (v > val[c][o]) val[c][o] = v;
       cov[c].w[o >> 6] |= bit;
     }
   }
   float m[RANK_MAX], m_at[RANK_MAX_GROUPS][RANK_MAX], lead[RANK_MAX_GROUPS], gsum[RANK_MAX_GROUPS][RANK_MAX];
-  unsigned char gseen[RANK_MAX_GROUPS][RANK_MAX];
+  uint64_t gcands[RANK_MAX_GROUPS];   /* per part: the pool candidates that explain some of it */
   obits done = {{0}};
-  int ogroup[PRESENT_MAX_PAIN], leader[RANK_MAX] = {0}, n_g = 0;
+  int ogroup[PRESENT_MAX_PAIN], n_g = 0;
+  uint64_t leaders = 0;
   for (int c = 0; c < n_pool; c++) m[c] = (float)pool[c].score;
   while (n_g < RANK_MAX_GROUPS) {
     int best = -1;
-    for (int c = 0; c < n_pool; c++) {
-      if (leader[c] || (best >= 0 && m[c] <= m[best])) continue;
-      uint64_t fresh = 0;
-      for (int w = 0; w < nw_used; w++) fresh |= cov[c].w[w] & ~done.w[w];
-      if (fresh) best = c;
-    }
+    for (int c = 0; c < n_pool; c++)
+      if (fresh[c] && !(leaders >> c & 1) && (best < 0 || m[c] > m[best])) best = c;
     if (best < 0) break;
-    leader[best] = 1;
+    leaders |= 1ULL << best;
     lead[n_g] = m[best];
     memcpy(m_at[n_g], m, (size_t)n_pool * sizeof *m);
+    memset(gsum[n_g], 0, (size_t)n_pool * sizeof gsum[n_g][0]);
     obits nw;
     float pen = 0;
+    uint64_t who = 0;
     for (int w = 0; w < nw_used; w++) { nw.w[w] = cov[best].w[w] & ~done.w[w]; done.w[w] |= nw.w[w]; }
-    OB_EACH(nw, o) { ogroup[o] = n_g; pen += pen_obs[o]; }
-    for (int c = 0; c < n_pool; c++) {
-      float take = 0;
-      obits both;
-      uint64_t any = 0;
-      for (int w = 0; w < nw_used; w++) { both.w[w] = cov[c].w[w] & nw.w[w]; any |= both.w[w]; }
-      OB_EACH(both, o) take += val[c][o];
-      gsum[n_g][c] = take;   /* what c explains of this part, for its assignment below */
-      gseen[n_g][c] = any != 0;
-      m[c] -= take - pen;
+    OB_EACH(nw, o) {
+      ogroup[o] = n_g;
+      pen += pen_obs[o];
+      who |= covby[o];
+      for (uint64_t cb = covby[o]; cb; cb &= cb - 1) {
+        int c = __builtin_ctzll(cb);
+        gsum[n_g][c] += val[c][o];   /* what c explains of this part, for its assignment below */
+        m[c] -= val[c][o];
+        fresh[c]--;
+      }
     }
+    gcands[n_g] = who;
+    if (pen != 0) for (int c = 0; c < n_pool; c++) m[c] += pen;
     n_g++;
   }
   /* each candidate's part (the one it explains most of) and key */
@@ -316,7 +322,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     int g = -1;
     float most = 0;
     for (int k = 0; k < n_g; k++)
-      if (gseen[k][c] && (g < 0 || gsum[k][c] > most)) { most = gsum[k][c]; g = k; }
+      if ((gcands[k] >> c & 1) && (g < 0 || gsum[k][c] > most)) { most = gsum[k][c]; g = k; }
     if (g < 0) g = n_g - 1;   /* explains only what the last parts left (the part limit) */
     cgroup[c] = g;
     key[c] = part[g] + (m_at[g][c] - lead[g]) * inv_t;
