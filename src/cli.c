@@ -260,7 +260,6 @@ static int cmd_where(opts *o, int argc, char **argv) {
       int prc = present_parse_word(k, a, &p, err, sizeof err);
       if (prc == PRESENT_EREGION) { fprintf(stderr, "myomap where: %s\n", err); rc = EXIT_UNKNOWN; }
       else if (prc) rc = cli_usage_error(c, "%s", err);
-      else if (!p.n_choir) rc = cli_usage_error(c, "%s", "--choir takes segment ids, e.g. --choir 128,117,107");
       n_regions++;
     }
   }

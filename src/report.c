@@ -152,7 +152,8 @@ static void json_screen(buf *out, const screen_result *s) {
 /* The part of the body a group's regions lie in: its one or two main region groups
 ** ("head and neck", "low back"), by weight. */
 static void group_label(buf *out, const report *rp, const present *p, const rank_result *res, int g) {
-  double w[64] = {0};
+  double w[64];
+  for (int j = 0; j < rp->n_gnames; j++) w[j] = 0;
   for (int i = 0; i < p->n_pain; i++)
     if (res->pain_group[i] == g)
       w[rp->rgroup[p->pain[i].region]] += p->pain[i].intensity < 0 ? 1 : 0.6 + 0.08 * p->pain[i].intensity;
