@@ -218,8 +218,9 @@ int main(int argc, char **argv) {
          "# copy, modify and distribute with this notice) and the segment names of the REDCap image-map\n"
          "# painmap (Copyright 2017 University of Florida, Apache License 2.0), against kb/chart.tsv.\n"
          "# Method: per map (male, female) and view, each segment's outline is moved into the chart's\n"
-         "# 200 x 440 box by a warp fitted on %d landmark pairs per view (a segment's area centroid and the\n"
-         "# mean centre of the chart regions it corresponds to, e.g. Knee (front-right) and knee-front-r):\n"
+         "# 200 x 440 box by a warp fitted on landmarks (all %d front and %d back segments: a segment's area\n"
+         "# centroid and the mean centre of the chart regions it corresponds to, e.g. Knee (front-right)\n"
+         "# and knee-front-r):\n"
          "# the least-squares affine map of the landmarks, plus their residuals spread by inverse distance\n"
          "# to the fourth power.  Each region's ellipse on that view is sampled on a 21 x 21 grid; a region is\n"
          "# covered by a segment when at least %.0f%% of its samples fall inside the warped outline and the\n"
@@ -229,7 +230,7 @@ int main(int argc, char **argv) {
          "# are 116, 117, 112, 113, 114, 115 of the standard map).\n"
          "# A coarse segment means \"pain somewhere in it\" to the ranking: its regions are one unit.\n"
          "# Columns: map, id, view, side (the patient's l or r), name, the regions it covers.\n",
-         (int)(sizeof front_marks / sizeof front_marks[0]), COVER * 100);
+         (int)(sizeof front_marks / sizeof front_marks[0]) * 2, (int)(sizeof back_marks / sizeof back_marks[0]) * 2, COVER * 100);
   static poly polys[80];
   for (int mi = 0; mi < 2; mi++)
   for (int vi = 0; vi < 2; vi++) {
