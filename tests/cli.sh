@@ -66,6 +66,18 @@ rm "$T/kb/leg.kb"; cp -r kb/leg.kb "$T/kb/leg.kb"; sed -i 's/^\[muscle soleus\]/
 expect "--kb unknown muscle" 3 'unknown muscle "soleus2"' -- $M --kb "$T/kb" where calf-l
 expect "--kb missing dir" 3 'cannot open' -- $M --kb "$T/nope" where calf-l
 
+# the CHOIR Body Map: segments as "pain somewhere in them", the drawing's ids in the answer
+expect "where --choir ranks a CHOIR drawing" 0 'Candidates to assess' -- $M where --choir 218,219,223
+expect "where --choir --json: the given segments and the groups" 0 '"choir":\{"map":"female","segments":\[107,117,128\]\}' -- $M where --json --choir 128,117,107 --choir-map female
+expect "where --json: a drawing's CHOIR ids from its regions" 0 '"segments":\[[0-9,]*104[0-9,]*\]' -- $M where --json temple-l:6 jaw-l:3
+expect "where --choir: a hand and a shoulder are two parts" 0 'No one candidate explains the whole drawing' -- $M where --top 10 --choir 128,117,107 --choir-map female
+expect "where --choir: unknown segment, exit 2" 2 '999: no such CHOIR segment' -- $M where --choir 128,999
+expect "where --choir-map: unknown map, exit 1" 1 'male or female' -- $M where --choir 128 --choir-map child
+cp -r kb "$T/kbc"
+sed -i 's/^male\t128\t\(.*\)palm-l/male\t128\t\1palms-l/' "$T/kbc/choir.tsv"
+expect "--kb broken choir.tsv: file, line, nearest" 3 'choir.tsv:[0-9]+: segment 128: unknown region "palms-l" \(did you mean "palm-l"\?\)' -- $M --kb "$T/kbc" kb check
+expect "--kb: where --choir reads the copy's choir.tsv" 3 'palms-l' -- $M --kb "$T/kbc" where --choir 128
+
 # batch: one result per line, bad lines give error objects and the run goes on
 cat >"$T/batch" <<'B'
 {"pain":[{"region":"temple-l","intensity":6,"quality":"ache"},{"region":"neck-side-l"}]}
@@ -84,8 +96,10 @@ if [ "$(sed -n 2p "$T/bout" | jq -r '.line, .error.code' | tr '\n' ' ')" = "2 un
    [ "$(sed -n 3p "$T/bout" | jq -r .line)" = 3 ] && [ "$(sed -n 4p "$T/bout" | jq -r .error.code)" = bad-input ] &&
    [ "$(sed -n 5p "$T/bout" | jq -r .line)" = 5 ]; then ok "batch bad lines: error objects with line numbers"
 else ko "batch error objects" "$(cat "$T/bout" | cut -c1-200)"; fi
+# (gluteus minimus: in the top 5; the kb's anterior portion has no buttock in its zone, so the
+# fitted model puts gluteus medius TrP2, iliocostalis and vastus lateralis level with or before it)
 if [ "$(sed -n 1p "$T/bout" | jq -r '.candidates[0].muscle')" = upper-trapezius ] &&
-   [ "$(sed -n 6p "$T/bout" | jq -r '.candidates[0:3][] | .muscle' | grep -c gluteus-minimus)" = 1 ]; then ok "batch results rank like where"
+   [ "$(sed -n 6p "$T/bout" | jq -r '.candidates[0:5][] | .muscle' | grep -c gluteus-minimus)" = 1 ]; then ok "batch results rank like where"
 else ko "batch results" "$(sed -n 6p "$T/bout" | cut -c1-300)"; fi
 single=$($M where --json temple-l:6:ache neck-side-l | jq -c .candidates)
 if [ "$single" = "$(sed -n 1p "$T/bout" | jq -c .candidates)" ]; then ok "batch line equals where --json"; else ko "batch vs where --json differ"; fi
@@ -153,7 +167,7 @@ expect "where --context side-sleeping accepted" 0 'infraspinatus' -- $M where --
 if $M where --json shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping | jq -e '[.candidates[] | select(.muscle=="infraspinatus")][0].context == ["side-sleeping"]' >/dev/null &&
    $M where --json shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping | jq -e '[.candidates[] | select(.muscle=="deltoid")][0].context == []' >/dev/null
 then ok "side-sleeping counts for infraspinatus, not deltoid"; else ko "side-sleeping context"; fi
-if $M where --json neck-side-l:5 chest-l:4 --context coughing | jq -e '[.candidates[] | select(.muscle=="scalenes")][0].context == ["chronic-cough"]' >/dev/null
+if $M where --json --top 10 neck-side-l:5 chest-l:4 --context coughing | jq -e '[.candidates[] | select(.muscle=="scalenes")][0].context == ["chronic-cough"]' >/dev/null
 then ok "coughing is another word for chronic-cough"; else ko "coughing context"; fi
 
 # myofascial release

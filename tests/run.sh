@@ -17,8 +17,17 @@ uf=$(echo "$line" | sed -n 's/.*Failing: \([0-9]*\).*Crashing: \([0-9]*\).*/\1 \
 if [ -z "$up" ]; then add 0 1; else add "$up" $(( $(echo $uf | cut -d' ' -f1) + $(echo $uf | cut -d' ' -f2) )); fi
 [ $urc = 0 ] || [ -n "$up" ] || echo "unit tests did not run (exit $urc)"
 
-echo "== clinical cases (tests/cases/*.test)"
-if $B/test_cases tests/cases/*.test; then add 1 0; else add 0 1; fi
+echo "== clinical cases (tests/cases/*.test): single-problem top-1/top-3, two-problem both in the top 5/top 3"
+if $B/test_cases --min-top1 80 --min-top3 96 --min-both5 90 --min-both3 70 tests/cases/*.test; then add 1 0; else add 0 1; fi
+echo "   the same with the parameters fitted on 4/5 of the cases and ranked on the fifth held out (--cv 5):"
+$B/test_cases --cv 5 tests/cases/*.test | tail -1 | sed 's/^/   /'
+
+echo "== the CHOIR Body Map's 7,068 drawings (tests/choir.sh)"
+sh tests/choir.sh $B/myomap >"$B/choir.log" 2>&1
+grep -v '^  ok' "$B/choir.log"
+chp=$(tail -1 "$B/choir.log" | sed -n 's/choir: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+chf=$(tail -1 "$B/choir.log" | sed -n 's/choir: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
+if [ -z "$chp" ]; then add 0 1; else add "$chp" "$chf"; fi
 
 echo "== command line (tests/cli.sh)"
 sh tests/cli.sh $B/myomap >"$B/cli.log" 2>&1

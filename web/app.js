@@ -971,6 +971,27 @@ views.sources = async (arg) => {
     li.addEventListener('keydown', (ev) => { if ((ev.key === ' ' || ev.key === 'Enter') && ev.target === li) { ev.preventDefault(); box.click(); } });
     return li;
   }));
+  /* the differential: the parts of the drawing and the candidates that explain each (where.groups) */
+  const groups = where.groups || [];
+  const pct = (x) => `${Math.round(100 * (x || 0))}%`;
+  const partsBox = groups.length > 1 || (cands.length > 1 && where.explained_best !== undefined && where.explained_best < 0.999)
+    ? h('div', { class: 'banner parts', id: 'parts', role: 'note' },
+      h('p', {}, h('strong', {}, 'No one candidate explains the whole drawing. '),
+        `The first explains ${pct(where.explained_best)} of it; the ${cands.length} below together explain ${pct(where.explained)}.`),
+      h('ul', { class: 'parts-list' }, groups.map((g, gi) => h('li', { class: 'part', dataset: { group: gi } },
+        h('strong', {}, g.part.charAt(0).toUpperCase() + g.part.slice(1)),
+        ` (${regionList(g.regions)}): `,
+        g.candidates.map((rank, j) => {
+          const c = cands[rank - 1];
+          if (!c) return null;
+          const a = h('a', { href: '#', class: 'part-cand', onclick: (ev) => {
+            ev.preventDefault();
+            const li = ul.querySelector(`[data-key="${CSS.escape(candKey(c))}"]`);
+            if (li) { li.focus(); active = c; show(c, li); }
+          } }, `${rank}. ${candName(c)}`);
+          return [j ? '; ' : '', a];
+        })))))
+    : null;
   const planBtn = h('button', { type: 'button', class: 'primary', id: 'to-plan', disabled: !state.ticked.length,
     onclick: () => { if (state.ticked.length) go('plan/' + client.id); } }, 'Plan the ticked points →');
   const saveBtn = h('button', { type: 'button', id: 'save-findings', onclick: action(saveFindings) }, 'Save findings');
@@ -984,6 +1005,7 @@ views.sources = async (arg) => {
       h('div', { class: 'sticky' }, chart.el, caption),
       h('div', {},
         h('h2', {}, 'Ranked candidates'),
+        partsBox,
         cands.length ? ul : h('p', { class: 'empty' }, 'No trigger point in the knowledge base refers pain to these regions.'),
         cands.length ? h('div', { class: 'palp-save no-print' },
           h('p', { class: 'small' }, `Record for ${date} what you felt on palpation: a taut band and a tender spot that reproduces `,
