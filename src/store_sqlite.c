@@ -110,6 +110,34 @@ static int lite_exec(store *s, const char *sql, const store_args *a, store_rows 
   return 0;
 }
 
+static int lite_each(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx) {
+  sqlite3 *h = s->h;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK || !st) return lite_error(s, "SQL");
+  for (int i = 0; a && i < a->n; i++) {
+    char name[16];
+    snprintf(name, sizeof name, "$%d", i + 1);
+    int idx = sqlite3_bind_parameter_index(st, name);
+    if (idx && (a->v[i] ? sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)
+                        : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
+      sqlite3_finalize(st);
+      return lite_error(s, "bind");
+    }
+  }
+  int ncol = sqlite3_column_count(st), rc, stop = 0;
+  const char **names = xcalloc((size_t)ncol + 1, sizeof *names), **cells = xcalloc((size_t)ncol + 1, sizeof *cells);
+  for (int j = 0; j < ncol; j++) names[j] = sqlite3_column_name(st, j);
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (int j = 0; j < ncol; j++) cells[j] = (const char *)sqlite3_column_text(st, j);
+    stop = fn(ctx, ncol, names, cells);
+  }
+  if (!stop && rc != SQLITE_DONE) stop = lite_error(s, "SQL");
+  free(names);
+  free(cells);
+  sqlite3_finalize(st);
+  return stop;
+}
+
 static int lite_check(store *s, buf *report) {
   store_rows r;
   int bad = 0;
@@ -134,6 +162,8 @@ static int lite_check(store *s, buf *report) {
 }
 
 const store_driver store_sqlite = {
-  "sqlite", "INTEGER PRIMARY KEY", "BEGIN IMMEDIATE", NULL,
-  lite_open, lite_close, lite_exec, lite_check, NULL, NULL, NULL,
+  /* A deferred BEGIN takes no lock; its first SELECT starts a WAL read transaction: a snapshot
+  ** that writers go on committing past. */
+  "sqlite", "INTEGER PRIMARY KEY", "BEGIN IMMEDIATE", NULL, "BEGIN",
+  lite_open, lite_close, lite_exec, lite_check, NULL, NULL, NULL, lite_each,
 };
