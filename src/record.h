@@ -124,4 +124,15 @@ int record_measure_add(store *s, long client, const char *date, long visit,
 ** the client.  Returns 0 and sets *id, RECORD_ENOTFOUND, or RECORD_ESTORE. */
 int record_visit_find(store *s, long client, const char *date, long visit, long *id, char *err, size_t errlen);
 
+/* ---- restore ------------------------------------------------------------------------------ */
+/* A store_row_check (store.h) for restore: a backup's row of `table` checked as the write path
+** checks the same values: dates are calendar days and times ISO 8601, names 1-200 characters on
+** one line, every text valid UTF-8 without control characters and within its size, numbers in
+** their ranges (intensity and pain 0-10, hours, seconds, the measures' own scales), the fixed
+** vocabularies (role, side, state, kind, ...), ids whole numbers above 0, the logs and home
+** programs JSON objects, and (when kb, a const kb *, is not NULL) regions, muscles, trigger points
+** and contraindications known.  Returns 0, or RECORD_EBAD with a message naming the column. */
+int record_row_check(void *kb, const char *table, int n, const char *const *cols, const char *const *vals,
+                     char *err, size_t errlen);
+
 #endif
