@@ -536,6 +536,7 @@ int store_backup(store *s, store_write_fn write, void *ctx, long *rows) {
     rc = backup_flush(&o, 0);
   }
   store_rollback(s);   /* read only: nothing to commit */
+  if (s->be->snapshot_end) s->be->exec(s, s->be->snapshot_end, NULL, NULL);
   buf_free(&o.b);
   if (!rc) *rows = o.rows;
   return rc ? -1 : 0;

@@ -11,6 +11,7 @@ typedef struct store_driver {
   const char *begin_sql;     /* a write transaction that holds its lock from the start */
   const char *lock_sql;      /* run first inside the migration transaction, or NULL */
   const char *snapshot_sql;  /* a read-only transaction that sees one snapshot and blocks no writer */
+  const char *snapshot_end;  /* run after that transaction has ended (NULL: nothing) */
   /* Connect to `target` (a path or URI); set s->h and s->where.  0, or -1 with s->err. */
   int (*open)(store *s, const char *target);
   void (*close)(store *s);
