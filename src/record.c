@@ -731,22 +731,107 @@ static int pain_field(json_t *root, const char *key, char *err, size_t errlen) {
   return 0;
 }
 
+/* 1 when t is a time written as session_time writes one, 2026-11-22T10:00:00Z. */
+static int time_ok(const char *t) {
+  if (!t || strlen(t) != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z') return 0;
+  char day[11];
+  memcpy(day, t, 10);
+  day[10] = 0;
+  for (int i = 11; i < 19; i++) if (i != 13 && i != 16 && (t[i] < '0' || t[i] > '9')) return 0;
+  return util_date_ok(day) && atoi(t + 11) < 24 && atoi(t + 14) < 60 && atoi(t + 17) < 61;
+}
+
+/* An optional text field of the log: a string of at most RECORD_LOG_TEXT_MAX bytes, or null. */
+static int log_text(json_t *root, const char *key, char *err, size_t errlen) {
+  json_t *v = json_object_get(root, key);
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_string(v)) return bad(err, errlen, "\"%s\" must be text or null", key);
+  if (json_string_length(v) > RECORD_LOG_TEXT_MAX)
+    return bad(err, errlen, "\"%s\" is %zu bytes long; at most %d KiB", key, json_string_length(v), RECORD_LOG_TEXT_MAX / 1024);
+  return 0;
+}
+
+/* A hold's times, samples, events and advice, as the session room records them. */
+static int log_hold_check(json_t *h, size_t i, const char *started, const char *ended, char *err, size_t errlen) {
+  const char *start = json_string_value(json_object_get(h, "start")), *end = json_string_value(json_object_get(h, "end"));
+  if (!time_ok(start) || !time_ok(end))
+    return bad(err, errlen, "holds[%zu]: \"start\" and \"end\" must be times like 2026-11-22T10:00:00Z", i);
+  if (strcmp(start, started) < 0)
+    return bad(err, errlen, "holds[%zu]: starts at %s, before the session (%s)", i, start, started);
+  if (strcmp(end, start) < 0) return bad(err, errlen, "holds[%zu]: ends at %s, before its start (%s)", i, end, start);
+  if (ended && strcmp(end, ended) > 0)
+    return bad(err, errlen, "holds[%zu]: ends at %s, after the session's end (%s)", i, end, ended);
+  static const char *const lists[] = {"feedback", "events", "advice"};
+  for (int k = 0; k < 3; k++) {
+    json_t *a = json_object_get(h, lists[k]), *x;
+    if (!a || json_is_null(a)) continue;
+    if (!json_is_array(a)) return bad(err, errlen, "holds[%zu].%s must be a list", i, lists[k]);
+    if (json_array_size(a) > HOLD_MAX_LOG)
+      return bad(err, errlen, "holds[%zu].%s has %zu entries; a hold keeps at most %d", i, lists[k], json_array_size(a), HOLD_MAX_LOG);
+    size_t j;
+    json_array_foreach(a, j, x) {
+      json_t *t = json_object_get(x, "t");
+      if (!json_is_number(t) || json_number_value(t) < 0 || json_number_value(t) > 3600)
+        return bad(err, errlen, "holds[%zu].%s[%zu]: \"t\" must be the seconds into the hold, 0-3600", i, lists[k], j);
+      if (k == 0) {
+        json_t *v = json_object_get(x, "value");
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10)
+          return bad(err, errlen, "holds[%zu].feedback[%zu]: the value %s%g is not the client's 0-10", i, j,
+                     json_is_number(v) ? "" : "(missing) ", json_is_number(v) ? json_number_value(v) : 0.0);
+      } else {
+        const char *w = json_string_value(json_object_get(x, k == 1 ? "event" : "advice"));
+        if (!w || strlen(w) > 64) return bad(err, errlen, "holds[%zu].%s[%zu]: a name of at most 64 bytes is needed", i, lists[k], j);
+      }
+    }
+  }
+  return 0;
+}
+
 int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen) {
+  if (len > RECORD_LOG_MAX)
+    return bad(err, errlen, "the log is %zu bytes long; a session log is at most %d MiB", len, RECORD_LOG_MAX >> 20);
+  long u = util_utf8_bad(text, len);
+  if (u >= 0) {
+    long line = 1, col = 1;
+    for (long i = 0; i < u; i++) { if (text[i] == '\n') { line++; col = 1; } else col++; }
+    return bad(err, errlen, "byte %ld (line %ld, column %ld) is 0x%02x, not valid UTF-8: a session log is UTF-8 JSON",
+               u + 1, line, col, (unsigned char)text[u]);
+  }
   record_log *l = xcalloc(1, sizeof *l);
   int rc = 0;
   json_error_t je;
   l->root = json_loadb(text, len, 0, &je);
   if (!l->root) { rc = bad(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); goto done; }
   if (session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
+  json_t *ver = json_object_get(l->root, "version");
+  if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
+    rc = json_is_integer(ver) ? bad(err, errlen, "session log version %lld: this myomap reads version 1", (long long)json_integer_value(ver))
+                              : bad(err, errlen, "a session log needs \"version\":1");
+    goto done;
+  }
   const char *st = l->sum.started;
-  if (strlen(st) < 20 || st[10] != 'T' || (memcpy(l->date, st, 10), l->date[10] = 0, !util_date_ok(l->date))) {
+  if (!time_ok(st) || !time_ok(json_string_value(json_object_get(l->root, "started")))) {
     rc = bad(err, errlen, "\"started\" must be a time like 2026-11-22T10:00:00Z");
     goto done;
   }
+  memcpy(l->date, st, 10);
+  l->date[10] = 0;
+  json_t *endv = json_object_get(l->root, "ended");
+  const char *ended = json_string_value(endv);
+  if (ended && !*ended) ended = NULL;   /* not ended (an old log) */
+  if ((endv && !json_is_null(endv) && !json_is_string(endv)) || (ended && !time_ok(ended))) {
+    rc = bad(err, errlen, "\"ended\" must be a time like 2026-11-22T10:05:00Z");
+    goto done;
+  }
+  if (ended && strcmp(ended, st) < 0) { rc = bad(err, errlen, "the session ends at %s, before its start (%s)", ended, st); goto done; }
+  if ((rc = log_text(l->root, "note", err, errlen)) || (rc = log_text(l->root, "rom", err, errlen)) ||
+      (rc = log_text(l->root, "strength", err, errlen)) || (rc = log_text(l->root, "mode", err, errlen)))
+    goto done;
   if ((rc = pain_field(l->root, "pain_pre", err, errlen)) || (rc = pain_field(l->root, "pain_post", err, errlen))) goto done;
   json_t *holds = json_object_get(l->root, "holds");
   if (holds && !json_is_array(holds)) { rc = bad(err, errlen, "\"holds\" must be a list"); goto done; }
   size_t n = json_array_size(holds), i;
+  if (n > RECORD_LOG_HOLDS) { rc = bad(err, errlen, "%zu holds; a session log has at most %d", n, RECORD_LOG_HOLDS); goto done; }
   l->holds = xcalloc(n + 1, sizeof *l->holds);
   json_t *h;
   json_array_foreach(holds, i, h) {
@@ -770,6 +855,7 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
       rc = bad(err, errlen, "holds[%zu]: side must be l, r or mid", i);
     else if (!json_is_number(sec) || x->seconds < 0 || x->seconds > 3600)
       rc = bad(err, errlen, "holds[%zu]: seconds must be a number 0-3600", i);
+    else rc = log_hold_check(h, i, st, ended, err, errlen);
     if (rc) goto done;
     l->n_holds++;
   }

@@ -82,8 +82,17 @@ int record_assess_list(store *s, long client, buf *out, char *err, size_t errlen
 
 /* ---- treatment sessions ------------------------------------------------------------------- */
 typedef struct record_log record_log;
-/* Read and check a session log (the JSON that `session run` writes).  Returns 0 and sets *out
-** (free with record_log_free), or RECORD_EBAD with a message. */
+#define RECORD_LOG_MAX (1 << 20)          /* bytes of a session log */
+#define RECORD_LOG_TEXT_MAX (64 * 1024)   /* bytes of its note, rom, strength */
+#define RECORD_LOG_HOLDS 1000             /* holds in one session */
+/* Read and check a session log (the JSON that `session run` and the session room write), as
+** the session room checks a session: at most RECORD_LOG_MAX bytes of valid UTF-8 (a refusal
+** names the byte, its line and column), JSON, "version" 1, known points, muscles, points and
+** techniques, "started" and "ended" (when given) times like 2026-11-22T10:00:00Z in order,
+** every hold's start and end between them (start <= end), at most RECORD_LOG_HOLDS holds and
+** HOLD_MAX_LOG feedback samples, events and advice per hold, feedback values 0-10, seconds
+** 0-3600, pain before and after 0-10, the note, rom and strength at most RECORD_LOG_TEXT_MAX
+** bytes.  Returns 0 and sets *out (free with record_log_free), or RECORD_EBAD with a message. */
 int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen);
 void record_log_free(record_log *l);
 /* The log's start time ("2026-11-22T10:00:00Z"). */

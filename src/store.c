@@ -326,9 +326,13 @@ static int migrate(store *s) {
 }
 
 int store_open(store **out, const char *target, char *err, size_t errlen) {
+  if (target && !*target) {
+    snprintf(err, errlen, "no database named (an empty name): give a path or a postgresql:// URI");
+    return -1;
+  }
   store *s = xcalloc(1, sizeof *s);
   char path[1024];
-  if (!target || !*target) {
+  if (!target) {
     if (store_default_path(path, sizeof path)) {
       snprintf(err, errlen, "no database given and neither XDG_DATA_HOME nor HOME is set: use --db PATH");
       free(s);
@@ -340,6 +344,11 @@ int store_open(store **out, const char *target, char *err, size_t errlen) {
   else {
     s->be = &store_sqlite;
     if (!strncmp(target, "sqlite:", 7)) target += 7;
+    if (!*target) {
+      snprintf(err, errlen, "sqlite: names no file: give sqlite:PATH");
+      free(s);
+      return -1;
+    }
   }
   s->target = xstrdup(target);
   if (s->be->open(s, target) || migrate(s)) {

@@ -24,7 +24,7 @@ int store_default_path(char *out, size_t outlen);
 
 /* Open the database named by `target`: "postgresql://..." or "postgres://..." (a libpq
 ** connection URI) for PostgreSQL, "sqlite:PATH" or a plain PATH for SQLite, NULL for the
-** default path.  A new SQLite file is created readable and writable by its owner only, in a
+** default path ("" and "sqlite:" are errors, never the default).  A new SQLite file is created readable and writable by its owner only, in a
 ** directory made with mode 0700; it runs in WAL mode with foreign keys on and synchronous
 ** FULL.  Pending migrations are applied, each in one transaction (under a lock, so several
 ** processes may open at once).  Returns 0 and sets *out (close with store_close), or -1 with

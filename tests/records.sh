@@ -29,6 +29,17 @@ expect "missing birth date refused" 1 'date of birth' -- $R client add --name X
 expect "future birth date refused" 1 'in the future' -- $R client add --name X --birth 2999-01-01
 expect "impossible date refused" 1 'real calendar day' -- $R client add --name X --birth 1990-02-30
 expect "local contraindication needs a region" 1 'is local' -- $R client add --name X --birth 1990-01-01 --contra open-wound
+S00=$(snap)
+expect "a client name with a byte that is not UTF-8 is refused with its position" 1 'the name is not valid UTF-8: byte 4 of 7 \(0xff\)' -- $R client add --name "$(printf 'Ann\377Lee')" --birth 1990-01-01
+expect "a cut UTF-8 character in the history is refused" 1 'the health history is not valid UTF-8: byte 6 of 6 \(0xc3\)' -- $R client add --name Xe --birth 1990-01-01 --history "$(printf 'caf\303\251\303')"
+expect "an edit with a name that is not UTF-8 is refused" 1 'not valid UTF-8: byte 1 of 3 \(0xe9\)' -- $R client edit 2 --name "$(printf '\351te')"
+expect "an intake goal that is not UTF-8 is refused" 1 'the goals is not valid UTF-8: byte 2' -- $R intake 2 --date 2025-01-06 temple-l:3 --goal "$(printf 'a\200b')"
+expect "a PSFS activity that is not UTF-8 is refused" 1 'the activity is not valid UTF-8: byte 6' -- $R measure 2 --psfs "$(printf 'reach\377=4')"
+expect "a therapist name that is not UTF-8 is refused" 1 'the name is not valid UTF-8' -- $R therapist add "$(printf 'Dr \377')"
+[ "$(snap)" = "$S00" ] && ok "the refused texts wrote nothing" || ko "a refused text wrote something"
+DBU=$(fresh names)
+expect "a 200-character name in UTF-8 (400 bytes) is one name, not too long" 0 'stored client 1' -- $M --db "$DBU" client add --name "$(printf '%0200d' 0 | sed 's/0/é/g')" --birth 1990-01-01
+expect "201 characters are too long" 1 'too long \(201 characters; at most 200\)' -- $M --db "$DBU" client add --name "$(printf '%0201d' 0 | sed 's/0/é/g')" --birth 1990-01-01
 
 S0=$(snap)
 expect "intake with the pain drawing" 0 '^stored intake 1 for client 1: 2 painful regions' -- \
@@ -59,6 +70,31 @@ sed 's/"started":"2025-01-06T10:00:00Z"/"started":"1970-01-06T10:00:00Z"/' "$T/s
 expect "visit before the birth date refused" 1 "before the client's birth date" -- $R log 1 "$T/early.json"
 sed 's/"muscle":"upper-trapezius"/"muscle":"upper-trapezoid"/' "$T/s06.json" > "$T/badm.json"
 expect "log naming an unknown muscle refused" 1 'unknown or missing muscle' -- $R log 1 "$T/badm.json"
+# a log is checked as the session room checks a session
+jq -c '.version = 99' "$T/s06.json" > "$T/v99.json"
+expect "a log of version 99 is refused" 1 'session log version 99: this myomap reads version 1' -- $R log 1 "$T/v99.json"
+jq -c 'del(.version)' "$T/s06.json" > "$T/v0.json"
+expect "a log without a version is refused" 1 'needs "version":1' -- $R log 1 "$T/v0.json"
+jq -c '.holds[1].end = "2025-01-06T10:03:00Z"' "$T/s06.json" > "$T/endstart.json"
+expect "a hold that ends before its start is refused" 1 'holds\[1\]: ends at 2025-01-06T10:03:00Z, before its start \(2025-01-06T10:03:35Z\)' -- $R log 1 "$T/endstart.json"
+jq -c '.ended = "2025-01-06T09:59:00Z"' "$T/s06.json" > "$T/ended.json"
+expect "a session that ends before its start is refused" 1 'the session ends at 2025-01-06T09:59:00Z, before its start' -- $R log 1 "$T/ended.json"
+jq -c '.holds[3].end = "2025-01-06T11:00:00Z"' "$T/s06.json" > "$T/after.json"
+expect "a hold that ends after the session is refused" 1 "holds\\[3\\]: ends at 2025-01-06T11:00:00Z, after the session's end" -- $R log 1 "$T/after.json"
+jq -c '.holds[0].start = "2025-01-05T10:00:00Z"' "$T/s06.json" > "$T/before.json"
+expect "a hold before the session's start is refused" 1 'holds\[0\]: starts at 2025-01-05T10:00:00Z, before the session' -- $R log 1 "$T/before.json"
+jq -c '.holds[0].feedback[0].value = 11' "$T/s06.json" > "$T/fb11.json"
+expect "feedback 11 is refused" 1 "holds\\[0\\].feedback\\[0\\]: the value 11 is not the client's 0-10" -- $R log 1 "$T/fb11.json"
+jq -c '.holds[0].feedback = [range(300) | {t: 1, value: 3}]' "$T/s06.json" > "$T/fbmany.json"
+expect "300 feedback samples in one hold are refused" 1 'feedback has 300 entries; a hold keeps at most 256' -- $R log 1 "$T/fbmany.json"
+head -c 100000 /dev/zero | tr '\0' n > "$T/note100k"
+jq -c --rawfile n "$T/note100k" '.note = $n' "$T/s06.json" > "$T/note100k.json"
+expect "a 100 KB note is refused (at most 64 KiB)" 1 '"note" is 100000 bytes long; at most 64 KiB' -- $R log 1 "$T/note100k.json"
+head -c 2000000 /dev/zero | tr '\0' n > "$T/note2m"
+jq -c --rawfile n "$T/note2m" '.note = $n' "$T/s06.json" > "$T/note2m.json"
+expect "a 2 MB log (its note) is refused (at most 1 MiB)" 1 'the log is 20[0-9]{5} bytes long; a session log is at most 1 MiB' -- $R log 1 "$T/note2m.json"
+printf '%s' "$(cat "$T/s06.json")" | sed 's/"note":"/"note":"\xff/' > "$T/u8.json"
+expect "a log with a byte that is not UTF-8 is refused with its position" 1 'byte [0-9]+ \(line [0-9]+, column [0-9]+\) is 0xff, not valid UTF-8' -- $R log 1 "$T/u8.json"
 [ "$(snap)" = "$S2" ] && ok "refused logs wrote nothing (not even the good one beside a bad one)" || ko "a refused log wrote something"
 expect "three logs stored, each acknowledged" 0 'stored visit 3' -- $R log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json"
 expect "the same log twice refused" 1 'already stored as visit 1' -- $R log 1 "$T/s06.json"
