@@ -584,6 +584,15 @@ static int write_private(const cmd *c, const char *path, const buf *b) {
   return 0;
 }
 
+/* The temporary file of a backup under way, removed if a signal ends the process (Ctrl-C, a
+** kill, a hangup, a closed pipe): unlink and raise are async-signal-safe. */
+static char *volatile backup_tmp;
+static void backup_signal(int sig) {
+  if (backup_tmp) unlink(backup_tmp);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
 /* A store_write_fn to stdout: 0, or -1 with *(int *)ctx set to the errno. */
 static int stdout_write(void *ctx, const char *data, size_t len) {
   if (fwrite(data, 1, len, stdout) != len) { *(int *)ctx = errno ? errno : EIO; return -1; }
@@ -606,10 +615,12 @@ int clinic_backup(opts *o, int argc, char **argv) {
   long rows = 0;
   if (path) {
     outfile f;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], backup_signal);
     if (out_open(&f, path)) {
       fprintf(stderr, "myomap backup: cannot create a file beside %s: %s\n", path, strerror(f.err));
       rc = EXIT_IO;
-    } else if (store_backup(s, out_write, &f, &rows)) {
+    } else if ((backup_tmp = f.tmp, store_backup(s, out_write, &f, &rows))) {
       if (f.err) fprintf(stderr, "myomap backup: cannot write %s: %s; no backup was written\n", f.tmp, strerror(f.err));
       else fprintf(stderr, "myomap backup: %s; no backup was written\n", store_error(s));
       out_abort(&f);
@@ -619,6 +630,7 @@ int clinic_backup(opts *o, int argc, char **argv) {
       rc = EXIT_IO;
     } else
       fprintf(stderr, "myomap backup: %ld rows from %s written to %s\n", rows, store_where(s), path);
+    backup_tmp = NULL;
   } else {
     int err = 0;
     if (store_backup(s, stdout_write, &err, &rows) || fflush(stdout)) {
