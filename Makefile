@@ -101,7 +101,7 @@ $(B)/fuzz_%: tests/fuzz_%.c $(LIB_SRC) $(B)/builtin.c
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild $(PQ_CFLAGS) -o $@ $< $(LIB_SRC) $(B)/builtin.c $(LDLIBS)
 
-fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch $(B)/fuzz_script $(B)/fuzz_log $(B)/fuzz_api
+fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch $(B)/fuzz_script $(B)/fuzz_log $(B)/fuzz_api $(B)/fuzz_restore
 	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz.sh
 
 # ---- benchmarks ----

@@ -1519,7 +1519,13 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
     }
     json_error_t je;
     c.body = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &je);
-    if (!c.body) { FAIL(&c, 400, "malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column); goto done; }
+    if (!c.body) {
+      /* jansson refuses text that is not UTF-8 too: name the byte */
+      long u = util_utf8_bad(rq->body ? rq->body : "", rq->body_len);
+      if (u >= 0) FAIL(&c, 400, "the body is not valid UTF-8: byte %ld is 0x%02x", u + 1, (unsigned char)rq->body[u]);
+      else FAIL(&c, 400, "malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column);
+      goto done;
+    }
     if (!json_is_object(c.body)) { json_decref(c.body); c.body = NULL; FAIL(&c, 400, "the body must be a JSON object"); goto done; }
   }
   rs->status = 500;

@@ -443,15 +443,20 @@ static int cmd_kb(opts *o, int argc, char **argv) {
   return rc;
 }
 
+/* An empty --db is a mistake (an unset variable, `--db "$DB"`), never the default file. */
+#define DB_NEEDS "--db needs a database: a path or a postgresql:// URI"
+
 int cli_main(int argc, char **argv) {
-  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, getenv("MYOMAP_DB")};
+  const char *env_db = getenv("MYOMAP_DB");
+  /* MYOMAP_DB= (set but empty) means not set, as with other variables of the environment */
+  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, env_db && *env_db ? env_db : NULL};
   int i = 1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0) {
       if (i + 1 >= argc) return cli_usage_error(NULL, "%s", "--kb needs a directory");
       o.kb_dir = argv[++i];
     } else if (strcmp(argv[i], "--db") == 0) {
-      if (i + 1 >= argc) return cli_usage_error(NULL, "%s", "--db needs a SQLite path or a postgresql:// URI");
+      if (i + 1 >= argc || !argv[i + 1][0]) return cli_usage_error(NULL, "%s", DB_NEEDS);
       o.db = argv[++i];
     } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
       const cmd *c = i + 1 < argc ? cli_find(argv[i + 1]) : NULL;
@@ -483,7 +488,7 @@ int cli_main(int argc, char **argv) {
       continue;
     }
     if (strcmp(argv[j], "--db") == 0) {
-      if (j + 1 >= argc) { free(rest); return cli_usage_error(c, "%s", "--db needs a SQLite path or a postgresql:// URI"); }
+      if (j + 1 >= argc || !argv[j + 1][0]) { free(rest); return cli_usage_error(c, "%s", DB_NEEDS); }
       o.db = argv[++j];
       continue;
     }

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,22 +520,82 @@ int clinic_export(opts *o, int argc, char **argv) {
   return rc;
 }
 
+/* A file written whole or not at all: a temporary file beside it (PATH.tmp-XXXXXX, owner-only),
+** renamed over PATH once complete and on disk; after any failure the temporary file is removed. */
+typedef struct outfile {
+  const char *path;
+  char tmp[4096];
+  int fd, err;   /* err: the errno of the first failure, 0 while all is well */
+} outfile;
+
+static int out_open(outfile *f, const char *path) {
+  f->path = path;
+  f->err = 0;
+  int n = snprintf(f->tmp, sizeof f->tmp, "%s.tmp-XXXXXX", path);
+  if (n < 0 || (size_t)n >= sizeof f->tmp) { f->fd = -1; f->err = ENAMETOOLONG; return -1; }
+  f->fd = mkstemp(f->tmp);   /* mode 0600 */
+  if (f->fd < 0) { f->err = errno; return -1; }
+  return 0;
+}
+
+/* A store_write_fn: 0, or -1 with f->err set. */
+static int out_write(void *ctx, const char *data, size_t len) {
+  outfile *f = ctx;
+  size_t done = 0;
+  while (!f->err && done < len) {
+    ssize_t w = write(f->fd, data + done, len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) f->err = w < 0 ? errno : EIO;
+    else done += (size_t)w;
+  }
+  return f->err ? -1 : 0;
+}
+
+static void out_abort(outfile *f) {
+  if (f->fd >= 0) { close(f->fd); unlink(f->tmp); }
+  f->fd = -1;
+}
+
+/* fsync, close, rename over the path, fsync the directory.  0, or -1 with f->err set (and the
+** temporary file gone). */
+static int out_commit(outfile *f) {
+  if (!f->err && fsync(f->fd)) f->err = errno;
+  if (close(f->fd) && !f->err) f->err = errno;
+  f->fd = -1;
+  if (!f->err && rename(f->tmp, f->path)) f->err = errno;
+  if (f->err) { unlink(f->tmp); return -1; }
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", f->path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *(slash == dir ? slash + 1 : slash) = 0; else snprintf(dir, sizeof dir, ".");
+  int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d >= 0) { fsync(d); close(d); }
+  return 0;
+}
+
 /* Write b to path atomically (a temporary file beside it, renamed when complete), owner-only. */
 static int write_private(const cmd *c, const char *path, const buf *b) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  size_t done = 0;
-  while (fd >= 0 && done < b->len) {
-    ssize_t w = write(fd, b->data + done, b->len - done);
-    if (w <= 0) break;
-    done += (size_t)w;
-  }
-  if (fd < 0 || done < b->len || fsync(fd) || close(fd) || rename(tmp, path)) {
-    fprintf(stderr, "myomap %s: cannot write %s: %s\n", c->name, path, strerror(errno));
-    if (fd >= 0) unlink(tmp);
+  outfile f;
+  if (out_open(&f, path) || out_write(&f, b->data ? b->data : "", b->len) || out_commit(&f)) {
+    out_abort(&f);
+    fprintf(stderr, "myomap %s: cannot write %s: %s\n", c->name, path, strerror(f.err));
     return EXIT_IO;
   }
+  return 0;
+}
+
+/* The temporary file of a backup under way, removed if a signal ends the process (Ctrl-C, a
+** kill, a hangup, a closed pipe): unlink and raise are async-signal-safe. */
+static char *volatile backup_tmp;
+static void backup_signal(int sig) {
+  if (backup_tmp) unlink(backup_tmp);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+/* A store_write_fn to stdout: 0, or -1 with *(int *)ctx set to the errno. */
+static int stdout_write(void *ctx, const char *data, size_t len) {
+  if (fwrite(data, 1, len, stdout) != len) { *(int *)ctx = errno ? errno : EIO; return -1; }
   return 0;
 }
 
@@ -546,20 +607,38 @@ int clinic_backup(opts *o, int argc, char **argv) {
     else if (argv[i][0] != '-' && !path) path = argv[i];
     else return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
   }
+  if (path && !*path) return cli_usage_error(c, "%s", "-o needs a file name");
+  signal(SIGXFSZ, SIG_IGN);   /* over a file size limit, write fails (EFBIG) and the file is removed */
   store *s;
   int rc = open_db(c, o, &s);
   if (rc) return rc;
-  buf out;
-  buf_init(&out);
-  if (store_backup(s, &out)) rc = fail(c, RECORD_ESTORE, store_error(s));
-  else if (path) {
-    if (!(rc = write_private(c, path, &out))) {
-      int lines = 0;
-      for (size_t i = 0; i < out.len; i++) lines += out.data[i] == '\n';
-      fprintf(stderr, "myomap backup: %d rows from %s written to %s\n", lines - 1, store_where(s), path);
+  long rows = 0;
+  if (path) {
+    outfile f;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], backup_signal);
+    if (out_open(&f, path)) {
+      fprintf(stderr, "myomap backup: cannot create a file beside %s: %s\n", path, strerror(f.err));
+      rc = EXIT_IO;
+    } else if ((backup_tmp = f.tmp, store_backup(s, out_write, &f, &rows))) {
+      if (f.err) fprintf(stderr, "myomap backup: cannot write %s: %s; no backup was written\n", f.tmp, strerror(f.err));
+      else fprintf(stderr, "myomap backup: %s; no backup was written\n", store_error(s));
+      out_abort(&f);
+      rc = EXIT_IO;
+    } else if (out_commit(&f)) {
+      fprintf(stderr, "myomap backup: cannot write %s: %s; no backup was written\n", path, strerror(f.err));
+      rc = EXIT_IO;
+    } else
+      fprintf(stderr, "myomap backup: %ld rows from %s written to %s\n", rows, store_where(s), path);
+    backup_tmp = NULL;
+  } else {
+    int err = 0;
+    if (store_backup(s, stdout_write, &err, &rows) || fflush(stdout)) {
+      if (err || !store_error(s)[0]) fprintf(stderr, "myomap backup: cannot write the output: %s\n", strerror(err ? err : errno));
+      else fprintf(stderr, "myomap backup: %s\n", store_error(s));
+      rc = EXIT_IO;
     }
-  } else rc = cli_write(&out);
-  buf_free(&out);
+  }
   store_close(s);
   return rc;
 }
@@ -567,20 +646,24 @@ int clinic_backup(opts *o, int argc, char **argv) {
 int clinic_restore(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("restore");
   if (argc != 1) return cli_usage_error(c, "%s", "give the backup FILE (- for stdin)");
-  char *text;
-  size_t len;
-  int rc = cli_read_input(c, argv[0], &text, &len);
-  if (rc) return rc;
-  store *s;
-  if (!(rc = open_db(c, o, &s))) {
+  FILE *f = strcmp(argv[0], "-") ? fopen(argv[0], "rb") : stdin;
+  if (!f) {
+    fprintf(stderr, "myomap restore: cannot read %s: %s\n", argv[0], strerror(errno));
+    return EXIT_IO;
+  }
+  kb *k = NULL;
+  int rc = cli_load_kb(o, &k);
+  store *s = NULL;
+  if (!rc && !(rc = open_db(c, o, &s))) {
     long rows;
-    if (store_restore(s, text, len, &rows)) {
+    if (store_restore_file(s, f, record_row_check, k, &rows)) {
       fprintf(stderr, "myomap restore: %s: %s; nothing was restored\n", argv[0], store_error(s));
       rc = EXIT_USAGE;
     } else printf("restored %ld rows into %s\n", rows, store_where(s));
-    store_close(s);
   }
-  free(text);
+  store_close(s);
+  kb_free(k);
+  if (f != stdin) fclose(f);
   return rc;
 }
 
@@ -596,7 +679,8 @@ int clinic_db(opts *o, int argc, char **argv) {
   if (!strcmp(argv[0], "check")) {
     if (store_check(s, &out)) rc = EXIT_IO;
   } else {
-    buf_printf(&out, "backend %s\nwhere %s\nschema %d\n", store_backend(s), store_where(s), store_schema_version());
+    buf_printf(&out, "backend %s\nwhere %s\nschema %d\ndatabase %s\n", store_backend(s), store_where(s),
+               store_schema_version(), store_database_id(s));
     if (store_counts(s, &out)) rc = fail(c, RECORD_ESTORE, store_error(s));
   }
   int w = cli_write(&out);

@@ -310,6 +310,11 @@ int present_parse_json_choir(const kb *k, const choir *ch, const char *text, siz
   json_tok toks[MAX_TOKS];
   char jerr[96];
   present_init(out);
+  long u = util_utf8_bad(text, len);
+  if (u >= 0) {
+    snprintf(err, errlen, "byte %ld (0x%02x) is not valid UTF-8: a presentation is UTF-8 JSON", u + 1, (unsigned char)text[u]);
+    return PRESENT_EBAD;
+  }
   int n = json_parse(text, len, toks, MAX_TOKS, jerr, sizeof jerr);
   if (n < 0) { snprintf(err, errlen, "malformed JSON: %s", jerr); return PRESENT_EBAD; }
   if (toks[0].type != JSON_OBJECT) {

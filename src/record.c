@@ -32,13 +32,22 @@ static int failed(store *s, char *err, size_t errlen) {
   return RECORD_ESTORE;
 }
 
-/* Free text: at most `max` bytes, no control characters but newline and tab. */
+/* Free text: valid UTF-8 of at most `max` characters, no control characters but newline and
+** tab.  A refusal gives the position of the byte at fault (counting from 1). */
 static int text_ok(const char *what, const char *t, size_t max, char *err, size_t errlen) {
   if (!t) return 0;
-  if (strlen(t) > max) return bad(err, errlen, "%s is too long (%zu characters; at most %zu)", what, strlen(t), max);
-  for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+  size_t n = strlen(t), chars = 0;
+  long u = util_utf8_bad(t, n);
+  if (u >= 0)
+    return bad(err, errlen, "%s is not valid UTF-8: byte %ld of %zu (0x%02x) does not begin or continue a "
+               "UTF-8 character; give the text as UTF-8", what, u + 1, n, (unsigned char)t[u]);
+  for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
     if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
-      return bad(err, errlen, "%s holds a control character", what);
+      return bad(err, errlen, "%s holds a control character (byte %zu, 0x%02x)", what,
+                 (size_t)(p - (const unsigned char *)t) + 1, *p);
+    chars += (*p & 0xc0) != 0x80;
+  }
+  if (chars > max) return bad(err, errlen, "%s is too long (%zu characters; at most %zu)", what, chars, max);
   return 0;
 }
 
@@ -722,22 +731,107 @@ static int pain_field(json_t *root, const char *key, char *err, size_t errlen) {
   return 0;
 }
 
+/* 1 when t is a time written as session_time writes one, 2026-11-22T10:00:00Z. */
+static int time_ok(const char *t) {
+  if (!t || strlen(t) != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z') return 0;
+  char day[11];
+  memcpy(day, t, 10);
+  day[10] = 0;
+  for (int i = 11; i < 19; i++) if (i != 13 && i != 16 && (t[i] < '0' || t[i] > '9')) return 0;
+  return util_date_ok(day) && atoi(t + 11) < 24 && atoi(t + 14) < 60 && atoi(t + 17) < 61;
+}
+
+/* An optional text field of the log: a string of at most RECORD_LOG_TEXT_MAX bytes, or null. */
+static int log_text(json_t *root, const char *key, char *err, size_t errlen) {
+  json_t *v = json_object_get(root, key);
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_string(v)) return bad(err, errlen, "\"%s\" must be text or null", key);
+  if (json_string_length(v) > RECORD_LOG_TEXT_MAX)
+    return bad(err, errlen, "\"%s\" is %zu bytes long; at most %d KiB", key, json_string_length(v), RECORD_LOG_TEXT_MAX / 1024);
+  return 0;
+}
+
+/* A hold's times, samples, events and advice, as the session room records them. */
+static int log_hold_check(json_t *h, size_t i, const char *started, const char *ended, char *err, size_t errlen) {
+  const char *start = json_string_value(json_object_get(h, "start")), *end = json_string_value(json_object_get(h, "end"));
+  if (!time_ok(start) || !time_ok(end))
+    return bad(err, errlen, "holds[%zu]: \"start\" and \"end\" must be times like 2026-11-22T10:00:00Z", i);
+  if (strcmp(start, started) < 0)
+    return bad(err, errlen, "holds[%zu]: starts at %s, before the session (%s)", i, start, started);
+  if (strcmp(end, start) < 0) return bad(err, errlen, "holds[%zu]: ends at %s, before its start (%s)", i, end, start);
+  if (ended && strcmp(end, ended) > 0)
+    return bad(err, errlen, "holds[%zu]: ends at %s, after the session's end (%s)", i, end, ended);
+  static const char *const lists[] = {"feedback", "events", "advice"};
+  for (int k = 0; k < 3; k++) {
+    json_t *a = json_object_get(h, lists[k]), *x;
+    if (!a || json_is_null(a)) continue;
+    if (!json_is_array(a)) return bad(err, errlen, "holds[%zu].%s must be a list", i, lists[k]);
+    if (json_array_size(a) > HOLD_MAX_LOG)
+      return bad(err, errlen, "holds[%zu].%s has %zu entries; a hold keeps at most %d", i, lists[k], json_array_size(a), HOLD_MAX_LOG);
+    size_t j;
+    json_array_foreach(a, j, x) {
+      json_t *t = json_object_get(x, "t");
+      if (!json_is_number(t) || json_number_value(t) < 0 || json_number_value(t) > 3600)
+        return bad(err, errlen, "holds[%zu].%s[%zu]: \"t\" must be the seconds into the hold, 0-3600", i, lists[k], j);
+      if (k == 0) {
+        json_t *v = json_object_get(x, "value");
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10)
+          return bad(err, errlen, "holds[%zu].feedback[%zu]: the value %s%g is not the client's 0-10", i, j,
+                     json_is_number(v) ? "" : "(missing) ", json_is_number(v) ? json_number_value(v) : 0.0);
+      } else {
+        const char *w = json_string_value(json_object_get(x, k == 1 ? "event" : "advice"));
+        if (!w || strlen(w) > 64) return bad(err, errlen, "holds[%zu].%s[%zu]: a name of at most 64 bytes is needed", i, lists[k], j);
+      }
+    }
+  }
+  return 0;
+}
+
 int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen) {
+  if (len > RECORD_LOG_MAX)
+    return bad(err, errlen, "the log is %zu bytes long; a session log is at most %d MiB", len, RECORD_LOG_MAX >> 20);
+  long u = util_utf8_bad(text, len);
+  if (u >= 0) {
+    long line = 1, col = 1;
+    for (long i = 0; i < u; i++) { if (text[i] == '\n') { line++; col = 1; } else col++; }
+    return bad(err, errlen, "byte %ld (line %ld, column %ld) is 0x%02x, not valid UTF-8: a session log is UTF-8 JSON",
+               u + 1, line, col, (unsigned char)text[u]);
+  }
   record_log *l = xcalloc(1, sizeof *l);
   int rc = 0;
   json_error_t je;
   l->root = json_loadb(text, len, 0, &je);
   if (!l->root) { rc = bad(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); goto done; }
   if (session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
+  json_t *ver = json_object_get(l->root, "version");
+  if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
+    rc = json_is_integer(ver) ? bad(err, errlen, "session log version %lld: this myomap reads version 1", (long long)json_integer_value(ver))
+                              : bad(err, errlen, "a session log needs \"version\":1");
+    goto done;
+  }
   const char *st = l->sum.started;
-  if (strlen(st) < 20 || st[10] != 'T' || (memcpy(l->date, st, 10), l->date[10] = 0, !util_date_ok(l->date))) {
+  if (!time_ok(st) || !time_ok(json_string_value(json_object_get(l->root, "started")))) {
     rc = bad(err, errlen, "\"started\" must be a time like 2026-11-22T10:00:00Z");
     goto done;
   }
+  memcpy(l->date, st, 10);
+  l->date[10] = 0;
+  json_t *endv = json_object_get(l->root, "ended");
+  const char *ended = json_string_value(endv);
+  if (ended && !*ended) ended = NULL;   /* not ended (an old log) */
+  if ((endv && !json_is_null(endv) && !json_is_string(endv)) || (ended && !time_ok(ended))) {
+    rc = bad(err, errlen, "\"ended\" must be a time like 2026-11-22T10:05:00Z");
+    goto done;
+  }
+  if (ended && strcmp(ended, st) < 0) { rc = bad(err, errlen, "the session ends at %s, before its start (%s)", ended, st); goto done; }
+  if ((rc = log_text(l->root, "note", err, errlen)) || (rc = log_text(l->root, "rom", err, errlen)) ||
+      (rc = log_text(l->root, "strength", err, errlen)) || (rc = log_text(l->root, "mode", err, errlen)))
+    goto done;
   if ((rc = pain_field(l->root, "pain_pre", err, errlen)) || (rc = pain_field(l->root, "pain_post", err, errlen))) goto done;
   json_t *holds = json_object_get(l->root, "holds");
   if (holds && !json_is_array(holds)) { rc = bad(err, errlen, "\"holds\" must be a list"); goto done; }
   size_t n = json_array_size(holds), i;
+  if (n > RECORD_LOG_HOLDS) { rc = bad(err, errlen, "%zu holds; a session log has at most %d", n, RECORD_LOG_HOLDS); goto done; }
   l->holds = xcalloc(n + 1, sizeof *l->holds);
   json_t *h;
   json_array_foreach(holds, i, h) {
@@ -761,6 +855,7 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
       rc = bad(err, errlen, "holds[%zu]: side must be l, r or mid", i);
     else if (!json_is_number(sec) || x->seconds < 0 || x->seconds > 3600)
       rc = bad(err, errlen, "holds[%zu]: seconds must be a number 0-3600", i);
+    else rc = log_hold_check(h, i, st, ended, err, errlen);
     if (rc) goto done;
     l->n_holds++;
   }
@@ -1038,4 +1133,171 @@ int record_visit_find(store *s, long client, const char *date, long visit, long 
   }
   store_rows_free(&r);
   return rc;
+}
+
+/* ---- restore: a backup's rows checked as the write path checks them ----------------------- */
+
+enum { V_TEXT, V_NAME, V_DATE, V_TIME, V_INT, V_REAL, V_ENUM, V_JSON };
+#define TEXT_BIG (1 << 20)
+static const struct col_rule {
+  const char *table, *column;
+  int kind;
+  double lo, hi;          /* V_INT, V_REAL: the range; V_TEXT, V_NAME, V_JSON: characters, at most hi */
+  const char *words;      /* V_ENUM: the values, space separated */
+} col_rules[] = {
+  {"therapist", "name", V_NAME, 1, 200, NULL}, {"therapist", "email", V_TEXT, 0, 200, NULL},
+  {"therapist", "role", V_ENUM, 0, 0, "therapist admin"}, {"therapist", "created", V_TIME, 0, 0, NULL},
+  {"therapist", "pwhash", V_TEXT, 0, 512, NULL},
+  {"client", "name", V_NAME, 1, 200, NULL}, {"client", "birth", V_DATE, 0, 0, NULL},
+  {"client", "phone", V_TEXT, 0, 40, NULL}, {"client", "email", V_TEXT, 0, 200, NULL},
+  {"client", "consent", V_ENUM, 0, 0, "0 1"}, {"client", "consent_date", V_DATE, 0, 0, NULL},
+  {"client", "history", V_TEXT, 0, 20000, NULL}, {"client", "created", V_TIME, 0, 0, NULL},
+  {"client", "updated", V_TIME, 0, 0, NULL},
+  {"client_contra", "contra", V_TEXT, 1, 64, NULL}, {"client_contra", "region", V_TEXT, 0, 64, NULL},
+  {"intake", "date", V_DATE, 0, 0, NULL}, {"intake", "goals", V_TEXT, 0, 4000, NULL},
+  {"intake", "activities", V_TEXT, 0, 4000, NULL}, {"intake", "onset", V_TEXT, 0, 64, NULL},
+  {"intake", "flags", V_TEXT, 0, 4000, NULL}, {"intake", "factors", V_TEXT, 0, 4000, NULL},
+  {"intake", "desk_hours", V_REAL, 0, 24, NULL}, {"intake", "training_hours", V_REAL, 0, 168, NULL},
+  {"intake", "sleep_hours", V_REAL, 0, 24, NULL}, {"intake", "stress", V_INT, 0, 10, NULL},
+  {"intake", "created", V_TIME, 0, 0, NULL},
+  {"pain", "region", V_TEXT, 1, 64, NULL}, {"pain", "intensity", V_INT, 0, 10, NULL},
+  {"pain", "quality", V_TEXT, 0, 64, NULL},
+  {"visit", "date", V_DATE, 0, 0, NULL}, {"visit", "started", V_TIME, 0, 0, NULL},
+  {"visit", "pain_pre", V_INT, 0, 10, NULL}, {"visit", "pain_post", V_INT, 0, 10, NULL},
+  {"visit", "created", V_TIME, 0, 0, NULL}, {"visit", "soap_s", V_TEXT, 0, 65536, NULL},
+  {"visit", "soap_o", V_TEXT, 0, 65536, NULL}, {"visit", "soap_a", V_TEXT, 0, 65536, NULL},
+  {"visit", "soap_p", V_TEXT, 0, 65536, NULL}, {"visit", "log", V_JSON, 0, TEXT_BIG, NULL},
+  {"treatment", "seq", V_INT, 1, 1e6, NULL}, {"treatment", "phase", V_TEXT, 1, 64, NULL},
+  {"treatment", "muscle", V_TEXT, 1, 64, NULL}, {"treatment", "tp", V_TEXT, 0, 64, NULL},
+  {"treatment", "side", V_ENUM, 0, 0, "l r mid"}, {"treatment", "technique", V_TEXT, 1, 64, NULL},
+  {"treatment", "seconds", V_REAL, 0, 3600, NULL}, {"treatment", "outcome", V_TEXT, 0, 64, NULL},
+  {"treatment", "reason", V_TEXT, 0, 64, NULL}, {"treatment", "confirmed", V_ENUM, 0, 0, "0 1"},
+  {"assessment", "date", V_DATE, 0, 0, NULL}, {"assessment", "muscle", V_TEXT, 1, 64, NULL},
+  {"assessment", "tp", V_TEXT, 1, 64, NULL}, {"assessment", "side", V_ENUM, 0, 0, "l r mid"},
+  {"assessment", "state", V_ENUM, 0, 0, "active latent"}, {"assessment", "referral", V_ENUM, 0, 0, "0 1"},
+  {"assessment", "ppt", V_REAL, 1e-9, 20, NULL}, {"assessment", "created", V_TIME, 0, 0, NULL},
+  {"measure", "date", V_DATE, 0, 0, NULL}, {"measure", "kind", V_ENUM, 0, 0, "nprs psfs ndi rom"},
+  {"measure", "item", V_TEXT, 0, 127, NULL}, {"measure", "value", V_REAL, -1e9, 1e9, NULL},
+  {"measure", "created", V_TIME, 0, 0, NULL},
+  {"homeprog", "date", V_DATE, 0, 0, NULL}, {"homeprog", "program", V_JSON, 0, TEXT_BIG, NULL},
+  {"homeprog", "created", V_TIME, 0, 0, NULL},
+  {"audit", "at", V_TIME, 0, 0, NULL}, {"audit", "action", V_TEXT, 1, 64, NULL},
+  {"audit", "detail", V_TEXT, 0, 4000, NULL},
+  {"live_session", "id", V_TEXT, 1, 64, NULL}, {"live_session", "token", V_TEXT, 0, 128, NULL},
+  {"live_session", "created", V_REAL, 0, 1e11, NULL}, {"live_session", "updated", V_REAL, 0, 1e11, NULL},
+  {"live_session", "state", V_ENUM, 0, 0, "open ended cancelled"}, {"live_session", "seq", V_INT, 0, 1e9, NULL},
+  {"live_session", "step", V_INT, -1, 1e6, NULL}, {"live_session", "phone", V_ENUM, 0, 0, "0 1"},
+  {"live_cmd", "session_id", V_TEXT, 1, 64, NULL}, {"live_cmd", "seq", V_INT, 0, 1e9, NULL},
+  {"live_cmd", "at", V_REAL, 0, 1e11, NULL}, {"live_cmd", "cmd", V_JSON, 0, TEXT_BIG, NULL},
+};
+#define N_COL_RULES ((int)(sizeof col_rules / sizeof col_rules[0]))
+
+static int word_in(const char *v, const char *words) {
+  size_t n = strlen(v);
+  for (const char *p = words; *p;) {
+    size_t w = strcspn(p, " ");
+    if (w == n && !strncmp(p, v, n)) return 1;
+    p += w + (p[w] == ' ');
+  }
+  return 0;
+}
+
+/* A number as SQLite or PostgreSQL writes one ("6", "6.0", "2.4", "1e+15"). */
+static int number_text(const char *v, double *d) {
+  char *end;
+  *d = strtod(v, &end);
+  return *v && !*end && *d == *d;
+}
+
+static int value_check(const struct col_rule *r, const char *v, char *err, size_t errlen) {
+  double d;
+  switch (r->kind) {
+    case V_DATE:
+      if (!util_date_ok(v)) return bad(err, errlen, "%s \"%.40s\" is not a date: expected YYYY-MM-DD, a real calendar day", r->column, v);
+      return 0;
+    case V_TIME: {
+        char day[11];
+        snprintf(day, sizeof day, "%.10s", v);
+        if (strlen(v) < 20 || strlen(v) > 32 || v[10] != 'T' || !util_date_ok(day))
+          return bad(err, errlen, "%s \"%.40s\" is not a time like 2026-11-22T10:00:00Z", r->column, v);
+      return 0;
+    }
+    case V_INT:
+      if (!number_text(v, &d) || d != floor(d) || d < r->lo || d > r->hi)
+        return bad(err, errlen, "%s \"%.40s\": expected a whole number %g-%g", r->column, v, r->lo, r->hi);
+      return 0;
+    case V_REAL:
+      if (!number_text(v, &d) || d < r->lo || d > r->hi)
+        return bad(err, errlen, "%s \"%.40s\": expected a number %g-%g", r->column, v, r->lo < 1e-6 && r->lo > 0 ? 0 : r->lo, r->hi);
+      return 0;
+    case V_ENUM:
+      if (!word_in(v, r->words)) return bad(err, errlen, "%s \"%.40s\": expected one of: %s", r->column, v, r->words);
+      return 0;
+    case V_NAME:
+      if (!*v) return bad(err, errlen, "%s is empty: a name has 1-%g characters", r->column, r->hi);
+      if (strchr(v, '\n')) return bad(err, errlen, "%s holds a newline: a name is one line", r->column);
+      return text_ok(r->column, v, (size_t)r->hi, err, errlen);
+    case V_JSON: {
+      if (text_ok(r->column, v, (size_t)r->hi, err, errlen)) return RECORD_EBAD;
+      json_error_t je;
+      json_t *j = json_loads(v, 0, &je);
+      int ok = json_is_object(j);
+      json_decref(j);
+      if (!ok) return bad(err, errlen, "%s is not a JSON object%s%s", r->column, j ? "" : ": ", j ? "" : je.text);
+      return 0;
+    }
+    default:
+      return text_ok(r->column, v, (size_t)r->hi, err, errlen);
+  }
+}
+
+int record_row_check(void *kb_, const char *table, int n, const char *const *cols, const char *const *vals,
+                     char *err, size_t errlen) {
+  const kb *k = kb_;
+  const char *kind = NULL, *item = NULL, *value = NULL;
+  for (int j = 0; j < n; j++) {
+    const char *c = cols[j], *v = vals[j];
+    if (!v) continue;
+    const struct col_rule *r = NULL;
+    for (int i = 0; i < N_COL_RULES && !r; i++)
+      if (!strcmp(col_rules[i].table, table) && !strcmp(col_rules[i].column, c)) r = &col_rules[i];
+    size_t cl = strlen(c);
+    if (!r && (!strcmp(c, "id") || (cl > 3 && !strcmp(c + cl - 3, "_id")))) {
+      /* the numbered ids and the references to them */
+      double d;
+      if (!number_text(v, &d) || d != floor(d) || d < 1 || d > 1e15)
+        return bad(err, errlen, "%s \"%.40s\": expected an id, a whole number above 0", c, v);
+      continue;
+    }
+    if (r ? value_check(r, v, err, errlen) : text_ok(c, v, TEXT_BIG, err, errlen)) return RECORD_EBAD;
+    if (k && !strcmp(c, "region") && *v && body_find(kb_body(k), v) < 0)
+      return bad(err, errlen, "region \"%.64s\" is not a body region (`myomap regions` lists them)", v);
+    if (k && !strcmp(c, "muscle") && kb_find_muscle(k, v) < 0) return bad(err, errlen, "unknown muscle \"%.64s\"", v);
+    if (k && !strcmp(table, "assessment") && !strcmp(c, "tp") && kb_find_tp(k, v) < 0)
+      return bad(err, errlen, "unknown trigger point \"%.64s\"", v);
+    if (k && !strcmp(c, "contra") && kb_find_term(k, KB_CONTRA, v) < 0)
+      return bad(err, errlen, "unknown contraindication \"%.64s\"", v);
+    if (!strcmp(c, "kind")) kind = v;
+    else if (!strcmp(c, "item")) item = v;
+    else if (!strcmp(c, "value")) value = v;
+  }
+  if (!strcmp(table, "client")) {
+    char tomorrow[16];
+    time_t t = time(NULL) + 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+    for (int j = 0; j < n; j++)
+      if (vals[j] && !strcmp(cols[j], "birth") && strcmp(vals[j], tomorrow) > 0)
+        return bad(err, errlen, "birth %s is in the future", vals[j]);
+  }
+  if (!strcmp(table, "measure") && kind && value) {
+    /* the measure's own rules: nprs 0-10, ndi 0-50, psfs 0-10, rom per joint */
+    char word[200];
+    record_measure m;
+    int plain = !strcmp(kind, "nprs") || !strcmp(kind, "ndi");
+    snprintf(word, sizeof word, "%s%s%s", plain ? "" : item ? item : "", plain ? "" : "=", value);
+    if (record_measure_parse(kind, word, &m, err, errlen)) return RECORD_EBAD;
+  }
+  return 0;
 }

@@ -82,8 +82,17 @@ int record_assess_list(store *s, long client, buf *out, char *err, size_t errlen
 
 /* ---- treatment sessions ------------------------------------------------------------------- */
 typedef struct record_log record_log;
-/* Read and check a session log (the JSON that `session run` writes).  Returns 0 and sets *out
-** (free with record_log_free), or RECORD_EBAD with a message. */
+#define RECORD_LOG_MAX (1 << 20)          /* bytes of a session log */
+#define RECORD_LOG_TEXT_MAX (64 * 1024)   /* bytes of its note, rom, strength */
+#define RECORD_LOG_HOLDS 1000             /* holds in one session */
+/* Read and check a session log (the JSON that `session run` and the session room write), as
+** the session room checks a session: at most RECORD_LOG_MAX bytes of valid UTF-8 (a refusal
+** names the byte, its line and column), JSON, "version" 1, known points, muscles, points and
+** techniques, "started" and "ended" (when given) times like 2026-11-22T10:00:00Z in order,
+** every hold's start and end between them (start <= end), at most RECORD_LOG_HOLDS holds and
+** HOLD_MAX_LOG feedback samples, events and advice per hold, feedback values 0-10, seconds
+** 0-3600, pain before and after 0-10, the note, rom and strength at most RECORD_LOG_TEXT_MAX
+** bytes.  Returns 0 and sets *out (free with record_log_free), or RECORD_EBAD with a message. */
 int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen);
 void record_log_free(record_log *l);
 /* The log's start time ("2026-11-22T10:00:00Z"). */
@@ -123,5 +132,16 @@ int record_measure_add(store *s, long client, const char *date, long visit,
 /* The visit of `client` on `date` (the latest that day), or with id `visit` when it belongs to
 ** the client.  Returns 0 and sets *id, RECORD_ENOTFOUND, or RECORD_ESTORE. */
 int record_visit_find(store *s, long client, const char *date, long visit, long *id, char *err, size_t errlen);
+
+/* ---- restore ------------------------------------------------------------------------------ */
+/* A store_row_check (store.h) for restore: a backup's row of `table` checked as the write path
+** checks the same values: dates are calendar days and times ISO 8601, names 1-200 characters on
+** one line, every text valid UTF-8 without control characters and within its size, numbers in
+** their ranges (intensity and pain 0-10, hours, seconds, the measures' own scales), the fixed
+** vocabularies (role, side, state, kind, ...), ids whole numbers above 0, the logs and home
+** programs JSON objects, and (when kb, a const kb *, is not NULL) regions, muscles, trigger points
+** and contraindications known.  Returns 0, or RECORD_EBAD with a message naming the column. */
+int record_row_check(void *kb, const char *table, int n, const char *const *cols, const char *const *vals,
+                     char *err, size_t errlen);
 
 #endif

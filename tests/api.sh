@@ -632,6 +632,10 @@ while read -r m p f; do
 done <"$T/routes"
 post TA /api/where "@$T/60k.json"
 want "a 60 KB body is fine" 200 '.candidates'
+printf '{"name":"Ann \377Lee","birth":"1984-03-09"}' > "$T/u8.json"
+post TA /api/clients "@$T/u8.json"
+wanterr "a client name that is not UTF-8: 400 naming the byte" 400 bad-request
+grep -q 'byte 14 is 0xff' "$T/body" && ok "the answer names byte 14 (0xff)" || ko "UTF-8 body message" "$(body)"
 post TA /api/where '{"pain":["temple-l"]}' -H 'Transfer-Encoding: chunked'
 want "a small chunked body is fine" 200 '.candidates'
 CT='application/json; charset=utf-8'

@@ -105,6 +105,17 @@ single=$($M where --json temple-l:6:ache neck-side-l | jq -c .candidates)
 if [ "$single" = "$(sed -n 1p "$T/bout" | jq -c .candidates)" ]; then ok "batch line equals where --json"; else ko "batch vs where --json differ"; fi
 printf '%s\n' '{"pain":["calf-l"]}' | $M where --batch - | jq -e '.candidates | length > 0' >/dev/null && ok "batch from stdin" || ko "batch from stdin"
 expect "batch missing file" 4 'cannot open' -- $M where --batch "$T/none"
+printf '{"pain":["temple-l"],"context":["desk\377work"]}\n' | $M where --batch - > "$T/bu8" 2>&1
+if jq -e '.line == 1 and (.error.message | test("byte 38 \\(0xff\\) is not valid UTF-8"))' "$T/bu8" >/dev/null; then
+  ok "a batch line that is not UTF-8 gives an error object naming the byte (and valid JSON)"
+else ko "batch UTF-8" "$(cat "$T/bu8")"; fi
+
+# --db '' is a mistake, not the default database
+expect "--db '' is refused (before the command)" 1 '^myomap: --db needs a database: a path or a postgresql:// URI' -- $M --db '' client list
+expect "--db '' is refused (after the command)" 1 '^myomap client: --db needs a database: a path or a postgresql:// URI' -- $M client list --db ''
+expect "--db sqlite: (no path) is refused" 4 'sqlite: names no file' -- $M --db sqlite: client list
+HOME=$T/home XDG_DATA_HOME= MYOMAP_DB= $M client list > /dev/null 2>&1
+[ -e "$T/home/.local/share/myomap/myomap.db" ] && ok "MYOMAP_DB set but empty means the default database" || ko "MYOMAP_DB= did not take the default"
 expect "regions text" 0 'temple-l +both' -- $M regions
 
 # ---- the treatment session (plan, session run, homecare, condition) ----
