@@ -185,7 +185,7 @@ if jq -e '.holds[1].outcome=="stopped" and .holds[1].reason=="tingling" and
 then ok "stopped point: reason logged, same muscle's holds skipped"; else ko "session log (stopped)" "$(head -c 800 "$T/s2.json")"; fi
 expect "scripted session: event after the hold ended" 1 'late.events:4: the hold ended at its longest hold, 90 s' -- $M session run upper-trapezius-tp1:l --events $S/late.events --log "$T/s3.json"
 [ ! -e "$T/s3.json" ] && ok "no log written for a bad script" || ko "a log was written for a bad script"
-expect "scripted session: third ease-off" 0 'outcome: too-sensitive after 8 s' -- $M session run upper-trapezius-tp1:l --events $S/toosensitive.events --log "$T/s4.json"
+expect "scripted session: third ease-off" 0 'outcome: too-sensitive after 24 s' -- $M session run upper-trapezius-tp1:l --events $S/toosensitive.events --log "$T/s4.json"
 printf 'hold\n5 tickle\n' >"$T/bad.events"
 expect "scripted session: unknown event named" 1 'unknown event "tickle"' -- $M session run upper-trapezius-tp1:l --events "$T/bad.events" --log "$T/s5.json"
 printf 'hold\nhold\nhold\nhold\n' >"$T/many.events"
