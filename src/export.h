@@ -14,6 +14,7 @@
 #define EXPORT_REGION_SYSTEM "https://myomap.org/fhir/CodeSystem/region"
 /* SNOMED CT, for the regions' body structures (kb/snomed.tsv). */
 #define EXPORT_SNOMED_SYSTEM "http://snomed.info/sct"
+#define EXPORT_SENSITIVE_SYSTEM "https://myomap.org/fhir/CodeSystem/sensitive-area"   /* kb/care.kb [sensitive] ids */
 /* Resource names are URLs under this base; their UUIDs are derived from them. */
 #define EXPORT_NAME_BASE "https://myomap.org/fhir/"
 

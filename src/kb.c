@@ -197,6 +197,9 @@ static const keydef correct_keys[] = {
 static const keydef danger_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REPEAT},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef sensitive_keys[] = {
+  {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REQUIRED | F_REPEAT},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef contra_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"scope", T_SCOPE, F_REQUIRED}, {"advice", T_TEXT, F_REQUIRED},
   {"band-max", T_INT, 0}, {"hold-max", T_INT, 0}, {"avoid", T_REGIONS, F_REPEAT},
@@ -221,7 +224,7 @@ static const kinddef kinds[] = {
   {"activity", KB_ACTIVITY, activity_keys}, {"mimic", KB_MIMIC, term_keys},
   {"technique", KB_TECHNIQUE, technique_keys}, {"tool", KB_TOOL, term_keys},
   {"movement", KB_MOVEMENT, term_keys},
-  {"danger", KB_DANGER, danger_keys}, {"contra", KB_CONTRA, contra_keys},
+  {"danger", KB_DANGER, danger_keys}, {"sensitive", KB_SENSITIVE, sensitive_keys}, {"contra", KB_CONTRA, contra_keys},
   {"advice", KB_ADVICE, advice_keys}, {"correct", KB_CORRECT, correct_keys},
   {"muscle", -1, muscle_keys}, {"tp", -1, tp_keys}, {"treat", -1, treat_keys},
   {"selfcare", -1, selfcare_keys}, {"condition", -1, condition_keys}};
@@ -321,7 +324,7 @@ static char *word(char **s) {
 }
 
 static void parse_terms(loader *L, const stanza *s, const entry *e, int vocab, ilist *out) {
-  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice", "corrective advice"};
+  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice", "corrective advice", "movement", "sensitive area"};
   char *v = arena_strdup(L->k, e->value), *w;
   char tmp[128];
   while ((w = word(&v))) {

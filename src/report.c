@@ -478,11 +478,12 @@ void report_export_json(buf *out, const kb *k) {
     json_tp(out, k, t);
   }
   static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources",
-                                                      "techniques", "tools", "dangers", "contraindications", "advice", "corrective"};
+                                                      "techniques", "tools", "dangers", "contraindications", "advice", "corrective",
+                                                      "movements", "sensitive"};
   buf_lit(out, "],\"vocabulary\":{");
   for (int v = 0; v < KB_N_VOCABS; v++) {
     if (v) buf_putc(out, ',');
-    json_key(out, v == KB_MOVEMENT ? "movements" : vocab_names[v]);
+    json_key(out, vocab_names[v]);
     buf_putc(out, '[');
     for (int i = 0; i < kb_n_terms(k, v); i++) {
       if (i) buf_putc(out, ',');

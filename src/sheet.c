@@ -110,6 +110,12 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
   buf_lit(b, ",\"text\":"); buf_json_str(b, step_text(s));
   if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_at(k, s->tp)->location); }
   buf_lit(b, ",\"timed\":"); buf_puts(b, s->timed ? "true" : "false");
+  buf_lit(b, ",\"sensitive\":[");
+  for (int i = 0; i < s->n_sensitive; i++) {
+    if (i) buf_putc(b, ',');
+    buf_json_str(b, kb_term_at(k, KB_SENSITIVE, s->sensitive[i])->id);
+  }
+  buf_putc(b, ']');
   if (s->technique >= 0) {
     const kb_term *tech = kb_term_at(k, KB_TECHNIQUE, s->technique);
     buf_lit(b, ",\"fascial\":"); buf_puts(b, s->fascial ? "true" : "false");
@@ -229,7 +235,10 @@ void sheet_step_text(buf *b, const kb *k, const plan *p, int n) {
   } else {
     wrap(b, "      ", phase_text[s->phase]);
   }
- for (int i = 0; i < s->n_cautions; i++) {
+ for (int i = 0; i < s->n_sensitive; i++)
+    buf_printf(b, "      ! Sensitive area (%s): ask for and record the client's consent first.\n",
+               kb_term_at(k, KB_SENSITIVE, s->sensitive[i])->label);
+  for (int i = 0; i < s->n_cautions; i++) {
     const kb_term *c = kb_term_at(k, KB_CONTRA, s->cautions[i]);
     char lead[96];
     snprintf(lead, sizeof lead, "      ! Caution (%s): ", c->id);

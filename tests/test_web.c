@@ -173,7 +173,7 @@ Test(live, a_hold_runs_on_the_clock_and_the_events) {
   one_point(&in);
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
   double t0 = (double)time(NULL) - 60;   /* a visit may not be in the future; live_poll ticks at the wall clock */
-  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id, token, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, NULL, NULL, t0, id, token, err, sizeof err), 0, "%s", err);
   cr_assert_str_neq(id, token);
   long client, th;
   cr_assert_eq(live_owner(ls, id, &client, &th), 0);
@@ -182,7 +182,7 @@ Test(live, a_hold_runs_on_the_clock_and_the_events) {
   char tok2[LIVE_ID_LEN + 1], id2[LIVE_ID_LEN + 1];
   cr_assert_eq(live_token(ls, id, tok2), 0);
   cr_assert_str_eq(tok2, token);
-  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id2, tok2, err, sizeof err), LIVE_EOPEN, "a second one asks first");
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, NULL, NULL, t0, id2, tok2, err, sizeof err), LIVE_EOPEN, "a second one asks first");
   cr_assert_str_eq(id2, id, "and names the open one");
   buf out;
   buf_init(&out);
@@ -251,7 +251,7 @@ Test(live, a_restart_rebuilds_the_same_session_from_the_store) {
   one_point(&in);
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
   double t0 = (double)time(NULL) - 60;   /* a visit may not be in the future; live_poll ticks at the wall clock */
-  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id, token, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, NULL, NULL, t0, id, token, err, sizeof err), 0, "%s", err);
   int step = first_timed(ls, id);
   cr_assert_eq(live_pain(ls, id, 0, 7, NULL, NULL, NULL, t0 + 1, err, sizeof err), 0);
   cr_assert_eq(live_hold(ls, id, step, t0 + 2, err, sizeof err), 0, "%s", err);
@@ -288,7 +288,7 @@ Test(live, a_point_stopped_for_tingling_is_not_held_again) {
   plan_input in;
   one_point(&in);
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
-  cr_assert_eq(live_create(ls, cl, ther, &in, 0, 100, id, token, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, NULL, NULL, 100, id, token, err, sizeof err), 0, "%s", err);
   int step = first_timed(ls, id);
   cr_assert_eq(live_hold(ls, id, step, 100, err, sizeof err), 0);
   cr_assert_eq(live_event(ls, id, "tingling", -1, 0, 105, NULL, err, sizeof err), 0);
