@@ -189,7 +189,7 @@ static const keydef technique_keys[] = {
   {"band", T_BAND, F_REQUIRED}, {"phase", T_PHASE, F_REQUIRED}, {"generic", T_YESNO, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef advice_keys[] = {
-  {"group", T_GROUP, F_REQUIRED}, {"label", T_TEXT, F_REQUIRED},
+  {"group", T_GROUP, F_REQUIRED}, {"label", T_TEXT, F_REQUIRED}, {"limited", T_TEXT, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef correct_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"desk-hours", T_HOURS, 0}, {"sleep-hours", T_HOURS, 0},
@@ -474,6 +474,18 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
       if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
       if (strcmp(e->key, "label") == 0 || strcmp(e->key, "cite") == 0) t->label = e->value;
       else if (strcmp(e->key, "caution-note") == 0) t->caution_text = e->value;
+      else if (strcmp(e->key, "limited") == 0) {
+        t->limited = e->value;
+        int known = !!strstr(e->value, "{band}") + !!strstr(e->value, "{hold}");
+        const char *p = e->value;
+        int others = 0;
+        while ((p = strchr(p, '{'))) {
+          others |= strncmp(p, "{band}", 6) && strncmp(p, "{hold}", 6) && strncmp(p, "{because}", 9);
+          p++;
+        }
+        if (known != 1 || others)
+          fail(L, s->file, e->line, "limited: name exactly one limit, {band} or {hold} (and {because} if wanted), and no other {...}");
+      }
       else t->text = e->value;
       break;
     case T_YESNO:
