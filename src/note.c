@@ -200,6 +200,32 @@ static void cleared_words(buf *b, const char *log) {
   json_decref(j);
 }
 
+/* The red-flag answers of an intake that kept them ("fever,weight-loss=no,numbness=not-asked"):
+** "Red-flag questions at intake: yes: fever; no: weight loss; not asked: numbness." */
+static void flag_answers(buf *b, const char *flags) {
+  static const char *const kinds[3] = {"", "=no", "=not-asked"}, *const words[3] = {"yes", "no", "not asked"};
+  buf_puts(b, "Red-flag questions at intake: ");
+  int parts = 0;
+  for (int kind = 0; kind < 3; kind++) {
+    int n = 0;
+    const char *p = flags;
+    while (*p) {
+      size_t len = strcspn(p, ",");
+      const char *eq = memchr(p, '=', len);
+      size_t name = eq ? (size_t)(eq - p) : len;
+      int is = kind == 0 ? !eq : eq && len - name == strlen(kinds[kind]) && !strncmp(eq, kinds[kind], len - name);
+      if (is) {
+        buf_puts(b, n++ ? ", " : parts++ ? "; " : "");
+        if (n == 1) buf_printf(b, "%s: ", words[kind]);
+        for (size_t i = 0; i < name; i++) buf_putc(b, p[i] == '-' ? ' ' : p[i]);
+      }
+      p += len;
+      if (*p) p++;
+    }
+  }
+  buf_puts(b, ".\n");
+}
+
 static void subjective(buf *b, const ctx *c) {
   const kb *k = c->k;
   if (!c->intake.nrow) buf_printf(b, "No intake on record on or before %s.\n", c->date);
@@ -256,7 +282,8 @@ static void subjective(buf *b, const ctx *c) {
   else buf_puts(b, "Perpetuating factors: none reported.\n");
   buf_free(&f);
   if (onset && *onset) { buf_puts(b, "Onset: "); id_words(b, onset); buf_puts(b, ".\n"); }
-  if (flags && *flags) { buf_puts(b, "Flags noted at intake: "); id_words(b, flags); buf_puts(b, ".\n"); }
+  if (flags && strchr(flags, '=')) flag_answers(b, flags);
+  else if (flags && *flags) { buf_puts(b, "Flags noted at intake: "); id_words(b, flags); buf_puts(b, ".\n"); }
   if (c->v.nrow) cleared_words(b, store_cell(&c->v, 0, 3));
 }
 

@@ -539,8 +539,7 @@ int record_intake_add(store *s, const kb *k, long client, const record_intake *i
   buf_init(&flags);
   for (int i = 0; i < p->n_context; i++)
     buf_printf(&acts, "%s%s", i ? "," : "", kb_term_at(k, KB_ACTIVITY, p->context[i])->id);
-  for (int b = 0; b < N_FLAGS; b++)
-    if (p->flags & (1u << b)) buf_printf(&flags, "%s%s", flags.len ? "," : "", present_flag_name(b));
+  present_flags_text(p, &flags);   /* yes names, then NAME=no; a question left out was not asked */
   char now[32];
   util_now(now);
   store_args a;

@@ -404,6 +404,33 @@ jq -e --arg s "$SR" '[.audit[] | select(.action == "refer-cleared" and (.detail 
 jq -e '[.audit[] | select(.action == "denied" and (.detail | test("refer")))] | length >= 1' "$T/body" >/dev/null &&
   ok "the refused start is audited" || ko "no denied row for the refused start"
 
+echo "== red-flag answers: yes, no and not asked kept apart (issue 12)"
+post CL /api/clients '{"name":"Nell Ask","birth":"1971-07-07","consent":true}'
+CN=$(jq -r .id "$T/body")
+post CL "/api/clients/$CN/intakes" '{"pain":[{"region":"neck-back-l","intensity":4}],"flags":{"fever":"no","weight-loss":"no","trauma":"not-asked"}}'
+want "the intake's screen says which questions were not asked (answered no is not among them)" 200 \
+  '.where.screen.level != "refer" and (.where.screen.not_asked | sort) == (["numbness","weakness","shooting","night-pain","bowel-bladder","trauma"] | sort)'
+IN=$(jq -r .id "$T/body")
+f=$(sql "SELECT flags FROM intake WHERE id = $IN")
+[ "$f" = "fever=no,weight-loss=no,numbness=not-asked,weakness=not-asked,shooting=not-asked,night-pain=not-asked,bowel-bladder=not-asked,trauma=not-asked" ] &&
+  ok "stored with an answer per question" || ko "stored flags: $f"
+post CL "/api/clients/$CN/intakes" '{"pain":["neck-back-l"],"flags":{"fever":"perhaps"}}'
+wanterr "an answer that is not yes, no or not-asked: 400" 400 bad-request
+post CL /api/sessions "{\"client\":$CN,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}"
+want "no refer: the session starts without \"cleared\"" 200 '.state.cleared == null'
+SN=$(jq -r .id "$T/body")
+post CL "/api/sessions/$SN/end" ''
+VN=$(jq -r .visit "$T/body")
+get CL "/api/visits/$VN/note"
+want "the note says which were answered no and which were not asked" 200 \
+  '.s | test("Red-flag questions at intake: no: fever, weight loss; not asked: numbness, weakness, shooting, night pain, bowel bladder, trauma")'
+# an intake stored before answers were kept: a plain list of the yes names
+sql "UPDATE intake SET flags = 'fever' WHERE id = $IN"
+post CL /api/sessions "{\"client\":$CN,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}"
+wanterr "an old intake's fever still says refer" 409 refer
+get CL "/api/visits/$VN/note"
+want "... and reads as before in the note" 200 '.s | test("Flags noted at intake: fever\\.")'
+
 case "$TARGET" in postgres*)
   echo "== two servers on one PostgreSQL database"
   SERVE_SALT=500 serve_start A2 "$DB" || ko "a second server does not start"
