@@ -431,6 +431,25 @@ wanterr "an old intake's fever still says refer" 409 refer
 get CL "/api/visits/$VN/note"
 want "... and reads as before in the note" 200 '.s | test("Flags noted at intake: fever\\.")'
 
+echo "== the home program's limits come from one composer (issue 12)"
+post CL /api/clients '{"name":"Walt Farr","birth":"1950-05-05","consent":true,"contraindications":["anticoagulants"]}'
+CW=$(jq -r .id "$T/body")
+post CL /api/sessions "{\"client\":$CW,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}"
+SW=$(jq -r .id "$T/body")
+post CL "/api/sessions/$SW/end" ''
+want "a warfarin client's session is stored" 200
+get CL "/api/clients/$CW/home"
+want "the home JSON carries the limits sentence and no general line above them" 200 \
+  '(.program.limits.text | test("no more than 4 out of 10.*no longer than 30 seconds")) and
+   ([.program.safety[].text] | map(test("4 to 7|30 to 60")) | any | not) and
+   ([.program.safety[].text] | map(test("no more than 4 out of 10")) | any)'
+get CL "/api/clients/$CW/home.html"
+if [ "$code" = 200 ] && ! grep -qE '4 to 7|30 to 60' "$T/body" && grep -q 'no more than 4 out of 10' "$T/body"; then
+  ok "the handout says no \"4 to 7\" or \"30 to 60\", only the lowered limits"
+else ko "the handout of a client on anticoagulants" "$(grep -oE '.{60}(4 to 7|30 to 60).{20}' "$T/body" | head -3)"; fi
+get CL "/api/clients/$CN/home.html"
+grep -q '4 to 7 out of 10' "$T/body" && ok "... while a client without limits keeps the general line" || ko "the general line is missing without limits"
+
 case "$TARGET" in postgres*)
   echo "== two servers on one PostgreSQL database"
   SERVE_SALT=500 serve_start A2 "$DB" || ko "a second server does not start"
