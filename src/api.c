@@ -711,6 +711,42 @@ static int plan_in(ctx *c, plan_input *in, long *client) {
   return parse_contras(c, c->body ? json_object_get(c->body, "contraindications") : NULL, in);
 }
 
+/* Whether client's latest intake screen says refer (or urgent): 1 with the refer object
+** {"level","intake","reasons":[{"id","reason","advice","level"}]} appended to obj and the
+** reasons in words to words (either may be NULL), 0 when it does not (or there is no intake),
+** -1 with a 503 answer when the store fails. */
+static int screen_refer(ctx *c, long client, buf *obj, buf *words) {
+  screen_result sr;
+  long intake = 0;
+  int found = record_intake_screen(c->s, c->a->k, client, &sr, &intake);
+  if (found < 0) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return -1; }
+  if (!found || sr.level < SCREEN_REFER) return 0;
+  if (obj) {
+    buf_lit(obj, "{\"level\":");
+    buf_json_str(obj, screen_level_name(sr.level));
+    buf_printf(obj, ",\"intake\":%ld,\"reasons\":[", intake);
+  }
+  for (int i = 0, n = 0; i < sr.n_items; i++) {
+    const screen_item *it = &sr.items[i];
+    if (it->level < SCREEN_REFER) continue;
+    if (obj) {
+      buf_puts(obj, n ? ",{\"id\":" : "{\"id\":");
+      buf_json_str(obj, it->id);
+      buf_lit(obj, ",\"reason\":");
+      buf_json_str(obj, it->reason);
+      buf_lit(obj, ",\"advice\":");
+      buf_json_str(obj, it->advice);
+      buf_lit(obj, ",\"level\":");
+      buf_json_str(obj, screen_level_name(it->level));
+      buf_putc(obj, '}');
+    }
+    if (words) { if (n) buf_lit(words, " "); buf_puts(words, it->reason); }
+    n++;
+  }
+  if (obj) buf_lit(obj, "]}");
+  return 1;
+}
+
 static void h_plan(ctx *c) {
   plan_input in;
   long client;
@@ -718,9 +754,35 @@ static void h_plan(ctx *c) {
   plan p;
   char err[512];
   if (plan_build(c->a->k, &in, &p, err, sizeof err)) { FAIL(c, 400, "%s", err); return; }
-  if (client) audit(c, "plan", client, NULL);
-  ok_json(c);
-  sheet_plan_json(&c->rs->body, c->a->k, &p);
+  buf refer, words;
+  buf_init(&refer);
+  buf_init(&words);
+  int r = client ? screen_refer(c, client, &refer, &words) : 0;
+  if (r >= 0) {
+    if (client) audit(c, "plan", client, NULL);
+    ok_json(c);
+    sheet_plan_json(&c->rs->body, c->a->k, &p);
+  }
+  if (r > 0) {   /* the screen's refer banner in place of "refer": false/true, its reasons as refer_why */
+    buf *b = &c->rs->body;
+    buf out;
+    buf_init(&out);
+    const char *lead = p.refer ? "{\"refer\":true" : "{\"refer\":false";
+    size_t n = strlen(lead);
+    buf_lit(&out, "{\"refer\":");
+    buf_append(&out, refer.data, refer.len);
+    const char *rest = b->data + n;
+    if (!p.refer_why && !strncmp(rest, ",\"refer_why\":null", 17)) {
+      buf_lit(&out, ",\"refer_why\":");
+      buf_json_str(&out, words.data);
+      rest += 17;
+    }
+    buf_puts(&out, rest);
+    buf_free(b);
+    *b = out;
+  }
+  buf_free(&refer);
+  buf_free(&words);
 }
 
 /* ---- clients and records ------------------------------------------------------------------- */
@@ -1147,6 +1209,12 @@ static void h_sessions(ctx *c) {
   audit(c, "read", 0, "open sessions");
 }
 
+/* 1 if s is valid UTF-8 without control characters (a line of text for a person). */
+static int text_plain(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) if (*p < 0x20 || *p == 0x7f) return 0;
+  return utf8_ok(s);
+}
+
 static void h_session_new(ctx *c) {
   plan_input in;
   long client;
@@ -1154,8 +1222,35 @@ static void h_session_new(ctx *c) {
   if (!client) { FAIL(c, 400, "give the \"client\" the session is for"); return; }
   json_t *another = json_object_get(c->body, "another");
   if (another && !json_is_boolean(another)) { FAIL(c, 400, "\"another\" is true or false"); return; }
+  const char *cleared;
+  if (field_str(c, "cleared", &cleared)) return;
+  if (cleared && (strlen(cleared) < 3 || strlen(cleared) > 500 || !text_plain(cleared))) {
+    FAIL(c, 400, "\"cleared\" says who cleared the red-flag screen: 3-500 characters, no control characters");
+    return;
+  }
+  buf refer, words;
+  buf_init(&refer);
+  buf_init(&words);
+  int r = screen_refer(c, client, &refer, &words);
+  if (r < 0 || (r > 0 && !cleared)) {
+    if (r > 0) {
+      audit(c, "denied", client, "session: the red-flag screen says refer");
+      fail_code(c, 409, "refer", "the client's latest intake screen says refer: %s Say who cleared the client for "
+                "treatment (\"cleared\") to start the session", words.data);
+      c->rs->body.len -= 2;   /* the closing braces: add the screen's reasons */
+      buf_lit(&c->rs->body, ",\"refer\":");
+      buf_append(&c->rs->body, refer.data, refer.len);
+      buf_lit(&c->rs->body, "}}");
+    }
+    buf_free(&refer);
+    buf_free(&words);
+    return;
+  }
   char id[LIVE_ID_LEN + 1] = "", token[LIVE_ID_LEN + 1], err[512];
-  int rc = live_create(c->a->live, client, c->user.id, &in, json_is_true(another), c->rq->now, id, token, err, sizeof err);
+  int rc = live_create(c->a->live, client, c->user.id, &in, json_is_true(another), r > 0 ? cleared : NULL,
+                       r > 0 ? words.data : NULL, c->rq->now, id, token, err, sizeof err);
+  buf_free(&refer);
+  buf_free(&words);
   if (rc == LIVE_EOPEN) {
     fail_code(c, 409, "open-session", "%s", err);
     c->rs->body.len -= 2;   /* the closing braces: add the open session */
@@ -1167,6 +1262,7 @@ static void h_session_new(ctx *c) {
   if (rc) { fail_live(c, rc, err); return; }
   snprintf(c->param, sizeof c->param, "%s", id);
   audit_live(c, "session-start", client, NULL);
+  if (r > 0) audit_live(c, "refer-cleared", client, cleared);
   state(c);
   if (c->rs->status != 200) return;
   buf state;   /* {"id","join","state"} */
@@ -1211,10 +1307,80 @@ static void h_session_hold(ctx *c) {
   if (path_live(c, &client) || field_int(c, "step", 1, 1000, 0, &step)) return;
   char err[512], what[32];
   int rc = live_hold(c->a->live, c->param, (int)step, c->rq->now, err, sizeof err);
+  if (rc == LIVE_ECONSENT) {
+    fail_code(c, 409, "consent-needed", "%s", err);
+    c->rs->body.len -= 2;   /* the closing braces: add the areas */
+    buf_lit(&c->rs->body, ",\"areas\":");
+    if (live_consent_needed(c->a->live, c->param, (int)step, &c->rs->body)) buf_lit(&c->rs->body, "[]");
+    buf_lit(&c->rs->body, "}}");
+    return;
+  }
   if (rc) { fail_live(c, rc, err); return; }
   snprintf(what, sizeof what, "hold step %ld", step);
   audit_live(c, "update", client, what);
   state(c);
+}
+
+static void h_session_consent(ctx *c) {
+  long client;
+  if (path_live(c, &client)) return;
+  json_t *list = json_object_get(c->body, "areas"), *w = json_object_get(c->body, "withdrawn"), *v;
+  const char *how;
+  if (field_str(c, "how", &how)) return;
+  if (w && !json_is_boolean(w)) { FAIL(c, 400, "\"withdrawn\" is true or false"); return; }
+  int withdrawn = json_is_true(w);
+  if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > LIVE_MAX_AREAS) {
+    FAIL(c, 400, "give \"areas\": 1-%d sensitive area ids (GET /api/sensitive-areas lists them)", LIVE_MAX_AREAS);
+    return;
+  }
+  if (!withdrawn && (!how || (strcmp(how, "verbal") && strcmp(how, "written")))) {
+    FAIL(c, 400, "say how consent was given: \"how\": \"verbal\" or \"written\"");
+    return;
+  }
+  int areas[LIVE_MAX_AREAS], n = 0;
+  size_t i;
+  json_array_foreach(list, i, v) {
+    int a = json_is_string(v) ? kb_find_term(c->a->k, KB_SENSITIVE, json_string_value(v)) : -1;
+    if (a < 0) { FAIL(c, 400, "area %zu: not a sensitive area id (GET /api/sensitive-areas lists them)", i + 1); return; }
+    int dup = 0;
+    for (int j = 0; j < n; j++) dup |= areas[j] == a;
+    if (!dup) areas[n++] = a;
+  }
+  char err[512];
+  int rc = live_consent(c->a->live, c->param, areas, n, how && !strcmp(how, "written"), withdrawn, c->rq->now, err, sizeof err);
+  if (rc) { fail_live(c, rc, err); return; }
+  buf d;
+  buf_init(&d);
+  buf_puts(&d, withdrawn ? "consent withdrawn:" : !strcmp(how, "written") ? "written consent:" : "verbal consent:");
+  for (int j = 0; j < n; j++) { buf_putc(&d, ' '); buf_puts(&d, kb_term_at(c->a->k, KB_SENSITIVE, areas[j])->id); }
+  audit_live(c, "consent", client, d.data);
+  buf_free(&d);
+  state(c);
+}
+
+static void h_sensitive(ctx *c) {
+  const kb *k = c->a->k;
+  ok_json(c);
+  buf *b = &c->rs->body;
+  buf_lit(b, "{\"areas\":[");
+  for (int a = 0; a < kb_n_terms(k, KB_SENSITIVE); a++) {
+    const kb_term *t = kb_term_at(k, KB_SENSITIVE, a);
+    buf_puts(b, a ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, t->id);
+    buf_lit(b, ",\"label\":");
+    buf_json_str(b, t->label);
+    buf_lit(b, ",\"why\":");
+    buf_json_str(b, t->text);
+    buf_lit(b, ",\"regions\":[");
+    for (int r = 0; r < t->n_regions; r++) { if (r) buf_putc(b, ','); buf_json_str(b, body_base_id(kb_body(k), t->regions[r])); }
+    buf_lit(b, "],\"sources\":[");
+    for (int j = 0; j < t->n_sources; j++) {
+      if (j) buf_putc(b, ',');
+      buf_json_str(b, kb_term_at(k, KB_SOURCE, t->sources[j].source)->id);
+    }
+    buf_lit(b, "]}");
+  }
+  buf_lit(b, "]}");
 }
 
 static void h_session_event(ctx *c) {
@@ -1374,6 +1540,7 @@ static const route routes[] = {
   {"GET", "/api/conditions", h_conditions, 0},
   {"GET", "/api/conditions/*", h_condition, 0},
   {"GET", "/api/contraindications", h_contras, 0},
+  {"GET", "/api/sensitive-areas", h_sensitive, 0},
   {"POST", "/api/plan", h_plan, DB | BODY},
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},
@@ -1394,6 +1561,7 @@ static const route routes[] = {
   {"GET", "/api/sessions/*", h_session, DB},
   {"POST", "/api/sessions/*/pre", h_session_pre, DB | BODY},
   {"POST", "/api/sessions/*/hold", h_session_hold, DB | BODY},
+  {"POST", "/api/sessions/*/consent", h_session_consent, DB | BODY},
   {"POST", "/api/sessions/*/event", h_session_event, DB | BODY},
   {"POST", "/api/sessions/*/stop", h_session_stop, DB},
   {"POST", "/api/sessions/*/post", h_session_post, DB | BODY},

@@ -262,7 +262,7 @@ static json_t *patient(const char *name, const char *birth, const char *phone, c
 
 /* Rows read for one export, in one transaction. */
 typedef struct record {
-  store_rows client, measures, pains, holds, stamp;
+  store_rows client, measures, pains, holds, stamp, consents;
 } record;
 
 static void record_free(record *r) {
@@ -271,6 +271,7 @@ static void record_free(record *r) {
   store_rows_free(&r->pains);
   store_rows_free(&r->holds);
   store_rows_free(&r->stamp);
+  store_rows_free(&r->consents);
 }
 
 static int record_read(store *s, long client, record *r, char *err, size_t errlen) {
@@ -290,6 +291,8 @@ static int record_read(store *s, long client, record *r, char *err, size_t errle
                   " t.seconds, t.outcome, t.reason, t.confirmed FROM treatment t"
                   " JOIN visit v ON v.id = t.visit_id WHERE v.client_id = $1"
                   " ORDER BY v.date, v.id, t.seq", &a, &r->holds) ||
+    store_exec(s, "SELECT id, log FROM visit WHERE client_id = $1 AND log LIKE '%\"consent\":[{%'"
+                  " ORDER BY date, id", &a, &r->consents) ||
     store_exec(s, "SELECT MAX(t) FROM (SELECT updated AS t FROM client WHERE id = $1"
                   " UNION ALL SELECT created FROM intake WHERE client_id = $1"
                   " UNION ALL SELECT created FROM visit WHERE client_id = $1"
@@ -455,6 +458,50 @@ static int fhir_hold(const kb *k, const record *r, int i, const char *pat, json_
   return 0;
 }
 
+/* The sensitive-area consents of the session log of visit row i (its "consent" list): a FHIR
+** Consent per consent given, status active, or inactive when the client withdrew it later in
+** that session; scope treatment, category LOINC 59284-0, the patient, when it was given, and
+** a permit provision coded with the area. */
+static int fhir_consents(const kb *k, const record *r, int i, const char *pat, json_t *entries, char *err,
+                         size_t errlen) {
+  const char *visit = store_cell(&r->consents, i, 0);
+  json_t *log = json_loads(str(store_cell(&r->consents, i, 1)), 0, NULL);
+  json_t *list = json_object_get(log, "consent"), *v;
+  size_t n;
+  int rc = 0;
+  json_array_foreach(list, n, v) {
+    if (json_is_true(json_object_get(v, "withdrawn"))) continue;
+    const char *area = json_string_value(json_object_get(v, "area")), *at = json_string_value(json_object_get(v, "at"));
+    const char *how = json_string_value(json_object_get(v, "how"));
+    if (!area || !at || !instant_ok(at)) { rc = fail(err, errlen, "visit %s: consent %zu has no area or time", visit, n + 1); break; }
+    int a = kb_find_term(k, KB_SENSITIVE, area);
+    const char *label = a >= 0 ? kb_term_at(k, KB_SENSITIVE, a)->label : area;
+    int withdrawn = 0;
+    for (size_t m = n + 1; m < json_array_size(list); m++) {
+      json_t *w = json_array_get(list, m);
+      const char *wa = json_string_value(json_object_get(w, "area"));
+      if (wa && !strcmp(wa, area)) { withdrawn = json_is_true(json_object_get(w, "withdrawn")); break; }
+    }
+    char name[96], uuid[37], rule[160];
+    snprintf(name, sizeof name, "Consent/%s-%zu", visit, n + 1);
+    export_uuid(uuid, name);
+    snprintf(rule, sizeof rule, "%s consent before treatment of a sensitive area, for this session",
+             how && !strcmp(how, "written") ? "Written" : "Verbal");
+    json_t *c = json_pack("{s:s,s:s,s:{s:[{s:s,s:s,s:s}]},s:[{s:[{s:s,s:s,s:s}]}],s:o,s:s,s:{s:s},"
+                          "s:{s:s,s:[{s:[{s:s,s:s,s:s}],s:s}]}}",
+                          "resourceType", "Consent", "status", withdrawn ? "inactive" : "active",
+                          "scope", "coding", "system", "http://terminology.hl7.org/CodeSystem/consentscope",
+                          "code", "treatment", "display", "Treatment",
+                          "category", "coding", "system", "http://loinc.org", "code", "59284-0", "display", "Patient Consent",
+                          "patient", reference(pat), "dateTime", at, "policyRule", "text", rule,
+                          "provision", "type", "permit", "code", "coding", "system", EXPORT_SENSITIVE_SYSTEM,
+                          "code", area, "display", label, "text", label);
+    add_entry(entries, uuid, c);
+  }
+  json_decref(log);
+  return rc;
+}
+
 /* The bundle's timestamp: the latest write to the record, as an instant.  Stamps are written
 ** by util_now ("2026-11-22T10:00:00Z"); SQLite's "2026-11-22 10:00:00" (UTC) and a bare date
 ** are read too; anything else falls back to now. */
@@ -489,6 +536,7 @@ int export_fhir(store *s, const kb *k, long client, buf *out, char *err, size_t 
   for (int i = 0; !rc && i < r.measures.nrow; i++) rc = fhir_measure(k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.pains.nrow; i++) rc = fhir_pain(k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.holds.nrow; i++) rc = fhir_hold(k, &r, i, pat, entries, err, errlen);
+  for (int i = 0; !rc && i < r.consents.nrow; i++) rc = fhir_consents(k, &r, i, pat, entries, err, errlen);
   record_free(&r);
   if (rc) { json_decref(entries); return -1; }
   json_t *bundle = json_pack("{s:s,s:s,s:s,s:s,s:o}", "resourceType", "Bundle", "id", bid, "type",

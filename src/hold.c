@@ -75,6 +75,8 @@ static int end(hold *h, double t, int outcome, int a) {
 
 static int ease(hold *h, double t, int a) {
   h->was_in_band = 0;
+  if (h->ease_offs && t - h->t_eased < HOLD_EASE_WINDOW) return advise(h, t, a);   /* the same ease-off */
+  h->t_eased = t;
   if (++h->ease_offs >= HOLD_EASE_LIMIT) return end(h, t, HOLD_TOO_SENSITIVE, HOLD_ADV_TOO_SENSITIVE);
   return advise(h, t, a);
 }

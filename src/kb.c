@@ -189,13 +189,16 @@ static const keydef technique_keys[] = {
   {"band", T_BAND, F_REQUIRED}, {"phase", T_PHASE, F_REQUIRED}, {"generic", T_YESNO, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef advice_keys[] = {
-  {"group", T_GROUP, F_REQUIRED}, {"label", T_TEXT, F_REQUIRED},
+  {"group", T_GROUP, F_REQUIRED}, {"label", T_TEXT, F_REQUIRED}, {"limited", T_TEXT, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef correct_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"desk-hours", T_HOURS, 0}, {"sleep-hours", T_HOURS, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef danger_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REPEAT},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef sensitive_keys[] = {
+  {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REQUIRED | F_REPEAT},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef contra_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"scope", T_SCOPE, F_REQUIRED}, {"advice", T_TEXT, F_REQUIRED},
@@ -221,7 +224,7 @@ static const kinddef kinds[] = {
   {"activity", KB_ACTIVITY, activity_keys}, {"mimic", KB_MIMIC, term_keys},
   {"technique", KB_TECHNIQUE, technique_keys}, {"tool", KB_TOOL, term_keys},
   {"movement", KB_MOVEMENT, term_keys},
-  {"danger", KB_DANGER, danger_keys}, {"contra", KB_CONTRA, contra_keys},
+  {"danger", KB_DANGER, danger_keys}, {"sensitive", KB_SENSITIVE, sensitive_keys}, {"contra", KB_CONTRA, contra_keys},
   {"advice", KB_ADVICE, advice_keys}, {"correct", KB_CORRECT, correct_keys},
   {"muscle", -1, muscle_keys}, {"tp", -1, tp_keys}, {"treat", -1, treat_keys},
   {"selfcare", -1, selfcare_keys}, {"condition", -1, condition_keys}};
@@ -321,7 +324,7 @@ static char *word(char **s) {
 }
 
 static void parse_terms(loader *L, const stanza *s, const entry *e, int vocab, ilist *out) {
-  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice", "corrective advice"};
+  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice", "corrective advice", "movement", "sensitive area"};
   char *v = arena_strdup(L->k, e->value), *w;
   char tmp[128];
   while ((w = word(&v))) {
@@ -471,6 +474,18 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
       if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
       if (strcmp(e->key, "label") == 0 || strcmp(e->key, "cite") == 0) t->label = e->value;
       else if (strcmp(e->key, "caution-note") == 0) t->caution_text = e->value;
+      else if (strcmp(e->key, "limited") == 0) {
+        t->limited = e->value;
+        int known = !!strstr(e->value, "{band}") + !!strstr(e->value, "{hold}");
+        const char *p = e->value;
+        int others = 0;
+        while ((p = strchr(p, '{'))) {
+          others |= strncmp(p, "{band}", 6) && strncmp(p, "{hold}", 6) && strncmp(p, "{because}", 9);
+          p++;
+        }
+        if (known != 1 || others)
+          fail(L, s->file, e->line, "limited: name exactly one limit, {band} or {hold} (and {because} if wanted), and no other {...}");
+      }
       else t->text = e->value;
       break;
     case T_YESNO:

@@ -23,6 +23,7 @@ enum kb_vocab {
   KB_ADVICE,      /* home-program advice: safety, what to expect, aftercare, when to seek care */
   KB_CORRECT,     /* corrective advice for a perpetuating activity (kb/correct.kb): id = the activity's */
   KB_MOVEMENT,    /* movements a stretch takes the body into, that a contraindication can forbid */
+  KB_SENSITIVE,   /* sensitive areas that need the client's consent before each treatment there */
   KB_N_VOCABS
 };
 
@@ -51,8 +52,8 @@ typedef struct kb_cite {
 typedef struct kb_term {
   const char *id;
   const char *label;  /* the label, or for a source its full citation */
-  const char *text;   /* technique: how; danger: why; contra: advice; else NULL */
-  const int *regions; int n_regions;  /* danger: base regions it covers; contra: regions to avoid */
+  const char *text;   /* technique: how; danger, sensitive: why; contra: advice; else NULL */
+  const int *regions; int n_regions;  /* danger, sensitive: base regions it covers; contra: regions to avoid */
   int scope;          /* contra: enum kb_scope; technique: enum kb_phase; advice: enum kb_advice_group */
   int lo, hi;         /* technique: default hold range in s; contra: band-max, hold-max (0: none);
                       ** correct: desk-hours (given from this many desk hours a day) and sleep-hours
@@ -63,6 +64,8 @@ typedef struct kb_term {
   const int *exclude_tools; int n_exclude_tools;  /* contra: KB_TOOL indices self-care may not use */
   const int *caution; int n_caution;  /* contra: base regions to treat with care (a warning, no block) */
   const char *caution_text;           /* contra: what to say at those regions, or NULL */
+  const char *limited;                /* advice: the line to print instead when a contraindication
+                                      ** lowers a limit it states ({band}, {hold}, {because}), or NULL */
   int limb;                           /* contra (local): the region given stands for its whole limb */
   int generic;                        /* technique: applies to any muscle (myofascial release) */
   const char *const *also; int n_also;  /* activity: other words clients use for it */

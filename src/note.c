@@ -187,6 +187,45 @@ static void set_pain(char out[32], const char *stored, const char *measured) {
 
 /* ---- the sections ------------------------------------------------------------------------- */
 
+/* From the session log: who cleared a red-flag screen that said refer, if anyone. */
+static void cleared_words(buf *b, const char *log) {
+  json_t *j = log ? json_loads(log, 0, NULL) : NULL;
+  json_t *cl = json_object_get(j, "cleared");
+  const char *by = json_string_value(json_object_get(cl, "by")), *refer = json_string_value(json_object_get(cl, "refer"));
+  if (by && *by) {
+    buf_puts(b, "The red-flag screen said refer");
+    if (refer && *refer) buf_printf(b, " (%s)", refer);
+    buf_printf(b, "; cleared for treatment by: %s.\n", by);
+  }
+  json_decref(j);
+}
+
+/* The red-flag answers of an intake that kept them ("fever,weight-loss=no,numbness=not-asked"):
+** "Red-flag questions at intake: yes: fever; no: weight loss; not asked: numbness." */
+static void flag_answers(buf *b, const char *flags) {
+  static const char *const kinds[3] = {"", "=no", "=not-asked"}, *const words[3] = {"yes", "no", "not asked"};
+  buf_puts(b, "Red-flag questions at intake: ");
+  int parts = 0;
+  for (int kind = 0; kind < 3; kind++) {
+    int n = 0;
+    const char *p = flags;
+    while (*p) {
+      size_t len = strcspn(p, ",");
+      const char *eq = memchr(p, '=', len);
+      size_t name = eq ? (size_t)(eq - p) : len;
+      int is = kind == 0 ? !eq : eq && len - name == strlen(kinds[kind]) && !strncmp(eq, kinds[kind], len - name);
+      if (is) {
+        buf_puts(b, n++ ? ", " : parts++ ? "; " : "");
+        if (n == 1) buf_printf(b, "%s: ", words[kind]);
+        for (size_t i = 0; i < name; i++) buf_putc(b, p[i] == '-' ? ' ' : p[i]);
+      }
+      p += len;
+      if (*p) p++;
+    }
+  }
+  buf_puts(b, ".\n");
+}
+
 static void subjective(buf *b, const ctx *c) {
   const kb *k = c->k;
   if (!c->intake.nrow) buf_printf(b, "No intake on record on or before %s.\n", c->date);
@@ -243,7 +282,9 @@ static void subjective(buf *b, const ctx *c) {
   else buf_puts(b, "Perpetuating factors: none reported.\n");
   buf_free(&f);
   if (onset && *onset) { buf_puts(b, "Onset: "); id_words(b, onset); buf_puts(b, ".\n"); }
-  if (flags && *flags) { buf_puts(b, "Flags noted at intake: "); id_words(b, flags); buf_puts(b, ".\n"); }
+  if (flags && strchr(flags, '=')) flag_answers(b, flags);
+  else if (flags && *flags) { buf_puts(b, "Flags noted at intake: "); id_words(b, flags); buf_puts(b, ".\n"); }
+  if (c->v.nrow) cleared_words(b, store_cell(&c->v, 0, 3));
 }
 
 /* The recheck in words from the session log, if the log has one. */
@@ -259,6 +300,26 @@ static void recheck(buf *b, const char *log) {
     buf_printf(b, "%s%s: %s", n++ ? "; " : "Recheck after treatment (session log): ", parts[i].label, t);
   }
   if (n) buf_puts(b, ".\n");
+  json_decref(j);
+}
+
+/* From the session log: the client's consent for each sensitive area, given or withdrawn, in
+** order: "Consent for treatment of the gluteal area obtained verbally at 10:04 UTC." */
+static void consent_words(buf *b, const kb *k, const char *log) {
+  json_t *j = log ? json_loads(log, 0, NULL) : NULL, *v;
+  size_t i;
+  json_array_foreach(json_object_get(j, "consent"), i, v) {
+    const char *area = json_string_value(json_object_get(v, "area")), *at = json_string_value(json_object_get(v, "at"));
+    const char *how = json_string_value(json_object_get(v, "how"));
+    int a = area ? kb_find_term(k, KB_SENSITIVE, area) : -1;
+    const char *label = a >= 0 ? kb_term_at(k, KB_SENSITIVE, a)->label : area ? area : "a sensitive area";
+    char hm[6] = "";
+    if (at && strlen(at) >= 16) snprintf(hm, sizeof hm, "%.5s", at + 11);
+    if (json_is_true(json_object_get(v, "withdrawn"))) buf_printf(b, "Consent for treatment of the %s withdrawn", label);
+    else buf_printf(b, "Consent for treatment of the %s obtained %s", label, how && !strcmp(how, "written") ? "in writing" : "verbally");
+    if (*hm) buf_printf(b, " at %s UTC", hm);
+    buf_puts(b, ".\n");
+  }
   json_decref(j);
 }
 
@@ -287,6 +348,7 @@ static void objective(buf *b, const ctx *c) {
     first = 0;
   }
   if (!first) buf_puts(b, ".\n");
+  consent_words(b, k, store_cell(&c->v, 0, 3));
   if (!c->holds.nrow) buf_puts(b, "No holds recorded for this visit.\n");
   else buf_printf(b, "Treatment: %d hold%s:\n", c->holds.nrow, c->holds.nrow == 1 ? "" : "s");
   for (int i = 0; i < c->holds.nrow; i++) {

@@ -100,6 +100,23 @@ static void cautions_of(const kb *k, const plan *p, plan_step *s) {
   }
 }
 
+/* The sensitive areas the step works in (see plan_step.sensitive). */
+static void sensitive_of(const kb *k, plan_step *s) {
+  if (s->muscle < 0) return;
+  const kb_muscle *m = kb_muscle_at(k, s->muscle);
+  int lo = s->tp >= 0 ? s->tp : m->first_tp, hi = s->tp >= 0 ? s->tp + 1 : m->first_tp + m->n_tps;
+  for (int a = 0; a < kb_n_terms(k, KB_SENSITIVE) && s->n_sensitive < PLAN_MAX_SENSITIVE; a++) {
+    int hit = 0;
+    for (int t = lo; t < hi && !hit; t++) hit = avoided(kb_term_at(k, KB_SENSITIVE, a), kb_tp_at(k, t)->region);
+    if (hit) s->sensitive[s->n_sensitive++] = a;
+  }
+}
+
+int plan_step_sensitive(const plan_step *s, int area) {
+  for (int i = 0; i < s->n_sensitive; i++) if (s->sensitive[i] == area) return 1;
+  return 0;
+}
+
 static void add_danger(plan_step *s, int d) {
   for (int i = 0; i < s->n_dangers; i++) if (s->dangers[i] == d) return;
   if (s->n_dangers < PLAN_MAX_DANGERS) s->dangers[s->n_dangers++] = d;
@@ -313,6 +330,7 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
 
   if (released) step(out, PLAN_INTEGRATE, -1, -1, -1);
   step(out, PLAN_RECHECK, -1, -1, -1);
+  for (int i = 0; i < out->n_steps; i++) sensitive_of(k, &out->steps[i]);
   return 0;
 }
 

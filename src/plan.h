@@ -9,6 +9,7 @@
 #define PLAN_MAX_POINTS 32
 #define PLAN_MAX_CONTRAS 16
 #define PLAN_MAX_DANGERS 8
+#define PLAN_MAX_SENSITIVE 4
 
 enum plan_phase {
   PLAN_ASSESS = 0,   /* palpate, confirm each point by its recognisable pain */
@@ -45,6 +46,9 @@ typedef struct plan_step {
   int fascial;               /* 1: a myofascial release step (a care.kb technique with `generic = yes`
                              ** when treat is -1: its how, the muscle's usual position) */
   int cautions[PLAN_MAX_CONTRAS]; int n_cautions;  /* KB_CONTRA indices whose caution regions hold the point */
+  int sensitive[PLAN_MAX_SENSITIVE]; int n_sensitive;  /* KB_SENSITIVE areas the step works in: those
+                             ** whose regions hold its point (a muscle step: any of the muscle's
+                             ** points), in knowledge-base order; each needs the client's consent */
 } plan_step;
 
 /* Something the plan does not do, and why. */
@@ -71,6 +75,9 @@ typedef struct plan {
 /* Build the plan.  Returns 0, or -1 with a message in err when the input is invalid (a local
 ** contraindication without a region, a point index out of range). */
 int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t errlen);
+
+/* 1 if the plan step works in sensitive area `area` (a KB_SENSITIVE index). */
+int plan_step_sensitive(const plan_step *s, int area);
 
 /* 1 if the plan treats (has a release or stretch step at) concrete region `region`. */
 int plan_treats_region(const kb *k, const plan *p, int region);

@@ -40,6 +40,7 @@ void present_init(present *p) {
   p->onset_hours = -1;
   p->tender = TENDER_NONE;
   p->flags = 0;
+  p->answered = 0;
   p->n_context = 0;
   p->n_choir = 0;
   p->choir_map = -1;
@@ -200,15 +201,35 @@ int present_set_tender(const char *name, present *p, char *err, size_t errlen) {
 }
 
 int present_add_flag(const char *name, present *p, char *err, size_t errlen) {
-  int i = find_name(flags, N_FLAGS, name, strlen(name));
+  const char *eq = strchr(name, '=');
+  size_t n = eq ? (size_t)(eq - name) : strlen(name);
+  int i = find_name(flags, N_FLAGS, name, n);
   if (i < 0) {
     char list[200];
     list_names(list, sizeof list, flags, N_FLAGS, 0);
-    snprintf(err, errlen, "unknown flag \"%s\"; use %s", name, list);
+    snprintf(err, errlen, "unknown flag \"%.*s\"; use %s", (int)n, name, list);
     return PRESENT_EBAD;
   }
-  p->flags |= 1u << i;
+  const char *v = eq ? eq + 1 : "yes";
+  unsigned bit = 1u << i;
+  if (!strcmp(v, "yes")) { p->flags |= bit; p->answered |= bit; }
+  else if (!strcmp(v, "no")) { p->flags &= ~bit; p->answered |= bit; }
+  else if (!strcmp(v, "not-asked")) { p->flags &= ~bit; p->answered &= ~bit; }
+  else {
+    snprintf(err, errlen, "flag %.*s: answer yes, no or not-asked, not \"%s\"", (int)n, name, v);
+    return PRESENT_EBAD;
+  }
   return 0;
+}
+
+void present_flags_text(const present *p, buf *out) {
+  int n = 0;
+  for (int b = 0; b < N_FLAGS; b++)
+    if (p->flags & (1u << b)) buf_printf(out, "%s%s", n++ ? "," : "", flags[b]);
+  for (int b = 0; b < N_FLAGS; b++)
+    if ((p->answered & (1u << b)) && !(p->flags & (1u << b))) buf_printf(out, "%s%s=no", n++ ? "," : "", flags[b]);
+  for (int b = 0; b < N_FLAGS; b++)
+    if (!((p->answered | p->flags) & (1u << b))) buf_printf(out, "%s%s=not-asked", n++ ? "," : "", flags[b]);
 }
 
 /* ---- JSON ---- */
@@ -338,6 +359,17 @@ int present_parse_json_choir(const kb *k, const choir *ch, const char *text, siz
         if ((rc = parse_pain_item(k, text, toks, e, out, idx, err, errlen))) return rc;
     } else if (json_eq(text, key, "context")) {
       rc = each_string(text, toks, v, "context", add_context_fn, k, out, err, errlen);
+    } else if (json_eq(text, key, "flags") && toks[v].type == JSON_OBJECT) {
+      /* {"fever":"yes","weight-loss":"no","night-pain":"not-asked"}: an answer per question */
+      for (int q = v + 1; q < toks[v].next && !rc; q = toks[q + 1].next) {
+        char name[64], ans[16], item[96];
+        if (tok_string(text, &toks[q], name, sizeof name) < 0 || tok_string(text, &toks[q + 1], ans, sizeof ans) < 0) {
+          snprintf(err, errlen, "flags: expected {\"fever\":\"yes\"|\"no\"|\"not-asked\", ...}");
+          return PRESENT_EBAD;
+        }
+        snprintf(item, sizeof item, "%s=%s", name, ans);
+        rc = present_add_flag(item, out, err, errlen);
+      }
     } else if (json_eq(text, key, "flags")) {
       rc = each_string(text, toks, v, "flags", add_flag_fn, k, out, err, errlen);
     } else if (json_eq(text, key, "onset")) {

@@ -5,6 +5,7 @@
 
 #include "choir.h"
 #include "kb.h"
+#include "util.h"
 
 #define PRESENT_MAX_PAIN 192   /* >= every concrete region: a CHOIR drawing may cover them all */
 #define PRESENT_MAX_CONTEXT 16
@@ -39,7 +40,9 @@ typedef struct present {
   int onset;        /* enum present_onset */
   int onset_hours;  /* hours since onset, or -1 */
   int tender;       /* enum present_tender */
-  unsigned flags;   /* enum present_flag bits */
+  unsigned flags;   /* enum present_flag bits: the questions answered yes */
+  unsigned answered;   /* enum present_flag bits: the questions answered at all (yes or no); a
+                       ** question in neither was not asked */
   int context[PRESENT_MAX_CONTEXT];  /* KB_ACTIVITY term indices */
   int n_context;
   int choir[PRESENT_MAX_CHOIR];   /* the CHOIR segment ids given, in order */
@@ -84,7 +87,15 @@ int present_parse_word(const kb *k, const char *word, present *p, char *err, siz
 int present_add_context(const kb *k, const char *name, present *p, char *err, size_t errlen);
 int present_set_onset(const char *name, present *p, char *err, size_t errlen);
 int present_set_tender(const char *name, present *p, char *err, size_t errlen);
+/* present_add_flag takes "NAME" or "NAME=yes" (answered yes), "NAME=no" (answered no) or
+** "NAME=not-asked" (no answer, as if not named). */
 int present_add_flag(const char *name, present *p, char *err, size_t errlen);
+/* The screening answers as an intake stores them, every question once, comma separated: the
+** yes names, then "NAME=no" for each answered no, then "NAME=not-asked", appended to out.
+** present_add_flag reads each item back; an old intake's plain list of yes names (from before
+** answers were kept, recognisable by having no '=') reads the same way, its other questions
+** as not asked. */
+void present_flags_text(const present *p, buf *out);
 
 /* Names: "ache", "gradual", "spot", "fever", ...  (index by enum; flags by bit number). */
 const char *present_quality_name(int q);

@@ -548,8 +548,7 @@ int record_intake_add(store *s, const kb *k, long client, const record_intake *i
   buf_init(&flags);
   for (int i = 0; i < p->n_context; i++)
     buf_printf(&acts, "%s%s", i ? "," : "", kb_term_at(k, KB_ACTIVITY, p->context[i])->id);
-  for (int b = 0; b < N_FLAGS; b++)
-    if (p->flags & (1u << b)) buf_printf(&flags, "%s%s", flags.len ? "," : "", present_flag_name(b));
+  present_flags_text(p, &flags);   /* yes names, then NAME=no; a question left out was not asked */
   char now[32];
   util_now(now);
   store_args a;
@@ -595,6 +594,40 @@ int record_intake_add(store *s, const kb *k, long client, const record_intake *i
   buf_free(&acts);
   buf_free(&flags);
   return rc;
+}
+
+int record_intake_screen(store *s, const kb *k, long client, screen_result *out, long *intake) {
+  memset(out, 0, sizeof *out);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_rows r;
+  if (store_exec(s, "SELECT id, onset, flags FROM intake WHERE client_id = $1 ORDER BY date DESC, id DESC LIMIT 1", &a, &r))
+    return -1;
+  if (!r.nrow) { store_rows_free(&r); return 0; }
+  long id = strtol(store_cell(&r, 0, 0), NULL, 10);
+  present p;
+  present_init(&p);
+  char err[160];
+  const char *onset = store_cell(&r, 0, 1), *flags = store_cell(&r, 0, 2);
+  if (onset) present_set_onset(onset, &p, err, sizeof err);
+  char *copy = xstrdup(flags ? flags : ""), *save = NULL;
+  for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) present_add_flag(w, &p, err, sizeof err);
+  free(copy);
+  store_rows_free(&r);
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  if (store_exec(s, "SELECT region, intensity, quality FROM pain WHERE intake_id = $1 ORDER BY region", &a, &r)) return -1;
+  for (int i = 0; i < r.nrow; i++) {
+    int region = body_find(kb_body(k), store_cell(&r, i, 0));
+    const char *q = store_cell(&r, i, 2);
+    int quality = q ? present_find_quality(q, strlen(q)) : 0;
+    if (region >= 0) present_add(&p, region, store_cell(&r, i, 1) ? atoi(store_cell(&r, i, 1)) : -1, quality < 0 ? 0 : quality);
+  }
+  store_rows_free(&r);
+  screen_run(k, &p, out);
+  if (intake) *intake = id;
+  return 1;
 }
 
 /* ---- palpation findings ------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "kb.h"
 #include "plan.h"
 #include "present.h"
+#include "screen.h"
 #include "store.h"
 #include "util.h"
 
@@ -61,6 +62,12 @@ typedef struct record_intake {
 void record_intake_init(record_intake *in);
 int record_intake_add(store *s, const kb *k, long client, const record_intake *in, long *id,
                       char *err, size_t errlen);
+
+/* The red-flag screen of client `client`'s latest intake (the latest date, then the latest
+** stored), run again on its stored drawing (regions, intensities, qualities), onset and
+** answers.  Returns 1 and fills *out (and *intake with its id when not NULL), 0 when the client
+** has no intake, or -1 when the store fails. */
+int record_intake_screen(store *s, const kb *k, long client, screen_result *out, long *intake);
 
 /* ---- palpation findings ------------------------------------------------------------------- */
 typedef struct record_finding {

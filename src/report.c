@@ -133,6 +133,8 @@ static void json_screen(buf *out, const screen_result *s) {
     buf_json_str(out, s->items[i].advice);
     buf_putc(out, '}');
   }
+  buf_lit(out, "],\"not_asked\":[");
+  for (int i = 0; i < s->n_not_asked; i++) { if (i) buf_putc(out, ','); buf_json_str(out, s->not_asked[i]); }
   buf_lit(out, "],\"soreness\":{\"verdict\":\"");
   buf_puts(out, screen_favours_name(s->verdict));
   buf_lit(out, "\",\"comparison\":[");
@@ -293,6 +295,11 @@ void report_where_text(buf *out, const report *rp, const present *p, const scree
     if (s->level >= SCREEN_REFER)
       buf_printf(out, "  %sRefer to a doctor before any trigger point treatment.%s\n", red, off);
     buf_putc(out, '\n');
+  }
+  if (s->n_not_asked) {
+    buf_puts(out, "Red-flag questions not asked: ");
+    for (int i = 0; i < s->n_not_asked; i++) { if (i) buf_puts(out, ", "); buf_puts(out, s->not_asked[i]); }
+    buf_lit(out, "\n\n");
   }
   buf_printf(out, "%sTrigger point pain or general muscle soreness?%s %s\n", bold, off,
              s->verdict == FAVOURS_SORENESS ? "more like general muscle soreness"
@@ -596,11 +603,12 @@ void report_export_json(buf *out, const kb *k) {
     json_tp(out, k, t);
   }
   static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources",
-                                                      "techniques", "tools", "dangers", "contraindications", "advice", "corrective"};
+                                                      "techniques", "tools", "dangers", "contraindications", "advice", "corrective",
+                                                      "movements", "sensitive"};
   buf_lit(out, "],\"vocabulary\":{");
   for (int v = 0; v < KB_N_VOCABS; v++) {
     if (v) buf_putc(out, ',');
-    json_key(out, v == KB_MOVEMENT ? "movements" : vocab_names[v]);
+    json_key(out, vocab_names[v]);
     buf_putc(out, '[');
     for (int i = 0; i < kb_n_terms(k, v); i++) {
       if (i) buf_putc(out, ',');

@@ -110,6 +110,12 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
   buf_lit(b, ",\"text\":"); buf_json_str(b, step_text(s));
   if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_at(k, s->tp)->location); }
   buf_lit(b, ",\"timed\":"); buf_puts(b, s->timed ? "true" : "false");
+  buf_lit(b, ",\"sensitive\":[");
+  for (int i = 0; i < s->n_sensitive; i++) {
+    if (i) buf_putc(b, ',');
+    buf_json_str(b, kb_term_at(k, KB_SENSITIVE, s->sensitive[i])->id);
+  }
+  buf_putc(b, ']');
   if (s->technique >= 0) {
     const kb_term *tech = kb_term_at(k, KB_TECHNIQUE, s->technique);
     buf_lit(b, ",\"fascial\":"); buf_puts(b, s->fascial ? "true" : "false");
@@ -229,7 +235,10 @@ void sheet_step_text(buf *b, const kb *k, const plan *p, int n) {
   } else {
     wrap(b, "      ", phase_text[s->phase]);
   }
- for (int i = 0; i < s->n_cautions; i++) {
+ for (int i = 0; i < s->n_sensitive; i++)
+    buf_printf(b, "      ! Sensitive area (%s): ask for and record the client's consent first.\n",
+               kb_term_at(k, KB_SENSITIVE, s->sensitive[i])->label);
+  for (int i = 0; i < s->n_cautions; i++) {
     const kb_term *c = kb_term_at(k, KB_CONTRA, s->cautions[i]);
     char lead[96];
     snprintf(lead, sizeof lead, "      ! Caution (%s): ", c->id);
@@ -343,9 +352,7 @@ void sheet_conditions_text(buf *b, const kb *k) {
 /* ---- home program ---- */
 /* The hold a client should use: the exercise's, capped by a modifying contraindication. */
 static void hold_range(const home *h, const kb_selfcare *sc, int *lo, int *hi) {
-  *lo = sc->hold_min; *hi = sc->hold_max;
-  if (h->hold_max && *hi > h->hold_max) *hi = h->hold_max;
-  if (*lo > *hi) *lo = *hi;
+  home_hold_range(h, sc->hold_min, sc->hold_max, lo, hi);
 }
 
 
@@ -439,6 +446,14 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
   if (h->band_max) buf_int(b, h->band_max); else buf_lit(b, "null");
   buf_lit(b, ",\"hold_max\":");
   if (h->hold_max) buf_int(b, h->hold_max); else buf_lit(b, "null");
+  buf_lit(b, ",\"text\":");
+  {
+    buf lt;
+    buf_init(&lt);
+    home_limits_text(k, h, &lt);
+    if (lt.len) buf_json_str(b, lt.data); else buf_lit(b, "null");
+    buf_free(&lt);
+  }
   buf_lit(b, "},\"exercises\":[");
   for (int i = 0; i < h->n_items; i++) {
     const home_item *it = &h->items[i];
@@ -518,7 +533,11 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
       if (!first) buf_putc(b, ',');
       first = 0;
       buf_lit(b, "{\"id\":"); buf_json_str(b, a->id);
-      buf_lit(b, ",\"text\":"); buf_json_str(b, a->label);
+      buf line;
+      buf_init(&line);
+      home_advice_text(k, h, i, &line);
+      buf_lit(b, ",\"text\":"); buf_json_str(b, line.data);
+      buf_free(&line);
       buf_lit(b, ",\"sources\":"); cites_json(b, k, a->sources, a->n_sources);
       buf_putc(b, '}');
     }
@@ -531,18 +550,7 @@ static const char *const group_titles[KB_N_ADVICE_GROUPS] = {
   "Doing it safely", "What to expect", "For the next day", "Stop and get help if"};
 
 /* "Because of X; Y: press lightly (no more than 4 out of 10) and hold ...", or nothing. */
-static void limits_sentence(buf *b, const kb *k, const home *h) {
-  if (!h->band_max && !h->hold_max) return;
-  buf_lit(b, "Because of ");
-  for (int i = 0; i < h->n_modifiers; i++) {
-    buf_puts(b, i ? "; " : "");
-    buf_puts(b, kb_term_at(k, KB_CONTRA, h->modifiers[i])->label);
-  }
-  buf_lit(b, ": press lightly");
-  if (h->band_max) buf_printf(b, " (no more than %d out of 10)", h->band_max);
-  if (h->hold_max) buf_printf(b, " and hold no longer than %d seconds", h->hold_max);
-  buf_putc(b, '.');
-}
+static void limits_sentence(buf *b, const kb *k, const home *h) { home_limits_text(k, h, b); }
 
 /* Why an item gets no self-care: "its reason (contraindication, region)." */
 /* Why some of an item's exercises are left out: text (with `lead`) or HTML. */
@@ -631,7 +639,10 @@ void sheet_home_text(buf *b, const kb *k, const home *h) {
     buf_printf(b, "\n%s:\n", group_titles[g]);
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
       const kb_term *a = kb_term_at(k, KB_ADVICE, i);
-      if (a->scope == g) wrap(b, "  - ", a->label);
+      if (a->scope != g) continue;
+      buf_reset(&t);
+      home_advice_text(k, h, i, &t);
+      wrap(b, "  - ", t.data);
     }
   }
   buf_free(&t);
@@ -776,7 +787,9 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
       const kb_term *a = kb_term_at(k, KB_ADVICE, i);
       if (a->scope != g) continue;
-      buf_lit(b, "<li>"); html_esc(b, a->label); buf_lit(b, "</li>");
+      buf_reset(&t);
+      home_advice_text(k, h, i, &t);
+      buf_lit(b, "<li>"); html_esc(b, t.data); buf_lit(b, "</li>");
     }
     buf_lit(b, "</ul>\n");
   }

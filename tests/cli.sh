@@ -210,7 +210,13 @@ if jq -e '.holds[1].outcome=="stopped" and .holds[1].reason=="tingling" and
 then ok "stopped point: reason logged, same muscle's holds skipped"; else ko "session log (stopped)" "$(head -c 800 "$T/s2.json")"; fi
 expect "scripted session: event after the hold ended" 1 'late.events:4: the hold ended at its longest hold, 90 s' -- $M session run upper-trapezius-tp1:l --events $S/late.events --log "$T/s3.json"
 [ ! -e "$T/s3.json" ] && ok "no log written for a bad script" || ko "a log was written for a bad script"
-expect "scripted session: third ease-off" 0 'outcome: too-sensitive after 8 s' -- $M session run upper-trapezius-tp1:l --events $S/toosensitive.events --log "$T/s4.json"
+expect "scripted session: third ease-off" 0 'outcome: too-sensitive after 24 s' -- $M session run upper-trapezius-tp1:l --events $S/toosensitive.events --log "$T/s4.json"
+expect "scripted session: a gluteal hold with the client's consent" 0 'Consent for the gluteal area given verbally' -- $M session run gluteus-maximus-tp2:l --events $S/consent.events --log "$T/s6.json"
+if jq -e '(.consent | length == 2) and .consent[0].how == "verbal" and .consent[1].withdrawn == true and .holds[0].outcome == "released"' "$T/s6.json" >/dev/null
+then ok "the session log keeps the consent given and withdrawn"; else ko "session log (consent)" "$(jq -c .consent "$T/s6.json" 2>&1 | head -c 400)"; fi
+printf 'hold\n30 released\n' >"$T/noconsent.events"
+expect "scripted session: a hold in a sensitive area without consent is refused" 1 'noconsent.events:1: this step works in the gluteal area: record the client.s consent first' -- $M session run gluteus-maximus-tp2:l --events "$T/noconsent.events" --log "$T/s7.json"
+[ ! -e "$T/s7.json" ] && ok "... and no log is written" || ko "a log was written for a hold without consent"
 printf 'hold\n5 tickle\n' >"$T/bad.events"
 expect "scripted session: unknown event named" 1 'unknown event "tickle"' -- $M session run upper-trapezius-tp1:l --events "$T/bad.events" --log "$T/s5.json"
 printf 'hold\nhold\nhold\nhold\n' >"$T/many.events"

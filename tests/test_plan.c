@@ -6,6 +6,8 @@
 #include "hold.h"
 #include "home.h"
 #include "plan.h"
+#include "chart.h"
+#include "sheet.h"
 
 static kb *k;
 static void setup(void) {
@@ -557,4 +559,87 @@ Test(plan, context_words_name_activities) {
     for (int j = 0; j < t->n_perpetuating; j++) tied |= t->perpetuating[j] == a;
     cr_expect(tied, "%s is tied to %s", ties[i][0], ties[i][1]);
   }
+}
+
+/* ---- sensitive areas (issue 12): the plan marks the steps that work in one ---- */
+
+static int area(const char *id) { int a = kb_find_term(k, KB_SENSITIVE, id); cr_assert_geq(a, 0, "%s", id); return a; }
+
+/* 1 if every step of the point's muscle in the plan of that point is marked with `a`, and no other step is. */
+static int marks_muscle_steps(const char *tpid, int a) {
+  plan_input in = input1(tpid, BODY_L);
+  plan p;
+  char err[128];
+  cr_assert_eq(plan_build(k, &in, &p, err, sizeof err), 0, "%s", err);
+  int muscle = kb_tp_at(k, tp(tpid))->muscle, timed = 0;
+  for (int i = 0; i < p.n_steps; i++) {
+    const plan_step *s = &p.steps[i];
+    if ((s->muscle == muscle) != plan_step_sensitive(s, a)) return 0;
+    timed += s->timed && plan_step_sensitive(s, a);
+  }
+  return timed > 0;
+}
+
+Test(plan, sensitive_areas_have_regions_and_sources) {
+  cr_assert_eq(kb_n_terms(k, KB_SENSITIVE), 4);
+  for (int a = 0; a < kb_n_terms(k, KB_SENSITIVE); a++) {
+    const kb_term *t = kb_term_at(k, KB_SENSITIVE, a);
+    cr_expect_gt(t->n_regions, 0, "%s", t->id);
+    cr_expect_gt(t->n_sources, 0, "%s", t->id);
+    cr_expect(t->text && *t->text, "%s says what to explain", t->id);
+  }
+}
+
+Test(plan, steps_in_a_sensitive_area_are_marked) {
+  cr_expect(marks_muscle_steps("gluteus-maximus-tp2", area("gluteal")));
+  cr_expect(marks_muscle_steps("pectoralis-major-sternal", area("breast-chest-wall")));
+  cr_expect(marks_muscle_steps("adductor-longus-tp1", area("upper-inner-thigh")));
+  cr_expect(marks_muscle_steps("rectus-abdominis-lower", area("abdomen-pelvis")));
+  plan_input in = input1("upper-trapezius-tp1", BODY_L);
+  plan p;
+  char err[128];
+  cr_assert_eq(plan_build(k, &in, &p, err, sizeof err), 0);
+  for (int i = 0; i < p.n_steps; i++) cr_expect_eq(p.steps[i].n_sensitive, 0, "step %d of an upper trapezius plan", i + 1);
+}
+
+/* ---- one composer of the home program's limits (issue 12) ---- */
+
+/* The program of an upper trapezius point with contraindication `c` (NULL: none), in every
+** form: text, JSON and the HTML handout, one after another. */
+static void home_forms(const char *c, buf *out) {
+  plan_input in = input1("upper-trapezius-tp1", BODY_L);
+  if (c) in = with_contra(in, c, -1);
+  home h;
+  home_build(k, &in, NULL, &h);
+  chart *ch;
+  buf e;
+  buf_init(&e);
+  cr_assert_eq(chart_load_builtin(&ch, kb_body(k), &e), 0, "%s", e.data ? e.data : "");
+  buf_free(&e);
+  sheet_home_text(out, k, &h);
+  sheet_home_json(out, k, &h);
+  sheet_home_html(out, k, ch, &h, NULL);
+  chart_free(ch);
+}
+
+Test(plan, home_lines_never_contradict_the_modified_limits) {
+  buf b;
+  buf_init(&b);
+  home_forms(NULL, &b);
+  cr_expect_not_null(strstr(b.data, "4 to 7 out of 10"), "without limits the general line stands");
+  cr_expect_not_null(strstr(b.data, "30 to 60 seconds"));
+  buf_free(&b);
+  buf_init(&b);
+  home_forms("anticoagulants", &b);
+  cr_expect_null(strstr(b.data, "4 to 7"), "a warfarin client's program says no 4 to 7");
+  cr_expect_null(strstr(b.data, "30 to 60"), "... and no 30 to 60 seconds");
+  cr_expect_not_null(strstr(b.data, "no more than 4 out of 10"));
+  cr_expect_not_null(strstr(b.data, "no longer than 30 seconds"));
+  cr_expect_not_null(strstr(b.data, "\"text\":\"Because of anticoagulant medication"), "the JSON carries the limits sentence");
+  buf_free(&b);
+  buf_init(&b);
+  home_forms("osteoporosis", &b);   /* lowers the band only */
+  cr_expect_null(strstr(b.data, "4 to 7"));
+  cr_expect_not_null(strstr(b.data, "30 to 60 seconds"), "a hold it does not limit keeps the general line");
+  buf_free(&b);
 }

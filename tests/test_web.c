@@ -378,7 +378,7 @@ Test(live, a_hold_runs_on_the_clock_and_the_events) {
   one_point(&in);
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
   double t0 = (double)time(NULL) - 60;   /* a visit may not be in the future; live_poll ticks at the wall clock */
-  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id, token, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, NULL, NULL, t0, id, token, err, sizeof err), 0, "%s", err);
   cr_assert_str_neq(id, token);
   long client, th;
   cr_assert_eq(live_owner(ls, id, &client, &th), 0);
@@ -387,7 +387,7 @@ Test(live, a_hold_runs_on_the_clock_and_the_events) {
   char tok2[LIVE_ID_LEN + 1], id2[LIVE_ID_LEN + 1];
   cr_assert_eq(live_token(ls, id, tok2), 0);
   cr_assert_str_eq(tok2, token);
-  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id2, tok2, err, sizeof err), LIVE_EOPEN, "a second one asks first");
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, NULL, NULL, t0, id2, tok2, err, sizeof err), LIVE_EOPEN, "a second one asks first");
   cr_assert_str_eq(id2, id, "and names the open one");
   buf out;
   buf_init(&out);
@@ -456,7 +456,7 @@ Test(live, a_restart_rebuilds_the_same_session_from_the_store) {
   one_point(&in);
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
   double t0 = (double)time(NULL) - 60;   /* a visit may not be in the future; live_poll ticks at the wall clock */
-  cr_assert_eq(live_create(ls, cl, ther, &in, 0, t0, id, token, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, NULL, NULL, t0, id, token, err, sizeof err), 0, "%s", err);
   int step = first_timed(ls, id);
   cr_assert_eq(live_pain(ls, id, 0, 7, NULL, NULL, NULL, t0 + 1, err, sizeof err), 0);
   cr_assert_eq(live_hold(ls, id, step, t0 + 2, err, sizeof err), 0, "%s", err);
@@ -493,12 +493,82 @@ Test(live, a_point_stopped_for_tingling_is_not_held_again) {
   plan_input in;
   one_point(&in);
   char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
-  cr_assert_eq(live_create(ls, cl, ther, &in, 0, 100, id, token, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, NULL, NULL, 100, id, token, err, sizeof err), 0, "%s", err);
   int step = first_timed(ls, id);
   cr_assert_eq(live_hold(ls, id, step, 100, err, sizeof err), 0);
   cr_assert_eq(live_event(ls, id, "tingling", -1, 0, 105, NULL, err, sizeof err), 0);
   cr_assert_eq(live_hold(ls, id, step, 110, err, sizeof err), LIVE_EBAD);
   cr_assert(strstr(err, "should not be done today"), "%s", err);
+  live_free(ls);
+}
+
+/* Issue 12: consent for a sensitive area, the clearing of a refer screen and the phone's pause
+** are stored commands: refused holds change nothing, and a restart rebuilds them all. */
+Test(live, consent_clearing_and_pause_survive_a_restart) {
+  long ther, cl;
+  people(&ther, &cl);
+  live_set *ls = live_new(k, db);
+  plan_input in;
+  memset(&in, 0, sizeof in);
+  in.points[0].tp = kb_find_tp(k, "gluteus-maximus-tp2");
+  in.points[0].side = BODY_L;
+  in.n_points = 1;
+  cr_assert_geq(in.points[0].tp, 0);
+  char id[LIVE_ID_LEN + 1], token[LIVE_ID_LEN + 1], err[300];
+  double t0 = (double)time(NULL) - 120;
+  cr_assert_eq(live_create(ls, cl, ther, &in, 0, "Dr Amy Chen, GP", "Fever with pain.", t0, id, token, err, sizeof err), 0, "%s", err);
+  int step = first_timed(ls, id), gluteal = kb_find_term(k, KB_SENSITIVE, "gluteal");
+  cr_assert_geq(gluteal, 0);
+  cr_assert_eq(live_hold(ls, id, step, t0 + 1, err, sizeof err), LIVE_ECONSENT);
+  cr_assert(strstr(err, "gluteal area"), "%s", err);
+  buf need;
+  buf_init(&need);
+  cr_assert_eq(live_consent_needed(ls, id, step, &need), 0);
+  cr_assert_str_eq(need.data, "[\"gluteal\"]");
+  long pc;
+  cr_assert_eq(live_phone_event(ls, token, "stop", -1, t0 + 2, &pc, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(live_consent(ls, id, &gluteal, 1, 0, 0, t0 + 3, err, sizeof err), 0, "%s", err);
+  int bad = 99;
+  cr_assert_eq(live_consent(ls, id, &bad, 1, 0, 0, t0 + 3, err, sizeof err), LIVE_EBAD);
+  buf before, after;
+  buf_init(&before);
+  buf_init(&after);
+  cr_assert_eq(live_state(ls, id, t0 + 4, &before), 0);
+  cr_assert(strstr(before.data, "\"paused\":true"), "%s", before.data);
+  cr_assert(strstr(before.data, "\"consented\":[\"gluteal\"]"), "%s", before.data);
+  cr_assert(strstr(before.data, "\"cleared\":{\"by\":\"Dr Amy Chen, GP\""), "%s", before.data);
+  live_free(ls);
+  ls = live_new(k, db);   /* a restart */
+  cr_assert_eq(live_state(ls, id, t0 + 4, &after), 0);
+  cr_assert_str_eq(after.data, before.data, "the same consent, clearing and pause after a restart");
+  cr_assert_eq(live_hold(ls, id, step, t0 + 5, err, sizeof err), 0, "%s", err);
+  buf_reset(&after);
+  cr_assert_eq(live_state(ls, id, t0 + 6, &after), 0);
+  cr_assert(strstr(after.data, "\"paused\":false"), "the hold clears the pause: %s", after.data);
+  cr_assert_eq(live_consent(ls, id, &gluteal, 1, 0, 1, t0 + 7, err, sizeof err), 0, "%s", err);
+  buf_reset(&after);
+  cr_assert_eq(live_state(ls, id, t0 + 8, &after), 0);
+  cr_assert(strstr(after.data, "\"hold\":null"), "a withdrawal ends the hold there: %s", after.data);
+  cr_assert(strstr(after.data, "\"outcome\":\"interrupted\""), "%s", after.data);
+  cr_assert_eq(live_hold(ls, id, step, t0 + 9, err, sizeof err), LIVE_ECONSENT, "refused again");
+  long visit = 0;
+  cr_assert_eq(live_end(ls, id, t0 + 10, &visit, err, sizeof err), 0, "%s", err);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows r;
+  cr_assert_eq(store_exec(db, "SELECT log FROM visit WHERE id = $1", &a, &r), 0);
+  json_t *j = json_loads(store_cell(&r, 0, 0), 0, NULL);
+  store_rows_free(&r);
+  json_t *c = json_object_get(j, "consent");
+  cr_assert_eq(json_array_size(c), 2, "given and withdrawn, in order");
+  cr_assert_str_eq(json_string_value(json_object_get(json_array_get(c, 0), "how")), "verbal");
+  cr_assert(json_is_true(json_object_get(json_array_get(c, 1), "withdrawn")));
+  cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "cleared"), "by")), "Dr Amy Chen, GP");
+  json_decref(j);
+  buf_free(&need);
+  buf_free(&before);
+  buf_free(&after);
   live_free(ls);
 }
 
