@@ -559,15 +559,110 @@ static void h_plan(ctx *c) {
 /* ---- clients and records ------------------------------------------------------------------- */
 
 static void h_clients(ctx *c) {
+  const char *q = c->rq->query ? c->rq->query(c->rq->ctx, "q") : NULL;
+  const char *ar = c->rq->query ? c->rq->query(c->rq->ctx, "archived") : NULL;
+  if (ar && strcmp(ar, "0") && strcmp(ar, "1")) { FAIL(c, 400, "archived is 0 or 1, not \"%.20s\"", ar); return; }
+  if (q && !utf8_ok(q)) { FAIL(c, 400, "the search is not UTF-8 text"); return; }
+  char err[512];
   ok_json(c);
   buf_lit(&c->rs->body, "{\"clients\":");
-  if (record_client_list(c->s, c->user.admin ? 0 : c->user.id, &c->rs->body, 1)) {
-    FAIL(c, 503, "the database failed: %s", store_error(c->s));
-    return;
-  }
+  int rc = record_client_search(c->s, c->user.admin ? 0 : c->user.id, q, ar && *ar == '1', &c->rs->body, 1,
+                                err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
   while (c->rs->body.len && c->rs->body.data[c->rs->body.len - 1] == '\n') c->rs->body.len--;
   buf_putc(&c->rs->body, '}');
-  audit(c, "list", 0, "clients");
+  /* the search words may be a name: the audit says that a search was made, not what */
+  audit(c, "list", 0, q && *q ? "clients: search" : ar && *ar == '1' ? "clients with archived" : "clients");
+}
+
+/* "KEY": [ "id" | {"id","region",DATE_KEY} ] into out (at most PLAN_MAX_CONTRAS). */
+static int parse_contras_dated(ctx *c, const char *key, const char *date_key, struct record_contra *out, int *n) {
+  json_t *list = json_object_get(c->body, key);
+  *n = 0;
+  if (!list || json_is_null(list)) return 0;
+  if (!json_is_array(list)) { FAIL(c, 400, "\"%s\" must be a list", key); return -1; }
+  if (json_array_size(list) > PLAN_MAX_CONTRAS) { FAIL(c, 400, "\"%s\": at most %d", key, PLAN_MAX_CONTRAS); return -1; }
+  size_t i;
+  json_t *v;
+  json_array_foreach(list, i, v) {
+    plan_input in;
+    memset(&in, 0, sizeof in);
+    json_t *one = json_array();
+    json_array_append(one, v);
+    int rc = parse_contras(c, one, &in);
+    json_decref(one);
+    if (rc) return -1;
+    json_t *d = json_is_object(v) ? json_object_get(v, date_key) : NULL;
+    if (d && !json_is_null(d) && !json_is_string(d)) { FAIL(c, 400, "\"%s\" of %s must be a date", date_key, key); return -1; }
+    out[*n].c = in.contras[0];
+    out[(*n)++].date = d ? json_string_value(d) : NULL;
+  }
+  return 0;
+}
+
+static void h_client_edit(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  record_client rc0;
+  record_client_init(&rc0);
+  if (field_str(c, "name", &rc0.name) || field_str(c, "birth", &rc0.birth) || field_str(c, "phone", &rc0.phone) ||
+      field_str(c, "email", &rc0.email) || field_str(c, "history", &rc0.history) ||
+      field_str(c, "consent_date", &rc0.consent_date))
+    return;
+  static const char *const bools[] = {"consent", "archived"};
+  int *dest[] = {&rc0.consent, &rc0.archive};
+  for (int i = 0; i < 2; i++) {
+    json_t *b = json_object_get(c->body, bools[i]);
+    if (b && !json_is_boolean(b)) { FAIL(c, 400, "\"%s\" must be true or false", bools[i]); return; }
+    if (b) *dest[i] = json_is_true(b);
+  }
+  json_t *all = json_object_get(c->body, "contraindications");
+  if (all && !json_is_null(all)) {
+    plan_input in;
+    memset(&in, 0, sizeof in);
+    if (parse_contras(c, all, &in)) return;
+    memcpy(rc0.contras, in.contras, sizeof in.contras);
+    rc0.n_contras = in.n_contras;
+    rc0.set_contras = 1;
+  }
+  if (parse_contras_dated(c, "add_contraindications", "started", rc0.add, &rc0.n_add) ||
+      parse_contras_dated(c, "end_contraindications", "ended", rc0.end, &rc0.n_end))
+    return;
+  if (!rc0.name && !rc0.birth && !rc0.phone && !rc0.email && !rc0.history && !rc0.consent_date && rc0.consent < 0 &&
+      rc0.archive < 0 && !rc0.set_contras && !rc0.n_add && !rc0.n_end) {
+    FAIL(c, 400, "nothing to change: give one of name, birth, phone, email, history, consent, consent_date, "
+                 "archived, contraindications, add_contraindications, end_contraindications");
+    return;
+  }
+  char err[512];
+  buf changed;
+  buf_init(&changed);
+  int rc = record_client_update(c->s, c->a->k, id, &rc0, &changed, err, sizeof err);
+  if (rc) { buf_free(&changed); fail_rc(c, rc, err); return; }
+  char d[300];
+  snprintf(d, sizeof d, "client: %s", changed.len ? changed.data : "no change");
+  audit(c, "update", id, d);
+  ok_json(c);
+  buf_lit(&c->rs->body, "{\"ok\":true,\"changed\":[");
+  for (char *p = changed.data, *q; p && *p; p = q ? q + 1 : NULL) {
+    q = strchr(p, ',');
+    if (q) *q = 0;
+    if (p != changed.data) buf_putc(&c->rs->body, ',');
+    buf_json_str(&c->rs->body, p);
+  }
+  buf_lit(&c->rs->body, "]}");
+  buf_free(&changed);
+}
+
+static void h_visits(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  char err[512];
+  ok_json(c);
+  buf_lit(&c->rs->body, "{\"visits\":");
+  int rc = record_visit_list(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  buf_putc(&c->rs->body, '}');
 }
 
 static void h_client_add(ctx *c) {
@@ -1205,6 +1300,8 @@ static const route routes[] = {
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},
   {"GET", "/api/clients/*", h_client, DB},
+  {"PATCH", "/api/clients/*", h_client_edit, DB | BODY},
+  {"GET", "/api/clients/*/visits", h_visits, DB},
   {"POST", "/api/clients/*/intakes", h_intake, DB | BODY},
   {"GET", "/api/clients/*/findings", h_findings_list, DB},
   {"POST", "/api/clients/*/findings", h_findings, DB | BODY},
