@@ -65,12 +65,19 @@ static int find_client(const cmd *c, store *s, const char *ref, long *id) {
 
 /* ---- client ------------------------------------------------------------------------------- */
 
-static int client_opts(const cmd *c, const kb *k, int argc, char **argv, int from, record_client *rc_, int *json) {
+/* client list's own options */
+typedef struct list_opts { const char *search; int archived; } list_opts;
+
+static int client_opts(const cmd *c, const kb *k, int argc, char **argv, int from, record_client *rc_, int *json,
+                       list_opts *lo) {
+  const char *cdate = NULL;
   for (int i = from; i < argc; i++) {
     const char *a = argv[i], *v = NULL;
     if (!strcmp(a, "--json")) { *json = 1; continue; }
+    if (!strcmp(a, "--archived")) { lo->archived = 1; continue; }
     static const char *const takes[] = {"--name", "--birth", "--phone", "--email", "--consent", "--consent-date",
-                                        "--history", "--contra", "--therapist"};
+                                        "--history", "--contra", "--therapist", "--contra-add", "--contra-end",
+                                        "--contra-date", "--archive", "--search"};
     int t = -1;
     for (int j = 0; j < (int)(sizeof takes / sizeof *takes); j++) if (!strcmp(a, takes[j])) t = j;
     if (t < 0) return cli_usage_error(c, "unknown option or argument \"%s\"", a);
@@ -103,8 +110,28 @@ static int client_opts(const cmd *c, const kb *k, int argc, char **argv, int fro
         rc_->therapist = (long)d;
         break;
       }
+      case 9: case 10: {
+        plan_input in;
+        memset(&in, 0, sizeof in);
+        int r = care_parse_contras(c, k, v, &in);
+        if (r) return r;
+        struct record_contra *list = t == 9 ? rc_->add : rc_->end;
+        int *n = t == 9 ? &rc_->n_add : &rc_->n_end;
+        for (int j = 0; j < in.n_contras && *n < PLAN_MAX_CONTRAS; j++) list[(*n)++] = (struct record_contra){in.contras[j], NULL};
+        break;
+      }
+      case 11: cdate = v; break;
+      case 12:
+        if (!strcmp(v, "yes")) rc_->archive = 1;
+        else if (!strcmp(v, "no")) rc_->archive = 0;
+        else return cli_usage_error(c, "--archive %s: yes or no", v);
+        break;
+      case 13: lo->search = v; break;
     }
   }
+  if (cdate && !rc_->n_add && !rc_->n_end) return cli_usage_error(c, "%s", "--contra-date goes with --contra-add or --contra-end");
+  for (int j = 0; j < rc_->n_add; j++) rc_->add[j].date = cdate;
+  for (int j = 0; j < rc_->n_end; j++) rc_->end[j].date = cdate;
   return 0;
 }
 
@@ -124,10 +151,15 @@ int clinic_client(opts *o, int argc, char **argv) {
   record_client rcl;
   record_client_init(&rcl);
   int json = o->json;
-  rc = client_opts(c, k, argc, argv, is_show || is_edit ? 2 : 1, &rcl, &json);
+  list_opts lo = {NULL, 0};
+  rc = client_opts(c, k, argc, argv, is_show || is_edit ? 2 : 1, &rcl, &json, &lo);
   if (!rc && (is_list || is_show) && (rcl.name || rcl.birth || rcl.phone || rcl.email || rcl.history ||
-                                       rcl.consent >= 0 || rcl.set_contras || rcl.therapist))
-    rc = cli_usage_error(c, "client %s takes only --json", verb);
+                                       rcl.consent >= 0 || rcl.set_contras || rcl.therapist || rcl.n_add ||
+                                       rcl.n_end || rcl.archive >= 0))
+    rc = cli_usage_error(c, is_list ? "client %s takes only --json, --search and --archived" : "client %s takes only --json", verb);
+  if (!rc && !is_list && (lo.search || lo.archived)) rc = cli_usage_error(c, "%s", "--search and --archived go with client list");
+  if (!rc && is_add && (rcl.n_add || rcl.n_end || rcl.archive >= 0))
+    rc = cli_usage_error(c, "%s", "client add takes --contra; --contra-add, --contra-end and --archive go with client edit");
   store *s = NULL;
   if (!rc) rc = open_db(c, o, &s);
   char err[600];
@@ -140,7 +172,7 @@ int clinic_client(opts *o, int argc, char **argv) {
       if (!(r = record_client_add(s, k, &rcl, &id, err, sizeof err)))
         buf_printf(&out, "stored client %ld: %s, born %s\n", id, rcl.name, rcl.birth);
     } else if (is_list) {
-      if ((r = record_client_list(s, 0, &out, json))) snprintf(err, sizeof err, "%s", store_error(s));
+      r = record_client_search(s, 0, lo.search, lo.archived, &out, json, err, sizeof err);
     } else if (!(rc = find_client(c, s, argv[1], &id))) {
       if (is_show) r = record_client_show(s, k, id, &out, json, err, sizeof err);
       else if (!(r = record_client_edit(s, k, id, &rcl, err, sizeof err)))

@@ -27,10 +27,14 @@ int clinic_db(opts *o, int argc, char **argv);
    "add, list, show or edit clients", \
    "  client add --name NAME --birth YYYY-MM-DD [--phone P] [--email E] [--consent yes|no]\n" \
    "             [--consent-date D] [--history TEXT] [--contra C]... [--therapist ID]\n" \
-   "  client list [--json]\n" \
+   "  client list [--search TEXT] [--archived] [--json]   by name, birth date or phone;\n" \
+   "             archived clients only with --archived\n" \
    "  client show CLIENT [--json]      details, contraindications, intakes, visits, measures\n" \
    "  client edit CLIENT [any add option; an empty value clears an optional field;\n" \
-   "             --contra replaces the list, --contra none empties it]\n\n" \
+   "             --contra replaces the list, --contra none empties it]\n" \
+   "             [--contra-add C]... [--contra-end C]... [--contra-date D] [--archive yes|no]\n" \
+   "             add or end contraindications (on D, default today; an ended one is kept in\n" \
+   "             the history); archive a client (hidden from lists, kept) or bring it back\n\n" \
    "  CLIENT         a client id, or the full name (case-insensitive) when it is unique\n" \
    "  --contra C     a contraindication, with its region when local: open-wound:calf-l,\n" \
    "                 anticoagulants (`myomap plan --contras` lists them)\n" \
