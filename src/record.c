@@ -384,7 +384,7 @@ int record_client_update(store *s, const kb *k, long id, const record_client *c,
   store_arg_int(&a, c->archive);
   if (store_exec(s, "UPDATE client SET updated = $2, consent = COALESCE($3, consent), "
                     "therapist_id = COALESCE($4, therapist_id), "
-                    "consent_date = CASE WHEN consent = 1 THEN COALESCE(consent_date, $5) ELSE NULL END, "
+                    "consent_date = CASE WHEN COALESCE(CAST($3 AS INTEGER), consent) = 1 THEN COALESCE(consent_date, $5) ELSE NULL END, "
                     "archived = CASE WHEN CAST($6 AS INTEGER) = 1 THEN COALESCE(archived, $2) "
                     "WHEN CAST($6 AS INTEGER) = 0 THEN NULL ELSE archived END "
                     "WHERE id = $1", &a, NULL))

@@ -122,13 +122,13 @@ want "two contraindications added" 200 '.changed == ["contraindications"]'
 audited update "client: contraindications$" && ok "audited as contraindications, without naming them" || ko "contra audit"
 get TA "/api/clients/$CA"
 want "current, with their start dates" 200 '[.contraindications[] | .id + "@" + (.started // "")] | sort == ["anticoagulants@2026-11-10", "open-wound@'"$(date -u +%F)"'"]'
-post TA /api/plan "{\"client\":$CA,\"points\":[{\"tp\":\"gastrocnemius-medial-tp1\",\"side\":\"l\"}]}"
+post TA /api/plan "{\"client\":$CA,\"points\":[{\"tp\":\"gastrocnemius-tp1\",\"side\":\"l\"}]}"
 jq -e '[.. | strings] | map(select(test("open wound|open-wound"; "i"))) | length > 0' "$T/body" >/dev/null && ok "the plan uses the current ones (the open wound on the left calf)" || ko "plan ignores the current contraindication" "$(body)"
 send TA PATCH "/api/clients/$CA" '{"end_contraindications":[{"id":"open-wound","region":"calf-l","ended":"2026-11-20"}]}'
 want "one ended" 200 '.changed == ["contraindications"]'
 get TA "/api/clients/$CA"
 want "it moves to the history, with both dates" 200 '([.contraindications[].id] == ["anticoagulants"]) and (.contraindications_ended | length == 1 and .[0].id == "open-wound" and .[0].region == "calf-l" and .[0].ended == "2026-11-20")'
-post TA /api/plan "{\"client\":$CA,\"points\":[{\"tp\":\"gastrocnemius-medial-tp1\",\"side\":\"l\"}]}"
+post TA /api/plan "{\"client\":$CA,\"points\":[{\"tp\":\"gastrocnemius-tp1\",\"side\":\"l\"}]}"
 jq -e '[.. | strings] | map(select(test("open wound"; "i"))) | length == 0' "$T/body" >/dev/null && ok "the plan no longer uses the ended one" || ko "the plan still uses an ended contraindication" "$(body)"
 send TA PATCH "/api/clients/$CA" '{"add_contraindications":[{"id":"open-wound","region":"calf-l","started":"2999-01-01"}]}'
 wanterr "a start date in the future: 400" 400 bad-request
