@@ -4,6 +4,9 @@
 
 #include "body.h"
 #include "care.h"
+#include "careplan.h"
+#include "chart.h"
+#include "doc.h"
 #include "export.h"
 #include "note.h"
 #include "outcome.h"
@@ -635,4 +638,134 @@ int clinic_db(opts *o, int argc, char **argv) {
   buf_free(&out);
   store_close(s);
   return rc ? rc : w;
+}
+
+/* ---- clinic, record, careplan ------------------------------------------------------------- */
+
+int clinic_clinic(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("clinic");
+  const char *name = NULL;
+  int rc = 0;
+  for (int i = 0; i < argc && !rc; i++) {
+    if (!strcmp(argv[i], "--name")) { if (!(name = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  if (rc) return rc;
+  store *s = NULL;
+  if ((rc = open_db(c, o, &s))) return rc;
+  char err[600], cur[256];
+  buf out;
+  buf_init(&out);
+  int r = name ? record_setting_set(s, RECORD_CLINIC_NAME, name, err, sizeof err) : 0;
+  if (!r) r = record_setting_get(s, RECORD_CLINIC_NAME, RECORD_CLINIC_DEFAULT, cur, sizeof cur);
+  if (r == RECORD_ESTORE && !name) snprintf(err, sizeof err, "%s", store_error(s));
+  if (r) rc = fail(c, r, err);
+  else {
+    buf_printf(&out, "%s%s\n", name ? "the clinic's name is now " : "", cur);
+    rc = cli_write(&out);
+  }
+  buf_free(&out);
+  store_close(s);
+  return rc;
+}
+
+int clinic_record(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("record");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  const char *from = NULL, *to = NULL, *path = NULL;
+  int html = 0, rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    if (!strcmp(argv[i], "--html")) html = 1;
+    else if (!strcmp(argv[i], "--from")) { if (!(from = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "--to")) { if (!(to = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "-o")) { if (!(path = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  if (!rc && !html) rc = cli_usage_error(c, "%s", "say the format: --html");
+  if (rc) return rc;
+  kb *k;
+  if ((rc = cli_load_kb(o, &k))) return rc;
+  chart *ch = NULL;
+  buf errs;
+  buf_init(&errs);
+  if (chart_load_builtin(&ch, kb_body(k), &errs)) {
+    fprintf(stderr, "myomap record: the body chart: %s", errs.data ? errs.data : "failed\n");
+    buf_free(&errs);
+    kb_free(k);
+    return EXIT_KB;
+  }
+  buf_free(&errs);
+  store *s = NULL;
+  long client = 0;
+  char err[600];
+  buf out;
+  buf_init(&out);
+  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+    int r = doc_record_html(s, k, ch, client, from, to, &out, err, sizeof err);
+    if (r) rc = fail(c, r, err);
+    else rc = path ? write_private(c, path, &out) : cli_write(&out);
+  }
+  buf_free(&out);
+  store_close(s);
+  chart_free(ch);
+  kb_free(k);
+  return rc;
+}
+
+int clinic_careplan(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("careplan");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  careplan_in in;
+  careplan_init(&in);
+  int json = o->json, rc = 0, setting = 0, targets = 0;
+  double visits = 0, therapist = 0;
+  char act[128];
+  for (int i = 1; i < argc && !rc; i++) {
+    const char *a = argv[i], *v;
+    if (!strcmp(a, "--json")) { json = 1; continue; }
+    if (!(v = value(c, argc, argv, &i))) return EXIT_USAGE;
+    setting = 1;
+    if (!strcmp(a, "--nprs")) { in.kind = CAREPLAN_NPRS; rc = number(c, a, v, 0, 10, &in.target); targets++; }
+    else if (!strcmp(a, "--psfs")) {
+      const char *eq = strrchr(v, '=');
+      if (!eq || eq == v || (size_t)(eq - v) >= sizeof act)
+        return cli_usage_error(c, "--psfs %s: expected ACTIVITY=SCORE, e.g. \"reach overhead=7\"", v);
+      memcpy(act, v, (size_t)(eq - v));
+      act[eq - v] = 0;
+      in.kind = CAREPLAN_PSFS;
+      in.activity = act;
+      rc = number(c, a, eq + 1, 0, 10, &in.target);
+      targets++;
+    } else if (!strcmp(a, "--visits")) rc = number(c, a, v, 1, 100, &visits);
+    else if (!strcmp(a, "--frequency")) in.frequency = v;
+    else if (!strcmp(a, "--reassess")) in.reassess = v;
+    else if (!strcmp(a, "--start")) in.start = v;
+    else if (!strcmp(a, "--goals")) in.goals = v;
+    else if (!strcmp(a, "--therapist")) rc = number(c, a, v, 1, 1e15, &therapist);
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", a);
+  }
+  if (!rc && targets > 1) rc = cli_usage_error(c, "%s", "one target: --nprs or --psfs");
+  if (!rc && setting && !targets) rc = cli_usage_error(c, "%s", "give the target: --nprs N or --psfs \"ACTIVITY=SCORE\"");
+  if (rc) return rc;
+  in.visits = (int)visits;
+  if (visits != (int)visits) return cli_usage_error(c, "%s", "--visits is a whole number");
+  kb *k;
+  if ((rc = cli_load_kb(o, &k))) return rc;
+  store *s = NULL;
+  long client = 0, id = 0;
+  char err[600];
+  buf out;
+  buf_init(&out);
+  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+    int r = setting ? careplan_set(s, client, (long)therapist, &in, &id, err, sizeof err) : 0;
+    if (!r && setting && !json) buf_printf(&out, "stored plan of care %ld\n", id);
+    if (!r) r = json ? careplan_json(s, k, client, &out, err, sizeof err) : careplan_text(s, k, client, &out, err, sizeof err);
+    if (!r && json) buf_putc(&out, '\n');
+    if (r) rc = fail(c, r, err);
+    else rc = cli_write(&out);
+  }
+  buf_free(&out);
+  store_close(s);
+  kb_free(k);
+  return rc;
 }

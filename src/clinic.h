@@ -17,6 +17,9 @@ int clinic_export(opts *o, int argc, char **argv);
 int clinic_backup(opts *o, int argc, char **argv);
 int clinic_restore(opts *o, int argc, char **argv);
 int clinic_db(opts *o, int argc, char **argv);
+int clinic_clinic(opts *o, int argc, char **argv);
+int clinic_record(opts *o, int argc, char **argv);
+int clinic_careplan(opts *o, int argc, char **argv);
 
 #define CLINIC_DB_HELP \
   "  --db DB        the record database: a SQLite file, or postgresql://USER:PASS@HOST/NAME\n" \
@@ -106,6 +109,34 @@ int clinic_db(opts *o, int argc, char **argv);
    "  --visit N   the visit (default: the client's latest)\n" \
    "  --date D    the client's visit on that day\n" \
    "  --save      store the note with the visit\n" CLINIC_DB_HELP}, \
+  {"record", clinic_record, "CLIENT [--from D] [--to D] --html [-o FILE]", \
+   "the client's record as a printable document, for a date range", \
+   "A self-contained HTML document for print: the client's identifiers on every page, the\n" \
+   "contraindications and the plan of care, the intakes with their pain drawings, each visit's\n" \
+   "note with its signature and addenda (a page each), the measures with the progress charts\n" \
+   "and the home programs given.\n\n" \
+   "  --from D, --to D   the range (YYYY-MM-DD; default: the whole record)\n" \
+   "  --html             HTML (the one format)\n" \
+   "  -o FILE            write to FILE (owner-only) instead of standard output\n" CLINIC_DB_HELP}, \
+  {"careplan", clinic_careplan, "CLIENT [--nprs N | --psfs \"ACT=S\"] --visits N --frequency F --reassess D", \
+   "the plan of care: goals, a measurable target, visits planned, reassessment; progress", \
+   "Without options, shows the current plan and the progress against it: met (50% pain relief\n" \
+   "from the first rating, or the target reached), reassessment due, or not working (the\n" \
+   "planned visits used up without meeting it: change course or refer).  With options, stores\n" \
+   "a new plan (the earlier ones are kept).\n\n" \
+   "  --nprs N          the target: pain at most N/10\n" \
+   "  --psfs \"ACT=S\"   the target: the activity scored at least S/10\n" \
+   "  --visits N        the visits planned, 1-100\n" \
+   "  --frequency F     daily, twice-weekly, weekly, every-2-weeks or monthly\n" \
+   "  --reassess D      the reassessment date\n" \
+   "  --start D         the plan's first day (default today)\n" \
+   "  --goals TEXT      the goals (default: those of the latest intake)\n" \
+   "  --therapist ID    who made the plan\n" \
+   "  --json            print JSON\n" CLINIC_DB_HELP}, \
+  {"clinic", clinic_clinic, "[--name NAME]", \
+   "the clinic's name on notes and records", \
+   "  clinic              show the clinic's name (default \"myomap\")\n" \
+   "  clinic --name NAME  set it (1-200 characters, one line)\n" CLINIC_DB_HELP}, \
   {"export", clinic_export, "CLIENT (--fhir | --csv) [-o FILE]", \
    "export a client's record as a FHIR R4 Bundle or as CSV", \
    "  --fhir   a FHIR R4 Bundle (JSON): the Patient; Observations of pain severity (LOINC\n" \

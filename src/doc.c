@@ -36,7 +36,8 @@ static const char css[] =
   ".sign{margin-top:1em;border-top:1pt solid #111;padding-top:.3em}.draft{color:#a00;font-weight:bold}"
   ".hash{font:8pt monospace;word-break:break-all;color:#444}"
   "table.grid{border-collapse:collapse;margin:.3em 0}table.grid td,table.grid th{border:.5pt solid #999;padding:.15em .5em;text-align:left}"
-  ".chart{break-inside:avoid;page-break-inside:avoid;margin:.5em 0}"
+  ".chart{break-inside:avoid;page-break-inside:avoid;margin:.5em 0}figcaption{font-weight:bold;margin:.2em 0}"
+  ".figend{font-size:8pt;color:#555}"
   ".chart svg{display:block;max-width:100%;height:auto;max-height:22cm}"
   "table.visit{break-before:page;page-break-before:always}"
   "@media print{body{margin:0;max-width:none}@page{margin:1.5cm}}";
@@ -150,6 +151,16 @@ static void cell_td(buf *b, const char *v) {
   buf_lit(b, "</td>");
 }
 
+/* A chart as a numbered figure kept on one page, its caption above and its end marked below
+** (so a reader, and the print test, see that it is whole). */
+static void fig_open(buf *b, const char *cls, int n, const char *title) {
+  buf_printf(b, "<figure class=\"chart %s\" data-figure=\"%d\"><figcaption>Figure %d. ", cls, n, n);
+  buf_xml(b, title);
+  buf_lit(b, "</figcaption>");
+}
+
+static void fig_close(buf *b, int n) { buf_printf(b, "<div class=\"figend\">End of figure %d.</div></figure>\n", n); }
+
 /* The home program's exercises in words, from its stored JSON. */
 static void program_html(buf *b, const char *json) {
   json_t *h = json_loads(json ? json : "", 0, NULL), *ex = json_object_get(h, "exercises"), *e;
@@ -222,6 +233,7 @@ int doc_record_html(store *s, const kb *k, const chart *ch, long client, const c
   if (!rc && ms.nrow && outcome_load(s, k, client, &oc, err, errlen)) rc = RECORD_ESTORE;
   if (rc) goto done;
 
+  int figs = 0;
   const char *name = store_cell(&c, 0, 0), *birth = store_cell(&c, 0, 1);
   const char *clinic = store_cell(&c, 0, 8) ? store_cell(&c, 0, 8) : RECORD_CLINIC_DEFAULT;
   char range[64], today[11], title[400];
@@ -310,11 +322,13 @@ int doc_record_html(store *s, const kb *k, const chart *ch, long client, const c
         if (store_cell(&pn, p, 3)) { buf_lit(out, " "); buf_xml(out, store_cell(&pn, p, 3)); }
         if (r >= 0 && nm < 256) marks[nm++] = (chart_mark){r, CHART_PAIN, (int)strtol(store_cell(&pn, p, 2), NULL, 10), NULL};
       }
-      buf_lit(out, "</p>\n<div class=\"chart drawing\">");
+      buf_lit(out, "</p>\n");
       char ttl[64];
       snprintf(ttl, sizeof ttl, "Pain drawing of %s", store_cell(&in, i, 1));
+      fig_open(out, "drawing", ++figs, ttl);
       chart_svg(out, ch, marks, nm, ttl);
-      buf_lit(out, "</div></div>\n");
+      fig_close(out, figs);
+      buf_lit(out, "</div>\n");
     }
     section_close(out);
   }
@@ -340,9 +354,10 @@ int doc_record_html(store *s, const kb *k, const chart *ch, long client, const c
       for (int j = 0; j < 3; j++) cell_td(out, store_cell(&ms, i, j));
       buf_printf(out, "<td>%g</td></tr>", strtod(str(store_cell(&ms, i, 3)), NULL));
     }
-    buf_lit(out, "</table>\n<h3>Progress over the whole record</h3>\n<div class=\"chart progress\">");
+    buf_lit(out, "</table>\n<h3>Progress over the whole record</h3>\n");
+    fig_open(out, "progress", ++figs, "Pain, function and the pain drawings over time");
     outcome_svg(out, oc);
-    buf_lit(out, "</div>\n");
+    fig_close(out, figs);
   }
   buf_printf(out, "<h2>Home programs given (%d)</h2>\n", hp.nrow);
   if (!hp.nrow) buf_lit(out, "<p>None in this range.</p>\n");
