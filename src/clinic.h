@@ -141,7 +141,8 @@ int clinic_careplan(opts *o, int argc, char **argv);
    "export a client's record as a FHIR R4 Bundle or as CSV", \
    "  --fhir   a FHIR R4 Bundle (JSON): the Patient; Observations of pain severity (LOINC\n" \
    "           72514-3), one per rating and one per region of each pain drawing with its\n" \
-   "           bodySite; PSFS, NDI and range of motion; a Procedure per treatment hold\n" \
+   "           bodySite; PSFS, NDI and range of motion; a Procedure per treatment hold; a\n" \
+   "           CarePlan per plan of care\n" \
    "  --csv    one row per measure, drawn region and hold: date,kind,item,value,unit,visit\n" \
    "  -o FILE  write to FILE (owner-only) instead of standard output\n" CLINIC_DB_HELP}, \
   {"backup", clinic_backup, "[-o FILE]", \

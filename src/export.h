@@ -44,7 +44,11 @@ void export_uuid(char out[37], const char *name);
 **  - a Procedure per treatment row: status completed, performedDateTime = the visit's start
 **    (its date when the start is not a full time), code.text = the technique's label, bodySite
 **    text = the muscle's name and side, outcome.text and a note with the point, the seconds and
-**    the outcome.
+**    the outcome;
+**  - a CarePlan per plan of care (status active for the latest, revoked for each earlier one,
+**    which the next one `replaces`; intent plan; description the goals; period start to the
+**    reassessment date; one activity "N visits, FREQUENCY" with scheduledTiming.repeat count,
+**    frequency, period and periodUnit; the target as a note).  Named CarePlan/P.
 ** Every resource's id is its export_uuid and its entry's fullUrl "urn:uuid:" + that id; every
 ** subject references the Patient's fullUrl.  Bundle.id is export_uuid("Bundle/client-C") and
 ** Bundle.timestamp the latest time the record was written (client.updated and the created
