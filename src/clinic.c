@@ -484,39 +484,89 @@ int clinic_progress(opts *o, int argc, char **argv) {
   return rc;
 }
 
+/* The name of therapist `id` into out: 0, or an error code with the message. */
+static int therapist_name(store *s, long id, char *out, size_t cap, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows r;
+  if (store_exec(s, "SELECT name FROM therapist WHERE id = $1", &a, &r)) {
+    snprintf(err, errlen, "%s", store_error(s));
+    return RECORD_ESTORE;
+  }
+  int rc = r.nrow ? 0 : RECORD_ENOTFOUND;
+  if (rc) snprintf(err, errlen, "no therapist %ld (`myomap therapist list`)", id);
+  else snprintf(out, cap, "%s", store_cell(&r, 0, 0));
+  store_rows_free(&r);
+  return rc;
+}
+
+/* A note_* error code as a record one (for the exit code). */
+static int note_rc(int rc) {
+  return !rc ? 0 : rc == NOTE_ESIGNED || rc == NOTE_EUNSIGNED || rc == NOTE_EBAD || rc == NOTE_EFORBIDDEN ? RECORD_EBAD
+       : rc == NOTE_ENOTFOUND ? RECORD_ENOTFOUND : RECORD_ESTORE;
+}
+
 int clinic_note(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("note");
   if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
-  const char *date = NULL;
-  double visit = 0;
-  int save = 0, rc = 0;
+  const char *date = NULL, *addendum = NULL, *path = NULL;
+  double visit = 0, therapist = 0;
+  int save = 0, sign = 0, html = 0, rc = 0;
   for (int i = 1; i < argc && !rc; i++) {
     const char *v;
     if (!strcmp(argv[i], "--save")) save = 1;
+    else if (!strcmp(argv[i], "--sign")) sign = 1;
+    else if (!strcmp(argv[i], "--html")) html = 1;
     else if (!strcmp(argv[i], "--date")) { if (!(date = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "--addendum")) { if (!(addendum = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "-o")) { if (!(path = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
     else if (!strcmp(argv[i], "--visit")) rc = (v = value(c, argc, argv, &i)) ? number(c, "--visit", v, 1, 1e15, &visit) : EXIT_USAGE;
+    else if (!strcmp(argv[i], "--therapist")) rc = (v = value(c, argc, argv, &i)) ? number(c, "--therapist", v, 1, 1e15, &therapist) : EXIT_USAGE;
     else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
   }
+  if (!rc && (sign || addendum) && !therapist) rc = cli_usage_error(c, "%s", "--sign and --addendum need --therapist ID (who signs)");
+  if (!rc && save + sign + (addendum != NULL) > 1) rc = cli_usage_error(c, "%s", "one of --save, --sign and --addendum at a time");
+  if (!rc && path && !html) rc = cli_usage_error(c, "%s", "-o goes with --html");
   if (rc) return rc;
   kb *k;
   if ((rc = cli_load_kb(o, &k))) return rc;
   store *s = NULL;
   long client = 0, id = 0;
-  char err[600];
+  char err[600], who[256];
   if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
     int r = record_visit_find(s, client, date, (long)visit, &id, err, sizeof err);
+    note_head h;
     note n = {0};
-    if (!r) r = note_build(s, k, id, &n, err, sizeof err) ? RECORD_EBAD : 0;
-    if (!r && save) r = note_save(s, id, &n, err, sizeof err) ? RECORD_ESTORE : 0;
-    if (r) rc = fail(c, r, err);
-    else {
-      buf out;
-      buf_init(&out);
+    if (!r && (sign || addendum)) r = therapist_name(s, (long)therapist, who, sizeof who, err, sizeof err);
+    if (!r && sign) r = note_rc(note_sign(s, k, id, (long)therapist, who, err, sizeof err));
+    if (!r && addendum) r = note_rc(note_addendum(s, id, (long)therapist, who, addendum, err, sizeof err));
+    if (!r) r = note_rc(note_head_read(s, id, &h, err, sizeof err));
+    buf out;
+    buf_init(&out);
+    if (!r && html) r = doc_note_html(s, k, id, &out, err, sizeof err);
+    else if (!r) {
+      /* a signed note as signed; else built from the record, as before */
+      r = (h.is_signed ? note_current(s, k, id, &n, err, sizeof err) : note_build(s, k, id, &n, err, sizeof err)) ? RECORD_EBAD : 0;
+      if (!r && save) r = note_rc(note_save(s, id, &n, err, sizeof err));
+    }
+    if (!r && !html) {
       note_text(&out, &n);
       if (save) buf_printf(&out, "(saved with visit %ld)\n", id);
-      rc = cli_write(&out);
-      buf_free(&out);
+      if (h.is_signed || sign) {
+        note_head_read(s, id, &h, err, sizeof err);
+        buf_printf(&out, "\nSigned by %s at %s (SHA-256 %s)\n", h.signed_by, h.signed_at, h.hash);
+        store_rows ad;
+        if (!note_addenda(s, id, &ad)) {
+          for (int i = 0; i < ad.nrow; i++)
+            buf_printf(&out, "\nAddendum, %s, by %s:\n%s\n", store_cell(&ad, i, 1), store_cell(&ad, i, 0), store_cell(&ad, i, 2));
+          store_rows_free(&ad);
+        }
+      }
     }
+    if (r) rc = fail(c, r, err);
+    else rc = path ? write_private(c, path, &out) : cli_write(&out);
+    buf_free(&out);
     note_free(&n);
   }
   store_close(s);

@@ -100,7 +100,7 @@ int clinic_careplan(opts *o, int argc, char **argv);
    "  --json       print JSON\n" \
    "  --svg FILE   also write the charts: pain, PSFS and NDI over time, and the pain drawings\n" \
    "               across visits as a body heat map (a self-contained SVG)\n" CLINIC_DB_HELP}, \
-  {"note", clinic_note, "CLIENT [--visit N | --date D] [--save]", \
+  {"note", clinic_note, "CLIENT [--visit N | --date D] [--save | --sign | --addendum TEXT] [--html [-o FILE]]", \
    "a SOAP note for a visit, from its session data", \
    "Writes the note from what is stored: S from the latest intake (pain drawing, goals,\n" \
    "perpetuating factors) and the pain before; O the points palpated, the range of motion and\n" \
@@ -108,7 +108,15 @@ int clinic_careplan(opts *o, int argc, char **argv);
    "stopped, change since the first rating); P the home program and what to recheck.\n\n" \
    "  --visit N   the visit (default: the client's latest)\n" \
    "  --date D    the client's visit on that day\n" \
-   "  --save      store the note with the visit\n" CLINIC_DB_HELP}, \
+   "  --save      store the note with the visit (refused once it is signed)\n" \
+   "  --sign --therapist ID\n" \
+   "              sign the note as it stands (saved now if it was not), as the visit's own\n" \
+   "              therapist: the name, the time and the SHA-256 of its text; no change after\n" \
+   "  --addendum TEXT --therapist ID\n" \
+   "              add a dated addendum, signed by that therapist, to a signed note\n" \
+   "  --html [-o FILE]\n" \
+   "              the note as a printable document (identifiers, signature line, addenda)\n" \
+   CLINIC_DB_HELP}, \
   {"record", clinic_record, "CLIENT [--from D] [--to D] --html [-o FILE]", \
    "the client's record as a printable document, for a date range", \
    "A self-contained HTML document for print: the client's identifiers on every page, the\n" \

@@ -243,7 +243,7 @@ before=$(snap visit note_signature)
 post TA "/api/visits/$V3/note" '{"s":"changed","o":"changed","a":"changed","p":"changed"}'
 wanterr "editing a signed note: 409" 409 conflict
 [ "$(snap visit note_signature)" = "$before" ] && ok "and nothing changed" || ko "a signed note changed"
-expect "note --save on a signed visit is refused" 4 "signed" -- $R note "$CA" --visit "$V3" --save
+expect "note --save on a signed visit is refused" 1 "signed" -- $R note "$CA" --visit "$V3" --save
 get TA "/api/visits/$V3/note"
 want "GET shows the signature" 200 ".signed.by == \"Tess Ward\" and .signed.hash == \"$HASH\" and .s == \"Headache 6/10.\""
 get TA "/api/clients/$CA/visits"
@@ -295,6 +295,20 @@ $R log "$CX" --therapist "$TESS" "$T/sx.json" >/dev/null
 VX=$(sql "SELECT id FROM visit WHERE client_id = $CX")
 get TA "/api/visits/$VX/note.html"
 grep -q "<script>alert" "$T/body" && ko "a name printed unescaped" || ok "a name with markup is escaped"
+
+echo "== signing on the command line"
+before=$(snap note_signature addendum visit)
+expect "note --sign needs --therapist" 1 "--therapist" -- $R note "$CA" --visit "$V4" --sign
+expect "note --sign by another therapist is refused" 1 "only the visit's therapist" -- $R note "$CA" --visit "$V4" --sign --therapist "$BEN"
+expect "note --addendum on a draft is refused" 1 "not signed yet" -- $R note "$CA" --visit "$V4" --addendum "x" --therapist "$TESS"
+[ "$(snap note_signature addendum visit)" = "$before" ] && ok "the refused commands wrote nothing" || ko "a refused command wrote something"
+expect "note --sign by the visit's therapist" 0 "Signed by Tess Ward at .* \(SHA-256 [0-9a-f]{64}\)" -- $R note "$CA" --visit "$V4" --sign --therapist "$TESS"
+H4=$(sql "SELECT hash FROM note_signature WHERE visit_id = $V4")
+$R note "$CA" --visit "$V4" | sed '/^$/{N;/\nSigned by/q}' | sed '$d' | sed '$d' >"$T/n4.txt"
+[ "$(sha256sum <"$T/n4.txt" | cut -d' ' -f1)" = "$H4" ] && ok "the stored hash is the SHA-256 of the note as printed" || ko "CLI hash" "$H4"
+expect "note --addendum" 0 "Addendum, .* by Tess Ward:" -- $R note "$CA" --visit "$V4" --addendum "Phoned: better." --therapist "$TESS"
+expect "note --html -o FILE" 0 "" -- $R note "$CA" --visit "$V4" --html -o "$T/n4.html"
+grep -q "Phoned: better." "$T/n4.html" && grep -q "$H4" "$T/n4.html" && ok "the printed note has the addendum and the hash" || ko "note --html"
 
 echo "== the plan of care"
 get TA "/api/clients/$CA/care-plan"
