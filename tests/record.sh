@@ -403,6 +403,13 @@ expect "db check passes" 0 "every reference" -- $R db check
 $R backup -o "$T/backup.jsonl" >/dev/null 2>&1
 grep -q '"table":"note_signature"' "$T/backup.jsonl" && grep -q '"table":"care_plan"' "$T/backup.jsonl" && grep -q '"table":"client_contra_past"' "$T/backup.jsonl" \
   && ok "the backup holds the new tables" || ko "the backup lacks the new tables"
+DB2=$(fresh recordtest2) && mkdir -p "$(dirname "$DB2")" 2>/dev/null
+if [ -n "$DB2" ] && $M --db "$DB2" restore "$T/backup.jsonl" >"$T/restore.log" 2>&1; then
+  $M --db "$DB2" note "$CA" --visit "$V3" >"$T/n3.txt" 2>&1
+  grep -q "Signed by Tess Ward" "$T/n3.txt" && grep -q "Reviewed for the audit." "$T/n3.txt" && $M --db "$DB2" careplan "$CA" | grep -q "Plan of care" \
+    && ok "restored into a new database: signatures, addenda and plans come back" || ko "restore lost the new tables" "$(cat "$T/n3.txt")"
+else ko "restore of the backup" "$(cat "$T/restore.log")"; fi
+case "$TARGET" in postgres*) psql "$TARGET" -qc "DROP SCHEMA IF EXISTS recordtest2 CASCADE" >/dev/null 2>&1 ;; esac
 serve_stop A
 echo "record $BACKEND: $pass passed, $fail failed"
 [ "$fail" = 0 ]
