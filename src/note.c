@@ -548,7 +548,7 @@ int note_head_read(store *s, long visit, note_head *h, char *err, size_t errlen)
   if (store_exec(s, "SELECT v.id, v.client_id, v.therapist_id, c.name, c.birth, v.date, v.started, t.name, "
                     "CASE WHEN v.soap_s IS NOT NULL AND v.soap_o IS NOT NULL AND v.soap_a IS NOT NULL AND "
                     "v.soap_p IS NOT NULL THEN 1 ELSE 0 END, ns.name, ns.at, ns.hash, "
-                    "(SELECT value FROM setting WHERE name = 'clinic-name') FROM visit v "
+                    "(SELECT value FROM setting WHERE name = 'clinic-name'), c.therapist_id FROM visit v "
                     "JOIN client c ON c.id = v.client_id LEFT JOIN therapist t ON t.id = v.therapist_id "
                     "LEFT JOIN note_signature ns ON ns.visit_id = v.id WHERE v.id = $1", &a, &r)) {
     snprintf(err, errlen, "visit %ld: %s", visit, store_error(s));
@@ -573,6 +573,7 @@ int note_head_read(store *s, long visit, note_head *h, char *err, size_t errlen)
   cpy(h->signed_at, sizeof h->signed_at, store_cell(&r, 0, 10));
   cpy(h->hash, sizeof h->hash, store_cell(&r, 0, 11));
   cpy(h->clinic, sizeof h->clinic, store_cell(&r, 0, 12) ? store_cell(&r, 0, 12) : "myomap");
+  h->client_therapist_id = store_cell(&r, 0, 13) ? strtol(store_cell(&r, 0, 13), NULL, 10) : 0;
   store_rows_free(&r);
   return 0;
 }
@@ -618,7 +619,8 @@ int note_sign(store *s, const kb *k, long visit, long therapist, const char *nam
     snprintf(err, errlen, "the note of visit %ld was signed by %s at %s", visit, h.signed_by, h.signed_at);
     return NOTE_ESIGNED;
   }
-  if (!h.therapist_id || h.therapist_id != therapist) {
+  long signer = h.therapist_id ? h.therapist_id : h.client_therapist_id;   /* a visit stored without one: the client's */
+  if (!signer || signer != therapist) {
     snprintf(err, errlen, "only the visit's therapist%s%s may sign its note", h.therapist_id ? ", " : "",
              h.therapist_id ? h.therapist : "");
     return NOTE_EFORBIDDEN;

@@ -58,6 +58,7 @@ void note_text(buf *out, const note *n);
 /* What a printed or signed note carries beside its text: who and when. */
 typedef struct note_head {
   long visit, client, therapist_id;          /* therapist_id 0: the visit has none */
+  long client_therapist_id;                  /* the client's therapist, 0 when none */
   char client_name[256], birth[16], date[16], started[40], therapist[256], clinic[256];
   int saved;                                 /* the four sections are stored */
   int is_signed;
@@ -76,8 +77,8 @@ int note_current(store *s, const kb *k, long visit, note *out, char *err, size_t
 ** digits and a NUL. */
 void note_sha256(const char *text, size_t len, char out[65]);
 
-/* Sign the note of visit `visit` as therapist `therapist` (who must be the visit's therapist:
-** NOTE_EFORBIDDEN otherwise) named `name`: the note as it stands (saved, else built from the
+/* Sign the note of visit `visit` as therapist `therapist` (who must be the visit's therapist,
+** or, for a visit stored without one, the client's: NOTE_EFORBIDDEN otherwise) named `name`: the note as it stands (saved, else built from the
 ** record and saved now) is hashed (SHA-256 of note_text) and the signature stored with the
 ** time, in one transaction.  From then on note_save refuses (NOTE_ESIGNED).  Returns 0,
 ** NOTE_ESIGNED (signed already), NOTE_EFORBIDDEN, NOTE_ENOTFOUND or NOTE_ESTORE. */

@@ -203,7 +203,7 @@ static int contra_start(store *s, const kb *k, long id, const plan_contra *pc, c
 }
 
 /* End contraindication pc on `date`: it moves to client_contra_past.  1 when it was not
-** current, 0 when ended, -1 when the store failed. */
+** current, 2 when `date` is before the day it started, 0 when ended, -1 when the store failed. */
 static int contra_stop(store *s, const kb *k, long id, const plan_contra *pc, const char *date) {
   store_args a;
   store_args_init(&a);
@@ -218,6 +218,7 @@ static int contra_stop(store *s, const kb *k, long id, const plan_contra *pc, co
   if (found && store_cell(&r, 0, 0)) snprintf(started, sizeof started, "%s", store_cell(&r, 0, 0));
   store_rows_free(&r);
   if (!found) return 1;
+  if (*started && strcmp(date, started) < 0) return 2;
   char now[32];
   util_now(now);
   store_args b;
@@ -419,7 +420,8 @@ int record_client_update(store *s, const kb *k, long id, const record_client *c,
     if (r2 > 0) {
       store_rollback(s);
       const plan_contra *pc = &c->end[i].c;
-      return bad(err, errlen, "%s%s%s is not a current contraindication of client %ld",
+      return bad(err, errlen, r2 == 1 ? "%s%s%s is not a current contraindication of client %ld"
+                                      : "%s%s%s cannot end before the day it started (client %ld)",
                  kb_term_at(k, KB_CONTRA, pc->contra)->id, pc->region >= 0 ? ":" : "", contra_region(k, pc), id);
     }
     note_change(changed, "contraindications");

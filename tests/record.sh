@@ -117,17 +117,24 @@ get TA "/api/clients/$CA"
 want "email cleared" 200 '.client.email == null'
 
 echo "== contraindications added and ended, with dates"
-send TA PATCH "/api/clients/$CA" '{"add_contraindications":[{"id":"anticoagulants","started":"2026-11-10"},{"id":"open-wound","region":"calf-l"}]}'
+send TA PATCH "/api/clients/$CA" '{"add_contraindications":[{"id":"anticoagulants","started":"2026-11-10"},{"id":"open-wound","region":"calf-l","started":"2026-11-12"}]}'
 want "two contraindications added" 200 '.changed == ["contraindications"]'
 audited update "client: contraindications$" && ok "audited as contraindications, without naming them" || ko "contra audit"
 get TA "/api/clients/$CA"
-want "current, with their start dates" 200 '[.contraindications[] | .id + "@" + (.started // "")] | sort == ["anticoagulants@2026-11-10", "open-wound@'"$(date -u +%F)"'"]'
+want "current, with their start dates" 200 '[.contraindications[] | .id + "@" + (.started // "")] | sort == ["anticoagulants@2026-11-10", "open-wound@2026-11-12"]'
+send TA PATCH "/api/clients/$CA" '{"add_contraindications":["pregnancy"]}'
+get TA "/api/clients/$CA"
+want "a start date defaults to today" 200 '[.contraindications[] | select(.id == "pregnancy") | .started] == ["'"$(date -u +%F)"'"]'
+send TA PATCH "/api/clients/$CA" '{"end_contraindications":["pregnancy"]}'
+want "and an end date too" 200 '.changed == ["contraindications"]'
 post TA /api/plan "{\"client\":$CA,\"points\":[{\"tp\":\"gastrocnemius-tp1\",\"side\":\"l\"}]}"
 jq -e '[.. | strings] | map(select(test("open wound|open-wound"; "i"))) | length > 0' "$T/body" >/dev/null && ok "the plan uses the current ones (the open wound on the left calf)" || ko "plan ignores the current contraindication" "$(body)"
+send TA PATCH "/api/clients/$CA" '{"end_contraindications":[{"id":"anticoagulants","ended":"2026-11-01"}]}'
+wanterr "an end before the start (2026-11-10): 400" 400 bad-request
 send TA PATCH "/api/clients/$CA" '{"end_contraindications":[{"id":"open-wound","region":"calf-l","ended":"2026-11-20"}]}'
 want "one ended" 200 '.changed == ["contraindications"]'
 get TA "/api/clients/$CA"
-want "it moves to the history, with both dates" 200 '([.contraindications[].id] == ["anticoagulants"]) and (.contraindications_ended | length == 1 and .[0].id == "open-wound" and .[0].region == "calf-l" and .[0].ended == "2026-11-20")'
+want "it moves to the history, with both dates" 200 '([.contraindications[].id] == ["anticoagulants"]) and ([.contraindications_ended[] | select(.id == "open-wound")] | length == 1 and .[0].region == "calf-l" and .[0].started == "2026-11-12" and .[0].ended == "2026-11-20")'
 post TA /api/plan "{\"client\":$CA,\"points\":[{\"tp\":\"gastrocnemius-tp1\",\"side\":\"l\"}]}"
 jq -e '[.. | strings] | map(select(test("open wound"; "i"))) | length == 0' "$T/body" >/dev/null && ok "the plan no longer uses the ended one" || ko "the plan still uses an ended contraindication" "$(body)"
 send TA PATCH "/api/clients/$CA" '{"add_contraindications":[{"id":"open-wound","region":"calf-l","started":"2999-01-01"}]}'
@@ -291,10 +298,14 @@ grep -q "Draft: not signed" "$T/body" && ok "an unsigned note prints as a draft 
 post TA /api/clients '{"name":"<script>alert(1)</script>","birth":"1991-01-01"}'
 CX=$(jq -r .id "$T/body")
 sed "s/2026-11-22T10:00:00Z/2026-11-20T10:00:00Z/g" docs/examples/session.json >"$T/sx.json"
-$R log "$CX" --therapist "$TESS" "$T/sx.json" >/dev/null
+$R log "$CX" "$T/sx.json" >/dev/null
 VX=$(sql "SELECT id FROM visit WHERE client_id = $CX")
 get TA "/api/visits/$VX/note.html"
 grep -q "<script>alert" "$T/body" && ko "a name printed unescaped" || ok "a name with markup is escaped"
+post ADM "/api/visits/$VX/note/sign" '{}'
+wanterr "a visit stored without a therapist: the admin may not sign it" 403 forbidden
+post TA "/api/visits/$VX/note/sign" '{}'
+want "the client's therapist signs it" 200 '.signed.by == "Tess Ward"' 
 
 echo "== signing on the command line"
 before=$(snap note_signature addendum visit)
