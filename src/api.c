@@ -847,8 +847,15 @@ static void progress(ctx *c, int svg) {
   char err[512];
   int rc = outcome_load(c->s, c->a->k, id, &o, err, sizeof err);
   if (rc) { c->rs->etag[0] = 0; fail_rc(c, rc, err); return; }
-  if (svg) outcome_svg(&c->rs->body, o);
-  else outcome_json(&c->rs->body, o);
+  if (svg) {   /* titled with the client's name (an edit of it changes the stamp) */
+    store_args a;
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    store_rows r;
+    int named = !store_exec(c->s, "SELECT name FROM client WHERE id = $1", &a, &r);
+    outcome_svg_named(&c->rs->body, o, named ? store_cell(&r, 0, 0) : NULL);
+    if (named) store_rows_free(&r);
+  } else outcome_json(&c->rs->body, o);
   outcome_free(o);
   keep_progress(c->a, id, svg, stamp, &c->rs->body);
 }

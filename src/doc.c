@@ -356,7 +356,7 @@ int doc_record_html(store *s, const kb *k, const chart *ch, long client, const c
     }
     buf_lit(out, "</table>\n<h3>Progress over the whole record</h3>\n");
     fig_open(out, "progress", ++figs, "Pain, function and the pain drawings over time");
-    outcome_svg(out, oc);
+    outcome_svg_named(out, oc, name);
     fig_close(out, figs);
   }
   buf_printf(out, "<h2>Home programs given (%d)</h2>\n", hp.nrow);

@@ -1351,17 +1351,28 @@ static void plot_svg(buf *o, const outcome *oc, const plotdef *p, const pt *a, i
 #define CELLS_PER_ROW 3
 #define PLOTS_H 520
 
-void outcome_svg(buf *o, const outcome *oc) {
+void outcome_svg(buf *o, const outcome *oc) { outcome_svg_named(o, oc, NULL); }
+
+void outcome_svg_named(buf *o, const outcome *oc, const char *name) {
+  buf title;
+  buf_init(&title);
+  if (name && *name) buf_printf(&title, "Outcomes of %s", name);
+  else buf_printf(&title, "Outcomes of client %ld", oc->client);
   int n_draw = 0;
   for (int i = 0; i < oc->n_dates; i++) n_draw += oc->dates[i].has_drawing;
   int rows = (n_draw + CELLS_PER_ROW - 1) / CELLS_PER_ROW;
   int height = PLOTS_H + 40 + (rows ? rows * CELL_H : 30) + 10;
   buf_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-             "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n<title>Outcomes of client %ld</title>\n",
-             SVG_W, height, SVG_W, height, oc->client);
+             "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n<title>",
+             SVG_W, height, SVG_W, height);
+  buf_xml(o, title.data);
+  buf_lit(o, "</title>\n");
   buf_printf(o, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, height);
-  buf_printf(o, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#1e293b\">"
-             "Outcomes of client %ld</text>\n", SVG_W / 2, oc->client);
+  buf_printf(o, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#1e293b\">",
+             SVG_W / 2);
+  buf_xml(o, title.data);
+  buf_lit(o, "</text>\n");
+  buf_free(&title);
 
   /* Every plot shares the date range. */
   double d0 = 0, d1 = 0;

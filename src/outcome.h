@@ -165,5 +165,8 @@ void outcome_json(buf *out, const outcome *o);
 ** pain drawings in date order as small multiples, one front and back body chart (chart_svg,
 ** regions filled by intensity) per drawing date in a <g class="drawing" data-date=DATE>. */
 void outcome_svg(buf *out, const outcome *o);
+/* The same, titled "Outcomes of NAME" (escaped) rather than "Outcomes of client N" (NULL or "":
+** the id, as outcome_svg). */
+void outcome_svg_named(buf *out, const outcome *o, const char *name);
 
 #endif

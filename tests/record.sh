@@ -214,6 +214,9 @@ echo "== progress keeps same-day visits apart, dated by their sessions"
 get TA "/api/clients/$CA/progress"
 want "two rows for the two visits of 2026-11-24" 200 '[.visits[] | select(.date == "2026-11-24")] | length == 2'
 want "each with its own visit, start and pain" 200 "[.visits[] | select(.date == \"2026-11-24\") | [.visit, .started, .nprs.value]] == [[$V3, \"2026-11-24T09:00:00Z\", 6], [$V4, \"2026-11-24T15:30:00Z\", 3]]"
+get TA "/api/clients/$CA/progress.svg"
+grep -q "<title>Outcomes of Ann Lee-Smith</title>" "$T/body" && ok "the charts are titled with the client's name" || ko "progress.svg title" "$(head -c 300 "$T/body")"
+get TA "/api/clients/$CA/progress"
 want "no row dated today" 200 "[.visits[].date] | index(\"$(date -u +%F)\") == null"
 
 echo "== signed notes"
