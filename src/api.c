@@ -1045,6 +1045,18 @@ static int note_extra_json(ctx *c, long v, buf *b) {
   return 0;
 }
 
+static void h_visit(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  char err[512];
+  ok_json(c);
+  int rc = record_visit_show(c->s, v, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "visit %ld", v);
+  audit(c, "read", client, d);
+}
+
 static void h_note(ctx *c) {
   long v, client;
   if (visit_client(c, &v, &client)) return;
@@ -1474,6 +1486,7 @@ static const route routes[] = {
   {"GET", "/api/clients/*/home", h_home, DB},
   {"GET", "/api/clients/*/home.html", h_home_html, DB},
   {"GET", "/api/clients/*/export", h_export, DB},
+  {"GET", "/api/visits/*", h_visit, DB},
   {"GET", "/api/visits/*/note", h_note, DB},
   {"POST", "/api/visits/*/note", h_note_save, DB | BODY},
   {"POST", "/api/visits/*/note/sign", h_note_sign, DB},

@@ -1343,6 +1343,53 @@ int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, s
   return 0;
 }
 
+int record_visit_show(store *s, long visit, buf *out, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows v, t, h;
+  if (store_exec(s, "SELECT v.id, v.client_id, v.date, v.started, th.name, v.pain_pre, v.pain_post, "
+                    "(SELECT COUNT(*) FROM note_signature ns WHERE ns.visit_id = v.id) FROM visit v "
+                    "LEFT JOIN therapist th ON th.id = v.therapist_id WHERE v.id = $1", &a, &v))
+    return failed(s, err, errlen);
+  if (!v.nrow) { store_rows_free(&v); snprintf(err, errlen, "no visit %ld", visit); return RECORD_ENOTFOUND; }
+  if (store_exec(s, "SELECT seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed FROM treatment "
+                    "WHERE visit_id = $1 ORDER BY seq", &a, &t)) { store_rows_free(&v); return failed(s, err, errlen); }
+  if (store_exec(s, "SELECT program FROM homeprog WHERE visit_id = $1 ORDER BY id DESC LIMIT 1", &a, &h)) {
+    store_rows_free(&v), store_rows_free(&t);
+    return failed(s, err, errlen);
+  }
+  buf_printf(out, "{\"id\":%s,\"client\":%s", store_cell(&v, 0, 0), store_cell(&v, 0, 1));
+  json_field(out, "date", store_cell(&v, 0, 2), 0);
+  json_field(out, "started", store_cell(&v, 0, 3), 0);
+  json_field(out, "therapist", store_cell(&v, 0, 4), 0);
+  buf_puts(out, ",\"pain_pre\":");
+  num(out, store_cell(&v, 0, 5));
+  buf_puts(out, ",\"pain_post\":");
+  num(out, store_cell(&v, 0, 6));
+  buf_printf(out, ",\"note\":\"%s\",\"holds\":[", strcmp(store_cell(&v, 0, 7), "0") ? "signed" : "draft");
+  static const char *const keys[] = {"phase", "muscle", "tp", "side", "technique"};
+  for (int i = 0; i < t.nrow; i++) {
+    buf_printf(out, "%s{\"seq\":%s", i ? "," : "", store_cell(&t, i, 0));
+    for (int j = 0; j < 5; j++) json_field(out, keys[j], store_cell(&t, i, 1 + j), 0);
+    buf_puts(out, ",\"seconds\":");
+    num(out, store_cell(&t, i, 6));
+    json_field(out, "outcome", store_cell(&t, i, 7), 0);
+    json_field(out, "reason", store_cell(&t, i, 8), 0);
+    buf_printf(out, ",\"confirmed\":%s}", strcmp(store_cell(&t, i, 9) ? store_cell(&t, i, 9) : "0", "0") ? "true" : "false");
+  }
+  buf_puts(out, "],\"home\":");
+  const char *prog = store_cell(&h, 0, 0);
+  if (prog) {
+    size_t n = strlen(prog);
+    while (n && (prog[n - 1] == '\n' || prog[n - 1] == ' ')) n--;
+    buf_append(out, prog, n);
+  } else buf_puts(out, "null");
+  buf_putc(out, '}');
+  store_rows_free(&v), store_rows_free(&t), store_rows_free(&h);
+  return 0;
+}
+
 /* ---- settings ----------------------------------------------------------------------------- */
 
 int record_setting_get(store *s, const char *name, const char *def, char *out, size_t cap) {

@@ -144,6 +144,12 @@ int record_measure_add(store *s, long client, const char *date, long visit,
 ** point once however many holds; "name" in words).  RECORD_ENOTFOUND when no such client. */
 int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, size_t errlen);
 
+/* Append visit `visit` as a JSON object: {"id","client","date","started","therapist":NAME|null,
+** "pain_pre","pain_post","note":"draft"|"signed","holds":[{"seq","phase","muscle","tp","side",
+** "technique","seconds","outcome","reason","confirmed"}],"home":PROGRAM|null} (the home program
+** made from it, as sheet_home_json wrote it).  RECORD_ENOTFOUND when there is no such visit. */
+int record_visit_show(store *s, long visit, buf *out, char *err, size_t errlen);
+
 /* ---- the clinic's settings ---------------------------------------------------------------- */
 /* The setting `name` ("clinic-name") into out (cap bytes), or `def` when it is not set.
 ** Returns 0, or RECORD_ESTORE. */

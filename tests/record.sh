@@ -210,6 +210,16 @@ want "each with its date, start, therapist, pain and note state" 200 '.visits[0]
 want "the points treated, each once, in words" 200 '.visits[0].points | length >= 1 and all(.name | type == "string" and length > 3) and (map(.tp + .side) | length == (unique | length))'
 audited read "/api/clients/$CA/visits" && ok "the read is audited" || ko "visits read not audited"
 
+get TA "/api/visits/$V4"
+want "one visit: its holds and its home program" 200 ".id == $V4 and .client == $CA and .started == \"2026-11-24T15:30:00Z\" and (.holds | length == 4) and (.holds[0] | .seq == 1 and (.technique | length > 0) and (.seconds | type == \"number\")) and (.home.exercises | type == \"array\") and .note == \"draft\""
+audited read "visit $V4" && ok "its read is audited" || ko "visit read not audited"
+get BEN "/api/visits/$V4"
+wanterr "another therapist's visit: 403" 403 forbidden
+get TA "/api/visits/99999"
+wanterr "no such visit: 404" 404 not-found
+get TA "/api/visits/abc"
+wanterr "a visit id that is not a number: 404" 404 not-found
+
 echo "== progress keeps same-day visits apart, dated by their sessions"
 get TA "/api/clients/$CA/progress"
 want "two rows for the two visits of 2026-11-24" 200 '[.visits[] | select(.date == "2026-11-24")] | length == 2'
