@@ -1306,8 +1306,8 @@ int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, s
       if (strcmp(store_cell(&t, j, 0), id)) continue;
       const char *mu = store_cell(&t, j, 1), *tp = store_cell(&t, j, 2), *sd = store_cell(&t, j, 3);
       int seen = 0;   /* a point once, however many holds */
-      for (int q = 0; q < j && !seen; q++)
-        seen = !strcmp(store_cell(&t, q, 0), id) && !strcmp(store_cell(&t, q, 1), mu) &&
+      for (int q = j - 1; q >= 0 && !seen && !strcmp(store_cell(&t, q, 0), id); q--)   /* rows are by visit */
+        seen = !strcmp(store_cell(&t, q, 1), mu) &&
                !strcmp(tp ? tp : "", store_cell(&t, q, 2) ? store_cell(&t, q, 2) : "") &&
                !strcmp(sd ? sd : "", store_cell(&t, q, 3) ? store_cell(&t, q, 3) : "");
       if (seen) continue;
