@@ -13,7 +13,9 @@
 #include "audit.h"
 #include "auth.h"
 #include "body.h"
+#include "careplan.h"
 #include "chart.h"
+#include "doc.h"
 #include "export.h"
 #include "home.h"
 #include "note.h"
@@ -788,15 +790,110 @@ static void h_plan(ctx *c) {
 /* ---- clients and records ------------------------------------------------------------------- */
 
 static void h_clients(ctx *c) {
+  const char *q = c->rq->query ? c->rq->query(c->rq->ctx, "q") : NULL;
+  const char *ar = c->rq->query ? c->rq->query(c->rq->ctx, "archived") : NULL;
+  if (ar && strcmp(ar, "0") && strcmp(ar, "1")) { FAIL(c, 400, "archived is 0 or 1, not \"%.20s\"", ar); return; }
+  if (q && !utf8_ok(q)) { FAIL(c, 400, "the search is not UTF-8 text"); return; }
+  char err[512];
   ok_json(c);
   buf_lit(&c->rs->body, "{\"clients\":");
-  if (record_client_list(c->s, c->user.admin ? 0 : c->user.id, &c->rs->body, 1)) {
-    FAIL(c, 503, "the database failed: %s", store_error(c->s));
-    return;
-  }
+  int rc = record_client_search(c->s, c->user.admin ? 0 : c->user.id, q, ar && *ar == '1', &c->rs->body, 1,
+                                err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
   while (c->rs->body.len && c->rs->body.data[c->rs->body.len - 1] == '\n') c->rs->body.len--;
   buf_putc(&c->rs->body, '}');
-  audit(c, "list", 0, "clients");
+  /* the search words may be a name: the audit says that a search was made, not what */
+  audit(c, "list", 0, q && *q ? "clients: search" : ar && *ar == '1' ? "clients with archived" : "clients");
+}
+
+/* "KEY": [ "id" | {"id","region",DATE_KEY} ] into out (at most PLAN_MAX_CONTRAS). */
+static int parse_contras_dated(ctx *c, const char *key, const char *date_key, struct record_contra *out, int *n) {
+  json_t *list = json_object_get(c->body, key);
+  *n = 0;
+  if (!list || json_is_null(list)) return 0;
+  if (!json_is_array(list)) { FAIL(c, 400, "\"%s\" must be a list", key); return -1; }
+  if (json_array_size(list) > PLAN_MAX_CONTRAS) { FAIL(c, 400, "\"%s\": at most %d", key, PLAN_MAX_CONTRAS); return -1; }
+  size_t i;
+  json_t *v;
+  json_array_foreach(list, i, v) {
+    plan_input in;
+    memset(&in, 0, sizeof in);
+    json_t *one = json_array();
+    json_array_append(one, v);
+    int rc = parse_contras(c, one, &in);
+    json_decref(one);
+    if (rc) return -1;
+    json_t *d = json_is_object(v) ? json_object_get(v, date_key) : NULL;
+    if (d && !json_is_null(d) && !json_is_string(d)) { FAIL(c, 400, "\"%s\" of %s must be a date", date_key, key); return -1; }
+    out[*n].c = in.contras[0];
+    out[(*n)++].date = d ? json_string_value(d) : NULL;
+  }
+  return 0;
+}
+
+static void h_client_edit(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  record_client rc0;
+  record_client_init(&rc0);
+  if (field_str(c, "name", &rc0.name) || field_str(c, "birth", &rc0.birth) || field_str(c, "phone", &rc0.phone) ||
+      field_str(c, "email", &rc0.email) || field_str(c, "history", &rc0.history) ||
+      field_str(c, "consent_date", &rc0.consent_date))
+    return;
+  static const char *const bools[] = {"consent", "archived"};
+  int *dest[] = {&rc0.consent, &rc0.archive};
+  for (int i = 0; i < 2; i++) {
+    json_t *b = json_object_get(c->body, bools[i]);
+    if (b && !json_is_boolean(b)) { FAIL(c, 400, "\"%s\" must be true or false", bools[i]); return; }
+    if (b) *dest[i] = json_is_true(b);
+  }
+  json_t *all = json_object_get(c->body, "contraindications");
+  if (all && !json_is_null(all)) {
+    plan_input in;
+    memset(&in, 0, sizeof in);
+    if (parse_contras(c, all, &in)) return;
+    memcpy(rc0.contras, in.contras, sizeof in.contras);
+    rc0.n_contras = in.n_contras;
+    rc0.set_contras = 1;
+  }
+  if (parse_contras_dated(c, "add_contraindications", "started", rc0.add, &rc0.n_add) ||
+      parse_contras_dated(c, "end_contraindications", "ended", rc0.end, &rc0.n_end))
+    return;
+  if (!rc0.name && !rc0.birth && !rc0.phone && !rc0.email && !rc0.history && !rc0.consent_date && rc0.consent < 0 &&
+      rc0.archive < 0 && !rc0.set_contras && !rc0.n_add && !rc0.n_end) {
+    FAIL(c, 400, "nothing to change: give one of name, birth, phone, email, history, consent, consent_date, "
+                 "archived, contraindications, add_contraindications, end_contraindications");
+    return;
+  }
+  char err[512];
+  buf changed;
+  buf_init(&changed);
+  int rc = record_client_update(c->s, c->a->k, id, &rc0, &changed, err, sizeof err);
+  if (rc) { buf_free(&changed); fail_rc(c, rc, err); return; }
+  char d[300];
+  snprintf(d, sizeof d, "client: %s", changed.len ? changed.data : "no change");
+  audit(c, "update", id, d);
+  ok_json(c);
+  buf_lit(&c->rs->body, "{\"ok\":true,\"changed\":[");
+  for (char *p = changed.data, *q; p && *p; p = q ? q + 1 : NULL) {
+    q = strchr(p, ',');
+    if (q) *q = 0;
+    if (p != changed.data) buf_putc(&c->rs->body, ',');
+    buf_json_str(&c->rs->body, p);
+  }
+  buf_lit(&c->rs->body, "]}");
+  buf_free(&changed);
+}
+
+static void h_visits(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  char err[512];
+  ok_json(c);
+  buf_lit(&c->rs->body, "{\"visits\":");
+  int rc = record_visit_list(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  buf_putc(&c->rs->body, '}');
 }
 
 static void h_client_add(ctx *c) {
@@ -979,8 +1076,15 @@ static void progress(ctx *c, int svg) {
   char err[512];
   int rc = outcome_load(c->s, c->a->k, id, &o, err, sizeof err);
   if (rc) { c->rs->etag[0] = 0; fail_rc(c, rc, err); return; }
-  if (svg) outcome_svg(&c->rs->body, o);
-  else outcome_json(&c->rs->body, o);
+  if (svg) {   /* titled with the client's name (an edit of it changes the stamp) */
+    store_args a;
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    store_rows r;
+    int named = !store_exec(c->s, "SELECT name FROM client WHERE id = $1", &a, &r);
+    outcome_svg_named(&c->rs->body, o, named ? store_cell(&r, 0, 0) : NULL);
+    if (named) store_rows_free(&r);
+  } else outcome_json(&c->rs->body, o);
   outcome_free(o);
   keep_progress(c->a, id, svg, stamp, &c->rs->body);
 }
@@ -1076,39 +1180,136 @@ static int visit_client(ctx *c, long *visit, long *client) {
   return client_access(c, *client);
 }
 
+static void h_careplan(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  char err[512];
+  ok_json(c);
+  int rc = careplan_json(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  if (rc) fail_rc(c, rc, err);
+}
+
+static void h_careplan_put(ctx *c) {
+  long id, visits;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  careplan_in in;
+  careplan_init(&in);
+  if (field_str(c, "goals", &in.goals) || field_str(c, "frequency", &in.frequency) ||
+      field_str(c, "reassess", &in.reassess) || field_str(c, "start", &in.start) ||
+      field_int(c, "visits", 1, 100, 0, &visits))
+    return;
+  in.visits = (int)visits;
+  json_t *t = json_object_get(c->body, "target");
+  if (!json_is_object(t)) {
+    FAIL(c, 400, "give the \"target\": {\"measure\":\"nprs\",\"value\":3} or {\"measure\":\"psfs\",\"activity\":\"...\",\"value\":7}");
+    return;
+  }
+  json_t *m = json_object_get(t, "measure"), *v = json_object_get(t, "value"), *act = json_object_get(t, "activity");
+  if (!json_is_string(m) || (strcmp(json_string_value(m), "nprs") && strcmp(json_string_value(m), "psfs"))) {
+    FAIL(c, 400, "the target's \"measure\" is \"nprs\" or \"psfs\"");
+    return;
+  }
+  if (!json_is_number(v)) { FAIL(c, 400, "the target's \"value\" is a number 0-10"); return; }
+  if (act && !json_is_null(act) && !json_is_string(act)) { FAIL(c, 400, "the target's \"activity\" must be a string"); return; }
+  in.kind = strcmp(json_string_value(m), "nprs") ? CAREPLAN_PSFS : CAREPLAN_NPRS;
+  in.target = json_number_value(v);
+  in.activity = json_string_value(act);
+  if (!visits) { FAIL(c, 400, "give \"visits\": the visits planned, 1-100"); return; }
+  char err[512];
+  long pid;
+  int rc = careplan_set(c->s, id, c->user.id, &in, &pid, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "care plan %ld", pid);
+  audit(c, "create", id, d);
+  ok_json(c);
+  rc = careplan_json(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  if (rc) fail_rc(c, rc, err);
+}
+
+/* The note's who and when, signature and addenda as JSON members (after a member). */
+static int note_extra_json(ctx *c, long v, buf *b) {
+  note_head h;
+  char err[512];
+  int rc = note_head_read(c->s, v, &h, err, sizeof err);
+  store_rows ad;
+  if (!rc) rc = note_addenda(c->s, v, &ad);
+  if (rc) { FAIL(c, rc == NOTE_ENOTFOUND ? 404 : 503, "%s", rc == NOTE_ENOTFOUND ? err : "the database failed"); return -1; }
+  buf_printf(b, ",\"client\":{\"id\":%ld,\"name\":", h.client);
+  buf_json_str(b, h.client_name);
+  buf_lit(b, ",\"birth\":");
+  buf_json_str(b, h.birth);
+  buf_lit(b, "},\"date\":");
+  buf_json_str(b, h.date);
+  buf_lit(b, ",\"started\":");
+  buf_json_str(b, h.started);
+  buf_lit(b, ",\"therapist\":");
+  if (*h.therapist) buf_json_str(b, h.therapist); else buf_lit(b, "null");
+  buf_lit(b, ",\"clinic\":");
+  buf_json_str(b, h.clinic);
+  buf_lit(b, ",\"signed\":");
+  if (h.is_signed) {
+    buf_lit(b, "{\"by\":");
+    buf_json_str(b, h.signed_by);
+    buf_lit(b, ",\"at\":");
+    buf_json_str(b, h.signed_at);
+    buf_lit(b, ",\"hash\":");
+    buf_json_str(b, h.hash);
+    buf_putc(b, '}');
+  } else buf_lit(b, "null");
+  buf_lit(b, ",\"addenda\":[");
+  for (int i = 0; i < ad.nrow; i++) {
+    buf_puts(b, i ? ",{\"by\":" : "{\"by\":");
+    buf_json_str(b, store_cell(&ad, i, 0));
+    buf_lit(b, ",\"at\":");
+    buf_json_str(b, store_cell(&ad, i, 1));
+    buf_lit(b, ",\"text\":");
+    buf_json_str(b, store_cell(&ad, i, 2));
+    buf_lit(b, ",\"hash\":");
+    buf_json_str(b, store_cell(&ad, i, 3));
+    buf_putc(b, '}');
+  }
+  buf_putc(b, ']');
+  store_rows_free(&ad);
+  return 0;
+}
+
+static void h_visit(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  char err[512];
+  ok_json(c);
+  int rc = record_visit_show(c->s, v, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "visit %ld", v);
+  audit(c, "read", client, d);
+}
+
 static void h_note(ctx *c) {
   long v, client;
   if (visit_client(c, &v, &client)) return;
   audit(c, "read", client, "note");
-  store_args a;
-  store_args_init(&a);
-  store_arg_int(&a, v);
-  store_rows r;
-  if (store_exec(c->s, "SELECT soap_s, soap_o, soap_a, soap_p FROM visit WHERE id = $1", &a, &r)) {
-    FAIL(c, 503, "the database failed: %s", store_error(c->s));
-    return;
-  }
-  int saved = r.nrow && store_cell(&r, 0, 0) && store_cell(&r, 0, 1) && store_cell(&r, 0, 2) && store_cell(&r, 0, 3);
-  note n = {0, 0, 0, 0};
+  note_head h;
   char err[512];
-  if (!saved && note_build(c->s, c->a->k, v, &n, err, sizeof err)) {
-    store_rows_free(&r);
-    FAIL(c, 503, "%s", err);
+  int rc = note_head_read(c->s, v, &h, err, sizeof err);
+  note n = {0, 0, 0, 0};
+  if (rc || note_current(c->s, c->a->k, v, &n, err, sizeof err)) {
+    FAIL(c, rc == NOTE_ENOTFOUND ? 404 : 503, "%s", err);
     return;
   }
-  const char *sec[4] = {saved ? store_cell(&r, 0, 0) : n.s, saved ? store_cell(&r, 0, 1) : n.o,
-                        saved ? store_cell(&r, 0, 2) : n.a, saved ? store_cell(&r, 0, 3) : n.p};
   ok_json(c);
   buf *b = &c->rs->body;
-  buf_printf(b, "{\"visit\":%ld,\"saved\":%s", v, saved ? "true" : "false");
+  buf_printf(b, "{\"visit\":%ld,\"saved\":%s", v, h.saved ? "true" : "false");
+  const char *sec[4] = {n.s, n.o, n.a, n.p};
   static const char *keys[4] = {"s", "o", "a", "p"};
   for (int i = 0; i < 4; i++) {
     buf_printf(b, ",\"%s\":", keys[i]);
     buf_json_str(b, sec[i]);
   }
+  note_free(&n);
+  if (note_extra_json(c, v, b)) return;
   buf_putc(b, '}');
-  store_rows_free(&r);
-  if (!saved) note_free(&n);
 }
 
 static void h_note_save(ctx *c) {
@@ -1119,9 +1320,76 @@ static void h_note_save(ctx *c) {
   if (!s || !o || !a || !p) { FAIL(c, 400, "give all four sections: \"s\", \"o\", \"a\", \"p\""); return; }
   note n = {(char *)s, (char *)o, (char *)a, (char *)p};
   char err[512];
-  if (note_save(c->s, v, &n, err, sizeof err)) { FAIL(c, 400, "%s", err); return; }
+  int rc = note_save(c->s, v, &n, err, sizeof err);
+  if (rc == NOTE_ESIGNED) { FAIL(c, 409, "%s", err); return; }
+  if (rc) { FAIL(c, 400, "%s", err); return; }
   audit(c, "update", client, "note");
   ok_lit(c, "{\"ok\":true}");
+}
+
+static void fail_note(ctx *c, int rc, const char *err) {
+  int status = rc == NOTE_ESIGNED || rc == NOTE_EUNSIGNED ? 409 : rc == NOTE_EFORBIDDEN ? 403
+             : rc == NOTE_ENOTFOUND ? 404 : rc == NOTE_EBAD ? 400 : 503;
+  FAIL(c, status, "%s", err);
+}
+
+static void h_note_sign(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  char err[512];
+  int rc = note_sign(c->s, c->a->k, v, c->user.id, c->user.name, err, sizeof err);
+  if (rc == NOTE_EFORBIDDEN) audit(c, "denied", client, "sign note: not the visit's therapist");
+  if (rc) { fail_note(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "signed the note of visit %ld", v);
+  audit(c, "sign", client, d);
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"visit\":%ld", v);
+  if (note_extra_json(c, v, &c->rs->body)) return;
+  buf_putc(&c->rs->body, '}');
+}
+
+static void h_addendum(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  const char *text;
+  if (field_str(c, "text", &text)) return;
+  if (!text) { FAIL(c, 400, "give the addendum's \"text\" (1 to 10,000 characters)"); return; }
+  char err[512];
+  int rc = note_addendum(c->s, v, c->user.id, c->user.name, text, err, sizeof err);
+  if (rc) { fail_note(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "addendum to the note of visit %ld", v);
+  audit(c, "create", client, d);
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"visit\":%ld", v);
+  if (note_extra_json(c, v, &c->rs->body)) return;
+  buf_putc(&c->rs->body, '}');
+}
+
+static void h_note_html(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  char err[512];
+  c->rs->status = 200;
+  c->rs->type = "text/html; charset=utf-8";
+  int rc = doc_note_html(c->s, c->a->k, v, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  audit(c, "print", client, "note");
+}
+
+static void h_record_html(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  const char *from = c->rq->query ? c->rq->query(c->rq->ctx, "from") : NULL;
+  const char *to = c->rq->query ? c->rq->query(c->rq->ctx, "to") : NULL;
+  char err[512], d[80];
+  c->rs->status = 200;
+  c->rs->type = "text/html; charset=utf-8";
+  int rc = doc_record_html(c->s, c->a->k, c->a->chart, id, from, to, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  snprintf(d, sizeof d, "record %.10s to %.10s", from && *from ? from : "start", to && *to ? to : "today");
+  audit(c, "print", id, d);
 }
 
 /* ---- the session room ---------------------------------------------------------------------- */
@@ -1545,6 +1813,10 @@ static const route routes[] = {
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},
   {"GET", "/api/clients/*", h_client, DB},
+  {"PATCH", "/api/clients/*", h_client_edit, DB | BODY},
+  {"GET", "/api/clients/*/visits", h_visits, DB},
+  {"GET", "/api/clients/*/care-plan", h_careplan, DB},
+  {"PUT", "/api/clients/*/care-plan", h_careplan_put, DB | BODY},
   {"POST", "/api/clients/*/intakes", h_intake, DB | BODY},
   {"GET", "/api/clients/*/findings", h_findings_list, DB},
   {"POST", "/api/clients/*/findings", h_findings, DB | BODY},
@@ -1554,8 +1826,13 @@ static const route routes[] = {
   {"GET", "/api/clients/*/home", h_home, DB},
   {"GET", "/api/clients/*/home.html", h_home_html, DB},
   {"GET", "/api/clients/*/export", h_export, DB},
+  {"GET", "/api/visits/*", h_visit, DB},
   {"GET", "/api/visits/*/note", h_note, DB},
   {"POST", "/api/visits/*/note", h_note_save, DB | BODY},
+  {"POST", "/api/visits/*/note/sign", h_note_sign, DB},
+  {"POST", "/api/visits/*/addenda", h_addendum, DB | BODY},
+  {"GET", "/api/visits/*/note.html", h_note_html, DB},
+  {"GET", "/api/clients/*/record.html", h_record_html, DB},
   {"GET", "/api/sessions", h_sessions, DB},
   {"POST", "/api/sessions", h_session_new, DB | BODY},
   {"GET", "/api/sessions/*", h_session, DB},

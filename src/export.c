@@ -262,7 +262,7 @@ static json_t *patient(const char *name, const char *birth, const char *phone, c
 
 /* Rows read for one export, in one transaction. */
 typedef struct record {
-  store_rows client, measures, pains, holds, stamp, consents;
+  store_rows client, measures, pains, holds, stamp, consents, plans;
 } record;
 
 static void record_free(record *r) {
@@ -272,6 +272,7 @@ static void record_free(record *r) {
   store_rows_free(&r->holds);
   store_rows_free(&r->stamp);
   store_rows_free(&r->consents);
+  store_rows_free(&r->plans);
 }
 
 static int record_read(store *s, long client, record *r, char *err, size_t errlen) {
@@ -298,7 +299,10 @@ static int record_read(store *s, long client, record *r, char *err, size_t errle
                   " UNION ALL SELECT created FROM visit WHERE client_id = $1"
                   " UNION ALL SELECT created FROM assessment WHERE client_id = $1"
                   " UNION ALL SELECT created FROM measure WHERE client_id = $1"
-                  " UNION ALL SELECT created FROM homeprog WHERE client_id = $1) x", &a, &r->stamp);
+                  " UNION ALL SELECT created FROM homeprog WHERE client_id = $1"
+                  " UNION ALL SELECT created FROM care_plan WHERE client_id = $1) x", &a, &r->stamp) ||
+    store_exec(s, "SELECT id, start, goals, target_kind, target_value, target_activity, visits, frequency,"
+                  " reassess, created FROM care_plan WHERE client_id = $1 ORDER BY id", &a, &r->plans);
   if (rc) fail(err, errlen, "%s", store_error(s));
   store_rollback(s);  /* read only: nothing to commit */
   if (!rc && r->client.nrow == 0) rc = fail(err, errlen, "client %ld not found", client);
@@ -502,6 +506,53 @@ static int fhir_consents(const kb *k, const record *r, int i, const char *pat, j
   return rc;
 }
 
+/* The plans of care as CarePlan resources: the latest active, each earlier one revoked and
+** replaced by the next; the visits planned as an activity with its timing, the target as a note. */
+static const struct { const char *freq; int frequency; int period; const char *unit; } timings[] = {
+  {"daily", 1, 1, "d"}, {"twice-weekly", 2, 1, "wk"}, {"weekly", 1, 1, "wk"}, {"every-2-weeks", 1, 2, "wk"},
+  {"monthly", 1, 1, "mo"},
+};
+
+static int fhir_careplan(const record *r, int i, const char *pat, json_t *entries, char *err, size_t errlen) {
+  char key[64], uuid[37], prev[37];
+  snprintf(key, sizeof key, "CarePlan/%s", store_cell(&r->plans, i, 0));
+  export_uuid(uuid, key);
+  const char *start = str(store_cell(&r->plans, i, 1)), *reassess = str(store_cell(&r->plans, i, 8));
+  if (!fhir_date_ok(start) || !fhir_date_ok(reassess))
+    return fail(err, errlen, "care plan %s: a date is not a date", store_cell(&r->plans, i, 0));
+  const char *freq = str(store_cell(&r->plans, i, 7));
+  int t = -1;
+  for (size_t j = 0; j < sizeof timings / sizeof timings[0]; j++) if (!strcmp(freq, timings[j].freq)) t = (int)j;
+  if (t < 0) return fail(err, errlen, "care plan %s: unknown frequency \"%s\"", store_cell(&r->plans, i, 0), freq);
+  long visits = strtol(str(store_cell(&r->plans, i, 6)), NULL, 10);
+  char desc[96], target[400];
+  snprintf(desc, sizeof desc, "%ld visits, %s", visits, freq);
+  double v = strtod(str(store_cell(&r->plans, i, 4)), NULL);
+  if (!strcmp(str(store_cell(&r->plans, i, 3)), "nprs"))
+    snprintf(target, sizeof target, "Target: pain (NPRS, LOINC 72514-3) at most %g/10, or 50%% relief from the first rating; "
+             "reassess on %s.", v, reassess);
+  else
+    snprintf(target, sizeof target, "Target: the PSFS activity \"%.200s\" scored at least %g/10, or 50%% pain relief; "
+             "reassess on %s.", str(store_cell(&r->plans, i, 5)), v, reassess);
+  json_t *timing = json_pack("{s:{s:I,s:i,s:i,s:s}}", "repeat", "count", (json_int_t)visits, "frequency",
+                             timings[t].frequency, "period", timings[t].period, "periodUnit", timings[t].unit);
+  json_t *activity = json_pack("[{s:{s:s,s:s,s:o}}]", "detail", "status", i + 1 == r->plans.nrow ? "scheduled" : "cancelled",
+                               "description", desc, "scheduledTiming", timing);
+  json_t *cp = json_pack("{s:s,s:s,s:s,s:s,s:o*,s:o,s:{s:s,s:s},s:o*,s:o,s:o}", "resourceType", "CarePlan",
+                         "status", i + 1 == r->plans.nrow ? "active" : "revoked", "intent", "plan",
+                         "title", "Plan of care", "description", jopt(store_cell(&r->plans, i, 2)),
+                         "subject", reference(pat), "period", "start", start, "end", reassess,
+                         "created", instant_ok(str(store_cell(&r->plans, i, 9))) ? json_string(store_cell(&r->plans, i, 9)) : NULL,
+                         "activity", activity, "note", note1(target));
+  if (i > 0) {
+    snprintf(key, sizeof key, "CarePlan/%s", store_cell(&r->plans, i - 1, 0));
+    export_uuid(prev, key);
+    json_object_set_new(cp, "replaces", json_pack("[o]", reference(prev)));
+  }
+  add_entry(entries, uuid, cp);
+  return 0;
+}
+
 /* The bundle's timestamp: the latest write to the record, as an instant.  Stamps are written
 ** by util_now ("2026-11-22T10:00:00Z"); SQLite's "2026-11-22 10:00:00" (UTC) and a bare date
 ** are read too; anything else falls back to now. */
@@ -537,6 +588,7 @@ int export_fhir(store *s, const kb *k, long client, buf *out, char *err, size_t 
   for (int i = 0; !rc && i < r.pains.nrow; i++) rc = fhir_pain(k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.holds.nrow; i++) rc = fhir_hold(k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.consents.nrow; i++) rc = fhir_consents(k, &r, i, pat, entries, err, errlen);
+  for (int i = 0; !rc && i < r.plans.nrow; i++) rc = fhir_careplan(&r, i, pat, entries, err, errlen);
   record_free(&r);
   if (rc) { json_decref(entries); return -1; }
   json_t *bundle = json_pack("{s:s,s:s,s:s,s:s,s:o}", "resourceType", "Bundle", "id", bid, "type",

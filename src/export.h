@@ -54,6 +54,10 @@ void export_uuid(char out[37], const char *name);
 **    treatment of a sensitive area, for this session"; provision type permit with the area
 **    coded in EXPORT_SENSITIVE_SYSTEM (the kb/care.kb [sensitive] id, its label as display and
 **    text).
+**  - a CarePlan per plan of care (status active for the latest, revoked for each earlier one,
+**    which the next one `replaces`; intent plan; description the goals; period start to the
+**    reassessment date; one activity "N visits, FREQUENCY" with scheduledTiming.repeat count,
+**    frequency, period and periodUnit; the target as a note).  Named CarePlan/P.
 ** Every resource's id is its export_uuid and its entry's fullUrl "urn:uuid:" + that id; every
 ** subject references the Patient's fullUrl.  Bundle.id is export_uuid("Bundle/client-C") and
 ** Bundle.timestamp the latest time the record was written (client.updated and the created

@@ -143,6 +143,7 @@ int record_therapist_list(store *s, buf *out, int json) {
 void record_client_init(record_client *c) {
   memset(c, 0, sizeof *c);
   c->consent = -1;
+  c->archive = -1;
 }
 
 static int therapist_exists(store *s, long id, char *err, size_t errlen) {
@@ -175,31 +176,106 @@ static int client_check(store *s, const kb *k, const record_client *c, int addin
     for (const char *p = c->phone; *p; p++)
       if (!isdigit((unsigned char)*p) && !strchr(" +-().", *p))
         return bad(err, errlen, "phone \"%s\": digits, spaces and + - ( ) . only", c->phone);
-  for (int i = 0; i < c->n_contras; i++) {
-    const kb_term *t = kb_term_at(k, KB_CONTRA, c->contras[i].contra);
+  if (c->consent_date && strcmp(c->consent_date, today) > 0)
+    return bad(err, errlen, "consent date %s is in the future", c->consent_date);
+  for (int i = 0; i < c->n_contras + c->n_add + c->n_end; i++) {
+    const plan_contra *pc = i < c->n_contras ? &c->contras[i] : i < c->n_contras + c->n_add
+                          ? &c->add[i - c->n_contras].c : &c->end[i - c->n_contras - c->n_add].c;
+    const char *d = i < c->n_contras ? NULL : i < c->n_contras + c->n_add ? c->add[i - c->n_contras].date
+                  : c->end[i - c->n_contras - c->n_add].date;
+    const kb_term *t = kb_term_at(k, KB_CONTRA, pc->contra);
     if (!t) return bad(err, errlen, "unknown contraindication");
-    if (t->scope == KB_SCOPE_LOCAL && c->contras[i].region < 0)
+    if (t->scope == KB_SCOPE_LOCAL && pc->region < 0)
       return bad(err, errlen, "%s is local: say where, e.g. %s:calf-l", t->id, t->id);
+    if (d && !util_date_ok(d)) return bad(err, errlen, "bad date \"%s\" for %s: expected YYYY-MM-DD", d, t->id);
+    if (d && strcmp(d, today) > 0) return bad(err, errlen, "date %s for %s is in the future", d, t->id);
   }
   if (c->therapist > 0) return therapist_exists(s, c->therapist, err, errlen);
   return 0;
 }
 
-static int write_contras(store *s, const kb *k, long id, const record_client *c) {
+/* The region id of a contraindication ("" when it has none). */
+static const char *contra_region(const kb *k, const plan_contra *pc) {
+  return pc->region >= 0 ? body_at(kb_body(k), pc->region)->id : "";
+}
+
+/* Start contraindication pc on `date` (kept as it is when current already). */
+static int contra_start(store *s, const kb *k, long id, const plan_contra *pc, const char *date) {
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, id);
-  if (store_exec(s, "DELETE FROM client_contra WHERE client_id = $1", &a, NULL)) return -1;
-  for (int i = 0; i < c->n_contras; i++) {
-    store_args_init(&a);
-    store_arg_int(&a, id);
-    store_arg_text(&a, kb_term_at(k, KB_CONTRA, c->contras[i].contra)->id);
-    store_arg_text(&a, c->contras[i].region >= 0 ? body_at(kb_body(k), c->contras[i].region)->id : "");
-    if (store_exec(s, "INSERT INTO client_contra (client_id, contra, region) VALUES ($1, $2, $3) "
-                      "ON CONFLICT DO NOTHING", &a, NULL))
-      return -1;
-  }
+  store_arg_text(&a, kb_term_at(k, KB_CONTRA, pc->contra)->id);
+  store_arg_text(&a, contra_region(k, pc));
+  store_arg_text(&a, date);
+  return store_exec(s, "INSERT INTO client_contra (client_id, contra, region, started) VALUES ($1, $2, $3, $4) "
+                       "ON CONFLICT DO NOTHING", &a, NULL);
+}
+
+/* End contraindication pc on `date`: it moves to client_contra_past.  1 when it was not
+** current, 2 when `date` is before the day it started, 0 when ended, -1 when the store failed. */
+static int contra_stop(store *s, const kb *k, long id, const plan_contra *pc, const char *date) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_arg_text(&a, kb_term_at(k, KB_CONTRA, pc->contra)->id);
+  store_arg_text(&a, contra_region(k, pc));
+  store_rows r;
+  if (store_exec(s, "SELECT started FROM client_contra WHERE client_id = $1 AND contra = $2 AND region = $3", &a, &r))
+    return -1;
+  int found = r.nrow > 0;
+  char started[16] = "";
+  if (found && store_cell(&r, 0, 0)) snprintf(started, sizeof started, "%s", store_cell(&r, 0, 0));
+  store_rows_free(&r);
+  if (!found) return 1;
+  if (*started && strcmp(date, started) < 0) return 2;
+  char now[32];
+  util_now(now);
+  store_args b;
+  store_args_init(&b);
+  store_arg_int(&b, id);
+  store_arg_text(&b, kb_term_at(k, KB_CONTRA, pc->contra)->id);
+  store_arg_text(&b, contra_region(k, pc));
+  store_arg_text(&b, *started ? started : NULL);
+  store_arg_text(&b, date);
+  store_arg_text(&b, now);
+  if (store_exec(s, "INSERT INTO client_contra_past (client_id, contra, region, started, ended, created) "
+                    "VALUES ($1, $2, $3, $4, $5, $6)", &b, NULL) ||
+      store_exec(s, "DELETE FROM client_contra WHERE client_id = $1 AND contra = $2 AND region = $3", &a, NULL))
+    return -1;
   return 0;
+}
+
+/* Make the current contraindications those of c: the others end today, the new start today. */
+static int write_contras(store *s, const kb *k, long id, const record_client *c) {
+  char today[11];
+  util_today(today);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows r;
+  if (store_exec(s, "SELECT contra, region FROM client_contra WHERE client_id = $1", &a, &r)) return -1;
+  int rc = 0;
+  for (int i = 0; i < r.nrow && !rc; i++) {
+    int keep = 0;
+    for (int j = 0; j < c->n_contras; j++)
+      keep |= !strcmp(kb_term_at(k, KB_CONTRA, c->contras[j].contra)->id, store_cell(&r, i, 0)) &&
+              !strcmp(contra_region(k, &c->contras[j]), store_cell(&r, i, 1));
+    plan_contra pc = {kb_find_term(k, KB_CONTRA, store_cell(&r, i, 0)), -1};
+    const char *rg = store_cell(&r, i, 1);
+    if (rg && *rg) pc.region = body_find(kb_body(k), rg);
+    if (!keep && pc.contra >= 0 && (!*rg || pc.region >= 0)) rc = contra_stop(s, k, id, &pc, today) < 0;
+    else if (!keep) {   /* an id this knowledge base lacks: end it as stored */
+      store_args b;
+      store_args_init(&b);
+      store_arg_int(&b, id);
+      store_arg_text(&b, store_cell(&r, i, 0));
+      store_arg_text(&b, rg);
+      rc = store_exec(s, "DELETE FROM client_contra WHERE client_id = $1 AND contra = $2 AND region = $3", &b, NULL);
+    }
+  }
+  store_rows_free(&r);
+  for (int i = 0; i < c->n_contras && !rc; i++) rc = contra_start(s, k, id, &c->contras[i], today);
+  return rc ? -1 : 0;
 }
 
 int record_client_add(store *s, const kb *k, const record_client *c, long *id, char *err, size_t errlen) {
@@ -228,6 +304,25 @@ int record_client_add(store *s, const kb *k, const record_client *c, long *id, c
 }
 
 int record_client_edit(store *s, const kb *k, long id, const record_client *c, char *err, size_t errlen) {
+  return record_client_update(s, k, id, c, NULL, err, errlen);
+}
+
+/* Is the optional text field's new value (""=NULL) different from the stored one? */
+static int differs(const char *now, const char *want) {
+  if (want && !*want) want = NULL;
+  if (!now || !want) return (now == NULL) != (want == NULL);
+  return strcmp(now, want) != 0;
+}
+
+static void note_change(buf *changed, const char *field) {
+  if (!changed) return;
+  for (const char *p = changed->data ? strstr(changed->data, field) : NULL; p; p = strstr(p + 1, field))
+    if ((p == changed->data || p[-1] == ',') && (p[strlen(field)] == ',' || !p[strlen(field)])) return;
+  buf_printf(changed, "%s%s", changed->len ? "," : "", field);
+}
+
+int record_client_update(store *s, const kb *k, long id, const record_client *c, buf *changed,
+                         char *err, size_t errlen) {
   int rc = client_check(s, k, c, 0, err, errlen);
   if (rc) return rc;
   store_args a;
@@ -247,36 +342,112 @@ int record_client_edit(store *s, const kb *k, long id, const record_client *c, c
   store_rows_free(&r);
   static const char *const cols[] = {"name", "birth", "phone", "email", "history", "consent_date"};
   const char *vals[] = {c->name, c->birth, c->phone, c->email, c->history, c->consent_date};
-  char now[32];
+  char now[32], today[11];
   util_now(now);
+  util_today(today);
   if (store_begin(s)) return failed(s, err, errlen);
-  long n = 0;
-  if (store_exec_long(s, "SELECT COUNT(*) FROM client WHERE id = $1", &a, &n)) return failed(s, err, errlen);
-  if (!n) { store_rollback(s); snprintf(err, errlen, "no client %ld", id); return RECORD_ENOTFOUND; }
+  store_rows old;
+  if (store_exec(s, "SELECT name, birth, phone, email, history, consent_date, consent, therapist_id, archived "
+                    "FROM client WHERE id = $1", &a, &old)) return failed(s, err, errlen);
+  if (!old.nrow) {
+    store_rows_free(&old);
+    store_rollback(s);
+    snprintf(err, errlen, "no client %ld", id);
+    return RECORD_ENOTFOUND;
+  }
+  const char *birth = store_cell(&old, 0, 1);
+  const char *cdate = c->consent_date && *c->consent_date ? c->consent_date : NULL;
+  if (cdate && strcmp(cdate, c->birth ? c->birth : birth) < 0) {
+    store_rows_free(&old);
+    store_rollback(s);
+    return bad(err, errlen, "consent date %s is before the date of birth", cdate);
+  }
+  for (int i = 0; i < c->n_add + c->n_end; i++) {
+    const char *d = i < c->n_add ? c->add[i].date : c->end[i - c->n_add].date;
+    if (d && strcmp(d, c->birth ? c->birth : birth) < 0) {
+      store_rows_free(&old);
+      store_rollback(s);
+      return bad(err, errlen, "contraindication date %s is before the date of birth", d);
+    }
+  }
   for (int i = 0; i < 6; i++) {
     if (!vals[i]) continue;
+    if (differs(store_cell(&old, 0, i), vals[i])) note_change(changed, cols[i]);
     char sql[96];
     snprintf(sql, sizeof sql, "UPDATE client SET %s = $2 WHERE id = $1", cols[i]);
     store_args_init(&a);
     store_arg_int(&a, id);
     store_arg_text(&a, *vals[i] || i < 2 ? vals[i] : NULL);  /* "" clears an optional field */
-    if (store_exec(s, sql, &a, NULL)) return failed(s, err, errlen);
+    if (store_exec(s, sql, &a, NULL)) { store_rows_free(&old); return failed(s, err, errlen); }
   }
+  if (c->consent >= 0 && c->consent != (int)strtol(store_cell(&old, 0, 6), NULL, 10)) note_change(changed, "consent");
+  if (c->therapist > 0 && (!store_cell(&old, 0, 7) || c->therapist != strtol(store_cell(&old, 0, 7), NULL, 10)))
+    note_change(changed, "therapist");
+  if (c->archive >= 0 && c->archive != (store_cell(&old, 0, 8) != NULL)) note_change(changed, "archived");
+  store_rows_free(&old);
   store_args_init(&a);
   store_arg_int(&a, id);
   store_arg_text(&a, now);
   if (c->consent >= 0) store_arg_int(&a, c->consent); else store_arg_text(&a, NULL);
   if (c->therapist > 0) store_arg_int(&a, c->therapist); else store_arg_text(&a, NULL);
-  char today[11];
-  util_today(today);
   store_arg_text(&a, today);
+  store_arg_int(&a, c->archive);
   if (store_exec(s, "UPDATE client SET updated = $2, consent = COALESCE($3, consent), "
                     "therapist_id = COALESCE($4, therapist_id), "
-                    "consent_date = CASE WHEN consent = 1 THEN COALESCE(consent_date, $5) ELSE NULL END "
-                    "WHERE id = $1", &a, NULL) ||
-      (c->set_contras && write_contras(s, k, id, c)) || store_commit(s))
+                    "consent_date = CASE WHEN COALESCE(CAST($3 AS INTEGER), consent) = 1 THEN COALESCE(consent_date, $5) ELSE NULL END, "
+                    "archived = CASE WHEN CAST($6 AS INTEGER) = 1 THEN COALESCE(archived, $2) "
+                    "WHEN CAST($6 AS INTEGER) = 0 THEN NULL ELSE archived END "
+                    "WHERE id = $1", &a, NULL))
     return failed(s, err, errlen);
-  return 0;
+  if (c->set_contras) {
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    long before = 0, after = 0;
+    store_rows cur;
+    if (store_exec(s, "SELECT contra || ':' || region FROM client_contra WHERE client_id = $1 ORDER BY contra, region",
+                   &a, &cur)) return failed(s, err, errlen);
+    buf was;
+    buf_init(&was);
+    for (int i = 0; i < cur.nrow; i++) buf_printf(&was, "%s;", store_cell(&cur, i, 0));
+    before = cur.nrow;
+    store_rows_free(&cur);
+    if (write_contras(s, k, id, c) ||
+        store_exec(s, "SELECT contra || ':' || region FROM client_contra WHERE client_id = $1 ORDER BY contra, region",
+                   &a, &cur)) { buf_free(&was); return failed(s, err, errlen); }
+    buf is;
+    buf_init(&is);
+    for (int i = 0; i < cur.nrow; i++) buf_printf(&is, "%s;", store_cell(&cur, i, 0));
+    after = cur.nrow;
+    store_rows_free(&cur);
+    if (before != after || (was.len && strcmp(was.data, is.data))) note_change(changed, "contraindications");
+    buf_free(&was);
+    buf_free(&is);
+  }
+  for (int i = 0; i < c->n_end; i++) {
+    int r2 = contra_stop(s, k, id, &c->end[i].c, c->end[i].date ? c->end[i].date : today);
+    if (r2 < 0) return failed(s, err, errlen);
+    if (r2 > 0) {
+      store_rollback(s);
+      const plan_contra *pc = &c->end[i].c;
+      return bad(err, errlen, r2 == 1 ? "%s%s%s is not a current contraindication of client %ld"
+                                      : "%s%s%s cannot end before the day it started (client %ld)",
+                 kb_term_at(k, KB_CONTRA, pc->contra)->id, pc->region >= 0 ? ":" : "", contra_region(k, pc), id);
+    }
+    note_change(changed, "contraindications");
+  }
+  for (int i = 0; i < c->n_add; i++) {
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    store_arg_text(&a, kb_term_at(k, KB_CONTRA, c->add[i].c.contra)->id);
+    store_arg_text(&a, contra_region(k, &c->add[i].c));
+    long n = 0;
+    if (store_exec_long(s, "SELECT COUNT(*) FROM client_contra WHERE client_id = $1 AND contra = $2 AND region = $3",
+                        &a, &n) ||
+        (!n && contra_start(s, k, id, &c->add[i].c, c->add[i].date ? c->add[i].date : today)))
+      return failed(s, err, errlen);
+    if (!n) note_change(changed, "contraindications");
+  }
+  return store_commit(s) ? failed(s, err, errlen) : 0;
 }
 
 int record_client_find(store *s, const char *ref, long *id, char *err, size_t errlen) {
@@ -311,19 +482,56 @@ int record_client_find(store *s, const char *ref, long *id, char *err, size_t er
 }
 
 int record_client_list(store *s, long therapist, buf *out, int json) {
+  char err[256];
+  return record_client_search(s, therapist, NULL, 0, out, json, err, sizeof err);
+}
+
+int record_client_search(store *s, long therapist, const char *q, int archived, buf *out, int json,
+                         char *err, size_t errlen) {
+  if (q && *q) {
+    if (strlen(q) > 100) return bad(err, errlen, "the search is at most 100 characters");
+    if (text_ok("the search", q, 100, err, errlen)) return RECORD_EBAD;
+  }
+  /* The search as LIKE patterns with % and _ escaped: a part of the name, the start of the
+  ** birth date, a part of the phone's digits (only when the search holds a digit). */
+  buf like, digits;
+  buf_init(&like);
+  buf_init(&digits);
+  buf_putc(&like, '%');
+  for (const char *p = q ? q : ""; *p; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&like, '\\');
+    buf_putc(&like, *p);
+    if (isdigit((unsigned char)*p)) buf_putc(&digits, *p);
+  }
+  buf_putc(&like, '%');
   store_rows r;
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, therapist);
-  if (store_exec(s, "SELECT c.id, c.name, c.birth, (SELECT COUNT(*) FROM visit v WHERE v.client_id = c.id), "
-                    "(SELECT MAX(date) FROM visit v WHERE v.client_id = c.id) FROM client c "
-                    "WHERE CAST($1 AS BIGINT) = 0 OR c.therapist_id = CAST($1 AS BIGINT) ORDER BY c.name, c.id",
-                 &a, &r))
-    return RECORD_ESTORE;
+  store_arg_text(&a, q && *q ? like.data : NULL);
+  store_arg_text(&a, q && *q ? like.data + 1 : NULL);   /* the birth date: a prefix */
+  buf_printf(&digits, "%%");
+  char dl[128];
+  snprintf(dl, sizeof dl, "%%%s", digits.data);
+  store_arg_text(&a, q && *q && digits.len > 1 ? dl : NULL);
+  store_arg_int(&a, archived ? 1 : 0);
+  int rc = store_exec(s, "SELECT c.id, c.name, c.birth, (SELECT COUNT(*) FROM visit v WHERE v.client_id = c.id), "
+                    "(SELECT MAX(date) FROM visit v WHERE v.client_id = c.id), c.phone, c.archived FROM client c "
+                    "WHERE (CAST($1 AS BIGINT) = 0 OR c.therapist_id = CAST($1 AS BIGINT)) "
+                    "AND (CAST($5 AS INTEGER) = 1 OR c.archived IS NULL) "
+                    "AND (CAST($2 AS TEXT) IS NULL OR lower(c.name) LIKE lower(CAST($2 AS TEXT)) ESCAPE '\\' "
+                    "OR c.birth LIKE CAST($3 AS TEXT) ESCAPE '\\' "
+                    "OR (CAST($4 AS TEXT) IS NOT NULL AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE("
+                    "COALESCE(c.phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '') "
+                    "LIKE CAST($4 AS TEXT))) ORDER BY c.name, c.id",
+                 &a, &r);
+  buf_free(&like);
+  buf_free(&digits);
+  if (rc) { snprintf(err, errlen, "%s", store_error(s)); return RECORD_ESTORE; }
   if (json) buf_putc(out, '[');
   else if (r.nrow) buf_printf(out, "%-5s %-32s %-10s %6s  %s\n", "id", "name", "born", "visits", "last visit");
   for (int i = 0; i < r.nrow; i++) {
-    const char *last = store_cell(&r, i, 4);
+    const char *last = store_cell(&r, i, 4), *arch = store_cell(&r, i, 6);
     if (json) {
       buf_printf(out, "%s{\"id\":%s,\"name\":", i ? "," : "", store_cell(&r, i, 0));
       buf_json_str(out, store_cell(&r, i, 1));
@@ -331,12 +539,17 @@ int record_client_list(store *s, long therapist, buf *out, int json) {
       buf_json_str(out, store_cell(&r, i, 2));
       buf_printf(out, ",\"visits\":%s,\"last_visit\":", store_cell(&r, i, 3));
       if (last) buf_json_str(out, last); else buf_puts(out, "null");
+      buf_puts(out, ",\"phone\":");
+      if (store_cell(&r, i, 5)) buf_json_str(out, store_cell(&r, i, 5)); else buf_puts(out, "null");
+      buf_puts(out, ",\"archived\":");
+      if (arch) buf_json_str(out, arch); else buf_puts(out, "null");
       buf_putc(out, '}');
     } else
-      buf_printf(out, "%-5s %-32s %-10s %6s  %s\n", store_cell(&r, i, 0), store_cell(&r, i, 1),
-                 store_cell(&r, i, 2), store_cell(&r, i, 3), last ? last : "-");
+      buf_printf(out, "%-5s %-32s %-10s %6s  %s%s\n", store_cell(&r, i, 0), store_cell(&r, i, 1),
+                 store_cell(&r, i, 2), store_cell(&r, i, 3), last ? last : "-", arch ? "  (archived)" : "");
   }
   if (json) buf_puts(out, "]\n");
+  else if (!r.nrow && q && *q) buf_printf(out, "no client matches \"%s\"\n", q);
   else if (!r.nrow) buf_puts(out, "no clients yet: add one with `myomap client add --name NAME --birth YYYY-MM-DD`\n");
   store_rows_free(&r);
   return 0;
@@ -361,9 +574,9 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, id);
-  store_rows c, ct, in, pn, v, m;
+  store_rows c, ct, in, pn, v, m, past;
   if (store_exec(s, "SELECT c.id, c.name, c.birth, c.phone, c.email, c.consent, c.consent_date, c.history, "
-                    "t.name, c.created, c.updated FROM client c LEFT JOIN therapist t ON t.id = c.therapist_id "
+                    "t.name, c.created, c.updated, c.archived FROM client c LEFT JOIN therapist t ON t.id = c.therapist_id "
                     "WHERE c.id = $1", &a, &c))
     return failed(s, err, errlen);
   if (!c.nrow) {
@@ -372,9 +585,11 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
     return RECORD_ENOTFOUND;
   }
   memset(&ct, 0, sizeof ct), memset(&in, 0, sizeof in), memset(&pn, 0, sizeof pn), memset(&v, 0, sizeof v);
-  memset(&m, 0, sizeof m);
+  memset(&m, 0, sizeof m), memset(&past, 0, sizeof past);
   int rc = 0;
-  if (store_exec(s, "SELECT contra, region FROM client_contra WHERE client_id = $1 ORDER BY contra, region", &a, &ct) ||
+  if (store_exec(s, "SELECT contra, region, started FROM client_contra WHERE client_id = $1 ORDER BY contra, region", &a, &ct) ||
+      store_exec(s, "SELECT contra, region, started, ended FROM client_contra_past WHERE client_id = $1 "
+                    "ORDER BY ended, id", &a, &past) ||
       store_exec(s, "SELECT id, date, goals, activities, factors, desk_hours, training_hours, sleep_hours, stress "
                     "FROM intake WHERE client_id = $1 ORDER BY date, id", &a, &in) ||
       store_exec(s, "SELECT p.intake_id, p.region, p.intensity, p.quality FROM pain p JOIN intake i ON i.id = p.intake_id "
@@ -387,10 +602,10 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
     goto done;
   }
   static const char *const ckeys[] = {"id", "name", "birth", "phone", "email", "consent", "consent_date", "history",
-                                      "therapist", "created", "updated"};
+                                      "therapist", "created", "updated", "archived"};
   if (json) {
     buf_puts(out, "{\"client\":{");
-    for (int j = 0; j < 11; j++) {
+    for (int j = 0; j < 12; j++) {
       if (j == 0 || j == 5) { buf_printf(out, "%s\"%s\":", j ? "," : "", ckeys[j]); num(out, store_cell(&c, 0, j)); }
       else json_field(out, ckeys[j], store_cell(&c, 0, j), 0);
     }
@@ -400,6 +615,17 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
       json_field(out, "id", store_cell(&ct, i, 0), 1);
       const char *rg = store_cell(&ct, i, 1);
       json_field(out, "region", rg && *rg ? rg : NULL, 0);
+      json_field(out, "started", store_cell(&ct, i, 2), 0);
+      buf_putc(out, '}');
+    }
+    buf_puts(out, "],\"contraindications_ended\":[");
+    for (int i = 0; i < past.nrow; i++) {
+      buf_puts(out, i ? ",{" : "{");
+      json_field(out, "id", store_cell(&past, i, 0), 1);
+      const char *rg = store_cell(&past, i, 1);
+      json_field(out, "region", rg && *rg ? rg : NULL, 0);
+      json_field(out, "started", store_cell(&past, i, 2), 0);
+      json_field(out, "ended", store_cell(&past, i, 3), 0);
       buf_putc(out, '}');
     }
     buf_puts(out, "],\"intakes\":[");
@@ -456,13 +682,20 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
   buf_printf(out, "  consent: %s%s%s\n", strcmp(store_cell(&c, 0, 5), "1") ? "not recorded" : "given",
              cdate ? " on " : "", cdate ? cdate : "");
   if (ther) buf_printf(out, "  therapist: %s\n", ther);
+  if (store_cell(&c, 0, 11)) buf_printf(out, "  archived: %s\n", store_cell(&c, 0, 11));
   if (hist) buf_printf(out, "  health history: %s\n", hist);
   buf_puts(out, "  contraindications:");
   for (int i = 0; i < ct.nrow; i++) {
     const char *rg = store_cell(&ct, i, 1);
     buf_printf(out, "%s %s%s%s", i ? "," : "", store_cell(&ct, i, 0), rg && *rg ? " at " : "", rg && *rg ? rg : "");
+    if (store_cell(&ct, i, 2)) buf_printf(out, " (since %s)", store_cell(&ct, i, 2));
   }
   buf_puts(out, ct.nrow ? "\n" : " none recorded\n");
+  for (int i = 0; i < past.nrow; i++) {
+    const char *rg = store_cell(&past, i, 1), *st = store_cell(&past, i, 2);
+    buf_printf(out, "  ended: %s%s%s, %s%s to %s\n", store_cell(&past, i, 0), rg && *rg ? " at " : "", rg && *rg ? rg : "",
+               st ? "from " : "", st ? st : "", store_cell(&past, i, 3));
+  }
   buf_printf(out, "\nIntakes (%d):\n", in.nrow);
   for (int i = 0; i < in.nrow; i++) {
     buf_printf(out, "  %s  #%s ", store_cell(&in, i, 1), store_cell(&in, i, 0));
@@ -491,7 +724,7 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
   }
 done:
   store_rows_free(&c), store_rows_free(&ct), store_rows_free(&in), store_rows_free(&pn), store_rows_free(&v);
-  store_rows_free(&m);
+  store_rows_free(&m), store_rows_free(&past);
   return rc;
 }
 
@@ -1332,5 +1565,151 @@ int record_row_check(void *kb_, const char *table, int n, const char *const *col
     snprintf(word, sizeof word, "%s%s%s", plain ? "" : item ? item : "", plain ? "" : "=", value);
     if (record_measure_parse(kind, word, &m, err, errlen)) return RECORD_EBAD;
   }
+  return 0;
+}
+
+/* ---- visit history ------------------------------------------------------------------------ */
+
+int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  long n = 0;
+  if (store_exec_long(s, "SELECT COUNT(*) FROM client WHERE id = $1", &a, &n)) return failed(s, err, errlen);
+  if (!n) { snprintf(err, errlen, "no client %ld", client); return RECORD_ENOTFOUND; }
+  store_rows v, t;
+  if (store_exec(s, "SELECT v.id, v.date, v.started, th.name, v.pain_pre, v.pain_post, ns.name, ns.at, "
+                    "(SELECT COUNT(*) FROM treatment x WHERE x.visit_id = v.id) FROM visit v "
+                    "LEFT JOIN therapist th ON th.id = v.therapist_id LEFT JOIN note_signature ns ON ns.visit_id = v.id "
+                    "WHERE v.client_id = $1 ORDER BY v.started DESC, v.id DESC", &a, &v))
+    return failed(s, err, errlen);
+  if (store_exec(s, "SELECT t.visit_id, t.muscle, t.tp, t.side FROM treatment t JOIN visit v ON v.id = t.visit_id "
+                    "WHERE v.client_id = $1 ORDER BY t.visit_id, t.seq", &a, &t)) {
+    store_rows_free(&v);
+    return failed(s, err, errlen);
+  }
+  buf_putc(out, '[');
+  for (int i = 0; i < v.nrow; i++) {
+    const char *id = store_cell(&v, i, 0);
+    buf_printf(out, "%s{\"id\":%s", i ? "," : "", id);
+    json_field(out, "date", store_cell(&v, i, 1), 0);
+    json_field(out, "started", store_cell(&v, i, 2), 0);
+    json_field(out, "therapist", store_cell(&v, i, 3), 0);
+    buf_puts(out, ",\"points\":[");
+    int np = 0;
+    for (int j = 0; j < t.nrow; j++) {
+      if (strcmp(store_cell(&t, j, 0), id)) continue;
+      const char *mu = store_cell(&t, j, 1), *tp = store_cell(&t, j, 2), *sd = store_cell(&t, j, 3);
+      int seen = 0;   /* a point once, however many holds */
+      for (int q = j - 1; q >= 0 && !seen && !strcmp(store_cell(&t, q, 0), id); q--)   /* rows are by visit */
+        seen = !strcmp(store_cell(&t, q, 1), mu) &&
+               !strcmp(tp ? tp : "", store_cell(&t, q, 2) ? store_cell(&t, q, 2) : "") &&
+               !strcmp(sd ? sd : "", store_cell(&t, q, 3) ? store_cell(&t, q, 3) : "");
+      if (seen) continue;
+      buf_puts(out, np++ ? ",{" : "{");
+      json_field(out, "muscle", mu, 1);
+      json_field(out, "tp", tp, 0);
+      json_field(out, "side", sd, 0);
+      int m = kb_find_muscle(k, mu), ti = tp ? kb_find_tp(k, tp) : -1;
+      buf buf_name;
+      buf_init(&buf_name);
+      buf_printf(&buf_name, "%s%s%s%s%s", sd && !strcmp(sd, "l") ? "left " : sd && !strcmp(sd, "r") ? "right " : "",
+                 m >= 0 ? kb_muscle_at(k, m)->name : mu, ti >= 0 ? " (" : "", ti >= 0 ? kb_tp_at(k, ti)->name : "",
+                 ti >= 0 ? ")" : "");
+      json_field(out, "name", buf_name.data, 0);
+      buf_free(&buf_name);
+      buf_putc(out, '}');
+    }
+    buf_printf(out, "],\"holds\":%s,\"pain_pre\":", store_cell(&v, i, 8));
+    num(out, store_cell(&v, i, 4));
+    buf_puts(out, ",\"pain_post\":");
+    num(out, store_cell(&v, i, 5));
+    if (store_cell(&v, i, 6)) {
+      buf_puts(out, ",\"note\":\"signed\",\"signed\":{");
+      json_field(out, "by", store_cell(&v, i, 6), 1);
+      json_field(out, "at", store_cell(&v, i, 7), 0);
+      buf_puts(out, "}}");
+    } else
+      buf_puts(out, ",\"note\":\"draft\",\"signed\":null}");
+  }
+  buf_putc(out, ']');
+  store_rows_free(&v);
+  store_rows_free(&t);
+  return 0;
+}
+
+int record_visit_show(store *s, long visit, buf *out, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows v, t, h;
+  if (store_exec(s, "SELECT v.id, v.client_id, v.date, v.started, th.name, v.pain_pre, v.pain_post, "
+                    "(SELECT COUNT(*) FROM note_signature ns WHERE ns.visit_id = v.id) FROM visit v "
+                    "LEFT JOIN therapist th ON th.id = v.therapist_id WHERE v.id = $1", &a, &v))
+    return failed(s, err, errlen);
+  if (!v.nrow) { store_rows_free(&v); snprintf(err, errlen, "no visit %ld", visit); return RECORD_ENOTFOUND; }
+  if (store_exec(s, "SELECT seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed FROM treatment "
+                    "WHERE visit_id = $1 ORDER BY seq", &a, &t)) { store_rows_free(&v); return failed(s, err, errlen); }
+  if (store_exec(s, "SELECT program FROM homeprog WHERE visit_id = $1 ORDER BY id DESC LIMIT 1", &a, &h)) {
+    store_rows_free(&v), store_rows_free(&t);
+    return failed(s, err, errlen);
+  }
+  buf_printf(out, "{\"id\":%s,\"client\":%s", store_cell(&v, 0, 0), store_cell(&v, 0, 1));
+  json_field(out, "date", store_cell(&v, 0, 2), 0);
+  json_field(out, "started", store_cell(&v, 0, 3), 0);
+  json_field(out, "therapist", store_cell(&v, 0, 4), 0);
+  buf_puts(out, ",\"pain_pre\":");
+  num(out, store_cell(&v, 0, 5));
+  buf_puts(out, ",\"pain_post\":");
+  num(out, store_cell(&v, 0, 6));
+  buf_printf(out, ",\"note\":\"%s\",\"holds\":[", strcmp(store_cell(&v, 0, 7), "0") ? "signed" : "draft");
+  static const char *const keys[] = {"phase", "muscle", "tp", "side", "technique"};
+  for (int i = 0; i < t.nrow; i++) {
+    buf_printf(out, "%s{\"seq\":%s", i ? "," : "", store_cell(&t, i, 0));
+    for (int j = 0; j < 5; j++) json_field(out, keys[j], store_cell(&t, i, 1 + j), 0);
+    buf_puts(out, ",\"seconds\":");
+    num(out, store_cell(&t, i, 6));
+    json_field(out, "outcome", store_cell(&t, i, 7), 0);
+    json_field(out, "reason", store_cell(&t, i, 8), 0);
+    buf_printf(out, ",\"confirmed\":%s}", strcmp(store_cell(&t, i, 9) ? store_cell(&t, i, 9) : "0", "0") ? "true" : "false");
+  }
+  buf_puts(out, "],\"home\":");
+  const char *prog = store_cell(&h, 0, 0);
+  if (prog) {
+    size_t n = strlen(prog);
+    while (n && (prog[n - 1] == '\n' || prog[n - 1] == ' ')) n--;
+    buf_append(out, prog, n);
+  } else buf_puts(out, "null");
+  buf_putc(out, '}');
+  store_rows_free(&v), store_rows_free(&t), store_rows_free(&h);
+  return 0;
+}
+
+/* ---- settings ----------------------------------------------------------------------------- */
+
+int record_setting_get(store *s, const char *name, const char *def, char *out, size_t cap) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, name);
+  store_rows r;
+  if (store_exec(s, "SELECT value FROM setting WHERE name = $1", &a, &r)) return RECORD_ESTORE;
+  snprintf(out, cap, "%s", r.nrow && store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : def);
+  store_rows_free(&r);
+  return 0;
+}
+
+int record_setting_set(store *s, const char *name, const char *value, char *err, size_t errlen) {
+  if (strcmp(name, RECORD_CLINIC_NAME)) return bad(err, errlen, "unknown setting \"%s\"", name);
+  if (!value || !*value) return bad(err, errlen, "the clinic's name cannot be empty");
+  if (text_ok("the clinic's name", value, 200, err, errlen)) return RECORD_EBAD;
+  if (strchr(value, '\n') || strchr(value, '\t')) return bad(err, errlen, "the clinic's name is one line");
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, name);
+  store_arg_text(&a, value);
+  if (store_begin(s) ||
+      store_exec(s, "INSERT INTO setting (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $2",
+                 &a, NULL) || store_commit(s))
+    return failed(s, err, errlen);
   return 0;
 }

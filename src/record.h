@@ -33,7 +33,13 @@ typedef struct record_client {
   const char *consent_date;  /* YYYY-MM-DD, or NULL (today when consent is 1) */
   long therapist;            /* the client's therapist id, 0 for none (edit: unchanged) */
   plan_contra contras[PLAN_MAX_CONTRAS]; int n_contras;  /* KB_CONTRA with region or -1 */
-  int set_contras;           /* edit: replace the contraindications with these */
+  int set_contras;           /* edit: replace the contraindications with these (those left out
+                             ** are ended today, the new ones start today) */
+  int archive;               /* edit: 1 archive, 0 bring back, -1 unchanged (init) */
+  /* edit: contraindications to add (started on `date`, NULL: today) and to end (on `date`,
+  ** NULL: today; it must be current).  Ended ones move to the client's history. */
+  struct record_contra { plan_contra c; const char *date; } add[PLAN_MAX_CONTRAS], end[PLAN_MAX_CONTRAS];
+  int n_add, n_end;
 } record_client;
 
 /* An empty record_client (consent -1, everything else unset). */
@@ -41,10 +47,22 @@ void record_client_init(record_client *c);
 int record_client_add(store *s, const kb *k, const record_client *c, long *id, char *err, size_t errlen);
 /* Change the fields of c that are set (non-NULL, consent >= 0, therapist > 0, set_contras). */
 int record_client_edit(store *s, const kb *k, long id, const record_client *c, char *err, size_t errlen);
+/* As record_client_edit, and appends to `changed` (when not NULL) the names of the fields whose
+** value changed, comma-separated ("name,birth,contraindications,archived"): names only, never
+** the values.  Every change bumps client.updated (the progress stamp) in the same transaction. */
+int record_client_update(store *s, const kb *k, long id, const record_client *c, buf *changed,
+                         char *err, size_t errlen);
 /* The client named by `ref`: an id number, or a name (case-insensitive; must be unique). */
 int record_client_find(store *s, const char *ref, long *id, char *err, size_t errlen);
 /* The clients (of therapist `therapist` only, unless 0), by name. */
 int record_client_list(store *s, long therapist, buf *out, int json);
+/* As record_client_list, searched and filtered: `q` (NULL or "": all; 1-100 characters)
+** matches a part of the name (case-insensitive), the start of the birth date (1984, 1984-03)
+** or, when it holds digits, a part of the phone number's digits; archived clients are left out
+** unless `archived` is 1.  The JSON rows also hold "phone" and "archived" (a time or null).
+** Returns 0, RECORD_EBAD (a bad q, with a message) or RECORD_ESTORE. */
+int record_client_search(store *s, long therapist, const char *q, int archived, buf *out, int json,
+                         char *err, size_t errlen);
 /* The client's details, contraindications, intakes, visits and latest measures. */
 int record_client_show(store *s, const kb *k, long id, buf *out, int json, char *err, size_t errlen);
 /* The client's contraindications as plan input (for plans and home programs). */
@@ -135,6 +153,28 @@ void record_rom_list(buf *out);
 /* Store n measures taken on `date` (NULL: today), with the visit they belong to (0: none). */
 int record_measure_add(store *s, long client, const char *date, long visit,
                        const record_measure *m, int n, char *err, size_t errlen);
+
+/* Append the client's visits as a JSON array, newest first (started, then id):
+** [{"id","date","started","therapist":NAME|null,"points":[{"muscle","tp","side","name"}],
+** "holds":N,"pain_pre","pain_post","note":"draft"|"signed","signed":{"by","at"}|null}] (a
+** point once however many holds; "name" in words).  RECORD_ENOTFOUND when no such client. */
+int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, size_t errlen);
+
+/* Append visit `visit` as a JSON object: {"id","client","date","started","therapist":NAME|null,
+** "pain_pre","pain_post","note":"draft"|"signed","holds":[{"seq","phase","muscle","tp","side",
+** "technique","seconds","outcome","reason","confirmed"}],"home":PROGRAM|null} (the home program
+** made from it, as sheet_home_json wrote it).  RECORD_ENOTFOUND when there is no such visit. */
+int record_visit_show(store *s, long visit, buf *out, char *err, size_t errlen);
+
+/* ---- the clinic's settings ---------------------------------------------------------------- */
+/* The setting `name` ("clinic-name") into out (cap bytes), or `def` when it is not set.
+** Returns 0, or RECORD_ESTORE. */
+int record_setting_get(store *s, const char *name, const char *def, char *out, size_t cap);
+/* Set it: the clinic's name is 1-200 characters on one line.  Returns 0, RECORD_EBAD with a
+** message, or RECORD_ESTORE. */
+int record_setting_set(store *s, const char *name, const char *value, char *err, size_t errlen);
+#define RECORD_CLINIC_NAME "clinic-name"
+#define RECORD_CLINIC_DEFAULT "myomap"
 
 /* The visit of `client` on `date` (the latest that day), or with id `visit` when it belongs to
 ** the client.  Returns 0 and sets *id, RECORD_ENOTFOUND, or RECORD_ESTORE. */

@@ -117,6 +117,35 @@ static const char *const migrations[] = {
   "CREATE TABLE setup_code (code_hash TEXT PRIMARY KEY, expires DOUBLE PRECISION NOT NULL);"
   "CREATE INDEX audit_user ON audit (therapist_id, id);"
   "CREATE INDEX audit_action ON audit (action, id);",
+  /* 6: the record kept over time: a client archived (when), a contraindication's start date
+  ** and the ones ended (with both dates), the clinic's settings (its name), a visit's note
+  ** signed by its therapist (name, time, SHA-256 of the text) with dated, signed addenda, and
+  ** the plan of care, a new row per change */
+  "ALTER TABLE client ADD COLUMN archived TEXT;"
+  "ALTER TABLE client_contra ADD COLUMN started TEXT;"
+  "CREATE TABLE client_contra_past ("
+  " id {id}, client_id BIGINT NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
+  " contra TEXT NOT NULL, region TEXT NOT NULL DEFAULT '', started TEXT, ended TEXT NOT NULL,"
+  " created TEXT NOT NULL);"
+  "CREATE TABLE setting (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE note_signature ("
+  " visit_id BIGINT PRIMARY KEY REFERENCES visit(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT REFERENCES therapist(id), name TEXT NOT NULL, at TEXT NOT NULL,"
+  " hash TEXT NOT NULL);"
+  "CREATE TABLE addendum ("
+  " id {id}, visit_id BIGINT NOT NULL REFERENCES visit(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT REFERENCES therapist(id), name TEXT NOT NULL, at TEXT NOT NULL,"
+  " hash TEXT NOT NULL, text TEXT NOT NULL);"
+  "CREATE TABLE care_plan ("
+  " id {id}, client_id BIGINT NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT REFERENCES therapist(id), start TEXT NOT NULL, goals TEXT,"
+  " target_kind TEXT NOT NULL CHECK (target_kind IN ('nprs','psfs')),"
+  " target_value DOUBLE PRECISION NOT NULL CHECK (target_value BETWEEN 0 AND 10),"
+  " target_activity TEXT, visits INTEGER NOT NULL CHECK (visits BETWEEN 1 AND 100),"
+  " frequency TEXT NOT NULL, reassess TEXT NOT NULL, created TEXT NOT NULL);"
+  "CREATE INDEX client_contra_past_client ON client_contra_past (client_id);"
+  "CREATE INDEX addendum_visit ON addendum (visit_id, id);"
+  "CREATE INDEX care_plan_client ON care_plan (client_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -126,6 +155,8 @@ static const struct { const char *name; int has_id; const char *order; } tables[
   {"intake", 1, "id"}, {"pain", 0, "intake_id, region"}, {"visit", 1, "id"},
   {"treatment", 0, "visit_id, seq"}, {"assessment", 1, "id"}, {"measure", 1, "id"},
   {"homeprog", 1, "id"}, {"audit", 1, "id"}, {"live_session", 0, "id"}, {"live_cmd", 0, "session_id, seq"},
+  {"client_contra_past", 1, "id"}, {"setting", 0, "name"}, {"note_signature", 0, "visit_id"},
+  {"addendum", 1, "id"}, {"care_plan", 1, "id"},
 };
 #define N_TABLES ((int)(sizeof tables / sizeof tables[0]))
 
@@ -141,6 +172,10 @@ static const struct { const char *table, *column, *parent; } links[] = {
   {"live_session", "client_id", "client"}, {"live_session", "therapist_id", "therapist"},
   {"live_session", "visit_id", "visit"}, {"live_cmd", "session_id", "live_session"},
   {"login", "therapist_id", "therapist"},
+  {"client_contra_past", "client_id", "client"}, {"note_signature", "visit_id", "visit"},
+  {"note_signature", "therapist_id", "therapist"}, {"addendum", "visit_id", "visit"},
+  {"addendum", "therapist_id", "therapist"}, {"care_plan", "client_id", "client"},
+  {"care_plan", "therapist_id", "therapist"},
 };
 #define N_LINKS ((int)(sizeof links / sizeof links[0]))
 

@@ -63,7 +63,8 @@ call() {
   tr -d '\r' <"$T/hdr" >"$T/hdr.txt"
 }
 # get WHO PATH [curl args] and post WHO PATH JSON [curl args]: with WHO's cookie (and CSRF token);
-# WHO is a variable prefix (ADM_C, ADM_X ...), or "none" for no cookie; the body's type is $CT
+# WHO is a variable prefix (ADM_C, ADM_X ...), or "none" for no cookie; the body's type is $CT;
+# post sends with the method $PM (POST when unset: the PUT and PATCH routes set it)
 CT=application/json
 get() {
   who=$1 p=$2
@@ -75,9 +76,9 @@ get() {
 post() {
   who=$1 p=$2 d=$3
   shift 3
-  if [ "$who" = none ]; then call POST "$p" -H "Content-Type: $CT" --data-binary "$d" "$@"; return; fi
+  if [ "$who" = none ]; then call "${PM:-POST}" "$p" -H "Content-Type: $CT" --data-binary "$d" "$@"; return; fi
   eval "ck=\${${who}_C} cx=\${${who}_X}"
-  call POST "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" -H "Content-Type: $CT" --data-binary "$d" "$@"
+  call "${PM:-POST}" "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" -H "Content-Type: $CT" --data-binary "$d" "$@"
 }
 body() { head -c 500 "$T/body"; }
 header() { sed -n "s/^$1: //Ip" "$T/hdr.txt" | head -1; }
@@ -545,7 +546,7 @@ want "a second session" 200 '.id'
 S2=$(jq -r .id "$T/body")
 T2=$(jq -r .join.token "$T/body")
 # the route table: "METHOD PATH FLAGS" with "*" replaced by a real id
-sed -nE 's/^ *\{"(GET|POST|PUT|DELETE)", "(\/api\/[^"]*)", h_[a-z_]+, ([^}]*)\},?$/\1 \2 \3/p' "$ROUTES_SRC" >"$T/routes.raw"
+sed -nE 's/^ *\{"(GET|POST|PUT|PATCH|DELETE)", "(\/api\/[^"]*)", h_[a-z_]+, ([^}]*)\},?$/\1 \2 \3/p' "$ROUTES_SRC" >"$T/routes.raw"
 while read -r m p f; do
   case "$p" in
     /api/muscles/*) p=$(echo "$p" | sed 's/\*/upper-trapezius/') ;;
@@ -563,7 +564,7 @@ NR=$(wc -l <"$T/routes")
 echo "== without a login"
 while read -r m p f; do
   case "$f" in *PUBLIC*) continue ;; esac
-  if [ "$m" = GET ]; then call GET "$p"; else post none "$p" '{}'; fi
+  if [ "$m" = GET ]; then call GET "$p"; else PM=$m; post none "$p" '{}'; PM=; fi
   wanterr "$m $p without a cookie: 401" 401 unauthenticated
 done <"$T/routes"
 call GET /api/clients -H 'Cookie: myomap_session=0000000000000000000000000000000000000000000000000000000000000000'
@@ -584,14 +585,14 @@ wanterr "PUT /api/me: 405" 405 method-not-allowed
 echo "== CSRF"
 eval "ck=\$ADM_C"
 while read -r m p f; do
-  [ "$m" = POST ] || continue
+  [ "$m" = GET ] && continue
   case "$f" in *PUBLIC*) continue ;; esac
-  call POST "$p" -H "Cookie: myomap_session=$ck" -H 'Content-Type: application/json' --data-binary '{}'
-  wanterr "POST $p without X-CSRF-Token: 403" 403 csrf
-  call POST "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $TA_X" -H 'Content-Type: application/json' --data-binary '{}'
-  wanterr "POST $p with another session's token: 403" 403 csrf
-  post ADM "$p" '{}' -H 'Origin: http://evil.example'
-  wanterr "POST $p from a foreign Origin: 403" 403 csrf
+  call "$m" "$p" -H "Cookie: myomap_session=$ck" -H 'Content-Type: application/json' --data-binary '{}'
+  wanterr "$m $p without X-CSRF-Token: 403" 403 csrf
+  call "$m" "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $TA_X" -H 'Content-Type: application/json' --data-binary '{}'
+  wanterr "$m $p with another session's token: 403" 403 csrf
+  PM=$m; post ADM "$p" '{}' -H 'Origin: http://evil.example'; PM=
+  wanterr "$m $p from a foreign Origin: 403" 403 csrf
 done <"$T/routes"
 get ADM /api/me
 want "the admin is still logged in (the refused logout did nothing)" 200 '.user.role == "admin"'
@@ -607,29 +608,31 @@ BIGPAD=$(head -c 71680 /dev/zero | tr '\0' a)
 printf '{"pain":["temple-l"],"pad":"%s"}' "$BIGPAD" >"$T/big.json"
 printf '{"pain":["temple-l"],"pad":"%s"}' "$(head -c 60000 /dev/zero | tr '\0' a)" >"$T/60k.json"
 while read -r m p f; do
-  [ "$m" = POST ] || continue
+  [ "$m" = GET ] && continue
+  PM=$m
   case "$f" in
     *BODY*)
       post ADM "$p" 'this is not JSON'
-      wanterr "POST $p: not JSON: 400" 400 bad-request
+      wanterr "$m $p: not JSON: 400" 400 bad-request
       post ADM "$p" '[1,2,3]'
-      wanterr "POST $p: a JSON array: 400" 400 bad-request
+      wanterr "$m $p: a JSON array: 400" 400 bad-request
       post ADM "$p" '{"a":'
-      wanterr "POST $p: cut JSON: 400" 400 bad-request
+      wanterr "$m $p: cut JSON: 400" 400 bad-request
       CT=text/plain
       post ADM "$p" '{}'
       CT=application/json
-      wanterr "POST $p: text/plain: 415" 415 unsupported-media-type
+      wanterr "$m $p: text/plain: 415" 415 unsupported-media-type
       eval "ck=\$ADM_C cx=\$ADM_X"
-      call POST "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" --data-binary '{}' -H 'Content-Type:'
-      wanterr "POST $p: no Content-Type: 415" 415 unsupported-media-type
+      call "$m" "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" --data-binary '{}' -H 'Content-Type:'
+      wanterr "$m $p: no Content-Type: 415" 415 unsupported-media-type
       ;;
   esac
   post ADM "$p" "@$T/big.json"
-  wanterr "POST $p: 70 KB body: 413" 413 too-large
+  wanterr "$m $p: 70 KB body: 413" 413 too-large
   post ADM "$p" "@$T/big.json" -H 'Transfer-Encoding: chunked'
-  wanterr "POST $p: 70 KB chunked: 413" 413 too-large
+  wanterr "$m $p: 70 KB chunked: 413" 413 too-large
 done <"$T/routes"
+PM=
 post TA /api/where "@$T/60k.json"
 want "a 60 KB body is fine" 200 '.candidates'
 printf '{"name":"Ann \377Lee","birth":"1984-03-09"}' > "$T/u8.json"

@@ -11,6 +11,9 @@
 // category (1..*), the invariants ppc-1 (a policy or a policyRule) and ppc-5 (scope treatment
 // names the patient), and that its provision's codes in myomap's sensitive-area system are
 // [sensitive ID] stanzas of kb/care.kb.  Usage:
+// sided region whose code does not hold the side, STRUCTURE:272741003=7771000|24028007; a
+// CarePlan's status, intent, subject and each activity's status (required, with their value
+// sets).  Usage:
 //   node tests/fhir.mjs FILE...
 // Prints "ok FILE (N entries)" or "FAIL FILE" with the errors, then a self-check proving the
 // checks can fail: broken copies of a valid Patient, Observation and Bundle must be rejected
@@ -26,6 +29,7 @@ const requiredPrimitives = {
   Procedure: ['status'],
   Consent: ['status'],
   Bundle: ['type'],
+  CarePlan: ['status', 'intent'],
 };
 // Required bindings the schema leaves as a bare code (it enumerates Observation.status and
 // Bundle.type itself, but not these).
@@ -33,7 +37,12 @@ const requiredCodes = {
   Procedure: { status: ['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed',
     'entered-in-error', 'unknown'] },
   Consent: { status: ['draft', 'proposed', 'active', 'rejected', 'inactive', 'entered-in-error'] },
+  CarePlan: { status: ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown'],
+    intent: ['proposal', 'plan', 'order', 'option'] },
 };
+// CarePlan.activity.detail.status: 1..1, required binding.
+const activityStatus = ['not-started', 'scheduled', 'in-progress', 'on-hold', 'completed', 'cancelled', 'stopped',
+  'unknown', 'entered-in-error'];
 
 const schemaErrors = (resource) => {
   const errs = validator.validate(resource) || [];
@@ -106,6 +115,13 @@ const ruleErrors = (resource) => {
   for (const [el, codes] of Object.entries(requiredCodes[resource.resourceType] || {}))
     if (resource[el] !== undefined && !codes.includes(resource[el]))
       errs.push(`.${el}: "${resource[el]}" is not one of ${codes.join(', ')}`);
+  if (resource.resourceType === 'CarePlan') {
+    if (!resource.subject || !resource.subject.reference) errs.push('.subject: required (1..1 in FHIR R4) but missing');
+    (resource.activity || []).forEach((a, i) => {
+      if (a.detail && !activityStatus.includes(a.detail.status))
+        errs.push(`.activity[${i}].detail.status: "${a.detail.status}" is not one of ${activityStatus.join(', ')}`);
+    });
+  }
   (resource.note || []).forEach((n, i) => {
     if (typeof n.text !== 'string' || n.text === '') errs.push(`.note[${i}].text: required but missing`);
   });
@@ -222,6 +238,11 @@ const cases = [
   ['treatment Consent without the patient (ppc-5)', consent, (r) => { delete r.patient; }],
   ['Consent without a policy or policyRule (ppc-1)', consent, (r) => { delete r.policyRule; delete r.policy; }],
   ['Consent for an area kb/care.kb does not list', consent, (r) => { r.provision.code[0].coding[0].code = 'elbow'; }],
+  ...(samples.CarePlan ? [
+    ['CarePlan without intent', samples.CarePlan, (r) => { delete r.intent; }],
+    ['CarePlan with status "replaced"', samples.CarePlan, (r) => { r.status = 'replaced'; }],
+    ['CarePlan whose activity has status "planned"', samples.CarePlan, (r) => { r.activity[0].detail.status = 'planned'; }],
+  ] : []),
   ['Bundle whose first reference points outside it', bundle, (r) => {
     const withRef = r.entry.find((e) => e.resource.subject);
     withRef.resource.subject.reference = 'urn:uuid:11111111-1111-5111-8111-111111111111';

@@ -95,6 +95,13 @@ if [ -n "$PG" ]; then
   sh tests/live.sh $B/myomap "$PG" >"$B/live-pg.log" 2>&1
   summary "$B/live-pg.log" "live postgresql"
 fi
+echo "== the clinic's record: edits, visits, signed notes, the printed record, the plan of care (tests/record.sh)"
+sh tests/record.sh $B/myomap sqlite >"$B/record-sqlite.log" 2>&1
+summary "$B/record-sqlite.log" "record sqlite"
+if [ -n "$PG" ]; then
+  sh tests/record.sh $B/myomap "$PG" >"$B/record-pg.log" 2>&1
+  summary "$B/record-pg.log" "record postgresql"
+fi
 if [ -n "$PG" ]; then
   echo "== web API on PostgreSQL (tests/api.sh)"
   sh tests/api.sh $B/myomap "$PG" >"$B/api-pg.log" 2>&1
