@@ -117,7 +117,7 @@ static const char *const migrations[] = {
   "CREATE TABLE setup_code (code_hash TEXT PRIMARY KEY, expires DOUBLE PRECISION NOT NULL);"
   "CREATE INDEX audit_user ON audit (therapist_id, id);"
   "CREATE INDEX audit_action ON audit (action, id);",
-  /* 6: the record kept over time: a client archived (when), a contraindication's start date
+  /* 5: the record kept over time: a client archived (when), a contraindication's start date
   ** and the ones ended (with both dates), the clinic's settings (its name), a visit's note
   ** signed by its therapist (name, time, SHA-256 of the text) with dated, signed addenda, and
   ** the plan of care, a new row per change */
