@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,9 +257,20 @@ int store_each(store *s, const char *sql, const store_args *a, store_row_fn fn, 
   return s->be->each(s, sql, a, fn, ctx);
 }
 
+/* SQLite has one writer at a time.  The threads of this process take turns at this lock
+** before BEGIN IMMEDIATE instead of meeting SQLITE_BUSY, whose handler sleeps (up to 100 ms a
+** try) and under load serves writers slowly and out of turn; another process's writer is
+** still waited for by the busy timeout. */
+static pthread_mutex_t sqlite_writer = PTHREAD_MUTEX_INITIALIZER;
+
+static void writer_done(store *s) {
+  if (s->writer) { s->writer = 0; pthread_mutex_unlock(&sqlite_writer); }
+}
+
 int store_begin(store *s) {
   if (s->in_tx) { s->in_tx++; return 0; }   /* inside a caller's batch */
-  if (store_exec(s, s->be->begin_sql, NULL, NULL)) return -1;
+  if (s->be == &store_sqlite) { pthread_mutex_lock(&sqlite_writer); s->writer = 1; }
+  if (store_exec(s, s->be->begin_sql, NULL, NULL)) { writer_done(s); return -1; }
   s->in_tx = 1;
   return 0;
 }
@@ -273,6 +285,7 @@ int store_commit(store *s) {
     return -1;
   }
   s->in_tx = 0;
+  writer_done(s);
   return 0;
 }
 
@@ -284,6 +297,7 @@ void store_rollback(store *s) {
   s->be->exec(s, "ROLLBACK", NULL, NULL);
   memcpy(s->err, keep, sizeof keep);
   s->in_tx = 0;
+  writer_done(s);
 }
 
 /* ---- open and migrate --------------------------------------------------------------------- */

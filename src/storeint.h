@@ -39,6 +39,7 @@ struct store {
   char err[512];
   char id[40];              /* the database's identity (meta.database), read at open */
   int in_tx;
+  int writer;               /* holds the process's SQLite write lock (store.c) */
 };
 
 extern const store_driver store_sqlite;
