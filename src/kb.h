@@ -63,6 +63,8 @@ typedef struct kb_term {
   const int *exclude_tools; int n_exclude_tools;  /* contra: KB_TOOL indices self-care may not use */
   const int *caution; int n_caution;  /* contra: base regions to treat with care (a warning, no block) */
   const char *caution_text;           /* contra: what to say at those regions, or NULL */
+  const char *question;               /* contra: the plain yes/no question a client answers on their
+                                      ** own intake form ("Do you take blood thinners ...?"), or NULL */
   int limb;                           /* contra (local): the region given stands for its whole limb */
   int generic;                        /* technique: applies to any muscle (myofascial release) */
   const char *const *also; int n_also;  /* activity: other words clients use for it */

@@ -117,6 +117,20 @@ static const char *const migrations[] = {
   "CREATE TABLE setup_code (code_hash TEXT PRIMARY KEY, expires DOUBLE PRECISION NOT NULL);"
   "CREATE INDEX audit_user ON audit (therapist_id, id);"
   "CREATE INDEX audit_action ON audit (action, id);",
+  /* 8: the links a client opens on their own phone (the intake before a visit, the home
+  **    program after): a hash of the token, never the token, with the link's kind, expiry,
+  **    revocation and use; and an intake's source, 'client' when the client filled it */
+  "CREATE TABLE client_link ("
+  " id {id}, token_hash TEXT NOT NULL UNIQUE,"
+  " client_id BIGINT NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT REFERENCES therapist(id) ON DELETE SET NULL,"
+  " kind TEXT NOT NULL CHECK (kind IN ('intake','home')),"
+  " created DOUBLE PRECISION NOT NULL, expires DOUBLE PRECISION NOT NULL,"
+  " used DOUBLE PRECISION, uses BIGINT NOT NULL DEFAULT 0, revoked DOUBLE PRECISION,"
+  " intake_id BIGINT REFERENCES intake(id) ON DELETE SET NULL);"
+  "CREATE INDEX client_link_client ON client_link (client_id, created);"
+  "ALTER TABLE intake ADD COLUMN source TEXT NOT NULL DEFAULT 'therapist'"
+  " CHECK (source IN ('therapist','client'));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -140,7 +154,8 @@ static const struct { const char *table, *column, *parent; } links[] = {
   {"homeprog", "visit_id", "visit"}, {"audit", "therapist_id", "therapist"},
   {"live_session", "client_id", "client"}, {"live_session", "therapist_id", "therapist"},
   {"live_session", "visit_id", "visit"}, {"live_cmd", "session_id", "live_session"},
-  {"login", "therapist_id", "therapist"},
+  {"login", "therapist_id", "therapist"}, {"client_link", "client_id", "client"},
+  {"client_link", "therapist_id", "therapist"}, {"client_link", "intake_id", "intake"},
 };
 #define N_LINKS ((int)(sizeof links / sizeof links[0]))
 
