@@ -272,7 +272,7 @@ int record_client_edit(store *s, const kb *k, long id, const record_client *c, c
   store_arg_text(&a, today);
   if (store_exec(s, "UPDATE client SET updated = $2, consent = COALESCE($3, consent), "
                     "therapist_id = COALESCE($4, therapist_id), "
-                    "consent_date = CASE WHEN consent = 1 THEN COALESCE(consent_date, $5) ELSE NULL END "
+                    "consent_date = CASE WHEN CAST(COALESCE($3, consent) AS INTEGER) = 1 THEN COALESCE(consent_date, $5) ELSE NULL END "
                     "WHERE id = $1", &a, NULL) ||
       (c->set_contras && write_contras(s, k, id, c)) || store_commit(s))
     return failed(s, err, errlen);

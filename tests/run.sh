@@ -95,6 +95,13 @@ if [ -n "$PG" ]; then
   sh tests/live.sh $B/myomap "$PG" >"$B/live-pg.log" 2>&1
   summary "$B/live-pg.log" "live postgresql"
 fi
+echo "== the client's own links: intake and home program (tests/links.sh)"
+sh tests/links.sh $B/myomap sqlite >"$B/links-sqlite.log" 2>&1
+summary "$B/links-sqlite.log" "links sqlite"
+if [ -n "$PG" ]; then
+  sh tests/links.sh $B/myomap "$PG" >"$B/links-pg.log" 2>&1
+  summary "$B/links-pg.log" "links postgresql"
+fi
 if [ -n "$PG" ]; then
   echo "== web API on PostgreSQL (tests/api.sh)"
   sh tests/api.sh $B/myomap "$PG" >"$B/api-pg.log" 2>&1
