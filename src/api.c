@@ -1639,6 +1639,12 @@ static int read_form(ctx *c, client_form *f) {
   int rc = text ? present_parse_json(k, text, strlen(text), &f->p, err, sizeof err) : -1;
   free(text);
   if (rc) { FAIL(c, 400, "%s", text ? err : "the form could not be read"); return -1; }
+  for (int i = 0; i < f->p.n_pain; i++)
+    if (f->p.pain[i].intensity < 0) {
+      FAIL(c, 400, "pain[%d]: how strong is the pain at %s? give its \"intensity\" 0-10", i,
+           body_at(kb_body(k), f->p.pain[i].region)->id);
+      return -1;
+    }
   record_intake_init(&f->in);
   f->in.drawing = &f->p;
   f->in.by_client = 1;

@@ -62,6 +62,11 @@ wanterr "nor a request without the CSRF token" 403 csrf
 post TA "/api/clients/99999/intake-link" '{}'
 wanterr "a link for no client: 404" 404 not-found
 
+post ADM "/api/clients/$CA/intake-link" '{}'
+want "the clinic's admin may make one" 200 '.kind == "intake"'
+post ADM "/api/links/$(jq -r .id "$T/body")/revoke" '{}'
+want "... and revoke it" 200 '.state == "revoked"'
+
 echo "== an intake link"
 post TA "/api/clients/$CA/intake-link" ''
 want "the therapist makes an intake link" 200 '.kind == "intake" and (.token | test("^[0-9a-f]{32}$")) and (.token as $t | .url | endswith("/i/" + $t)) and (.qr | startswith("<svg"))'
@@ -79,7 +84,7 @@ IT2=$(jq -r .token "$T/body")
 [ "$IT" != "$IT2" ] && ok "each link has its own token" || ko "two links with one token"
 IL2=$(jq -r .id "$T/body")
 get TA "/api/clients/$CA/links"
-want "the client's links listed" 200 "(.links | length) == 2 and .links[0].kind == \"intake\" and .links[0].state == \"usable\" and .links[0].used == null and .links[0].revoked == null"
+want "the client's links listed" 200 "(.links | length) == 3 and .links[0].kind == \"intake\" and .links[0].state == \"usable\" and .links[0].used == null and .links[0].revoked == null"
 if grep -q "$IT" "$T/body" || grep -q "$hash" "$T/body"; then ko "the list shows a token or its hash" "$(body)"; else ok "the list shows neither token nor hash"; fi
 get BEN "/api/clients/$CA/links"
 wanterr "another therapist cannot list them" 403 forbidden
@@ -114,9 +119,9 @@ bad() {   # bad NAME JQ-EDIT PATTERN: the good form edited, refused with a 400 n
     ok "$1: 400 /$3/"
   else ko "$1 (HTTP $code, wanted 400 /$3/)" "$(body)"; fi
 }
-bad "an unknown region" '.pain[0].region = "templ-l"' 'templ-l'
-bad "intensity 11" '.pain[0].intensity = 11' '11'
-bad "no intensity" '.pain[0] |= del(.intensity)' 'intensity'
+bad "an unknown region" '.pain[0].region = "templ-l"' 'templ-l: no such region; did you mean temple-l'
+bad "intensity 11" '.pain[0].intensity = 11' 'intensity: expected a number 0-10, got 11'
+bad "no intensity" '.pain[0] |= del(.intensity)' 'how strong is the pain at temple-l'
 bad "no pain marked" '.pain = []' 'where it hurts'
 bad "an unknown quality" '.pain[0].quality = "itchy"' 'quality: expected ache'
 bad "a red flag not answered" '.red_flags |= del(.fever)' 'fever'
@@ -263,6 +268,23 @@ sql "UPDATE client_link SET expires = created - 1 WHERE id = $HL2" >/dev/null
 call GET "/api/home/$HT2"
 wanterr "an expired home link: 410" 410 gone
 
+echo "== a limit per client"
+post TA /api/clients '{"name":"Lim Ott","birth":"1990-01-01"}'
+CL=$(jq -r .id "$T/body")
+i=0
+while [ $i -lt 60 ]; do
+  post TA "/api/clients/$CL/intake-link" '{}'
+  [ "$code" = 200 ] || break
+  i=$((i + 1))
+done
+[ "$i" = 50 ] && [ "$code" = 429 ] && ok "50 usable links for one client, the 51st refused (429)" || ko "$i links made, then HTTP $code" "$(body)"
+post TA "/api/clients/$CA/intake-link" '{}'
+want "... which is that client's limit, not everyone's" 200
+sql "UPDATE client_link SET expires = created - 1 WHERE client_id = $CL" >/dev/null
+post TA "/api/clients/$CL/intake-link" '{}'
+want "expired links do not count, and are pruned" 200
+[ "$(sql "SELECT COUNT(*) FROM client_link WHERE client_id = $CL")" = 1 ] && ok "... leaving the new one" || ko "$(sql "SELECT COUNT(*) FROM client_link WHERE client_id = $CL") links left"
+
 echo "== the audit: the client's actions as the client's"
 get ADM "/api/audit?client=$CA&action=client-intake&limit=100"
 want "the client's intake audited as the client's (no user)" 200 '(.audit | length) >= 4 and (.audit | all(.user_id == null and .user == null)) and (.audit | map(.detail) | any(test("^filled intake [0-9]+ from intake link [0-9]+; consent given \\(intake-consent-1\\)$"))) and (.audit | map(.detail) | any(test("^opened intake link")))'
@@ -273,9 +295,9 @@ want "every open of the home link audited as the client's" 200 '(.audit | length
 get ADM "/api/audit?client=$CA&action=client-home-refused&limit=100"
 want "... and the refused ones" 200 '(.audit | length) >= 3'
 get ADM "/api/audit?client=$CA&action=link-create&limit=100"
-want "the links made, audited as the therapist's" 200 '(.audit | length) == 6 and (.audit | all(.user == "tess@clinic.example"))'
+want "the links made, audited as their makers'" 200 '(.audit | length) == 8 and (.audit | map(select(.user == "admin@clinic.example")) | length) == 1 and (.audit | map(select(.user != "admin@clinic.example")) | all(.user == "tess@clinic.example"))'
 get ADM "/api/audit?client=$CA&action=link-revoke"
-want "the revocations" 200 '(.audit | length) == 2'
+want "the revocations" 200 '(.audit | length) == 3'
 get ADM "/api/audit?client=$CA&action=denied"
 want "the other therapist's attempts denied and audited" 200 '(.audit | length) >= 5 and (.audit | all(.user == "ben@clinic.example"))'
 
