@@ -170,6 +170,20 @@ post TA "/api/clients/$CA/intakes" '{"pain":[{"region":"temple-l","intensity":3}
 get TA "/api/clients/$CA"
 want "an intake the therapist enters is source therapist, also ranked" 200 '.intakes[1].source == "therapist" and (.intakes[1].where.candidates | length) > 0'
 
+echo "== two sends at once: one is stored"
+post TA "/api/clients/$CA/intake-link" '{}'
+IC=$(jq -r .token "$T/body")
+n0=$(intakes)
+pids=
+for k in 1 2 3 4; do
+  curl -s -o /dev/null -w '%{http_code}\n' --max-time 15 -H "Content-Type: $CT" --data-binary "$OKFORM" "$B/api/intake/$IC" >"$T/race$k" &
+  pids="$pids $!"
+done
+wait $pids   # the curls only (the server is a child too)
+codes=$(cat "$T/race1" "$T/race2" "$T/race3" "$T/race4" | sort | tr '\n' ' ')
+[ "$codes" = "200 410 410 410 " ] && ok "four POSTs at once: one 200, three 410" || ko "four POSTs at once answered $codes"
+[ "$(intakes)" = $((n0 + 1)) ] && ok "... and one intake stored" || ko "$(( $(intakes) - n0 )) intakes stored"
+
 echo "== an urgent answer is said back to the client"
 post TA "/api/clients/$CA/intake-link" '{}'
 IU=$(jq -r .token "$T/body")
@@ -295,7 +309,7 @@ want "every open of the home link audited as the client's" 200 '(.audit | length
 get ADM "/api/audit?client=$CA&action=client-home-refused&limit=100"
 want "... and the refused ones" 200 '(.audit | length) >= 3'
 get ADM "/api/audit?client=$CA&action=link-create&limit=100"
-want "the links made, audited as their makers'" 200 '(.audit | length) == 8 and (.audit | map(select(.user == "admin@clinic.example")) | length) == 1 and (.audit | map(select(.user != "admin@clinic.example")) | all(.user == "tess@clinic.example"))'
+want "the links made, audited as their makers'" 200 '(.audit | length) == 9 and (.audit | map(select(.user == "admin@clinic.example")) | length) == 1 and (.audit | map(select(.user != "admin@clinic.example")) | all(.user == "tess@clinic.example"))'
 get ADM "/api/audit?client=$CA&action=link-revoke"
 want "the revocations" 200 '(.audit | length) == 3'
 get ADM "/api/audit?client=$CA&action=denied"
