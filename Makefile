@@ -22,7 +22,7 @@ endif
 LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c \
            src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c \
            src/store.c src/store_sqlite.c src/store_pg.c src/record.c src/export.c src/note.c src/outcome.c \
-           src/audit.c src/auth.c src/live.c src/api.c src/lazy.c src/choir.c src/doc.c src/careplan.c
+           src/audit.c src/auth.c src/live.c src/links.c src/api.c src/lazy.c src/choir.c src/doc.c src/careplan.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
 APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/http.o $(B)/cert.o $(B)/main.o
 KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv kb/outcomes.tsv kb/snomed.tsv kb/passwords.txt kb/choir.tsv
@@ -78,7 +78,7 @@ $(B)/tests/%.o: tests/%.c | $(B)
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests -c -o $@ $<
 
 $(B)/test_unit: $(B)/tests/test_body.o $(B)/tests/test_kb.o $(B)/tests/test_rank.o $(B)/tests/test_present.o \
-             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/tests/test_chart.o $(B)/tests/test_export.o $(B)/tests/test_outcome.o $(B)/tests/test_web.o $(B)/tests/test_util.o \
+             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/tests/test_chart.o $(B)/tests/test_export.o $(B)/tests/test_outcome.o $(B)/tests/test_web.o $(B)/tests/test_util.o $(B)/tests/test_links.o \
              $(B)/libmyomap.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(B)/libmyomap.a $(CRITERION_LIBS) $(LDLIBS)

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <qrencode.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "doc.h"
 #include "export.h"
 #include "home.h"
+#include "links.h"
 #include "note.h"
 #include "outcome.h"
 #include "plan.h"
@@ -921,6 +923,8 @@ static void h_client_add(ctx *c) {
   buf_printf(&c->rs->body, "{\"id\":%ld}", id);
 }
 
+static void intakes_where(ctx *c);
+
 static void h_client(ctx *c) {
   long id;
   if (path_client(c, &id, "read")) return;
@@ -928,6 +932,7 @@ static void h_client(ctx *c) {
   ok_json(c);
   int rc = record_client_show(c->s, c->a->k, id, &c->rs->body, 1, err, sizeof err);
   if (rc) fail_rc(c, rc, err);
+  else intakes_where(c);
 }
 
 static void h_intake(ctx *c) {
@@ -1111,12 +1116,14 @@ static int latest_home(ctx *c, long id, store_rows *r) {
   return 0;
 }
 
-static void h_home(ctx *c) {
-  long id;
+/* The client's latest home program as JSON: {"visit","date","program"}, or without the visit
+** (`bare`: for the client's own link, which shows nothing of the record but the program). */
+static void send_home(ctx *c, long id, int bare) {
   store_rows r;
-  if (path_client(c, &id, "read") || latest_home(c, id, &r)) return;
+  if (latest_home(c, id, &r)) return;
   ok_json(c);
-  buf_printf(&c->rs->body, "{\"visit\":%s,\"date\":", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "null");
+  if (bare) buf_lit(&c->rs->body, "{\"date\":");
+  else buf_printf(&c->rs->body, "{\"visit\":%s,\"date\":", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "null");
   buf_json_str(&c->rs->body, store_cell(&r, 0, 1));
   buf_lit(&c->rs->body, ",\"program\":");
   const char *prog = store_cell(&r, 0, 2);
@@ -1127,10 +1134,16 @@ static void h_home(ctx *c) {
   store_rows_free(&r);
 }
 
-static void h_home_html(ctx *c) {
+static void h_home(ctx *c) {
   long id;
+  if (path_client(c, &id, "read")) return;
+  send_home(c, id, 0);
+}
+
+/* The client's latest home program as the printable handout (it names nobody). */
+static void send_home_html(ctx *c, long id) {
   store_rows r;
-  if (path_client(c, &id, "read") || latest_home(c, id, &r)) return;
+  if (latest_home(c, id, &r)) return;
   const char *log = store_cell(&r, 0, 3);
   session_summary sum;
   char err[512];
@@ -1150,6 +1163,12 @@ static void h_home_html(ctx *c) {
   c->rs->status = 200;
   c->rs->type = "text/html; charset=utf-8";
   sheet_home_html(&c->rs->body, c->a->k, c->a->chart, &h, NULL);
+}
+
+static void h_home_html(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  send_home_html(c, id);
 }
 
 static void h_export(ctx *c) {
@@ -1422,11 +1441,11 @@ static void audit_live(ctx *c, const char *action, long client, const char *what
   audit(c, action, client, d);
 }
 
-/* The phone's join link, raw (callers escape it for where it goes): --public-url, else the
-** scheme served and the request's Host when that is a plain host[:port] (letters, digits, '.',
-** '-', ':' and an IPv6 literal's brackets; http.c has checked it names this server), else
-** 127.0.0.1:8080. */
-static void join_url(ctx *c, buf *b, const char *token) {
+/* The address the client's phone reaches the server at (BASE of the phone's links), raw:
+** --public-url, else the scheme served and the request's Host when that is a plain host[:port]
+** (letters, digits, '.', '-', ':' and an IPv6 literal's brackets; http.c has checked it names
+** this server), else 127.0.0.1:8080. */
+static void base_url(ctx *c, buf *b) {
   if (c->a->public_url) buf_puts(b, c->a->public_url);
   else {
     const char *h = c->rq->host;
@@ -1435,6 +1454,11 @@ static void join_url(ctx *c, buf *b, const char *token) {
                 strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(h);
     buf_puts(b, plain ? h : "127.0.0.1:8080");
   }
+}
+
+/* The phone's join link, raw (callers escape it for where it goes): BASE/p/TOKEN. */
+static void join_url(ctx *c, buf *b, const char *token) {
+  base_url(c, b);
   buf_printf(b, "/p/%s", token);
 }
 
@@ -1720,6 +1744,23 @@ static void h_session_events(ctx *c) {
   snprintf(c->rs->stream, sizeof c->rs->stream, "%.32s", c->param);
 }
 
+/* The QR code of `text` as SVG appended to b, with `title` (static text, no markup): black
+** modules on white with a quiet zone of four.  0, or -1 when libqrencode cannot encode it. */
+static int qr_svg(buf *b, const char *text, const char *title) {
+  QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (!q) return -1;
+  int w = q->width, m = 4;
+  buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
+                "<title>%s</title><rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/><path d=\"",
+             w + 2 * m, w + 2 * m, title);
+  for (int y = 0; y < w; y++)
+    for (int x = 0; x < w; x++)
+      if (q->data[y * w + x] & 1) buf_printf(b, "M%d %dh1v1h-1z", x + m, y + m);
+  buf_lit(b, "\" fill=\"#000\"/></svg>");
+  QRcode_free(q);
+  return 0;
+}
+
 static void h_session_qr(ctx *c) {
   long client;
   if (path_live(c, &client)) return;
@@ -1728,22 +1769,13 @@ static void h_session_qr(ctx *c) {
   buf url;
   buf_init(&url);
   join_url(c, &url, token);
-  QRcode *q = QRcode_encodeString(url.data, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  buf_reset(&c->rs->body);
+  int rc = qr_svg(&c->rs->body, url.data, "Scan to join this session");
   buf_free(&url);
-  if (!q) { FAIL(c, 500, "could not make the QR code"); return; }
+  if (rc) { FAIL(c, 500, "could not make the QR code"); return; }
   audit_live(c, "read", client, "join code");
-  int w = q->width, m = 4;   /* quiet zone of four modules */
   c->rs->status = 200;
   c->rs->type = "image/svg+xml";
-  buf *b = &c->rs->body;
-  buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" shape-rendering=\"crispEdges\">"
-                "<title>Scan to join this session</title><rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/><path d=\"",
-             w + 2 * m, w + 2 * m);
-  for (int y = 0; y < w; y++)
-    for (int x = 0; x < w; x++)
-      if (q->data[y * w + x] & 1) buf_printf(b, "M%d %dh1v1h-1z", x + m, y + m);
-  buf_lit(b, "\" fill=\"#000\"/></svg>");
-  QRcode_free(q);
 }
 
 /* The phone's calls are audited as the client's own (no account). */
@@ -1774,6 +1806,485 @@ static void h_phone_event(ctx *c) {
   }
 }
 
+/* ---- the client's own links: the intake before a visit, the home program after -------------
+** A link is a random token (links.h) for one client; the store keeps its hash.  The therapist
+** makes, lists and revokes them; the client's phone opens them with no account, and what it
+** does there is audited as the client's own (user 0, the client's id). */
+
+/* The consent the client agrees to on their own intake form (its id goes to the audit row). */
+static const char consent_id[] = "intake-consent-1";
+static const char consent_text[] =
+  "I agree to myofascial treatment by my therapist, who has told me what it involves. I understand that "
+  "pressure on trigger points can be uncomfortable and that I may be sore for a day or two. I will say at "
+  "once when something hurts too much, feels sharp, shooting or numb, and I may stop the treatment at any "
+  "time. What I have written here is true to the best of my knowledge, and my therapist keeps it in my "
+  "record to plan my care.";
+
+/* BASE/i/TOKEN (intake) or BASE/h/TOKEN (home), raw. */
+static void link_url(ctx *c, buf *b, int kind, const char *token) {
+  base_url(c, b);
+  buf_printf(b, "/%c/%s", kind == LINKS_INTAKE ? 'i' : 'h', token);
+}
+
+static const char *link_title(int kind) {
+  return kind == LINKS_INTAKE ? "Scan to fill in your intake form" : "Scan to open your home program";
+}
+
+static void fail_links(ctx *c, int rc) {
+  if (rc == LINKS_ELIMIT) fail_code(c, 429, "limit", "this client has %d usable links already: revoke some first", LINKS_PER_CLIENT);
+  else if (rc == LINKS_ENOTFOUND) FAIL(c, 404, "no link %.40s", c->param);
+  else FAIL(c, 503, "the database failed: %s", store_error(c->s));
+}
+
+/* POST /api/clients/ID/intake-link and /home-link: {"id","kind","url","token","expires","qr"};
+** the token is shown here once (the store keeps only its hash). */
+static void link_new(ctx *c, int kind) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  char token[LINKS_TOKEN_LEN + 1], ts[21], d[64];
+  links_link l;
+  int rc = links_create(c->s, id, c->user.id, kind, c->rq->now, token, &l);
+  if (rc) { fail_links(c, rc); return; }
+  snprintf(d, sizeof d, "%s link %ld", links_kind_name(kind), l.id);
+  audit(c, "link-create", id, d);
+  buf url;
+  buf_init(&url);
+  link_url(c, &url, kind, token);
+  links_time(l.expires, ts);
+  ok_json(c);
+  buf *b = &c->rs->body;
+  buf_printf(b, "{\"id\":%ld,\"kind\":\"%s\",\"url\":", l.id, links_kind_name(kind));
+  buf_json_str(b, url.data);
+  buf_printf(b, ",\"token\":\"%s\",\"expires\":\"%s\",\"qr\":", token, ts);
+  buf svg;
+  buf_init(&svg);
+  if (qr_svg(&svg, url.data, link_title(kind))) buf_lit(b, "null"); else buf_json_str(b, svg.data);
+  buf_putc(b, '}');
+  buf_free(&svg);
+  buf_free(&url);
+  sodium_memzero(token, sizeof token);
+}
+
+static void h_intake_link_new(ctx *c) { link_new(c, LINKS_INTAKE); }
+static void h_home_link_new(ctx *c) { link_new(c, LINKS_HOME); }
+
+static void h_links(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  ok_json(c);
+  if (links_list(c->s, id, c->rq->now, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->s));
+}
+
+/* The link of the path (/api/links/LINKID/...), if the user may see its client: 0, or -1. */
+static int path_link(ctx *c, links_link *l) {
+  long id;
+  if (param_id(c, &id)) return -1;
+  int rc = links_get(c->s, id, l);
+  if (rc) { fail_links(c, rc); return -1; }
+  return client_access(c, l->client);
+}
+
+/* POST /api/links/LINKID/revoke: the link is dead at once; answers it as GET .../links lists it. */
+static void h_link_revoke(ctx *c) {
+  links_link l;
+  if (path_link(c, &l)) return;
+  int rc = links_revoke(c->s, l.client, l.id, c->rq->now);
+  if (!rc) rc = links_get(c->s, l.id, &l);
+  if (rc) { fail_links(c, rc); return; }
+  char d[64];
+  snprintf(d, sizeof d, "%s link %ld", links_kind_name(l.kind), l.id);
+  audit(c, "link-revoke", l.client, d);
+  ok_json(c);
+  links_json(&c->rs->body, &l, c->rq->now);
+}
+
+/* GET /api/links/LINKID/qr.svg?token=TOKEN: the link's QR code again (the store has no token to
+** make it from: the screen that made the link gives it back). */
+static void h_link_qr(ctx *c) {
+  links_link l, t;
+  if (path_link(c, &l)) return;
+  const char *token = c->rq->query ? c->rq->query(c->rq->ctx, "token") : NULL, *why;
+  int rc = token ? links_find(c->s, token, l.kind, c->rq->now, &t, &why) : LINKS_ENOTFOUND;
+  if (rc == LINKS_ESTORE) { fail_links(c, rc); return; }
+  if ((rc && rc != LINKS_EGONE) || t.id != l.id) { FAIL(c, 404, "give the link's token: ?token=... (as made)"); return; }
+  if (rc == LINKS_EGONE) { FAIL(c, 410, "this link is %s: make a new one", why); return; }
+  buf url;
+  buf_init(&url);
+  link_url(c, &url, l.kind, token);
+  rc = qr_svg(&c->rs->body, url.data, link_title(l.kind));
+  buf_free(&url);
+  if (rc) { FAIL(c, 500, "could not make the QR code"); return; }
+  char d[64];
+  snprintf(d, sizeof d, "QR code of %s link %ld", links_kind_name(l.kind), l.id);
+  audit(c, "read", l.client, d);
+  c->rs->status = 200;
+  c->rs->type = "image/svg+xml";
+}
+
+/* The client's link of the path's token (public routes): 0 and *l, or -1 with the answer: 404 for
+** a token that names no link of this kind (checked: malformed, unknown, or the other kind's), 410
+** for one that expired, was revoked or (intake) was sent already, audited as the client's. */
+static int path_token(ctx *c, int kind, links_link *l, const char *refused) {
+  const char *why;
+  int rc = links_find(c->s, c->param, kind, c->rq->now, l, &why);
+  if (rc == LINKS_ENOTFOUND) {
+    FAIL(c, 404, "no such %s link: check the address, or ask your therapist for a new link",
+         kind == LINKS_INTAKE ? "intake" : "home program");
+    return -1;
+  }
+  if (rc == LINKS_ESTORE) { FAIL(c, 503, "the database failed: try again in a moment"); return -1; }
+  if (rc == LINKS_EGONE) {
+    char d[80];
+    snprintf(d, sizeof d, "%s link %ld refused: %s", links_kind_name(kind), l->id, why);
+    audit_as(c, 0, refused, l->client, d);
+    if (!strcmp(why, "used")) FAIL(c, 410, "this form was sent already, thank you: ask your therapist if something needs changing");
+    else if (!strcmp(why, "revoked")) FAIL(c, 410, "this link was withdrawn by your therapist: ask them for a new one");
+    else FAIL(c, 410, "this link has expired: ask your therapist for a new one");
+    return -1;
+  }
+  return 0;
+}
+
+/* The questions of the client's intake form, from the knowledge base and the screen. */
+static void intake_questions(ctx *c, buf *b) {
+  const kb *k = c->a->k;
+  buf_lit(b, "{\"red_flags\":[");
+  for (int i = 0; i < N_FLAGS; i++) {
+    buf_printf(b, "%s{\"id\":\"%s\",\"question\":", i ? "," : "", present_flag_name(i));
+    buf_json_str(b, screen_question(i));
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "],\"qualities\":[");
+  for (int q = 1; q < N_QUALITIES; q++) {
+    const char *id = present_quality_name(q);
+    int t = kb_find_term(k, KB_SENSATION, id);
+    buf_printf(b, "%s{\"id\":\"%s\",\"label\":", q > 1 ? "," : "", id);
+    buf_json_str(b, t >= 0 ? kb_term_at(k, KB_SENSATION, t)->label : id);
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "],\"activities\":[");
+  for (int i = 0; i < kb_n_terms(k, KB_ACTIVITY); i++) {
+    const kb_term *t = kb_term_at(k, KB_ACTIVITY, i);
+    buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, t->id);
+    buf_lit(b, ",\"label\":");
+    buf_json_str(b, t->label);
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "],\"onsets\":[");
+  for (int o = 1; o < N_ONSETS; o++) {
+    buf_printf(b, "%s{\"id\":\"%s\",\"label\":", o > 1 ? "," : "", present_onset_name(o));
+    buf_json_str(b, present_onset_label(o));
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "],\"contraindications\":[");
+  for (int i = 0, first = 1; i < kb_n_terms(k, KB_CONTRA); i++) {
+    const kb_term *t = kb_term_at(k, KB_CONTRA, i);
+    if (!t->question) continue;
+    buf_puts(b, first ? "{\"id\":" : ",{\"id\":");
+    first = 0;
+    buf_json_str(b, t->id);
+    buf_lit(b, ",\"question\":");
+    buf_json_str(b, t->question);
+    buf_putc(b, '}');
+  }
+  buf_printf(b, "],\"consent\":{\"id\":\"%s\",\"text\":", consent_id);
+  buf_json_str(b, consent_text);
+  buf_printf(b, "}},\"limits\":{\"regions\":%d,\"activities\":%d,\"goals\":4000,\"history\":20000}", PRESENT_MAX_PAIN,
+             PRESENT_MAX_CONTEXT);
+}
+
+/* GET /api/intake/TOKEN (public): {"kind","expires","questions":{...},"limits":{...}}: what the
+** form asks, nothing of the record. */
+static void h_client_intake_get(ctx *c) {
+  links_link l;
+  if (path_token(c, LINKS_INTAKE, &l, "client-intake-refused")) return;
+  char ts[21], d[64];
+  links_time(l.expires, ts);
+  snprintf(d, sizeof d, "opened intake link %ld", l.id);
+  audit_as(c, 0, "client-intake", l.client, d);
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"kind\":\"intake\",\"expires\":\"%s\",\"questions\":", ts);
+  intake_questions(c, &c->rs->body);
+  buf_putc(&c->rs->body, '}');
+}
+
+/* Read the client's form into a presentation (as the therapist's intake is read, so with the
+** same checks and messages) and the answers beside it.  0, or -1 with a 400. */
+typedef struct client_form {
+  present p;
+  record_intake in;
+  int consent;                 /* 1, 0, or -1 not given */
+  const char *history;         /* NULL: not given */
+  plan_contra contras[PLAN_MAX_CONTRAS]; int n_contras;   /* answered yes */
+  int urgent;                  /* the screen found something urgent */
+} client_form;
+
+static int read_form(ctx *c, client_form *f) {
+  const kb *k = c->a->k;
+  json_t *pain = json_object_get(c->body, "pain"), *flags = json_object_get(c->body, "red_flags"),
+         *acts = json_object_get(c->body, "activities"), *onset = json_object_get(c->body, "onset"),
+         *contras = json_object_get(c->body, "contraindications"), *cons = json_object_get(c->body, "consent");
+  if (!json_is_array(pain) || !json_array_size(pain)) {
+    FAIL(c, 400, "mark where it hurts: \"pain\" is a list of {\"region\",\"intensity\" 0-10,\"quality\"}, at least one");
+    return -1;
+  }
+  if (json_array_size(pain) > PRESENT_MAX_PAIN) { FAIL(c, 400, "at most %d painful regions", PRESENT_MAX_PAIN); return -1; }
+  if (!json_is_object(flags)) {
+    FAIL(c, 400, "answer every question about warning signs: \"red_flags\" is {\"fever\":true|false, ...}");
+    return -1;
+  }
+  json_t *pj = json_object(), *fl = json_array();
+  const char *key;
+  json_t *v;
+  json_object_foreach(flags, key, v) {
+    int bit = -1;
+    for (int i = 0; i < N_FLAGS; i++) if (!strcmp(key, present_flag_name(i))) bit = i;
+    if (bit < 0 || !json_is_boolean(v)) {
+      FAIL(c, 400, bit < 0 ? "red_flags: \"%.40s\" is not one of the questions" : "red_flags: answer \"%.40s\" true or false", key);
+      json_decref(pj), json_decref(fl);
+      return -1;
+    }
+    if (json_is_true(v)) json_array_append_new(fl, json_string(key));
+  }
+  for (int i = 0; i < N_FLAGS; i++)
+    if (!json_object_get(flags, present_flag_name(i))) {
+      FAIL(c, 400, "answer every question about warning signs: \"%s\" (%s) is not answered", present_flag_name(i), screen_question(i));
+      json_decref(pj), json_decref(fl);
+      return -1;
+    }
+  if (acts && !json_is_null(acts) && (!json_is_array(acts) || json_array_size(acts) > PRESENT_MAX_CONTEXT)) {
+    FAIL(c, 400, "\"activities\" is a list of at most %d activity ids", PRESENT_MAX_CONTEXT);
+    json_decref(pj), json_decref(fl);
+    return -1;
+  }
+  if (onset && !json_is_null(onset) && !json_is_string(onset)) {
+    FAIL(c, 400, "\"onset\" is one of the onset ids");
+    json_decref(pj), json_decref(fl);
+    return -1;
+  }
+  json_object_set(pj, "pain", pain);
+  json_object_set_new(pj, "flags", fl);
+  if (json_is_array(acts)) json_object_set(pj, "context", acts);
+  if (json_is_string(onset)) json_object_set(pj, "onset", onset);
+  char *text = json_dumps(pj, JSON_COMPACT);
+  json_decref(pj);
+  char err[512];
+  int rc = text ? present_parse_json(k, text, strlen(text), &f->p, err, sizeof err) : -1;
+  free(text);
+  if (rc) { FAIL(c, 400, "%s", text ? err : "the form could not be read"); return -1; }
+  for (int i = 0; i < f->p.n_pain; i++)
+    if (f->p.pain[i].intensity < 0) {
+      FAIL(c, 400, "pain[%d]: how strong is the pain at %s? give its \"intensity\" 0-10", i,
+           body_at(kb_body(k), f->p.pain[i].region)->id);
+      return -1;
+    }
+  record_intake_init(&f->in);
+  f->in.drawing = &f->p;
+  f->in.by_client = 1;
+  long stress, nprs;
+  if (field_str(c, "goals", &f->in.goals) || field_str(c, "history", &f->history) ||
+      field_num(c, "desk_hours", 0, 24, -1, &f->in.desk_hours) || field_num(c, "training_hours", 0, 168, -1, &f->in.training_hours) ||
+      field_num(c, "sleep_hours", 0, 24, -1, &f->in.sleep_hours) || field_int(c, "stress", 0, 10, -1, &stress) ||
+      field_int(c, "nprs", 0, 10, -1, &nprs))
+    return -1;
+  f->in.stress = (int)stress;
+  f->in.nprs = (int)nprs;
+  if (f->history) {
+    size_t chars = 0;
+    for (const char *p = f->history; *p; p++) chars += (*p & 0xc0) != 0x80;
+    if (chars > 20000) { FAIL(c, 400, "the health history is too long (%zu characters; at most 20000)", chars); return -1; }
+  }
+  if (cons && !json_is_boolean(cons)) { FAIL(c, 400, "\"consent\" is true (I agree) or false"); return -1; }
+  f->consent = cons ? json_is_true(cons) : -1;
+  f->n_contras = 0;
+  if (contras && !json_is_null(contras)) {
+    if (!json_is_object(contras)) { FAIL(c, 400, "\"contraindications\" is {\"anticoagulants\":true|false, ...}"); return -1; }
+    json_object_foreach(contras, key, v) {
+      int ci = kb_find_term(k, KB_CONTRA, key);
+      if (ci < 0 || !kb_term_at(k, KB_CONTRA, ci)->question) {
+        FAIL(c, 400, "contraindications: \"%.40s\" is not one of the questions", key);
+        return -1;
+      }
+      if (!json_is_boolean(v)) { FAIL(c, 400, "contraindications: answer \"%.40s\" true or false", key); return -1; }
+      if (json_is_true(v) && f->n_contras < PLAN_MAX_CONTRAS) {
+        f->contras[f->n_contras].contra = ci;
+        f->contras[f->n_contras++].region = -1;
+      }
+    }
+  }
+  screen_result sr;
+  screen_run(k, &f->p, &sr);
+  f->urgent = sr.level == SCREEN_URGENT;
+  return 0;
+}
+
+/* The client's answers on the record: consent, the history (added to what the record holds, dated),
+** the contraindications answered yes (added to the record's).  Inside the caller's transaction. */
+static int form_to_client(ctx *c, long client, const client_form *f, char *err, size_t errlen) {
+  if (f->consent < 0 && !f->history && !f->n_contras) return 0;
+  record_client rc0;
+  record_client_init(&rc0);
+  rc0.consent = f->consent;
+  buf hist;
+  buf_init(&hist);
+  int rc = 0;
+  if (f->history && *f->history) {
+    store_args a;
+    store_args_init(&a);
+    store_arg_int(&a, client);
+    store_rows r;
+    if (store_exec(c->s, "SELECT history FROM client WHERE id = $1", &a, &r)) {
+      snprintf(err, errlen, "the database failed: %s", store_error(c->s));
+      return RECORD_ESTORE;
+    }
+    const char *old = store_cell(&r, 0, 0);
+    char today[11];
+    util_today(today);
+    if (old && *old) buf_printf(&hist, "%s\n\n", old);
+    buf_printf(&hist, "From the client's intake form, %s:\n%s", today, f->history);
+    store_rows_free(&r);
+    rc0.history = hist.data;
+  }
+  if (f->n_contras) {
+    plan_input in;
+    memset(&in, 0, sizeof in);
+    rc = record_client_contras(c->s, client, &in, c->a->k, err, errlen);
+    for (int i = 0; !rc && i < f->n_contras; i++) {
+      int dup = 0;
+      for (int j = 0; j < in.n_contras; j++) dup |= in.contras[j].contra == f->contras[i].contra;
+      if (!dup && in.n_contras < PLAN_MAX_CONTRAS) in.contras[in.n_contras++] = f->contras[i];
+    }
+    memcpy(rc0.contras, in.contras, sizeof in.contras);
+    rc0.n_contras = in.n_contras;
+    rc0.set_contras = 1;
+  }
+  if (!rc) rc = record_client_edit(c->s, c->a->k, client, &rc0, err, errlen);
+  buf_free(&hist);
+  return rc;
+}
+
+/* POST /api/intake/TOKEN (public): the client's own intake, stored as any intake is (source
+** 'client'), their answers on the record, and the link used, in one transaction: bad input, a
+** used link or a failed write store nothing and leave the link as it was. */
+static void h_client_intake_post(ctx *c) {
+  links_link l;
+  if (path_token(c, LINKS_INTAKE, &l, "client-intake-refused")) return;
+  client_form *f = xcalloc(1, sizeof *f);
+  char err[512];
+  long iid = 0;
+  if (read_form(c, f)) {
+    char d[160];
+    snprintf(d, sizeof d, "intake link %ld: form refused, nothing stored", l.id);
+    audit_as(c, 0, "client-intake-refused", l.client, d);
+    free(f);
+    return;
+  }
+  int rc = store_begin(c->s) ? RECORD_ESTORE : 0;
+  if (!rc) rc = record_intake_add(c->s, c->a->k, l.client, &f->in, &iid, err, sizeof err);
+  if (!rc) {
+    int u = links_use(c->s, l.id, iid, c->rq->now);
+    if (u == LINKS_EGONE) { store_rollback(c->s); FAIL(c, 410, "this form was sent already, thank you"); free(f); return; }
+    if (u) { rc = RECORD_ESTORE; snprintf(err, sizeof err, "the database failed: %s", store_error(c->s)); }
+  }
+  if (!rc) rc = form_to_client(c, l.client, f, err, sizeof err);
+  if (!rc && store_commit(c->s)) { rc = RECORD_ESTORE; snprintf(err, sizeof err, "the database failed: %s", store_error(c->s)); }
+  if (rc) {
+    store_rollback(c->s);
+    char d[160];
+    snprintf(d, sizeof d, "intake link %ld: form refused, nothing stored", l.id);
+    audit_as(c, 0, "client-intake-refused", l.client, d);
+    fail_rc(c, rc, rc == RECORD_ESTORE ? "the database failed; nothing was stored: try again" : err);
+    free(f);
+    return;
+  }
+  char d[200];
+  snprintf(d, sizeof d, "filled intake %ld from intake link %ld%s%s", iid, l.id,
+           f->consent == 1 ? "; consent given (" : f->consent == 0 ? "; consent refused (" : "",
+           f->consent >= 0 ? consent_id : "");
+  if (f->consent >= 0) snprintf(d + strlen(d), sizeof d - strlen(d), ")");
+  audit_as(c, 0, "client-intake", l.client, d);
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"ok\":true,\"urgent\":%s}", f->urgent ? "true" : "false");
+  free(f);
+}
+
+/* GET /api/home/TOKEN (public) and /api/home/TOKEN.html: the client's latest home program,
+** {"date","expires","program"} or the printable handout; each open counted and audited. */
+static void h_client_home(ctx *c) {
+  size_t n = strlen(c->param);
+  int html = n > 5 && !strcmp(c->param + n - 5, ".html");
+  if (html) c->param[n - 5] = 0;
+  links_link l;
+  if (path_token(c, LINKS_HOME, &l, "client-home-refused")) return;
+  int rc = links_use(c->s, l.id, 0, c->rq->now);
+  if (rc == LINKS_EGONE) { FAIL(c, 410, "this link has expired: ask your therapist for a new one"); return; }
+  if (rc) { FAIL(c, 503, "the database failed: try again in a moment"); return; }
+  char d[64];
+  snprintf(d, sizeof d, "opened home link %ld (%s)", l.id, html ? "handout" : "program");
+  audit_as(c, 0, "client-home", l.client, d);
+  if (html) { send_home_html(c, l.client); return; }
+  send_home(c, l.client, 1);
+  buf *b = &c->rs->body;
+  if (c->rs->status == 200 && b->len && b->data[b->len - 1] == '}') {
+    char ts[21];
+    links_time(l.expires, ts);
+    b->len--;
+    buf_printf(b, ",\"expires\":\"%s\"}", ts);
+  }
+}
+
+/* GET /api/clients/ID: each intake with its red-flag screen and ranking ("where", as
+** POST .../intakes answers), whoever filled it. */
+static void intakes_where(ctx *c) {
+  json_t *root = json_loadb(c->rs->body.data, c->rs->body.len, 0, NULL), *ins = json_object_get(root, "intakes");
+  size_t i;
+  json_t *it;
+  json_array_foreach(ins, i, it) {
+    json_t *pj = json_object(), *pain = json_array(), *ctxs = json_array(), *fl = json_array(), *e;
+    size_t j;
+    json_array_foreach(json_object_get(it, "pain"), j, e) {
+      json_t *q = json_object_get(e, "quality");
+      json_array_append_new(pain, json_pack("{sOsOsO}", "region", json_object_get(e, "region"), "intensity",
+                                            json_object_get(e, "intensity"), "quality", q ? q : json_null()));
+    }
+    for (int k = 0; k < 2; k++) {
+      const char *list = json_string_value(json_object_get(it, k ? "flags" : "activities"));
+      for (const char *p = list; p && *p;) {
+        size_t w = strcspn(p, ",");
+        if (w) json_array_append_new(k ? fl : ctxs, json_stringn(p, w));
+        p += w + (p[w] == ',');
+      }
+    }
+    json_object_set_new(pj, "pain", pain);
+    json_object_set_new(pj, "context", ctxs);
+    json_object_set_new(pj, "flags", fl);
+    if (json_is_string(json_object_get(it, "onset"))) json_object_set(pj, "onset", json_object_get(it, "onset"));
+    char *text = json_dumps(pj, JSON_COMPACT);
+    json_decref(pj);
+    present p;
+    char err[512];
+    json_t *w = NULL;
+    if (text && !present_parse_json(c->a->k, text, strlen(text), &p, err, sizeof err) && p.n_pain) {
+      buf b;
+      buf_init(&b);
+      where_json(c->a, &p, 5, &b);
+      w = json_loadb(b.data, b.len, 0, NULL);
+      buf_free(&b);
+    }
+    free(text);
+    json_object_set_new(it, "where", w ? w : json_null());
+  }
+  char *out = root ? json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+  if (out) {
+    buf_reset(&c->rs->body);
+    buf_puts(&c->rs->body, out);
+    buf_putc(&c->rs->body, '\n');
+    free(out);
+  }
+  json_decref(root);
+}
+
 /* ---- routes -------------------------------------------------------------------------------- */
 
 /* SLOW: the route hashes a password (argon2id, tens of milliseconds of a core): api_slow tells
@@ -1800,8 +2311,8 @@ static const route routes[] = {
   {"POST", "/api/users/*/disable", h_user_disable, ADMIN | DB},
   {"POST", "/api/users/*/enable", h_user_enable, ADMIN | DB},
   {"GET", "/api/audit", h_audit, ADMIN | DB},
-  {"GET", "/api/regions", h_regions, 0},
-  {"GET", "/api/chart.svg", h_chart, 0},
+  {"GET", "/api/regions", h_regions, PUBLIC},     /* knowledge, no record: the client's phone draws on them */
+  {"GET", "/api/chart.svg", h_chart, PUBLIC},
   {"POST", "/api/where", h_where, BODY},
   {"GET", "/api/muscles", h_muscles, 0},
   {"GET", "/api/muscles/*", h_muscle, 0},
@@ -1848,6 +2359,14 @@ static const route routes[] = {
   {"GET", "/api/sessions/*/qr.svg", h_session_qr, DB},
   {"GET", "/api/phone/*", h_phone, PUBLIC | PHONE | DB},
   {"POST", "/api/phone/*", h_phone_event, PUBLIC | PHONE | DB | BODY},
+  {"POST", "/api/clients/*/intake-link", h_intake_link_new, DB},
+  {"POST", "/api/clients/*/home-link", h_home_link_new, DB},
+  {"GET", "/api/clients/*/links", h_links, DB},
+  {"POST", "/api/links/*/revoke", h_link_revoke, DB},
+  {"GET", "/api/links/*/qr.svg", h_link_qr, DB},
+  {"GET", "/api/intake/*", h_client_intake_get, PUBLIC | PHONE | DB},
+  {"POST", "/api/intake/*", h_client_intake_post, PUBLIC | PHONE | DB | BODY},
+  {"GET", "/api/home/*", h_client_home, PUBLIC | PHONE | DB},
 };
 #define N_ROUTES ((int)(sizeof routes / sizeof routes[0]))
 

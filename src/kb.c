@@ -204,7 +204,7 @@ static const keydef contra_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"scope", T_SCOPE, F_REQUIRED}, {"advice", T_TEXT, F_REQUIRED},
   {"band-max", T_INT, 0}, {"hold-max", T_INT, 0}, {"avoid", T_REGIONS, F_REPEAT},
   {"exclude", T_TECHNIQUES, F_REPEAT}, {"forbid", T_MOVEMENTS, F_REPEAT}, {"exclude-tool", T_TOOLS, F_REPEAT},
-  {"caution", T_CAUTION, F_REPEAT}, {"caution-note", T_TEXT, 0}, {"limb", T_YESNO, 0},
+  {"caution", T_CAUTION, F_REPEAT}, {"caution-note", T_TEXT, 0}, {"limb", T_YESNO, 0}, {"question", T_TEXT, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef treat_keys[] = {
   {"position", T_TEXT, F_REQUIRED}, {"how", T_TEXT, F_REQUIRED}, {"hold", T_HOLD, 0},
@@ -486,6 +486,7 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
         if (known != 1 || others)
           fail(L, s->file, e->line, "limited: name exactly one limit, {band} or {hold} (and {because} if wanted), and no other {...}");
       }
+      else if (strcmp(e->key, "question") == 0) t->question = e->value;
       else t->text = e->value;
       break;
     case T_YESNO:
@@ -535,6 +536,11 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
   }
   if (vocab == KB_CONTRA && t->scope != KB_SCOPE_MODIFY && (t->lo || t->hi || regions.n || excl.n || forbid.n || caution.n || tools.n))
     fail(L, s->file, s->line, "[contra %s]: band-max, hold-max, avoid, exclude, exclude-tool, forbid and caution belong to a scope = modify contraindication", s->id);
+  if (vocab == KB_CONTRA && t->question && t->scope == KB_SCOPE_LOCAL)
+    fail(L, s->file, s->line, "[contra %s]: a question belongs to a contraindication the client can answer yes or no "
+         "(scope session or modify): a local one needs its region from the therapist", s->id);
+  if (vocab == KB_CONTRA && t->question && *t->question && t->question[strlen(t->question) - 1] != '?')
+    fail(L, s->file, s->line, "[contra %s]: the question ends with a question mark", s->id);
   if (vocab == KB_CONTRA && t->limb && t->scope != KB_SCOPE_LOCAL)
     fail(L, s->file, s->line, "[contra %s]: limb = yes belongs to a scope = local contraindication", s->id);
   if (vocab == KB_CONTRA && (caution.n != 0) != (t->caution_text != NULL))

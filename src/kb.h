@@ -66,6 +66,8 @@ typedef struct kb_term {
   const char *caution_text;           /* contra: what to say at those regions, or NULL */
   const char *limited;                /* advice: the line to print instead when a contraindication
                                       ** lowers a limit it states ({band}, {hold}, {because}), or NULL */
+  const char *question;               /* contra: the plain yes/no question a client answers on their
+                                      ** own intake form ("Do you take blood thinners ...?"), or NULL */
   int limb;                           /* contra (local): the region given stands for its whole limb */
   int generic;                        /* technique: applies to any muscle (myofascial release) */
   const char *const *also; int n_also;  /* activity: other words clients use for it */

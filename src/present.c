@@ -15,6 +15,10 @@ static const char *const flags[N_FLAGS] = {"numbness", "weakness", "shooting", "
 
 const char *present_quality_name(int q) { return q > 0 && q < N_QUALITIES ? qualities[q] : ""; }
 const char *present_onset_name(int o) { return o > 0 && o < N_ONSETS ? onsets[o] : ""; }
+/* How an onset reads to the client who picks it. */
+static const char *const onset_labels[N_ONSETS] = {"", "it came on gradually, over time", "it came on suddenly",
+                                                   "after exercise or unusual effort", "after an injury"};
+const char *present_onset_label(int o) { return o > 0 && o < N_ONSETS ? onset_labels[o] : ""; }
 const char *present_tender_name(int t) { return t > 0 && t < N_TENDERS ? tenders[t] : ""; }
 const char *present_flag_name(int bit) { return bit >= 0 && bit < N_FLAGS ? flags[bit] : ""; }
 

@@ -590,7 +590,8 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
   if (store_exec(s, "SELECT contra, region, started FROM client_contra WHERE client_id = $1 ORDER BY contra, region", &a, &ct) ||
       store_exec(s, "SELECT contra, region, started, ended FROM client_contra_past WHERE client_id = $1 "
                     "ORDER BY ended, id", &a, &past) ||
-      store_exec(s, "SELECT id, date, goals, activities, factors, desk_hours, training_hours, sleep_hours, stress "
+      store_exec(s, "SELECT id, date, goals, activities, factors, desk_hours, training_hours, sleep_hours, stress, "
+                    "onset, flags, source "
                     "FROM intake WHERE client_id = $1 ORDER BY date, id", &a, &in) ||
       store_exec(s, "SELECT p.intake_id, p.region, p.intensity, p.quality FROM pain p JOIN intake i ON i.id = p.intake_id "
                     "WHERE i.client_id = $1 ORDER BY i.date, i.id, p.region", &a, &pn) ||
@@ -637,6 +638,9 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
       json_field(out, "factors", store_cell(&in, i, 4), 0);
       static const char *const nk[] = {"desk_hours", "training_hours", "sleep_hours", "stress"};
       for (int j = 0; j < 4; j++) { buf_printf(out, ",\"%s\":", nk[j]); num(out, store_cell(&in, i, 5 + j)); }
+      json_field(out, "onset", store_cell(&in, i, 9), 0);
+      json_field(out, "flags", store_cell(&in, i, 10), 0);
+      json_field(out, "source", store_cell(&in, i, 11), 0);
       buf_puts(out, ",\"pain\":[");
       int first = 1;
       for (int p = 0; p < pn.nrow; p++) {
@@ -705,6 +709,7 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
       if (store_cell(&pn, p, 3)) buf_printf(out, ":%s", store_cell(&pn, p, 3));
       first = 0;
     }
+    if (!strcmp(store_cell(&in, i, 11), "client")) buf_puts(out, "  (filled by the client)");
     if (store_cell(&in, i, 2)) buf_printf(out, "\n      goals: %s", store_cell(&in, i, 2));
     buf_putc(out, '\n');
   }
@@ -798,11 +803,12 @@ int record_intake_add(store *s, const kb *k, long client, const record_intake *i
   arg_opt_real(&a, in->sleep_hours);
   if (in->stress >= 0) store_arg_int(&a, in->stress); else store_arg_text(&a, NULL);
   store_arg_text(&a, now);
+  store_arg_text(&a, in->by_client ? "client" : "therapist");
   rc = 0;
   if (store_begin(s) ||
       store_exec_long(s, "INSERT INTO intake (client_id, date, goals, activities, onset, flags, factors, desk_hours, "
-                         "training_hours, sleep_hours, stress, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                         "$10, $11, $12) RETURNING id", &a, id))
+                         "training_hours, sleep_hours, stress, created, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                         "$9, $10, $11, $12, $13) RETURNING id", &a, id))
     rc = failed(s, err, errlen);
   for (int i = 0; !rc && i < p->n_pain; i++) {
     store_args_init(&a);
@@ -1425,7 +1431,7 @@ static const struct col_rule {
   {"intake", "flags", V_TEXT, 0, 4000, NULL}, {"intake", "factors", V_TEXT, 0, 4000, NULL},
   {"intake", "desk_hours", V_REAL, 0, 24, NULL}, {"intake", "training_hours", V_REAL, 0, 168, NULL},
   {"intake", "sleep_hours", V_REAL, 0, 24, NULL}, {"intake", "stress", V_INT, 0, 10, NULL},
-  {"intake", "created", V_TIME, 0, 0, NULL},
+  {"intake", "created", V_TIME, 0, 0, NULL}, {"intake", "source", V_ENUM, 0, 0, "therapist client"},
   {"pain", "region", V_TEXT, 1, 64, NULL}, {"pain", "intensity", V_INT, 0, 10, NULL},
   {"pain", "quality", V_TEXT, 0, 64, NULL},
   {"visit", "date", V_DATE, 0, 0, NULL}, {"visit", "started", V_TIME, 0, 0, NULL},

@@ -76,6 +76,7 @@ typedef struct record_intake {
   double desk_hours, training_hours, sleep_hours;   /* per day, per week, per night; -1 not asked */
   int stress;                /* 0-10, -1 not asked */
   int nprs;                  /* pain now 0-10, stored as a measure; -1 not asked */
+  int by_client;             /* 1: the client filled it on their own (source 'client'), else 0 */
 } record_intake;
 void record_intake_init(record_intake *in);
 int record_intake_add(store *s, const kb *k, long client, const record_intake *in, long *id,

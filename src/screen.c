@@ -25,6 +25,20 @@ static const screen_item red_flags[N_FLAGS] = {
    "Have a doctor assess the injury before treatment.", SCREEN_REFER},
 };
 
+/* The red flags as the client is asked them (on their own intake form), in bit order. */
+static const char *const questions[N_FLAGS] = {
+  "Do you have numbness, or pins and needles that do not go away?",
+  "Do you have weakness in an arm or leg, or do you drop things or trip?",
+  "Does pain shoot down an arm or leg, like an electric shock?",
+  "Do you have a fever or chills, or feel generally unwell?",
+  "Have you lost weight recently without trying?",
+  "Do you have pain at night that rest and changing position do not ease?",
+  "Have you noticed a change in your bowel or bladder control, or numbness around the groin?",
+  "Have you had a recent fall, accident or blow to the painful area?",
+};
+
+const char *screen_question(int bit) { return bit >= 0 && bit < N_FLAGS ? questions[bit] : NULL; }
+
 static const screen_item tingling_item = {
   "tingling", "Tingling can come from a trigger point (scalenes, piriformis) but also from a compressed nerve.",
   "Check for nerve signs; refer if it spreads, persists or comes with numbness or weakness.", SCREEN_CAUTION};

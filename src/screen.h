@@ -40,6 +40,10 @@ typedef struct screen_result {
 ** *out; never fails. */
 void screen_run(const kb *k, const present *p, screen_result *out);
 
+/* Red flag `bit` (a present_flag bit number, 0 .. N_FLAGS-1; present_flag_name names it) as a
+** plain yes/no question put to the client, or NULL for another number.  Static text. */
+const char *screen_question(int bit);
+
 /* "caution", "refer", "urgent"; "trigger-point", "soreness", "unclear". */
 const char *screen_level_name(int level);
 const char *screen_favours_name(int favours);

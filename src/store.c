@@ -147,6 +147,20 @@ static const char *const migrations[] = {
   "CREATE INDEX client_contra_past_client ON client_contra_past (client_id);"
   "CREATE INDEX addendum_visit ON addendum (visit_id, id);"
   "CREATE INDEX care_plan_client ON care_plan (client_id, id);",
+  /* 6: the links a client opens on their own phone (the intake before a visit, the home
+  **    program after): a hash of the token, never the token, with the link's kind, expiry,
+  **    revocation and use; and an intake's source, 'client' when the client filled it */
+  "CREATE TABLE client_link ("
+  " id {id}, token_hash TEXT NOT NULL UNIQUE,"
+  " client_id BIGINT NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT REFERENCES therapist(id) ON DELETE SET NULL,"
+  " kind TEXT NOT NULL CHECK (kind IN ('intake','home')),"
+  " created DOUBLE PRECISION NOT NULL, expires DOUBLE PRECISION NOT NULL,"
+  " used DOUBLE PRECISION, uses BIGINT NOT NULL DEFAULT 0, revoked DOUBLE PRECISION,"
+  " intake_id BIGINT REFERENCES intake(id) ON DELETE SET NULL);"
+  "CREATE INDEX client_link_client ON client_link (client_id, created);"
+  "ALTER TABLE intake ADD COLUMN source TEXT NOT NULL DEFAULT 'therapist'"
+  " CHECK (source IN ('therapist','client'));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -177,6 +191,8 @@ static const struct { const char *table, *column, *parent; } links[] = {
   {"note_signature", "therapist_id", "therapist"}, {"addendum", "visit_id", "visit"},
   {"addendum", "therapist_id", "therapist"}, {"care_plan", "client_id", "client"},
   {"care_plan", "therapist_id", "therapist"},
+  {"client_link", "client_id", "client"},
+  {"client_link", "therapist_id", "therapist"}, {"client_link", "intake_id", "intake"},
 };
 #define N_LINKS ((int)(sizeof links / sizeof links[0]))
 
