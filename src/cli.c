@@ -375,6 +375,51 @@ static int check_snomed(const opts *o, const kb *k, buf *errors) {
   return bad;
 }
 
+/* kb check of the embedded tables (build/kbdata.inc): they must hold what the embedded text
+** holds (k, loaded from it), or the build is stale.  Returns the number of errors. */
+static int check_image(const kb *k, buf *errors) {
+  int bad = 0;
+  buf a, b;
+  buf_init(&a);
+  buf_init(&b);
+  kb *img = NULL;
+  buf e;
+  buf_init(&e);
+  if (kb_load_builtin(&img, &e)) bad++;
+  else {
+    kb_write_c(k, &a);
+    kb_write_c(img, &b);
+    if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+  }
+  kb_free(img);
+  buf_free(&e);
+  const builtin_file *rf = builtin_find("kb/regions.tsv"), *cf = builtin_find("kb/choir.tsv");
+  body *bt = NULL;
+  choir *ct = NULL;
+  char err[256];
+  buf_reset(&a); buf_reset(&b);
+  if (!rf || body_load(&bt, (const char *)rf->data, rf->len, err, sizeof err)) bad++;
+  else {
+    body_write_c(bt, &a);
+    body_write_c(body_builtin(), &b);
+    if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+    buf_reset(&a); buf_reset(&b);
+    if (!cf || choir_load(&ct, bt, "kb/choir.tsv", (const char *)cf->data, cf->len, &e)) bad++;
+    else {
+      choir_write_c(ct, &a);
+      choir_write_c(choir_builtin(), &b);
+      if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+    }
+  }
+  if (bad) buf_puts(errors, "build/kbdata.inc: the embedded tables differ from the embedded kb/ text (a stale build: run make)\n");
+  choir_free(ct);
+  body_free(bt);
+  buf_free(&e);
+  buf_free(&a);
+  buf_free(&b);
+  return bad;
+}
+
 static int cmd_kb(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("kb");
   const char *sub = NULL;
@@ -388,14 +433,22 @@ static int cmd_kb(opts *o, int argc, char **argv) {
   int check = strcmp(sub, "check") == 0;
   if (!check && strcmp(sub, "export")) return cli_usage_error(c, "unknown subcommand \"%s\": use check or export", sub);
   kb *k;
-  int rc = cli_load_kb(o, &k);
-  if (rc) return rc;
+  int rc = 0;
+  if (check && !o->kb_dir) {   /* the embedded text itself, not the tables made from it */
+    buf errors;
+    buf_init(&errors);
+    rc = kb_load_builtin_text(&k, &errors);
+    if (rc) fprintf(stderr, "%smyomap: the knowledge base has errors (%d); nothing was done\n", errors.data ? errors.data : "", -rc);
+    buf_free(&errors);
+    if (rc) return EXIT_KB;
+  } else if ((rc = cli_load_kb(o, &k))) return rc;
   buf out;
   buf_init(&out);
   if (check) {
     buf errors;
     buf_init(&errors);
     int bad = kb_check_coverage(k, &errors);
+    if (!o->kb_dir) bad += check_image(k, &errors);
     /* the outcome thresholds: DIR/outcomes.tsv with --kb DIR, else the embedded copy */
     char *text = NULL;
     size_t len = 0;

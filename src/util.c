@@ -81,6 +81,16 @@ void buf_printf(buf *b, const char *fmt, ...) {
   va_end(ap);
 }
 
+void buf_c_str(buf *b, const char *s) {
+  if (!s) { buf_putc(b, '0'); return; }
+  buf_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p >= ' ' && *p < 127 && *p != '"' && *p != '\\' && *p != '?') buf_putc(b, (char)*p);
+    else buf_printf(b, "\\%03o", *p);
+  }
+  buf_putc(b, '"');
+}
+
 void buf_json_str(buf *b, const char *s) {
   static const char hex[] = "0123456789abcdef";
   buf_putc(b, '"');
