@@ -160,7 +160,7 @@ static int each_item(const char *list, int (*fn)(const kb *, const char *, prese
 static int ctx_fn(const kb *k, const char *s, present *p, char *e, size_t n) { return present_add_context(k, s, p, e, n); }
 static int flag_fn(const kb *k, const char *s, present *p, char *e, size_t n) { (void)k; return present_add_flag(s, p, e, n); }
 
-static int run_batch(opts *o, kb *k, const choir *ch, rank *r, const report *rp) {
+static int run_batch(opts *o, kb *k, const choir *ch, rank *r, report *rp) {
   FILE *in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r");
   if (!in) {
     fprintf(stderr, "myomap where: cannot open %s: %s\n", o->batch, strerror(errno));
@@ -390,6 +390,13 @@ static int check_image(const kb *k, buf *errors) {
     kb_write_c(k, &a);
     kb_write_c(img, &b);
     if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+    rank *rt = rank_new(k), *ri = rank_new(img);   /* computed, and the tables */
+    buf_reset(&a); buf_reset(&b);
+    rank_write_c(rt, &a);
+    rank_write_c(ri, &b);
+    if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+    rank_free(rt);
+    rank_free(ri);
   }
   kb_free(img);
   buf_free(&e);

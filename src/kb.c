@@ -1318,6 +1318,7 @@ const char *kb_suggest_condition(const kb *k, const char *id) {
 }
 
 const body *kb_body(const kb *k) { return k->body; }
+int kb_is_builtin(const kb *k) { return k->image; }
 int kb_n_muscles(const kb *k) { return k->n_muscles; }
 const kb_muscle *kb_muscle_at(const kb *k, int i) { return &k->muscles[i]; }
 int kb_n_tps(const kb *k) { return k->n_tps; }

@@ -1,11 +1,12 @@
 /* kbgen.c: build-time generator: loads the embedded kb/ texts with the library's own loaders
-** (body.c, choir.c and kb.c compiled with -DMYOMAP_BOOTSTRAP, so that their *_builtin() parse
+** (body.c, choir.c, kb.c and rank.c compiled with -DMYOMAP_BOOTSTRAP, so that their *_builtin() parse
 ** the text of build/builtin.c), checks them, and writes the loaded structures as constant C
-** tables into OUT (build/kbdata.inc), which body.c, choir.c and kb.c include: the binary then
-** starts with its knowledge base in place, nothing parsed.  Usage: kbgen OUT */
+** tables into OUT (build/kbdata.inc), which those modules include: the binary then starts with
+** its knowledge base and the ranking's index over it in place, nothing parsed or computed.  Usage: kbgen OUT */
 #include "body.h"
 #include "choir.h"
 #include "kb.h"
+#include "rank.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -32,6 +33,10 @@ int main(int argc, char **argv) {
   choir_write_c(ch, &out);
   buf_lit(&out, "#endif\n#ifdef KBDATA_KB\n");
   kb_write_c(k, &out);
+  buf_lit(&out, "#endif\n#ifdef KBDATA_RANK\n");
+  rank *r = rank_new(k);
+  rank_write_c(r, &out);
+  rank_free(r);
   buf_lit(&out, "#endif\n");
   FILE *f = fopen(argv[1], "w");
   if (!f || fwrite(out.data, 1, out.len, f) != out.len || fclose(f)) { perror(argv[1]); return 1; }
