@@ -289,6 +289,40 @@ void report_where_json(buf *out, report *rp, const present *p, const screen_resu
   buf_lit(out, "\"}");
 }
 
+void report_where_compact(buf *out, report *rp, const present *p, const screen_result *s,
+                          const rank_result *res) {
+  buf_lit(out, "{\"screen\":\"");
+  buf_puts(out, screen_level_name(s->level));
+  buf_lit(out, "\",\"flags\":[");
+  for (int i = 0; i < s->n_items; i++) {
+    if (i) buf_putc(out, ',');
+    buf_putc(out, '"');
+    buf_puts(out, s->items[i].id);
+    buf_putc(out, '"');
+  }
+  buf_lit(out, "],\"soreness\":\"");
+  buf_puts(out, screen_favours_name(s->verdict));
+  buf_lit(out, "\",\"candidates\":[");
+  for (int i = 0; i < res->n; i++) {
+    const rank_candidate *c = &res->cand[i];
+    rank_explain ex;
+    rank_explain_candidate(rp->r, p, c, &ex);
+    if (i) buf_putc(out, ',');
+    buf_lit(out, "[\"");
+    buf_puts(out, kb_tp_at(rp->k, c->tp)->id);
+    buf_lit(out, "\",\"");
+    buf_puts(out, body_side_name(c->side));
+    buf_lit(out, "\",");
+    buf_fixed3(out, c->score);
+    buf_putc(out, ',');
+    json_regions(out, rp, p, ex.essential, ex.n_essential);
+    buf_putc(out, ',');
+    json_regions(out, rp, p, ex.spillover, ex.n_spillover);
+    buf_putc(out, ']');
+  }
+  buf_lit(out, "]}");
+}
+
 static void text_regions(buf *out, const body *b, const present *p, const int *idx, int n) {
   for (int i = 0; i < n; i++) {
     if (i) buf_lit(out, ", ");

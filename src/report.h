@@ -18,6 +18,14 @@ void report_free(report *rp);
 ** one line with no trailing newline: {"screen":{...},"candidates":[...],"note":"..."}. */
 void report_where_json(buf *out, report *rp, const present *p, const screen_result *s,
                        const rank_result *res);
+/* The same result in short (`where --batch --compact`), one line with no trailing newline:
+** {"screen":LEVEL,"flags":[ID,...],"soreness":VERDICT,"candidates":[[TRIGGER_POINT,SIDE,SCORE,
+** [ESSENTIAL...],[SPILLOVER...]],...]}: the screen's level, red-flag ids and soreness verdict
+** as their codes (screen_level_name, screen_favours_name), and per candidate in the order of
+** report_where_json its point's id, side, score with three decimals and the painful regions
+** its essential and spillover zones cover. */
+void report_where_compact(buf *out, report *rp, const present *p, const screen_result *s,
+                          const rank_result *res);
 void report_where_text(buf *out, const report *rp, const present *p, const screen_result *s,
                        const rank_result *res, int color);
 
