@@ -218,13 +218,26 @@ static int tok_string(const char *text, const json_tok *t, char *out, size_t n) 
   return t->type == JSON_STRING ? json_str(text, t, out, n) : -1;
 }
 
+/* String token t into s[n] (as tok_string) and the region it names (body_find), or -1; -2 when
+** it is not a string that fits.  A string without escapes (most) is looked up as it stands. */
+static int tok_region(const kb *k, const char *text, const json_tok *t, char *s, size_t n) {
+  size_t len = (size_t)(t->end - t->start);
+  if (t->type == JSON_STRING && len < n && !memchr(text + t->start, '\\', len)) {
+    memcpy(s, text + t->start, len);
+    s[len] = 0;
+    return body_findn(kb_body(k), s, len);
+  }
+  if (tok_string(text, t, s, n) < 0) return -2;
+  return body_find(kb_body(k), s);
+}
+
 static int parse_pain_item(const kb *k, const char *text, const json_tok *toks, int i, present *p,
                            int index, char *err, size_t errlen) {
   const json_tok *t = &toks[i];
   char s[64];
   if (t->type == JSON_STRING) {
-    if (tok_string(text, t, s, sizeof s) < 0) return region_error(k, text + t->start, (size_t)(t->end - t->start), err, errlen);
-    int r = body_find(kb_body(k), s);
+    int r = tok_region(k, text, t, s, sizeof s);
+    if (r == -2) return region_error(k, text + t->start, (size_t)(t->end - t->start), err, errlen);
     if (r < 0) return region_error(k, s, strlen(s), err, errlen);
     if (present_add(p, r, -1, Q_NONE)) { snprintf(err, errlen, "pain: too many regions (at most %d)", PRESENT_MAX_PAIN); return PRESENT_EBAD; }
     return 0;
@@ -237,12 +250,12 @@ static int parse_pain_item(const kb *k, const char *text, const json_tok *toks, 
   for (int j = i + 1; j < t->next; j = toks[j + 1].next) {
     const json_tok *key = &toks[j], *v = &toks[j + 1];
     if (json_eq(text, key, "region")) {
-      if (tok_string(text, v, s, sizeof s) < 0) {
+      region = tok_region(k, text, v, s, sizeof s);
+      if (region == -2) {
         if (v->type == JSON_STRING) return region_error(k, text + v->start, (size_t)(v->end - v->start), err, errlen);
         snprintf(err, errlen, "pain[%d].region: expected a region id string such as \"temple-l\"", index);
         return PRESENT_EBAD;
       }
-      region = body_find(kb_body(k), s);
       if (region < 0) return region_error(k, s, strlen(s), err, errlen);
     } else if (json_eq(text, key, "intensity")) {
       if (v->type == JSON_NULL) continue;

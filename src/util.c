@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,7 +263,14 @@ long util_utf8_bad(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < n) {
-    if (p[i] < 0x80) { i++; continue; }
+    if (p[i] < 0x80) {   /* ASCII, eight bytes at a time while it lasts */
+      uint64_t w;
+      for (i++; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+      }
+      continue;
+    }
     int len = p[i] >= 0xc2 && p[i] <= 0xdf ? 2 : p[i] >= 0xe0 && p[i] <= 0xef ? 3 : p[i] >= 0xf0 && p[i] <= 0xf4 ? 4 : 0;
     if (!len || n - i < (size_t)len) return (long)i;
     unsigned char tmp[5] = {0};
