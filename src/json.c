@@ -20,11 +20,13 @@ static int bad(parser *p, const char *what) {
 }
 
 static void ws(parser *p) {
-  while (p->pos < p->len) {
-    char c = p->s[p->pos];
+  size_t pos = p->pos;
+  while (pos < p->len) {
+    char c = p->s[pos];
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-    p->pos++;
+    pos++;
   }
+  p->pos = pos;
 }
 
 static int value(parser *p, int depth);
@@ -43,7 +45,10 @@ static const unsigned char stop[256] = {
 static int string(parser *p) {
   size_t start = ++p->pos;
   while (p->pos < p->len) {
-    while (p->pos < p->len && !stop[(unsigned char)p->s[p->pos]]) p->pos++;
+    const char *s = p->s;
+    size_t pos = p->pos, len = p->len;
+    while (pos < len && !stop[(unsigned char)s[pos]]) pos++;
+    p->pos = pos;
     if (p->pos >= p->len) break;
     unsigned char c = (unsigned char)p->s[p->pos];
     if (c == '"') {
