@@ -95,10 +95,13 @@ void buf_c_str(buf *b, const char *s) {
 void buf_json_str(buf *b, const char *s) {
   static const char hex[] = "0123456789abcdef";
   buf_putc(b, '"');
+  /* the bytes that end a run: NUL, the control characters, '"' and '\\' */
+  static const unsigned char end[256] = {
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, ['"'] = 1, ['\\'] = 1};
   const unsigned char *p = (const unsigned char *)s, *run = p;
   for (;; p++) {
+    while (!end[*p]) p++;
     unsigned char c = *p;
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     if (p > run) buf_append(b, run, (size_t)(p - run));
     run = p + 1;
     if (!c) break;
@@ -124,8 +127,23 @@ void buf_int(buf *b, long v) {
 }
 
 void buf_fixed3(buf *b, double v) {
-  if (v < 0) { buf_putc(b, '-'); v = -v; }
+  int neg = v < 0;
+  if (neg) v = -v;
   long m = (long)(v * 1000.0 + 0.5);
+  if (m >= 0) {   /* the digits and the sign in one append */
+    char tmp[32];
+    int i = sizeof tmp;
+    unsigned long u = (unsigned long)m;
+    tmp[--i] = (char)('0' + u % 10); u /= 10;
+    tmp[--i] = (char)('0' + u % 10); u /= 10;
+    tmp[--i] = (char)('0' + u % 10); u /= 10;
+    tmp[--i] = '.';
+    do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (neg) tmp[--i] = '-';
+    buf_append(b, tmp + i, sizeof tmp - (size_t)i);
+    return;
+  }
+  if (neg) buf_putc(b, '-');
   buf_int(b, m / 1000);
   char t[4] = {'.', (char)('0' + m / 100 % 10), (char)('0' + m / 10 % 10), (char)('0' + m % 10)};
   buf_append(b, t, 4);
