@@ -342,9 +342,9 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   uint64_t covby[PRESENT_MAX_PAIN];   /* per observation: the pool candidates that explain it */
   int fresh[RANK_MAX];                /* per candidate: how many observations it explains that no part holds yet */
   memset(covby, 0, (size_t)n_obs * sizeof *covby);
+  memset(cov, 0, (size_t)n_pool * sizeof *cov);
   for (int c = 0; c < n_pool; c++) {
     const cand *cd = &r->cands[pool[c].cand];
-    for (int w = 0; w < nw_used; w++) cov[c].w[w] = 0;
     fresh[c] = 0;
     for (int i = 0; i < p->n_pain; i++) {
       int reg = p->pain[i].region, o = obs[i];
