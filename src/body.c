@@ -3,6 +3,7 @@
 #include "builtin.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,11 @@ const body *body_builtin(void) {
 #define KBDATA_BODY
 #include "kbdata.inc"
 const body *body_builtin(void) { return &body_data; }
+#endif
+
+/* a body_region or base that grows fails the build here (64-bit) until body_write_c writes it */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(body_region) == 56 && sizeof(base) == 48, "write the new field in body_write_c");
 #endif
 
 void body_write_c(const body *b, buf *out) {

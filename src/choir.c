@@ -3,6 +3,7 @@
 #include "choir.h"
 #include "builtin.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,11 @@ int choir_load(choir **out, const body *b, const char *name, const char *text, s
   *out = c;
   return 0;
 }
+
+/* a seg that grows fails the build here (64-bit) until choir_write_c writes its new field */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(seg) == 152, "write the new field in choir_write_c");
+#endif
 
 void choir_write_c(const choir *c, buf *out) {
   buf_lit(out, "static const choir choir_data = {.segs = {\n");

@@ -1019,6 +1019,15 @@ int kb_load_builtin(kb **out, buf *errors) {
 ** order met), so arrays the loader shares (a point's sources that are its muscle's) stay
 ** shared; an empty one is kb_empty, a NULL one 0.  A field added to the structs of kb.h must be
 ** added here too. */
+/* A guard for that: a struct of kb.h that grows fails the build here (on 64-bit targets, where
+** the sizes were taken) until its new field is written below and the size updated. */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(kb_term) == 168 && sizeof(kb_tp) == 168 && sizeof(kb_muscle) == 168 &&
+               sizeof(kb_treat) == 72 && sizeof(kb_selfcare) == 96 && sizeof(kb_condition) == 56 &&
+               sizeof(kb_cite) == 16 && sizeof(kb_zone_ref) == 8 && sizeof(struct kb) == 368,
+               "a kb.h struct changed: write its new field in kb_write_c (and update the size here)");
+#endif
+
 typedef struct cw {
   buf *out;
   const void **keys; int *ids; size_t cap; int n;   /* open addressing: array -> its N */

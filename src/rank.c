@@ -213,6 +213,12 @@ static void c_floats(buf *out, const char *type, const char *name, const float *
   buf_lit(out, "};\n");
 }
 
+/* a rank or rank_params that grows fails the build here (64-bit) until rank_write_c writes it */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 280,
+               "write the new field in rank_write_c (and update the size here)");
+#endif
+
 void rank_write_c(const rank *r, buf *out) {
   int nr = body_n(kb_body(r->k)), nc = r->n_cands;
   buf_printf(out, "static const cand rank_cands[%d] = {", nc + 1);
