@@ -14,7 +14,8 @@ struct report {
   buf *tp_head;     /* per point: "muscle":..,"muscle_name":..,"trigger_point":..,"trigger_point_name":.. */
   buf *tp_tail;     /* per point: "sources":[..] */
   buf *region;      /* per concrete region: its id as a JSON string */
-  buf *tp_compact;  /* per point x side: ["POINT","SIDE", (the compact line's candidate) */
+  buf *tp_compact;  /* per point x side: ["POINT","SIDE", (the compact line's candidate), or NULL
+                    ** until a compact line is written */
   const choir *ch;  /* the CHOIR table, or NULL */
   uint64_t (*segs)[2];  /* per concrete region: the male map's segments that cover it (bit = slot) */
   unsigned char *rgroup;  /* per concrete region: the index of its body group in gnames */
@@ -35,7 +36,6 @@ report *report_new(const kb *k, const rank *r) {
   rp->tp_head = xcalloc((size_t)n + 1, sizeof *rp->tp_head);   /* made when first needed */
   rp->tp_tail = xcalloc((size_t)n + 1, sizeof *rp->tp_tail);
   rp->region = xcalloc((size_t)nr + 1, sizeof *rp->region);
-  rp->tp_compact = xcalloc((size_t)n * 3 + 1, sizeof *rp->tp_compact);
   rp->rgroup = xcalloc((size_t)nr + 1, 1);
   for (int i = 0; i < nr; i++) {
     const char *g = body_at(kb_body(k), i)->group;
@@ -93,10 +93,11 @@ static const buf *region_json(report *rp, int reg) {
 
 void report_free(report *rp) {
   if (!rp) return;
-  for (int t = 0; t < kb_n_tps(rp->k); t++) { buf_free(&rp->tp_head[t]); buf_free(&rp->tp_tail[t]); }
-  for (int t = 0; t < kb_n_tps(rp->k) * 3; t++) buf_free(&rp->tp_compact[t]);
+  /* the ones made (most are not, in a one-shot) */
+  for (int t = 0; t < kb_n_tps(rp->k); t++) { free(rp->tp_head[t].data); free(rp->tp_tail[t].data); }
+  for (int t = 0; rp->tp_compact && t < kb_n_tps(rp->k) * 3; t++) free(rp->tp_compact[t].data);
   free(rp->tp_compact);
-  for (int i = 0; i < body_n(kb_body(rp->k)); i++) buf_free(&rp->region[i]);
+  for (int i = 0; i < body_n(kb_body(rp->k)); i++) free(rp->region[i].data);
   free(rp->tp_head); free(rp->tp_tail); free(rp->region); free(rp->segs); free(rp->rgroup);
   free(rp);
 }
@@ -312,6 +313,7 @@ void report_where_compact(buf *out, report *rp, const present *p, const screen_r
     rank_explain ex;
     rank_explain_candidate(rp->r, p, c, &ex);
     if (i) buf_putc(out, ',');
+    if (!rp->tp_compact) rp->tp_compact = xcalloc((size_t)kb_n_tps(rp->k) * 3 + 1, sizeof *rp->tp_compact);
     buf *head = &rp->tp_compact[c->tp * 3 + c->side];
     if (!head->len) {
       buf_lit(head, "[\"");
