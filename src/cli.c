@@ -245,9 +245,9 @@ typedef struct pool {
   slot *slots; int n_slots;
   long n_read, n_taken;   /* chunks read so far, chunks a worker has taken */
   int eof;
-  ranker *w;
 } pool;
 
+/* A worker: its pool and its own ranking state. */
 typedef struct worker_arg { pool *pl; ranker w; } worker_arg;
 
 static void *worker_main(void *arg) {
@@ -305,14 +305,24 @@ static int run_batch(opts *o, kb *k, const choir *ch, rank *r, report *rp) {
     pl.slots = xcalloc((size_t)pl.n_slots, sizeof *pl.slots);
     worker_arg *args = xcalloc((size_t)jobs, sizeof *args);
     pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
+    int started = 0;
     for (int j = 0; j < jobs; j++) {
       args[j].pl = &pl;
       rank *rj = j ? rank_new(k) : r;
       args[j].w = (ranker){k, ch, rj, j ? report_new(k, rj) : rp, o->top, o->compact};
-      pthread_create(&th[j], NULL, worker_main, &args[j]);
+      if (pthread_create(&th[j], NULL, worker_main, &args[j])) {   /* go on with those started */
+        if (j) { report_free(args[j].w.rp); rank_free(rj); }
+        break;
+      }
+      started++;
+    }
+    if (!started) {
+      fprintf(stderr, "myomap where: cannot start a thread: %s\n", strerror(errno));
+      rc = -2;
+      pl.eof = 1;
     }
     long written = 0;
-    for (;;) {
+    for (; started;) {
       /* the slot of the next chunk: write what it holds first (the oldest chunk in flight) */
       slot *sl = &pl.slots[pl.n_read % pl.n_slots];
       if (pl.n_read >= pl.n_slots) {
@@ -345,15 +355,16 @@ static int run_batch(opts *o, kb *k, const choir *ch, rank *r, report *rp) {
       pthread_mutex_unlock(&pl.mu);
       if (!rc && cli_write(&sl->out)) rc = EXIT_IO;
     }
-    for (int j = 0; j < jobs; j++) pthread_join(th[j], NULL);
-    for (int j = 1; j < jobs; j++) { report_free(args[j].w.rp); rank_free(args[j].w.r); }
+    for (int j = 0; j < started; j++) pthread_join(th[j], NULL);
+    for (int j = 1; j < started; j++) { report_free(args[j].w.rp); rank_free(args[j].w.r); }
     for (int i = 0; i < pl.n_slots; i++) { buf_free(&pl.slots[i].in); buf_free(&pl.slots[i].out); }
     free(pl.slots); free(args); free(th);
     pthread_mutex_destroy(&pl.mu);
     pthread_cond_destroy(&pl.work);
     pthread_cond_destroy(&pl.done);
   }
-  if (rc < 0) { fprintf(stderr, "myomap where: error reading %s\n", o->batch); rc = EXIT_IO; }
+  if (rc == -1) { fprintf(stderr, "myomap where: error reading %s\n", o->batch); rc = EXIT_IO; }
+  else if (rc == -2) rc = EXIT_IO;   /* said above */
   else {
     if (fflush(stdout)) rc = EXIT_IO;
     if (rc == EXIT_IO) fprintf(stderr, "myomap where: cannot write the output: %s\n", strerror(errno));
