@@ -54,6 +54,21 @@ $(B)/builtin.o: $(B)/builtin.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
+# The knowledge base as constant tables (build/kbdata.inc, included by body.c, choir.c, kb.c
+# and rank.c): tools/kbgen.c loads and checks the embedded text with those modules built to parse it
+# (-DMYOMAP_BOOTSTRAP) and writes what they loaded, so the binary starts with nothing to parse.
+KBGEN_SRC = src/body.c src/choir.c src/kb.c src/rank.c
+KBGEN_OBJ = $(B)/util.o $(B)/present.o $(B)/json.o $(B)/builtin.o
+$(B)/kbgen: tools/kbgen.c $(KBGEN_SRC) $(KBGEN_SRC:.c=.h) src/util.h $(KBGEN_OBJ)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(WARN) $(CFLAGS) -DMYOMAP_BOOTSTRAP -Isrc -Ibuild -o $@ tools/kbgen.c $(KBGEN_SRC) $(KBGEN_OBJ) -lm
+
+$(B)/kbdata.inc: $(B)/kbgen
+	@echo "  KBGEN   $@"
+	$(Q)$(B)/kbgen $@
+
+$(B)/body.o $(B)/choir.o $(B)/kb.o $(B)/rank.o: $(B)/kbdata.inc
+
 $(B)/%.o: src/%.c | $(B)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
@@ -97,7 +112,7 @@ test: deps-test all $(B)/test_unit $(B)/test_cases
 FUZZ_CC    = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_TIME ?= 60
-$(B)/fuzz_%: tests/fuzz_%.c $(LIB_SRC) $(B)/builtin.c
+$(B)/fuzz_%: tests/fuzz_%.c $(LIB_SRC) $(B)/builtin.c $(B)/kbdata.inc
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild $(PQ_CFLAGS) -o $@ $< $(LIB_SRC) $(B)/builtin.c $(LDLIBS)
 

@@ -7,12 +7,13 @@
 #                             Debian's chromium, PostgreSQL, wrk and nginx for the load test,
 #                             openssl and python3 for tests/tls.sh, poppler-utils's
 #                             pdftotext for the printed record (tests/record_print.mjs),
+#                             python3-numpy and python3-scipy for the batch benchmark's peer (bench/peer.py),
 #                             Node.js and the npm test packages)
 # Called by `make run`, `make test` and .ci/run.
 set -e
 cd "$(dirname "$0")/.."
 PKGS="gcc make pkg-config libc6-dev libjansson-dev libsqlite3-dev libpq-dev libmicrohttpd-dev libgnutls28-dev libsodium-dev libqrencode-dev"
-[ "$1" = test ] && PKGS="$PKGS sqlite3 libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium postgresql curl wrk nginx-light openssl python3 poppler-utils"
+[ "$1" = test ] && PKGS="$PKGS sqlite3 libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium postgresql curl wrk nginx-light openssl python3 poppler-utils python3-numpy python3-scipy"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

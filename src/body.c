@@ -3,6 +3,7 @@
 #include "builtin.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,8 @@ int body_load(body **out, const char *tsv, size_t len, char *err, size_t errlen)
   return 0;
 }
 
+#ifdef MYOMAP_BOOTSTRAP
+/* tools/kbgen.c, which writes the tables, parses the embedded text instead */
 const body *body_builtin(void) {
   static body *shared;
   if (!shared) {
@@ -164,6 +167,46 @@ const body *body_builtin(void) {
     if (!f || body_load(&shared, (const char *)f->data, f->len, err, sizeof err)) return NULL;
   }
   return shared;
+}
+#else
+/* body_data: kb/regions.tsv as constant tables, written by tools/kbgen.c with body_write_c */
+#define KBDATA_BODY
+#include "kbdata.inc"
+const body *body_builtin(void) { return &body_data; }
+#endif
+
+/* a body_region or base that grows fails the build here (64-bit) until body_write_c writes it */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(body_region) == 56 && sizeof(base) == 48, "write the new field in body_write_c");
+#endif
+
+void body_write_c(const body *b, buf *out) {
+  buf_printf(out, "static const base body_bases[%d] = {\n", b->n_bases);
+  for (int i = 0; i < b->n_bases; i++) {
+    const base *ba = &b->bases[i];
+    buf_lit(out, "  {.id = (char *)"); buf_c_str(out, ba->id);
+    buf_lit(out, ", .label = (char *)"); buf_c_str(out, ba->label);
+    buf_lit(out, ", .view = (char *)"); buf_c_str(out, ba->view);
+    buf_lit(out, ", .group = (char *)"); buf_c_str(out, ba->group);
+    buf_printf(out, ", .paired = %d, .left = %d, .right = %d},\n", ba->paired, ba->left, ba->right);
+  }
+  buf_printf(out, "};\nstatic const body_region body_regions[%d] = {\n", b->n_regions);
+  for (int i = 0; i < b->n_regions; i++) {
+    const body_region *r = &b->regions[i];
+    buf_lit(out, "  {.id = "); buf_c_str(out, r->id);
+    buf_lit(out, ", .base = "); buf_c_str(out, r->base);
+    buf_lit(out, ", .label = "); buf_c_str(out, r->label);
+    buf_lit(out, ", .view = "); buf_c_str(out, r->view);
+    buf_lit(out, ", .group = "); buf_c_str(out, r->group);
+    buf_printf(out, ", .side = %d, .mirror = %d, .base_index = %d},\n", r->side, r->mirror, r->base_index);
+  }
+  buf_printf(out, "};\nstatic const int body_base_order[%d] = {", b->n_bases);
+  for (int i = 0; i < b->n_bases; i++) buf_printf(out, "%s%d", i ? "," : "", b->base_order[i]);
+  buf_printf(out, "};\nstatic const body body_data = {\n  .bases = (base *)body_bases, .n_bases = %d,\n"
+                  "  .regions = (body_region *)body_regions, .n_regions = %d,\n"
+                  "  .base_order = (int *)body_base_order,\n  .hash = {", b->n_bases, b->n_regions);
+  for (int i = 0; i < HASH_SIZE; i++) buf_printf(out, "%s%s%d", i ? "," : "", i % 32 ? "" : "\n    ", b->hash[i]);
+  buf_lit(out, "}};\n");
 }
 
 int body_n(const body *b) { return b->n_regions; }

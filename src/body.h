@@ -26,9 +26,15 @@ typedef struct body_region {
 ** naming the line into err[errlen]. */
 int body_load(body **out, const char *tsv, size_t len, char *err, size_t errlen);
 
-/* The body model of the spec embedded in the binary, loaded on first use and shared; never
-** freed.  Returns NULL only if the embedded table is broken (a build error). */
+/* The body model of the spec embedded in the binary: constant tables made from kb/regions.tsv
+** at build time (tools/kbgen.c), shared, never freed.  Returns NULL only if the embedded table is
+** broken (a build error). */
 const body *body_builtin(void);
+
+/* Append C source defining `body_data`, a constant `body` equal to b (the tables that
+** body_builtin returns; tools/kbgen.c writes them, `kb check` compares them with the text). */
+struct buf;
+void body_write_c(const body *b, struct buf *out);
 
 void body_free(body *b);
 

@@ -3,6 +3,7 @@
 #include "choir.h"
 #include "builtin.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,35 @@ int choir_load(choir **out, const body *b, const char *name, const char *text, s
   return 0;
 }
 
+/* a seg that grows fails the build here (64-bit) until choir_write_c writes its new field */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(seg) == 152, "write the new field in choir_write_c");
+#endif
+
+void choir_write_c(const choir *c, buf *out) {
+  buf_lit(out, "static const choir choir_data = {.segs = {\n");
+  for (int m = 0; m < CHOIR_N_MAPS; m++) {
+    buf_lit(out, "  {\n");
+    for (int s = 0; s < CHOIR_N_SEGMENTS; s++) {
+      const seg *sg = &c->segs[m][s];
+      buf_printf(out, "    {.id = %d, .name = (char *)", sg->id);
+      buf_c_str(out, sg->name);
+      buf_lit(out, ", .regions = {");
+      for (int i = 0; i < sg->n_regions; i++) buf_printf(out, "%s%d", i ? "," : "", sg->regions[i]);
+      buf_printf(out, "}, .n_regions = %d},\n", sg->n_regions);
+    }
+    buf_lit(out, "  },\n");
+  }
+  buf_lit(out, "}};\n");
+}
+
+#ifndef MYOMAP_BOOTSTRAP
+/* choir_data: kb/choir.tsv as constant tables, written by tools/kbgen.c with choir_write_c */
+#define KBDATA_CHOIR
+#include "kbdata.inc"
+const choir *choir_builtin(void) { return &choir_data; }
+#else
+/* tools/kbgen.c, which writes the tables, parses the embedded text instead */
 const choir *choir_builtin(void) {
   static choir *shared;
   if (!shared) {
@@ -131,6 +161,7 @@ const choir *choir_builtin(void) {
   }
   return shared;
 }
+#endif
 
 static const seg *find(const choir *c, int map, int id) {
   int s = slot(id);

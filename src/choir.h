@@ -19,9 +19,14 @@ enum choir_map { CHOIR_MALE = 0, CHOIR_FEMALE = 1, CHOIR_N_MAPS };
 ** to `errors`, each "NAME:LINE: what is wrong" (NAME is `name`, e.g. "kb/choir.tsv"). */
 int choir_load(choir **out, const body *b, const char *name, const char *text, size_t len, buf *errors);
 
-/* The embedded kb/choir.tsv over body_builtin(), loaded on first use and shared; never freed.
-** NULL only when the embedded table is missing or broken (a build error). */
+/* The embedded kb/choir.tsv over body_builtin(): constant tables made at build time
+** (tools/kbgen.c), shared, never freed.  NULL only when the embedded table is missing or broken
+** (a build error). */
 const choir *choir_builtin(void);
+
+/* Append C source defining `choir_data`, a constant `choir` equal to c (the tables that
+** choir_builtin returns; tools/kbgen.c writes them, `kb check` compares them with the text). */
+void choir_write_c(const choir *c, buf *out);
 
 void choir_free(choir *c);
 

@@ -16,6 +16,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,12 @@ static const cmd commands[] = {
    "                     {\"pain\":[{\"region\":\"temple-l\",\"intensity\":6,\"quality\":\"ache\"}],\n"
    "                      \"context\":[\"desk-work\"],\"onset\":\"gradual\",\"onset_hours\":72,\n"
    "                      \"tender\":\"spot\",\"flags\":[\"fever\"]}; a CHOIR drawing is\n"
-   "                     {\"choir\":\"128,117,107\",\"map\":\"female\"}\n\n"
+   "                     {\"choir\":\"128,117,107\",\"map\":\"female\"}\n"
+   "  --jobs N           with --batch: rank on N threads (0: one per core; default 1); the\n"
+   "                     output is the same, line for line, in input order\n"
+   "  --compact          with --batch: a short line per result: {\"screen\":LEVEL,\"flags\":[..],\n"
+   "                     \"soreness\":VERDICT,\"candidates\":[[POINT,SIDE,SCORE,[ESSENTIAL..],\n"
+   "                     [SPILLOVER..]],..]} (docs/api.md)\n\n"
    "When no one candidate explains the whole drawing, the answer says so and groups the\n"
    "candidates by the part of the drawing they explain (JSON: \"groups\", \"explained\").\n\n"
    "Examples:\n  myomap where temple-l:6:ache neck-side-l:4 --context desk-work\n"
@@ -160,47 +166,210 @@ static int each_item(const char *list, int (*fn)(const kb *, const char *, prese
 static int ctx_fn(const kb *k, const char *s, present *p, char *e, size_t n) { return present_add_context(k, s, p, e, n); }
 static int flag_fn(const kb *k, const char *s, present *p, char *e, size_t n) { (void)k; return present_add_flag(s, p, e, n); }
 
-static int run_batch(opts *o, kb *k, const choir *ch, rank *r, const report *rp) {
+/* ---- where --batch: chunks of lines, ranked on --jobs threads, written in input order ---- */
+enum { CHUNK_BYTES = 1 << 16, MAX_JOBS = 64 };
+
+/* One job's ranking state (a rank and a report are not shared between threads). */
+typedef struct ranker { kb *k; const choir *ch; rank *r; report *rp; int top, compact; } ranker;
+
+/* Rank the lines of in[0..len) (each ended by '\n', the last perhaps not), the first of them
+** line number `line`, appending one result line each to out. */
+static void batch_chunk(ranker *w, char *in, size_t len, long line, buf *out) {
+  present p;
+  screen_result s;
+  rank_result res;
+  char err[256];
+  for (char *q = in, *end = in + len; q < end; line++) {
+    char *nl = memchr(q, '\n', (size_t)(end - q)), *e = nl ? nl : end;
+    size_t n = (size_t)(e - q);
+    while (n && (q[n - 1] == '\n' || q[n - 1] == '\r')) n--;
+    q[n] = 0;
+    int prc = present_parse_json_choir(w->k, w->ch, q, n, &p, err, sizeof err);
+    if (prc) report_error_json(out, line, prc == PRESENT_EREGION ? "unknown-region" : "bad-input", err);
+    else {
+      screen_run(w->k, &p, &s);
+      rank_run(w->r, &p, w->top, &res);
+      if (w->compact) report_where_compact(out, w->rp, &p, &s, &res);
+      else report_where_json(out, w->rp, &p, &s, &res);
+    }
+    buf_putc(out, '\n');
+    q = nl ? nl + 1 : end;
+  }
+}
+
+/* The reader: the next chunk of whole lines into `in` (what followed its last newline is kept
+** in `carry` for the next one).  Returns 0 at the end of the input, 1 with a chunk, -1 on a read
+** error. */
+typedef struct reader { FILE *f; buf carry; int eof; } reader;
+static int read_chunk(reader *rd, buf *in) {
+  buf_reset(in);
+  buf_append(in, rd->carry.data, rd->carry.len);
+  buf_reset(&rd->carry);
+  for (;;) {
+    if (rd->eof) return in->len > 0;
+    buf_reserve(in, CHUNK_BYTES + 1);
+    size_t got = fread(in->data + in->len, 1, CHUNK_BYTES, rd->f);
+    in->len += got;
+    if (got < CHUNK_BYTES) {
+      if (ferror(rd->f)) return -1;
+      rd->eof = 1;
+      continue;
+    }
+    char *nl = in->data + in->len;
+    while (nl > in->data && nl[-1] != '\n') nl--;
+    if (nl == in->data) continue;   /* a line longer than a chunk: read on */
+    nl--;
+    size_t keep = (size_t)(nl + 1 - in->data);
+    buf_append(&rd->carry, nl + 1, in->len - keep);
+    in->len = keep;
+    return 1;
+  }
+}
+
+static long count_lines(const buf *in) {
+  long n = 0;
+  for (const char *q = in->data, *end = in->data + in->len; q < end; n++) {
+    const char *nl = memchr(q, '\n', (size_t)(end - q));
+    q = nl ? nl + 1 : end;
+  }
+  return n;
+}
+
+/* The chunks in flight: the main thread reads chunk i into slot i % n_slots once chunk
+** i - n_slots is written, the workers rank the chunks in order, and the main thread writes
+** each chunk's results before it reuses its slot, so the output is in input order. */
+typedef struct slot { buf in, out; long line; int done; } slot;
+typedef struct pool {
+  pthread_mutex_t mu;
+  pthread_cond_t work, done;
+  slot *slots; int n_slots;
+  long n_read, n_taken;   /* chunks read so far, chunks a worker has taken */
+  int eof;
+} pool;
+
+/* A worker: its pool and its own ranking state. */
+typedef struct worker_arg { pool *pl; ranker w; } worker_arg;
+
+static void *worker_main(void *arg) {
+  worker_arg *a = arg;
+  pool *pl = a->pl;
+  pthread_mutex_lock(&pl->mu);
+  for (;;) {
+    while (pl->n_taken == pl->n_read && !pl->eof) pthread_cond_wait(&pl->work, &pl->mu);
+    if (pl->n_taken == pl->n_read) break;
+    slot *sl = &pl->slots[pl->n_taken++ % pl->n_slots];
+    pthread_mutex_unlock(&pl->mu);
+    buf_reset(&sl->out);
+    batch_chunk(&a->w, sl->in.data, sl->in.len, sl->line, &sl->out);
+    pthread_mutex_lock(&pl->mu);
+    sl->done = 1;
+    pthread_cond_broadcast(&pl->done);
+  }
+  pthread_mutex_unlock(&pl->mu);
+  return NULL;
+}
+
+static int run_batch(opts *o, kb *k, const choir *ch, rank *r, report *rp) {
   FILE *in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r");
   if (!in) {
     fprintf(stderr, "myomap where: cannot open %s: %s\n", o->batch, strerror(errno));
     return EXIT_IO;
   }
-  buf out;
-  buf_init(&out);
-  buf_reserve(&out, 1 << 17);
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-  long lineno = 0;
-  int rc = 0;
-  present p;
-  screen_result s;
-  rank_result res;
-  char err[256];
-  while ((n = getline(&line, &cap, in)) >= 0) {
-    lineno++;
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
-    int prc = present_parse_json_choir(k, ch, line, (size_t)n, &p, err, sizeof err);
-    if (prc) {
-      report_error_json(&out, lineno, prc == PRESENT_EREGION ? "unknown-region" : "bad-input", err);
-    } else {
-      screen_run(k, &p, &s);
-      rank_run(r, &p, o->top, &res);
-      report_where_json(&out, rp, &p, &s, &res);
-    }
-    buf_putc(&out, '\n');
-    if (out.len >= 1 << 16) {
-      if (cli_write(&out)) { rc = EXIT_IO; break; }
+  int jobs = o->jobs;
+  if (jobs == 0) { long c = sysconf(_SC_NPROCESSORS_ONLN); jobs = c < 1 ? 1 : c > MAX_JOBS ? MAX_JOBS : (int)c; }
+  reader rd = {in, {0}, 0};
+  buf_init(&rd.carry);
+  int rc = 0, rrc;
+  long line = 1;
+  if (jobs == 1) {
+    ranker w = {k, ch, r, rp, o->top, o->compact};
+    buf chunk, out;
+    buf_init(&chunk);
+    buf_init(&out);
+    while ((rrc = read_chunk(&rd, &chunk)) > 0) {
+      long n = count_lines(&chunk);
       buf_reset(&out);
+      batch_chunk(&w, chunk.data, chunk.len, line, &out);
+      line += n;
+      if (cli_write(&out)) { rc = EXIT_IO; break; }
     }
+    if (rrc < 0) rc = -1;
+    buf_free(&chunk);
+    buf_free(&out);
+  } else {
+    pool pl = {0};
+    pthread_mutex_init(&pl.mu, NULL);
+    pthread_cond_init(&pl.work, NULL);
+    pthread_cond_init(&pl.done, NULL);
+    pl.n_slots = 2 * jobs;
+    pl.slots = xcalloc((size_t)pl.n_slots, sizeof *pl.slots);
+    worker_arg *args = xcalloc((size_t)jobs, sizeof *args);
+    pthread_t *th = xcalloc((size_t)jobs, sizeof *th);
+    int started = 0;
+    for (int j = 0; j < jobs; j++) {
+      args[j].pl = &pl;
+      rank *rj = j ? rank_new(k) : r;
+      args[j].w = (ranker){k, ch, rj, j ? report_new(k, rj) : rp, o->top, o->compact};
+      if (pthread_create(&th[j], NULL, worker_main, &args[j])) {   /* go on with those started */
+        if (j) { report_free(args[j].w.rp); rank_free(rj); }
+        break;
+      }
+      started++;
+    }
+    if (!started) {
+      fprintf(stderr, "myomap where: cannot start a thread: %s\n", strerror(errno));
+      rc = -2;
+      pl.eof = 1;
+    }
+    long written = 0;
+    for (; started;) {
+      /* the slot of the next chunk: write what it holds first (the oldest chunk in flight) */
+      slot *sl = &pl.slots[pl.n_read % pl.n_slots];
+      if (pl.n_read >= pl.n_slots) {
+        pthread_mutex_lock(&pl.mu);
+        while (!sl->done) pthread_cond_wait(&pl.done, &pl.mu);
+        pthread_mutex_unlock(&pl.mu);
+        if (!rc && cli_write(&sl->out)) rc = EXIT_IO;
+        written++;
+      }
+      sl->done = 0;
+      rrc = rc ? 0 : read_chunk(&rd, &sl->in);
+      if (rrc < 0) rc = -1;
+      pthread_mutex_lock(&pl.mu);
+      if (rrc > 0) {
+        sl->line = line;
+        line += count_lines(&sl->in);
+        pl.n_read++;
+        pthread_cond_signal(&pl.work);
+      } else {
+        pl.eof = 1;
+        pthread_cond_broadcast(&pl.work);
+      }
+      pthread_mutex_unlock(&pl.mu);
+      if (rrc <= 0) break;
+    }
+    for (; written < pl.n_read; written++) {   /* the chunks still in flight, in order */
+      slot *sl = &pl.slots[written % pl.n_slots];
+      pthread_mutex_lock(&pl.mu);
+      while (!sl->done) pthread_cond_wait(&pl.done, &pl.mu);
+      pthread_mutex_unlock(&pl.mu);
+      if (!rc && cli_write(&sl->out)) rc = EXIT_IO;
+    }
+    for (int j = 0; j < started; j++) pthread_join(th[j], NULL);
+    for (int j = 1; j < started; j++) { report_free(args[j].w.rp); rank_free(args[j].w.r); }
+    for (int i = 0; i < pl.n_slots; i++) { buf_free(&pl.slots[i].in); buf_free(&pl.slots[i].out); }
+    free(pl.slots); free(args); free(th);
+    pthread_mutex_destroy(&pl.mu);
+    pthread_cond_destroy(&pl.work);
+    pthread_cond_destroy(&pl.done);
   }
-  if (!rc && ferror(in)) { fprintf(stderr, "myomap where: error reading %s\n", o->batch); rc = EXIT_IO; }
-  if (!rc && cli_write(&out)) rc = EXIT_IO;
-  if (fflush(stdout)) rc = EXIT_IO;
-  if (rc == EXIT_IO) fprintf(stderr, "myomap where: cannot write the output: %s\n", strerror(errno));
-  free(line);
-  buf_free(&out);
+  if (rc == -1) { fprintf(stderr, "myomap where: error reading %s\n", o->batch); rc = EXIT_IO; }
+  else if (rc == -2) rc = EXIT_IO;   /* said above */
+  else {
+    if (fflush(stdout)) rc = EXIT_IO;
+    if (rc == EXIT_IO) fprintf(stderr, "myomap where: cannot write the output: %s\n", strerror(errno));
+  }
+  buf_free(&rd.carry);
   if (in != stdin) fclose(in);
   return rc;
 }
@@ -236,9 +405,10 @@ static int cmd_where(opts *o, int argc, char **argv) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--json") == 0) o->json = 1;
     else if (strcmp(a, "--no-color") == 0) o->color = 0;
+    else if (strcmp(a, "--compact") == 0) o->compact = 1;
     else if (!strcmp(a, "--top") || !strcmp(a, "--context") || !strcmp(a, "--onset") || !strcmp(a, "--hours") ||
              !strcmp(a, "--tender") || !strcmp(a, "--flag") || !strcmp(a, "--batch") ||
-             !strcmp(a, "--choir") || !strcmp(a, "--choir-map")) {
+             !strcmp(a, "--choir") || !strcmp(a, "--choir-map") || !strcmp(a, "--jobs")) {
       if (!v) { rc = cli_usage_error(c, "%s needs a value", a); break; }
       i++;
       char *end;
@@ -246,6 +416,10 @@ static int cmd_where(opts *o, int argc, char **argv) {
         long t = strtol(v, &end, 10);
         if (*end || t < 1 || t > RANK_MAX) rc = cli_usage_error(c, "--top takes a number 1-64, not \"%s\"", v);
         else o->top = (int)t;
+      } else if (!strcmp(a, "--jobs")) {
+        long j = strtol(v, &end, 10);
+        if (*end || !*v || j < 0 || j > MAX_JOBS) rc = cli_usage_error(c, "--jobs takes a number 0-64 (0: one per core), not \"%s\"", v);
+        else o->jobs = (int)j;
       } else if (!strcmp(a, "--hours")) {
         long h = strtol(v, &end, 10);
         if (*end || h < 0) rc = cli_usage_error(c, "--hours takes a whole number of hours >= 0, not \"%s\"", v);
@@ -277,6 +451,7 @@ static int cmd_where(opts *o, int argc, char **argv) {
     }
   }
   if (!rc && o->batch && n_regions) rc = cli_usage_error(c, "%s", "give regions or --batch, not both");
+  if (!rc && !o->batch && (o->compact || o->jobs != 1)) rc = cli_usage_error(c, "%s", "--jobs and --compact go with --batch FILE");
   if (!rc && !o->batch && !n_regions) rc = cli_usage_error(c, "%s", "name at least one painful region, e.g. `myomap where temple-l neck-side-l`");
   if (rc) { choir_free(own); kb_free(k); return rc; }
   rank *r = rank_new(k);
@@ -375,6 +550,58 @@ static int check_snomed(const opts *o, const kb *k, buf *errors) {
   return bad;
 }
 
+/* kb check of the embedded tables (build/kbdata.inc): they must hold what the embedded text
+** holds (k, loaded from it), or the build is stale.  Returns the number of errors. */
+static int check_image(const kb *k, buf *errors) {
+  int bad = 0;
+  buf a, b;
+  buf_init(&a);
+  buf_init(&b);
+  kb *img = NULL;
+  buf e;
+  buf_init(&e);
+  if (kb_load_builtin(&img, &e)) bad++;
+  else {
+    kb_write_c(k, &a);
+    kb_write_c(img, &b);
+    if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+    rank *rt = rank_new(k), *ri = rank_new(img);   /* computed, and the tables */
+    buf_reset(&a); buf_reset(&b);
+    rank_write_c(rt, &a);
+    rank_write_c(ri, &b);
+    if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+    rank_free(rt);
+    rank_free(ri);
+  }
+  kb_free(img);
+  buf_free(&e);
+  const builtin_file *rf = builtin_find("kb/regions.tsv"), *cf = builtin_find("kb/choir.tsv");
+  body *bt = NULL;
+  choir *ct = NULL;
+  char err[256];
+  buf_reset(&a); buf_reset(&b);
+  if (!rf || body_load(&bt, (const char *)rf->data, rf->len, err, sizeof err)) bad++;
+  else {
+    body_write_c(bt, &a);
+    body_write_c(body_builtin(), &b);
+    if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+    buf_reset(&a); buf_reset(&b);
+    if (!cf || choir_load(&ct, bt, "kb/choir.tsv", (const char *)cf->data, cf->len, &e)) bad++;
+    else {
+      choir_write_c(ct, &a);
+      choir_write_c(choir_builtin(), &b);
+      if (a.len != b.len || memcmp(a.data, b.data, a.len)) bad++;
+    }
+  }
+  if (bad) buf_puts(errors, "build/kbdata.inc: the embedded tables differ from the embedded kb/ text (a stale build: run make)\n");
+  choir_free(ct);
+  body_free(bt);
+  buf_free(&e);
+  buf_free(&a);
+  buf_free(&b);
+  return bad;
+}
+
 static int cmd_kb(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("kb");
   const char *sub = NULL;
@@ -388,14 +615,22 @@ static int cmd_kb(opts *o, int argc, char **argv) {
   int check = strcmp(sub, "check") == 0;
   if (!check && strcmp(sub, "export")) return cli_usage_error(c, "unknown subcommand \"%s\": use check or export", sub);
   kb *k;
-  int rc = cli_load_kb(o, &k);
-  if (rc) return rc;
+  int rc = 0;
+  if (check && !o->kb_dir) {   /* the embedded text itself, not the tables made from it */
+    buf errors;
+    buf_init(&errors);
+    rc = kb_load_builtin_text(&k, &errors);
+    if (rc) fprintf(stderr, "%smyomap: the knowledge base has errors (%d); nothing was done\n", errors.data ? errors.data : "", -rc);
+    buf_free(&errors);
+    if (rc) return EXIT_KB;
+  } else if ((rc = cli_load_kb(o, &k))) return rc;
   buf out;
   buf_init(&out);
   if (check) {
     buf errors;
     buf_init(&errors);
     int bad = kb_check_coverage(k, &errors);
+    if (!o->kb_dir) bad += check_image(k, &errors);
     /* the outcome thresholds: DIR/outcomes.tsv with --kb DIR, else the embedded copy */
     char *text = NULL;
     size_t len = 0;
@@ -449,7 +684,7 @@ static int cmd_kb(opts *o, int argc, char **argv) {
 int cli_main(int argc, char **argv) {
   const char *env_db = getenv("MYOMAP_DB");
   /* MYOMAP_DB= (set but empty) means not set, as with other variables of the environment */
-  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, env_db && *env_db ? env_db : NULL};
+  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, env_db && *env_db ? env_db : NULL, 1, 0};
   int i = 1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0) {

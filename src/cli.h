@@ -15,6 +15,8 @@ typedef struct opts {
   const char *batch;
   int color;
   const char *db;   /* --db: the record database (SQLite path or postgresql:// URI), or NULL */
+  int jobs;         /* where --batch --jobs: threads (0: one per core) */
+  int compact;      /* where --batch --compact: the short result line */
 } opts;
 
 typedef struct cmd {

@@ -20,11 +20,13 @@ static int bad(parser *p, const char *what) {
 }
 
 static void ws(parser *p) {
-  while (p->pos < p->len) {
-    char c = p->s[p->pos];
+  size_t pos = p->pos;
+  while (pos < p->len) {
+    char c = p->s[pos];
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-    p->pos++;
+    pos++;
   }
+  p->pos = pos;
 }
 
 static int value(parser *p, int depth);
@@ -36,9 +38,18 @@ static int newtok(parser *p, int type, int start) {
   return p->n++;
 }
 
+/* the bytes a string's scan stops at: '"', '\\' and the control characters */
+static const unsigned char stop[256] = {
+  1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, ['"'] = 1, ['\\'] = 1};
+
 static int string(parser *p) {
   size_t start = ++p->pos;
   while (p->pos < p->len) {
+    const char *s = p->s;
+    size_t pos = p->pos, len = p->len;
+    while (pos < len && !stop[(unsigned char)s[pos]]) pos++;
+    p->pos = pos;
+    if (p->pos >= p->len) break;
     unsigned char c = (unsigned char)p->s[p->pos];
     if (c == '"') {
       int t = newtok(p, JSON_STRING, (int)start);
@@ -154,10 +165,6 @@ int json_parse(const char *text, size_t len, json_tok *toks, int max, char *err,
   return p.n;
 }
 
-int json_eq(const char *text, const json_tok *t, const char *s) {
-  size_t n = (size_t)(t->end - t->start);
-  return t->type == JSON_STRING && strlen(s) == n && memcmp(text + t->start, s, n) == 0;
-}
 
 static int hexval(char c) {
   return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
@@ -204,6 +211,12 @@ int json_str(const char *text, const json_tok *t, char *out, size_t outlen) {
 double json_num(const char *text, const json_tok *t) {
   char tmp[64];
   size_t n = (size_t)(t->end - t->start);
+  if (n >= 1 && n <= 15) {   /* a plain whole number: exactly what strtod gives, without it */
+    long v = 0;
+    size_t i = 0;
+    while (i < n && text[t->start + (int)i] >= '0' && text[t->start + (int)i] <= '9') v = v * 10 + (text[t->start + (int)i++] - '0');
+    if (i == n) return (double)v;
+  }
   if (n >= sizeof tmp) n = sizeof tmp - 1;
   memcpy(tmp, text + t->start, n);
   tmp[n] = 0;

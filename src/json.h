@@ -2,6 +2,8 @@
 #ifndef MYOMAP_JSON_H
 #define MYOMAP_JSON_H
 
+#include <string.h>
+
 #include <stddef.h>
 
 enum json_type { JSON_NULL = 1, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
@@ -26,8 +28,12 @@ int json_parse(const char *text, size_t len, json_tok *toks, int max, char *err,
 ** -1 when it does not fit or has a bad escape. */
 int json_str(const char *text, const json_tok *t, char *out, size_t outlen);
 
-/* Does string token t equal the plain ASCII word `s`? (no escapes considered) */
-int json_eq(const char *text, const json_tok *t, const char *s);
+/* Does string token t equal the plain ASCII word `s`? (no escapes considered; inline, so the
+** length of a literal word is known when compiled) */
+static inline int json_eq(const char *text, const json_tok *t, const char *s) {
+  size_t n = (size_t)(t->end - t->start);
+  return t->type == JSON_STRING && strlen(s) == n && memcmp(text + t->start, s, n) == 0;
+}
 
 /* Value of a number token as a double (strtod). */
 double json_num(const char *text, const json_tok *t);

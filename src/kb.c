@@ -3,6 +3,7 @@
 #include "builtin.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@ struct kb {
   int *tp_order;                       /* tp indices sorted by id */
   int *term_order[KB_N_VOCABS];
   kb_condition *conditions; int n_conditions, cap_conditions;
+  int image;   /* 1: the embedded kb, whose arrays are the constant tables of build/kbdata.inc
+               ** (tools/kbgen.c): never written, and kb_free frees only this struct */
 };
 
 static void *arena_alloc(kb *k, size_t n) {
@@ -895,6 +898,7 @@ static void sort_terms(kb *k, int vocab) {
 
 void kb_free(kb *k) {
   if (!k) return;
+  if (k->image) { free(k); return; }
   while (k->arena) { chunk *c = k->arena; k->arena = c->next; free(c); }
   free(k->muscles); free(k->tps); free(k->catalogue); free(k->conditions);
   free(k->muscle_order); free(k->tp_order);
@@ -999,7 +1003,7 @@ static int ends_with(const char *s, const char *suffix) {
   return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-int kb_load_builtin(kb **out, buf *errors) {
+int kb_load_builtin_text(kb **out, buf *errors) {
   const char *names[64], *texts[64];
   size_t lens[64];
   int n = 0;
@@ -1011,6 +1015,254 @@ int kb_load_builtin(kb **out, buf *errors) {
   const builtin_file *cat = builtin_find("kb/muscles.tsv");
   if (!cat) { buf_puts(errors, "kb/muscles.tsv: not embedded in this binary\n"); return -1; }
   return kb_load_texts(out, n, names, texts, lens, (const char *)cat->data, cat->len, errors);
+}
+
+#ifdef MYOMAP_BOOTSTRAP
+/* tools/kbgen.c, which writes the tables, parses the embedded text instead */
+int kb_load_builtin(kb **out, buf *errors) { return kb_load_builtin_text(out, errors); }
+#else
+/* kb_data: the embedded kb/ files as constant tables, written by tools/kbgen.c with kb_write_c */
+#define KBDATA_KB
+#include "kbdata.inc"
+int kb_load_builtin(kb **out, buf *errors) {
+  const body *b = body_builtin();
+  if (!b) { buf_puts(errors, "regions.tsv: the embedded body model is broken\n"); return -1; }
+  kb *k = xmalloc(sizeof *k);
+  *k = kb_data;
+  k->body = b;
+  *out = k;
+  return 0;
+}
+#endif
+
+/* ---- writing a kb as constant C tables (tools/kbgen.c; `kb check` compares them) ---- */
+/* Every array is written once, before the first array that points to it, as kb_aN (N in the
+** order met), so arrays the loader shares (a point's sources that are its muscle's) stay
+** shared; an empty one is kb_empty, a NULL one 0.  A field added to the structs of kb.h must be
+** added here too. */
+/* A guard for that: a struct of kb.h that grows fails the build here (on 64-bit targets, where
+** the sizes were taken) until its new field is written below and the size updated. */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(kb_term) == 184 && sizeof(kb_tp) == 168 && sizeof(kb_muscle) == 168 &&
+               sizeof(kb_treat) == 72 && sizeof(kb_selfcare) == 96 && sizeof(kb_condition) == 56 &&
+               sizeof(kb_cite) == 16 && sizeof(kb_zone_ref) == 8 && sizeof(struct kb) == 392,
+               "a kb.h struct changed: write its new field in kb_write_c (and update the size here)");
+#endif
+
+typedef struct cw {
+  buf *out;
+  const void **keys; int *ids; size_t cap; int n;   /* open addressing: array -> its N */
+} cw;
+
+static int cw_seen(cw *w, const void *p, int *id) {
+  if ((size_t)w->n * 2 >= w->cap) {
+    size_t cap = w->cap ? 2 * w->cap : 4096;
+    const void **keys = xcalloc(cap, sizeof *keys);
+    int *ids = xcalloc(cap, sizeof *ids);
+    for (size_t i = 0; i < w->cap; i++)
+      if (w->keys[i]) {
+        size_t h = ((uintptr_t)w->keys[i] >> 3) * 0x9E3779B97F4A7C15ULL & (cap - 1);
+        while (keys[h]) h = (h + 1) & (cap - 1);
+        keys[h] = w->keys[i]; ids[h] = w->ids[i];
+      }
+    free(w->keys); free(w->ids);
+    w->keys = keys; w->ids = ids; w->cap = cap;
+  }
+  size_t h = ((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ULL & (w->cap - 1);
+  while (w->keys[h] && w->keys[h] != p) h = (h + 1) & (w->cap - 1);
+  if (w->keys[h]) { *id = w->ids[h]; return 1; }
+  w->keys[h] = p; w->ids[h] = *id = w->n++;
+  return 0;
+}
+
+typedef void (*cw_el)(cw *w, buf *b, const void *el);
+
+/* Write array p (n elements of `size` bytes, each by el) unless written already, and append
+** its name to ref. */
+static void cw_arr(cw *w, buf *ref, const char *type, const void *p, int n, size_t size, cw_el el) {
+  if (!p) { buf_putc(ref, '0'); return; }
+  if (!n) { buf_printf(ref, "(const %s *)kb_empty", type); return; }
+  int id;
+  if (!cw_seen(w, p, &id)) {
+    buf b;
+    buf_init(&b);
+    for (int i = 0; i < n; i++) el(w, &b, (const char *)p + (size_t)i * size);
+    buf_printf(w->out, "static const %s kb_a%d[%d] = {", type, id, n);
+    buf_append(w->out, b.data, b.len);
+    buf_lit(w->out, "};\n");
+    buf_free(&b);
+  }
+  buf_printf(ref, "kb_a%d", id);
+}
+
+static void el_int(cw *w, buf *b, const void *e) { (void)w; buf_printf(b, "%d,", *(const int *)e); }
+static void el_str(cw *w, buf *b, const void *e) { (void)w; buf_c_str(b, *(const char *const *)e); buf_putc(b, ','); }
+static void el_cite(cw *w, buf *b, const void *e) {
+  (void)w;
+  const kb_cite *c = e;
+  buf_printf(b, "{%d,", c->source);
+  buf_c_str(b, c->locator);
+  buf_lit(b, "},");
+}
+static void el_zone(cw *w, buf *b, const void *e) {
+  (void)w;
+  const kb_zone_ref *z = e;
+  buf_printf(b, "{%d,%d},", z->base, z->rel);
+}
+static void cw_ints(cw *w, buf *b, const char *field, const int *v, int n) {
+  buf_printf(b, ", .%s = ", field);
+  cw_arr(w, b, "int", v, n, sizeof *v, el_int);
+  buf_printf(b, ", .n_%s = %d", field, n);
+}
+static void cw_cites(cw *w, buf *b, const kb_cite *v, int n) {
+  buf_lit(b, ", .sources = ");
+  cw_arr(w, b, "kb_cite", v, n, sizeof *v, el_cite);
+  buf_printf(b, ", .n_sources = %d", n);
+}
+static void cw_text(buf *b, const char *field, const char *v) {
+  buf_printf(b, ", .%s = ", field);
+  buf_c_str(b, v);
+}
+
+static void el_term(cw *w, buf *b, const void *e) {
+  const kb_term *t = e;
+  buf_lit(b, "\n {.id = ");
+  buf_c_str(b, t->id);
+  cw_text(b, "label", t->label);
+  cw_text(b, "text", t->text);
+  cw_ints(w, b, "regions", t->regions, t->n_regions);
+  buf_printf(b, ", .scope = %d, .lo = %d, .hi = %d, .band_lo = %d, .band_hi = %d", t->scope, t->lo, t->hi, t->band_lo, t->band_hi);
+  cw_ints(w, b, "exclude", t->exclude, t->n_exclude);
+  cw_ints(w, b, "forbid", t->forbid, t->n_forbid);
+  cw_ints(w, b, "exclude_tools", t->exclude_tools, t->n_exclude_tools);
+  cw_ints(w, b, "caution", t->caution, t->n_caution);
+  cw_text(b, "caution_text", t->caution_text);
+  cw_text(b, "limited", t->limited);
+  cw_text(b, "question", t->question);
+  buf_printf(b, ", .limb = %d, .generic = %d, .also = ", t->limb, t->generic);
+  cw_arr(w, b, "char *const", t->also, t->n_also, sizeof *t->also, el_str);
+  buf_printf(b, ", .n_also = %d", t->n_also);
+  cw_cites(w, b, t->sources, t->n_sources);
+  buf_lit(b, "},");
+}
+
+static void el_treat(cw *w, buf *b, const void *e) {
+  const kb_treat *t = e;
+  buf_printf(b, "\n {.technique = %d", t->technique);
+  cw_text(b, "position", t->position);
+  cw_text(b, "how", t->how);
+  buf_printf(b, ", .hold_min = %d, .hold_max = %d, .band_lo = %d, .band_hi = %d", t->hold_min, t->hold_max, t->band_lo, t->band_hi);
+  cw_ints(w, b, "moves", t->moves, t->n_moves);
+  cw_cites(w, b, t->sources, t->n_sources);
+  buf_lit(b, "},");
+}
+
+static void el_selfcare(cw *w, buf *b, const void *e) {
+  const kb_selfcare *c = e;
+  buf_lit(b, "\n {.id = ");
+  buf_c_str(b, c->id);
+  buf_printf(b, ", .tool = %d", c->tool);
+  cw_text(b, "position", c->position);
+  cw_text(b, "steps", c->steps);
+  cw_text(b, "frequency", c->frequency);
+  cw_text(b, "feel", c->feel);
+  cw_text(b, "avoid", c->avoid);
+  buf_printf(b, ", .hold_min = %d, .hold_max = %d", c->hold_min, c->hold_max);
+  cw_ints(w, b, "moves", c->moves, c->n_moves);
+  cw_cites(w, b, c->sources, c->n_sources);
+  buf_lit(b, "},");
+}
+
+static void el_condition(cw *w, buf *b, const void *e) {
+  const kb_condition *c = e;
+  buf_lit(b, "\n {.id = ");
+  buf_c_str(b, c->id);
+  cw_text(b, "name", c->name);
+  cw_text(b, "note", c->note);
+  cw_ints(w, b, "muscles", c->muscles, c->n_muscles);
+  cw_cites(w, b, c->sources, c->n_sources);
+  buf_lit(b, "},");
+}
+
+static void el_tp(cw *w, buf *b, const void *e) {
+  const kb_tp *t = e;
+  buf_lit(b, "\n {.id = ");
+  buf_c_str(b, t->id);
+  cw_text(b, "local", t->local);
+  cw_text(b, "name", t->name);
+  cw_text(b, "location", t->location);
+  cw_text(b, "symptoms", t->symptoms);
+  cw_text(b, "frequency_note", t->frequency_note);
+  cw_text(b, "file", t->file);
+  buf_printf(b, ", .line = %d, .muscle = %d, .region = %d, .frequency = %d, .essential = ", t->line, t->muscle, t->region, t->frequency);
+  cw_arr(w, b, "kb_zone_ref", t->essential, t->n_essential, sizeof *t->essential, el_zone);
+  buf_printf(b, ", .n_essential = %d, .spillover = ", t->n_essential);
+  cw_arr(w, b, "kb_zone_ref", t->spillover, t->n_spillover, sizeof *t->spillover, el_zone);
+  buf_printf(b, ", .n_spillover = %d", t->n_spillover);
+  cw_ints(w, b, "sensations", t->sensations, t->n_sensations);
+  cw_ints(w, b, "perpetuating", t->perpetuating, t->n_perpetuating);
+  cw_ints(w, b, "mimics", t->mimics, t->n_mimics);
+  cw_cites(w, b, t->sources, t->n_sources);
+  buf_lit(b, "},");
+}
+
+static void el_muscle(cw *w, buf *b, const void *e) {
+  const kb_muscle *m = e;
+  buf_lit(b, "\n {.id = ");
+  buf_c_str(b, m->id);
+  cw_text(b, "name", m->name);
+  cw_text(b, "group", m->group);
+  cw_text(b, "perpetuating_note", m->perpetuating_note);
+  cw_text(b, "symptoms", m->symptoms);
+  cw_text(b, "file", m->file);
+  buf_printf(b, ", .line = %d, .paired = %d, .first_tp = %d, .n_tps = %d", m->line, m->paired, m->first_tp, m->n_tps);
+  cw_ints(w, b, "perpetuating", m->perpetuating, m->n_perpetuating);
+  cw_ints(w, b, "mimics", m->mimics, m->n_mimics);
+  cw_cites(w, b, m->sources, m->n_sources);
+  buf_lit(b, ", .treats = ");
+  cw_arr(w, b, "kb_treat", m->treats, m->n_treats, sizeof *m->treats, el_treat);
+  buf_printf(b, ", .n_treats = %d, .selfcare = ", m->n_treats);
+  cw_arr(w, b, "kb_selfcare", m->selfcare, m->n_selfcare, sizeof *m->selfcare, el_selfcare);
+  buf_printf(b, ", .n_selfcare = %d", m->n_selfcare);
+  cw_text(b, "selfcare_none", m->selfcare_none);
+  cw_ints(w, b, "dangers", m->dangers, m->n_dangers);
+  buf_lit(b, "},");
+}
+
+void kb_write_c(const kb *k, buf *out) {
+  cw w = {0};
+  w.out = out;
+  buf b;
+  buf_init(&b);
+  buf_lit(out, "static const void *const kb_empty[4];\n");
+  buf_lit(&b, "static const kb kb_data = {\n  .muscles = (kb_muscle *)");
+  cw_arr(&w, &b, "kb_muscle", k->muscles, k->n_muscles, sizeof *k->muscles, el_muscle);
+  buf_printf(&b, ", .n_muscles = %d,\n  .tps = (kb_tp *)", k->n_muscles);
+  cw_arr(&w, &b, "kb_tp", k->tps, k->n_tps, sizeof *k->tps, el_tp);
+  buf_printf(&b, ", .n_tps = %d,\n  .terms = {", k->n_tps);
+  for (int v = 0; v < KB_N_VOCABS; v++) {
+    buf_puts(&b, v ? ", (kb_term *)" : "(kb_term *)");
+    cw_arr(&w, &b, "kb_term", k->terms[v], k->n_terms[v], sizeof(kb_term), el_term);
+  }
+  buf_lit(&b, "},\n  .n_terms = {");
+  for (int v = 0; v < KB_N_VOCABS; v++) buf_printf(&b, "%s%d", v ? ", " : "", k->n_terms[v]);
+  buf_lit(&b, "},\n  .catalogue = (char **)");
+  cw_arr(&w, &b, "char *const", k->catalogue, k->n_catalogue, sizeof(char *), el_str);
+  buf_printf(&b, ", .n_catalogue = %d,\n  .muscle_order = (int *)", k->n_catalogue);
+  cw_arr(&w, &b, "int", k->muscle_order, k->n_muscles, sizeof(int), el_int);
+  buf_lit(&b, ", .tp_order = (int *)");
+  cw_arr(&w, &b, "int", k->tp_order, k->n_tps, sizeof(int), el_int);
+  buf_lit(&b, ",\n  .term_order = {");
+  for (int v = 0; v < KB_N_VOCABS; v++) {
+    buf_puts(&b, v ? ", (int *)" : "(int *)");
+    cw_arr(&w, &b, "int", k->term_order[v], k->n_terms[v], sizeof(int), el_int);
+  }
+  buf_lit(&b, "},\n  .conditions = (kb_condition *)");
+  cw_arr(&w, &b, "kb_condition", k->conditions, k->n_conditions, sizeof *k->conditions, el_condition);
+  buf_printf(&b, ", .n_conditions = %d,\n  .image = 1};\n", k->n_conditions);
+  buf_append(out, b.data, b.len);
+  buf_free(&b);
+  free(w.keys); free(w.ids);
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -1098,6 +1350,7 @@ const char *kb_suggest_condition(const kb *k, const char *id) {
 }
 
 const body *kb_body(const kb *k) { return k->body; }
+int kb_is_builtin(const kb *k) { return k->image; }
 int kb_n_muscles(const kb *k) { return k->n_muscles; }
 const kb_muscle *kb_muscle_at(const kb *k, int i) { return &k->muscles[i]; }
 int kb_n_tps(const kb *k) { return k->n_tps; }

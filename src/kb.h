@@ -144,10 +144,20 @@ typedef struct kb_muscle {
   const int *dangers; int n_dangers;              /* KB_DANGER indices near it */
 } kb_muscle;
 
-/* Load the knowledge base embedded in the binary.  Returns 0 and sets *out (free with
-** kb_free), or a negative count of errors, each a line "file:line: message" appended to
-** `errors`, and *out untouched. */
+/* Load the knowledge base embedded in the binary: constant tables made from kb/ at build time
+** (tools/kbgen.c loads the files with kb_load_builtin_text and writes them with kb_write_c), so
+** nothing is parsed.  Returns 0 and sets *out (free with kb_free), or a negative count of
+** errors, each a line "file:line: message" appended to `errors`, and *out untouched. */
 int kb_load_builtin(kb **out, buf *errors);
+
+/* Parse and check the kb/ texts embedded in the binary (what the tables were made from), for
+** `kb check`.  Same contract as kb_load_builtin. */
+int kb_load_builtin_text(kb **out, buf *errors);
+
+/* Append C source defining `kb_data`, a constant `kb` holding everything k holds (the tables
+** kb_load_builtin returns; its body is body_builtin()).  Two kbs with the same contents write
+** the same text, so `kb check` compares the tables with the text this way. */
+void kb_write_c(const kb *k, buf *out);
 
 /* Load every *.kb file of directory `dir` (and its muscles.tsv catalogue if present, else the
 ** embedded one).  Same contract as kb_load_builtin. */
@@ -159,6 +169,8 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
                   const size_t *lens, const char *catalogue, size_t catalogue_len, buf *errors);
 
 void kb_free(kb *k);
+/* 1 if k is the embedded kb of kb_load_builtin (its derived tables can be made at build time). */
+int kb_is_builtin(const kb *k);
 
 /* Checks beyond loading, for `kb check`: every muscle of the catalogue must have a stanza,
 ** at least one technique, and self-care or a reason for none.

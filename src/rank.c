@@ -57,7 +57,26 @@ struct rank {
   unsigned *ustamp;       /* per candidate: the last CHOIR unit that credited it, and how much */
   float *ubest;
   unsigned stamp;
+  int image;   /* 1: the index above is the constant tables of build/kbdata.inc (rank_free
+               ** frees only the scratch) */
 };
+
+static void alloc_scratch(rank *r) {
+  r->acc = xcalloc((size_t)r->n_cands + 1, sizeof *r->acc);
+  r->ustamp = xcalloc((size_t)r->n_cands + 1, sizeof *r->ustamp);
+  r->ubest = xcalloc((size_t)r->n_cands + 1, sizeof *r->ubest);
+  r->val = xmalloc(RANK_MAX * sizeof *r->val);   /* written before it is read */
+  r->n_hit_words = (r->n_cands + 63) / 64;
+  r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
+  r->stamp = 0;
+}
+
+#ifndef MYOMAP_BOOTSTRAP
+/* rank_data: the index of the embedded kb with the default parameters, written by
+** tools/kbgen.c with rank_write_c */
+#define KBDATA_RANK
+#include "kbdata.inc"
+#endif
 
 static double prior(int freq) {
   switch (freq) {
@@ -78,6 +97,15 @@ static int popcount_bits(const bits *b) {
 rank *rank_new(const kb *k) { return rank_new_params(k, &DEFAULTS); }
 
 rank *rank_new_params(const kb *k, const rank_params *pm) {
+#ifndef MYOMAP_BOOTSTRAP
+  if (kb_is_builtin(k) && memcmp(pm, &DEFAULTS, sizeof *pm) == 0) {
+    rank *r = xmalloc(sizeof *r);
+    *r = rank_data;
+    r->k = k;
+    alloc_scratch(r);
+    return r;
+  }
+#endif
   rank *r = xcalloc(1, sizeof *r);
   r->pm = *pm;
   const double p_class[N_CLASSES] = {pm->p_essential, pm->p_spillover, pm->p_local};
@@ -163,21 +191,76 @@ rank *rank_new_params(const kb *k, const rank_params *pm) {
     double w = df > 0 ? pow(sum / n_reached / df, pm->idf) : 1;
     r->idf[i] = (float)(w < 0.25 ? 0.25 : w > 4 ? 4 : w);
   }
-  r->acc = xcalloc((size_t)r->n_cands + 1, sizeof *r->acc);
-  r->ustamp = xcalloc((size_t)r->n_cands + 1, sizeof *r->ustamp);
-  r->ubest = xcalloc((size_t)r->n_cands + 1, sizeof *r->ubest);
-  r->val = xcalloc(RANK_MAX, sizeof *r->val);
-  r->n_hit_words = (r->n_cands + 63) / 64;
-  r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
+  alloc_scratch(r);
   return r;
 }
 
 void rank_free(rank *r) {
   if (!r) return;
-  free(r->cands); free(r->post_start); free(r->postings);
-  free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
-  free(r->acc); free(r->hit); free(r->idf); free(r->reached); free(r->ustamp); free(r->ubest); free(r->val);
+  if (!r->image) {
+    free(r->cands); free(r->post_start); free(r->postings);
+    free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
+    free(r->idf); free(r->reached);
+  }
+  free(r->acc); free(r->hit); free(r->ustamp); free(r->ubest); free(r->val);
   free(r);
+}
+
+/* floats and doubles as hexadecimal literals: exact */
+static void c_floats(buf *out, const char *type, const char *name, const float *v, int n) {
+  buf_printf(out, "static const %s %s[%d] = {", type, name, n);
+  for (int i = 0; i < n; i++) buf_printf(out, "%s%a", !i ? "\n  " : i % 8 ? "," : ",\n  ", (double)v[i]);
+  buf_lit(out, "};\n");
+}
+
+/* a rank or rank_params that grows fails the build here (64-bit) until rank_write_c writes it */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 280,
+               "write the new field in rank_write_c (and update the size here)");
+#endif
+
+void rank_write_c(const rank *r, buf *out) {
+  int nr = body_n(kb_body(r->k)), nc = r->n_cands;
+  buf_printf(out, "static const cand rank_cands[%d] = {", nc + 1);
+  for (int c = 0; c <= nc; c++) {   /* the +1 of rank_new's allocation: zeros */
+    const cand *cd = &r->cands[c];
+    const bits *set[5] = {&cd->zone[0], &cd->zone[1], &cd->zone[2], &cd->any, &cd->activities};
+    buf_lit(out, "\n  {");
+    for (int j = 0; j < 5; j++) {
+      buf_puts(out, j == 3 ? "}}}, {{" : j == 4 ? "}}, {{" : j ? "}}, {{" : "{{{");
+      for (int w = 0; w < WORDS; w++) buf_printf(out, "%s0x%llxu", w ? "," : "", c < nc ? (unsigned long long)set[j]->w[w] : 0ULL);
+    }
+    buf_lit(out, "}}},");
+  }
+  buf_lit(out, "};\n");
+  c_floats(out, "float", "rank_idf", r->idf, nr + 1);
+  c_floats(out, "float", "rank_base", r->base, nc + 1);
+  c_floats(out, "float", "rank_quality", r->quality, (nc + 1) * N_QUALITIES);
+  buf_printf(out, "static const unsigned char rank_reached[%d] = {", nr + 1);
+  for (int i = 0; i <= nr; i++) buf_printf(out, "%s%d", i ? "," : "", r->reached[i]);
+  buf_printf(out, "};\nstatic const unsigned char rank_side[%d] = {", nc + 1);
+  for (int i = 0; i <= nc; i++) buf_printf(out, "%s%d", i ? "," : "", r->side[i]);
+  buf_printf(out, "};\nstatic const int rank_key[%d] = {", nc + 1);
+  for (int i = 0; i <= nc; i++) buf_printf(out, "%s%d", i ? "," : "", r->key[i]);
+  buf_printf(out, "};\nstatic const int rank_tp[%d] = {", nc + 1);
+  for (int i = 0; i <= nc; i++) buf_printf(out, "%s%d", i ? "," : "", r->tp[i]);
+  buf_printf(out, "};\nstatic const int rank_post_start[%d] = {", nr + 1);
+  for (int i = 0; i <= nr; i++) buf_printf(out, "%s%d", i ? "," : "", r->post_start[i]);
+  int np = r->post_start[nr];
+  buf_printf(out, "};\nstatic const posting rank_postings[%d] = {", np + 1);
+  for (int i = 0; i < np; i++) buf_printf(out, "%s%uu", !i ? "\n  " : i % 16 ? "," : ",\n  ", r->postings[i]);
+  buf_lit(out, "};\nstatic const rank rank_data = {\n  .pm = {");
+  const double *pv = &r->pm.p_essential;
+  for (size_t i = 0; i < sizeof r->pm / sizeof(double); i++) buf_printf(out, "%s%a", i ? ", " : "", pv[i]);
+  buf_printf(out, "},\n  .idf = (float *)rank_idf, .reached = (unsigned char *)rank_reached,\n"
+                  "  .cands = (cand *)rank_cands, .n_cands = %d,\n"
+                  "  .post_start = (int *)rank_post_start, .postings = (posting *)rank_postings,\n"
+                  "  .base = (float *)rank_base, .side = (unsigned char *)rank_side, .quality = (float *)rank_quality,\n"
+                  "  .key = (int *)rank_key, .tp = (int *)rank_tp,\n  .gain_a = {", nc);
+  for (int i = 0; i < N_CLASSES; i++) buf_printf(out, "%s%a", i ? ", " : "", (double)r->gain_a[i]);
+  buf_lit(out, "}, .gain_b = {");
+  for (int i = 0; i < N_CLASSES; i++) buf_printf(out, "%s%a", i ? ", " : "", (double)r->gain_b[i]);
+  buf_lit(out, "},\n  .image = 1};\n");
 }
 
 /* The pool being filled: scores and candidate indices, best first (an earlier offer wins a
@@ -265,9 +348,9 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   uint64_t covby[PRESENT_MAX_PAIN];   /* per observation: the pool candidates that explain it */
   int fresh[RANK_MAX];                /* per candidate: how many observations it explains that no part holds yet */
   memset(covby, 0, (size_t)n_obs * sizeof *covby);
+  memset(cov, 0, (size_t)n_pool * sizeof *cov);
   for (int c = 0; c < n_pool; c++) {
     const cand *cd = &r->cands[pool[c].cand];
-    for (int w = 0; w < nw_used; w++) cov[c].w[w] = 0;
     fresh[c] = 0;
     for (int i = 0; i < p->n_pain; i++) {
       int reg = p->pain[i].region, o = obs[i];

@@ -76,6 +76,10 @@ void rank_params_default(rank_params *p);
 rank *rank_new(const kb *k);
 rank *rank_new_params(const kb *k, const rank_params *params);
 void rank_free(rank *r);
+/* For the embedded kb with the default parameters, rank_new takes its index from constant
+** tables made at build time: rank_write_c appends C source defining `rank_data`, r's index
+** (tools/kbgen.c writes it; `kb check` compares it with one computed from the text). */
+void rank_write_c(const rank *r, buf *out);
 
 /* Rank the trigger points for presentation p, best first, one candidate per muscle and side
 ** (its best point), at most `top` (<= RANK_MAX) of them, into *out.  Only points whose zones

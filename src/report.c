@@ -14,6 +14,8 @@ struct report {
   buf *tp_head;     /* per point: "muscle":..,"muscle_name":..,"trigger_point":..,"trigger_point_name":.. */
   buf *tp_tail;     /* per point: "sources":[..] */
   buf *region;      /* per concrete region: its id as a JSON string */
+  buf *tp_compact;  /* per point x side: ["POINT","SIDE", (the compact line's candidate), or NULL
+                    ** until a compact line is written */
   const choir *ch;  /* the CHOIR table, or NULL */
   uint64_t (*segs)[2];  /* per concrete region: the male map's segments that cover it (bit = slot) */
   unsigned char *rgroup;  /* per concrete region: the index of its body group in gnames */
@@ -31,13 +33,35 @@ report *report_new(const kb *k, const rank *r) {
   rp->k = k;
   rp->r = r;
   int n = kb_n_tps(k), nr = body_n(kb_body(k));
-  rp->tp_head = xcalloc((size_t)n + 1, sizeof *rp->tp_head);
+  rp->tp_head = xcalloc((size_t)n + 1, sizeof *rp->tp_head);   /* made when first needed */
   rp->tp_tail = xcalloc((size_t)n + 1, sizeof *rp->tp_tail);
   rp->region = xcalloc((size_t)nr + 1, sizeof *rp->region);
-  for (int t = 0; t < n; t++) {
-    const kb_tp *tp = kb_tp_at(k, t);
-    const kb_muscle *m = kb_muscle_at(k, tp->muscle);
-    buf *h = &rp->tp_head[t];
+  rp->rgroup = xcalloc((size_t)nr + 1, 1);
+  for (int i = 0; i < nr; i++) {
+    const char *g = body_at(kb_body(k), i)->group;
+    int j = 0;
+    while (j < rp->n_gnames && rp->gnames[j] != g) j++;   /* the tables share each group's text */
+    if (j == rp->n_gnames) for (j = 0; j < rp->n_gnames && strcmp(rp->gnames[j], g); j++) {}
+    if (j == rp->n_gnames && rp->n_gnames < 64) rp->gnames[rp->n_gnames++] = g;
+    rp->rgroup[i] = (unsigned char)(j < 64 ? j : 63);
+  }
+  rp->ch = choir_builtin();
+  rp->segs = xcalloc((size_t)nr + 1, sizeof *rp->segs);
+  for (int sl = 0; sl < CHOIR_N_SEGMENTS && rp->ch; sl++) {
+    const int *regs;
+    int m = choir_segment(rp->ch, CHOIR_MALE, choir_id(sl), &regs);
+    for (int j = 0; j < m; j++) rp->segs[regs[j]][sl >> 6] |= 1ULL << (sl & 63);
+  }
+  return rp;
+}
+
+/* A point's "muscle":..,"muscle_name":..,"trigger_point":..,"trigger_point_name":.. and its
+** "sources":[..], made on first use and kept. */
+static const buf *tp_head(report *rp, int t) {
+  buf *h = &rp->tp_head[t];
+  if (!h->len) {
+    const kb_tp *tp = kb_tp_at(rp->k, t);
+    const kb_muscle *m = kb_muscle_at(rp->k, tp->muscle);
     buf_lit(h, "\"muscle\":");
     buf_json_str(h, m->id);
     buf_lit(h, ",\"muscle_name\":");
@@ -46,41 +70,43 @@ report *report_new(const kb *k, const rank *r) {
     buf_json_str(h, tp->id);
     buf_lit(h, ",\"trigger_point_name\":");
     buf_json_str(h, tp->name);
-    buf_lit(&rp->tp_tail[t], "\"sources\":");
-    json_sources(&rp->tp_tail[t], k, tp->sources, tp->n_sources, 0);
   }
-  for (int i = 0; i < nr; i++) buf_json_str(&rp->region[i], body_at(kb_body(k), i)->id);
-  rp->rgroup = xcalloc((size_t)nr + 1, 1);
-  for (int i = 0; i < nr; i++) {
-    const char *g = body_at(kb_body(k), i)->group;
-    int j = 0;
-    while (j < rp->n_gnames && strcmp(rp->gnames[j], g)) j++;
-    if (j == rp->n_gnames && rp->n_gnames < 64) rp->gnames[rp->n_gnames++] = g;
-    rp->rgroup[i] = (unsigned char)(j < 64 ? j : 63);
+  return h;
+}
+
+static const buf *tp_tail(report *rp, int t) {
+  buf *h = &rp->tp_tail[t];
+  if (!h->len) {
+    const kb_tp *tp = kb_tp_at(rp->k, t);
+    buf_lit(h, "\"sources\":");
+    json_sources(h, rp->k, tp->sources, tp->n_sources, 0);
   }
-  rp->ch = choir_builtin();
-  rp->segs = xcalloc((size_t)nr + 1, sizeof *rp->segs);
-  for (int i = 0; i < nr && rp->ch; i++) {
-    int ids[CHOIR_N_SEGMENTS];
-    int n = choir_segments_of(rp->ch, CHOIR_MALE, i, ids, CHOIR_N_SEGMENTS);
-    for (int j = 0; j < n; j++) { int sl = choir_slot(ids[j]); rp->segs[i][sl >> 6] |= 1ULL << (sl & 63); }
-  }
-  return rp;
+  return h;
+}
+
+/* A concrete region's id as a JSON string, made on first use and kept. */
+static const buf *region_json(report *rp, int reg) {
+  buf *q = &rp->region[reg];
+  if (!q->len) buf_json_str(q, body_at(kb_body(rp->k), reg)->id);
+  return q;
 }
 
 void report_free(report *rp) {
   if (!rp) return;
-  for (int t = 0; t < kb_n_tps(rp->k); t++) { buf_free(&rp->tp_head[t]); buf_free(&rp->tp_tail[t]); }
-  for (int i = 0; i < body_n(kb_body(rp->k)); i++) buf_free(&rp->region[i]);
+  /* the ones made (most are not, in a one-shot) */
+  for (int t = 0; t < kb_n_tps(rp->k); t++) { free(rp->tp_head[t].data); free(rp->tp_tail[t].data); }
+  for (int t = 0; rp->tp_compact && t < kb_n_tps(rp->k) * 3; t++) free(rp->tp_compact[t].data);
+  free(rp->tp_compact);
+  for (int i = 0; i < body_n(kb_body(rp->k)); i++) free(rp->region[i].data);
   free(rp->tp_head); free(rp->tp_tail); free(rp->region); free(rp->segs); free(rp->rgroup);
   free(rp);
 }
 
-static void json_regions(buf *out, const report *rp, const present *p, const int *idx, int n) {
+static void json_regions(buf *out, report *rp, const present *p, const int *idx, int n) {
   buf_putc(out, '[');
   for (int i = 0; i < n; i++) {
     if (i) buf_putc(out, ',');
-    const buf *q = &rp->region[p->pain[idx[i]].region];
+    const buf *q = region_json(rp, p->pain[idx[i]].region);
     buf_append(out, q->data, q->len);
   }
   buf_putc(out, ']');
@@ -192,7 +218,7 @@ static void json_choir(buf *out, const report *rp, const present *p) {
   buf_lit(out, "]}");
 }
 
-void report_where_json(buf *out, const report *rp, const present *p, const screen_result *s,
+void report_where_json(buf *out, report *rp, const present *p, const screen_result *s,
                        const rank_result *res) {
   const kb *k = rp->k;
   buf_lit(out, "{\"screen\":");
@@ -206,7 +232,8 @@ void report_where_json(buf *out, const report *rp, const present *p, const scree
     buf_lit(out, "{\"rank\":");
     buf_int(out, i + 1);
     buf_putc(out, ',');
-    buf_append(out, rp->tp_head[c->tp].data, rp->tp_head[c->tp].len);
+    const buf *head = tp_head(rp, c->tp);
+    buf_append(out, head->data, head->len);
     buf_lit(out, ",\"side\":\"");
     buf_puts(out, body_side_name(c->side));
     buf_lit(out, "\",\"score\":");
@@ -231,7 +258,8 @@ void report_where_json(buf *out, const report *rp, const present *p, const scree
       buf_json_str(out, kb_term_at(k, KB_ACTIVITY, ex.context[j])->id);
     }
     buf_lit(out, "],");
-    buf_append(out, rp->tp_tail[c->tp].data, rp->tp_tail[c->tp].len);
+    const buf *tail = tp_tail(rp, c->tp);
+    buf_append(out, tail->data, tail->len);
     buf_putc(out, '}');
   }
   buf_lit(out, "],\"groups\":[");
@@ -245,7 +273,7 @@ void report_where_json(buf *out, const report *rp, const present *p, const scree
       if (res->pain_group[i] == g) {
         if (!first) buf_putc(out, ',');
         first = 0;
-        const buf *q = &rp->region[p->pain[i].region];
+        const buf *q = region_json(rp, p->pain[i].region);
         buf_append(out, q->data, q->len);
       }
     buf_lit(out, "],\"share\":");
@@ -266,6 +294,45 @@ void report_where_json(buf *out, const report *rp, const present *p, const scree
   buf_lit(out, ",\"note\":\"");
   buf_puts(out, NOTE);
   buf_lit(out, "\"}");
+}
+
+void report_where_compact(buf *out, report *rp, const present *p, const screen_result *s,
+                          const rank_result *res) {
+  buf_lit(out, "{\"screen\":\"");
+  buf_puts(out, screen_level_name(s->level));
+  buf_lit(out, "\",\"flags\":[");
+  for (int i = 0; i < s->n_items; i++) {
+    if (i) buf_putc(out, ',');
+    buf_putc(out, '"');
+    buf_puts(out, s->items[i].id);
+    buf_putc(out, '"');
+  }
+  buf_lit(out, "],\"soreness\":\"");
+  buf_puts(out, screen_favours_name(s->verdict));
+  buf_lit(out, "\",\"candidates\":[");
+  for (int i = 0; i < res->n; i++) {
+    const rank_candidate *c = &res->cand[i];
+    rank_explain ex;
+    rank_explain_candidate(rp->r, p, c, &ex);
+    if (i) buf_putc(out, ',');
+    if (!rp->tp_compact) rp->tp_compact = xcalloc((size_t)kb_n_tps(rp->k) * 3 + 1, sizeof *rp->tp_compact);
+    buf *head = &rp->tp_compact[c->tp * 3 + c->side];
+    if (!head->len) {
+      buf_lit(head, "[\"");
+      buf_puts(head, kb_tp_at(rp->k, c->tp)->id);
+      buf_lit(head, "\",\"");
+      buf_puts(head, body_side_name(c->side));
+      buf_lit(head, "\",");
+    }
+    buf_append(out, head->data, head->len);
+    buf_fixed3(out, c->score);
+    buf_putc(out, ',');
+    json_regions(out, rp, p, ex.essential, ex.n_essential);
+    buf_putc(out, ',');
+    json_regions(out, rp, p, ex.spillover, ex.n_spillover);
+    buf_putc(out, ']');
+  }
+  buf_lit(out, "]}");
 }
 
 static void text_regions(buf *out, const body *b, const present *p, const int *idx, int n) {

@@ -8,16 +8,24 @@
 #include "screen.h"
 
 /* A formatter for `where` results over one kb and its ranking (both must outlive it): it
-** keeps the JSON of every trigger point's names and sources ready, for the batch path.
-** Free with report_free. */
+** keeps the JSON of each trigger point's names and sources once made, for the batch path (so
+** one report per thread, as for a rank).  Free with report_free. */
 typedef struct report report;
 report *report_new(const kb *k, const rank *r);
 void report_free(report *rp);
 
 /* The `where` result: screens first, then the candidates with their explanations.  JSON is
 ** one line with no trailing newline: {"screen":{...},"candidates":[...],"note":"..."}. */
-void report_where_json(buf *out, const report *rp, const present *p, const screen_result *s,
+void report_where_json(buf *out, report *rp, const present *p, const screen_result *s,
                        const rank_result *res);
+/* The same result in short (`where --batch --compact`), one line with no trailing newline:
+** {"screen":LEVEL,"flags":[ID,...],"soreness":VERDICT,"candidates":[[TRIGGER_POINT,SIDE,SCORE,
+** [ESSENTIAL...],[SPILLOVER...]],...]}: the screen's level, red-flag ids and soreness verdict
+** as their codes (screen_level_name, screen_favours_name), and per candidate in the order of
+** report_where_json its point's id, side, score with three decimals and the painful regions
+** its essential and spillover zones cover. */
+void report_where_compact(buf *out, report *rp, const present *p, const screen_result *s,
+                          const rank_result *res);
 void report_where_text(buf *out, const report *rp, const present *p, const screen_result *s,
                        const rank_result *res, int color);
 

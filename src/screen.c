@@ -72,7 +72,7 @@ static void add(screen_result *out, const screen_item *it) {
 static int has_region(const kb *k, const present *p, const char *base) {
   const body *b = kb_body(k);
   for (int i = 0; i < p->n_pain; i++)
-    if (strcmp(body_at(b, p->pain[i].region)->base, base) == 0) return 1;
+    if (*body_at(b, p->pain[i].region)->base == *base && strcmp(body_at(b, p->pain[i].region)->base, base) == 0) return 1;
   return 0;
 }
 
@@ -117,7 +117,7 @@ void screen_run(const kb *k, const present *p, screen_result *out) {
   for (int i = 0; i < p->n_pain; i++) {
     const char *g = body_at(b, p->pain[i].region)->group;
     if (!g0) { g0 = g; groups = 1; }
-    else if (strcmp(g, g0)) groups = 2;
+    else if (g != g0 && strcmp(g, g0)) groups = 2;
   }
   if (groups >= 2) compare(out, "pattern", FAVOURS_TRIGGER_POINT, "pain spread across body areas in a pattern, as referred pain is");
   else if (p->n_pain) compare(out, "pattern", FAVOURS_SORENESS, "pain kept to one area");

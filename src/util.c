@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,13 +82,26 @@ void buf_printf(buf *b, const char *fmt, ...) {
   va_end(ap);
 }
 
+void buf_c_str(buf *b, const char *s) {
+  if (!s) { buf_putc(b, '0'); return; }
+  buf_putc(b, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p >= ' ' && *p < 127 && *p != '"' && *p != '\\' && *p != '?') buf_putc(b, (char)*p);
+    else buf_printf(b, "\\%03o", *p);
+  }
+  buf_putc(b, '"');
+}
+
 void buf_json_str(buf *b, const char *s) {
   static const char hex[] = "0123456789abcdef";
   buf_putc(b, '"');
+  /* the bytes that end a run: NUL, the control characters, '"' and '\\' */
+  static const unsigned char end[256] = {
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, ['"'] = 1, ['\\'] = 1};
   const unsigned char *p = (const unsigned char *)s, *run = p;
   for (;; p++) {
+    while (!end[*p]) p++;
     unsigned char c = *p;
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     if (p > run) buf_append(b, run, (size_t)(p - run));
     run = p + 1;
     if (!c) break;
@@ -113,8 +127,23 @@ void buf_int(buf *b, long v) {
 }
 
 void buf_fixed3(buf *b, double v) {
-  if (v < 0) { buf_putc(b, '-'); v = -v; }
+  int neg = v < 0;
+  if (neg) v = -v;
   long m = (long)(v * 1000.0 + 0.5);
+  if (m >= 0) {   /* the digits and the sign in one append */
+    char tmp[32];
+    int i = sizeof tmp;
+    unsigned long u = (unsigned long)m;
+    tmp[--i] = (char)('0' + u % 10); u /= 10;
+    tmp[--i] = (char)('0' + u % 10); u /= 10;
+    tmp[--i] = (char)('0' + u % 10); u /= 10;
+    tmp[--i] = '.';
+    do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (neg) tmp[--i] = '-';
+    buf_append(b, tmp + i, sizeof tmp - (size_t)i);
+    return;
+  }
+  if (neg) buf_putc(b, '-');
   buf_int(b, m / 1000);
   char t[4] = {'.', (char)('0' + m / 100 % 10), (char)('0' + m / 10 % 10), (char)('0' + m % 10)};
   buf_append(b, t, 4);
@@ -252,7 +281,14 @@ long util_utf8_bad(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < n) {
-    if (p[i] < 0x80) { i++; continue; }
+    if (p[i] < 0x80) {   /* ASCII, eight bytes at a time while it lasts */
+      uint64_t w;
+      for (i++; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL) break;
+      }
+      continue;
+    }
     int len = p[i] >= 0xc2 && p[i] <= 0xdf ? 2 : p[i] >= 0xe0 && p[i] <= 0xef ? 3 : p[i] >= 0xf0 && p[i] <= 0xf4 ? 4 : 0;
     if (!len || n - i < (size_t)len) return (long)i;
     unsigned char tmp[5] = {0};

@@ -51,6 +51,10 @@ void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 /* Append `s` as a JSON string literal, with quotes and escapes. */
 void buf_json_str(buf *b, const char *s);
+/* Append `s` as a C string literal ("..." with octal escapes for every byte outside printable
+** ASCII, and for '"', '\\' and '?', so no trigraph forms), or 0 for NULL: for the generators
+** that write constant tables (tools/kbgen.c). */
+void buf_c_str(buf *b, const char *s);
 /* Append `s` escaped for XML text and attributes (SVG, HTML): & < > " ' as entities, an invalid
 ** UTF-8 byte as U+FFFD, other control characters but tab and newline as a space. */
 void buf_xml(buf *b, const char *s);

@@ -105,6 +105,27 @@ single=$($M where --json temple-l:6:ache neck-side-l | jq -c .candidates)
 if [ "$single" = "$(sed -n 1p "$T/bout" | jq -c .candidates)" ]; then ok "batch line equals where --json"; else ko "batch vs where --json differ"; fi
 printf '%s\n' '{"pain":["calf-l"]}' | $M where --batch - | jq -e '.candidates | length > 0' >/dev/null && ok "batch from stdin" || ko "batch from stdin"
 expect "batch missing file" 4 'cannot open' -- $M where --batch "$T/none"
+# --jobs: the same lines in the same order as one job, whatever the chunks (a line longer than
+# a chunk, CRLF, blank and bad lines, no newline at the end); --compact: the short line
+awk 'BEGIN { for (i = 0; i < 3000; i++) {
+  if (i % 97 == 5) print ""; else if (i % 89 == 3) print "{\"pain\":[\"nope-l\"]}";
+  else if (i % 83 == 7) printf "{\"pain\":[\"calf-l\"]}\r\n";
+  else if (i == 1500) { printf "{\"pain\":["; for (j = 0; j < 9000; j++) printf "%s\"temple-l\"", j ? "," : ""; print "]}" }
+  else printf "{\"pain\":[{\"region\":\"%s\",\"intensity\":%d}],\"context\":[\"desk-work\"]}\n", (i % 3 ? "temple-l" : "buttock-r"), i % 11 }
+  printf "{\"choir\":\"128,117\"}" }' >"$T/many"
+$M where --batch "$T/many" >"$T/one"
+for j in 2 3 0; do
+  if $M where --batch "$T/many" --jobs $j | cmp -s - "$T/one" && [ "$(wc -l <"$T/one")" = 3001 ]; then ok "batch --jobs $j writes the lines of one job, in order"
+  else ko "batch --jobs $j differs from one job"; fi
+done
+$M where --batch "$T/many" --compact >"$T/c1"
+if $M where --batch "$T/many" --compact --jobs 2 | cmp -s - "$T/c1" &&
+   [ "$(sed -n 2p "$T/c1" | jq -c '[.screen, .soreness, (.candidates[0] | .[0], .[1], (.[2] | type), .[3])]')" = \
+     "$(sed -n 2p "$T/one" | jq -c '[.screen.level, .screen.soreness.verdict, (.candidates[0] | .trigger_point, .side, "number", .essential)]')" ] &&
+   [ "$(sed -n 6p "$T/c1" | jq -c .)" = "$(sed -n 6p "$T/one" | jq -c .)" ]; then ok "batch --compact: point, side, score and regions as the full line has them; errors the same"
+else ko "batch --compact" "$(sed -n 2p "$T/c1")"; fi
+expect "--jobs without --batch" 1 'go with --batch' -- $M where temple-l --jobs 2
+expect "--jobs out of range" 1 'number 0-64' -- $M where --batch "$T/many" --jobs 65
 printf '{"pain":["temple-l"],"context":["desk\377work"]}\n' | $M where --batch - > "$T/bu8" 2>&1
 if jq -e '.line == 1 and (.error.message | test("byte 38 \\(0xff\\) is not valid UTF-8"))' "$T/bu8" >/dev/null; then
   ok "a batch line that is not UTF-8 gives an error object naming the byte (and valid JSON)"
