@@ -7,6 +7,7 @@
 import { api, auth, onUnauthorized } from './lib/api.js';
 import { $, h, showMsg, clearMsg, showError } from './lib/dom.js';
 import { state, router, go, leaving, keepLogin } from './lib/state.js';
+import { loadLanguage, t } from './lib/i18n.js';
 import login from './screens/login.js';
 import account from './screens/account.js';
 import accounts from './screens/accounts.js';
@@ -18,46 +19,51 @@ import session from './screens/session.js';
 import notes from './screens/notes.js';
 import progress from './screens/progress.js';
 import home from './screens/home.js';
+import atlas from './screens/atlas.js';
+import audit from './screens/audit.js';
 
-const views = { login, account, accounts, clients, intake, sources, plan, session, notes, progress, home };
+const views = { login, account, accounts, clients, intake, sources, plan, session, notes, progress, home, atlas, audit };
 
 function parseHash() {
   const parts = location.hash.replace(/^#\/?/, '').split('/');
   return { name: parts[0] || '', arg: parts[1] ? decodeURIComponent(parts[1]) : null };
 }
 
+/* The nav: each screen with the argument it opens with, or none while it cannot be opened yet. */
 const NAV = [
-  ['clients', 'Clients', () => ''],
-  ['intake', 'Intake', () => state.client && state.client.id],
-  ['sources', 'Sources', () => state.intake && state.client && state.client.id],
-  ['plan', 'Plan', () => state.ticked && state.ticked.length && state.client && state.client.id],
-  ['session', 'Session', () => state.session && state.session.id],
-  ['notes', 'Notes', () => state.visit],
-  ['progress', 'Progress', () => state.client && state.client.id],
-  ['home', 'Home program', () => state.client && state.client.id],
+  ['clients', () => ''],
+  ['intake', () => state.client && state.client.id],
+  ['sources', () => state.intake && state.client && state.client.id],
+  ['plan', () => state.ticked && state.ticked.length && state.client && state.client.id],
+  ['session', () => state.session && state.session.id],
+  ['notes', () => state.visit],
+  ['progress', () => state.client && state.client.id],
+  ['home', () => state.client && state.client.id],
+  ['atlas', () => ''],
 ];
+const NO_ARG = ['clients', 'atlas'];
 function renderNav(current) {
   const nav = $('#nav');
   if (!auth.user) { nav.replaceChildren(); return; }
-  nav.replaceChildren(...NAV.map(([name, label, arg]) => {
+  nav.replaceChildren(...NAV.map(([name, arg]) => {
     const a = arg();
-    const ok = name === 'clients' || !!a;
+    const ok = NO_ARG.includes(name) || !!a;
     return h('a', {
-      href: ok ? `#/${name}${name === 'clients' ? '' : '/' + a}` : '#',
+      href: ok ? `#/${name}${NO_ARG.includes(name) ? '' : '/' + a}` : '#',
       'aria-current': current === name ? 'page' : null,
       'aria-disabled': ok ? null : 'true',
       tabindex: ok ? null : '-1',
-    }, label);
+    }, t('nav.' + name));
   }));
 }
 function renderWho() {
   const who = $('#who');
   const user = auth.user;
   if (!user) { who.replaceChildren(); return; }
-  who.replaceChildren(h('span', {}, `${user.name} (${user.role})`),
-    h('button', { type: 'button', id: 'account-link', onclick: () => go('account') }, 'Password'),
-    user.role === 'admin' ? h('button', { type: 'button', id: 'accounts-link', onclick: () => go('accounts') }, 'Accounts') : null,
-    h('button', { type: 'button', id: 'logout', onclick: logout }, 'Log out'));
+  who.replaceChildren(h('span', { class: 'who-name' }, t('who.user', { name: user.name, role: t('role.' + user.role, null, user.role) })),
+    h('button', { type: 'button', id: 'account-link', onclick: () => go('account') }, t('who.password')),
+    user.role === 'admin' ? h('button', { type: 'button', id: 'accounts-link', onclick: () => go('accounts') }, t('who.accounts')) : null,
+    h('button', { type: 'button', id: 'logout', onclick: logout }, t('who.logout')));
 }
 async function logout() {
   try { await api('POST', '/api/logout', {}); } catch (e) { if (e.status !== 401) showError(e); }
@@ -83,7 +89,7 @@ async function render() {
   if (!views[name]) { name = auth.user ? 'clients' : 'login'; arg = null; history.replaceState(null, '', '#/' + name); }
   renderNav(name);
   const main = $('#view');
-  main.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+  main.replaceChildren(h('p', { class: 'loading' }, t('app.loading')));
   try {
     const nodes = await views[name](arg);
     if (my !== router.gen) return;
@@ -94,8 +100,8 @@ async function render() {
     window.scrollTo(0, 0);
   } catch (e) {
     if (my !== router.gen) return;
-    main.replaceChildren(h('h1', {}, 'Something went wrong'), h('p', {}, 'The screen could not be shown. ',
-      h('a', { href: '#/clients' }, 'Back to clients')));
+    main.replaceChildren(h('h1', {}, t('app.error-title')), h('p', {}, t('app.error-text'),
+      h('a', { href: '#/clients' }, t('app.back-to-clients'))));
     showError(e);
   }
 }
@@ -106,7 +112,10 @@ router.who = renderWho;
 onUnauthorized((err) => {
   sessionStorage.setItem('myomap-after-login', location.hash);
   go('login');
-  setTimeout(() => showMsg('Please log in: ' + err.message, 'error'), 0);
+  setTimeout(() => showMsg(t('app.please-log-in', { message: err.message }), 'error'), 0);
 });
 window.addEventListener('hashchange', () => { clearMsg(); render(); });
-render();
+loadLanguage().catch((e) => console.warn('translations', e)).then(() => {
+  $('#nav').setAttribute('aria-label', t('nav.label'));
+  render();
+});

@@ -1,5 +1,7 @@
 /* api.js: the JSON API of docs/api.md: one fetch wrapper and its error. */
 
+import { t } from './i18n.js';
+
 /* The login: auth.user {id,name,email,role} or null; its CSRF token goes with every change. */
 export const auth = { user: null, csrf: '' };
 let unauthorized = () => {};
@@ -18,7 +20,7 @@ export async function api(method, path, body, opts = {}) {
   if (method !== 'GET' && auth.csrf) init.headers['X-CSRF-Token'] = auth.csrf;
   let res;
   try { res = await fetch(path, init); } catch (e) {
-    throw new ApiError(0, 'network', `Cannot reach the myomap server (${e.message}).`);
+    throw new ApiError(0, 'network', t('error.network'));
   }
   const type = res.headers.get('content-type') || '';
   let data = null;
@@ -27,7 +29,7 @@ export async function api(method, path, body, opts = {}) {
   if (!res.ok) {
     const e = data && data.error ? data.error : {};
     const err = new ApiError(res.status, e.code || `http-${res.status}`,
-      e.message || `${method} ${path} failed: ${res.status} ${res.statusText}`, e);
+      e.message || t('error.http', { status: res.status }), e);
     if (res.status === 401 && !opts.quiet && !/^\/api\/(login|setup)$/.test(path)) {
       auth.user = null; auth.csrf = '';
       err.handled = true;

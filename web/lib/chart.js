@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { $$, h, svgEl } from './dom.js';
 import { human } from './format.js';
+import { t } from './i18n.js';
 
 let chartText = null;
 export const regionLabels = new Map();   // "temple-l" -> "left temple"
@@ -11,10 +12,10 @@ export const regionLabels = new Map();   // "temple-l" -> "left temple"
 export function labelOf(id) { return regionLabels.get(id) || human(id); }
 /* "temple, left (temple-l)" -> "left temple" */
 function labelFromTitle(title, id) {
-  let t = String(title || '').replace(/\s*\([^()]*\)\s*$/, '').trim();
-  const m = t.match(/^(.*),\s*(left|right)$/i);
-  if (m) t = `${m[2].toLowerCase()} ${m[1]}`;
-  return t || human(id);
+  let s = String(title || '').replace(/\s*\([^()]*\)\s*$/, '').trim();
+  const m = s.match(/^(.*),\s*(left|right)$/i);
+  if (m) s = `${m[2].toLowerCase()} ${m[1]}`;
+  return s || human(id);
 }
 
 /* A fresh copy of /api/chart.svg in a box with the side captions.  opts.onPick(id) makes every
@@ -28,74 +29,108 @@ export async function ensureLabels() {
   if (regionLabels.size) return;
   try {
     for (const el of (await chartDoc()).querySelectorAll('ellipse.region')) {
-      const t = el.querySelector('title'), id = el.getAttribute('data-region');
-      regionLabels.set(id, labelFromTitle(t && t.textContent, id));
+      const ti = el.querySelector('title'), id = el.getAttribute('data-region');
+      regionLabels.set(id, labelFromTitle(ti && ti.textContent, id));
     }
   } catch (e) { if (e.status === 401) throw e; }
 }
-export async function makeChart(opts = {}) {
-  const doc = await chartDoc();
-  if (doc.querySelector('parsererror') || doc.documentElement.nodeName !== 'svg') throw new Error('The body chart from the server could not be read.');
-  const svg = document.importNode(doc.documentElement, true);
-  svg.removeAttribute('width'); svg.removeAttribute('height');
-  svg.setAttribute('role', 'group');
-  svg.setAttribute('aria-label', 'Body chart, front and back views');
-  let defs = svg.querySelector('defs');
-  if (!defs) { defs = svgEl('defs'); svg.insertBefore(defs, svg.firstChild); }
-  const pat = svgEl('pattern', { id: 'mm-stipple', width: 3, height: 3, patternUnits: 'userSpaceOnUse' });
-  pat.append(svgEl('rect', { width: 3, height: 3, fill: '#ffffff' }), svgEl('circle', { cx: 1.5, cy: 1.5, r: 0.8, fill: '#dc2626' }));
-  defs.append(pat);
-
-  /* the R and L beside each view: larger and dark, so the side is read at a glance */
-  for (const t of $$('[data-view] > text', svg)) {
-    const v = t.textContent.trim();
-    if (v === 'R' || v === 'L') {
-      t.classList.add('side-letter');
-      t.setAttribute('aria-label', v === 'R' ? "patient's right" : "patient's left");
-    }
-  }
-  const byId = new Map();
-  const all = $$('ellipse.region', svg);
-  for (const el of all) {
+/* Makes the regions of one copy of the chart (svg) known: labels, view names, aria; returns them. */
+function prepare(svg, interactive, lens) {
+  const out = [];
+  for (const el of $$('ellipse.region', svg)) {
     const id = el.getAttribute('data-region');
-    const t = el.querySelector('title');
+    const ti = el.querySelector('title');
     const view = el.closest('[data-view]');
-    const label = labelFromTitle(t && t.textContent, id);
+    const label = labelFromTitle(ti && ti.textContent, id);
     regionLabels.set(id, label);
     el.dataset.label = label;
     el.dataset.viewName = view ? view.getAttribute('data-view') : '';
-    if (!byId.has(id)) byId.set(id, []);
-    byId.get(id).push(el);
-    if (opts.onPick) {
-      el.setAttribute('tabindex', '0');
+    if (interactive) {
+      el.setAttribute('tabindex', lens ? '-1' : '0');
       el.setAttribute('role', 'button');
-      el.setAttribute('aria-label', `${label}${el.dataset.viewName ? ' (' + el.dataset.viewName + ' view)' : ''}`);
-    } else {
-      el.setAttribute('aria-label', label);
     }
+    el.setAttribute('aria-label', regionAria(el));
+    out.push(el);
   }
+  return out;
+}
+function regionAria(el, pain) {
+  const base = el.dataset.viewName ? t('chart.region-view', { label: el.dataset.label, view: t('chart.view-' + el.dataset.viewName) }) : el.dataset.label;
+  return pain === undefined ? base : t('chart.region-pain', { region: base, n: pain });
+}
+/* A region's centre on screen. */
+function centre(el) { const b = el.getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2]; }
+/* The region nearest `from` in the direction of an arrow key, among `els` (on screen): the one
+** with the least distance, counting the sideways offset three times, within 60 degrees of it. */
+function neighbour(from, els, key) {
+  const [dx, dy] = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[key];
+  const [x0, y0] = centre(from);
+  let best = null, bestD = Infinity;
+  for (const el of els) {
+    if (el === from || el.dataset.region === from.dataset.region && el.dataset.viewName === from.dataset.viewName) continue;
+    const [x, y] = centre(el);
+    const along = (x - x0) * dx + (y - y0) * dy, side = Math.abs((x - x0) * dy - (y - y0) * dx);
+    if (along <= 0.5 || side > along * 1.8) continue;
+    const d = along + 3 * side;
+    if (d < bestD) { bestD = d; best = el; }
+  }
+  return best;
+}
 
-  const box = h('div', { class: 'chart-svg' + (opts.onPick ? ' interactive' : '') });
-  box.append(svg);
-  if (opts.onPick) {
-    svg.addEventListener('click', (ev) => {
-      let el = ev.target.closest && ev.target.closest('ellipse.region');
-      if (!el) el = nearest(ev.clientX, ev.clientY, 26);
-      if (el) { opts.onPick(el.getAttribute('data-region'), el); }
-    });
-    svg.addEventListener('keydown', (ev) => {
-      const el = ev.target.closest && ev.target.closest('ellipse.region');
-      if (el && (ev.key === 'Enter' || ev.key === ' ' || ev.key === 'Spacebar')) {
-        ev.preventDefault();
-        opts.onPick(el.getAttribute('data-region'), el);
+/* The magnifier's scale, in screen pixels per chart unit: the smallest region (the jaw joint,
+** 2.2 units clear around it) then gets a clear circle of 26 px. */
+const LENS_SCALE = 6;
+
+/* A fresh copy of /api/chart.svg in a box with the side captions.  opts.onPick(id) makes every
+** region a button (click, touch, Enter/Space; the arrow keys move to the nearest region in
+** their direction) and adds a magnifier: a second, enlarged copy that follows the region
+** focused or the spot tapped, where the smallest regions are targets for a finger.
+** opts.legend goes below.  Returns an object to mark pain and draw zones on every copy. */
+export async function makeChart(opts = {}) {
+  const doc = await chartDoc();
+  if (doc.querySelector('parsererror') || doc.documentElement.nodeName !== 'svg') throw new Error(t('chart.unreadable'));
+  const pristine = doc.documentElement;
+  const interactive = !!opts.onPick;
+  const dress = (svg, label) => {
+    svg.removeAttribute('width'); svg.removeAttribute('height');
+    svg.setAttribute('role', 'group');
+    svg.setAttribute('aria-label', label);
+    const title = svg.querySelector(':scope > title');
+    if (title) title.remove();
+    for (const tx of $$(':scope > text', svg)) if (!tx.closest('[data-view]')) tx.remove();   /* the heading: the page has its own */
+    let defs = svg.querySelector('defs');
+    if (!defs) { defs = svgEl('defs'); svg.insertBefore(defs, svg.firstChild); }
+    const pat = svgEl('pattern', { id: 'mm-stipple', width: 3, height: 3, patternUnits: 'userSpaceOnUse' });
+    pat.append(svgEl('rect', { width: 3, height: 3, fill: '#ffffff' }), svgEl('circle', { cx: 1.5, cy: 1.5, r: 0.8, fill: '#dc2626' }));
+    defs.append(pat);
+    /* the R and L beside each view: larger and dark, so the side is read at a glance */
+    for (const tx of $$('[data-view] > text', svg)) {
+      const v = tx.textContent.trim();
+      if (v === 'R' || v === 'L') {
+        tx.classList.add('side-letter');
+        tx.setAttribute('aria-label', v === 'R' ? t('chart.patient-right') : t('chart.patient-left'));
       }
-    });
-  }
-  /* The region nearest the pointer, within tolPx of its edge: a finger need not land exactly on
-  ** a small region (the ankle is a few pixels wide). */
-  function nearest(cx, cy, tolPx) {
+    }
+    return svg;
+  };
+  const svg = dress(document.importNode(pristine, true), t('chart.label'));
+  const byId = new Map();
+  const all = [];
+  const keep = (els) => { for (const el of els) { all.push(el); if (!byId.has(el.dataset.region)) byId.set(el.dataset.region, []); byId.get(el.dataset.region).push(el); } };
+  const mainEls = prepare(svg, interactive, false);
+  keep(mainEls);
+  const box = h('div', { class: 'chart-svg' + (interactive ? ' interactive' : '') });
+  box.append(svg);
+
+  /* What a tap at (cx, cy) on copy `s` marks: the region under it, else the nearest within
+  ** tolPx of its edge (a finger need not land exactly on a small region). */
+  function hitAt(s, els, cx, cy, tolPx = 26) {
+    const top = document.elementFromPoint(cx, cy);
+    const on = top && top.closest && top.closest('ellipse.region');
+    if (on && s.contains(on)) return on;
+    if (!top || !s.contains(top)) return null;
     let best = null, bestD = Infinity;
-    for (const el of all) {
+    for (const el of els) {
       const m = el.getScreenCTM();
       if (!m) continue;
       const p = new DOMPoint(cx, cy).matrixTransform(m.inverse());
@@ -109,42 +144,132 @@ export async function makeChart(opts = {}) {
     return bestD <= tolPx ? best : null;
   }
 
+  let lens = null;   /* {wrap, svg, els, at: [x, y] in chart units} while the magnifier is on */
+  const lensBox = h('div', { class: 'chart-lens-box', hidden: true });
+  const lensBtn = interactive ? h('button', { type: 'button', class: 'lens-toggle no-print', 'aria-pressed': 'false',
+    'aria-controls': 'chart-lens', onclick: () => setLens(!lens) }, t('chart.magnifier')) : null;
+  const lensHint = h('p', { class: 'small muted lens-hint', hidden: true }, t('chart.magnifier-hint'));
+  /* The point of the chart (its own units) under a screen point. */
+  const toChart = (s, cx, cy) => { const m = s.getScreenCTM(); const p = new DOMPoint(cx, cy).matrixTransform(m.inverse()); return [p.x, p.y]; };
+  function lensAt(x, y) {
+    if (!lens) return;
+    const r = lens.wrap.getBoundingClientRect();
+    const w = r.width / LENS_SCALE, hgt = r.height / LENS_SCALE;
+    lens.at = [x, y];
+    lens.svg.setAttribute('viewBox', `${(x - w / 2).toFixed(2)} ${(y - hgt / 2).toFixed(2)} ${w.toFixed(2)} ${hgt.toFixed(2)}`);
+    const v = svg.viewBox.baseVal;
+    /* the frame on the overview shows where the magnifier looks */
+    frame.setAttribute('x', (x - w / 2).toFixed(2)); frame.setAttribute('y', (y - hgt / 2).toFixed(2));
+    frame.setAttribute('width', w.toFixed(2)); frame.setAttribute('height', hgt.toFixed(2));
+    frame.style.display = v ? '' : 'none';
+  }
+  const frame = svgEl('rect', { class: 'lens-frame', 'pointer-events': 'none', fill: 'none' });
+  function setLens(on) {
+    if (on && !lens) {
+      const ls = dress(document.importNode(pristine, true), t('chart.lens-label'));
+      ls.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+      const els = prepare(ls, true, true);
+      const wrap = h('div', { class: 'chart-svg interactive chart-lens', id: 'chart-lens' });
+      wrap.append(ls);
+      lensBox.replaceChildren(wrap);
+      lensBox.hidden = false; lensHint.hidden = false;
+      wrap.classList.add('lens-on');
+      lens = { wrap, svg: ls, els, at: null };
+      keep(els);
+      wire(ls, els, true);
+      svg.append(frame);
+      const f = document.activeElement && document.activeElement.closest && document.activeElement.closest('ellipse.region');
+      lensAt(...(f && svg.contains(f) ? toChart(svg, ...centre(f)) : [110, 100]));
+      chart.refresh();
+    } else if (!on && lens) {
+      for (const el of lens.els) { const i = all.indexOf(el); if (i >= 0) all.splice(i, 1); const list = byId.get(el.dataset.region); list.splice(list.indexOf(el), 1); }
+      lens = null;
+      lensBox.replaceChildren(); lensBox.hidden = true; lensHint.hidden = true;
+      wrap.classList.remove('lens-on');
+      frame.remove();
+    }
+    if (lensBtn) lensBtn.setAttribute('aria-pressed', String(!!lens));
+  }
+  function wire(s, els, inLens) {
+    s.addEventListener('click', (ev) => {
+      if (lens && !inLens) {   /* with the magnifier on, a tap on the overview moves it there */
+        lensAt(...toChart(svg, ev.clientX, ev.clientY));
+        return;
+      }
+      let el = ev.target.closest && ev.target.closest('ellipse.region');
+      if (!el) el = hitAt(s, els, ev.clientX, ev.clientY);
+      if (el) opts.onPick(el.getAttribute('data-region'), el);
+    });
+    s.addEventListener('keydown', (ev) => {
+      const el = ev.target.closest && ev.target.closest('ellipse.region');
+      if (!el) return;
+      if (ev.key === 'Enter' || ev.key === ' ' || ev.key === 'Spacebar') {
+        ev.preventDefault();
+        opts.onPick(el.getAttribute('data-region'), el);
+      } else if (/^Arrow(Left|Right|Up|Down)$/.test(ev.key)) {
+        const next = neighbour(el, els, ev.key);
+        ev.preventDefault();
+        if (next) next.focus();
+      }
+    });
+    s.addEventListener('focusin', (ev) => {
+      const el = ev.target.closest && ev.target.closest('ellipse.region');
+      if (el && lens && !inLens) lensAt(...toChart(svg, ...centre(el)));
+    });
+  }
+  if (interactive) wire(svg, mainEls, false);
+  /* for tests: what a tap at a screen point would mark on this copy */
+  svg.myomapHit = (x, y) => { const el = hitAt(svg, mainEls, x, y); return el && el.dataset.region; };
+
   const wrap = h('div', { class: 'chart-box' },
     h('div', { class: 'chart-captions' },
-      h('div', { class: 'cap-front' }, 'FRONT — patient facing you: ', h('span', { class: 'side' }, 'their RIGHT is on your LEFT')),
-      h('div', { class: 'cap-back' }, 'BACK — seen from behind: ', h('span', { class: 'side' }, 'their LEFT is on your left'))),
+      h('div', { class: 'cap-front' }, t('chart.cap-front'), h('span', { class: 'side' }, t('chart.cap-front-side'))),
+      h('div', { class: 'cap-back' }, t('chart.cap-back'), h('span', { class: 'side' }, t('chart.cap-back-side')))),
     box,
+    interactive ? h('div', { class: 'lens-bar no-print' }, lensBtn, lensHint) : null,
+    lensBox,
     opts.legend || null);
 
+  let painMarks = [], painOutline = false, selectedId = null, zones = null;
   const chart = {
     el: wrap, svg, byId,
+    /* the magnifier: on or off; centred on region id (or a chart point) */
+    magnify(on, id) {
+      setLens(on);
+      if (on && id && byId.get(id)) lensAt(...toChart(svg, ...centre(byId.get(id)[0])));
+      return lens && { svg: lens.svg, hit: (x, y) => { const el = hitAt(lens.svg, lens.els, x, y); return el && el.dataset.region; } };
+    },
+    refresh() { chart.setPain(painMarks, painOutline); chart.select(selectedId); chart.showZones(zones); },
     /* marks [{region,intensity}]: filled red, more opaque when stronger; outline: dashed ring */
     setPain(marks, outline = false) {
+      painMarks = marks || []; painOutline = outline;
       for (const el of all) {
         el.classList.remove('pain', 'pain-outline');
         el.style.fillOpacity = '';
         el.removeAttribute('aria-pressed');
-        if (opts.onPick) el.setAttribute('aria-label', `${el.dataset.label}${el.dataset.viewName ? ' (' + el.dataset.viewName + ' view)' : ''}`);
+        if (interactive) el.setAttribute('aria-label', regionAria(el));
       }
-      for (const m of marks || []) {
+      for (const m of painMarks) {
         for (const el of byId.get(m.region) || []) {
           if (outline) { el.classList.add('pain-outline'); continue; }
           el.classList.add('pain');
           const i = m.intensity === undefined || m.intensity === null || m.intensity < 0 ? 5 : m.intensity;
           el.style.fillOpacity = String(0.15 + 0.075 * i);
-          if (opts.onPick) {
+          if (interactive) {
             el.setAttribute('aria-pressed', 'true');
-            el.setAttribute('aria-label', `${el.dataset.label} (${el.dataset.viewName} view): pain ${i}/10`);
+            el.setAttribute('aria-label', regionAria(el, i));
           }
         }
       }
     },
     select(id) {
+      selectedId = id;
       for (const el of all) el.classList.toggle('selected', el.getAttribute('data-region') === id);
     },
     /* z {at, essential[], spillover[]}: the point as an X, essential zone solid, spillover stippled */
     showZones(z) {
       chart.clearZones();
+      zones = z || null;
       if (!z) return;
       for (const id of z.spillover || []) for (const el of byId.get(id) || []) el.classList.add('zone-spillover');
       for (const id of z.essential || []) for (const el of byId.get(id) || []) { el.classList.remove('zone-spillover'); el.classList.add('zone-essential'); }
@@ -159,8 +284,9 @@ export async function makeChart(opts = {}) {
       }
     },
     clearZones() {
+      zones = null;
       for (const el of all) el.classList.remove('zone-essential', 'zone-spillover');
-      $$('.tp-x', svg).forEach((g) => g.remove());
+      $$('.tp-x', wrap).forEach((g) => g.remove());
     },
   };
   return chart;
@@ -168,9 +294,9 @@ export async function makeChart(opts = {}) {
 
 export function regionPicker(onPick) {
   const ids = Array.from(regionLabels.keys()).sort((a, b) => labelOf(a).localeCompare(labelOf(b)));
-  const sel = h('select', { 'aria-label': 'Mark a region by name' },
-    h('option', { value: '' }, 'Mark a region by name…'),
+  const sel = h('select', { 'aria-label': t('chart.pick-label') },
+    h('option', { value: '' }, t('chart.pick-placeholder')),
     ids.map((id) => h('option', { value: id }, `${labelOf(id)} (${id})`)));
   return h('div', { class: 'region-pick no-print' }, sel,
-    h('button', { type: 'button', onclick: () => { if (sel.value) { onPick(sel.value); sel.value = ''; } } }, 'Mark'));
+    h('button', { type: 'button', onclick: () => { if (sel.value) { onPick(sel.value); sel.value = ''; } } }, t('chart.pick-mark')));
 }

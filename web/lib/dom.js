@@ -1,7 +1,8 @@
 /* dom.js: element building (h, svgEl), form fields and submit/click handlers, and the message
 ** box.  Every node is built with textContent: no text is ever parsed as HTML. */
 
-import { ApiError } from './api.js';
+import { t } from './i18n.js';
+import { errorSentence } from './format.js';
 
 export const SVGNS = 'http://www.w3.org/2000/svg';
 export const $ = (sel, root = document) => root.querySelector(sel);
@@ -41,15 +42,14 @@ export function showMsg(text, kind = 'error') {
   const box = $('#msg');
   box.className = 'msg ' + kind;
   box.replaceChildren(h('span', {}, text),
-    h('button', { type: 'button', onclick: clearMsg, 'aria-label': 'Dismiss message' }, 'Dismiss'));
+    h('button', { type: 'button', onclick: clearMsg, 'aria-label': t('msg.dismiss-label') }, t('msg.dismiss')));
   box.hidden = false;
 }
 export function clearMsg() { const box = $('#msg'); box.hidden = true; box.replaceChildren(); }
 export function showError(err) {
   if (err && err.handled) return;
   console.warn(err);
-  const m = err instanceof ApiError ? `${err.message} (${err.code})` : String(err && err.message || err);
-  showMsg(m, 'error');
+  showMsg(errorSentence(err), 'error');
 }
 
 export function field(label, input, hint) {

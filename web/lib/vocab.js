@@ -1,16 +1,17 @@
-/* vocab.js: the vocabularies of the intake. */
+/* vocab.js: the vocabularies the knowledge base holds (activities, pain qualities, onsets, the
+** red-flag questions, the sources), from GET /api/vocabulary, read once per page load. */
+import { api } from './api.js';
 
-export const QUALITIES = ['ache', 'burning', 'sharp', 'tingling', 'numbness'];
-export const ONSETS = [['gradual', 'gradual'], ['sudden', 'sudden'], ['after-exercise', 'after exercise'], ['injury', 'after an injury']];
-export const FLAGS = [
-  ['numbness', 'Numbness, or pins and needles that do not go away?'],
-  ['weakness', 'Weakness in an arm or leg, dropping things, tripping?'],
-  ['shooting', 'Pain shooting down an arm or leg, like an electric shock?'],
-  ['fever', 'Fever, chills or feeling generally unwell?'],
-  ['weight-loss', 'Weight loss they cannot explain?'],
-  ['night-pain', 'Pain at night that rest and changing position do not ease?'],
-  ['bowel-bladder', 'Changes in bowel or bladder control, or numbness around the groin?'],
-  ['trauma', 'A recent fall, accident or blow to the painful area?'],
-];
-export const ACTIVITIES = [["desk-work","long hours at a desk or computer"],["mouse-use","mouse and keyboard use with the arm held out"],["phone-cradling","holding a phone between ear and shoulder"],["forward-head","forward head posture"],["slouching","slumped sitting posture"],["reading-in-bed","reading or watching screens propped up in bed"],["clenching","jaw clenching or tooth grinding"],["gum-chewing","chewing gum or tough food"],["mouth-breathing","mouth breathing"],["stress","emotional stress and tension"],["shallow-breathing","shallow upper-chest or paradoxical breathing"],["chronic-cough","chronic coughing"],["shoulder-bag","a heavy bag or purse on one shoulder"],["heavy-backpack","a heavy backpack"],["tight-bra-strap","tight bra straps or tight collar"],["overhead-work","working with the arms overhead"],["lifting","lifting heavy loads"],["lifting-twisting","lifting while bending and twisting"],["carrying-child","carrying a child on one arm or hip"],["heavy-gripping","forceful or prolonged gripping"],["repetitive-gripping","repetitive gripping, wringing or twisting with the hand"],["typing","typing and keyboard work"],["racquet-sports","tennis and other racquet sports"],["throwing","throwing"],["swimming","swimming"],["rowing","rowing and pulling"],["weight-training","weight training"],["push-ups","push-ups and pressing"],["pull-ups","pull-ups and climbing"],["crutches","walking with crutches or a cane"],["musical-instrument","playing a musical instrument"],["driving","long drives"],["sleeping-position","a sleeping position that shortens or compresses the muscle"],["prolonged-sitting","prolonged sitting"],["prolonged-standing","prolonged standing"],["sitting-crossed-legs","sitting with the legs crossed"],["wallet-sitting","sitting on a wallet in the back pocket"],["sit-ups","sit-ups and crunches"],["running","running and jogging"],["hill-walking","walking or running uphill, downhill or on slopes"],["stairs","climbing stairs"],["cycling","cycling"],["jumping","jumping and landing"],["kicking","kicking sports"],["squatting","deep squatting or kneeling"],["gardening","gardening and bending work"],["high-heels","wearing high heels"],["tight-shoes","tight or stiff shoes"],["flat-feet","flat feet, over-pronation or a long second metatarsal"],["leg-length","a leg length difference or small hemipelvis"],["immobilization","a cast, brace or immobilisation"],["fall","a fall"],["whiplash","a whiplash or car accident"],["sudden-overload","a sudden overload or awkward movement"],["cold-draft","chilling of the muscle, cold drafts"],["pregnancy","pregnancy"],["surgery","surgery or scar in the area"],["side-sleeping","sleeping on one side: on the painful side, or with the top arm or knee falling across the body"],["carrying","carrying heavy loads in the hands or on the forearm (shopping, a suitcase, a briefcase)"],["writing","writing by hand, especially with a tight grip or at a desk of the wrong height"],["pinch-grip","a sustained pinch grip: sewing, knitting, painting, fine handwork"],["skiing","skiing, and catching a fall or a slip on skis"],["horse-riding","horse riding"],["kneeling","kneeling work (floors, tiling, gardening on the knees)"],["dental-work","the jaw held wide open for long dental work"],["looking-up","looking up for long periods (ceilings, high screens, reading through bifocals)"],["eye-strain","eye strain, squinting or frowning, poor vision or ill-fitting glasses"],["uneven-ground","walking or running on rough, uneven, sloping or soft ground (sand)"],["tight-socks","tight elastic socks or garters round the calf"],["ironing","ironing"],["soft-mattress","sleeping on a soft, sagging mattress"]];
-export const ACTIVITY_LABEL = new Map(ACTIVITIES);
+let vocab = null;
+/* {activities:[{id,label}], qualities:[{id,label}], onsets:[id], flags:[{id,question,reason,level}],
+** sources:[{id,label}]}, with maps activity (id -> label) and source (id -> citation). */
+export async function vocabulary() {
+  if (vocab) return vocab;
+  const v = await api('GET', '/api/vocabulary');
+  v.activity = new Map((v.activities || []).map((a) => [a.id, a.label]));
+  v.source = new Map((v.sources || []).map((s) => [s.id, s.label]));
+  vocab = v;
+  return v;
+}
+/* The vocabulary when it has been read already (for formatting), else null. */
+export function vocabNow() { return vocab; }

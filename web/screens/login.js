@@ -2,6 +2,7 @@
 
 import { api } from '../lib/api.js';
 import { field, h, showError, submitter } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 import { keepLogin } from '../lib/state.js';
 import { passwordField } from './account.js';
 
@@ -18,28 +19,28 @@ export default async function view() {
   };
   if (needed) {
     const form = h('form', { class: 'card narrow', id: 'setup-form' },
-      h('p', {}, 'Welcome to myomap. No account can log in yet: create the first one. It will be the clinic\'s administrator.'),
-      needCode ? field('Setup code', h('input', { name: 'code', required: true, autocomplete: 'off', spellcheck: 'false' }),
-        'Therapists exist already: give the code that "myomap serve" printed on the server\'s console') : null,
-      field('Your name', h('input', { name: 'name', required: true, autocomplete: 'name' })),
-      field('Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'username' })),
-      passwordField('Password', 'password'),
-      h('button', { class: 'primary', type: 'submit' }, 'Create the account'));
+      h('p', {}, t('setup.welcome')),
+      needCode ? field(t('setup.code'), h('input', { name: 'code', required: true, autocomplete: 'off', spellcheck: 'false' }),
+        t('setup.code-hint')) : null,
+      field(t('setup.name'), h('input', { name: 'name', required: true, autocomplete: 'name' })),
+      field(t('login.email'), h('input', { name: 'email', type: 'email', required: true, autocomplete: 'username' })),
+      passwordField(t('login.password'), 'password'),
+      h('button', { class: 'primary', type: 'submit' }, t('setup.create')));
     form.addEventListener('submit', submitter(form, async (v) => {
       const body = { name: v.name, email: v.email, password: v.password };
       if (needCode) body.code = v.code;
       keepLogin(await api('POST', '/api/setup', body));
       after();
     }));
-    return [h('h1', {}, 'Create the first account'), form];
+    return [h('h1', {}, t('setup.title')), form];
   }
   const form = h('form', { class: 'card narrow', id: 'login-form' },
-    field('Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'username' })),
-    field('Password', h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' })),
-    h('button', { class: 'primary', type: 'submit' }, 'Log in'));
+    field(t('login.email'), h('input', { name: 'email', type: 'email', required: true, autocomplete: 'username' })),
+    field(t('login.password'), h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' })),
+    h('button', { class: 'primary', type: 'submit' }, t('login.submit')));
   form.addEventListener('submit', submitter(form, async (v) => {
     keepLogin(await api('POST', '/api/login', { email: v.email, password: v.password }));
     after();
   }));
-  return [h('h1', {}, 'Log in'), form];
+  return [h('h1', {}, t('login.title')), form];
 }

@@ -3,8 +3,10 @@
 import { api } from '../lib/api.js';
 import { ensureLabels, labelOf } from '../lib/chart.js';
 import { $, action, h } from '../lib/dom.js';
-import { human, range, sideName } from '../lib/format.js';
+import { human, range, sideName, sourceCite, sourceName } from '../lib/format.js';
+import { vocabulary } from '../lib/vocab.js';
 import { ensureClient, go, save, state } from '../lib/state.js';
+import { t } from '../lib/i18n.js';
 
 const PHASES = ['assess', 'prepare', 'release', 'stretch', 'integrate', 'recheck'];
 const tickedPoints = () => (state.ticked || []).map((k) => { const i = k.lastIndexOf(':'); return { tp: k.slice(0, i), side: k.slice(i + 1) }; });
@@ -15,50 +17,50 @@ function tpName(tp) {
   return c && c.trigger_point_name ? c.trigger_point_name : human(tp);
 }
 function stepTitle(s) {
-  if (!s.muscle) return `${s.n}. ${s.phase}`;
+  if (!s.muscle) return `${s.n}. ${t('phase.' + s.phase, null, s.phase)}`;
   return `${s.n}. ${human(s.muscle)}${sideName(s.side) ? ', ' + sideName(s.side) : ''}${s.tp ? ' — ' + tpName(s.tp) : ''}`;
 }
 function dangers(list) {
-  return (list || []).map((d) => h('div', { class: 'danger-zone' }, h('strong', {}, '⚠ Danger zone: '), d.label, d.why ? h('div', { class: 'small' }, d.why) : null));
+  return (list || []).map((d) => h('div', { class: 'danger-zone' }, h('strong', {}, t('plan.danger')), d.label, d.why ? h('div', { class: 'small' }, d.why) : null));
 }
 function renderPlan(plan) {
   const out = [];
-  if (plan.refer) out.push(h('div', { class: 'banner refer', role: 'alert' }, h('strong', { class: 'big' }, 'REFER — a doctor first'), plan.refer_why ? h('p', {}, plan.refer_why) : null));
+  if (plan.refer) out.push(h('div', { class: 'banner refer', role: 'alert' }, h('strong', { class: 'big' }, t('plan.refer')), plan.refer_why ? h('p', {}, plan.refer_why) : null));
   if (plan.modifications && plan.modifications.length) {
-    out.push(h('div', { class: 'banner caution' }, h('strong', {}, 'Modified for the client\'s contraindications'),
+    out.push(h('div', { class: 'banner caution' }, h('strong', {}, t('plan.modified')),
       plan.limits && (plan.limits.band_max !== null || plan.limits.hold_max !== null)
-        ? h('p', {}, `Limits: target at most ${plan.limits.band_max ?? '—'}/10, holds at most ${plan.limits.hold_max ?? '—'} s.`) : null,
+        ? h('p', {}, t('plan.limits', { band: plan.limits.band_max ?? '—', hold: plan.limits.hold_max ?? '—' })) : null,
       h('ul', {}, plan.modifications.map((m) => h('li', {}, h('strong', {}, m.label || human(m.id)), ': ', m.advice || '')))));
   }
   if (plan.blocked && plan.blocked.length) {
-    out.push(h('h2', {}, 'Blocked by contraindications'));
+    out.push(h('h2', {}, t('plan.blocked')));
     out.push(plan.blocked.map((b) => h('div', { class: 'blocked' },
-      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique), b.movement && human(b.movement)].filter(Boolean).join(' · ') || 'Treatment'),
-      ': ', b.why || '', b.contraindication ? ` (${human(b.contraindication)}${b.region ? ' at ' + labelOf(b.region) : ''})` : '',
+      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique), b.movement && human(b.movement)].filter(Boolean).join(' · ') || t('plan.treatment')),
+      ': ', b.why || '', b.contraindication ? (b.region ? t('plan.contra-at', { what: human(b.contraindication), region: labelOf(b.region) }) : t('plan.contra', { what: human(b.contraindication) })) : '',
       b.advice ? h('div', {}, h('em', {}, b.advice)) : null)));
   }
   const steps = plan.steps || [];
   for (const ph of PHASES.concat(Array.from(new Set(steps.map((s) => s.phase))).filter((p) => !PHASES.includes(p)))) {
     const ss = steps.filter((s) => s.phase === ph);
     if (!ss.length) continue;
-    out.push(h('section', { class: 'phase', dataset: { phase: ph } }, h('h2', {}, ph),
+    out.push(h('section', { class: 'phase', dataset: { phase: ph } }, h('h2', {}, t('phase.' + ph, null, ph)),
       ss.map((s) => h('div', { class: 'step' + (s.timed ? ' timed' : ''), dataset: { step: s.n } },
         h('h3', {}, stepTitle(s)),
         s.timed ? h('div', { class: 'meta' },
           s.technique ? h('span', {}, s.technique.label || human(s.technique.id || s.technique)) : null,
-          s.hold ? h('span', {}, `hold ${range(s.hold)} s`) : null,
-          s.band ? h('span', {}, `target ${range(s.band)}/10`) : null,
-          s.modified ? h('span', { class: 'small' }, '(modified)') : null) : null,
-        s.location ? h('div', {}, h('strong', {}, 'Find it: '), s.location) : null,
-        s.position ? h('div', {}, h('strong', {}, 'Position: '), s.position) : null,
-        s.how ? h('div', {}, h('strong', {}, 'How: '), s.how) : null,
+          s.hold ? h('span', {}, t('plan.hold', { s: range(s.hold) })) : null,
+          s.band ? h('span', {}, t('plan.target', { band: range(s.band) })) : null,
+          s.modified ? h('span', { class: 'small' }, t('plan.modified-step')) : null) : null,
+        s.location ? h('div', {}, h('strong', {}, t('plan.find')), s.location) : null,
+        s.position ? h('div', {}, h('strong', {}, t('plan.position')), s.position) : null,
+        s.how ? h('div', {}, h('strong', {}, t('plan.how')), s.how) : null,
         h('div', {}, s.text || ''),
-        s.alternatives && s.alternatives.length ? h('div', { class: 'small' }, 'Or: ', s.alternatives.map(human).join(', ')) : null,
+        s.alternatives && s.alternatives.length ? h('div', { class: 'small' }, t('plan.or'), s.alternatives.map(human).join(', ')) : null,
         dangers(s.dangers),
-        (s.cautions || []).map((c) => h('div', { class: 'danger-zone caution' }, h('strong', {}, `⚠ Caution (${human(c.contraindication)}): `), c.text)),
-        s.sources && s.sources.length ? h('div', { class: 'small muted' }, 'Sources: ', s.sources.map((x) => (typeof x === 'string' ? x : `${x.key}${x.locator ? ' ' + x.locator : ''}`)).join('; ')) : null))));
+        (s.cautions || []).map((c) => h('div', { class: 'danger-zone caution' }, h('strong', {}, t('plan.caution', { what: human(c.contraindication) })), c.text)),
+        s.sources && s.sources.length ? h('div', { class: 'small muted' }, t('plan.sources'), s.sources.map((x, k) => [k ? '; ' : '', h('cite', { title: sourceCite(x) }, sourceName(x))])) : null))));
   }
-  if (!steps.length) out.push(h('p', { class: 'empty' }, 'No steps: nothing can be treated today.'));
+  if (!steps.length) out.push(h('p', { class: 'empty' }, t('plan.no-steps')));
   if (plan.note) out.push(h('p', { class: 'muted' }, plan.note));
   return out;
 }
@@ -66,14 +68,15 @@ function renderPlan(plan) {
 export default async function view(arg) {
   const client = await ensureClient(arg);
   await ensureLabels();
+  await vocabulary();
   const points = tickedPoints();
-  if (!points.length) return [h('h1', {}, 'Plan'), h('p', {}, 'No points ticked. ', h('a', { href: '#/sources/' + client.id }, 'Choose them on the Sources screen'), '.')];
+  if (!points.length) return [h('h1', {}, t('nav.plan')), h('p', {}, t('plan.no-points'), h('a', { href: '#/sources/' + client.id }, t('plan.choose')), '.')];
   const fascial = !!state.fascial;   /* myofascial release: sustained fascial holds and fascial stretches */
   const plan = await api('POST', '/api/plan', { points, client: client.id, fascial });
   state.plan = plan; save();
   const fascialBox = h('label', { class: 'check no-print' }, h('input', { type: 'checkbox', id: 'fascial', checked: fascial,
     onchange: (e) => { state.fascial = e.target.checked; save(); go('plan/' + client.id); } }),
-    'Add myofascial release (a sustained fascial hold per muscle before the pressure work, a fascial stretch after its stretch)');
+    t('plan.fascial'));
   const start = h('button', { type: 'button', class: 'primary', id: 'start-session', disabled: plan.refer && !(plan.steps || []).length,
     onclick: action(async () => {
       const begin = async (another) => {
@@ -89,19 +92,19 @@ export default async function view(arg) {
         const q = $('#open-question');
         if (q) q.remove();
         start.after(h('div', { class: 'banner caution', id: 'open-question', role: 'alert' },
-          `${client.name} has a session open already. `,
-          h('button', { type: 'button', class: 'primary', onclick: () => go('session/' + encodeURIComponent(e.data.session)) }, 'Resume it'), ' ',
-          h('button', { type: 'button', onclick: action(() => begin(true)) }, 'Start another')));
+          t('plan.open-already', { name: client.name }),
+          h('button', { type: 'button', class: 'primary', onclick: () => go('session/' + encodeURIComponent(e.data.session)) }, t('plan.resume')), ' ',
+          h('button', { type: 'button', onclick: action(() => begin(true)) }, t('plan.another'))));
       }
-    }) }, 'Start session');
+    }) }, t('plan.start'));
   return [
-    h('h1', {}, 'Plan — ', client.name),
-    h('p', {}, 'Points: ', points.map((p) => {
+    h('h1', {}, t('plan.title', { name: client.name })),
+    h('p', {}, t('plan.points'), points.map((p) => {
       const c = ((state.intake && state.intake.where && state.intake.where.candidates) || []).find((x) => x.trigger_point === p.tp);
       return c ? `${c.muscle_name || human(c.muscle)}, ${sideName(p.side)} (${c.trigger_point_name || human(p.tp)})` : `${human(p.tp)}, ${sideName(p.side)}`;
     }).join('; ')),
     fascialBox,
     renderPlan(plan),
-    h('div', { class: 'row no-print' }, start, h('a', { class: 'button', href: '#/sources/' + client.id }, '← Change the points')),
+    h('div', { class: 'row no-print' }, start, h('a', { class: 'button', href: '#/sources/' + client.id }, t('plan.change'))),
   ];
 }

@@ -3,9 +3,10 @@
 import { api } from '../lib/api.js';
 import { labelOf, makeChart } from '../lib/chart.js';
 import { $$, action, h, showError, showMsg } from '../lib/dom.js';
-import { human, sideName, today } from '../lib/format.js';
+import { capital, human, sideName, sourceCite, sourceName, today } from '../lib/format.js';
 import { ensureClient, go, renderNav, save, state } from '../lib/state.js';
-import { ACTIVITY_LABEL } from '../lib/vocab.js';
+import { vocabulary } from '../lib/vocab.js';
+import { t } from '../lib/i18n.js';
 
 export function screenBanner(screen) {
   if (!screen) return null;
@@ -14,23 +15,23 @@ export function screenBanner(screen) {
   const out = [];
   if (screen.refer || level === 'refer' || level === 'urgent' || level === 'emergency') {
     out.push(h('div', { class: 'banner refer', id: 'screen-result', role: 'alert' },
-      h('strong', { class: 'big' }, level === 'urgent' || level === 'emergency' ? 'URGENT — send to a doctor now' : 'REFER — a doctor first'),
-      h('p', {}, 'The red-flag screen says this client needs a medical assessment before any trigger point treatment.'),
+      h('strong', { class: 'big' }, level === 'urgent' || level === 'emergency' ? t('sources.urgent') : t('sources.refer')),
+      h('p', {}, t('sources.refer-text')),
       h('ul', {}, flags.map((f) => h('li', {}, h('strong', {}, human(f.id)), ': ', f.reason || '', ' ', f.advice ? h('em', {}, f.advice) : null)))));
   } else if (flags.length) {
     out.push(h('div', { class: 'banner caution', id: 'screen-result' },
-      h('strong', {}, 'Screen: take care'), h('ul', {}, flags.map((f) => h('li', {}, h('strong', {}, human(f.id)), ': ', f.reason || '', ' ', f.advice || '')))));
+      h('strong', {}, t('sources.caution')), h('ul', {}, flags.map((f) => h('li', {}, h('strong', {}, human(f.id)), ': ', f.reason || '', ' ', f.advice || '')))));
   } else {
-    out.push(h('div', { class: 'banner clear', id: 'screen-result' }, h('strong', {}, 'Red-flag screen: nothing found.'), ' No answer asks for a doctor first.'));
+    out.push(h('div', { class: 'banner clear', id: 'screen-result' }, h('strong', {}, t('sources.clear')), t('sources.clear-text')));
   }
   const s = screen.soreness;
   if (s) {
-    const verdict = { 'trigger-point': 'the picture fits trigger point pain better than muscle soreness',
-      soreness: 'the picture fits ordinary post-exercise muscle soreness better: trigger point treatment may not be needed',
-      unclear: 'trigger point pain or ordinary muscle soreness: unclear' }[s.verdict] || human(s.verdict);
-    out.push(h('details', { class: 'card' }, h('summary', {}, h('strong', {}, 'Trigger point or soreness? '), verdict),
+    const verdict = { 'trigger-point': t('sources.verdict-tp'),
+      soreness: t('sources.verdict-soreness'),
+      unclear: t('sources.verdict-unclear') }[s.verdict] || human(s.verdict);
+    out.push(h('details', { class: 'card' }, h('summary', {}, h('strong', {}, t('sources.tp-or-soreness')), verdict),
       h('table', {}, h('tbody', {}, (s.comparison || []).map((c) => h('tr', {},
-        h('th', {}, human(c.characteristic)), h('td', {}, c.finding), h('td', {}, 'favours ' + human(c.favours))))))));
+        h('th', {}, human(c.characteristic)), h('td', {}, c.finding), h('td', {}, t('sources.favours', { what: human(c.favours) }))))))));
   }
   return out;
 }
@@ -41,7 +42,7 @@ const candName = (c) => `${c.muscle_name || human(c.muscle)}${sideName(c.side) ?
 
 /* Palpation: the states `myomap assess` and POST /api/clients/ID/findings accept (src/record.c
 ** record_finding_parse), and "" for a candidate not palpated, which is never sent. */
-const PALP_STATES = [['', 'not checked'], ['active', 'active: their familiar pain'], ['latent', 'latent: not their pain']];
+const PALP_STATES = [['', t('sources.not-checked')], ['active', t('sources.active')], ['latent', t('sources.latent')]];
 /* A finding as the API words it: "upper-trapezius-tp1:l:active:referral:ppt=2.5" (no side on
 ** the midline). */
 function findingWord(tp, side, f) {
@@ -50,8 +51,8 @@ function findingWord(tp, side, f) {
 }
 const sameFinding = (a, b) => !!a && !!b && a.state === b.state && !!a.referral === !!b.referral && (a.ppt ?? null) === (b.ppt ?? null);
 function findingText(f) {
-  return [f.state, f.referral ? 'referral reproduced' : 'referral not reproduced',
-    f.ppt !== null && f.ppt !== undefined ? `PPT ${f.ppt} kg/cm²` : null].filter(Boolean).join(', ');
+  return [f.state, f.referral ? t('sources.referral-yes') : t('sources.referral-no'),
+    f.ppt !== null && f.ppt !== undefined ? t('sources.ppt', { n: f.ppt }) : null].filter(Boolean).join(', ');
 }
 /* The client's stored findings of `date`: "tp:side" -> its latest finding (the list is newest
 ** first, so the first row of a point is the one that counts). */
@@ -67,7 +68,7 @@ async function storedFindings(clientId, date) {
 
 export default async function view(arg) {
   const client = await ensureClient(arg);
-  if (!state.intake) return [h('h1', {}, 'Sources'), h('p', {}, 'No intake yet. ', h('a', { href: '#/intake/' + client.id }, 'Draw the pain first'), '.')];
+  if (!state.intake) return [h('h1', {}, t('nav.sources')), h('p', {}, t('sources.no-intake'), h('a', { href: '#/intake/' + client.id }, t('sources.draw-first')), '.')];
   const where = state.intake.where || {};
   const cands = where.candidates || [];
   const zones = where.zones || {};
@@ -82,33 +83,37 @@ export default async function view(arg) {
     save();
   }
   const legend = h('div', { class: 'chart-legend' },
-    h('span', {}, h('i', { class: 'sw x' }, '✕'), 'trigger point'),
-    h('span', {}, h('i', { class: 'sw ess' }), 'essential zone'),
-    h('span', {}, h('i', { class: 'sw spill' }), 'spillover zone'),
-    h('span', {}, h('i', { class: 'sw painline' }), 'the client\'s pain'));
+    h('span', {}, h('i', { class: 'sw x' }, '✕'), t('sources.legend-x')),
+    h('span', {}, h('i', { class: 'sw ess' }), t('sources.legend-ess')),
+    h('span', {}, h('i', { class: 'sw spill' }), t('sources.legend-spill')),
+    h('span', {}, h('i', { class: 'sw painline' }), t('sources.legend-pain')));
   const chart = await makeChart({ legend });
   chart.setPain(state.intake.drawing || state.drawing || [], true);
+  const voc = await vocabulary();
   const top = cands.length ? Math.max(...cands.map((c) => c.score || 0)) || 1 : 1;
   let active = null;
+  /* the score as a share of the best candidate's: a bar and its words, never the raw number */
+  const fitPct = (c) => Math.max(2, Math.round(100 * (c.score || 0) / top));
+  const fitText = (c) => (fitPct(c) >= 100 ? t('sources.fit-top') : t('sources.fit', { pct: fitPct(c) }));
   const zoneFor = (c) => zones[candKey(c)] || { at: null, essential: c.essential || [], spillover: c.spillover || [] };
-  const caption = h('p', { class: 'muted', id: 'zone-caption', 'aria-live': 'polite' }, 'Hover, tap or focus a candidate to draw its referral zones.');
+  const caption = h('p', { class: 'muted', id: 'zone-caption', 'aria-live': 'polite' }, t('sources.hover'));
   function show(c, li) {
     chart.showZones(c ? zoneFor(c) : null);
     $$('.cand', ul).forEach((x) => x.classList.toggle('active', x === li));
-    caption.textContent = c ? `${c.muscle_name || human(c.muscle)}, ${sideName(c.side)}: X = the trigger point${zoneFor(c).at ? ' (' + labelOf(zoneFor(c).at) + ')' : ''}, solid = essential zone, dots = spillover zone.` : 'Hover, tap or focus a candidate to draw its referral zones.';
+    caption.textContent = c ? t('sources.caption', { name: candName(c), at: zoneFor(c).at ? ' (' + labelOf(zoneFor(c).at) + ')' : '' }) : t('sources.hover');
   }
   const palps = [];   // per candidate: {c, key, box, sel, ref, ppt, shown, li}
   const palpStatus = h('span', { class: 'palp-status', id: 'palp-status', role: 'status' },
-    stored.size ? `Findings stored for ${date} are shown.` : '');
+    stored.size ? t('sources.stored-shown', { date }) : '');
   const setTick = (key, on) => {
     state.ticked = state.ticked.filter((k) => k !== key);
     if (on) state.ticked.push(key);
-    save(); renderNav('sources'); planBtn.disabled = !state.ticked.length;
+    save(); renderNav(t('sources.sources')); planBtn.disabled = !state.ticked.length;
   };
   /* the stored finding of a candidate, beside its controls */
   const showStored = (p) => {
     const f = stored.get(p.key);
-    p.shown.textContent = f ? `Stored for ${date}: ${findingText(f)}.` : '';
+    p.shown.textContent = f ? t('sources.stored', { date, what: findingText(f) }) : '';
     if (f) p.li.dataset.palp = f.state; else delete p.li.dataset.palp;
   };
   function palpControls(c, key, i, box) {
@@ -122,14 +127,14 @@ export default async function view(arg) {
       inputmode: 'decimal', value: f && f.ppt !== null ? f.ppt : '' });
     const shown = h('p', { class: 'palp-stored small', id: `palp-stored-${i}` });
     const fs = h('fieldset', { class: 'palp', 'aria-describedby': shown.id },
-      h('legend', {}, 'Palpation — what you felt: ', h('span', { class: 'visually-hidden' }, name)),
+      h('legend', {}, t('sources.palp-legend'), h('span', { class: 'visually-hidden' }, name)),
       h('div', { class: 'palp-row' },
-        h('div', { class: 'palp-field' }, h('label', { for: sel.id }, 'Finding'), sel),
-        h('label', { class: 'check palp-check', for: ref.id }, ref, 'referral reproduced'),
-        h('div', { class: 'palp-field' }, h('label', { for: ppt.id }, 'PPT, kg/cm² (optional)'), ppt)),
+        h('div', { class: 'palp-field' }, h('label', { for: sel.id }, t('sources.finding')), sel),
+        h('label', { class: 'check palp-check', for: ref.id }, ref, t('sources.referral-yes')),
+        h('div', { class: 'palp-field' }, h('label', { for: ppt.id }, t('sources.ppt-label')), ppt)),
       shown);
     const p = { c, key, box, sel, ref, ppt, shown, li: null };
-    fs.addEventListener('input', () => { palpStatus.textContent = 'Findings changed: not saved yet.'; });
+    fs.addEventListener('input', () => { palpStatus.textContent = t('sources.changed'); });
     palps.push(p);
     return [fs, p];
   }
@@ -138,21 +143,21 @@ export default async function view(arg) {
     let checked = 0;
     for (const p of palps) {
       const raw = p.ppt.value.trim();
-      if (p.ppt.validity.badInput) throw new Error(`${candName(p.c)}: the pressure pain threshold is not a number.`);
+      if (p.ppt.validity.badInput) throw new Error(t('sources.ppt-nan', { name: candName(p.c) }));
       if (!p.sel.value) {
-        if (p.ref.checked || raw) throw new Error(`${candName(p.c)}: choose active or latent to record the referral or the threshold, or clear them.`);
+        if (p.ref.checked || raw) throw new Error(t('sources.need-state', { name: candName(p.c) }));
         continue;
       }
       const ppt = raw === '' ? null : Number(raw);
-      if (ppt !== null && !(ppt > 0 && ppt <= 20)) throw new Error(`${candName(p.c)}: the pressure pain threshold is in kg/cm², above 0 and at most 20.`);
+      if (ppt !== null && !(ppt > 0 && ppt <= 20)) throw new Error(t('sources.ppt-range', { name: candName(p.c) }));
       const f = { state: p.sel.value, referral: p.ref.checked, ppt };
       checked++;
       if (sameFinding(f, stored.get(p.key))) continue;   // stored already: a second row would repeat it
       words.push(findingWord(p.c.trigger_point, p.c.side, f));
       sent.push([p, f]);
     }
-    if (!checked) throw new Error('Choose active or latent for each candidate you palpated, then save.');
-    if (!words.length) { showMsg(`Nothing new to save: these findings are stored already for ${date}.`, 'info'); return; }
+    if (!checked) throw new Error(t('sources.none-checked'));
+    if (!words.length) { showMsg(t('sources.nothing-new', { date }), 'info'); return; }
     await api('POST', `/api/clients/${client.id}/findings`, { date, findings: words });
     for (const [p, f] of sent) {
       stored.set(p.key, { ...f, date, tp: p.c.trigger_point, side: p.c.side });
@@ -160,34 +165,33 @@ export default async function view(arg) {
       if (f.state === 'active' && !p.box.checked) { p.box.checked = true; setTick(p.key, true); }
     }
     const n = (st) => sent.filter(([, f]) => f.state === st).length;
-    palpStatus.textContent = `Saved for ${date}.`;
-    showMsg(`Palpation findings saved for ${date}: ${n('active')} active, ${n('latent')} latent. ` +
-      'They record what you felt, not a diagnosis.' + (n('active') ? ' Active points are ticked for the plan.' : ''), 'info');
+    palpStatus.textContent = t('sources.saved-status', { date });
+    showMsg(t('sources.saved-msg', { date, active: n('active'), latent: n('latent') }) + (n('active') ? t('sources.saved-ticked') : ''), 'info');
   }
 
   const ul = h('ul', { class: 'candidates', id: 'candidates' }, cands.map((c, i) => {
     const key = candKey(c);
-    const box = h('input', { type: 'checkbox', checked: state.ticked.includes(key), 'aria-label': `Treat ${c.muscle_name || human(c.muscle)}, ${sideName(c.side)}, ${c.trigger_point_name || ''}` });
+    const box = h('input', { type: 'checkbox', checked: state.ticked.includes(key), 'aria-label': t('sources.treat-label', { name: candName(c), point: c.trigger_point_name || '' }) });
     box.addEventListener('change', () => setTick(key, box.checked));
     const [palp, p] = palpControls(c, key, i, box);
     const z = zoneFor(c);
-    const li = h('li', { class: 'cand', tabindex: 0, dataset: { key }, 'aria-label': `Candidate ${c.rank}: ${c.muscle_name || human(c.muscle)}, ${sideName(c.side)}` },
+    const li = h('li', { class: 'cand', tabindex: 0, dataset: { key }, 'aria-label': t('sources.cand-label', { n: c.rank, name: candName(c) }) },
       h('div', { class: 'head' },
         h('span', { class: 'rank' }, `${c.rank ?? ''}.`),
         h('div', { style: 'flex:1' },
-          h('div', { class: 'title' }, `${c.muscle_name || human(c.muscle)}, ${sideName(c.side)}`),
+          h('div', { class: 'title' }, candName(c)),
           h('div', {}, c.trigger_point_name || c.trigger_point),
-          h('div', { class: 'bar', role: 'img', 'aria-label': `score ${c.score}` }, h('span', { style: `width:${Math.max(2, Math.round(100 * (c.score || 0) / top))}%` })),
-          h('div', { class: 'small muted' }, `score ${c.score}`)),
-        h('label', { class: 'treat' }, box, 'Treat')),
+          h('div', { class: 'bar', role: 'img', 'aria-label': fitText(c) }, h('span', { style: `width:${fitPct(c)}%` })),
+          h('div', { class: 'small muted fit' }, fitText(c))),
+        h('label', { class: 'treat' }, box, t('sources.treat'))),
       h('dl', {},
-        h('dt', {}, 'trigger point at'), h('dd', {}, z.at ? labelOf(z.at) : '—'),
-        h('dt', {}, 'essential zone covers'), h('dd', {}, regionList(c.essential)),
-        h('dt', {}, 'spillover zone covers'), h('dd', {}, regionList(c.spillover)),
-        c.local && c.local.length ? [h('dt', {}, 'local pain'), h('dd', {}, regionList(c.local))] : null,
-        h('dt', {}, 'not explained'), h('dd', {}, regionList(c.unexplained)),
-        c.context && c.context.length ? [h('dt', {}, 'perpetuated by'), h('dd', {}, c.context.map((x) => ACTIVITY_LABEL.get(x) || human(x)).join('; '))] : null,
-        h('dt', {}, 'sources'), h('dd', {}, (c.sources || []).join('; ') || '—')),
+        h('dt', {}, t('sources.at')), h('dd', {}, z.at ? labelOf(z.at) : '—'),
+        h('dt', {}, t('sources.essential')), h('dd', {}, regionList(c.essential)),
+        h('dt', {}, t('sources.spillover')), h('dd', {}, regionList(c.spillover)),
+        c.local && c.local.length ? [h('dt', {}, t('sources.local')), h('dd', {}, regionList(c.local))] : null,
+        h('dt', {}, t('sources.unexplained')), h('dd', {}, regionList(c.unexplained)),
+        c.context && c.context.length ? [h('dt', {}, t('sources.perpetuated')), h('dd', {}, c.context.map((x) => voc.activity.get(x) || human(x)).join('; '))] : null,
+        h('dt', {}, t('sources.sources')), h('dd', {}, (c.sources || []).length ? (c.sources || []).map((x, k) => [k ? '; ' : '', h('cite', { title: sourceCite(x) }, sourceName(x))]) : '—')),
       palp);
     p.li = li;
     showStored(p);
@@ -203,10 +207,10 @@ export default async function view(arg) {
   const pct = (x) => `${Math.round(100 * (x || 0))}%`;
   const partsBox = groups.length > 1 || (cands.length > 1 && where.explained_best !== undefined && where.explained_best < 0.999)
     ? h('div', { class: 'banner parts', id: 'parts', role: 'note' },
-      h('p', {}, h('strong', {}, 'No one candidate explains the whole drawing. '),
-        `The first explains ${pct(where.explained_best)} of it; the ${cands.length} below together explain ${pct(where.explained)}.`),
+      h('p', {}, h('strong', {}, t('sources.parts')),
+        t('sources.parts-text', { best: pct(where.explained_best), n: cands.length, all: pct(where.explained) })),
       h('ul', { class: 'parts-list' }, groups.map((g, gi) => h('li', { class: 'part', dataset: { group: gi } },
-        h('strong', {}, g.part.charAt(0).toUpperCase() + g.part.slice(1)),
+        h('strong', {}, capital(g.part)),
         ` (${regionList(g.regions)}): `,
         g.candidates.map((rank, j) => {
           const c = cands[rank - 1];
@@ -220,25 +224,24 @@ export default async function view(arg) {
         })))))
     : null;
   const planBtn = h('button', { type: 'button', class: 'primary', id: 'to-plan', disabled: !state.ticked.length,
-    onclick: () => { if (state.ticked.length) go('plan/' + client.id); } }, 'Plan the ticked points →');
-  const saveBtn = h('button', { type: 'button', id: 'save-findings', onclick: action(saveFindings) }, 'Save findings');
+    onclick: () => { if (state.ticked.length) go('plan/' + client.id); } }, t('sources.to-plan'));
+  const saveBtn = h('button', { type: 'button', id: 'save-findings', onclick: action(saveFindings) }, t('sources.save'));
 
   return [
-    h('h1', {}, 'Sources — ', client.name),
+    h('h1', {}, t('sources.title', { name: client.name })),
     screenBanner(state.intake.screen),
-    h('div', { class: 'banner notdx' }, where.note || 'Candidates to assess by palpation, not a diagnosis.',
-      ' Confirm each one by finding the taut band and reproducing the client\'s familiar pain.'),
+    h('div', { class: 'banner notdx' }, where.note || t('sources.notdx'),
+      t('sources.confirm')),
     h('div', { class: 'chart-layout' },
       h('div', { class: 'sticky' }, chart.el, caption),
       h('div', {},
-        h('h2', {}, 'Ranked candidates'),
+        h('h2', {}, t('sources.ranked')),
         partsBox,
-        cands.length ? ul : h('p', { class: 'empty' }, 'No trigger point in the knowledge base refers pain to these regions.'),
+        cands.length ? ul : h('p', { class: 'empty' }, t('sources.no-cands')),
         cands.length ? h('div', { class: 'palp-save no-print' },
-          h('p', { class: 'small' }, `Record for ${date} what you felt on palpation: a taut band and a tender spot that reproduces `,
-            'the client\'s familiar pain is active, one that does not is latent. Candidates left “not checked” are not saved.'),
+          h('p', { class: 'small' }, t('sources.record-text', { date })),
           h('div', { class: 'row' }, saveBtn, palpStatus)) : null,
-        h('div', { class: 'row no-print' }, planBtn, h('span', { class: 'muted' }, 'Tick the points you found on palpation (saved active ones are ticked for you).')),
-        state.intake.screen && state.intake.screen.refer ? h('p', { class: 'banner refer' }, h('strong', {}, 'The screen says refer: '), 'treat only once a doctor has cleared the client.') : null)),
+        h('div', { class: 'row no-print' }, planBtn, h('span', { class: 'muted' }, t('sources.tick-hint'))),
+        state.intake.screen && state.intake.screen.refer ? h('p', { class: 'banner refer' }, h('strong', {}, t('sources.refer-short')), t('sources.refer-short-text')) : null)),
   ];
 }
