@@ -78,8 +78,8 @@ function neighbour(from, els, key) {
 }
 
 /* The magnifier's scale, in screen pixels per chart unit: the smallest region (the jaw joint,
-** 2.2 units clear around it) then gets a clear circle of 26 px. */
-const LENS_SCALE = 6;
+** 2.2 units clear around it, the teeth 1.6 units high) get a clear circle of 24 px or more. */
+const LENS_SCALE = 7;
 
 /* A fresh copy of /api/chart.svg in a box with the side captions.  opts.onPick(id) makes every
 ** region a button (click, touch, Enter/Space; the arrow keys move to the nearest region in
@@ -130,10 +130,14 @@ export async function makeChart(opts = {}) {
     if (on && s.contains(on)) return on;
     if (!top || !s.contains(top)) return null;
     let best = null, bestD = Infinity;
+    const inv = new Map();   /* one transform per view, not one per region */
     for (const el of els) {
-      const m = el.getScreenCTM();
-      if (!m) continue;
-      const p = new DOMPoint(cx, cy).matrixTransform(m.inverse());
+      const g = el.parentNode;
+      if (!inv.has(g)) { const m = el.getScreenCTM(); inv.set(g, m && [m, m.inverse()]); }
+      const mm = inv.get(g);
+      if (!mm) continue;
+      const [m, mi] = mm;
+      const p = new DOMPoint(cx, cy).matrixTransform(mi);
       const ex = +el.getAttribute('cx'), ey = +el.getAttribute('cy');
       const rx = +el.getAttribute('rx') || 1, ry = +el.getAttribute('ry') || 1;
       const dx = p.x - ex, dy = p.y - ey, th = Math.atan2(dy, dx);
@@ -147,7 +151,7 @@ export async function makeChart(opts = {}) {
   let lens = null;   /* {wrap, svg, els, at: [x, y] in chart units} while the magnifier is on */
   const lensBox = h('div', { class: 'chart-lens-box', hidden: true });
   const lensBtn = interactive ? h('button', { type: 'button', class: 'lens-toggle no-print', 'aria-pressed': 'false',
-    'aria-controls': 'chart-lens', onclick: () => setLens(!lens) }, t('chart.magnifier')) : null;
+    onclick: () => setLens(!lens) }, t('chart.magnifier')) : null;
   const lensHint = h('p', { class: 'small muted lens-hint', hidden: true }, t('chart.magnifier-hint'));
   /* The point of the chart (its own units) under a screen point. */
   const toChart = (s, cx, cy) => { const m = s.getScreenCTM(); const p = new DOMPoint(cx, cy).matrixTransform(m.inverse()); return [p.x, p.y]; };
@@ -177,6 +181,7 @@ export async function makeChart(opts = {}) {
       lens = { wrap, svg: ls, els, at: null };
       keep(els);
       wire(ls, els, true);
+      ls.myomapHit = (x, y) => { const el = hitAt(ls, els, x, y); return el && el.dataset.region; };
       svg.append(frame);
       const f = document.activeElement && document.activeElement.closest && document.activeElement.closest('ellipse.region');
       lensAt(...(f && svg.contains(f) ? toChart(svg, ...centre(f)) : [110, 100]));

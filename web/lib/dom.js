@@ -52,6 +52,10 @@ export function showError(err) {
   showMsg(errorSentence(err), 'error');
 }
 
+/* A table in a box that scrolls sideways on a narrow screen (focusable, so a keyboard scrolls it). */
+export function tableWrap(label, table) {
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': label }, table);
+}
 export function field(label, input, hint) {
   const id = input.id || (input.id = 'f-' + Math.random().toString(36).slice(2, 9));
   return h('div', { class: 'field' }, h('label', { for: id }, label), input,

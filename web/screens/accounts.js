@@ -1,7 +1,7 @@
 /* accounts.js: the admin's list of accounts: add, disable, enable, set a password. */
 
 import { api, auth } from '../lib/api.js';
-import { action, field, h, showMsg, submitter } from '../lib/dom.js';
+import { action, field, h, showMsg, submitter, tableWrap } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { render } from '../lib/state.js';
 import { passwordField } from './account.js';
@@ -32,7 +32,7 @@ export default async function view() {
       h('td', {}, h('strong', {}, u.name)), h('td', {}, u.email || '—'), h('td', {}, t('role.' + u.role)),
       h('td', { class: 'status' }, status(u)), h('td', { class: 'actions' }, toggle, reset));
   });
-  const table = h('div', { class: 'table-wrap' }, h('table', { id: 'accounts-table' },
+  const table = tableWrap(t('accounts.title'), h('table', { id: 'accounts-table' },
     h('thead', {}, h('tr', {}, h('th', {}, t('accounts.name')), h('th', {}, t('accounts.email')), h('th', {}, t('accounts.role')),
       h('th', {}, t('accounts.status')), h('th', {}, h('span', { class: 'visually-hidden' }, t('accounts.actions'))))),
     h('tbody', {}, rows)));

@@ -39,11 +39,11 @@ export default async function view(arg) {
   const showResults = () => {
     const { m, c, r } = find(input.value);
     const none = input.value.trim().length >= 2 && !m.length && !c.length && !r.length;
-    results.replaceChildren(
+    results.replaceChildren(...[
       m.length ? [h('h2', {}, t('atlas.muscles')), h('ul', { class: 'plain atlas-list' }, m.map((x) => link(`#/atlas/muscle:${x.id}`, x.name, t('group.' + x.group, null, human(x.group)))))] : null,
       c.length ? [h('h2', {}, t('atlas.conditions')), h('ul', { class: 'plain atlas-list' }, c.map((x) => link(`#/atlas/condition:${x.id}`, x.name)))] : null,
       r.length ? [h('h2', {}, t('atlas.areas')), h('ul', { class: 'plain atlas-list' }, r.map((x) => link(`#/atlas/area:${x}`, labelOf(x))))] : null,
-      none ? h('p', { class: 'empty' }, t('atlas.nothing', { q: input.value.trim() })) : null);
+      none ? h('p', { class: 'empty' }, t('atlas.nothing', { q: input.value.trim() })) : null].flat().filter(Boolean));
   };
   input.addEventListener('input', showResults);
   const search = h('form', { class: 'card atlas-search', role: 'search', onsubmit: (ev) => {

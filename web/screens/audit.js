@@ -2,7 +2,7 @@
 ** action and dates, a page at a time (GET /api/audit with `before` = the previous `next`). */
 
 import { api, auth } from '../lib/api.js';
-import { field, h, submitter } from '../lib/dom.js';
+import { field, h, submitter, tableWrap } from '../lib/dom.js';
 import { clock, human } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 
@@ -23,7 +23,7 @@ export default async function view() {
     h('div', { class: 'grid3' },
       field(t('audit.user'), h('select', { name: 'user' }, opt('', t('audit.anyone')), users.map((u) => opt(u.id, `${u.name} (${u.email})`)))),
       field(t('audit.client'), h('select', { name: 'client' }, opt('', t('audit.any-client')), clients.map((c) => opt(c.id, c.name)))),
-      field(t('audit.action'), h('input', { name: 'action', list: 'audit-actions', autocomplete: 'off', spellcheck: 'false', pattern: '[a-z-]*' }), t('audit.action-hint')),
+      field(t('audit.action'), h('input', { name: 'action', list: 'audit-actions', autocomplete: 'off', spellcheck: 'false', pattern: '[a-z\\-]*' }), t('audit.action-hint')),
       field(t('audit.from'), h('input', { type: 'date', name: 'from' })),
       field(t('audit.to'), h('input', { type: 'date', name: 'to' }))),
     h('datalist', { id: 'audit-actions' }, ACTIONS.map((x) => opt(x, t('audit.action-' + x, null, human(x))))),
@@ -55,7 +55,7 @@ export default async function view() {
   more.addEventListener('click', submitter(form, async () => load(false)));
   await load(true);
   return [h('h1', {}, t('audit.title')), h('p', {}, t('audit.intro')), form, status,
-    h('div', { class: 'table-wrap' }, h('table', { id: 'audit-table' },
+    tableWrap(t('audit.title'), h('table', { id: 'audit-table' },
       h('thead', {}, h('tr', {}, ['when', 'who', 'what', 'client', 'detail'].map((k) => h('th', { scope: 'col' }, t('audit.col-' + k))))),
       tbody)),
     h('div', { class: 'row' }, more)];

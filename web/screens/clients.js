@@ -2,7 +2,7 @@
 
 import { api } from '../lib/api.js';
 import { ensureLabels, labelOf, regionLabels } from '../lib/chart.js';
-import { field, h, showError, showMsg, submitter } from '../lib/dom.js';
+import { field, h, showError, showMsg, submitter, tableWrap } from '../lib/dom.js';
 import { human } from '../lib/format.js';
 import { go, setClient } from '../lib/state.js';
 import { openSessionsCard } from './sessions.js';
@@ -11,7 +11,7 @@ import { t } from '../lib/i18n.js';
 export default async function view() {
   const r = await api('GET', '/api/clients');
   const list = Array.isArray(r) ? r : (r.clients || []);
-  const table = list.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'clients-table' },
+  const table = list.length ? tableWrap(t('clients.title'), h('table', { id: 'clients-table' },
     h('thead', {}, h('tr', {}, h('th', {}, t('clients.name')), h('th', {}, t('clients.born')), h('th', {}, t('clients.visits')), h('th', {}, t('clients.last-visit')), h('th', {}, h('span', { class: 'visually-hidden' }, t('clients.actions'))))),
     h('tbody', {}, list.map((c) => h('tr', { dataset: { client: c.id } },
       h('td', {}, h('strong', {}, c.name)), h('td', {}, c.birth || ''), h('td', {}, c.visits ?? ''),

@@ -1,7 +1,7 @@
 /* progress.js: trends and measures across visits. */
 
 import { api } from '../lib/api.js';
-import { field, h, showMsg, submitter } from '../lib/dom.js';
+import { field, h, showMsg, submitter, tableWrap } from '../lib/dom.js';
 import { human, today } from '../lib/format.js';
 import { ensureClient, render } from '../lib/state.js';
 import { t } from '../lib/i18n.js';
@@ -12,7 +12,7 @@ export default async function view(arg) {
   try { data = await api('GET', `/api/clients/${client.id}/progress`); } catch (e) { if (e.status !== 404) throw e; }
   const visits = (data && data.visits) || [];
   const cell = (x) => (x === null || x === undefined ? '—' : x);
-  const table = visits.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'progress-table' },
+  const table = visits.length ? tableWrap(t('progress.visits'), h('table', { id: 'progress-table' },
     h('thead', {}, h('tr', {}, ['date', 'visit', 'pain-before', 'pain-after', 'change', 'regions', 'psfs', 'ndi'].map((k) => h('th', {}, t('progress.col-' + k))))),
     h('tbody', {}, visits.map((v) => {
       const n = v.nprs || {};
