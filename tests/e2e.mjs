@@ -39,13 +39,14 @@ const browser = await chromium.launch({ executablePath: EXE, args: ['--no-sandbo
 
 /* Every console error, page error, CSP refusal and failed request, per page. */
 function watch(page, label, sink) {
-  page.on('console', (m) => { if (m.type() === 'error' && !(killed && /INCOMPLETE_CHUNKED/.test(m.text()))) sink.push(`${label} console: ${m.text()} @ ${(m.location() || {}).url || ''}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !(killed && /INCOMPLETE_CHUNKED|ERR_CONNECTION_REFUSED/.test(m.text()))) sink.push(`${label} console: ${m.text()} @ ${(m.location() || {}).url || ''}`); });
   page.on('pageerror', (e) => sink.push(`${label} page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     const f = r.failure() ? r.failure().errorText : '';
     if (/ERR_ABORTED/.test(f) && /\/events(\?|$)|\/api\/phone\//.test(r.url())) return;   // streams closed on navigation
     if (/ERR_ABORTED/.test(f) && label.startsWith('survey')) return;   // the survey leaves screens while they load
     if (killed && /INCOMPLETE_CHUNKED/.test(f) && /\/events(\?|$)/.test(r.url())) return;   // the stream the SIGKILL cut
+    if (killed && /ERR_CONNECTION_REFUSED/.test(f) && /\/api\//.test(r.url())) return;   // a poll while the killed server was down
     sink.push(`${label} request failed: ${r.url()} ${f}`);
   });
   page.on('request', (r) => { const u = r.url(); if (!u.startsWith(BASE) && !u.startsWith('data:') && !u.startsWith('about:')) sink.push(`${label} outside request: ${u}`); });
@@ -151,8 +152,13 @@ async function survey(name, hash, sel, fn) {
       await p.waitForSelector(sel, { timeout: T });
       await p.waitForTimeout(150);
       await shot(p, `s-${name}-${size}.png`);
-      const w = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-      if (w[0] > w[1] + 1) throw new Error(`the page is ${w[0]} px wide in a ${w[1]} px window`);
+      const w = await p.evaluate((vw) => {
+        const wide = Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > vw + 1)
+          .filter((e) => !e.closest('.table-wrap') || e.classList.contains('table-wrap')).slice(0, 4)
+          .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className && e.className.baseVal === undefined ? String(e.className).split(' ').join('.') : ''} ${Math.round(e.getBoundingClientRect().right)}`);
+        return [document.documentElement.scrollWidth, vw, wide];
+      }, SIZES.find(([n]) => n === size)[1].width);
+      if (w[0] > w[1] + 1) throw new Error(`the page is ${w[0]} px wide in a ${w[1]} px window: ${w[2].join(', ')}`);
       if (fn) await fn(p, size);
       await axeRun(p, name, size);
     });

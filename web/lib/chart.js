@@ -173,12 +173,12 @@ export async function makeChart(opts = {}) {
       const ls = dress(document.importNode(pristine, true), t('chart.lens-label'));
       ls.setAttribute('preserveAspectRatio', 'xMidYMid meet');
       const els = prepare(ls, true, true);
-      const wrap = h('div', { class: 'chart-svg interactive chart-lens', id: 'chart-lens' });
-      wrap.append(ls);
-      lensBox.replaceChildren(wrap);
+      const lw = h('div', { class: 'chart-svg interactive chart-lens', id: 'chart-lens' });
+      lw.append(ls);
+      lensBox.replaceChildren(lw);
       lensBox.hidden = false; lensHint.hidden = false;
       wrap.classList.add('lens-on');
-      lens = { wrap, svg: ls, els, at: null };
+      lens = { wrap: lw, svg: ls, els, at: null };
       keep(els);
       wire(ls, els, true);
       ls.myomapHit = (x, y) => { const el = hitAt(ls, els, x, y); return el && el.dataset.region; };
