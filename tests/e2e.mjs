@@ -57,6 +57,8 @@ function watch(page, label, sink) {
 ** The survey contexts share the therapist's login (cookies) and working state (sessionStorage)
 ** and bypass the CSP so that axe's script can be added; the flow's own page keeps the CSP. */
 const AXE = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+/* the translation keys ("sources.not-checked"): none may show as text */
+const I18N_KEYS = Object.keys(JSON.parse(readFileSync(new URL('../web/i18n/en.json', import.meta.url), 'utf8'))).filter((k) => /^[a-z0-9]+\.[a-z0-9-]+$/.test(k) && k.includes('-'));
 const SIZES = [['1024', { width: 1024, height: 768 }], ['390', { width: 390, height: 844 }]];
 const axeTable = [];   /* [screen, size, critical, serious, moderate, minor] */
 
@@ -159,6 +161,8 @@ async function survey(name, hash, sel, fn) {
         return [document.documentElement.scrollWidth, vw, wide];
       }, SIZES.find(([n]) => n === size)[1].width);
       if (w[0] > w[1] + 1) throw new Error(`the page is ${w[0]} px wide in a ${w[1]} px window: ${w[2].join(', ')}`);
+      const keys = await p.evaluate((ks) => { const text = document.body.innerText; return ks.filter((k) => text.includes(k)); }, I18N_KEYS);
+      if (keys.length) throw new Error('untranslated keys on the screen: ' + keys.join(', '));
       if (fn) await fn(p, size);
       await axeRun(p, name, size);
     });

@@ -46,7 +46,7 @@ export function t(key, vars, fallback) {
   let s = table[key];
   if (s === undefined) s = english[key];
   if (s === undefined && fallback !== undefined) return fallback;
-  if (s === undefined) { console.warn('i18n: no string for', key); return key; }
+  if (s === undefined) { console.error('i18n: no string for', key); return key; }
   return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined || vars[k] === null ? m : String(vars[k]))) : s;
 }
 /* Whether a key exists (for optional strings such as an error code's sentence). */

@@ -42,7 +42,7 @@ const candName = (c) => `${c.muscle_name || human(c.muscle)}${sideName(c.side) ?
 
 /* Palpation: the states `myomap assess` and POST /api/clients/ID/findings accept (src/record.c
 ** record_finding_parse), and "" for a candidate not palpated, which is never sent. */
-const PALP_STATES = [['', t('sources.not-checked')], ['active', t('sources.active')], ['latent', t('sources.latent')]];
+const PALP_STATES = () => [['', t('sources.not-checked')], ['active', t('sources.active')], ['latent', t('sources.latent')]];
 /* A finding as the API words it: "upper-trapezius-tp1:l:active:referral:ppt=2.5" (no side on
 ** the midline). */
 function findingWord(tp, side, f) {
@@ -120,7 +120,7 @@ export default async function view(arg) {
     const f = stored.get(key);
     const name = candName(c);
     const sel = h('select', { id: `palp-state-${i}`, class: 'palp-state' },
-      PALP_STATES.map(([v, l]) => h('option', { value: v }, l)));
+      PALP_STATES().map(([v, l]) => h('option', { value: v }, l)));
     sel.value = f ? f.state : '';
     const ref = h('input', { type: 'checkbox', id: `palp-ref-${i}`, class: 'palp-referral', checked: f && f.referral });
     const ppt = h('input', { type: 'number', id: `palp-ppt-${i}`, class: 'palp-ppt', min: 0, max: 20, step: 0.1,
