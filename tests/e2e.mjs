@@ -736,13 +736,19 @@ try {
     await p.fill('#atlas-q', 'left temple');
     await p.waitForSelector('#atlas-results a[href="#/atlas/area:temple-l"]', { timeout: T });
   });
-  await survey('atlas-muscle', '#/atlas/muscle:upper-trapezius', '#atlas-muscle .tp-show', async (p) => {
+  await survey('atlas-muscle', '#/atlas/muscle:upper-trapezius', '#atlas-muscle .tp-show', async (p, size) => {
     await p.waitForSelector('.chart-svg .tp-x', { timeout: T });
     const t = await p.textContent('#atlas-muscle');
     if (!/Travell & Simons, vol 1, ch 6/.test(t)) throw new Error('no source named: ' + t.slice(0, 300));
     const before = await p.evaluate(() => Array.from(document.querySelectorAll('.chart-svg ellipse.zone-essential')).map((e) => e.dataset.region).join());
     await p.locator('#atlas-muscle .tp-show').nth(1).click();
     await p.waitForFunction((b) => Array.from(document.querySelectorAll('.chart-svg ellipse.zone-essential')).map((e) => e.dataset.region).join() !== b, before, { timeout: T });
+    if (size === '1024') {
+      await p.click('.lens-toggle');
+      await p.waitForSelector('.chart-lens .tp-x', { timeout: T });
+      await shot(p, 's-atlas-magnifier-1024.png');
+      await p.click('.lens-toggle');
+    }
   });
   await survey('atlas-condition', '#/atlas/condition:tension-headache', '#atlas-condition li a');
   await survey('atlas-area', '#/atlas/area:temple-l', '#atlas-area li', async (p) => {

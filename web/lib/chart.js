@@ -80,6 +80,8 @@ function neighbour(from, els, key) {
 /* The magnifier's scale, in screen pixels per chart unit: the smallest region (the jaw joint,
 ** 2.2 units clear around it, the teeth 1.6 units high) get a clear circle of 24 px or more. */
 const LENS_SCALE = 7;
+/* For a chart only looked at (zones on the sources and atlas screens): more of the body in view. */
+const VIEW_SCALE = 3.5;
 
 /* A fresh copy of /api/chart.svg in a box with the side captions.  opts.onPick(id) makes every
 ** region a button (click, touch, Enter/Space; the arrow keys move to the nearest region in
@@ -90,7 +92,7 @@ export async function makeChart(opts = {}) {
   const doc = await chartDoc();
   if (doc.querySelector('parsererror') || doc.documentElement.nodeName !== 'svg') throw new Error(t('chart.unreadable'));
   const pristine = doc.documentElement;
-  const interactive = !!opts.onPick;
+  const interactive = !!opts.onPick, magnifiable = interactive || !!opts.magnifier;
   const dress = (svg, label) => {
     svg.removeAttribute('width'); svg.removeAttribute('height');
     svg.setAttribute('role', 'group');
@@ -150,41 +152,41 @@ export async function makeChart(opts = {}) {
 
   let lens = null;   /* {wrap, svg, els, at: [x, y] in chart units} while the magnifier is on */
   const lensBox = h('div', { class: 'chart-lens-box', hidden: true });
-  const lensBtn = interactive ? h('button', { type: 'button', class: 'lens-toggle no-print', 'aria-pressed': 'false',
+  const lensBtn = magnifiable ? h('button', { type: 'button', class: 'lens-toggle no-print', 'aria-pressed': 'false',
     onclick: () => setLens(!lens) }, t('chart.magnifier')) : null;
-  const lensHint = h('p', { class: 'small muted lens-hint', hidden: true }, t('chart.magnifier-hint'));
+  const lensHint = h('p', { class: 'small muted lens-hint', hidden: true }, t(interactive ? 'chart.magnifier-hint' : 'chart.magnifier-hint-view'));
   /* The point of the chart (its own units) under a screen point. */
   const toChart = (s, cx, cy) => { const m = s.getScreenCTM(); const p = new DOMPoint(cx, cy).matrixTransform(m.inverse()); return [p.x, p.y]; };
   function lensAt(x, y) {
     if (!lens) return;
     const r = lens.wrap.getBoundingClientRect();
-    const w = r.width / LENS_SCALE, hgt = r.height / LENS_SCALE;
+    const k = interactive ? LENS_SCALE : VIEW_SCALE;
+    const w = r.width / k, hgt = r.height / k;
     lens.at = [x, y];
     lens.svg.setAttribute('viewBox', `${(x - w / 2).toFixed(2)} ${(y - hgt / 2).toFixed(2)} ${w.toFixed(2)} ${hgt.toFixed(2)}`);
-    const v = svg.viewBox.baseVal;
     /* the frame on the overview shows where the magnifier looks */
     frame.setAttribute('x', (x - w / 2).toFixed(2)); frame.setAttribute('y', (y - hgt / 2).toFixed(2));
     frame.setAttribute('width', w.toFixed(2)); frame.setAttribute('height', hgt.toFixed(2));
-    frame.style.display = v ? '' : 'none';
   }
   const frame = svgEl('rect', { class: 'lens-frame', 'pointer-events': 'none', fill: 'none' });
   function setLens(on) {
     if (on && !lens) {
       const ls = dress(document.importNode(pristine, true), t('chart.lens-label'));
       ls.setAttribute('preserveAspectRatio', 'xMidYMid meet');
-      const els = prepare(ls, true, true);
-      const lw = h('div', { class: 'chart-svg interactive chart-lens', id: 'chart-lens' });
+      const els = prepare(ls, interactive, true);
+      const lw = h('div', { class: 'chart-svg chart-lens' + (interactive ? ' interactive' : ''), id: 'chart-lens' });
       lw.append(ls);
       lensBox.replaceChildren(lw);
       lensBox.hidden = false; lensHint.hidden = false;
       wrap.classList.add('lens-on');
       lens = { wrap: lw, svg: ls, els, at: null };
       keep(els);
-      wire(ls, els, true);
+      if (interactive) wire(ls, els, true);
       ls.myomapHit = (x, y) => { const el = hitAt(ls, els, x, y); return el && el.dataset.region; };
       svg.append(frame);
       const f = document.activeElement && document.activeElement.closest && document.activeElement.closest('ellipse.region');
-      lensAt(...(f && svg.contains(f) ? toChart(svg, ...centre(f)) : [110, 100]));
+      const x = zones && zones.at && byId.get(zones.at);
+      lensAt(...(f && svg.contains(f) ? toChart(svg, ...centre(f)) : x ? toChart(svg, ...centre(x[0])) : [110, 100]));
       chart.refresh();
     } else if (!on && lens) {
       for (const el of lens.els) { const i = all.indexOf(el); if (i >= 0) all.splice(i, 1); const list = byId.get(el.dataset.region); list.splice(list.indexOf(el), 1); }
@@ -223,6 +225,7 @@ export async function makeChart(opts = {}) {
     });
   }
   if (interactive) wire(svg, mainEls, false);
+  else if (magnifiable) svg.addEventListener('click', (ev) => { if (lens) lensAt(...toChart(svg, ev.clientX, ev.clientY)); });
   /* for tests: what a tap at a screen point would mark on this copy */
   svg.myomapHit = (x, y) => { const el = hitAt(svg, mainEls, x, y); return el && el.dataset.region; };
 
@@ -231,7 +234,7 @@ export async function makeChart(opts = {}) {
       h('div', { class: 'cap-front' }, t('chart.cap-front'), h('span', { class: 'side' }, t('chart.cap-front-side'))),
       h('div', { class: 'cap-back' }, t('chart.cap-back'), h('span', { class: 'side' }, t('chart.cap-back-side')))),
     box,
-    interactive ? h('div', { class: 'lens-bar no-print' }, lensBtn, lensHint) : null,
+    magnifiable ? h('div', { class: 'lens-bar no-print' }, lensBtn, lensHint) : null,
     lensBox,
     opts.legend || null);
 

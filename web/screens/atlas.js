@@ -71,7 +71,7 @@ async function musclePage(id) {
     h('span', {}, h('i', { class: 'sw x' }, '✕'), t('sources.legend-x')),
     h('span', {}, h('i', { class: 'sw ess' }), t('sources.legend-ess')),
     h('span', {}, h('i', { class: 'sw spill' }), t('sources.legend-spill')));
-  const chart = await makeChart({ legend });
+  const chart = await makeChart({ legend, magnifier: true });
   const caption = h('p', { class: 'muted', id: 'atlas-caption', 'aria-live': 'polite' });
   const voc = await vocabulary();
   const buttons = [];
@@ -106,7 +106,7 @@ async function musclePage(id) {
         h('ul', { class: 'candidates' }, items),
         (m.perpetuating || []).length ? [h('h3', {}, t('atlas.perpetuating')), h('p', {}, m.perpetuating.map((x) => voc.activity.get(x) || human(x)).join('; '))] : null,
         (m.mimics || []).length ? [h('h3', {}, t('atlas.mimics')), h('p', {}, m.mimics.map(human).join(', '))] : null,
-        h('h3', {}, t('sources.sources')), h('p', {}, cites(m.sources)))));
+        h('h3', {}, t('atlas.sources')), h('p', {}, cites(m.sources)))));
 }
 
 function conditionPage(id) {

@@ -87,7 +87,7 @@ export default async function view(arg) {
     h('span', {}, h('i', { class: 'sw ess' }), t('sources.legend-ess')),
     h('span', {}, h('i', { class: 'sw spill' }), t('sources.legend-spill')),
     h('span', {}, h('i', { class: 'sw painline' }), t('sources.legend-pain')));
-  const chart = await makeChart({ legend });
+  const chart = await makeChart({ legend, magnifier: true });
   chart.setPain(state.intake.drawing || state.drawing || [], true);
   const voc = await vocabulary();
   const top = cands.length ? Math.max(...cands.map((c) => c.score || 0)) || 1 : 1;
