@@ -331,6 +331,13 @@ try {
     await shot(p, 's-intake-magnifier-1024.png');
     await p.locator('.chart-lens ellipse.region[data-region="tmj-l"]').first().click();
     await p.waitForSelector('#marks li[data-region="tmj-l"]', { timeout: T });
+    /* the arrow keys in the magnifier: it follows the focus past its edge */
+    await p.locator('.chart-lens ellipse.region[data-region="tmj-l"]').first().focus();
+    for (let i = 0; i < 8; i++) await p.keyboard.press('ArrowDown');
+    const inView = await p.evaluate(() => { const e = document.activeElement, b = e.getBoundingClientRect(), r = document.querySelector('#chart-lens').getBoundingClientRect();
+      return [e.closest('.chart-lens') !== null, b.top >= r.top - 1 && b.bottom <= r.bottom + 1, e.dataset.region]; });
+    console.log(`# eight ArrowDown in the magnifier from tmj-l: ${inView[2]}`);
+    check('the magnifier follows the arrow keys', inView[0] && inView[1], JSON.stringify(inView));
     await p.locator('.lens-toggle').click();
   });
   await must('intake sent: the sources are ranked', async () => {

@@ -151,7 +151,7 @@ export async function makeChart(opts = {}) {
   }
 
   let lens = null;   /* {wrap, svg, els, at: [x, y] in chart units} while the magnifier is on */
-  const lensBox = h('div', { class: 'chart-lens-box', hidden: true });
+  const lensBox = h('div', { class: 'chart-lens-box no-print', hidden: true });
   const lensBtn = magnifiable ? h('button', { type: 'button', class: 'lens-toggle no-print', 'aria-pressed': 'false',
     onclick: () => setLens(!lens) }, t('chart.magnifier')) : null;
   const lensHint = h('p', { class: 'small muted lens-hint', hidden: true }, t(interactive ? 'chart.magnifier-hint' : 'chart.magnifier-hint-view'));
@@ -222,6 +222,10 @@ export async function makeChart(opts = {}) {
     s.addEventListener('focusin', (ev) => {
       const el = ev.target.closest && ev.target.closest('ellipse.region');
       if (el && lens && !inLens) lensAt(...toChart(svg, ...centre(el)));
+      if (el && lens && inLens) {   /* the arrow keys went past the magnifier's edge: follow */
+        const b = el.getBoundingClientRect(), r = lens.wrap.getBoundingClientRect();
+        if (b.left < r.left || b.right > r.right || b.top < r.top || b.bottom > r.bottom) lensAt(...toChart(lens.svg, ...centre(el)));
+      }
     });
   }
   if (interactive) wire(svg, mainEls, false);
