@@ -109,10 +109,10 @@ async function render() {
 router.render = render;
 router.nav = renderNav;
 router.who = renderWho;
-onUnauthorized((err) => {
+onUnauthorized(() => {
   sessionStorage.setItem('myomap-after-login', location.hash);
   go('login');
-  setTimeout(() => showMsg(t('app.please-log-in', { message: err.message }), 'error'), 0);
+  setTimeout(() => showMsg(t('app.please-log-in'), 'error'), 0);
 });
 window.addEventListener('hashchange', () => { clearMsg(); render(); });
 loadLanguage().catch((e) => console.warn('translations', e)).then(() => {
