@@ -7,7 +7,7 @@ import { clock, human } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 
 /* the actions offered as the filter is typed (any other the server writes can be typed too) */
-const ACTIONS = ['read', 'create', 'update', 'export', 'login', 'login-failed', 'login-limited', 'login-disabled', 'logout', 'setup',
+const ACTIONS = ['read', 'list', 'create', 'update', 'export', 'login', 'login-failed', 'login-limited', 'login-disabled', 'logout', 'setup',
   'password-change', 'password-reset', 'disable-user', 'enable-user', 'create-user', 'session-cancel', 'denied'];
 const PAGE = 50;
 
