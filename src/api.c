@@ -647,6 +647,59 @@ static void h_contras(ctx *c) {
   buf_lit(b, "]}");
 }
 
+/* The intake's vocabularies from the knowledge base and the screens: the perpetuating activities,
+** the pain qualities a drawing takes (with the kb's sensation labels), the onsets, the red-flag
+** questions, and the sources with their citations. */
+static void vocab_terms(buf *b, const kb *k, int vocab, const char *key) {
+  buf_printf(b, "\"%s\":[", key);
+  for (int i = 0; i < kb_n_terms(k, vocab); i++) {
+    const kb_term *t = kb_term_at(k, vocab, i);
+    buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, t->id);
+    buf_lit(b, ",\"label\":");
+    buf_json_str(b, t->label ? t->label : t->id);
+    buf_putc(b, '}');
+  }
+  buf_putc(b, ']');
+}
+
+static void h_vocabulary(ctx *c) {
+  const kb *k = c->a->k;
+  ok_json(c);
+  buf *b = &c->rs->body;
+  buf_putc(b, '{');
+  vocab_terms(b, k, KB_ACTIVITY, "activities");
+  buf_lit(b, ",\"qualities\":[");
+  for (int q = 1; q < N_QUALITIES; q++) {
+    const char *id = present_quality_name(q);
+    int t = kb_find_term(k, KB_SENSATION, id);
+    buf_puts(b, q > 1 ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, id);
+    buf_lit(b, ",\"label\":");
+    buf_json_str(b, t >= 0 && kb_term_at(k, KB_SENSATION, t)->label ? kb_term_at(k, KB_SENSATION, t)->label : id);
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "],\"onsets\":[");
+  for (int o = 1; o < N_ONSETS; o++) {
+    buf_puts(b, o > 1 ? "," : "");
+    buf_json_str(b, present_onset_name(o));
+  }
+  buf_lit(b, "],\"flags\":[");
+  for (int i = 0; i < N_FLAGS; i++) {
+    const screen_item *f = screen_flag(i);
+    buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, f->id);
+    buf_lit(b, ",\"question\":");
+    buf_json_str(b, screen_flag_question(i));
+    buf_lit(b, ",\"reason\":");
+    buf_json_str(b, f->reason);
+    buf_printf(b, ",\"level\":\"%s\"}", screen_level_name(f->level));
+  }
+  buf_lit(b, "],");
+  vocab_terms(b, k, KB_SOURCE, "sources");
+  buf_putc(b, '}');
+}
+
 /* {"points":[{"tp","side"}]} into in->points. */
 static int parse_points(ctx *c, plan_input *in) {
   json_t *pts = c->body ? json_object_get(c->body, "points") : NULL;
@@ -2320,6 +2373,7 @@ static const route routes[] = {
   {"GET", "/api/conditions/*", h_condition, 0},
   {"GET", "/api/contraindications", h_contras, 0},
   {"GET", "/api/sensitive-areas", h_sensitive, 0},
+  {"GET", "/api/vocabulary", h_vocabulary, 0},
   {"POST", "/api/plan", h_plan, DB | BODY},
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -181,13 +182,33 @@ static enum MHD_Result send_error(struct MHD_Connection *con, int status, const 
   return send_buf(con, status, "application/json", b, (size_t)n, 1, 0, "no-store");
 }
 
-/* A page asset: "/" is web/index.html, "/p/TOKEN" the phone's page, "/NAME" web/NAME. */
+/* The web asset a URL names: a file at the top of web/, or one of the app's modules in a fixed
+** set of subdirectories with the one extension each holds (web/lib/NAME.js, web/screens/NAME.js,
+** web/i18n/NAME.json).  A file name is letters, digits, '-', '_' and one '.'; anything else
+** (a "..", a third level, another directory or extension) names no asset: returns 0. */
+static int asset_name(const char *url, char *name, size_t n) {
+  static const struct { const char *dir, *ext; } dirs[] = {{"lib/", ".js"}, {"screens/", ".js"}, {"i18n/", ".json"}};
+  if (*url++ != '/' || strlen(url) >= 100) return 0;
+  const char *file = url, *ext = NULL;
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+    if (!strncmp(url, dirs[i].dir, strlen(dirs[i].dir))) { file = url + strlen(dirs[i].dir); ext = dirs[i].ext; }
+  int dots = 0;
+  for (const char *p = file; *p; p++) {
+    if (*p == '.') dots++;
+    else if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_') return 0;
+  }
+  if (dots != 1 || *file == '.') return 0;
+  if (ext && strcmp(strchr(file, '.'), ext)) return 0;
+  snprintf(name, n, "%s", url);
+  return 1;
+}
+
+/* A page asset: "/" is web/index.html, "/p/TOKEN" the phone's page, else what asset_name allows. */
 static enum MHD_Result send_asset(server *sv, struct MHD_Connection *con, const char *url) {
   char name[160];
   if (!strcmp(url, "/")) snprintf(name, sizeof name, "index.html");
   else if (!strncmp(url, "/p/", 3) && !strchr(url + 3, '/')) snprintf(name, sizeof name, "phone.html");
-  else if (strlen(url) < 100 && !strchr(url + 1, '/') && !strstr(url, "..")) snprintf(name, sizeof name, "%s", url + 1);
-  else return send_error(con, 404, "not-found", "no such page");
+  else if (!asset_name(url, name, sizeof name)) return send_error(con, 404, "not-found", "no such page");
   if (sv->web_dir) {
     char path[1200], *text;
     size_t len;

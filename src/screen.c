@@ -145,3 +145,18 @@ void screen_run(const kb *k, const present *p, screen_result *out) {
   out->verdict = sore > tp && onset_sore ? FAVOURS_SORENESS
                : tp > sore ? FAVOURS_TRIGGER_POINT : FAVOURS_NEITHER;
 }
+
+/* The red-flag questions as the therapist asks them, in present.flags bit order. */
+static const char *const flag_questions[N_FLAGS] = {
+  "Numbness, or pins and needles that do not go away?",
+  "Weakness in an arm or leg, dropping things, tripping?",
+  "Pain shooting down an arm or leg, like an electric shock?",
+  "Fever, chills or feeling generally unwell?",
+  "Weight loss they cannot explain?",
+  "Pain at night that rest and changing position do not ease?",
+  "Changes in bowel or bladder control, or numbness around the groin?",
+  "A recent fall, accident or blow to the painful area?",
+};
+
+const screen_item *screen_flag(int bit) { return bit >= 0 && bit < N_FLAGS ? &red_flags[bit] : NULL; }
+const char *screen_flag_question(int bit) { return bit >= 0 && bit < N_FLAGS ? flag_questions[bit] : NULL; }

@@ -48,4 +48,9 @@ const char *screen_question(int bit);
 const char *screen_level_name(int level);
 const char *screen_favours_name(int favours);
 
+/* Red flag `bit` (present.flags bit order: numbness ... trauma): its item (id, reason, advice,
+** level) and the question that asks for it; NULL when bit is out of range.  Static data. */
+const screen_item *screen_flag(int bit);
+const char *screen_flag_question(int bit);
+
 #endif

@@ -279,6 +279,16 @@ wanterr "unknown condition: 404" 404 not-found
 get TA /api/contraindications
 want "contraindications" 200 '(.contraindications | length) > 0 and (.contraindications | all(has("id") and has("label") and has("scope") and (.local | type == "boolean")))
   and ([.contraindications[] | select(.id == "pregnancy")] | length) == 1 and ([.contraindications[] | select(.id == "varicose-veins" and .local)] | length) == 1'
+get TA /api/vocabulary
+want "the vocabulary: activities, qualities, onsets, red-flag questions, sources from the kb" 200 '(.activities | length) > 50
+  and ([.activities[] | select(.id == "desk-work" and .label == "long hours at a desk or computer")] | length) == 1
+  and ([.qualities[].id] == ["ache","burning","sharp","tingling","numbness"]) and (.qualities | all(.label | length > 0))
+  and .onsets == ["gradual","sudden","after-exercise","injury"]
+  and (.flags | length) == 8 and (.flags | all((.question | endswith("?")) and (.reason | length > 0) and (.level | IN("refer","urgent"))))
+  and ([.flags[] | select(.id == "bowel-bladder")][0].level == "urgent")
+  and ([.sources[] | select(.id == "ts1")][0].label | test("Trigger Point Manual. Volume 1"))'
+get none /api/vocabulary
+wanterr "the vocabulary without a login: 401" 401 unauthenticated
 post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1","side":"l"},{"tp":"gastrocnemius-tp1","side":"l"}],"contraindications":["pregnancy",{"id":"varicose-veins","region":"calf-l"}]}'
 want "plan with the contraindications" 200 '(.steps | length) > 0 and ([.steps[] | select(.timed)] | length) > 0 and ([.modifications[].id] | index("pregnancy"))
   and ([.blocked[] | select(.contraindication == "varicose-veins" and .tp == "gastrocnemius-tp1")] | length) == 1'

@@ -39,15 +39,134 @@ const browser = await chromium.launch({ executablePath: EXE, args: ['--no-sandbo
 
 /* Every console error, page error, CSP refusal and failed request, per page. */
 function watch(page, label, sink) {
-  page.on('console', (m) => { if (m.type() === 'error' && !(killed && /INCOMPLETE_CHUNKED/.test(m.text()))) sink.push(`${label} console: ${m.text()} @ ${(m.location() || {}).url || ''}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !(killed && /INCOMPLETE_CHUNKED|ERR_CONNECTION_REFUSED/.test(m.text()))) sink.push(`${label} console: ${m.text()} @ ${(m.location() || {}).url || ''}`); });
   page.on('pageerror', (e) => sink.push(`${label} page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     const f = r.failure() ? r.failure().errorText : '';
     if (/ERR_ABORTED/.test(f) && /\/events(\?|$)|\/api\/phone\//.test(r.url())) return;   // streams closed on navigation
+    if (/ERR_ABORTED/.test(f) && label.startsWith('survey')) return;   // the survey leaves screens while they load
     if (killed && /INCOMPLETE_CHUNKED/.test(f) && /\/events(\?|$)/.test(r.url())) return;   // the stream the SIGKILL cut
+    if (killed && /ERR_CONNECTION_REFUSED/.test(f) && /\/api\//.test(r.url())) return;   // a poll while the killed server was down
     sink.push(`${label} request failed: ${r.url()} ${f}`);
   });
   page.on('request', (r) => { const u = r.url(); if (!u.startsWith(BASE) && !u.startsWith('data:') && !u.startsWith('about:')) sink.push(`${label} outside request: ${u}`); });
+}
+
+
+/* ---- every screen at the tablet's 1024x768 and the phone's 390x844, with axe-core ----
+** The survey contexts share the therapist's login (cookies) and working state (sessionStorage)
+** and bypass the CSP so that axe's script can be added; the flow's own page keeps the CSP. */
+const AXE = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+/* the translation keys ("sources.not-checked"): none may show as text */
+const I18N_KEYS = Object.keys(JSON.parse(readFileSync(new URL('../web/i18n/en.json', import.meta.url), 'utf8'))).filter((k) => /^[a-z0-9]+\.[a-z0-9-]+$/.test(k) && k.includes('-'));
+const SIZES = [['1024', { width: 1024, height: 768 }], ['390', { width: 390, height: 844 }]];
+const axeTable = [];   /* [screen, size, critical, serious, moderate, minor] */
+
+/* Every region's best target at 1024x768: the widest circle around a point of its hit area in
+** which every tap marks it (the page's own hit test, svg.myomapHit), in the overview and in the
+** magnifier centred on it; per region id, the best of its views. */
+async function targetSizes(p) {
+  const measure = () => p.evaluate(async () => {
+    const lensSvg = () => document.querySelector('.chart-lens svg');
+    const mainSvg = document.querySelector('.chart-svg:not(.chart-lens) svg');
+    const clear = (svg, el) => {
+      const id = el.dataset.region, b = el.getBoundingClientRect();
+      let best = 0;
+      for (const [fx, fy] of [[0, 0], [-0.3, 0], [0.3, 0], [0, -0.3], [0, 0.3]]) {
+        const cx = b.left + b.width * (0.5 + fx), cy = b.top + b.height * (0.5 + fy);
+        if (svg.myomapHit(cx, cy) !== id) continue;
+        let r = 0;
+        ring: for (let rr = 1; rr <= 20; rr++) {
+          for (let k = 0; k < 16; k++) {
+            const a = (k * Math.PI) / 8;
+            if (svg.myomapHit(cx + rr * Math.cos(a), cy + rr * Math.sin(a)) !== id) break ring;
+          }
+          r = rr;
+        }
+        best = Math.max(best, 2 * r);
+      }
+      return best;
+    };
+    const best = {};
+    const keep = (id, d, where) => { if (!best[id] || d > best[id].d) best[id] = { d, where }; };
+    const els = Array.from(mainSvg.querySelectorAll('ellipse.region'));
+    for (const el of els) {
+      el.scrollIntoView({ block: 'center', inline: 'center' });
+      keep(el.dataset.region, clear(mainSvg, el), 'overview');
+    }
+    if (!document.querySelector('.lens-toggle[aria-pressed="true"]')) document.querySelector('.lens-toggle').click();
+    for (const el of els) {
+      el.focus({ preventScroll: true });
+      const ls = lensSvg();
+      ls.scrollIntoView({ block: 'center' });
+      const twin = Array.from(ls.querySelectorAll('ellipse.region')).find((x) => x.dataset.region === el.dataset.region && x.dataset.viewName === el.dataset.viewName);
+      if (twin) keep(el.dataset.region, clear(ls, twin), 'magnifier');
+    }
+    document.querySelector('.lens-toggle').click();
+    return best;
+  });
+  const best = await measure();
+  const ds = Object.entries(best).map(([id, v]) => [id, v.d, v.where]).sort((a, b) => a[1] - b[1]);
+  const under = ds.filter((x) => x[1] < 24);
+  const overview = ds.filter((x) => x[2] === 'overview').length;
+  console.log(`# target sizes at 1024x768: ${ds.length} regions, smallest best target ${ds[0][1]} px (${ds[0][0]}), ${under.length} under 24 px; ` +
+    `best in the overview for ${overview}, in the magnifier for ${ds.length - overview}; the five smallest: ${ds.slice(0, 5).map((x) => `${x[0]} ${x[1]}`).join(', ')}`);
+  return { ds, under };
+}
+const surveyPages = {};
+async function surveyPage(size) {
+  if (surveyPages[size]) return surveyPages[size];
+  const c = await browser.newContext({ viewport: SIZES.find(([n]) => n === size)[1], bypassCSP: true,
+    storageState: await ctx.storageState(), ...(size === '390' ? { isMobile: true, hasTouch: true } : {}) });
+  const p = await c.newPage();
+  p.setDefaultTimeout(T);
+  watch(p, `survey ${size}`, problems);
+  surveyPages[size] = p;
+  return p;
+}
+/* axe-core on page p: the counts per impact; the serious and critical ones named */
+async function axeRun(p, name, size, inject = 'tag') {
+  if (!(await p.evaluate(() => !!window.axe))) {
+    if (inject === 'tag') await p.addScriptTag({ path: AXE });
+    else await p.evaluate(readFileSync(AXE, 'utf8'));   /* a page under its own CSP (the phone's) */
+  }
+  const r = await p.evaluate(async () => {
+    const res = await window.axe.run(document, { resultTypes: ['violations'] });
+    return res.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, where: v.nodes.slice(0, 3).map((x) => x.target.join(' ')) }));
+  });
+  const count = (k) => r.filter((v) => v.impact === k).reduce((a, v) => a + v.n, 0);
+  axeTable.push([name, size, count('critical'), count('serious'), count('moderate'), count('minor')]);
+  const bad = r.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+  console.log(`# axe ${name} at ${size}: ${count('critical')} critical, ${count('serious')} serious, ${count('moderate')} moderate, ${count('minor')} minor`);
+  check(`axe: ${name} at ${size} has no critical or serious violation`, !bad.length, bad.map((v) => `${v.impact} ${v.id} x${v.n} @ ${v.where.join(' | ')}`).join('; '));
+}
+/* Opens hash at both sizes (with the flow's working state), waits for sel, takes a screenshot,
+** runs axe, and checks that nothing scrolls sideways; fn(p, size) checks more. */
+async function survey(name, hash, sel, fn) {
+  const stateJson = await page.evaluate(() => sessionStorage.getItem('myomap') || '{}').catch(() => '{}');
+  for (const [size] of SIZES) {
+    await step(`${name} at ${size}: shown, no sideways scroll`, async () => {
+      const p = await surveyPage(size);
+      await p.goto(BASE + '/#/clients');
+      await p.evaluate((v) => sessionStorage.setItem('myomap', v), stateJson);
+      await p.goto(`${BASE}/${hash}`);
+      await p.reload({ waitUntil: 'load' });
+      await p.waitForSelector(sel, { timeout: T });
+      await p.waitForTimeout(150);
+      await shot(p, `s-${name}-${size}.png`);
+      const w = await p.evaluate((vw) => {
+        const wide = Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > vw + 1)
+          .filter((e) => !e.closest('.table-wrap') || e.classList.contains('table-wrap')).slice(0, 4)
+          .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className && e.className.baseVal === undefined ? String(e.className).split(' ').join('.') : ''} ${Math.round(e.getBoundingClientRect().right)}`);
+        return [document.documentElement.scrollWidth, vw, wide];
+      }, SIZES.find(([n]) => n === size)[1].width);
+      if (w[0] > w[1] + 1) throw new Error(`the page is ${w[0]} px wide in a ${w[1]} px window: ${w[2].join(', ')}`);
+      const keys = await p.evaluate((ks) => { const text = document.body.innerText; return ks.filter((k) => text.includes(k)); }, I18N_KEYS);
+      if (keys.length) throw new Error('untranslated keys on the screen: ' + keys.join(', '));
+      if (fn) await fn(p, size);
+      await axeRun(p, name, size);
+    });
+  }
 }
 
 const problems = [];
@@ -173,7 +292,8 @@ try {
   });
   await step('questions and red-flag screen answered', async () => {
     await page.check('#intake-form input[name=onset][value=gradual]');
-    await page.fill('#intake-form input[name=onset_hours]', '72');
+    await page.fill('#intake-form input[name=onset_ago]', '3');
+    await page.selectOption('#intake-form select[name=onset_unit]', 'days');
     await page.fill('#intake-form input[name=nprs]', '6');
     await page.check('#intake-form input[name="ctx:desk-work"]');
     await page.fill('#intake-form textarea[name=goals]', 'work a full day at the desk without a headache');
@@ -181,6 +301,45 @@ try {
     if (flags !== 8) throw new Error(`${flags} red-flag questions`);
   });
   await shot(page, '03-intake.png');
+  await survey('clients', '#/clients', '#clients-table');
+  await survey('intake', `#/intake/${clientId}`, '.chart-svg ellipse.region', async (p, size) => {
+    if (size !== '1024') return;
+    const nav = await p.evaluate(() => Array.from(document.querySelectorAll('#nav a, #who button')).map((e) => Math.round(e.getBoundingClientRect().top)));
+    check('the nav and the account buttons fit one line at 1024 px', Math.max(...nav) - Math.min(...nav) <= 4, JSON.stringify(nav));
+    const { under } = await targetSizes(p);
+    check('every region has a target of at least 24x24 px at 1024x768 (overview or magnifier)', under.length === 0, under.map((x) => `${x[0]} ${x[1]}`).join(', '));
+    /* arrow keys: to the nearest region in their direction */
+    const at = () => p.evaluate(() => { const e = document.activeElement; const b = e.getBoundingClientRect(); return { id: e.dataset.region, x: b.left + b.width / 2, y: b.top + b.height / 2 }; });
+    await p.locator('.chart-svg:not(.chart-lens) ellipse.region[data-region="neck-side-l"]').first().focus();
+    const a0 = await at();
+    await p.keyboard.press('ArrowDown'); const a1 = await at();
+    await p.keyboard.press('ArrowLeft'); const a2 = await at();
+    await p.keyboard.press('ArrowUp'); const a3 = await at();
+    await p.keyboard.press('ArrowRight'); const a4 = await at();
+    console.log(`# arrow keys from ${a0.id}: down ${a1.id}, left ${a2.id}, up ${a3.id}, right ${a4.id}`);
+    check('arrow keys move to a region in their direction', a1.y > a0.y && a2.x < a1.x && a3.y < a2.y && a4.x > a3.x && new Set([a0.id, a1.id, a2.id, a3.id]).size >= 3,
+      JSON.stringify([a0, a1, a2, a3, a4]));
+    const ring = await p.evaluate(() => { const cs = getComputedStyle(document.activeElement); return [cs.stroke, cs.strokeWidth]; });
+    const rgb = (ring[0].match(/\d+/g) || []).map(Number).slice(0, 3);
+    const lum = (c) => { const v = c / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const L = 0.2126 * lum(rgb[0]) + 0.7152 * lum(rgb[1]) + 0.0722 * lum(rgb[2]);
+    const contrast = 1.05 / (L + 0.05);
+    console.log(`# focus ring: ${ring[0]}, ${ring[1]}, contrast ${contrast.toFixed(1)}:1 on white`);
+    check('the focus ring on a region has at least 3:1 contrast and 2 px', contrast >= 3 && parseFloat(ring[1]) >= 2, ring.join(' '));
+    await p.locator('.lens-toggle').click();
+    await p.locator('.chart-svg:not(.chart-lens) ellipse.region[data-region="tmj-l"]').first().focus();
+    await shot(p, 's-intake-magnifier-1024.png');
+    await p.locator('.chart-lens ellipse.region[data-region="tmj-l"]').first().click();
+    await p.waitForSelector('#marks li[data-region="tmj-l"]', { timeout: T });
+    /* the arrow keys in the magnifier: it follows the focus past its edge */
+    await p.locator('.chart-lens ellipse.region[data-region="tmj-l"]').first().focus();
+    for (let i = 0; i < 8; i++) await p.keyboard.press('ArrowDown');
+    const inView = await p.evaluate(() => { const e = document.activeElement, b = e.getBoundingClientRect(), r = document.querySelector('#chart-lens').getBoundingClientRect();
+      return [e.closest('.chart-lens') !== null, b.top >= r.top - 1 && b.bottom <= r.bottom + 1, e.dataset.region]; });
+    console.log(`# eight ArrowDown in the magnifier from tmj-l: ${inView[2]}`);
+    check('the magnifier follows the arrow keys', inView[0] && inView[1], JSON.stringify(inView));
+    await p.locator('.lens-toggle').click();
+  });
   await must('intake sent: the sources are ranked', async () => {
     await page.click('#intake-form button[type=submit]');
     await page.waitForSelector('#candidates li.cand', { timeout: T });
@@ -223,6 +382,7 @@ try {
     await page.waitForFunction((b) => Array.from(document.querySelectorAll('.chart-svg ellipse.zone-essential')).map((e) => e.dataset.region).join() !== b, before, { timeout: T });
   });
   await shot(page, '04-sources.png');
+  await survey('sources', `#/sources/${clientId}`, '#candidates li.cand');
 
   /* 3b. palpation: what the therapist felt, stored for the intake's day and shown again */
   let topName = '';
@@ -322,6 +482,7 @@ try {
     if (!/anticoagulant/i.test(t)) throw new Error(t);
   });
   await shot(page, '05-plan.png');
+  await survey('plan', `#/plan/${clientId}`, '.phase .step');
   await step('myofascial release adds timed fascial holds to the prepare phase, and can be taken off again', async () => {
     await page.check('#fascial');
     await page.waitForSelector('.phase[data-phase="prepare"] .step.timed', { timeout: T });
@@ -367,6 +528,18 @@ try {
     if (!/hold \d+.\d+ s/.test(info) || !/target band/.test(info)) throw new Error(info);
   });
   await shot(page, '06-session.png');
+  await survey('session', sessionHash, '#hold-panel', async (p, size) => {
+    await p.waitForSelector('#phone-status.on', { timeout: T });
+    if (size !== '1024') return;
+    const d = await p.evaluate(() => ['#hold-timer', '#fb-scale', '#ev-buttons', '#next-hold'].map((q) => {
+      const e = document.querySelector(q); const r = e.getBoundingClientRect();
+      return { q, top: Math.round(r.top + scrollY), bottom: Math.round(r.bottom + scrollY), shown: !!e.offsetParent };
+    }));
+    console.log(`# session room at 1024x768: ${d.map((x) => `${x.q} ${x.top}-${x.bottom}`).join(', ')}`);
+    check('the timer, the ratings and the next hold\'s Start are on the first screen at 1024x768', d.every((x) => x.shown && x.bottom <= 768), JSON.stringify(d));
+    check('the QR card is folded away once the phone has joined', await p.evaluate(() => !document.querySelector('#phone-card').open), 'still open');
+  });
+  await step('the phone page passes axe', async () => { await axeRun(phone, 'phone', '390', 'eval'); });
   await step('touch targets in the session room are at least 44 px', async () => {
     const small = await page.evaluate(() => Array.from(document.querySelectorAll('main button, main input, main select'))
       .filter((e) => e.offsetParent && e.type !== 'checkbox' && e.type !== 'radio')
@@ -477,6 +650,7 @@ try {
     if (!s2.includes('Edited in the e2e test.')) throw new Error('not kept: ' + s2.slice(-80));
   });
   await shot(page, '11-notes.png');
+  await survey('notes', await page.evaluate(() => location.hash), '#note-form textarea');
   await step('the ended session room points to its note', async () => {
     await page.goto(`${BASE}/${sessionHash}`);
     await page.waitForSelector('main .banner a[href^="#/notes/"]', { timeout: T });
@@ -499,6 +673,7 @@ try {
     await page.waitForFunction(() => { const i = document.querySelector('#progress-svg'); return i && i.complete && i.naturalWidth > 0; }, null, { timeout: T });
   });
   await shot(page, '12-progress.png');
+  await survey('progress', `#/progress/${clientId}`, '#progress-table');
 
   /* 8. home program */
   await step('the home program is rendered', async () => {
@@ -511,9 +686,10 @@ try {
     const li = page.locator('#perpetuating li[data-activity="desk-work"]');
     if (!(await li.count())) throw new Error(await page.textContent('#program'));
     const t = await li.first().textContent();
-    if (!/eye level/.test(t) || !/reported at intake/.test(t) || !/ts1 ch 4/.test(t)) throw new Error(t);
+    if (!/eye level/.test(t) || !/reported at intake/.test(t) || !/Travell & Simons, vol 1, ch 4/.test(t)) throw new Error(t);
   });
   await shot(page, '13-home.png');
+  await survey('home', `#/home/${clientId}`, '#program .ex');
   await step('print view of the home program hides the nav and buttons', async () => {
     await page.emulateMedia({ media: 'print' });
     const d = await page.evaluate(() => [getComputedStyle(document.querySelector('.top')).display, getComputedStyle(document.querySelector('#print-page')).display, getComputedStyle(document.querySelector('#program')).display]);
@@ -560,6 +736,56 @@ try {
   });
   await shot(page, '17-refer.png');
 
+  /* the atlas and the admin screens */
+  await survey('atlas', '#/atlas', '#atlas-q', async (p) => {
+    await p.fill('#atlas-q', 'trapez');
+    await p.waitForSelector('#atlas-results a[href="#/atlas/muscle:upper-trapezius"]', { timeout: T });
+    await p.fill('#atlas-q', 'left temple');
+    await p.waitForSelector('#atlas-results a[href="#/atlas/area:temple-l"]', { timeout: T });
+  });
+  await survey('atlas-muscle', '#/atlas/muscle:upper-trapezius', '#atlas-muscle .tp-show', async (p, size) => {
+    await p.waitForSelector('.chart-svg .tp-x', { timeout: T });
+    const t = await p.textContent('#atlas-muscle');
+    if (!/Travell & Simons, vol 1, ch 6/.test(t)) throw new Error('no source named: ' + t.slice(0, 300));
+    const before = await p.evaluate(() => Array.from(document.querySelectorAll('.chart-svg ellipse.zone-essential')).map((e) => e.dataset.region).join());
+    await p.locator('#atlas-muscle .tp-show').nth(1).click();
+    await p.waitForFunction((b) => Array.from(document.querySelectorAll('.chart-svg ellipse.zone-essential')).map((e) => e.dataset.region).join() !== b, before, { timeout: T });
+    if (size === '1024') {
+      await p.click('.lens-toggle');
+      await p.waitForSelector('.chart-lens .tp-x', { timeout: T });
+      await shot(p, 's-atlas-magnifier-1024.png');
+      await p.click('.lens-toggle');
+    }
+  });
+  await survey('atlas-condition', '#/atlas/condition:tension-headache', '#atlas-condition li a');
+  await survey('atlas-area', '#/atlas/area:temple-l', '#atlas-area li', async (p) => {
+    const t = await p.textContent('#atlas-area');
+    if (!/temporalis/i.test(t) || /score/i.test(t) || !(await p.locator('#atlas-area .bar').count())) throw new Error(t.slice(0, 300));
+  });
+  await survey('accounts', '#/accounts', '#accounts-table');
+  await survey('account', '#/account', '#password-form');
+  await survey('audit', '#/audit', '#audit-table tbody tr', async (p, size) => {
+    if (size !== '1024') return;
+    await p.fill('#audit-form input[name=action]', 'read');
+    await Promise.all([p.waitForResponse((r) => /\/api\/audit\?.*action=read/.test(r.url())), p.click('#audit-form button[type=submit]')]);
+    await p.waitForTimeout(100);
+    const acts = await p.$$eval('#audit-table tbody tr td:nth-child(3)', (a) => a.map((x) => x.textContent));
+    if (!acts.length || acts.some((x) => x !== 'read')) throw new Error('the filtered rows: ' + acts.join());
+  });
+  for (const [size, viewport] of SIZES) {
+    await step(`login at ${size}: shown, no sideways scroll`, async () => {
+      const c = await browser.newContext({ viewport, bypassCSP: true });
+      const p = await c.newPage();
+      await p.goto(BASE + '/', { waitUntil: 'load' });
+      await p.waitForSelector('#login-form', { timeout: T });
+      await shot(p, `s-login-${size}.png`);
+      const w = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      if (w[0] > w[1] + 1) throw new Error(`${w[0]} px wide in ${w[1]}`);
+      await axeRun(p, 'login', size);
+      await c.close();
+    });
+  }
+
   /* errors and sessions */
   await step('an API error is shown and the form keeps its input', async () => {
     await page.goto(`${BASE}/#/clients`);
@@ -569,7 +795,8 @@ try {
     await page.click('#client-form button[type=submit]');
     await page.waitForSelector('#msg.error', { timeout: T });
     const m = await page.textContent('#msg');
-    if (!/\(bad-request\)/.test(m)) throw new Error(m);
+    /* a sentence for people: what was wrong, no error code, no command-line flag */
+    if (/\(bad-request\)|bad-request|--\w/.test(m) || !/birth/i.test(m) || !/^[A-Z]/.test(m.trim())) throw new Error(m);
     if ((await page.inputValue('#client-form input[name=name]')) !== 'Bad Date') throw new Error('input lost');
     expectedErrors.push([400, /\/api\/clients$/]);
   });
@@ -639,6 +866,7 @@ try {
     return m && Number(m[1]) === code && url.test(m[2]);
   }));
   check('no console errors, CSP refusals, failed or outside requests', real.length === 0, real.join(' | '));
+  if (axeTable.length) console.log('# axe per screen (critical/serious/moderate/minor): ' + axeTable.map((r) => `${r[0]}@${r[1]} ${r[2]}/${r[3]}/${r[4]}/${r[5]}`).join(', '));
   await browser.close();
 }
 console.log(`${passed} passed, ${failed} failed`);

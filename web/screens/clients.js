@@ -1,0 +1,64 @@
+/* clients.js: the client list and the form to add one. */
+
+import { api } from '../lib/api.js';
+import { ensureLabels, labelOf, regionLabels } from '../lib/chart.js';
+import { field, h, showError, showMsg, submitter, tableWrap } from '../lib/dom.js';
+import { human } from '../lib/format.js';
+import { go, setClient } from '../lib/state.js';
+import { openSessionsCard } from './sessions.js';
+import { t } from '../lib/i18n.js';
+
+export default async function view() {
+  const r = await api('GET', '/api/clients');
+  const list = Array.isArray(r) ? r : (r.clients || []);
+  const table = list.length ? tableWrap(t('clients.title'), h('table', { id: 'clients-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('clients.name')), h('th', {}, t('clients.born')), h('th', {}, t('clients.visits')), h('th', {}, t('clients.last-visit')), h('th', {}, h('span', { class: 'visually-hidden' }, t('clients.actions'))))),
+    h('tbody', {}, list.map((c) => h('tr', { dataset: { client: c.id } },
+      h('td', {}, h('strong', {}, c.name)), h('td', {}, c.birth || ''), h('td', {}, c.visits ?? ''),
+      h('td', {}, c.last_visit || '—'),
+      h('td', { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', onclick: () => { setClient(c); go('intake/' + c.id); } }, t('clients.intake')),
+        h('button', { type: 'button', onclick: () => { setClient(c); go('progress/' + c.id); } }, t('clients.progress')),
+        h('button', { type: 'button', onclick: () => { setClient(c); go('home/' + c.id); } }, t('clients.home'))))))))
+    : h('p', { class: 'empty' }, t('clients.empty'));
+
+  let contras = [];
+  try { contras = (await api('GET', '/api/contraindications')).contraindications || []; } catch (e) { if (e.status === 401) throw e; showError(e); }
+  await ensureLabels();
+  const regionIds = Array.from(regionLabels.keys()).sort((a, b) => labelOf(a).localeCompare(labelOf(b)));
+  const form = h('form', { class: 'card', id: 'client-form' },
+    h('h2', {}, t('clients.add-title')),
+    h('div', { class: 'grid2' },
+      field(t('clients.name'), h('input', { name: 'name', required: true, autocomplete: 'off' })),
+      field(t('clients.birth'), h('input', { name: 'birth', type: 'date', required: true })),
+      field(t('clients.phone'), h('input', { name: 'phone', type: 'tel', autocomplete: 'off' })),
+      field(t('clients.email'), h('input', { name: 'email', type: 'email', autocomplete: 'off' }))),
+    field(t('clients.history'), h('textarea', { name: 'history', rows: 2 })),
+    contras.length ? h('details', { class: 'contras' }, h('summary', {}, h('strong', {}, t('clients.contras')), t('clients.contras-why')),
+      h('div', { class: 'checks' }, contras.map((c) => h('div', { class: 'contra' },
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'contra:' + c.id }), c.label || human(c.id),
+          c.scope === 'session' ? h('span', { class: 'small muted' }, t('clients.no-treatment')) : null),
+        c.local ? h('select', { name: 'contra-region:' + c.id, 'aria-label': t('clients.where-label', { what: c.label || c.id }) },
+          h('option', { value: '' }, t('clients.where')), regionIds.map((id) => h('option', { value: id }, labelOf(id)))) : null)))) : null,
+    h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'consent' }),
+      t('clients.consent')),
+    h('button', { class: 'primary', type: 'submit' }, t('clients.add')));
+  form.addEventListener('submit', submitter(form, async (v) => {
+    const body = { name: v.name, birth: v.birth, consent: v.consent };
+    for (const k of ['phone', 'email', 'history']) if (v[k]) body[k] = v[k];
+    const cs = [];
+    for (const c of contras) {
+      if (!v['contra:' + c.id]) continue;
+      if (c.local) {
+        if (!v['contra-region:' + c.id]) throw new Error(t('clients.say-where', { what: c.label || c.id }));
+        cs.push({ id: c.id, region: v['contra-region:' + c.id] });
+      } else cs.push(c.id);
+    }
+    if (cs.length) body.contraindications = cs;
+    const r2 = await api('POST', '/api/clients', body);
+    setClient({ id: r2.id, name: v.name });
+    if (!v.consent) showMsg(t('clients.no-consent'), 'info');
+    go('intake/' + r2.id);
+  }));
+  return [h('h1', {}, t('clients.title')), await openSessionsCard(), table, form];
+}

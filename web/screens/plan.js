@@ -1,0 +1,110 @@
+/* plan.js: the treatment plan of the ticked points, and starting a session. */
+
+import { api } from '../lib/api.js';
+import { ensureLabels, labelOf } from '../lib/chart.js';
+import { $, action, h } from '../lib/dom.js';
+import { human, range, sideName, sourceCite, sourceName } from '../lib/format.js';
+import { vocabulary } from '../lib/vocab.js';
+import { ensureClient, go, save, state } from '../lib/state.js';
+import { t } from '../lib/i18n.js';
+
+const PHASES = ['assess', 'prepare', 'release', 'stretch', 'integrate', 'recheck'];
+const tickedPoints = () => (state.ticked || []).map((k) => { const i = k.lastIndexOf(':'); return { tp: k.slice(0, i), side: k.slice(i + 1) }; });
+
+/* "upper-trapezius-tp1" -> "TrP1, upper border, vertical anterior fibres" where the ranking named it */
+function tpName(tp) {
+  const c = ((state.intake && state.intake.where && state.intake.where.candidates) || []).find((x) => x.trigger_point === tp);
+  return c && c.trigger_point_name ? c.trigger_point_name : human(tp);
+}
+function stepTitle(s) {
+  if (!s.muscle) return `${s.n}. ${t('phase.' + s.phase, null, s.phase)}`;
+  return `${s.n}. ${human(s.muscle)}${sideName(s.side) ? ', ' + sideName(s.side) : ''}${s.tp ? ' — ' + tpName(s.tp) : ''}`;
+}
+function dangers(list) {
+  return (list || []).map((d) => h('div', { class: 'danger-zone' }, h('strong', {}, t('plan.danger')), d.label, d.why ? h('div', { class: 'small' }, d.why) : null));
+}
+function renderPlan(plan) {
+  const out = [];
+  if (plan.refer) out.push(h('div', { class: 'banner refer', role: 'alert' }, h('strong', { class: 'big' }, t('plan.refer')), plan.refer_why ? h('p', {}, plan.refer_why) : null));
+  if (plan.modifications && plan.modifications.length) {
+    out.push(h('div', { class: 'banner caution' }, h('strong', {}, t('plan.modified')),
+      plan.limits && (plan.limits.band_max !== null || plan.limits.hold_max !== null)
+        ? h('p', {}, t('plan.limits', { band: plan.limits.band_max ?? '—', hold: plan.limits.hold_max ?? '—' })) : null,
+      h('ul', {}, plan.modifications.map((m) => h('li', {}, h('strong', {}, m.label || human(m.id)), ': ', m.advice || '')))));
+  }
+  if (plan.blocked && plan.blocked.length) {
+    out.push(h('h2', {}, t('plan.blocked')));
+    out.push(plan.blocked.map((b) => h('div', { class: 'blocked' },
+      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique), b.movement && human(b.movement)].filter(Boolean).join(' · ') || t('plan.treatment')),
+      ': ', b.why || '', b.contraindication ? (b.region ? t('plan.contra-at', { what: human(b.contraindication), region: labelOf(b.region) }) : t('plan.contra', { what: human(b.contraindication) })) : '',
+      b.advice ? h('div', {}, h('em', {}, b.advice)) : null)));
+  }
+  const steps = plan.steps || [];
+  for (const ph of PHASES.concat(Array.from(new Set(steps.map((s) => s.phase))).filter((p) => !PHASES.includes(p)))) {
+    const ss = steps.filter((s) => s.phase === ph);
+    if (!ss.length) continue;
+    out.push(h('section', { class: 'phase', dataset: { phase: ph } }, h('h2', {}, t('phase.' + ph, null, ph)),
+      ss.map((s) => h('div', { class: 'step' + (s.timed ? ' timed' : ''), dataset: { step: s.n } },
+        h('h3', {}, stepTitle(s)),
+        s.timed ? h('div', { class: 'meta' },
+          s.technique ? h('span', {}, s.technique.label || human(s.technique.id || s.technique)) : null,
+          s.hold ? h('span', {}, t('plan.hold', { s: range(s.hold) })) : null,
+          s.band ? h('span', {}, t('plan.target', { band: range(s.band) })) : null,
+          s.modified ? h('span', { class: 'small' }, t('plan.modified-step')) : null) : null,
+        s.location ? h('div', {}, h('strong', {}, t('plan.find')), s.location) : null,
+        s.position ? h('div', {}, h('strong', {}, t('plan.position')), s.position) : null,
+        s.how ? h('div', {}, h('strong', {}, t('plan.how')), s.how) : null,
+        h('div', {}, s.text || ''),
+        s.alternatives && s.alternatives.length ? h('div', { class: 'small' }, t('plan.or'), s.alternatives.map(human).join(', ')) : null,
+        dangers(s.dangers),
+        (s.cautions || []).map((c) => h('div', { class: 'danger-zone caution' }, h('strong', {}, t('plan.caution', { what: human(c.contraindication) })), c.text)),
+        s.sources && s.sources.length ? h('div', { class: 'small muted' }, t('plan.sources'), s.sources.map((x, k) => [k ? '; ' : '', h('cite', { title: sourceCite(x) }, sourceName(x))])) : null))));
+  }
+  if (!steps.length) out.push(h('p', { class: 'empty' }, t('plan.no-steps')));
+  if (plan.note) out.push(h('p', { class: 'muted' }, plan.note));
+  return out;
+}
+
+export default async function view(arg) {
+  const client = await ensureClient(arg);
+  await ensureLabels();
+  await vocabulary();
+  const points = tickedPoints();
+  if (!points.length) return [h('h1', {}, t('nav.plan')), h('p', {}, t('plan.no-points'), h('a', { href: '#/sources/' + client.id }, t('plan.choose')), '.')];
+  const fascial = !!state.fascial;   /* myofascial release: sustained fascial holds and fascial stretches */
+  const plan = await api('POST', '/api/plan', { points, client: client.id, fascial });
+  state.plan = plan; save();
+  const fascialBox = h('label', { class: 'check no-print' }, h('input', { type: 'checkbox', id: 'fascial', checked: fascial,
+    onchange: (e) => { state.fascial = e.target.checked; save(); go('plan/' + client.id); } }),
+    t('plan.fascial'));
+  const start = h('button', { type: 'button', class: 'primary', id: 'start-session', disabled: plan.refer && !(plan.steps || []).length,
+    onclick: action(async () => {
+      const begin = async (another) => {
+        const r = await api('POST', '/api/sessions', { client: client.id, points, fascial, another });
+        state.session = { id: r.id, join: r.join, client: client.id, plan: r.plan || (r.state && r.state.plan) };
+        delete state.visit;
+        save();
+        go('session/' + encodeURIComponent(r.id));
+      };
+      try { await begin(false); } catch (e) {
+        if (e.code !== 'open-session') throw e;
+        /* ask first: this client has a session open (on this or another device) */
+        const q = $('#open-question');
+        if (q) q.remove();
+        start.after(h('div', { class: 'banner caution', id: 'open-question', role: 'alert' },
+          t('plan.open-already', { name: client.name }),
+          h('button', { type: 'button', class: 'primary', onclick: () => go('session/' + encodeURIComponent(e.data.session)) }, t('plan.resume')), ' ',
+          h('button', { type: 'button', onclick: action(() => begin(true)) }, t('plan.another'))));
+      }
+    }) }, t('plan.start'));
+  return [
+    h('h1', {}, t('plan.title', { name: client.name })),
+    h('p', {}, t('plan.points'), points.map((p) => {
+      const c = ((state.intake && state.intake.where && state.intake.where.candidates) || []).find((x) => x.trigger_point === p.tp);
+      return c ? `${c.muscle_name || human(c.muscle)}, ${sideName(p.side)} (${c.trigger_point_name || human(p.tp)})` : `${human(p.tp)}, ${sideName(p.side)}`;
+    }).join('; ')),
+    fascialBox,
+    renderPlan(plan),
+    h('div', { class: 'row no-print' }, start, h('a', { class: 'button', href: '#/sources/' + client.id }, t('plan.change'))),
+  ];
+}
