@@ -15,6 +15,7 @@ typedef struct opts {
   const char *batch;
   int color;
   const char *db;   /* --db: the record database (SQLite path or postgresql:// URI), or NULL */
+  const char *lang; /* --lang or $MYOMAP_LANG: the client's language ("en", "fr"; kb_lang_name) */
 } opts;
 
 typedef struct cmd {

@@ -205,4 +205,38 @@ const char *kb_advice_group_name(int group);
 /* "very-common", "common", "occasional", "rare" or NULL. */
 const char *kb_freq_name(int freq);
 
+/* ---- translations of the texts a client reads (kb/LANG/NAME.kb, docs/kb-format.md) ----
+** A translation file, in a directory named for its language (kb/fr/), has stanzas keyed as
+** the English ([selfcare MUSCLE-LOCAL] for a self-care exercise, [region BASE] for a region's
+** label) with the keys that carry a client's text: muscle name and selfcare-none; selfcare
+** position, steps, frequency, feel, avoid; tool, activity, sensation, advice, correct and
+** region label; danger label and why; contra label and caution-note.  Loading refuses an
+** unknown stanza, id or key, a text that is not UTF-8 and one whose numbers or {placeholders}
+** differ from the English. */
+
+/* The language a tag names: "fr" for "fr", "fr-CA" or "fr_CA.UTF-8", "en" for an English tag,
+** NULL, or "", and NULL for a language the knowledge base cannot be translated into. */
+const char *kb_lang_name(const char *tag);
+
+/* The text of `key` in stanza [kind id] in language `lang` (a tag as for kb_lang_name), or
+** `english` when the language is English or unknown or has no such translation.  The text is
+** owned by the kb. */
+const char *kb_text(const kb *k, const char *lang, const char *kind, const char *id, const char *key,
+                    const char *english);
+/* The same for self-care exercise j of muscle `muscle` (its field `key` is `english`), for
+** `key` ("label", "why" or "caution-note") of term i of `vocab`, and for a concrete region's
+** label (the patient's side is not part of it). */
+const char *kb_selfcare_text(const kb *k, const char *lang, int muscle, int j, const char *key, const char *english);
+const char *kb_term_text(const kb *k, const char *lang, int vocab, int i, const char *key);
+const char *kb_region_label(const kb *k, const char *lang, int region);
+
+/* For `kb check`: every English text a client reads that a loaded language lacks, one line
+** each ("kb/shoulder.kb:41: [selfcare upper-trapezius-ball] steps has no translation in
+** kb/fr/"), appended to `errors` (the first 100).  Returns how many. */
+int kb_check_translations(const kb *k, buf *errors);
+
+/* How many texts are translated into `lang`; *n_english (may be NULL): how many English texts
+** a client reads there are. */
+int kb_n_translations(const kb *k, const char *lang, int *n_english);
+
 #endif
