@@ -1095,18 +1095,28 @@ const char *kb_region_label(const kb *k, const char *lang, int region) {
   return kb_text(k, lang, "region", r->base, "label", r->label);
 }
 
+static int cmp_where(const void *a, const void *b) {
+  const tr_text *x = *(const tr_text *const *)a, *y = *(const tr_text *const *)b;
+  int c = strcmp(x->file, y->file);
+  return c ? c : x->line - y->line;
+}
+
 int kb_check_translations(const kb *k, buf *errors) {
   int bad = 0;
+  const tr_text **missing = xmalloc((size_t)(k->n_texts + 1) * sizeof *missing);
   for (int l = 0; l < N_LANGS; l++) {
     if (!(k->langs >> l & 1)) continue;
-    for (int i = 0; i < k->n_texts; i++) {
-      const tr_text *e = &k->texts[i];
-      if (find_text(k->trs, k->n_trs, kb_langs[l], e->kind, e->id, e->key)) continue;
+    int n = 0;
+    for (int i = 0; i < k->n_texts; i++)
+      if (!find_text(k->trs, k->n_trs, kb_langs[l], k->texts[i].kind, k->texts[i].id, k->texts[i].key))
+        missing[n++] = &k->texts[i];
+    qsort(missing, (size_t)n, sizeof *missing, cmp_where);   /* in the order of the English files */
+    for (int i = 0; i < n; i++, bad++)
       if (bad < MAX_ERRORS)
-        buf_printf(errors, "%s:%d: [%s %s] %s has no translation in kb/%s/\n", e->file, e->line, e->kind, e->id, e->key, kb_langs[l]);
-      bad++;
-    }
+        buf_printf(errors, "%s:%d: [%s %s] %s has no translation in kb/%s/\n", missing[i]->file, missing[i]->line,
+                   missing[i]->kind, missing[i]->id, missing[i]->key, kb_langs[l]);
   }
+  free(missing);
   return bad;
 }
 
