@@ -651,7 +651,7 @@ static void left_out_sentence(buf *b, const kb *k, const char *lang, const home_
     const kb_term *c = kb_term_at(k, KB_CONTRA, it->press_caution);
     buf_puts(&t, W(lang, "No pressing at home here because of "));
     buf_puts(&t, TERM(KB_CONTRA, it->press_caution));
-    buf_lit(&t, ": ");
+    buf_puts(&t, colon(lang)); buf_putc(&t, ' ');
     buf_puts(&t, c->caution_text ? kb_term_text(k, lang, KB_CONTRA, it->press_caution, "caution-note") : "");
   }
   if (it->forbid_contra >= 0) {
