@@ -472,14 +472,14 @@ int clinic_note(opts *o, int argc, char **argv) {
   if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
     int r = record_visit_find(s, client, date, (long)visit, &id, err, sizeof err);
     note n = {0};
-    if (!r) r = note_build(s, k, id, &n, err, sizeof err) ? RECORD_EBAD : 0;
+    if (!r) r = note_build_lang(s, k, id, o->lang, &n, err, sizeof err) ? RECORD_EBAD : 0;
     if (!r && save) r = note_save(s, id, &n, err, sizeof err) ? RECORD_ESTORE : 0;
     if (r) rc = fail(c, r, err);
     else {
       buf out;
       buf_init(&out);
-      note_text(&out, &n);
-      if (save) buf_printf(&out, "(saved with visit %ld)\n", id);
+      note_text_lang(&out, &n, o->lang);
+      if (save) buf_printf(&out, o->lang && !strcmp(o->lang, "fr") ? "(enregistrée avec la visite %ld)\n" : "(saved with visit %ld)\n", id);
       rc = cli_write(&out);
       buf_free(&out);
     }

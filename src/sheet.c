@@ -414,6 +414,8 @@ static const char *W(const char *lang, const char *en) {
   return en;
 }
 
+const char *sheet_home_word(const char *lang, const char *english) { return W(lang, english); }
+
 /* ":" before a list, " :" in French. */
 static int is_fr(const char *lang) { const char *l = kb_lang_name(lang); return l && strcmp(l, "fr") == 0; }
 static const char *colon(const char *lang) { return is_fr(lang) ? " :" : ":"; }

@@ -36,5 +36,8 @@ void sheet_home_html(buf *out, const kb *k, const chart *c, const home *h, const
 void sheet_home_json_lang(buf *out, const kb *k, const home *h, const char *lang);
 void sheet_home_text_lang(buf *out, const kb *k, const home *h, const char *lang);
 void sheet_home_html_lang(buf *out, const kb *k, const chart *c, const home *h, const char *title, const char *lang);
+/* One of the home program's fixed English texts (home.c's reasons for no self-care included) in
+** `lang`, or `english` itself when it has no translation.  Static text. */
+const char *sheet_home_word(const char *lang, const char *english);
 
 #endif

@@ -279,6 +279,27 @@ $M --lang fr homecare "$T/s2.json" --html -o "$T/h-fr.html" 2>/dev/null
 if grep -q '<html lang="fr-CA">' "$T/h-fr.html" && grep -q '<title>Votre programme' "$T/h-fr.html" && grep -q '>Devant<' "$T/h-fr.html" &&
    grep -q 'la tempe, gauche (temple-l)' "$T/h-fr.html" && grep -q 'point à presser' "$T/h-fr.html" && ! grep -qE '>(Front|Back|Tool|Set up|Should feel)<' "$T/h-fr.html"
 then ok "homecare --lang fr --html: lang=\"fr-CA\", the chart's words and regions in French"; else ko "homecare --lang fr --html" "$(head -c 400 "$T/h-fr.html")"; fi
+# the SOAP note's fixed words in French: a visit with an intake, measures, palpation, holds and a home program
+N="$M --db $T/note/m.db"
+mkdir -p "$T/note"
+$N client add --name "Ann Lee" --birth 1984-03-09 --consent yes >/dev/null 2>&1
+$N intake 1 --date 2026-11-22 temple-l:6:ache neck-back-l:4 --nprs 6 --desk-hours 9 --sleep-hours 6 --context desk-work,phone-cradling --onset gradual >/dev/null 2>&1
+$N measure 1 --date 2026-11-22 --psfs "reach overhead=4" --ndi 18 --rom cervical:rotation-l=60 >/dev/null 2>&1
+$N assess 1 --date 2026-11-22 upper-trapezius-tp1:l:active:referral:ppt=2.5 levator-scapulae-upper:l:latent >/dev/null 2>&1
+$N log 1 "$T/s2.json" >/dev/null 2>&1
+$N note 1 >"$T/note-en.txt" 2>&1; $N --lang fr note 1 >"$T/note-fr.txt" 2>&1
+# what stays English: the trigger points' names and the techniques' labels (the therapist's kb texts)
+left=$(awk -f "$(dirname "$0")/leftover.awk" "$T/note-en.txt" "$T/note-fr.txt" |
+       grep -vxF -e 'TrP1, upper border, vertical anterior fibres' -e 'upper point, at the angle of the neck' -e 'trigger point pressure release, ischemic compression')
+fixed=$(grep -nE 'subjective|objective|assessment|Pain drawing|Pain before|Function \(|Neck Disability|Perpetuating|Onset|assessed by palpation|Range of motion|Treatment:|Home program|Left out|Do not press|Recheck|points? lower|first pain rating|referral (not )?reproduced|\(left|left \(|right \(' "$T/note-fr.txt")
+if grep -q '^S (subjectif)$' "$T/note-fr.txt" && grep -q '^A (analyse)$' "$T/note-fr.txt" && grep -q 'Points gâchettes évalués par palpation :' "$T/note-fr.txt" &&
+   grep -q 'la tempe (gauche) 6/10 (douleur sourde et profonde)' "$T/note-fr.txt" && grep -q 'trapèze supérieur, côté gauche' "$T/note-fr.txt" &&
+   grep -q 'Programme d.autotraitement :' "$T/note-fr.txt" && [ "$(grep -c . "$T/note-en.txt")" -gt 20 ] && [ -z "$left" ] && [ -z "$fixed" ]
+then ok "note --lang fr: the SOAP note's fixed words in French"; else ko "note --lang fr" "$left
+$fixed
+$(head -12 "$T/note-fr.txt")"; fi
+expect "note in English by default" 0 '^S \(subjective\)' -- $N note 1
+
 # kb check of a French file: a missing text named at its English line, a changed number refused
 mkdir -p "$T/kbfr" && cp kb/*.kb kb/*.tsv "$T/kbfr/" && mkdir -p "$T/kbfr/fr" && cp kb/fr/*.kb "$T/kbfr/fr/"
 expect "kb check --kb DIR with DIR/fr" 0 'translations ok: fr' -- $M --kb "$T/kbfr" kb check
