@@ -118,6 +118,7 @@ int cli_load_kb(const opts *o, kb **out) {
   buf errors;
   buf_init(&errors);
   int rc = o->kb_dir ? kb_load_dir(out, o->kb_dir, &errors) : kb_load_builtin(out, &errors);
+  if (!rc && o->lang && (rc = kb_load_lang(*out, o->lang, &errors))) kb_free(*out);   /* the client's language: kb/fr/ */
   if (rc) {
     fputs(errors.data ? errors.data : "knowledge base failed to load\n", stderr);
     fprintf(stderr, "myomap: the knowledge base has errors (%d); nothing was done\n", rc < 0 ? -rc : rc);

@@ -28,7 +28,10 @@ struct kb {
   /* translations (kb/LANG/NAME.kb): the English texts a client reads, and their translations */
   struct tr_text *texts; int n_texts, cap_texts;   /* English, sorted by kind, id, key */
   struct tr_text *trs; int n_trs, cap_trs;         /* translations, sorted by lang, kind, id, key */
-  unsigned langs;                                  /* bit i: a file of kb_langs[i] was loaded */
+  unsigned langs;                                  /* bit i: a file of kb_langs[i] was given */
+  unsigned langs_loaded;                           /* bit i: kb_load_lang has read kb_langs[i]'s */
+  int texts_sorted;                                /* texts are sorted (sort_texts) */
+  struct { const char *name, *text; size_t len; int lang; } *trfiles; int n_trfiles;  /* in the arena */
 };
 
 static void *arena_alloc(kb *k, size_t n) {
@@ -910,14 +913,18 @@ static const trdef tr_keys[] = {
   {"region", "label"}};
 #define N_TR_KEYS ((int)(sizeof tr_keys / sizeof tr_keys[0]))
 
+/* The index in tr_keys of kind's first key, or -1; its keys follow it in the table. */
 static int tr_kind(const char *kind) {
-  for (int i = 0; i < N_TR_KEYS; i++) if (same(tr_keys[i].kind, kind)) return 1;
+  for (int i = 0; i < N_TR_KEYS; i++)
+    if ((i == 0 || tr_keys[i - 1].kind != tr_keys[i].kind) && same(tr_keys[i].kind, kind)) return i;
+  return -1;
+}
+static int tr_key_of(int first, const char *key) {
+  for (int i = first; first >= 0 && i < N_TR_KEYS && tr_keys[i].kind == tr_keys[first].kind; i++)
+    if (same(tr_keys[i].key, key)) return 1;
   return 0;
 }
-static int tr_key(const char *kind, const char *key) {
-  for (int i = 0; i < N_TR_KEYS; i++) if (same(tr_keys[i].kind, kind) && same(tr_keys[i].key, key)) return 1;
-  return 0;
-}
+static int tr_key(const char *kind, const char *key) { return tr_key_of(tr_kind(kind), key); }
 
 /* The language of a translation file: the index in kb_langs of the directory that holds it
 ** ("kb/fr/client.kb", "DIR/fr/client.kb"), or -1 for a file of the knowledge base itself. */
@@ -962,7 +969,8 @@ static void collect_texts(loader *L) {
   for (int i = 0; i < L->n_stanzas; i++) {
     const stanza *s = &L->stanzas[i];
     if (same(s->kind, "muscle")) { muscle = s->id; muscle_file = s->file; }
-    if (!tr_kind(s->kind)) continue;
+    int kd = tr_kind(s->kind);
+    if (kd < 0) continue;
     const char *id = s->id;
     if (same(s->kind, "selfcare")) {
       if (!muscle || muscle_file != s->file) continue;
@@ -972,7 +980,7 @@ static void collect_texts(loader *L) {
       buf_free(&b);
     }
     for (int j = 0; j < s->n_entries; j++)
-      if (tr_key(s->kind, s->entries[j].key) && *s->entries[j].value)
+      if (tr_key_of(kd, s->entries[j].key) && *s->entries[j].value)
         add_text(k, 0, NULL, s->kind, id, s->entries[j].key, s->entries[j].value, s->file, s->entries[j].line);
   }
   const body *b = k->body;
@@ -981,7 +989,13 @@ static void collect_texts(loader *L) {
     if (r->side == BODY_R) continue;
     add_text(k, 0, NULL, "region", r->base, "label", r->label, "kb/regions.tsv", r->base_index + 4);
   }
+}
+
+/* Sort the English texts, once, when a language is first read (not at every load). */
+static void sort_texts(kb *k) {
+  if (k->texts_sorted) return;
   qsort(k->texts, (size_t)k->n_texts, sizeof *k->texts, cmp_text);
+  k->texts_sorted = 1;
 }
 
 /* The numbers and {placeholders} of a text, sorted, as one string ("{n} 30 60"): a translation
@@ -1003,6 +1017,43 @@ static void tokens(const char *s, buf *out) {
   if (!out->data) buf_puts(out, "");
 }
 
+/* An order-free signature of a text's numbers and {placeholders} (the tokens of `tokens`): their
+** count and two sums of their hashes, so that texts are compared without sorting; `tokens`
+** spells them out when they differ. */
+typedef struct token_sig { unsigned long long a, b; int n; } token_sig;
+static token_sig sig_of(const char *s) {
+  token_sig g = {0, 0, 0};
+  for (const char *p = strpbrk(s, "0123456789{"); p; p = *p ? strpbrk(p, "0123456789{") : NULL) {
+    const char *q = p;
+    if (*p >= '0' && *p <= '9') { while (*q >= '0' && *q <= '9') q++; }
+    else if (strchr(p, '}')) { q = strchr(p, '}') + 1; }
+    else { p++; continue; }
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *c = p; c < q; c++) h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    g.a += h; g.b += h * h + (h >> 29); g.n++;
+    p = q;
+  }
+  return g;
+}
+
+/* util_utf8_bad, skipping runs of ASCII eight bytes at a time (translations are mostly ASCII). */
+static long utf8_bad(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned long long w;
+    while (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) i += 8;
+    while (i < n && !((unsigned char)s[i] & 0x80)) i++;
+    if (i >= n) break;
+    unsigned char c = (unsigned char)s[i];
+    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 1;
+    if (len > n - i) len = n - i;
+    long b = util_utf8_bad(s + i, len);
+    if (b >= 0) return (long)i + b;
+    i += len;
+  }
+  return -1;
+}
+
 /* Check the translation stanzas and keep their texts: each names an English stanza and keys
 ** that carry a client's text, keeps the English text's numbers and placeholders, once. */
 static void add_translations(loader *L, loader *T) {
@@ -1011,18 +1062,22 @@ static void add_translations(loader *L, loader *T) {
   for (int i = 0; i < T->n_stanzas; i++) {
     const stanza *s = &T->stanzas[i];
     int lang = file_lang(s->file);
-    if (!tr_kind(s->kind)) {
+    if (tr_kind(s->kind) < 0) {
       fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, tool, danger, contra, advice, correct, activity, sensation and region stanzas",
            s->kind, s->id);
       continue;
     }
-    /* the English stanza: texts of this kind are contiguous in k->texts */
-    int lo = 0, hi = k->n_texts, first = -1, last = -1;
-    for (int j = lo; j < hi; j++)
-      if (same(k->texts[j].kind, s->kind)) { if (first < 0) first = j; last = j; }
-    int found = 0;
-    for (int j = first; first >= 0 && j <= last && !found; j++) found = same(k->texts[j].id, s->id);
-    if (!found) {
+    /* the English stanza: the first of its texts in k->texts (sorted by kind, id, key) */
+    int lo = 0, hi = k->n_texts;
+    while (lo < hi) {
+      int mid = (lo + hi) / 2, c = strcmp(k->texts[mid].kind, s->kind);
+      if (!c) c = strcmp(k->texts[mid].id, s->id);
+      if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    if (lo == k->n_texts || !same(k->texts[lo].kind, s->kind) || !same(k->texts[lo].id, s->id)) {
+      int first = -1, last = -1;   /* texts of this kind are contiguous: the nearest id among them */
+      for (int j = 0; j < k->n_texts; j++)
+        if (same(k->texts[j].kind, s->kind)) { if (first < 0) first = j; last = j; }
       const char *hint = first >= 0 ? util_nearest(s->id, &k->texts[first].id, (size_t)(last - first + 1), sizeof(tr_text)) : NULL;
       fail(L, s->file, s->line, "unknown %s \"%s\"%s: a translation names an English stanza%s", s->kind, s->id,
            mean(tmp, sizeof tmp, hint), same(s->kind, "selfcare") ? " (a self-care exercise as MUSCLE-LOCAL)" : "");
@@ -1037,13 +1092,15 @@ static void add_translations(loader *L, loader *T) {
       const tr_text *en = find_text(k->texts, k->n_texts, NULL, s->kind, s->id, e->key);
       if (!en) { fail(L, s->file, e->line, "[%s %s] has no English \"%s\" to translate", s->kind, s->id, e->key); continue; }
       if (!*e->value) { fail(L, s->file, e->line, "empty value for \"%s\"", e->key); continue; }
-      buf a, b;
-      buf_init(&a); buf_init(&b);
-      tokens(en->value, &a); tokens(e->value, &b);
-      if (strcmp(a.data, b.data))
+      token_sig ga = sig_of(en->value), gb = sig_of(e->value);
+      if (ga.n != gb.n || ga.a != gb.a || ga.b != gb.b) {
+        buf a, b;
+        buf_init(&a); buf_init(&b);
+        tokens(en->value, &a); tokens(e->value, &b);
         fail(L, s->file, e->line, "the numbers and placeholders of [%s %s] %s differ from the English (%s:%d): \"%s\" here, \"%s\" there",
              s->kind, s->id, e->key, en->file, en->line, b.data, a.data);
-      buf_free(&a); buf_free(&b);
+        buf_free(&a); buf_free(&b);
+      }
       add_text(k, 1, kb_langs[lang], s->kind, s->id, e->key, e->value, s->file, e->line);
     }
   }
@@ -1052,6 +1109,35 @@ static void add_translations(loader *L, loader *T) {
     if (!cmp_text(&k->trs[i - 1], &k->trs[i]))
       fail(L, k->trs[i].file, k->trs[i].line, "[%s %s] %s translated twice (first at %s:%d)", k->trs[i].kind,
            k->trs[i].id, k->trs[i].key, k->trs[i - 1].file, k->trs[i - 1].line);
+}
+
+int kb_load_lang(kb *k, const char *tag, buf *errors) {
+  const char *lang = kb_lang_name(tag);
+  int l = -1;
+  for (int i = 0; lang && i < N_LANGS; i++) if (same(kb_langs[i], lang)) l = i;
+  if (l < 0 || (k->langs_loaded >> l & 1)) return 0;
+  k->langs_loaded |= 1u << l;
+  sort_texts(k);
+  loader L = {0}, T = {0};   /* L: the errors; T: the translation files' stanzas */
+  L.k = T.k = k;
+  L.errors = T.errors = errors;
+  for (int i = 0; i < k->n_trfiles; i++) {
+    if (k->trfiles[i].lang != l) continue;
+    const char *name = k->trfiles[i].name, *text = k->trfiles[i].text;
+    long bad = utf8_bad(text, k->trfiles[i].len);
+    if (bad >= 0) {
+      int line = 1;
+      for (long j = 0; j < bad; j++) line += text[j] == '\n';
+      fail(&L, name, line, "not valid UTF-8 (byte %ld of the file)", bad + 1);
+      continue;
+    }
+    parse_text(&T, name, text, k->trfiles[i].len);
+  }
+  L.n_errors += T.n_errors;
+  add_translations(&L, &T);
+  for (int i = 0; i < T.n_stanzas; i++) free(T.stanzas[i].entries);
+  free(T.stanzas);
+  return -L.n_errors;
 }
 
 const char *kb_lang_name(const char *tag) {
@@ -1101,8 +1187,11 @@ static int cmp_where(const void *a, const void *b) {
   return c ? c : x->line - y->line;
 }
 
-int kb_check_translations(const kb *k, buf *errors) {
+int kb_check_translations(kb *k, buf *errors) {
   int bad = 0;
+  sort_texts(k);
+  for (int l = 0; l < N_LANGS; l++)
+    if (k->langs >> l & 1) bad -= kb_load_lang(k, kb_langs[l], errors);
   const tr_text **missing = xmalloc((size_t)(k->n_texts + 1) * sizeof *missing);
   for (int l = 0; l < N_LANGS; l++) {
     if (!(k->langs >> l & 1)) continue;
@@ -1137,22 +1226,19 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
   k->body = body_builtin();
   if (!k->body) { fail(&L, "regions.tsv", 0, "the embedded body model is broken"); kb_free(k); return -1; }
   load_catalogue(&L, catalogue, catalogue_len);
-  loader T = {0};   /* the translation files' stanzas */
-  T.k = k; T.errors = errors;
+  /* the translation files are kept, and read when their language is asked for (kb_load_lang) */
+  for (int i = 0; i < n; i++) if (file_lang(names[i]) >= 0) k->n_trfiles++;
+  k->trfiles = arena_alloc(k, (size_t)(k->n_trfiles + 1) * sizeof *k->trfiles);
+  k->n_trfiles = 0;
   for (int i = 0; i < n; i++) {
     int lang = file_lang(names[i]);
     if (lang < 0) { parse_text(&L, names[i], texts[i], lens[i]); continue; }
     k->langs |= 1u << lang;
-    long bad = util_utf8_bad(texts[i], lens[i]);
-    if (bad >= 0) {
-      int line = 1;
-      for (long j = 0; j < bad; j++) line += texts[i][j] == '\n';
-      fail(&L, names[i], line, "not valid UTF-8 (byte %ld of the file)", bad + 1);
-      continue;
-    }
-    parse_text(&T, names[i], texts[i], lens[i]);
+    k->trfiles[k->n_trfiles].name = arena_strdup(k, names[i]);
+    k->trfiles[k->n_trfiles].text = arena_strndup(k, texts[i], lens[i]);
+    k->trfiles[k->n_trfiles].len = lens[i];
+    k->trfiles[k->n_trfiles++].lang = lang;
   }
-  L.n_errors += T.n_errors;
   /* pass by kind, so vocabularies exist before anything refers to them */
   char tmp[128];
   for (int i = 0; i < L.n_stanzas; i++)
@@ -1222,11 +1308,8 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
     if (k->muscles[i].n_tps == 0)
       fail(&L, k->muscles[i].file, k->muscles[i].line, "muscle \"%s\" has no trigger points: add a [tp ...] stanza", k->muscles[i].id);
   collect_texts(&L);
-  add_translations(&L, &T);
   for (int i = 0; i < L.n_stanzas; i++) free(L.stanzas[i].entries);
   free(L.stanzas);
-  for (int i = 0; i < T.n_stanzas; i++) free(T.stanzas[i].entries);
-  free(T.stanzas);
   if (L.n_errors) { kb_free(k); return -L.n_errors; }
   k->muscle_order = xmalloc((size_t)(k->n_muscles + 1) * sizeof(int));
   for (int i = 0; i < k->n_muscles; i++) k->muscle_order[i] = i;

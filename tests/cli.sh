@@ -310,6 +310,8 @@ cp kb/fr/head-neck.kb "$T/kbfr/fr/" && sed -i '0,/3 à 5 maintiens/s//3 à 6 mai
 expect "kb check: a changed number in French is refused" 3 'fr/head-neck.kb:[0-9]+: the numbers and placeholders of \[selfcare upper-trapezius-ball-wall\] frequency differ from the English' -- $M --kb "$T/kbfr" kb check
 cp kb/fr/head-neck.kb "$T/kbfr/fr/" && printf '\n[selfcare upper-trapezius-ball-floor]\nsteps = x\n' >>"$T/kbfr/fr/head-neck.kb"
 expect "kb check: an unknown id in French, with the nearest" 3 'unknown selfcare "upper-trapezius-ball-floor" \(did you mean "upper-trapezius-ball-wall"\?\)' -- $M --kb "$T/kbfr" kb check
+expect "homecare --lang fr refuses a broken French file" 3 'unknown selfcare "upper-trapezius-ball-floor"' -- $M --kb "$T/kbfr" --lang fr homecare upper-trapezius-tp1:l
+expect "homecare in English does not read the French files" 0 'YOUR HOME PROGRAM' -- $M --kb "$T/kbfr" homecare upper-trapezius-tp1:l
 
 # the interactive session, typed into a pseudo-terminal (script(1) from bsdutils)
 if command -v script >/dev/null 2>&1; then

@@ -199,13 +199,16 @@ static const char GOOD_NONE[] =
   "selfcare-none = wait 48 hours, then see {who}\n"
   "[tp tp1]\nname = TrP1\nregion = shoulder-top\nlocation = upper border\nessential = neck-side\n";
 
-/* Load VOCAB, GOOD_NONE and a French file "kb/fr/test.kb" with `fr`. */
+/* Load VOCAB, GOOD_NONE and a French file "kb/fr/test.kb" with `fr`, then read the French
+** (kb_load_lang); returns kb_load_lang's result, with *k loaded either way. */
 static int load_fr(const char *fr, kb **k, buf *e) {
   const char *names[] = {"kb/vocab.kb", "kb/test.kb", "kb/fr/test.kb"};
   const char *texts[] = {VOCAB, GOOD_NONE, fr};
   size_t lens[] = {strlen(VOCAB), strlen(GOOD_NONE), strlen(fr)};
   buf_init(e);
-  return kb_load_texts(k, 3, names, texts, lens, CATALOGUE, strlen(CATALOGUE), e);
+  cr_assert_eq(kb_load_texts(k, 3, names, texts, lens, CATALOGUE, strlen(CATALOGUE), e), 0, "%s", e->data ? e->data : "");
+  cr_assert_str_eq(kb_text(*k, "fr", "muscle", "upper-trapezius", "name", "en"), "en", "nothing French before kb_load_lang");
+  return kb_load_lang(*k, "fr", e);
 }
 
 static void expect_fr_error(const char *fr, const char *needle) {
@@ -213,6 +216,7 @@ static void expect_fr_error(const char *fr, const char *needle) {
   buf e;
   cr_assert_lt(load_fr(fr, &k, &e), 0, "expected an error containing \"%s\"", needle);
   cr_assert(e.data && strstr(e.data, needle), "expected \"%s\" in:\n%s", needle, e.data ? e.data : "");
+  kb_free(k);
   buf_free(&e);
 }
 
