@@ -101,7 +101,8 @@ int clinic_db(opts *o, int argc, char **argv);
    "stopped, change since the first rating); P the home program and what to recheck.\n\n" \
    "  --visit N   the visit (default: the client's latest)\n" \
    "  --date D    the client's visit on that day\n" \
-   "  --save      store the note with the visit\n" CLINIC_DB_HELP}, \
+   "  --save      store the note with the visit\n" \
+   "  --lang fr   the note's fixed words in French (fr-CA); also $MYOMAP_LANG\n" CLINIC_DB_HELP}, \
   {"export", clinic_export, "CLIENT (--fhir | --csv) [-o FILE]", \
    "export a client's record as a FHIR R4 Bundle or as CSV", \
    "  --fhir   a FHIR R4 Bundle (JSON): the Patient; Observations of pain severity (LOINC\n" \
