@@ -909,7 +909,7 @@ static const trdef tr_keys[] = {
   {"selfcare", "position"}, {"selfcare", "steps"}, {"selfcare", "frequency"}, {"selfcare", "feel"},
   {"selfcare", "avoid"},
   {"tool", "label"}, {"danger", "label"}, {"danger", "why"}, {"contra", "label"}, {"contra", "caution-note"},
-  {"advice", "label"}, {"correct", "label"}, {"activity", "label"}, {"sensation", "label"},
+  {"advice", "label"}, {"advice", "limited"}, {"correct", "label"}, {"activity", "label"}, {"sensation", "label"},
   {"region", "label"}};
 #define N_TR_KEYS ((int)(sizeof tr_keys / sizeof tr_keys[0]))
 
