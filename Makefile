@@ -25,7 +25,7 @@ LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c sr
            src/audit.c src/auth.c src/live.c src/links.c src/api.c src/lazy.c src/choir.c src/doc.c src/careplan.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
 APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/http.o $(B)/cert.o $(B)/main.o
-KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv kb/outcomes.tsv kb/snomed.tsv kb/passwords.txt kb/choir.tsv
+KB_FILES = $(sort $(wildcard kb/*.kb)) $(sort $(wildcard kb/fr/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv kb/outcomes.tsv kb/snomed.tsv kb/passwords.txt kb/choir.tsv
 WEB_FILES = $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg web/lib/*.js web/screens/*.js web/i18n/*.json))
 TESTS    = $(B)/test_unit
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)

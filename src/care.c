@@ -413,7 +413,7 @@ int care_homecare(opts *o, int argc, char **argv) {
   home_perpetuating(k, s.has_ctx ? &s.ctx : NULL, &h);
   buf out;
   buf_init(&out);
-  if (o->json) { sheet_home_json(&out, k, &h); buf_putc(&out, '\n'); }
+  if (o->json) { sheet_home_json_lang(&out, k, &h, o->lang); buf_putc(&out, '\n'); }
   else if (s.html) {
     chart *ch;
     buf errors;
@@ -426,9 +426,9 @@ int care_homecare(opts *o, int argc, char **argv) {
       return EXIT_KB;
     }
     buf_free(&errors);
-    sheet_home_html(&out, k, ch, &h, NULL);
+    sheet_home_html_lang(&out, k, ch, &h, NULL, o->lang);
     chart_free(ch);
-  } else sheet_home_text(&out, k, &h);
+  } else sheet_home_text_lang(&out, k, &h, o->lang);
   rc = s.out_file ? write_file("homecare", s.out_file, &out) : cli_write(&out);
   if (!rc && s.out_file) fprintf(stderr, "myomap homecare: wrote %s\n", s.out_file);
   buf_free(&out);

@@ -72,7 +72,9 @@ int care_parse_contras(const cmd *c, const kb *k, const char *list, plan_input *
    "  -o FILE        write to FILE instead of standard output\n" \
    "  --context A,B  activities the client reported: desk-work, phone-cradling, ... (repeatable)\n" \
    "  --desk-hours H hours a day at a desk or screen\n" \
-   "  --sleep-hours H hours of sleep a night\n\n" \
+   "  --sleep-hours H hours of sleep a night\n" \
+   "  --lang fr      in French (fr-CA): the text, the JSON's human texts, the handout (a global\n" \
+   "                 option; also $MYOMAP_LANG)\n\n" \
    "Example:\n  myomap homecare today.json --context desk-work,phone-cradling --desk-hours 9 --html -o handout.html\n"}, \
   {"condition", care_condition, "[--json] [NAME]", \
    "the muscles to check for a common complaint", \

@@ -357,7 +357,7 @@ static int cmp_drawn(const void *a, const void *b) {
   return x->region - y->region;
 }
 
-static void regions_svg(buf *o, const chart *c, int view) {
+static void regions_svg(buf *o, const chart *c, int view, const chart_words *w) {
   drawn *list = xmalloc((size_t)c->n * sizeof *list);
   int n = 0;
   for (int i = 0; i < c->n; i++) {
@@ -373,8 +373,8 @@ static void regions_svg(buf *o, const chart *c, int view) {
     buf_lit(o, "\" ");
     ellipse_svg(o, e->cx, e->cy, e->rx, e->ry);
     buf_lit(o, "><title>");
-    buf_xml(o, r->label);
-    if (r->side != BODY_MID) buf_puts(o, r->side == BODY_L ? ", left" : ", right");
+    buf_xml(o, w && w->region_label ? w->region_label(w->ctx, list[k].region) : r->label);
+    if (r->side != BODY_MID) { buf_puts(o, ", "); buf_xml(o, r->side == BODY_L ? (w ? w->left : "left") : (w ? w->right : "right")); }
     buf_lit(o, " (");
     buf_xml(o, r->id);
     buf_lit(o, ")</title></ellipse>\n");
@@ -462,8 +462,9 @@ static const char svg_style[] =
 
 /* One view's group: its caption, the patient's R and L, the figure, the faint regions and, when
 ** n_marks >= 0, the marks group. */
-static void view_svg(buf *o, const chart *c, int v, const chart_mark *marks, int n_marks) {
-  static const char *const captions[2] = {"Front", "Back"};
+static void view_svg(buf *o, const chart *c, int v, const chart_mark *marks, int n_marks, const chart_words *w) {
+  const char *captions[2] = {w ? w->front : "Front", w ? w->back : "Back"};
+  const char *rl = w ? w->right_letter : "R", *ll = w ? w->left_letter : "L";
   buf_printf(o, "<g class=\"view\" data-view=\"%s\" transform=\"translate(%d %d)\">\n", view_names[v],
              CHART_SVG_X0 + v * CHART_SVG_DX, CHART_SVG_Y0);
   buf_printf(o, "<text x=\"%d\" y=\"-8\" text-anchor=\"middle\" font-size=\"11\" fill=\"#334155\">%s</text>\n",
@@ -471,12 +472,12 @@ static void view_svg(buf *o, const chart *c, int v, const chart_mark *marks, int
   /* The patient's right and left: the viewer's left and right in front, the reverse behind. */
   buf_printf(o, "<text x=\"6\" y=\"14\" font-size=\"10\" fill=\"#94a3b8\">%s</text>"
              "<text x=\"%d\" y=\"14\" text-anchor=\"end\" font-size=\"10\" fill=\"#94a3b8\">%s</text>\n",
-             v == CHART_FRONT ? "R" : "L", CHART_W - 6, v == CHART_FRONT ? "L" : "R");
+             v == CHART_FRONT ? rl : ll, CHART_W - 6, v == CHART_FRONT ? ll : rl);
   figure_svg(o, v);
   buf_printf(o, "<path d=\"%s\" fill=\"none\" stroke=\"#cbd5e1\" stroke-width=\"0.8\" stroke-linecap=\"round\"/>\n",
              detail_paths[v]);
   buf_lit(o, "<g class=\"regions\">\n");
-  regions_svg(o, c, v);
+  regions_svg(o, c, v, w);
   buf_lit(o, "</g>\n");
   if (n_marks >= 0) marks_svg(o, c, v, marks, n_marks);
   buf_lit(o, "</g>\n");
@@ -489,7 +490,7 @@ static void defs_svg(buf *o, const chart *c, int body) {
   buf_puts(o, svg_patterns);
   if (body) {
     buf_printf(o, "<symbol id=\"myomap-body\" viewBox=\"0 0 %d %d\">\n", SVG_W, SVG_H);
-    for (int v = 0; v < 2; v++) view_svg(o, c, v, NULL, -1);
+    for (int v = 0; v < 2; v++) view_svg(o, c, v, NULL, -1, NULL);
     buf_lit(o, "</symbol>\n");
   }
   buf_lit(o, "</defs>\n");
@@ -509,6 +510,11 @@ void chart_svg_marks(buf *o, const chart *c, const chart_mark *marks, int n_mark
 }
 
 void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, const char *title) {
+  chart_svg_words(o, c, marks, n_marks, title, NULL);
+}
+
+void chart_svg_words(buf *o, const chart *c, const chart_mark *marks, int n_marks, const char *title,
+                     const chart_words *w) {
   if (!title) title = "Body chart";
   buf_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
              "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n<title>", SVG_W, SVG_H, SVG_W, SVG_H);
@@ -520,10 +526,12 @@ void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, con
              SVG_W / 2);
   buf_xml(o, title);
   buf_lit(o, "</text>\n");
-  for (int v = 0; v < 2; v++) view_svg(o, c, v, marks, n_marks < 0 ? 0 : n_marks);
+  for (int v = 0; v < 2; v++) view_svg(o, c, v, marks, n_marks < 0 ? 0 : n_marks, w);
   /* The legend, centred under the views; a text's width is estimated at 4.6 units a letter. */
   double width[N_MARK_STYLES], total = 0;
-  for (int s = 0; s < N_MARK_STYLES; s++) total += width[s] = 4.6 * (double)strlen(mark_styles[s].legend) + 34;
+  const char *legend[N_MARK_STYLES];
+  for (int s = 0; s < N_MARK_STYLES; s++) legend[s] = w ? w->legend[s] : mark_styles[s].legend;
+  for (int s = 0; s < N_MARK_STYLES; s++) total += width[s] = 4.6 * (double)strlen(legend[s]) + 34;
   buf_lit(o, "<g class=\"legend\" font-size=\"9\" fill=\"#334155\" transform=\"translate(");
   num(o, (SVG_W - total) / 2 + 8);
   buf_printf(o, " %d)\">\n", CHART_SVG_Y0 + CHART_H + 26);
@@ -531,7 +539,7 @@ void chart_svg(buf *o, const chart *c, const chart_mark *marks, int n_marks, con
   for (int s = 0; s < N_MARK_STYLES; s++) {
     mark_shape(o, &mark_styles[s], x, -3, 6, 4.5, 7, mark_styles[s].kind == CHART_PRESS ? "1" : NULL);
     buf_lit(o, "<text x=\""); num(o, x + 10); buf_lit(o, "\" y=\"0\">");
-    buf_xml(o, mark_styles[s].legend);
+    buf_xml(o, legend[s]);
     buf_lit(o, "</text>\n");
     x += width[s];
   }

@@ -60,6 +60,21 @@ typedef struct chart_mark {
 ** and a legend.  Marks ignore the pointer, so a page can make the regions clickable. */
 void chart_svg(buf *out, const chart *c, const chart_mark *marks, int n_marks, const char *title);
 
+/* The words chart_svg writes, for a chart in another language: the views' captions, the
+** letters of the patient's right and left, the side words of a region's <title>, the legend
+** (referred zone, pain, danger zone, press point), and each region's label (NULL: the body
+** model's). */
+typedef struct chart_words {
+  const char *front, *back, *right_letter, *left_letter, *left, *right;
+  const char *legend[4];
+  const char *(*region_label)(const void *ctx, int region);
+  const void *ctx;
+} chart_words;
+
+/* chart_svg with the words `w` (NULL: English, as chart_svg). */
+void chart_svg_words(buf *out, const chart *c, const chart_mark *marks, int n_marks, const char *title,
+                     const chart_words *w);
+
 /* The position of the chart's views in chart_svg's coordinates: view v's box starts at
 ** (CHART_SVG_X0 + v * CHART_SVG_DX, CHART_SVG_Y0). */
 #define CHART_SVG_X0 10

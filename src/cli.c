@@ -89,13 +89,15 @@ static const cmd commands[] = {
 static void usage_all(FILE *f) {
   fprintf(f,
           "myomap %s: trace pain back to the myofascial trigger points that refer it\n\n"
-          "Usage: myomap [--kb DIR] COMMAND [options] [args]\n\nCommands:\n", MYOMAP_VERSION);
+          "Usage: myomap [--kb DIR] [--lang LANG] COMMAND [options] [args]\n\nCommands:\n", MYOMAP_VERSION);
   for (int i = 0; i < N_COMMANDS; i++) fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fprintf(f,
           "\nGlobal options:\n"
           "  --kb DIR     use the knowledge-base files in DIR instead of the embedded ones\n"
           "  --db DB      the record database: a SQLite file (default ~/.local/share/myomap/myomap.db)\n"
           "               or postgresql://USER:PASSWORD@HOST/NAME; also from $MYOMAP_DB\n"
+          "  --lang LANG  the client's language for the home program, its handout and the SOAP\n"
+          "               note's fixed words: en (default) or fr (fr-CA); also from $MYOMAP_LANG\n"
           "  --help       this help; `myomap COMMAND --help` for a command's\n"
           "  --version    print the version\n\n"
           "Exit codes: 0 ok, 1 usage error, 2 unknown region or muscle, 3 invalid knowledge base,\n"
@@ -121,7 +123,10 @@ const cmd *cli_find(const char *name) {
 int cli_load_kb(const opts *o, kb **out) {
   buf errors;
   buf_init(&errors);
-  int rc = o->kb_dir ? kb_load_dir(out, o->kb_dir, &errors) : kb_load_builtin(out, &errors);
+  /* the tables of the embedded kb hold no translations: another language reads its text */
+  int rc = o->kb_dir ? kb_load_dir(out, o->kb_dir, &errors)
+         : o->lang && strcmp(o->lang, "en") ? kb_load_builtin_text(out, &errors) : kb_load_builtin(out, &errors);
+  if (!rc && o->lang && (rc = kb_load_lang(*out, o->lang, &errors))) kb_free(*out);   /* the client's language: kb/fr/ */
   if (rc) {
     fputs(errors.data ? errors.data : "knowledge base failed to load\n", stderr);
     fprintf(stderr, "myomap: the knowledge base has errors (%d); nothing was done\n", rc < 0 ? -rc : rc);
@@ -631,6 +636,7 @@ static int cmd_kb(opts *o, int argc, char **argv) {
     buf_init(&errors);
     int bad = kb_check_coverage(k, &errors);
     if (!o->kb_dir) bad += check_image(k, &errors);
+    bad += kb_check_translations(k, &errors);
     /* the outcome thresholds: DIR/outcomes.tsv with --kb DIR, else the embedded copy */
     char *text = NULL;
     size_t len = 0;
@@ -668,6 +674,8 @@ static int cmd_kb(opts *o, int argc, char **argv) {
       for (int t = 0; t < kb_n_tps(k); t++) n_zone += kb_tp_at(k, t)->n_essential + kb_tp_at(k, t)->n_spillover;
       buf_printf(&out, "knowledge base ok: %d muscles, %d trigger points, %d zone entries, %d sources\n",
                  kb_n_muscles(k), kb_n_tps(k), n_zone, kb_n_terms(k, KB_SOURCE));
+      int n_en, n_fr = kb_n_translations(k, "fr", &n_en);
+      if (n_fr) buf_printf(&out, "translations ok: fr %d of %d client texts\n", n_fr, n_en);
     }
     buf_free(&errors);
   } else if (o->json) { report_export_json(&out, k); buf_putc(&out, '\n'); }
@@ -680,11 +688,17 @@ static int cmd_kb(opts *o, int argc, char **argv) {
 
 /* An empty --db is a mistake (an unset variable, `--db "$DB"`), never the default file. */
 #define DB_NEEDS "--db needs a database: a path or a postgresql:// URI"
+#define LANG_NEEDS "--lang needs a language: en or fr"
 
 int cli_main(int argc, char **argv) {
   const char *env_db = getenv("MYOMAP_DB");
   /* MYOMAP_DB= (set but empty) means not set, as with other variables of the environment */
-  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, env_db && *env_db ? env_db : NULL, 1, 0};
+  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, env_db && *env_db ? env_db : NULL, 1, 0, NULL};
+  const char *env_lang = getenv("MYOMAP_LANG");
+  if (env_lang && *env_lang) {
+    if (!kb_lang_name(env_lang)) return cli_usage_error(NULL, LANG_NEEDS " (in $MYOMAP_LANG: \"%s\")", env_lang);
+    o.lang = kb_lang_name(env_lang);
+  }
   int i = 1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0) {
@@ -693,6 +707,10 @@ int cli_main(int argc, char **argv) {
     } else if (strcmp(argv[i], "--db") == 0) {
       if (i + 1 >= argc || !argv[i + 1][0]) return cli_usage_error(NULL, "%s", DB_NEEDS);
       o.db = argv[++i];
+    } else if (strcmp(argv[i], "--lang") == 0) {
+      if (i + 1 >= argc || !kb_lang_name(argv[i + 1]) || !argv[i + 1][0])
+        return cli_usage_error(NULL, LANG_NEEDS " (not \"%s\")", i + 1 < argc ? argv[i + 1] : "");
+      o.lang = kb_lang_name(argv[++i]);
     } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
       const cmd *c = i + 1 < argc ? cli_find(argv[i + 1]) : NULL;
       if (c) usage_cmd(stdout, c); else usage_all(stdout);
@@ -725,6 +743,14 @@ int cli_main(int argc, char **argv) {
     if (strcmp(argv[j], "--db") == 0) {
       if (j + 1 >= argc || !argv[j + 1][0]) { free(rest); return cli_usage_error(c, "%s", DB_NEEDS); }
       o.db = argv[++j];
+      continue;
+    }
+    if (strcmp(argv[j], "--lang") == 0) {
+      if (j + 1 >= argc || !kb_lang_name(argv[j + 1]) || !argv[j + 1][0]) {
+        free(rest);
+        return cli_usage_error(c, LANG_NEEDS " (not \"%s\")", j + 1 < argc ? argv[j + 1] : "");
+      }
+      o.lang = kb_lang_name(argv[++j]);
       continue;
     }
     rest[n++] = argv[j];

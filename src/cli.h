@@ -17,6 +17,7 @@ typedef struct opts {
   const char *db;   /* --db: the record database (SQLite path or postgresql:// URI), or NULL */
   int jobs;         /* where --batch --jobs: threads (0: one per core) */
   int compact;      /* where --batch --compact: the short result line */
+  const char *lang; /* --lang or $MYOMAP_LANG: the client's language ("en", "fr"; kb_lang_name) */
 } opts;
 
 typedef struct cmd {

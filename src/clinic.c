@@ -548,12 +548,12 @@ int clinic_note(opts *o, int argc, char **argv) {
     if (!r && html) r = doc_note_html(s, k, id, &out, err, sizeof err);
     else if (!r) {
       /* a signed note as signed; else built from the record, as before */
-      r = (h.is_signed ? note_current(s, k, id, &n, err, sizeof err) : note_build(s, k, id, &n, err, sizeof err)) ? RECORD_EBAD : 0;
+      r = (h.is_signed ? note_current(s, k, id, &n, err, sizeof err) : note_build_lang(s, k, id, o->lang, &n, err, sizeof err)) ? RECORD_EBAD : 0;
       if (!r && save) r = note_rc(note_save(s, id, &n, err, sizeof err));
     }
     if (!r && !html) {
-      note_text(&out, &n);
-      if (save) buf_printf(&out, "(saved with visit %ld)\n", id);
+      note_text_lang(&out, &n, o->lang);
+      if (save) buf_printf(&out, o->lang && !strcmp(o->lang, "fr") ? "(enregistrée avec la visite %ld)\n" : "(saved with visit %ld)\n", id);
       if (h.is_signed || sign) {
         note_head_read(s, id, &h, err, sizeof err);
         buf_printf(&out, "\nSigned by %s at %s (SHA-256 %s)\n", h.signed_by, h.signed_at, h.hash);

@@ -116,7 +116,7 @@ int clinic_careplan(opts *o, int argc, char **argv);
    "              add a dated addendum, signed by that therapist, to a signed note\n" \
    "  --html [-o FILE]\n" \
    "              the note as a printable document (identifiers, signature line, addenda)\n" \
-   CLINIC_DB_HELP}, \
+   "  --lang fr   the note's fixed words in French (fr-CA); also $MYOMAP_LANG\n" CLINIC_DB_HELP}, \
   {"record", clinic_record, "CLIENT [--from D] [--to D] --html [-o FILE]", \
    "the client's record as a printable document, for a date range", \
    "A self-contained HTML document for print: the client's identifiers on every page, the\n" \

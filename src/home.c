@@ -6,37 +6,39 @@
 #include <string.h>
 
 /* The labels of the program's modifiers that set a limit ("a; b"). */
-static void because(const kb *k, const home *h, buf *out) {
+static void because(const kb *k, const char *lang, const home *h, buf *out) {
   for (int i = 0, n = 0; i < h->n_modifiers; i++) {
     const kb_term *c = kb_term_at(k, KB_CONTRA, h->modifiers[i]);
     if (!c->lo && !c->hi) continue;
     if (n++) buf_lit(out, "; ");
-    buf_puts(out, c->label);
+    buf_puts(out, kb_term_text(k, lang, KB_CONTRA, h->modifiers[i], "label"));
   }
 }
 
 void home_limits_text(const kb *k, const home *h, buf *out) {
   if (!h->band_max && !h->hold_max) return;
   buf_lit(out, "Because of ");
-  because(k, h, out);
+  because(k, NULL, h, out);
   buf_lit(out, ": press lightly");
   if (h->band_max) buf_printf(out, " (no more than %d out of 10)", h->band_max);
   if (h->hold_max) buf_printf(out, " and hold no longer than %d seconds", h->hold_max);
   buf_putc(out, '.');
 }
 
-void home_advice_text(const kb *k, const home *h, int advice, buf *out) {
+void home_advice_text_lang(const kb *k, const char *lang, const home *h, int advice, buf *out) {
   const kb_term *a = kb_term_at(k, KB_ADVICE, advice);
-  const char *t = a->limited;
+  const char *t = a->limited ? kb_term_text(k, lang, KB_ADVICE, advice, "limited") : NULL;
   int band = t && strstr(t, "{band}"), hold = t && strstr(t, "{hold}");
-  if (!t || (band && !h->band_max) || (hold && !h->hold_max)) { buf_puts(out, a->label); return; }
+  if (!t || (band && !h->band_max) || (hold && !h->hold_max)) { buf_puts(out, kb_term_text(k, lang, KB_ADVICE, advice, "label")); return; }
   while (*t) {
     if (!strncmp(t, "{band}", 6)) { buf_int(out, h->band_max); t += 6; }
     else if (!strncmp(t, "{hold}", 6)) { buf_int(out, h->hold_max); t += 6; }
-    else if (!strncmp(t, "{because}", 9)) { because(k, h, out); t += 9; }
+    else if (!strncmp(t, "{because}", 9)) { because(k, lang, h, out); t += 9; }
     else buf_putc(out, *t++);
   }
 }
+
+void home_advice_text(const kb *k, const home *h, int advice, buf *out) { home_advice_text_lang(k, NULL, h, advice, out); }
 
 void home_hold_range(const home *h, int lo, int hi, int *out_lo, int *out_hi) {
   if (h->hold_max && hi > h->hold_max) hi = h->hold_max;

@@ -72,6 +72,9 @@ void home_limits_text(const kb *k, const home *h, buf *out);
 ** {hold}) the program sets, which is then given with the limit and the contraindications'
 ** labels ({because}) filled in. */
 void home_advice_text(const kb *k, const home *h, int advice, buf *out);
+/* The same in the client's language `lang` ("fr"; NULL or "en": English): the kb's translation
+** of the line and of the contraindications' labels where kb_load_lang has read one. */
+void home_advice_text_lang(const kb *k, const char *lang, const home *h, int advice, buf *out);
 
 /* The hold range in seconds a client should use for an exercise of lo-hi seconds: hi capped
 ** at the program's hold limit, lo at most hi. */

@@ -28,6 +28,13 @@ struct kb {
   kb_condition *conditions; int n_conditions, cap_conditions;
   int image;   /* 1: the embedded kb, whose arrays are the constant tables of build/kbdata.inc
                ** (tools/kbgen.c): never written, and kb_free frees only this struct */
+  /* translations (kb/LANG/NAME.kb): the English texts a client reads, and their translations */
+  struct tr_text *texts; int n_texts, cap_texts;   /* English, sorted by kind, id, key */
+  struct tr_text *trs; int n_trs, cap_trs;         /* translations, sorted by lang, kind, id, key */
+  unsigned langs;                                  /* bit i: a file of kb_langs[i] was given */
+  unsigned langs_loaded;                           /* bit i: kb_load_lang has read kb_langs[i]'s */
+  int texts_sorted;                                /* texts are sorted (sort_texts) */
+  struct { const char *name, *text; size_t len; int lang; } *trfiles; int n_trfiles;  /* in the arena */
 };
 
 static void *arena_alloc(kb *k, size_t n) {
@@ -902,8 +909,339 @@ void kb_free(kb *k) {
   while (k->arena) { chunk *c = k->arena; k->arena = c->next; free(c); }
   free(k->muscles); free(k->tps); free(k->catalogue); free(k->conditions);
   free(k->muscle_order); free(k->tp_order);
+  free(k->texts); free(k->trs);
   for (int v = 0; v < KB_N_VOCABS; v++) { free(k->terms[v]); free(k->term_order[v]); }
   free(k);
+}
+
+/* ---- translations: the client's texts in other languages (kb/LANG/NAME.kb) ---- */
+/* A client-facing text: an English one (lang NULL, where it was written) or a translation. */
+typedef struct tr_text {
+  const char *lang, *kind, *id, *key, *value;
+  const char *file; int line;
+} tr_text;
+
+/* The languages a knowledge base can be translated into: a file in a directory of that name
+** (kb/fr/client.kb) holds translations. */
+static const char *const kb_langs[] = {"fr"};
+#define N_LANGS ((int)(sizeof kb_langs / sizeof kb_langs[0]))
+
+/* The keys whose texts a client reads (the home program, the handout), by stanza kind; a
+** `region` stanza translates a base region's label of regions.tsv. */
+typedef struct trdef { const char *kind, *key; } trdef;
+static const trdef tr_keys[] = {
+  {"muscle", "name"}, {"muscle", "selfcare-none"},
+  {"selfcare", "position"}, {"selfcare", "steps"}, {"selfcare", "frequency"}, {"selfcare", "feel"},
+  {"selfcare", "avoid"},
+  {"tool", "label"}, {"danger", "label"}, {"danger", "why"}, {"contra", "label"}, {"contra", "caution-note"},
+  {"advice", "label"}, {"advice", "limited"}, {"correct", "label"}, {"activity", "label"}, {"sensation", "label"},
+  {"region", "label"}};
+#define N_TR_KEYS ((int)(sizeof tr_keys / sizeof tr_keys[0]))
+
+/* The index in tr_keys of kind's first key, or -1; its keys follow it in the table. */
+static int tr_kind(const char *kind) {
+  for (int i = 0; i < N_TR_KEYS; i++)
+    if ((i == 0 || tr_keys[i - 1].kind != tr_keys[i].kind) && same(tr_keys[i].kind, kind)) return i;
+  return -1;
+}
+static int tr_key_of(int first, const char *key) {
+  for (int i = first; first >= 0 && i < N_TR_KEYS && tr_keys[i].kind == tr_keys[first].kind; i++)
+    if (same(tr_keys[i].key, key)) return 1;
+  return 0;
+}
+static int tr_key(const char *kind, const char *key) { return tr_key_of(tr_kind(kind), key); }
+
+/* The language of a translation file: the index in kb_langs of the directory that holds it
+** ("kb/fr/client.kb", "DIR/fr/client.kb"), or -1 for a file of the knowledge base itself. */
+static int file_lang(const char *name) {
+  const char *slash = strrchr(name, '/');
+  if (!slash) return -1;
+  const char *dir = slash;
+  while (dir > name && dir[-1] != '/') dir--;
+  for (int i = 0; i < N_LANGS; i++)
+    if (strlen(kb_langs[i]) == (size_t)(slash - dir) && strncmp(dir, kb_langs[i], (size_t)(slash - dir)) == 0) return i;
+  return -1;
+}
+
+static void add_text(kb *k, int tr, const char *lang, const char *kind, const char *id, const char *key,
+                     const char *value, const char *file, int line) {
+  tr_text **v = tr ? &k->trs : &k->texts;
+  int *n = tr ? &k->n_trs : &k->n_texts, *cap = tr ? &k->cap_trs : &k->cap_texts;
+  if (*n == *cap) { *cap = *cap ? 2 * *cap : 1024; *v = xrealloc(*v, (size_t)*cap * sizeof **v); }
+  (*v)[(*n)++] = (tr_text){lang, kind, id, key, value, file, line};
+}
+
+static int cmp_text(const void *a, const void *b) {
+  const tr_text *x = a, *y = b;
+  int c = strcmp(x->lang ? x->lang : "", y->lang ? y->lang : "");
+  if (!c) c = strcmp(x->kind, y->kind);
+  if (!c) c = strcmp(x->id, y->id);
+  if (!c) c = strcmp(x->key, y->key);
+  return c;
+}
+
+static const tr_text *find_text(const tr_text *v, int n, const char *lang, const char *kind, const char *id,
+                                const char *key) {
+  tr_text want = {lang, kind, id, key, NULL, NULL, 0};
+  return n ? bsearch(&want, v, (size_t)n, sizeof *v, cmp_text) : NULL;
+}
+
+/* The English texts a client reads, from the knowledge base's stanzas (a self-care exercise as
+** MUSCLE-LOCAL, "upper-trapezius-ball-wall") and the body model's region labels. */
+static void collect_texts(loader *L) {
+  kb *k = L->k;
+  const char *muscle = NULL, *muscle_file = NULL;
+  for (int i = 0; i < L->n_stanzas; i++) {
+    const stanza *s = &L->stanzas[i];
+    if (same(s->kind, "muscle")) { muscle = s->id; muscle_file = s->file; }
+    int kd = tr_kind(s->kind);
+    if (kd < 0) continue;
+    const char *id = s->id;
+    if (same(s->kind, "selfcare")) {
+      if (!muscle || muscle_file != s->file) continue;
+      buf b; buf_init(&b);
+      buf_printf(&b, "%s-%s", muscle, s->id);
+      id = arena_strdup(k, b.data);
+      buf_free(&b);
+    }
+    for (int j = 0; j < s->n_entries; j++)
+      if (tr_key_of(kd, s->entries[j].key) && *s->entries[j].value)
+        add_text(k, 0, NULL, s->kind, id, s->entries[j].key, s->entries[j].value, s->file, s->entries[j].line);
+  }
+  const body *b = k->body;
+  for (int i = 0; i < body_n(b); i++) {
+    const body_region *r = body_at(b, i);
+    if (r->side == BODY_R) continue;
+    add_text(k, 0, NULL, "region", r->base, "label", r->label, "kb/regions.tsv", r->base_index + 4);
+  }
+}
+
+/* Sort the English texts, once, when a language is first read (not at every load). */
+static void sort_texts(kb *k) {
+  if (k->texts_sorted) return;
+  qsort(k->texts, (size_t)k->n_texts, sizeof *k->texts, cmp_text);
+  k->texts_sorted = 1;
+}
+
+/* The numbers and {placeholders} of a text, sorted, as one string ("{n} 30 60"): a translation
+** keeps them all. */
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static void tokens(const char *s, buf *out) {
+  char *tok[256];
+  int n = 0;
+  for (const char *p = s; *p && n < 256;) {
+    const char *q = p;
+    if (*p >= '0' && *p <= '9') { while (*q >= '0' && *q <= '9') q++; }
+    else if (*p == '{' && strchr(p, '}')) { q = strchr(p, '}') + 1; }
+    else { p++; continue; }
+    tok[n++] = xstrndup(p, (size_t)(q - p));
+    p = q;
+  }
+  qsort(tok, (size_t)n, sizeof *tok, cmp_cstr);
+  for (int i = 0; i < n; i++) { if (i) buf_putc(out, ' '); buf_puts(out, tok[i]); free(tok[i]); }
+  if (!out->data) buf_puts(out, "");
+}
+
+/* An order-free signature of a text's numbers and {placeholders} (the tokens of `tokens`): their
+** count and two sums of their hashes, so that texts are compared without sorting; `tokens`
+** spells them out when they differ. */
+typedef struct token_sig { unsigned long long a, b; int n; } token_sig;
+static token_sig sig_of(const char *s) {
+  token_sig g = {0, 0, 0};
+  for (const char *p = strpbrk(s, "0123456789{"); p; p = *p ? strpbrk(p, "0123456789{") : NULL) {
+    const char *q = p;
+    if (*p >= '0' && *p <= '9') { while (*q >= '0' && *q <= '9') q++; }
+    else if (strchr(p, '}')) { q = strchr(p, '}') + 1; }
+    else { p++; continue; }
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *c = p; c < q; c++) h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+    g.a += h; g.b += h * h + (h >> 29); g.n++;
+    p = q;
+  }
+  return g;
+}
+
+/* util_utf8_bad, skipping runs of ASCII eight bytes at a time (translations are mostly ASCII). */
+static long utf8_bad(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned long long w;
+    while (i + 8 <= n && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ULL))) i += 8;
+    while (i < n && !((unsigned char)s[i] & 0x80)) i++;
+    if (i >= n) break;
+    unsigned char c = (unsigned char)s[i];
+    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 1;
+    if (len > n - i) len = n - i;
+    long b = util_utf8_bad(s + i, len);
+    if (b >= 0) return (long)i + b;
+    i += len;
+  }
+  return -1;
+}
+
+/* Check the translation stanzas and keep their texts: each names an English stanza and keys
+** that carry a client's text, keeps the English text's numbers and placeholders, once. */
+static void add_translations(loader *L, loader *T) {
+  kb *k = L->k;
+  char tmp[160];
+  for (int i = 0; i < T->n_stanzas; i++) {
+    const stanza *s = &T->stanzas[i];
+    int lang = file_lang(s->file);
+    if (tr_kind(s->kind) < 0) {
+      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, tool, danger, contra, advice, correct, activity, sensation and region stanzas",
+           s->kind, s->id);
+      continue;
+    }
+    /* the English stanza: the first of its texts in k->texts (sorted by kind, id, key) */
+    int lo = 0, hi = k->n_texts;
+    while (lo < hi) {
+      int mid = (lo + hi) / 2, c = strcmp(k->texts[mid].kind, s->kind);
+      if (!c) c = strcmp(k->texts[mid].id, s->id);
+      if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    if (lo == k->n_texts || !same(k->texts[lo].kind, s->kind) || !same(k->texts[lo].id, s->id)) {
+      int first = -1, last = -1;   /* texts of this kind are contiguous: the nearest id among them */
+      for (int j = 0; j < k->n_texts; j++)
+        if (same(k->texts[j].kind, s->kind)) { if (first < 0) first = j; last = j; }
+      const char *hint = first >= 0 ? util_nearest(s->id, &k->texts[first].id, (size_t)(last - first + 1), sizeof(tr_text)) : NULL;
+      fail(L, s->file, s->line, "unknown %s \"%s\"%s: a translation names an English stanza%s", s->kind, s->id,
+           mean(tmp, sizeof tmp, hint), same(s->kind, "selfcare") ? " (a self-care exercise as MUSCLE-LOCAL)" : "");
+      continue;
+    }
+    for (int j = 0; j < s->n_entries; j++) {
+      const entry *e = &s->entries[j];
+      if (!tr_key(s->kind, e->key)) {
+        fail(L, s->file, e->line, "\"%s\" is not a text a client reads in a %s stanza: it is not translated", e->key, s->kind);
+        continue;
+      }
+      const tr_text *en = find_text(k->texts, k->n_texts, NULL, s->kind, s->id, e->key);
+      if (!en) { fail(L, s->file, e->line, "[%s %s] has no English \"%s\" to translate", s->kind, s->id, e->key); continue; }
+      if (!*e->value) { fail(L, s->file, e->line, "empty value for \"%s\"", e->key); continue; }
+      token_sig ga = sig_of(en->value), gb = sig_of(e->value);
+      if (ga.n != gb.n || ga.a != gb.a || ga.b != gb.b) {
+        buf a, b;
+        buf_init(&a); buf_init(&b);
+        tokens(en->value, &a); tokens(e->value, &b);
+        fail(L, s->file, e->line, "the numbers and placeholders of [%s %s] %s differ from the English (%s:%d): \"%s\" here, \"%s\" there",
+             s->kind, s->id, e->key, en->file, en->line, b.data, a.data);
+        buf_free(&a); buf_free(&b);
+      }
+      add_text(k, 1, kb_langs[lang], s->kind, s->id, e->key, e->value, s->file, e->line);
+    }
+  }
+  qsort(k->trs, (size_t)k->n_trs, sizeof *k->trs, cmp_text);
+  for (int i = 1; i < k->n_trs; i++)
+    if (!cmp_text(&k->trs[i - 1], &k->trs[i]))
+      fail(L, k->trs[i].file, k->trs[i].line, "[%s %s] %s translated twice (first at %s:%d)", k->trs[i].kind,
+           k->trs[i].id, k->trs[i].key, k->trs[i - 1].file, k->trs[i - 1].line);
+}
+
+int kb_load_lang(kb *k, const char *tag, buf *errors) {
+  const char *lang = kb_lang_name(tag);
+  int l = -1;
+  for (int i = 0; lang && i < N_LANGS; i++) if (same(kb_langs[i], lang)) l = i;
+  if (l < 0 || (k->langs_loaded >> l & 1)) return 0;
+  k->langs_loaded |= 1u << l;
+  sort_texts(k);
+  loader L = {0}, T = {0};   /* L: the errors; T: the translation files' stanzas */
+  L.k = T.k = k;
+  L.errors = T.errors = errors;
+  for (int i = 0; i < k->n_trfiles; i++) {
+    if (k->trfiles[i].lang != l) continue;
+    const char *name = k->trfiles[i].name, *text = k->trfiles[i].text;
+    long bad = utf8_bad(text, k->trfiles[i].len);
+    if (bad >= 0) {
+      int line = 1;
+      for (long j = 0; j < bad; j++) line += text[j] == '\n';
+      fail(&L, name, line, "not valid UTF-8 (byte %ld of the file)", bad + 1);
+      continue;
+    }
+    parse_text(&T, name, text, k->trfiles[i].len);
+  }
+  L.n_errors += T.n_errors;
+  add_translations(&L, &T);
+  for (int i = 0; i < T.n_stanzas; i++) free(T.stanzas[i].entries);
+  free(T.stanzas);
+  return -L.n_errors;
+}
+
+const char *kb_lang_name(const char *tag) {
+  if (!tag || !*tag) return "en";
+  size_t n = strcspn(tag, "-_.");
+  if (n == 2 && strncasecmp(tag, "en", 2) == 0) return "en";
+  for (int i = 0; i < N_LANGS; i++)
+    if (strlen(kb_langs[i]) == n && strncasecmp(tag, kb_langs[i], n) == 0) return kb_langs[i];
+  return NULL;
+}
+
+const char *kb_text(const kb *k, const char *lang, const char *kind, const char *id, const char *key,
+                    const char *english) {
+  lang = kb_lang_name(lang);
+  if (!lang || same(lang, "en") || !id) return english;
+  const tr_text *t = find_text(k->trs, k->n_trs, lang, kind, id, key);
+  return t ? t->value : english;
+}
+
+const char *kb_selfcare_text(const kb *k, const char *lang, int muscle, int j, const char *key, const char *english) {
+  lang = kb_lang_name(lang);
+  if (!lang || same(lang, "en")) return english;
+  const kb_muscle *m = &k->muscles[muscle];
+  char id[256];
+  snprintf(id, sizeof id, "%s-%s", m->id, m->selfcare[j].id);
+  return kb_text(k, lang, "selfcare", id, key, english);
+}
+
+const char *kb_term_text(const kb *k, const char *lang, int vocab, int i, const char *key) {
+  static const char *const kinds_[KB_N_VOCABS] = {
+    [KB_SENSATION] = "sensation", [KB_ACTIVITY] = "activity", [KB_MIMIC] = "mimic", [KB_SOURCE] = "source",
+    [KB_TECHNIQUE] = "technique", [KB_TOOL] = "tool", [KB_DANGER] = "danger", [KB_CONTRA] = "contra",
+    [KB_ADVICE] = "advice", [KB_CORRECT] = "correct", [KB_MOVEMENT] = "movement",
+    [KB_SENSITIVE] = "sensitive"};
+  const kb_term *t = &k->terms[vocab][i];
+  const char *en = same(key, "label") ? t->label : same(key, "caution-note") ? t->caution_text
+                 : same(key, "limited") ? t->limited : t->text;
+  return kb_text(k, lang, kinds_[vocab], t->id, key, en);
+}
+
+const char *kb_region_label(const kb *k, const char *lang, int region) {
+  const body_region *r = body_at(k->body, region);
+  return kb_text(k, lang, "region", r->base, "label", r->label);
+}
+
+static int cmp_where(const void *a, const void *b) {
+  const tr_text *x = *(const tr_text *const *)a, *y = *(const tr_text *const *)b;
+  int c = strcmp(x->file, y->file);
+  return c ? c : x->line - y->line;
+}
+
+int kb_check_translations(kb *k, buf *errors) {
+  int bad = 0;
+  sort_texts(k);
+  for (int l = 0; l < N_LANGS; l++)
+    if (k->langs >> l & 1) bad -= kb_load_lang(k, kb_langs[l], errors);
+  const tr_text **missing = xmalloc((size_t)(k->n_texts + 1) * sizeof *missing);
+  for (int l = 0; l < N_LANGS; l++) {
+    if (!(k->langs >> l & 1)) continue;
+    int n = 0;
+    for (int i = 0; i < k->n_texts; i++)
+      if (!find_text(k->trs, k->n_trs, kb_langs[l], k->texts[i].kind, k->texts[i].id, k->texts[i].key))
+        missing[n++] = &k->texts[i];
+    qsort(missing, (size_t)n, sizeof *missing, cmp_where);   /* in the order of the English files */
+    for (int i = 0; i < n; i++, bad++)
+      if (bad < MAX_ERRORS)
+        buf_printf(errors, "%s:%d: [%s %s] %s has no translation in kb/%s/\n", missing[i]->file, missing[i]->line,
+                   missing[i]->kind, missing[i]->id, missing[i]->key, kb_langs[l]);
+  }
+  free(missing);
+  return bad;
+}
+
+int kb_n_translations(const kb *k, const char *lang, int *n_english) {
+  if (n_english) *n_english = k->n_texts;
+  lang = kb_lang_name(lang);
+  int n = 0;
+  for (int i = 0; lang && i < k->n_trs; i++) n += same(k->trs[i].lang, lang);
+  return n;
 }
 
 int kb_load_texts(kb **out, int n, const char *const *names, const char *const *texts,
@@ -915,7 +1253,19 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
   k->body = body_builtin();
   if (!k->body) { fail(&L, "regions.tsv", 0, "the embedded body model is broken"); kb_free(k); return -1; }
   load_catalogue(&L, catalogue, catalogue_len);
-  for (int i = 0; i < n; i++) parse_text(&L, names[i], texts[i], lens[i]);
+  /* the translation files are kept, and read when their language is asked for (kb_load_lang) */
+  for (int i = 0; i < n; i++) if (file_lang(names[i]) >= 0) k->n_trfiles++;
+  k->trfiles = arena_alloc(k, (size_t)(k->n_trfiles + 1) * sizeof *k->trfiles);
+  k->n_trfiles = 0;
+  for (int i = 0; i < n; i++) {
+    int lang = file_lang(names[i]);
+    if (lang < 0) { parse_text(&L, names[i], texts[i], lens[i]); continue; }
+    k->langs |= 1u << lang;
+    k->trfiles[k->n_trfiles].name = arena_strdup(k, names[i]);
+    k->trfiles[k->n_trfiles].text = arena_strndup(k, texts[i], lens[i]);
+    k->trfiles[k->n_trfiles].len = lens[i];
+    k->trfiles[k->n_trfiles++].lang = lang;
+  }
   /* pass by kind, so vocabularies exist before anything refers to them */
   char tmp[128];
   for (int i = 0; i < L.n_stanzas; i++)
@@ -984,6 +1334,7 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
   for (int i = 0; i < k->n_muscles; i++)
     if (k->muscles[i].n_tps == 0)
       fail(&L, k->muscles[i].file, k->muscles[i].line, "muscle \"%s\" has no trigger points: add a [tp ...] stanza", k->muscles[i].id);
+  collect_texts(&L);
   for (int i = 0; i < L.n_stanzas; i++) free(L.stanzas[i].entries);
   free(L.stanzas);
   if (L.n_errors) { kb_free(k); return -L.n_errors; }
@@ -1045,7 +1396,7 @@ int kb_load_builtin(kb **out, buf *errors) {
 #if UINTPTR_MAX == 0xffffffffffffffffu
 _Static_assert(sizeof(kb_term) == 184 && sizeof(kb_tp) == 168 && sizeof(kb_muscle) == 168 &&
                sizeof(kb_treat) == 72 && sizeof(kb_selfcare) == 96 && sizeof(kb_condition) == 56 &&
-               sizeof(kb_cite) == 16 && sizeof(kb_zone_ref) == 8 && sizeof(struct kb) == 392,
+               sizeof(kb_cite) == 16 && sizeof(kb_zone_ref) == 8 && sizeof(struct kb) == 456,
                "a kb.h struct changed: write its new field in kb_write_c (and update the size here)");
 #endif
 
@@ -1267,20 +1618,33 @@ void kb_write_c(const kb *k, buf *out) {
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-int kb_load_dir(kb **out, const char *dir, buf *errors) {
+/* Append the paths of directory dir's *.kb files to paths[*n..]; -1 if it cannot be opened. */
+static int list_kb(const char *dir, char ***paths, int *n, int *cap) {
   DIR *d = opendir(dir);
-  if (!d) { buf_printf(errors, "%s: cannot open the knowledge-base directory\n", dir); return -1; }
-  char **paths = NULL;
-  int n = 0, cap = 0;
+  if (!d) return -1;
   struct dirent *de;
   while ((de = readdir(d))) {
     if (de->d_name[0] == '.' || !ends_with(de->d_name, ".kb")) continue;
-    if (n == cap) { cap = cap ? 2 * cap : 32; paths = xrealloc(paths, (size_t)cap * sizeof *paths); }
+    if (*n == *cap) { *cap = *cap ? 2 * *cap : 32; *paths = xrealloc(*paths, (size_t)*cap * sizeof **paths); }
     buf p; buf_init(&p);
     buf_printf(&p, "%s/%s", dir, de->d_name);
-    paths[n++] = p.data;
+    (*paths)[(*n)++] = p.data;
   }
   closedir(d);
+  return 0;
+}
+
+int kb_load_dir(kb **out, const char *dir, buf *errors) {
+  char **paths = NULL;
+  int n = 0, cap = 0;
+  if (list_kb(dir, &paths, &n, &cap)) { buf_printf(errors, "%s: cannot open the knowledge-base directory\n", dir); return -1; }
+  int n_main = n;
+  for (int l = 0; l < N_LANGS; l++) {   /* the translations: DIR/fr/NAME.kb */
+    buf p; buf_init(&p);
+    buf_printf(&p, "%s/%s", dir, kb_langs[l]);
+    list_kb(p.data, &paths, &n, &cap);
+    buf_free(&p);
+  }
   qsort(paths, (size_t)n, sizeof *paths, cmp_str);
   char **texts = xcalloc((size_t)n + 1, sizeof *texts);
   size_t *lens = xcalloc((size_t)n + 1, sizeof *lens);
@@ -1290,7 +1654,7 @@ int kb_load_dir(kb **out, const char *dir, buf *errors) {
       buf_printf(errors, "%s: cannot read the file\n", paths[i]);
       rc = -1;
     }
-  if (n == 0) { buf_printf(errors, "%s: no .kb files in this directory\n", dir); rc = -1; }
+  if (n_main == 0) { buf_printf(errors, "%s: no .kb files in this directory\n", dir); rc = -1; }
   char *cat = NULL;
   size_t cat_len = 0;
   buf cp; buf_init(&cp);

@@ -222,4 +222,49 @@ const char *kb_advice_group_name(int group);
 /* "very-common", "common", "occasional", "rare" or NULL. */
 const char *kb_freq_name(int freq);
 
+/* ---- translations of the texts a client reads (kb/LANG/NAME.kb, docs/kb-format.md) ----
+** A translation file, in a directory named for its language (kb/fr/), has stanzas keyed as
+** the English ([selfcare MUSCLE-LOCAL] for a self-care exercise, [region BASE] for a region's
+** label) with the keys that carry a client's text: muscle name and selfcare-none; selfcare
+** position, steps, frequency, feel, avoid; tool, activity, sensation, advice, correct and
+** region label; danger label and why; contra label and caution-note.  kb_load_* keep these
+** files and read them only when kb_load_lang asks for their language (so that a command in
+** English does not pay for them). */
+
+/* Read the translation files of language `lang` (a tag as for kb_lang_name) that the kb was
+** loaded with, checking each stanza: an unknown stanza kind, id (with the nearest) or key, a
+** text that is not UTF-8, translated twice, or whose numbers or {placeholders} differ from the
+** English are errors, one line "file:line: message" each appended to `errors`.  Returns 0 (also
+** for English, a language without files, or one read before), or a negative count of errors;
+** the texts that were right are kept either way.  Call it before the kb is shared between
+** threads: the lookups below only read. */
+int kb_load_lang(kb *k, const char *lang, buf *errors);
+
+/* The language a tag names: "fr" for "fr", "fr-CA" or "fr_CA.UTF-8", "en" for an English tag,
+** NULL, or "", and NULL for a language the knowledge base cannot be translated into. */
+const char *kb_lang_name(const char *tag);
+
+/* The text of `key` in stanza [kind id] in language `lang` (a tag as for kb_lang_name), or
+** `english` when the language is English or unknown, was not read by kb_load_lang, or has no
+** such translation.  The text is owned by the kb. */
+const char *kb_text(const kb *k, const char *lang, const char *kind, const char *id, const char *key,
+                    const char *english);
+/* The same for self-care exercise j of muscle `muscle` (its field `key` is `english`), for
+** `key` ("label", "why" or "caution-note") of term i of `vocab`, and for a concrete region's
+** label (the patient's side is not part of it). */
+const char *kb_selfcare_text(const kb *k, const char *lang, int muscle, int j, const char *key, const char *english);
+const char *kb_term_text(const kb *k, const char *lang, int vocab, int i, const char *key);
+const char *kb_region_label(const kb *k, const char *lang, int region);
+
+/* For `kb check`: reads every language the kb has files for (kb_load_lang, its errors
+** included), then lists every English text a client reads that one of them lacks, one line each
+** ("kb/shoulder.kb:41: [selfcare upper-trapezius-ball] steps has no translation in kb/fr/"),
+** in the order of the English files, appended to `errors` (the first 100).  Returns how many
+** problems in all. */
+int kb_check_translations(kb *k, buf *errors);
+
+/* How many texts are translated into `lang` (once read by kb_load_lang); *n_english (may be
+** NULL): how many English texts a client reads there are. */
+int kb_n_translations(const kb *k, const char *lang, int *n_english);
+
 #endif

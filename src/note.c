@@ -1,5 +1,6 @@
 /* note.c: the SOAP note of one visit from the stored record (see note.h). */
 #include "note.h"
+#include "sheet.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -11,6 +12,88 @@
 
 /* ---- words -------------------------------------------------------------------------------- */
 
+/* The note's fixed words in French (fr-CA): each English text as the code writes it and its
+** translation, with the same %-conversions.  A language is one more column. */
+static const struct { const char *en, *fr; } note_words[] = {
+  {"left", "côté gauche"}, {"right", "côté droit"}, {"left ", "gauche"}, {"right ", "droite"},
+  {"released", "relâché"}, {"Released", "Relâchés"},
+  {"not released within the longest hold", "non relâché dans le maintien le plus long"},
+  {"Not released within the longest hold", "Non relâchés dans le maintien le plus long"},
+  {"stopped", "arrêté"}, {"Stopped", "Arrêtés"},
+  {"stopped at the client's request", "arrêté à la demande du client"},
+  {"Stopped at the client's request", "Arrêtés à la demande du client"},
+  {"too sensitive to treat", "trop sensible pour être traité"}, {"Too sensitive to treat", "Trop sensibles pour être traités"},
+  {"interrupted", "interrompu"}, {"Interrupted", "Interrompus"},
+  {"sharp pain", "douleur vive"}, {"shooting pain", "douleur fulgurante"}, {"numbness", "engourdissement"},
+  {"tingling", "picotements"}, {"too sensitive", "trop sensible"},
+  {"active", "actif"}, {"latent", "latent"},
+  {"gradual", "graduel"}, {"sudden", "soudain"}, {"after exercise", "après l'exercice"}, {"injury", "blessure"},
+  {"weakness", "faiblesse"}, {"shooting", "douleur fulgurante"}, {"fever", "fièvre"}, {"weight loss", "perte de poids"},
+  {"night pain", "douleur nocturne"}, {"bowel bladder", "troubles intestinaux ou urinaires"}, {"trauma", "traumatisme"},
+  {"No intake on record on or before %s.\n", "Aucun questionnaire d'accueil au dossier au plus tard le %s.\n"},
+  {"Pain drawing (intake %s): no painful regions marked.\n", "Schéma de la douleur (questionnaire du %s) : aucune région douloureuse marquée.\n"},
+  {"Pain drawing (intake %s): ", "Schéma de la douleur (questionnaire du %s) : "},
+  {"Pain before treatment: %s/10 (NPRS).\n", "Douleur avant le traitement : %s/10 (NPRS).\n"},
+  {"Pain before treatment: not rated.\n", "Douleur avant le traitement : non évaluée.\n"},
+  {"Function (PSFS, 0-10, 10 = as before the problem): ", "Fonction (PSFS, 0-10, 10 = comme avant le problème) : "},
+  {"Neck Disability Index: ", "Indice d'incapacité cervicale (NDI) : "},
+  {"Goals: %s.\n", "Objectifs : %s.\n"}, {"Activities: ", "Activités : "},
+  {"desk work %s h a day", "travail de bureau %s h par jour"}, {"training %s h a week", "entraînement %s h par semaine"},
+  {"sleep %s h a night", "sommeil %s h par nuit"}, {"stress %s/10", "stress %s/10"},
+  {"Perpetuating factors reported: %s.\n", "Facteurs d'entretien rapportés : %s.\n"},
+  {"Perpetuating factors: none reported.\n", "Facteurs d'entretien : aucun rapporté.\n"},
+  {"Onset: ", "Début : "}, {"Red-flag questions at intake: ", "Questions sur les signaux d'alarme à l'accueil : "},
+  {"yes", "oui"}, {"no", "non"}, {"not asked", "non posée"}, {"Flags noted at intake: ", "Signaux d'alarme notés à l'accueil : "},
+  {"range of motion", "amplitude de mouvement"}, {"strength", "force"}, {"note", "note"},
+  {"Recheck after treatment (session log): ", "Réévaluation après le traitement (journal de séance) : "},
+  {"No trigger points palpated on record for this visit.\n", "Aucun point gâchette palpé au dossier pour cette visite.\n"},
+  {"Trigger points assessed by palpation:\n", "Points gâchettes évalués par palpation :\n"},
+  {", recognised referral reproduced", ", douleur référée reconnue reproduite"},
+  {", referral not reproduced", ", douleur référée non reproduite"},
+  {"Range of motion: ", "Amplitude de mouvement : "}, {" degrees", " degrés"},
+  {"No holds recorded for this visit.\n", "Aucun maintien enregistré pour cette visite.\n"},
+  {"Treatment: %d hold%s:\n", "Traitement : %d maintien%s :\n"},
+  {"outcome not recorded", "résultat non enregistré"},
+  {"; recognised referral reproduced", "; douleur référée reconnue reproduite"},
+  {"unchanged", "inchangée"}, {"%.15g point%s lower", "%.15g point%s de moins"}, {"%.15g point%s higher", "%.15g point%s de plus"},
+  {" (%ld%%)", " (%ld %%)"},
+  {"Pain %s/10 before and %s/10 after the session: ", "Douleur %s/10 avant et %s/10 après la séance : "},
+  {"Pain was rated only %s the session (%s/10).\n", "La douleur n'a été évaluée qu'%s la séance (%s/10).\n"},
+  {"before", "avant"}, {"after", "après"},
+  {"Pain was not rated before or after the session.\n", "La douleur n'a été évaluée ni avant ni après la séance.\n"},
+  {", for %s", ", pour %s"},
+  {"No trigger point holds with a recorded outcome.\n", "Aucun maintien de point gâchette avec un résultat enregistré.\n"},
+  {"No earlier pain rating to compare with.\n", "Aucune évaluation antérieure de la douleur pour comparer.\n"},
+  {"This visit's %s/10 is the first pain rating on record: the baseline for progress.\n",
+   "Le %s/10 de cette visite est la première évaluation de la douleur au dossier : la référence pour le suivi.\n"},
+  {"before this session", "avant cette séance"}, {"after it", "après celle-ci"},
+  {"Since the first pain rating (%.15g/10 on %s): pain ", "Depuis la première évaluation de la douleur (%.15g/10 le %s) : douleur "},
+  {"exercise", "exercice"}, {", hold %ld-%ld s", ", maintenir %ld à %ld s"}, {", hold %ld s", ", maintenir %ld s"},
+  {"No home program recorded for this visit.\n", "Aucun programme d'autotraitement enregistré pour cette visite.\n"},
+  {"A home program is on record but could not be read.\n", "Un programme d'autotraitement est au dossier, mais n'a pas pu être lu.\n"},
+  {"Referral advised: the home program asks the client to see a doctor before self-treatment.\n",
+   "Orientation conseillée : le programme d'autotraitement demande au client de consulter un médecin avant tout autotraitement.\n"},
+  {"Home program:\n", "Programme d'autotraitement :\n"}, {"Left out of the home program: ", "Retiré du programme d'autotraitement : "},
+  {"No self-care exercises in the home program.\n", "Aucun exercice d'autotraitement dans le programme.\n"},
+  {"Self-care pressure at most %lld/10.\n", "Pression d'autotraitement d'au plus %lld/10.\n"},
+  {"Self-care holds at most %lld s.\n", "Maintiens d'autotraitement d'au plus %lld s.\n"},
+  {"Do not press: ", "Ne pas appuyer : "},
+  {"Recheck at the next visit: pain (NPRS)", "À réévaluer à la prochaine visite : douleur (NPRS)"},
+  {", the points treated today: ", ", les points traités aujourd'hui : "},
+  {"; and range of motion", "; et l'amplitude de mouvement"}, {", and range of motion", ", et l'amplitude de mouvement"},
+  {": ", " : "},
+  {"S (subjective)", "S (subjectif)"}, {"O (objective)", "O (objectif)"}, {"A (assessment)", "A (analyse)"}, {"P (plan)", "P (plan)"},
+};
+
+/* `en` in language `lang` (kb_lang_name), or `en` itself. */
+static const char *W(const char *lang, const char *en) {
+  lang = kb_lang_name(lang);
+  if (!lang || strcmp(lang, "fr")) return en;
+  for (size_t i = 0; i < sizeof note_words / sizeof note_words[0]; i++)
+    if (strcmp(note_words[i].en, en) == 0) return note_words[i].fr;
+  return en;
+}
+
 static const char *str(const char *s) { return s ? s : ""; }
 
 static const char *side_word(const char *side) {
@@ -19,26 +102,35 @@ static const char *side_word(const char *side) {
   if (!strcmp(side, "r")) return "right";
   return NULL;
 }
+static int is_fr(const char *lang) { const char *l = kb_lang_name(lang); return l && !strcmp(l, "fr"); }
 
 /* A stored number in its shortest form: "6", "2.5". */
 static void num(buf *b, const char *v) { buf_printf(b, "%.15g", v ? strtod(v, NULL) : 0); }
 
-/* "left temple", "sternum"; an id not in the body model as it is. */
-static void region_words(buf *b, const kb *k, const char *id) {
+/* "left temple", "sternum" ("la tempe (gauche)" in French); an id not in the body model as it is. */
+static void region_words(buf *b, const kb *k, const char *lang, const char *id) {
   const body *bd = kb_body(k);
   int r = body_find(bd, id);
   if (r < 0) { buf_puts(b, id); return; }
   const body_region *br = body_at(bd, r);
+  if (is_fr(lang)) {
+    buf_puts(b, kb_region_label(k, lang, r));
+    if (br->side != BODY_MID) buf_printf(b, " (%s)", W(lang, br->side == BODY_L ? "left " : "right "));
+    return;
+  }
   if (br->side == BODY_L) buf_puts(b, "left ");
   if (br->side == BODY_R) buf_puts(b, "right ");
   buf_puts(b, br->label);
 }
 
-/* "left upper trapezius (TrP1, upper border, ...)"; without a point, the side and muscle. */
-static void point_words(buf *b, const kb *k, const char *muscle, const char *tp, const char *side) {
-  if (side_word(side)) buf_printf(b, "%s ", side_word(side));
+/* "left upper trapezius (TrP1, upper border, ...)" ("trapèze supérieur, côté gauche (TrP1, ...)"
+** in French); without a point, the side and muscle. */
+static void point_words(buf *b, const kb *k, const char *lang, const char *muscle, const char *tp, const char *side) {
+  int fr = is_fr(lang);
+  if (side_word(side) && !fr) buf_printf(b, "%s ", side_word(side));
   int m = kb_find_muscle(k, str(muscle));
-  buf_puts(b, m >= 0 ? kb_muscle_at(k, m)->name : str(muscle));
+  buf_puts(b, m >= 0 ? kb_text(k, lang, "muscle", kb_muscle_at(k, m)->id, "name", kb_muscle_at(k, m)->name) : str(muscle));
+  if (side_word(side) && fr) buf_printf(b, ", %s", W(lang, side_word(side)));
   if (tp && *tp) {
     int t = kb_find_tp(k, tp);
     buf_printf(b, " (%s)", t >= 0 ? kb_tp_at(k, t)->name : tp);
@@ -50,9 +142,24 @@ static void id_words(buf *b, const char *id) {
   for (const char *p = id; *p; p++) buf_putc(b, *p == '-' ? ' ' : *p);
 }
 
+/* id_words for each id of a list (commas, semicolons or spaces between), in `lang`'s words. */
+static void ids_words(buf *b, const char *lang, const char *list) {
+  if (!is_fr(lang)) { id_words(b, list); return; }
+  char *copy = xstrdup(list), *save = NULL;
+  int n = 0;
+  for (char *w = strtok_r(copy, ",; \t\n", &save); w; w = strtok_r(NULL, ",; \t\n", &save)) {
+    buf one;
+    buf_init(&one);
+    id_words(&one, w);
+    buf_printf(b, "%s%s", n++ ? ", " : "", W(lang, one.data));
+    buf_free(&one);
+  }
+  free(copy);
+}
+
 /* A list of kb ids (separated by commas, semicolons or spaces) as their labels in `vocab`; a
 ** text that is not such a list is kept as written. */
-static void terms_words(buf *b, const kb *k, int vocab, const char *text) {
+static void terms_words(buf *b, const kb *k, const char *lang, int vocab, const char *text) {
   char *copy = xstrdup(text), *save = NULL;
   int n = 0, known = 1;
   for (char *w = strtok_r(copy, ",; \t\n", &save); w; w = strtok_r(NULL, ",; \t\n", &save), n++)
@@ -63,7 +170,7 @@ static void terms_words(buf *b, const kb *k, int vocab, const char *text) {
   save = NULL;
   n = 0;
   for (char *w = strtok_r(copy, ",; \t\n", &save); w; w = strtok_r(NULL, ",; \t\n", &save))
-    buf_printf(b, "%s%s", n++ ? "; " : "", kb_term_at(k, vocab, kb_find_term(k, vocab, w))->label);
+    buf_printf(b, "%s%s", n++ ? "; " : "", kb_term_text(k, lang, vocab, kb_find_term(k, vocab, w), "label"));
   free(copy);
 }
 
@@ -84,9 +191,9 @@ static const struct { const char *reason, *words; } reasons[] = {
   {"tingling", "tingling"}, {"too-sensitive", "too sensitive"},
 };
 
-static const char *reason_words(const char *r) {
+static const char *reason_words(const char *lang, const char *r) {
   for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
-    if (!strcmp(reasons[i].reason, r)) return reasons[i].words;
+    if (!strcmp(reasons[i].reason, r)) return W(lang, reasons[i].words);
   return r;
 }
 
@@ -101,6 +208,7 @@ static int outcome_index(const char *o) {
 typedef struct ctx {
   store *s;
   const kb *k;
+  const char *lang;        /* the note's language (kb_lang_name), NULL: English */
   long visit, client;
   const char *date;        /* the visit's date (in v) */
   store_rows v;            /* client_id, date, started, log, pain_pre, pain_post */
@@ -203,9 +311,9 @@ static void cleared_words(buf *b, const char *log) {
 
 /* The red-flag answers of an intake that kept them ("fever,weight-loss=no,numbness=not-asked"):
 ** "Red-flag questions at intake: yes: fever; no: weight loss; not asked: numbness." */
-static void flag_answers(buf *b, const char *flags) {
+static void flag_answers(buf *b, const char *lang, const char *flags) {
   static const char *const kinds[3] = {"", "=no", "=not-asked"}, *const words[3] = {"yes", "no", "not asked"};
-  buf_puts(b, "Red-flag questions at intake: ");
+  buf_puts(b, W(lang, "Red-flag questions at intake: "));
   int parts = 0;
   for (int kind = 0; kind < 3; kind++) {
     int n = 0;
@@ -217,8 +325,10 @@ static void flag_answers(buf *b, const char *flags) {
       int is = kind == 0 ? !eq : eq && len - name == strlen(kinds[kind]) && !strncmp(eq, kinds[kind], len - name);
       if (is) {
         buf_puts(b, n++ ? ", " : parts++ ? "; " : "");
-        if (n == 1) buf_printf(b, "%s: ", words[kind]);
-        for (size_t i = 0; i < name; i++) buf_putc(b, p[i] == '-' ? ' ' : p[i]);
+        if (n == 1) buf_printf(b, "%s%s ", W(lang, words[kind]), is_fr(lang) ? " :" : ":");
+        char one[64];
+        snprintf(one, sizeof one, "%.*s", (int)(name < 63 ? name : 63), p);
+        ids_words(b, lang, one);
       }
       p += len;
       if (*p) p++;
@@ -229,67 +339,69 @@ static void flag_answers(buf *b, const char *flags) {
 
 static void subjective(buf *b, const ctx *c) {
   const kb *k = c->k;
-  if (!c->intake.nrow) buf_printf(b, "No intake on record on or before %s.\n", c->date);
-  else if (!c->pain.nrow) buf_printf(b, "Pain drawing (intake %s): no painful regions marked.\n", store_cell(&c->intake, 0, 1));
+  const char *L = c->lang;
+  if (!c->intake.nrow) buf_printf(b, W(L, "No intake on record on or before %s.\n"), c->date);
+  else if (!c->pain.nrow) buf_printf(b, W(L, "Pain drawing (intake %s): no painful regions marked.\n"), store_cell(&c->intake, 0, 1));
   else {
-    buf_printf(b, "Pain drawing (intake %s): ", store_cell(&c->intake, 0, 1));
+    buf_printf(b, W(L, "Pain drawing (intake %s): "), store_cell(&c->intake, 0, 1));
     for (int i = 0; i < c->pain.nrow; i++) {
       const char *q = store_cell(&c->pain, i, 2);
-      if (i) buf_puts(b, "; ");
-      region_words(b, k, str(store_cell(&c->pain, i, 0)));
-      buf_printf(b, " %s/10", str(store_cell(&c->pain, i, 1)));
-      if (q && *q) buf_printf(b, " (%s)", q);
+      if (i) buf_puts(b, W(L, "; "));
+      region_words(b, k, L, str(store_cell(&c->pain, i, 0)));
+      buf_printf(b, W(L, " %s/10"), str(store_cell(&c->pain, i, 1)));
+      int qs = q && *q ? kb_find_term(k, KB_SENSATION, q) : -1;
+      if (q && *q) buf_printf(b, " (%s)", qs >= 0 && L ? kb_term_text(k, L, KB_SENSATION, qs, "label") : q);
     }
-    buf_puts(b, ".\n");
+    buf_puts(b, W(L, ".\n"));
   }
-  if (*c->pre) buf_printf(b, "Pain before treatment: %s/10 (NPRS).\n", c->pre);
-  else buf_puts(b, "Pain before treatment: not rated.\n");
+  if (*c->pre) buf_printf(b, W(L, "Pain before treatment: %s/10 (NPRS).\n"), c->pre);
+  else buf_puts(b, W(L, "Pain before treatment: not rated.\n"));
   int first = 1;
   for (int i = 0; i < c->day.nrow; i++) {
     const char *kind = str(store_cell(&c->day, i, 0));
     if (strcmp(kind, "psfs")) continue;
-    buf_puts(b, first ? "Function (PSFS, 0-10, 10 = as before the problem): " : "; ");
-    buf_printf(b, "%s: ", str(store_cell(&c->day, i, 1)));
+    buf_puts(b, first ? W(L, "Function (PSFS, 0-10, 10 = as before the problem): ") : "; ");
+    buf_printf(b, "%s%s", str(store_cell(&c->day, i, 1)), W(L, ": "));
     num(b, store_cell(&c->day, i, 2));
-    buf_puts(b, "/10");
+    buf_puts(b, W(L, "/10"));
     first = 0;
   }
-  if (!first) buf_puts(b, ".\n");
+  if (!first) buf_puts(b, W(L, ".\n"));
   const char *ndi = day_value(c, "ndi", "");
-  if (ndi) { buf_puts(b, "Neck Disability Index: "); num(b, ndi); buf_puts(b, "/50.\n"); }
+  if (ndi) { buf_puts(b, W(L, "Neck Disability Index: ")); num(b, ndi); buf_puts(b, W(L, "/50.\n")); }
   if (!c->intake.nrow) return;
   const char *goals = store_cell(&c->intake, 0, 2), *acts = store_cell(&c->intake, 0, 3);
   const char *onset = store_cell(&c->intake, 0, 4), *flags = store_cell(&c->intake, 0, 5);
   const char *factors = store_cell(&c->intake, 0, 6);
-  if (goals && *goals) buf_printf(b, "Goals: %s.\n", goals);
-  if (acts && *acts) { buf_puts(b, "Activities: "); terms_words(b, k, KB_ACTIVITY, acts); buf_puts(b, ".\n"); }
+  if (goals && *goals) buf_printf(b, W(L, "Goals: %s.\n"), goals);
+  if (acts && *acts) { buf_puts(b, W(L, "Activities: ")); terms_words(b, k, L, KB_ACTIVITY, acts); buf_puts(b, W(L, ".\n")); }
   static const struct { int col; const char *fmt; } hours[] = {
     {7, "desk work %s h a day"}, {8, "training %s h a week"}, {9, "sleep %s h a night"}, {10, "stress %s/10"},
   };
   buf f;
   buf_init(&f);
-  if (factors && *factors) terms_words(&f, k, KB_ACTIVITY, factors);
+  if (factors && *factors) terms_words(&f, k, L, KB_ACTIVITY, factors);
   for (size_t i = 0; i < sizeof hours / sizeof hours[0]; i++) {
     const char *v = store_cell(&c->intake, 0, hours[i].col);
     if (!v) continue;
     buf n;
     buf_init(&n);
     num(&n, v);
-    if (f.len) buf_puts(&f, "; ");
-    buf_printf(&f, hours[i].fmt, n.data);
+    if (f.len) buf_puts(&f, W(L, "; "));
+    buf_printf(&f, W(L, hours[i].fmt), n.data);
     buf_free(&n);
   }
-  if (f.len) buf_printf(b, "Perpetuating factors reported: %s.\n", f.data);
-  else buf_puts(b, "Perpetuating factors: none reported.\n");
+  if (f.len) buf_printf(b, W(L, "Perpetuating factors reported: %s.\n"), f.data);
+  else buf_puts(b, W(L, "Perpetuating factors: none reported.\n"));
   buf_free(&f);
-  if (onset && *onset) { buf_puts(b, "Onset: "); id_words(b, onset); buf_puts(b, ".\n"); }
-  if (flags && strchr(flags, '=')) flag_answers(b, flags);
-  else if (flags && *flags) { buf_puts(b, "Flags noted at intake: "); id_words(b, flags); buf_puts(b, ".\n"); }
+  if (onset && *onset) { buf_puts(b, W(L, "Onset: ")); ids_words(b, L, onset); buf_puts(b, W(L, ".\n")); }
+  if (flags && strchr(flags, '=')) flag_answers(b, L, flags);
+  else if (flags && *flags) { buf_puts(b, W(L, "Flags noted at intake: ")); ids_words(b, L, flags); buf_puts(b, W(L, ".\n")); }
   if (c->v.nrow) cleared_words(b, store_cell(&c->v, 0, 3));
 }
 
 /* The recheck in words from the session log, if the log has one. */
-static void recheck(buf *b, const char *log) {
+static void recheck(buf *b, const char *L, const char *log) {
   json_t *j = log ? json_loads(log, 0, NULL) : NULL;
   static const struct { const char *key, *label; } parts[] = {
     {"rom", "range of motion"}, {"strength", "strength"}, {"note", "note"},
@@ -298,9 +410,9 @@ static void recheck(buf *b, const char *log) {
   for (size_t i = 0; j && i < sizeof parts / sizeof parts[0]; i++) {
     const char *t = json_string_value(json_object_get(j, parts[i].key));
     if (!t || !*t) continue;
-    buf_printf(b, "%s%s: %s", n++ ? "; " : "Recheck after treatment (session log): ", parts[i].label, t);
+    buf_printf(b, "%s%s%s%s", n++ ? "; " : W(L, "Recheck after treatment (session log): "), W(L, parts[i].label), W(L, ": "), t);
   }
-  if (n) buf_puts(b, ".\n");
+  if (n) buf_puts(b, W(L, ".\n"));
   json_decref(j);
 }
 
@@ -326,123 +438,145 @@ static void consent_words(buf *b, const kb *k, const char *log) {
 
 static void objective(buf *b, const ctx *c) {
   const kb *k = c->k;
-  if (!c->points.nrow) buf_puts(b, "No trigger points palpated on record for this visit.\n");
-  else buf_puts(b, "Trigger points assessed by palpation:\n");
+  const char *L = c->lang;
+  if (!c->points.nrow) buf_puts(b, W(L, "No trigger points palpated on record for this visit.\n"));
+  else buf_puts(b, W(L, "Trigger points assessed by palpation:\n"));
   for (int i = 0; i < c->points.nrow; i++) {
     const char *ppt = store_cell(&c->points, i, 5);
-    buf_puts(b, "- ");
-    point_words(b, k, store_cell(&c->points, i, 0), store_cell(&c->points, i, 1), store_cell(&c->points, i, 2));
-    buf_printf(b, ": %s", str(store_cell(&c->points, i, 3)));
-    buf_puts(b, !strcmp(str(store_cell(&c->points, i, 4)), "1") ? ", recognised referral reproduced"
-                                                                 : ", referral not reproduced");
-    if (ppt) { buf_puts(b, ", PPT "); num(b, ppt); buf_puts(b, " kg/cm²"); }
-    buf_puts(b, ".\n");
+    buf_puts(b, W(L, "- "));
+    point_words(b, k, L, store_cell(&c->points, i, 0), store_cell(&c->points, i, 1), store_cell(&c->points, i, 2));
+    buf_printf(b, "%s%s", W(L, ": "), W(L, str(store_cell(&c->points, i, 3))));
+    buf_puts(b, W(L, !strcmp(str(store_cell(&c->points, i, 4)), "1") ? ", recognised referral reproduced"
+                                                                      : ", referral not reproduced"));
+    if (ppt) { buf_puts(b, W(L, ", PPT ")); num(b, ppt); buf_puts(b, W(L, " kg/cm²")); }
+    buf_puts(b, W(L, ".\n"));
   }
   int first = 1;
   for (int i = 0; i < c->day.nrow; i++) {
     if (strcmp(str(store_cell(&c->day, i, 0)), "rom")) continue;
     const char *item = str(store_cell(&c->day, i, 1));
-    buf_puts(b, first ? "Range of motion: " : "; ");
-    buf_printf(b, "%s ", item);
+    buf_puts(b, first ? W(L, "Range of motion: ") : "; ");
+    buf_printf(b, W(L, "%s "), item);
     num(b, store_cell(&c->day, i, 2));
-    buf_puts(b, !strcmp(item, "jaw:opening") ? " mm" : " degrees");
+    buf_puts(b, !strcmp(item, "jaw:opening") ? " mm" : W(L, " degrees"));
     first = 0;
   }
-  if (!first) buf_puts(b, ".\n");
+  if (!first) buf_puts(b, W(L, ".\n"));
   consent_words(b, k, store_cell(&c->v, 0, 3));
-  if (!c->holds.nrow) buf_puts(b, "No holds recorded for this visit.\n");
-  else buf_printf(b, "Treatment: %d hold%s:\n", c->holds.nrow, c->holds.nrow == 1 ? "" : "s");
+  if (!c->holds.nrow) buf_puts(b, W(L, "No holds recorded for this visit.\n"));
+  else buf_printf(b, W(L, "Treatment: %d hold%s:\n"), c->holds.nrow, c->holds.nrow == 1 ? "" : "s");
   for (int i = 0; i < c->holds.nrow; i++) {
     const char *tech = store_cell(&c->holds, i, 5), *secs = store_cell(&c->holds, i, 6);
     const char *outcome = store_cell(&c->holds, i, 7), *reason = store_cell(&c->holds, i, 8);
     int t = tech ? kb_find_term(k, KB_TECHNIQUE, tech) : -1, o = outcome_index(outcome);
-    buf_puts(b, "- ");
-    point_words(b, k, store_cell(&c->holds, i, 2), store_cell(&c->holds, i, 3), store_cell(&c->holds, i, 4));
-    buf_printf(b, ": %s", t >= 0 ? kb_term_at(k, KB_TECHNIQUE, t)->label : str(tech));
-    if (secs) { buf_puts(b, ", "); num(b, secs); buf_puts(b, " s"); }
-    buf_printf(b, ", %s", o >= 0 ? outcomes[o].words : outcome ? outcome : "outcome not recorded");
-    if (reason && *reason) buf_printf(b, " (%s)", reason_words(reason));
-    if (!strcmp(str(store_cell(&c->holds, i, 9)), "1")) buf_puts(b, "; recognised referral reproduced");
-    buf_puts(b, ".\n");
+    buf_puts(b, W(L, "- "));
+    point_words(b, k, L, store_cell(&c->holds, i, 2), store_cell(&c->holds, i, 3), store_cell(&c->holds, i, 4));
+    buf_printf(b, "%s%s", W(L, ": "), t >= 0 ? kb_term_at(k, KB_TECHNIQUE, t)->label : str(tech));
+    if (secs) { buf_puts(b, W(L, ", ")); num(b, secs); buf_puts(b, W(L, " s")); }
+    buf_printf(b, ", %s", o >= 0 ? W(L, outcomes[o].words) : outcome ? outcome : W(L, "outcome not recorded"));
+    if (reason && *reason) buf_printf(b, W(L, " (%s)"), reason_words(L, reason));
+    if (!strcmp(str(store_cell(&c->holds, i, 9)), "1")) buf_puts(b, W(L, "; recognised referral reproduced"));
+    buf_puts(b, W(L, ".\n"));
   }
-  recheck(b, store_cell(&c->v, 0, 3));
+  recheck(b, L, store_cell(&c->v, 0, 3));
 }
 
 /* "3 points lower (50%)", "unchanged", "2 points higher (40%)". */
-static void change_words(buf *b, double from, double to) {
+static void change_words(buf *b, const char *L, double from, double to) {
   double d = from - to;
-  if (d == 0) { buf_puts(b, "unchanged"); return; }
-  buf_printf(b, "%.15g point%s %s", fabs(d), fabs(d) == 1 ? "" : "s", d > 0 ? "lower" : "higher");
-  if (from > 0) buf_printf(b, " (%ld%%)", (long)floor(fabs(d) / from * 100 + 0.5));
+  if (d == 0) { buf_puts(b, W(L, "unchanged")); return; }
+  buf_printf(b, W(L, d > 0 ? "%.15g point%s lower" : "%.15g point%s higher"), fabs(d), fabs(d) == 1 ? "" : "s");
+  if (from > 0) buf_printf(b, W(L, " (%ld%%)"), (long)floor(fabs(d) / from * 100 + 0.5));
 }
 
 static void assessment(buf *b, const ctx *c) {
   const kb *k = c->k;
+  const char *L = c->lang;
   if (*c->pre && *c->post) {
-    buf_printf(b, "Pain %s/10 before and %s/10 after the session: ", c->pre, c->post);
-    change_words(b, strtod(c->pre, NULL), strtod(c->post, NULL));
-    buf_puts(b, ".\n");
+    buf_printf(b, W(L, "Pain %s/10 before and %s/10 after the session: "), c->pre, c->post);
+    change_words(b, L, strtod(c->pre, NULL), strtod(c->post, NULL));
+    buf_puts(b, W(L, ".\n"));
   } else if (*c->pre || *c->post) {
-    buf_printf(b, "Pain was rated only %s the session (%s/10).\n", *c->pre ? "before" : "after", *c->pre ? c->pre : c->post);
-  } else buf_puts(b, "Pain was not rated before or after the session.\n");
+    buf_printf(b, W(L, "Pain was rated only %s the session (%s/10).\n"), W(L, *c->pre ? "before" : "after"), *c->pre ? c->pre : c->post);
+  } else buf_puts(b, W(L, "Pain was not rated before or after the session.\n"));
   int any = 0;
   for (int g = 0; g < N_OUTCOMES; g++) {
     int n = 0;
     for (int i = 0; i < c->holds.nrow; i++) {
       const char *tp = store_cell(&c->holds, i, 3), *reason = store_cell(&c->holds, i, 8);
       if (!tp || !*tp || outcome_index(store_cell(&c->holds, i, 7)) != g) continue;
-      buf_puts(b, n++ ? "; " : outcomes[g].group);
-      if (n == 1) buf_puts(b, ": ");
-      point_words(b, k, store_cell(&c->holds, i, 2), tp, store_cell(&c->holds, i, 4));
-      if (reason && *reason) buf_printf(b, ", for %s", reason_words(reason));
+      buf_puts(b, n++ ? "; " : W(L, outcomes[g].group));
+      if (n == 1) buf_puts(b, W(L, ": "));
+      point_words(b, k, L, store_cell(&c->holds, i, 2), tp, store_cell(&c->holds, i, 4));
+      if (reason && *reason) buf_printf(b, W(L, ", for %s"), reason_words(L, reason));
     }
-    if (n) { buf_puts(b, ".\n"); any = 1; }
+    if (n) { buf_puts(b, W(L, ".\n")); any = 1; }
   }
-  if (!any && c->holds.nrow) buf_puts(b, "No trigger point holds with a recorded outcome.\n");
+  if (!any && c->holds.nrow) buf_puts(b, W(L, "No trigger point holds with a recorded outcome.\n"));
   /* Against the baseline, as `myomap progress` reads it: the rating before this session is the
   ** visit's score; the one after it shows the session's immediate effect on top. */
   if (!c->first.nrow) {
-    buf_puts(b, "No earlier pain rating to compare with.\n");
+    buf_puts(b, W(L, "No earlier pain rating to compare with.\n"));
     return;
   }
   const char *first_date = str(store_cell(&c->first, 0, 0));
   double from = strtod(str(store_cell(&c->first, 0, 1)), NULL);
   if (!strcmp(first_date, c->date) && *c->pre) {
-    buf_printf(b, "This visit's %s/10 is the first pain rating on record: the baseline for progress.\n", c->pre);
+    buf_printf(b, W(L, "This visit's %s/10 is the first pain rating on record: the baseline for progress.\n"), c->pre);
     return;
   }
   const char *when[] = {"before this session", "after it"}, *value[] = {c->pre, c->post};
   int said = 0;
   for (int i = 0; i < 2; i++) {
     if (!*value[i]) continue;
-    if (said++) buf_puts(b, "; ");
-    else buf_printf(b, "Since the first pain rating (%.15g/10 on %s): pain ", from, first_date);
-    buf_printf(b, "%s %s/10, ", when[i], value[i]);
-    change_words(b, from, strtod(value[i], NULL));
+    if (said++) buf_puts(b, W(L, "; "));
+    else buf_printf(b, W(L, "Since the first pain rating (%.15g/10 on %s): pain "), from, first_date);
+    buf_printf(b, "%s %s/10, ", W(L, when[i]), value[i]);
+    change_words(b, L, from, strtod(value[i], NULL));
   }
-  if (said) buf_puts(b, ".\n");
+  if (said) buf_puts(b, W(L, ".\n"));
 }
 
-static void exercise_words(buf *b, json_t *sc) {
+/* "ball wall, hold 30-60 s, 3 to 5 holds, ..."; in French the tool and the frequency from the
+** kb's translation of the muscle's exercise. */
+static void exercise_words(buf *b, const kb *k, const char *L, const char *muscle, json_t *sc) {
   const char *id = json_string_value(json_object_get(sc, "id"));
   json_t *hold = json_object_get(sc, "hold");
   const char *freq = json_string_value(json_object_get(sc, "frequency"));
-  id_words(b, id ? id : "exercise");
+  int m = is_fr(L) && muscle ? kb_find_muscle(k, muscle) : -1, j = -1;
+  for (int x = 0; m >= 0 && id && x < kb_muscle_at(k, m)->n_selfcare; x++)
+    if (!strcmp(kb_muscle_at(k, m)->selfcare[x].id, id)) j = x;
+  if (j >= 0) {
+    const kb_selfcare *e = &kb_muscle_at(k, m)->selfcare[j];
+    buf_puts(b, kb_term_text(k, L, KB_TOOL, e->tool, "label"));
+    freq = kb_selfcare_text(k, L, m, j, "frequency", e->frequency);
+  } else id_words(b, id ? id : W(L, "exercise"));
   long lo = (long)json_integer_value(json_array_get(hold, 0)), hi = (long)json_integer_value(json_array_get(hold, 1));
-  if (hi > 0 && lo != hi) buf_printf(b, ", hold %ld-%ld s", lo, hi);
-  else if (hi > 0) buf_printf(b, ", hold %ld s", hi);
-  if (freq && *freq) buf_printf(b, ", %s", freq);
+  if (hi > 0 && lo != hi) buf_printf(b, W(L, ", hold %ld-%ld s"), lo, hi);
+  else if (hi > 0) buf_printf(b, W(L, ", hold %ld s"), hi);
+  if (freq && *freq) buf_printf(b, W(L, ", %s"), freq);
+}
+
+/* Why an exercise was left out, from the stored program: in French the muscle's own reason
+** from the kb, or the home program's words (sheet_home_word). */
+static const char *skip_words(const kb *k, const char *L, const char *muscle, const char *skip) {
+  if (!is_fr(L)) return skip;
+  int m = muscle ? kb_find_muscle(k, muscle) : -1;
+  const kb_muscle *mu = m >= 0 ? kb_muscle_at(k, m) : NULL;
+  if (mu && mu->selfcare_none && !strcmp(mu->selfcare_none, skip)) return kb_text(k, L, "muscle", mu->id, "selfcare-none", skip);
+  return sheet_home_word(L, skip);
 }
 
 static void plan_section(buf *b, const ctx *c) {
   const kb *k = c->k;
+  const char *L = c->lang;
   const char *text = store_cell(&c->home, 0, 0);
   json_t *h = text ? json_loads(text, 0, NULL) : NULL;
-  if (!text) buf_puts(b, "No home program recorded for this visit.\n");
-  else if (!json_is_object(h)) buf_puts(b, "A home program is on record but could not be read.\n");
+  if (!text) buf_puts(b, W(L, "No home program recorded for this visit.\n"));
+  else if (!json_is_object(h)) buf_puts(b, W(L, "A home program is on record but could not be read.\n"));
   else {
     if (json_is_true(json_object_get(h, "refer")))
-      buf_puts(b, "Referral advised: the home program asks the client to see a doctor before self-treatment.\n");
+      buf_puts(b, W(L, "Referral advised: the home program asks the client to see a doctor before self-treatment.\n"));
     json_t *ex = json_object_get(h, "exercises"), *e;
     size_t i;
     int n = 0;
@@ -450,54 +584,55 @@ static void plan_section(buf *b, const ctx *c) {
       const char *skip = json_string_value(json_object_get(e, "skip"));
       json_t *scs = json_object_get(e, "selfcare"), *sc;
       if (skip || !json_array_size(scs)) continue;
-      buf_puts(b, n++ ? "" : "Home program:\n");
-      buf_puts(b, "- ");
-      point_words(b, k, json_string_value(json_object_get(e, "muscle")), NULL,
+      buf_puts(b, n++ ? "" : W(L, "Home program:\n"));
+      buf_puts(b, W(L, "- "));
+      point_words(b, k, L, json_string_value(json_object_get(e, "muscle")), NULL,
                   json_string_value(json_object_get(e, "side")));
-      buf_puts(b, ": ");
+      buf_puts(b, W(L, ": "));
       size_t j;
       json_array_foreach(scs, j, sc) {
-        if (j) buf_puts(b, "; ");
-        exercise_words(b, sc);
+        if (j) buf_puts(b, W(L, "; "));
+        exercise_words(b, k, L, json_string_value(json_object_get(e, "muscle")), sc);
       }
-      buf_puts(b, ".\n");
+      buf_puts(b, W(L, ".\n"));
     }
     json_array_foreach(ex, i, e) {
       const char *skip = json_string_value(json_object_get(e, "skip"));
       if (!skip) continue;
-      buf_puts(b, "Left out of the home program: ");
-      point_words(b, k, json_string_value(json_object_get(e, "muscle")), NULL,
+      buf_puts(b, W(L, "Left out of the home program: "));
+      point_words(b, k, L, json_string_value(json_object_get(e, "muscle")), NULL,
                   json_string_value(json_object_get(e, "side")));
-      buf_printf(b, " (%s).\n", skip);
+      buf_printf(b, " (%s).\n", skip_words(k, L, json_string_value(json_object_get(e, "muscle")), skip));
     }
-    if (!n) buf_puts(b, "No self-care exercises in the home program.\n");
+    if (!n) buf_puts(b, W(L, "No self-care exercises in the home program.\n"));
     json_t *lim = json_object_get(h, "limits");
     json_int_t band = json_integer_value(json_object_get(lim, "band_max"));
     json_int_t hold = json_integer_value(json_object_get(lim, "hold_max"));
-    if (band) buf_printf(b, "Self-care pressure at most %lld/10.\n", (long long)band);
-    if (hold) buf_printf(b, "Self-care holds at most %lld s.\n", (long long)hold);
+    if (band) buf_printf(b, W(L, "Self-care pressure at most %lld/10.\n"), (long long)band);
+    if (hold) buf_printf(b, W(L, "Self-care holds at most %lld s.\n"), (long long)hold);
     json_t *dn = json_object_get(h, "do_not_press"), *d;
     json_array_foreach(dn, i, d) {
-      buf_puts(b, i ? "; " : "Do not press: ");
-      buf_puts(b, str(json_string_value(json_object_get(d, "label"))));
-      if (i + 1 == json_array_size(dn)) buf_puts(b, ".\n");
+      buf_puts(b, i ? "; " : W(L, "Do not press: "));
+      int dz = is_fr(L) ? kb_find_term(k, KB_DANGER, str(json_string_value(json_object_get(d, "id")))) : -1;
+      buf_puts(b, dz >= 0 ? kb_term_text(k, L, KB_DANGER, dz, "label") : str(json_string_value(json_object_get(d, "label"))));
+      if (i + 1 == json_array_size(dn)) buf_puts(b, W(L, ".\n"));
     }
   }
   json_decref(h);
   /* What to look at next time. */
-  buf_puts(b, "Recheck at the next visit: pain (NPRS)");
+  buf_puts(b, W(L, "Recheck at the next visit: pain (NPRS)"));
   int n = 0;
   for (int i = 0; i < c->holds.nrow; i++) {
     const char *tp = store_cell(&c->holds, i, 3);
     if (!tp || !*tp) continue;
-    buf_puts(b, n++ ? "; " : ", the points treated today: ");
-    point_words(b, k, store_cell(&c->holds, i, 2), tp, store_cell(&c->holds, i, 4));
+    buf_puts(b, n++ ? "; " : W(L, ", the points treated today: "));
+    point_words(b, k, L, store_cell(&c->holds, i, 2), tp, store_cell(&c->holds, i, 4));
   }
   int rom = 0;
   for (int i = 0; i < c->day.nrow; i++)
     if (!strcmp(str(store_cell(&c->day, i, 0)), "rom")) rom = 1;
-  if (rom) buf_puts(b, n ? "; and range of motion" : ", and range of motion");
-  buf_puts(b, ".");
+  if (rom) buf_puts(b, W(L, n ? "; and range of motion" : ", and range of motion"));
+  buf_puts(b, W(L, "."));
 }
 
 /* ---- the API ------------------------------------------------------------------------------ */
@@ -510,11 +645,16 @@ static char *take(buf *b) {
 }
 
 int note_build(store *s, const kb *k, long visit, note *out, char *err, size_t errlen) {
+  return note_build_lang(s, k, visit, NULL, out, err, errlen);
+}
+
+int note_build_lang(store *s, const kb *k, long visit, const char *lang, note *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   ctx c;
   memset(&c, 0, sizeof c);
   c.s = s;
   c.k = k;
+  c.lang = is_fr(lang) ? kb_lang_name(lang) : NULL;
   c.visit = visit;
   int rc = store_begin(s) ? -1 : read_all(&c);  /* one consistent read */
   store_rollback(s);                             /* nothing to commit */
@@ -578,9 +718,12 @@ int note_save(store *s, long visit, const note *n, char *err, size_t errlen) {
   return 0;
 }
 
-void note_text(buf *out, const note *n) {
+void note_text(buf *out, const note *n) { note_text_lang(out, n, NULL); }
+
+void note_text_lang(buf *out, const note *n, const char *lang) {
   const struct { const char *head, *text; } parts[] = {
-    {"S (subjective)", n->s}, {"O (objective)", n->o}, {"A (assessment)", n->a}, {"P (plan)", n->p},
+    {W(lang, "S (subjective)"), n->s}, {W(lang, "O (objective)"), n->o}, {W(lang, "A (assessment)"), n->a},
+    {W(lang, "P (plan)"), n->p},
   };
   for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
     if (i) buf_putc(out, '\n');

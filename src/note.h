@@ -98,4 +98,12 @@ int note_addenda(store *s, long visit, store_rows *out);
 /* Free the four sections and set them to NULL (safe on a zeroed or already freed note). */
 void note_free(note *n);
 
+/* note_build and note_text with the note's fixed words in language `lang` (a tag as for
+** kb_lang_name; NULL or "en": English, as above): section titles and fixed phrases from
+** note.c's table, region, muscle, activity, tool and danger-zone labels and the exercises'
+** frequencies from the kb's translations.  Technique labels and trigger point names stay as
+** the kb writes them. */
+int note_build_lang(store *s, const kb *k, long visit, const char *lang, note *out, char *err, size_t errlen);
+void note_text_lang(buf *out, const note *n, const char *lang);
+
 #endif

@@ -189,21 +189,28 @@ void sheet_plan_json(buf *b, const kb *k, const plan *p) {
 }
 
 /* text wrapped at about 92 columns: the first line after `lead`, the rest indented as wide. */
+/* Characters (not bytes) of the first n bytes of UTF-8 text s. */
+static size_t u8len(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return c;
+}
+
 static void wrap(buf *b, const char *lead, const char *text) {
-  size_t col = strlen(lead), width = 92;
+  size_t col = u8len(lead, strlen(lead)), width = 92;
   buf_puts(b, lead);
   const char *p = text;
   size_t at = col;
   while (*p) {
     const char *w = p;
     while (*p && *p != ' ') p++;
-    size_t n = (size_t)(p - w);
+    size_t nb = (size_t)(p - w), n = u8len(w, nb);
     if (at > col && at + 1 + n > width) {
       buf_putc(b, '\n');
       for (size_t i = 0; i < col; i++) buf_putc(b, ' ');
       at = col;
     } else if (at > col) { buf_putc(b, ' '); at++; }
-    buf_append(b, w, n);
+    buf_append(b, w, nb);
     at += n;
     while (*p == ' ') p++;
   }
@@ -350,6 +357,90 @@ void sheet_conditions_text(buf *b, const kb *k) {
 }
 
 /* ---- home program ---- */
+/* The home program's fixed words in French (fr-CA): each English text as the code writes it,
+** and its translation with the same %-conversions.  A language is one more column. */
+static const struct { const char *en, *fr; } home_words[] = {
+  {"left", "côté gauche"}, {"right", "côté droit"},
+  {"you mentioned it", "vous l'avez mentionné"},
+  {"%g hours a day at a desk", "%g heures par jour au bureau"},
+  {"%g hours of sleep a night", "%g heures de sommeil par nuit"},
+  {"keeps ", "entretient les points gâchettes : "}, {" trigger points going", ""}, {" and ", " et "},
+  {"\nWhat keeps it coming back:\n", "\nCe qui fait revenir la douleur :\n"},
+  {"  If you do any of these:\n", "  Si vous faites l'une de ces activités :\n"},
+  {"Doing it safely", "En toute sécurité"}, {"What to expect", "À quoi vous attendre"},
+  {"For the next day", "Pour le lendemain"}, {"Stop and get help if", "Arrêtez et consultez si"},
+  {"Because of ", "En raison de : "}, {": press lightly", " : appuyez doucement"},
+  {" (no more than %d out of 10)", " (pas plus de %d sur 10)"},
+  {" and hold no longer than %d seconds", " et ne maintenez pas plus de %d secondes"},
+  {"No pressing at home here: it lies in a danger zone (", "Pas de pression à la maison ici : le point se trouve dans une zone à risque ("},
+  {"No pressing at home here because of ", "Pas de pression à la maison ici en raison de : "},
+  {"A stretch is left out because of ", "Un étirement est retiré en raison de : "},
+  {"An exercise with a tool is left out because of ", "Un exercice avec un outil est retiré en raison de : "},
+  {"YOUR HOME PROGRAM\n", "VOTRE PROGRAMME D'AUTOTRAITEMENT\n"},
+  {"\nNo self-treatment until a doctor has cleared you.\n", "\nAucun autotraitement avant l'accord d'un médecin.\n"},
+  {"No self-treatment until a doctor has cleared you.", "Aucun autotraitement avant l'accord d'un médecin."},
+  {"   No self-treatment: ", "   Aucun autotraitement : "},
+  {"      Set up: ", "      Position : "}, {"      Do: ", "      À faire : "},
+  {"      Hold: %d s.  ", "      Maintenir : %d s.  "}, {"      Hold: %d-%d s.  ", "      Maintenir : %d à %d s.  "},
+  {"      Should feel: ", "      Sensation attendue : "}, {"      Avoid: ", "      À éviter : "},
+  {"\nDo not press:\n", "\nN'appuyez pas :\n"},
+  {"Your home program", "Votre programme d'autotraitement"},
+  {"Self-care between visits, from your treatment session. Green dots on the chart mark where to press; red hatching marks where not to.",
+   "Vos soins entre les visites, à la suite de votre séance de traitement. Les points verts sur le schéma indiquent où appuyer; les hachures rouges, où ne pas appuyer."},
+  {"Where to press (green) and where not to (red)", "Où appuyer (vert) et où ne pas appuyer (rouge)"},
+  {"Your exercises", "Vos exercices"}, {"No self-treatment:", "Aucun autotraitement :"},
+  {"Tool", "Outil"}, {"Set up", "Position"}, {"Do", "À faire"}, {"Hold", "Maintenir"},
+  {"%d seconds. ", "%d secondes. "}, {"%d to %d seconds. ", "%d à %d secondes. "},
+  {"Should feel", "Sensation attendue"}, {"Avoid", "À éviter"}, {"Do not press", "N'appuyez pas"},
+  {"What keeps it coming back", "Ce qui fait revenir la douleur"},
+  {"If you do any of these:", "Si vous faites l'une de ces activités :"},
+  {"Sources: ", "Sources : "},
+  {"Made with myomap. This program is for the muscles your therapist found and treated; it is not a diagnosis.",
+   "Préparé avec myomap. Ce programme porte sur les muscles que votre thérapeute a trouvés et traités; ce n'est pas un diagnostic."},
+  /* home.c's reasons for no self-care */
+  {"it gave sharp or nerve-like pain during treatment: leave it until your therapist has rechecked it",
+   "il a donné une douleur vive ou de type nerveux pendant le traitement : n'y touchez pas avant que votre thérapeute l'ait réévalué"},
+  {"no self-treatment until a doctor has cleared you", "aucun autotraitement avant l'accord d'un médecin"},
+  {"not over or near this area until it has healed or been cleared", "pas sur cette région ni près d'elle avant sa guérison ou l'accord d'un médecin"},
+  {"its exercises press where self-care never presses or take the neck into a position you should avoid: leave it to your therapist",
+   "ses exercices appuient là où l'autotraitement n'appuie jamais ou amènent le cou dans une position à éviter : laissez-le à votre thérapeute"},
+  {"it lies in a danger zone, where self-care never presses: leave it to your therapist",
+   "il se trouve dans une zone à risque, où l'autotraitement n'appuie jamais : laissez-le à votre thérapeute"},
+  {"not at home while this caution applies: leave it to your therapist",
+   "pas à la maison tant que cette précaution s'applique : laissez-le à votre thérapeute"},
+  {"its stretches take the neck into a position you should avoid: leave it to your therapist",
+   "ses étirements amènent le cou dans une position à éviter : laissez-le à votre thérapeute"},
+  {"its exercises use a tool you should not use for now: leave it to your therapist",
+   "ses exercices utilisent un outil à éviter pour l'instant : laissez-le à votre thérapeute"},
+};
+
+/* `en` in language `lang` (kb_lang_name), or `en` itself. */
+static const char *W(const char *lang, const char *en) {
+  lang = kb_lang_name(lang);
+  if (!lang || strcmp(lang, "fr")) return en;
+  for (size_t i = 0; i < sizeof home_words / sizeof home_words[0]; i++)
+    if (strcmp(home_words[i].en, en) == 0) return home_words[i].fr;
+  return en;
+}
+
+const char *sheet_home_word(const char *lang, const char *english) { return W(lang, english); }
+
+/* ":" before a list, " :" in French. */
+static int is_fr(const char *lang) { const char *l = kb_lang_name(lang); return l && strcmp(l, "fr") == 0; }
+static const char *colon(const char *lang) { return is_fr(lang) ? " :" : ":"; }
+
+/* The kb's texts a client reads, in the client's language. */
+#define MNAME(m) kb_text(k, lang, "muscle", kb_muscle_at(k, m)->id, "name", kb_muscle_at(k, m)->name)
+#define SC(m, j, f) kb_selfcare_text(k, lang, m, j, #f, kb_muscle_at(k, m)->selfcare[j].f)
+#define TERM(v, i) kb_term_text(k, lang, v, i, "label")
+
+/* Why an item has no self-care, in the client's language (a muscle's selfcare-none, or a reason of home.c). */
+static const char *skip_text(const kb *k, const char *lang, const home_item *it) {
+  const kb_muscle *m = kb_muscle_at(k, it->muscle);
+  if (it->skip && m->selfcare_none && it->skip == m->selfcare_none) return kb_text(k, lang, "muscle", m->id, "selfcare-none", it->skip);
+  return it->skip ? W(lang, it->skip) : NULL;
+}
+
 /* The hold a client should use: the exercise's, capped by a modifying contraindication. */
 static void hold_range(const home *h, const kb_selfcare *sc, int *lo, int *hi) {
   home_hold_range(h, sc->hold_min, sc->hold_max, lo, hi);
@@ -360,28 +451,28 @@ static void hold_range(const home *h, const kb_selfcare *sc, int *lo, int *hi) {
 static const char *const why_names[] = {"reported", "hours", "point"};
 
 /* The factor's reason in words: "you mentioned it; keeps the Upper trapezius going". */
-static void factor_why(buf *b, const kb *k, const home *h, const home_factor *f) {
+static void factor_why(buf *b, const kb *k, const char *lang, const home *h, const home_factor *f) {
   const char *sep = "";
-  if (f->why & HOME_REPORTED) { buf_lit(b, "you mentioned it"); sep = "; "; }
+  if (f->why & HOME_REPORTED) { buf_puts(b, W(lang, "you mentioned it")); sep = "; "; }
   if (f->why & HOME_HOURS) {
     const kb_term *t = kb_term_at(k, KB_CORRECT, f->correct);
     buf_puts(b, sep);
-    if (t->lo && h->desk_hours >= t->lo) buf_printf(b, "%g hours a day at a desk", h->desk_hours);
-    else buf_printf(b, "%g hours of sleep a night", h->sleep_hours);
+    if (t->lo && h->desk_hours >= t->lo) buf_printf(b, W(lang, "%g hours a day at a desk"), h->desk_hours);
+    else buf_printf(b, W(lang, "%g hours of sleep a night"), h->sleep_hours);
     sep = "; ";
   }
   if (f->n_muscles) {
     buf_puts(b, sep);
-    buf_lit(b, "keeps ");
+    buf_puts(b, W(lang, "keeps "));
     for (int i = 0; i < f->n_muscles; i++) {
-      buf_puts(b, i ? (i == f->n_muscles - 1 ? " and " : ", ") : "");
-      buf_puts(b, kb_muscle_at(k, f->muscles[i])->name);
+      buf_puts(b, i ? (i == f->n_muscles - 1 ? W(lang, " and ") : ", ") : "");
+      buf_puts(b, MNAME(f->muscles[i]));
     }
-    buf_lit(b, " trigger points going");
+    buf_puts(b, W(lang, " trigger points going"));
   }
 }
 
-static void factors_json(buf *b, const kb *k, const home *h) {
+static void factors_json(buf *b, const kb *k, const char *lang, const home *h) {
   buf_lit(b, ",\"perpetuating\":{\"intake\":");
   if (h->has_context) {
     buf_lit(b, "{\"desk_hours\":");
@@ -396,8 +487,8 @@ static void factors_json(buf *b, const kb *k, const home *h) {
     const kb_term *a = kb_term_at(k, KB_ACTIVITY, f->activity), *c = kb_term_at(k, KB_CORRECT, f->correct);
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"activity\":"); buf_json_str(b, a->id);
-    buf_lit(b, ",\"label\":"); buf_json_str(b, a->label);
-    buf_lit(b, ",\"advice\":"); buf_json_str(b, c->label);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, TERM(KB_ACTIVITY, f->activity));
+    buf_lit(b, ",\"advice\":"); buf_json_str(b, TERM(KB_CORRECT, f->correct));
     buf_lit(b, ",\"why\":[");
     for (int w = 0, n = 0; w < 3; w++)
       if (f->why & (1u << w)) { if (n++) buf_putc(b, ','); buf_json_str(b, why_names[w]); }
@@ -412,9 +503,9 @@ static void factors_json(buf *b, const kb *k, const home *h) {
 /* The factors the client reported (or whose hours call for them), then the others. */
 static int factor_reported(const home_factor *f) { return (f->why & (HOME_REPORTED | HOME_HOURS)) != 0; }
 
-static void factors_text(buf *b, const kb *k, const home *h) {
+static void factors_text(buf *b, const kb *k, const char *lang, const home *h) {
   if (!h->n_factors) return;
-  buf_lit(b, "\nWhat keeps it coming back:\n");
+  buf_puts(b, W(lang, "\nWhat keeps it coming back:\n"));
   buf t;
   buf_init(&t);
   for (int pass = 0; pass < 2; pass++) {
@@ -422,15 +513,15 @@ static void factors_text(buf *b, const kb *k, const home *h) {
     for (int i = 0; i < h->n_factors; i++) {
       const home_factor *f = &h->factors[i];
       if (factor_reported(f) != !pass) continue;
-      if (pass && !any++) buf_lit(b, "  If you do any of these:\n");
+      if (pass && !any++) buf_puts(b, W(lang, "  If you do any of these:\n"));
       const kb_term *c = kb_term_at(k, KB_CORRECT, f->correct);
       buf_reset(&t);
-      buf_puts(&t, kb_term_at(k, KB_ACTIVITY, f->activity)->label);
+      buf_puts(&t, TERM(KB_ACTIVITY, f->activity));
       buf_lit(&t, " (");
-      factor_why(&t, k, h, f);
+      factor_why(&t, k, lang, h, f);
       if (t.data[t.len - 1] == '(') { t.len -= 2; t.data[t.len] = 0; } else buf_putc(&t, ')');
-      buf_lit(&t, ": ");
-      buf_puts(&t, c->label);
+      buf_puts(&t, colon(lang)); buf_putc(&t, ' ');
+      buf_puts(&t, TERM(KB_CORRECT, f->correct));
       buf_lit(&t, " [");
       cites_text(&t, k, c->sources, c->n_sources);
       buf_putc(&t, ']');
@@ -440,8 +531,11 @@ static void factors_text(buf *b, const kb *k, const home *h) {
   buf_free(&t);
 }
 
-void sheet_home_json(buf *b, const kb *k, const home *h) {
+void sheet_home_json(buf *b, const kb *k, const home *h) { sheet_home_json_lang(b, k, h, NULL); }
+
+void sheet_home_json_lang(buf *b, const kb *k, const home *h, const char *lang) {
   buf_lit(b, "{\"refer\":"); buf_puts(b, h->refer ? "true" : "false");
+  if (kb_lang_name(lang) && strcmp(kb_lang_name(lang), "en")) { buf_lit(b, ",\"lang\":"); buf_json_str(b, kb_lang_name(lang)); }
   buf_lit(b, ",\"limits\":{\"band_max\":");
   if (h->band_max) buf_int(b, h->band_max); else buf_lit(b, "null");
   buf_lit(b, ",\"hold_max\":");
@@ -460,7 +554,7 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
     const kb_muscle *m = kb_muscle_at(k, it->muscle);
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"muscle\":"); buf_json_str(b, m->id);
-    buf_lit(b, ",\"name\":"); buf_json_str(b, m->name);
+    buf_lit(b, ",\"name\":"); buf_json_str(b, MNAME(it->muscle));
     buf_lit(b, ",\"side\":"); buf_json_str(b, body_side_name(it->side));
     buf_lit(b, ",\"tp\":"); buf_json_str(b, kb_tp_at(k, it->tp)->id);
     int r[2];
@@ -468,7 +562,7 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
     int nr = kb_zone_regions(k, z, it->side, r);
     buf_lit(b, ",\"press_region\":"); buf_json_str(b, body_at(kb_body(k), r[0])->id);
     (void)nr;
-    buf_lit(b, ",\"skip\":"); str_or_null(b, it->skip);
+    buf_lit(b, ",\"skip\":"); str_or_null(b, skip_text(k, lang, it));
     if (it->skip_contra >= 0) {
       buf_lit(b, ",\"because\":{\"contraindication\":"); buf_json_str(b, kb_term_at(k, KB_CONTRA, it->skip_contra)->id);
       buf_lit(b, ",\"region\":"); str_or_null(b, region_id(k, it->skip_region)); buf_putc(b, '}');
@@ -494,13 +588,13 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
       first = 0;
       buf_lit(b, "{\"id\":"); buf_json_str(b, sc->id);
       buf_lit(b, ",\"tool\":"); buf_json_str(b, kb_term_at(k, KB_TOOL, sc->tool)->id);
-      buf_lit(b, ",\"tool_label\":"); buf_json_str(b, kb_term_at(k, KB_TOOL, sc->tool)->label);
-      buf_lit(b, ",\"position\":"); buf_json_str(b, sc->position);
-      buf_lit(b, ",\"steps\":"); buf_json_str(b, sc->steps);
+      buf_lit(b, ",\"tool_label\":"); buf_json_str(b, TERM(KB_TOOL, sc->tool));
+      buf_lit(b, ",\"position\":"); buf_json_str(b, SC(it->muscle, j, position));
+      buf_lit(b, ",\"steps\":"); buf_json_str(b, SC(it->muscle, j, steps));
       buf_lit(b, ",\"hold\":["); buf_int(b, lo); buf_putc(b, ','); buf_int(b, hi);
-      buf_lit(b, "],\"frequency\":"); buf_json_str(b, sc->frequency);
-      buf_lit(b, ",\"feel\":"); buf_json_str(b, sc->feel);
-      buf_lit(b, ",\"avoid\":"); str_or_null(b, sc->avoid);
+      buf_lit(b, "],\"frequency\":"); buf_json_str(b, SC(it->muscle, j, frequency));
+      buf_lit(b, ",\"feel\":"); buf_json_str(b, SC(it->muscle, j, feel));
+      buf_lit(b, ",\"avoid\":"); str_or_null(b, sc->avoid ? SC(it->muscle, j, avoid) : NULL);
       buf_lit(b, ",\"sources\":"); cites_json(b, k, sc->sources, sc->n_sources);
       buf_putc(b, '}');
     }
@@ -511,17 +605,17 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
     const kb_term *d = kb_term_at(k, KB_DANGER, h->dangers[i]);
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"id\":"); buf_json_str(b, d->id);
-    buf_lit(b, ",\"label\":"); buf_json_str(b, d->label); buf_putc(b, '}');
+    buf_lit(b, ",\"label\":"); buf_json_str(b, TERM(KB_DANGER, h->dangers[i])); buf_putc(b, '}');
   }
   buf_lit(b, "],\"because_of\":[");
   for (int i = 0; i < h->n_modifiers; i++) {
     const kb_term *c = kb_term_at(k, KB_CONTRA, h->modifiers[i]);
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
-    buf_lit(b, ",\"label\":"); buf_json_str(b, c->label); buf_putc(b, '}');
+    buf_lit(b, ",\"label\":"); buf_json_str(b, TERM(KB_CONTRA, h->modifiers[i])); buf_putc(b, '}');
   }
   buf_putc(b, ']');
-  factors_json(b, k, h);
+  factors_json(b, k, lang, h);
   for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
     buf_putc(b, ',');
     key(b, kb_advice_group_name(g));
@@ -535,7 +629,7 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
       buf_lit(b, "{\"id\":"); buf_json_str(b, a->id);
       buf line;
       buf_init(&line);
-      home_advice_text(k, h, i, &line);
+      home_advice_text_lang(k, lang, h, i, &line);
       buf_lit(b, ",\"text\":"); buf_json_str(b, line.data);
       buf_free(&line);
       buf_lit(b, ",\"sources\":"); cites_json(b, k, a->sources, a->n_sources);
@@ -550,36 +644,47 @@ static const char *const group_titles[KB_N_ADVICE_GROUPS] = {
   "Doing it safely", "What to expect", "For the next day", "Stop and get help if"};
 
 /* "Because of X; Y: press lightly (no more than 4 out of 10) and hold ...", or nothing. */
-static void limits_sentence(buf *b, const kb *k, const home *h) { home_limits_text(k, h, b); }
+static void limits_sentence(buf *b, const kb *k, const char *lang, const home *h) {
+  if (!h->band_max && !h->hold_max) return;
+  buf_puts(b, W(lang, "Because of "));
+  for (int i = 0; i < h->n_modifiers; i++) {
+    buf_puts(b, i ? "; " : "");
+    buf_puts(b, TERM(KB_CONTRA, h->modifiers[i]));
+  }
+  buf_puts(b, W(lang, ": press lightly"));
+  if (h->band_max) buf_printf(b, W(lang, " (no more than %d out of 10)"), h->band_max);
+  if (h->hold_max) buf_printf(b, W(lang, " and hold no longer than %d seconds"), h->hold_max);
+  buf_putc(b, '.');
+}
 
 /* Why an item gets no self-care: "its reason (contraindication, region)." */
 /* Why some of an item's exercises are left out: text (with `lead`) or HTML. */
 static void html_esc(buf *b, const char *s);
-static void left_out_sentence(buf *b, const kb *k, const home_item *it, const char *lead, int html) {
+static void left_out_sentence(buf *b, const kb *k, const char *lang, const home_item *it, const char *lead, int html) {
   if (!it->leave_out) return;
   buf t;
   buf_init(&t);
   if (it->press_danger >= 0) {
-    buf_lit(&t, "No pressing at home here: it lies in a danger zone (");
-    buf_puts(&t, kb_term_at(k, KB_DANGER, it->press_danger)->label);
+    buf_puts(&t, W(lang, "No pressing at home here: it lies in a danger zone ("));
+    buf_puts(&t, TERM(KB_DANGER, it->press_danger));
     buf_lit(&t, ").");
   } else if (it->press_caution >= 0) {
     const kb_term *c = kb_term_at(k, KB_CONTRA, it->press_caution);
-    buf_lit(&t, "No pressing at home here because of ");
-    buf_puts(&t, c->label);
-    buf_lit(&t, ": ");
-    buf_puts(&t, c->caution_text);
+    buf_puts(&t, W(lang, "No pressing at home here because of "));
+    buf_puts(&t, TERM(KB_CONTRA, it->press_caution));
+    buf_puts(&t, colon(lang)); buf_putc(&t, ' ');
+    buf_puts(&t, c->caution_text ? kb_term_text(k, lang, KB_CONTRA, it->press_caution, "caution-note") : "");
   }
   if (it->forbid_contra >= 0) {
     if (t.len) buf_putc(&t, ' ');
-    buf_lit(&t, "A stretch is left out because of ");
-    buf_puts(&t, kb_term_at(k, KB_CONTRA, it->forbid_contra)->label);
+    buf_puts(&t, W(lang, "A stretch is left out because of "));
+    buf_puts(&t, TERM(KB_CONTRA, it->forbid_contra));
     buf_lit(&t, ".");
   }
   if (it->tool_contra >= 0) {
     if (t.len) buf_putc(&t, ' ');
-    buf_lit(&t, "An exercise with a tool is left out because of ");
-    buf_puts(&t, kb_term_at(k, KB_CONTRA, it->tool_contra)->label);
+    buf_puts(&t, W(lang, "An exercise with a tool is left out because of "));
+    buf_puts(&t, TERM(KB_CONTRA, it->tool_contra));
     buf_lit(&t, ".");
   }
   if (html) { buf_lit(b, "<p class=\"warn\">"); html_esc(b, t.data); buf_lit(b, "</p>"); }
@@ -587,61 +692,67 @@ static void left_out_sentence(buf *b, const kb *k, const home_item *it, const ch
   buf_free(&t);
 }
 
-static void skip_sentence(buf *b, const kb *k, const home_item *it) {
-  buf_puts(b, it->skip);
+static void skip_sentence(buf *b, const kb *k, const char *lang, const home_item *it) {
+  buf_puts(b, skip_text(k, lang, it));
   if (it->skip_contra >= 0) {
-    buf_lit(b, " ("); buf_puts(b, kb_term_at(k, KB_CONTRA, it->skip_contra)->label);
-    if (it->skip_region >= 0) { buf_lit(b, ", "); buf_puts(b, body_at(kb_body(k), it->skip_region)->label); }
+    buf_lit(b, " ("); buf_puts(b, TERM(KB_CONTRA, it->skip_contra));
+    if (it->skip_region >= 0) {
+      const body_region *sr = body_at(kb_body(k), it->skip_region);
+      buf_lit(b, ", "); buf_puts(b, kb_region_label(k, lang, it->skip_region));
+      if (sr->side != BODY_MID) { buf_putc(b, ' '); buf_puts(b, W(lang, side_word(sr->side))); }
+    }
     buf_putc(b, ')');
   }
   buf_putc(b, '.');
 }
 
-void sheet_home_text(buf *b, const kb *k, const home *h) {
-  buf_lit(b, "YOUR HOME PROGRAM\n");
-  if (h->refer) buf_lit(b, "\nNo self-treatment until a doctor has cleared you.\n");
+void sheet_home_text(buf *b, const kb *k, const home *h) { sheet_home_text_lang(b, k, h, NULL); }
+
+void sheet_home_text_lang(buf *b, const kb *k, const home *h, const char *lang) {
+  buf_puts(b, W(lang, "YOUR HOME PROGRAM\n"));
+  if (h->refer) buf_puts(b, W(lang, "\nNo self-treatment until a doctor has cleared you.\n"));
   buf t;
   buf_init(&t);
-  limits_sentence(&t, k, h);
+  limits_sentence(&t, k, lang, h);
   if (t.len) { buf_putc(b, '\n'); buf_puts(b, t.data); buf_putc(b, '\n'); }
   int n = 0;
   for (int i = 0; i < h->n_items; i++) {
     const home_item *it = &h->items[i];
     const kb_muscle *m = kb_muscle_at(k, it->muscle);
-    buf_printf(b, "\n%d. %s%s%s%s\n", ++n, m->name, it->side ? " (" : "", side_word(it->side), it->side ? ")" : "");
+    buf_printf(b, "\n%d. %s%s%s%s\n", ++n, MNAME(it->muscle), it->side ? " (" : "", W(lang, side_word(it->side)), it->side ? ")" : "");
     if (it->skip) {
       buf_reset(&t);
-      skip_sentence(&t, k, it);
-      wrap(b, "   No self-treatment: ", t.data);
+      skip_sentence(&t, k, lang, it);
+      wrap(b, W(lang, "   No self-treatment: "), t.data);
       continue;
     }
-    left_out_sentence(b, k, it, "   ", 0);
+    left_out_sentence(b, k, lang, it, "   ", 0);
     for (int j = 0, shown = 0; j < m->n_selfcare; j++) {
       const kb_selfcare *sc = &m->selfcare[j];
       int lo, hi;
       if (j < 32 && it->leave_out >> j & 1) continue;
       hold_range(h, sc, &lo, &hi);
-      buf_printf(b, "   %c) %s\n", 'a' + shown++, kb_term_at(k, KB_TOOL, sc->tool)->label);
-      wrap(b, "      Set up: ", sc->position);
-      wrap(b, "      Do: ", sc->steps);
-      if (lo == hi) buf_printf(b, "      Hold: %d s.  ", hi); else buf_printf(b, "      Hold: %d-%d s.  ", lo, hi);
-      buf_puts(b, sc->frequency); buf_putc(b, '\n');
-      wrap(b, "      Should feel: ", sc->feel);
-      if (sc->avoid) wrap(b, "      Avoid: ", sc->avoid);
+      buf_printf(b, "   %c) %s\n", 'a' + shown++, TERM(KB_TOOL, sc->tool));
+      wrap(b, W(lang, "      Set up: "), SC(it->muscle, j, position));
+      wrap(b, W(lang, "      Do: "), SC(it->muscle, j, steps));
+      if (lo == hi) buf_printf(b, W(lang, "      Hold: %d s.  "), hi); else buf_printf(b, W(lang, "      Hold: %d-%d s.  "), lo, hi);
+      buf_puts(b, SC(it->muscle, j, frequency)); buf_putc(b, '\n');
+      wrap(b, W(lang, "      Should feel: "), SC(it->muscle, j, feel));
+      if (sc->avoid) wrap(b, W(lang, "      Avoid: "), SC(it->muscle, j, avoid));
     }
   }
   if (h->n_dangers) {
-    buf_lit(b, "\nDo not press:\n");
-    for (int i = 0; i < h->n_dangers; i++) buf_printf(b, "  - %s\n", kb_term_at(k, KB_DANGER, h->dangers[i])->label);
+    buf_puts(b, W(lang, "\nDo not press:\n"));
+    for (int i = 0; i < h->n_dangers; i++) buf_printf(b, "  - %s\n", TERM(KB_DANGER, h->dangers[i]));
   }
-  factors_text(b, k, h);
+  factors_text(b, k, lang, h);
   for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
-    buf_printf(b, "\n%s:\n", group_titles[g]);
+    buf_printf(b, "\n%s%s\n", W(lang, group_titles[g]), colon(lang));
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
       const kb_term *a = kb_term_at(k, KB_ADVICE, i);
       if (a->scope != g) continue;
       buf_reset(&t);
-      home_advice_text(k, h, i, &t);
+      home_advice_text_lang(k, lang, h, i, &t);
       wrap(b, "  - ", t.data);
     }
   }
@@ -673,18 +784,31 @@ static const char handout_css[] =
   "@media print{body{margin:0;max-width:none}h2{break-after:avoid}.ex{break-inside:avoid}}";
 
 void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const char *title) {
-  if (!title) title = "Your home program";
-  buf_lit(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+  sheet_home_html_lang(b, k, c, h, title, NULL);
+}
+
+/* The chart's words in the client's language, and its regions' labels from the kb. */
+static const char *chart_region_label(const void *ctx, int region) {
+  const void *const *p = ctx;
+  return kb_region_label(p[0], p[1], region);
+}
+
+void sheet_home_html_lang(buf *b, const kb *k, const chart *c, const home *h, const char *title, const char *lang) {
+  int fr = is_fr(lang);
+  if (!title) title = W(lang, "Your home program");
+  buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>", fr ? "fr-CA" : "en");
   html_esc(b, title);
   buf_lit(b, "</title><style>");
   buf_puts(b, handout_css);
   buf_lit(b, "</style></head><body>\n<h1>");
   html_esc(b, title);
-  buf_lit(b, "</h1><p class=\"sub\">Self-care between visits, from your treatment session. Green dots on the chart mark where to press; red hatching marks where not to.</p>\n");
-  if (h->refer) buf_lit(b, "<p class=\"warn\"><strong>No self-treatment until a doctor has cleared you.</strong></p>\n");
+  buf_lit(b, "</h1><p class=\"sub\">");
+  html_esc(b, W(lang, "Self-care between visits, from your treatment session. Green dots on the chart mark where to press; red hatching marks where not to."));
+  buf_lit(b, "</p>\n");
+  if (h->refer) { buf_lit(b, "<p class=\"warn\"><strong>"); html_esc(b, W(lang, "No self-treatment until a doctor has cleared you.")); buf_lit(b, "</strong></p>\n"); }
   buf t;
   buf_init(&t);
-  limits_sentence(&t, k, h);
+  limits_sentence(&t, k, lang, h);
   if (t.len) { buf_lit(b, "<p class=\"warn\">"); html_esc(b, t.data); buf_lit(b, "</p>\n"); }
   /* the chart: press points numbered, danger zones on both sides */
   chart_mark marks[PLAN_MAX_POINTS + 4 * HOME_MAX_DANGERS];
@@ -713,68 +837,78 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
       marks[nm++] = (chart_mark){r[j], CHART_PRESS, 0, labels[i]};
   }
   buf_lit(b, "<div class=\"chart\">");
-  chart_svg(b, c, marks, nm, "Where to press (green) and where not to (red)");
-  buf_lit(b, "</div>\n<h2>Your exercises</h2>\n");
+  if (fr) {
+    const void *ctx[2] = {k, lang};
+    chart_words cw = {"Devant", "Dos", "D", "G", "gauche", "droite",
+                      {"zone de référence", "douleur (plus foncé : plus forte)", "zone à risque", "point à presser"},
+                      chart_region_label, ctx};
+    chart_svg_words(b, c, marks, nm, W(lang, "Where to press (green) and where not to (red)"), &cw);
+  } else chart_svg(b, c, marks, nm, "Where to press (green) and where not to (red)");
+  buf_lit(b, "</div>\n<h2>"); html_esc(b, W(lang, "Your exercises")); buf_lit(b, "</h2>\n");
   for (int i = 0; i < h->n_items; i++) {
     const home_item *it = &h->items[i];
     const kb_muscle *m = kb_muscle_at(k, it->muscle);
     buf_printf(b, "<div class=\"ex%s\"><h3><span class=\"num\">%d</span>", it->skip ? " skip" : "", i + 1);
-    html_esc(b, m->name);
-    if (it->side) { buf_lit(b, " ("); buf_puts(b, side_word(it->side)); buf_putc(b, ')'); }
+    html_esc(b, MNAME(it->muscle));
+    if (it->side) { buf_lit(b, " ("); html_esc(b, W(lang, side_word(it->side))); buf_putc(b, ')'); }
     buf_lit(b, "</h3>");
     if (it->skip) {
       buf_reset(&t);
-      skip_sentence(&t, k, it);
-      buf_lit(b, "<p><strong>No self-treatment:</strong> ");
+      skip_sentence(&t, k, lang, it);
+      buf_lit(b, "<p><strong>"); html_esc(b, W(lang, "No self-treatment:")); buf_lit(b, "</strong> ");
       html_esc(b, t.data);
       buf_lit(b, "</p></div>\n");
       continue;
     }
-    left_out_sentence(b, k, it, NULL, 1);
+    left_out_sentence(b, k, lang, it, NULL, 1);
     for (int j = 0; j < m->n_selfcare; j++) {
       const kb_selfcare *sc = &m->selfcare[j];
       int lo, hi;
       if (j < 32 && it->leave_out >> j & 1) continue;
       hold_range(h, sc, &lo, &hi);
-      buf_lit(b, "<dl><dt>Tool</dt><dd>"); html_esc(b, kb_term_at(k, KB_TOOL, sc->tool)->label);
-      buf_lit(b, "</dd><dt>Set up</dt><dd>"); html_esc(b, sc->position);
-      buf_lit(b, "</dd><dt>Do</dt><dd>"); html_esc(b, sc->steps);
-      if (lo == hi) buf_printf(b, "</dd><dt>Hold</dt><dd>%d seconds. ", hi);
-      else buf_printf(b, "</dd><dt>Hold</dt><dd>%d to %d seconds. ", lo, hi);
-      html_esc(b, sc->frequency);
-      buf_lit(b, "</dd><dt>Should feel</dt><dd>"); html_esc(b, sc->feel);
-      if (sc->avoid) { buf_lit(b, "</dd><dt>Avoid</dt><dd>"); html_esc(b, sc->avoid); }
+      buf_printf(b, "<dl><dt>%s</dt><dd>", W(lang, "Tool")); html_esc(b, TERM(KB_TOOL, sc->tool));
+      buf_printf(b, "</dd><dt>%s</dt><dd>", W(lang, "Set up")); html_esc(b, SC(it->muscle, j, position));
+      buf_printf(b, "</dd><dt>%s</dt><dd>", W(lang, "Do")); html_esc(b, SC(it->muscle, j, steps));
+      buf_printf(b, "</dd><dt>%s</dt><dd>", W(lang, "Hold"));
+      if (lo == hi) buf_printf(b, W(lang, "%d seconds. "), hi);
+      else buf_printf(b, W(lang, "%d to %d seconds. "), lo, hi);
+      html_esc(b, SC(it->muscle, j, frequency));
+      buf_printf(b, "</dd><dt>%s</dt><dd>", W(lang, "Should feel")); html_esc(b, SC(it->muscle, j, feel));
+      if (sc->avoid) { buf_printf(b, "</dd><dt>%s</dt><dd>", W(lang, "Avoid")); html_esc(b, SC(it->muscle, j, avoid)); }
       buf_lit(b, "</dd></dl>");
     }
     buf_lit(b, "</div>\n");
   }
   if (h->n_dangers) {
-    buf_lit(b, "<h2>Do not press</h2><ul>");
+    buf_printf(b, "<h2>%s</h2><ul>", W(lang, "Do not press"));
     for (int i = 0; i < h->n_dangers; i++) {
-      buf_lit(b, "<li>"); html_esc(b, kb_term_at(k, KB_DANGER, h->dangers[i])->label); buf_lit(b, "</li>");
+      buf_lit(b, "<li>"); html_esc(b, TERM(KB_DANGER, h->dangers[i])); buf_lit(b, "</li>");
     }
     buf_lit(b, "</ul>\n");
   }
   if (h->n_factors) {
-    buf_lit(b, "<h2 id=\"perpetuating\">What keeps it coming back</h2>\n");
+    buf_printf(b, "<h2 id=\"perpetuating\">%s</h2>\n", W(lang, "What keeps it coming back"));
     for (int pass = 0; pass < 2; pass++) {
       int any = 0;
       for (int i = 0; i < h->n_factors; i++) {
         const home_factor *f = &h->factors[i];
         if (factor_reported(f) != !pass) continue;
-        if (!any++) buf_puts(b, pass ? "<p>If you do any of these:</p><ul class=\"factors\">" : "<ul class=\"factors\">");
+        if (!any++) {
+          if (pass) { buf_lit(b, "<p>"); html_esc(b, W(lang, "If you do any of these:")); buf_lit(b, "</p>"); }
+          buf_lit(b, "<ul class=\"factors\">");
+        }
         const kb_term *c = kb_term_at(k, KB_CORRECT, f->correct);
         buf_printf(b, "<li data-activity=\"%s\" data-why=\"", kb_term_at(k, KB_ACTIVITY, f->activity)->id);
         for (int w = 0, n = 0; w < 3; w++)
           if (f->why & (1u << w)) { if (n++) buf_putc(b, ' '); buf_puts(b, why_names[w]); }
         buf_lit(b, "\"><strong>");
-        html_esc(b, kb_term_at(k, KB_ACTIVITY, f->activity)->label);
+        html_esc(b, TERM(KB_ACTIVITY, f->activity));
         buf_lit(b, "</strong>");
         buf_reset(&t);
-        factor_why(&t, k, h, f);
+        factor_why(&t, k, lang, h, f);
         if (t.len) { buf_lit(b, " ("); html_esc(b, t.data); buf_putc(b, ')'); }
-        buf_lit(b, ": ");
-        html_esc(b, c->label);
+        buf_puts(b, colon(lang)); buf_putc(b, ' ');
+        html_esc(b, TERM(KB_CORRECT, f->correct));
         buf_reset(&t);
         cites_text(&t, k, c->sources, c->n_sources);
         buf_lit(b, " <span class=\"src\">["); html_esc(b, t.data); buf_lit(b, "]</span></li>");
@@ -783,17 +917,17 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     }
   }
   for (int g = 0; g < KB_N_ADVICE_GROUPS; g++) {
-    buf_printf(b, "<h2>%s</h2><ul>", group_titles[g]);
+    buf_printf(b, "<h2>%s</h2><ul>", W(lang, group_titles[g]));
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
       const kb_term *a = kb_term_at(k, KB_ADVICE, i);
       if (a->scope != g) continue;
       buf_reset(&t);
-      home_advice_text(k, h, i, &t);
+      home_advice_text_lang(k, lang, h, i, &t);
       buf_lit(b, "<li>"); html_esc(b, t.data); buf_lit(b, "</li>");
     }
     buf_lit(b, "</ul>\n");
   }
-  buf_lit(b, "<p class=\"src\">Sources: ");
+  buf_printf(b, "<p class=\"src\">%s", W(lang, "Sources: "));
   int first = 1;
   /* each source once, in kb order */
   for (int s = 0; s < kb_n_terms(k, KB_SOURCE); s++) {
@@ -817,6 +951,8 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     first = 0;
     html_esc(b, kb_term_at(k, KB_SOURCE, s)->label);
   }
-  buf_lit(b, "</p>\n<p class=\"src\">Made with myomap. This program is for the muscles your therapist found and treated; it is not a diagnosis.</p>\n</body></html>\n");
+  buf_lit(b, "</p>\n<p class=\"src\">");
+  html_esc(b, W(lang, "Made with myomap. This program is for the muscles your therapist found and treated; it is not a diagnosis."));
+  buf_lit(b, "</p>\n</body></html>\n");
   buf_free(&t);
 }

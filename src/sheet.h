@@ -28,5 +28,16 @@ void sheet_home_text(buf *out, const kb *k, const home *h);
 /* A self-contained printable HTML page (inline CSS and SVG, no scripts, no external
 ** references) with the body chart marking where to press and where not to. */
 void sheet_home_html(buf *out, const kb *k, const chart *c, const home *h, const char *title);
+/* The same in the client's language `lang` (a tag as for kb_lang_name; NULL or "en": English,
+** as the three above): the fixed words from sheet.c's table, the kb's texts from its
+** translations (kb_text, English where one is missing), the handout as <html lang="fr-CA">
+** with the chart's words and region labels in French; the JSON gains "lang":"fr".
+** Citations stay as the sources write them. */
+void sheet_home_json_lang(buf *out, const kb *k, const home *h, const char *lang);
+void sheet_home_text_lang(buf *out, const kb *k, const home *h, const char *lang);
+void sheet_home_html_lang(buf *out, const kb *k, const chart *c, const home *h, const char *title, const char *lang);
+/* One of the home program's fixed English texts (home.c's reasons for no self-care included) in
+** `lang`, or `english` itself when it has no translation.  Static text. */
+const char *sheet_home_word(const char *lang, const char *english);
 
 #endif

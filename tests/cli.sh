@@ -272,6 +272,74 @@ if grep -q '<svg' "$T/h.html" && grep -q 'class="region"' "$T/h.html" && ! grep 
 then ok "handout is self-contained with the body chart"; else ko "handout html"; fi
 expect "homecare rejects a non-log" 1 'not a myomap session log' -- $M homecare "$T/where.json"
 
+# the home program in French (--lang fr, $MYOMAP_LANG; kb/fr/)
+expect "kb check: every client text translated" 0 'translations ok: fr [0-9]+ of [0-9]+ client texts' -- $M kb check
+expect "homecare --lang fr: French section titles" 0 "VOTRE PROGRAMME D'AUTOTRAITEMENT" -- $M --lang fr homecare upper-trapezius-tp1:l
+for t in 'En toute sécurité' 'À quoi vous attendre' 'Pour le lendemain' 'Arrêtez et consultez si' 'trapèze supérieur \(côté gauche\)' 'Sensation attendue :'; do
+  expect "homecare --lang fr: $t" 0 "$t" -- $M homecare upper-trapezius-tp1:l --lang fr
+done
+expect "MYOMAP_LANG=fr-CA picks French" 0 "N'appuyez pas" -- env MYOMAP_LANG=fr-CA $M homecare levator-scapulae:l
+expect "--lang en wins over MYOMAP_LANG" 0 'YOUR HOME PROGRAM' -- env MYOMAP_LANG=fr $M --lang en homecare levator-scapulae:l
+expect "--lang de is a usage error" 1 '--lang needs a language: en or fr' -- $M --lang de homecare levator-scapulae:l
+expect "MYOMAP_LANG=de is a usage error" 1 'MYOMAP_LANG' -- env MYOMAP_LANG=de $M homecare levator-scapulae:l
+# the same programs in both languages: no English phrase (three words or more) left in the French,
+# and none of the home program's fixed English words
+for L in en fr; do
+  { $M --lang $L homecare "$T/s2.json" --context phone-cradling,desk-work --desk-hours 9 --sleep-hours 5
+    $M --lang $L homecare upper-trapezius-tp1:l vastus-lateralis:l --contra anticoagulants --contra pregnancy
+    $M --lang $L homecare gastrocnemius-tp1:r levator-scapulae:l --contra open-wound:calf-r
+    $M --lang $L homecare sternocleidomastoid:l scalenes:r --contra cervical-arterial-dysfunction
+    $M --lang $L homecare upper-trapezius-tp1:l --contra fever; } >"$T/home-$L.txt" 2>&1
+done
+left=$(awk -f "$(dirname "$0")/leftover.awk" "$T/home-en.txt" "$T/home-fr.txt")
+fixed=$(grep -nE 'YOUR HOME|Set up:|  Do:|Hold:|Should feel:|Avoid:|Do not press|What keeps it|If you do any|Doing it safely|What to expect|For the next day|Stop and get help|No self-treatment|Because of|press lightly|\((left|right)\)|you mentioned it|at a desk|of sleep a night|trigger points going|left out because' "$T/home-fr.txt")
+if [ "$(wc -l <"$T/home-en.txt")" -gt 300 ] && [ -z "$left" ] && [ -z "$fixed" ]; then ok "homecare --lang fr: no English left (5 programs, $(wc -l <"$T/home-fr.txt") lines)"
+else ko "homecare --lang fr: English left" "$left
+$fixed"; fi
+if $M --lang fr homecare "$T/s2.json" --context phone-cradling --json | jq -e '.lang == "fr" and .exercises[0].name == "trapèze supérieur"
+      and (.exercises[0].selfcare[0].steps | test("pliez un peu les genoux")) and (.exercises[1].skip | test("douleur vive"))
+      and .perpetuating.advice[0].label == "tenir le téléphone entre l'"'"'oreille et l'"'"'épaule" and (.expect[0].text | test("24 à 48 heures"))
+      and .exercises[0].selfcare[0].id == "ball-wall" and .exercises[0].muscle == "upper-trapezius"' >/dev/null
+then ok "homecare --lang fr --json: the human texts in French, the ids as they are"; else ko "homecare --lang fr --json" "$($M --lang fr homecare "$T/s2.json" --json | head -c 600)"; fi
+if $M homecare "$T/s2.json" --json | jq -e 'has("lang") | not' >/dev/null; then ok "homecare --json in English has no lang"; else ko "homecare --json lang"; fi
+$M --lang fr homecare "$T/s2.json" --html -o "$T/h-fr.html" 2>/dev/null
+if grep -q '<html lang="fr-CA">' "$T/h-fr.html" && grep -q '<title>Votre programme' "$T/h-fr.html" && grep -q '>Devant<' "$T/h-fr.html" &&
+   grep -q 'la tempe, gauche (temple-l)' "$T/h-fr.html" && grep -q 'point à presser' "$T/h-fr.html" && ! grep -qE '>(Front|Back|Tool|Set up|Should feel)<' "$T/h-fr.html"
+then ok "homecare --lang fr --html: lang=\"fr-CA\", the chart's words and regions in French"; else ko "homecare --lang fr --html" "$(head -c 400 "$T/h-fr.html")"; fi
+# the SOAP note's fixed words in French: a visit with an intake, measures, palpation, holds and a home program
+N="$M --db $T/note/m.db"
+mkdir -p "$T/note"
+$N client add --name "Ann Lee" --birth 1984-03-09 --consent yes >/dev/null 2>&1
+$N intake 1 --date 2026-11-22 temple-l:6:ache neck-back-l:4 --nprs 6 --desk-hours 9 --sleep-hours 6 --context desk-work,phone-cradling --onset gradual >/dev/null 2>&1
+$N measure 1 --date 2026-11-22 --psfs "reach overhead=4" --ndi 18 --rom cervical:rotation-l=60 >/dev/null 2>&1
+$N assess 1 --date 2026-11-22 upper-trapezius-tp1:l:active:referral:ppt=2.5 levator-scapulae-upper:l:latent >/dev/null 2>&1
+$N log 1 "$T/s2.json" >/dev/null 2>&1
+$N note 1 >"$T/note-en.txt" 2>&1; $N --lang fr note 1 >"$T/note-fr.txt" 2>&1
+# what stays English: the trigger points' names and the techniques' labels (the therapist's kb texts)
+left=$(awk -f "$(dirname "$0")/leftover.awk" "$T/note-en.txt" "$T/note-fr.txt" |
+       grep -vxF -e 'TrP1, upper border, vertical anterior fibres' -e 'upper point, at the angle of the neck' -e 'trigger point pressure release, ischemic compression')
+fixed=$(grep -nE 'subjective|objective|assessment|Pain drawing|Pain before|Function \(|Neck Disability|Perpetuating|Onset|assessed by palpation|Range of motion|Treatment:|Home program|Left out|Do not press|Recheck|points? lower|first pain rating|referral (not )?reproduced|\(left|left \(|right \(' "$T/note-fr.txt")
+if grep -q '^S (subjectif)$' "$T/note-fr.txt" && grep -q '^A (analyse)$' "$T/note-fr.txt" && grep -q 'Points gâchettes évalués par palpation :' "$T/note-fr.txt" &&
+   grep -q 'la tempe (gauche) 6/10 (douleur sourde et profonde)' "$T/note-fr.txt" && grep -q 'trapèze supérieur, côté gauche' "$T/note-fr.txt" &&
+   grep -q 'Programme d.autotraitement :' "$T/note-fr.txt" && [ "$(grep -c . "$T/note-en.txt")" -gt 20 ] && [ -z "$left" ] && [ -z "$fixed" ]
+then ok "note --lang fr: the SOAP note's fixed words in French"; else ko "note --lang fr" "$left
+$fixed
+$(head -12 "$T/note-fr.txt")"; fi
+expect "note in English by default" 0 '^S \(subjective\)' -- $N note 1
+
+# kb check of a French file: a missing text named at its English line, a changed number refused
+mkdir -p "$T/kbfr" && cp kb/*.kb kb/*.tsv "$T/kbfr/" && mkdir -p "$T/kbfr/fr" && cp kb/fr/*.kb "$T/kbfr/fr/"
+expect "kb check --kb DIR with DIR/fr" 0 'translations ok: fr' -- $M --kb "$T/kbfr" kb check
+n=$(grep -n '^steps = ' kb/head-neck.kb | head -1 | cut -d: -f1)
+sed -i '0,/^steps = /{/^steps = /d}' "$T/kbfr/fr/head-neck.kb"
+expect "kb check: a missing French text at its English file:line" 3 "kbfr/head-neck.kb:$n: \[selfcare upper-trapezius-ball-wall\] steps has no translation in kb/fr/" -- $M --kb "$T/kbfr" kb check
+cp kb/fr/head-neck.kb "$T/kbfr/fr/" && sed -i '0,/3 à 5 maintiens/s//3 à 6 maintiens/' "$T/kbfr/fr/head-neck.kb"
+expect "kb check: a changed number in French is refused" 3 'fr/head-neck.kb:[0-9]+: the numbers and placeholders of \[selfcare upper-trapezius-ball-wall\] frequency differ from the English' -- $M --kb "$T/kbfr" kb check
+cp kb/fr/head-neck.kb "$T/kbfr/fr/" && printf '\n[selfcare upper-trapezius-ball-floor]\nsteps = x\n' >>"$T/kbfr/fr/head-neck.kb"
+expect "kb check: an unknown id in French, with the nearest" 3 'unknown selfcare "upper-trapezius-ball-floor" \(did you mean "upper-trapezius-ball-wall"\?\)' -- $M --kb "$T/kbfr" kb check
+expect "homecare --lang fr refuses a broken French file" 3 'unknown selfcare "upper-trapezius-ball-floor"' -- $M --kb "$T/kbfr" --lang fr homecare upper-trapezius-tp1:l
+expect "homecare in English does not read the French files" 0 'YOUR HOME PROGRAM' -- $M --kb "$T/kbfr" homecare upper-trapezius-tp1:l
+
 # the interactive session, typed into a pseudo-terminal (script(1) from bsdutils)
 if command -v script >/dev/null 2>&1; then
   (sleep 0.6; printf '6\n'; sleep 0.3; printf '\n'; sleep 0.3; printf '\n'; sleep 0.3; printf '\n'; sleep 0.8; printf '5'

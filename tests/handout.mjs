@@ -4,6 +4,9 @@
 //   node tests/handout.mjs OUT_DIR handout1.html[:ACTIVITY,...] [handout2.html ...]
 // A handout named with activities must list each in "What keeps it coming back" as reported,
 // with its advice and sources, before the activities only the treated points give.
+// A handout named FILE@ENGLISH (FILE:ACTIVITY,...@ENGLISH) is a translation of handout ENGLISH:
+// its <html lang> must be fr-CA and no English phrase of ENGLISH's page (three words or more,
+// the sources left aside) nor any word of its chart may be left on it.
 // Prints one line per check and "handout: N passed, N failed".
 import { chromium } from 'playwright-core';
 import { existsSync, statSync } from 'node:fs';
@@ -22,7 +25,21 @@ if (!existsSync(exe)) {
 }
 const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-gpu'] });
 try {
-  for (const arg of files) {
+  /* the page's visible text without its sources, cut into phrases; the chart's words */
+  const phrases = (text) => text.split(/[.;:()\n]/).map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter((p) => p.split(' ').length >= 3 && /[a-z]{2}/.test(p));
+  const pageText = (page) => page.evaluate(() => {
+    const b = document.body.cloneNode(true);
+    b.querySelectorAll('.src, svg').forEach((e) => e.remove());
+    document.documentElement.appendChild(b);   /* innerText needs the copy laid out */
+    const t = b.innerText;
+    b.remove();
+    return t;
+  });
+  const chartWords = (page) => page.evaluate(() => [...document.querySelectorAll('svg text, svg title')]
+    .map((e) => e.textContent.trim()).filter((t) => /[A-Za-z]{2}/.test(t)));
+  for (const arg0 of files) {
+    const [arg, english] = arg0.split('@');
     const [file, acts] = arg.split(':');
     const reported = acts ? acts.split(',') : [];
     const name = basename(file);
@@ -63,6 +80,24 @@ try {
     const lastReported = items.map((x) => /reported|hours/.test(x.why)).lastIndexOf(true);
     firstOther < 0 || lastReported < firstOther ? ok(`${name}: reported factors come first`)
                                                 : ko(`${name}: order`, items.map((x) => x.id + ':' + x.why).join(' '));
+    if (english) {
+      const lang = await page.evaluate(() => document.documentElement.lang);
+      lang === 'fr-CA' ? ok(`${name}: <html lang="fr-CA">`) : ko(`${name}: lang`, lang);
+      const en = await browser.newPage();
+      await en.goto('file://' + resolve(english), { waitUntil: 'load' });
+      const enText = await pageText(en), enChart = await chartWords(en);
+      await en.close();
+      const frText = (await pageText(page)).replace(/\s+/g, ' '), frChart = new Set(await chartWords(page));
+      const enPhrases = phrases(enText);
+      const left = enPhrases.filter((p) => frText.includes(p));
+      const leftChart = enChart.filter((w) => frChart.has(w));
+      enPhrases.length > 50 && left.length === 0
+        ? ok(`${name}: no English left of ${basename(english)}'s ${enPhrases.length} phrases`)
+        : ko(`${name}: English left`, `${enPhrases.length} phrases; ${left.slice(0, 8).join(' | ')}`);
+      enChart.length > 100 && leftChart.length === 0
+        ? ok(`${name}: the chart's ${enChart.length} words and region names translated`)
+        : ko(`${name}: chart words left`, leftChart.slice(0, 8).join(' | '));
+    }
     const png = resolve(outDir, name.replace(/\.html$/, '.png'));
     await page.screenshot({ path: png, fullPage: true });
     existsSync(png) && statSync(png).size > 20000 ? ok(`${name}: screenshot ${png} (${statSync(png).size} bytes)`)

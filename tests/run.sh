@@ -44,9 +44,12 @@ $B/myomap session run upper-trapezius-tp1:l levator-scapulae-upper:l gastrocnemi
   --events tests/sessions/demo.events --log "$H/session.json" >"$H/session.txt" 2>&1 || hrc=1
 $B/myomap homecare "$H/session.json" --context phone-cradling,shoulder-bag --desk-hours 9 --html -o "$H/handout.html" 2>/dev/null || hrc=1
 $B/myomap homecare upper-trapezius-tp1:l piriformis-tp1:r --contra anticoagulants --html -o "$H/handout-modified.html" 2>/dev/null || hrc=1
+$B/myomap --lang fr homecare "$H/session.json" --context phone-cradling,shoulder-bag --desk-hours 9 --html -o "$H/handout-fr.html" 2>/dev/null || hrc=1
+$B/myomap --lang fr homecare upper-trapezius-tp1:l piriformis-tp1:r --contra anticoagulants --html -o "$H/handout-modified-fr.html" 2>/dev/null || hrc=1
 if [ $hrc != 0 ]; then echo "  FAIL could not make the handouts"; add 0 1
 else
-  node tests/handout.mjs "$H" "$H/handout.html:phone-cradling,shoulder-bag" "$H/handout-modified.html" >"$B/handout.log" 2>&1
+  node tests/handout.mjs "$H" "$H/handout.html:phone-cradling,shoulder-bag" "$H/handout-modified.html" \
+    "$H/handout-fr.html:phone-cradling,shoulder-bag@$H/handout.html" "$H/handout-modified-fr.html@$H/handout-modified.html" >"$B/handout.log" 2>&1
   cat "$B/handout.log" | grep -v '^  ok'
   hp=$(tail -1 "$B/handout.log" | sed -n 's/handout: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
   hf=$(tail -1 "$B/handout.log" | sed -n 's/handout: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')

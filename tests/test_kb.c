@@ -192,3 +192,78 @@ Test(kb, safety_keys_and_activity_words) {
   kb_free(k);
   buf_free(&e);
 }
+
+/* ---- translations (kb/fr/NAME.kb) ---- */
+static const char GOOD_NONE[] =
+  "[muscle upper-trapezius]\nname = upper trapezius\ngroup = head-neck\nsource = ts1 ch 6\n"
+  "selfcare-none = wait 48 hours, then see {who}\n"
+  "[tp tp1]\nname = TrP1\nregion = shoulder-top\nlocation = upper border\nessential = neck-side\n";
+
+/* Load VOCAB, GOOD_NONE and a French file "kb/fr/test.kb" with `fr`, then read the French
+** (kb_load_lang); returns kb_load_lang's result, with *k loaded either way. */
+static int load_fr(const char *fr, kb **k, buf *e) {
+  const char *names[] = {"kb/vocab.kb", "kb/test.kb", "kb/fr/test.kb"};
+  const char *texts[] = {VOCAB, GOOD_NONE, fr};
+  size_t lens[] = {strlen(VOCAB), strlen(GOOD_NONE), strlen(fr)};
+  buf_init(e);
+  cr_assert_eq(kb_load_texts(k, 3, names, texts, lens, CATALOGUE, strlen(CATALOGUE), e), 0, "%s", e->data ? e->data : "");
+  cr_assert_str_eq(kb_text(*k, "fr", "muscle", "upper-trapezius", "name", "en"), "en", "nothing French before kb_load_lang");
+  return kb_load_lang(*k, "fr", e);
+}
+
+static void expect_fr_error(const char *fr, const char *needle) {
+  kb *k = NULL;
+  buf e;
+  cr_assert_lt(load_fr(fr, &k, &e), 0, "expected an error containing \"%s\"", needle);
+  cr_assert(e.data && strstr(e.data, needle), "expected \"%s\" in:\n%s", needle, e.data ? e.data : "");
+  kb_free(k);
+  buf_free(&e);
+}
+
+Test(kb, french_overlay_gives_french_and_keeps_english) {
+  kb *k = NULL;
+  buf e;
+  const char *fr = "[muscle upper-trapezius]\nname = trapèze supérieur\n"
+                   "selfcare-none = attendez 48 heures, puis consultez {who}\n"
+                   "[activity desk-work]\nlabel = travail de bureau\n";
+  cr_assert_eq(load_fr(fr, &k, &e), 0, "%s", e.data ? e.data : "");
+  int m = kb_find_muscle(k, "upper-trapezius");
+  cr_assert_str_eq(kb_text(k, "fr", "muscle", "upper-trapezius", "name", "x"), "trapèze supérieur");
+  cr_assert_str_eq(kb_text(k, "fr-CA", "muscle", "upper-trapezius", "name", "x"), "trapèze supérieur");
+  cr_assert_str_eq(kb_text(k, "en", "muscle", "upper-trapezius", "name", kb_muscle_at(k, m)->name), "upper trapezius");
+  cr_assert_str_eq(kb_text(k, NULL, "muscle", "upper-trapezius", "name", "upper trapezius"), "upper trapezius");
+  cr_assert_str_eq(kb_term_text(k, "fr", KB_ACTIVITY, kb_find_term(k, KB_ACTIVITY, "desk-work"), "label"), "travail de bureau");
+  cr_assert_str_eq(kb_term_text(k, "fr", KB_SENSATION, 0, "label"), "ache", "a missing translation falls back to English");
+  cr_assert_str_eq(kb_lang_name("fr_CA.UTF-8"), "fr");
+  cr_assert_null(kb_lang_name("de"));
+  /* kb check: what the French lacks, at the English file and line */
+  buf_reset(&e);
+  cr_assert_gt(kb_check_translations(k, &e), 0);
+  cr_assert(strstr(e.data, "kb/vocab.kb:4: [sensation ache] label has no translation in kb/fr/"), "%s", e.data);
+  cr_assert(!strstr(e.data, "[muscle upper-trapezius]"), "%s", e.data);
+  kb_free(k);
+  buf_free(&e);
+}
+
+Test(kb, french_missing_key_is_reported_by_english_line) {
+  kb *k = NULL;
+  buf e;
+  cr_assert_eq(load_fr("[muscle upper-trapezius]\nname = trapèze supérieur\n", &k, &e), 0, "%s", e.data ? e.data : "");
+  buf_reset(&e);
+  cr_assert_gt(kb_check_translations(k, &e), 0);
+  cr_assert(strstr(e.data, "kb/test.kb:5: [muscle upper-trapezius] selfcare-none has no translation in kb/fr/"), "%s", e.data);
+  kb_free(k);
+  buf_free(&e);
+}
+
+Test(kb, french_errors_name_the_file_and_line) {
+  expect_fr_error("[muscle upper-trapezius]\nselfcare-none = attendez 24 heures, puis consultez {who}\n",
+                  "kb/fr/test.kb:2: the numbers and placeholders of [muscle upper-trapezius] selfcare-none differ from the English (kb/test.kb:5)");
+  expect_fr_error("[muscle upper-trapezius]\nselfcare-none = attendez 48 heures, puis consultez {qui}\n",
+                  "\"48 {qui}\" here, \"48 {who}\" there");
+  expect_fr_error("[muscle upper-trapezius-x]\nname = trapèze\n", "kb/fr/test.kb:1: unknown muscle \"upper-trapezius-x\" (did you mean \"upper-trapezius\"?)");
+  expect_fr_error("[muscle upper-trapezius]\ngroup = tête\n", "kb/fr/test.kb:2: \"group\" is not a text a client reads");
+  expect_fr_error("[tp upper-trapezius-tp1]\nname = PG1\n", "kb/fr/test.kb:1: [tp upper-trapezius-tp1]: a translation file holds only");
+  expect_fr_error("[activity desk-work]\nlabel = travail\n[activity desk-work]\nlabel = bureau\n", "kb/fr/test.kb:4: [activity desk-work] label translated twice (first at kb/fr/test.kb:2)");
+  expect_fr_error("[activity desk-work]\nlabel = travail \xff\n", "kb/fr/test.kb:2: not valid UTF-8");
+}
