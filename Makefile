@@ -44,7 +44,7 @@ $(B):
 
 $(B)/embed: tools/embed.c | $(B)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(WARN) -O1 -o $@ $<
+	$(Q)$(CC) $(WARN) -O1 -o $@ $< -lz
 
 $(B)/builtin.c: $(B)/embed $(KB_FILES) $(WEB_FILES)
 	@echo "  EMBED   $@"

@@ -203,6 +203,37 @@ static int asset_name(const char *url, char *name, size_t n) {
   return 1;
 }
 
+/* Does the request's Accept-Encoding take gzip (and not with q=0)? */
+static int takes_gzip(struct MHD_Connection *con) {
+  const char *ae = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Encoding");
+  const char *g = ae ? strstr(ae, "gzip") : NULL;
+  if (!g) return 0;
+  const char *q = strstr(g, "q=");
+  const char *comma = strchr(g, ',');
+  return !(q && (!comma || q < comma) && strtod(q + 2, NULL) == 0);
+}
+
+/* An embedded asset: revalidated on every use (Cache-Control: no-cache) by its ETag, a 304
+** without the bytes when the browser has them, and the gzip made at build time when the
+** browser takes it (Vary: Accept-Encoding). */
+static enum MHD_Result send_builtin(struct MHD_Connection *con, const builtin_file *f, const char *name) {
+  const char *inm = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match");
+  int fresh = f->etag && inm && (strstr(inm, f->etag) || !strcmp(inm, "*"));
+  int gz = !fresh && f->gz && takes_gzip(con);
+  struct MHD_Response *r = fresh ? MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT)
+                         : MHD_create_response_from_buffer(gz ? f->gz_len : f->len, (void *)(gz ? f->gz : f->data),
+                                                           MHD_RESPMEM_PERSISTENT);
+  if (!r) return MHD_NO;
+  headers(r, type_of(name), strstr(name, ".html") != NULL);
+  MHD_add_response_header(r, "Cache-Control", "no-cache");
+  if (f->etag) MHD_add_response_header(r, "ETag", f->etag);
+  if (f->gz) MHD_add_response_header(r, "Vary", "Accept-Encoding");
+  if (gz) MHD_add_response_header(r, "Content-Encoding", "gzip");
+  enum MHD_Result ret = MHD_queue_response(con, fresh ? 304 : 200, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
 /* A page asset: "/" is web/index.html, "/p/TOKEN" the phone's page, else what asset_name allows. */
 static enum MHD_Result send_asset(server *sv, struct MHD_Connection *con, const char *url) {
   char name[160];
@@ -222,7 +253,7 @@ static enum MHD_Result send_asset(server *sv, struct MHD_Connection *con, const 
   snprintf(key, sizeof key, "web/%s", name);
   const builtin_file *f = builtin_find(key);
   if (!f) return send_error(con, 404, "not-found", "no such page");
-  return send_buf(con, 200, type_of(name), (const char *)f->data, f->len, 0, strstr(name, ".html") != NULL, "no-cache");
+  return send_builtin(con, f, name);
 }
 
 /* ---- server-sent events --------------------------------------------------------------------

@@ -1141,6 +1141,25 @@ if wanttype "its CSV export" text/csv; then
   tr -d '"' <"$T/body" | tr ',' '\n' | grep -qE '^[=+@]' && ko "a CSV cell is a formula" "$(cat "$T/body")" || ok "no cell starts with = + @"
 fi
 
+# ---- the page's assets: revalidated by ETag, gzipped when asked ---------------------------------
+echo "== assets"
+call GET /app.js
+ET=$(header etag)
+[ "$code" = 200 ] && [ -n "$ET" ] && [ "$(header cache-control)" = no-cache ] && ok "app.js: 200 with an ETag and Cache-Control: no-cache" ||
+  ko "app.js headers" "$(cat "$T/hdr.txt")"
+cmp -s "$T/body" "$HERE/../web/app.js" && ok "... the file's bytes" || ko "app.js is not web/app.js"
+: >"$T/body"
+call GET /app.js -H "If-None-Match: $ET"
+[ "$code" = 304 ] && [ ! -s "$T/body" ] && ok "the same ETag again: 304 and no bytes" || ko "If-None-Match on app.js: HTTP $code"
+call GET /lib/chart.js -H 'Accept-Encoding: gzip, deflate, br'
+if [ "$code" = 200 ] && [ "$(header content-encoding)" = gzip ] && [ "$(header vary)" = Accept-Encoding ]; then
+  gunzip <"$T/body" | cmp -s - "$HERE/../web/lib/chart.js" && ok "gzip when asked, Vary: Accept-Encoding, the same bytes unzipped" ||
+    ko "the gzipped chart.js does not unzip to web/lib/chart.js"
+  [ "$(wc -c <"$T/body")" -lt "$(wc -c <"$HERE/../web/lib/chart.js")" ] && ok "... and smaller" || ko "gzip is not smaller"
+else ko "gzip: HTTP $code, Content-Encoding $(header content-encoding)"; fi
+call GET /lib/chart.js -H 'Accept-Encoding: gzip;q=0'
+[ "$code" = 200 ] && [ -z "$(header content-encoding)" ] && ok "gzip;q=0: plain" || ko "gzip;q=0 gave $(header content-encoding)"
+
 # ---- the end: a second server, rate limiting, still up ------------------------------------------
 echo "== the end"
 DB2=$(fresh apitest2)
