@@ -104,6 +104,7 @@ summary "$B/record-sqlite.log" "record sqlite"
 if [ -n "$PG" ]; then
   sh tests/record.sh $B/myomap "$PG" >"$B/record-pg.log" 2>&1
   summary "$B/record-pg.log" "record postgresql"
+fi
 echo "== the client's own links: intake and home program (tests/links.sh)"
 sh tests/links.sh $B/myomap sqlite >"$B/links-sqlite.log" 2>&1
 summary "$B/links-sqlite.log" "links sqlite"
