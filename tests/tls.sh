@@ -124,7 +124,8 @@ else
   grep -q '^event: phone' "$T/events" && grep -q '"connected":true' "$T/events" &&
     ok "the event stream over HTTPS wakes with the phone's arrival" || ko "no phone event on the HTTPS stream" "$(head -c 300 "$T/events")"
   size=$(curl -s --max-time 5 --cacert "$D/ca.crt" -o /dev/null -w '%{size_download}' "$B/app.js")
-  [ "$size" -gt 10000 ] && ok "the app's script over HTTPS ($size bytes)" || ko "app.js over HTTPS: $size bytes"
+  want_size=$(wc -c <"$(dirname "$0")/../web/app.js")
+  [ "$size" = "$want_size" ] && ok "the app's script over HTTPS, whole ($size bytes)" || ko "app.js over HTTPS: $size bytes, wanted $want_size"
   grep -q "in clear" "$T/server.log" && ko "a plain-HTTP warning for an HTTPS server" "$(cat "$T/server.log")" || ok "no plain-HTTP warning with TLS"
   stop
 fi
