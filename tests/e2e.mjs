@@ -651,6 +651,34 @@ try {
   });
   await shot(page, '11-notes.png');
   await survey('notes', await page.evaluate(() => location.hash), '#note-form textarea');
+  /* 6b. the note signed by its therapist, then read-only, with an addendum; printed */
+  const noteHash = await page.evaluate(() => location.hash);
+  await step('the note names the client, birth date, visit date, therapist and clinic', async () => {
+    const t = await page.textContent('#note-head');
+    if (!/Ann Lee/.test(t) || !/1984-03-09/.test(t) || !/Robin Therapist/.test(t) || !/\d{4}-\d{2}-\d{2}/.test(t)) throw new Error(t);
+  });
+  await step('Sign: the note becomes read-only with its signature', async () => {
+    await page.click('#sign-note');
+    await page.waitForSelector('#note-signed', { timeout: T });
+    const t = await page.textContent('#note-signed');
+    if (!/Signed by Robin Therapist/.test(t)) throw new Error(t);
+    if (await page.$('#note-form')) throw new Error('the note is still editable');
+  });
+  await step('an addendum is added to the signed note', async () => {
+    await page.fill('#addendum-form textarea[name=text]', 'Addendum from the e2e: client phoned, headache eased.');
+    await page.click('#addendum-form button[type=submit]');
+    await page.waitForSelector('#addenda li:has-text("client phoned")', { timeout: T });
+  });
+  await step('Print opens the note as a document with the client\'s name', async () => {
+    const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: T }), page.click('#print-note')]);
+    await popup.waitForLoadState('load');
+    const t = await popup.textContent('body');
+    if (!/Ann Lee/.test(t) || !/Addendum from the e2e/.test(t) || await popup.locator('textarea, input').count()) throw new Error(t.slice(0, 200));
+    await shot(popup, '11b-note-print.png');
+    await popup.close();
+  });
+  await shot(page, '11a-note-signed.png');
+  await survey('note-signed', noteHash, '#note-signed');
   await step('the ended session room points to its note', async () => {
     await page.goto(`${BASE}/${sessionHash}`);
     await page.waitForSelector('main .banner a[href^="#/notes/"]', { timeout: T });
@@ -674,6 +702,52 @@ try {
   });
   await shot(page, '12-progress.png');
   await survey('progress', `#/progress/${clientId}`, '#progress-table');
+
+  /* 7b. the client's page: edit, search, the visit history, the plan of care, the record */
+  await step('the client is edited (phone) and found by a search on the phone', async () => {
+    await page.goto(`${BASE}/#/client/${clientId}`);
+    await page.waitForSelector('#client-edit', { timeout: T });
+    await page.fill('#client-edit input[name=phone]', '416 555 0123');
+    await page.click('#client-edit button[type=submit]');
+    await page.waitForSelector('#msg.info:has-text("phone")', { timeout: T });
+    await page.goto(`${BASE}/#/clients`);
+    await page.waitForSelector('#clients-q', { timeout: T });
+    await page.fill('#clients-q', 'zzz-nobody');
+    await page.waitForSelector('#clients-list .empty', { timeout: T });
+    await page.fill('#clients-q', '5550123');
+    await page.waitForSelector('#clients-table a.client-link:has-text("Ann Lee")', { timeout: T });
+    await page.click('#clients-table a.client-link');
+    await page.waitForSelector('#visits details.visit', { timeout: T });
+  });
+  await step('the visit history opens a visit\'s holds and its signed note', async () => {
+    const s = await page.textContent('#visits details.visit summary');
+    if (!/note signed/.test(s)) throw new Error(s);
+    await page.click('#visits details.visit summary');
+    await page.waitForSelector('#visits .visit-holds li', { timeout: T });
+  });
+  await step('a plan of care is set and its status shown', async () => {
+    await page.fill('#care-form input[name=value]', '3');
+    await page.fill('#care-form input[name=visits]', '6');
+    const d = new Date(Date.now() + 21 * 864e5).toISOString().slice(0, 10);
+    await page.fill('#care-form input[name=reassess]', d);
+    await page.click('#care-form button[type=submit]');
+    await page.waitForSelector('#care-status', { timeout: T });
+    const st = await page.getAttribute('#care-status', 'data-status');
+    console.log(`# plan of care status: ${st}: ${(await page.textContent('#care-status')).trim()}`);
+    if (!/met|on-track|reassess|not-working/.test(st)) throw new Error(st);
+  });
+  await step('the record for a date range opens as a document with the client\'s name', async () => {
+    await page.fill('#record-from', '2020-01-01');
+    const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: T }), page.click('#record-link')]);
+    await popup.waitForLoadState('load');
+    if (!/record\.html\?from=2020-01-01&to=/.test(popup.url())) throw new Error(popup.url());
+    const t = await popup.textContent('body');
+    if (!/Ann Lee/.test(t)) throw new Error(t.slice(0, 200));
+    await shot(popup, '12b-record.png');
+    await popup.close();
+  });
+  await shot(page, '12a-client.png');
+  await survey('client', `#/client/${clientId}`, '#care-status');
 
   /* 8. home program */
   await step('the home program is rendered', async () => {
