@@ -619,6 +619,9 @@ try {
   await shot(page, '09-after.png');
   await must('End session stores the visit and opens the SOAP note', async () => {
     await page.click('#end-session');
+    await page.waitForSelector('#end-confirm', { timeout: T });
+    await shot(page, '09b-end-confirm.png');
+    await page.click('#end-confirm-yes');
     await page.waitForSelector('#note-form textarea', { timeout: T });
   });
   await step('the phone says the session has ended (410)', async () => {
@@ -809,6 +812,45 @@ try {
     if (!/doctor/i.test(t) || !/fever/i.test(t)) throw new Error(t);
   });
   await shot(page, '17-refer.png');
+  /* after the REFER screen: the plan says so, the session starts only once cleared; a gluteal hold asks for consent */
+  await step('the plan of a gluteal point shows the refer banner with its reasons and marks the sensitive step', async () => {
+    await page.evaluate(() => { const s = JSON.parse(sessionStorage.getItem('myomap') || '{}'); s.ticked = ['gluteus-maximus-tp2:l']; sessionStorage.setItem('myomap', JSON.stringify(s)); });
+    await page.goto(`${BASE}/#/plan/${clientId}`);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('#plan-refer', { timeout: T });
+    if (!/fever/i.test(await page.textContent('#plan-refer'))) throw new Error(await page.textContent('#plan-refer'));
+    await page.waitForSelector('.sensitive-step', { timeout: T });
+  });
+  await step('Start session after REFER is refused until someone cleared the client', async () => {
+    expectedErrors.push([409, /\/api\/sessions$/]);
+    await page.click('#start-session');
+    await page.waitForSelector('#refer-clear', { timeout: T });
+    if (!/fever/i.test(await page.textContent('#refer-clear'))) throw new Error(await page.textContent('#refer-clear'));
+    await shot(page, '18-refer-clear.png');
+    await page.fill('#cleared-by', 'Dr A. Chen, GP, by phone today');
+    await page.click('#refer-clear button[type=submit]');
+    await page.waitForSelector('#hold-panel', { timeout: T });
+  });
+  await step('a gluteal hold asks for consent, verbal consent is recorded, the hold starts; withdraw is offered', async () => {
+    expectedErrors.push([409, /\/hold$/]);
+    await page.click('#pain-pre button[data-value="2"]');
+    await page.waitForSelector('#pain-pre button[data-value="2"][aria-pressed="true"]', { timeout: T });
+    await page.click('#steps li:has(.sensitive-step) .start-hold');
+    await page.waitForSelector('#consent-dialog[open]', { timeout: T });
+    if (!/gluteal/i.test(await page.textContent('#consent-dialog'))) throw new Error(await page.textContent('#consent-dialog'));
+    await shot(page, '19-consent.png', { fullPage: false });
+    await axeRun(page, 'consent-dialog', '1280', 'eval');
+    await page.click('#consent-yes');
+    await page.waitForFunction(() => Number(document.querySelector('#hold-timer').textContent) >= 1, null, { timeout: T });
+    await page.waitForSelector('#consent-card .withdraw-consent', { timeout: T });
+  });
+  await step('End session asks first, then stores the visit', async () => {
+    await page.click('#end-session');
+    await page.click('#end-confirm-yes');
+    await page.waitForSelector('#note-form textarea', { timeout: T });
+    const s = await page.inputValue('#soap-o') + await page.inputValue('#soap-s') + await page.inputValue('#soap-a') + await page.inputValue('#soap-p');
+    if (!/consent/i.test(s) || !/Chen/.test(s)) throw new Error('the note does not give the consent and the clearance: ' + s.slice(0, 300));
+  });
 
   /* the atlas and the admin screens */
   await survey('atlas', '#/atlas', '#atlas-q', async (p) => {
