@@ -765,6 +765,10 @@ try {
     const t = await li.first().textContent();
     if (!/eye level/.test(t) || !/reported at intake/.test(t) || !/Travell & Simons, vol 1, ch 4/.test(t)) throw new Error(t);
   });
+  await step('the home program gives the modified limits in one sentence (anticoagulants)', async () => {
+    const t = await page.textContent('#home-limits');
+    if (!/\d/.test(t)) throw new Error(t);
+  });
   await shot(page, '13-home.png');
   await survey('home', `#/home/${clientId}`, '#program .ex');
   await step('print view of the home program hides the nav and buttons', async () => {
