@@ -818,9 +818,10 @@ try {
   await shot(page, '17-refer.png');
   /* after the REFER screen: the plan says so, the session starts only once cleared; a gluteal hold asks for consent */
   await step('the plan of a gluteal point shows the refer banner with its reasons and marks the sensitive step', async () => {
-    await page.evaluate(() => { const s = JSON.parse(sessionStorage.getItem('myomap') || '{}'); s.ticked = ['gluteus-maximus-tp2:l']; sessionStorage.setItem('myomap', JSON.stringify(s)); });
-    await page.goto(`${BASE}/#/plan/${clientId}`);
-    await page.reload({ waitUntil: 'load' });
+    /* the ticked points live in the page's state (sessionStorage, read when the page loads, written
+    ** by every screen): set them, load the page afresh so it reads them, then open the plan */
+    await page.evaluate(() => { const s = JSON.parse(sessionStorage.getItem('myomap') || '{}'); s.ticked = ['gluteus-maximus-tp2:l']; delete s.plan; sessionStorage.setItem('myomap', JSON.stringify(s)); });
+    await page.goto(`${BASE}/?fresh=${Date.now()}#/plan/${clientId}`, { waitUntil: 'load' });
     await page.waitForSelector('#plan-refer', { timeout: T });
     if (!/fever/i.test(await page.textContent('#plan-refer'))) throw new Error(await page.textContent('#plan-refer'));
     await page.waitForSelector('.sensitive-step', { timeout: T });
