@@ -619,6 +619,9 @@ try {
   await shot(page, '09-after.png');
   await must('End session stores the visit and opens the SOAP note', async () => {
     await page.click('#end-session');
+    await page.waitForSelector('#end-confirm', { timeout: T });
+    await shot(page, '09b-end-confirm.png');
+    await page.click('#end-confirm-yes');
     await page.waitForSelector('#note-form textarea', { timeout: T });
   });
   await step('the phone says the session has ended (410)', async () => {
@@ -651,6 +654,34 @@ try {
   });
   await shot(page, '11-notes.png');
   await survey('notes', await page.evaluate(() => location.hash), '#note-form textarea');
+  /* 6b. the note signed by its therapist, then read-only, with an addendum; printed */
+  const noteHash = await page.evaluate(() => location.hash);
+  await step('the note names the client, birth date, visit date, therapist and clinic', async () => {
+    const t = await page.textContent('#note-head');
+    if (!/Ann Lee/.test(t) || !/1984-03-09/.test(t) || !/Robin Therapist/.test(t) || !/\d{4}-\d{2}-\d{2}/.test(t)) throw new Error(t);
+  });
+  await step('Sign: the note becomes read-only with its signature', async () => {
+    await page.click('#sign-note');
+    await page.waitForSelector('#note-signed', { timeout: T });
+    const t = await page.textContent('#note-signed');
+    if (!/Signed by Robin Therapist/.test(t)) throw new Error(t);
+    if (await page.$('#note-form')) throw new Error('the note is still editable');
+  });
+  await step('an addendum is added to the signed note', async () => {
+    await page.fill('#addendum-form textarea[name=text]', 'Addendum from the e2e: client phoned, headache eased.');
+    await page.click('#addendum-form button[type=submit]');
+    await page.waitForSelector('#addenda li:has-text("client phoned")', { timeout: T });
+  });
+  await step('Print opens the note as a document with the client\'s name', async () => {
+    const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: T }), page.click('#print-note')]);
+    await popup.waitForLoadState('load');
+    const t = await popup.textContent('body');
+    if (!/Ann Lee/.test(t) || !/Addendum from the e2e/.test(t) || await popup.locator('textarea, input').count()) throw new Error(t.slice(0, 200));
+    await shot(popup, '11b-note-print.png');
+    await popup.close();
+  });
+  await shot(page, '11a-note-signed.png');
+  await survey('note-signed', noteHash, '#note-signed');
   await step('the ended session room points to its note', async () => {
     await page.goto(`${BASE}/${sessionHash}`);
     await page.waitForSelector('main .banner a[href^="#/notes/"]', { timeout: T });
@@ -675,6 +706,52 @@ try {
   await shot(page, '12-progress.png');
   await survey('progress', `#/progress/${clientId}`, '#progress-table');
 
+  /* 7b. the client's page: edit, search, the visit history, the plan of care, the record */
+  await step('the client is edited (phone) and found by a search on the phone', async () => {
+    await page.goto(`${BASE}/#/client/${clientId}`);
+    await page.waitForSelector('#client-edit', { timeout: T });
+    await page.fill('#client-edit input[name=phone]', '416 555 0123');
+    await page.click('#client-edit button[type=submit]');
+    await page.waitForSelector('#msg.info:has-text("phone")', { timeout: T });
+    await page.goto(`${BASE}/#/clients`);
+    await page.waitForSelector('#clients-q', { timeout: T });
+    await page.fill('#clients-q', 'zzz-nobody');
+    await page.waitForSelector('#clients-list .empty', { timeout: T });
+    await page.fill('#clients-q', '5550123');
+    await page.waitForSelector('#clients-table a.client-link:has-text("Ann Lee")', { timeout: T });
+    await page.click('#clients-table a.client-link');
+    await page.waitForSelector('#visits details.visit', { timeout: T });
+  });
+  await step('the visit history opens a visit\'s holds and its signed note', async () => {
+    const s = await page.textContent('#visits details.visit summary');
+    if (!/note signed/.test(s)) throw new Error(s);
+    await page.click('#visits details.visit summary');
+    await page.waitForSelector('#visits .visit-holds li', { timeout: T });
+  });
+  await step('a plan of care is set and its status shown', async () => {
+    await page.fill('#care-form input[name=value]', '3');
+    await page.fill('#care-form input[name=visits]', '6');
+    const d = new Date(Date.now() + 21 * 864e5).toISOString().slice(0, 10);
+    await page.fill('#care-form input[name=reassess]', d);
+    await page.click('#care-form button[type=submit]');
+    await page.waitForSelector('#care-status', { timeout: T });
+    const st = await page.getAttribute('#care-status', 'data-status');
+    console.log(`# plan of care status: ${st}: ${(await page.textContent('#care-status')).trim()}`);
+    if (!/met|on-track|reassess|not-working/.test(st)) throw new Error(st);
+  });
+  await step('the record for a date range opens as a document with the client\'s name', async () => {
+    await page.fill('#record-from', '2020-01-01');
+    const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: T }), page.click('#record-link')]);
+    await popup.waitForLoadState('load');
+    if (!/record\.html\?from=2020-01-01&to=/.test(popup.url())) throw new Error(popup.url());
+    const t = await popup.textContent('body');
+    if (!/Ann Lee/.test(t)) throw new Error(t.slice(0, 200));
+    await shot(popup, '12b-record.png');
+    await popup.close();
+  });
+  await shot(page, '12a-client.png');
+  await survey('client', `#/client/${clientId}`, '#care-status');
+
   /* 8. home program */
   await step('the home program is rendered', async () => {
     await page.goto(`${BASE}/#/home/${clientId}`);
@@ -687,6 +764,10 @@ try {
     if (!(await li.count())) throw new Error(await page.textContent('#program'));
     const t = await li.first().textContent();
     if (!/eye level/.test(t) || !/reported at intake/.test(t) || !/Travell & Simons, vol 1, ch 4/.test(t)) throw new Error(t);
+  });
+  await step('the home program gives the modified limits in one sentence (anticoagulants)', async () => {
+    const t = await page.textContent('#home-limits');
+    if (!/\d/.test(t)) throw new Error(t);
   });
   await shot(page, '13-home.png');
   await survey('home', `#/home/${clientId}`, '#program .ex');
@@ -735,6 +816,46 @@ try {
     if (!/doctor/i.test(t) || !/fever/i.test(t)) throw new Error(t);
   });
   await shot(page, '17-refer.png');
+  /* after the REFER screen: the plan says so, the session starts only once cleared; a gluteal hold asks for consent */
+  await step('the plan of a gluteal point shows the refer banner with its reasons and marks the sensitive step', async () => {
+    /* the ticked points live in the page's state (sessionStorage, read when the page loads, written
+    ** by every screen): set them, load the page afresh so it reads them, then open the plan */
+    await page.evaluate(() => { const s = JSON.parse(sessionStorage.getItem('myomap') || '{}'); s.ticked = ['gluteus-maximus-tp2:l']; delete s.plan; sessionStorage.setItem('myomap', JSON.stringify(s)); });
+    await page.goto(`${BASE}/?fresh=${Date.now()}#/plan/${clientId}`, { waitUntil: 'load' });
+    await page.waitForSelector('#plan-refer', { timeout: T });
+    if (!/fever/i.test(await page.textContent('#plan-refer'))) throw new Error(await page.textContent('#plan-refer'));
+    await page.waitForSelector('.sensitive-step', { timeout: T });
+  });
+  await step('Start session after REFER is refused until someone cleared the client', async () => {
+    expectedErrors.push([409, /\/api\/sessions$/]);
+    await page.click('#start-session');
+    await page.waitForSelector('#refer-clear', { timeout: T });
+    if (!/fever/i.test(await page.textContent('#refer-clear'))) throw new Error(await page.textContent('#refer-clear'));
+    await shot(page, '18-refer-clear.png');
+    await page.fill('#cleared-by', 'Dr A. Chen, GP, by phone today');
+    await page.click('#refer-clear button[type=submit]');
+    await page.waitForSelector('#hold-panel', { timeout: T });
+  });
+  await step('a gluteal hold asks for consent, verbal consent is recorded, the hold starts; withdraw is offered', async () => {
+    expectedErrors.push([409, /\/hold$/]);
+    await page.click('#pain-pre button[data-value="2"]');
+    await page.waitForSelector('#pain-pre button[data-value="2"][aria-pressed="true"]', { timeout: T });
+    await page.click('#steps li:has(.sensitive-step) .start-hold');
+    await page.waitForSelector('#consent-dialog[open]', { timeout: T });
+    if (!/gluteal/i.test(await page.textContent('#consent-dialog'))) throw new Error(await page.textContent('#consent-dialog'));
+    await shot(page, '19-consent.png', { fullPage: false });
+    await axeRun(page, 'consent-dialog', '1280', 'eval');
+    await page.click('#consent-yes');
+    await page.waitForFunction(() => Number(document.querySelector('#hold-timer').textContent) >= 1, null, { timeout: T });
+    await page.waitForSelector('#consent-card .withdraw-consent', { timeout: T });
+  });
+  await step('End session asks first, then stores the visit', async () => {
+    await page.click('#end-session');
+    await page.click('#end-confirm-yes');
+    await page.waitForSelector('#note-form textarea', { timeout: T });
+    const s = await page.inputValue('#soap-o') + await page.inputValue('#soap-s') + await page.inputValue('#soap-a') + await page.inputValue('#soap-p');
+    if (!/consent/i.test(s) || !/Chen/.test(s)) throw new Error('the note does not give the consent and the clearance: ' + s.slice(0, 300));
+  });
 
   /* the atlas and the admin screens */
   await survey('atlas', '#/atlas', '#atlas-q', async (p) => {

@@ -12,6 +12,7 @@ import login from './screens/login.js';
 import account from './screens/account.js';
 import accounts from './screens/accounts.js';
 import clients from './screens/clients.js';
+import client from './screens/client.js';
 import intake from './screens/intake.js';
 import sources from './screens/sources.js';
 import plan from './screens/plan.js';
@@ -22,7 +23,7 @@ import home from './screens/home.js';
 import atlas from './screens/atlas.js';
 import audit from './screens/audit.js';
 
-const views = { login, account, accounts, clients, intake, sources, plan, session, notes, progress, home, atlas, audit };
+const views = { login, account, accounts, clients, client, intake, sources, plan, session, notes, progress, home, atlas, audit };
 
 function parseHash() {
   const parts = location.hash.replace(/^#\/?/, '').split('/');

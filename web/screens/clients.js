@@ -8,19 +8,37 @@ import { go, setClient } from '../lib/state.js';
 import { openSessionsCard } from './sessions.js';
 import { t } from '../lib/i18n.js';
 
-export default async function view() {
-  const r = await api('GET', '/api/clients');
+/* The list of clients matching the search box (GET /api/clients?q=&archived=1). */
+async function clientTable(q, archived) {
+  const qs = new URLSearchParams();
+  if (q) qs.set('q', q);
+  if (archived) qs.set('archived', '1');
+  const r = await api('GET', '/api/clients' + (qs.toString() ? '?' + qs : ''));
   const list = Array.isArray(r) ? r : (r.clients || []);
-  const table = list.length ? tableWrap(t('clients.title'), h('table', { id: 'clients-table' },
+  return list.length ? tableWrap(t('clients.title'), h('table', { id: 'clients-table' },
     h('thead', {}, h('tr', {}, h('th', {}, t('clients.name')), h('th', {}, t('clients.born')), h('th', {}, t('clients.visits')), h('th', {}, t('clients.last-visit')), h('th', {}, h('span', { class: 'visually-hidden' }, t('clients.actions'))))),
     h('tbody', {}, list.map((c) => h('tr', { dataset: { client: c.id } },
-      h('td', {}, h('strong', {}, c.name)), h('td', {}, c.birth || ''), h('td', {}, c.visits ?? ''),
+      h('td', {}, h('a', { href: '#/client/' + c.id, class: 'client-link' }, h('strong', {}, c.name)), c.archived ? h('span', { class: 'muted small' }, ' ' + t('client.is-archived')) : null), h('td', {}, c.birth || ''), h('td', {}, c.visits ?? ''),
       h('td', {}, c.last_visit || '—'),
       h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', onclick: () => { setClient(c); go('intake/' + c.id); } }, t('clients.intake')),
         h('button', { type: 'button', onclick: () => { setClient(c); go('progress/' + c.id); } }, t('clients.progress')),
         h('button', { type: 'button', onclick: () => { setClient(c); go('home/' + c.id); } }, t('clients.home'))))))))
-    : h('p', { class: 'empty' }, t('clients.empty'));
+    : h('p', { class: 'empty' }, t(q || archived ? 'clients.none-found' : 'clients.empty'));
+}
+
+export default async function view() {
+  let table = h('div', { id: 'clients-list' }, await clientTable('', false));
+  const qIn = h('input', { type: 'search', id: 'clients-q', name: 'q', autocomplete: 'off', maxlength: 100 });
+  const arch = h('input', { type: 'checkbox', id: 'clients-archived' });
+  let timer = null;
+  const refresh = () => { clearTimeout(timer); timer = setTimeout(async () => {
+    try { table.replaceChildren(await clientTable(qIn.value.trim(), arch.checked)); } catch (e) { showError(e); }
+  }, 200); };
+  qIn.addEventListener('input', refresh); arch.addEventListener('change', refresh);
+  const search = h('form', { class: 'row no-print', id: 'clients-search', role: 'search', onsubmit: (e) => { e.preventDefault(); refresh(); } },
+    field(t('clients.search'), qIn, t('clients.search-hint')),
+    h('label', { class: 'check' }, arch, t('clients.show-archived')));
 
   let contras = [];
   try { contras = (await api('GET', '/api/contraindications')).contraindications || []; } catch (e) { if (e.status === 401) throw e; showError(e); }
@@ -60,5 +78,5 @@ export default async function view() {
     if (!v.consent) showMsg(t('clients.no-consent'), 'info');
     go('intake/' + r2.id);
   }));
-  return [h('h1', {}, t('clients.title')), await openSessionsCard(), table, form];
+  return [h('h1', {}, t('clients.title')), await openSessionsCard(), search, table, form];
 }

@@ -58,6 +58,7 @@ export default async function view(arg) {
       h('button', { type: 'button', class: 'primary', id: 'print-handout', onclick: printHandout }, t('home.print-handout')),
       h('button', { type: 'button', id: 'print-page', onclick: () => window.print() }, t('home.print-page')),
       h('a', { class: 'button', href: url, target: '_blank', rel: 'noopener', id: 'handout-link' }, t('home.open-handout'))),
+    p.limits && p.limits.text ? h('div', { class: 'banner caution', id: 'home-limits' }, h('strong', {}, t('home.limits')), p.limits.text) : null,
     p.refer ? h('div', { class: 'banner refer' }, h('strong', { class: 'big' }, t('home.refer'))) : null,
     h('section', { class: 'program', id: 'program' },
       h('h2', {}, t('home.exercises')),

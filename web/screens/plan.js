@@ -2,7 +2,7 @@
 
 import { api } from '../lib/api.js';
 import { ensureLabels, labelOf } from '../lib/chart.js';
-import { $, action, h } from '../lib/dom.js';
+import { $, action, field, h, submitter } from '../lib/dom.js';
 import { human, range, sideName, sourceCite, sourceName } from '../lib/format.js';
 import { vocabulary } from '../lib/vocab.js';
 import { ensureClient, go, save, state } from '../lib/state.js';
@@ -23,9 +23,15 @@ function stepTitle(s) {
 function dangers(list) {
   return (list || []).map((d) => h('div', { class: 'danger-zone' }, h('strong', {}, t('plan.danger')), d.label, d.why ? h('div', { class: 'small' }, d.why) : null));
 }
+/* The red-flag screen's reasons of a refer object {level, intake, reasons:[{id,reason,advice}]}. */
+function referReasons(r) {
+  const rs = (r && typeof r === 'object' && r.reasons) || [];
+  return rs.length ? h('ul', {}, rs.map((x) => h('li', {}, h('strong', {}, human(x.id)), ': ', x.reason || '', x.advice ? [' ', h('em', {}, x.advice)] : null))) : null;
+}
 function renderPlan(plan) {
   const out = [];
-  if (plan.refer) out.push(h('div', { class: 'banner refer', role: 'alert' }, h('strong', { class: 'big' }, t('plan.refer')), plan.refer_why ? h('p', {}, plan.refer_why) : null));
+  if (plan.refer) out.push(h('div', { class: 'banner refer', id: 'plan-refer', role: 'alert' }, h('strong', { class: 'big' }, t('plan.refer')), plan.refer_why ? h('p', {}, plan.refer_why) : null,
+    referReasons(plan.refer)));
   if (plan.modifications && plan.modifications.length) {
     out.push(h('div', { class: 'banner caution' }, h('strong', {}, t('plan.modified')),
       plan.limits && (plan.limits.band_max !== null || plan.limits.hold_max !== null)
@@ -46,6 +52,7 @@ function renderPlan(plan) {
     out.push(h('section', { class: 'phase', dataset: { phase: ph } }, h('h2', {}, t('phase.' + ph, null, ph)),
       ss.map((s) => h('div', { class: 'step' + (s.timed ? ' timed' : ''), dataset: { step: s.n } },
         h('h3', {}, stepTitle(s)),
+        (s.sensitive || []).length ? h('p', { class: 'sensitive-step' }, t('plan.sensitive', { areas: s.sensitive.map(human).join(', ') })) : null,
         s.timed ? h('div', { class: 'meta' },
           s.technique ? h('span', {}, s.technique.label || human(s.technique.id || s.technique)) : null,
           s.hold ? h('span', {}, t('plan.hold', { s: range(s.hold) })) : null,
@@ -79,14 +86,31 @@ export default async function view(arg) {
     t('plan.fascial'));
   const start = h('button', { type: 'button', class: 'primary', id: 'start-session', disabled: plan.refer && !(plan.steps || []).length,
     onclick: action(async () => {
-      const begin = async (another) => {
-        const r = await api('POST', '/api/sessions', { client: client.id, points, fascial, another });
+      const begin = async (another, cleared) => {
+        const body = { client: client.id, points, fascial, another };
+        if (cleared) body.cleared = cleared;
+        const r = await api('POST', '/api/sessions', body);
         state.session = { id: r.id, join: r.join, client: client.id, plan: r.plan || (r.state && r.state.plan) };
         delete state.visit;
         save();
         go('session/' + encodeURIComponent(r.id));
       };
       try { await begin(false); } catch (e) {
+        if (e.code === 'refer') {
+          /* a REFER screen: the reasons, and who cleared the client for treatment */
+          const old = $('#refer-clear'); if (old) old.remove();
+          const by = h('input', { name: 'cleared', id: 'cleared-by', required: true, minlength: 3, maxlength: 500, autocomplete: 'off' });
+          const f = h('form', { class: 'banner refer', id: 'refer-clear', role: 'alert' }, h('strong', {}, t('plan.refer-start')),
+            referReasons(e.data.refer), field(t('plan.cleared-by'), by, t('plan.cleared-hint')),
+            h('button', { type: 'submit', class: 'primary' }, t('plan.start-cleared')));
+          f.addEventListener('submit', submitter(f, async (v) => {
+            if (v.cleared.length < 3) throw new Error(t('plan.cleared-short'));
+            await begin(false, v.cleared);
+          }));
+          start.after(f);
+          by.focus();
+          return;
+        }
         if (e.code !== 'open-session') throw e;
         /* ask first: this client has a session open (on this or another device) */
         const q = $('#open-question');

@@ -16,7 +16,8 @@ export default async function view(arg) {
     h('thead', {}, h('tr', {}, ['date', 'visit', 'pain-before', 'pain-after', 'change', 'regions', 'psfs', 'ndi'].map((k) => h('th', {}, t('progress.col-' + k))))),
     h('tbody', {}, visits.map((v) => {
       const n = v.nprs || {};
-      return h('tr', {}, h('td', {}, cell(v.date)), h('td', {}, cell(v.visit)), h('td', {}, cell(n.value)), h('td', {}, cell(n.post)),
+      const at = v.started ? new Date(v.started) : null;
+      return h('tr', {}, h('td', {}, cell(v.date), at && !isNaN(at) ? ' ' + at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : ''), h('td', {}, cell(v.visit)), h('td', {}, cell(n.value)), h('td', {}, cell(n.post)),
         h('td', {}, n.change === undefined || n.change === null ? '—' : `${n.change > 0 ? '+' : ''}${n.change}${n.percent !== undefined && n.percent !== null ? ` (${n.percent}%)` : ''}${(n.flags || []).length ? ' ' + n.flags.map(human).join(', ') : ''}`),
         h('td', {}, v.drawing ? t('progress.regions', { n: cell(v.drawing.count), total: cell(v.drawing.total) }) : '—'),
         h('td', {}, v.psfs && typeof v.psfs === 'object' ? cell(v.psfs.value) : cell(v.psfs)),

@@ -59,16 +59,60 @@ export default async function view(arg) {
   const preCard = h('section', { class: 'card', id: 'pain-pre' }, h('h2', {}, t('session.pain-before')),
     scaleRow(t('session.pain-before-label'), st.pain_pre, async (i) => { st = await api('POST', `${base}/pre`, { pain: i }); }));
 
+  let areaLabels = new Map();
+  try { areaLabels = new Map(((await api('GET', '/api/sensitive-areas')).areas || []).map((a) => [a.id, a.label || human(a.id)])); } catch { /* ids then */ }
   /* steps */
   const stepsList = h('ul', { class: 'steps-list', id: 'steps' }, (plan.steps || []).map((s) => h('li', { dataset: { step: s.n } },
     h('div', {}, h('strong', {}, `${s.n}. ${t('phase.' + s.phase, null, s.phase)}`), ' ', human(s.muscle), s.side ? ', ' + sideName(s.side) : '',
-      s.timed ? h('div', { class: 'small muted' }, stepMeta(s)) : null),
+      s.timed ? h('div', { class: 'small muted' }, stepMeta(s)) : null,
+      (s.sensitive || []).length ? h('div', { class: 'small sensitive-step' }, t('session.sensitive', { areas: s.sensitive.map((a) => areaLabels.get(a) || human(a)).join(', ') })) : null),
     s.timed ? h('button', { type: 'button', class: 'primary start-hold', onclick: action(() => startHold(s)) }, t('session.start-hold')) : null)));
   async function startHold(s) {
-    st = await api('POST', `${base}/hold`, { step: s.n });
+    try { st = await api('POST', `${base}/hold`, { step: s.n }); } catch (e) {
+      if (e.code !== 'consent-needed') throw e;
+      if (await askConsent(e.data.areas || s.sensitive || [])) return startHold(s);
+      return;
+    }
+    pauseBox.hidden = true;
     setHold(st.hold);
     feedItem(t('session.src-you'), t('session.hold-started', { n: s.n }), 'mine');
   }
+  /* sensitive areas: the client's consent before each treatment there, asked in a dialog */
+  const areaName = (id) => areaLabels.get(id) || human(id);
+  function askConsent(areas) {
+    return new Promise((resolve) => {
+      const names = areas.map(areaName).join(', ');
+      const dlg = h('dialog', { id: 'consent-dialog', 'aria-labelledby': 'consent-title' },
+        h('h2', { id: 'consent-title' }, t('session.consent-title', { areas: names })),
+        h('p', {}, t('session.consent-text', { areas: names })),
+        h('fieldset', {}, h('legend', {}, t('session.consent-how')),
+          h('label', { class: 'check' }, h('input', { type: 'radio', name: 'consent-how', value: 'verbal', checked: true }), t('session.consent-verbal')),
+          h('label', { class: 'check' }, h('input', { type: 'radio', name: 'consent-how', value: 'written' }), t('session.consent-written'))),
+        h('div', { class: 'row' },
+          h('button', { type: 'button', class: 'primary', id: 'consent-yes', onclick: action(async () => {
+            const how = (dlg.querySelector('input[name="consent-how"]:checked') || {}).value || 'verbal';
+            st = await api('POST', `${base}/consent`, { areas, how });
+            dlg.close(); dlg.remove(); showConsent(); resolve(true);
+          }) }, t('session.consent-record')),
+          h('button', { type: 'button', id: 'consent-no', onclick: () => { dlg.close(); dlg.remove(); resolve(false); } }, t('session.consent-not-now'))));
+      document.body.append(dlg);
+      dlg.showModal();
+    });
+  }
+  const consentBox = h('div', { id: 'consent-now' });
+  function showConsent() {
+    const given = st.consented || [];
+    consentBox.replaceChildren(given.length ? h('ul', {}, given.map((a) => h('li', {}, t('session.consent-given', { area: areaName(a) }), ' ',
+      h('button', { type: 'button', class: 'withdraw-consent', dataset: { area: a }, onclick: action(async () => {
+        st = await api('POST', `${base}/consent`, { areas: [a], withdrawn: true }); showConsent();
+        showMsg(t('session.consent-withdrawn', { area: areaName(a) }), 'info');
+      }) }, t('session.withdraw'))))) : h('p', { class: 'muted' }, t('session.consent-none')));
+  }
+  showConsent();
+  const sensitiveSteps = (plan.steps || []).some((s) => (s.sensitive || []).length);
+  const consentCard = sensitiveSteps || (st.consented || []).length ? h('section', { class: 'card', id: 'consent-card' }, h('h2', {}, t('session.consent')), consentBox) : null;
+  const pauseBox = h('div', { class: 'banner refer', id: 'pause-alert', role: 'alert', hidden: !st.paused }, h('strong', {}, t('session.paused')), ' ', t('session.paused-text'));
+
   /* the next hold's Start, beside the timer: the first timed step after the current one */
   const nextBtn = h('button', { type: 'button', class: 'primary', id: 'next-hold', onclick: action(async () => { const s = nextStep(); if (s) await startHold(s); }) });
   function nextStep() {
@@ -104,6 +148,7 @@ export default async function view(arg) {
       showNext();
       return;
     }
+    if (running(hold)) pauseBox.hidden = true;
     const s = stepBy.get(hold.step) || {};
     const tech = s.technique ? (s.technique.label || human(s.technique.id)) : human(hold.technique);
     holdTitle.textContent = t('session.step-title', { n: hold.step, muscle: human(hold.muscle || s.muscle) + (hold.side || s.side ? ', ' + sideName(hold.side || s.side) : '') });
@@ -176,14 +221,13 @@ export default async function view(arg) {
     h('div', { class: 'grid2' }, field(t('session.rom'), rom, t('session.rom-hint')), field(t('session.strength'), strength)),
     field(t('session.note'), note),
     h('div', { class: 'row' }, h('button', { type: 'submit', id: 'save-post' }, t('session.save-post')),
-      h('button', { type: 'button', class: 'primary', id: 'end-session', onclick: action(async () => {
-        const typed = rom.value.trim() || strength.value.trim() || note.value.trim();
-        if ((painPost !== undefined && painPost !== null) || typed) await postRecheck();
-        const r = await api('POST', `${base}/end`, {});
-        state.visit = r.visit; save();
-        closeStream();
-        go('notes/' + r.visit);
-      }) }, t('session.end')),
+      h('button', { type: 'button', class: 'primary', id: 'end-session', onclick: () => {
+        if ($('#end-confirm')) return;
+        const box = h('div', { class: 'banner caution', id: 'end-confirm', role: 'alert' }, t('session.end-sure'), ' ',
+          h('button', { type: 'button', class: 'primary', id: 'end-confirm-yes', onclick: endNow }, t('session.end-yes')), ' ',
+          h('button', { type: 'button', onclick: () => box.remove() }, t('session.end-no')));
+        postForm.append(box);
+      } }, t('session.end')),
       h('button', { type: 'button', id: 'cancel-session', onclick: () => {
         if ($('#cancel-form')) return;
         const reason = h('input', { name: 'reason', required: true, maxlength: 500, placeholder: t('sessions.why'), 'aria-label': t('sessions.why-label') });
@@ -198,6 +242,14 @@ export default async function view(arg) {
         postForm.append(f);
         reason.focus();
       } }, t('session.cancel'))));
+  const endNow = action(async () => {
+    const typed = rom.value.trim() || strength.value.trim() || note.value.trim();
+    if ((painPost !== undefined && painPost !== null) || typed) await postRecheck();
+    const r = await api('POST', `${base}/end`, {});
+    state.visit = r.visit; save();
+    closeStream();
+    go('notes/' + r.visit);
+  });
   async function postRecheck() {
     if (painPost === undefined || painPost === null) throw new Error(t('session.need-after'));
     const body = {};
@@ -225,6 +277,8 @@ export default async function view(arg) {
       if (d && (d.event || d.value !== undefined)) feedItem(t('session.src-phone'), evText(d), 'phone');
       else if (d && d.connected === false) setPhone(false);
     });
+    es.addEventListener('pause', () => { pauseBox.hidden = false; feedItem(t('session.src-phone'), t('session.paused'), 'phone'); });
+    es.addEventListener('consent', async () => { try { st = await api('GET', base); showConsent(); } catch { /* the poll */ } });
     es.addEventListener('end', (e) => { const d = parse(e); if (d.visit) { state.visit = d.visit; save(); renderNav('session'); } setAdvice('', t('session.has-ended')); closeStream(); });
     es.onerror = () => { /* EventSource reconnects by itself */ };
     onLeave(closeStream, gen);
@@ -245,8 +299,9 @@ export default async function view(arg) {
   return [
     h('h1', {}, state.client ? t('session.title-client', { name: state.client.name }) : t('nav.session')),
     ended,
+    pauseBox,
     h('div', { class: 'room' },
       h('div', { class: 'room-main' }, holdPanel, h('section', { class: 'card' }, h('h2', {}, t('session.feed')), feed), postForm),
-      h('div', { class: 'room-side' }, preCard, h('section', { class: 'card' }, h('h2', {}, t('session.steps')), stepsList), phoneCard)),
+      h('div', { class: 'room-side' }, preCard, h('section', { class: 'card' }, h('h2', {}, t('session.steps')), stepsList), consentCard, phoneCard)),
   ];
 }
