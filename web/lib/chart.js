@@ -235,8 +235,8 @@ export async function makeChart(opts = {}) {
 
   const wrap = h('div', { class: 'chart-box' },
     h('div', { class: 'chart-captions' },
-      h('div', { class: 'cap-front' }, t('chart.cap-front'), h('span', { class: 'side' }, t(opts.own ? 'chart.own-front-side' : 'chart.cap-front-side'))),
-      h('div', { class: 'cap-back' }, t('chart.cap-back'), h('span', { class: 'side' }, t(opts.own ? 'chart.own-back-side' : 'chart.cap-back-side')))),
+      h('div', { class: 'cap-front' }, t(opts.own ? 'chart.own-front' : 'chart.cap-front'), h('span', { class: 'side' }, t(opts.own ? 'chart.own-front-side' : 'chart.cap-front-side'))),
+      h('div', { class: 'cap-back' }, t(opts.own ? 'chart.own-back' : 'chart.cap-back'), h('span', { class: 'side' }, t(opts.own ? 'chart.own-back-side' : 'chart.cap-back-side')))),
     box,
     magnifiable ? h('div', { class: 'lens-bar no-print' }, lensBtn, lensHint) : null,
     lensBox,
