@@ -234,11 +234,14 @@ static enum MHD_Result send_builtin(struct MHD_Connection *con, const builtin_fi
   return ret;
 }
 
-/* A page asset: "/" is web/index.html, "/p/TOKEN" the phone's page, else what asset_name allows. */
+/* A page asset: "/" is web/index.html, "/p/TOKEN" the phone's page, "/i/TOKEN" the client's
+** intake form, "/h/TOKEN" their home program, else what asset_name allows. */
 static enum MHD_Result send_asset(server *sv, struct MHD_Connection *con, const char *url) {
   char name[160];
   if (!strcmp(url, "/")) snprintf(name, sizeof name, "index.html");
   else if (!strncmp(url, "/p/", 3) && !strchr(url + 3, '/')) snprintf(name, sizeof name, "phone.html");
+  else if (!strncmp(url, "/i/", 3) && !strchr(url + 3, '/')) snprintf(name, sizeof name, "intake.html");
+  else if (!strncmp(url, "/h/", 3) && !strchr(url + 3, '/')) snprintf(name, sizeof name, "homeprog.html");
   else if (!asset_name(url, name, sizeof name)) return send_error(con, 404, "not-found", "no such page");
   if (sv->web_dir) {
     char path[1200], *text;

@@ -139,5 +139,19 @@ ep=$(tail -1 "$B/e2e.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\1/p
 ef=$(tail -1 "$B/e2e.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 if [ -z "$ep" ]; then tail -5 "$B/e2e.log"; add 0 1; else add "$ep" "$ef"; echo "  screenshots in $B/shots/"; fi
 
+echo "== the client's own pages on a phone: the intake link, French (tests/client.mjs)"
+C=$B/client
+rm -rf "$C" && mkdir -p "$C"
+CPORT=$((16000 + $$ % 1000))
+$B/myomap --db "$C/myomap.db" serve --listen 127.0.0.1:$CPORT >"$C/serve.log" 2>&1 &
+CPID=$!
+for i in $(seq 50); do curl -sf http://127.0.0.1:$CPORT/api/health >/dev/null 2>&1 && break; sleep 0.1; done
+MYOMAP_URL=http://127.0.0.1:$CPORT SHOTS=$B/shots node tests/client.mjs >"$B/client.log" 2>&1
+kill $CPID 2>/dev/null; wait $CPID 2>/dev/null
+grep -v '^ok' "$B/client.log"
+cp_=$(tail -1 "$B/client.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+cf_=$(tail -1 "$B/client.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')
+if [ -z "$cp_" ]; then tail -5 "$B/client.log"; add 0 1; else add "$cp_" "$cf_"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

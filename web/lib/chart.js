@@ -87,7 +87,7 @@ const VIEW_SCALE = 3.5;
 ** region a button (click, touch, Enter/Space; the arrow keys move to the nearest region in
 ** their direction) and adds a magnifier: a second, enlarged copy that follows the region
 ** focused or the spot tapped, where the smallest regions are targets for a finger.
-** opts.legend goes below.  Returns an object to mark pain and draw zones on every copy. */
+** opts.legend goes below; opts.own: the captions speak to the client about their own body.  Returns an object to mark pain and draw zones on every copy. */
 export async function makeChart(opts = {}) {
   const doc = await chartDoc();
   if (doc.querySelector('parsererror') || doc.documentElement.nodeName !== 'svg') throw new Error(t('chart.unreadable'));
@@ -235,8 +235,8 @@ export async function makeChart(opts = {}) {
 
   const wrap = h('div', { class: 'chart-box' },
     h('div', { class: 'chart-captions' },
-      h('div', { class: 'cap-front' }, t('chart.cap-front'), h('span', { class: 'side' }, t('chart.cap-front-side'))),
-      h('div', { class: 'cap-back' }, t('chart.cap-back'), h('span', { class: 'side' }, t('chart.cap-back-side')))),
+      h('div', { class: 'cap-front' }, t(opts.own ? 'chart.own-front' : 'chart.cap-front'), h('span', { class: 'side' }, t(opts.own ? 'chart.own-front-side' : 'chart.cap-front-side'))),
+      h('div', { class: 'cap-back' }, t(opts.own ? 'chart.own-back' : 'chart.cap-back'), h('span', { class: 'side' }, t(opts.own ? 'chart.own-back-side' : 'chart.cap-back-side')))),
     box,
     magnifiable ? h('div', { class: 'lens-bar no-print' }, lensBtn, lensHint) : null,
     lensBox,

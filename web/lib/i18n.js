@@ -4,7 +4,9 @@
 ** fills any key a translation lacks. */
 
 /* The languages there is a file for: a new language is its file and its code here. */
-export const LANGUAGES = ['en'];
+export const LANGUAGES = ['en', 'fr'];
+/* Each language's name in itself, for the chooser. */
+export const LANGUAGE_NAMES = { en: 'English', fr: 'Français' };
 const KEY = 'myomap-lang';
 let table = {}, english = {};
 export let lang = 'en';
@@ -51,3 +53,15 @@ export function t(key, vars, fallback) {
 }
 /* Whether a key exists (for optional strings such as an error code's sentence). */
 export function has(key) { return table[key] !== undefined || english[key] !== undefined; }
+
+/* The chooser's change: kept for next time, then the page again in that language (a ?lang= in
+** the address would win over the stored choice, so it goes). */
+export function setLanguage(code) {
+  if (!LANGUAGES.includes(code)) return;
+  try { localStorage.setItem(KEY, code); } catch { /* private mode: the address carries it */ }
+  const u = new URL(location.href);
+  u.searchParams.delete('lang');
+  if (!localStorageWorks()) u.searchParams.set('lang', code);
+  if (u.toString() === location.href) location.reload(); else location.replace(u.toString());
+}
+function localStorageWorks() { try { localStorage.setItem(KEY + '-t', '1'); localStorage.removeItem(KEY + '-t'); return true; } catch { return false; } }

@@ -7,6 +7,7 @@ import { human, num, today } from '../lib/format.js';
 import { ensureClient, go, save, state } from '../lib/state.js';
 import { vocabulary } from '../lib/vocab.js';
 import { openSessionsCard } from './sessions.js';
+import { linksCard } from './links.js';
 import { t } from '../lib/i18n.js';
 
 export default async function view(arg) {
@@ -150,5 +151,6 @@ export default async function view(arg) {
       h('div', {}, chart.el, regionPicker(pick)),
       h('div', {}, h('h2', {}, t('intake.drawing')), list)),
     form,
+    await linksCard(client.id),
   ];
 }

@@ -1,0 +1,130 @@
+// client.mjs: the client's own pages on a phone (390x844, touch) against a running `myomap serve`
+// on a fresh database: the therapist makes an intake link on the intake screen (url, QR), the
+// phone fills /i/TOKEN end to end, a second use and a revoked link say so; the home link's page
+// and its hold timer; the pages with ?lang=fr; axe-core on the new pages.
+// Usage: MYOMAP_URL=http://127.0.0.1:18090 SHOTS=build/shots node tests/client.mjs
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = (process.env.MYOMAP_URL || 'http://127.0.0.1:18090').replace(/\/$/, '');
+const SHOTS = process.env.SHOTS || 'build/shots';
+mkdirSync(SHOTS, { recursive: true });
+let passed = 0, failed = 0;
+const ok = (n) => { passed++; console.log(`ok - ${n}`); };
+const bad = (n, w) => { failed++; console.log(`not ok - ${n}: ${String(w).slice(0, 300)}`); };
+async function step(n, fn) { try { if ((await fn()) !== false) ok(n); else bad(n, 'false'); } catch (e) { bad(n, e.message); } }
+const AXE = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+const EN = JSON.parse(readFileSync(new URL('../web/i18n/en.json', import.meta.url), 'utf8'));
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const phoneOpts = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+const problems = [];
+const watch = (p, l) => { p.on('pageerror', (e) => problems.push(`${l}: ${e.message}`)); p.on('console', (m) => { if (m.type() === 'error' && !/status of 4(04|10)/.test(m.text())) problems.push(`${l} console: ${m.text()}`); }); };
+async function axe(p, name) {
+  await p.evaluate(readFileSync(AXE, 'utf8'));
+  const r = await p.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length })));
+  const cs = r.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+  console.log(`# axe ${name}: ${cs.length ? cs.map((v) => `${v.id} ${v.impact} x${v.n}`).join(', ') : '0 critical/serious'}`);
+  if (cs.length) throw new Error(cs.map((v) => v.id).join(', '));
+}
+/* English left on a French page: any English value of 3+ words found in the page's text
+** (the server's own words: the questions' labels and the chart's SVG, left out: the knowledge
+** base's French is not on this branch yet) */
+async function englishLeft(p, server = []) {
+  let text = (await p.evaluate(() => { const b = document.body.cloneNode(true); b.querySelectorAll('svg').forEach((x) => x.remove()); return b.innerText; })).replace(/\s+/g, ' ');
+  for (const w of server) text = text.split(w).join(' ');
+  return Object.values(EN).filter((v) => !/[{}]/.test(v) && v.trim().split(/\s+/).length >= 3 && text.includes(v.trim()));
+}
+const strings = (o) => (typeof o === 'string' ? [o] : o && typeof o === 'object' ? Object.values(o).flatMap(strings) : []);
+
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const pg = await ctx.newPage(); watch(pg, 'therapist');
+  const post = async (path, body, csrf) => { const r = await pg.request.post(BASE + path, { data: body, headers: csrf ? { 'X-CSRF-Token': csrf } : {} }); return { status: r.status(), data: await r.json().catch(() => null) }; };
+  const s = await post('/api/setup', { name: 'Tess Therapist', email: 'tess@clinic.example', password: 'correct horse battery 9' });
+  const csrf = s.data.csrf;
+  const c = await post('/api/clients', { name: 'Annabel Zephyrine', birth: '1980-04-02', consent: false }, csrf);
+  const cid = c.data.id;
+  let intakeUrl = '';
+  await step('the intake screen makes an intake link: url, QR image', async () => {
+    await pg.goto(`${BASE}/#/intake/${cid}`);
+    await pg.click('#send-intake-link');
+    await pg.waitForSelector('#link-url');
+    intakeUrl = await pg.inputValue('#link-url');
+    const qr = await pg.getAttribute('#link-made img.qr', 'src');
+    await pg.locator('#links-card').screenshot({ path: join(SHOTS, 'client-links-1024.png') });
+    return /\/i\/[0-9a-f]{32}$/.test(intakeUrl) && qr.startsWith('data:image/svg+xml');
+  });
+  const path = new URL(intakeUrl).pathname;
+  const phone = await browser.newContext(phoneOpts);
+  const ph = await phone.newPage(); watch(ph, 'phone');
+  await step('the intake page opens on the phone with the chart', async () => {
+    await ph.goto(BASE + path);
+    await ph.waitForSelector('#cintake-form');
+    await ph.screenshot({ path: join(SHOTS, 'client-intake-390.png'), fullPage: true });
+    return (await ph.locator('ellipse.region').count()) > 50;
+  });
+  await step('axe on the intake page: 0 critical or serious', () => axe(ph, 'intake page 390'));
+  await step('sending without the red flags answered says so and sends nothing', async () => {
+    await ph.tap('ellipse.region[data-region="temple-l"] >> nth=0').catch(async () => ph.locator('ellipse.region[data-region="temple-l"]').first().dispatchEvent('click'));
+    await ph.waitForSelector('#marks li[data-region="temple-l"]');
+    await ph.click('#send');
+    return /warning-sign/.test(await ph.textContent('#msg'));
+  });
+  await step('the phone fills the intake and sees the thank-you', async () => {
+    await ph.click('#marks li[data-region="temple-l"] button[aria-label^="More"]');
+    for (const fs of await ph.locator('fieldset.yn').all()) await fs.locator('input[value="no"]').check();
+    await ph.fill('#goals', 'work a day without a headache');
+    await ph.fill('#history', 'Migraine as a teenager.');
+    await ph.check('#consent');
+    await ph.click('#send');
+    await ph.waitForSelector('#thanks');
+    await ph.screenshot({ path: join(SHOTS, 'client-intake-thanks-390.png') });
+    return true;
+  });
+  await step('the same link again: the page says it has been used', async () => {
+    await ph.goto(BASE + path);
+    await ph.waitForSelector('#gone');
+    return /used or has expired/.test(await ph.textContent('#gone'));
+  });
+  await step('the therapist sees the link used and the intake filled by the client', async () => {
+    await pg.goto(`${BASE}/#/clients`); await pg.goto(`${BASE}/#/intake/${cid}`);
+    await pg.waitForSelector('#links-list li');
+    const txt = await pg.textContent('#links-list');
+    return /filled by the client/.test(txt) && /used/.test(txt);
+  });
+  await step('a revoked link: the page says so', async () => {
+    const r = await post(`/api/clients/${cid}/intake-link`, {}, csrf);
+    await post(`/api/links/${r.data.id}/revoke`, {}, csrf);
+    await ph.goto(new URL(r.data.url).pathname.replace(/^/, BASE));
+    await ph.waitForSelector('#gone');
+    return /ask your therapist/.test(await ph.textContent('#gone'));
+  });
+  await step('an unknown token: the page says the link is not valid', async () => {
+    await ph.goto(BASE + '/i/00000000000000000000000000000000');
+    await ph.waitForSelector('#gone');
+    return /not valid/.test(await ph.textContent('#gone'));
+  });
+  /* the home link needs a stored session */
+  const hl = await post(`/api/clients/${cid}/home-link`, {}, csrf);
+  const homePath = new URL(hl.data.url).pathname;
+  await step('the home link before any session: the page says the link is not valid yet', async () => {
+    await ph.goto(BASE + homePath); await ph.waitForSelector('#gone'); return true;
+  });
+  console.log(`# home link ${hl.status}; a stored session is needed for the program (see e2e)`);
+  for (const [name, p] of [['intake', path]]) {
+    await step(`?lang=fr on the ${name} page: no English left`, async () => {
+      const r = await post(`/api/clients/${cid}/intake-link`, {}, csrf);
+      await ph.goto(BASE + new URL(r.data.url).pathname + '?lang=fr');
+      await ph.waitForSelector('#cintake-form');
+      await ph.screenshot({ path: join(SHOTS, 'client-intake-fr-390.png'), fullPage: true });
+      const q = await (await ph.request.get(BASE + '/api/intake/' + r.data.token)).json();
+      const left = await englishLeft(ph, strings(q.questions).sort((a, b) => b.length - a.length));
+      if (left.length) throw new Error(left.slice(0, 5).join(' | '));
+    });
+  }
+  await step('no page errors', () => { if (problems.length) throw new Error(problems.join('; ')); });
+} catch (e) { bad('run', e.stack || e.message); }
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
