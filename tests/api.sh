@@ -52,72 +52,8 @@ fi
 echo "  (server on $B, records: $BACKEND)"
 
 # ---- requests -----------------------------------------------------------------------------------
-
-# call METHOD PATH [curl args]: code is the status, $T/body the answer, $T/hdr its headers
-call() {
-  m=$1 p=$2
-  shift 2
-  : >"$T/hdr"
-  code=$(curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' --max-time 15 -X "$m" "$@" "$B$p")
-  [ -n "$code" ] || code=000
-  tr -d '\r' <"$T/hdr" >"$T/hdr.txt"
-}
-# get WHO PATH [curl args] and post WHO PATH JSON [curl args]: with WHO's cookie (and CSRF token);
-# WHO is a variable prefix (ADM_C, ADM_X ...), or "none" for no cookie; the body's type is $CT;
-# post sends with the method $PM (POST when unset: the PUT and PATCH routes set it)
-CT=application/json
-get() {
-  who=$1 p=$2
-  shift 2
-  if [ "$who" = none ]; then call GET "$p" "$@"; return; fi
-  eval "ck=\${${who}_C}"
-  call GET "$p" -H "Cookie: myomap_session=$ck" "$@"
-}
-post() {
-  who=$1 p=$2 d=$3
-  shift 3
-  if [ "$who" = none ]; then call "${PM:-POST}" "$p" -H "Content-Type: $CT" --data-binary "$d" "$@"; return; fi
-  eval "ck=\${${who}_C} cx=\${${who}_X}"
-  call "${PM:-POST}" "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" -H "Content-Type: $CT" --data-binary "$d" "$@"
-}
-body() { head -c 500 "$T/body"; }
-header() { sed -n "s/^$1: //Ip" "$T/hdr.txt" | head -1; }
-cookie() { sed -n 's/^set-cookie: myomap_session=\([^;]*\).*/\1/Ip' "$T/hdr.txt" | head -1; }
-
-# want NAME STATUS [JQ]: the last answer had STATUS (and its JSON body satisfies JQ)
-want() {
-  if [ "$code" != "$2" ]; then ko "$1 (HTTP $code, wanted $2)" "$(body)"; return 1; fi
-  if [ -n "$3" ] && ! jq -e "$3" "$T/body" >/dev/null 2>&1; then ko "$1 (not $3)" "$(body)"; return 1; fi
-  ok "$1"
-}
-# wanterr NAME STATUS CODE: a JSON error {"error":{"code":CODE,"message":"..."}}
-wanterr() {
-  if [ "$code" != "$2" ]; then ko "$1 (HTTP $code, wanted $2 $3)" "$(body)"; return 1; fi
-  case "$(header content-type)" in
-    application/json*) ;;
-    *) ko "$1 (Content-Type $(header content-type), wanted application/json)" "$(body)"; return 1 ;;
-  esac
-  if ! jq -e --arg c "$3" '.error.code == $c and (.error.message | type == "string" and length > 0)' "$T/body" >/dev/null 2>&1; then
-    ko "$1 (not a JSON error with code $3)" "$(body)"; return 1
-  fi
-  ok "$1"
-}
-# wanttype NAME TYPE: the last answer was 200 with a Content-Type starting with TYPE
-wanttype() {
-  if [ "$code" != 200 ]; then ko "$1 (HTTP $code)" "$(body)"; return 1; fi
-  case "$(header content-type)" in
-    "$2"*) ok "$1" ;;
-    *) ko "$1 (Content-Type $(header content-type), wanted $2)"; return 1 ;;
-  esac
-}
-# login WHO EMAIL PASSWORD: sets WHO_C (cookie) and WHO_X (CSRF token)
-login() {
-  call POST /api/login -H 'Content-Type: application/json' --data-binary "{\"email\":\"$2\",\"password\":\"$3\"}"
-  [ "$code" = 200 ] || return 1
-  lc=$(cookie)
-  lx=$(jq -r .csrf "$T/body")
-  eval "${1}_C=\$lc; ${1}_X=\$lx"
-}
+# requests and checks: call, get, post, body, header, cookie, want, wanterr, wanttype, login
+. "$HERE/httplib.sh"
 
 # ---- 1. accounts --------------------------------------------------------------------------------
 echo "== accounts"

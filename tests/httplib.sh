@@ -49,7 +49,8 @@ call() {
   tr -d '\r' <"$T/hdr" >"$T/hdr.txt"
 }
 # get WHO PATH [curl args] and post WHO PATH JSON [curl args]: with WHO's cookie (and CSRF token);
-# WHO is a variable prefix (ADM_C, ADM_X ...), or "none" for no cookie; the body's type is $CT
+# WHO is a variable prefix (ADM_C, ADM_X ...), or "none" for no cookie; the body's type is $CT;
+# post sends with the method $PM (POST when unset: the PUT and PATCH routes set it)
 get() {
   who=$1 p=$2
   shift 2
@@ -60,9 +61,9 @@ get() {
 post() {
   who=$1 p=$2 d=$3
   shift 3
-  if [ "$who" = none ]; then call POST "$p" -H "Content-Type: $CT" --data-binary "$d" "$@"; return; fi
+  if [ "$who" = none ]; then call "${PM:-POST}" "$p" -H "Content-Type: $CT" --data-binary "$d" "$@"; return; fi
   eval "ck=\${${who}_C} cx=\${${who}_X}"
-  call POST "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" -H "Content-Type: $CT" --data-binary "$d" "$@"
+  call "${PM:-POST}" "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" -H "Content-Type: $CT" --data-binary "$d" "$@"
 }
 body() { head -c 500 "$T/body"; }
 header() { sed -n "s/^$1: //Ip" "$T/hdr.txt" | head -1; }
