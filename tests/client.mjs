@@ -80,7 +80,8 @@ try {
     await ph.click('#send');
     await ph.waitForSelector('#thanks');
     await ph.screenshot({ path: join(SHOTS, 'client-intake-thanks-390.png') });
-    return true;
+    const txt = await ph.textContent('#view');
+    if (/null|undefined|\[object /.test(txt)) throw new Error('stray text on the thank-you page: ' + txt);
   });
   await step('the same link again: the page says it has been used', async () => {
     await ph.goto(BASE + path);
@@ -111,7 +112,56 @@ try {
   await step('the home link before any session: the page says the link is not valid yet', async () => {
     await ph.goto(BASE + homePath); await ph.waitForSelector('#gone'); return true;
   });
-  console.log(`# home link ${hl.status}; a stored session is needed for the program (see e2e)`);
+  /* a session for the client: the first candidate for the temple the client drew, one hold, stored */
+  const w = await post('/api/where', { pain: [{ region: 'temple-l', intensity: 6, quality: 'ache' }] }, csrf);
+  const top = w.data.candidates[0];
+  const ss = await post('/api/sessions', { client: cid, points: [{ tp: top.trigger_point, side: top.side }] }, csrf);
+  const sid = ss.data.id;
+  const step1 = ss.data.state.plan.steps.findIndex((x) => x.seconds || x.hold) + 1;
+  await post(`/api/sessions/${sid}/pre`, { pain: 6 }, csrf);
+  await post(`/api/sessions/${sid}/hold`, { step: step1 || 1 }, csrf);
+  await post(`/api/sessions/${sid}/stop`, {}, csrf);
+  await post(`/api/sessions/${sid}/post`, { pain: 3 }, csrf);
+  const end = await post(`/api/sessions/${sid}/end`, {}, csrf);
+  console.log(`# session ${ss.status} for ${top.trigger_point} ${top.side}, end ${end.status}`);
+  await step('after the session the home link shows the program: exercises, a timer each, the stop-and-get-help list', async () => {
+    await ph.goto(BASE + homePath);
+    await ph.waitForSelector('section.ex-c', { timeout: 5000 }).catch(async () => { throw new Error('no exercise: ' + (await ph.textContent('body')).slice(0, 300) + ' api: ' + JSON.stringify((await (await ph.request.get(BASE + '/api/home/' + homePath.slice(3))).json())).slice(0, 600)); });
+    await ph.screenshot({ path: join(SHOTS, 'client-home-390.png'), fullPage: true });
+    await ph.screenshot({ path: join(SHOTS, 'client-home-top-390.png') });
+    const n = await ph.locator('section.ex-c .timer').count();
+    const help = await ph.locator('#stop-help li').count();
+    const wide = await ph.evaluate(() => document.documentElement.scrollWidth);
+    if (!(n >= 1 && help >= 1 && wide <= 390)) throw new Error(`timers ${n}, help lines ${help}, width ${wide}`);
+  });
+  await step('axe on the home program page: 0 critical or serious', () => axe(ph, 'home page 390'));
+  await step('the hold timer counts down with the breathing cue, and Stop stops it', async () => {
+    const t0 = ph.locator('section.ex-c .timer').first();
+    await t0.locator('select').selectOption('30');
+    await t0.locator('button.primary').tap();
+    await ph.waitForFunction(() => /\b2[0-9]\b/.test(document.querySelector('section.ex-c .timer .count').textContent), null, { timeout: 5000 });
+    await t0.screenshot({ path: join(SHOTS, 'client-home-timer-390.png') });
+    const cue = await t0.locator('.cue').textContent();
+    if (!cue.trim()) throw new Error('no breathing cue');
+    await t0.locator('button:not(.primary)').tap();
+    const a = await t0.locator('.count').textContent();
+    await ph.waitForTimeout(1500);
+    const b = await t0.locator('.count').textContent();
+    if (a !== b) throw new Error(`still counting after Stop: ${a} -> ${b}`);
+    if (!(await t0.locator('button.primary').isEnabled())) throw new Error('Start not enabled again');
+  });
+  await step('the home program is printable: the print view hides the buttons', async () => {
+    await ph.emulateMedia({ media: 'print' });
+    const shown = await ph.locator('#print').isVisible();
+    await ph.emulateMedia({ media: 'screen' });
+    return !shown;
+  });
+  await step('a revoked home link: the page says so', async () => {
+    const r = await post(`/api/clients/${cid}/home-link`, {}, csrf);
+    await ph.goto(BASE + new URL(r.data.url).pathname); await ph.waitForSelector('section.ex-c');
+    await post(`/api/links/${r.data.id}/revoke`, {}, csrf);
+    await ph.reload(); await ph.waitForSelector('#gone'); return true;
+  });
   for (const [name, p] of [['intake', path]]) {
     await step(`?lang=fr on the ${name} page: no English left`, async () => {
       const r = await post(`/api/clients/${cid}/intake-link`, {}, csrf);

@@ -2,12 +2,13 @@
 ** each exercise with a hold timer (a countdown of 30-60 s and the breathing cue), the
 ** "stop and get help" list, printable.  It names nobody. */
 import { loadLanguage, t } from './lib/i18n.js';
-import { $, h } from './lib/dom.js';
+import { $, h, append } from './lib/dom.js';
 import { langPick, gone } from './lib/client.js';
 
 const m = location.pathname.match(/\/h\/([^/?#]+)/);
 const token = m ? decodeURIComponent(m[1]) : '';
 const API = '/api/home/' + encodeURIComponent(token);
+const SIDES = { l: 'left', r: 'right', b: 'both' };   /* the kb's side codes, spelled out for the client */
 const human = (id) => String(id || '').replace(/-/g, ' ');
 
 /* A hold timer: a length (30-60 s), Start and Stop, the countdown, and breathe in/out every 4 s. */
@@ -31,7 +32,7 @@ function timer(seconds) {
     tick = setInterval(() => { left--; if (left <= 0) { count.textContent = t('chome.seconds', { n: 0 }); stop(true); if (navigator.vibrate) navigator.vibrate(200); } else show(); }, 1000);
   } }, t('chome.start'));
   const stopB = h('button', { type: 'button', disabled: true, onclick: () => stop(false) }, t('chome.stop'));
-  box.append(len, startB, stopB, count, cue);
+  box.append(count, cue, len, startB, stopB);
   return box;
 }
 const hold = (s) => { const a = Array.isArray(s.hold) ? s.hold : [s.hold]; const n = Number(a[a.length - 1]) || 30; return Math.max(30, Math.min(60, n)); };
@@ -49,13 +50,15 @@ async function main() {
   const d = await r.json();
   const p = d.program || {};
   const help = [...(p['seek-care'] || []), ...(p.safety || [])];
-  view.replaceChildren(langPick(),
+  /* replaceChildren does not flatten the arrays below: append does */
+  view.replaceChildren();
+  append(view, [langPick(),
     h('h1', {}, t('chome.title')),
     d.date ? h('p', { class: 'muted' }, t('chome.from', { date: d.date })) : null,
     h('div', { class: 'row no-print' }, h('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('chome.print'))),
     h('p', {}, t('chome.intro')),
     (p.exercises || []).filter((ex) => !ex.skip).map((ex) => h('section', { class: 'ex-c' },
-      h('h2', {}, ex.name || human(ex.muscle), ex.side ? ` (${t('chome.side-' + ex.side, null, ex.side)})` : ''),
+      h('h2', {}, ex.name || human(ex.muscle), ex.side ? `, ${t('chome.side-' + (SIDES[ex.side] || ex.side), null, ex.side)}` : ''),
       (ex.selfcare || []).map((s) => h('div', { class: 'sc' },
         h('h3', {}, human(s.id), s.tool_label ? ` — ${s.tool_label}` : ''),
         s.position ? h('p', {}, h('strong', {}, t('chome.position')), ' ', s.position) : null,
@@ -67,6 +70,6 @@ async function main() {
     p.do_not_press && p.do_not_press.length ? [h('h2', {}, t('chome.do-not-press')), items(p.do_not_press)] : null,
     p.expect && p.expect.length ? [h('h2', {}, t('chome.expect')), items(p.expect)] : null,
     p.aftercare && p.aftercare.length ? [h('h2', {}, t('chome.aftercare')), items(p.aftercare)] : null,
-    h('section', { class: 'stop-help', id: 'stop-help' }, h('h2', {}, t('chome.stop-help')), help.length ? items(help) : h('p', {}, t('chome.stop-help-default'))));
+    h('section', { class: 'stop-help', id: 'stop-help' }, h('h2', {}, t('chome.stop-help')), help.length ? items(help) : h('p', {}, t('chome.stop-help-default')))]);
 }
 main();
