@@ -103,3 +103,35 @@ login() {
   lx=$(jq -r .csrf "$T/body")
   eval "${1}_C=\$lc; ${1}_X=\$lx"
 }
+
+# clinic SUITE SCHEMA: what the record suites start from: a fresh database $DB (on PostgreSQL the
+# schema SCHEMA), server A on it ($B its URL), and three logins with the password $PW: ADM (Ada
+# Admin), TA (Tess Ward, id $TESS) and BEN (Ben Hale, id $BEN).  When the database or the server
+# cannot be had it prints the suite's "SUITE BACKEND: 0 passed, 1 failed" and exits.
+clinic() {
+  suite=$1 SCHEMA=$2
+  DB=$(fresh "$SCHEMA") || { echo "  FAIL cannot reach $TARGET"; echo "$suite $BACKEND: 0 passed, 1 failed"; exit 1; }
+  [ "$BACKEND" = sqlite ] && mkdir -p "$(dirname "$DB")"
+  serve_start A "$DB" || { echo "  FAIL could not start the server"; cat "$T/A.log"; echo "$suite $BACKEND: 0 passed, 1 failed"; exit 1; }
+  B=$A_URL
+  echo "  (server on $B, records: $BACKEND)"
+  PW=correct-horse-battery-7
+  post none /api/setup "{\"name\":\"Ada Admin\",\"email\":\"admin@clinic.example\",\"password\":\"$PW\"}"
+  want "the first account" 200 || exit 1
+  login ADM admin@clinic.example "$PW"
+  post ADM /api/users "{\"name\":\"Tess Ward\",\"email\":\"tess@clinic.example\",\"password\":\"$PW\",\"role\":\"therapist\"}"
+  want "a therapist" 200
+  TESS=$(jq -r .id "$T/body")
+  post ADM /api/users "{\"name\":\"Ben Hale\",\"email\":\"ben@clinic.example\",\"password\":\"$PW\",\"role\":\"therapist\"}"
+  want "a second therapist" 200
+  BEN=$(jq -r .id "$T/body")
+  login TA tess@clinic.example "$PW"
+  login BEN ben@clinic.example "$PW"
+}
+# sql STATEMENT: SQL on the suite's database (sqlite3 on $DB, or psql in the schema $SCHEMA)
+sql() {
+  case "$TARGET" in
+    postgres*) PGOPTIONS="-csearch_path=$SCHEMA" psql "$TARGET" -Atqc "$1" ;;
+    *) sqlite3 "$DB" "$1" ;;
+  esac
+}

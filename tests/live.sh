@@ -18,29 +18,7 @@ cleanup() { serve_stop A; serve_stop A2; rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-DB=$(fresh livetest) || { echo "  FAIL cannot reach $TARGET"; echo "live $BACKEND: 0 passed, 1 failed"; exit 1; }
-# sql STATEMENT: run SQL on the test database (sqlite3, or psql with the schema's search_path)
-sql() {
-  case "$TARGET" in
-    postgres*) PGOPTIONS="-csearch_path=livetest" psql "$TARGET" -Atqc "$1" ;;
-    *) sqlite3 "$DB" "$1" ;;
-  esac
-}
-
-serve_start A "$DB" || { echo "  FAIL could not start the server"; cat "$T/A.log"; echo "live $BACKEND: 0 passed, 1 failed"; exit 1; }
-B=$A_URL
-echo "  (server on $B, records: $BACKEND)"
-
-PW=correct-horse-battery-7
-post none /api/setup "{\"name\":\"Ada Admin\",\"email\":\"admin@clinic.example\",\"password\":\"$PW\"}"
-want "the first account" 200 || exit 1
-login ADM admin@clinic.example "$PW"
-post ADM /api/users "{\"name\":\"Tess Ward\",\"email\":\"tess@clinic.example\",\"password\":\"$PW\",\"role\":\"therapist\"}"
-want "a therapist" 200
-post ADM /api/users "{\"name\":\"Ben Hale\",\"email\":\"ben@clinic.example\",\"password\":\"$PW\",\"role\":\"therapist\"}"
-want "a second therapist" 200
-login TA tess@clinic.example "$PW"
-login BEN ben@clinic.example "$PW"
+clinic live livetest
 post TA /api/clients '{"name":"Ann Lee","birth":"1980-04-02","consent":true}'
 want "a client" 200 '.id'
 CA=$(jq -r .id "$T/body")

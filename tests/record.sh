@@ -16,14 +16,7 @@ cleanup() { serve_stop A; rm -rf "$T"; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-DB=$(fresh recordtest) || { echo "  FAIL cannot reach $TARGET"; echo "record $BACKEND: 0 passed, 1 failed"; exit 1; }
-mkdir -p "$(dirname "$DB")" 2>/dev/null
-sql() {
-  case "$TARGET" in
-    postgres*) PGOPTIONS="-csearch_path=recordtest" psql "$TARGET" -Atqc "$1" ;;
-    *) sqlite3 "$DB" "$1" ;;
-  esac
-}
+clinic record recordtest
 R="$M --db $DB"
 # send WHO METHOD PATH JSON: a PATCH or PUT with WHO's cookie and CSRF token
 send() {
@@ -37,20 +30,6 @@ snap() { for t in "$@"; do sql "SELECT * FROM $t ORDER BY 1" ; done | md5sum; }
 # audited ACTION PATTERN: the latest audit row has the action and a detail matching PATTERN
 audited() { sql "SELECT action || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1" | grep -qE "^$1 .*$2"; }
 
-serve_start A "$DB" || { echo "  FAIL could not start the server"; cat "$T/A.log"; echo "record $BACKEND: 0 passed, 1 failed"; exit 1; }
-B=$A_URL
-echo "  (server on $B, records: $BACKEND)"
-
-PW=correct-horse-battery-7
-post none /api/setup "{\"name\":\"Ada Admin\",\"email\":\"admin@clinic.example\",\"password\":\"$PW\"}"
-want "the first account" 200 || exit 1
-login ADM admin@clinic.example "$PW"
-post ADM /api/users "{\"name\":\"Tess Ward\",\"email\":\"tess@clinic.example\",\"password\":\"$PW\",\"role\":\"therapist\"}"
-TESS=$(jq -r .id "$T/body")
-post ADM /api/users "{\"name\":\"Ben Hale\",\"email\":\"ben@clinic.example\",\"password\":\"$PW\",\"role\":\"therapist\"}"
-BEN=$(jq -r .id "$T/body")
-login TA tess@clinic.example "$PW"
-login BEN ben@clinic.example "$PW"
 post TA /api/clients '{"name":"Ann Lee","birth":"1980-04-02","phone":"+1 (416) 555-0199","history":"migraine since 2019"}'
 want "a client" 200 '.id'
 CA=$(jq -r .id "$T/body")
