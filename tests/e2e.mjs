@@ -317,7 +317,25 @@ try {
     if (small.length) throw new Error('answers under 24 px: ' + small.join(', '));
   });
   await shot(page, '03-intake.png');
-  await survey('clients', '#/clients', '#clients-table');
+  await survey('clients', '#/clients', '#clients-table', async (p, size) => {
+    /* the contraindications of the new-client form, opened, with a local one's region asked */
+    await p.click('#client-form details.contras summary');
+    await p.check('#client-form input[name="contra:open-wound"]');
+    await p.waitForSelector('#client-form select[name="contra-region:open-wound"]', { timeout: T });
+    await p.locator('#client-form details.contras').scrollIntoViewIfNeeded();
+    await shot(p, `s-clients-contras-${size}.png`);
+    const d = await p.evaluate((vw) => {
+      const box = document.querySelector('#client-form details.contras');
+      const wide = Array.from(box.querySelectorAll('*')).filter((e) => e.getBoundingClientRect().right > vw + 1).map((e) => e.tagName.toLowerCase() + '.' + e.className);
+      const small = Array.from(box.querySelectorAll('label.check, select, summary')).filter((e) => e.getClientRects().length)
+        .map((e) => e.getBoundingClientRect()).filter((r) => r.width < 24 || r.height < 24).length;
+      const selects = Array.from(box.querySelectorAll('select')).filter((e) => e.getClientRects().length).map((e) => e.name);
+      const cut = Array.from(document.querySelectorAll('#clients-table button, #clients-table a')).filter((e) => e.getBoundingClientRect().right > vw + 1).map((e) => e.textContent);
+      return { wide, small, cut, selects };
+    }, size === '390' ? 390 : 1024);
+    /* the region is asked for the ticked local contraindication only */
+    if (d.wide.length || d.small || d.cut.length || d.selects.join() !== 'contra-region:open-wound') throw new Error(JSON.stringify(d));
+  });
   await survey('intake', `#/intake/${clientId}`, '.chart-svg ellipse.region', async (p, size) => {
     /* the answers kept when the screen is opened again, each answer a finger's target, side by side */
     const fl = await p.$$eval('#flags fieldset.flag', (fs) => fs.map((f) => {
