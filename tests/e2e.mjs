@@ -391,7 +391,7 @@ try {
   /* 3. sources */
   await step('the screen result is shown (no red flag)', async () => {
     const t = await page.textContent('#screen-result');
-    if (!/nothing found/i.test(t)) throw new Error(t);
+    if (!/nothing found/i.test(t) || !/Not asked: trauma\b/.test(t)) throw new Error(t);
   });
   await step('the intake stores the red-flag answers: "no" apart from "not asked"', async () => {
     const r = await page.evaluate(async (id) => (await fetch(`/api/clients/${id}`)).json(), clientId);
