@@ -2084,21 +2084,25 @@ static int read_form(ctx *c, client_form *f) {
   }
   if (json_array_size(pain) > PRESENT_MAX_PAIN) { FAIL(c, 400, "at most %d painful regions", PRESENT_MAX_PAIN); return -1; }
   if (!json_is_object(flags)) {
-    FAIL(c, 400, "answer every question about warning signs: \"red_flags\" is {\"fever\":true|false, ...}");
+    FAIL(c, 400, "answer every question about warning signs: \"red_flags\" is {\"fever\":\"yes\"|\"no\", ...}");
     return -1;
   }
-  json_t *pj = json_object(), *fl = json_array();
+  /* each answer yes or no (true/false too): the client answers every question, so none is
+  ** "not asked"; kept as {"fever":"no",...} so that a no is stored apart from not asked */
+  json_t *pj = json_object(), *fl = json_object();
   const char *key;
   json_t *v;
   json_object_foreach(flags, key, v) {
     int bit = -1;
     for (int i = 0; i < N_FLAGS; i++) if (!strcmp(key, present_flag_name(i))) bit = i;
-    if (bit < 0 || !json_is_boolean(v)) {
-      FAIL(c, 400, bit < 0 ? "red_flags: \"%.40s\" is not one of the questions" : "red_flags: answer \"%.40s\" true or false", key);
+    const char *s = json_string_value(v);
+    int yes = json_is_true(v) || (s && !strcmp(s, "yes")), no = json_is_false(v) || (s && !strcmp(s, "no"));
+    if (bit < 0 || !(yes || no)) {
+      FAIL(c, 400, bit < 0 ? "red_flags: \"%.40s\" is not one of the questions" : "red_flags: answer \"%.40s\" yes or no", key);
       json_decref(pj), json_decref(fl);
       return -1;
     }
-    if (json_is_true(v)) json_array_append_new(fl, json_string(key));
+    json_object_set_new(fl, key, json_string(yes ? "yes" : "no"));
   }
   for (int i = 0; i < N_FLAGS; i++)
     if (!json_object_get(flags, present_flag_name(i))) {

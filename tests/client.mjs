@@ -69,7 +69,24 @@ try {
     await ph.tap('ellipse.region[data-region="temple-l"] >> nth=0').catch(async () => ph.locator('ellipse.region[data-region="temple-l"]').first().dispatchEvent('click'));
     await ph.waitForSelector('#marks li[data-region="temple-l"]');
     await ph.click('#send');
-    return /warning-sign/.test(await ph.textContent('#msg'));
+    if (!/warning-sign/.test(await ph.textContent('#msg'))) throw new Error(await ph.textContent('#msg'));
+    const marked = await ph.$$eval('fieldset.yn.missing', (a) => a.map((f) => (f.querySelector('.need') || {}).textContent || ''));
+    if (marked.length !== 8 || !marked.every((x) => /yes or no/.test(x))) throw new Error(`${marked.length} marked: ${marked.join('|')}`);
+  });
+  await step('one warning sign left: the message says 1 left and marks only that one, answered it is unmarked', async () => {
+    const flags = await ph.locator('fieldset.yn[data-name^="flag:"]').all();
+    for (const fs of flags.slice(0, -1)) await fs.locator('input[value="no"]').check();
+    await ph.click('#send');
+    const m = await ph.textContent('#msg');
+    if (!/\(1 left\)/.test(m)) throw new Error(m);
+    const left = await ph.$$eval('fieldset.yn.missing', (a) => a.map((f) => f.dataset.name));
+    if (left.length !== 1 || left[0] !== await flags[flags.length - 1].getAttribute('data-name')) throw new Error(left.join());
+    await ph.screenshot({ path: join(SHOTS, 'client-intake-missing-390.png') });
+    await flags[flags.length - 1].locator('input[value="no"]').check();
+    if (await ph.locator('fieldset.yn.missing, fieldset.yn .need').count()) throw new Error('still marked');
+    /* a finger's target: each answer's label at least 24 px (WCAG 2.5.8) */
+    const small = await ph.$$eval('fieldset.yn label', (a) => a.map((l) => l.getBoundingClientRect()).filter((r) => r.width < 24 || r.height < 24).length);
+    if (small) throw new Error(`${small} answers under 24 px`);
   });
   await step('the phone fills the intake and sees the thank-you', async () => {
     await ph.click('#marks li[data-region="temple-l"] button[aria-label^="More"]');
@@ -82,6 +99,12 @@ try {
     await ph.screenshot({ path: join(SHOTS, 'client-intake-thanks-390.png') });
     const txt = await ph.textContent('#view');
     if (/null|undefined|\[object /.test(txt)) throw new Error('stray text on the thank-you page: ' + txt);
+  });
+  await step('the client\'s answers are stored: each no as a no, none as not asked', async () => {
+    const r = await (await pg.request.get(`${BASE}/api/clients/${cid}`)).json();
+    const f = (r.intakes[0].flags || '').split(',');
+    if (f.length !== 8 || !f.every((x) => x.endsWith('=no')) || !f.includes('fever=no')) throw new Error(r.intakes[0].flags);
+    if ((r.intakes[0].where.screen.not_asked || []).length) throw new Error('not asked: ' + r.intakes[0].where.screen.not_asked.join());
   });
   await step('the same link again: the page says it has been used', async () => {
     await ph.goto(BASE + path);

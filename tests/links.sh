@@ -102,7 +102,8 @@ bad "no intensity" '.pain[0] |= del(.intensity)' 'how strong is the pain at temp
 bad "no pain marked" '.pain = []' 'where it hurts'
 bad "an unknown quality" '.pain[0].quality = "itchy"' 'quality: expected ache'
 bad "a red flag not answered" '.red_flags |= del(.fever)' 'fever'
-bad "a red flag answered \"yes\" as a string" '.red_flags.fever = "yes"' 'true or false'
+bad "a red flag \"not-asked\" (the client answers each question)" '.red_flags.fever = "not-asked"' 'fever.*yes or no'
+bad "a red flag answered 1" '.red_flags.fever = 1' 'yes or no'
 bad "an unknown red flag" '.red_flags.dizzy = true' 'dizzy'
 bad "an unknown activity" '.activities = ["skydiving"]' 'skydiving'
 bad "an unknown onset" '.onset = "yesterday"' 'yesterday'
@@ -141,6 +142,7 @@ want "... with its use and its intake" 200 ".links[] | select(.id == $IL) | .use
 get TA "/api/clients/$CA"
 want "the therapist sees the intake filled by the client" 200 '.intakes[0].source == "client" and .intakes[0].goals == "work a day without a headache" and .intakes[0].activities == "desk-work" and .intakes[0].onset == "gradual" and (.intakes[0].pain | length) == 2'
 want "... with its red-flag screen" 200 '(.intakes[0].flags | split(",") | index("night-pain") != null) and .intakes[0].where.screen.refer == true and (.intakes[0].where.screen.flags | map(.id) | index("night-pain"))'
+want "... each answer no stored as no, none as not asked" 200 '(.intakes[0].flags | split(",")) as $f | ($f | index("fever=no")) != null and ($f | index("trauma=no")) != null and ($f | map(select(endswith("=not-asked"))) | length) == 0 and (.intakes[0].where.screen.not_asked | length) == 0'
 want "... and its ranking" 200 '(.intakes[0].where.candidates | length) > 0 and .intakes[0].where.candidates[0].muscle == "upper-trapezius"'
 want "the client's consent, history and contraindication are on the record" 200 '.client.consent == 1 and .client.consent_date != null and (.client.history | startswith("Tennis elbow 2019.")) and (.client.history | contains("Migraine as a teenager.")) and (.contraindications | map(.id) == ["anticoagulants"])'
 post TA "/api/clients/$CA/intakes" '{"pain":[{"region":"temple-l","intensity":3}]}'
@@ -164,8 +166,10 @@ codes=$(cat "$T/race1" "$T/race2" "$T/race3" "$T/race4" | sort | tr '\n' ' ')
 echo "== an urgent answer is said back to the client"
 post TA "/api/clients/$CA/intake-link" '{}'
 IU=$(jq -r .token "$T/body")
-post none "/api/intake/$IU" "$(printf %s "$OKFORM" | jq -c '.red_flags["bowel-bladder"] = true | .pain = [{"region":"low-back-l","intensity":5}]')"
-want "bowel or bladder change: stored, urgent" 200 '.urgent == true'
+post none "/api/intake/$IU" "$(printf %s "$OKFORM" | jq -c '.red_flags |= map_values(if . then "yes" else "no" end) | .red_flags["bowel-bladder"] = "yes" | .pain = [{"region":"low-back-l","intensity":5}]')"
+want "bowel or bladder change (answers \"yes\"/\"no\"): stored, urgent" 200 '.urgent == true'
+get TA "/api/clients/$CA"
+want "... its answers kept: yes, and no apart from not asked" 200 '[.intakes[] | select(.source == "client") | .flags | split(",")] | map(select(index("bowel-bladder") != null and index("fever=no") != null and index("night-pain") != null)) | length == 1'
 
 echo "== revocation"
 post BEN "/api/links/$IL2/revoke" '{}'

@@ -73,6 +73,18 @@ async function main() {
     q.consent ? h('fieldset', {}, h('legend', {}, t('cintake.consent')),
       h('div', { class: 'pick' }, h('label', {}, h('input', { type: 'checkbox', name: 'consent', id: 'consent' }), q.consent.text))) : null,
     h('button', { type: 'submit', class: 'primary', id: 'send' }, t('cintake.send')));
+  /* a question left unanswered is marked (a red border and words, not the colour alone), and
+  ** unmarked once answered */
+  const mark = (fs, on) => {
+    fs.classList.toggle('missing', on);
+    const need = fs.querySelector('.need');
+    if (on && !need) fs.append(h('p', { class: 'need' }, t('cintake.need-one')));
+    if (!on && need) need.remove();
+  };
+  form.addEventListener('change', (ev) => {
+    const fs = ev.target.closest && ev.target.closest('fieldset.missing');
+    if (fs && fs.querySelector('input:checked')) mark(fs, false);
+  });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearMsg();
@@ -82,8 +94,8 @@ async function main() {
     const red = {};
     for (const f of q.red_flags || []) {
       const v = val('flag:' + f.id);
-      form.querySelector(`fieldset[data-name="${CSS.escape('flag:' + f.id)}"]`).classList.toggle('missing', v === null);
-      if (v === null) missing.push(f.id); else red[f.id] = v === 'yes';
+      mark(form.querySelector(`fieldset[data-name="${CSS.escape('flag:' + f.id)}"]`), v === null);
+      if (v === null) missing.push(f.id); else red[f.id] = v;   /* "yes" or "no": every question answered */
     }
     if (missing.length) { showMsg(t('cintake.need-flags', { n: missing.length })); form.querySelector('fieldset.missing').scrollIntoView({ block: 'center' }); return; }
     const body = { pain: drawing.map((x) => (x.quality ? { region: x.region, intensity: x.intensity, quality: x.quality } : { region: x.region, intensity: x.intensity })), red_flags: red };

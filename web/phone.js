@@ -45,7 +45,8 @@
       if (d && d.active === false) { end(); return; }
       setStatus('on', 'Connected');
       holding = !!(d && d.hold);
-      holdLine.textContent = holding ? 'Pressure on now: tell how it feels.' : 'Waiting for the next hold.';
+      holdLine.textContent = holding ? 'Pressure on now: tell how it feels.'
+        : d && d.paused ? 'Paused: your therapist has been told you pressed Stop.' : 'Waiting for the next hold.';
     } catch {
       setStatus('off', 'Not connected — retrying…');
     }
@@ -73,6 +74,7 @@
       button.classList.add('sent');
       setTimeout(() => button.classList.remove('sent'), 600);
       if (navigator.vibrate) navigator.vibrate(30);
+      if (body.event === 'stop') check();   /* a Stop with no hold running pauses the session: say so */
     } catch {
       sent.textContent = 'Not sent: no connection. Tell your therapist out loud.'; sent.className = 'err';
       setStatus('off', 'Not connected — retrying…');

@@ -88,13 +88,13 @@ export default async function view(arg) {
   const contraCard = h('section', { class: 'card', id: 'contras-card' }, h('h2', {}, t('clients.contras')),
     cur.length ? h('ul', { id: 'contras-current' }, cur.map((x) => {
       const d = h('input', { type: 'date', value: today(), 'aria-label': t('client.end-date-label', { what: contraLabel(x.id) }) });
-      return h('li', { dataset: { contra: x.id } }, h('strong', {}, contraLabel(x.id)), where(x), ' ', t('client.since', { date: x.started || '—' }), ' ',
-        d, h('button', { type: 'button', class: 'end-contra', onclick: action(async () => {
+      return h('li', { dataset: { contra: x.id } }, h('strong', {}, contraLabel(x.id)), where(x), ' ', h('span', { class: 'nowrap' }, t('client.since', { date: x.started || '—' })), ' ',
+        h('span', { class: 'end-row' }, d, h('button', { type: 'button', class: 'end-contra', onclick: action(async () => {
           const e = { id: x.id, ended: d.value || today() }; if (x.region) e.region = x.region;
           await api('PATCH', `/api/clients/${id}`, { end_contraindications: [e] });
           await render();
           showMsg(t('client.contra-ended', { what: contraLabel(x.id) }), 'info');
-        }) }, t('client.end-contra')));
+        }) }, t('client.end-contra'))));
     })) : h('p', { class: 'muted' }, t('client.no-contras')),
     ended.length ? h('details', { id: 'contras-ended' }, h('summary', {}, t('client.contras-history', { n: ended.length })),
       h('ul', {}, ended.map((x) => h('li', {}, h('strong', {}, contraLabel(x.id)), where(x), ' ', t('client.from-to', { from: x.started || '—', to: x.ended || '—' }))))) : null);
@@ -178,7 +178,7 @@ export default async function view(arg) {
     h('h1', {}, c.name, c.archived ? h('span', { class: 'muted small' }, ' ' + t('client.is-archived')) : null),
     h('p', { class: 'muted' }, t('client.born', { date: c.birth || '—' }), c.phone ? ' · ' + c.phone : '', c.email ? ' · ' + c.email : '',
       ' · ', c.consent ? t('client.consent-on', { date: c.consent_date || '—' }) : h('strong', {}, t('client.no-consent'))),
-    h('div', { class: 'row no-print' },
+    h('div', { class: 'row no-print client-actions' },
       h('a', { class: 'button primary', href: '#/intake/' + id }, t('clients.intake')),
       h('a', { class: 'button', href: '#/progress/' + id }, t('clients.progress')),
       h('a', { class: 'button', href: '#/home/' + id }, t('clients.home')), archive),

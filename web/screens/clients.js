@@ -15,12 +15,17 @@ async function clientTable(q, archived) {
   if (archived) qs.set('archived', '1');
   const r = await api('GET', '/api/clients' + (qs.toString() ? '?' + qs : ''));
   const list = Array.isArray(r) ? r : (r.clients || []);
-  return list.length ? tableWrap(t('clients.title'), h('table', { id: 'clients-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('clients.name')), h('th', {}, t('clients.born')), h('th', {}, t('clients.visits')), h('th', {}, t('clients.last-visit')), h('th', {}, h('span', { class: 'visually-hidden' }, t('clients.actions'))))),
-    h('tbody', {}, list.map((c) => h('tr', { dataset: { client: c.id } },
-      h('td', {}, h('a', { href: '#/client/' + c.id, class: 'client-link' }, h('strong', {}, c.name)), c.archived ? h('span', { class: 'muted small' }, ' ' + t('client.is-archived')) : null), h('td', {}, c.birth || ''), h('td', {}, c.visits ?? ''),
-      h('td', {}, c.last_visit || '—'),
-      h('td', { class: 'actions' },
+  /* on a phone the rows stack (app.css): each cell then says what it is (data-label); the
+  ** roles keep the table's meaning when its rows are not laid out as a table */
+  const cell = (label, ...kids) => h('td', { role: 'cell', dataset: { label } }, ...kids);
+  return list.length ? tableWrap(t('clients.title'), h('table', { id: 'clients-table', role: 'table' },
+    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, [t('clients.name'), t('clients.born'), t('clients.visits'), t('clients.last-visit')].map((x) => h('th', { role: 'columnheader' }, x)),
+      h('th', { role: 'columnheader' }, h('span', { class: 'visually-hidden' }, t('clients.actions'))))),
+    h('tbody', { role: 'rowgroup' }, list.map((c) => h('tr', { role: 'row', dataset: { client: c.id } },
+      cell(t('clients.name'), h('a', { href: '#/client/' + c.id, class: 'client-link' }, h('strong', {}, c.name)), c.archived ? h('span', { class: 'muted small' }, ' ' + t('client.is-archived')) : null),
+      cell(t('clients.born'), h('span', { class: 'nowrap' }, c.birth || '')), cell(t('clients.visits'), String(c.visits ?? '')),
+      cell(t('clients.last-visit'), h('span', { class: 'nowrap' }, c.last_visit || '—')),
+      h('td', { class: 'actions', role: 'cell' },
         h('button', { type: 'button', class: 'primary', onclick: () => { setClient(c); go('intake/' + c.id); } }, t('clients.intake')),
         h('button', { type: 'button', onclick: () => { setClient(c); go('progress/' + c.id); } }, t('clients.progress')),
         h('button', { type: 'button', onclick: () => { setClient(c); go('home/' + c.id); } }, t('clients.home'))))))))
@@ -54,7 +59,7 @@ export default async function view() {
     field(t('clients.history'), h('textarea', { name: 'history', rows: 2 })),
     contras.length ? h('details', { class: 'contras' }, h('summary', {}, h('strong', {}, t('clients.contras')), t('clients.contras-why')),
       h('div', { class: 'checks' }, contras.map((c) => h('div', { class: 'contra' },
-        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'contra:' + c.id }), c.label || human(c.id),
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'contra:' + c.id }), h('span', { class: 'contra-name' }, c.label || human(c.id)),
           c.scope === 'session' ? h('span', { class: 'small muted' }, t('clients.no-treatment')) : null),
         c.local ? h('select', { name: 'contra-region:' + c.id, 'aria-label': t('clients.where-label', { what: c.label || c.id }) },
           h('option', { value: '' }, t('clients.where')), regionIds.map((id) => h('option', { value: id }, labelOf(id)))) : null)))) : null,

@@ -10,11 +10,21 @@ import { openSessionsCard } from './sessions.js';
 import { linksCard } from './links.js';
 import { t } from '../lib/i18n.js';
 
+/* A red-flag question is answered yes, no or not asked (the default): a question not asked is
+** not a no, and the server stores the three apart ({"fever":"yes","weight-loss":"no",...}). */
+const FLAG_ANSWERS = () => [['yes', t('intake.flag-yes')], ['no', t('intake.flag-no')], ['not-asked', t('intake.flag-not-asked')]];
+/* The answer kept for question id: the working state's {id: answer}, or an older state's list of
+** the names answered yes. */
+function flagAnswer(flags, id) {
+  if (Array.isArray(flags)) return flags.includes(id) ? 'yes' : 'not-asked';
+  return (flags && flags[id]) || 'not-asked';
+}
+
 export default async function view(arg) {
   const client = await ensureClient(arg);
   const voc = await vocabulary();
   state.drawing = state.drawing || [];
-  state.answers = state.answers || { date: today(), context: [], flags: [] };
+  state.answers = state.answers || { date: today(), context: [], flags: {} };
   const drawing = state.drawing;
   let selected = null;
 
@@ -90,18 +100,20 @@ export default async function view(arg) {
     h('details', { open: true }, h('summary', {}, h('strong', {}, t('intake.activities'))),
       h('div', { class: 'checks' }, voc.activities.map(({ id, label }) => h('label', { class: 'check' },
         h('input', { type: 'checkbox', name: 'ctx:' + id, checked: (a.context || []).includes(id) }), label)))),
-    h('fieldset', { class: 'card', id: 'flags' }, h('legend', {}, h('strong', {}, t('intake.flags'))),
-      voc.flags.map(({ id, question: q }) => h('label', { class: 'check' },
-        h('input', { type: 'checkbox', name: 'flag:' + id, checked: (a.flags || []).includes(id) }), q))),
+    h('fieldset', { class: 'card', id: 'flags', 'aria-describedby': 'flags-hint' }, h('legend', {}, h('strong', {}, t('intake.flags'))),
+      h('p', { class: 'muted small', id: 'flags-hint' }, t('intake.flags-hint')),
+      voc.flags.map(({ id, question: q }) => h('fieldset', { class: 'flag', dataset: { flag: id } }, h('legend', {}, q),
+        h('div', { class: 'flag-answers' }, FLAG_ANSWERS().map(([v, l]) => h('label', { class: 'check' },
+          h('input', { type: 'radio', name: 'flag:' + id, value: v, checked: flagAnswer(a.flags, id) === v }), l)))))),
     h('div', { class: 'row' }, h('button', { class: 'primary', type: 'submit' }, t('intake.submit'))));
 
   form.addEventListener('input', () => { collect(); save(); });
   function collect() {
-    const v = { context: [], flags: [] };
+    const v = { context: [], flags: {} };
     for (const el of form.elements) {
       if (!el.name) continue;
       if (el.name.startsWith('ctx:')) { if (el.checked) v.context.push(el.name.slice(4)); }
-      else if (el.name.startsWith('flag:')) { if (el.checked) v.flags.push(el.name.slice(5)); }
+      else if (el.name.startsWith('flag:')) { if (el.checked) v.flags[el.name.slice(5)] = el.value; }
       else if (el.type === 'radio') { if (el.checked) v[el.name] = el.value; }
       else v[el.name] = el.value.trim();
     }

@@ -24,6 +24,9 @@ export function screenBanner(screen) {
   } else {
     out.push(h('div', { class: 'banner clear', id: 'screen-result' }, h('strong', {}, t('sources.clear')), t('sources.clear-text')));
   }
+  /* the questions not asked are not answers no: the result says which */
+  const notAsked = screen.not_asked || [];
+  if (notAsked.length) out[0].append(h('p', { id: 'screen-not-asked' }, t('sources.not-asked', { list: notAsked.map(human).join(', ') })));
   const s = screen.soreness;
   if (s) {
     const verdict = { 'trigger-point': t('sources.verdict-tp'),
