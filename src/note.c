@@ -29,7 +29,7 @@ static const struct { const char *en, *fr; } note_words[] = {
   {"active", "actif"}, {"latent", "latent"},
   {"gradual", "graduel"}, {"sudden", "soudain"}, {"after exercise", "après l'exercice"}, {"injury", "blessure"},
   {"weakness", "faiblesse"}, {"shooting", "douleur fulgurante"}, {"fever", "fièvre"}, {"weight loss", "perte de poids"},
-  {"night pain", "douleur nocturne"}, {"bowel bladder", "troubles intestinaux ou urinaires"}, {"trauma", "traumatisme"},
+  {"night pain", "douleur nocturne"}, {"bowel or bladder change", "troubles intestinaux ou urinaires"}, {"trauma", "traumatisme"},
   {"No intake on record on or before %s.\n", "Aucun questionnaire d'accueil au dossier au plus tard le %s.\n"},
   {"Pain drawing (intake %s): no painful regions marked.\n", "Schéma de la douleur (questionnaire du %s) : aucune région douloureuse marquée.\n"},
   {"Pain drawing (intake %s): ", "Schéma de la douleur (questionnaire du %s) : "},
@@ -309,6 +309,27 @@ static void cleared_words(buf *b, const char *log) {
   json_decref(j);
 }
 
+/* A red flag by name, in words where its id does not read as English by itself. */
+static const struct { const char *id, *words; } flag_names[] = {
+  {"bowel-bladder", "bowel or bladder change"},
+};
+/* flags_words: a list of red-flag ids (commas or spaces between) in `lang`'s words. */
+static void flags_words(buf *b, const char *lang, const char *list) {
+  char *copy = xstrdup(list), *save = NULL;
+  int n = 0;
+  for (char *w = strtok_r(copy, ", \t\n", &save); w; w = strtok_r(NULL, ", \t\n", &save)) {
+    const char *words = NULL;
+    for (size_t i = 0; i < sizeof flag_names / sizeof *flag_names && !words; i++)
+      if (!strcmp(w, flag_names[i].id)) words = flag_names[i].words;
+    buf one;
+    buf_init(&one);
+    if (words) buf_puts(&one, words); else id_words(&one, w);
+    buf_printf(b, "%s%s", n++ ? ", " : "", W(lang, one.data));
+    buf_free(&one);
+  }
+  free(copy);
+}
+
 /* The red-flag answers of an intake that kept them ("fever,weight-loss=no,numbness=not-asked"):
 ** "Red-flag questions at intake: yes: fever; no: weight loss; not asked: numbness." */
 static void flag_answers(buf *b, const char *lang, const char *flags) {
@@ -328,7 +349,7 @@ static void flag_answers(buf *b, const char *lang, const char *flags) {
         if (n == 1) buf_printf(b, "%s%s ", W(lang, words[kind]), is_fr(lang) ? " :" : ":");
         char one[64];
         snprintf(one, sizeof one, "%.*s", (int)(name < 63 ? name : 63), p);
-        ids_words(b, lang, one);
+        flags_words(b, lang, one);
       }
       p += len;
       if (*p) p++;
@@ -396,7 +417,7 @@ static void subjective(buf *b, const ctx *c) {
   buf_free(&f);
   if (onset && *onset) { buf_puts(b, W(L, "Onset: ")); ids_words(b, L, onset); buf_puts(b, W(L, ".\n")); }
   if (flags && strchr(flags, '=')) flag_answers(b, L, flags);
-  else if (flags && *flags) { buf_puts(b, W(L, "Flags noted at intake: ")); ids_words(b, L, flags); buf_puts(b, W(L, ".\n")); }
+  else if (flags && *flags) { buf_puts(b, W(L, "Flags noted at intake: ")); flags_words(b, L, flags); buf_puts(b, W(L, ".\n")); }
   if (c->v.nrow) cleared_words(b, store_cell(&c->v, 0, 3));
 }
 

@@ -391,7 +391,7 @@ post CL "/api/sessions/$SN/end" ''
 VN=$(jq -r .visit "$T/body")
 get CL "/api/visits/$VN/note"
 want "the note says which were answered no and which were not asked" 200 \
-  '.s | test("Red-flag questions at intake: no: fever, weight loss; not asked: numbness, weakness, shooting, night pain, bowel bladder, trauma")'
+  '.s | test("Red-flag questions at intake: no: fever, weight loss; not asked: numbness, weakness, shooting, night pain, bowel or bladder change, trauma")'
 # an intake stored before answers were kept: a plain list of the yes names
 sql "UPDATE intake SET flags = 'fever' WHERE id = $IN"
 post CL /api/sessions "{\"client\":$CN,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}"
