@@ -582,3 +582,21 @@ void rank_explain_candidate(const rank *r, const present *p, const rank_candidat
   for (int i = 0; i < p->n_context; i++)
     if (p->context[i] < WORDS * 64 && bit_has(&c->activities, p->context[i])) out->context[out->n_context++] = p->context[i];
 }
+
+int rank_zones_candidate(const rank *r, const present *p, const rank_candidate *rc, int *ess, int *n_ess,
+                         int *spill, int *n_spill) {
+  int ne = 0, ns = 0;
+  if (rc->cand >= 0 && rc->cand < r->n_cands) {
+    const cand *c = &r->cands[rc->cand];
+    for (int i = 0; i < p->n_pain; i++) {
+      int reg = p->pain[i].region, w = reg >> 6;
+      uint64_t bit = 1ULL << (reg & 63);
+      if (!(c->any.w[w] & bit)) continue;
+      if (c->zone[C_ESS].w[w] & bit) ess[ne++] = i;
+      else if (c->zone[C_SPILL].w[w] & bit) spill[ns++] = i;
+    }
+  }
+  *n_ess = ne;
+  *n_spill = ns;
+  return ne + ns;
+}
