@@ -319,8 +319,12 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   /* observations: a marked region, or one CHOIR unit (its entries are adjacent) */
   int obs[PRESENT_MAX_PAIN], n_obs = 0;
   float w_obs[PRESENT_MAX_PAIN], pen_obs[PRESENT_MAX_PAIN], wi[PRESENT_MAX_PAIN];
+  int rw[PRESENT_MAX_PAIN];          /* per entry: its region's word and bit in a zone's bits */
+  uint64_t rbit[PRESENT_MAX_PAIN];
   for (int i = 0; i < p->n_pain; i++) {
     int u = p->pain[i].unit, reg = p->pain[i].region;
+    rw[i] = reg >> 6;
+    rbit[i] = 1ULL << (reg & 63);
     if (u >= 0 && i > 0 && p->pain[i - 1].unit == u) obs[i] = obs[i - 1];
     else { obs[i] = n_obs; w_obs[n_obs] = 0; pen_obs[n_obs] = 0; n_obs++; }
     float w = (float)weight(p->pain[i].intensity);
@@ -338,7 +342,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     const cand *cd = &r->cands[pool[0].cand];
     obits c0 = {{0}};
     for (int i = 0; i < p->n_pain; i++)
-      if (bit_has(&cd->any, p->pain[i].region)) c0.w[obs[i] >> 6] |= 1ULL << (obs[i] & 63);
+      if (cd->any.w[rw[i]] & rbit[i]) c0.w[obs[i] >> 6] |= 1ULL << (obs[i] & 63);
     int full = 1;
     for (int w = 0; w < OW; w++) full &= c0.w[w] == all.w[w];
     if (full) { one_part(p, pool, n_pool, top, out); return; }
@@ -348,20 +352,26 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   uint64_t covby[PRESENT_MAX_PAIN];   /* per observation: the pool candidates that explain it */
   int fresh[RANK_MAX];                /* per candidate: how many observations it explains that no part holds yet */
   memset(covby, 0, (size_t)n_obs * sizeof *covby);
-  memset(cov, 0, (size_t)n_pool * sizeof *cov);
+  uint64_t has_fresh = 0;              /* the pool candidates with fresh[c] > 0 */
   for (int c = 0; c < n_pool; c++) {
     const cand *cd = &r->cands[pool[c].cand];
-    fresh[c] = 0;
+    float *vc = val[c];
+    obits cv = {{0}};
+    int f = 0;
     for (int i = 0; i < p->n_pain; i++) {
-      int reg = p->pain[i].region, o = obs[i];
-      if (!bit_has(&cd->any, reg)) continue;
-      int cl = zone_class(cd, reg);
+      int w = rw[i];
+      uint64_t rb = rbit[i];
+      if (!(cd->any.w[w] & rb)) continue;
+      /* its class (as zone_class: any is the union of the three) */
+      int o = obs[i], cl = (cd->zone[C_ESS].w[w] & rb) ? C_ESS : (cd->zone[C_SPILL].w[w] & rb) ? C_SPILL : C_LOCAL;
       float v = wi[i] * r->gain_a[cl] + pen_obs[o];
       uint64_t bit = 1ULL << (o & 63);
-      if (!(cov[c].w[o >> 6] & bit)) { val[c][o] = v; fresh[c]++; covby[o] |= 1ULL << c; }
-      else if (v > val[c][o]) val[c][o] = v;
-      cov[c].w[o >> 6] |= bit;
+      if (!(cv.w[o >> 6] & bit)) { vc[o] = v; f++; covby[o] |= 1ULL << c; cv.w[o >> 6] |= bit; }
+      else if (v > vc[o]) vc[o] = v;
     }
+    cov[c] = cv;
+    fresh[c] = f;
+    if (f) has_fresh |= 1ULL << c;
   }
   float m[RANK_MAX], m_at[RANK_MAX_GROUPS][RANK_MAX], lead[RANK_MAX_GROUPS], gsum[RANK_MAX_GROUPS][RANK_MAX];
   uint64_t gcands[RANK_MAX_GROUPS];   /* per part: the pool candidates that explain some of it */
@@ -371,8 +381,10 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   for (int c = 0; c < n_pool; c++) m[c] = (float)pool[c].score;
   while (n_g < RANK_MAX_GROUPS) {
     int best = -1;
-    for (int c = 0; c < n_pool; c++)
-      if (fresh[c] && !(leaders >> c & 1) && (best < 0 || m[c] > m[best])) best = c;
+    for (uint64_t e = has_fresh & ~leaders; e; e &= e - 1) {
+      int c = __builtin_ctzll(e);
+      if (best < 0 || m[c] > m[best]) best = c;
+    }
     if (best < 0) break;
     leaders |= 1ULL << best;
     lead[n_g] = m[best];
@@ -390,7 +402,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
         int c = __builtin_ctzll(cb);
         gsum[n_g][c] += val[c][o];   /* what c explains of this part, for its assignment below */
         m[c] -= val[c][o];
-        fresh[c]--;
+        if (!--fresh[c]) has_fresh &= ~(1ULL << c);
       }
     }
     gcands[n_g] = who;
