@@ -358,17 +358,30 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     float *vc = val[c];
     obits cv = {{0}};
     int f = 0;
-    for (int i = 0; i < p->n_pain; i++) {
-      int w = rw[i];
-      uint64_t rb = rbit[i];
-      if (!(cd->any.w[w] & rb)) continue;
-      /* its class (as zone_class: any is the union of the three) */
-      int o = obs[i], cl = (cd->zone[C_ESS].w[w] & rb) ? C_ESS : (cd->zone[C_SPILL].w[w] & rb) ? C_SPILL : C_LOCAL;
-      float v = wi[i] * r->gain_a[cl] + pen_obs[o];
-      uint64_t bit = 1ULL << (o & 63);
-      if (!(cv.w[o >> 6] & bit)) { vc[o] = v; f++; covby[o] |= 1ULL << c; cv.w[o >> 6] |= bit; }
-      else if (v > vc[o]) vc[o] = v;
-    }
+    /* each entry's class in c's zones (as zone_class: any is the union of the three) */
+#define ZONE_CLASS(w, rb) ((cd->zone[C_ESS].w[w] & (rb)) ? C_ESS : (cd->zone[C_SPILL].w[w] & (rb)) ? C_SPILL : C_LOCAL)
+    if (n_obs == p->n_pain)   /* each entry its own observation: each is met once */
+      for (int i = 0; i < p->n_pain; i++) {
+        int w = rw[i];
+        uint64_t rb = rbit[i];
+        if (!(cd->any.w[w] & rb)) continue;
+        vc[i] = wi[i] * r->gain_a[ZONE_CLASS(w, rb)] + pen_obs[i];
+        f++;
+        covby[i] |= 1ULL << c;
+        cv.w[i >> 6] |= 1ULL << (i & 63);
+      }
+    else
+      for (int i = 0; i < p->n_pain; i++) {
+        int w = rw[i];
+        uint64_t rb = rbit[i];
+        if (!(cd->any.w[w] & rb)) continue;
+        int o = obs[i];
+        float v = wi[i] * r->gain_a[ZONE_CLASS(w, rb)] + pen_obs[o];
+        uint64_t bit = 1ULL << (o & 63);
+        if (!(cv.w[o >> 6] & bit)) { vc[o] = v; f++; covby[o] |= 1ULL << c; cv.w[o >> 6] |= bit; }
+        else if (v > vc[o]) vc[o] = v;
+      }
+#undef ZONE_CLASS
     cov[c] = cv;
     fresh[c] = f;
     if (f) has_fresh |= 1ULL << c;
