@@ -172,7 +172,7 @@ static int ctx_fn(const kb *k, const char *s, present *p, char *e, size_t n) { r
 static int flag_fn(const kb *k, const char *s, present *p, char *e, size_t n) { (void)k; return present_add_flag(s, p, e, n); }
 
 /* ---- where --batch: chunks of lines, ranked on --jobs threads, written in input order ---- */
-enum { CHUNK_BYTES = 1 << 16, MAX_JOBS = 64 };
+enum { CHUNK_BYTES = 1 << 18, MAX_JOBS = 64 };   /* a chunk: about 1,000 lines (0.6 ms of work) */
 
 /* One job's ranking state (a rank and a report are not shared between threads). */
 typedef struct ranker { kb *k; const choir *ch; rank *r; report *rp; int top, compact; } ranker;

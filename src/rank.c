@@ -360,15 +360,16 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     int f = 0;
     /* each entry's class in c's zones (as zone_class: any is the union of the three) */
 #define ZONE_CLASS(w, rb) ((cd->zone[C_ESS].w[w] & (rb)) ? C_ESS : (cd->zone[C_SPILL].w[w] & (rb)) ? C_SPILL : C_LOCAL)
-    if (n_obs == p->n_pain)   /* each entry its own observation: each is met once */
+    if (n_obs == p->n_pain)   /* each entry its own observation, met once: without branches */
       for (int i = 0; i < p->n_pain; i++) {
         int w = rw[i];
         uint64_t rb = rbit[i];
-        if (!(cd->any.w[w] & rb)) continue;
-        vc[i] = wi[i] * r->gain_a[ZONE_CLASS(w, rb)] + pen_obs[i];
-        f++;
-        covby[i] |= 1ULL << c;
-        cv.w[i >> 6] |= 1ULL << (i & 63);
+        /* in c's zones (a), essential (e), spillover (sp); the class local when neither */
+        int a = (cd->any.w[w] & rb) != 0, e = (cd->zone[C_ESS].w[w] & rb) != 0, sp = (cd->zone[C_SPILL].w[w] & rb) != 0;
+        vc[i] = wi[i] * r->gain_a[(1 - e) * (2 - sp)] + pen_obs[i];   /* (read only where covered) */
+        f += a;
+        covby[i] |= (uint64_t)a << c;
+        cv.w[i >> 6] |= (uint64_t)a << (i & 63);
       }
     else
       for (int i = 0; i < p->n_pain; i++) {
@@ -613,12 +614,13 @@ int rank_zones_candidate(const rank *r, const present *p, const rank_candidate *
   int ne = 0, ns = 0;
   if (rc->cand >= 0 && rc->cand < r->n_cands) {
     const cand *c = &r->cands[rc->cand];
-    for (int i = 0; i < p->n_pain; i++) {
-      int reg = p->pain[i].region, w = reg >> 6;
-      uint64_t bit = 1ULL << (reg & 63);
-      if (!(c->any.w[w] & bit)) continue;
-      if (c->zone[C_ESS].w[w] & bit) ess[ne++] = i;
-      else if (c->zone[C_SPILL].w[w] & bit) spill[ns++] = i;
+    for (int i = 0; i < p->n_pain; i++) {   /* without branches: each store kept or not */
+      int reg = p->pain[i].region, w = reg >> 6, sh = reg & 63;
+      int e = (int)(c->zone[C_ESS].w[w] >> sh & 1), sp = (int)(c->zone[C_SPILL].w[w] >> sh & 1);
+      ess[ne] = i;
+      ne += e;
+      spill[ns] = i;
+      ns += sp & !e;
     }
   }
   *n_ess = ne;

@@ -357,7 +357,8 @@ static void compact_free(struct compact *c) {
 /* Copy a piece in whole PIECE-byte moves (the room after it is reserved) and step past it. */
 static inline char *put_piece(char *w, const char *text, piece pc) {
   const char *src = text + pc.off;
-  for (unsigned i = 0; i < pc.len; i += PIECE) __builtin_memcpy(w + i, src + i, PIECE);
+  __builtin_memcpy(w, src, PIECE);   /* most are one piece */
+  for (unsigned i = PIECE; i < pc.len; i += PIECE) __builtin_memcpy(w + i, src + i, PIECE);
   return w + pc.len;
 }
 
