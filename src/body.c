@@ -220,7 +220,9 @@ int body_findn(const body *b, const char *id, size_t n) { return body_findh(b, i
 int body_findh(const body *b, const char *id, size_t n, unsigned hash) {
   for (unsigned h = hash & (HASH_SIZE - 1); b->hash[h]; h = (h + 1) & (HASH_SIZE - 1)) {
     const char *m = b->regions[b->hash[h] - 1].id;
-    if (strncmp(m, id, n) == 0 && !m[n]) return b->hash[h] - 1;
+    size_t i = 0;   /* (inline: a call to strncmp was a tenth of a batch line's parse) */
+    while (i < n && m[i] && m[i] == id[i]) i++;
+    if (i == n && !m[n]) return b->hash[h] - 1;
   }
   return -1;
 }

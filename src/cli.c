@@ -178,8 +178,9 @@ enum { CHUNK_BYTES = 1 << 18, MAX_JOBS = 64 };   /* a chunk: about 1,000 lines (
 typedef struct ranker { kb *k; const choir *ch; rank *r; report *rp; int top, compact; } ranker;
 
 /* Rank the lines of in[0..len) (each ended by '\n', the last perhaps not), the first of them
-** line number `line`, appending one result line each to out. */
-static void batch_chunk(ranker *w, char *in, size_t len, long line, buf *out) {
+** line number `line`, appending one result line each to out; returns how many lines. */
+static long batch_chunk(ranker *w, char *in, size_t len, long line, buf *out) {
+  long first = line;
   present p;
   screen_result s;
   rank_result res;
@@ -200,6 +201,7 @@ static void batch_chunk(ranker *w, char *in, size_t len, long line, buf *out) {
     buf_putc(out, '\n');
     q = nl ? nl + 1 : end;
   }
+  return line - first;
 }
 
 /* The reader: the next chunk of whole lines into `in` (what followed its last newline is kept
@@ -292,10 +294,8 @@ static int run_batch(opts *o, kb *k, const choir *ch, rank *r, report *rp) {
     buf_init(&chunk);
     buf_init(&out);
     while ((rrc = read_chunk(&rd, &chunk)) > 0) {
-      long n = count_lines(&chunk);
       buf_reset(&out);
-      batch_chunk(&w, chunk.data, chunk.len, line, &out);
-      line += n;
+      line += batch_chunk(&w, chunk.data, chunk.len, line, &out);
       if (cli_write(&out)) { rc = EXIT_IO; break; }
     }
     if (rrc < 0) rc = -1;

@@ -76,8 +76,11 @@ static void compare(screen_result *out, const char *what, int favours, const cha
   c->finding = finding;
 }
 
-/* Whether base region id r->base is `base` (the first byte compared first, as most differ). */
-static int is_base(const body_region *r, const char *base) { return *r->base == *base && strcmp(r->base, base) == 0; }
+/* Whether base region id r->base is `base` (base is at least one byte long; the first two
+** bytes compared first, as most differ). */
+static int is_base(const body_region *r, const char *base) {
+  return r->base[0] == base[0] && r->base[1] == base[1] && strcmp(r->base, base) == 0;
+}
 
 void screen_run(const kb *k, const present *p, screen_result *out) {
   out->n_items = out->level = out->n_compare = out->verdict = out->n_not_asked = 0;
@@ -94,7 +97,7 @@ void screen_run(const kb *k, const present *p, screen_result *out) {
     chest |= is_base(r, "chest") || is_base(r, "sternum");
     const char *g = r->group;
     if (!g0) { g0 = g; groups = 1; }
-    else if (groups == 1 && g != g0 && strcmp(g, g0)) groups = 2;
+    else if (groups == 1 && g != g0 && (*g != *g0 || strcmp(g, g0))) groups = 2;
   }
 #define HAS_QUALITY(q) ((qual >> (q)) & 1)
   unsigned flags = p->flags;
