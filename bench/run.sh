@@ -29,18 +29,25 @@ for j in 1 2; do
   pin=$PIN; [ $j = 2 ] && pin=$PIN2
   /usr/bin/env time -f "%e %U %S %M" -o "$B/time.txt" $pin $B/myomap where --batch "$B/bench.jsonl" --compact --jobs $j >"$B/bench.c$j"
   read -r secs us ss kb <"$B/time.txt"
-  eval "secs$j=$secs"
+  eval "secs$j=$secs; cpu$j=$(awk -v u="$us" -v s="$ss" 'BEGIN{print u+s}')"
   echo "batch --compact --jobs $j: $lines presentations in $secs s to a file ($(du -m "$B/bench.c$j" | cut -f1) MB): $(rate "$secs") presentations/s, $(rate "$(awk -v u="$us" -v s="$ss" 'BEGIN{print u+s}')") per CPU second; peak memory $(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') MB"
 done
 cmp -s "$B/bench.c1" "$B/bench.c2" && echo "batch --compact: --jobs 2 wrote the same lines as --jobs 1" || echo "batch --compact: --jobs 2 DIFFERS from --jobs 1"
-echo "batch --compact: two jobs $(awk -v a="$secs1" -v b="$secs2" 'BEGIN{printf "%.2f", a/b}')x one"
+echo "batch --compact: two jobs $(awk -v a="$secs1" -v b="$secs2" 'BEGIN{printf "%.2f", a/b}')x one by wall time; the two jobs kept $(awk -v c="$cpu2" -v b="$secs2" 'BEGIN{printf "%.2f", c/b}') cores busy (CPU seconds / wall seconds)"
+# instructions a line (callgrind, 20,000 lines): the figure the machine's load does not move
+if command -v valgrind >/dev/null; then
+  head -20000 "$B/bench.jsonl" >"$B/bench20k.jsonl"
+  ic=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null $B/myomap where --batch "$B/bench20k.jsonl" --compact 2>&1 >/dev/null | awk '/refs:/ {gsub(",", "", $NF); print $NF}')
+  echo "batch --compact: $(awk -v i="$ic" 'BEGIN{printf "%.0f", i/20000}') instructions a line (callgrind, 20000 lines, start-up included)"
+  rm -f "$B/bench20k.jsonl"
+fi
 # the numpy/scipy sparse-matrix peer on the same lines, timed the same way
 if /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null; then
   $B/myomap kb export --json >"$B/kb.json"
   $B/myomap regions --json >"$B/regions.json"
   /usr/bin/env time -f "%e %U %S %M" -o "$B/time.txt" $PIN /usr/bin/python3 bench/peer.py "$B/kb.json" "$B/regions.json" <"$B/bench.jsonl" >"$B/bench.peer"
   read -r psecs us ss kb <"$B/time.txt"
-  echo "peer (bench/peer.py, numpy/scipy, top 10 as JSON lines, one core): $lines presentations in $psecs s: $(rate "$psecs") presentations/s, $(rate "$(awk -v u="$us" -v s="$ss" 'BEGIN{print u+s}')") per CPU second; myomap --compact --jobs 1 is $(awk -v a="$psecs" -v b="$secs1" 'BEGIN{printf "%.1f", a/b}')x the peer"
+  echo "peer (bench/peer.py, numpy/scipy, top 10 as JSON lines, one core): $lines presentations in $psecs s: $(rate "$psecs") presentations/s, $(rate "$(awk -v u="$us" -v s="$ss" 'BEGIN{print u+s}')") per CPU second; myomap --compact --jobs 1 is $(awk -v a="$psecs" -v b="$secs1" 'BEGIN{printf "%.1f", a/b}')x the peer by wall time, $(awk -v u="$us" -v s="$ss" -v b="$cpu1" 'BEGIN{printf "%.1f", (u+s)/b}')x per CPU second"
 else
   echo "peer: python3-numpy and python3-scipy are not installed (sh scripts/deps.sh test); not measured"
 fi

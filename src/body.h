@@ -51,6 +51,11 @@ int body_base_paired(const body *b, int base);
 /* Index of concrete region `id`, or -1.  body_findn takes a length instead of a NUL. */
 int body_find(const body *b, const char *id);
 int body_findn(const body *b, const char *id, size_t n);
+/* The same with the id's hash already taken (a reader that hashes as it scans): start from
+** BODY_HASH_INIT and step with body_hash_step over each byte of id[0..n). */
+#define BODY_HASH_INIT 2166136261u
+static inline unsigned body_hash_step(unsigned h, unsigned char c) { return (h ^ c) * 16777619u; }
+int body_findh(const body *b, const char *id, size_t n, unsigned hash);
 /* Index of the base region `id` (no side suffix), or -1. */
 int body_find_base(const body *b, const char *id);
 /* The concrete region of base `base` on `side` (BODY_L or BODY_R for a paired base, any side

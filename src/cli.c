@@ -172,14 +172,15 @@ static int ctx_fn(const kb *k, const char *s, present *p, char *e, size_t n) { r
 static int flag_fn(const kb *k, const char *s, present *p, char *e, size_t n) { (void)k; return present_add_flag(s, p, e, n); }
 
 /* ---- where --batch: chunks of lines, ranked on --jobs threads, written in input order ---- */
-enum { CHUNK_BYTES = 1 << 16, MAX_JOBS = 64 };
+enum { CHUNK_BYTES = 1 << 18, MAX_JOBS = 64 };   /* a chunk: about 1,000 lines (0.6 ms of work) */
 
 /* One job's ranking state (a rank and a report are not shared between threads). */
 typedef struct ranker { kb *k; const choir *ch; rank *r; report *rp; int top, compact; } ranker;
 
 /* Rank the lines of in[0..len) (each ended by '\n', the last perhaps not), the first of them
-** line number `line`, appending one result line each to out. */
-static void batch_chunk(ranker *w, char *in, size_t len, long line, buf *out) {
+** line number `line`, appending one result line each to out; returns how many lines. */
+static long batch_chunk(ranker *w, char *in, size_t len, long line, buf *out) {
+  long first = line;
   present p;
   screen_result s;
   rank_result res;
@@ -200,6 +201,7 @@ static void batch_chunk(ranker *w, char *in, size_t len, long line, buf *out) {
     buf_putc(out, '\n');
     q = nl ? nl + 1 : end;
   }
+  return line - first;
 }
 
 /* The reader: the next chunk of whole lines into `in` (what followed its last newline is kept
@@ -292,10 +294,8 @@ static int run_batch(opts *o, kb *k, const choir *ch, rank *r, report *rp) {
     buf_init(&chunk);
     buf_init(&out);
     while ((rrc = read_chunk(&rd, &chunk)) > 0) {
-      long n = count_lines(&chunk);
       buf_reset(&out);
-      batch_chunk(&w, chunk.data, chunk.len, line, &out);
-      line += n;
+      line += batch_chunk(&w, chunk.data, chunk.len, line, &out);
       if (cli_write(&out)) { rc = EXIT_IO; break; }
     }
     if (rrc < 0) rc = -1;

@@ -3,6 +3,7 @@
 #include "present.h"
 #include "json.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,17 +345,21 @@ static int add_flag_fn(const kb *k, const char *s, present *p, char *err, size_t
 ** programs write it, read in one pass: 1 with *out filled by the same present_add calls the
 ** general reader below makes for it, or 0 for any other line (which that reader then reads,
 ** and names what is wrong with).  A third of a batch line's time went to the general reader. */
+static const unsigned char id_char[256] = {['a' ... 'z'] = 1, ['0' ... '9'] = 1, ['-'] = 1};
 static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
   const char *p = s, *end = s + len;
 #define LIT(lit) ((size_t)(end - p) >= sizeof(lit) - 1 && memcmp(p, lit, sizeof(lit) - 1) == 0 && (p += sizeof(lit) - 1, 1))
+  enum { SEEN_WORDS = 8 };
+  uint64_t seen[SEEN_WORDS] = {0};   /* the regions of this line so far (out is empty at first) */
   if (!LIT("{\"pain\":[")) return 0;
   if (LIT("]}")) return p == end;
   for (;;) {
     if (!LIT("{\"region\":\"")) return 0;
     const char *id = p;
-    while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')) p++;
+    unsigned h = BODY_HASH_INIT;
+    while (p < end && id_char[(unsigned char)*p]) h = body_hash_step(h, (unsigned char)*p++);
     if (p == end || *p != '"' || p == id || p - id >= 64) return 0;
-    int region = body_findn(kb_body(k), id, (size_t)(p - id)), intensity = -1, quality = Q_NONE;
+    int region = body_findh(kb_body(k), id, (size_t)(p - id), h), intensity = -1, quality = Q_NONE;
     if (region < 0) return 0;
     p++;
     if (LIT(",\"intensity\":")) {
@@ -369,7 +374,17 @@ static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
       if (p == end || *p != '"' || (quality = present_find_quality(q, (size_t)(p - q))) < 1) return 0;
       p++;
     }
-    if (!LIT("}") || present_add(out, region, intensity, quality)) return 0;
+    if (!LIT("}")) return 0;
+    /* a region not met before on this line is added as present_add would, without its search */
+    uint64_t bit = 1ULL << (region & 63);
+    if (region < 64 * SEEN_WORDS && !(seen[region >> 6] & bit) && out->n_pain < PRESENT_MAX_PAIN) {
+      seen[region >> 6] |= bit;
+      present_pain *pp = &out->pain[out->n_pain++];
+      pp->region = region;
+      pp->intensity = intensity;
+      pp->quality = quality;
+      pp->unit = -1;
+    } else if (present_add(out, region, intensity, quality)) return 0;
     if (LIT(",")) continue;
     return LIT("]}") && p == end;
   }

@@ -278,7 +278,14 @@ static inline int offer(pool *pl, int top, int c, float s) {
   return pl->n == top;
 }
 
-static double weight(int intensity) { return intensity < 0 ? 1.0 : 0.6 + 0.08 * intensity; }
+/* A painful region's weight by its intensity (-1: not given), from a table (a branch on whether
+** an intensity was given was mispredicted half the time). */
+#define W(i) (0.6 + 0.08 * (i))
+static const double WEIGHTS[12] = {1.0, W(0), W(1), W(2), W(3), W(4), W(5), W(6), W(7), W(8), W(9), W(10)};
+static double weight(int intensity) {
+  return (unsigned)(intensity + 1) < 12 ? WEIGHTS[intensity + 1] : intensity < 0 ? 1.0 : W(intensity);
+}
+#undef W
 
 /* The class (C_ESS, C_SPILL, C_LOCAL) of region reg in candidate c's zones, or -1. */
 static inline int zone_class(const cand *c, int reg) {
@@ -319,8 +326,12 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   /* observations: a marked region, or one CHOIR unit (its entries are adjacent) */
   int obs[PRESENT_MAX_PAIN], n_obs = 0;
   float w_obs[PRESENT_MAX_PAIN], pen_obs[PRESENT_MAX_PAIN], wi[PRESENT_MAX_PAIN];
+  int rw[PRESENT_MAX_PAIN];          /* per entry: its region's word and bit in a zone's bits */
+  uint64_t rbit[PRESENT_MAX_PAIN];
   for (int i = 0; i < p->n_pain; i++) {
     int u = p->pain[i].unit, reg = p->pain[i].region;
+    rw[i] = reg >> 6;
+    rbit[i] = 1ULL << (reg & 63);
     if (u >= 0 && i > 0 && p->pain[i - 1].unit == u) obs[i] = obs[i - 1];
     else { obs[i] = n_obs; w_obs[n_obs] = 0; pen_obs[n_obs] = 0; n_obs++; }
     float w = (float)weight(p->pain[i].intensity);
@@ -338,7 +349,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     const cand *cd = &r->cands[pool[0].cand];
     obits c0 = {{0}};
     for (int i = 0; i < p->n_pain; i++)
-      if (bit_has(&cd->any, p->pain[i].region)) c0.w[obs[i] >> 6] |= 1ULL << (obs[i] & 63);
+      if (cd->any.w[rw[i]] & rbit[i]) c0.w[obs[i] >> 6] |= 1ULL << (obs[i] & 63);
     int full = 1;
     for (int w = 0; w < OW; w++) full &= c0.w[w] == all.w[w];
     if (full) { one_part(p, pool, n_pool, top, out); return; }
@@ -348,20 +359,40 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   uint64_t covby[PRESENT_MAX_PAIN];   /* per observation: the pool candidates that explain it */
   int fresh[RANK_MAX];                /* per candidate: how many observations it explains that no part holds yet */
   memset(covby, 0, (size_t)n_obs * sizeof *covby);
-  memset(cov, 0, (size_t)n_pool * sizeof *cov);
+  uint64_t has_fresh = 0;              /* the pool candidates with fresh[c] > 0 */
   for (int c = 0; c < n_pool; c++) {
     const cand *cd = &r->cands[pool[c].cand];
-    fresh[c] = 0;
-    for (int i = 0; i < p->n_pain; i++) {
-      int reg = p->pain[i].region, o = obs[i];
-      if (!bit_has(&cd->any, reg)) continue;
-      int cl = zone_class(cd, reg);
-      float v = wi[i] * r->gain_a[cl] + pen_obs[o];
-      uint64_t bit = 1ULL << (o & 63);
-      if (!(cov[c].w[o >> 6] & bit)) { val[c][o] = v; fresh[c]++; covby[o] |= 1ULL << c; }
-      else if (v > val[c][o]) val[c][o] = v;
-      cov[c].w[o >> 6] |= bit;
-    }
+    float *vc = val[c];
+    obits cv = {{0}};
+    int f = 0;
+    /* each entry's class in c's zones (as zone_class: any is the union of the three) */
+#define ZONE_CLASS(w, rb) ((cd->zone[C_ESS].w[w] & (rb)) ? C_ESS : (cd->zone[C_SPILL].w[w] & (rb)) ? C_SPILL : C_LOCAL)
+    if (n_obs == p->n_pain)   /* each entry its own observation, met once: without branches */
+      for (int i = 0; i < p->n_pain; i++) {
+        int w = rw[i];
+        uint64_t rb = rbit[i];
+        /* in c's zones (a), essential (e), spillover (sp); the class local when neither */
+        int a = (cd->any.w[w] & rb) != 0, e = (cd->zone[C_ESS].w[w] & rb) != 0, sp = (cd->zone[C_SPILL].w[w] & rb) != 0;
+        vc[i] = wi[i] * r->gain_a[(1 - e) * (2 - sp)] + pen_obs[i];   /* (read only where covered) */
+        f += a;
+        covby[i] |= (uint64_t)a << c;
+        cv.w[i >> 6] |= (uint64_t)a << (i & 63);
+      }
+    else
+      for (int i = 0; i < p->n_pain; i++) {
+        int w = rw[i];
+        uint64_t rb = rbit[i];
+        if (!(cd->any.w[w] & rb)) continue;
+        int o = obs[i];
+        float v = wi[i] * r->gain_a[ZONE_CLASS(w, rb)] + pen_obs[o];
+        uint64_t bit = 1ULL << (o & 63);
+        if (!(cv.w[o >> 6] & bit)) { vc[o] = v; f++; covby[o] |= 1ULL << c; cv.w[o >> 6] |= bit; }
+        else if (v > vc[o]) vc[o] = v;
+      }
+#undef ZONE_CLASS
+    cov[c] = cv;
+    fresh[c] = f;
+    if (f) has_fresh |= 1ULL << c;
   }
   float m[RANK_MAX], m_at[RANK_MAX_GROUPS][RANK_MAX], lead[RANK_MAX_GROUPS], gsum[RANK_MAX_GROUPS][RANK_MAX];
   uint64_t gcands[RANK_MAX_GROUPS];   /* per part: the pool candidates that explain some of it */
@@ -371,8 +402,10 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   for (int c = 0; c < n_pool; c++) m[c] = (float)pool[c].score;
   while (n_g < RANK_MAX_GROUPS) {
     int best = -1;
-    for (int c = 0; c < n_pool; c++)
-      if (fresh[c] && !(leaders >> c & 1) && (best < 0 || m[c] > m[best])) best = c;
+    for (uint64_t e = has_fresh & ~leaders; e; e &= e - 1) {
+      int c = __builtin_ctzll(e);
+      if (best < 0 || m[c] > m[best]) best = c;
+    }
     if (best < 0) break;
     leaders |= 1ULL << best;
     lead[n_g] = m[best];
@@ -390,7 +423,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
         int c = __builtin_ctzll(cb);
         gsum[n_g][c] += val[c][o];   /* what c explains of this part, for its assignment below */
         m[c] -= val[c][o];
-        fresh[c]--;
+        if (!--fresh[c]) has_fresh &= ~(1ULL << c);
       }
     }
     gcands[n_g] = who;
@@ -581,4 +614,23 @@ void rank_explain_candidate(const rank *r, const present *p, const rank_candidat
   }
   for (int i = 0; i < p->n_context; i++)
     if (p->context[i] < WORDS * 64 && bit_has(&c->activities, p->context[i])) out->context[out->n_context++] = p->context[i];
+}
+
+int rank_zones_candidate(const rank *r, const present *p, const rank_candidate *rc, int *ess, int *n_ess,
+                         int *spill, int *n_spill) {
+  int ne = 0, ns = 0;
+  if (rc->cand >= 0 && rc->cand < r->n_cands) {
+    const cand *c = &r->cands[rc->cand];
+    for (int i = 0; i < p->n_pain; i++) {   /* without branches: each store kept or not */
+      int reg = p->pain[i].region, w = reg >> 6, sh = reg & 63;
+      int e = (int)(c->zone[C_ESS].w[w] >> sh & 1), sp = (int)(c->zone[C_SPILL].w[w] >> sh & 1);
+      ess[ne] = i;
+      ne += e;
+      spill[ns] = i;
+      ns += sp & !e;
+    }
+  }
+  *n_ess = ne;
+  *n_spill = ns;
+  return ne + ns;
 }

@@ -107,4 +107,10 @@ void rank_run(rank *r, const present *p, int top, rank_result *out);
 ** another of its regions is not listed as unexplained). */
 void rank_explain_candidate(const rank *r, const present *p, const rank_candidate *c, rank_explain *out);
 
+/* The first two lists of rank_explain_candidate alone (for `where --batch --compact`): the
+** entries of p->pain in c's essential zone into ess, those in its spillover zone (and not its
+** essential one) into spill; returns n_ess + n_spill. */
+int rank_zones_candidate(const rank *r, const present *p, const rank_candidate *c, int *ess, int *n_ess,
+                         int *spill, int *n_spill);
+
 #endif

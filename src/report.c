@@ -14,8 +14,7 @@ struct report {
   buf *tp_head;     /* per point: "muscle":..,"muscle_name":..,"trigger_point":..,"trigger_point_name":.. */
   buf *tp_tail;     /* per point: "sources":[..] */
   buf *region;      /* per concrete region: its id as a JSON string */
-  buf *tp_compact;  /* per point x side: ["POINT","SIDE", (the compact line's candidate), or NULL
-                    ** until a compact line is written */
+  struct compact *compact;   /* the compact line's pieces, or NULL until one is written */
   const choir *ch;  /* the CHOIR table, or NULL */
   uint64_t (*segs)[2];  /* per concrete region: the male map's segments that cover it (bit = slot) */
   unsigned char *rgroup;  /* per concrete region: the index of its body group in gnames */
@@ -27,6 +26,7 @@ static int choir_slot(int id) { return id < 200 ? id - 101 : id - 201 + 36; }
 static int choir_id(int s) { return s < 36 ? 101 + s : 201 + s - 36; }
 
 static void json_sources(buf *out, const kb *k, const kb_cite *c, int n, int full);
+static void compact_free(struct compact *c);
 
 report *report_new(const kb *k, const rank *r) {
   report *rp = xcalloc(1, sizeof *rp);
@@ -95,8 +95,7 @@ void report_free(report *rp) {
   if (!rp) return;
   /* the ones made (most are not, in a one-shot) */
   for (int t = 0; t < kb_n_tps(rp->k); t++) { free(rp->tp_head[t].data); free(rp->tp_tail[t].data); }
-  for (int t = 0; rp->tp_compact && t < kb_n_tps(rp->k) * 3; t++) free(rp->tp_compact[t].data);
-  free(rp->tp_compact);
+  compact_free(rp->compact);
   for (int i = 0; i < body_n(kb_body(rp->k)); i++) free(rp->region[i].data);
   free(rp->tp_head); free(rp->tp_tail); free(rp->region); free(rp->segs); free(rp->rgroup);
   free(rp);
@@ -296,43 +295,153 @@ void report_where_json(buf *out, report *rp, const present *p, const screen_resu
   buf_lit(out, "\"}");
 }
 
+/* The compact line's pieces, made once (on the first compact line): each region's id as a
+** JSON string and each point-side's ["POINT","SIDE", in one text, every piece padded with
+** zeros to a multiple of PIECE bytes so it is copied in whole PIECE-byte moves. */
+enum { PIECE = 32 };
+typedef struct piece { unsigned off, len; } piece;
+struct compact {
+  char *text;           /* the pieces, PIECE-aligned */
+  piece *region;        /* per concrete region */
+  piece *head;          /* per point x side */
+  size_t region_max, head_max;   /* the longest of each, rounded up to PIECE */
+};
+
+static void add_piece(buf *t, piece *pc, const buf *s, size_t *max) {
+  pc->off = (unsigned)t->len;
+  pc->len = (unsigned)s->len;
+  buf_append(t, s->data, s->len);
+  size_t pad = (PIECE - s->len % PIECE) % PIECE;
+  for (size_t i = 0; i < pad; i++) buf_putc(t, 0);
+  if (s->len + pad > *max) *max = s->len + pad;
+}
+
+static struct compact *compact_pieces(report *rp) {
+  if (rp->compact) return rp->compact;
+  struct compact *c = xcalloc(1, sizeof *c);
+  int nr = body_n(kb_body(rp->k)), nh = kb_n_tps(rp->k) * 3;
+  buf t, s;
+  buf_init(&t);
+  buf_init(&s);
+  c->region = xcalloc((size_t)nr + 1, sizeof *c->region);
+  c->head = xcalloc((size_t)nh + 1, sizeof *c->head);
+  for (int i = 0; i < nr; i++) {
+    buf_reset(&s);
+    buf_json_str(&s, body_at(kb_body(rp->k), i)->id);
+    add_piece(&t, &c->region[i], &s, &c->region_max);
+  }
+  for (int h = 0; h < nh; h++) {
+    buf_reset(&s);
+    buf_lit(&s, "[\"");
+    buf_puts(&s, kb_tp_at(rp->k, h / 3)->id);
+    buf_lit(&s, "\",\"");
+    buf_puts(&s, body_side_name(h % 3));
+    buf_lit(&s, "\",");
+    add_piece(&t, &c->head[h], &s, &c->head_max);
+  }
+  buf_reserve(&t, PIECE);   /* so a copy may always read whole pieces */
+  c->text = t.data;
+  buf_free(&s);
+  rp->compact = c;
+  return c;
+}
+
+static void compact_free(struct compact *c) {
+  if (!c) return;
+  free(c->text);
+  free(c->region);
+  free(c->head);
+  free(c);
+}
+
+/* Copy a piece in whole PIECE-byte moves (the room after it is reserved) and step past it. */
+static inline char *put_piece(char *w, const char *text, piece pc) {
+  const char *src = text + pc.off;
+  __builtin_memcpy(w, src, PIECE);   /* most are one piece */
+  for (unsigned i = PIECE; i < pc.len; i += PIECE) __builtin_memcpy(w + i, src + i, PIECE);
+  return w + pc.len;
+}
+
+static inline char *put_str(char *w, const char *s) {
+  size_t n = strlen(s);
+  memcpy(w, s, n);
+  return w + n;
+}
+#define PUT_LIT(w, lit) (memcpy((w), "" lit, sizeof(lit) - 1), (w) + sizeof(lit) - 1)
+
+/* buf_fixed3's digits at w, or NULL when v is out of its fast range (NAN, huge). */
+static inline char *put_fixed3(char *w, double v) {
+  int neg = v < 0;
+  if (neg) v = -v;
+  long m = (long)(v * 1000.0 + 0.5);
+  if (m < 0) return NULL;
+  char tmp[32];
+  int i = sizeof tmp;
+  unsigned long u = (unsigned long)m;
+  tmp[--i] = (char)('0' + u % 10); u /= 10;
+  tmp[--i] = (char)('0' + u % 10); u /= 10;
+  tmp[--i] = (char)('0' + u % 10); u /= 10;
+  tmp[--i] = '.';
+  do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+  if (neg) tmp[--i] = '-';
+  memcpy(w, tmp + i, 32 - (size_t)i);
+  return w + 32 - i;
+}
+
+static inline char *put_regions(char *w, const char *text, const piece *region, const present *p,
+                                const int *idx, int n) {
+  *w++ = '[';
+  for (int i = 0; i < n; i++) {
+    if (i) *w++ = ',';
+    w = put_piece(w, text, region[p->pain[idx[i]].region]);
+  }
+  *w++ = ']';
+  return w;
+}
+
 void report_where_compact(buf *out, report *rp, const present *p, const screen_result *s,
                           const rank_result *res) {
-  buf_lit(out, "{\"screen\":\"");
-  buf_puts(out, screen_level_name(s->level));
-  buf_lit(out, "\",\"flags\":[");
+  const struct compact *cp = compact_pieces(rp);
+  /* the room the line can take: written below without checks */
+  size_t room = 160 + (size_t)res->n * (cp->head_max + 40 + 2 * (size_t)p->n_pain * (cp->region_max + 1));
+  for (int i = 0; i < s->n_items; i++) room += strlen(s->items[i].id) + 3;
+  buf_reserve(out, room + PIECE);
+  char *w = out->data + out->len;
+  w = PUT_LIT(w, "{\"screen\":\"");
+  w = put_str(w, screen_level_name(s->level));
+  w = PUT_LIT(w, "\",\"flags\":[");
   for (int i = 0; i < s->n_items; i++) {
-    if (i) buf_putc(out, ',');
-    buf_putc(out, '"');
-    buf_puts(out, s->items[i].id);
-    buf_putc(out, '"');
+    if (i) *w++ = ',';
+    *w++ = '"';
+    w = put_str(w, s->items[i].id);
+    *w++ = '"';
   }
-  buf_lit(out, "],\"soreness\":\"");
-  buf_puts(out, screen_favours_name(s->verdict));
-  buf_lit(out, "\",\"candidates\":[");
+  w = PUT_LIT(w, "],\"soreness\":\"");
+  w = put_str(w, screen_favours_name(s->verdict));
+  w = PUT_LIT(w, "\",\"candidates\":[");
   for (int i = 0; i < res->n; i++) {
     const rank_candidate *c = &res->cand[i];
-    rank_explain ex;
-    rank_explain_candidate(rp->r, p, c, &ex);
-    if (i) buf_putc(out, ',');
-    if (!rp->tp_compact) rp->tp_compact = xcalloc((size_t)kb_n_tps(rp->k) * 3 + 1, sizeof *rp->tp_compact);
-    buf *head = &rp->tp_compact[c->tp * 3 + c->side];
-    if (!head->len) {
-      buf_lit(head, "[\"");
-      buf_puts(head, kb_tp_at(rp->k, c->tp)->id);
-      buf_lit(head, "\",\"");
-      buf_puts(head, body_side_name(c->side));
-      buf_lit(head, "\",");
+    int ess[PRESENT_MAX_PAIN], spill[PRESENT_MAX_PAIN], n_ess, n_spill;
+    rank_zones_candidate(rp->r, p, c, ess, &n_ess, spill, &n_spill);
+    if (i) *w++ = ',';
+    w = put_piece(w, cp->text, cp->head[c->tp * 3 + c->side]);
+    char *f = put_fixed3(w, c->score);
+    if (!f) {   /* the general writer (it may move the buffer) */
+      out->len = (size_t)(w - out->data);
+      buf_fixed3(out, c->score);
+      buf_reserve(out, room + PIECE);
+      f = out->data + out->len;
     }
-    buf_append(out, head->data, head->len);
-    buf_fixed3(out, c->score);
-    buf_putc(out, ',');
-    json_regions(out, rp, p, ex.essential, ex.n_essential);
-    buf_putc(out, ',');
-    json_regions(out, rp, p, ex.spillover, ex.n_spillover);
-    buf_putc(out, ']');
+    w = f;
+    *w++ = ',';
+    w = put_regions(w, cp->text, cp->region, p, ess, n_ess);
+    *w++ = ',';
+    w = put_regions(w, cp->text, cp->region, p, spill, n_spill);
+    *w++ = ']';
   }
-  buf_lit(out, "]}");
+  w = PUT_LIT(w, "]}");
+  out->len = (size_t)(w - out->data);
+  out->data[out->len] = 0;
 }
 
 static void text_regions(buf *out, const body *b, const present *p, const int *idx, int n) {

@@ -69,18 +69,6 @@ static void add(screen_result *out, const screen_item *it) {
   if (it->level > out->level) out->level = it->level;
 }
 
-static int has_region(const kb *k, const present *p, const char *base) {
-  const body *b = kb_body(k);
-  for (int i = 0; i < p->n_pain; i++)
-    if (*body_at(b, p->pain[i].region)->base == *base && strcmp(body_at(b, p->pain[i].region)->base, base) == 0) return 1;
-  return 0;
-}
-
-static int has_quality(const present *p, int q) {
-  for (int i = 0; i < p->n_pain; i++) if (p->pain[i].quality == q) return 1;
-  return 0;
-}
-
 static void compare(screen_result *out, const char *what, int favours, const char *finding) {
   screen_compare *c = &out->compare[out->n_compare++];
   c->characteristic = what;
@@ -88,37 +76,51 @@ static void compare(screen_result *out, const char *what, int favours, const cha
   c->finding = finding;
 }
 
+/* Whether base region id r->base is `base` (base is at least one byte long; the first two
+** bytes compared first, as most differ). */
+static int is_base(const body_region *r, const char *base) {
+  return r->base[0] == base[0] && r->base[1] == base[1] && strcmp(r->base, base) == 0;
+}
+
 void screen_run(const kb *k, const present *p, screen_result *out) {
-  memset(out, 0, sizeof *out);
+  out->n_items = out->level = out->n_compare = out->verdict = out->n_not_asked = 0;
   out->source = "finucane2020 alvarez2002 cheung2003";
+  /* one pass over the drawing: its qualities, the regions that matter, its body groups */
+  const body *b = kb_body(k);
+  unsigned qual = 0;
+  int perineum = 0, chest = 0, groups = 0;
+  const char *g0 = NULL;
+  for (int i = 0; i < p->n_pain; i++) {
+    const body_region *r = body_at(b, p->pain[i].region);
+    qual |= 1u << (p->pain[i].quality & 31);
+    perineum |= is_base(r, "perineum");
+    chest |= is_base(r, "chest") || is_base(r, "sternum");
+    const char *g = r->group;
+    if (!g0) { g0 = g; groups = 1; }
+    else if (groups == 1 && g != g0 && (*g != *g0 || strcmp(g, g0))) groups = 2;
+  }
+#define HAS_QUALITY(q) ((qual >> (q)) & 1)
   unsigned flags = p->flags;
-  if (has_quality(p, Q_NUMBNESS)) flags |= FLAG_NUMBNESS;
-  for (int i = 0; i < N_FLAGS; i++) if (flags & (1u << i)) add(out, &red_flags[i]);
-  for (int i = 0; i < N_FLAGS && out->n_not_asked < (int)(sizeof out->not_asked / sizeof out->not_asked[0]); i++)
-    if (!((flags | p->answered) & (1u << i))) out->not_asked[out->n_not_asked++] = red_flags[i].id;
-  if ((flags & FLAG_BOWEL_BLADDER) && has_region(k, p, "perineum")) add(out, &saddle_item);
-  if (has_quality(p, Q_TINGLING)) add(out, &tingling_item);
-  if (has_quality(p, Q_SHARP) && !(flags & FLAG_SHOOTING)) add(out, &sharp_item);
-  if (has_region(k, p, "chest") || has_region(k, p, "sternum")) add(out, &chest_item);
+  if (HAS_QUALITY(Q_NUMBNESS)) flags |= FLAG_NUMBNESS;
+  const unsigned all = (1u << N_FLAGS) - 1;
+  for (unsigned f = flags & all; f; f &= f - 1) add(out, &red_flags[__builtin_ctz(f)]);
+  for (unsigned f = ~(flags | p->answered) & all; f; f &= f - 1)   /* (not_asked holds N_FLAGS) */
+    out->not_asked[out->n_not_asked++] = red_flags[__builtin_ctz(f)].id;
+  if ((flags & FLAG_BOWEL_BLADDER) && perineum) add(out, &saddle_item);
+  if (HAS_QUALITY(Q_TINGLING)) add(out, &tingling_item);
+  if (HAS_QUALITY(Q_SHARP) && !(flags & FLAG_SHOOTING)) add(out, &sharp_item);
+  if (chest) add(out, &chest_item);
 
   /* trigger point pain versus general muscle soreness (delayed onset muscle soreness) */
-  int sharp = has_quality(p, Q_SHARP) || has_quality(p, Q_BURNING);
+  int sharp = HAS_QUALITY(Q_SHARP) || HAS_QUALITY(Q_BURNING);
   if (sharp) compare(out, "sensation", FAVOURS_TRIGGER_POINT, "sharp or intense pain, as a trigger point can give");
-  else if (has_quality(p, Q_ACHE)) compare(out, "sensation", FAVOURS_NEITHER, "an ache: both give one (deep and focal for a trigger point, dull and widespread for soreness)");
+  else if (HAS_QUALITY(Q_ACHE)) compare(out, "sensation", FAVOURS_NEITHER, "an ache: both give one (deep and focal for a trigger point, dull and widespread for soreness)");
   else compare(out, "sensation", FAVOURS_NEITHER, "no quality given");
 
   if (p->tender == TENDER_SPOT) compare(out, "location", FAVOURS_TRIGGER_POINT, "a small, hard, tender spot or knot in the muscle");
   else if (p->tender == TENDER_DIFFUSE) compare(out, "location", FAVOURS_SORENESS, "the whole muscle is tender and tired");
   else compare(out, "location", FAVOURS_NEITHER, "not said whether it is a spot or the whole muscle");
 
-  const body *b = kb_body(k);
-  const char *g0 = NULL;
-  int groups = 0;
-  for (int i = 0; i < p->n_pain; i++) {
-    const char *g = body_at(b, p->pain[i].region)->group;
-    if (!g0) { g0 = g; groups = 1; }
-    else if (g != g0 && strcmp(g, g0)) groups = 2;
-  }
   if (groups >= 2) compare(out, "pattern", FAVOURS_TRIGGER_POINT, "pain spread across body areas in a pattern, as referred pain is");
   else if (p->n_pain) compare(out, "pattern", FAVOURS_SORENESS, "pain kept to one area");
   else compare(out, "pattern", FAVOURS_NEITHER, "no pain drawn");
@@ -144,6 +146,7 @@ void screen_run(const kb *k, const present *p, screen_result *out) {
   int onset_sore = out->compare[3].favours == FAVOURS_SORENESS;
   out->verdict = sore > tp && onset_sore ? FAVOURS_SORENESS
                : tp > sore ? FAVOURS_TRIGGER_POINT : FAVOURS_NEITHER;
+#undef HAS_QUALITY
 }
 
 /* The red-flag questions as the therapist asks them, in present.flags bit order. */

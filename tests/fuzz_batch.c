@@ -1,5 +1,5 @@
 /* fuzz_batch.c: libFuzzer target: a batch line (any bytes) must give a result or an error
-** object, never a crash; results are ranked and formatted as `where --batch` does. */
+** object, never a crash; results are ranked and formatted as `where --batch` does (and as --compact, for all 64). */
 #include "kb.h"
 #include "present.h"
 #include "rank.h"
@@ -34,6 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     screen_run(k, &p, &s);
     rank_run(r, &p, 10, &res);
     report_where_json(&out, rp, &p, &s, &res);
+    buf_reset(&out);
+    rank_run(r, &p, RANK_MAX, &res);   /* the compact line writes unchecked into room it reserves */
+    report_where_compact(&out, rp, &p, &s, &res);
   }
   buf_free(&out);
   return 0;
