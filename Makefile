@@ -10,7 +10,7 @@ PQ_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include
 # (as Fossil compiles SQLite in): one binary, and a command starts without relocating them,
 # which was a third of a `myomap where` (6.0 -> 4.1 ms).  libpq and libmicrohttpd are opened
 # on first use instead (src/lazy.h).
-LDLIBS   = -Wl,-Bstatic -ljansson -lsqlite3 -lsodium -Wl,-Bdynamic -lqrencode -lpthread -ldl -lm
+LDLIBS   = -Wl,-Bstatic -ljansson -lsqlite3 -lsodium -lz -Wl,-Bdynamic -lqrencode -lpthread -ldl -lm
 B        = build
 
 ifeq ($(V),1)
@@ -21,7 +21,7 @@ endif
 
 LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c \
            src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c \
-           src/store.c src/store_sqlite.c src/store_pg.c src/record.c src/export.c src/note.c src/outcome.c \
+           src/store.c src/store_sqlite.c src/store_pg.c src/pack.c src/kbver.c src/record.c src/export.c src/note.c src/outcome.c \
            src/audit.c src/auth.c src/live.c src/api.c src/lazy.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
 APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/http.o $(B)/main.o

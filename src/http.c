@@ -434,10 +434,12 @@ int http_serve(opts *o, int argc, char **argv) {
   kb *k;
   int rc = cli_load_kb(o, &k);
   if (rc) return rc;
-  store *s;
+  store *s = NULL;
   char err[600];
-  if (store_open(&s, o->db, err, sizeof err)) {
+  long uv, uh;
+  if (store_open(&s, o->db, err, sizeof err) || record_upgrade(s, k, &uv, &uh, err, sizeof err)) {
     fprintf(stderr, "myomap serve: %s\n", err);
+    store_close(s);
     kb_free(k);
     return EXIT_IO;
   }

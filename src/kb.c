@@ -25,6 +25,7 @@ struct kb {
   int *tp_order;                       /* tp indices sorted by id */
   int *term_order[KB_N_VOCABS];
   kb_condition *conditions; int n_conditions, cap_conditions;
+  int builtin;                         /* loaded from the texts embedded in this binary */
 };
 
 static void *arena_alloc(kb *k, size_t n) {
@@ -931,8 +932,12 @@ int kb_load_builtin(kb **out, buf *errors) {
   }
   const builtin_file *cat = builtin_find("kb/muscles.tsv");
   if (!cat) { buf_puts(errors, "kb/muscles.tsv: not embedded in this binary\n"); return -1; }
-  return kb_load_texts(out, n, names, texts, lens, (const char *)cat->data, cat->len, errors);
+  int rc = kb_load_texts(out, n, names, texts, lens, (const char *)cat->data, cat->len, errors);
+  if (!rc) (*out)->builtin = 1;
+  return rc;
 }
+
+int kb_is_builtin(const kb *k) { return k->builtin; }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 

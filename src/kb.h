@@ -141,6 +141,8 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
                   const size_t *lens, const char *catalogue, size_t catalogue_len, buf *errors);
 
 void kb_free(kb *k);
+/* 1 when k was loaded by kb_load_builtin (the knowledge base embedded in this binary). */
+int kb_is_builtin(const kb *k);
 
 /* Checks beyond loading, for `kb check`: every muscle of the catalogue must have a stanza,
 ** at least one technique, and self-care or a reason for none.

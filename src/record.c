@@ -4,6 +4,8 @@
 
 #include "body.h"
 #include "home.h"
+#include "kbver.h"
+#include "pack.h"
 #include "session.h"
 #include "sheet.h"
 
@@ -790,6 +792,163 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
   return found;
 }
 
+/* ---- the stored form of a visit ----------------------------------------------------------
+** A visit made with the embedded knowledge base keeps what happened: its log without the plan,
+** compressed (logz, tag 'P'), and the kb version it was planned with (kbver_id); the plan is
+** derived again from that version and the log's points and contraindications, and the stored
+** form is only chosen when that gives back the log's own plan.  Any other log is kept whole,
+** compressed (tag 'L').  Its home program keeps the intake's factors it was made with (ctx: "null"
+** when there was no intake, else {"activities":"id,...","desk_hours":H,"sleep_hours":H}) and
+** the same kb version, program '' (derived); or, when made with an edited kb, its JSON text.
+** Rows stored before migration 5 hold the text (log, program) until record_upgrade. */
+
+/* The log's plan is the one k builds from its points and contraindications. */
+static int plan_derivable(const kb *k, json_t *root, const plan_input *in) {
+  json_t *p = json_object_get(root, "plan");
+  if (!p) return 0;
+  plan pl;
+  char e[256];
+  if (plan_build(k, in, &pl, e, sizeof e)) return 0;
+  buf b;
+  buf_init(&b);
+  sheet_plan_json(&b, k, &pl);
+  json_t *q = json_loadb(b.data, b.len, 0, NULL);
+  int eq = q && json_equal(p, q);
+  json_decref(q);
+  buf_free(&b);
+  return eq;
+}
+
+/* The stored form of log `root` (its text `text`) into out; returns 1 when its plan is derived
+** (kb is the embedded one and gives back the same plan), 0 when the log is kept whole. */
+static int log_pack(const kb *k, json_t *root, const char *text, size_t len, const plan_input *in, buf *out) {
+  if (kb_is_builtin(k) && plan_derivable(k, root, in)) {
+    json_t *c = json_copy(root);
+    json_object_del(c, "plan");
+    char *t = json_dumps(c, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(c);
+    if (t) {
+      pack_deflate('P', PACK_DICT_LOG1, t, strlen(t), out);
+      free(t);
+      return 1;
+    }
+  }
+  pack_deflate('L', PACK_DICT_LOG1, text, len, out);
+  return 0;
+}
+
+/* The context of a home program as stored in homeprog.ctx. */
+static void ctx_text(buf *b, const kb *k, const home_context *hc) {
+  if (!hc) { buf_puts(b, "null"); return; }
+  buf_puts(b, "{\"activities\":\"");
+  for (int i = 0; i < hc->n_activities; i++)
+    buf_printf(b, "%s%s", i ? "," : "", kb_term_at(k, KB_ACTIVITY, hc->activities[i])->id);
+  buf_printf(b, "\",\"desk_hours\":%.17g,\"sleep_hours\":%.17g}", hc->desk_hours, hc->sleep_hours);
+}
+
+/* Parse ctx: 1 with *hc filled, 0 for "null" (no intake), -1 when it is not such a text. */
+static int ctx_parse(const kb *k, const char *text, home_context *hc) {
+  home_context_init(hc);
+  json_t *j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+  int rc = -1;
+  if (json_is_null(j)) rc = 0;
+  else if (json_is_object(j) && json_is_string(json_object_get(j, "activities"))) {
+    home_context_activities(k, json_string_value(json_object_get(j, "activities")), hc);
+    hc->desk_hours = json_number_value(json_object_get(j, "desk_hours"));
+    hc->sleep_hours = json_number_value(json_object_get(j, "sleep_hours"));
+    rc = 1;
+  }
+  json_decref(j);
+  return rc;
+}
+
+int record_visit_log(store *s, const kb *k, long visit, int with_plan, buf *out, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows r;
+  if (store_exec(s, "SELECT log, logz, kbver_id FROM visit WHERE id = $1", &a, &r)) {
+    snprintf(err, errlen, "database error (%s): %s", store_backend(s), store_error(s));
+    return RECORD_ESTORE;
+  }
+  int rc = 0;
+  if (!r.nrow) { snprintf(err, errlen, "no visit %ld", visit); rc = RECORD_ENOTFOUND; }
+  else if (!store_cell(&r, 0, 1)) buf_puts(out, store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "");
+  else {
+    buf t;
+    buf_init(&t);
+    int tag = 0;
+    if (pack_inflate(store_cell(&r, 0, 1), store_cell_len(&r, 0, 1), &tag, &t) || (tag != 'P' && tag != 'L')) {
+      snprintf(err, errlen, "visit %ld: the stored session log is damaged", visit);
+      rc = RECORD_ESTORE;
+    } else if (tag == 'L' || !with_plan) buf_append(out, t.data, t.len);
+    else {
+      /* the plan, derived again from the kb version it was made with */
+      const kb *kv = store_cell(&r, 0, 2) ? kbver_kb(s, k, strtol(store_cell(&r, 0, 2), NULL, 10), err, errlen) : NULL;
+      json_t *root = kv ? json_loadb(t.data, t.len, 0, NULL) : NULL;
+      session_summary sum;
+      plan pl;
+      if (!kv) { if (!store_cell(&r, 0, 2)) snprintf(err, errlen, "visit %ld: no knowledge-base version", visit); rc = RECORD_ESTORE; }
+      else if (!root || session_read_json(kv, root, &sum, err, errlen) || plan_build(kv, &sum.in, &pl, err, errlen)) rc = RECORD_ESTORE;
+      else {
+        buf pj;
+        buf_init(&pj);
+        sheet_plan_json(&pj, kv, &pl);
+        json_object_set_new(root, "plan", json_loadb(pj.data, pj.len, 0, NULL));
+        buf_free(&pj);
+        char *d = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(1));
+        buf_puts(out, d);
+        buf_putc(out, '\n');
+        free(d);
+      }
+      json_decref(root);
+    }
+    buf_free(&t);
+  }
+  store_rows_free(&r);
+  return rc;
+}
+
+int record_home_load(store *s, const kb *k, long id, buf *json, home *h, const kb **hk, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows r;
+  if (store_exec(s, "SELECT program, kbver_id, ctx, visit_id FROM homeprog WHERE id = $1", &a, &r)) {
+    snprintf(err, errlen, "database error (%s): %s", store_backend(s), store_error(s));
+    return RECORD_ESTORE;
+  }
+  int rc;
+  const char *prog = store_cell(&r, 0, 0);
+  if (!r.nrow) { snprintf(err, errlen, "no home program %ld", id); rc = RECORD_ENOTFOUND; }
+  else if (!store_cell(&r, 0, 1) || (prog && *prog)) { if (json) buf_puts(json, prog ? prog : ""); rc = 0; }
+  else {
+    const kb *kv = kbver_kb(s, k, strtol(store_cell(&r, 0, 1), NULL, 10), err, errlen);
+    home_context hc;
+    int has = kv ? ctx_parse(kv, store_cell(&r, 0, 2), &hc) : -1;
+    buf log;
+    buf_init(&log);
+    session_summary sum;
+    rc = RECORD_ESTORE;
+    if (kv && has < 0) snprintf(err, errlen, "home program %ld: its stored context is damaged", id);
+    else if (kv && !store_cell(&r, 0, 3)) snprintf(err, errlen, "home program %ld: its visit is gone", id);
+    else if (kv && !(rc = record_visit_log(s, k, strtol(store_cell(&r, 0, 3), NULL, 10), 0, &log, err, errlen))) {
+      if (session_read(kv, log.data ? log.data : "", log.len, &sum, err, errlen)) rc = RECORD_ESTORE;
+      else {
+        home hl, *hp = h ? h : &hl;
+        home_build(kv, &sum.in, sum.stopped, hp);
+        home_perpetuating(kv, has ? &hc : NULL, hp);
+        if (json) sheet_home_json(json, kv, hp);
+        if (hk) *hk = kv;
+        rc = 1;
+      }
+    }
+    buf_free(&log);
+  }
+  store_rows_free(&r);
+  return rc;
+}
+
 int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
                    long *visit, char *err, size_t errlen) {
   char date[11];
@@ -812,69 +971,213 @@ int record_log_add(store *s, const kb *k, long client, long therapist, const rec
   int has_intake = record_home_context(s, k, client, date, &hc);
   if (has_intake < 0) return failed(s, err, errlen);
   home_perpetuating(k, has_intake ? &hc : NULL, &hp);
-  buf prog;
+  int builtin = kb_is_builtin(k);
+  buf prog, z, ctx;
   buf_init(&prog);
-  sheet_home_json(&prog, k, &hp);
+  buf_init(&z);
+  buf_init(&ctx);
+  if (builtin) ctx_text(&ctx, k, has_intake ? &hc : NULL);
+  else sheet_home_json(&prog, k, &hp);
+  int derived = log_pack(k, l->root, l->text, strlen(l->text), &l->sum.in, &z);
   char now[32];
   util_now(now);
+  long kv = 0;
+  if (store_begin(s) || (builtin && kbver_current(s, &kv))) { rc = failed(s, err, errlen); goto done; }
   store_args_init(&a);
   store_arg_int(&a, client);
   if (therapist > 0) store_arg_int(&a, therapist); else store_arg_text(&a, NULL);
   store_arg_text(&a, date);
   store_arg_text(&a, l->sum.started);
-  store_arg_text(&a, l->text);
+  store_arg_blob(&a, z.data, z.len);
   if (l->sum.pain_pre >= 0) store_arg_int(&a, l->sum.pain_pre); else store_arg_text(&a, NULL);
   if (l->sum.pain_post >= 0) store_arg_int(&a, l->sum.pain_post); else store_arg_text(&a, NULL);
   store_arg_text(&a, now);
-  if (store_begin(s) ||
-      store_exec_long(s, "INSERT INTO visit (client_id, therapist_id, date, started, log, pain_pre, pain_post, created) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", &a, visit))
+  if (derived) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
+  if (store_exec_long(s, "INSERT INTO visit (client_id, therapist_id, date, started, log, logz, pain_pre, pain_post, created,"
+                         " kbver_id) VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9) RETURNING id", &a, visit))
     rc = failed(s, err, errlen);
-  for (int i = 0; !rc && i < l->n_holds; i++) {
-    const log_hold *h = &l->holds[i];
+  /* The holds, then the pain measures: a statement for up to 10 rows each. */
+  for (int i = 0; !rc && i < l->n_holds; i += 10) {
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "INSERT INTO treatment (visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, "
+                   "reason, confirmed) VALUES ");
     store_args_init(&a);
     store_arg_int(&a, *visit);
-    store_arg_int(&a, i + 1);
-    store_arg_text(&a, h->phase);
-    store_arg_text(&a, h->muscle);
-    store_arg_text(&a, h->tp);
-    store_arg_text(&a, h->side);
-    store_arg_text(&a, h->technique);
-    store_arg_real(&a, h->seconds);
-    store_arg_text(&a, h->outcome);
-    store_arg_text(&a, h->reason);
-    store_arg_int(&a, h->confirmed);
-    if (store_exec(s, "INSERT INTO treatment (visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, "
-                      "reason, confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", &a, NULL))
-      rc = failed(s, err, errlen);
+    for (int j = i; j < l->n_holds && j < i + 10; j++) {
+      const log_hold *h = &l->holds[j];
+      int b = a.n;
+      buf_printf(&sql, "%s($1, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", j > i ? ", " : "",
+                 b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10);
+      store_arg_int(&a, j + 1);
+      store_arg_text(&a, h->phase);
+      store_arg_text(&a, h->muscle);
+      store_arg_text(&a, h->tp);
+      store_arg_text(&a, h->side);
+      store_arg_text(&a, h->technique);
+      store_arg_real(&a, h->seconds);
+      store_arg_text(&a, h->outcome);
+      store_arg_text(&a, h->reason);
+      store_arg_int(&a, h->confirmed);
+    }
+    if (store_exec(s, sql.data, &a, NULL)) rc = failed(s, err, errlen);
+    buf_free(&sql);
   }
   static const char *const items[2] = {"pre", "post"};
   int vals[2] = {l->sum.pain_pre, l->sum.pain_post};
-  for (int i = 0; !rc && i < 2; i++) {
-    if (vals[i] < 0) continue;
+  if (!rc && (vals[0] >= 0 || vals[1] >= 0)) {
     store_args_init(&a);
     store_arg_int(&a, client);
     store_arg_int(&a, *visit);
     store_arg_text(&a, date);
-    store_arg_text(&a, items[i]);
-    store_arg_int(&a, vals[i]);
     store_arg_text(&a, now);
-    if (store_exec(s, "INSERT INTO measure (client_id, visit_id, date, kind, item, value, created) "
-                      "VALUES ($1, $2, $3, 'nprs', $4, $5, $6)", &a, NULL))
-      rc = failed(s, err, errlen);
+    buf sql;
+    buf_init(&sql);
+    buf_puts(&sql, "INSERT INTO measure (client_id, visit_id, date, kind, item, value, created) VALUES ");
+    for (int i = 0, n = 0; i < 2; i++) {
+      if (vals[i] < 0) continue;
+      buf_printf(&sql, "%s($1, $2, $3, 'nprs', $%d, $%d, $4)", n++ ? ", " : "", a.n + 1, a.n + 2);
+      store_arg_text(&a, items[i]);
+      store_arg_int(&a, vals[i]);
+    }
+    if (store_exec(s, sql.data, &a, NULL)) rc = failed(s, err, errlen);
+    buf_free(&sql);
   }
   if (!rc) {
     store_args_init(&a);
     store_arg_int(&a, client);
     store_arg_int(&a, *visit);
     store_arg_text(&a, date);
-    store_arg_text(&a, prog.data);
+    store_arg_text(&a, builtin ? "" : prog.data);
     store_arg_text(&a, now);
-    if (store_exec(s, "INSERT INTO homeprog (client_id, visit_id, date, program, created) VALUES ($1, $2, $3, $4, $5)",
-                   &a, NULL) || store_commit(s))
+    if (builtin) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
+    store_arg_text(&a, builtin ? ctx.data : "");
+    if (store_exec(s, "INSERT INTO homeprog (client_id, visit_id, date, program, created, kbver_id, ctx)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7)", &a, NULL) || store_commit(s))
       rc = failed(s, err, errlen);
   }
+done:
   buf_free(&prog);
+  buf_free(&z);
+  buf_free(&ctx);
+  return rc;
+}
+
+/* ---- upgrading visits stored before migration 5 --------------------------------------------- */
+
+/* Rewrite one batch of legacy visits (log text) into the stored form; sets *n to how many. */
+static int upgrade_visits(store *s, const kb *k, long *n, char *err, size_t errlen) {
+  store_rows r;
+  *n = 0;
+  if (store_begin(s) ||
+      store_exec(s, "SELECT id, log FROM visit WHERE logz IS NULL ORDER BY id LIMIT 200", NULL, &r))
+    return failed(s, err, errlen);
+  long kv = 0;
+  int rc = r.nrow && kbver_current(s, &kv) ? failed(s, err, errlen) : 0;
+  for (int i = 0; !rc && i < r.nrow; i++) {
+    const char *text = store_cell(&r, i, 1) ? store_cell(&r, i, 1) : "";
+    session_summary sum;
+    char e[256];
+    json_t *root = json_loads(text, 0, NULL);
+    buf z;
+    buf_init(&z);
+    int derived = root && !session_read_json(k, root, &sum, e, sizeof e)
+                  ? log_pack(k, root, text, strlen(text), &sum.in, &z)
+                  : (pack_deflate('L', PACK_DICT_LOG1, text, strlen(text), &z), 0);
+    json_decref(root);
+    store_args a;
+    store_args_init(&a);
+    store_arg_blob(&a, z.data, z.len);
+    if (derived) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
+    store_arg_text(&a, store_cell(&r, i, 0));
+    if (store_exec(s, "UPDATE visit SET log = '', logz = $1, kbver_id = $2 WHERE id = $3", &a, NULL))
+      rc = failed(s, err, errlen);
+    buf_free(&z);
+  }
+  *n = r.nrow;
+  store_rows_free(&r);
+  return rc ? rc : store_commit(s) ? failed(s, err, errlen) : 0;
+}
+
+/* One batch of legacy home programs: derived when the embedded kb, the session and the
+** client's intake up to the visit give back the same bytes, else kept as text (ctx ''). */
+static int upgrade_homes(store *s, const kb *k, long *n, char *err, size_t errlen) {
+  store_rows r;
+  *n = 0;
+  if (store_begin(s) ||
+      store_exec(s, "SELECT id, program, client_id, visit_id, date FROM homeprog WHERE ctx IS NULL ORDER BY id LIMIT 200",
+                 NULL, &r))
+    return failed(s, err, errlen);
+  long kv = 0;
+  int rc = r.nrow && kbver_current(s, &kv) ? failed(s, err, errlen) : 0;
+  for (int i = 0; !rc && i < r.nrow; i++) {
+    const char *prog = store_cell(&r, i, 1) ? store_cell(&r, i, 1) : "";
+    long client = strtol(store_cell(&r, i, 2), NULL, 10);
+    buf log, ctx, again;
+    buf_init(&log);
+    buf_init(&ctx);
+    buf_init(&again);
+    session_summary sum;
+    char e[256];
+    int same = 0;
+    if (store_cell(&r, i, 3) && !record_visit_log(s, k, strtol(store_cell(&r, i, 3), NULL, 10), 0, &log, e, sizeof e) &&
+        !session_read(k, log.data ? log.data : "", log.len, &sum, e, sizeof e)) {
+      home h;
+      home_build(k, &sum.in, sum.stopped, &h);
+      home_context hc;
+      int has = record_home_context(s, k, client, store_cell(&r, i, 4), &hc);
+      if (has < 0) { rc = failed(s, err, errlen); break; }
+      home_perpetuating(k, has ? &hc : NULL, &h);
+      sheet_home_json(&again, k, &h);
+      same = again.len == strlen(prog) && !memcmp(again.data, prog, again.len);
+      if (same) ctx_text(&ctx, k, has ? &hc : NULL);
+    }
+    store_args a;
+    store_args_init(&a);
+    store_arg_text(&a, same ? "" : prog);
+    if (same) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
+    store_arg_text(&a, same ? ctx.data : "");
+    store_arg_text(&a, store_cell(&r, i, 0));
+    if (store_exec(s, "UPDATE homeprog SET program = $1, kbver_id = $2, ctx = $3 WHERE id = $4", &a, NULL))
+      rc = failed(s, err, errlen);
+    buf_free(&log);
+    buf_free(&ctx);
+    buf_free(&again);
+  }
+  *n = r.nrow;
+  store_rows_free(&r);
+  return rc ? rc : store_commit(s) ? failed(s, err, errlen) : 0;
+}
+
+int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen) {
+  long v = 0, h = 0, n;
+  *visits = *programs = 0;
+  /* The common case: nothing left (two lookups in the partial indexes of migration 5). */
+  store_rows r;
+  if (store_exec(s, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visit WHERE logz IS NULL LIMIT 1) x),"
+                    " (SELECT COUNT(*) FROM (SELECT 1 FROM homeprog WHERE ctx IS NULL LIMIT 1) y)", NULL, &r))
+    return failed(s, err, errlen);
+  int todo = strcmp(store_cell(&r, 0, 0), "0") || strcmp(store_cell(&r, 0, 1), "0");
+  store_rows_free(&r);
+  if (!todo) return 0;
+  kb *own = NULL;
+  if (!k || !kb_is_builtin(k)) {
+    buf e;
+    buf_init(&e);
+    if (kb_load_builtin(&own, &e)) {
+      snprintf(err, errlen, "the embedded knowledge base failed to load: %.300s", e.data ? e.data : "");
+      buf_free(&e);
+      return RECORD_ESTORE;
+    }
+    buf_free(&e);
+    k = own;
+  }
+  int rc = 0;
+  do { if ((rc = upgrade_visits(s, k, &n, err, errlen))) break; v += n; } while (n);
+  if (!rc) do { if ((rc = upgrade_homes(s, k, &n, err, errlen))) break; h += n; } while (n);
+  *visits = v;
+  *programs = h;
+  kb_free(own);
   return rc;
 }
 

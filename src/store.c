@@ -3,6 +3,7 @@
 #include "storeint.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,13 +96,25 @@ static const char *const migrations[] = {
   " PRIMARY KEY (session_id, seq));"
   "CREATE INDEX live_session_open ON live_session (state, therapist_id);"
   "CREATE INDEX live_session_client ON live_session (client_id, state);",
+  /* 5: each knowledge-base version once (kbver: its texts, compressed, under their hash), and
+  ** visits that keep what was done: the session log compressed (logz) without the plan, and
+  ** the home program as the intake's factors it was made with (ctx), both re-derived from the
+  ** kb version they name (record.c).  Rows stored before keep their text and are rewritten by
+  ** record_upgrade. */
+  "CREATE TABLE kbver (id {id}, hash TEXT NOT NULL UNIQUE, kb {blob} NOT NULL, created TEXT NOT NULL);"
+  "ALTER TABLE visit ADD COLUMN kbver_id BIGINT REFERENCES kbver(id);"
+  "ALTER TABLE visit ADD COLUMN logz {blob};"
+  "ALTER TABLE homeprog ADD COLUMN kbver_id BIGINT REFERENCES kbver(id);"
+  "ALTER TABLE homeprog ADD COLUMN ctx TEXT;"
+  "CREATE INDEX visit_legacy ON visit (id) WHERE logz IS NULL;"
+  "CREATE INDEX homeprog_legacy ON homeprog (id) WHERE ctx IS NULL;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* Tables parents first (backup, restore, counts), with their auto-numbered id if any. */
 static const struct { const char *name; int has_id; const char *order; } tables[] = {
   {"therapist", 1, "id"}, {"client", 1, "id"}, {"client_contra", 0, "client_id, contra, region"},
-  {"intake", 1, "id"}, {"pain", 0, "intake_id, region"}, {"visit", 1, "id"},
+  {"intake", 1, "id"}, {"pain", 0, "intake_id, region"}, {"kbver", 1, "id"}, {"visit", 1, "id"},
   {"treatment", 0, "visit_id, seq"}, {"assessment", 1, "id"}, {"measure", 1, "id"},
   {"homeprog", 1, "id"}, {"audit", 1, "id"}, {"live_session", 0, "id"}, {"live_cmd", 0, "session_id, seq"},
 };
@@ -118,7 +131,17 @@ static const struct { const char *table, *column, *parent; } links[] = {
   {"homeprog", "visit_id", "visit"}, {"audit", "therapist_id", "therapist"},
   {"live_session", "client_id", "client"}, {"live_session", "therapist_id", "therapist"},
   {"live_session", "visit_id", "visit"}, {"live_cmd", "session_id", "live_session"},
+  {"visit", "kbver_id", "kbver"}, {"homeprog", "kbver_id", "kbver"},
 };
+
+/* The blob columns: in a backup as base64 text. */
+static const struct { const char *table, *column; } blobs[] = {{"kbver", "kb"}, {"visit", "logz"}};
+
+static int is_blob(const char *table, const char *column) {
+  for (size_t i = 0; i < sizeof blobs / sizeof blobs[0]; i++)
+    if (!strcmp(blobs[i].table, table) && !strcmp(blobs[i].column, column)) return 1;
+  return 0;
+}
 #define N_LINKS ((int)(sizeof links / sizeof links[0]))
 
 int store_schema_version(void) { return N_MIGRATIONS; }
@@ -140,12 +163,21 @@ const char *store_where(const store *s) { return s->where; }
 void store_args_init(store_args *a) { a->n = 0; }
 
 void store_arg_text(store_args *a, const char *v) {
-  if (a->n < STORE_MAX_ARGS) a->v[a->n++] = v;
+  if (a->n >= STORE_MAX_ARGS) return;
+  a->len[a->n] = -1;
+  a->v[a->n++] = v;
+}
+
+void store_arg_blob(store_args *a, const void *data, size_t len) {
+  if (a->n >= STORE_MAX_ARGS) return;
+  a->len[a->n] = (int)len;
+  a->v[a->n++] = data ? data : "";
 }
 
 void store_arg_int(store_args *a, long v) {
   if (a->n >= STORE_MAX_ARGS) return;
   snprintf(a->num[a->n], sizeof a->num[0], "%ld", v);
+  a->len[a->n] = -1;
   a->v[a->n] = a->num[a->n];
   a->n++;
 }
@@ -153,6 +185,7 @@ void store_arg_int(store_args *a, long v) {
 void store_arg_real(store_args *a, double v) {
   if (a->n >= STORE_MAX_ARGS) return;
   snprintf(a->num[a->n], sizeof a->num[0], "%.17g", v);
+  a->len[a->n] = -1;
   a->v[a->n] = a->num[a->n];
   a->n++;
 }
@@ -161,6 +194,7 @@ void store_rows_free(store_rows *r) {
   for (int i = 0; i < r->nrow * r->ncol; i++) free(r->cell[i]);
   for (int j = 0; j < r->ncol; j++) free(r->names[j]);
   free(r->cell);
+  free(r->len);
   free(r->names);
   memset(r, 0, sizeof *r);
 }
@@ -170,9 +204,21 @@ const char *store_cell(const store_rows *r, int i, int j) {
   return r->cell[(size_t)i * r->ncol + j];
 }
 
-void store_rows_add(store_rows *r, const char *const *cells, int n) {
+size_t store_cell_len(const store_rows *r, int i, int j) {
+  if (i < 0 || j < 0 || i >= r->nrow || j >= r->ncol || !r->len) return 0;
+  return r->len[(size_t)i * r->ncol + j];
+}
+
+void store_rows_add(store_rows *r, const char *const *cells, const size_t *lens, int n) {
   r->cell = xrealloc(r->cell, sizeof(char *) * (size_t)(r->nrow + 1) * n);
-  for (int j = 0; j < n; j++) r->cell[(size_t)r->nrow * n + j] = cells[j] ? xstrdup(cells[j]) : NULL;
+  r->len = xrealloc(r->len, sizeof(size_t) * (size_t)(r->nrow + 1) * n);
+  for (int j = 0; j < n; j++) {
+    size_t at = (size_t)r->nrow * n + j, l = cells[j] ? (lens ? lens[j] : strlen(cells[j])) : 0;
+    char *c = NULL;
+    if (cells[j]) { c = xmalloc(l + 1); memcpy(c, cells[j], l); c[l] = 0; }
+    r->cell[at] = c;
+    r->len[at] = l;
+  }
   r->nrow++;
 }
 
@@ -258,6 +304,7 @@ static int migrate(store *s) {
     buf_init(&sql);
     for (const char *p = migrations[v - 1]; *p;) {
       if (!strncmp(p, "{id}", 4)) { buf_puts(&sql, s->be->id_ddl); p += 4; }
+      else if (!strncmp(p, "{blob}", 6)) { buf_puts(&sql, s->be->blob_ddl); p += 6; }
       else buf_putc(&sql, *p++);
     }
     store_args a;
@@ -404,7 +451,14 @@ int store_backup(store *s, buf *out) {
         buf_json_str(out, r.names[j]);
         buf_putc(out, ':');
         const char *c = store_cell(&r, row, j);
-        if (c) buf_json_str(out, c); else buf_puts(out, "null");
+        if (c && is_blob(tables[i].name, r.names[j])) {
+          size_t n = store_cell_len(&r, row, j), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+          char *b64 = xmalloc(cap);
+          sodium_bin2base64(b64, cap, (const unsigned char *)c, n, sodium_base64_VARIANT_ORIGINAL);
+          buf_json_str(out, b64);
+          free(b64);
+        } else if (c) buf_json_str(out, c);
+        else buf_puts(out, "null");
       }
       buf_puts(out, "}}\n");
     }
@@ -443,6 +497,8 @@ static int restore_line(store *s, json_t *line, int lineno, int *last_table) {
   const char *key;
   json_t *v;
   int n = 0, rc = 0;
+  unsigned char *bytes[STORE_MAX_ARGS];
+  int n_bytes = 0;
   json_object_foreach(row, key, v) {
     if (!ident_ok(key) || n >= STORE_MAX_ARGS || !(json_is_string(v) || json_is_null(v))) {
       rc = store_fail(s, "line %d: bad column %s (names are lower case; values are text or null)", lineno, key);
@@ -450,7 +506,15 @@ static int restore_line(store *s, json_t *line, int lineno, int *last_table) {
     }
     buf_printf(&sql, "%s%s", n ? ", " : "", key);
     buf_printf(&vals, "%s$%d", n ? ", " : "", n + 1);
-    store_arg_text(&a, json_is_null(v) ? NULL : json_string_value(v));
+    if (json_is_string(v) && is_blob(tables[ti].name, key)) {
+      size_t tl = json_string_length(v), bl = 0;
+      unsigned char *b = bytes[n_bytes++] = xmalloc(tl / 4 * 3 + 3);
+      if (sodium_base642bin(b, tl / 4 * 3 + 3, json_string_value(v), tl, NULL, &bl, NULL, sodium_base64_VARIANT_ORIGINAL)) {
+        rc = store_fail(s, "line %d: %s.%s is not base64", lineno, tables[ti].name, key);
+        break;
+      }
+      store_arg_blob(&a, b, bl);
+    } else store_arg_text(&a, json_is_null(v) ? NULL : json_string_value(v));
     n++;
   }
   if (!rc) {
@@ -461,6 +525,7 @@ static int restore_line(store *s, json_t *line, int lineno, int *last_table) {
       rc = store_fail(s, "line %d (%s): %s", lineno, tables[ti].name, keep);
     }
   }
+  for (int i = 0; i < n_bytes; i++) free(bytes[i]);
   buf_free(&sql);
   buf_free(&vals);
   return rc;

@@ -57,24 +57,31 @@ const char *store_error(const store *s);
 ** Free with store_rows_free (which leaves it empty). */
 typedef struct store_rows {
   int nrow, ncol;
-  char **cell;
+  char **cell;   /* each NUL-terminated; a blob cell holds its bytes (and a NUL after them) */
+  size_t *len;   /* the byte length of each cell (0 for NULL), row-major as cell */
   char **names;  /* the ncol column names */
 } store_rows;
 void store_rows_free(store_rows *r);
 /* The cell at row i, column j (NULL for SQL NULL or out of range). */
 const char *store_cell(const store_rows *r, int i, int j);
+/* Its length in bytes (a blob's may hold NUL bytes); 0 for NULL. */
+size_t store_cell_len(const store_rows *r, int i, int j);
 
-/* Bound parameters, all passed as text: $1, $2, ... in the SQL in the order added. */
-#define STORE_MAX_ARGS 24
+/* Bound parameters, passed as text (or as bytes, store_arg_blob): $1, $2, ... in the SQL in
+** the order added.  A blob column is declared "{blob}" in a migration (BLOB on SQLite, BYTEA on
+** PostgreSQL) and reads back as its bytes on both. */
+#define STORE_MAX_ARGS 120
 typedef struct store_args {
   int n;
   const char *v[STORE_MAX_ARGS];
-  char num[STORE_MAX_ARGS][32];
+  int len[STORE_MAX_ARGS];   /* -1 text, else the length of a blob */
+  char num[STORE_MAX_ARGS][24];
 } store_args;
 void store_args_init(store_args *a);
 void store_arg_text(store_args *a, const char *s);   /* NULL binds SQL NULL */
 void store_arg_int(store_args *a, long v);
 void store_arg_real(store_args *a, double v);        /* %.17g */
+void store_arg_blob(store_args *a, const void *data, size_t len);   /* bytes, not copied */
 
 /* Run one SQL statement with parameters ($1..$n, both backends).  When `out` is not NULL the
 ** rows are returned there (the caller frees them).  Returns 0, or -1 with store_error set. */

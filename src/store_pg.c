@@ -35,6 +35,9 @@ static struct {
   __typeof__(&PQsocket) PQsocket;
   __typeof__(&PQfreemem) PQfreemem;
   __typeof__(&PQescapeIdentifier) PQescapeIdentifier;
+  __typeof__(&PQprepare) PQprepare;
+  __typeof__(&PQexecPrepared) PQexecPrepared;
+  __typeof__(&PQftype) PQftype;
 } pq;
 
 static const lazy_sym pq_syms[] = {
@@ -60,6 +63,9 @@ static const lazy_sym pq_syms[] = {
   S(PQsocket),
   S(PQfreemem),
   S(PQescapeIdentifier),
+  S(PQprepare),
+  S(PQexecPrepared),
+  S(PQftype),
 #undef S
 };
 static const char *const pq_names[] = {"libpq.so.5", "libpq.so", NULL};
@@ -86,9 +92,72 @@ static lazy_lib pq_lib = {pq_names, "libpq5", pq_syms, sizeof pq_syms / sizeof p
 #define PQsocket pq.PQsocket
 #define PQfreemem pq.PQfreemem
 #define PQescapeIdentifier pq.PQescapeIdentifier
+#define PQprepare pq.PQprepare
+#define PQexecPrepared pq.PQexecPrepared
+#define PQftype pq.PQftype
 
 
 static void quiet(void *arg, const char *message) { (void)arg; (void)message; }
+
+/* ---- prepared statements -------------------------------------------------------------------
+** Each statement with parameters is prepared once per connection (PQprepare) and then only
+** executed (PQexecPrepared: no parse or plan on the server), found again by its SQL text in a
+** hash table of the handle.  A reset connection loses them: the table is emptied. */
+#define PREP_SLOTS 512   /* a power of two; at most half used */
+typedef struct prep { char *sql; unsigned hash; } prep;
+typedef struct prep_cache { prep slot[PREP_SLOTS]; int n, next_name; } prep_cache;
+
+static unsigned sql_hash(const char *s) {
+  unsigned h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static void prep_clear(store *s) {
+  prep_cache *pc = s->priv;
+  if (!pc) return;
+  for (int i = 0; i < PREP_SLOTS; i++) free(pc->slot[i].sql);
+  memset(pc, 0, sizeof *pc);
+}
+
+/* The name of the prepared statement for `sql` ("s" and its slot), preparing it first when
+** this connection has not; NULL when the table is full or preparing failed (the caller then
+** sends the statement unprepared, which reports any error). */
+static const char *prep_name(store *s, const char *sql, int nparams, char name[16]) {
+  prep_cache *pc = s->priv;
+  if (!pc) s->priv = pc = xcalloc(1, sizeof *pc);
+  unsigned h = sql_hash(sql), i = h & (PREP_SLOTS - 1);
+  for (; pc->slot[i].sql; i = (i + 1) & (PREP_SLOTS - 1))
+    if (pc->slot[i].hash == h && !strcmp(pc->slot[i].sql, sql)) { snprintf(name, 16, "s%u", i); return name; }
+  if (pc->n >= PREP_SLOTS / 2) return NULL;
+  snprintf(name, 16, "s%u", i);
+  PGresult *r = PQprepare(s->h, name, sql, nparams, NULL);
+  int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  if (!ok) return NULL;
+  pc->slot[i].sql = xstrdup(sql);
+  pc->slot[i].hash = h;
+  pc->n++;
+  return name;
+}
+
+/* Send one statement: prepared when it has parameters, with blobs in binary. */
+static PGresult *pg_send(store *s, const char *sql, const store_args *a) {
+  PGconn *c = s->h;
+  if (!a || !a->n) return PQexec(c, sql);
+  int lens[STORE_MAX_ARGS], fmts[STORE_MAX_ARGS];
+  for (int i = 0; i < a->n; i++) { lens[i] = a->len[i] < 0 ? 0 : a->len[i]; fmts[i] = a->len[i] >= 0; }
+  char name[16];
+  /* A statement that cannot be prepared (an error in it) fails as it would have unprepared:
+  ** it is sent once more unprepared, for the server's message. */
+  const char *n = prep_name(s, sql, a->n, name);
+  if (n) return PQexecPrepared(c, n, a->n, a->v, lens, fmts, 0);
+  return PQexecParams(c, sql, a->n, NULL, a->v, lens, fmts, 0);
+}
+
+static int unhex(int ch) {
+  return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
 
 /* Copy a connection URI with the password (user:PASSWORD@) masked. */
 static void mask(char *out, size_t outlen, const char *uri) {
@@ -125,6 +194,9 @@ static int pg_open(store *s, const char *uri) {
 static void pg_close(store *s) {
   if (s->h) PQfinish(s->h);   /* none when libpq could not be opened */
   s->h = NULL;
+  prep_clear(s);
+  free(s->priv);
+  s->priv = NULL;
 }
 
 /* A statement that only reads, and so may be sent again after a dropped connection. */
@@ -138,7 +210,7 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
   PGresult *r;
   ExecStatusType st;
   for (int attempt = 0;; attempt++) {
-    r = a && a->n ? PQexecParams(c, sql, a->n, NULL, a->v, NULL, NULL, 0) : PQexec(c, sql);
+    r = pg_send(s, sql, a);
     st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) break;
     const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -148,6 +220,7 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
     /* The connection dropped (a server restart, a network cut): connect again; a read outside
     ** a transaction is sent once more, anything else fails (it may or may not have run). */
     PQreset(c);
+    prep_clear(s);
     int again = attempt == 0 && !s->in_tx && reads_only(sql) && PQstatus(c) == CONNECTION_OK;
     if (PQstatus(c) == CONNECTION_OK) {
       PGresult *q = PQexec(c, "SET client_min_messages TO warning; SET application_name TO 'myomap'");
@@ -161,9 +234,26 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
     out->names = xcalloc((size_t)ncol ? (size_t)ncol : 1, sizeof(char *));
     for (int j = 0; j < ncol; j++) out->names[j] = xstrdup(PQfname(r, j));
     out->cell = xcalloc((size_t)nrow * ncol + 1, sizeof(char *));
-    for (int i = 0; i < nrow; i++)
-      for (int j = 0; j < ncol; j++)
-        out->cell[(size_t)i * ncol + j] = PQgetisnull(r, i, j) ? NULL : xstrdup(PQgetvalue(r, i, j));
+    out->len = xcalloc((size_t)nrow * ncol + 1, sizeof(size_t));
+    for (int j = 0; j < ncol; j++) {
+      int bytea = PQftype(r, j) == 17;   /* BYTEAOID: sent as \x and hex digits */
+      for (int i = 0; i < nrow; i++) {
+        size_t at = (size_t)i * ncol + j;
+        if (PQgetisnull(r, i, j)) continue;
+        const char *v = PQgetvalue(r, i, j);
+        if (!bytea) { out->cell[at] = xstrdup(v); out->len[at] = strlen(v); continue; }
+        size_t n = strlen(v), k = 0;
+        char *b = xmalloc(n / 2 + 1);
+        for (size_t p = 2; p + 1 < n; p += 2) {
+          int hi = unhex(v[p]), lo = unhex(v[p + 1]);
+          if (hi < 0 || lo < 0) break;
+          b[k++] = (char)(hi << 4 | lo);
+        }
+        b[k] = 0;
+        out->cell[at] = b;
+        out->len[at] = k;
+      }
+    }
     out->nrow = nrow;
   }
   PQclear(r);
@@ -222,7 +312,7 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
 }
 
 const store_driver store_pg = {
-  "postgresql", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BEGIN",
+  "postgresql", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BYTEA", "BEGIN",
   "SELECT pg_advisory_xact_lock(7271403)",
   pg_open, pg_close, pg_exec, pg_check, pg_restored, pg_listen, pg_wait,
 };

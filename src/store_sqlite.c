@@ -81,8 +81,9 @@ static int lite_exec(store *s, const char *sql, const store_args *a, store_rows 
       char name[16];
       snprintf(name, sizeof name, "$%d", i + 1);
       int idx = sqlite3_bind_parameter_index(st, name);
-      if (idx && (a->v[i] ? sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)
-                          : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
+      if (idx && (!a->v[i] ? sqlite3_bind_null(st, idx)
+                  : a->len[i] >= 0 ? sqlite3_bind_blob(st, idx, a->v[i], a->len[i], SQLITE_STATIC)
+                  : sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)) != SQLITE_OK) {
         sqlite3_finalize(st);
         return lite_error(s, "bind");
       }
@@ -95,10 +96,16 @@ static int lite_exec(store *s, const char *sql, const store_args *a, store_rows 
       for (int j = 0; j < ncol; j++) out->names[j] = xstrdup(sqlite3_column_name(st, j));
     }
     const char *cells[64];
+    size_t lens[64];
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       if (!out || ncol != out->ncol || ncol > 64) continue;
-      for (int j = 0; j < ncol; j++) cells[j] = (const char *)sqlite3_column_text(st, j);
-      store_rows_add(out, cells, ncol);
+      for (int j = 0; j < ncol; j++) {
+        cells[j] = sqlite3_column_type(st, j) == SQLITE_BLOB ? (const char *)sqlite3_column_blob(st, j)
+                                                              : (const char *)sqlite3_column_text(st, j);
+        lens[j] = (size_t)sqlite3_column_bytes(st, j);
+        if (!cells[j] && sqlite3_column_type(st, j) == SQLITE_BLOB) cells[j] = "";  /* an empty blob */
+      }
+      store_rows_add(out, cells, lens, ncol);
     }
     if (rc != SQLITE_DONE) {
       lite_error(s, "SQL");
@@ -134,6 +141,6 @@ static int lite_check(store *s, buf *report) {
 }
 
 const store_driver store_sqlite = {
-  "sqlite", "INTEGER PRIMARY KEY", "BEGIN IMMEDIATE", NULL,
+  "sqlite", "INTEGER PRIMARY KEY", "BLOB", "BEGIN IMMEDIATE", NULL,
   lite_open, lite_close, lite_exec, lite_check, NULL, NULL, NULL,
 };

@@ -8,6 +8,7 @@
 typedef struct store_driver {
   const char *name;          /* "sqlite", "postgresql" */
   const char *id_ddl;        /* the column type of an auto-numbered primary key */
+  const char *blob_ddl;      /* the column type of bytes ("{blob}" in a migration) */
   const char *begin_sql;     /* a write transaction that holds its lock from the start */
   const char *lock_sql;      /* run first inside the migration transaction, or NULL */
   /* Connect to `target` (a path or URI); set s->h and s->where.  0, or -1 with s->err. */
@@ -30,6 +31,7 @@ typedef struct store_driver {
 struct store {
   const store_driver *be;
   void *h;                  /* sqlite3 * or PGconn * */
+  void *priv;               /* the backend's own state (PostgreSQL: its prepared statements) */
   char *target;             /* what store_open was given, for store_clone */
   char where[1024];
   char err[512];
@@ -41,7 +43,8 @@ extern const store_driver store_pg;
 
 /* Set s->err from a format (printf-style); returns -1. */
 int store_fail(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append a row of n cells (copied; NULL stays NULL) to r, whose ncol must be n. */
-void store_rows_add(store_rows *r, const char *const *cells, int n);
+/* Append a row of n cells (copied; NULL stays NULL) of lens[j] bytes (lens NULL: strlen) to
+** r, whose ncol must be n. */
+void store_rows_add(store_rows *r, const char *const *cells, const size_t *lens, int n);
 
 #endif
