@@ -60,12 +60,15 @@ int kbver_current(store *s, long *id) {
   pack_deflate('K', PACK_DICT_NONE, t.data, t.len, &z);
   char now[32];
   util_now(now);
-  store_arg_blob(&a, z.data, z.len);
-  store_arg_text(&a, now);
+  store_args ins;
+  store_args_init(&ins);
+  store_arg_text(&ins, h);
+  store_arg_blob(&ins, z.data, z.len);
+  store_arg_text(&ins, now);
   /* Another process may add the same version at the same moment: the second insert does
   ** nothing, and the row is read back. */
   int rc = store_begin(s) ||
-           store_exec(s, "INSERT INTO kbver (hash, kb, created) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING", &a, NULL) ||
+           store_exec(s, "INSERT INTO kbver (hash, kb, created) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING", &ins, NULL) ||
            store_exec_long(s, "SELECT id FROM kbver WHERE hash = $1", &a, id) ||
            store_commit(s) ? -1 : 0;
   if (rc) store_rollback(s);
