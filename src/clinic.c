@@ -36,8 +36,10 @@ static int open_db(const cmd *c, const opts *o, store **s) {
     fprintf(stderr, "myomap %s: %s\n", c->name, err);
     return EXIT_IO;
   }
-  long v, h;   /* visits stored before migration 5 take their stored form now */
-  if (record_upgrade(*s, NULL, &v, &h, err, sizeof err)) {
+  long v, h;   /* visits stored before migration 5 take their stored form now (tests/upgrade.sh
+               ** defers it with MYOMAP_NO_UPGRADE=1 to read the old rows first) */
+  const char *no = getenv("MYOMAP_NO_UPGRADE");
+  if (!(no && !strcmp(no, "1")) && record_upgrade(*s, NULL, &v, &h, err, sizeof err)) {
     fprintf(stderr, "myomap %s: upgrading the stored visits: %s\n", c->name, err);
     store_close(*s);
     *s = NULL;
