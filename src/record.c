@@ -44,6 +44,22 @@ static int text_ok(const char *what, const char *t, size_t max, char *err, size_
   return 0;
 }
 
+/* date a calendar day, not in the future (a day of grace for time zones ahead of UTC). */
+static int date_valid(const char *date, char *err, size_t errlen) {
+  char today[11];
+  util_today(today);
+  if (!util_date_ok(date)) return bad(err, errlen, "bad date \"%s\": expected YYYY-MM-DD, a real calendar day", date);
+  if (strcmp(date, today) > 0) {
+    time_t t = time(NULL) + 86400;
+    struct tm tm;
+    char tomorrow[16];
+    gmtime_r(&t, &tm);
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+    if (strcmp(date, tomorrow) > 0) return bad(err, errlen, "date %s is in the future", date);
+  }
+  return 0;
+}
+
 /* date (NULL: today) checked against the client's birth date and today.  Writes it to out. */
 static int date_check(store *s, long client, const char *date, char out[11], char *err, size_t errlen) {
   char today[11];
@@ -949,114 +965,151 @@ int record_home_load(store *s, const kb *k, long id, buf *json, home *h, const k
   return rc;
 }
 
+/* The visit's own row in a statement that writes its children. */
+#define THE_VISIT "(SELECT id FROM visit WHERE client_id = $1 AND started = $2)"
+
 int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
                    long *visit, char *err, size_t errlen) {
-  char date[11];
-  int rc = date_check(s, client, l->date, date, err, errlen);
+  int rc = date_valid(l->date, err, errlen);
   if (rc) return rc;
   if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
+  const char *date = l->date;
+  int builtin = kb_is_builtin(k);
+  /* What the checks and the home program need, in one query: the client's birth date, a visit
+  ** already stored for this session, the kb version's row, the latest intake up to the visit. */
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
   store_arg_text(&a, l->sum.started);
+  store_arg_text(&a, builtin ? kbver_builtin_hash() : "");
+  store_arg_text(&a, date);
   store_rows r;
-  if (store_exec(s, "SELECT id FROM visit WHERE client_id = $1 AND started = $2", &a, &r)) return failed(s, err, errlen);
-  if (r.nrow) rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", l->sum.started,
-                       store_cell(&r, 0, 0));
+  if (store_exec(s, "SELECT (SELECT birth FROM client WHERE id = $1), (SELECT id FROM visit WHERE client_id = $1 AND started = $2),"
+                    " (SELECT id FROM kbver WHERE hash = $3), i.activities, i.desk_hours, i.sleep_hours, i.id"
+                    " FROM (SELECT 1 AS one) o LEFT JOIN (SELECT activities, desk_hours, sleep_hours, id FROM intake"
+                    " WHERE client_id = $1 AND date <= $4 ORDER BY date DESC, id DESC LIMIT 1) i ON 1 = 1", &a, &r))
+    return failed(s, err, errlen);
+  const char *birth = store_cell(&r, 0, 0);
+  if (!birth) { snprintf(err, errlen, "no client %ld", client); rc = RECORD_ENOTFOUND; }
+  else if (strcmp(date, birth) < 0) rc = bad(err, errlen, "date %s is before the client's birth date (%s)", date, birth);
+  else if (store_cell(&r, 0, 1))
+    rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", l->sum.started, store_cell(&r, 0, 1));
+  long kv = store_cell(&r, 0, 2) ? strtol(store_cell(&r, 0, 2), NULL, 10) : 0;
+  home_context hc;
+  home_context_init(&hc);
+  int has_intake = store_cell(&r, 0, 6) != NULL;
+  if (has_intake) {
+    home_context_activities(k, store_cell(&r, 0, 3), &hc);
+    if (store_cell(&r, 0, 4)) hc.desk_hours = strtod(store_cell(&r, 0, 4), NULL);
+    if (store_cell(&r, 0, 5)) hc.sleep_hours = strtod(store_cell(&r, 0, 5), NULL);
+  }
   store_rows_free(&r);
   if (rc) return rc;
-  home hp;
-  home_build(k, &l->sum.in, l->sum.stopped, &hp);
-  home_context hc;
-  int has_intake = record_home_context(s, k, client, date, &hc);
-  if (has_intake < 0) return failed(s, err, errlen);
-  home_perpetuating(k, has_intake ? &hc : NULL, &hp);
-  int builtin = kb_is_builtin(k);
   buf prog, z, ctx;
   buf_init(&prog);
   buf_init(&z);
   buf_init(&ctx);
   if (builtin) ctx_text(&ctx, k, has_intake ? &hc : NULL);
-  else sheet_home_json(&prog, k, &hp);
+  else {
+    home hp;
+    home_build(k, &l->sum.in, l->sum.stopped, &hp);
+    home_perpetuating(k, has_intake ? &hc : NULL, &hp);
+    sheet_home_json(&prog, k, &hp);
+  }
   int derived = log_pack(k, l->root, l->text, strlen(l->text), &l->sum.in, &z);
   char now[32];
   util_now(now);
-  long kv = 0;
-  if (store_begin(s) || (builtin && kbver_current(s, &kv))) { rc = failed(s, err, errlen); goto done; }
-  store_args_init(&a);
-  store_arg_int(&a, client);
-  if (therapist > 0) store_arg_int(&a, therapist); else store_arg_text(&a, NULL);
-  store_arg_text(&a, date);
-  store_arg_text(&a, l->sum.started);
-  store_arg_blob(&a, z.data, z.len);
-  if (l->sum.pain_pre >= 0) store_arg_int(&a, l->sum.pain_pre); else store_arg_text(&a, NULL);
-  if (l->sum.pain_post >= 0) store_arg_int(&a, l->sum.pain_post); else store_arg_text(&a, NULL);
-  store_arg_text(&a, now);
-  if (derived) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
-  if (store_exec_long(s, "INSERT INTO visit (client_id, therapist_id, date, started, log, logz, pain_pre, pain_post, created,"
-                         " kbver_id) VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9) RETURNING id", &a, visit))
-    rc = failed(s, err, errlen);
-  /* The holds, then the pain measures: a statement for up to 10 rows each. */
-  for (int i = 0; !rc && i < l->n_holds; i += 10) {
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "INSERT INTO treatment (visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, "
-                   "reason, confirmed) VALUES ");
-    store_args_init(&a);
-    store_arg_int(&a, *visit);
+  /* The writes, sent together: the visit, its holds (up to 10 a statement), its pain before and
+  ** after, its home program. */
+  int n_hold_stmts = (l->n_holds + 9) / 10, n = 0;
+  store_args *args = xcalloc((size_t)(n_hold_stmts + 3), sizeof *args);
+  const char **sql = xcalloc((size_t)(n_hold_stmts + 3), sizeof *sql);
+  const store_args **ap = xcalloc((size_t)(n_hold_stmts + 3), sizeof *ap);
+  buf *text = xcalloc((size_t)(n_hold_stmts + 1), sizeof *text);
+  int n_text = 0;
+  if (store_begin(s) || (builtin && !kv && kbver_current(s, &kv))) { rc = failed(s, err, errlen); goto done; }
+  store_args *v = &args[n];
+  store_args_init(v);
+  store_arg_int(v, client);
+  if (therapist > 0) store_arg_int(v, therapist); else store_arg_text(v, NULL);
+  store_arg_text(v, date);
+  store_arg_text(v, l->sum.started);
+  store_arg_blob(v, z.data, z.len);
+  if (l->sum.pain_pre >= 0) store_arg_int(v, l->sum.pain_pre); else store_arg_text(v, NULL);
+  if (l->sum.pain_post >= 0) store_arg_int(v, l->sum.pain_post); else store_arg_text(v, NULL);
+  store_arg_text(v, now);
+  if (derived) store_arg_int(v, kv); else store_arg_text(v, NULL);
+  sql[n++] = "INSERT INTO visit (client_id, therapist_id, date, started, log, logz, pain_pre, pain_post, created,"
+             " kbver_id) VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9) RETURNING id";
+  for (int i = 0; i < l->n_holds; i += 10) {
+    buf *b = &text[n_text++];
+    buf_init(b);
+    buf_puts(b, "INSERT INTO treatment (visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, "
+                "reason, confirmed) VALUES ");
+    store_args *t = &args[n];
+    store_args_init(t);
+    store_arg_int(t, client);
+    store_arg_text(t, l->sum.started);
     for (int j = i; j < l->n_holds && j < i + 10; j++) {
       const log_hold *h = &l->holds[j];
-      int b = a.n;
-      buf_printf(&sql, "%s($1, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", j > i ? ", " : "",
-                 b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10);
-      store_arg_int(&a, j + 1);
-      store_arg_text(&a, h->phase);
-      store_arg_text(&a, h->muscle);
-      store_arg_text(&a, h->tp);
-      store_arg_text(&a, h->side);
-      store_arg_text(&a, h->technique);
-      store_arg_real(&a, h->seconds);
-      store_arg_text(&a, h->outcome);
-      store_arg_text(&a, h->reason);
-      store_arg_int(&a, h->confirmed);
+      int o = t->n;
+      buf_printf(b, "%s(" THE_VISIT ", $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", j > i ? ", " : "",
+                 o + 1, o + 2, o + 3, o + 4, o + 5, o + 6, o + 7, o + 8, o + 9, o + 10);
+      store_arg_int(t, j + 1);
+      store_arg_text(t, h->phase);
+      store_arg_text(t, h->muscle);
+      store_arg_text(t, h->tp);
+      store_arg_text(t, h->side);
+      store_arg_text(t, h->technique);
+      store_arg_real(t, h->seconds);
+      store_arg_text(t, h->outcome);
+      store_arg_text(t, h->reason);
+      store_arg_int(t, h->confirmed);
     }
-    if (store_exec(s, sql.data, &a, NULL)) rc = failed(s, err, errlen);
-    buf_free(&sql);
+    sql[n++] = b->data;
   }
   static const char *const items[2] = {"pre", "post"};
   int vals[2] = {l->sum.pain_pre, l->sum.pain_post};
-  if (!rc && (vals[0] >= 0 || vals[1] >= 0)) {
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    store_arg_int(&a, *visit);
-    store_arg_text(&a, date);
-    store_arg_text(&a, now);
-    buf sql;
-    buf_init(&sql);
-    buf_puts(&sql, "INSERT INTO measure (client_id, visit_id, date, kind, item, value, created) VALUES ");
-    for (int i = 0, n = 0; i < 2; i++) {
+  if (vals[0] >= 0 || vals[1] >= 0) {
+    buf *b = &text[n_text++];
+    buf_init(b);
+    store_args *m = &args[n];
+    store_args_init(m);
+    store_arg_int(m, client);
+    store_arg_text(m, l->sum.started);
+    store_arg_text(m, date);
+    store_arg_text(m, now);
+    buf_puts(b, "INSERT INTO measure (client_id, visit_id, date, kind, item, value, created) VALUES ");
+    for (int i = 0, c = 0; i < 2; i++) {
       if (vals[i] < 0) continue;
-      buf_printf(&sql, "%s($1, $2, $3, 'nprs', $%d, $%d, $4)", n++ ? ", " : "", a.n + 1, a.n + 2);
-      store_arg_text(&a, items[i]);
-      store_arg_int(&a, vals[i]);
+      buf_printf(b, "%s($1, " THE_VISIT ", $3, 'nprs', $%d, $%d, $4)", c++ ? ", " : "", m->n + 1, m->n + 2);
+      store_arg_text(m, items[i]);
+      store_arg_int(m, vals[i]);
     }
-    if (store_exec(s, sql.data, &a, NULL)) rc = failed(s, err, errlen);
-    buf_free(&sql);
+    sql[n++] = b->data;
   }
-  if (!rc) {
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    store_arg_int(&a, *visit);
-    store_arg_text(&a, date);
-    store_arg_text(&a, builtin ? "" : prog.data);
-    store_arg_text(&a, now);
-    if (builtin) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
-    store_arg_text(&a, builtin ? ctx.data : "");
-    if (store_exec(s, "INSERT INTO homeprog (client_id, visit_id, date, program, created, kbver_id, ctx)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7)", &a, NULL) || store_commit(s))
-      rc = failed(s, err, errlen);
-  }
+  store_args *hpa = &args[n];
+  store_args_init(hpa);
+  store_arg_int(hpa, client);
+  store_arg_text(hpa, l->sum.started);
+  store_arg_text(hpa, date);
+  store_arg_text(hpa, builtin ? "" : prog.data);
+  store_arg_text(hpa, now);
+  if (builtin) store_arg_int(hpa, kv); else store_arg_text(hpa, NULL);
+  store_arg_text(hpa, builtin ? ctx.data : "");
+  sql[n++] = "INSERT INTO homeprog (client_id, visit_id, date, program, created, kbver_id, ctx)"
+             " VALUES ($1, " THE_VISIT ", $3, $4, $5, $6, $7)";
+  for (int i = 0; i < n; i++) ap[i] = &args[i];
+  if (store_exec_batch(s, n, sql, ap, &r)) { rc = failed(s, err, errlen); goto done; }
+  *visit = store_cell(&r, 0, 0) ? strtol(store_cell(&r, 0, 0), NULL, 10) : 0;
+  store_rows_free(&r);
+  if (store_commit(s)) rc = failed(s, err, errlen);
 done:
+  for (int i = 0; i < n_text; i++) buf_free(&text[i]);
+  free(text);
+  free(args);
+  free(sql);
+  free(ap);
   buf_free(&prog);
   buf_free(&z);
   buf_free(&ctx);

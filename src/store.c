@@ -222,10 +222,34 @@ void store_rows_add(store_rows *r, const char *const *cells, const size_t *lens,
   r->nrow++;
 }
 
+/* A lazy BEGIN goes out before the transaction's first statement. */
+static int send_begin(store *s) {
+  if (!s->begin_pending) return 0;
+  s->begin_pending = 0;
+  if (s->be->exec(s, s->be->begin_sql, NULL, NULL)) { s->in_tx = 0; return -1; }
+  return 0;
+}
+
 int store_exec(store *s, const char *sql, const store_args *a, store_rows *out) {
   if (out) memset(out, 0, sizeof *out);
   s->err[0] = 0;
+  if (send_begin(s)) return -1;
   return s->be->exec(s, sql, a, out);
+}
+
+int store_exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out) {
+  if (out) memset(out, 0, sizeof *out);
+  s->err[0] = 0;
+  if (s->be->batch) {
+    int begin = s->begin_pending;
+    s->begin_pending = 0;
+    int rc = s->be->batch(s, n, sql, a, out, begin);
+    if (rc && begin && !s->in_tx) return -1;
+    return rc;
+  }
+  for (int i = 0; i < n; i++)
+    if (store_exec(s, sql[i], a[i], i == 0 ? out : NULL)) { if (i == 0 && out) store_rows_free(out); return -1; }
+  return 0;
 }
 
 int store_exec_long(store *s, const char *sql, const store_args *a, long *v) {
@@ -241,6 +265,7 @@ int store_exec_long(store *s, const char *sql, const store_args *a, long *v) {
 
 int store_begin(store *s) {
   if (s->in_tx) { s->in_tx++; return 0; }   /* inside a caller's batch */
+  if (s->be->lazy_begin) { s->in_tx = 1; s->begin_pending = 1; return 0; }
   if (store_exec(s, s->be->begin_sql, NULL, NULL)) return -1;
   s->in_tx = 1;
   return 0;
@@ -248,6 +273,7 @@ int store_begin(store *s) {
 
 int store_commit(store *s) {
   if (s->in_tx > 1) { s->in_tx--; return 0; }
+  if (s->begin_pending) { s->begin_pending = 0; s->in_tx = 0; return 0; }   /* nothing was sent */
   if (store_exec(s, "COMMIT", NULL, NULL)) {
     char keep[sizeof s->err];
     memcpy(keep, s->err, sizeof keep);
@@ -261,6 +287,7 @@ int store_commit(store *s) {
 
 void store_rollback(store *s) {
   if (!s->in_tx) return;
+  if (s->begin_pending) { s->begin_pending = 0; s->in_tx = 0; return; }
   /* A failure inside a batch rolls back the whole batch. */
   char keep[sizeof s->err];
   memcpy(keep, s->err, sizeof keep);

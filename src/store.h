@@ -90,6 +90,12 @@ int store_exec(store *s, const char *sql, const store_args *a, store_rows *out);
 ** Returns 0 and sets *v, or -1 on an error or an empty result. */
 int store_exec_long(store *s, const char *sql, const store_args *a, long *v);
 
+/* Run n statements in order, as store_exec each, in one round trip to the server where the
+** protocol allows (PostgreSQL's pipeline mode); rows of the first statement into `out` (when
+** not NULL).  Stops at the first that fails: returns 0, or -1 with store_error set (inside a
+** transaction, roll back). */
+int store_exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out);
+
 /* Transactions: begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a write
 ** never fails half way for a lock.  rollback is safe to call after any error.  A begin inside
 ** a transaction joins it (a batch: the record calls inside commit with the outer commit, and

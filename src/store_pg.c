@@ -38,6 +38,12 @@ static struct {
   __typeof__(&PQprepare) PQprepare;
   __typeof__(&PQexecPrepared) PQexecPrepared;
   __typeof__(&PQftype) PQftype;
+  __typeof__(&PQenterPipelineMode) PQenterPipelineMode;
+  __typeof__(&PQexitPipelineMode) PQexitPipelineMode;
+  __typeof__(&PQpipelineSync) PQpipelineSync;
+  __typeof__(&PQsendQueryParams) PQsendQueryParams;
+  __typeof__(&PQsendQueryPrepared) PQsendQueryPrepared;
+  __typeof__(&PQgetResult) PQgetResult;
 } pq;
 
 static const lazy_sym pq_syms[] = {
@@ -66,6 +72,12 @@ static const lazy_sym pq_syms[] = {
   S(PQprepare),
   S(PQexecPrepared),
   S(PQftype),
+  S(PQenterPipelineMode),
+  S(PQexitPipelineMode),
+  S(PQpipelineSync),
+  S(PQsendQueryParams),
+  S(PQsendQueryPrepared),
+  S(PQgetResult),
 #undef S
 };
 static const char *const pq_names[] = {"libpq.so.5", "libpq.so", NULL};
@@ -95,6 +107,12 @@ static lazy_lib pq_lib = {pq_names, "libpq5", pq_syms, sizeof pq_syms / sizeof p
 #define PQprepare pq.PQprepare
 #define PQexecPrepared pq.PQexecPrepared
 #define PQftype pq.PQftype
+#define PQenterPipelineMode pq.PQenterPipelineMode
+#define PQexitPipelineMode pq.PQexitPipelineMode
+#define PQpipelineSync pq.PQpipelineSync
+#define PQsendQueryParams pq.PQsendQueryParams
+#define PQsendQueryPrepared pq.PQsendQueryPrepared
+#define PQgetResult pq.PQgetResult
 
 
 static void quiet(void *arg, const char *message) { (void)arg; (void)message; }
@@ -205,6 +223,35 @@ static int reads_only(const char *sql) {
   return !strncmp(sql, "SELECT", 6) && !strstr(sql, "pg_notify") && !strstr(sql, "nextval");
 }
 
+static void take_rows(PGresult *r, store_rows *out) {
+  int ncol = PQnfields(r), nrow = PQntuples(r);
+  out->ncol = ncol;
+  out->names = xcalloc((size_t)ncol ? (size_t)ncol : 1, sizeof(char *));
+  for (int j = 0; j < ncol; j++) out->names[j] = xstrdup(PQfname(r, j));
+  out->cell = xcalloc((size_t)nrow * ncol + 1, sizeof(char *));
+  out->len = xcalloc((size_t)nrow * ncol + 1, sizeof(size_t));
+  for (int j = 0; j < ncol; j++) {
+    int bytea = PQftype(r, j) == 17;   /* BYTEAOID: sent as \x and hex digits */
+    for (int i = 0; i < nrow; i++) {
+      size_t at = (size_t)i * ncol + j;
+      if (PQgetisnull(r, i, j)) continue;
+      const char *v = PQgetvalue(r, i, j);
+      if (!bytea) { out->cell[at] = xstrdup(v); out->len[at] = strlen(v); continue; }
+      size_t n = strlen(v), k = 0;
+      char *b = xmalloc(n / 2 + 1);
+      for (size_t p = 2; p + 1 < n; p += 2) {
+        int hi = unhex(v[p]), lo = unhex(v[p + 1]);
+        if (hi < 0 || lo < 0) break;
+        b[k++] = (char)(hi << 4 | lo);
+      }
+      b[k] = 0;
+      out->cell[at] = b;
+      out->len[at] = k;
+    }
+  }
+  out->nrow = nrow;
+}
+
 static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *out) {
   PGconn *c = s->h;
   PGresult *r;
@@ -228,36 +275,56 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
     }
     if (!again) return -1;
   }
-  if (out && st == PGRES_TUPLES_OK) {
-    int ncol = PQnfields(r), nrow = PQntuples(r);
-    out->ncol = ncol;
-    out->names = xcalloc((size_t)ncol ? (size_t)ncol : 1, sizeof(char *));
-    for (int j = 0; j < ncol; j++) out->names[j] = xstrdup(PQfname(r, j));
-    out->cell = xcalloc((size_t)nrow * ncol + 1, sizeof(char *));
-    out->len = xcalloc((size_t)nrow * ncol + 1, sizeof(size_t));
-    for (int j = 0; j < ncol; j++) {
-      int bytea = PQftype(r, j) == 17;   /* BYTEAOID: sent as \x and hex digits */
-      for (int i = 0; i < nrow; i++) {
-        size_t at = (size_t)i * ncol + j;
-        if (PQgetisnull(r, i, j)) continue;
-        const char *v = PQgetvalue(r, i, j);
-        if (!bytea) { out->cell[at] = xstrdup(v); out->len[at] = strlen(v); continue; }
-        size_t n = strlen(v), k = 0;
-        char *b = xmalloc(n / 2 + 1);
-        for (size_t p = 2; p + 1 < n; p += 2) {
-          int hi = unhex(v[p]), lo = unhex(v[p + 1]);
-          if (hi < 0 || lo < 0) break;
-          b[k++] = (char)(hi << 4 | lo);
-        }
-        b[k] = 0;
-        out->cell[at] = b;
-        out->len[at] = k;
-      }
-    }
-    out->nrow = nrow;
-  }
+  if (out && st == PGRES_TUPLES_OK) take_rows(r, out);
   PQclear(r);
   return 0;
+}
+
+/* Several statements in one round trip: libpq's pipeline mode (PostgreSQL 14 and later), each
+** prepared once (before the pipeline) and sent, then one sync and the results read in order. */
+static int pg_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int begin) {
+  PGconn *c = s->h;
+  char names[64][16];
+  const char *prep[64];
+  if (n > 64) {   /* a session of hundreds of holds: one by one */
+    if (begin && pg_exec(s, s->be->begin_sql, NULL, NULL)) { s->in_tx = 0; return -1; }
+    for (int i = 0; i < n; i++)
+      if (pg_exec(s, sql[i], a[i], i == 0 ? out : NULL)) { if (i && out) store_rows_free(out); return -1; }
+    return 0;
+  }
+  for (int i = 0; i < n; i++) prep[i] = a[i] && a[i]->n ? prep_name(s, sql[i], a[i]->n, names[i]) : NULL;
+  if (!PQenterPipelineMode(c)) return pg_fail(s, "pipeline", PQerrorMessage(c));
+  int sent = 0, ok = 1;
+  if (begin) ok = PQsendQueryParams(c, s->be->begin_sql, 0, NULL, NULL, NULL, NULL, 0), sent++;
+  for (int i = 0; ok && i < n; i++, sent++) {
+    int lens[STORE_MAX_ARGS], fmts[STORE_MAX_ARGS], np = a[i] ? a[i]->n : 0;
+    for (int j = 0; j < np; j++) { lens[j] = a[i]->len[j] < 0 ? 0 : a[i]->len[j]; fmts[j] = a[i]->len[j] >= 0; }
+    ok = prep[i] ? PQsendQueryPrepared(c, prep[i], np, a[i]->v, lens, fmts, 0)
+                 : PQsendQueryParams(c, sql[i], np, NULL, np ? a[i]->v : NULL, lens, fmts, 0);
+  }
+  if (ok) ok = PQpipelineSync(c);
+  int rc = ok ? 0 : pg_fail(s, "pipeline", PQerrorMessage(c));
+  if (ok) {
+    /* each query's result, then NULL; at the end the sync */
+    for (int q = 0; q < sent; q++) {
+      PGresult *r;
+      while ((r = PQgetResult(c))) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !rc) {
+          const char *m = st == PGRES_PIPELINE_ABORTED ? "an earlier statement failed" : PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+          rc = pg_fail(s, "SQL", m ? m : PQerrorMessage(c));
+          if (begin && q == 0) s->in_tx = 0;
+        } else if (!rc && out && st == PGRES_TUPLES_OK && q == (begin ? 1 : 0)) take_rows(r, out);
+        PQclear(r);
+      }
+    }
+    PGresult *r = PQgetResult(c);   /* PGRES_PIPELINE_SYNC */
+    PQclear(r);
+  }
+  PQexitPipelineMode(c);
+  if (rc && out) store_rows_free(out);
+  if (PQstatus(c) != CONNECTION_OK) { PQreset(c); prep_clear(s); }
+  return rc;
 }
 
 static int pg_check(store *s, buf *report) {
@@ -314,5 +381,5 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
 const store_driver store_pg = {
   "postgresql", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BYTEA", "BEGIN",
   "SELECT pg_advisory_xact_lock(7271403)",
-  pg_open, pg_close, pg_exec, pg_check, pg_restored, pg_listen, pg_wait,
+  pg_open, pg_close, pg_exec, pg_batch, 1, pg_check, pg_restored, pg_listen, pg_wait,
 };

@@ -142,5 +142,5 @@ static int lite_check(store *s, buf *report) {
 
 const store_driver store_sqlite = {
   "sqlite", "INTEGER PRIMARY KEY", "BLOB", "BEGIN IMMEDIATE", NULL,
-  lite_open, lite_close, lite_exec, lite_check, NULL, NULL, NULL,
+  lite_open, lite_close, lite_exec, NULL, 0, lite_check, NULL, NULL, NULL,
 };
