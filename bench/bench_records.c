@@ -43,6 +43,7 @@ static char *make_log(const char *tpl, int v, int pre, int post) {
   snprintf(from, sizeof from, "\"pain_pre\":6,\"pain_post\":3");
   snprintf(to, sizeof to, "\"pain_pre\":%d,\"pain_post\":%d", pre, post);
   while (*p) {
+    if (*p != '2' && *p != '"') { const char *q = p; while (*q && *q != '2' && *q != '"') q++; buf_append(&b, p, (size_t)(q - p)); p = q; continue; }
     if (!strncmp(p, "2026-11-22T", 11)) { buf_puts(&b, day); p += 10; }
     else if (!strncmp(p, from, strlen(from))) { buf_puts(&b, to); p += strlen(from); }
     else buf_putc(&b, *p++);
@@ -187,7 +188,8 @@ int main(int argc, char **argv) {
   double sum = 0;
   for (int i = 0; i < singles; i++) sum += lat[i];
   printf("%s: one session per transaction (parse, check, write, commit): mean %.2f ms, p50 %.2f ms, p99 %.2f ms "
-         "over %d sessions\n", be, sum / singles, lat[singles / 2], lat[singles * 99 / 100], singles);
+         "over %d sessions: target p99 < 10 ms %s\n", be, sum / singles, lat[singles / 2], lat[singles * 99 / 100], singles,
+         lat[singles * 99 / 100] < 10 ? "met" : "NOT MET");
 
   /* Progress over VISITS visits: load + table, as `myomap progress` prints it. */
   int runs = 200;

@@ -818,21 +818,34 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
 ** the same kb version, program '' (derived); or, when made with an edited kb, its JSON text.
 ** Rows stored before migration 5 hold the text (log, program) until record_upgrade. */
 
-/* The log's plan is the one k builds from its points and contraindications. */
+static int same_input(const plan_input *a, const plan_input *b) {
+  if (a->n_points != b->n_points || a->n_contras != b->n_contras || a->refer || b->refer) return 0;
+  for (int i = 0; i < a->n_points; i++)
+    if (a->points[i].tp != b->points[i].tp || a->points[i].side != b->points[i].side) return 0;
+  for (int i = 0; i < a->n_contras; i++)
+    if (a->contras[i].contra != b->contras[i].contra || a->contras[i].region != b->contras[i].region) return 0;
+  return 1;
+}
+
+/* The log's plan is the one k (the embedded kb) builds from its points and contraindications.
+** The last plan built is kept per thread: visits of a course of treatment repeat their points. */
 static int plan_derivable(const kb *k, json_t *root, const plan_input *in) {
+  static _Thread_local struct { plan_input in; json_t *plan; } last;
   json_t *p = json_object_get(root, "plan");
   if (!p) return 0;
-  plan pl;
-  char e[256];
-  if (plan_build(k, in, &pl, e, sizeof e)) return 0;
-  buf b;
-  buf_init(&b);
-  sheet_plan_json(&b, k, &pl);
-  json_t *q = json_loadb(b.data, b.len, 0, NULL);
-  int eq = q && json_equal(p, q);
-  json_decref(q);
-  buf_free(&b);
-  return eq;
+  if (!last.plan || !same_input(&last.in, in)) {
+    plan pl;
+    char e[256];
+    if (plan_build(k, in, &pl, e, sizeof e)) return 0;
+    buf b;
+    buf_init(&b);
+    sheet_plan_json(&b, k, &pl);
+    json_decref(last.plan);
+    last.plan = json_loadb(b.data, b.len, 0, NULL);
+    last.in = *in;
+    buf_free(&b);
+  }
+  return last.plan && json_equal(p, last.plan);
 }
 
 /* The stored form of log `root` (its text `text`) into out; returns 1 when its plan is derived
