@@ -61,6 +61,10 @@ expect "log naming an unknown muscle refused" 1 'unknown or missing muscle' -- $
 [ "$(snap)" = "$S2" ] && ok "refused logs wrote nothing (not even the good one beside a bad one)" || ko "a refused log wrote something"
 expect "three logs stored, each acknowledged" 0 'stored visit 3' -- $R log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json"
 expect "the same log twice refused" 1 'already stored as visit 1' -- $R log 1 "$T/s06.json"
+# the stored visit gives back its log as it was, its plan derived again from its kb version
+if $R db log 2 >"$T/back.json" 2>&1 && [ "$(jq -S . "$T/back.json")" = "$(jq -S . "$T/s13.json")" ]
+then ok "db log: the stored session log with its plan equals the log given"
+else ko "db log differs from the log given" "$(head -c 400 "$T/back.json")"; fi
 # the stored home program carries what keeps it coming back from the intake up to the visit:
 # kept as the intake's factors it was made with (ctx), beside the knowledge-base version it is
 # derived from (the web API and tests/upgrade.sh check the program itself)

@@ -39,6 +39,13 @@ then ok "every home program is derived from its knowledge-base version and the i
 else ko "home programs rewritten" "$(grep '"homeprog"' "$T/backup.jsonl" | cut -c1-300)"; fi
 jq -s -e '[.[] | select(.table == "kbver")] | length == 1' "$T/backup.jsonl" >/dev/null && ok "one knowledge-base version stored" || ko "kbver rows"
 expect "db check after the upgrade" 0 'schema version' -- "$M" --db "$DB" db check
+bad=""
+for v in 1 2 3 4 5; do
+  jq -r "select(.table == \"visit\" and .row.id == \"$v\") | .row.log" "$F/v3.jsonl" | jq -S . >"$T/was.json"
+  "$M" --db "$DB" db log $v | jq -S . >"$T/now.json" 2>&1
+  cmp -s "$T/was.json" "$T/now.json" || bad="$bad $v"
+done
+[ -z "$bad" ] && ok "db log: each visit's session log, its plan derived again, equals the log stored before" || ko "db log differs for visits$bad"
 sh $F/outputs.sh "$M" "$DB" "$T/again" 2>"$T/err"
 same "opened again: the same outputs" "$T/again"
 "$M" --db "$DB" backup >"$T/backup2.jsonl"
