@@ -39,6 +39,10 @@ static int open_db(const cmd *c, const opts *o, store **s) {
   long v, h;   /* visits stored before migration 5 take their stored form now (tests/upgrade.sh
                ** defers it with MYOMAP_NO_UPGRADE=1 to read the old rows first) */
   const char *no = getenv("MYOMAP_NO_UPGRADE");
+  long pending = 0;
+  if (!(no && !strcmp(no, "1")) && !record_upgrade_pending(*s, &pending) && pending > 1000)
+    fprintf(stderr, "myomap: rewriting %ld visits stored by an older myomap into the lean form (once; about "
+                    "a millisecond each)\n", pending);
   if (!(no && !strcmp(no, "1")) && record_upgrade(*s, NULL, &v, &h, err, sizeof err)) {
     fprintf(stderr, "myomap %s: upgrading the stored visits: %s\n", c->name, err);
     store_close(*s);

@@ -1215,6 +1215,10 @@ static int upgrade_homes(store *s, const kb *k, long *n, char *err, size_t errle
   return rc ? rc : store_commit(s) ? failed(s, err, errlen) : 0;
 }
 
+int record_upgrade_pending(store *s, long *visits) {
+  return store_exec_long(s, "SELECT COUNT(*) FROM visit WHERE logz IS NULL", NULL, visits);
+}
+
 int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen) {
   long v = 0, h = 0, n;
   *visits = *programs = 0;

@@ -119,6 +119,9 @@ int record_home_load(store *s, const kb *k, long id, buf *json, home *h, const k
 ** whole.  k: the running kb (NULL or an edited copy: the embedded one is loaded).  Quick when
 ** there is nothing to do.  Sets how many were rewritten.  Returns 0 or RECORD_ESTORE. */
 int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen);
+/* How many visits record_upgrade has still to rewrite (a count in migration 5's partial index).
+** Returns 0, or -1 when the store fails. */
+int record_upgrade_pending(store *s, long *visits);
 
 /* ---- outcome measures --------------------------------------------------------------------- */
 enum record_kind { RECORD_NPRS, RECORD_PSFS, RECORD_NDI, RECORD_ROM, N_RECORD_KINDS };
