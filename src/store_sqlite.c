@@ -60,7 +60,44 @@ static int lite_open(store *s, const char *path) {
   return 0;
 }
 
+/* Prepared statements kept by their SQL text (one statement each), reset after every use so
+** that none holds a read transaction open. */
+#define LITE_SLOTS 512   /* a power of two; at most half used */
+typedef struct lite_cache { struct { char *sql; unsigned hash; sqlite3_stmt *st; } slot[LITE_SLOTS]; int n; } lite_cache;
+
+static unsigned sql_hash(const char *p) {
+  unsigned h = 2166136261u;
+  for (; *p; p++) h = (h ^ (unsigned char)*p) * 16777619u;
+  return h;
+}
+
+static sqlite3_stmt *cache_find(store *s, const char *sql, unsigned h) {
+  lite_cache *c = s->priv;
+  if (!c) return NULL;
+  for (unsigned i = h & (LITE_SLOTS - 1); c->slot[i].sql; i = (i + 1) & (LITE_SLOTS - 1))
+    if (c->slot[i].hash == h && !strcmp(c->slot[i].sql, sql)) return c->slot[i].st;
+  return NULL;
+}
+
+static int cache_add(store *s, const char *sql, unsigned h, sqlite3_stmt *st) {
+  lite_cache *c = s->priv;
+  if (!c) s->priv = c = xcalloc(1, sizeof *c);
+  if (c->n >= LITE_SLOTS / 2) return 0;
+  unsigned i = h & (LITE_SLOTS - 1);
+  while (c->slot[i].sql) i = (i + 1) & (LITE_SLOTS - 1);
+  c->slot[i].sql = xstrdup(sql);
+  c->slot[i].hash = h;
+  c->slot[i].st = st;
+  c->n++;
+  return 1;
+}
+
 static void lite_close(store *s) {
+  lite_cache *c = s->priv;
+  for (int i = 0; c && i < LITE_SLOTS; i++)
+    if (c->slot[i].sql) { sqlite3_finalize(c->slot[i].st); free(c->slot[i].sql); }
+  free(c);
+  s->priv = NULL;
   sqlite3_close_v2(s->h);
   s->h = NULL;
 }
@@ -73,22 +110,34 @@ static int lite_error(store *s, const char *what) {
 static int lite_exec(store *s, const char *sql, const store_args *a, store_rows *out) {
   sqlite3 *h = s->h;
   const char *tail = sql;
+  unsigned hash = sql_hash(sql);
   while (tail && *tail) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(h, tail, -1, &st, &tail) != SQLITE_OK) return lite_error(s, "SQL");
-    if (!st) break;  /* only white space or a comment was left */
-    for (int i = 0; a && i < a->n; i++) {
+    sqlite3_stmt *st = tail == sql ? cache_find(s, sql, hash) : NULL;
+    int cached = st != NULL;
+    if (cached) tail = NULL;
+    else {
+      const char *start = tail;
+      if (sqlite3_prepare_v3(h, tail, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail) != SQLITE_OK) return lite_error(s, "SQL");
+      if (!st) break;  /* only white space or a comment was left */
+      /* a statement alone in its text is kept for the next call */
+      if (start == sql && !tail[strspn(tail, " \n\t;")]) cached = cache_add(s, sql, hash, st);
+    }
+    int rc = SQLITE_OK;
+    for (int i = 0; a && i < a->n && rc == SQLITE_OK; i++) {
       char name[16];
       snprintf(name, sizeof name, "$%d", i + 1);
       int idx = sqlite3_bind_parameter_index(st, name);
-      if (idx && (!a->v[i] ? sqlite3_bind_null(st, idx)
-                  : a->len[i] >= 0 ? sqlite3_bind_blob(st, idx, a->v[i], a->len[i], SQLITE_STATIC)
-                  : sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return lite_error(s, "bind");
-      }
+      if (idx)
+        rc = !a->v[i] ? sqlite3_bind_null(st, idx)
+           : a->len[i] >= 0 ? sqlite3_bind_blob(st, idx, a->v[i], a->len[i], SQLITE_STATIC)
+           : sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC);
     }
-    int rc, ncol = sqlite3_column_count(st);
+    if (rc != SQLITE_OK) {
+      lite_error(s, "bind");
+      if (cached) { sqlite3_reset(st); sqlite3_clear_bindings(st); } else sqlite3_finalize(st);
+      return -1;
+    }
+    int ncol = sqlite3_column_count(st);
     if (out && ncol && !out->ncol) {
       store_rows_free(out);
       out->ncol = ncol;
@@ -107,12 +156,9 @@ static int lite_exec(store *s, const char *sql, const store_args *a, store_rows 
       }
       store_rows_add(out, cells, lens, ncol);
     }
-    if (rc != SQLITE_DONE) {
-      lite_error(s, "SQL");
-      sqlite3_finalize(st);
-      return -1;
-    }
-    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) lite_error(s, "SQL");
+    if (cached) { sqlite3_reset(st); sqlite3_clear_bindings(st); } else sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return -1;
   }
   return 0;
 }
