@@ -91,7 +91,7 @@ static kb *load_text(const char *t, size_t len, buf *errors) {
     if (!z) return NULL;
     char *e;
     size_t l = strtoul(z + 1, &e, 10);
-    if (*e || e + 1 + l > end) return NULL;
+    if (*e || e >= end || l > (size_t)(end - e - 1)) return NULL;
     const char *data = e + 1;
     p = data + l;
     size_t nl = strlen(name);
