@@ -46,6 +46,10 @@ static const char dict_log1[] =
   ":\"Productive: hold the pressure steady.\"}],\"outcome\":\"released\",\"reason\":null,\"confirmed\":true},"
   "{\"step\":";
 
+/* The largest unpacked text: a knowledge base is 0.5 MB, a session log 16 KB; anything far
+** larger is a forged packing. */
+#define PACK_MAX ((size_t)64 << 20)
+
 static void dictionary(int dict, const unsigned char **d, unsigned *n) {
   *d = NULL; *n = 0;
   if (dict == PACK_DICT_LOG1) { *d = (const unsigned char *)dict_log1; *n = sizeof dict_log1 - 1; }
@@ -97,7 +101,7 @@ int pack_inflate(const void *data, size_t len, int *tag, buf *out) {
     size_t before = z.total_out;
     rc = inflate(&z, Z_NO_FLUSH);
     out->len += z.total_out - before;
-  } while (rc == Z_OK);
+  } while (rc == Z_OK && out->len - start < PACK_MAX);
   inflateEnd(&z);
   out->data[out->len] = 0;
   if (rc != Z_STREAM_END) { out->len = start; out->data[start] = 0; return -1; }
