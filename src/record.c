@@ -1113,10 +1113,9 @@ int record_log_add(store *s, const kb *k, long client, long therapist, const rec
   sql[n++] = "INSERT INTO homeprog (client_id, visit_id, date, program, created, kbver_id, ctx)"
              " VALUES ($1, " THE_VISIT ", $3, $4, $5, $6, $7)";
   for (int i = 0; i < n; i++) ap[i] = &args[i];
-  if (store_exec_batch(s, n, sql, ap, &r)) { rc = failed(s, err, errlen); goto done; }
+  if (store_exec_batch_commit(s, n, sql, ap, &r)) { rc = failed(s, err, errlen); goto done; }
   *visit = store_cell(&r, 0, 0) ? strtol(store_cell(&r, 0, 0), NULL, 10) : 0;
   store_rows_free(&r);
-  if (store_commit(s)) rc = failed(s, err, errlen);
 done:
   for (int i = 0; i < n_text; i++) buf_free(&text[i]);
   free(text);

@@ -237,18 +237,40 @@ int store_exec(store *s, const char *sql, const store_args *a, store_rows *out) 
   return s->be->exec(s, sql, a, out);
 }
 
-int store_exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out) {
+static int exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int commit) {
   if (out) memset(out, 0, sizeof *out);
   s->err[0] = 0;
   if (s->be->batch) {
     int begin = s->begin_pending;
     s->begin_pending = 0;
-    int rc = s->be->batch(s, n, sql, a, out, begin);
+    int rc = s->be->batch(s, n, sql, a, out, begin, commit);
     if (rc && begin && !s->in_tx) return -1;
     return rc;
   }
   for (int i = 0; i < n; i++)
     if (store_exec(s, sql[i], a[i], i == 0 ? out : NULL)) { if (i == 0 && out) store_rows_free(out); return -1; }
+  if (commit && store_exec(s, "COMMIT", NULL, NULL)) { if (out) store_rows_free(out); return -1; }
+  if (commit) s->in_tx = 0;
+  return 0;
+}
+
+int store_exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out) {
+  return exec_batch(s, n, sql, a, out, 0);
+}
+
+int store_exec_batch_commit(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out) {
+  if (s->in_tx != 1) {   /* inside a caller's batch, or no transaction: commit as usual */
+    if (store_exec_batch(s, n, sql, a, out)) { store_rollback(s); return -1; }
+    if (store_commit(s)) { if (out) store_rows_free(out); return -1; }
+    return 0;
+  }
+  if (exec_batch(s, n, sql, a, out, 1)) {
+    char keep[sizeof s->err];
+    memcpy(keep, s->err, sizeof keep);
+    store_rollback(s);
+    memcpy(s->err, keep, sizeof keep);
+    return -1;
+  }
   return 0;
 }
 

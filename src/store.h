@@ -95,6 +95,9 @@ int store_exec_long(store *s, const char *sql, const store_args *a, long *v);
 ** not NULL).  Stops at the first that fails: returns 0, or -1 with store_error set (inside a
 ** transaction, roll back). */
 int store_exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out);
+/* store_exec_batch, then store_commit, the COMMIT in the same round trip when this commit ends
+** the transaction.  Returns 0, or -1 with store_error set (the transaction is rolled back). */
+int store_exec_batch_commit(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out);
 
 /* Transactions: begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a write
 ** never fails half way for a lock.  rollback is safe to call after any error.  A begin inside

@@ -282,7 +282,8 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
 
 /* Several statements in one round trip: libpq's pipeline mode (PostgreSQL 14 and later), each
 ** prepared once (before the pipeline) and sent, then one sync and the results read in order. */
-static int pg_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int begin) {
+static int pg_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int begin,
+                    int commit) {
   PGconn *c = s->h;
   char names[64][16];
   const char *prep[64];
@@ -290,6 +291,8 @@ static int pg_batch(store *s, int n, const char *const *sql, const store_args *c
     if (begin && pg_exec(s, s->be->begin_sql, NULL, NULL)) { s->in_tx = 0; return -1; }
     for (int i = 0; i < n; i++)
       if (pg_exec(s, sql[i], a[i], i == 0 ? out : NULL)) { if (i && out) store_rows_free(out); return -1; }
+    if (commit && pg_exec(s, "COMMIT", NULL, NULL)) { if (out) store_rows_free(out); return -1; }
+    if (commit) s->in_tx = 0;
     return 0;
   }
   for (int i = 0; i < n; i++) prep[i] = a[i] && a[i]->n ? prep_name(s, sql[i], a[i]->n, names[i]) : NULL;
@@ -302,6 +305,8 @@ static int pg_batch(store *s, int n, const char *const *sql, const store_args *c
     ok = prep[i] ? PQsendQueryPrepared(c, prep[i], np, a[i]->v, lens, fmts, 0)
                  : PQsendQueryParams(c, sql[i], np, NULL, np ? a[i]->v : NULL, lens, fmts, 0);
   }
+  int commit_at = -1;
+  if (ok && commit) commit_at = sent, ok = PQsendQueryParams(c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0), sent++;
   if (ok) ok = PQpipelineSync(c);
   int rc = ok ? 0 : pg_fail(s, "pipeline", PQerrorMessage(c));
   if (ok) {
@@ -313,7 +318,7 @@ static int pg_batch(store *s, int n, const char *const *sql, const store_args *c
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !rc) {
           const char *m = st == PGRES_PIPELINE_ABORTED ? "an earlier statement failed" : PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
           rc = pg_fail(s, "SQL", m ? m : PQerrorMessage(c));
-          if (begin && q == 0) s->in_tx = 0;
+          if ((begin && q == 0) || q == commit_at) s->in_tx = 0;   /* no transaction left open */
         } else if (!rc && out && st == PGRES_TUPLES_OK && q == (begin ? 1 : 0)) take_rows(r, out);
         PQclear(r);
       }
@@ -322,6 +327,7 @@ static int pg_batch(store *s, int n, const char *const *sql, const store_args *c
     PQclear(r);
   }
   PQexitPipelineMode(c);
+  if (!rc && commit) s->in_tx = 0;
   if (rc && out) store_rows_free(out);
   if (PQstatus(c) != CONNECTION_OK) { PQreset(c); prep_clear(s); }
   return rc;
