@@ -11,6 +11,7 @@
 #include "kbver.h"
 #include "pack.h"
 #include "record.h"
+#include "session.h"
 
 static kb *k;
 static store *db;
@@ -62,6 +63,8 @@ static void kb_text_edited(buf *out, int n, const char *const *from, const char 
   }
 }
 
+/* A session on upper trapezius TrP1, left, logged by this binary (its plan from the running kb),
+** stored for a new client. */
 static long store_session(long *client) {
   char err[600];
   record_client c;
@@ -69,15 +72,28 @@ static long store_session(long *client) {
   c.name = "Kb Version";
   c.birth = "1980-01-01";
   cr_assert_eq(record_client_add(db, k, &c, client, err, sizeof err), 0, "%s", err);
-  char *text;
-  size_t len;
-  cr_assert_eq(util_read_file("docs/examples/session.json", &text, &len), 0);
+  plan_input in;
+  memset(&in, 0, sizeof in);
+  in.points[0].tp = kb_find_tp(k, "upper-trapezius-tp1");
+  in.points[0].side = BODY_L;
+  in.n_points = 1;
+  cr_assert_geq(in.points[0].tp, 0);
+  session ss;
+  cr_assert_eq(session_init(&ss, k, &in, "scripted", err, sizeof err), 0, "%s", err);
+  snprintf(ss.started, sizeof ss.started, "2025-01-06T10:00:00Z");
+  snprintf(ss.ended, sizeof ss.ended, "2025-01-06T10:30:00Z");
+  ss.pain_pre = 6;
+  ss.pain_post = 3;
+  buf text;
+  buf_init(&text);
+  session_json(&text, k, &ss);
+  session_free(&ss);
   record_log *l;
   long visit;
-  cr_assert_eq(record_log_parse(k, text, len, &l, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(record_log_parse(k, text.data, text.len, &l, err, sizeof err), 0, "%s", err);
   cr_assert_eq(record_log_add(db, k, *client, 0, l, &visit, err, sizeof err), 0, "%s", err);
   record_log_free(l);
-  free(text);
+  buf_free(&text);
   return visit;
 }
 
