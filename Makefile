@@ -22,10 +22,10 @@ endif
 LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c \
            src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c \
            src/store.c src/store_sqlite.c src/store_pg.c src/pack.c src/kbver.c src/record.c src/export.c src/note.c src/outcome.c \
-           src/audit.c src/auth.c src/live.c src/api.c src/lazy.c
+           src/audit.c src/auth.c src/live.c src/api.c src/lazy.c src/choir.c src/doc.c src/careplan.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
-APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/http.o $(B)/main.o
-KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv kb/outcomes.tsv kb/snomed.tsv
+APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/http.o $(B)/cert.o $(B)/main.o
+KB_FILES = $(sort $(wildcard kb/*.kb)) kb/regions.tsv kb/muscles.tsv kb/chart.tsv kb/outcomes.tsv kb/snomed.tsv kb/passwords.txt kb/choir.tsv
 WEB_FILES = $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
 TESTS    = $(B)/test_unit
 CRITERION_LIBS = $(shell pkg-config --libs criterion 2>/dev/null || echo -lcriterion)
@@ -101,7 +101,7 @@ $(B)/fuzz_%: tests/fuzz_%.c $(LIB_SRC) $(B)/builtin.c
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -Isrc -Ibuild $(PQ_CFLAGS) -o $@ $< $(LIB_SRC) $(B)/builtin.c $(LDLIBS)
 
-fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch $(B)/fuzz_script $(B)/fuzz_log $(B)/fuzz_api
+fuzz: deps-test $(B)/fuzz_kb $(B)/fuzz_batch $(B)/fuzz_script $(B)/fuzz_log $(B)/fuzz_api $(B)/fuzz_restore
 	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz.sh
 
 # ---- benchmarks ----

@@ -9,14 +9,22 @@ B=${B:-build}
 PIN=""
 command -v taskset >/dev/null && PIN="taskset -c 0"
 S=${BENCH_SESSIONS:-100000}
+# backup_bench DB NAME: the whole database streamed to /dev/null: its time and peak memory
+backup_bench() {
+  /usr/bin/env time -f "%e %M" -o "$B/time.txt" $PIN $B/myomap --db "$1" backup >/dev/null
+  read -r secs kb <"$B/time.txt"
+  echo "$2: backup of $S sessions (to /dev/null) in $secs s, peak memory $(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') MB"
+}
 echo "== records on SQLite: $S sessions, then single writes and progress"
 rm -rf "$B/bench-db" && mkdir -p "$B/bench-db"
 $PIN $B/bench_records "$B/bench-db/myomap.db" docs/examples/session.json "$S" 200
+backup_bench "$B/bench-db/myomap.db" sqlite
 rm -rf "$B/bench-db"
 PGB=${MYOMAP_BENCH_PG:-$(sh scripts/pg.sh 2>/dev/null | sed 's/myomap_test$/myomap_bench/')}
 if [ -n "$PGB" ] && psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1; then
   echo "== records on PostgreSQL: $S sessions, then single writes and progress"
   $PIN $B/bench_records "$PGB" docs/examples/session.json "$S" 200 | tee "$B/bench-pg.txt"
+  backup_bench "$PGB" postgresql
   # psql's own COPY restore of the same rows, as the yardstick of the bulk store: every table
   # dumped as COPY text, loaded into the empty schema (made by the migrations) in one transaction
   echo "== records on PostgreSQL: psql's COPY of the same rows into an empty schema"

@@ -1,15 +1,18 @@
 #!/bin/sh
 # deps.sh: install what myomap needs; does nothing when all is present.
 #   sh scripts/deps.sh        to build and run (gcc, make, libjansson, libsqlite3, zlib, libpq,
-#                             libmicrohttpd, libsodium, libqrencode)
+#                             libmicrohttpd, GnuTLS's headers for `myomap cert`, libsodium,
+#                             libqrencode)
 #   sh scripts/deps.sh test   also to test, fuzz and benchmark (Criterion, clang, jq, hyperfine,
 #                             Debian's chromium, PostgreSQL, wrk and nginx for the load test,
+#                             openssl and python3 for tests/tls.sh, poppler-utils's
+#                             pdftotext for the printed record (tests/record_print.mjs),
 #                             Node.js and the npm test packages)
 # Called by `make run`, `make test` and .ci/run.
 set -e
 cd "$(dirname "$0")/.."
-PKGS="gcc make pkg-config libc6-dev libjansson-dev libsqlite3-dev libpq-dev libmicrohttpd-dev libsodium-dev libqrencode-dev zlib1g-dev"
-[ "$1" = test ] && PKGS="$PKGS sqlite3 libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium postgresql curl wrk nginx-light"
+PKGS="gcc make pkg-config libc6-dev libjansson-dev libsqlite3-dev libpq-dev libmicrohttpd-dev libgnutls28-dev libsodium-dev libqrencode-dev zlib1g-dev"
+[ "$1" = test ] && PKGS="$PKGS sqlite3 libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium postgresql curl wrk nginx-light openssl python3 poppler-utils"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -13,7 +13,9 @@
 #include "audit.h"
 #include "auth.h"
 #include "body.h"
+#include "careplan.h"
 #include "chart.h"
+#include "doc.h"
 #include "export.h"
 #include "home.h"
 #include "note.h"
@@ -27,9 +29,19 @@
 #include "session.h"
 #include "sheet.h"
 
-#define POOL 16
+#define POOL 64              /* rankers, and store connections: one per server thread at most */
 
 typedef struct ranker { rank *r; report *rp; } ranker;
+
+#define PROGRESS_CACHE 64
+#define PROGRESS_STAMP 160
+typedef struct progress_entry {
+  long client;
+  int svg;
+  char stamp[PROGRESS_STAMP];
+  buf body;
+  unsigned long used;
+} progress_entry;
 
 struct api {
   const kb *k;
@@ -44,8 +56,12 @@ struct api {
   pthread_mutex_t stores_mu;    /* the free connections: one per request at a time */
   store *stores[POOL]; int n_stores, n_open;
   pthread_cond_t stores_cv;
+  int secure;                   /* served over HTTPS: Secure cookies, https:// join links */
   pthread_mutex_t pool_mu;
   ranker pool[POOL]; int n_pool;
+  pthread_mutex_t progress_mu;  /* the progress made last, per client (see cached_progress) */
+  progress_entry progress[PROGRESS_CACHE];
+  unsigned long progress_clock;
 };
 
 /* One request being answered. */
@@ -173,14 +189,18 @@ static int param_id(ctx *c, long *id) {
 
 /* ---- access -------------------------------------------------------------------------------- */
 
-/* Queue an audit row of this request; api_handle makes them durable before it answers. */
-static void audit(ctx *c, const char *action, long client, const char *detail) {
+/* Queue an audit row of this request as `user` (0: nobody logged in); api_handle makes the rows
+** durable before it answers.  The detail (the path by default) is cut to AUDIT_DETAIL_MAX
+** bytes on a character boundary, as everything a request brings may be long. */
+static void audit_as(ctx *c, long user, const char *action, long client, const char *detail) {
   if (c->n_audit == (int)(sizeof c->audit / sizeof c->audit[0])) {   /* full: write what we have */
     if (audit_write(c->a->audit, c->s, c->audit, c->n_audit)) c->audit_failed = 1;
     c->n_audit = 0;
   }
-  audit_row_set(&c->audit[c->n_audit++], c->user.id, action, client, detail ? detail : c->rq->path);
+  audit_row_set(&c->audit[c->n_audit++], user, action, client, detail ? detail : c->rq->path);
 }
+
+static void audit(ctx *c, const char *action, long client, const char *detail) { audit_as(c, c->user.id, action, client, detail); }
 
 /* May the user see client `id`?  0, or -1 with the answer set. */
 static int client_access(ctx *c, long id) {
@@ -211,8 +231,8 @@ static void user_json(buf *b, const auth_user *u) {
 }
 
 static void set_session(ctx *c, const char *token, const auth_user *u) {
-  snprintf(c->rs->cookie, sizeof c->rs->cookie, "myomap_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d",
-           token, AUTH_SESSION_SECONDS);
+  snprintf(c->rs->cookie, sizeof c->rs->cookie, "myomap_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d%s",
+           token, AUTH_SESSION_SECONDS, c->a->secure ? "; Secure" : "");
   ok_json(c);
   buf_reset(&c->rs->body);
   user_json(&c->rs->body, u);
@@ -220,43 +240,94 @@ static void set_session(ctx *c, const char *token, const auth_user *u) {
 
 static void h_health(ctx *c) { ok_lit(c, "{\"ok\":true,\"version\":\"" MYOMAP_VERSION "\"}"); }
 
+/* {"needed": no account can log in yet, "code": the setup code from the server's console is
+** needed too (therapists exist, none can log in)}. */
 static void h_setup_get(ctx *c) {
-  long n;
-  if (auth_count(c->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
-  ok_lit(c, n ? "{\"needed\":false}" : "{\"needed\":true}");
+  long n, all;
+  if (auth_count(c->s, &n) || auth_therapists(c->s, &all)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
+    return;
+  }
+  ok_lit(c, n ? "{\"needed\":false,\"code\":false}" : all ? "{\"needed\":true,\"code\":true}" : "{\"needed\":true,\"code\":false}");
 }
 
+/* The first admin account: only while no account can log in, and when therapists exist
+** already (added on the command line) only with the one-time code that `myomap serve` printed,
+** so that nobody who merely reaches the page first can take a therapist's account. */
 static void h_setup(ctx *c) {
-  long n, id;
-  if (auth_count(c->s, &n)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
+  long n, all, id;
+  if (auth_count(c->s, &n) || auth_therapists(c->s, &all)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
+    return;
+  }
   if (n) { FAIL(c, 409, "the first account exists already: log in"); return; }
-  const char *name, *email, *pw;
-  if (field_str(c, "name", &name) || field_str(c, "email", &email) || field_str(c, "password", &pw)) return;
+  const char *name, *email, *pw, *code;
+  if (field_str(c, "name", &name) || field_str(c, "email", &email) || field_str(c, "password", &pw) ||
+      field_str(c, "code", &code))
+    return;
+  if (all) {
+    auth_attempt t;
+    long retry = 0;
+    char key[96];   /* wrong codes lock the address, never setup for everyone */
+    snprintf(key, sizeof key, " setup %s", c->rq->ip ? c->rq->ip : "?");
+    int rc = auth_login_check(c->s, key, c->rq->ip, c->rq->now, &t, &retry);
+    if (rc == AUTH_ELIMITED) {
+      c->rs->retry_after = retry;
+      FAIL(c, 429, "too many wrong setup codes: try again in %ld minutes", (retry + 59) / 60);
+      return;
+    }
+    int ok = rc ? rc : auth_setup_code_ok(c->s, code, c->rq->now);
+    if (ok < 0) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
+    if (!ok) {
+      auth_login_failed(c->s, &t, c->rq->now);   /* counted as failed logins: audited once a window */
+      if (t.first) audit_as(c, 0, "setup-refused", 0, code && *code ? "wrong setup code" : "no setup code");
+      FAIL(c, 403, "therapists exist already: give the setup code that `myomap serve` printed on the server's "
+                   "console (\"code\")");
+      return;
+    }
+  }
   char err[512], token[AUTH_TOKEN_LEN + 1];
   int rc = auth_user_add(c->s, name, email, pw, "admin", &id, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  if (store_exec(c->s, "UPDATE therapist SET role = 'admin' WHERE id = $1", &a, NULL) || auth_setup_done(c->s)) {
+    FAIL(c, 503, "the database failed: %s", store_error(c->s));
+    return;
+  }
   auth_user u;
-  if (auth_start(c->a->auth, c->s, id, c->rq->now, token, &u)) { FAIL(c, 503, "the database failed"); return; }
+  if (auth_start(c->s, id, c->rq->ip, c->rq->now, token, &u)) { FAIL(c, 503, "the database failed"); return; }
   c->user = u;
-  audit(c, "setup", 0, "created the first account");
+  audit(c, "setup", 0, all ? "made the first admin account with the setup code" : "created the first account");
   set_session(c, token, &u);
 }
 
+/* Without the DB flag: the hash is checked with the store mutex released. */
 static void h_login(ctx *c) {
   const char *email, *pw;
   if (field_str(c, "email", &email) || field_str(c, "password", &pw)) return;
   if (!email || !pw) { FAIL(c, 400, "give \"email\" and \"password\""); return; }
   char token[AUTH_TOKEN_LEN + 1];
   auth_user u;
+  auth_attempt t;
   long retry = 0;
-  int rc = auth_login(c->a->auth, c->s, email, pw, c->rq->ip, c->rq->now, token, &u, &retry);
+  int rc = auth_login_check(c->s, email, c->rq->ip, c->rq->now, &t, &retry);
+  int ok = !rc && auth_verify(c->a->auth, &t, pw);
+  if (!rc) rc = ok ? auth_login_ok(c->s, &t, c->rq->now, token, &u) : auth_login_failed(c->s, &t, c->rq->now);
+  if (!rc && !ok) rc = AUTH_EDENIED;
+  /* One audit row per address and email and window, not per refusal: the counts are in
+  ** login_failure.  The email is cut to 200 bytes. */
   if (rc == AUTH_ELIMITED) {
     c->rs->retry_after = retry;
     FAIL(c, 429, "too many failed logins: try again in %ld minutes", (retry + 59) / 60);
-    auth_audit(c->s, 0, "login-limited", 0, email);
+    if (t.first) audit_as(c, 0, "login-limited", 0, t.email);
   } else if (rc == AUTH_EDENIED) {
     FAIL(c, 401, "wrong email or password");
-    auth_audit(c->s, 0, "login-failed", 0, email);
+    if (t.first) audit_as(c, 0, "login-failed", 0, t.email);
+  } else if (rc == AUTH_EDISABLED) {
+    FAIL(c, 403, "this account is disabled: ask the clinic's admin");
+    audit_as(c, t.u.id, "login-disabled", 0, "");
   } else if (rc) FAIL(c, 503, "the database failed: %s", store_error(c->s));
   else {
     c->user = u;
@@ -266,7 +337,7 @@ static void h_login(ctx *c) {
 }
 
 static void h_logout(ctx *c) {
-  auth_logout(c->a->auth, c->rq->cookie);
+  if (auth_logout(c->s, c->rq->cookie)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
   snprintf(c->rs->cookie, sizeof c->rs->cookie, "myomap_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
   audit(c, "logout", 0, "");
   ok_lit(c, "{\"ok\":true}");
@@ -275,6 +346,37 @@ static void h_logout(ctx *c) {
 static void h_me(ctx *c) {
   ok_json(c);
   user_json(&c->rs->body, &c->user);
+}
+
+/* POST /api/me/password {"current","new"}: the user's own password; their other sessions end.
+** Without the DB flag (two hashes); a wrong current password counts as a failed login. */
+static void h_me_password(ctx *c) {
+  const char *cur, *nw;
+  if (field_str(c, "current", &cur) || field_str(c, "new", &nw)) return;
+  if (!cur || !nw) { FAIL(c, 400, "give \"current\" (your password now) and \"new\""); return; }
+  char err[512], hash[128];
+  int rc = auth_password_ok(nw, err, sizeof err);
+  if (rc) { FAIL(c, 400, "the new password: %s", err); return; }
+  auth_attempt t;
+  long retry = 0;
+  rc = auth_login_check(c->s, c->user.email, c->rq->ip, c->rq->now, &t, &retry);
+  if (rc == AUTH_ELIMITED) {
+    c->rs->retry_after = retry;
+    FAIL(c, 429, "too many wrong passwords: try again in %ld minutes", (retry + 59) / 60);
+    return;
+  }
+  if (rc) { FAIL(c, 503, "the database failed"); return; }
+  if (!auth_verify(c->a->auth, &t, cur) || t.u.id != c->user.id) {
+    auth_login_failed(c->s, &t, c->rq->now);
+    audit(c, "password-change-refused", 0, "wrong current password");
+    FAIL(c, 403, "the current password is wrong; nothing was changed");
+    return;
+  }
+  if ((rc = auth_hash(nw, hash, sizeof hash, err, sizeof err))) { fail_rc(c, rc, err); return; }
+  rc = auth_password_set(c->s, c->user.id, hash, c->rq->cookie);
+  if (!rc) audit(c, "password-change", 0, "own password changed; the other sessions ended");
+  if (rc) { fail_rc(c, rc, "the database failed; the password was not changed"); return; }
+  ok_lit(c, "{\"ok\":true}");
 }
 
 static void h_users(ctx *c) {
@@ -299,12 +401,93 @@ static void h_user_add(ctx *c) {
   buf_printf(&c->rs->body, "{\"id\":%ld}", id);
 }
 
+/* POST /api/users/ID/password {"new"}: an admin sets an account's password; its sessions end.
+** Without the DB flag: hashed before the store is taken. */
+static void h_user_password(ctx *c) {
+  long id;
+  const char *nw;
+  if (param_id(c, &id) || field_str(c, "new", &nw)) return;
+  if (!nw) { FAIL(c, 400, "give \"new\", the account's new password"); return; }
+  char err[512], hash[128], d[64];
+  int rc = auth_hash(nw, hash, sizeof hash, err, sizeof err);
+  if (rc) { FAIL(c, 400, "the new password: %s", err); return; }
+  rc = auth_password_set(c->s, id, hash, id == c->user.id ? c->rq->cookie : NULL);
+  snprintf(d, sizeof d, "account %ld", id);
+  if (!rc) audit(c, "password-reset", 0, d);
+  if (rc == RECORD_ENOTFOUND) FAIL(c, 404, "no account %ld", id);
+  else if (rc) FAIL(c, 503, "the database failed; the password was not changed");
+  else ok_lit(c, "{\"ok\":true}");
+}
+
+static void user_disable(ctx *c, int disable) {
+  long id;
+  if (param_id(c, &id)) return;
+  char err[512], d[64];
+  int rc = auth_user_disable(c->s, &c->user, id, disable, err, sizeof err);
+  if (rc == RECORD_EBAD) { FAIL(c, 409, "%s", err); return; }
+  if (rc) { fail_rc(c, rc, err); return; }
+  snprintf(d, sizeof d, "account %ld", id);
+  audit(c, disable ? "disable-user" : "enable-user", 0, d);
+  ok_lit(c, "{\"ok\":true}");
+}
+
+static void h_user_disable(ctx *c) { user_disable(c, 1); }
+static void h_user_enable(ctx *c) { user_disable(c, 0); }
+
+/* A query parameter as a positive id: 0 and *v (0 when absent), or -1 with a 400. */
+static int query_id(ctx *c, const char *name, long *v) {
+  const char *q = c->rq->query ? c->rq->query(c->rq->ctx, name) : NULL;
+  *v = 0;
+  if (!q) return 0;
+  char *end;
+  long n = strtol(q, &end, 10);
+  if (!*q || *end || n <= 0) { FAIL(c, 400, "?%s= takes a positive whole number, not \"%.40s\"", name, q); return -1; }
+  *v = n;
+  return 0;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ", as the audit's times are written. */
+static int when_ok(const char *s) {
+  if (strlen(s) == 10) return util_date_ok(s);
+  if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return 0;
+  char d[11];
+  memcpy(d, s, 10);
+  d[10] = 0;
+  for (int i = 11; i < 19; i++) if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9')) return 0;
+  return util_date_ok(d) && atoi(s + 11) < 24 && atoi(s + 14) < 60 && atoi(s + 17) < 61;
+}
+
+/* GET /api/audit?user=&client=&action=&from=&to=&before=&limit=: newest first, paged by id. */
 static void h_audit(ctx *c) {
-  const char *l = c->rq->query ? c->rq->query(c->rq->ctx, "limit") : NULL;
-  long limit = l ? strtol(l, NULL, 10) : 100;
-  if (limit < 1 || limit > 1000) limit = 100;
+  auth_audit_query q = {0};
+  const char *(*qf)(void *, const char *) = c->rq->query;
+  long limit;
+  if (query_id(c, "user", &q.user) || query_id(c, "client", &q.client) || query_id(c, "before", &q.before) ||
+      query_id(c, "limit", &limit))
+    return;
+  if (limit > 1000 || (qf && qf(c->rq->ctx, "limit") && limit < 1)) {
+    FAIL(c, 400, "?limit= takes 1-1000, not %ld", limit);
+    return;
+  }
+  q.limit = limit ? (int)limit : 100;
+  q.action = qf ? qf(c->rq->ctx, "action") : NULL;
+  q.from = qf ? qf(c->rq->ctx, "from") : NULL;
+  q.to = qf ? qf(c->rq->ctx, "to") : NULL;
+  if (q.action) {
+    size_t n = strspn(q.action, "abcdefghijklmnopqrstuvwxyz-");
+    if (!*q.action || q.action[n] || n > 40) {
+      FAIL(c, 400, "?action= is an action such as read, login or login-failed (lower-case letters and -)");
+      return;
+    }
+  }
+  if ((q.from && !when_ok(q.from)) || (q.to && !when_ok(q.to))) {
+    FAIL(c, 400, "?%s= takes a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SSZ, not \"%.40s\"",
+         q.from && !when_ok(q.from) ? "from" : "to", q.from && !when_ok(q.from) ? q.from : q.to);
+    return;
+  }
+  if (q.from && q.to && strncmp(q.from, q.to, 10) > 0) { FAIL(c, 400, "?from= is after ?to="); return; }
   ok_json(c);
-  if (auth_audit_list(c->s, (int)limit, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->s));
+  if (auth_audit_list(c->s, &q, &c->rs->body)) FAIL(c, 503, "the database failed: %s", store_error(c->s));
 }
 
 /* ---- knowledge ----------------------------------------------------------------------------- */
@@ -524,7 +707,46 @@ static int plan_in(ctx *c, plan_input *in, long *client) {
     int rc = record_client_contras(c->s, *client, in, c->a->k, err, sizeof err);
     if (rc) { fail_rc(c, rc, err); return -1; }
   }
+  json_t *fascial = c->body ? json_object_get(c->body, "fascial") : NULL;
+  if (fascial && !json_is_boolean(fascial)) { FAIL(c, 400, "\"fascial\" must be true or false"); return -1; }
+  in->fascial = json_is_true(fascial);   /* add myofascial release to the plan */
   return parse_contras(c, c->body ? json_object_get(c->body, "contraindications") : NULL, in);
+}
+
+/* Whether client's latest intake screen says refer (or urgent): 1 with the refer object
+** {"level","intake","reasons":[{"id","reason","advice","level"}]} appended to obj and the
+** reasons in words to words (either may be NULL), 0 when it does not (or there is no intake),
+** -1 with a 503 answer when the store fails. */
+static int screen_refer(ctx *c, long client, buf *obj, buf *words) {
+  screen_result sr;
+  long intake = 0;
+  int found = record_intake_screen(c->s, c->a->k, client, &sr, &intake);
+  if (found < 0) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return -1; }
+  if (!found || sr.level < SCREEN_REFER) return 0;
+  if (obj) {
+    buf_lit(obj, "{\"level\":");
+    buf_json_str(obj, screen_level_name(sr.level));
+    buf_printf(obj, ",\"intake\":%ld,\"reasons\":[", intake);
+  }
+  for (int i = 0, n = 0; i < sr.n_items; i++) {
+    const screen_item *it = &sr.items[i];
+    if (it->level < SCREEN_REFER) continue;
+    if (obj) {
+      buf_puts(obj, n ? ",{\"id\":" : "{\"id\":");
+      buf_json_str(obj, it->id);
+      buf_lit(obj, ",\"reason\":");
+      buf_json_str(obj, it->reason);
+      buf_lit(obj, ",\"advice\":");
+      buf_json_str(obj, it->advice);
+      buf_lit(obj, ",\"level\":");
+      buf_json_str(obj, screen_level_name(it->level));
+      buf_putc(obj, '}');
+    }
+    if (words) { if (n) buf_lit(words, " "); buf_puts(words, it->reason); }
+    n++;
+  }
+  if (obj) buf_lit(obj, "]}");
+  return 1;
 }
 
 static void h_plan(ctx *c) {
@@ -534,23 +756,144 @@ static void h_plan(ctx *c) {
   plan p;
   char err[512];
   if (plan_build(c->a->k, &in, &p, err, sizeof err)) { FAIL(c, 400, "%s", err); return; }
-  if (client) audit(c, "plan", client, NULL);
-  ok_json(c);
-  sheet_plan_json(&c->rs->body, c->a->k, &p);
+  buf refer, words;
+  buf_init(&refer);
+  buf_init(&words);
+  int r = client ? screen_refer(c, client, &refer, &words) : 0;
+  if (r >= 0) {
+    if (client) audit(c, "plan", client, NULL);
+    ok_json(c);
+    sheet_plan_json(&c->rs->body, c->a->k, &p);
+  }
+  if (r > 0) {   /* the screen's refer banner in place of "refer": false/true, its reasons as refer_why */
+    buf *b = &c->rs->body;
+    buf out;
+    buf_init(&out);
+    const char *lead = p.refer ? "{\"refer\":true" : "{\"refer\":false";
+    size_t n = strlen(lead);
+    buf_lit(&out, "{\"refer\":");
+    buf_append(&out, refer.data, refer.len);
+    const char *rest = b->data + n;
+    if (!p.refer_why && !strncmp(rest, ",\"refer_why\":null", 17)) {
+      buf_lit(&out, ",\"refer_why\":");
+      buf_json_str(&out, words.data);
+      rest += 17;
+    }
+    buf_puts(&out, rest);
+    buf_free(b);
+    *b = out;
+  }
+  buf_free(&refer);
+  buf_free(&words);
 }
 
 /* ---- clients and records ------------------------------------------------------------------- */
 
 static void h_clients(ctx *c) {
+  const char *q = c->rq->query ? c->rq->query(c->rq->ctx, "q") : NULL;
+  const char *ar = c->rq->query ? c->rq->query(c->rq->ctx, "archived") : NULL;
+  if (ar && strcmp(ar, "0") && strcmp(ar, "1")) { FAIL(c, 400, "archived is 0 or 1, not \"%.20s\"", ar); return; }
+  if (q && !utf8_ok(q)) { FAIL(c, 400, "the search is not UTF-8 text"); return; }
+  char err[512];
   ok_json(c);
   buf_lit(&c->rs->body, "{\"clients\":");
-  if (record_client_list(c->s, c->user.admin ? 0 : c->user.id, &c->rs->body, 1)) {
-    FAIL(c, 503, "the database failed: %s", store_error(c->s));
-    return;
-  }
+  int rc = record_client_search(c->s, c->user.admin ? 0 : c->user.id, q, ar && *ar == '1', &c->rs->body, 1,
+                                err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
   while (c->rs->body.len && c->rs->body.data[c->rs->body.len - 1] == '\n') c->rs->body.len--;
   buf_putc(&c->rs->body, '}');
-  audit(c, "list", 0, "clients");
+  /* the search words may be a name: the audit says that a search was made, not what */
+  audit(c, "list", 0, q && *q ? "clients: search" : ar && *ar == '1' ? "clients with archived" : "clients");
+}
+
+/* "KEY": [ "id" | {"id","region",DATE_KEY} ] into out (at most PLAN_MAX_CONTRAS). */
+static int parse_contras_dated(ctx *c, const char *key, const char *date_key, struct record_contra *out, int *n) {
+  json_t *list = json_object_get(c->body, key);
+  *n = 0;
+  if (!list || json_is_null(list)) return 0;
+  if (!json_is_array(list)) { FAIL(c, 400, "\"%s\" must be a list", key); return -1; }
+  if (json_array_size(list) > PLAN_MAX_CONTRAS) { FAIL(c, 400, "\"%s\": at most %d", key, PLAN_MAX_CONTRAS); return -1; }
+  size_t i;
+  json_t *v;
+  json_array_foreach(list, i, v) {
+    plan_input in;
+    memset(&in, 0, sizeof in);
+    json_t *one = json_array();
+    json_array_append(one, v);
+    int rc = parse_contras(c, one, &in);
+    json_decref(one);
+    if (rc) return -1;
+    json_t *d = json_is_object(v) ? json_object_get(v, date_key) : NULL;
+    if (d && !json_is_null(d) && !json_is_string(d)) { FAIL(c, 400, "\"%s\" of %s must be a date", date_key, key); return -1; }
+    out[*n].c = in.contras[0];
+    out[(*n)++].date = d ? json_string_value(d) : NULL;
+  }
+  return 0;
+}
+
+static void h_client_edit(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  record_client rc0;
+  record_client_init(&rc0);
+  if (field_str(c, "name", &rc0.name) || field_str(c, "birth", &rc0.birth) || field_str(c, "phone", &rc0.phone) ||
+      field_str(c, "email", &rc0.email) || field_str(c, "history", &rc0.history) ||
+      field_str(c, "consent_date", &rc0.consent_date))
+    return;
+  static const char *const bools[] = {"consent", "archived"};
+  int *dest[] = {&rc0.consent, &rc0.archive};
+  for (int i = 0; i < 2; i++) {
+    json_t *b = json_object_get(c->body, bools[i]);
+    if (b && !json_is_boolean(b)) { FAIL(c, 400, "\"%s\" must be true or false", bools[i]); return; }
+    if (b) *dest[i] = json_is_true(b);
+  }
+  json_t *all = json_object_get(c->body, "contraindications");
+  if (all && !json_is_null(all)) {
+    plan_input in;
+    memset(&in, 0, sizeof in);
+    if (parse_contras(c, all, &in)) return;
+    memcpy(rc0.contras, in.contras, sizeof in.contras);
+    rc0.n_contras = in.n_contras;
+    rc0.set_contras = 1;
+  }
+  if (parse_contras_dated(c, "add_contraindications", "started", rc0.add, &rc0.n_add) ||
+      parse_contras_dated(c, "end_contraindications", "ended", rc0.end, &rc0.n_end))
+    return;
+  if (!rc0.name && !rc0.birth && !rc0.phone && !rc0.email && !rc0.history && !rc0.consent_date && rc0.consent < 0 &&
+      rc0.archive < 0 && !rc0.set_contras && !rc0.n_add && !rc0.n_end) {
+    FAIL(c, 400, "nothing to change: give one of name, birth, phone, email, history, consent, consent_date, "
+                 "archived, contraindications, add_contraindications, end_contraindications");
+    return;
+  }
+  char err[512];
+  buf changed;
+  buf_init(&changed);
+  int rc = record_client_update(c->s, c->a->k, id, &rc0, &changed, err, sizeof err);
+  if (rc) { buf_free(&changed); fail_rc(c, rc, err); return; }
+  char d[300];
+  snprintf(d, sizeof d, "client: %s", changed.len ? changed.data : "no change");
+  audit(c, "update", id, d);
+  ok_json(c);
+  buf_lit(&c->rs->body, "{\"ok\":true,\"changed\":[");
+  for (char *p = changed.data, *q; p && *p; p = q ? q + 1 : NULL) {
+    q = strchr(p, ',');
+    if (q) *q = 0;
+    if (p != changed.data) buf_putc(&c->rs->body, ',');
+    buf_json_str(&c->rs->body, p);
+  }
+  buf_lit(&c->rs->body, "]}");
+  buf_free(&changed);
+}
+
+static void h_visits(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  char err[512];
+  ok_json(c);
+  buf_lit(&c->rs->body, "{\"visits\":");
+  int rc = record_visit_list(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  buf_putc(&c->rs->body, '}');
 }
 
 static void h_client_add(ctx *c) {
@@ -683,17 +1026,67 @@ static void h_measures(ctx *c) {
   ok_lit(c, "{\"ok\":true}");
 }
 
+/* A client's progress is derived from its records: kept here once made, with the stamp of
+** the records it was made from (outcome_stamp), and made again when they change.  The stamp
+** is the answer's ETag, so a screen that has the current one gets 304. */
+static int cached_progress(api *a, long client, int svg, const char *stamp, buf *out) {
+  int hit = 0;
+  pthread_mutex_lock(&a->progress_mu);
+  for (int i = 0; i < PROGRESS_CACHE && !hit; i++) {
+    progress_entry *e = &a->progress[i];
+    if (e->client == client && e->svg == svg && !strcmp(e->stamp, stamp)) {
+      buf_append(out, e->body.data, e->body.len);
+      e->used = ++a->progress_clock;
+      hit = 1;
+    }
+  }
+  pthread_mutex_unlock(&a->progress_mu);
+  return hit;
+}
+
+static void keep_progress(api *a, long client, int svg, const char *stamp, const buf *body) {
+  pthread_mutex_lock(&a->progress_mu);
+  progress_entry *e = &a->progress[0];
+  for (int i = 0; i < PROGRESS_CACHE; i++) {
+    progress_entry *x = &a->progress[i];
+    if (x->client == client && x->svg == svg) { e = x; break; }
+    if (x->used < e->used) e = x;
+  }
+  e->client = client;
+  e->svg = svg;
+  snprintf(e->stamp, sizeof e->stamp, "%s", stamp);
+  buf_reset(&e->body);
+  buf_append(&e->body, body->data, body->len);
+  e->used = ++a->progress_clock;
+  pthread_mutex_unlock(&a->progress_mu);
+}
+
 static void progress(ctx *c, int svg) {
   long id;
   if (path_client(c, &id, "read")) return;
+  char stamp[PROGRESS_STAMP], etag[PROGRESS_STAMP + 32];
+  if (outcome_stamp(c->s, id, stamp, sizeof stamp)) { FAIL(c, 503, "the database failed: %s", store_error(c->s)); return; }
+  snprintf(etag, sizeof etag, "\"%s-%s\"", svg ? "s" : "j", stamp);
+  ok_json(c);
+  if (svg) c->rs->type = "image/svg+xml";
+  snprintf(c->rs->etag, sizeof c->rs->etag, "%s", etag);
+  if (c->rq->if_none_match && !strcmp(c->rq->if_none_match, etag)) { c->rs->status = 304; return; }
+  if (cached_progress(c->a, id, svg, stamp, &c->rs->body)) return;
   outcome *o;
   char err[512];
   int rc = outcome_load(c->s, c->a->k, id, &o, err, sizeof err);
-  if (rc) { fail_rc(c, rc, err); return; }
-  ok_json(c);
-  if (svg) { c->rs->type = "image/svg+xml"; outcome_svg(&c->rs->body, o); }
-  else outcome_json(&c->rs->body, o);
+  if (rc) { c->rs->etag[0] = 0; fail_rc(c, rc, err); return; }
+  if (svg) {   /* titled with the client's name (an edit of it changes the stamp) */
+    store_args a;
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    store_rows r;
+    int named = !store_exec(c->s, "SELECT name FROM client WHERE id = $1", &a, &r);
+    outcome_svg_named(&c->rs->body, o, named ? store_cell(&r, 0, 0) : NULL);
+    if (named) store_rows_free(&r);
+  } else outcome_json(&c->rs->body, o);
   outcome_free(o);
+  keep_progress(c->a, id, svg, stamp, &c->rs->body);
 }
 
 static void h_progress(ctx *c) { progress(c, 0); }
@@ -769,7 +1162,7 @@ static void h_home_html(ctx *c) {
     home_context hc;   /* the perpetuating factors of the latest intake up to the visit */
     char day[11];
     snprintf(day, sizeof day, "%.10s", sum.started);
-    int has_intake = record_home_context(c->a->s, c->a->k, id, day, &hc);
+    int has_intake = record_home_context(c->s, c->a->k, id, day, &hc);
     home_perpetuating(c->a->k, has_intake > 0 ? &hc : NULL, &h);
   } else if (rc < 0) {
     store_rows_free(&r);
@@ -810,39 +1203,136 @@ static int visit_client(ctx *c, long *visit, long *client) {
   return client_access(c, *client);
 }
 
+static void h_careplan(ctx *c) {
+  long id;
+  if (path_client(c, &id, "read")) return;
+  char err[512];
+  ok_json(c);
+  int rc = careplan_json(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  if (rc) fail_rc(c, rc, err);
+}
+
+static void h_careplan_put(ctx *c) {
+  long id, visits;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  careplan_in in;
+  careplan_init(&in);
+  if (field_str(c, "goals", &in.goals) || field_str(c, "frequency", &in.frequency) ||
+      field_str(c, "reassess", &in.reassess) || field_str(c, "start", &in.start) ||
+      field_int(c, "visits", 1, 100, 0, &visits))
+    return;
+  in.visits = (int)visits;
+  json_t *t = json_object_get(c->body, "target");
+  if (!json_is_object(t)) {
+    FAIL(c, 400, "give the \"target\": {\"measure\":\"nprs\",\"value\":3} or {\"measure\":\"psfs\",\"activity\":\"...\",\"value\":7}");
+    return;
+  }
+  json_t *m = json_object_get(t, "measure"), *v = json_object_get(t, "value"), *act = json_object_get(t, "activity");
+  if (!json_is_string(m) || (strcmp(json_string_value(m), "nprs") && strcmp(json_string_value(m), "psfs"))) {
+    FAIL(c, 400, "the target's \"measure\" is \"nprs\" or \"psfs\"");
+    return;
+  }
+  if (!json_is_number(v)) { FAIL(c, 400, "the target's \"value\" is a number 0-10"); return; }
+  if (act && !json_is_null(act) && !json_is_string(act)) { FAIL(c, 400, "the target's \"activity\" must be a string"); return; }
+  in.kind = strcmp(json_string_value(m), "nprs") ? CAREPLAN_PSFS : CAREPLAN_NPRS;
+  in.target = json_number_value(v);
+  in.activity = json_string_value(act);
+  if (!visits) { FAIL(c, 400, "give \"visits\": the visits planned, 1-100"); return; }
+  char err[512];
+  long pid;
+  int rc = careplan_set(c->s, id, c->user.id, &in, &pid, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "care plan %ld", pid);
+  audit(c, "create", id, d);
+  ok_json(c);
+  rc = careplan_json(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  if (rc) fail_rc(c, rc, err);
+}
+
+/* The note's who and when, signature and addenda as JSON members (after a member). */
+static int note_extra_json(ctx *c, long v, buf *b) {
+  note_head h;
+  char err[512];
+  int rc = note_head_read(c->s, v, &h, err, sizeof err);
+  store_rows ad;
+  if (!rc) rc = note_addenda(c->s, v, &ad);
+  if (rc) { FAIL(c, rc == NOTE_ENOTFOUND ? 404 : 503, "%s", rc == NOTE_ENOTFOUND ? err : "the database failed"); return -1; }
+  buf_printf(b, ",\"client\":{\"id\":%ld,\"name\":", h.client);
+  buf_json_str(b, h.client_name);
+  buf_lit(b, ",\"birth\":");
+  buf_json_str(b, h.birth);
+  buf_lit(b, "},\"date\":");
+  buf_json_str(b, h.date);
+  buf_lit(b, ",\"started\":");
+  buf_json_str(b, h.started);
+  buf_lit(b, ",\"therapist\":");
+  if (*h.therapist) buf_json_str(b, h.therapist); else buf_lit(b, "null");
+  buf_lit(b, ",\"clinic\":");
+  buf_json_str(b, h.clinic);
+  buf_lit(b, ",\"signed\":");
+  if (h.is_signed) {
+    buf_lit(b, "{\"by\":");
+    buf_json_str(b, h.signed_by);
+    buf_lit(b, ",\"at\":");
+    buf_json_str(b, h.signed_at);
+    buf_lit(b, ",\"hash\":");
+    buf_json_str(b, h.hash);
+    buf_putc(b, '}');
+  } else buf_lit(b, "null");
+  buf_lit(b, ",\"addenda\":[");
+  for (int i = 0; i < ad.nrow; i++) {
+    buf_puts(b, i ? ",{\"by\":" : "{\"by\":");
+    buf_json_str(b, store_cell(&ad, i, 0));
+    buf_lit(b, ",\"at\":");
+    buf_json_str(b, store_cell(&ad, i, 1));
+    buf_lit(b, ",\"text\":");
+    buf_json_str(b, store_cell(&ad, i, 2));
+    buf_lit(b, ",\"hash\":");
+    buf_json_str(b, store_cell(&ad, i, 3));
+    buf_putc(b, '}');
+  }
+  buf_putc(b, ']');
+  store_rows_free(&ad);
+  return 0;
+}
+
+static void h_visit(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  char err[512];
+  ok_json(c);
+  int rc = record_visit_show(c->s, c->a->k, v, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "visit %ld", v);
+  audit(c, "read", client, d);
+}
+
 static void h_note(ctx *c) {
   long v, client;
   if (visit_client(c, &v, &client)) return;
   audit(c, "read", client, "note");
-  store_args a;
-  store_args_init(&a);
-  store_arg_int(&a, v);
-  store_rows r;
-  if (store_exec(c->s, "SELECT soap_s, soap_o, soap_a, soap_p FROM visit WHERE id = $1", &a, &r)) {
-    FAIL(c, 503, "the database failed: %s", store_error(c->s));
-    return;
-  }
-  int saved = r.nrow && store_cell(&r, 0, 0) && store_cell(&r, 0, 1) && store_cell(&r, 0, 2) && store_cell(&r, 0, 3);
-  note n = {0, 0, 0, 0};
+  note_head h;
   char err[512];
-  if (!saved && note_build(c->s, c->a->k, v, &n, err, sizeof err)) {
-    store_rows_free(&r);
-    FAIL(c, 503, "%s", err);
+  int rc = note_head_read(c->s, v, &h, err, sizeof err);
+  note n = {0, 0, 0, 0};
+  if (rc || note_current(c->s, c->a->k, v, &n, err, sizeof err)) {
+    FAIL(c, rc == NOTE_ENOTFOUND ? 404 : 503, "%s", err);
     return;
   }
-  const char *sec[4] = {saved ? store_cell(&r, 0, 0) : n.s, saved ? store_cell(&r, 0, 1) : n.o,
-                        saved ? store_cell(&r, 0, 2) : n.a, saved ? store_cell(&r, 0, 3) : n.p};
   ok_json(c);
   buf *b = &c->rs->body;
-  buf_printf(b, "{\"visit\":%ld,\"saved\":%s", v, saved ? "true" : "false");
+  buf_printf(b, "{\"visit\":%ld,\"saved\":%s", v, h.saved ? "true" : "false");
+  const char *sec[4] = {n.s, n.o, n.a, n.p};
   static const char *keys[4] = {"s", "o", "a", "p"};
   for (int i = 0; i < 4; i++) {
     buf_printf(b, ",\"%s\":", keys[i]);
     buf_json_str(b, sec[i]);
   }
+  note_free(&n);
+  if (note_extra_json(c, v, b)) return;
   buf_putc(b, '}');
-  store_rows_free(&r);
-  if (!saved) note_free(&n);
 }
 
 static void h_note_save(ctx *c) {
@@ -853,9 +1343,76 @@ static void h_note_save(ctx *c) {
   if (!s || !o || !a || !p) { FAIL(c, 400, "give all four sections: \"s\", \"o\", \"a\", \"p\""); return; }
   note n = {(char *)s, (char *)o, (char *)a, (char *)p};
   char err[512];
-  if (note_save(c->s, v, &n, err, sizeof err)) { FAIL(c, 400, "%s", err); return; }
+  int rc = note_save(c->s, v, &n, err, sizeof err);
+  if (rc == NOTE_ESIGNED) { FAIL(c, 409, "%s", err); return; }
+  if (rc) { FAIL(c, 400, "%s", err); return; }
   audit(c, "update", client, "note");
   ok_lit(c, "{\"ok\":true}");
+}
+
+static void fail_note(ctx *c, int rc, const char *err) {
+  int status = rc == NOTE_ESIGNED || rc == NOTE_EUNSIGNED ? 409 : rc == NOTE_EFORBIDDEN ? 403
+             : rc == NOTE_ENOTFOUND ? 404 : rc == NOTE_EBAD ? 400 : 503;
+  FAIL(c, status, "%s", err);
+}
+
+static void h_note_sign(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  char err[512];
+  int rc = note_sign(c->s, c->a->k, v, c->user.id, c->user.name, err, sizeof err);
+  if (rc == NOTE_EFORBIDDEN) audit(c, "denied", client, "sign note: not the visit's therapist");
+  if (rc) { fail_note(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "signed the note of visit %ld", v);
+  audit(c, "sign", client, d);
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"visit\":%ld", v);
+  if (note_extra_json(c, v, &c->rs->body)) return;
+  buf_putc(&c->rs->body, '}');
+}
+
+static void h_addendum(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  const char *text;
+  if (field_str(c, "text", &text)) return;
+  if (!text) { FAIL(c, 400, "give the addendum's \"text\" (1 to 10,000 characters)"); return; }
+  char err[512];
+  int rc = note_addendum(c->s, v, c->user.id, c->user.name, text, err, sizeof err);
+  if (rc) { fail_note(c, rc, err); return; }
+  char d[64];
+  snprintf(d, sizeof d, "addendum to the note of visit %ld", v);
+  audit(c, "create", client, d);
+  ok_json(c);
+  buf_printf(&c->rs->body, "{\"visit\":%ld", v);
+  if (note_extra_json(c, v, &c->rs->body)) return;
+  buf_putc(&c->rs->body, '}');
+}
+
+static void h_note_html(ctx *c) {
+  long v, client;
+  if (visit_client(c, &v, &client)) return;
+  char err[512];
+  c->rs->status = 200;
+  c->rs->type = "text/html; charset=utf-8";
+  int rc = doc_note_html(c->s, c->a->k, v, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  audit(c, "print", client, "note");
+}
+
+static void h_record_html(ctx *c) {
+  long id;
+  if (param_id(c, &id) || client_access(c, id)) return;
+  const char *from = c->rq->query ? c->rq->query(c->rq->ctx, "from") : NULL;
+  const char *to = c->rq->query ? c->rq->query(c->rq->ctx, "to") : NULL;
+  char err[512], d[80];
+  c->rs->status = 200;
+  c->rs->type = "text/html; charset=utf-8";
+  int rc = doc_record_html(c->s, c->a->k, c->a->chart, id, from, to, &c->rs->body, err, sizeof err);
+  if (rc) { fail_rc(c, rc, err); return; }
+  snprintf(d, sizeof d, "record %.10s to %.10s", from && *from ? from : "start", to && *to ? to : "today");
+  audit(c, "print", id, d);
 }
 
 /* ---- the session room ---------------------------------------------------------------------- */
@@ -888,13 +1445,31 @@ static void audit_live(ctx *c, const char *action, long client, const char *what
   audit(c, action, client, d);
 }
 
+/* The phone's join link, raw (callers escape it for where it goes): --public-url, else the
+** scheme served and the request's Host when that is a plain host[:port] (letters, digits, '.',
+** '-', ':' and an IPv6 literal's brackets; http.c has checked it names this server), else
+** 127.0.0.1:8080. */
 static void join_url(ctx *c, buf *b, const char *token) {
   if (c->a->public_url) buf_puts(b, c->a->public_url);
   else {
-    buf_lit(b, "http://");
-    buf_puts(b, c->rq->host && *c->rq->host ? c->rq->host : "127.0.0.1:8080");
+    const char *h = c->rq->host;
+    buf_puts(b, c->a->secure ? "https://" : "http://");
+    int plain = h && *h && strlen(h) < 262 &&
+                strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") == strlen(h);
+    buf_puts(b, plain ? h : "127.0.0.1:8080");
   }
   buf_printf(b, "/p/%s", token);
+}
+
+/* The join object {"url":...,"token":...} into b, the url JSON-escaped. */
+static void join_json(ctx *c, buf *b, const char *token) {
+  buf url;
+  buf_init(&url);
+  join_url(c, &url, token);
+  buf_lit(b, "{\"url\":");
+  buf_json_str(b, url.data);
+  buf_printf(b, ",\"token\":\"%s\"}", token);
+  buf_free(&url);
 }
 
 static void state(ctx *c) {
@@ -911,13 +1486,9 @@ static void state_join(ctx *c) {
   buf *b = &c->rs->body;
   if (c->rs->status == 200 && b->len && live_token(c->a->live, c->param, token) == 0) {
     b->len--;   /* the state's closing brace */
-    buf_lit(b, ",\"join\":{\"url\":");
-    buf u;
-    buf_init(&u);
-    join_url(c, &u, token);
-    buf_json_str(b, u.data);
-    buf_free(&u);
-    buf_printf(b, ",\"token\":\"%s\"}}", token);
+    buf_lit(b, ",\"join\":");
+    join_json(c, b, token);
+    buf_putc(b, '}');
   }
 }
 
@@ -929,6 +1500,12 @@ static void h_sessions(ctx *c) {
   audit(c, "read", 0, "open sessions");
 }
 
+/* 1 if s is valid UTF-8 without control characters (a line of text for a person). */
+static int text_plain(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) if (*p < 0x20 || *p == 0x7f) return 0;
+  return utf8_ok(s);
+}
+
 static void h_session_new(ctx *c) {
   plan_input in;
   long client;
@@ -936,8 +1513,35 @@ static void h_session_new(ctx *c) {
   if (!client) { FAIL(c, 400, "give the \"client\" the session is for"); return; }
   json_t *another = json_object_get(c->body, "another");
   if (another && !json_is_boolean(another)) { FAIL(c, 400, "\"another\" is true or false"); return; }
+  const char *cleared;
+  if (field_str(c, "cleared", &cleared)) return;
+  if (cleared && (strlen(cleared) < 3 || strlen(cleared) > 500 || !text_plain(cleared))) {
+    FAIL(c, 400, "\"cleared\" says who cleared the red-flag screen: 3-500 characters, no control characters");
+    return;
+  }
+  buf refer, words;
+  buf_init(&refer);
+  buf_init(&words);
+  int r = screen_refer(c, client, &refer, &words);
+  if (r < 0 || (r > 0 && !cleared)) {
+    if (r > 0) {
+      audit(c, "denied", client, "session: the red-flag screen says refer");
+      fail_code(c, 409, "refer", "the client's latest intake screen says refer: %s Say who cleared the client for "
+                "treatment (\"cleared\") to start the session", words.data);
+      c->rs->body.len -= 2;   /* the closing braces: add the screen's reasons */
+      buf_lit(&c->rs->body, ",\"refer\":");
+      buf_append(&c->rs->body, refer.data, refer.len);
+      buf_lit(&c->rs->body, "}}");
+    }
+    buf_free(&refer);
+    buf_free(&words);
+    return;
+  }
   char id[LIVE_ID_LEN + 1] = "", token[LIVE_ID_LEN + 1], err[512];
-  int rc = live_create(c->a->live, client, c->user.id, &in, json_is_true(another), c->rq->now, id, token, err, sizeof err);
+  int rc = live_create(c->a->live, client, c->user.id, &in, json_is_true(another), r > 0 ? cleared : NULL,
+                       r > 0 ? words.data : NULL, c->rq->now, id, token, err, sizeof err);
+  buf_free(&refer);
+  buf_free(&words);
   if (rc == LIVE_EOPEN) {
     fail_code(c, 409, "open-session", "%s", err);
     c->rs->body.len -= 2;   /* the closing braces: add the open session */
@@ -949,6 +1553,7 @@ static void h_session_new(ctx *c) {
   if (rc) { fail_live(c, rc, err); return; }
   snprintf(c->param, sizeof c->param, "%s", id);
   audit_live(c, "session-start", client, NULL);
+  if (r > 0) audit_live(c, "refer-cleared", client, cleared);
   state(c);
   if (c->rs->status != 200) return;
   buf state;   /* {"id","join","state"} */
@@ -957,13 +1562,9 @@ static void h_session_new(ctx *c) {
   buf *b = &c->rs->body;
   buf_lit(b, "{\"id\":");
   buf_json_str(b, id);
-  buf_lit(b, ",\"join\":{\"url\":");
-  buf u;
-  buf_init(&u);
-  join_url(c, &u, token);
-  buf_json_str(b, u.data);
-  buf_free(&u);
-  buf_printf(b, ",\"token\":\"%s\"},\"state\":", token);
+  buf_lit(b, ",\"join\":");
+  join_json(c, b, token);
+  buf_lit(b, ",\"state\":");
   buf_append(b, state.data, state.len);
   buf_putc(b, '}');
   buf_free(&state);
@@ -997,10 +1598,80 @@ static void h_session_hold(ctx *c) {
   if (path_live(c, &client) || field_int(c, "step", 1, 1000, 0, &step)) return;
   char err[512], what[32];
   int rc = live_hold(c->a->live, c->param, (int)step, c->rq->now, err, sizeof err);
+  if (rc == LIVE_ECONSENT) {
+    fail_code(c, 409, "consent-needed", "%s", err);
+    c->rs->body.len -= 2;   /* the closing braces: add the areas */
+    buf_lit(&c->rs->body, ",\"areas\":");
+    if (live_consent_needed(c->a->live, c->param, (int)step, &c->rs->body)) buf_lit(&c->rs->body, "[]");
+    buf_lit(&c->rs->body, "}}");
+    return;
+  }
   if (rc) { fail_live(c, rc, err); return; }
   snprintf(what, sizeof what, "hold step %ld", step);
   audit_live(c, "update", client, what);
   state(c);
+}
+
+static void h_session_consent(ctx *c) {
+  long client;
+  if (path_live(c, &client)) return;
+  json_t *list = json_object_get(c->body, "areas"), *w = json_object_get(c->body, "withdrawn"), *v;
+  const char *how;
+  if (field_str(c, "how", &how)) return;
+  if (w && !json_is_boolean(w)) { FAIL(c, 400, "\"withdrawn\" is true or false"); return; }
+  int withdrawn = json_is_true(w);
+  if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > LIVE_MAX_AREAS) {
+    FAIL(c, 400, "give \"areas\": 1-%d sensitive area ids (GET /api/sensitive-areas lists them)", LIVE_MAX_AREAS);
+    return;
+  }
+  if (!withdrawn && (!how || (strcmp(how, "verbal") && strcmp(how, "written")))) {
+    FAIL(c, 400, "say how consent was given: \"how\": \"verbal\" or \"written\"");
+    return;
+  }
+  int areas[LIVE_MAX_AREAS], n = 0;
+  size_t i;
+  json_array_foreach(list, i, v) {
+    int a = json_is_string(v) ? kb_find_term(c->a->k, KB_SENSITIVE, json_string_value(v)) : -1;
+    if (a < 0) { FAIL(c, 400, "area %zu: not a sensitive area id (GET /api/sensitive-areas lists them)", i + 1); return; }
+    int dup = 0;
+    for (int j = 0; j < n; j++) dup |= areas[j] == a;
+    if (!dup) areas[n++] = a;
+  }
+  char err[512];
+  int rc = live_consent(c->a->live, c->param, areas, n, how && !strcmp(how, "written"), withdrawn, c->rq->now, err, sizeof err);
+  if (rc) { fail_live(c, rc, err); return; }
+  buf d;
+  buf_init(&d);
+  buf_puts(&d, withdrawn ? "consent withdrawn:" : !strcmp(how, "written") ? "written consent:" : "verbal consent:");
+  for (int j = 0; j < n; j++) { buf_putc(&d, ' '); buf_puts(&d, kb_term_at(c->a->k, KB_SENSITIVE, areas[j])->id); }
+  audit_live(c, "consent", client, d.data);
+  buf_free(&d);
+  state(c);
+}
+
+static void h_sensitive(ctx *c) {
+  const kb *k = c->a->k;
+  ok_json(c);
+  buf *b = &c->rs->body;
+  buf_lit(b, "{\"areas\":[");
+  for (int a = 0; a < kb_n_terms(k, KB_SENSITIVE); a++) {
+    const kb_term *t = kb_term_at(k, KB_SENSITIVE, a);
+    buf_puts(b, a ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, t->id);
+    buf_lit(b, ",\"label\":");
+    buf_json_str(b, t->label);
+    buf_lit(b, ",\"why\":");
+    buf_json_str(b, t->text);
+    buf_lit(b, ",\"regions\":[");
+    for (int r = 0; r < t->n_regions; r++) { if (r) buf_putc(b, ','); buf_json_str(b, body_base_id(kb_body(k), t->regions[r])); }
+    buf_lit(b, "],\"sources\":[");
+    for (int j = 0; j < t->n_sources; j++) {
+      if (j) buf_putc(b, ',');
+      buf_json_str(b, kb_term_at(k, KB_SOURCE, t->sources[j].source)->id);
+    }
+    buf_lit(b, "]}");
+  }
+  buf_lit(b, "]}");
 }
 
 static void h_session_event(ctx *c) {
@@ -1128,7 +1799,9 @@ static void h_phone_event(ctx *c) {
 
 /* ---- routes -------------------------------------------------------------------------------- */
 
-enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16 };
+/* SLOW: the route hashes a password (argon2id, tens of milliseconds of a core): api_slow tells
+** http.c to answer it on a worker of its own, so the server's threads go on serving others. */
+enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32 };
 
 typedef struct route {
   const char *method, *path;
@@ -1139,12 +1812,16 @@ typedef struct route {
 static const route routes[] = {
   {"GET", "/api/health", h_health, PUBLIC},
   {"GET", "/api/setup", h_setup_get, PUBLIC | DB},
-  {"POST", "/api/setup", h_setup, PUBLIC | DB | BODY},
-  {"POST", "/api/login", h_login, PUBLIC | DB | BODY},
+  {"POST", "/api/setup", h_setup, PUBLIC | DB | BODY | SLOW},
+  {"POST", "/api/login", h_login, PUBLIC | DB | BODY | SLOW},
   {"POST", "/api/logout", h_logout, DB},
   {"GET", "/api/me", h_me, 0},
+  {"POST", "/api/me/password", h_me_password, DB | BODY | SLOW},
   {"GET", "/api/users", h_users, ADMIN | DB},
-  {"POST", "/api/users", h_user_add, ADMIN | DB | BODY},
+  {"POST", "/api/users", h_user_add, ADMIN | DB | BODY | SLOW},
+  {"POST", "/api/users/*/password", h_user_password, ADMIN | DB | BODY | SLOW},
+  {"POST", "/api/users/*/disable", h_user_disable, ADMIN | DB},
+  {"POST", "/api/users/*/enable", h_user_enable, ADMIN | DB},
   {"GET", "/api/audit", h_audit, ADMIN | DB},
   {"GET", "/api/regions", h_regions, 0},
   {"GET", "/api/chart.svg", h_chart, 0},
@@ -1154,10 +1831,15 @@ static const route routes[] = {
   {"GET", "/api/conditions", h_conditions, 0},
   {"GET", "/api/conditions/*", h_condition, 0},
   {"GET", "/api/contraindications", h_contras, 0},
+  {"GET", "/api/sensitive-areas", h_sensitive, 0},
   {"POST", "/api/plan", h_plan, DB | BODY},
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},
   {"GET", "/api/clients/*", h_client, DB},
+  {"PATCH", "/api/clients/*", h_client_edit, DB | BODY},
+  {"GET", "/api/clients/*/visits", h_visits, DB},
+  {"GET", "/api/clients/*/care-plan", h_careplan, DB},
+  {"PUT", "/api/clients/*/care-plan", h_careplan_put, DB | BODY},
   {"POST", "/api/clients/*/intakes", h_intake, DB | BODY},
   {"GET", "/api/clients/*/findings", h_findings_list, DB},
   {"POST", "/api/clients/*/findings", h_findings, DB | BODY},
@@ -1167,13 +1849,19 @@ static const route routes[] = {
   {"GET", "/api/clients/*/home", h_home, DB},
   {"GET", "/api/clients/*/home.html", h_home_html, DB},
   {"GET", "/api/clients/*/export", h_export, DB},
+  {"GET", "/api/visits/*", h_visit, DB},
   {"GET", "/api/visits/*/note", h_note, DB},
   {"POST", "/api/visits/*/note", h_note_save, DB | BODY},
+  {"POST", "/api/visits/*/note/sign", h_note_sign, DB},
+  {"POST", "/api/visits/*/addenda", h_addendum, DB | BODY},
+  {"GET", "/api/visits/*/note.html", h_note_html, DB},
+  {"GET", "/api/clients/*/record.html", h_record_html, DB},
   {"GET", "/api/sessions", h_sessions, DB},
   {"POST", "/api/sessions", h_session_new, DB | BODY},
   {"GET", "/api/sessions/*", h_session, DB},
   {"POST", "/api/sessions/*/pre", h_session_pre, DB | BODY},
   {"POST", "/api/sessions/*/hold", h_session_hold, DB | BODY},
+  {"POST", "/api/sessions/*/consent", h_session_consent, DB | BODY},
   {"POST", "/api/sessions/*/event", h_session_event, DB | BODY},
   {"POST", "/api/sessions/*/stop", h_session_stop, DB},
   {"POST", "/api/sessions/*/post", h_session_post, DB | BODY},
@@ -1199,6 +1887,14 @@ static int match(const char *pattern, const char *path, char *param, size_t plen
     } else if (*pattern++ != *path++) return 0;
   }
   return !*pattern && !*path;
+}
+
+int api_slow(const api_req *rq) {
+  char param[128];
+  for (int i = 0; i < N_ROUTES; i++)
+    if (!strcmp(routes[i].method, rq->method) && match(routes[i].path, rq->path, param, sizeof param))
+      return (routes[i].flags & SLOW) != 0;
+  return 0;
 }
 
 void api_routes(buf *out) {
@@ -1263,36 +1959,46 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
     return;
   }
   int writes = strcmp(rq->method, "GET") != 0;
+  /* a connection of the request's own, for the login (read from the store on every request)
+  ** and the handler */
+  if ((!(r->flags & PUBLIC) || (r->flags & DB)) && !(c.s = take_store(a))) {
+    FAIL(&c, 503, "the database cannot be reached: try again in a moment");
+    return;
+  }
   if (!(r->flags & PUBLIC)) {
-    if (auth_session(a->auth, rq->cookie, rq->now, &c.user)) { FAIL(&c, 401, "log in first"); return; }
+    int rc = auth_session(c.s, rq->cookie, rq->now, &c.user);
+    if (rc == RECORD_ESTORE) { FAIL(&c, 503, "the database failed reading the login: try again"); give_store(a, c.s); return; }
+    if (rc) { FAIL(&c, 401, "log in first"); give_store(a, c.s); return; }
     c.authed = 1;
     if (writes && (!auth_csrf_ok(&c.user, rq->csrf) || !origin_ok(a, rq))) {
       fail_code(&c, 403, "csrf", "missing or wrong X-CSRF-Token: reload the page");
-      return;
+      goto done;
     }
-    if ((r->flags & ADMIN) && !c.user.admin) { FAIL(&c, 403, "only the clinic's admin may do this"); return; }
+    if ((r->flags & ADMIN) && !c.user.admin) { FAIL(&c, 403, "only the clinic's admin may do this"); goto done; }
   } else if (writes && !(r->flags & PHONE) && !origin_ok(a, rq)) {
     fail_code(&c, 403, "csrf", "a request from another site");
-    return;
+    goto done;
   }
   if (r->flags & BODY) {
-    if (rq->body_len > API_MAX_BODY) { FAIL(&c, 413, "the request body is over %d KiB", API_MAX_BODY / 1024); return; }
+    if (rq->body_len > API_MAX_BODY) { FAIL(&c, 413, "the request body is over %d KiB", API_MAX_BODY / 1024); goto done; }
     if (!rq->content_type || strncmp(rq->content_type, "application/json", 16)) {
       FAIL(&c, 415, "send the body as application/json");
-      return;
+      goto done;
     }
     json_error_t je;
     c.body = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &je);
-    if (!c.body) { FAIL(&c, 400, "malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column); return; }
-    if (!json_is_object(c.body)) { json_decref(c.body); FAIL(&c, 400, "the body must be a JSON object"); return; }
+    if (!c.body) {
+      /* jansson refuses text that is not UTF-8 too: name the byte */
+      long u = util_utf8_bad(rq->body ? rq->body : "", rq->body_len);
+      if (u >= 0) FAIL(&c, 400, "the body is not valid UTF-8: byte %ld is 0x%02x", u + 1, (unsigned char)rq->body[u]);
+      else FAIL(&c, 400, "malformed JSON: %s (line %d, column %d)", je.text, je.line, je.column);
+      goto done;
+    }
+    if (!json_is_object(c.body)) { json_decref(c.body); c.body = NULL; FAIL(&c, 400, "the body must be a JSON object"); goto done; }
   }
   rs->status = 500;
-  if ((r->flags & DB) && !(c.s = take_store(a))) {
-    FAIL(&c, 503, "the database cannot be reached: try again in a moment");
-    if (c.body) json_decref(c.body);
-    return;
-  }
   r->fn(&c);
+done:
   if (c.n_audit && !c.s) c.s = take_store(a);
   if (c.n_audit && (!c.s || audit_write(a->audit, c.s, c.audit, c.n_audit))) c.audit_failed = 1;
   if (c.audit_failed) {   /* no answer without its audit row */
@@ -1333,6 +2039,7 @@ api *api_new(const kb *k, store *s, const char *public_url) {
   pthread_mutex_init(&a->stores_mu, NULL);
   pthread_cond_init(&a->stores_cv, NULL);
   pthread_mutex_init(&a->pool_mu, NULL);
+  pthread_mutex_init(&a->progress_mu, NULL);
   return a;
 }
 
@@ -1341,6 +2048,7 @@ void api_free(api *a) {
   for (int i = 0; i < a->n_pool; i++) { report_free(a->pool[i].rp); rank_free(a->pool[i].r); }
   for (int i = 0; i < a->n_stores; i++) store_close(a->stores[i]);
   audit_free(a->audit);
+  for (int i = 0; i < PROGRESS_CACHE; i++) buf_free(&a->progress[i].body);
   auth_free(a->auth);
   live_free(a->live);
   store_close(a->live_store);
@@ -1351,3 +2059,5 @@ void api_free(api *a) {
 }
 
 live_set *api_live(api *a) { return a->live; }
+
+void api_set_secure(api *a, int secure) { a->secure = secure != 0; }

@@ -30,6 +30,7 @@ typedef struct api_req {
   const char *origin, *host;   /* Origin and Host */
   const char *ip;              /* the peer's address */
   const char *last_event_id;   /* Last-Event-ID (an event stream reconnecting) */
+  const char *if_none_match;   /* If-None-Match */
   double now;                  /* seconds since the epoch */
 } api_req;
 
@@ -41,6 +42,7 @@ typedef struct api_resp {
   long retry_after;            /* seconds for Retry-After, or 0 */
   char stream[LIVE_ID_LEN + 1];  /* non-empty: answer with the server-sent events of this session */
   unsigned long stream_from;   /* ... those after this many (see live_poll) */
+  char etag[200];              /* an ETag for the answer, or "" (304 has no body) */
 } api_resp;
 
 /* An API over the knowledge base `k` and the open store `s` (both owned by the caller and
@@ -49,11 +51,19 @@ typedef struct api_resp {
 api *api_new(const kb *k, store *s, const char *public_url);
 void api_free(api *a);
 
+/* Served over HTTPS (secure != 0): the session cookie is Secure and, without a public_url, the
+** join links are https://HOST.  Call before the first request. */
+void api_set_secure(api *a, int secure);
+
 /* The live sessions (for http.c's event streams). */
 live_set *api_live(api *a);
 
 /* Answer one request: rs is initialised here (free rs->body with buf_free). */
 void api_handle(api *a, const api_req *rq, api_resp *rs);
+
+/* 1 when the request's route hashes a password (argon2id): a front end should answer it off
+** the threads that serve the other requests (http.c has workers for it). */
+int api_slow(const api_req *rq);
 
 /* The routes, one "METHOD PATH" per line ("*" is one path segment), for --help and docs. */
 void api_routes(buf *out);

@@ -211,6 +211,7 @@ static int parse_sel(const cmd *c, opts *o, const kb *k, int argc, char **argv, 
     if (!strcmp(a, "--json")) o->json = 1;
     else if (!strcmp(a, "--html")) s->html = 1;
     else if (!strcmp(a, "--contras")) s->list_contras = 1;
+    else if (!strcmp(a, "--fascial")) s->in.fascial = 1;
     else if (!strcmp(a, "--contra")) { rc = care_parse_contras(c, k, v, &s->in); i++; }
     else if (!strcmp(a, "--where")) { s->where = v; i++; }
     else if (!strcmp(a, "--events")) { s->events = v; i++; }

@@ -22,10 +22,13 @@ int care_parse_contras(const cmd *c, const kb *k, const char *list, plan_input *
   "  --top N        how many candidates to take from --where (default 3)\n" \
   "  --contra C     a contraindication, with its region when local: open-wound:calf-l,\n" \
   "                 anticoagulants; repeat or separate with commas.  `myomap plan --contras`\n" \
-  "                 lists them.\n"
+  "                 lists them.\n" \
+  "  --fascial      add myofascial release: a sustained fascial hold (90 s to several minutes,\n" \
+  "                 until the tissue yields) per muscle before the pressure work, and a\n" \
+  "                 multi-directional fascial stretch after its stretch\n"
 
 #define CARE_COMMANDS \
-  {"plan", care_plan, "[--json] [--contra C]... (POINT... | --where FILE [--top N])", \
+  {"plan", care_plan, "[--json] [--fascial] [--contra C]... (POINT... | --where FILE [--top N])", \
    "the treatment plan for the chosen trigger points", \
    "Builds the session plan: assess and map, prepare the tissue, release each point (technique,\n" \
    "position, hold and target band on 0-10, danger zones near it), stretch, integrate, recheck.\n" \
@@ -35,7 +38,7 @@ int care_parse_contras(const cmd *c, const kb *k, const char *list, plan_input *
    "  --json         print JSON\n" \
    "  --contras      list the contraindications and exit\n\n" \
    "Example:\n  myomap plan upper-trapezius-tp1:l levator-scapulae:l --contra anticoagulants\n"}, \
-  {"session", care_session, "run [--events FILE] [--log FILE] [--contra C]... (POINT... | --where FILE)", \
+  {"session", care_session, "run [--events FILE] [--log FILE] [--fascial] [--contra C]... (POINT... | --where FILE)", \
    "run a treatment session: timed holds guided by the client's 0-10", \
    "Walks the plan step by step.  Each hold has a countdown; the therapist types the client's\n" \
    "feedback and the advice of the safety rules appears as it applies:\n" \

@@ -1,8 +1,10 @@
 /* cli.c: the `myomap` command line: subcommand table, option parsing and output. */
 #include "cli.h"
 #include "care.h"
+#include "choir.h"
 #include "clinic.h"
 #include "http.h"
+#include "cert.h"
 #include "body.h"
 #include "builtin.h"
 #include "kb.h"
@@ -43,13 +45,20 @@ static const cmd commands[] = {
    "  --tender WORD      spot (a tender knot) or diffuse (the whole muscle)\n"
    "  --flag A,B         red-flag answers: numbness, weakness, shooting, fever, weight-loss,\n"
    "                     night-pain, bowel-bladder, trauma\n"
+   "  --choir IDS        a CHOIR Body Map drawing, e.g. 128,117,107 (segments 101-136 front,\n"
+   "                     201-238 back); each segment is \"pain somewhere in it\" (kb/choir.tsv)\n"
+   "  --choir-map MAP    male (the standard numbering, default) or female\n"
    "  --batch FILE       read one JSON presentation per line from FILE (- for stdin) and write\n"
    "                     one JSON result per line; a bad line gives {\"line\":N,\"error\":...}\n"
    "                     and the run goes on.  Line format:\n"
    "                     {\"pain\":[{\"region\":\"temple-l\",\"intensity\":6,\"quality\":\"ache\"}],\n"
    "                      \"context\":[\"desk-work\"],\"onset\":\"gradual\",\"onset_hours\":72,\n"
-   "                      \"tender\":\"spot\",\"flags\":[\"fever\"]}\n\n"
-   "Example:\n  myomap where temple-l:6:ache neck-side-l:4 --context desk-work\n"},
+   "                      \"tender\":\"spot\",\"flags\":[\"fever\"]}; a CHOIR drawing is\n"
+   "                     {\"choir\":\"128,117,107\",\"map\":\"female\"}\n\n"
+   "When no one candidate explains the whole drawing, the answer says so and groups the\n"
+   "candidates by the part of the drawing they explain (JSON: \"groups\", \"explained\").\n\n"
+   "Examples:\n  myomap where temple-l:6:ache neck-side-l:4 --context desk-work\n"
+   "  myomap where --choir 128,117,107 --choir-map female\n"},
   {"muscle", cmd_muscle, "[--json] NAME",
    "show a muscle's trigger points, zones, perpetuating factors and sources",
    "NAME is a muscle id (upper-trapezius) or its name (\"upper trapezius\").\n\n"
@@ -66,7 +75,8 @@ static const cmd commands[] = {
    "                      region ids (the right side is the mirror); text is one TSV line each\n"},
   CARE_COMMANDS,
   CLINIC_COMMANDS,
-  HTTP_COMMANDS
+  HTTP_COMMANDS,
+  CERT_COMMANDS
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
@@ -150,7 +160,7 @@ static int each_item(const char *list, int (*fn)(const kb *, const char *, prese
 static int ctx_fn(const kb *k, const char *s, present *p, char *e, size_t n) { return present_add_context(k, s, p, e, n); }
 static int flag_fn(const kb *k, const char *s, present *p, char *e, size_t n) { (void)k; return present_add_flag(s, p, e, n); }
 
-static int run_batch(opts *o, kb *k, rank *r, const report *rp) {
+static int run_batch(opts *o, kb *k, const choir *ch, rank *r, const report *rp) {
   FILE *in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r");
   if (!in) {
     fprintf(stderr, "myomap where: cannot open %s: %s\n", o->batch, strerror(errno));
@@ -171,7 +181,7 @@ static int run_batch(opts *o, kb *k, rank *r, const report *rp) {
   while ((n = getline(&line, &cap, in)) >= 0) {
     lineno++;
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
-    int prc = present_parse_json(k, line, (size_t)n, &p, err, sizeof err);
+    int prc = present_parse_json_choir(k, ch, line, (size_t)n, &p, err, sizeof err);
     if (prc) {
       report_error_json(&out, lineno, prc == PRESENT_EREGION ? "unknown-region" : "bad-input", err);
     } else {
@@ -204,13 +214,31 @@ static int cmd_where(opts *o, int argc, char **argv) {
   present_init(&p);
   char err[256];
   int n_regions = 0;
+  const char *choir_ids = NULL, *choir_map = "male";
+  /* the CHOIR table: DIR/choir.tsv with --kb DIR when there is one, else the embedded one */
+  choir *own = NULL;
+  const choir *ch = choir_builtin();
+  if (o->kb_dir) {
+    char path[4096], *text = NULL;
+    size_t len;
+    snprintf(path, sizeof path, "%s/choir.tsv", o->kb_dir);
+    if (!util_read_file(path, &text, &len)) {
+      buf e;
+      buf_init(&e);
+      if (choir_load(&own, kb_body(k), path, text, len, &e)) { fputs(e.data, stderr); rc = EXIT_KB; }
+      ch = own;
+      buf_free(&e);
+      free(text);
+    }
+  }
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--json") == 0) o->json = 1;
     else if (strcmp(a, "--no-color") == 0) o->color = 0;
     else if (!strcmp(a, "--top") || !strcmp(a, "--context") || !strcmp(a, "--onset") || !strcmp(a, "--hours") ||
-             !strcmp(a, "--tender") || !strcmp(a, "--flag") || !strcmp(a, "--batch")) {
+             !strcmp(a, "--tender") || !strcmp(a, "--flag") || !strcmp(a, "--batch") ||
+             !strcmp(a, "--choir") || !strcmp(a, "--choir-map")) {
       if (!v) { rc = cli_usage_error(c, "%s needs a value", a); break; }
       i++;
       char *end;
@@ -227,6 +255,8 @@ static int cmd_where(opts *o, int argc, char **argv) {
       else if (!strcmp(a, "--onset") && present_set_onset(v, &p, err, sizeof err)) rc = cli_usage_error(c, "%s", err);
       else if (!strcmp(a, "--tender") && present_set_tender(v, &p, err, sizeof err)) rc = cli_usage_error(c, "%s", err);
       else if (!strcmp(a, "--batch")) o->batch = v;
+      else if (!strcmp(a, "--choir")) choir_ids = v;
+      else if (!strcmp(a, "--choir-map")) choir_map = v;
     } else if (a[0] == '-' && a[1]) rc = cli_usage_error(c, "unknown option \"%s\"", a);
     else {
       int prc = present_parse_word(k, a, &p, err, sizeof err);
@@ -235,12 +265,23 @@ static int cmd_where(opts *o, int argc, char **argv) {
       n_regions++;
     }
   }
+  if (!rc && choir_ids) {
+    int map = choir_find_map(choir_map, strlen(choir_map));
+    if (map < 0) rc = cli_usage_error(c, "--choir-map takes male or female, not \"%s\"", choir_map);
+    else {
+      int prc = present_add_choir_list(&p, ch, map, choir_ids, err, sizeof err);
+      if (prc == PRESENT_EREGION) { fprintf(stderr, "myomap where: %s\n", err); rc = EXIT_UNKNOWN; }
+      else if (prc) rc = cli_usage_error(c, "%s", err);
+      else if (!p.n_choir) rc = cli_usage_error(c, "%s", "--choir takes segment ids, e.g. --choir 128,117,107");
+      n_regions++;
+    }
+  }
   if (!rc && o->batch && n_regions) rc = cli_usage_error(c, "%s", "give regions or --batch, not both");
   if (!rc && !o->batch && !n_regions) rc = cli_usage_error(c, "%s", "name at least one painful region, e.g. `myomap where temple-l neck-side-l`");
-  if (rc) { kb_free(k); return rc; }
+  if (rc) { choir_free(own); kb_free(k); return rc; }
   rank *r = rank_new(k);
   report *rp = report_new(k, r);
-  if (o->batch) rc = run_batch(o, k, r, rp);
+  if (o->batch) rc = run_batch(o, k, ch, r, rp);
   else {
     screen_result s;
     rank_result res;
@@ -255,6 +296,7 @@ static int cmd_where(opts *o, int argc, char **argv) {
   }
   report_free(rp);
   rank_free(r);
+  choir_free(own);
   kb_free(k);
   return rc;
 }
@@ -367,6 +409,21 @@ static int cmd_kb(opts *o, int argc, char **argv) {
     if (text) bad += outcome_check_table(k, text, len, &errors);
     free(text);
     bad += check_snomed(o, k, &errors);
+    /* the CHOIR segments: DIR/choir.tsv with --kb DIR, else the embedded copy */
+    text = NULL;
+    const builtin_file *cf = builtin_find("kb/choir.tsv");
+    char cpath[4096] = "kb/choir.tsv";
+    if (o->kb_dir) {
+      snprintf(cpath, sizeof cpath, "%s/choir.tsv", o->kb_dir);
+      if (util_read_file(cpath, &text, &len)) { buf_printf(&errors, "%s: cannot read: %s\n", cpath, strerror(errno)); bad++; }
+    } else if (cf) text = xstrndup((const char *)cf->data, len = cf->len);
+    else { buf_puts(&errors, "kb/choir.tsv: not embedded in this binary\n"); bad++; }
+    if (text) {
+      choir *chk = NULL;
+      bad += choir_load(&chk, kb_body(k), cpath, text, len, &errors);
+      choir_free(chk);
+    }
+    free(text);
     if (bad) {
       fputs(errors.data, stderr);
       fprintf(stderr, "myomap: the knowledge base has errors (%d)\n", bad);
@@ -386,15 +443,20 @@ static int cmd_kb(opts *o, int argc, char **argv) {
   return rc;
 }
 
+/* An empty --db is a mistake (an unset variable, `--db "$DB"`), never the default file. */
+#define DB_NEEDS "--db needs a database: a path or a postgresql:// URI"
+
 int cli_main(int argc, char **argv) {
-  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, getenv("MYOMAP_DB")};
+  const char *env_db = getenv("MYOMAP_DB");
+  /* MYOMAP_DB= (set but empty) means not set, as with other variables of the environment */
+  opts o = {NULL, 0, 5, NULL, isatty(1) && getenv("NO_COLOR") == NULL, env_db && *env_db ? env_db : NULL};
   int i = 1;
   for (; i < argc; i++) {
     if (strcmp(argv[i], "--kb") == 0) {
       if (i + 1 >= argc) return cli_usage_error(NULL, "%s", "--kb needs a directory");
       o.kb_dir = argv[++i];
     } else if (strcmp(argv[i], "--db") == 0) {
-      if (i + 1 >= argc) return cli_usage_error(NULL, "%s", "--db needs a SQLite path or a postgresql:// URI");
+      if (i + 1 >= argc || !argv[i + 1][0]) return cli_usage_error(NULL, "%s", DB_NEEDS);
       o.db = argv[++i];
     } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
       const cmd *c = i + 1 < argc ? cli_find(argv[i + 1]) : NULL;
@@ -426,7 +488,7 @@ int cli_main(int argc, char **argv) {
       continue;
     }
     if (strcmp(argv[j], "--db") == 0) {
-      if (j + 1 >= argc) { free(rest); return cli_usage_error(c, "%s", "--db needs a SQLite path or a postgresql:// URI"); }
+      if (j + 1 >= argc || !argv[j + 1][0]) { free(rest); return cli_usage_error(c, "%s", DB_NEEDS); }
       o.db = argv[++j];
       continue;
     }

@@ -4,6 +4,9 @@
 
 #include "body.h"
 #include "care.h"
+#include "careplan.h"
+#include "chart.h"
+#include "doc.h"
 #include "export.h"
 #include "note.h"
 #include "outcome.h"
@@ -14,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +40,7 @@ static int open_db(const cmd *c, const opts *o, store **s) {
     fprintf(stderr, "myomap %s: %s\n", c->name, err);
     return EXIT_IO;
   }
-  long v, h;   /* visits stored before migration 5 take their stored form now (tests/upgrade.sh
+  long v, h;   /* visits stored before migration 6 take their stored form now (tests/upgrade.sh
                ** defers it with MYOMAP_NO_UPGRADE=1 to read the old rows first) */
   const char *no = getenv("MYOMAP_NO_UPGRADE");
   long pending = 0;
@@ -78,12 +82,19 @@ static int find_client(const cmd *c, store *s, const char *ref, long *id) {
 
 /* ---- client ------------------------------------------------------------------------------- */
 
-static int client_opts(const cmd *c, const kb *k, int argc, char **argv, int from, record_client *rc_, int *json) {
+/* client list's own options */
+typedef struct list_opts { const char *search; int archived; } list_opts;
+
+static int client_opts(const cmd *c, const kb *k, int argc, char **argv, int from, record_client *rc_, int *json,
+                       list_opts *lo) {
+  const char *cdate = NULL;
   for (int i = from; i < argc; i++) {
     const char *a = argv[i], *v = NULL;
     if (!strcmp(a, "--json")) { *json = 1; continue; }
+    if (!strcmp(a, "--archived")) { lo->archived = 1; continue; }
     static const char *const takes[] = {"--name", "--birth", "--phone", "--email", "--consent", "--consent-date",
-                                        "--history", "--contra", "--therapist"};
+                                        "--history", "--contra", "--therapist", "--contra-add", "--contra-end",
+                                        "--contra-date", "--archive", "--search"};
     int t = -1;
     for (int j = 0; j < (int)(sizeof takes / sizeof *takes); j++) if (!strcmp(a, takes[j])) t = j;
     if (t < 0) return cli_usage_error(c, "unknown option or argument \"%s\"", a);
@@ -116,8 +127,28 @@ static int client_opts(const cmd *c, const kb *k, int argc, char **argv, int fro
         rc_->therapist = (long)d;
         break;
       }
+      case 9: case 10: {
+        plan_input in;
+        memset(&in, 0, sizeof in);
+        int r = care_parse_contras(c, k, v, &in);
+        if (r) return r;
+        struct record_contra *list = t == 9 ? rc_->add : rc_->end;
+        int *n = t == 9 ? &rc_->n_add : &rc_->n_end;
+        for (int j = 0; j < in.n_contras && *n < PLAN_MAX_CONTRAS; j++) list[(*n)++] = (struct record_contra){in.contras[j], NULL};
+        break;
+      }
+      case 11: cdate = v; break;
+      case 12:
+        if (!strcmp(v, "yes")) rc_->archive = 1;
+        else if (!strcmp(v, "no")) rc_->archive = 0;
+        else return cli_usage_error(c, "--archive %s: yes or no", v);
+        break;
+      case 13: lo->search = v; break;
     }
   }
+  if (cdate && !rc_->n_add && !rc_->n_end) return cli_usage_error(c, "%s", "--contra-date goes with --contra-add or --contra-end");
+  for (int j = 0; j < rc_->n_add; j++) rc_->add[j].date = cdate;
+  for (int j = 0; j < rc_->n_end; j++) rc_->end[j].date = cdate;
   return 0;
 }
 
@@ -137,10 +168,15 @@ int clinic_client(opts *o, int argc, char **argv) {
   record_client rcl;
   record_client_init(&rcl);
   int json = o->json;
-  rc = client_opts(c, k, argc, argv, is_show || is_edit ? 2 : 1, &rcl, &json);
+  list_opts lo = {NULL, 0};
+  rc = client_opts(c, k, argc, argv, is_show || is_edit ? 2 : 1, &rcl, &json, &lo);
   if (!rc && (is_list || is_show) && (rcl.name || rcl.birth || rcl.phone || rcl.email || rcl.history ||
-                                       rcl.consent >= 0 || rcl.set_contras || rcl.therapist))
-    rc = cli_usage_error(c, "client %s takes only --json", verb);
+                                       rcl.consent >= 0 || rcl.set_contras || rcl.therapist || rcl.n_add ||
+                                       rcl.n_end || rcl.archive >= 0))
+    rc = cli_usage_error(c, is_list ? "client %s takes only --json, --search and --archived" : "client %s takes only --json", verb);
+  if (!rc && !is_list && (lo.search || lo.archived)) rc = cli_usage_error(c, "%s", "--search and --archived go with client list");
+  if (!rc && is_add && (rcl.n_add || rcl.n_end || rcl.archive >= 0))
+    rc = cli_usage_error(c, "%s", "client add takes --contra; --contra-add, --contra-end and --archive go with client edit");
   store *s = NULL;
   if (!rc) rc = open_db(c, o, &s);
   char err[600];
@@ -153,7 +189,7 @@ int clinic_client(opts *o, int argc, char **argv) {
       if (!(r = record_client_add(s, k, &rcl, &id, err, sizeof err)))
         buf_printf(&out, "stored client %ld: %s, born %s\n", id, rcl.name, rcl.birth);
     } else if (is_list) {
-      if ((r = record_client_list(s, 0, &out, json))) snprintf(err, sizeof err, "%s", store_error(s));
+      r = record_client_search(s, 0, lo.search, lo.archived, &out, json, err, sizeof err);
     } else if (!(rc = find_client(c, s, argv[1], &id))) {
       if (is_show) r = record_client_show(s, k, id, &out, json, err, sizeof err);
       else if (!(r = record_client_edit(s, k, id, &rcl, err, sizeof err)))
@@ -462,39 +498,89 @@ int clinic_progress(opts *o, int argc, char **argv) {
   return rc;
 }
 
+/* The name of therapist `id` into out: 0, or an error code with the message. */
+static int therapist_name(store *s, long id, char *out, size_t cap, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows r;
+  if (store_exec(s, "SELECT name FROM therapist WHERE id = $1", &a, &r)) {
+    snprintf(err, errlen, "%s", store_error(s));
+    return RECORD_ESTORE;
+  }
+  int rc = r.nrow ? 0 : RECORD_ENOTFOUND;
+  if (rc) snprintf(err, errlen, "no therapist %ld (`myomap therapist list`)", id);
+  else snprintf(out, cap, "%s", store_cell(&r, 0, 0));
+  store_rows_free(&r);
+  return rc;
+}
+
+/* A note_* error code as a record one (for the exit code). */
+static int note_rc(int rc) {
+  return !rc ? 0 : rc == NOTE_ESIGNED || rc == NOTE_EUNSIGNED || rc == NOTE_EBAD || rc == NOTE_EFORBIDDEN ? RECORD_EBAD
+       : rc == NOTE_ENOTFOUND ? RECORD_ENOTFOUND : RECORD_ESTORE;
+}
+
 int clinic_note(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("note");
   if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
-  const char *date = NULL;
-  double visit = 0;
-  int save = 0, rc = 0;
+  const char *date = NULL, *addendum = NULL, *path = NULL;
+  double visit = 0, therapist = 0;
+  int save = 0, sign = 0, html = 0, rc = 0;
   for (int i = 1; i < argc && !rc; i++) {
     const char *v;
     if (!strcmp(argv[i], "--save")) save = 1;
+    else if (!strcmp(argv[i], "--sign")) sign = 1;
+    else if (!strcmp(argv[i], "--html")) html = 1;
     else if (!strcmp(argv[i], "--date")) { if (!(date = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "--addendum")) { if (!(addendum = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "-o")) { if (!(path = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
     else if (!strcmp(argv[i], "--visit")) rc = (v = value(c, argc, argv, &i)) ? number(c, "--visit", v, 1, 1e15, &visit) : EXIT_USAGE;
+    else if (!strcmp(argv[i], "--therapist")) rc = (v = value(c, argc, argv, &i)) ? number(c, "--therapist", v, 1, 1e15, &therapist) : EXIT_USAGE;
     else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
   }
+  if (!rc && (sign || addendum) && !therapist) rc = cli_usage_error(c, "%s", "--sign and --addendum need --therapist ID (who signs)");
+  if (!rc && save + sign + (addendum != NULL) > 1) rc = cli_usage_error(c, "%s", "one of --save, --sign and --addendum at a time");
+  if (!rc && path && !html) rc = cli_usage_error(c, "%s", "-o goes with --html");
   if (rc) return rc;
   kb *k;
   if ((rc = cli_load_kb(o, &k))) return rc;
   store *s = NULL;
   long client = 0, id = 0;
-  char err[600];
+  char err[600], who[256];
   if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
     int r = record_visit_find(s, client, date, (long)visit, &id, err, sizeof err);
+    note_head h;
     note n = {0};
-    if (!r) r = note_build(s, k, id, &n, err, sizeof err) ? RECORD_EBAD : 0;
-    if (!r && save) r = note_save(s, id, &n, err, sizeof err) ? RECORD_ESTORE : 0;
-    if (r) rc = fail(c, r, err);
-    else {
-      buf out;
-      buf_init(&out);
+    if (!r && (sign || addendum)) r = therapist_name(s, (long)therapist, who, sizeof who, err, sizeof err);
+    if (!r && sign) r = note_rc(note_sign(s, k, id, (long)therapist, who, err, sizeof err));
+    if (!r && addendum) r = note_rc(note_addendum(s, id, (long)therapist, who, addendum, err, sizeof err));
+    if (!r) r = note_rc(note_head_read(s, id, &h, err, sizeof err));
+    buf out;
+    buf_init(&out);
+    if (!r && html) r = doc_note_html(s, k, id, &out, err, sizeof err);
+    else if (!r) {
+      /* a signed note as signed; else built from the record, as before */
+      r = (h.is_signed ? note_current(s, k, id, &n, err, sizeof err) : note_build(s, k, id, &n, err, sizeof err)) ? RECORD_EBAD : 0;
+      if (!r && save) r = note_rc(note_save(s, id, &n, err, sizeof err));
+    }
+    if (!r && !html) {
       note_text(&out, &n);
       if (save) buf_printf(&out, "(saved with visit %ld)\n", id);
-      rc = cli_write(&out);
-      buf_free(&out);
+      if (h.is_signed || sign) {
+        note_head_read(s, id, &h, err, sizeof err);
+        buf_printf(&out, "\nSigned by %s at %s (SHA-256 %s)\n", h.signed_by, h.signed_at, h.hash);
+        store_rows ad;
+        if (!note_addenda(s, id, &ad)) {
+          for (int i = 0; i < ad.nrow; i++)
+            buf_printf(&out, "\nAddendum, %s, by %s:\n%s\n", store_cell(&ad, i, 1), store_cell(&ad, i, 0), store_cell(&ad, i, 2));
+          store_rows_free(&ad);
+        }
+      }
     }
+    if (r) rc = fail(c, r, err);
+    else rc = path ? write_private(c, path, &out) : cli_write(&out);
+    buf_free(&out);
     note_free(&n);
   }
   store_close(s);
@@ -532,22 +618,82 @@ int clinic_export(opts *o, int argc, char **argv) {
   return rc;
 }
 
+/* A file written whole or not at all: a temporary file beside it (PATH.tmp-XXXXXX, owner-only),
+** renamed over PATH once complete and on disk; after any failure the temporary file is removed. */
+typedef struct outfile {
+  const char *path;
+  char tmp[4096];
+  int fd, err;   /* err: the errno of the first failure, 0 while all is well */
+} outfile;
+
+static int out_open(outfile *f, const char *path) {
+  f->path = path;
+  f->err = 0;
+  int n = snprintf(f->tmp, sizeof f->tmp, "%s.tmp-XXXXXX", path);
+  if (n < 0 || (size_t)n >= sizeof f->tmp) { f->fd = -1; f->err = ENAMETOOLONG; return -1; }
+  f->fd = mkstemp(f->tmp);   /* mode 0600 */
+  if (f->fd < 0) { f->err = errno; return -1; }
+  return 0;
+}
+
+/* A store_write_fn: 0, or -1 with f->err set. */
+static int out_write(void *ctx, const char *data, size_t len) {
+  outfile *f = ctx;
+  size_t done = 0;
+  while (!f->err && done < len) {
+    ssize_t w = write(f->fd, data + done, len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) f->err = w < 0 ? errno : EIO;
+    else done += (size_t)w;
+  }
+  return f->err ? -1 : 0;
+}
+
+static void out_abort(outfile *f) {
+  if (f->fd >= 0) { close(f->fd); unlink(f->tmp); }
+  f->fd = -1;
+}
+
+/* fsync, close, rename over the path, fsync the directory.  0, or -1 with f->err set (and the
+** temporary file gone). */
+static int out_commit(outfile *f) {
+  if (!f->err && fsync(f->fd)) f->err = errno;
+  if (close(f->fd) && !f->err) f->err = errno;
+  f->fd = -1;
+  if (!f->err && rename(f->tmp, f->path)) f->err = errno;
+  if (f->err) { unlink(f->tmp); return -1; }
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", f->path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *(slash == dir ? slash + 1 : slash) = 0; else snprintf(dir, sizeof dir, ".");
+  int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (d >= 0) { fsync(d); close(d); }
+  return 0;
+}
+
 /* Write b to path atomically (a temporary file beside it, renamed when complete), owner-only. */
 static int write_private(const cmd *c, const char *path, const buf *b) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  size_t done = 0;
-  while (fd >= 0 && done < b->len) {
-    ssize_t w = write(fd, b->data + done, b->len - done);
-    if (w <= 0) break;
-    done += (size_t)w;
-  }
-  if (fd < 0 || done < b->len || fsync(fd) || close(fd) || rename(tmp, path)) {
-    fprintf(stderr, "myomap %s: cannot write %s: %s\n", c->name, path, strerror(errno));
-    if (fd >= 0) unlink(tmp);
+  outfile f;
+  if (out_open(&f, path) || out_write(&f, b->data ? b->data : "", b->len) || out_commit(&f)) {
+    out_abort(&f);
+    fprintf(stderr, "myomap %s: cannot write %s: %s\n", c->name, path, strerror(f.err));
     return EXIT_IO;
   }
+  return 0;
+}
+
+/* The temporary file of a backup under way, removed if a signal ends the process (Ctrl-C, a
+** kill, a hangup, a closed pipe): unlink and raise are async-signal-safe. */
+static char *volatile backup_tmp;
+static void backup_signal(int sig) {
+  if (backup_tmp) unlink(backup_tmp);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+/* A store_write_fn to stdout: 0, or -1 with *(int *)ctx set to the errno. */
+static int stdout_write(void *ctx, const char *data, size_t len) {
+  if (fwrite(data, 1, len, stdout) != len) { *(int *)ctx = errno ? errno : EIO; return -1; }
   return 0;
 }
 
@@ -559,20 +705,38 @@ int clinic_backup(opts *o, int argc, char **argv) {
     else if (argv[i][0] != '-' && !path) path = argv[i];
     else return cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
   }
+  if (path && !*path) return cli_usage_error(c, "%s", "-o needs a file name");
+  signal(SIGXFSZ, SIG_IGN);   /* over a file size limit, write fails (EFBIG) and the file is removed */
   store *s;
   int rc = open_db(c, o, &s);
   if (rc) return rc;
-  buf out;
-  buf_init(&out);
-  if (store_backup(s, &out)) rc = fail(c, RECORD_ESTORE, store_error(s));
-  else if (path) {
-    if (!(rc = write_private(c, path, &out))) {
-      int lines = 0;
-      for (size_t i = 0; i < out.len; i++) lines += out.data[i] == '\n';
-      fprintf(stderr, "myomap backup: %d rows from %s written to %s\n", lines - 1, store_where(s), path);
+  long rows = 0;
+  if (path) {
+    outfile f;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) signal(sigs[i], backup_signal);
+    if (out_open(&f, path)) {
+      fprintf(stderr, "myomap backup: cannot create a file beside %s: %s\n", path, strerror(f.err));
+      rc = EXIT_IO;
+    } else if ((backup_tmp = f.tmp, store_backup(s, out_write, &f, &rows))) {
+      if (f.err) fprintf(stderr, "myomap backup: cannot write %s: %s; no backup was written\n", f.tmp, strerror(f.err));
+      else fprintf(stderr, "myomap backup: %s; no backup was written\n", store_error(s));
+      out_abort(&f);
+      rc = EXIT_IO;
+    } else if (out_commit(&f)) {
+      fprintf(stderr, "myomap backup: cannot write %s: %s; no backup was written\n", path, strerror(f.err));
+      rc = EXIT_IO;
+    } else
+      fprintf(stderr, "myomap backup: %ld rows from %s written to %s\n", rows, store_where(s), path);
+    backup_tmp = NULL;
+  } else {
+    int err = 0;
+    if (store_backup(s, stdout_write, &err, &rows) || fflush(stdout)) {
+      if (err || !store_error(s)[0]) fprintf(stderr, "myomap backup: cannot write the output: %s\n", strerror(err ? err : errno));
+      else fprintf(stderr, "myomap backup: %s\n", store_error(s));
+      rc = EXIT_IO;
     }
-  } else rc = cli_write(&out);
-  buf_free(&out);
+  }
   store_close(s);
   return rc;
 }
@@ -580,20 +744,24 @@ int clinic_backup(opts *o, int argc, char **argv) {
 int clinic_restore(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("restore");
   if (argc != 1) return cli_usage_error(c, "%s", "give the backup FILE (- for stdin)");
-  char *text;
-  size_t len;
-  int rc = cli_read_input(c, argv[0], &text, &len);
-  if (rc) return rc;
-  store *s;
-  if (!(rc = open_db(c, o, &s))) {
+  FILE *f = strcmp(argv[0], "-") ? fopen(argv[0], "rb") : stdin;
+  if (!f) {
+    fprintf(stderr, "myomap restore: cannot read %s: %s\n", argv[0], strerror(errno));
+    return EXIT_IO;
+  }
+  kb *k = NULL;
+  int rc = cli_load_kb(o, &k);
+  store *s = NULL;
+  if (!rc && !(rc = open_db(c, o, &s))) {
     long rows;
-    if (store_restore(s, text, len, &rows)) {
+    if (store_restore_file(s, f, record_row_check, k, &rows)) {
       fprintf(stderr, "myomap restore: %s: %s; nothing was restored\n", argv[0], store_error(s));
       rc = EXIT_USAGE;
     } else printf("restored %ld rows into %s\n", rows, store_where(s));
-    store_close(s);
   }
-  free(text);
+  store_close(s);
+  kb_free(k);
+  if (f != stdin) fclose(f);
   return rc;
 }
 
@@ -618,7 +786,8 @@ int clinic_db(opts *o, int argc, char **argv) {
   } else if (!strcmp(argv[0], "check")) {
     if (store_check(s, &out)) rc = EXIT_IO;
   } else {
-    buf_printf(&out, "backend %s\nwhere %s\nschema %d\n", store_backend(s), store_where(s), store_schema_version());
+    buf_printf(&out, "backend %s\nwhere %s\nschema %d\ndatabase %s\n", store_backend(s), store_where(s),
+               store_schema_version(), store_database_id(s));
     if (store_counts(s, &out)) rc = fail(c, RECORD_ESTORE, store_error(s));
   }
   int w = rc ? 0 : cli_write(&out);
@@ -626,4 +795,134 @@ int clinic_db(opts *o, int argc, char **argv) {
   store_close(s);
   kb_free(k);
   return rc ? rc : w;
+}
+
+/* ---- clinic, record, careplan ------------------------------------------------------------- */
+
+int clinic_clinic(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("clinic");
+  const char *name = NULL;
+  int rc = 0;
+  for (int i = 0; i < argc && !rc; i++) {
+    if (!strcmp(argv[i], "--name")) { if (!(name = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  if (rc) return rc;
+  store *s = NULL;
+  if ((rc = open_db(c, o, &s))) return rc;
+  char err[600], cur[256];
+  buf out;
+  buf_init(&out);
+  int r = name ? record_setting_set(s, RECORD_CLINIC_NAME, name, err, sizeof err) : 0;
+  if (!r) r = record_setting_get(s, RECORD_CLINIC_NAME, RECORD_CLINIC_DEFAULT, cur, sizeof cur);
+  if (r == RECORD_ESTORE && !name) snprintf(err, sizeof err, "%s", store_error(s));
+  if (r) rc = fail(c, r, err);
+  else {
+    buf_printf(&out, "%s%s\n", name ? "the clinic's name is now " : "", cur);
+    rc = cli_write(&out);
+  }
+  buf_free(&out);
+  store_close(s);
+  return rc;
+}
+
+int clinic_record(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("record");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  const char *from = NULL, *to = NULL, *path = NULL;
+  int html = 0, rc = 0;
+  for (int i = 1; i < argc && !rc; i++) {
+    if (!strcmp(argv[i], "--html")) html = 1;
+    else if (!strcmp(argv[i], "--from")) { if (!(from = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "--to")) { if (!(to = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else if (!strcmp(argv[i], "-o")) { if (!(path = value(c, argc, argv, &i))) rc = EXIT_USAGE; }
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", argv[i]);
+  }
+  if (!rc && !html) rc = cli_usage_error(c, "%s", "say the format: --html");
+  if (rc) return rc;
+  kb *k;
+  if ((rc = cli_load_kb(o, &k))) return rc;
+  chart *ch = NULL;
+  buf errs;
+  buf_init(&errs);
+  if (chart_load_builtin(&ch, kb_body(k), &errs)) {
+    fprintf(stderr, "myomap record: the body chart: %s", errs.data ? errs.data : "failed\n");
+    buf_free(&errs);
+    kb_free(k);
+    return EXIT_KB;
+  }
+  buf_free(&errs);
+  store *s = NULL;
+  long client = 0;
+  char err[600];
+  buf out;
+  buf_init(&out);
+  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+    int r = doc_record_html(s, k, ch, client, from, to, &out, err, sizeof err);
+    if (r) rc = fail(c, r, err);
+    else rc = path ? write_private(c, path, &out) : cli_write(&out);
+  }
+  buf_free(&out);
+  store_close(s);
+  chart_free(ch);
+  kb_free(k);
+  return rc;
+}
+
+int clinic_careplan(opts *o, int argc, char **argv) {
+  const cmd *c = cli_find("careplan");
+  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  careplan_in in;
+  careplan_init(&in);
+  int json = o->json, rc = 0, setting = 0, targets = 0;
+  double visits = 0, therapist = 0;
+  char act[128];
+  for (int i = 1; i < argc && !rc; i++) {
+    const char *a = argv[i], *v;
+    if (!strcmp(a, "--json")) { json = 1; continue; }
+    if (!(v = value(c, argc, argv, &i))) return EXIT_USAGE;
+    setting = 1;
+    if (!strcmp(a, "--nprs")) { in.kind = CAREPLAN_NPRS; rc = number(c, a, v, 0, 10, &in.target); targets++; }
+    else if (!strcmp(a, "--psfs")) {
+      const char *eq = strrchr(v, '=');
+      if (!eq || eq == v || (size_t)(eq - v) >= sizeof act)
+        return cli_usage_error(c, "--psfs %s: expected ACTIVITY=SCORE, e.g. \"reach overhead=7\"", v);
+      memcpy(act, v, (size_t)(eq - v));
+      act[eq - v] = 0;
+      in.kind = CAREPLAN_PSFS;
+      in.activity = act;
+      rc = number(c, a, eq + 1, 0, 10, &in.target);
+      targets++;
+    } else if (!strcmp(a, "--visits")) rc = number(c, a, v, 1, 100, &visits);
+    else if (!strcmp(a, "--frequency")) in.frequency = v;
+    else if (!strcmp(a, "--reassess")) in.reassess = v;
+    else if (!strcmp(a, "--start")) in.start = v;
+    else if (!strcmp(a, "--goals")) in.goals = v;
+    else if (!strcmp(a, "--therapist")) rc = number(c, a, v, 1, 1e15, &therapist);
+    else rc = cli_usage_error(c, "unknown option or argument \"%s\"", a);
+  }
+  if (!rc && targets > 1) rc = cli_usage_error(c, "%s", "one target: --nprs or --psfs");
+  if (!rc && setting && !targets) rc = cli_usage_error(c, "%s", "give the target: --nprs N or --psfs \"ACTIVITY=SCORE\"");
+  if (rc) return rc;
+  in.visits = (int)visits;
+  if (visits != (int)visits) return cli_usage_error(c, "%s", "--visits is a whole number");
+  kb *k;
+  if ((rc = cli_load_kb(o, &k))) return rc;
+  store *s = NULL;
+  long client = 0, id = 0;
+  char err[600];
+  buf out;
+  buf_init(&out);
+  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+    int r = setting ? careplan_set(s, client, (long)therapist, &in, &id, err, sizeof err) : 0;
+    if (!r && setting && !json) buf_printf(&out, "stored plan of care %ld\n", id);
+    if (!r) r = json ? careplan_json(s, k, client, &out, err, sizeof err) : careplan_text(s, k, client, &out, err, sizeof err);
+    if (!r && json) buf_putc(&out, '\n');
+    if (r) rc = fail(c, r, err);
+    else rc = cli_write(&out);
+  }
+  buf_free(&out);
+  store_close(s);
+  kb_free(k);
+  return rc;
 }

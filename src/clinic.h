@@ -17,6 +17,9 @@ int clinic_export(opts *o, int argc, char **argv);
 int clinic_backup(opts *o, int argc, char **argv);
 int clinic_restore(opts *o, int argc, char **argv);
 int clinic_db(opts *o, int argc, char **argv);
+int clinic_clinic(opts *o, int argc, char **argv);
+int clinic_record(opts *o, int argc, char **argv);
+int clinic_careplan(opts *o, int argc, char **argv);
 
 #define CLINIC_DB_HELP \
   "  --db DB        the record database: a SQLite file, or postgresql://USER:PASS@HOST/NAME\n" \
@@ -27,10 +30,14 @@ int clinic_db(opts *o, int argc, char **argv);
    "add, list, show or edit clients", \
    "  client add --name NAME --birth YYYY-MM-DD [--phone P] [--email E] [--consent yes|no]\n" \
    "             [--consent-date D] [--history TEXT] [--contra C]... [--therapist ID]\n" \
-   "  client list [--json]\n" \
+   "  client list [--search TEXT] [--archived] [--json]   by name, birth date or phone;\n" \
+   "             archived clients only with --archived\n" \
    "  client show CLIENT [--json]      details, contraindications, intakes, visits, measures\n" \
    "  client edit CLIENT [any add option; an empty value clears an optional field;\n" \
-   "             --contra replaces the list, --contra none empties it]\n\n" \
+   "             --contra replaces the list, --contra none empties it]\n" \
+   "             [--contra-add C]... [--contra-end C]... [--contra-date D] [--archive yes|no]\n" \
+   "             add or end contraindications (on D, default today; an ended one is kept in\n" \
+   "             the history); archive a client (hidden from lists, kept) or bring it back\n\n" \
    "  CLIENT         a client id, or the full name (case-insensitive) when it is unique\n" \
    "  --contra C     a contraindication, with its region when local: open-wound:calf-l,\n" \
    "                 anticoagulants (`myomap plan --contras` lists them)\n" \
@@ -93,7 +100,7 @@ int clinic_db(opts *o, int argc, char **argv);
    "  --json       print JSON\n" \
    "  --svg FILE   also write the charts: pain, PSFS and NDI over time, and the pain drawings\n" \
    "               across visits as a body heat map (a self-contained SVG)\n" CLINIC_DB_HELP}, \
-  {"note", clinic_note, "CLIENT [--visit N | --date D] [--save]", \
+  {"note", clinic_note, "CLIENT [--visit N | --date D] [--save | --sign | --addendum TEXT] [--html [-o FILE]]", \
    "a SOAP note for a visit, from its session data", \
    "Writes the note from what is stored: S from the latest intake (pain drawing, goals,\n" \
    "perpetuating factors) and the pain before; O the points palpated, the range of motion and\n" \
@@ -101,12 +108,49 @@ int clinic_db(opts *o, int argc, char **argv);
    "stopped, change since the first rating); P the home program and what to recheck.\n\n" \
    "  --visit N   the visit (default: the client's latest)\n" \
    "  --date D    the client's visit on that day\n" \
-   "  --save      store the note with the visit\n" CLINIC_DB_HELP}, \
+   "  --save      store the note with the visit (refused once it is signed)\n" \
+   "  --sign --therapist ID\n" \
+   "              sign the note as it stands (saved now if it was not), as the visit's own\n" \
+   "              therapist: the name, the time and the SHA-256 of its text; no change after\n" \
+   "  --addendum TEXT --therapist ID\n" \
+   "              add a dated addendum, signed by that therapist, to a signed note\n" \
+   "  --html [-o FILE]\n" \
+   "              the note as a printable document (identifiers, signature line, addenda)\n" \
+   CLINIC_DB_HELP}, \
+  {"record", clinic_record, "CLIENT [--from D] [--to D] --html [-o FILE]", \
+   "the client's record as a printable document, for a date range", \
+   "A self-contained HTML document for print: the client's identifiers on every page, the\n" \
+   "contraindications and the plan of care, the intakes with their pain drawings, each visit's\n" \
+   "note with its signature and addenda (a page each), the measures with the progress charts\n" \
+   "and the home programs given.\n\n" \
+   "  --from D, --to D   the range (YYYY-MM-DD; default: the whole record)\n" \
+   "  --html             HTML (the one format)\n" \
+   "  -o FILE            write to FILE (owner-only) instead of standard output\n" CLINIC_DB_HELP}, \
+  {"careplan", clinic_careplan, "CLIENT [--nprs N | --psfs \"ACT=S\"] --visits N --frequency F --reassess D", \
+   "the plan of care: goals, a measurable target, visits planned, reassessment; progress", \
+   "Without options, shows the current plan and the progress against it: met (50% pain relief\n" \
+   "from the first rating, or the target reached), reassessment due, or not working (the\n" \
+   "planned visits used up without meeting it: change course or refer).  With options, stores\n" \
+   "a new plan (the earlier ones are kept).\n\n" \
+   "  --nprs N          the target: pain at most N/10\n" \
+   "  --psfs \"ACT=S\"   the target: the activity scored at least S/10\n" \
+   "  --visits N        the visits planned, 1-100\n" \
+   "  --frequency F     daily, twice-weekly, weekly, every-2-weeks or monthly\n" \
+   "  --reassess D      the reassessment date\n" \
+   "  --start D         the plan's first day (default today)\n" \
+   "  --goals TEXT      the goals (default: those of the latest intake)\n" \
+   "  --therapist ID    who made the plan\n" \
+   "  --json            print JSON\n" CLINIC_DB_HELP}, \
+  {"clinic", clinic_clinic, "[--name NAME]", \
+   "the clinic's name on notes and records", \
+   "  clinic              show the clinic's name (default \"myomap\")\n" \
+   "  clinic --name NAME  set it (1-200 characters, one line)\n" CLINIC_DB_HELP}, \
   {"export", clinic_export, "CLIENT (--fhir | --csv) [-o FILE]", \
    "export a client's record as a FHIR R4 Bundle or as CSV", \
    "  --fhir   a FHIR R4 Bundle (JSON): the Patient; Observations of pain severity (LOINC\n" \
    "           72514-3), one per rating and one per region of each pain drawing with its\n" \
-   "           bodySite; PSFS, NDI and range of motion; a Procedure per treatment hold\n" \
+   "           bodySite; PSFS, NDI and range of motion; a Procedure per treatment hold; a\n" \
+   "           CarePlan per plan of care\n" \
    "  --csv    one row per measure, drawn region and hold: date,kind,item,value,unit,visit\n" \
    "  -o FILE  write to FILE (owner-only) instead of standard output\n" CLINIC_DB_HELP}, \
   {"backup", clinic_backup, "[-o FILE]", \

@@ -1,6 +1,8 @@
 /* export.c: a client's record as a FHIR R4 Bundle and as CSV (see export.h). */
 #include "export.h"
 
+#include "record.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -262,7 +264,7 @@ static json_t *patient(const char *name, const char *birth, const char *phone, c
 
 /* Rows read for one export, in one transaction. */
 typedef struct record {
-  store_rows client, measures, pains, holds, stamp;
+  store_rows client, measures, pains, holds, stamp, consents, plans;
 } record;
 
 static void record_free(record *r) {
@@ -271,6 +273,8 @@ static void record_free(record *r) {
   store_rows_free(&r->pains);
   store_rows_free(&r->holds);
   store_rows_free(&r->stamp);
+  store_rows_free(&r->consents);
+  store_rows_free(&r->plans);
 }
 
 static int record_read(store *s, long client, record *r, char *err, size_t errlen) {
@@ -290,12 +294,18 @@ static int record_read(store *s, long client, record *r, char *err, size_t errle
                   " t.seconds, t.outcome, t.reason, t.confirmed FROM treatment t"
                   " JOIN visit v ON v.id = t.visit_id WHERE v.client_id = $1"
                   " ORDER BY v.date, v.id, t.seq", &a, &r->holds) ||
+    /* the visits whose log may hold consents (a compressed log is read in fhir_consents) */
+    store_exec(s, "SELECT id FROM visit WHERE client_id = $1 AND (logz IS NOT NULL OR log LIKE '%\"consent\":[{%')"
+                  " ORDER BY date, id", &a, &r->consents) ||
     store_exec(s, "SELECT MAX(t) FROM (SELECT updated AS t FROM client WHERE id = $1"
                   " UNION ALL SELECT created FROM intake WHERE client_id = $1"
                   " UNION ALL SELECT created FROM visit WHERE client_id = $1"
                   " UNION ALL SELECT created FROM assessment WHERE client_id = $1"
                   " UNION ALL SELECT created FROM measure WHERE client_id = $1"
-                  " UNION ALL SELECT created FROM homeprog WHERE client_id = $1) x", &a, &r->stamp);
+                  " UNION ALL SELECT created FROM homeprog WHERE client_id = $1"
+                  " UNION ALL SELECT created FROM care_plan WHERE client_id = $1) x", &a, &r->stamp) ||
+    store_exec(s, "SELECT id, start, goals, target_kind, target_value, target_activity, visits, frequency,"
+                  " reassess, created FROM care_plan WHERE client_id = $1 ORDER BY id", &a, &r->plans);
   if (rc) fail(err, errlen, "%s", store_error(s));
   store_rollback(s);  /* read only: nothing to commit */
   if (!rc && r->client.nrow == 0) rc = fail(err, errlen, "client %ld not found", client);
@@ -455,6 +465,101 @@ static int fhir_hold(const kb *k, const record *r, int i, const char *pat, json_
   return 0;
 }
 
+/* The sensitive-area consents of the session log of visit row i (its "consent" list): a FHIR
+** Consent per consent given, status active, or inactive when the client withdrew it later in
+** that session; scope treatment, category LOINC 59284-0, the patient, when it was given, and
+** a permit provision coded with the area. */
+static int fhir_consents(store *s, const kb *k, const record *r, int i, const char *pat, json_t *entries, char *err,
+                         size_t errlen) {
+  const char *visit = store_cell(&r->consents, i, 0);
+  buf text;   /* the visit's session log, through record_visit_log (it may be kept compressed) */
+  buf_init(&text);
+  if (record_visit_log(s, k, strtol(visit, NULL, 10), 0, &text, err, errlen)) { buf_free(&text); return -1; }
+  json_t *log = json_loadb(text.data ? text.data : "", text.len, 0, NULL);
+  buf_free(&text);
+  json_t *list = json_object_get(log, "consent"), *v;
+  size_t n;
+  int rc = 0;
+  json_array_foreach(list, n, v) {
+    if (json_is_true(json_object_get(v, "withdrawn"))) continue;
+    const char *area = json_string_value(json_object_get(v, "area")), *at = json_string_value(json_object_get(v, "at"));
+    const char *how = json_string_value(json_object_get(v, "how"));
+    if (!area || !at || !instant_ok(at)) { rc = fail(err, errlen, "visit %s: consent %zu has no area or time", visit, n + 1); break; }
+    int a = kb_find_term(k, KB_SENSITIVE, area);
+    const char *label = a >= 0 ? kb_term_at(k, KB_SENSITIVE, a)->label : area;
+    int withdrawn = 0;
+    for (size_t m = n + 1; m < json_array_size(list); m++) {
+      json_t *w = json_array_get(list, m);
+      const char *wa = json_string_value(json_object_get(w, "area"));
+      if (wa && !strcmp(wa, area)) { withdrawn = json_is_true(json_object_get(w, "withdrawn")); break; }
+    }
+    char name[96], uuid[37], rule[160];
+    snprintf(name, sizeof name, "Consent/%s-%zu", visit, n + 1);
+    export_uuid(uuid, name);
+    snprintf(rule, sizeof rule, "%s consent before treatment of a sensitive area, for this session",
+             how && !strcmp(how, "written") ? "Written" : "Verbal");
+    json_t *c = json_pack("{s:s,s:s,s:{s:[{s:s,s:s,s:s}]},s:[{s:[{s:s,s:s,s:s}]}],s:o,s:s,s:{s:s},"
+                          "s:{s:s,s:[{s:[{s:s,s:s,s:s}],s:s}]}}",
+                          "resourceType", "Consent", "status", withdrawn ? "inactive" : "active",
+                          "scope", "coding", "system", "http://terminology.hl7.org/CodeSystem/consentscope",
+                          "code", "treatment", "display", "Treatment",
+                          "category", "coding", "system", "http://loinc.org", "code", "59284-0", "display", "Patient Consent",
+                          "patient", reference(pat), "dateTime", at, "policyRule", "text", rule,
+                          "provision", "type", "permit", "code", "coding", "system", EXPORT_SENSITIVE_SYSTEM,
+                          "code", area, "display", label, "text", label);
+    add_entry(entries, uuid, c);
+  }
+  json_decref(log);
+  return rc;
+}
+
+/* The plans of care as CarePlan resources: the latest active, each earlier one revoked and
+** replaced by the next; the visits planned as an activity with its timing, the target as a note. */
+static const struct { const char *freq; int frequency; int period; const char *unit; } timings[] = {
+  {"daily", 1, 1, "d"}, {"twice-weekly", 2, 1, "wk"}, {"weekly", 1, 1, "wk"}, {"every-2-weeks", 1, 2, "wk"},
+  {"monthly", 1, 1, "mo"},
+};
+
+static int fhir_careplan(const record *r, int i, const char *pat, json_t *entries, char *err, size_t errlen) {
+  char key[64], uuid[37], prev[37];
+  snprintf(key, sizeof key, "CarePlan/%s", store_cell(&r->plans, i, 0));
+  export_uuid(uuid, key);
+  const char *start = str(store_cell(&r->plans, i, 1)), *reassess = str(store_cell(&r->plans, i, 8));
+  if (!fhir_date_ok(start) || !fhir_date_ok(reassess))
+    return fail(err, errlen, "care plan %s: a date is not a date", store_cell(&r->plans, i, 0));
+  const char *freq = str(store_cell(&r->plans, i, 7));
+  int t = -1;
+  for (size_t j = 0; j < sizeof timings / sizeof timings[0]; j++) if (!strcmp(freq, timings[j].freq)) t = (int)j;
+  if (t < 0) return fail(err, errlen, "care plan %s: unknown frequency \"%s\"", store_cell(&r->plans, i, 0), freq);
+  long visits = strtol(str(store_cell(&r->plans, i, 6)), NULL, 10);
+  char desc[96], target[400];
+  snprintf(desc, sizeof desc, "%ld visits, %s", visits, freq);
+  double v = strtod(str(store_cell(&r->plans, i, 4)), NULL);
+  if (!strcmp(str(store_cell(&r->plans, i, 3)), "nprs"))
+    snprintf(target, sizeof target, "Target: pain (NPRS, LOINC 72514-3) at most %g/10, or 50%% relief from the first rating; "
+             "reassess on %s.", v, reassess);
+  else
+    snprintf(target, sizeof target, "Target: the PSFS activity \"%.200s\" scored at least %g/10, or 50%% pain relief; "
+             "reassess on %s.", str(store_cell(&r->plans, i, 5)), v, reassess);
+  json_t *timing = json_pack("{s:{s:I,s:i,s:i,s:s}}", "repeat", "count", (json_int_t)visits, "frequency",
+                             timings[t].frequency, "period", timings[t].period, "periodUnit", timings[t].unit);
+  json_t *activity = json_pack("[{s:{s:s,s:s,s:o}}]", "detail", "status", i + 1 == r->plans.nrow ? "scheduled" : "cancelled",
+                               "description", desc, "scheduledTiming", timing);
+  json_t *cp = json_pack("{s:s,s:s,s:s,s:s,s:o*,s:o,s:{s:s,s:s},s:o*,s:o,s:o}", "resourceType", "CarePlan",
+                         "status", i + 1 == r->plans.nrow ? "active" : "revoked", "intent", "plan",
+                         "title", "Plan of care", "description", jopt(store_cell(&r->plans, i, 2)),
+                         "subject", reference(pat), "period", "start", start, "end", reassess,
+                         "created", instant_ok(str(store_cell(&r->plans, i, 9))) ? json_string(store_cell(&r->plans, i, 9)) : NULL,
+                         "activity", activity, "note", note1(target));
+  if (i > 0) {
+    snprintf(key, sizeof key, "CarePlan/%s", store_cell(&r->plans, i - 1, 0));
+    export_uuid(prev, key);
+    json_object_set_new(cp, "replaces", json_pack("[o]", reference(prev)));
+  }
+  add_entry(entries, uuid, cp);
+  return 0;
+}
+
 /* The bundle's timestamp: the latest write to the record, as an instant.  Stamps are written
 ** by util_now ("2026-11-22T10:00:00Z"); SQLite's "2026-11-22 10:00:00" (UTC) and a bare date
 ** are read too; anything else falls back to now. */
@@ -489,6 +594,8 @@ int export_fhir(store *s, const kb *k, long client, buf *out, char *err, size_t 
   for (int i = 0; !rc && i < r.measures.nrow; i++) rc = fhir_measure(k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.pains.nrow; i++) rc = fhir_pain(k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.holds.nrow; i++) rc = fhir_hold(k, &r, i, pat, entries, err, errlen);
+  for (int i = 0; !rc && i < r.consents.nrow; i++) rc = fhir_consents(s, k, &r, i, pat, entries, err, errlen);
+  for (int i = 0; !rc && i < r.plans.nrow; i++) rc = fhir_careplan(&r, i, pat, entries, err, errlen);
   record_free(&r);
   if (rc) { json_decref(entries); return -1; }
   json_t *bundle = json_pack("{s:s,s:s,s:s,s:s,s:o}", "resourceType", "Bundle", "id", bid, "type",
@@ -503,10 +610,27 @@ int export_fhir(store *s, const kb *k, long client, buf *out, char *err, size_t 
 
 /* ---- CSV ---------------------------------------------------------------------------------- */
 
+/* Would a spreadsheet read `f` as a formula?  A cell starting with = + - @, a tab or a carriage
+** return (OWASP's CSV injection list), unless it is a plain number such as our own "-2.5". */
+static int csv_formula(const char *f) {
+  if (!*f || !strchr("=+-@\t\r", *f)) return 0;
+  char *end;
+  strtod(f, &end);
+  return end == f || *end;
+}
+
+/* One cell, RFC 4180 quoted when needed; a formula-like cell gets a leading single quote, so a
+** spreadsheet shows the text instead of running it (a client's "=HYPERLINK(...)"). */
 static void csv_field(buf *b, const char *f) {
   f = str(f);
-  if (!strpbrk(f, ",\"\r\n")) { buf_puts(b, f); return; }
+  int q = csv_formula(f);
+  if (!strpbrk(f, ",\"\r\n")) {
+    if (q) buf_putc(b, '\'');
+    buf_puts(b, f);
+    return;
+  }
   buf_putc(b, '"');
+  if (q) buf_putc(b, '\'');
   for (const char *p = f; *p; p++) {
     if (*p == '"') buf_putc(b, '"');
     buf_putc(b, *p);

@@ -14,6 +14,7 @@
 #define EXPORT_REGION_SYSTEM "https://myomap.org/fhir/CodeSystem/region"
 /* SNOMED CT, for the regions' body structures (kb/snomed.tsv). */
 #define EXPORT_SNOMED_SYSTEM "http://snomed.info/sct"
+#define EXPORT_SENSITIVE_SYSTEM "https://myomap.org/fhir/CodeSystem/sensitive-area"   /* kb/care.kb [sensitive] ids */
 /* Resource names are URLs under this base; their UUIDs are derived from them. */
 #define EXPORT_NAME_BASE "https://myomap.org/fhir/"
 
@@ -25,6 +26,7 @@
 **   Observation/measure-M    measure row M
 **   Observation/pain-I-R     pain-drawing region R of intake I
 **   Procedure/V-S            treatment row (visit V, seq S)
+**   Consent/V-N              the N-th entry (1-based) of visit V's session-log "consent" list
 ** so the same record always exports to the same ids, and references can be re-derived. */
 void export_uuid(char out[37], const char *name);
 
@@ -44,7 +46,18 @@ void export_uuid(char out[37], const char *name);
 **  - a Procedure per treatment row: status completed, performedDateTime = the visit's start
 **    (its date when the start is not a full time), code.text = the technique's label, bodySite
 **    text = the muscle's name and side, outcome.text and a note with the point, the seconds and
-**    the outcome.
+**    the outcome;
+**  - a Consent per sensitive-area consent given in a visit's session log ("consent", entries
+**    with withdrawn false): status active, or inactive when a later entry of that log withdrew
+**    the same area; scope consentscope treatment; category LOINC 59284-0 (Patient Consent);
+**    patient; dateTime = when it was given; policyRule.text "Verbal|Written consent before
+**    treatment of a sensitive area, for this session"; provision type permit with the area
+**    coded in EXPORT_SENSITIVE_SYSTEM (the kb/care.kb [sensitive] id, its label as display and
+**    text).
+**  - a CarePlan per plan of care (status active for the latest, revoked for each earlier one,
+**    which the next one `replaces`; intent plan; description the goals; period start to the
+**    reassessment date; one activity "N visits, FREQUENCY" with scheduledTiming.repeat count,
+**    frequency, period and periodUnit; the target as a note).  Named CarePlan/P.
 ** Every resource's id is its export_uuid and its entry's fullUrl "urn:uuid:" + that id; every
 ** subject references the Patient's fullUrl.  Bundle.id is export_uuid("Bundle/client-C") and
 ** Bundle.timestamp the latest time the record was written (client.updated and the created

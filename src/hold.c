@@ -53,6 +53,11 @@ void hold_start(hold *h, int hold_min, int hold_max, int band_lo, int band_hi) {
 
 int hold_done(const hold *h) { return h->outcome != HOLD_OPEN; }
 
+double hold_ask_every(const hold *h) {
+  double every = h->hold_max / 10.0;   /* a long fascial hold asks less often */
+  return every > HOLD_ASK_EVERY ? every : HOLD_ASK_EVERY;
+}
+
 static void mark(hold_mark *v, int *n, double t, int kind) {
   if (*n < HOLD_MAX_LOG) { v[*n].t = t; v[*n].kind = kind; (*n)++; }
 }
@@ -70,6 +75,8 @@ static int end(hold *h, double t, int outcome, int a) {
 
 static int ease(hold *h, double t, int a) {
   h->was_in_band = 0;
+  if (h->ease_offs && t - h->t_eased < HOLD_EASE_WINDOW) return advise(h, t, a);   /* the same ease-off */
+  h->t_eased = t;
   if (++h->ease_offs >= HOLD_EASE_LIMIT) return end(h, t, HOLD_TOO_SENSITIVE, HOLD_ADV_TOO_SENSITIVE);
   return advise(h, t, a);
 }
@@ -82,7 +89,7 @@ int hold_tick(hold *h, double t) {
   if (h->outcome != HOLD_OPEN) return HOLD_ADV_NONE;
   if (t >= h->hold_max) return end(h, h->hold_max, HOLD_MAXED, HOLD_ADV_MAX);          /* T1 */
   if (!h->min_told && t >= h->hold_min) { h->min_told = 1; return advise(h, h->hold_min, HOLD_ADV_MIN); }  /* T2 */
-  if (t - h->t_asked >= HOLD_ASK_EVERY) { h->t_asked = t; return advise(h, t, HOLD_ADV_ASK); }   /* T3 */
+  if (t - h->t_asked >= hold_ask_every(h)) { h->t_asked = t; return advise(h, t, HOLD_ADV_ASK); }   /* T3 */
   return HOLD_ADV_NONE;
 }
 

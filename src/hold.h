@@ -12,7 +12,9 @@
 **       released), early if before the shortest hold.
 **   R5  referral reproduced: the point is confirmed; the hold goes on.
 **   R6  bracing or breath-holding, feedback at or above 8, or feedback above the target band:
-**       ease off.  The third ease-off in one hold stops the point (outcome too-sensitive).
+**       ease off.  The third ease-off in one hold stops the point (outcome too-sensitive); an
+**       ease-off within HOLD_EASE_WINDOW seconds of the last one counted is advised but not
+**       counted again (a client titrating 7, less, 5 in a few seconds is one ease-off).
 **   R7  feedback in the target band, or the client's "good": productive, hold steady.
 **   R8  feedback below the band after a reading in the band: the tissue is yielding, follow it
 **       to the new barrier (take up the slack); below the band otherwise: a little more
@@ -22,12 +24,14 @@
 ** On the clock (hold_tick):
 **   T1  the longest hold reached: the hold ends (outcome max-hold).
 **   T2  the shortest hold reached (once): release when the tissue softens.
-**   T3  no feedback for HOLD_ASK_EVERY seconds: ask the client for a 0-10. */
+**   T3  no feedback for hold_ask_every seconds (HOLD_ASK_EVERY, or a tenth of the longest hold
+**       when that is longer, so a five-minute fascial hold asks every 30 s): ask for a 0-10. */
 #ifndef MYOMAP_HOLD_H
 #define MYOMAP_HOLD_H
 
 #define HOLD_ASK_EVERY 10.0   /* seconds without feedback before asking */
 #define HOLD_EASE_LIMIT 3     /* ease-offs in one hold that stop the point */
+#define HOLD_EASE_WINDOW 10.0 /* seconds after a counted ease-off in which another is not counted */
 #define HOLD_GUARD 8          /* feedback at or above this means guarding */
 #define HOLD_MAX_LOG 256      /* samples, events and advice kept per hold */
 
@@ -83,7 +87,8 @@ typedef struct hold {
   int last;             /* the last feedback, or -1 */
   double t_asked;       /* the last feedback or ask */
   int was_in_band;      /* a reading in the band since the last ease-off */
-  int ease_offs;
+  int ease_offs;        /* ease-offs counted (R6) */
+  double t_eased;       /* when the last counted one was */
   int min_told;
   hold_sample samples[HOLD_MAX_LOG]; int n_samples;
   hold_mark events[HOLD_MAX_LOG]; int n_events;
@@ -101,6 +106,8 @@ int hold_tick(hold *h, double t);
 void hold_abort(hold *h, double t);
 /* 1 once the hold has ended. */
 int hold_done(const hold *h);
+/* Seconds without feedback before T3 asks: HOLD_ASK_EVERY or hold_max / 10, the longer. */
+double hold_ask_every(const hold *h);
 
 /* Names for logs and scripts: "feedback", "more", ...; "released", "max-hold", ...;
 ** "ease-off", ...; and the advice sentence shown to the therapist. */

@@ -2,12 +2,61 @@
 #include "home.h"
 #include "hold.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* The labels of the program's modifiers that set a limit ("a; b"). */
+static void because(const kb *k, const home *h, buf *out) {
+  for (int i = 0, n = 0; i < h->n_modifiers; i++) {
+    const kb_term *c = kb_term_at(k, KB_CONTRA, h->modifiers[i]);
+    if (!c->lo && !c->hi) continue;
+    if (n++) buf_lit(out, "; ");
+    buf_puts(out, c->label);
+  }
+}
+
+void home_limits_text(const kb *k, const home *h, buf *out) {
+  if (!h->band_max && !h->hold_max) return;
+  buf_lit(out, "Because of ");
+  because(k, h, out);
+  buf_lit(out, ": press lightly");
+  if (h->band_max) buf_printf(out, " (no more than %d out of 10)", h->band_max);
+  if (h->hold_max) buf_printf(out, " and hold no longer than %d seconds", h->hold_max);
+  buf_putc(out, '.');
+}
+
+void home_advice_text(const kb *k, const home *h, int advice, buf *out) {
+  const kb_term *a = kb_term_at(k, KB_ADVICE, advice);
+  const char *t = a->limited;
+  int band = t && strstr(t, "{band}"), hold = t && strstr(t, "{hold}");
+  if (!t || (band && !h->band_max) || (hold && !h->hold_max)) { buf_puts(out, a->label); return; }
+  while (*t) {
+    if (!strncmp(t, "{band}", 6)) { buf_int(out, h->band_max); t += 6; }
+    else if (!strncmp(t, "{hold}", 6)) { buf_int(out, h->hold_max); t += 6; }
+    else if (!strncmp(t, "{because}", 9)) { because(k, h, out); t += 9; }
+    else buf_putc(out, *t++);
+  }
+}
+
+void home_hold_range(const home *h, int lo, int hi, int *out_lo, int *out_hi) {
+  if (h->hold_max && hi > h->hold_max) hi = h->hold_max;
+  if (lo > hi) lo = hi;
+  *out_lo = lo;
+  *out_hi = hi;
+}
 
 static int muscle_avoided(const kb *k, int muscle, const kb_term *c) {
   const kb_muscle *m = kb_muscle_at(k, muscle);
   for (int t = m->first_tp; t < m->first_tp + m->n_tps; t++)
     for (int i = 0; i < c->n_regions; i++) if (c->regions[i] == kb_tp_at(k, t)->region) return 1;
+  return 0;
+}
+
+/* 1 if the tool presses on the body (everything but a plain stretch). */
+static int presses(const kb *k, int tool) { return strcmp(kb_term_at(k, KB_TOOL, tool)->id, "stretch") != 0; }
+
+static int has_region(const int *v, int n, int region) {
+  for (int i = 0; i < n; i++) if (v[i] == region) return 1;
   return 0;
 }
 
@@ -39,12 +88,20 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
       it = &out->items[out->n_items++];
       it->muscle = m; it->side = side; it->tp = tp;
       it->skip = NULL; it->skip_contra = it->skip_region = it->skip_event = -1;
+      it->press_danger = it->press_caution = it->forbid_contra = it->tool_contra = -1;
     }
     const kb_muscle *mu = kb_muscle_at(k, m);
     for (int d = 0; d < mu->n_dangers; d++) add_danger(out, mu->dangers[d]);
+    int base = kb_tp_at(k, tp)->region;
     for (int d = 0; d < kb_n_terms(k, KB_DANGER); d++) {
       const kb_term *dt = kb_term_at(k, KB_DANGER, d);
-      for (int r = 0; r < dt->n_regions; r++) if (dt->regions[r] == kb_tp_at(k, tp)->region) add_danger(out, d);
+      if (!has_region(dt->regions, dt->n_regions, base)) continue;
+      add_danger(out, d);
+      if (it->press_danger < 0) it->press_danger = d;   /* self-care never presses in a danger zone */
+    }
+    for (int c = 0; c < out->n_modifiers && it->press_caution < 0; c++) {
+      const kb_term *ct = kb_term_at(k, KB_CONTRA, out->modifiers[c]);
+      if (has_region(ct->caution, ct->n_caution, base)) it->press_caution = out->modifiers[c];
     }
     if (it->skip) continue;
     if (stopped && stopped[i] >= 0) {
@@ -55,7 +112,7 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
     if (out->refer) { it->skip = "no self-treatment until a doctor has cleared you"; continue; }
     for (int c = 0; c < in->n_contras && !it->skip; c++) {
       const kb_term *ct = kb_term_at(k, KB_CONTRA, in->contras[c].contra);
-      if ((ct->scope == KB_SCOPE_LOCAL && plan_muscle_lies_in(k, m, side, in->contras[c].region)) ||
+      if ((ct->scope == KB_SCOPE_LOCAL && plan_muscle_reached(k, &in->contras[c], m, side)) ||
           (ct->scope == KB_SCOPE_MODIFY && muscle_avoided(k, m, ct))) {
         it->skip = "not over or near this area until it has healed or been cleared";
         it->skip_contra = in->contras[c].contra;
@@ -63,6 +120,31 @@ void home_build(const kb *k, const plan_input *in, const int *stopped, home *out
       }
     }
     if (!it->skip && mu->selfcare_none) it->skip = mu->selfcare_none;
+  }
+  /* what each item leaves out: pressing in a danger zone or a caution area, forbidden movements */
+  for (int i = 0; i < out->n_items; i++) {
+    home_item *it = &out->items[i];
+    const kb_muscle *mu = kb_muscle_at(k, it->muscle);
+    if (it->skip) continue;
+    int left = 0;
+    for (int j = 0; j < mu->n_selfcare && j < 32; j++) {
+      const kb_selfcare *sc = &mu->selfcare[j];
+      int c = -1, out_ = presses(k, sc->tool) && (it->press_danger >= 0 || it->press_caution >= 0);
+      if (!out_ && plan_forbidden(k, &p, sc->moves, sc->n_moves, &c) >= 0) { out_ = 1; it->forbid_contra = c; }
+      for (int x = 0; !out_ && x < p.n_modifiers; x++) {
+        const kb_term *ct = kb_term_at(k, KB_CONTRA, p.modifiers[x]);
+        for (int y = 0; y < ct->n_exclude_tools; y++)
+          if (ct->exclude_tools[y] == sc->tool) { out_ = 1; it->tool_contra = p.modifiers[x]; }
+      }
+      if (out_) { it->leave_out |= 1u << j; left++; }
+    }
+    int pressed = it->press_danger >= 0 || it->press_caution >= 0, moved = it->forbid_contra >= 0 || it->tool_contra >= 0;
+    if (left && left == mu->n_selfcare)
+      it->skip = pressed && moved ? "its exercises press where self-care never presses or take the neck into a position you should avoid: leave it to your therapist"
+               : it->press_danger >= 0 ? "it lies in a danger zone, where self-care never presses: leave it to your therapist"
+               : it->press_caution >= 0 ? "not at home while this caution applies: leave it to your therapist"
+               : it->forbid_contra >= 0 ? "its stretches take the neck into a position you should avoid: leave it to your therapist"
+               : "its exercises use a tool you should not use for now: leave it to your therapist";
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "kb.h"
 #include "plan.h"
+#include "util.h"
 
 #define HOME_MAX_DANGERS 24
 #define HOME_MAX_CONTEXT 32    /* activities an intake can name */
@@ -38,6 +39,11 @@ typedef struct home_item {
   int skip_contra;     /* the KB_CONTRA behind `skip`, or -1 */
   int skip_region;     /* its region, or -1 */
   int skip_event;      /* the hold event (sharp, numb, ...) behind `skip`, or -1 */
+  unsigned leave_out;  /* bit j set: the muscle's self-care j is left out (see the three below) */
+  int press_danger;    /* a KB_DANGER whose regions hold a treated point: nothing presses there, or -1 */
+  int press_caution;   /* a KB_CONTRA whose caution regions hold a treated point: nothing presses there, or -1 */
+  int forbid_contra;   /* a KB_CONTRA that forbids a movement of a left-out stretch, or -1 */
+  int tool_contra;     /* a KB_CONTRA that rules out the tool of a left-out exercise, or -1 */
 } home_item;
 
 typedef struct home {
@@ -51,6 +57,25 @@ typedef struct home {
   int has_context;          /* home_perpetuating was given an intake */
   double desk_hours, sleep_hours;   /* the intake's, or -1 */
 } home;
+
+/* ---- the one composer of the program's limits: every form of the program (text, JSON, the
+** HTML handout, the API's home JSON) takes its limits and the lines that state them from
+** these three, so that no general line contradicts a modified limit. ---- */
+
+/* The modified limits in one sentence, appended to out: "Because of anticoagulant medication
+** (...): press lightly (no more than 4 out of 10) and hold no longer than 30 seconds."; nothing
+** when the program has no band or hold limit. */
+void home_limits_text(const kb *k, const home *h, buf *out);
+
+/* The general advice line `advice` (a KB_ADVICE index) as this client should read it,
+** appended to out: the advice's label, unless it has a `limited` line whose limit ({band} or
+** {hold}) the program sets, which is then given with the limit and the contraindications'
+** labels ({because}) filled in. */
+void home_advice_text(const kb *k, const home *h, int advice, buf *out);
+
+/* The hold range in seconds a client should use for an exercise of lo-hi seconds: hi capped
+** at the program's hold limit, lo at most hi. */
+void home_hold_range(const home *h, int lo, int hi, int *out_lo, int *out_hi);
 
 /* home_context with nothing reported (no activities, hours -1). */
 void home_context_init(home_context *c);

@@ -165,6 +165,8 @@ enum {
   T_HOLD, T_BAND, T_INT, T_REGIONS, T_SCOPE, T_TOOL, T_DANGERS, T_MUSCLES, T_TECHNIQUES, T_PHASE, T_GROUP, T_HOURS
 };
 enum { F_REQUIRED = 1, F_REPEAT = 2 };
+/* the safety and vocabulary keys (movements, cautions, activity words, tools ruled out) */
+enum { T_MOVEMENTS = 64, T_CAUTION, T_WORDS, T_TOOLS };
 typedef struct keydef { const char *key; int type, flags; } keydef;
 
 static const keydef muscle_keys[] = {
@@ -181,13 +183,14 @@ static const keydef tp_keys[] = {
   {"symptoms", T_TEXT, 0}, {"frequency", T_FREQ, 0}, {"frequency-note", T_TEXT, 0},
   {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
 static const keydef term_keys[] = {{"label", T_TEXT, F_REQUIRED}, {0, 0, 0}};
+static const keydef activity_keys[] = {{"label", T_TEXT, F_REQUIRED}, {"also", T_WORDS, F_REPEAT}, {0, 0, 0}};
 static const keydef source_keys[] = {{"cite", T_TEXT, F_REQUIRED}, {0, 0, 0}};
 static const keydef technique_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"how", T_TEXT, F_REQUIRED}, {"hold", T_HOLD, F_REQUIRED},
-  {"band", T_BAND, F_REQUIRED}, {"phase", T_PHASE, F_REQUIRED},
+  {"band", T_BAND, F_REQUIRED}, {"phase", T_PHASE, F_REQUIRED}, {"generic", T_YESNO, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef advice_keys[] = {
-  {"group", T_GROUP, F_REQUIRED}, {"label", T_TEXT, F_REQUIRED},
+  {"group", T_GROUP, F_REQUIRED}, {"label", T_TEXT, F_REQUIRED}, {"limited", T_TEXT, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef correct_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"desk-hours", T_HOURS, 0}, {"sleep-hours", T_HOURS, 0},
@@ -195,18 +198,22 @@ static const keydef correct_keys[] = {
 static const keydef danger_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REPEAT},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
+static const keydef sensitive_keys[] = {
+  {"label", T_TEXT, F_REQUIRED}, {"why", T_TEXT, F_REQUIRED}, {"regions", T_REGIONS, F_REQUIRED | F_REPEAT},
+  {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef contra_keys[] = {
   {"label", T_TEXT, F_REQUIRED}, {"scope", T_SCOPE, F_REQUIRED}, {"advice", T_TEXT, F_REQUIRED},
   {"band-max", T_INT, 0}, {"hold-max", T_INT, 0}, {"avoid", T_REGIONS, F_REPEAT},
-  {"exclude", T_TECHNIQUES, F_REPEAT},
+  {"exclude", T_TECHNIQUES, F_REPEAT}, {"forbid", T_MOVEMENTS, F_REPEAT}, {"exclude-tool", T_TOOLS, F_REPEAT},
+  {"caution", T_CAUTION, F_REPEAT}, {"caution-note", T_TEXT, 0}, {"limb", T_YESNO, 0},
   {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
 static const keydef treat_keys[] = {
   {"position", T_TEXT, F_REQUIRED}, {"how", T_TEXT, F_REQUIRED}, {"hold", T_HOLD, 0},
-  {"band", T_BAND, 0}, {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
+  {"band", T_BAND, 0}, {"moves", T_MOVEMENTS, F_REPEAT}, {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
 static const keydef selfcare_keys[] = {
   {"tool", T_TOOL, F_REQUIRED}, {"position", T_TEXT, F_REQUIRED}, {"steps", T_TEXT, F_REQUIRED},
   {"hold", T_HOLD, F_REQUIRED}, {"frequency", T_TEXT, F_REQUIRED}, {"feel", T_TEXT, F_REQUIRED},
-  {"avoid", T_TEXT, 0}, {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
+  {"avoid", T_TEXT, 0}, {"moves", T_MOVEMENTS, F_REPEAT}, {"source", T_SOURCE, F_REPEAT}, {0, 0, 0}};
 static const keydef condition_keys[] = {
   {"name", T_TEXT, F_REQUIRED}, {"muscles", T_MUSCLES, F_REQUIRED | F_REPEAT},
   {"note", T_TEXT, 0}, {"source", T_SOURCE, F_REQUIRED | F_REPEAT}, {0, 0, 0}};
@@ -215,9 +222,10 @@ static const keydef condition_keys[] = {
 typedef struct kinddef { const char *kind; int vocab; const keydef *keys; } kinddef;
 static const kinddef kinds[] = {
   {"source", KB_SOURCE, source_keys}, {"sensation", KB_SENSATION, term_keys},
-  {"activity", KB_ACTIVITY, term_keys}, {"mimic", KB_MIMIC, term_keys},
+  {"activity", KB_ACTIVITY, activity_keys}, {"mimic", KB_MIMIC, term_keys},
   {"technique", KB_TECHNIQUE, technique_keys}, {"tool", KB_TOOL, term_keys},
-  {"danger", KB_DANGER, danger_keys}, {"contra", KB_CONTRA, contra_keys},
+  {"movement", KB_MOVEMENT, term_keys},
+  {"danger", KB_DANGER, danger_keys}, {"sensitive", KB_SENSITIVE, sensitive_keys}, {"contra", KB_CONTRA, contra_keys},
   {"advice", KB_ADVICE, advice_keys}, {"correct", KB_CORRECT, correct_keys},
   {"muscle", -1, muscle_keys}, {"tp", -1, tp_keys}, {"treat", -1, treat_keys},
   {"selfcare", -1, selfcare_keys}, {"condition", -1, condition_keys}};
@@ -227,8 +235,8 @@ static const char *const freq_names[] = {NULL, "rare", "occasional", "common", "
 
 static const char *const scope_names[] = {NULL, "session", "local", "modify"};
 const char *kb_scope_name(int s) { return s > 0 && s <= KB_SCOPE_MODIFY ? scope_names[s] : NULL; }
-static const char *const phase_names[] = {"release", "stretch"};
-const char *kb_phase_name(int p) { return p >= 0 && p <= KB_PHASE_STRETCH ? phase_names[p] : NULL; }
+static const char *const phase_names[] = {"release", "stretch", "prepare"};
+const char *kb_phase_name(int p) { return p >= 0 && p <= KB_PHASE_PREPARE ? phase_names[p] : NULL; }
 static const char *const group_names[] = {"safety", "expect", "aftercare", "seek-care"};
 const char *kb_advice_group_name(int g) { return g >= 0 && g < KB_N_ADVICE_GROUPS ? group_names[g] : NULL; }
 
@@ -317,13 +325,13 @@ static char *word(char **s) {
 }
 
 static void parse_terms(loader *L, const stanza *s, const entry *e, int vocab, ilist *out) {
-  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice", "corrective advice"};
+  static const char *const what[] = {"sensation", "activity", "mimic", "source", "technique", "tool", "danger", "contraindication", "advice", "corrective advice", "movement", "sensitive area"};
   char *v = arena_strdup(L->k, e->value), *w;
   char tmp[128];
   while ((w = word(&v))) {
     int t = kb_find_term(L->k, vocab, w);
     if (t < 0)
-      fail(L, s->file, e->line, "unknown %s \"%s\"%s", what[vocab], w,
+      fail(L, s->file, e->line, "unknown %s \"%s\"%s", vocab == KB_MOVEMENT ? "movement" : what[vocab], w,
            mean(tmp, sizeof tmp, kb_suggest_term(L->k, vocab, w)));
     else ilist_add_unique(out, t);
   }
@@ -454,8 +462,10 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
   memset(t, 0, sizeof *t);
   t->id = s->id;
   t->label = "";
-  ilist regions = {0}, excl = {0};
+  ilist regions = {0}, excl = {0}, forbid = {0}, caution = {0}, tools = {0};
   clist src = {0};
+  const char **also = NULL;
+  int n_also = 0;
   for (int i = 0; i < s->n_entries; i++) {
     const entry *e = &s->entries[i];
     const keydef *d = find_key(keys, e->key);
@@ -464,8 +474,39 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
     case T_TEXT:
       if (!*e->value) fail(L, s->file, e->line, "empty value for \"%s\"", e->key);
       if (strcmp(e->key, "label") == 0 || strcmp(e->key, "cite") == 0) t->label = e->value;
+      else if (strcmp(e->key, "caution-note") == 0) t->caution_text = e->value;
+      else if (strcmp(e->key, "limited") == 0) {
+        t->limited = e->value;
+        int known = !!strstr(e->value, "{band}") + !!strstr(e->value, "{hold}");
+        const char *p = e->value;
+        int others = 0;
+        while ((p = strchr(p, '{'))) {
+          others |= strncmp(p, "{band}", 6) && strncmp(p, "{hold}", 6) && strncmp(p, "{because}", 9);
+          p++;
+        }
+        if (known != 1 || others)
+          fail(L, s->file, e->line, "limited: name exactly one limit, {band} or {hold} (and {because} if wanted), and no other {...}");
+      }
       else t->text = e->value;
       break;
+    case T_YESNO:
+      if (strcmp(e->value, "yes") && strcmp(e->value, "no"))
+        fail(L, s->file, e->line, "%s must be \"yes\" or \"no\", not \"%s\"", e->key, e->value);
+      if (strcmp(e->key, "limb") == 0) t->limb = strcmp(e->value, "yes") == 0;
+      else t->generic = strcmp(e->value, "yes") == 0;
+      break;
+    case T_MOVEMENTS: parse_terms(L, s, e, KB_MOVEMENT, &forbid); break;
+    case T_TOOLS: parse_terms(L, s, e, KB_TOOL, &tools); break;
+    case T_CAUTION: parse_regions(L, s, e, &caution); break;
+    case T_WORDS: {
+      char *v = arena_strdup(k, e->value), *w;
+      while ((w = word(&v))) {
+        if (!valid_id(w)) { fail(L, s->file, e->line, "\"%s\" is not a valid word: use lowercase letters, digits and '-'", w); continue; }
+        also = xrealloc(also, (size_t)(n_also + 1) * sizeof *also);
+        also[n_also++] = w;
+      }
+      break;
+    }
     case T_HOLD: parse_range(L, s, e, 1, 600, &t->lo, &t->hi); break;
     case T_BAND: parse_range(L, s, e, 0, 10, &t->band_lo, &t->band_hi); break;
     case T_HOURS:
@@ -483,8 +524,8 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
       if (t->scope < 1) { t->scope = 0; fail(L, s->file, e->line, "scope must be session, local or modify, not \"%s\"", e->value); }
       break;
     case T_PHASE:
-      t->scope = name_index(phase_names, KB_PHASE_STRETCH + 1, e->value);
-      if (t->scope < 0) { t->scope = 0; fail(L, s->file, e->line, "phase must be release or stretch, not \"%s\"", e->value); }
+      t->scope = name_index(phase_names, KB_PHASE_PREPARE + 1, e->value);
+      if (t->scope < 0) { t->scope = 0; fail(L, s->file, e->line, "phase must be release, stretch or prepare, not \"%s\"", e->value); }
       break;
     case T_GROUP:
       t->scope = name_index(group_names, KB_N_ADVICE_GROUPS, e->value);
@@ -493,8 +534,20 @@ static void add_term(loader *L, const stanza *s, int vocab, const keydef *keys) 
     case T_SOURCE: parse_source(L, s, e, &src); break;
     }
   }
-  if (vocab == KB_CONTRA && t->scope != KB_SCOPE_MODIFY && (t->lo || t->hi || regions.n || excl.n))
-    fail(L, s->file, s->line, "[contra %s]: band-max, hold-max, avoid and exclude belong to a scope = modify contraindication", s->id);
+  if (vocab == KB_CONTRA && t->scope != KB_SCOPE_MODIFY && (t->lo || t->hi || regions.n || excl.n || forbid.n || caution.n || tools.n))
+    fail(L, s->file, s->line, "[contra %s]: band-max, hold-max, avoid, exclude, exclude-tool, forbid and caution belong to a scope = modify contraindication", s->id);
+  if (vocab == KB_CONTRA && t->limb && t->scope != KB_SCOPE_LOCAL)
+    fail(L, s->file, s->line, "[contra %s]: limb = yes belongs to a scope = local contraindication", s->id);
+  if (vocab == KB_CONTRA && (caution.n != 0) != (t->caution_text != NULL))
+    fail(L, s->file, s->line, "[contra %s]: caution and caution-note go together (the regions, and what to say there)", s->id);
+  t->n_exclude_tools = tools.n;
+  t->exclude_tools = keep(k, tools.v, tools.n, sizeof *tools.v);
+  t->n_forbid = forbid.n;
+  t->forbid = keep(k, forbid.v, forbid.n, sizeof *forbid.v);
+  t->n_caution = caution.n;
+  t->caution = keep(k, caution.v, caution.n, sizeof *caution.v);
+  t->n_also = n_also;
+  t->also = keep(k, also, n_also, sizeof *also);
   t->n_exclude = excl.n;
   t->exclude = keep(k, excl.v, excl.n, sizeof *excl.v);
   t->n_regions = regions.n;
@@ -590,6 +643,7 @@ static void add_treat(loader *L, const stanza *s, care *cr) {
   t->hold_min = tt->lo; t->hold_max = tt->hi;
   t->band_lo = tt->band_lo; t->band_hi = tt->band_hi;
   clist src = {0};
+  ilist mv = {0};
   for (int i = 0; i < s->n_entries; i++) {
     const entry *e = &s->entries[i];
     const keydef *d = find_key(treat_keys, e->key);
@@ -601,9 +655,12 @@ static void add_treat(loader *L, const stanza *s, care *cr) {
       break;
     case T_HOLD: parse_range(L, s, e, 1, 600, &t->hold_min, &t->hold_max); break;
     case T_BAND: parse_range(L, s, e, 0, 10, &t->band_lo, &t->band_hi); break;
+    case T_MOVEMENTS: parse_terms(L, s, e, KB_MOVEMENT, &mv); break;
     case T_SOURCE: parse_source(L, s, e, &src); break;
     }
   }
+  t->n_moves = mv.n;
+  t->moves = keep(k, mv.v, mv.n, sizeof *mv.v);
   if (src.n) { t->n_sources = src.n; t->sources = keep(k, src.v, src.n, sizeof *src.v); }
   else { free(src.v); t->sources = tt->sources; t->n_sources = tt->n_sources; }
 }
@@ -619,6 +676,7 @@ static void add_selfcare(loader *L, const stanza *s, const kb_muscle *m, care *c
   c->id = s->id;
   c->tool = -1;
   clist src = {0};
+  ilist mv = {0};
   for (int i = 0; i < s->n_entries; i++) {
     const entry *e = &s->entries[i];
     const keydef *d = find_key(selfcare_keys, e->key);
@@ -638,9 +696,12 @@ static void add_selfcare(loader *L, const stanza *s, const kb_muscle *m, care *c
         fail(L, s->file, e->line, "unknown tool \"%s\"%s", e->value, mean(tmp, sizeof tmp, kb_suggest_term(k, KB_TOOL, e->value)));
       break;
     case T_HOLD: parse_range(L, s, e, 1, 600, &c->hold_min, &c->hold_max); break;
+    case T_MOVEMENTS: parse_terms(L, s, e, KB_MOVEMENT, &mv); break;
     case T_SOURCE: parse_source(L, s, e, &src); break;
     }
   }
+  c->n_moves = mv.n;
+  c->moves = keep(k, mv.v, mv.n, sizeof *mv.v);
   if (src.n) { c->n_sources = src.n; c->sources = keep(k, src.v, src.n, sizeof *src.v); }
   else { free(src.v); c->sources = m->sources; c->n_sources = m->n_sources; }
 }
@@ -865,6 +926,18 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
     }
     sort_terms(k, kinds[kd].vocab);
   }
+  /* an activity's other words name it alone: not another activity's id or word */
+  for (int i = 0; i < k->n_terms[KB_ACTIVITY]; i++)
+    for (int j = 0; j < k->terms[KB_ACTIVITY][i].n_also; j++) {
+      const char *w = k->terms[KB_ACTIVITY][i].also[j];
+      int other = kb_find_term(k, KB_ACTIVITY, w);
+      for (int x = 0; other < 0 && x <= i; x++)
+        for (int y = 0; y < k->terms[KB_ACTIVITY][x].n_also && (x < i || y < j); y++)
+          if (strcmp(k->terms[KB_ACTIVITY][x].also[y], w) == 0) other = x;
+      if (other >= 0)
+        fail(&L, "kb/vocab.kb", 0, "activity \"%s\": the word \"%s\" already names activity \"%s\"",
+             k->terms[KB_ACTIVITY][i].id, w, k->terms[KB_ACTIVITY][other].id);
+    }
   int muscle = -1;
   const char *muscle_file = NULL;
   care cr = {0};
@@ -1078,6 +1151,33 @@ int kb_find_termn(const kb *k, int v, const char *id, size_t n) {
 }
 
 int kb_find_term(const kb *k, int v, const char *id) { return kb_find_termn(k, v, id, strlen(id)); }
+
+int kb_find_activity(const kb *k, const char *w) {
+  int t = kb_find_term(k, KB_ACTIVITY, w);
+  for (int i = 0; t < 0 && i < k->n_terms[KB_ACTIVITY]; i++)
+    for (int j = 0; j < k->terms[KB_ACTIVITY][i].n_also; j++)
+      if (strcmp(k->terms[KB_ACTIVITY][i].also[j], w) == 0) return i;
+  return t;
+}
+
+/* 0: not a limb; 1: the upper limb (arm, hand and the armpit, where its main vein runs);
+** 2: the lower limb (thigh, knee, leg, foot, and the groin and hip over the femoral vein's
+** upper end). */
+static int limb_of(const body_region *r) {
+  if (!strcmp(r->group, "arm") || !strcmp(r->group, "hand") || !strcmp(r->base, "axilla")) return 1;
+  if (!strcmp(r->group, "thigh") || !strcmp(r->group, "knee") || !strcmp(r->group, "leg") || !strcmp(r->group, "foot") ||
+      !strcmp(r->base, "groin") || !strcmp(r->base, "hip-lateral")) return 2;
+  return 0;
+}
+
+int kb_contra_reaches(const kb *k, const kb_term *c, int at, int r) {
+  if (at < 0 || r < 0) return 0;
+  if (at == r) return 1;
+  if (!c->limb) return 0;
+  const body_region *a = body_at(k->body, at), *b = body_at(k->body, r);
+  int la = limb_of(a);
+  return la && la == limb_of(b) && a->side == b->side;
+}
 
 const char *kb_suggest_term(const kb *k, int v, const char *id) {
   if (!k->n_terms[v]) return NULL;

@@ -22,11 +22,16 @@ enum kb_vocab {
   KB_CONTRA,      /* contraindications: open-wound, anticoagulants, ... */
   KB_ADVICE,      /* home-program advice: safety, what to expect, aftercare, when to seek care */
   KB_CORRECT,     /* corrective advice for a perpetuating activity (kb/correct.kb): id = the activity's */
+  KB_MOVEMENT,    /* movements a stretch takes the body into, that a contraindication can forbid */
+  KB_SENSITIVE,   /* sensitive areas that need the client's consent before each treatment there */
   KB_N_VOCABS
 };
 
 /* Where a technique belongs in a session. */
-enum kb_phase { KB_PHASE_RELEASE = 0, KB_PHASE_STRETCH };
+enum kb_phase {
+  KB_PHASE_RELEASE = 0, KB_PHASE_STRETCH,
+  KB_PHASE_PREPARE   /* a broad or sustained fascial technique that readies the tissue for pressure */
+};
 
 /* The groups of home-program advice. */
 enum kb_advice_group { KB_ADVICE_SAFETY = 0, KB_ADVICE_EXPECT, KB_ADVICE_AFTERCARE, KB_ADVICE_SEEK, KB_N_ADVICE_GROUPS };
@@ -47,14 +52,23 @@ typedef struct kb_cite {
 typedef struct kb_term {
   const char *id;
   const char *label;  /* the label, or for a source its full citation */
-  const char *text;   /* technique: how; danger: why; contra: advice; else NULL */
-  const int *regions; int n_regions;  /* danger: base regions it covers; contra: regions to avoid */
+  const char *text;   /* technique: how; danger, sensitive: why; contra: advice; else NULL */
+  const int *regions; int n_regions;  /* danger, sensitive: base regions it covers; contra: regions to avoid */
   int scope;          /* contra: enum kb_scope; technique: enum kb_phase; advice: enum kb_advice_group */
   int lo, hi;         /* technique: default hold range in s; contra: band-max, hold-max (0: none);
                       ** correct: desk-hours (given from this many desk hours a day) and sleep-hours
                       ** (given below this many hours of sleep a night), 0: none */
   int band_lo, band_hi;  /* technique: default target band 0-10 */
   const int *exclude; int n_exclude;  /* contra: KB_TECHNIQUE indices it rules out */
+  const int *forbid; int n_forbid;    /* contra: KB_MOVEMENT indices no stretch may use */
+  const int *exclude_tools; int n_exclude_tools;  /* contra: KB_TOOL indices self-care may not use */
+  const int *caution; int n_caution;  /* contra: base regions to treat with care (a warning, no block) */
+  const char *caution_text;           /* contra: what to say at those regions, or NULL */
+  const char *limited;                /* advice: the line to print instead when a contraindication
+                                      ** lowers a limit it states ({band}, {hold}, {because}), or NULL */
+  int limb;                           /* contra (local): the region given stands for its whole limb */
+  int generic;                        /* technique: applies to any muscle (myofascial release) */
+  const char *const *also; int n_also;  /* activity: other words clients use for it */
   const kb_cite *sources; int n_sources;
 } kb_term;
 
@@ -65,6 +79,7 @@ typedef struct kb_treat {
   const char *how;          /* what the therapist does */
   int hold_min, hold_max;   /* seconds */
   int band_lo, band_hi;     /* target sensation, 0-10 */
+  const int *moves; int n_moves;   /* KB_MOVEMENT indices the technique takes the body into */
   const kb_cite *sources; int n_sources;
 } kb_treat;
 
@@ -75,6 +90,7 @@ typedef struct kb_selfcare {
   const char *position, *steps, *frequency, *feel;
   const char *avoid;        /* or NULL */
   int hold_min, hold_max;   /* seconds */
+  const int *moves; int n_moves;   /* KB_MOVEMENT indices the exercise takes the body into */
   const kb_cite *sources; int n_sources;
 } kb_selfcare;
 
@@ -172,12 +188,20 @@ const kb_term *kb_term_at(const kb *k, int vocab, int i);
 int kb_find_term(const kb *k, int vocab, const char *id);
 int kb_find_termn(const kb *k, int vocab, const char *id, size_t n);
 const char *kb_suggest_term(const kb *k, int vocab, const char *id);
+/* Index of the activity whose id, or one of whose `also` words, is `word`, or -1. */
+int kb_find_activity(const kb *k, const char *word);
+
+/* 1 if concrete region `r` lies within the reach of a contraindication given at concrete
+** region `at`: the same region or, for a contraindication with `limb = yes`, any region of the
+** same limb on the same side: the arm, hand and armpit; or the thigh, knee, leg, foot, groin
+** and side of the hip. */
+int kb_contra_reaches(const kb *k, const kb_term *contra, int at, int r);
 
 /* The concrete regions a zone entry stands for when its point is on `side` (BODY_L, BODY_R or
 ** BODY_MID): writes up to 2 region indices to out[] and returns the count. */
 int kb_zone_regions(const kb *k, kb_zone_ref z, int side, int out[2]);
 
-/* "session", "local", "modify" or NULL;  "release", "stretch";  "safety", "expect",
+/* "session", "local", "modify" or NULL;  "release", "stretch", "prepare";  "safety", "expect",
 ** "aftercare", "seek-care". */
 const char *kb_scope_name(int scope);
 const char *kb_phase_name(int phase);

@@ -30,6 +30,7 @@ typedef struct live {
   int cur;                   /* index of the running hold in s.holds, or -1 */
   double t0;                 /* when it began */
   int phone;                 /* a phone has joined */
+  int paused;                /* the client pressed Stop with no hold running; the next hold clears it */
   int ended, cancelled;
   long seq;                  /* commands applied (the store's count when caught up) */
   unsigned long nev;         /* events queued so far */
@@ -209,7 +210,17 @@ static int do_hold(live_set *ls, live *l, int step, double now, char *err, size_
   }
   const char *why = session_should_skip(&l->s, step - 1);
   if (why) { snprintf(err, errlen, "step %d should not be done today: %s", step, why); return LIVE_EBAD; }
+  const plan_step *ps = &l->s.plan.steps[step - 1];
+  int n = 0;
+  for (int i = 0; i < ps->n_sensitive; i++) {
+    if (session_consented(&l->s, ps->sensitive[i])) continue;
+    if (!n++) snprintf(err, errlen, "step %d works in a sensitive area: record the client's consent first for the ", step);
+    else snprintf(err + strlen(err), errlen - strlen(err), " and the ");
+    snprintf(err + strlen(err), errlen - strlen(err), "%s", kb_term_at(ls->k, KB_SENSITIVE, ps->sensitive[i])->label);
+  }
+  if (n) return LIVE_ECONSENT;
   abort_running(ls, l, now);
+  l->paused = 0;
   session_hold *sh = session_add_hold(&l->s, step - 1);
   session_time(sh->start, now);
   l->cur = l->s.n_holds - 1;
@@ -293,6 +304,40 @@ static void do_phone(live_set *ls, live *l) {
   emit_lit(ls, l, "phone", "{\"connected\":true}");
 }
 
+/* Consent for the sensitive areas in `areas` (KB_SENSITIVE indices) given or withdrawn at `now`;
+** a withdrawal ends a running hold in one of them (interrupted). */
+static void do_consent(live_set *ls, live *l, const int *areas, int n, int written, int withdrawn, double now) {
+  for (int i = 0; i < n; i++) session_add_consent(&l->s, areas[i], written, withdrawn, now);
+  buf d;
+  buf_init(&d);
+  buf_lit(&d, "{\"areas\":[");
+  for (int i = 0; i < n; i++) { if (i) buf_putc(&d, ','); buf_json_str(&d, kb_term_at(ls->k, KB_SENSITIVE, areas[i])->id); }
+  buf_printf(&d, "],\"how\":%s,\"withdrawn\":%s}", withdrawn ? "null" : written ? "\"written\"" : "\"verbal\"",
+             withdrawn ? "true" : "false");
+  emit(ls, l, "consent", &d);
+  buf_free(&d);
+  if (!withdrawn || l->cur < 0) return;
+  const plan_step *ps = &l->s.plan.steps[l->s.holds[l->cur].step];
+  int hit = 0;
+  for (int i = 0; i < n; i++) hit |= plan_step_sensitive(ps, areas[i]);
+  if (hit) abort_running(ls, l, now);
+}
+
+/* The client pressed Stop on the phone with no hold running: the session pauses, and the
+** therapist's screen is alerted. */
+static void do_pause(live_set *ls, live *l, double now) {
+  l->paused = 1;
+  buf d;
+  buf_init(&d);
+  char at[32];
+  session_time(at, now);
+  buf_printf(&d, "{\"from\":\"phone\",\"at\":\"%s\",\"alert\":", at);
+  buf_json_str(&d, "The client pressed Stop: the session is paused. Check in with them before the next hold.");
+  buf_putc(&d, '}');
+  emit(ls, l, "pause", &d);
+  buf_free(&d);
+}
+
 /* The end's first half: the running hold interrupted, unreached timed steps listed as skipped,
 ** the end time set; the session log appended to `log` (NULL: not wanted). */
 static void do_finish(live_set *ls, live *l, double now, int interrupted, buf *log) {
@@ -347,7 +392,19 @@ static int replay(live_set *ls, live *l, const char *text, double at) {
     rc = kind < 0 ? -1 : do_event(ls, l, kind, v, phone, at, NULL, err, sizeof err);
   } else if (!strcmp(c, "stop")) abort_running(ls, l, at);
   else if (!strcmp(c, "phone")) do_phone(ls, l);
-  else if (!strcmp(c, "end")) {
+  else if (!strcmp(c, "pause")) do_pause(ls, l, at);
+  else if (!strcmp(c, "consent")) {
+    int areas[LIVE_MAX_AREAS], n = 0;
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(j, "areas"), i, a) {
+      int x = json_is_string(a) ? kb_find_term(ls->k, KB_SENSITIVE, json_string_value(a)) : -1;
+      if (x < 0 || n == (int)(sizeof areas / sizeof areas[0])) { rc = -1; break; }
+      areas[n++] = x;
+    }
+    const char *how = json_string_value(json_object_get(j, "how"));
+    if (!rc) do_consent(ls, l, areas, n, how && !strcmp(how, "written"), json_is_true(json_object_get(j, "withdrawn")), at);
+  } else if (!strcmp(c, "end")) {
     do_finish(ls, l, at, json_is_true(json_object_get(j, "interrupted")), NULL);
     do_ended(ls, l, (long)json_integer_value(json_object_get(j, "visit")), 0);
   } else if (!strcmp(c, "cancel")) {
@@ -362,7 +419,7 @@ static int replay(live_set *ls, live *l, const char *text, double at) {
 /* ---- the store ----------------------------------------------------------------------------- */
 
 /* The plan input as the session's first command. */
-static void start_json(buf *b, const kb *k, const plan_input *in) {
+static void start_json(buf *b, const kb *k, const plan_input *in, const char *cleared, const char *refer) {
   buf_lit(b, "{\"c\":\"start\",\"points\":[");
   for (int i = 0; i < in->n_points; i++) {
     buf_puts(b, i ? ",[" : "[");
@@ -380,11 +437,22 @@ static void start_json(buf *b, const kb *k, const plan_input *in) {
     else buf_lit(b, "null");
     buf_putc(b, ']');
   }
-  buf_lit(b, "]}");
+  buf_lit(b, "],\"fascial\":");
+  buf_puts(b, in->fascial ? "true" : "false");
+  if (cleared) {
+    buf_lit(b, ",\"cleared\":");
+    buf_json_str(b, cleared);
+    buf_lit(b, ",\"refer\":");
+    if (refer) buf_json_str(b, refer); else buf_lit(b, "null");
+  }
+  buf_putc(b, '}');
 }
 
-static int start_parse(const kb *k, const char *text, plan_input *in) {
+/* The start command back: the plan input, and who cleared a refer screen (*cleared and *refer
+** malloc'd, or NULL; the caller frees them). */
+static int start_parse(const kb *k, const char *text, plan_input *in, char **cleared, char **refer) {
   memset(in, 0, sizeof *in);
+  *cleared = *refer = NULL;
   json_t *j = json_loads(text, 0, NULL), *v;
   if (!j) return -1;
   size_t i;
@@ -404,6 +472,10 @@ static int start_parse(const kb *k, const char *text, plan_input *in) {
     in->contras[in->n_contras].contra = ci;
     in->contras[in->n_contras++].region = region;
   }
+  in->fascial = json_is_true(json_object_get(j, "fascial"));
+  const char *cl = json_string_value(json_object_get(j, "cleared")), *rf = json_string_value(json_object_get(j, "refer"));
+  if (cl) *cleared = xstrdup(cl);
+  if (cl && rf) *refer = xstrdup(rf);
   json_decref(j);
   return rc;
 }
@@ -519,14 +591,19 @@ static live *load(live_set *ls, const char *key, int by_token, int *rc) {
   store_arg_text(&a, id);
   if (store_exec(ls->s, "SELECT cmd FROM live_cmd WHERE session_id = $1 AND seq = 1", &a, &r)) return NULL;
   plan_input in;
-  int bad = !r.nrow || start_parse(ls->k, store_cell(&r, 0, 0), &in);
+  char *cleared = NULL, *refer = NULL;
+  int bad = !r.nrow || start_parse(ls->k, store_cell(&r, 0, 0), &in, &cleared, &refer);
   store_rows_free(&r);
   char err[256];
   live *l = slot(ls);
   if (bad || init(ls, l, id, token, client, therapist, &in, created, err, sizeof err)) {
+    free(cleared);
+    free(refer);
     *rc = LIVE_ESTORE;   /* a start the knowledge base no longer reads */
     return NULL;
   }
+  l->s.cleared = cleared;
+  l->s.cleared_refer = refer;
   if (catch_up(ls, l)) { drop(l); *rc = LIVE_ESTORE; return NULL; }
   *rc = 0;
   return l;
@@ -578,8 +655,8 @@ static int count_open(live_set *ls, const char *where, long v, long *n) {
   return store_exec_long(ls->s, sql, &a, n);
 }
 
-int live_create(live_set *ls, long client, long therapist, const plan_input *in, int another, double now,
-                char *id, char *token, char *err, size_t errlen) {
+int live_create(live_set *ls, long client, long therapist, const plan_input *in, int another, const char *cleared,
+                const char *refer, double now, char *id, char *token, char *err, size_t errlen) {
   live_sweep(ls, now);
   LOCK();
   long n = 0;
@@ -619,9 +696,13 @@ int live_create(live_set *ls, long client, long therapist, const plan_input *in,
   live *l = slot(ls);
   int rc = init(ls, l, nid, ntok, client, therapist, in, now, err, errlen);
   if (rc) { UNLOCK(); return rc; }
+  if (cleared) {
+    l->s.cleared = xstrdup(cleared);
+    if (refer) l->s.cleared_refer = xstrdup(refer);
+  }
   buf cmd;
   buf_init(&cmd);
-  start_json(&cmd, ls->k, in);
+  start_json(&cmd, ls->k, in, cleared, refer);
   store *s = ls->s;
   store_args a;
   store_args_init(&a);
@@ -717,6 +798,29 @@ int live_state(live_set *ls, const char *id, double now, buf *out) {
   buf_printf(out, ",\"phone\":%s,\"ended\":%s,\"cancelled\":%s,\"visit\":", l->phone ? "true" : "false",
              l->ended ? "true" : "false", l->cancelled ? "true" : "false");
   if (l->visit) buf_int(out, l->visit); else buf_lit(out, "null");
+  buf_printf(out, ",\"paused\":%s,\"consent\":[", l->paused ? "true" : "false");
+  for (int i = 0; i < l->s.n_consents; i++) {
+    const session_consent *sc = &l->s.consents[i];
+    if (i) buf_putc(out, ',');
+    buf_lit(out, "{\"area\":");
+    buf_json_str(out, kb_term_at(ls->k, KB_SENSITIVE, sc->area)->id);
+    buf_printf(out, ",\"how\":%s,\"withdrawn\":%s,\"at\":\"%s\"}",
+               sc->withdrawn ? "null" : sc->written ? "\"written\"" : "\"verbal\"", sc->withdrawn ? "true" : "false", sc->at);
+  }
+  buf_lit(out, "],\"consented\":[");
+  for (int a = 0, n = 0; a < kb_n_terms(ls->k, KB_SENSITIVE); a++)
+    if (session_consented(&l->s, a)) {
+      if (n++) buf_putc(out, ',');
+      buf_json_str(out, kb_term_at(ls->k, KB_SENSITIVE, a)->id);
+    }
+  buf_lit(out, "],\"cleared\":");
+  if (l->s.cleared) {
+    buf_lit(out, "{\"by\":");
+    buf_json_str(out, l->s.cleared);
+    buf_lit(out, ",\"refer\":");
+    if (l->s.cleared_refer) buf_json_str(out, l->s.cleared_refer); else buf_lit(out, "null");
+    buf_putc(out, '}');
+  } else buf_lit(out, "null");
   buf_printf(out, ",\"events\":%lu,\"step\":", l->nev);
   if (current_step(l)) buf_int(out, current_step(l)); else buf_lit(out, "null");
   buf_lit(out, ",\"hold\":");
@@ -779,11 +883,63 @@ int live_hold(live_set *ls, const char *id, int step, double now, char *err, siz
   return rc;
 }
 
+int live_consent(live_set *ls, const char *id, const int *areas, int n, int written, int withdrawn, double now,
+                 char *err, size_t errlen) {
+  *err = 0;
+  if (n < 1 || n > LIVE_MAX_AREAS) { snprintf(err, errlen, "name 1-%d sensitive areas", LIVE_MAX_AREAS); return LIVE_EBAD; }
+  for (int i = 0; i < n; i++)
+    if (areas[i] < 0 || areas[i] >= kb_n_terms(ls->k, KB_SENSITIVE)) { snprintf(err, errlen, "no such sensitive area"); return LIVE_EBAD; }
+  LOCK();
+  int rc;
+  live *l = open_session(ls, id, 0, now, &rc, err, errlen);
+  if (l) {
+    buf cmd;
+    buf_init(&cmd);
+    buf_lit(&cmd, "{\"c\":\"consent\",\"areas\":[");
+    for (int i = 0; i < n; i++) { if (i) buf_putc(&cmd, ','); buf_json_str(&cmd, kb_term_at(ls->k, KB_SENSITIVE, areas[i])->id); }
+    buf_printf(&cmd, "],\"how\":%s,\"withdrawn\":%s}", withdrawn ? "null" : written ? "\"written\"" : "\"verbal\"",
+               withdrawn ? "true" : "false");
+    do_consent(ls, l, areas, n, written, withdrawn, now);
+    if (append(ls, l, cmd.data, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+    buf_free(&cmd);
+  }
+  UNLOCK();
+  return rc;
+}
+
+int live_consent_needed(live_set *ls, const char *id, int step, buf *out) {
+  LOCK();
+  int rc;
+  live *l = get(ls, id, 0, &rc);
+  if (l) {
+    buf_putc(out, '[');
+    if (step >= 1 && step <= l->s.plan.n_steps) {
+      const plan_step *ps = &l->s.plan.steps[step - 1];
+      for (int i = 0, n = 0; i < ps->n_sensitive; i++) {
+        if (session_consented(&l->s, ps->sensitive[i])) continue;
+        if (n++) buf_putc(out, ',');
+        buf_json_str(out, kb_term_at(ls->k, KB_SENSITIVE, ps->sensitive[i])->id);
+      }
+    }
+    buf_putc(out, ']');
+  }
+  UNLOCK();
+  return l ? 0 : rc;
+}
+
 /* An event on an open session l (from the therapist or the phone). */
 static int event(live_set *ls, live *l, const char *event, int value, int from_phone, double now, buf *out,
                  char *err, size_t errlen) {
   int kind = event_kind(event, value, from_phone, err, errlen);
   if (kind < 0) return LIVE_EBAD;
+  if (kind == HOLD_EV_STOP && from_phone) {
+    tick(ls, l, now);   /* the hold may have ended on the clock: then Stop pauses */
+    if (l->cur < 0) {
+      do_pause(ls, l, now);
+      if (out) buf_lit(out, "{\"advice\":null,\"hold\":null,\"paused\":true}");
+      return append(ls, l, "{\"c\":\"pause\"}", now, "open", 0) ? store_failed(ls, l, err, errlen) : 0;
+    }
+  }
   int rc = do_event(ls, l, kind, value, from_phone, now, out, err, errlen);
   if (rc) return rc;
   buf cmd;
@@ -917,7 +1073,7 @@ int live_phone_state(live_set *ls, const char *token, double now, long *client, 
   }
   if (l) {
     if (client) *client = l->client;
-    buf_lit(out, "{\"active\":true,\"hold\":");
+    buf_printf(out, "{\"active\":true,\"paused\":%s,\"hold\":", l->paused ? "true" : "false");
     if (l->cur >= 0) {
       const session_hold *sh = &l->s.holds[l->cur];
       buf_lit(out, "{\"muscle_name\":");

@@ -23,11 +23,13 @@
 #define LIVE_PER_THERAPIST 8     /* open sessions one therapist may hold at once */
 #define LIVE_IDLE (12 * 3600)    /* an open session idle this long is ended as interrupted */
 #define LIVE_CHANNEL "myomap_live"   /* the store notification channel of session changes */
+#define LIVE_MAX_AREAS 16        /* sensitive areas named in one consent */
 
 /* Error codes: bad input, no such session (or token), the session has ended, the store
-** failed (nothing changed), a limit was reached, the client has an open session already. */
+** failed (nothing changed), a limit was reached, the client has an open session already, a
+** hold in a sensitive area without the client's consent. */
 enum { LIVE_EBAD = -1, LIVE_ENOTFOUND = -2, LIVE_EGONE = -3, LIVE_ESTORE = -4, LIVE_ELIMIT = -5,
-       LIVE_EOPEN = -6 };
+       LIVE_EOPEN = -6, LIVE_ECONSENT = -7 };
 
 typedef struct live_set live_set;
 
@@ -37,12 +39,14 @@ live_set *live_new(const kb *k, store *s);
 void live_free(live_set *ls);
 
 /* Start a session for `client` treated by `therapist` at `now` (seconds since the epoch): its
-** plan is built from `in`.  Writes the session id and the phone token (LIVE_ID_LEN + 1 each).
-** Unless `another`, a client with an open session already gives LIVE_EOPEN with that
-** session's id in `id`.  Returns 0, LIVE_EBAD with the plan's message, LIVE_ELIMIT when the
-** therapist has LIVE_PER_THERAPIST open sessions, LIVE_ESTORE. */
-int live_create(live_set *ls, long client, long therapist, const plan_input *in, int another, double now,
-                char *id, char *token, char *err, size_t errlen);
+** plan is built from `in`.  `cleared` (NULL: none) says who cleared a red-flag screen that
+** said refer, and `refer` that screen's reasons in words; both are kept in the start command
+** and the session log ("cleared").  Writes the session id and the phone token (LIVE_ID_LEN +
+** 1 each).  Unless `another`, a client with an open session already gives LIVE_EOPEN with
+** that session's id in `id`.  Returns 0, LIVE_EBAD with the plan's message, LIVE_ELIMIT when
+** the therapist has LIVE_PER_THERAPIST open sessions, LIVE_ESTORE. */
+int live_create(live_set *ls, long client, long therapist, const plan_input *in, int another, const char *cleared,
+                const char *refer, double now, char *id, char *token, char *err, size_t errlen);
 
 /* The open sessions of `therapist` (0: everyone's), newest first, as
 ** {"sessions":[{"id","client","client_name","therapist","started","updated","step","phone"}]}
@@ -65,9 +69,22 @@ int live_pain(live_set *ls, const char *id, int post, int pain, const char *rom,
               const char *note, double now, char *err, size_t errlen);
 
 /* Start a hold on plan step `step` (1-based, a timed step) at `now`, ending a running hold
-** first (interrupted).  LIVE_EBAD when the step is not timed, or should not be done today
-** (an earlier hold on it was stopped), with the reason. */
+** first (interrupted) and clearing a pause.  LIVE_EBAD when the step is not timed, or should
+** not be done today (an earlier hold on it was stopped), with the reason; LIVE_ECONSENT when
+** the step works in a sensitive area whose consent is not recorded (live_consent_needed
+** names them), nothing changed. */
 int live_hold(live_set *ls, const char *id, int step, double now, char *err, size_t errlen);
+
+/* Record the client's consent for the sensitive areas `areas` (n KB_SENSITIVE indices, 1 to
+** LIVE_MAX_AREAS) at `now`: given (`written` 1, or 0 verbal) or, with `withdrawn`, withdrawn,
+** which ends a running hold in one of them (interrupted).  A stored command; a "consent" event
+** for the watchers.  LIVE_EBAD for no or unknown areas. */
+int live_consent(live_set *ls, const char *id, const int *areas, int n, int written, int withdrawn, double now,
+                 char *err, size_t errlen);
+
+/* Append to out the JSON array of the sensitive area ids of plan step `step` (1-based) whose
+** consent is not recorded now ([] when none).  0, or LIVE_ENOTFOUND. */
+int live_consent_needed(live_set *ls, const char *id, int step, buf *out);
 
 /* Apply event `event` ("feedback" with value 0-10, "more", "less", "good", "released", "stop",
 ** and for the therapist also "bracing", "sharp", "shooting", "numb", "tingling", "referral")
@@ -99,7 +116,9 @@ int live_sweep(live_set *ls, double now);
 ** LIVE_ENOTFOUND, LIVE_EGONE. */
 int live_phone_state(live_set *ls, const char *token, double now, long *client, buf *out);
 
-/* The phone sends an event: as live_event with from_phone, found by token. */
+/* The phone sends an event: as live_event with from_phone, found by token; except that "stop"
+** with no hold running pauses the session (a stored command: "paused" in the state until the
+** next hold, and a "pause" event with an alert for the therapist's screen). */
 int live_phone_event(live_set *ls, const char *token, const char *event, int value, double now,
                      long *client, char *err, size_t errlen);
 

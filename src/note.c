@@ -3,6 +3,7 @@
 #include "record.h"
 
 #include <jansson.h>
+#include <sodium.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -198,6 +199,45 @@ static void set_pain(char out[32], const char *stored, const char *measured) {
 
 /* ---- the sections ------------------------------------------------------------------------- */
 
+/* From the session log: who cleared a red-flag screen that said refer, if anyone. */
+static void cleared_words(buf *b, const char *log) {
+  json_t *j = log ? json_loads(log, 0, NULL) : NULL;
+  json_t *cl = json_object_get(j, "cleared");
+  const char *by = json_string_value(json_object_get(cl, "by")), *refer = json_string_value(json_object_get(cl, "refer"));
+  if (by && *by) {
+    buf_puts(b, "The red-flag screen said refer");
+    if (refer && *refer) buf_printf(b, " (%s)", refer);
+    buf_printf(b, "; cleared for treatment by: %s.\n", by);
+  }
+  json_decref(j);
+}
+
+/* The red-flag answers of an intake that kept them ("fever,weight-loss=no,numbness=not-asked"):
+** "Red-flag questions at intake: yes: fever; no: weight loss; not asked: numbness." */
+static void flag_answers(buf *b, const char *flags) {
+  static const char *const kinds[3] = {"", "=no", "=not-asked"}, *const words[3] = {"yes", "no", "not asked"};
+  buf_puts(b, "Red-flag questions at intake: ");
+  int parts = 0;
+  for (int kind = 0; kind < 3; kind++) {
+    int n = 0;
+    const char *p = flags;
+    while (*p) {
+      size_t len = strcspn(p, ",");
+      const char *eq = memchr(p, '=', len);
+      size_t name = eq ? (size_t)(eq - p) : len;
+      int is = kind == 0 ? !eq : eq && len - name == strlen(kinds[kind]) && !strncmp(eq, kinds[kind], len - name);
+      if (is) {
+        buf_puts(b, n++ ? ", " : parts++ ? "; " : "");
+        if (n == 1) buf_printf(b, "%s: ", words[kind]);
+        for (size_t i = 0; i < name; i++) buf_putc(b, p[i] == '-' ? ' ' : p[i]);
+      }
+      p += len;
+      if (*p) p++;
+    }
+  }
+  buf_puts(b, ".\n");
+}
+
 static void subjective(buf *b, const ctx *c) {
   const kb *k = c->k;
   if (!c->intake.nrow) buf_printf(b, "No intake on record on or before %s.\n", c->date);
@@ -254,7 +294,9 @@ static void subjective(buf *b, const ctx *c) {
   else buf_puts(b, "Perpetuating factors: none reported.\n");
   buf_free(&f);
   if (onset && *onset) { buf_puts(b, "Onset: "); id_words(b, onset); buf_puts(b, ".\n"); }
-  if (flags && *flags) { buf_puts(b, "Flags noted at intake: "); id_words(b, flags); buf_puts(b, ".\n"); }
+  if (flags && strchr(flags, '=')) flag_answers(b, flags);
+  else if (flags && *flags) { buf_puts(b, "Flags noted at intake: "); id_words(b, flags); buf_puts(b, ".\n"); }
+  if (c->v.nrow) cleared_words(b, c->log.data);
 }
 
 /* The recheck in words from the session log, if the log has one. */
@@ -270,6 +312,26 @@ static void recheck(buf *b, const char *log) {
     buf_printf(b, "%s%s: %s", n++ ? "; " : "Recheck after treatment (session log): ", parts[i].label, t);
   }
   if (n) buf_puts(b, ".\n");
+  json_decref(j);
+}
+
+/* From the session log: the client's consent for each sensitive area, given or withdrawn, in
+** order: "Consent for treatment of the gluteal area obtained verbally at 10:04 UTC." */
+static void consent_words(buf *b, const kb *k, const char *log) {
+  json_t *j = log ? json_loads(log, 0, NULL) : NULL, *v;
+  size_t i;
+  json_array_foreach(json_object_get(j, "consent"), i, v) {
+    const char *area = json_string_value(json_object_get(v, "area")), *at = json_string_value(json_object_get(v, "at"));
+    const char *how = json_string_value(json_object_get(v, "how"));
+    int a = area ? kb_find_term(k, KB_SENSITIVE, area) : -1;
+    const char *label = a >= 0 ? kb_term_at(k, KB_SENSITIVE, a)->label : area ? area : "a sensitive area";
+    char hm[6] = "";
+    if (at && strlen(at) >= 16) snprintf(hm, sizeof hm, "%.5s", at + 11);
+    if (json_is_true(json_object_get(v, "withdrawn"))) buf_printf(b, "Consent for treatment of the %s withdrawn", label);
+    else buf_printf(b, "Consent for treatment of the %s obtained %s", label, how && !strcmp(how, "written") ? "in writing" : "verbally");
+    if (*hm) buf_printf(b, " at %s UTC", hm);
+    buf_puts(b, ".\n");
+  }
   json_decref(j);
 }
 
@@ -298,6 +360,7 @@ static void objective(buf *b, const ctx *c) {
     first = 0;
   }
   if (!first) buf_puts(b, ".\n");
+  consent_words(b, k, c->log.data);
   if (!c->holds.nrow) buf_puts(b, "No holds recorded for this visit.\n");
   else buf_printf(b, "Treatment: %d hold%s:\n", c->holds.nrow, c->holds.nrow == 1 ? "" : "s");
   for (int i = 0; i < c->holds.nrow; i++) {
@@ -506,6 +569,17 @@ int note_save(store *s, long visit, const note *n, char *err, size_t errlen) {
     snprintf(err, errlen, "visit %ld not found", visit);
     return -1;
   }
+  long signed_ = 0;
+  if (store_exec_long(s, "SELECT COUNT(*) FROM note_signature WHERE visit_id = $1", &id, &signed_)) {
+    snprintf(err, errlen, "visit %ld: %s", visit, store_error(s));
+    store_rollback(s);
+    return -1;
+  }
+  if (signed_) {
+    store_rollback(s);
+    snprintf(err, errlen, "the note of visit %ld is signed: add an addendum instead", visit);
+    return NOTE_ESIGNED;
+  }
   if (store_exec(s, "UPDATE visit SET soap_s = $1, soap_o = $2, soap_a = $3, soap_p = $4 WHERE id = $5", &a, NULL) ||
       store_commit(s)) {
     snprintf(err, errlen, "visit %ld: %s", visit, store_error(s));
@@ -532,4 +606,202 @@ void note_free(note *n) {
   free(n->a);
   free(n->p);
   memset(n, 0, sizeof *n);
+}
+
+/* ---- who and when, signatures and addenda ------------------------------------------------- */
+
+static void cpy(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
+
+int note_head_read(store *s, long visit, note_head *h, char *err, size_t errlen) {
+  memset(h, 0, sizeof *h);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows r;
+  if (store_exec(s, "SELECT v.id, v.client_id, v.therapist_id, c.name, c.birth, v.date, v.started, t.name, "
+                    "CASE WHEN v.soap_s IS NOT NULL AND v.soap_o IS NOT NULL AND v.soap_a IS NOT NULL AND "
+                    "v.soap_p IS NOT NULL THEN 1 ELSE 0 END, ns.name, ns.at, ns.hash, "
+                    "(SELECT value FROM setting WHERE name = 'clinic-name'), c.therapist_id FROM visit v "
+                    "JOIN client c ON c.id = v.client_id LEFT JOIN therapist t ON t.id = v.therapist_id "
+                    "LEFT JOIN note_signature ns ON ns.visit_id = v.id WHERE v.id = $1", &a, &r)) {
+    snprintf(err, errlen, "visit %ld: %s", visit, store_error(s));
+    return NOTE_ESTORE;
+  }
+  if (!r.nrow) {
+    store_rows_free(&r);
+    snprintf(err, errlen, "no visit %ld", visit);
+    return NOTE_ENOTFOUND;
+  }
+  h->visit = visit;
+  h->client = strtol(store_cell(&r, 0, 1), NULL, 10);
+  h->therapist_id = store_cell(&r, 0, 2) ? strtol(store_cell(&r, 0, 2), NULL, 10) : 0;
+  cpy(h->client_name, sizeof h->client_name, store_cell(&r, 0, 3));
+  cpy(h->birth, sizeof h->birth, store_cell(&r, 0, 4));
+  cpy(h->date, sizeof h->date, store_cell(&r, 0, 5));
+  cpy(h->started, sizeof h->started, store_cell(&r, 0, 6));
+  cpy(h->therapist, sizeof h->therapist, store_cell(&r, 0, 7));
+  h->saved = !strcmp(str(store_cell(&r, 0, 8)), "1");
+  h->is_signed = store_cell(&r, 0, 9) != NULL;
+  cpy(h->signed_by, sizeof h->signed_by, store_cell(&r, 0, 9));
+  cpy(h->signed_at, sizeof h->signed_at, store_cell(&r, 0, 10));
+  cpy(h->hash, sizeof h->hash, store_cell(&r, 0, 11));
+  cpy(h->clinic, sizeof h->clinic, store_cell(&r, 0, 12) ? store_cell(&r, 0, 12) : "myomap");
+  h->client_therapist_id = store_cell(&r, 0, 13) ? strtol(store_cell(&r, 0, 13), NULL, 10) : 0;
+  store_rows_free(&r);
+  return 0;
+}
+
+/* The saved sections of the visit: 1 and *out filled when all four are stored, 0 when not,
+** -1 when the store failed. */
+static int saved_note(store *s, long visit, note *out) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows r;
+  if (store_exec(s, "SELECT soap_s, soap_o, soap_a, soap_p FROM visit WHERE id = $1", &a, &r)) return -1;
+  int saved = r.nrow && store_cell(&r, 0, 0) && store_cell(&r, 0, 1) && store_cell(&r, 0, 2) && store_cell(&r, 0, 3);
+  if (saved) {
+    out->s = xstrdup(store_cell(&r, 0, 0));
+    out->o = xstrdup(store_cell(&r, 0, 1));
+    out->a = xstrdup(store_cell(&r, 0, 2));
+    out->p = xstrdup(store_cell(&r, 0, 3));
+  }
+  store_rows_free(&r);
+  return saved;
+}
+
+int note_current(store *s, const kb *k, long visit, note *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  int saved = saved_note(s, visit, out);
+  if (saved < 0) { snprintf(err, errlen, "visit %ld: %s", visit, store_error(s)); return -1; }
+  return saved ? 0 : note_build(s, k, visit, out, err, errlen);
+}
+
+void note_sha256(const char *text, size_t len, char out[65]) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, (const unsigned char *)text, len);
+  sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int note_sign(store *s, const kb *k, long visit, long therapist, const char *name, char *err, size_t errlen) {
+  note_head h;
+  if (errlen) *err = 0;
+  int rc = note_head_read(s, visit, &h, err, errlen);
+  if (rc) return rc;
+  if (h.is_signed) {
+    snprintf(err, errlen, "the note of visit %ld was signed by %s at %s", visit, h.signed_by, h.signed_at);
+    return NOTE_ESIGNED;
+  }
+  long signer = h.therapist_id ? h.therapist_id : h.client_therapist_id;   /* a visit stored without one: the client's */
+  if (!signer || signer != therapist) {
+    snprintf(err, errlen, "only the visit's therapist%s%s may sign its note", h.therapist_id ? ", " : "",
+             h.therapist_id ? h.therapist : "");
+    return NOTE_EFORBIDDEN;
+  }
+  note built = {0};
+  if (!h.saved && note_build(s, k, visit, &built, err, errlen)) return NOTE_ESTORE;
+  if (store_begin(s)) { note_free(&built); snprintf(err, errlen, "visit %ld: %s", visit, store_error(s)); return NOTE_ESTORE; }
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  long n = 0;
+  note cur = {0};
+  int saved = 0;
+  rc = 0;
+  if (store_exec_long(s, "SELECT COUNT(*) FROM note_signature WHERE visit_id = $1", &a, &n) ||
+      (saved = saved_note(s, visit, &cur)) < 0) rc = NOTE_ESTORE;
+  else if (n) { rc = NOTE_ESIGNED; snprintf(err, errlen, "the note of visit %ld is signed already", visit); }
+  if (!rc && !saved) {
+    if (!built.s) {   /* cleared since it was read (note_build may not run inside a transaction) */
+      snprintf(err, errlen, "the note of visit %ld changed while it was signed: try again", visit);
+      rc = NOTE_ESTORE;
+    } else {
+      store_args w;
+      store_args_init(&w);
+      store_arg_text(&w, built.s);
+      store_arg_text(&w, built.o);
+      store_arg_text(&w, built.a);
+      store_arg_text(&w, built.p);
+      store_arg_int(&w, visit);
+      if (store_exec(s, "UPDATE visit SET soap_s = $1, soap_o = $2, soap_a = $3, soap_p = $4 WHERE id = $5", &w, NULL))
+        rc = NOTE_ESTORE;
+      cur = built;
+      memset(&built, 0, sizeof built);
+    }
+  }
+  if (!rc) {
+    buf text;
+    buf_init(&text);
+    note_text(&text, &cur);
+    char hash[65], now[32];
+    note_sha256(text.data, text.len, hash);
+    buf_free(&text);
+    util_now(now);
+    store_args w;
+    store_args_init(&w);
+    store_arg_int(&w, visit);
+    store_arg_int(&w, therapist);
+    store_arg_text(&w, name);
+    store_arg_text(&w, now);
+    store_arg_text(&w, hash);
+    if (store_exec(s, "INSERT INTO note_signature (visit_id, therapist_id, name, at, hash) VALUES ($1, $2, $3, $4, $5)",
+                   &w, NULL) || store_commit(s))
+      rc = NOTE_ESTORE;
+  }
+  if (rc == NOTE_ESTORE && !*err) snprintf(err, errlen, "visit %ld: %s; nothing was written", visit, store_error(s));
+  else if (rc == NOTE_ESTORE) snprintf(err + strlen(err), errlen - strlen(err), "; nothing was written");
+  if (rc) store_rollback(s);
+  note_free(&cur);
+  note_free(&built);
+  return rc;
+}
+
+int note_addendum(store *s, long visit, long therapist, const char *name, const char *text,
+                  char *err, size_t errlen) {
+  size_t chars = 0;
+  for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+    if ((*p & 0xc0) != 0x80) chars++;
+    if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
+      snprintf(err, errlen, "the addendum holds a control character");
+      return NOTE_EBAD;
+    }
+  }
+  if (chars < 1 || chars > 10000) {
+    snprintf(err, errlen, "an addendum is 1 to 10,000 characters (this one has %zu)", chars);
+    return NOTE_EBAD;
+  }
+  note_head h;
+  int rc = note_head_read(s, visit, &h, err, errlen);
+  if (rc) return rc;
+  if (!h.is_signed) {
+    snprintf(err, errlen, "the note of visit %ld is not signed yet: edit it, or sign it first", visit);
+    return NOTE_EUNSIGNED;
+  }
+  char hash[65], now[32];
+  note_sha256(text, strlen(text), hash);
+  util_now(now);
+  store_args w;
+  store_args_init(&w);
+  store_arg_int(&w, visit);
+  if (therapist > 0) store_arg_int(&w, therapist); else store_arg_text(&w, NULL);
+  store_arg_text(&w, name);
+  store_arg_text(&w, now);
+  store_arg_text(&w, hash);
+  store_arg_text(&w, text);
+  if (store_begin(s) ||
+      store_exec(s, "INSERT INTO addendum (visit_id, therapist_id, name, at, hash, text) VALUES ($1, $2, $3, $4, $5, $6)",
+                 &w, NULL) || store_commit(s)) {
+    snprintf(err, errlen, "visit %ld: %s; nothing was written", visit, store_error(s));
+    store_rollback(s);
+    return NOTE_ESTORE;
+  }
+  return 0;
+}
+
+int note_addenda(store *s, long visit, store_rows *out) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  return store_exec(s, "SELECT name, at, text, hash FROM addendum WHERE visit_id = $1 ORDER BY id", &a, out)
+           ? NOTE_ESTORE : 0;
 }

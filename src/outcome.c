@@ -343,13 +343,14 @@ static int fail(char *err, size_t errlen, const char *fmt, ...) {
 }
 
 /* Turn the gathered values into the dates of o, then compare each with its baseline. */
-static void compute(outcome *o, pool *m, const char *const *dnames, acc *a, int n) {
+static void compute(outcome *o, pool *m, const char *const *dnames, const char *const *started, acc *a, int n) {
   const body *b = kb_body(o->k);
   outcome_date *dates = pnew(m, sizeof *dates * (size_t)(n ? n : 1));
   for (int i = 0; i < n; i++) {
     outcome_date *d = &dates[i];
     acc *x = &a[i];
     snprintf(d->date, sizeof d->date, "%s", dnames[i]);
+    snprintf(d->started, sizeof d->started, "%s", started[i] ? started[i] : "");
     d->visit = x->visit;
     static const int pre_order[] = {SRC_PRE, SRC_VISIT_PRE, SRC_ALONE}, post_order[] = {SRC_POST, SRC_VISIT_POST};
     for (int j = 2; j >= 0; j--)
@@ -455,6 +456,28 @@ static void compute(outcome *o, pool *m, const char *const *dnames, acc *a, int 
   free(rom_bases.v);
 }
 
+static int row_of(const int *first, const int *count, const long *rvisit, int di, long visit) {
+  for (int r = first[di]; visit && count[di] > 1 && r < first[di] + count[di]; r++)
+    if (rvisit[r] == visit) return r;
+  return first[di];
+}
+
+int outcome_stamp(store *s, long client, char *out, size_t cap) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_rows r;
+  if (store_exec(s, "SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM visit WHERE client_id = $1),"
+                    " (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM measure WHERE client_id = $1),"
+                    " (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM intake WHERE client_id = $1),"
+                    " (SELECT updated FROM client WHERE id = $1)", &a, &r))
+    return -1;
+  snprintf(out, cap, "%s/%s/%s/%s", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "", store_cell(&r, 0, 1) ? store_cell(&r, 0, 1) : "",
+           store_cell(&r, 0, 2) ? store_cell(&r, 0, 2) : "", store_cell(&r, 0, 3) ? store_cell(&r, 0, 3) : "none");
+  store_rows_free(&r);
+  return 0;
+}
+
 int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, size_t errlen) {
   const builtin_file *tf = builtin_find(TABLE);
   if (!tf) return fail(err, errlen, TABLE ": not embedded in this binary");
@@ -489,9 +512,10 @@ int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, s
   int found = cl.nrow > 0;
   store_rows_free(&cl);
   if (!found) { free_tflags(fl, n_fl); return fail(err, errlen, "no client %ld", client); }
-  if (store_exec(s, "SELECT date, kind, item, value, visit_id FROM measure WHERE client_id = $1 ORDER BY date, id",
-                 &arg, &ms) ||
-      store_exec(s, "SELECT id, date, pain_pre, pain_post FROM visit WHERE client_id = $1 ORDER BY date, id", &arg, &vs) ||
+  if (store_exec(s, "SELECT COALESCE(v.date, m.date), m.kind, m.item, m.value, m.visit_id FROM measure m "
+                    "LEFT JOIN visit v ON v.id = m.visit_id WHERE m.client_id = $1 ORDER BY 1, m.id", &arg, &ms) ||
+      store_exec(s, "SELECT id, date, pain_pre, pain_post, started FROM visit WHERE client_id = $1 "
+                    "ORDER BY date, started, id", &arg, &vs) ||
       store_exec(s, "SELECT i.date, p.region, p.intensity FROM intake i LEFT JOIN pain p ON p.intake_id = i.id"
                     " WHERE i.client_id = $1 ORDER BY i.date, i.id, p.region", &arg, &ps)) {
     fail(err, errlen, "reading the outcomes of client %ld: %s", client, store_error(s));
@@ -512,6 +536,27 @@ int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, s
   for (int i = 0; i < nd; i++)
     if (!n || strcmp(dn[n - 1], dn[i]) != 0) dn[n++] = dn[i];
 
+  /* The rows: a date each, or a row per visit on a date with two or more (vs is in date and
+  ** start order).  first[d] is the first row of date d, count[d] its rows. */
+  int *first = xcalloc((size_t)(n ? n : 1), sizeof *first), *count = xcalloc((size_t)(n ? n : 1), sizeof *count);
+  const char **rname = xmalloc(sizeof *rname * (size_t)(n + vs.nrow + 1));
+  const char **rstart = xmalloc(sizeof *rstart * (size_t)(n + vs.nrow + 1));
+  long *rvisit = xcalloc((size_t)(n + vs.nrow + 1), sizeof *rvisit);
+  int nr = 0;
+  for (int d = 0, j = 0; d < n; d++) {
+    while (j < vs.nrow && (!util_date_ok(store_cell(&vs, j, 1)) || strcmp(store_cell(&vs, j, 1), dn[d]) < 0)) j++;
+    int k0 = j;
+    while (j < vs.nrow && util_date_ok(store_cell(&vs, j, 1)) && !strcmp(store_cell(&vs, j, 1), dn[d])) j++;
+    first[d] = nr;
+    if (j - k0 >= 2)
+      for (int q = k0; q < j; q++) {
+        rname[nr] = dn[d];
+        rstart[nr] = store_cell(&vs, q, 4);
+        rvisit[nr++] = strtol(store_cell(&vs, q, 0), NULL, 10);
+      }
+    else { rname[nr] = dn[d]; rstart[nr] = NULL; rvisit[nr++] = 0; }
+    count[d] = nr - first[d];
+  }
   outcome *o = xcalloc(1, sizeof *o);
   pool *m = xcalloc(1, sizeof *m);
   o->mem = m;
@@ -519,10 +564,14 @@ int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, s
   o->k = k;
   o->flags = keep_flags(m, fl, n_fl);
   o->n_flags = n_fl;
-  acc *a = xcalloc((size_t)(n ? n : 1), sizeof *a);
+  acc *a = xcalloc((size_t)(nr ? nr : 1), sizeof *a);
+  /* the row of date index di for visit `visit` (0 or a visit without a row of its own: the
+  ** date's first row) */
+#define ROW(di, visit) row_of(first, count, rvisit, (di), (visit))
 
   for (int i = 0; i < ms.nrow; i++) {
     int di = date_index(dn, n, store_cell(&ms, i, 0));
+    if (di >= 0) di = ROW(di, store_cell(&ms, i, 4) ? strtol(store_cell(&ms, i, 4), NULL, 10) : 0);
     const char *kind = store_cell(&ms, i, 1), *item = store_cell(&ms, i, 2);
     int kd = -1;
     for (int j = 0; j < N_KINDS && kind; j++)
@@ -557,6 +606,7 @@ int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, s
   for (int i = 0; i < vs.nrow; i++) {
     int di = date_index(dn, n, store_cell(&vs, i, 1));
     if (di < 0) continue;
+    di = ROW(di, strtol(store_cell(&vs, i, 0), NULL, 10));
     acc *x = &a[di];
     if (!x->visit) x->visit = strtol(store_cell(&vs, i, 0), NULL, 10);
     static const int src[2] = {SRC_VISIT_PRE, SRC_VISIT_POST};
@@ -571,6 +621,7 @@ int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, s
   for (int i = 0; i < ps.nrow; i++) {
     int di = date_index(dn, n, store_cell(&ps, i, 0));
     if (di < 0) continue;
+    di = first[di];
     acc *x = &a[di];
     x->has_drawing = 1;
     const char *region = store_cell(&ps, i, 1), *inten = store_cell(&ps, i, 2);
@@ -585,14 +636,16 @@ int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, s
     if (!seen) ilist_set(&x->pain, region, (double)v);
   }
 
-  compute(o, m, dn, a, n);
-  for (int i = 0; i < n; i++) {
+#undef ROW
+  compute(o, m, rname, rstart, a, nr);
+  for (int i = 0; i < nr; i++) {
     free(a[i].psfs.v);
     free(a[i].rom.v);
     free(a[i].pain.v);
   }
   free(a);
   free(dn);
+  free(first), free(count), free(rname), free(rstart), free(rvisit);
   *out = o;
   rc = 0;
 done:
@@ -947,6 +1000,9 @@ static void jdate(buf *o, const outcome *oc, const outcome_date *d) {
   buf_lit(o, ",\"visit\":");
   if (d->visit) buf_int(o, d->visit);
   else buf_lit(o, "null");
+  buf_lit(o, ",\"started\":");
+  if (*d->started) buf_json_str(o, d->started);
+  else buf_lit(o, "null");
   buf_lit(o, ",\"nprs\":");
   if (!d->has_nprs && !d->has_post) buf_lit(o, "null");
   else {
@@ -1100,6 +1156,14 @@ static long day_of(const char *date) {
   unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + (long)doe - 719468;
+}
+
+/* A row's place in time: its day, and for a visit with a row of its own the time of day. */
+static double day_at(const outcome_date *d) {
+  double day = (double)day_of(d->date);
+  const char *t = d->started;
+  if (strlen(t) >= 16 && t[10] == 'T') day += (atoi(t + 11) * 60 + atoi(t + 14)) / 1440.0;
+  return day;
 }
 
 static void date_of(long z, char out[16]) {
@@ -1287,23 +1351,34 @@ static void plot_svg(buf *o, const outcome *oc, const plotdef *p, const pt *a, i
 #define CELLS_PER_ROW 3
 #define PLOTS_H 520
 
-void outcome_svg(buf *o, const outcome *oc) {
+void outcome_svg(buf *o, const outcome *oc) { outcome_svg_named(o, oc, NULL); }
+
+void outcome_svg_named(buf *o, const outcome *oc, const char *name) {
+  buf title;
+  buf_init(&title);
+  if (name && *name) buf_printf(&title, "Outcomes of %s", name);
+  else buf_printf(&title, "Outcomes of client %ld", oc->client);
   int n_draw = 0;
   for (int i = 0; i < oc->n_dates; i++) n_draw += oc->dates[i].has_drawing;
   int rows = (n_draw + CELLS_PER_ROW - 1) / CELLS_PER_ROW;
   int height = PLOTS_H + 40 + (rows ? rows * CELL_H : 30) + 10;
   buf_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-             "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n<title>Outcomes of client %ld</title>\n",
-             SVG_W, height, SVG_W, height, oc->client);
+             "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n<title>",
+             SVG_W, height, SVG_W, height);
+  buf_xml(o, title.data);
+  buf_lit(o, "</title>\n");
   buf_printf(o, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", SVG_W, height);
-  buf_printf(o, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#1e293b\">"
-             "Outcomes of client %ld</text>\n", SVG_W / 2, oc->client);
+  buf_printf(o, "<text x=\"%d\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#1e293b\">",
+             SVG_W / 2);
+  buf_xml(o, title.data);
+  buf_lit(o, "</text>\n");
+  buf_free(&title);
 
   /* Every plot shares the date range. */
   double d0 = 0, d1 = 0;
   if (oc->n_dates) {
-    d0 = (double)day_of(oc->dates[0].date);
-    d1 = (double)day_of(oc->dates[oc->n_dates - 1].date);
+    d0 = day_at(&oc->dates[0]);
+    d1 = day_at(&oc->dates[oc->n_dates - 1]);
   }
   pt *a = xmalloc(sizeof *a * (size_t)(oc->n_dates + 1)), *post = xmalloc(sizeof *post * (size_t)(oc->n_dates + 1));
   static const plotdef plots[] = {
@@ -1316,7 +1391,7 @@ void outcome_svg(buf *o, const outcome *oc) {
     int na = 0, np = 0;
     for (int i = 0; i < oc->n_dates; i++) {
       const outcome_date *d = &oc->dates[i];
-      double day = (double)day_of(d->date);
+      double day = day_at(d);
       int has = p->measure == OUTCOME_NPRS ? d->has_nprs : p->measure == OUTCOME_PSFS ? d->n_psfs > 0 : d->has_ndi;
       double v = p->measure == OUTCOME_NPRS ? d->nprs : p->measure == OUTCOME_PSFS ? d->psfs : d->ndi;
       if (has) a[na++] = (pt){day, v, d->date};

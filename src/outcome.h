@@ -60,7 +60,12 @@ typedef struct outcome_pain {
 ** for lists); changes are NAN when the measure has no baseline value. */
 typedef struct outcome_date {
   char date[11];            /* YYYY-MM-DD */
-  long visit;               /* the first visit of the date (lowest id), 0 when none */
+  /* One row per date, except that a date with two or more visits has a row per visit (in the
+  ** order they started): the row's measures are those linked to its visit, and the date's
+  ** measures and drawings linked to no visit go to its first row.  A measure linked to a visit
+  ** is dated by the visit (its session), whatever date the measure carries. */
+  long visit;               /* the row's visit; else the first visit of the date (lowest id), 0 when none */
+  char started[32];         /* the visit's start time when the date has a row per visit, else "" */
   /* Pain: the session's 'pre' measure, else the visit's pain_pre, else a standalone value
   ** (item ''); within one kind, the last recorded (highest id) counts. */
   int has_nprs; double nprs;
@@ -108,6 +113,13 @@ typedef struct outcome {
 ** first error of kb/outcomes.tsv. */
 int outcome_load(store *s, const kb *k, long client, outcome **out, char *err, size_t errlen);
 
+/* A fingerprint of everything outcome_load reads for `client` (one query): the count and
+** highest id of its visits, measures and intakes, and the client row's updated time.  Rows
+** are only ever added to those tables; a write path that edits or deletes them in place must
+** change this too.  Writes at most cap bytes to out.  Returns 0, or -1 (the database failed;
+** "no client" gives a stamp of its own). */
+int outcome_stamp(store *s, long client, char *out, size_t cap);
+
 /* Free an outcome from outcome_load (NULL is fine). */
 void outcome_free(outcome *o);
 
@@ -130,7 +142,8 @@ int outcome_check_table(const kb *k, const char *text, size_t len, buf *errors);
 void outcome_text(buf *out, const outcome *o);
 
 /* Append one JSON object: {"client":ID, "baseline":{...}, "latest":{...}, "visits":[...],
-** "thresholds":[...], "sources":[...], "skipped":N}.  baseline and latest hold, per measure,
+** "thresholds":[...], "sources":[...], "skipped":N}; each row of visits also has "started" (the
+** visit's start time when its date has a row per visit, else null).  baseline and latest hold, per measure,
 ** {"date","value"} (nprs, psfs, ndi) or null, {"date","regions","total"} (drawing) or null,
 ** and objects keyed by item, {"date","value","unit"} for each PSFS activity ("psfs_items")
 ** and ROM direction ("rom"); latest adds "flags" (the rule names met) to nprs, psfs, ndi and
@@ -152,5 +165,8 @@ void outcome_json(buf *out, const outcome *o);
 ** pain drawings in date order as small multiples, one front and back body chart (chart_svg,
 ** regions filled by intensity) per drawing date in a <g class="drawing" data-date=DATE>. */
 void outcome_svg(buf *out, const outcome *o);
+/* The same, titled "Outcomes of NAME" (escaped) rather than "Outcomes of client N" (NULL or "":
+** the id, as outcome_svg). */
+void outcome_svg_named(buf *out, const outcome *o, const char *name);
 
 #endif

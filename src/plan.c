@@ -27,6 +27,33 @@ int plan_muscle_lies_in(const kb *k, int muscle, int side, int region) {
   return 0;
 }
 
+/* 1 if the trigger point `tp` placed on `side` lies within the reach of local contraindication pc. */
+static int reached(const kb *k, const plan_contra *pc, int tp, int side) {
+  int r[2];
+  kb_zone_ref z = {kb_tp_at(k, tp)->region, KB_SAME};
+  int n = kb_zone_regions(k, z, side, r);
+  const kb_term *c = kb_term_at(k, KB_CONTRA, pc->contra);
+  for (int i = 0; i < n; i++) if (kb_contra_reaches(k, c, pc->region, r[i])) return 1;
+  return 0;
+}
+
+int plan_muscle_reached(const kb *k, const plan_contra *pc, int muscle, int side) {
+  const kb_muscle *m = kb_muscle_at(k, muscle);
+  for (int t = m->first_tp; t < m->first_tp + m->n_tps; t++)
+    if (reached(k, pc, t, side)) return 1;
+  return 0;
+}
+
+int plan_forbidden(const kb *k, const plan *p, const int *moves, int n_moves, int *contra) {
+  for (int i = 0; i < p->n_modifiers; i++) {
+    const kb_term *c = kb_term_at(k, KB_CONTRA, p->modifiers[i]);
+    for (int j = 0; j < c->n_forbid; j++)
+      for (int m = 0; m < n_moves; m++)
+        if (moves[m] == c->forbid[j]) { if (contra) *contra = p->modifiers[i]; return moves[m]; }
+  }
+  return -1;
+}
+
 /* 1 if the point's base region is one the modifying contraindication says to avoid. */
 static int avoided(const kb_term *c, int base) {
   for (int i = 0; i < c->n_regions; i++) if (c->regions[i] == base) return 1;
@@ -45,7 +72,7 @@ static plan_block *block(plan *p, int tp, int side, int muscle, int phase, int c
   if (p->n_blocked >= (int)(sizeof p->blocked / sizeof p->blocked[0])) return NULL;
   plan_block *b = &p->blocked[p->n_blocked++];
   b->tp = tp; b->side = side; b->muscle = muscle; b->phase = phase;
-  b->contra = contra; b->region = region; b->technique = -1; b->why = why;
+  b->contra = contra; b->region = region; b->technique = -1; b->movement = -1; b->why = why;
   return b;
 }
 
@@ -57,6 +84,37 @@ static plan_step *step(plan *p, int phase, int muscle, int tp, int side) {
   s->treat = -1; s->technique = -1;
   s->avoid_contra = s->avoid_region = -1;
   return s;
+}
+
+/* The modifying contraindications whose caution regions hold the step's point (or, for a
+** muscle step, any of the muscle's points). */
+static void cautions_of(const kb *k, const plan *p, plan_step *s) {
+  const kb_muscle *m = kb_muscle_at(k, s->muscle);
+  int lo = s->tp >= 0 ? s->tp : m->first_tp, hi = s->tp >= 0 ? s->tp + 1 : m->first_tp + m->n_tps;
+  for (int i = 0; i < p->n_modifiers; i++) {
+    const kb_term *c = kb_term_at(k, KB_CONTRA, p->modifiers[i]);
+    int hit = 0;
+    for (int t = lo; t < hi && !hit; t++)
+      for (int j = 0; j < c->n_caution; j++) hit |= c->caution[j] == kb_tp_at(k, t)->region;
+    if (hit && s->n_cautions < PLAN_MAX_CONTRAS) s->cautions[s->n_cautions++] = p->modifiers[i];
+  }
+}
+
+/* The sensitive areas the step works in (see plan_step.sensitive). */
+static void sensitive_of(const kb *k, plan_step *s) {
+  if (s->muscle < 0) return;
+  const kb_muscle *m = kb_muscle_at(k, s->muscle);
+  int lo = s->tp >= 0 ? s->tp : m->first_tp, hi = s->tp >= 0 ? s->tp + 1 : m->first_tp + m->n_tps;
+  for (int a = 0; a < kb_n_terms(k, KB_SENSITIVE) && s->n_sensitive < PLAN_MAX_SENSITIVE; a++) {
+    int hit = 0;
+    for (int t = lo; t < hi && !hit; t++) hit = avoided(kb_term_at(k, KB_SENSITIVE, a), kb_tp_at(k, t)->region);
+    if (hit) s->sensitive[s->n_sensitive++] = a;
+  }
+}
+
+int plan_step_sensitive(const plan_step *s, int area) {
+  for (int i = 0; i < s->n_sensitive; i++) if (s->sensitive[i] == area) return 1;
+  return 0;
 }
 
 static void add_danger(plan_step *s, int d) {
@@ -74,19 +132,50 @@ static void dangers_of(const kb *k, plan_step *s) {
       if (avoided(kb_term_at(k, KB_DANGER, d), kb_tp_at(k, t)->region)) add_danger(s, d);
 }
 
-/* The muscle's first technique of `phase` that no modifier rules out; each one ruled out is
-** recorded as a block. */
+static int kb_phase_of(int phase) {
+  return phase == PLAN_STRETCH ? KB_PHASE_STRETCH : phase == PLAN_PREPARE ? KB_PHASE_PREPARE : KB_PHASE_RELEASE;
+}
+
+/* The muscle's first technique of `phase` that no modifier rules out, by technique or by a
+** movement it forbids; each one ruled out is recorded as a block. */
 static int choose(const kb *k, plan *p, int muscle, int tp, int side, int phase) {
   const kb_muscle *m = kb_muscle_at(k, muscle);
   for (int i = 0; i < m->n_treats; i++) {
     int tech = m->treats[i].technique;
-    if (kb_term_at(k, KB_TECHNIQUE, tech)->scope != (phase == PLAN_STRETCH ? KB_PHASE_STRETCH : KB_PHASE_RELEASE)) continue;
-    int c = excluded(k, p, tech);
+    if (kb_term_at(k, KB_TECHNIQUE, tech)->scope != kb_phase_of(phase)) continue;
+    int c = excluded(k, p, tech), mv = -1;
+    if (c < 0) mv = plan_forbidden(k, p, m->treats[i].moves, m->treats[i].n_moves, &c);
     if (c < 0) return i;
-    plan_block *b = block(p, tp, side, muscle, phase, c, -1, "technique ruled out by a contraindication");
-    if (b) b->technique = tech;
+    plan_block *b = block(p, tp, side, muscle, phase, c, -1,
+                          mv >= 0 ? "the technique takes the body into a movement a contraindication forbids"
+                                  : "technique ruled out by a contraindication");
+    if (b) { b->technique = tech; b->movement = mv; }
   }
   return -1;
+}
+
+/* The first generic (myofascial) technique of `phase` that no modifier rules out and that is
+** not `other`, or -1. */
+static int choose_generic(const kb *k, const plan *p, int phase, int other) {
+  for (int t = 0; t < kb_n_terms(k, KB_TECHNIQUE); t++) {
+    const kb_term *tt = kb_term_at(k, KB_TECHNIQUE, t);
+    if (tt->generic && tt->scope == kb_phase_of(phase) && t != other && excluded(k, p, t) < 0) return t;
+  }
+  return -1;
+}
+
+/* A timed generic technique step: the technique's hold and band within the plan's limits. */
+static void set_generic(const kb *k, const plan *p, plan_step *s, int tech) {
+  const kb_term *t = kb_term_at(k, KB_TECHNIQUE, tech);
+  s->technique = tech;
+  s->fascial = 1;
+  s->timed = 1;
+  s->hold_min = t->lo; s->hold_max = t->hi;
+  s->band_lo = t->band_lo; s->band_hi = t->band_hi;
+  if (p->hold_max && s->hold_max > p->hold_max) { s->hold_max = p->hold_max; s->modified = 1; }
+  if (s->hold_min > s->hold_max) s->hold_min = s->hold_max;
+  if (p->band_max && s->band_hi > p->band_max) { s->band_hi = p->band_max; s->modified = 1; }
+  if (s->band_lo > s->band_hi) s->band_lo = s->band_hi;
 }
 
 static void set_treat(const kb *k, const plan *p, plan_step *s, int treat) {
@@ -148,7 +237,7 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
     for (int c = 0; c < in->n_contras && ok[i]; c++) {
       const plan_contra *pc = &in->contras[c];
       const kb_term *ct = kb_term_at(k, KB_CONTRA, pc->contra);
-      if (ct->scope == KB_SCOPE_LOCAL && lies_in(k, pt->tp, pt->side, pc->region)) {
+      if (ct->scope == KB_SCOPE_LOCAL && reached(k, pc, pt->tp, pt->side)) {
         block(out, pt->tp, pt->side, t->muscle, PLAN_RELEASE, pc->contra, pc->region, "the point lies in the area of a contraindication");
         ok[i] = 0;
       } else if (ct->scope == KB_SCOPE_MODIFY && avoided(ct, t->region)) {
@@ -176,11 +265,22 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
     dangers_of(k, s);
     for (int c = 0; c < in->n_contras && s->avoid_contra < 0; c++) {
       const plan_contra *pc = &in->contras[c];
-      if (kb_term_at(k, KB_CONTRA, pc->contra)->scope == KB_SCOPE_LOCAL && plan_muscle_lies_in(k, ms[j][0], ms[j][1], pc->region)) {
+      if (kb_term_at(k, KB_CONTRA, pc->contra)->scope == KB_SCOPE_LOCAL && plan_muscle_reached(k, pc, ms[j][0], ms[j][1])) {
         s->avoid_contra = pc->contra;
         s->avoid_region = pc->region;
       }
     }
+    cautions_of(k, out, s);
+    if (!in->fascial) continue;
+    /* myofascial release: the muscle's own prepare technique, else a generic sustained hold */
+    int tr = choose(k, out, ms[j][0], -1, ms[j][1], PLAN_PREPARE), g = tr < 0 ? choose_generic(k, out, PLAN_PREPARE, -1) : -1;
+    if (tr < 0 && g < 0) continue;
+    plan_step *f = step(out, PLAN_PREPARE, ms[j][0], -1, ms[j][1]);
+    if (!f) break;
+    if (tr >= 0) { set_treat(k, out, f, tr); f->fascial = 1; } else set_generic(k, out, f, g);
+    f->avoid_contra = s->avoid_contra; f->avoid_region = s->avoid_region;
+    dangers_of(k, f);
+    cautions_of(k, out, f);
   }
 
   /* release: each point with its muscle's main release technique */
@@ -194,6 +294,7 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
     if (!s) break;
     set_treat(k, out, s, tr);
     dangers_of(k, s);
+    cautions_of(k, out, s);
     released++;
   }
 
@@ -202,23 +303,34 @@ int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t e
     int m = ms[j][0], side = ms[j][1], bad = -1;
     for (int c = 0; c < in->n_contras && bad < 0; c++) {
       const plan_contra *pc = &in->contras[c];
-      if (kb_term_at(k, KB_CONTRA, pc->contra)->scope == KB_SCOPE_LOCAL && plan_muscle_lies_in(k, m, side, pc->region)) bad = c;
+      if (kb_term_at(k, KB_CONTRA, pc->contra)->scope == KB_SCOPE_LOCAL && plan_muscle_reached(k, pc, m, side)) bad = c;
     }
     if (bad >= 0) {
       block(out, -1, side, m, PLAN_STRETCH, in->contras[bad].contra, in->contras[bad].region,
             "stretching the muscle would load the area of a contraindication");
       continue;
     }
-    int tr = choose(k, out, m, -1, side, PLAN_STRETCH);
-    if (tr < 0) continue;
-    plan_step *s = step(out, PLAN_STRETCH, m, -1, side);
-    if (!s) break;
-    set_treat(k, out, s, tr);
-    dangers_of(k, s);
+    int tr = choose(k, out, m, -1, side, PLAN_STRETCH), main_tech = -1;
+    if (tr >= 0) {
+      plan_step *s = step(out, PLAN_STRETCH, m, -1, side);
+      if (!s) break;
+      set_treat(k, out, s, tr);
+      dangers_of(k, s);
+      main_tech = s->technique;
+    }
+    if (!in->fascial) continue;
+    /* myofascial release: lengthen the fascia in several directions after the muscle's stretch */
+    int g = choose_generic(k, out, PLAN_STRETCH, main_tech);
+    if (g < 0) continue;
+    plan_step *f = step(out, PLAN_STRETCH, m, -1, side);
+    if (!f) break;
+    set_generic(k, out, f, g);
+    dangers_of(k, f);
   }
 
   if (released) step(out, PLAN_INTEGRATE, -1, -1, -1);
   step(out, PLAN_RECHECK, -1, -1, -1);
+  for (int i = 0; i < out->n_steps; i++) sensitive_of(k, &out->steps[i]);
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #define PLAN_MAX_POINTS 32
 #define PLAN_MAX_CONTRAS 16
 #define PLAN_MAX_DANGERS 8
+#define PLAN_MAX_SENSITIVE 4
 
 enum plan_phase {
   PLAN_ASSESS = 0,   /* palpate, confirm each point by its recognisable pain */
@@ -27,6 +28,8 @@ typedef struct plan_input {
   plan_point points[PLAN_MAX_POINTS]; int n_points;
   plan_contra contras[PLAN_MAX_CONTRAS]; int n_contras;
   const char *refer;   /* non-NULL: the red-flag screen says refer first (its reason) */
+  int fascial;         /* 1: add myofascial release: a sustained fascial hold per muscle in the
+                       ** prepare phase, a multi-directional fascial stretch in the stretch phase */
 } plan_input;
 
 typedef struct plan_step {
@@ -40,6 +43,12 @@ typedef struct plan_step {
   int dangers[PLAN_MAX_DANGERS]; int n_dangers;   /* KB_DANGER indices */
   int timed;                 /* 1: run as a hold */
   int avoid_contra, avoid_region;  /* prepare: a local contraindication on the muscle to keep clear of, or -1 */
+  int fascial;               /* 1: a myofascial release step (a care.kb technique with `generic = yes`
+                             ** when treat is -1: its how, the muscle's usual position) */
+  int cautions[PLAN_MAX_CONTRAS]; int n_cautions;  /* KB_CONTRA indices whose caution regions hold the point */
+  int sensitive[PLAN_MAX_SENSITIVE]; int n_sensitive;  /* KB_SENSITIVE areas the step works in: those
+                             ** whose regions hold its point (a muscle step: any of the muscle's
+                             ** points), in knowledge-base order; each needs the client's consent */
 } plan_step;
 
 /* Something the plan does not do, and why. */
@@ -50,12 +59,13 @@ typedef struct plan_block {
   int contra;                /* the KB_CONTRA index, or -1 (the screen, or no allowed technique) */
   int region;                /* where, or -1 */
   int technique;             /* a technique ruled out, or -1 */
+  int movement;              /* the KB_MOVEMENT that ruled it out, or -1 */
   const char *why;           /* a short static reason */
 } plan_block;
 
 typedef struct plan {
-  plan_step steps[4 * PLAN_MAX_POINTS + 8]; int n_steps;
-  plan_block blocked[4 * PLAN_MAX_POINTS + PLAN_MAX_CONTRAS]; int n_blocked;
+  plan_step steps[6 * PLAN_MAX_POINTS + 8]; int n_steps;
+  plan_block blocked[6 * PLAN_MAX_POINTS + PLAN_MAX_CONTRAS]; int n_blocked;
   int refer;                 /* 1: no treatment today (a session-wide contraindication, or the screen) */
   const char *refer_why;     /* the screen's reason, or NULL (see the blocks for contraindications) */
   int band_max, hold_max;    /* the lowest limits the modifying contraindications set (0: none) */
@@ -66,11 +76,22 @@ typedef struct plan {
 ** contraindication without a region, a point index out of range). */
 int plan_build(const kb *k, const plan_input *in, plan *out, char *err, size_t errlen);
 
+/* 1 if the plan step works in sensitive area `area` (a KB_SENSITIVE index). */
+int plan_step_sensitive(const plan_step *s, int area);
+
 /* 1 if the plan treats (has a release or stretch step at) concrete region `region`. */
 int plan_treats_region(const kb *k, const plan *p, int region);
 
 /* 1 if any of the muscle's trigger points placed on `side` lies in concrete region `region`. */
 int plan_muscle_lies_in(const kb *k, int muscle, int side, int region);
+
+/* 1 if any of the muscle's trigger points placed on `side` lies within the reach of local
+** contraindication `pc` (its region, or its whole limb: kb_contra_reaches). */
+int plan_muscle_reached(const kb *k, const plan_contra *pc, int muscle, int side);
+
+/* The first movement of `moves` that a modifying contraindication of the plan forbids
+** (a KB_MOVEMENT index), or -1; *contra is set to that contraindication. */
+int plan_forbidden(const kb *k, const plan *p, const int *moves, int n_moves, int *contra);
 
 /* 1 if no modifying contraindication of the plan rules technique `technique` out. */
 int plan_allows(const kb *k, const plan *p, int technique);

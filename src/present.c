@@ -40,7 +40,10 @@ void present_init(present *p) {
   p->onset_hours = -1;
   p->tender = TENDER_NONE;
   p->flags = 0;
+  p->answered = 0;
   p->n_context = 0;
+  p->n_choir = 0;
+  p->choir_map = -1;
 }
 
 int present_add(present *p, int region, int intensity, int quality) {
@@ -55,7 +58,55 @@ int present_add(present *p, int region, int intensity, int quality) {
   p->pain[p->n_pain].region = region;
   p->pain[p->n_pain].intensity = intensity;
   p->pain[p->n_pain].quality = quality;
+  p->pain[p->n_pain].unit = -1;
   p->n_pain++;
+  return 0;
+}
+
+int present_add_choir(present *p, const choir *ch, int map, int id, char *err, size_t errlen) {
+  const int *regs;
+  int n = ch ? choir_segment(ch, map, id, &regs) : -1;
+  if (n < 0) {
+    snprintf(err, errlen, "%d: no such CHOIR segment%s (the %s map has 101-136 and 201-238)", id,
+             ch ? "" : " table", choir_map_name(map));
+    return PRESENT_EREGION;
+  }
+  if (p->choir_map >= 0 && p->choir_map != map) {
+    snprintf(err, errlen, "a drawing's CHOIR segments are all on one map");
+    return PRESENT_EBAD;
+  }
+  for (int i = 0; i < p->n_choir; i++) if (p->choir[i] == id) return 0;
+  if (p->n_choir >= PRESENT_MAX_CHOIR) { snprintf(err, errlen, "too many CHOIR segments"); return PRESENT_EBAD; }
+  p->choir_map = map;
+  int unit = p->n_choir;
+  p->choir[p->n_choir++] = id;
+  for (int i = 0; i < n; i++) {
+    int have = 0;
+    for (int j = 0; j < p->n_pain && !have; j++) have = p->pain[j].region == regs[i];
+    if (have) continue;
+    if (p->n_pain >= PRESENT_MAX_PAIN) { snprintf(err, errlen, "pain: too many regions (at most %d)", PRESENT_MAX_PAIN); return PRESENT_EBAD; }
+    present_pain *pp = &p->pain[p->n_pain++];
+    pp->region = regs[i];
+    pp->intensity = -1;
+    pp->quality = Q_NONE;
+    pp->unit = unit;
+  }
+  return 0;
+}
+
+int present_add_choir_list(present *p, const choir *ch, int map, const char *list, char *err, size_t errlen) {
+  const char *s = list;
+  while (*s) {
+    char *end;
+    long id = strtol(s, &end, 10);
+    if (end == s || (*end && *end != ',') || id < 0 || id > 999) {
+      snprintf(err, errlen, "CHOIR segments: expected ids separated by commas, as in 128,117,107, not \"%.40s\"", list);
+      return PRESENT_EBAD;
+    }
+    int rc = present_add_choir(p, ch, map, (int)id, err, errlen);
+    if (rc) return rc;
+    s = *end ? end + 1 : end;
+  }
   return 0;
 }
 
@@ -112,7 +163,7 @@ int present_parse_word(const kb *k, const char *word, present *p, char *err, siz
 }
 
 int present_add_context(const kb *k, const char *name, present *p, char *err, size_t errlen) {
-  int t = kb_find_term(k, KB_ACTIVITY, name);
+  int t = kb_find_activity(k, name);   /* an activity id, or another word for it */
   if (t < 0) {
     const char *hint = kb_suggest_term(k, KB_ACTIVITY, name);
     if (hint) snprintf(err, errlen, "unknown context \"%s\"; did you mean %s? (`myomap kb export` lists the activities)", name, hint);
@@ -150,15 +201,35 @@ int present_set_tender(const char *name, present *p, char *err, size_t errlen) {
 }
 
 int present_add_flag(const char *name, present *p, char *err, size_t errlen) {
-  int i = find_name(flags, N_FLAGS, name, strlen(name));
+  const char *eq = strchr(name, '=');
+  size_t n = eq ? (size_t)(eq - name) : strlen(name);
+  int i = find_name(flags, N_FLAGS, name, n);
   if (i < 0) {
     char list[200];
     list_names(list, sizeof list, flags, N_FLAGS, 0);
-    snprintf(err, errlen, "unknown flag \"%s\"; use %s", name, list);
+    snprintf(err, errlen, "unknown flag \"%.*s\"; use %s", (int)n, name, list);
     return PRESENT_EBAD;
   }
-  p->flags |= 1u << i;
+  const char *v = eq ? eq + 1 : "yes";
+  unsigned bit = 1u << i;
+  if (!strcmp(v, "yes")) { p->flags |= bit; p->answered |= bit; }
+  else if (!strcmp(v, "no")) { p->flags &= ~bit; p->answered |= bit; }
+  else if (!strcmp(v, "not-asked")) { p->flags &= ~bit; p->answered &= ~bit; }
+  else {
+    snprintf(err, errlen, "flag %.*s: answer yes, no or not-asked, not \"%s\"", (int)n, name, v);
+    return PRESENT_EBAD;
+  }
   return 0;
+}
+
+void present_flags_text(const present *p, buf *out) {
+  int n = 0;
+  for (int b = 0; b < N_FLAGS; b++)
+    if (p->flags & (1u << b)) buf_printf(out, "%s%s", n++ ? "," : "", flags[b]);
+  for (int b = 0; b < N_FLAGS; b++)
+    if ((p->answered & (1u << b)) && !(p->flags & (1u << b))) buf_printf(out, "%s%s=no", n++ ? "," : "", flags[b]);
+  for (int b = 0; b < N_FLAGS; b++)
+    if (!((p->answered | p->flags) & (1u << b))) buf_printf(out, "%s%s=not-asked", n++ ? "," : "", flags[b]);
 }
 
 /* ---- JSON ---- */
@@ -252,16 +323,26 @@ static int add_flag_fn(const kb *k, const char *s, present *p, char *err, size_t
 }
 
 int present_parse_json(const kb *k, const char *text, size_t len, present *out, char *err, size_t errlen) {
+  return present_parse_json_choir(k, choir_builtin(), text, len, out, err, errlen);
+}
+
+int present_parse_json_choir(const kb *k, const choir *ch, const char *text, size_t len, present *out,
+                             char *err, size_t errlen) {
   json_tok toks[MAX_TOKS];
   char jerr[96];
   present_init(out);
+  long u = util_utf8_bad(text, len);
+  if (u >= 0) {
+    snprintf(err, errlen, "byte %ld (0x%02x) is not valid UTF-8: a presentation is UTF-8 JSON", u + 1, (unsigned char)text[u]);
+    return PRESENT_EBAD;
+  }
   int n = json_parse(text, len, toks, MAX_TOKS, jerr, sizeof jerr);
   if (n < 0) { snprintf(err, errlen, "malformed JSON: %s", jerr); return PRESENT_EBAD; }
   if (toks[0].type != JSON_OBJECT) {
     snprintf(err, errlen, "expected an object like {\"pain\":[{\"region\":\"temple-l\"}]}");
     return PRESENT_EBAD;
   }
-  int have_pain = 0;
+  int have_pain = 0, choir_tok = -1, map = CHOIR_MALE;
   for (int j = 1; j < toks[0].next; j = toks[j + 1].next) {
     const json_tok *key = &toks[j];
     int v = j + 1;
@@ -278,6 +359,17 @@ int present_parse_json(const kb *k, const char *text, size_t len, present *out, 
         if ((rc = parse_pain_item(k, text, toks, e, out, idx, err, errlen))) return rc;
     } else if (json_eq(text, key, "context")) {
       rc = each_string(text, toks, v, "context", add_context_fn, k, out, err, errlen);
+    } else if (json_eq(text, key, "flags") && toks[v].type == JSON_OBJECT) {
+      /* {"fever":"yes","weight-loss":"no","night-pain":"not-asked"}: an answer per question */
+      for (int q = v + 1; q < toks[v].next && !rc; q = toks[q + 1].next) {
+        char name[64], ans[16], item[96];
+        if (tok_string(text, &toks[q], name, sizeof name) < 0 || tok_string(text, &toks[q + 1], ans, sizeof ans) < 0) {
+          snprintf(err, errlen, "flags: expected {\"fever\":\"yes\"|\"no\"|\"not-asked\", ...}");
+          return PRESENT_EBAD;
+        }
+        snprintf(item, sizeof item, "%s=%s", name, ans);
+        rc = present_add_flag(item, out, err, errlen);
+      }
     } else if (json_eq(text, key, "flags")) {
       rc = each_string(text, toks, v, "flags", add_flag_fn, k, out, err, errlen);
     } else if (json_eq(text, key, "onset")) {
@@ -288,6 +380,16 @@ int present_parse_json(const kb *k, const char *text, size_t len, present *out, 
       if (toks[v].type == JSON_NULL) continue;
       if (tok_string(text, &toks[v], s, sizeof s) < 0) { snprintf(err, errlen, "tender: expected a string"); return PRESENT_EBAD; }
       rc = present_set_tender(s, out, err, errlen);
+    } else if (json_eq(text, key, "choir")) {
+      if (toks[v].type != JSON_STRING && toks[v].type != JSON_ARRAY) {
+        snprintf(err, errlen, "choir: expected segment ids, as in \"128,117,107\" or [128,117,107]");
+        return PRESENT_EBAD;
+      }
+      choir_tok = v;
+    } else if (json_eq(text, key, "map")) {
+      if (toks[v].type == JSON_NULL) continue;
+      map = toks[v].type == JSON_STRING ? choir_find_map(text + toks[v].start, (size_t)(toks[v].end - toks[v].start)) : -1;
+      if (map < 0) { snprintf(err, errlen, "map: expected \"male\" or \"female\" (the CHOIR Body Map's numbering)"); return PRESENT_EBAD; }
     } else if (json_eq(text, key, "onset_hours")) {
       if (toks[v].type == JSON_NULL) continue;
       double d = toks[v].type == JSON_NUMBER ? json_num(text, &toks[v]) : -1;
@@ -296,8 +398,26 @@ int present_parse_json(const kb *k, const char *text, size_t len, present *out, 
     }
     if (rc) return rc;
   }
+  if (choir_tok >= 0) {
+    const json_tok *t = &toks[choir_tok];
+    int rc = 0;
+    if (t->type == JSON_STRING) {
+      char list[1024];
+      if (json_str(text, t, list, sizeof list) < 0) { snprintf(err, errlen, "choir: too long"); return PRESENT_EBAD; }
+      rc = present_add_choir_list(out, ch, map, list, err, errlen);
+    } else {
+      for (int e = choir_tok + 1; e < t->next && !rc; e = toks[e].next) {
+        double d = toks[e].type == JSON_NUMBER ? json_num(text, &toks[e]) : -1;
+        if (toks[e].type != JSON_NUMBER || d != (int)d) { snprintf(err, errlen, "choir: expected whole segment ids such as 128"); return PRESENT_EBAD; }
+        rc = present_add_choir(out, ch, map, (int)d, err, errlen);
+      }
+    }
+    if (rc) return rc;
+    if (!out->n_choir) { snprintf(err, errlen, "choir: name at least one segment, as in \"128,117,107\""); return PRESENT_EBAD; }
+    have_pain = 1;
+  }
   if (!have_pain) {
-    snprintf(err, errlen, "missing \"pain\": expected {\"pain\":[{\"region\":\"temple-l\"}]}");
+    snprintf(err, errlen, "missing \"pain\": expected {\"pain\":[{\"region\":\"temple-l\"}]} or {\"choir\":\"128,117,107\"}");
     return PRESENT_EBAD;
   }
   return 0;

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,13 +35,22 @@ static int failed(store *s, char *err, size_t errlen) {
   return RECORD_ESTORE;
 }
 
-/* Free text: at most `max` bytes, no control characters but newline and tab. */
+/* Free text: valid UTF-8 of at most `max` characters, no control characters but newline and
+** tab.  A refusal gives the position of the byte at fault (counting from 1). */
 static int text_ok(const char *what, const char *t, size_t max, char *err, size_t errlen) {
   if (!t) return 0;
-  if (strlen(t) > max) return bad(err, errlen, "%s is too long (%zu characters; at most %zu)", what, strlen(t), max);
-  for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+  size_t n = strlen(t), chars = 0;
+  long u = util_utf8_bad(t, n);
+  if (u >= 0)
+    return bad(err, errlen, "%s is not valid UTF-8: byte %ld of %zu (0x%02x) does not begin or continue a "
+               "UTF-8 character; give the text as UTF-8", what, u + 1, n, (unsigned char)t[u]);
+  for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
     if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
-      return bad(err, errlen, "%s holds a control character", what);
+      return bad(err, errlen, "%s holds a control character (byte %zu, 0x%02x)", what,
+                 (size_t)(p - (const unsigned char *)t) + 1, *p);
+    chars += (*p & 0xc0) != 0x80;
+  }
+  if (chars > max) return bad(err, errlen, "%s is too long (%zu characters; at most %zu)", what, chars, max);
   return 0;
 }
 
@@ -152,6 +162,7 @@ int record_therapist_list(store *s, buf *out, int json) {
 void record_client_init(record_client *c) {
   memset(c, 0, sizeof *c);
   c->consent = -1;
+  c->archive = -1;
 }
 
 static int therapist_exists(store *s, long id, char *err, size_t errlen) {
@@ -184,31 +195,106 @@ static int client_check(store *s, const kb *k, const record_client *c, int addin
     for (const char *p = c->phone; *p; p++)
       if (!isdigit((unsigned char)*p) && !strchr(" +-().", *p))
         return bad(err, errlen, "phone \"%s\": digits, spaces and + - ( ) . only", c->phone);
-  for (int i = 0; i < c->n_contras; i++) {
-    const kb_term *t = kb_term_at(k, KB_CONTRA, c->contras[i].contra);
+  if (c->consent_date && strcmp(c->consent_date, today) > 0)
+    return bad(err, errlen, "consent date %s is in the future", c->consent_date);
+  for (int i = 0; i < c->n_contras + c->n_add + c->n_end; i++) {
+    const plan_contra *pc = i < c->n_contras ? &c->contras[i] : i < c->n_contras + c->n_add
+                          ? &c->add[i - c->n_contras].c : &c->end[i - c->n_contras - c->n_add].c;
+    const char *d = i < c->n_contras ? NULL : i < c->n_contras + c->n_add ? c->add[i - c->n_contras].date
+                  : c->end[i - c->n_contras - c->n_add].date;
+    const kb_term *t = kb_term_at(k, KB_CONTRA, pc->contra);
     if (!t) return bad(err, errlen, "unknown contraindication");
-    if (t->scope == KB_SCOPE_LOCAL && c->contras[i].region < 0)
+    if (t->scope == KB_SCOPE_LOCAL && pc->region < 0)
       return bad(err, errlen, "%s is local: say where, e.g. %s:calf-l", t->id, t->id);
+    if (d && !util_date_ok(d)) return bad(err, errlen, "bad date \"%s\" for %s: expected YYYY-MM-DD", d, t->id);
+    if (d && strcmp(d, today) > 0) return bad(err, errlen, "date %s for %s is in the future", d, t->id);
   }
   if (c->therapist > 0) return therapist_exists(s, c->therapist, err, errlen);
   return 0;
 }
 
-static int write_contras(store *s, const kb *k, long id, const record_client *c) {
+/* The region id of a contraindication ("" when it has none). */
+static const char *contra_region(const kb *k, const plan_contra *pc) {
+  return pc->region >= 0 ? body_at(kb_body(k), pc->region)->id : "";
+}
+
+/* Start contraindication pc on `date` (kept as it is when current already). */
+static int contra_start(store *s, const kb *k, long id, const plan_contra *pc, const char *date) {
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, id);
-  if (store_exec(s, "DELETE FROM client_contra WHERE client_id = $1", &a, NULL)) return -1;
-  for (int i = 0; i < c->n_contras; i++) {
-    store_args_init(&a);
-    store_arg_int(&a, id);
-    store_arg_text(&a, kb_term_at(k, KB_CONTRA, c->contras[i].contra)->id);
-    store_arg_text(&a, c->contras[i].region >= 0 ? body_at(kb_body(k), c->contras[i].region)->id : "");
-    if (store_exec(s, "INSERT INTO client_contra (client_id, contra, region) VALUES ($1, $2, $3) "
-                      "ON CONFLICT DO NOTHING", &a, NULL))
-      return -1;
-  }
+  store_arg_text(&a, kb_term_at(k, KB_CONTRA, pc->contra)->id);
+  store_arg_text(&a, contra_region(k, pc));
+  store_arg_text(&a, date);
+  return store_exec(s, "INSERT INTO client_contra (client_id, contra, region, started) VALUES ($1, $2, $3, $4) "
+                       "ON CONFLICT DO NOTHING", &a, NULL);
+}
+
+/* End contraindication pc on `date`: it moves to client_contra_past.  1 when it was not
+** current, 2 when `date` is before the day it started, 0 when ended, -1 when the store failed. */
+static int contra_stop(store *s, const kb *k, long id, const plan_contra *pc, const char *date) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_arg_text(&a, kb_term_at(k, KB_CONTRA, pc->contra)->id);
+  store_arg_text(&a, contra_region(k, pc));
+  store_rows r;
+  if (store_exec(s, "SELECT started FROM client_contra WHERE client_id = $1 AND contra = $2 AND region = $3", &a, &r))
+    return -1;
+  int found = r.nrow > 0;
+  char started[16] = "";
+  if (found && store_cell(&r, 0, 0)) snprintf(started, sizeof started, "%s", store_cell(&r, 0, 0));
+  store_rows_free(&r);
+  if (!found) return 1;
+  if (*started && strcmp(date, started) < 0) return 2;
+  char now[32];
+  util_now(now);
+  store_args b;
+  store_args_init(&b);
+  store_arg_int(&b, id);
+  store_arg_text(&b, kb_term_at(k, KB_CONTRA, pc->contra)->id);
+  store_arg_text(&b, contra_region(k, pc));
+  store_arg_text(&b, *started ? started : NULL);
+  store_arg_text(&b, date);
+  store_arg_text(&b, now);
+  if (store_exec(s, "INSERT INTO client_contra_past (client_id, contra, region, started, ended, created) "
+                    "VALUES ($1, $2, $3, $4, $5, $6)", &b, NULL) ||
+      store_exec(s, "DELETE FROM client_contra WHERE client_id = $1 AND contra = $2 AND region = $3", &a, NULL))
+    return -1;
   return 0;
+}
+
+/* Make the current contraindications those of c: the others end today, the new start today. */
+static int write_contras(store *s, const kb *k, long id, const record_client *c) {
+  char today[11];
+  util_today(today);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows r;
+  if (store_exec(s, "SELECT contra, region FROM client_contra WHERE client_id = $1", &a, &r)) return -1;
+  int rc = 0;
+  for (int i = 0; i < r.nrow && !rc; i++) {
+    int keep = 0;
+    for (int j = 0; j < c->n_contras; j++)
+      keep |= !strcmp(kb_term_at(k, KB_CONTRA, c->contras[j].contra)->id, store_cell(&r, i, 0)) &&
+              !strcmp(contra_region(k, &c->contras[j]), store_cell(&r, i, 1));
+    plan_contra pc = {kb_find_term(k, KB_CONTRA, store_cell(&r, i, 0)), -1};
+    const char *rg = store_cell(&r, i, 1);
+    if (rg && *rg) pc.region = body_find(kb_body(k), rg);
+    if (!keep && pc.contra >= 0 && (!*rg || pc.region >= 0)) rc = contra_stop(s, k, id, &pc, today) < 0;
+    else if (!keep) {   /* an id this knowledge base lacks: end it as stored */
+      store_args b;
+      store_args_init(&b);
+      store_arg_int(&b, id);
+      store_arg_text(&b, store_cell(&r, i, 0));
+      store_arg_text(&b, rg);
+      rc = store_exec(s, "DELETE FROM client_contra WHERE client_id = $1 AND contra = $2 AND region = $3", &b, NULL);
+    }
+  }
+  store_rows_free(&r);
+  for (int i = 0; i < c->n_contras && !rc; i++) rc = contra_start(s, k, id, &c->contras[i], today);
+  return rc ? -1 : 0;
 }
 
 int record_client_add(store *s, const kb *k, const record_client *c, long *id, char *err, size_t errlen) {
@@ -237,6 +323,25 @@ int record_client_add(store *s, const kb *k, const record_client *c, long *id, c
 }
 
 int record_client_edit(store *s, const kb *k, long id, const record_client *c, char *err, size_t errlen) {
+  return record_client_update(s, k, id, c, NULL, err, errlen);
+}
+
+/* Is the optional text field's new value (""=NULL) different from the stored one? */
+static int differs(const char *now, const char *want) {
+  if (want && !*want) want = NULL;
+  if (!now || !want) return (now == NULL) != (want == NULL);
+  return strcmp(now, want) != 0;
+}
+
+static void note_change(buf *changed, const char *field) {
+  if (!changed) return;
+  for (const char *p = changed->data ? strstr(changed->data, field) : NULL; p; p = strstr(p + 1, field))
+    if ((p == changed->data || p[-1] == ',') && (p[strlen(field)] == ',' || !p[strlen(field)])) return;
+  buf_printf(changed, "%s%s", changed->len ? "," : "", field);
+}
+
+int record_client_update(store *s, const kb *k, long id, const record_client *c, buf *changed,
+                         char *err, size_t errlen) {
   int rc = client_check(s, k, c, 0, err, errlen);
   if (rc) return rc;
   store_args a;
@@ -256,36 +361,112 @@ int record_client_edit(store *s, const kb *k, long id, const record_client *c, c
   store_rows_free(&r);
   static const char *const cols[] = {"name", "birth", "phone", "email", "history", "consent_date"};
   const char *vals[] = {c->name, c->birth, c->phone, c->email, c->history, c->consent_date};
-  char now[32];
+  char now[32], today[11];
   util_now(now);
+  util_today(today);
   if (store_begin(s)) return failed(s, err, errlen);
-  long n = 0;
-  if (store_exec_long(s, "SELECT COUNT(*) FROM client WHERE id = $1", &a, &n)) return failed(s, err, errlen);
-  if (!n) { store_rollback(s); snprintf(err, errlen, "no client %ld", id); return RECORD_ENOTFOUND; }
+  store_rows old;
+  if (store_exec(s, "SELECT name, birth, phone, email, history, consent_date, consent, therapist_id, archived "
+                    "FROM client WHERE id = $1", &a, &old)) return failed(s, err, errlen);
+  if (!old.nrow) {
+    store_rows_free(&old);
+    store_rollback(s);
+    snprintf(err, errlen, "no client %ld", id);
+    return RECORD_ENOTFOUND;
+  }
+  const char *birth = store_cell(&old, 0, 1);
+  const char *cdate = c->consent_date && *c->consent_date ? c->consent_date : NULL;
+  if (cdate && strcmp(cdate, c->birth ? c->birth : birth) < 0) {
+    store_rows_free(&old);
+    store_rollback(s);
+    return bad(err, errlen, "consent date %s is before the date of birth", cdate);
+  }
+  for (int i = 0; i < c->n_add + c->n_end; i++) {
+    const char *d = i < c->n_add ? c->add[i].date : c->end[i - c->n_add].date;
+    if (d && strcmp(d, c->birth ? c->birth : birth) < 0) {
+      store_rows_free(&old);
+      store_rollback(s);
+      return bad(err, errlen, "contraindication date %s is before the date of birth", d);
+    }
+  }
   for (int i = 0; i < 6; i++) {
     if (!vals[i]) continue;
+    if (differs(store_cell(&old, 0, i), vals[i])) note_change(changed, cols[i]);
     char sql[96];
     snprintf(sql, sizeof sql, "UPDATE client SET %s = $2 WHERE id = $1", cols[i]);
     store_args_init(&a);
     store_arg_int(&a, id);
     store_arg_text(&a, *vals[i] || i < 2 ? vals[i] : NULL);  /* "" clears an optional field */
-    if (store_exec(s, sql, &a, NULL)) return failed(s, err, errlen);
+    if (store_exec(s, sql, &a, NULL)) { store_rows_free(&old); return failed(s, err, errlen); }
   }
+  if (c->consent >= 0 && c->consent != (int)strtol(store_cell(&old, 0, 6), NULL, 10)) note_change(changed, "consent");
+  if (c->therapist > 0 && (!store_cell(&old, 0, 7) || c->therapist != strtol(store_cell(&old, 0, 7), NULL, 10)))
+    note_change(changed, "therapist");
+  if (c->archive >= 0 && c->archive != (store_cell(&old, 0, 8) != NULL)) note_change(changed, "archived");
+  store_rows_free(&old);
   store_args_init(&a);
   store_arg_int(&a, id);
   store_arg_text(&a, now);
   if (c->consent >= 0) store_arg_int(&a, c->consent); else store_arg_text(&a, NULL);
   if (c->therapist > 0) store_arg_int(&a, c->therapist); else store_arg_text(&a, NULL);
-  char today[11];
-  util_today(today);
   store_arg_text(&a, today);
+  store_arg_int(&a, c->archive);
   if (store_exec(s, "UPDATE client SET updated = $2, consent = COALESCE($3, consent), "
                     "therapist_id = COALESCE($4, therapist_id), "
-                    "consent_date = CASE WHEN consent = 1 THEN COALESCE(consent_date, $5) ELSE NULL END "
-                    "WHERE id = $1", &a, NULL) ||
-      (c->set_contras && write_contras(s, k, id, c)) || store_commit(s))
+                    "consent_date = CASE WHEN COALESCE(CAST($3 AS INTEGER), consent) = 1 THEN COALESCE(consent_date, $5) ELSE NULL END, "
+                    "archived = CASE WHEN CAST($6 AS INTEGER) = 1 THEN COALESCE(archived, $2) "
+                    "WHEN CAST($6 AS INTEGER) = 0 THEN NULL ELSE archived END "
+                    "WHERE id = $1", &a, NULL))
     return failed(s, err, errlen);
-  return 0;
+  if (c->set_contras) {
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    long before = 0, after = 0;
+    store_rows cur;
+    if (store_exec(s, "SELECT contra || ':' || region FROM client_contra WHERE client_id = $1 ORDER BY contra, region",
+                   &a, &cur)) return failed(s, err, errlen);
+    buf was;
+    buf_init(&was);
+    for (int i = 0; i < cur.nrow; i++) buf_printf(&was, "%s;", store_cell(&cur, i, 0));
+    before = cur.nrow;
+    store_rows_free(&cur);
+    if (write_contras(s, k, id, c) ||
+        store_exec(s, "SELECT contra || ':' || region FROM client_contra WHERE client_id = $1 ORDER BY contra, region",
+                   &a, &cur)) { buf_free(&was); return failed(s, err, errlen); }
+    buf is;
+    buf_init(&is);
+    for (int i = 0; i < cur.nrow; i++) buf_printf(&is, "%s;", store_cell(&cur, i, 0));
+    after = cur.nrow;
+    store_rows_free(&cur);
+    if (before != after || (was.len && strcmp(was.data, is.data))) note_change(changed, "contraindications");
+    buf_free(&was);
+    buf_free(&is);
+  }
+  for (int i = 0; i < c->n_end; i++) {
+    int r2 = contra_stop(s, k, id, &c->end[i].c, c->end[i].date ? c->end[i].date : today);
+    if (r2 < 0) return failed(s, err, errlen);
+    if (r2 > 0) {
+      store_rollback(s);
+      const plan_contra *pc = &c->end[i].c;
+      return bad(err, errlen, r2 == 1 ? "%s%s%s is not a current contraindication of client %ld"
+                                      : "%s%s%s cannot end before the day it started (client %ld)",
+                 kb_term_at(k, KB_CONTRA, pc->contra)->id, pc->region >= 0 ? ":" : "", contra_region(k, pc), id);
+    }
+    note_change(changed, "contraindications");
+  }
+  for (int i = 0; i < c->n_add; i++) {
+    store_args_init(&a);
+    store_arg_int(&a, id);
+    store_arg_text(&a, kb_term_at(k, KB_CONTRA, c->add[i].c.contra)->id);
+    store_arg_text(&a, contra_region(k, &c->add[i].c));
+    long n = 0;
+    if (store_exec_long(s, "SELECT COUNT(*) FROM client_contra WHERE client_id = $1 AND contra = $2 AND region = $3",
+                        &a, &n) ||
+        (!n && contra_start(s, k, id, &c->add[i].c, c->add[i].date ? c->add[i].date : today)))
+      return failed(s, err, errlen);
+    if (!n) note_change(changed, "contraindications");
+  }
+  return store_commit(s) ? failed(s, err, errlen) : 0;
 }
 
 int record_client_find(store *s, const char *ref, long *id, char *err, size_t errlen) {
@@ -320,19 +501,56 @@ int record_client_find(store *s, const char *ref, long *id, char *err, size_t er
 }
 
 int record_client_list(store *s, long therapist, buf *out, int json) {
+  char err[256];
+  return record_client_search(s, therapist, NULL, 0, out, json, err, sizeof err);
+}
+
+int record_client_search(store *s, long therapist, const char *q, int archived, buf *out, int json,
+                         char *err, size_t errlen) {
+  if (q && *q) {
+    if (strlen(q) > 100) return bad(err, errlen, "the search is at most 100 characters");
+    if (text_ok("the search", q, 100, err, errlen)) return RECORD_EBAD;
+  }
+  /* The search as LIKE patterns with % and _ escaped: a part of the name, the start of the
+  ** birth date, a part of the phone's digits (only when the search holds a digit). */
+  buf like, digits;
+  buf_init(&like);
+  buf_init(&digits);
+  buf_putc(&like, '%');
+  for (const char *p = q ? q : ""; *p; p++) {
+    if (*p == '%' || *p == '_' || *p == '\\') buf_putc(&like, '\\');
+    buf_putc(&like, *p);
+    if (isdigit((unsigned char)*p)) buf_putc(&digits, *p);
+  }
+  buf_putc(&like, '%');
   store_rows r;
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, therapist);
-  if (store_exec(s, "SELECT c.id, c.name, c.birth, (SELECT COUNT(*) FROM visit v WHERE v.client_id = c.id), "
-                    "(SELECT MAX(date) FROM visit v WHERE v.client_id = c.id) FROM client c "
-                    "WHERE CAST($1 AS BIGINT) = 0 OR c.therapist_id = CAST($1 AS BIGINT) ORDER BY c.name, c.id",
-                 &a, &r))
-    return RECORD_ESTORE;
+  store_arg_text(&a, q && *q ? like.data : NULL);
+  store_arg_text(&a, q && *q ? like.data + 1 : NULL);   /* the birth date: a prefix */
+  buf_printf(&digits, "%%");
+  char dl[128];
+  snprintf(dl, sizeof dl, "%%%s", digits.data);
+  store_arg_text(&a, q && *q && digits.len > 1 ? dl : NULL);
+  store_arg_int(&a, archived ? 1 : 0);
+  int rc = store_exec(s, "SELECT c.id, c.name, c.birth, (SELECT COUNT(*) FROM visit v WHERE v.client_id = c.id), "
+                    "(SELECT MAX(date) FROM visit v WHERE v.client_id = c.id), c.phone, c.archived FROM client c "
+                    "WHERE (CAST($1 AS BIGINT) = 0 OR c.therapist_id = CAST($1 AS BIGINT)) "
+                    "AND (CAST($5 AS INTEGER) = 1 OR c.archived IS NULL) "
+                    "AND (CAST($2 AS TEXT) IS NULL OR lower(c.name) LIKE lower(CAST($2 AS TEXT)) ESCAPE '\\' "
+                    "OR c.birth LIKE CAST($3 AS TEXT) ESCAPE '\\' "
+                    "OR (CAST($4 AS TEXT) IS NOT NULL AND REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE("
+                    "COALESCE(c.phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '') "
+                    "LIKE CAST($4 AS TEXT))) ORDER BY c.name, c.id",
+                 &a, &r);
+  buf_free(&like);
+  buf_free(&digits);
+  if (rc) { snprintf(err, errlen, "%s", store_error(s)); return RECORD_ESTORE; }
   if (json) buf_putc(out, '[');
   else if (r.nrow) buf_printf(out, "%-5s %-32s %-10s %6s  %s\n", "id", "name", "born", "visits", "last visit");
   for (int i = 0; i < r.nrow; i++) {
-    const char *last = store_cell(&r, i, 4);
+    const char *last = store_cell(&r, i, 4), *arch = store_cell(&r, i, 6);
     if (json) {
       buf_printf(out, "%s{\"id\":%s,\"name\":", i ? "," : "", store_cell(&r, i, 0));
       buf_json_str(out, store_cell(&r, i, 1));
@@ -340,12 +558,17 @@ int record_client_list(store *s, long therapist, buf *out, int json) {
       buf_json_str(out, store_cell(&r, i, 2));
       buf_printf(out, ",\"visits\":%s,\"last_visit\":", store_cell(&r, i, 3));
       if (last) buf_json_str(out, last); else buf_puts(out, "null");
+      buf_puts(out, ",\"phone\":");
+      if (store_cell(&r, i, 5)) buf_json_str(out, store_cell(&r, i, 5)); else buf_puts(out, "null");
+      buf_puts(out, ",\"archived\":");
+      if (arch) buf_json_str(out, arch); else buf_puts(out, "null");
       buf_putc(out, '}');
     } else
-      buf_printf(out, "%-5s %-32s %-10s %6s  %s\n", store_cell(&r, i, 0), store_cell(&r, i, 1),
-                 store_cell(&r, i, 2), store_cell(&r, i, 3), last ? last : "-");
+      buf_printf(out, "%-5s %-32s %-10s %6s  %s%s\n", store_cell(&r, i, 0), store_cell(&r, i, 1),
+                 store_cell(&r, i, 2), store_cell(&r, i, 3), last ? last : "-", arch ? "  (archived)" : "");
   }
   if (json) buf_puts(out, "]\n");
+  else if (!r.nrow && q && *q) buf_printf(out, "no client matches \"%s\"\n", q);
   else if (!r.nrow) buf_puts(out, "no clients yet: add one with `myomap client add --name NAME --birth YYYY-MM-DD`\n");
   store_rows_free(&r);
   return 0;
@@ -370,9 +593,9 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, id);
-  store_rows c, ct, in, pn, v, m;
+  store_rows c, ct, in, pn, v, m, past;
   if (store_exec(s, "SELECT c.id, c.name, c.birth, c.phone, c.email, c.consent, c.consent_date, c.history, "
-                    "t.name, c.created, c.updated FROM client c LEFT JOIN therapist t ON t.id = c.therapist_id "
+                    "t.name, c.created, c.updated, c.archived FROM client c LEFT JOIN therapist t ON t.id = c.therapist_id "
                     "WHERE c.id = $1", &a, &c))
     return failed(s, err, errlen);
   if (!c.nrow) {
@@ -381,9 +604,11 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
     return RECORD_ENOTFOUND;
   }
   memset(&ct, 0, sizeof ct), memset(&in, 0, sizeof in), memset(&pn, 0, sizeof pn), memset(&v, 0, sizeof v);
-  memset(&m, 0, sizeof m);
+  memset(&m, 0, sizeof m), memset(&past, 0, sizeof past);
   int rc = 0;
-  if (store_exec(s, "SELECT contra, region FROM client_contra WHERE client_id = $1 ORDER BY contra, region", &a, &ct) ||
+  if (store_exec(s, "SELECT contra, region, started FROM client_contra WHERE client_id = $1 ORDER BY contra, region", &a, &ct) ||
+      store_exec(s, "SELECT contra, region, started, ended FROM client_contra_past WHERE client_id = $1 "
+                    "ORDER BY ended, id", &a, &past) ||
       store_exec(s, "SELECT id, date, goals, activities, factors, desk_hours, training_hours, sleep_hours, stress "
                     "FROM intake WHERE client_id = $1 ORDER BY date, id", &a, &in) ||
       store_exec(s, "SELECT p.intake_id, p.region, p.intensity, p.quality FROM pain p JOIN intake i ON i.id = p.intake_id "
@@ -396,10 +621,10 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
     goto done;
   }
   static const char *const ckeys[] = {"id", "name", "birth", "phone", "email", "consent", "consent_date", "history",
-                                      "therapist", "created", "updated"};
+                                      "therapist", "created", "updated", "archived"};
   if (json) {
     buf_puts(out, "{\"client\":{");
-    for (int j = 0; j < 11; j++) {
+    for (int j = 0; j < 12; j++) {
       if (j == 0 || j == 5) { buf_printf(out, "%s\"%s\":", j ? "," : "", ckeys[j]); num(out, store_cell(&c, 0, j)); }
       else json_field(out, ckeys[j], store_cell(&c, 0, j), 0);
     }
@@ -409,6 +634,17 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
       json_field(out, "id", store_cell(&ct, i, 0), 1);
       const char *rg = store_cell(&ct, i, 1);
       json_field(out, "region", rg && *rg ? rg : NULL, 0);
+      json_field(out, "started", store_cell(&ct, i, 2), 0);
+      buf_putc(out, '}');
+    }
+    buf_puts(out, "],\"contraindications_ended\":[");
+    for (int i = 0; i < past.nrow; i++) {
+      buf_puts(out, i ? ",{" : "{");
+      json_field(out, "id", store_cell(&past, i, 0), 1);
+      const char *rg = store_cell(&past, i, 1);
+      json_field(out, "region", rg && *rg ? rg : NULL, 0);
+      json_field(out, "started", store_cell(&past, i, 2), 0);
+      json_field(out, "ended", store_cell(&past, i, 3), 0);
       buf_putc(out, '}');
     }
     buf_puts(out, "],\"intakes\":[");
@@ -465,13 +701,20 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
   buf_printf(out, "  consent: %s%s%s\n", strcmp(store_cell(&c, 0, 5), "1") ? "not recorded" : "given",
              cdate ? " on " : "", cdate ? cdate : "");
   if (ther) buf_printf(out, "  therapist: %s\n", ther);
+  if (store_cell(&c, 0, 11)) buf_printf(out, "  archived: %s\n", store_cell(&c, 0, 11));
   if (hist) buf_printf(out, "  health history: %s\n", hist);
   buf_puts(out, "  contraindications:");
   for (int i = 0; i < ct.nrow; i++) {
     const char *rg = store_cell(&ct, i, 1);
     buf_printf(out, "%s %s%s%s", i ? "," : "", store_cell(&ct, i, 0), rg && *rg ? " at " : "", rg && *rg ? rg : "");
+    if (store_cell(&ct, i, 2)) buf_printf(out, " (since %s)", store_cell(&ct, i, 2));
   }
   buf_puts(out, ct.nrow ? "\n" : " none recorded\n");
+  for (int i = 0; i < past.nrow; i++) {
+    const char *rg = store_cell(&past, i, 1), *st = store_cell(&past, i, 2);
+    buf_printf(out, "  ended: %s%s%s, %s%s to %s\n", store_cell(&past, i, 0), rg && *rg ? " at " : "", rg && *rg ? rg : "",
+               st ? "from " : "", st ? st : "", store_cell(&past, i, 3));
+  }
   buf_printf(out, "\nIntakes (%d):\n", in.nrow);
   for (int i = 0; i < in.nrow; i++) {
     buf_printf(out, "  %s  #%s ", store_cell(&in, i, 1), store_cell(&in, i, 0));
@@ -500,7 +743,7 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
   }
 done:
   store_rows_free(&c), store_rows_free(&ct), store_rows_free(&in), store_rows_free(&pn), store_rows_free(&v);
-  store_rows_free(&m);
+  store_rows_free(&m), store_rows_free(&past);
   return rc;
 }
 
@@ -557,8 +800,7 @@ int record_intake_add(store *s, const kb *k, long client, const record_intake *i
   buf_init(&flags);
   for (int i = 0; i < p->n_context; i++)
     buf_printf(&acts, "%s%s", i ? "," : "", kb_term_at(k, KB_ACTIVITY, p->context[i])->id);
-  for (int b = 0; b < N_FLAGS; b++)
-    if (p->flags & (1u << b)) buf_printf(&flags, "%s%s", flags.len ? "," : "", present_flag_name(b));
+  present_flags_text(p, &flags);   /* yes names, then NAME=no; a question left out was not asked */
   char now[32];
   util_now(now);
   store_args a;
@@ -604,6 +846,40 @@ int record_intake_add(store *s, const kb *k, long client, const record_intake *i
   buf_free(&acts);
   buf_free(&flags);
   return rc;
+}
+
+int record_intake_screen(store *s, const kb *k, long client, screen_result *out, long *intake) {
+  memset(out, 0, sizeof *out);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_rows r;
+  if (store_exec(s, "SELECT id, onset, flags FROM intake WHERE client_id = $1 ORDER BY date DESC, id DESC LIMIT 1", &a, &r))
+    return -1;
+  if (!r.nrow) { store_rows_free(&r); return 0; }
+  long id = strtol(store_cell(&r, 0, 0), NULL, 10);
+  present p;
+  present_init(&p);
+  char err[160];
+  const char *onset = store_cell(&r, 0, 1), *flags = store_cell(&r, 0, 2);
+  if (onset) present_set_onset(onset, &p, err, sizeof err);
+  char *copy = xstrdup(flags ? flags : ""), *save = NULL;
+  for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) present_add_flag(w, &p, err, sizeof err);
+  free(copy);
+  store_rows_free(&r);
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  if (store_exec(s, "SELECT region, intensity, quality FROM pain WHERE intake_id = $1 ORDER BY region", &a, &r)) return -1;
+  for (int i = 0; i < r.nrow; i++) {
+    int region = body_find(kb_body(k), store_cell(&r, i, 0));
+    const char *q = store_cell(&r, i, 2);
+    int quality = q ? present_find_quality(q, strlen(q)) : 0;
+    if (region >= 0) present_add(&p, region, store_cell(&r, i, 1) ? atoi(store_cell(&r, i, 1)) : -1, quality < 0 ? 0 : quality);
+  }
+  store_rows_free(&r);
+  screen_run(k, &p, out);
+  if (intake) *intake = id;
+  return 1;
 }
 
 /* ---- palpation findings ------------------------------------------------------------------- */
@@ -740,22 +1016,107 @@ static int pain_field(json_t *root, const char *key, char *err, size_t errlen) {
   return 0;
 }
 
+/* 1 when t is a time written as session_time writes one, 2026-11-22T10:00:00Z. */
+static int time_ok(const char *t) {
+  if (!t || strlen(t) != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z') return 0;
+  char day[11];
+  memcpy(day, t, 10);
+  day[10] = 0;
+  for (int i = 11; i < 19; i++) if (i != 13 && i != 16 && (t[i] < '0' || t[i] > '9')) return 0;
+  return util_date_ok(day) && atoi(t + 11) < 24 && atoi(t + 14) < 60 && atoi(t + 17) < 61;
+}
+
+/* An optional text field of the log: a string of at most RECORD_LOG_TEXT_MAX bytes, or null. */
+static int log_text(json_t *root, const char *key, char *err, size_t errlen) {
+  json_t *v = json_object_get(root, key);
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_string(v)) return bad(err, errlen, "\"%s\" must be text or null", key);
+  if (json_string_length(v) > RECORD_LOG_TEXT_MAX)
+    return bad(err, errlen, "\"%s\" is %zu bytes long; at most %d KiB", key, json_string_length(v), RECORD_LOG_TEXT_MAX / 1024);
+  return 0;
+}
+
+/* A hold's times, samples, events and advice, as the session room records them. */
+static int log_hold_check(json_t *h, size_t i, const char *started, const char *ended, char *err, size_t errlen) {
+  const char *start = json_string_value(json_object_get(h, "start")), *end = json_string_value(json_object_get(h, "end"));
+  if (!time_ok(start) || !time_ok(end))
+    return bad(err, errlen, "holds[%zu]: \"start\" and \"end\" must be times like 2026-11-22T10:00:00Z", i);
+  if (strcmp(start, started) < 0)
+    return bad(err, errlen, "holds[%zu]: starts at %s, before the session (%s)", i, start, started);
+  if (strcmp(end, start) < 0) return bad(err, errlen, "holds[%zu]: ends at %s, before its start (%s)", i, end, start);
+  if (ended && strcmp(end, ended) > 0)
+    return bad(err, errlen, "holds[%zu]: ends at %s, after the session's end (%s)", i, end, ended);
+  static const char *const lists[] = {"feedback", "events", "advice"};
+  for (int k = 0; k < 3; k++) {
+    json_t *a = json_object_get(h, lists[k]), *x;
+    if (!a || json_is_null(a)) continue;
+    if (!json_is_array(a)) return bad(err, errlen, "holds[%zu].%s must be a list", i, lists[k]);
+    if (json_array_size(a) > HOLD_MAX_LOG)
+      return bad(err, errlen, "holds[%zu].%s has %zu entries; a hold keeps at most %d", i, lists[k], json_array_size(a), HOLD_MAX_LOG);
+    size_t j;
+    json_array_foreach(a, j, x) {
+      json_t *t = json_object_get(x, "t");
+      if (!json_is_number(t) || json_number_value(t) < 0 || json_number_value(t) > 3600)
+        return bad(err, errlen, "holds[%zu].%s[%zu]: \"t\" must be the seconds into the hold, 0-3600", i, lists[k], j);
+      if (k == 0) {
+        json_t *v = json_object_get(x, "value");
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10)
+          return bad(err, errlen, "holds[%zu].feedback[%zu]: the value %s%g is not the client's 0-10", i, j,
+                     json_is_number(v) ? "" : "(missing) ", json_is_number(v) ? json_number_value(v) : 0.0);
+      } else {
+        const char *w = json_string_value(json_object_get(x, k == 1 ? "event" : "advice"));
+        if (!w || strlen(w) > 64) return bad(err, errlen, "holds[%zu].%s[%zu]: a name of at most 64 bytes is needed", i, lists[k], j);
+      }
+    }
+  }
+  return 0;
+}
+
 int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen) {
+  if (len > RECORD_LOG_MAX)
+    return bad(err, errlen, "the log is %zu bytes long; a session log is at most %d MiB", len, RECORD_LOG_MAX >> 20);
+  long u = util_utf8_bad(text, len);
+  if (u >= 0) {
+    long line = 1, col = 1;
+    for (long i = 0; i < u; i++) { if (text[i] == '\n') { line++; col = 1; } else col++; }
+    return bad(err, errlen, "byte %ld (line %ld, column %ld) is 0x%02x, not valid UTF-8: a session log is UTF-8 JSON",
+               u + 1, line, col, (unsigned char)text[u]);
+  }
   record_log *l = xcalloc(1, sizeof *l);
   int rc = 0;
   json_error_t je;
   l->root = json_loadb(text, len, 0, &je);
   if (!l->root) { rc = bad(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); goto done; }
   if (session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
+  json_t *ver = json_object_get(l->root, "version");
+  if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
+    rc = json_is_integer(ver) ? bad(err, errlen, "session log version %lld: this myomap reads version 1", (long long)json_integer_value(ver))
+                              : bad(err, errlen, "a session log needs \"version\":1");
+    goto done;
+  }
   const char *st = l->sum.started;
-  if (strlen(st) < 20 || st[10] != 'T' || (memcpy(l->date, st, 10), l->date[10] = 0, !util_date_ok(l->date))) {
+  if (!time_ok(st) || !time_ok(json_string_value(json_object_get(l->root, "started")))) {
     rc = bad(err, errlen, "\"started\" must be a time like 2026-11-22T10:00:00Z");
     goto done;
   }
+  memcpy(l->date, st, 10);
+  l->date[10] = 0;
+  json_t *endv = json_object_get(l->root, "ended");
+  const char *ended = json_string_value(endv);
+  if (ended && !*ended) ended = NULL;   /* not ended (an old log) */
+  if ((endv && !json_is_null(endv) && !json_is_string(endv)) || (ended && !time_ok(ended))) {
+    rc = bad(err, errlen, "\"ended\" must be a time like 2026-11-22T10:05:00Z");
+    goto done;
+  }
+  if (ended && strcmp(ended, st) < 0) { rc = bad(err, errlen, "the session ends at %s, before its start (%s)", ended, st); goto done; }
+  if ((rc = log_text(l->root, "note", err, errlen)) || (rc = log_text(l->root, "rom", err, errlen)) ||
+      (rc = log_text(l->root, "strength", err, errlen)) || (rc = log_text(l->root, "mode", err, errlen)))
+    goto done;
   if ((rc = pain_field(l->root, "pain_pre", err, errlen)) || (rc = pain_field(l->root, "pain_post", err, errlen))) goto done;
   json_t *holds = json_object_get(l->root, "holds");
   if (holds && !json_is_array(holds)) { rc = bad(err, errlen, "\"holds\" must be a list"); goto done; }
   size_t n = json_array_size(holds), i;
+  if (n > RECORD_LOG_HOLDS) { rc = bad(err, errlen, "%zu holds; a session log has at most %d", n, RECORD_LOG_HOLDS); goto done; }
   l->holds = xcalloc(n + 1, sizeof *l->holds);
   json_t *h;
   json_array_foreach(holds, i, h) {
@@ -779,6 +1140,7 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
       rc = bad(err, errlen, "holds[%zu]: side must be l, r or mid", i);
     else if (!json_is_number(sec) || x->seconds < 0 || x->seconds > 3600)
       rc = bad(err, errlen, "holds[%zu]: seconds must be a number 0-3600", i);
+    else rc = log_hold_check(h, i, st, ended, err, errlen);
     if (rc) goto done;
     l->n_holds++;
   }
@@ -816,7 +1178,7 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
 ** compressed (tag 'L').  Its home program keeps the intake's factors it was made with (ctx: "null"
 ** when there was no intake, else {"activities":"id,...","desk_hours":H,"sleep_hours":H}) and
 ** the same kb version, program '' (derived); or, when made with an edited kb, its JSON text.
-** Rows stored before migration 5 hold the text (log, program) until record_upgrade. */
+** Rows stored before migration 6 hold the text (log, program) until record_upgrade. */
 
 static int same_input(const plan_input *a, const plan_input *b) {
   if (a->n_points != b->n_points || a->n_contras != b->n_contras || a->refer || b->refer) return 0;
@@ -1128,7 +1490,7 @@ done:
   return rc;
 }
 
-/* ---- upgrading visits stored before migration 5 --------------------------------------------- */
+/* ---- upgrading visits stored before migration 6 --------------------------------------------- */
 
 /* Rewrite one batch of legacy visits (log text) into the stored form; sets *n to how many. */
 static int upgrade_visits(store *s, const kb *k, long *n, char *err, size_t errlen) {
@@ -1221,7 +1583,7 @@ int record_upgrade_pending(store *s, long *visits) {
 int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen) {
   long v = 0, h = 0, n;
   *visits = *programs = 0;
-  /* The common case: nothing left (two lookups in the partial indexes of migration 5). */
+  /* The common case: nothing left (two lookups in the partial indexes of migration 6). */
   store_rows r;
   if (store_exec(s, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visit WHERE logz IS NULL LIMIT 1) x),"
                     " (SELECT COUNT(*) FROM (SELECT 1 FROM homeprog WHERE ctx IS NULL LIMIT 1) y)", NULL, &r))
@@ -1410,4 +1772,381 @@ int record_visit_find(store *s, long client, const char *date, long visit, long 
   }
   store_rows_free(&r);
   return rc;
+}
+
+/* ---- restore: a backup's rows checked as the write path checks them ----------------------- */
+
+enum { V_TEXT, V_NAME, V_DATE, V_TIME, V_INT, V_REAL, V_ENUM, V_JSON, V_JSON0, V_JSONV, V_HEX, V_PACK };
+#define TEXT_BIG (1 << 20)
+static const struct col_rule {
+  const char *table, *column;
+  int kind;
+  double lo, hi;          /* V_INT, V_REAL: the range; V_TEXT, V_NAME, V_JSON: characters, at most hi */
+  const char *words;      /* V_ENUM: the values, space separated */
+} col_rules[] = {
+  {"therapist", "name", V_NAME, 1, 200, NULL}, {"therapist", "email", V_TEXT, 0, 200, NULL},
+  {"therapist", "role", V_ENUM, 0, 0, "therapist admin"}, {"therapist", "created", V_TIME, 0, 0, NULL},
+  {"therapist", "pwhash", V_TEXT, 0, 512, NULL},
+  {"client", "name", V_NAME, 1, 200, NULL}, {"client", "birth", V_DATE, 0, 0, NULL},
+  {"client", "phone", V_TEXT, 0, 40, NULL}, {"client", "email", V_TEXT, 0, 200, NULL},
+  {"client", "consent", V_ENUM, 0, 0, "0 1"}, {"client", "consent_date", V_DATE, 0, 0, NULL},
+  {"client", "history", V_TEXT, 0, 20000, NULL}, {"client", "created", V_TIME, 0, 0, NULL},
+  {"client", "updated", V_TIME, 0, 0, NULL},
+  {"client_contra", "contra", V_TEXT, 1, 64, NULL}, {"client_contra", "region", V_TEXT, 0, 64, NULL},
+  {"intake", "date", V_DATE, 0, 0, NULL}, {"intake", "goals", V_TEXT, 0, 4000, NULL},
+  {"intake", "activities", V_TEXT, 0, 4000, NULL}, {"intake", "onset", V_TEXT, 0, 64, NULL},
+  {"intake", "flags", V_TEXT, 0, 4000, NULL}, {"intake", "factors", V_TEXT, 0, 4000, NULL},
+  {"intake", "desk_hours", V_REAL, 0, 24, NULL}, {"intake", "training_hours", V_REAL, 0, 168, NULL},
+  {"intake", "sleep_hours", V_REAL, 0, 24, NULL}, {"intake", "stress", V_INT, 0, 10, NULL},
+  {"intake", "created", V_TIME, 0, 0, NULL},
+  {"pain", "region", V_TEXT, 1, 64, NULL}, {"pain", "intensity", V_INT, 0, 10, NULL},
+  {"pain", "quality", V_TEXT, 0, 64, NULL},
+  {"visit", "date", V_DATE, 0, 0, NULL}, {"visit", "started", V_TIME, 0, 0, NULL},
+  {"visit", "pain_pre", V_INT, 0, 10, NULL}, {"visit", "pain_post", V_INT, 0, 10, NULL},
+  {"visit", "created", V_TIME, 0, 0, NULL}, {"visit", "soap_s", V_TEXT, 0, 65536, NULL},
+  {"visit", "soap_o", V_TEXT, 0, 65536, NULL}, {"visit", "soap_a", V_TEXT, 0, 65536, NULL},
+  {"visit", "soap_p", V_TEXT, 0, 65536, NULL}, {"visit", "log", V_JSON0, 0, TEXT_BIG, NULL},
+  {"visit", "logz", V_PACK, 0, TEXT_BIG, NULL},
+  {"treatment", "seq", V_INT, 1, 1e6, NULL}, {"treatment", "phase", V_TEXT, 1, 64, NULL},
+  {"treatment", "muscle", V_TEXT, 1, 64, NULL}, {"treatment", "tp", V_TEXT, 0, 64, NULL},
+  {"treatment", "side", V_ENUM, 0, 0, "l r mid"}, {"treatment", "technique", V_TEXT, 1, 64, NULL},
+  {"treatment", "seconds", V_REAL, 0, 3600, NULL}, {"treatment", "outcome", V_TEXT, 0, 64, NULL},
+  {"treatment", "reason", V_TEXT, 0, 64, NULL}, {"treatment", "confirmed", V_ENUM, 0, 0, "0 1"},
+  {"assessment", "date", V_DATE, 0, 0, NULL}, {"assessment", "muscle", V_TEXT, 1, 64, NULL},
+  {"assessment", "tp", V_TEXT, 1, 64, NULL}, {"assessment", "side", V_ENUM, 0, 0, "l r mid"},
+  {"assessment", "state", V_ENUM, 0, 0, "active latent"}, {"assessment", "referral", V_ENUM, 0, 0, "0 1"},
+  {"assessment", "ppt", V_REAL, 1e-9, 20, NULL}, {"assessment", "created", V_TIME, 0, 0, NULL},
+  {"measure", "date", V_DATE, 0, 0, NULL}, {"measure", "kind", V_ENUM, 0, 0, "nprs psfs ndi rom"},
+  {"measure", "item", V_TEXT, 0, 127, NULL}, {"measure", "value", V_REAL, -1e9, 1e9, NULL},
+  {"measure", "created", V_TIME, 0, 0, NULL},
+  {"homeprog", "date", V_DATE, 0, 0, NULL}, {"homeprog", "program", V_JSON0, 0, TEXT_BIG, NULL},
+  {"homeprog", "ctx", V_JSONV, 0, 65536, NULL},
+  {"homeprog", "created", V_TIME, 0, 0, NULL},
+  {"kbver", "hash", V_HEX, 64, 64, NULL}, {"kbver", "kb", V_PACK, 0, 64 << 20, NULL},
+  {"kbver", "created", V_TIME, 0, 0, NULL},
+  {"audit", "at", V_TIME, 0, 0, NULL}, {"audit", "action", V_TEXT, 1, 64, NULL},
+  {"audit", "detail", V_TEXT, 0, 4000, NULL},
+  {"live_session", "id", V_TEXT, 1, 64, NULL}, {"live_session", "token", V_TEXT, 0, 128, NULL},
+  {"live_session", "created", V_REAL, 0, 1e11, NULL}, {"live_session", "updated", V_REAL, 0, 1e11, NULL},
+  {"live_session", "state", V_ENUM, 0, 0, "open ended cancelled"}, {"live_session", "seq", V_INT, 0, 1e9, NULL},
+  {"live_session", "step", V_INT, -1, 1e6, NULL}, {"live_session", "phone", V_ENUM, 0, 0, "0 1"},
+  {"live_cmd", "session_id", V_TEXT, 1, 64, NULL}, {"live_cmd", "seq", V_INT, 0, 1e9, NULL},
+  {"live_cmd", "at", V_REAL, 0, 1e11, NULL}, {"live_cmd", "cmd", V_JSON, 0, TEXT_BIG, NULL},
+};
+#define N_COL_RULES ((int)(sizeof col_rules / sizeof col_rules[0]))
+
+static int word_in(const char *v, const char *words) {
+  size_t n = strlen(v);
+  for (const char *p = words; *p;) {
+    size_t w = strcspn(p, " ");
+    if (w == n && !strncmp(p, v, n)) return 1;
+    p += w + (p[w] == ' ');
+  }
+  return 0;
+}
+
+/* A number as SQLite or PostgreSQL writes one ("6", "6.0", "2.4", "1e+15"). */
+static int number_text(const char *v, double *d) {
+  char *end;
+  *d = strtod(v, &end);
+  return *v && !*end && *d == *d;
+}
+
+static int value_check(const struct col_rule *r, const char *v, char *err, size_t errlen) {
+  double d;
+  switch (r->kind) {
+    case V_DATE:
+      if (!util_date_ok(v)) return bad(err, errlen, "%s \"%.40s\" is not a date: expected YYYY-MM-DD, a real calendar day", r->column, v);
+      return 0;
+    case V_TIME: {
+        char day[11];
+        snprintf(day, sizeof day, "%.10s", v);
+        if (strlen(v) < 20 || strlen(v) > 32 || v[10] != 'T' || !util_date_ok(day))
+          return bad(err, errlen, "%s \"%.40s\" is not a time like 2026-11-22T10:00:00Z", r->column, v);
+      return 0;
+    }
+    case V_INT:
+      if (!number_text(v, &d) || d != floor(d) || d < r->lo || d > r->hi)
+        return bad(err, errlen, "%s \"%.40s\": expected a whole number %g-%g", r->column, v, r->lo, r->hi);
+      return 0;
+    case V_REAL:
+      if (!number_text(v, &d) || d < r->lo || d > r->hi)
+        return bad(err, errlen, "%s \"%.40s\": expected a number %g-%g", r->column, v, r->lo < 1e-6 && r->lo > 0 ? 0 : r->lo, r->hi);
+      return 0;
+    case V_ENUM:
+      if (!word_in(v, r->words)) return bad(err, errlen, "%s \"%.40s\": expected one of: %s", r->column, v, r->words);
+      return 0;
+    case V_NAME:
+      if (!*v) return bad(err, errlen, "%s is empty: a name has 1-%g characters", r->column, r->hi);
+      if (strchr(v, '\n')) return bad(err, errlen, "%s holds a newline: a name is one line", r->column);
+      return text_ok(r->column, v, (size_t)r->hi, err, errlen);
+    case V_HEX:
+      if (strlen(v) != (size_t)r->hi || strspn(v, "0123456789abcdef") != strlen(v))
+        return bad(err, errlen, "%s \"%.70s\": expected %g lower-case hex digits", r->column, v, r->hi);
+      return 0;
+    case V_PACK: {   /* a blob, base64 in a backup: a packing that unpacks (pack.h) */
+      size_t tl = strlen(v), bl = 0;
+      if (tl > (size_t)r->hi / 3 * 4 + 4) return bad(err, errlen, "%s is longer than %g bytes", r->column, r->hi);
+      unsigned char *b = xmalloc(tl / 4 * 3 + 3);
+      buf t;
+      buf_init(&t);
+      int tag = 0, ok = !sodium_base642bin(b, tl / 4 * 3 + 3, v, tl, NULL, &bl, NULL, sodium_base64_VARIANT_ORIGINAL) &&
+                        !pack_inflate(b, bl, &tag, &t);
+      if (ok && !strcmp(r->column, "logz")) {   /* a session log: 'P' without its plan, 'L' whole */
+        json_t *j = (tag == 'P' || tag == 'L') ? json_loadb(t.data, t.len, 0, NULL) : NULL;
+        ok = json_is_object(j);
+        json_decref(j);
+      }
+      free(b);
+      buf_free(&t);
+      if (!ok) return bad(err, errlen, "%s is not a packing of myomap's (base64 of a compressed %s)", r->column,
+                          strcmp(r->column, "logz") ? "knowledge base" : "session log");
+      return 0;
+    }
+    case V_JSON0:   /* kept as its packing or context instead (logz, ctx): empty */
+      if (!*v) return 0;
+      /* fall through */
+    case V_JSONV:
+    case V_JSON: {
+      if (text_ok(r->column, v, (size_t)r->hi, err, errlen)) return RECORD_EBAD;
+      if (r->kind == V_JSONV) {   /* an object or null; "" where the program is kept as text */
+        if (!*v) return 0;
+        json_t *j = json_loads(v, JSON_DECODE_ANY, NULL);
+        int ok = json_is_object(j) || json_is_null(j);
+        json_decref(j);
+        return ok ? 0 : bad(err, errlen, "%s is not a JSON object or null", r->column);
+      }
+      json_error_t je;
+      json_t *j = json_loads(v, 0, &je);
+      int ok = json_is_object(j);
+      json_decref(j);
+      if (!ok) return bad(err, errlen, "%s is not a JSON object%s%s", r->column, j ? "" : ": ", j ? "" : je.text);
+      return 0;
+    }
+    default:
+      return text_ok(r->column, v, (size_t)r->hi, err, errlen);
+  }
+}
+
+int record_row_check(void *kb_, const char *table, int n, const char *const *cols, const char *const *vals,
+                     char *err, size_t errlen) {
+  const kb *k = kb_;
+  const char *kind = NULL, *item = NULL, *value = NULL;
+  for (int j = 0; j < n; j++) {
+    const char *c = cols[j], *v = vals[j];
+    if (!v) continue;
+    const struct col_rule *r = NULL;
+    for (int i = 0; i < N_COL_RULES && !r; i++)
+      if (!strcmp(col_rules[i].table, table) && !strcmp(col_rules[i].column, c)) r = &col_rules[i];
+    size_t cl = strlen(c);
+    if (!r && (!strcmp(c, "id") || (cl > 3 && !strcmp(c + cl - 3, "_id")))) {
+      /* the numbered ids and the references to them */
+      double d;
+      if (!number_text(v, &d) || d != floor(d) || d < 1 || d > 1e15)
+        return bad(err, errlen, "%s \"%.40s\": expected an id, a whole number above 0", c, v);
+      continue;
+    }
+    if (r ? value_check(r, v, err, errlen) : text_ok(c, v, TEXT_BIG, err, errlen)) return RECORD_EBAD;
+    if (k && !strcmp(c, "region") && *v && body_find(kb_body(k), v) < 0)
+      return bad(err, errlen, "region \"%.64s\" is not a body region (`myomap regions` lists them)", v);
+    if (k && !strcmp(c, "muscle") && kb_find_muscle(k, v) < 0) return bad(err, errlen, "unknown muscle \"%.64s\"", v);
+    if (k && !strcmp(table, "assessment") && !strcmp(c, "tp") && kb_find_tp(k, v) < 0)
+      return bad(err, errlen, "unknown trigger point \"%.64s\"", v);
+    if (k && !strcmp(c, "contra") && kb_find_term(k, KB_CONTRA, v) < 0)
+      return bad(err, errlen, "unknown contraindication \"%.64s\"", v);
+    if (!strcmp(c, "kind")) kind = v;
+    else if (!strcmp(c, "item")) item = v;
+    else if (!strcmp(c, "value")) value = v;
+  }
+  if (!strcmp(table, "client")) {
+    char tomorrow[16];
+    time_t t = time(NULL) + 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+    for (int j = 0; j < n; j++)
+      if (vals[j] && !strcmp(cols[j], "birth") && strcmp(vals[j], tomorrow) > 0)
+        return bad(err, errlen, "birth %s is in the future", vals[j]);
+  }
+  if (!strcmp(table, "visit") || !strcmp(table, "homeprog")) {
+    /* what was done is kept once: as text (log, program), or packed (logz) / as its context (ctx) */
+    const char *text = NULL, *kept = NULL, *ver = NULL;
+    int visit = !strcmp(table, "visit");
+    for (int j = 0; j < n; j++) {
+      if (!strcmp(cols[j], visit ? "log" : "program")) text = vals[j];
+      else if (!strcmp(cols[j], visit ? "logz" : "ctx")) kept = vals[j];
+      else if (!strcmp(cols[j], "kbver_id")) ver = vals[j];
+    }
+    if (kept && !*kept) kept = NULL;   /* ctx "": a program kept as its text */
+    if (!kept && (!text || !*text))
+      return bad(err, errlen, "%s is empty and there is no %s: the %s is missing", visit ? "log" : "program",
+                 visit ? "logz" : "ctx", visit ? "session log" : "home program");
+    if (kept && text && *text)
+      return bad(err, errlen, "both %s and %s: a %s is kept once", visit ? "log" : "program", visit ? "logz" : "ctx",
+                 visit ? "session log" : "home program");
+    if (kept && !visit && !ver) return bad(err, errlen, "a home program kept as its context needs its kbver_id");
+  }
+  if (!strcmp(table, "measure") && kind && value) {
+    /* the measure's own rules: nprs 0-10, ndi 0-50, psfs 0-10, rom per joint */
+    char word[200];
+    record_measure m;
+    int plain = !strcmp(kind, "nprs") || !strcmp(kind, "ndi");
+    snprintf(word, sizeof word, "%s%s%s", plain ? "" : item ? item : "", plain ? "" : "=", value);
+    if (record_measure_parse(kind, word, &m, err, errlen)) return RECORD_EBAD;
+  }
+  return 0;
+}
+
+/* ---- visit history ------------------------------------------------------------------------ */
+
+int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  long n = 0;
+  if (store_exec_long(s, "SELECT COUNT(*) FROM client WHERE id = $1", &a, &n)) return failed(s, err, errlen);
+  if (!n) { snprintf(err, errlen, "no client %ld", client); return RECORD_ENOTFOUND; }
+  store_rows v, t;
+  if (store_exec(s, "SELECT v.id, v.date, v.started, th.name, v.pain_pre, v.pain_post, ns.name, ns.at, "
+                    "(SELECT COUNT(*) FROM treatment x WHERE x.visit_id = v.id) FROM visit v "
+                    "LEFT JOIN therapist th ON th.id = v.therapist_id LEFT JOIN note_signature ns ON ns.visit_id = v.id "
+                    "WHERE v.client_id = $1 ORDER BY v.started DESC, v.id DESC", &a, &v))
+    return failed(s, err, errlen);
+  if (store_exec(s, "SELECT t.visit_id, t.muscle, t.tp, t.side FROM treatment t JOIN visit v ON v.id = t.visit_id "
+                    "WHERE v.client_id = $1 ORDER BY t.visit_id, t.seq", &a, &t)) {
+    store_rows_free(&v);
+    return failed(s, err, errlen);
+  }
+  buf_putc(out, '[');
+  for (int i = 0; i < v.nrow; i++) {
+    const char *id = store_cell(&v, i, 0);
+    buf_printf(out, "%s{\"id\":%s", i ? "," : "", id);
+    json_field(out, "date", store_cell(&v, i, 1), 0);
+    json_field(out, "started", store_cell(&v, i, 2), 0);
+    json_field(out, "therapist", store_cell(&v, i, 3), 0);
+    buf_puts(out, ",\"points\":[");
+    int np = 0;
+    for (int j = 0; j < t.nrow; j++) {
+      if (strcmp(store_cell(&t, j, 0), id)) continue;
+      const char *mu = store_cell(&t, j, 1), *tp = store_cell(&t, j, 2), *sd = store_cell(&t, j, 3);
+      int seen = 0;   /* a point once, however many holds */
+      for (int q = j - 1; q >= 0 && !seen && !strcmp(store_cell(&t, q, 0), id); q--)   /* rows are by visit */
+        seen = !strcmp(store_cell(&t, q, 1), mu) &&
+               !strcmp(tp ? tp : "", store_cell(&t, q, 2) ? store_cell(&t, q, 2) : "") &&
+               !strcmp(sd ? sd : "", store_cell(&t, q, 3) ? store_cell(&t, q, 3) : "");
+      if (seen) continue;
+      buf_puts(out, np++ ? ",{" : "{");
+      json_field(out, "muscle", mu, 1);
+      json_field(out, "tp", tp, 0);
+      json_field(out, "side", sd, 0);
+      int m = kb_find_muscle(k, mu), ti = tp ? kb_find_tp(k, tp) : -1;
+      buf buf_name;
+      buf_init(&buf_name);
+      buf_printf(&buf_name, "%s%s%s%s%s", sd && !strcmp(sd, "l") ? "left " : sd && !strcmp(sd, "r") ? "right " : "",
+                 m >= 0 ? kb_muscle_at(k, m)->name : mu, ti >= 0 ? " (" : "", ti >= 0 ? kb_tp_at(k, ti)->name : "",
+                 ti >= 0 ? ")" : "");
+      json_field(out, "name", buf_name.data, 0);
+      buf_free(&buf_name);
+      buf_putc(out, '}');
+    }
+    buf_printf(out, "],\"holds\":%s,\"pain_pre\":", store_cell(&v, i, 8));
+    num(out, store_cell(&v, i, 4));
+    buf_puts(out, ",\"pain_post\":");
+    num(out, store_cell(&v, i, 5));
+    if (store_cell(&v, i, 6)) {
+      buf_puts(out, ",\"note\":\"signed\",\"signed\":{");
+      json_field(out, "by", store_cell(&v, i, 6), 1);
+      json_field(out, "at", store_cell(&v, i, 7), 0);
+      buf_puts(out, "}}");
+    } else
+      buf_puts(out, ",\"note\":\"draft\",\"signed\":null}");
+  }
+  buf_putc(out, ']');
+  store_rows_free(&v);
+  store_rows_free(&t);
+  return 0;
+}
+
+int record_visit_show(store *s, const kb *k, long visit, buf *out, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows v, t, h;
+  if (store_exec(s, "SELECT v.id, v.client_id, v.date, v.started, th.name, v.pain_pre, v.pain_post, "
+                    "(SELECT COUNT(*) FROM note_signature ns WHERE ns.visit_id = v.id) FROM visit v "
+                    "LEFT JOIN therapist th ON th.id = v.therapist_id WHERE v.id = $1", &a, &v))
+    return failed(s, err, errlen);
+  if (!v.nrow) { store_rows_free(&v); snprintf(err, errlen, "no visit %ld", visit); return RECORD_ENOTFOUND; }
+  if (store_exec(s, "SELECT seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed FROM treatment "
+                    "WHERE visit_id = $1 ORDER BY seq", &a, &t)) { store_rows_free(&v); return failed(s, err, errlen); }
+  if (store_exec(s, "SELECT id FROM homeprog WHERE visit_id = $1 ORDER BY id DESC LIMIT 1", &a, &h)) {
+    store_rows_free(&v), store_rows_free(&t);
+    return failed(s, err, errlen);
+  }
+  buf_printf(out, "{\"id\":%s,\"client\":%s", store_cell(&v, 0, 0), store_cell(&v, 0, 1));
+  json_field(out, "date", store_cell(&v, 0, 2), 0);
+  json_field(out, "started", store_cell(&v, 0, 3), 0);
+  json_field(out, "therapist", store_cell(&v, 0, 4), 0);
+  buf_puts(out, ",\"pain_pre\":");
+  num(out, store_cell(&v, 0, 5));
+  buf_puts(out, ",\"pain_post\":");
+  num(out, store_cell(&v, 0, 6));
+  buf_printf(out, ",\"note\":\"%s\",\"holds\":[", strcmp(store_cell(&v, 0, 7), "0") ? "signed" : "draft");
+  static const char *const keys[] = {"phase", "muscle", "tp", "side", "technique"};
+  for (int i = 0; i < t.nrow; i++) {
+    buf_printf(out, "%s{\"seq\":%s", i ? "," : "", store_cell(&t, i, 0));
+    for (int j = 0; j < 5; j++) json_field(out, keys[j], store_cell(&t, i, 1 + j), 0);
+    buf_puts(out, ",\"seconds\":");
+    num(out, store_cell(&t, i, 6));
+    json_field(out, "outcome", store_cell(&t, i, 7), 0);
+    json_field(out, "reason", store_cell(&t, i, 8), 0);
+    buf_printf(out, ",\"confirmed\":%s}", strcmp(store_cell(&t, i, 9) ? store_cell(&t, i, 9) : "0", "0") ? "true" : "false");
+  }
+  buf_puts(out, "],\"home\":");
+  buf prog;   /* the home program, derived again from its kb version and context (record_home_load) */
+  buf_init(&prog);
+  int rc = h.nrow ? record_home_load(s, k, strtol(store_cell(&h, 0, 0), NULL, 10), &prog, NULL, NULL, err, errlen) : 0;
+  if (rc < 0) {
+    buf_free(&prog);
+    store_rows_free(&v), store_rows_free(&t), store_rows_free(&h);
+    return rc;
+  }
+  if (h.nrow) {
+    size_t n = prog.len;
+    while (n && (prog.data[n - 1] == '\n' || prog.data[n - 1] == ' ')) n--;
+    buf_append(out, prog.data, n);
+  } else buf_puts(out, "null");
+  buf_free(&prog);
+  buf_putc(out, '}');
+  store_rows_free(&v), store_rows_free(&t), store_rows_free(&h);
+  return 0;
+}
+
+/* ---- settings ----------------------------------------------------------------------------- */
+
+int record_setting_get(store *s, const char *name, const char *def, char *out, size_t cap) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, name);
+  store_rows r;
+  if (store_exec(s, "SELECT value FROM setting WHERE name = $1", &a, &r)) return RECORD_ESTORE;
+  snprintf(out, cap, "%s", r.nrow && store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : def);
+  store_rows_free(&r);
+  return 0;
+}
+
+int record_setting_set(store *s, const char *name, const char *value, char *err, size_t errlen) {
+  if (strcmp(name, RECORD_CLINIC_NAME)) return bad(err, errlen, "unknown setting \"%s\"", name);
+  if (!value || !*value) return bad(err, errlen, "the clinic's name cannot be empty");
+  if (text_ok("the clinic's name", value, 200, err, errlen)) return RECORD_EBAD;
+  if (strchr(value, '\n') || strchr(value, '\t')) return bad(err, errlen, "the clinic's name is one line");
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, name);
+  store_arg_text(&a, value);
+  if (store_begin(s) ||
+      store_exec(s, "INSERT INTO setting (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = $2",
+                 &a, NULL) || store_commit(s))
+    return failed(s, err, errlen);
+  return 0;
 }

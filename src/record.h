@@ -10,6 +10,7 @@
 #include "kb.h"
 #include "plan.h"
 #include "present.h"
+#include "screen.h"
 #include "store.h"
 #include "util.h"
 
@@ -32,7 +33,13 @@ typedef struct record_client {
   const char *consent_date;  /* YYYY-MM-DD, or NULL (today when consent is 1) */
   long therapist;            /* the client's therapist id, 0 for none (edit: unchanged) */
   plan_contra contras[PLAN_MAX_CONTRAS]; int n_contras;  /* KB_CONTRA with region or -1 */
-  int set_contras;           /* edit: replace the contraindications with these */
+  int set_contras;           /* edit: replace the contraindications with these (those left out
+                             ** are ended today, the new ones start today) */
+  int archive;               /* edit: 1 archive, 0 bring back, -1 unchanged (init) */
+  /* edit: contraindications to add (started on `date`, NULL: today) and to end (on `date`,
+  ** NULL: today; it must be current).  Ended ones move to the client's history. */
+  struct record_contra { plan_contra c; const char *date; } add[PLAN_MAX_CONTRAS], end[PLAN_MAX_CONTRAS];
+  int n_add, n_end;
 } record_client;
 
 /* An empty record_client (consent -1, everything else unset). */
@@ -40,10 +47,22 @@ void record_client_init(record_client *c);
 int record_client_add(store *s, const kb *k, const record_client *c, long *id, char *err, size_t errlen);
 /* Change the fields of c that are set (non-NULL, consent >= 0, therapist > 0, set_contras). */
 int record_client_edit(store *s, const kb *k, long id, const record_client *c, char *err, size_t errlen);
+/* As record_client_edit, and appends to `changed` (when not NULL) the names of the fields whose
+** value changed, comma-separated ("name,birth,contraindications,archived"): names only, never
+** the values.  Every change bumps client.updated (the progress stamp) in the same transaction. */
+int record_client_update(store *s, const kb *k, long id, const record_client *c, buf *changed,
+                         char *err, size_t errlen);
 /* The client named by `ref`: an id number, or a name (case-insensitive; must be unique). */
 int record_client_find(store *s, const char *ref, long *id, char *err, size_t errlen);
 /* The clients (of therapist `therapist` only, unless 0), by name. */
 int record_client_list(store *s, long therapist, buf *out, int json);
+/* As record_client_list, searched and filtered: `q` (NULL or "": all; 1-100 characters)
+** matches a part of the name (case-insensitive), the start of the birth date (1984, 1984-03)
+** or, when it holds digits, a part of the phone number's digits; archived clients are left out
+** unless `archived` is 1.  The JSON rows also hold "phone" and "archived" (a time or null).
+** Returns 0, RECORD_EBAD (a bad q, with a message) or RECORD_ESTORE. */
+int record_client_search(store *s, long therapist, const char *q, int archived, buf *out, int json,
+                         char *err, size_t errlen);
 /* The client's details, contraindications, intakes, visits and latest measures. */
 int record_client_show(store *s, const kb *k, long id, buf *out, int json, char *err, size_t errlen);
 /* The client's contraindications as plan input (for plans and home programs). */
@@ -61,6 +80,12 @@ typedef struct record_intake {
 void record_intake_init(record_intake *in);
 int record_intake_add(store *s, const kb *k, long client, const record_intake *in, long *id,
                       char *err, size_t errlen);
+
+/* The red-flag screen of client `client`'s latest intake (the latest date, then the latest
+** stored), run again on its stored drawing (regions, intensities, qualities), onset and
+** answers.  Returns 1 and fills *out (and *intake with its id when not NULL), 0 when the client
+** has no intake, or -1 when the store fails. */
+int record_intake_screen(store *s, const kb *k, long client, screen_result *out, long *intake);
 
 /* ---- palpation findings ------------------------------------------------------------------- */
 typedef struct record_finding {
@@ -82,8 +107,17 @@ int record_assess_list(store *s, long client, buf *out, char *err, size_t errlen
 
 /* ---- treatment sessions ------------------------------------------------------------------- */
 typedef struct record_log record_log;
-/* Read and check a session log (the JSON that `session run` writes).  Returns 0 and sets *out
-** (free with record_log_free), or RECORD_EBAD with a message. */
+#define RECORD_LOG_MAX (1 << 20)          /* bytes of a session log */
+#define RECORD_LOG_TEXT_MAX (64 * 1024)   /* bytes of its note, rom, strength */
+#define RECORD_LOG_HOLDS 1000             /* holds in one session */
+/* Read and check a session log (the JSON that `session run` and the session room write), as
+** the session room checks a session: at most RECORD_LOG_MAX bytes of valid UTF-8 (a refusal
+** names the byte, its line and column), JSON, "version" 1, known points, muscles, points and
+** techniques, "started" and "ended" (when given) times like 2026-11-22T10:00:00Z in order,
+** every hold's start and end between them (start <= end), at most RECORD_LOG_HOLDS holds and
+** HOLD_MAX_LOG feedback samples, events and advice per hold, feedback values 0-10, seconds
+** 0-3600, pain before and after 0-10, the note, rom and strength at most RECORD_LOG_TEXT_MAX
+** bytes.  Returns 0 and sets *out (free with record_log_free), or RECORD_EBAD with a message. */
 int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen);
 void record_log_free(record_log *l);
 /* The log's start time ("2026-11-22T10:00:00Z"). */
@@ -113,13 +147,13 @@ int record_visit_log(store *s, const kb *k, long visit, int with_plan, buf *out,
 ** 0 when its text is stored (only json is filled); RECORD_ENOTFOUND or RECORD_ESTORE. */
 int record_home_load(store *s, const kb *k, long id, buf *json, home *h, const kb **hk, char *err, size_t errlen);
 
-/* Rewrite visits and home programs stored before migration 5 into their stored form (see
+/* Rewrite visits and home programs stored before migration 6 into their stored form (see
 ** record.c), in transactions of 200 rows: a log whose plan the embedded kb gives back loses its
 ** plan, a home program it gives back byte for byte keeps only its context; the others are kept
 ** whole.  k: the running kb (NULL or an edited copy: the embedded one is loaded).  Quick when
 ** there is nothing to do.  Sets how many were rewritten.  Returns 0 or RECORD_ESTORE. */
 int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen);
-/* How many visits record_upgrade has still to rewrite (a count in migration 5's partial index).
+/* How many visits record_upgrade has still to rewrite (a count in migration 6's partial index).
 ** Returns 0, or -1 when the store fails. */
 int record_upgrade_pending(store *s, long *visits);
 
@@ -142,8 +176,42 @@ void record_rom_list(buf *out);
 int record_measure_add(store *s, long client, const char *date, long visit,
                        const record_measure *m, int n, char *err, size_t errlen);
 
+/* Append the client's visits as a JSON array, newest first (started, then id):
+** [{"id","date","started","therapist":NAME|null,"points":[{"muscle","tp","side","name"}],
+** "holds":N,"pain_pre","pain_post","note":"draft"|"signed","signed":{"by","at"}|null}] (a
+** point once however many holds; "name" in words).  RECORD_ENOTFOUND when no such client. */
+int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, size_t errlen);
+
+/* Append visit `visit` as a JSON object: {"id","client","date","started","therapist":NAME|null,
+** "pain_pre","pain_post","note":"draft"|"signed","holds":[{"seq","phase","muscle","tp","side",
+** "technique","seconds","outcome","reason","confirmed"}],"home":PROGRAM|null} (the home program
+** made from it, as sheet_home_json wrote it, through record_home_load with the running kb k).
+** RECORD_ENOTFOUND when there is no such visit. */
+int record_visit_show(store *s, const kb *k, long visit, buf *out, char *err, size_t errlen);
+
+/* ---- the clinic's settings ---------------------------------------------------------------- */
+/* The setting `name` ("clinic-name") into out (cap bytes), or `def` when it is not set.
+** Returns 0, or RECORD_ESTORE. */
+int record_setting_get(store *s, const char *name, const char *def, char *out, size_t cap);
+/* Set it: the clinic's name is 1-200 characters on one line.  Returns 0, RECORD_EBAD with a
+** message, or RECORD_ESTORE. */
+int record_setting_set(store *s, const char *name, const char *value, char *err, size_t errlen);
+#define RECORD_CLINIC_NAME "clinic-name"
+#define RECORD_CLINIC_DEFAULT "myomap"
+
 /* The visit of `client` on `date` (the latest that day), or with id `visit` when it belongs to
 ** the client.  Returns 0 and sets *id, RECORD_ENOTFOUND, or RECORD_ESTORE. */
 int record_visit_find(store *s, long client, const char *date, long visit, long *id, char *err, size_t errlen);
+
+/* ---- restore ------------------------------------------------------------------------------ */
+/* A store_row_check (store.h) for restore: a backup's row of `table` checked as the write path
+** checks the same values: dates are calendar days and times ISO 8601, names 1-200 characters on
+** one line, every text valid UTF-8 without control characters and within its size, numbers in
+** their ranges (intensity and pain 0-10, hours, seconds, the measures' own scales), the fixed
+** vocabularies (role, side, state, kind, ...), ids whole numbers above 0, the logs and home
+** programs JSON objects, and (when kb, a const kb *, is not NULL) regions, muscles, trigger points
+** and contraindications known.  Returns 0, or RECORD_EBAD with a message naming the column. */
+int record_row_check(void *kb, const char *table, int n, const char *const *cols, const char *const *vals,
+                     char *err, size_t errlen);
 
 #endif

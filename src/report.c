@@ -1,5 +1,6 @@
 /* report.c: formatting results as JSON or readable text into a buffer (never printing). */
 #include "report.h"
+#include "choir.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +14,15 @@ struct report {
   buf *tp_head;     /* per point: "muscle":..,"muscle_name":..,"trigger_point":..,"trigger_point_name":.. */
   buf *tp_tail;     /* per point: "sources":[..] */
   buf *region;      /* per concrete region: its id as a JSON string */
+  const choir *ch;  /* the CHOIR table, or NULL */
+  uint64_t (*segs)[2];  /* per concrete region: the male map's segments that cover it (bit = slot) */
+  unsigned char *rgroup;  /* per concrete region: the index of its body group in gnames */
+  const char *gnames[64]; int n_gnames;   /* the body groups ("head", "low-back", ...) */
 };
+
+/* 101-136 -> 0-35, 201-238 -> 36-73 */
+static int choir_slot(int id) { return id < 200 ? id - 101 : id - 201 + 36; }
+static int choir_id(int s) { return s < 36 ? 101 + s : 201 + s - 36; }
 
 static void json_sources(buf *out, const kb *k, const kb_cite *c, int n, int full);
 
@@ -41,6 +50,21 @@ report *report_new(const kb *k, const rank *r) {
     json_sources(&rp->tp_tail[t], k, tp->sources, tp->n_sources, 0);
   }
   for (int i = 0; i < nr; i++) buf_json_str(&rp->region[i], body_at(kb_body(k), i)->id);
+  rp->rgroup = xcalloc((size_t)nr + 1, 1);
+  for (int i = 0; i < nr; i++) {
+    const char *g = body_at(kb_body(k), i)->group;
+    int j = 0;
+    while (j < rp->n_gnames && strcmp(rp->gnames[j], g)) j++;
+    if (j == rp->n_gnames && rp->n_gnames < 64) rp->gnames[rp->n_gnames++] = g;
+    rp->rgroup[i] = (unsigned char)(j < 64 ? j : 63);
+  }
+  rp->ch = choir_builtin();
+  rp->segs = xcalloc((size_t)nr + 1, sizeof *rp->segs);
+  for (int i = 0; i < nr && rp->ch; i++) {
+    int ids[CHOIR_N_SEGMENTS];
+    int n = choir_segments_of(rp->ch, CHOIR_MALE, i, ids, CHOIR_N_SEGMENTS);
+    for (int j = 0; j < n; j++) { int sl = choir_slot(ids[j]); rp->segs[i][sl >> 6] |= 1ULL << (sl & 63); }
+  }
   return rp;
 }
 
@@ -48,7 +72,7 @@ void report_free(report *rp) {
   if (!rp) return;
   for (int t = 0; t < kb_n_tps(rp->k); t++) { buf_free(&rp->tp_head[t]); buf_free(&rp->tp_tail[t]); }
   for (int i = 0; i < body_n(kb_body(rp->k)); i++) buf_free(&rp->region[i]);
-  free(rp->tp_head); free(rp->tp_tail); free(rp->region);
+  free(rp->tp_head); free(rp->tp_tail); free(rp->region); free(rp->segs); free(rp->rgroup);
   free(rp);
 }
 
@@ -109,6 +133,8 @@ static void json_screen(buf *out, const screen_result *s) {
     buf_json_str(out, s->items[i].advice);
     buf_putc(out, '}');
   }
+  buf_lit(out, "],\"not_asked\":[");
+  for (int i = 0; i < s->n_not_asked; i++) { if (i) buf_putc(out, ','); buf_json_str(out, s->not_asked[i]); }
   buf_lit(out, "],\"soreness\":{\"verdict\":\"");
   buf_puts(out, screen_favours_name(s->verdict));
   buf_lit(out, "\",\"comparison\":[");
@@ -123,6 +149,47 @@ static void json_screen(buf *out, const screen_result *s) {
     buf_lit(out, "\"}");
   }
   buf_lit(out, "]}}");
+}
+
+/* The part of the body a group's regions lie in: its one or two main region groups
+** ("head and neck", "low back"), by weight. */
+static void group_label(buf *out, const report *rp, const present *p, const rank_result *res, int g) {
+  double w[64];
+  for (int j = 0; j < rp->n_gnames; j++) w[j] = 0;
+  for (int i = 0; i < p->n_pain; i++)
+    if (res->pain_group[i] == g)
+      w[rp->rgroup[p->pain[i].region]] += p->pain[i].intensity < 0 ? 1 : 0.6 + 0.08 * p->pain[i].intensity;
+  int a = -1, c = -1;
+  for (int j = 0; j < rp->n_gnames; j++) {
+    if (w[j] <= 0) continue;
+    if (a < 0 || w[j] > w[a]) { c = a; a = j; }
+    else if (c < 0 || w[j] > w[c]) c = j;
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    int j = pass ? c : a;
+    if (j < 0) break;
+    if (pass) buf_lit(out, " and ");
+    for (const char *q = rp->gnames[j]; *q; q++) buf_putc(out, *q == '-' ? ' ' : *q);
+  }
+  if (a < 0) buf_lit(out, "other");
+}
+
+/* The drawing's CHOIR Body Map segments: the ones given, else those covering its regions. */
+static void json_choir(buf *out, const report *rp, const present *p) {
+  buf_lit(out, "{\"map\":\"");
+  buf_puts(out, choir_map_name(p->n_choir ? p->choir_map : CHOIR_MALE));
+  buf_lit(out, "\",\"segments\":[");
+  uint64_t m[2] = {0, 0};
+  if (p->n_choir) for (int i = 0; i < p->n_choir; i++) { int sl = choir_slot(p->choir[i]); m[sl >> 6] |= 1ULL << (sl & 63); }
+  else for (int i = 0; i < p->n_pain; i++) { m[0] |= rp->segs[p->pain[i].region][0]; m[1] |= rp->segs[p->pain[i].region][1]; }
+  int first = 1;
+  for (int w = 0; w < 2; w++)
+    for (uint64_t bw = m[w]; bw; bw &= bw - 1) {
+      if (!first) buf_putc(out, ',');
+      first = 0;
+      buf_int(out, choir_id(w * 64 + __builtin_ctzll(bw)));
+    }
+  buf_lit(out, "]}");
 }
 
 void report_where_json(buf *out, const report *rp, const present *p, const screen_result *s,
@@ -144,6 +211,10 @@ void report_where_json(buf *out, const report *rp, const present *p, const scree
     buf_puts(out, body_side_name(c->side));
     buf_lit(out, "\",\"score\":");
     buf_fixed3(out, c->score);
+    buf_lit(out, ",\"added\":");
+    buf_fixed3(out, c->added);
+    buf_lit(out, ",\"group\":");
+    buf_int(out, c->group);
     buf_lit(out, ",\"relative\":");
     buf_fixed3(out, exp(c->score - res->cand[0].score));
     buf_lit(out, ",\"essential\":");
@@ -163,7 +234,36 @@ void report_where_json(buf *out, const report *rp, const present *p, const scree
     buf_append(out, rp->tp_tail[c->tp].data, rp->tp_tail[c->tp].len);
     buf_putc(out, '}');
   }
-  buf_lit(out, "],\"note\":\"");
+  buf_lit(out, "],\"groups\":[");
+  for (int g = 0; g < res->n_groups; g++) {
+    if (g) buf_putc(out, ',');
+    buf_lit(out, "{\"part\":\"");
+    group_label(out, rp, p, res, g);
+    buf_lit(out, "\",\"regions\":[");
+    int first = 1;
+    for (int i = 0; i < p->n_pain; i++)
+      if (res->pain_group[i] == g) {
+        if (!first) buf_putc(out, ',');
+        first = 0;
+        const buf *q = &rp->region[p->pain[i].region];
+        buf_append(out, q->data, q->len);
+      }
+    buf_lit(out, "],\"share\":");
+    buf_fixed3(out, res->group[g].share);
+    buf_lit(out, ",\"candidates\":[");
+    for (int j = 0; j < res->group[g].n_cand; j++) {
+      if (j) buf_putc(out, ',');
+      buf_int(out, res->group[g].cand[j] + 1);
+    }
+    buf_lit(out, "]}");
+  }
+  buf_lit(out, "],\"explained\":");
+  buf_fixed3(out, res->explained);
+  buf_lit(out, ",\"explained_best\":");
+  buf_fixed3(out, res->explained_best);
+  buf_lit(out, ",\"choir\":");
+  json_choir(out, rp, p);
+  buf_lit(out, ",\"note\":\"");
   buf_puts(out, NOTE);
   buf_lit(out, "\"}");
 }
@@ -196,6 +296,11 @@ void report_where_text(buf *out, const report *rp, const present *p, const scree
       buf_printf(out, "  %sRefer to a doctor before any trigger point treatment.%s\n", red, off);
     buf_putc(out, '\n');
   }
+  if (s->n_not_asked) {
+    buf_puts(out, "Red-flag questions not asked: ");
+    for (int i = 0; i < s->n_not_asked; i++) { if (i) buf_puts(out, ", "); buf_puts(out, s->not_asked[i]); }
+    buf_lit(out, "\n\n");
+  }
   buf_printf(out, "%sTrigger point pain or general muscle soreness?%s %s\n", bold, off,
              s->verdict == FAVOURS_SORENESS ? "more like general muscle soreness"
              : s->verdict == FAVOURS_TRIGGER_POINT ? "more like trigger point pain" : "unclear");
@@ -206,6 +311,26 @@ void report_where_text(buf *out, const report *rp, const present *p, const scree
   if (!res->n) {
     buf_lit(out, "No trigger point in the knowledge base refers pain to these regions.\n");
     return;
+  }
+  if (res->explained_best < 0.999 && res->n > 1) {
+    buf_printf(out, "%sNo one candidate explains the whole drawing%s: the first explains %.0f%%, the %d below together %.0f%%.\n",
+               bold, off, 100 * res->explained_best, res->n, 100 * res->explained);
+    for (int g = 0; g < res->n_groups; g++) {
+      buf_lit(out, "  ");
+      group_label(out, rp, p, res, g);
+      buf_lit(out, " (");
+      int first = 1;
+      for (int i = 0; i < p->n_pain; i++)
+        if (res->pain_group[i] == g) { buf_printf(out, "%s%s", first ? "" : ", ", body_at(b, p->pain[i].region)->id); first = 0; }
+      buf_lit(out, "): ");
+      for (int j = 0; j < res->group[g].n_cand; j++) {
+        const rank_candidate *c = &res->cand[res->group[g].cand[j]];
+        buf_printf(out, "%s%d. %s %s", j ? ", " : "", res->group[g].cand[j] + 1,
+                   kb_muscle_at(k, kb_tp_at(k, c->tp)->muscle)->name, side_word(c->side));
+      }
+      buf_putc(out, '\n');
+    }
+    buf_putc(out, '\n');
   }
   buf_printf(out, "%sCandidates to assess by palpation%s (a list to check, not a diagnosis)\n", bold, off);
   for (int i = 0; i < res->n; i++) {
@@ -478,7 +603,8 @@ void report_export_json(buf *out, const kb *k) {
     json_tp(out, k, t);
   }
   static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources",
-                                                      "techniques", "tools", "dangers", "contraindications", "advice", "corrective"};
+                                                      "techniques", "tools", "dangers", "contraindications", "advice", "corrective",
+                                                      "movements", "sensitive"};
   buf_lit(out, "],\"vocabulary\":{");
   for (int v = 0; v < KB_N_VOCABS; v++) {
     if (v) buf_putc(out, ',');
@@ -491,6 +617,8 @@ void report_export_json(buf *out, const kb *k) {
       buf_puts(out, v == KB_SOURCE ? ",\"cite\":" : ",\"label\":");
       buf_json_str(out, kb_term_at(k, v, i)->label);
       if (kb_term_at(k, v, i)->text) { buf_lit(out, ",\"text\":"); buf_json_str(out, kb_term_at(k, v, i)->text); }
+      for (int j = 0; j < kb_term_at(k, v, i)->n_also; j++) { buf_puts(out, j ? "," : ",\"also\":["); buf_json_str(out, kb_term_at(k, v, i)->also[j]); }
+      if (kb_term_at(k, v, i)->n_also) buf_putc(out, ']');
       buf_putc(out, '}');
     }
     buf_putc(out, ']');

@@ -181,6 +181,22 @@ int run_terminal(const kb *k, session *s) {
       s->skips[s->n_skips++].why = "skipped by the therapist";
       continue;
     }
+    /* a sensitive area: the client's consent first, asked once per area and session */
+    int refused = 0;
+    for (int a = 0; a < st->n_sensitive && !refused && !quit; a++) {
+      if (session_consented(s, st->sensitive[a])) continue;
+      const kb_term *t = kb_term_at(k, KB_SENSITIVE, st->sensitive[a]);
+      printf("  Sensitive area: the %s. %s\n", t->label, t->text);
+      if (!ask("  Consent given? v verbal, w written, n no (skip the step), q to end: ", line, sizeof line) || line[0] == 'q') quit = 1;
+      else if (line[0] == 'v' || line[0] == 'w') session_add_consent(s, st->sensitive[a], line[0] == 'w', 0, wall());
+      else refused = 1;
+    }
+    if (quit) break;
+    if (refused) {
+      s->skips[s->n_skips].step = i;
+      s->skips[s->n_skips++].why = "no consent for treatment of a sensitive area";
+      continue;
+    }
     session_hold *sh = session_add_hold(s, i);
     int r = run_hold(sh);
     if (r == K_QUIT) quit = 1;

@@ -80,6 +80,8 @@ void screen_run(const kb *k, const present *p, screen_result *out) {
   unsigned flags = p->flags;
   if (has_quality(p, Q_NUMBNESS)) flags |= FLAG_NUMBNESS;
   for (int i = 0; i < N_FLAGS; i++) if (flags & (1u << i)) add(out, &red_flags[i]);
+  for (int i = 0; i < N_FLAGS && out->n_not_asked < (int)(sizeof out->not_asked / sizeof out->not_asked[0]); i++)
+    if (!((flags | p->answered) & (1u << i))) out->not_asked[out->n_not_asked++] = red_flags[i].id;
   if ((flags & FLAG_BOWEL_BLADDER) && has_region(k, p, "perineum")) add(out, &saddle_item);
   if (has_quality(p, Q_TINGLING)) add(out, &tingling_item);
   if (has_quality(p, Q_SHARP) && !(flags & FLAG_SHOOTING)) add(out, &sharp_item);

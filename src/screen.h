@@ -30,11 +30,14 @@ typedef struct screen_result {
   int n_compare;
   int verdict;                 /* enum screen_favours: FAVOURS_NEITHER means unclear */
   const char *source;          /* source keys for the screens, e.g. "finucane2020 cheung2003" */
+  const char *not_asked[N_FLAGS]; int n_not_asked;   /* the red-flag questions with no answer (neither
+                               ** yes nor no, and not implied by the drawing), in order */
 } screen_result;
 
 /* Screen presentation p: red flags from its answers and pain qualities, and the comparison
 ** of trigger point pain with general muscle soreness (sensation, location, pattern, onset
-** 12-48 h after exercise).  Fills *out; never fails. */
+** 12-48 h after exercise), and which red-flag questions were not asked (p->answered).  Fills
+** *out; never fails. */
 void screen_run(const kb *k, const present *p, screen_result *out);
 
 /* "caution", "refer", "urgent"; "trigger-point", "soreness", "unclear". */

@@ -188,9 +188,35 @@ int script_run(const kb *k, session *s, const char *name, const char *text, size
         }
         buf_lit(out, "  skipped\n");
       } else {
+        const plan_step *ps = &s->plan.steps[st];
+        for (int a = 0; a < ps->n_sensitive && !rc; a++)
+          if (!session_consented(s, ps->sensitive[a]))
+            FAIL("this step works in the %s: record the client's consent first (consent %s verbal|written)",
+                 kb_term_at(k, KB_SENSITIVE, ps->sensitive[a])->label, kb_term_at(k, KB_SENSITIVE, ps->sensitive[a])->id);
+        if (rc) break;
         cur = session_add_hold(s, st);
         last = 0;
         buf_lit(out, "  hold begins\n");
+      }
+    } else if (strcmp(word, "consent") == 0 || strcmp(word, "withdraw") == 0) {
+      /* consent AREA... verbal|written, or withdraw AREA...: at the session's time (after the
+      ** hold before it, which this directive closed) */
+      int give = word[0] == 'c', written = 0, n = 0, areas[16];
+      char *save = NULL, *list = xstrdup(arg);
+      for (char *a = strtok_r(list, " \t", &save); a && !rc; a = strtok_r(NULL, " \t", &save)) {
+        if (give && (!strcmp(a, "verbal") || !strcmp(a, "written"))) { written = a[0] == 'w'; give = 2; continue; }
+        int x = kb_find_term(k, KB_SENSITIVE, a);
+        if (x < 0) FAIL("unknown sensitive area \"%s\": use breast-chest-wall, upper-inner-thigh, gluteal or abdomen-pelvis", a);
+        else if (n < 16) areas[n++] = x;
+      }
+      free(list);
+      if (rc) break;
+      if (!n || give == 1) { FAIL(give ? "consent takes the areas and how: consent gluteal verbal" : "withdraw takes the areas: withdraw gluteal"); break; }
+      if (!started) { session_time(s->started, start); started = 1; }
+      for (int i = 0; i < n; i++) {
+        session_add_consent(s, areas[i], written, !give, w.clock);
+        buf_printf(out, "Consent for the %s %s\n", kb_term_at(k, KB_SENSITIVE, areas[i])->label,
+                   !give ? "withdrawn" : written ? "given in writing" : "given verbally");
       }
     } else if (strcmp(word, "wait") == 0) {
       char *end;
@@ -204,7 +230,7 @@ int script_run(const kb *k, session *s, const char *name, const char *text, size
     else if (strcmp(word, "note") == 0) session_set_text(&s->note, arg);
     else if (strcmp(word, "quit") == 0) { s->interrupted = 1; break; }
     else {
-      FAIL("unknown directive \"%s\": use start, pre, hold, skip, a time and an event, wait, post, rom, strength, note or quit", word);
+      FAIL("unknown directive \"%s\": use start, pre, hold, skip, a time and an event, wait, consent, withdraw, post, rom, strength, note or quit", word);
       break;
     }
 #undef FAIL

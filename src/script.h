@@ -11,6 +11,9 @@
 **                                number 0-10 (the client's feedback) or more, less, good,
 **                                bracing, sharp, shooting, numb, tingling, referral, released, stop
 **   wait S                       S seconds pass between holds (preparation, stretching by hand)
+**   consent AREA... verbal|written  the client's consent for sensitive areas (kb/care.kb
+**                                [sensitive] ids); a hold on a step in one needs it first
+**   withdraw AREA...             the client withdraws it
 **   rom TEXT | strength TEXT | note TEXT   the recheck in words
 **   quit                         the therapist ends the session here
 ** A hold with no ending event runs to its longest hold.  Timed steps never reached are logged

@@ -18,6 +18,7 @@ int session_init(session *s, const kb *k, const plan_input *in, const char *mode
 
 void session_free(session *s) {
   free(s->holds); free(s->rom); free(s->strength); free(s->note);
+  free(s->consents); free(s->cleared); free(s->cleared_refer);
   memset(s, 0, sizeof *s);
 }
 
@@ -43,6 +44,25 @@ const char *session_should_skip(const session *s, int step) {
     if (s->holds[i].h.outcome == HOLD_TOO_SENSITIVE && hs->tp == ps->tp) return "this point was too sensitive earlier";
   }
   return NULL;
+}
+
+void session_add_consent(session *s, int area, int written, int withdrawn, double epoch) {
+  if (s->n_consents == s->cap_consents) {
+    s->cap_consents = s->cap_consents ? 2 * s->cap_consents : 4;
+    s->consents = xrealloc(s->consents, (size_t)s->cap_consents * sizeof *s->consents);
+  }
+  session_consent *c = &s->consents[s->n_consents++];
+  memset(c, 0, sizeof *c);
+  c->area = area;
+  c->written = withdrawn ? 0 : written;
+  c->withdrawn = withdrawn;
+  session_time(c->at, epoch);
+}
+
+int session_consented(const session *s, int area) {
+  for (int i = s->n_consents - 1; i >= 0; i--)
+    if (s->consents[i].area == area) return !s->consents[i].withdrawn;
+  return 0;
 }
 
 void session_set_text(char **field, const char *text) {
@@ -118,7 +138,26 @@ void session_json(buf *b, const kb *k, const session *s) {
     buf_lit(b, ",\"region\":"); str_or_null(b, s->in.contras[i].region >= 0 ? body_at(bd, s->in.contras[i].region)->id : NULL);
     buf_putc(b, '}');
   }
-  buf_lit(b, "],\n \"pain_pre\":"); int_or_null(b, s->pain_pre);
+  buf_lit(b, "],\n \"fascial\":"); buf_puts(b, s->in.fascial ? "true" : "false");
+  buf_lit(b, ",\n \"consent\":[");
+  for (int i = 0; i < s->n_consents; i++) {
+    const session_consent *c = &s->consents[i];
+    const kb_term *t = kb_term_at(k, KB_SENSITIVE, c->area);
+    if (i) buf_putc(b, ',');
+    buf_lit(b, "{\"area\":"); buf_json_str(b, t->id);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, t->label);
+    buf_lit(b, ",\"how\":"); if (c->withdrawn) buf_lit(b, "null"); else buf_json_str(b, c->written ? "written" : "verbal");
+    buf_lit(b, ",\"withdrawn\":"); buf_puts(b, c->withdrawn ? "true" : "false");
+    buf_lit(b, ",\"at\":"); buf_json_str(b, c->at);
+    buf_putc(b, '}');
+  }
+  buf_lit(b, "],\n \"cleared\":");
+  if (s->cleared) {
+    buf_lit(b, "{\"by\":"); buf_json_str(b, s->cleared);
+    buf_lit(b, ",\"refer\":"); str_or_null(b, s->cleared_refer);
+    buf_putc(b, '}');
+  } else buf_lit(b, "null");
+  buf_lit(b, ",\"pain_pre\":"); int_or_null(b, s->pain_pre);
   buf_lit(b, ",\"pain_post\":"); int_or_null(b, s->pain_post);
   buf_lit(b, ",\"rom\":"); str_or_null(b, s->rom);
   buf_lit(b, ",\"strength\":"); str_or_null(b, s->strength);
@@ -189,6 +228,7 @@ int session_read_json(const kb *k, const json_t *root_, session_summary *out, ch
     out->in.contras[out->in.n_contras].contra = c;
     out->in.contras[out->in.n_contras++].region = r;
   }
+  out->in.fascial = json_is_true(json_object_get(root, "fascial"));
   json_array_foreach(json_object_get(root, "holds"), i, v) {
     const char *outcome = json_string_value(json_object_get(v, "outcome"));
     const char *reason = json_string_value(json_object_get(v, "reason"));

@@ -17,6 +17,14 @@ typedef struct session_hold {
 
 typedef struct session_skip { int step; const char *why; } session_skip;
 
+/* The client's consent for a sensitive area (KB_SENSITIVE), given or withdrawn at a time. */
+typedef struct session_consent {
+  int area;               /* KB_SENSITIVE index */
+  int written;            /* 1 written, 0 verbal (a withdrawal: 0) */
+  int withdrawn;          /* 1: this record withdraws the area's consent */
+  char at[32];            /* ISO 8601 UTC */
+} session_consent;
+
 typedef struct session {
   plan_input in;
   plan plan;
@@ -27,6 +35,9 @@ typedef struct session {
   session_hold *holds; int n_holds, cap_holds;
   session_skip skips[4 * PLAN_MAX_POINTS + 8]; int n_skips;
   int interrupted;         /* the therapist quit before the end of the plan */
+  session_consent *consents; int n_consents, cap_consents;   /* in the order given */
+  char *cleared;           /* who cleared a red-flag screen that said refer (malloc'd), or NULL */
+  char *cleared_refer;     /* that screen's reasons in words (malloc'd), or NULL */
 } session;
 
 /* A new session record for `in` (its plan is built here).  Returns 0, or -1 with the plan's
@@ -38,6 +49,11 @@ session_hold *session_add_hold(session *s, int step);
 /* Why plan step `step` should not be done in this session (an earlier hold on the same muscle
 ** and side was stopped for sharp or nerve pain, or as too sensitive), or NULL. */
 const char *session_should_skip(const session *s, int step);
+/* Record consent for sensitive area `area` (KB_SENSITIVE) given (written or verbal) or
+** withdrawn at `epoch` seconds. */
+void session_add_consent(session *s, int area, int written, int withdrawn, double epoch);
+/* 1 if the client's consent for `area` stands (its latest record gives it), else 0. */
+int session_consented(const session *s, int area);
 /* Set a malloc'd copy of a text field (rom, strength, note). */
 void session_set_text(char **field, const char *text);
 

@@ -16,6 +16,27 @@ static const char *const phase_text[PLAN_N_PHASES] = {
   [PLAN_RECHECK] = "Recheck against the start: pain on 0-10, range of motion, and strength.",
 };
 
+/* What a myofascial release step says, for the prepare and the stretch phase (Barnes 1990;
+** Ajimsha et al. 2015, in our words). */
+static const char *const fascial_text[PLAN_N_PHASES] = {
+  [PLAN_PREPARE] = "Then a sustained fascial hold over the muscle: light, unforced pressure held until the tissue yields, so the deeper points release with less guarding.",
+  [PLAN_STRETCH] = "Lengthen the fascia over the muscle in several directions, waiting at each barrier for it to yield.",
+};
+
+static const char *step_text(const plan_step *s) { return s->fascial && fascial_text[s->phase] ? fascial_text[s->phase] : phase_text[s->phase]; }
+
+/* The technique's position and how for a step: the muscle's [treat] stanza, or for a generic
+** technique its own how with the muscle's usual position. */
+static const char *step_position(const kb *k, const plan_step *s) {
+  const kb_muscle *m = kb_muscle_at(k, s->muscle);
+  if (s->treat >= 0) return m->treats[s->treat].position;
+  return m->n_treats ? m->treats[0].position : "comfortable and supported";
+}
+static const char *step_how(const kb *k, const plan_step *s) {
+  if (s->treat >= 0) return kb_muscle_at(k, s->muscle)->treats[s->treat].how;
+  return kb_term_at(k, KB_TECHNIQUE, s->technique)->text;
+}
+
 static const char *side_word(int side) {
   static const char *const w[] = {"", "left", "right"};
   return side >= 0 && side <= 2 ? w[side] : "";
@@ -74,6 +95,7 @@ static void block_json(buf *b, const kb *k, const plan_block *bl) {
   buf_lit(b, ",\"contraindication\":"); str_or_null(b, bl->contra >= 0 ? kb_term_at(k, KB_CONTRA, bl->contra)->id : NULL);
   buf_lit(b, ",\"region\":"); str_or_null(b, region_id(k, bl->region));
   buf_lit(b, ",\"technique\":"); str_or_null(b, bl->technique >= 0 ? kb_term_at(k, KB_TECHNIQUE, bl->technique)->id : NULL);
+  if (bl->movement >= 0) { buf_lit(b, ",\"movement\":"); buf_json_str(b, kb_term_at(k, KB_MOVEMENT, bl->movement)->id); }
   buf_lit(b, ",\"why\":"); buf_json_str(b, bl->why);
   buf_lit(b, ",\"advice\":"); str_or_null(b, bl->contra >= 0 ? kb_term_at(k, KB_CONTRA, bl->contra)->text : NULL);
   buf_putc(b, '}');
@@ -85,22 +107,29 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
   buf_lit(b, ",\"muscle\":"); str_or_null(b, s->muscle >= 0 ? kb_muscle_at(k, s->muscle)->id : NULL);
   buf_lit(b, ",\"tp\":"); str_or_null(b, s->tp >= 0 ? kb_tp_at(k, s->tp)->id : NULL);
   buf_lit(b, ",\"side\":"); str_or_null(b, s->muscle >= 0 ? body_side_name(s->side) : NULL);
-  buf_lit(b, ",\"text\":"); buf_json_str(b, phase_text[s->phase]);
+  buf_lit(b, ",\"text\":"); buf_json_str(b, step_text(s));
   if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_at(k, s->tp)->location); }
   buf_lit(b, ",\"timed\":"); buf_puts(b, s->timed ? "true" : "false");
-  if (s->treat >= 0) {
-    const kb_treat *t = &kb_muscle_at(k, s->muscle)->treats[s->treat];
+  buf_lit(b, ",\"sensitive\":[");
+  for (int i = 0; i < s->n_sensitive; i++) {
+    if (i) buf_putc(b, ',');
+    buf_json_str(b, kb_term_at(k, KB_SENSITIVE, s->sensitive[i])->id);
+  }
+  buf_putc(b, ']');
+  if (s->technique >= 0) {
     const kb_term *tech = kb_term_at(k, KB_TECHNIQUE, s->technique);
+    buf_lit(b, ",\"fascial\":"); buf_puts(b, s->fascial ? "true" : "false");
     buf_lit(b, ",\"technique\":{\"id\":"); buf_json_str(b, tech->id);
     buf_lit(b, ",\"label\":"); buf_json_str(b, tech->label);
-    buf_lit(b, "},\"position\":"); buf_json_str(b, t->position);
-    buf_lit(b, ",\"how\":"); buf_json_str(b, t->how);
+    buf_lit(b, "},\"position\":"); buf_json_str(b, step_position(k, s));
+    buf_lit(b, ",\"how\":"); buf_json_str(b, step_how(k, s));
     buf_lit(b, ",\"hold\":["); buf_int(b, s->hold_min); buf_putc(b, ','); buf_int(b, s->hold_max);
     buf_lit(b, "],\"band\":["); buf_int(b, s->band_lo); buf_putc(b, ','); buf_int(b, s->band_hi);
     buf_lit(b, "],\"modified\":"); buf_puts(b, s->modified ? "true" : "false");
-    buf_lit(b, ",\"sources\":"); cites_json(b, k, t->sources, t->n_sources);
+    if (s->treat >= 0) { const kb_treat *t = &kb_muscle_at(k, s->muscle)->treats[s->treat]; buf_lit(b, ",\"sources\":"); cites_json(b, k, t->sources, t->n_sources); }
+    else { buf_lit(b, ",\"sources\":"); cites_json(b, k, tech->sources, tech->n_sources); }
     buf_lit(b, ",\"alternatives\":[");
-    int alt[16], n = alternatives(k, p, s, alt);
+    int alt[16], n = s->treat >= 0 ? alternatives(k, p, s, alt) : 0;
     for (int i = 0; i < n; i++) { if (i) buf_putc(b, ','); buf_json_str(b, kb_term_at(k, KB_TECHNIQUE, alt[i])->id); }
     buf_putc(b, ']');
   }
@@ -112,6 +141,17 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
       buf_lit(b, "{\"id\":"); buf_json_str(b, d->id);
       buf_lit(b, ",\"label\":"); buf_json_str(b, d->label);
       buf_lit(b, ",\"why\":"); buf_json_str(b, d->text);
+      buf_putc(b, '}');
+    }
+    buf_putc(b, ']');
+  }
+  if (s->n_cautions) {
+    buf_lit(b, ",\"cautions\":[");
+    for (int i = 0; i < s->n_cautions; i++) {
+      const kb_term *c = kb_term_at(k, KB_CONTRA, s->cautions[i]);
+      if (i) buf_putc(b, ',');
+      buf_lit(b, "{\"contraindication\":"); buf_json_str(b, c->id);
+      buf_lit(b, ",\"text\":"); buf_json_str(b, c->caution_text);
       buf_putc(b, '}');
     }
     buf_putc(b, ']');
@@ -179,14 +219,14 @@ void sheet_step_text(buf *b, const kb *k, const plan *p, int n) {
   if (s->phase == PLAN_ASSESS) {
     wrap(b, "      ", kb_tp_at(k, s->tp)->location);
     wrap(b, "      ", phase_text[s->phase]);
-  } else if (s->treat >= 0) {
-    const kb_treat *t = &kb_muscle_at(k, s->muscle)->treats[s->treat];
+  } else if (s->technique >= 0) {
+    if (s->fascial) wrap(b, "      ", step_text(s));
     buf_printf(b, "      %s: hold %d-%d s, target ", kb_term_at(k, KB_TECHNIQUE, s->technique)->label, s->hold_min, s->hold_max);
     if (s->band_lo == s->band_hi) buf_printf(b, "%d/10", s->band_hi); else buf_printf(b, "%d-%d/10", s->band_lo, s->band_hi);
     buf_puts(b, s->modified ? " (lowered by a contraindication)\n" : "\n");
-    wrap(b, "      Position: ", t->position);
-    wrap(b, "      How: ", t->how);
-    int alts[16], n = alternatives(k, p, s, alts);
+    wrap(b, "      Position: ", step_position(k, s));
+    wrap(b, "      How: ", step_how(k, s));
+    int alts[16], n = s->treat >= 0 ? alternatives(k, p, s, alts) : 0;
     buf alt;
     buf_init(&alt);
     for (int i = 0; i < n; i++) { buf_puts(&alt, i ? "; " : ""); buf_puts(&alt, kb_term_at(k, KB_TECHNIQUE, alts[i])->label); }
@@ -194,6 +234,15 @@ void sheet_step_text(buf *b, const kb *k, const plan *p, int n) {
     buf_free(&alt);
   } else {
     wrap(b, "      ", phase_text[s->phase]);
+  }
+ for (int i = 0; i < s->n_sensitive; i++)
+    buf_printf(b, "      ! Sensitive area (%s): ask for and record the client's consent first.\n",
+               kb_term_at(k, KB_SENSITIVE, s->sensitive[i])->label);
+  for (int i = 0; i < s->n_cautions; i++) {
+    const kb_term *c = kb_term_at(k, KB_CONTRA, s->cautions[i]);
+    char lead[96];
+    snprintf(lead, sizeof lead, "      ! Caution (%s): ", c->id);
+    wrap(b, lead, c->caution_text);
   }
   if (s->avoid_contra >= 0)
     buf_printf(b, "      Keep clear of %s at %s.\n", kb_term_at(k, KB_CONTRA, s->avoid_contra)->label,
@@ -234,6 +283,7 @@ void sheet_plan_text(buf *b, const kb *k, const plan *p) {
       else if (bl->phase == PLAN_STRETCH) buf_lit(b, "stretch of ");
       if (bl->muscle >= 0) point_name(b, k, bl->muscle, bl->tp, bl->side);
       buf_lit(b, ": "); buf_puts(b, bl->why);
+      if (bl->movement >= 0) { buf_lit(b, ", "); buf_puts(b, kb_term_at(k, KB_MOVEMENT, bl->movement)->label); }
       if (bl->contra >= 0) { buf_lit(b, " ("); buf_puts(b, kb_term_at(k, KB_CONTRA, bl->contra)->label);
         if (bl->region >= 0) { buf_lit(b, " at "); buf_puts(b, body_at(kb_body(k), bl->region)->label);
           buf_lit(b, ", "); buf_puts(b, body_at(kb_body(k), bl->region)->id); }
@@ -302,9 +352,7 @@ void sheet_conditions_text(buf *b, const kb *k) {
 /* ---- home program ---- */
 /* The hold a client should use: the exercise's, capped by a modifying contraindication. */
 static void hold_range(const home *h, const kb_selfcare *sc, int *lo, int *hi) {
-  *lo = sc->hold_min; *hi = sc->hold_max;
-  if (h->hold_max && *hi > h->hold_max) *hi = h->hold_max;
-  if (*lo > *hi) *lo = *hi;
+  home_hold_range(h, sc->hold_min, sc->hold_max, lo, hi);
 }
 
 
@@ -398,6 +446,14 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
   if (h->band_max) buf_int(b, h->band_max); else buf_lit(b, "null");
   buf_lit(b, ",\"hold_max\":");
   if (h->hold_max) buf_int(b, h->hold_max); else buf_lit(b, "null");
+  buf_lit(b, ",\"text\":");
+  {
+    buf lt;
+    buf_init(&lt);
+    home_limits_text(k, h, &lt);
+    if (lt.len) buf_json_str(b, lt.data); else buf_lit(b, "null");
+    buf_free(&lt);
+  }
   buf_lit(b, "},\"exercises\":[");
   for (int i = 0; i < h->n_items; i++) {
     const home_item *it = &h->items[i];
@@ -418,12 +474,24 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
       buf_lit(b, ",\"region\":"); str_or_null(b, region_id(k, it->skip_region)); buf_putc(b, '}');
     }
     if (it->skip_event >= 0) { buf_lit(b, ",\"stopped_by\":"); buf_json_str(b, hold_event_name(it->skip_event)); }
+    if (it->leave_out) {
+      buf_lit(b, ",\"left_out\":{\"selfcare\":[");
+      for (int j = 0, first = 1; j < m->n_selfcare && j < 32; j++)
+        if (it->leave_out >> j & 1) { if (!first) buf_putc(b, ','); first = 0; buf_json_str(b, m->selfcare[j].id); }
+      buf_lit(b, "],\"danger\":"); str_or_null(b, it->press_danger >= 0 ? kb_term_at(k, KB_DANGER, it->press_danger)->id : NULL);
+      buf_lit(b, ",\"caution\":"); str_or_null(b, it->press_caution >= 0 ? kb_term_at(k, KB_CONTRA, it->press_caution)->id : NULL);
+      buf_lit(b, ",\"forbidden_by\":"); str_or_null(b, it->forbid_contra >= 0 ? kb_term_at(k, KB_CONTRA, it->forbid_contra)->id : NULL);
+      buf_lit(b, ",\"tool_ruled_out_by\":"); str_or_null(b, it->tool_contra >= 0 ? kb_term_at(k, KB_CONTRA, it->tool_contra)->id : NULL);
+      buf_putc(b, '}');
+    }
     buf_lit(b, ",\"selfcare\":[");
-    for (int j = 0; !it->skip && j < m->n_selfcare; j++) {
+    for (int j = 0, first = 1; !it->skip && j < m->n_selfcare; j++) {
       const kb_selfcare *sc = &m->selfcare[j];
       int lo, hi;
+      if (j < 32 && it->leave_out >> j & 1) continue;
       hold_range(h, sc, &lo, &hi);
-      if (j) buf_putc(b, ',');
+      if (!first) buf_putc(b, ',');
+      first = 0;
       buf_lit(b, "{\"id\":"); buf_json_str(b, sc->id);
       buf_lit(b, ",\"tool\":"); buf_json_str(b, kb_term_at(k, KB_TOOL, sc->tool)->id);
       buf_lit(b, ",\"tool_label\":"); buf_json_str(b, kb_term_at(k, KB_TOOL, sc->tool)->label);
@@ -465,7 +533,11 @@ void sheet_home_json(buf *b, const kb *k, const home *h) {
       if (!first) buf_putc(b, ',');
       first = 0;
       buf_lit(b, "{\"id\":"); buf_json_str(b, a->id);
-      buf_lit(b, ",\"text\":"); buf_json_str(b, a->label);
+      buf line;
+      buf_init(&line);
+      home_advice_text(k, h, i, &line);
+      buf_lit(b, ",\"text\":"); buf_json_str(b, line.data);
+      buf_free(&line);
       buf_lit(b, ",\"sources\":"); cites_json(b, k, a->sources, a->n_sources);
       buf_putc(b, '}');
     }
@@ -478,20 +550,43 @@ static const char *const group_titles[KB_N_ADVICE_GROUPS] = {
   "Doing it safely", "What to expect", "For the next day", "Stop and get help if"};
 
 /* "Because of X; Y: press lightly (no more than 4 out of 10) and hold ...", or nothing. */
-static void limits_sentence(buf *b, const kb *k, const home *h) {
-  if (!h->band_max && !h->hold_max) return;
-  buf_lit(b, "Because of ");
-  for (int i = 0; i < h->n_modifiers; i++) {
-    buf_puts(b, i ? "; " : "");
-    buf_puts(b, kb_term_at(k, KB_CONTRA, h->modifiers[i])->label);
-  }
-  buf_lit(b, ": press lightly");
-  if (h->band_max) buf_printf(b, " (no more than %d out of 10)", h->band_max);
-  if (h->hold_max) buf_printf(b, " and hold no longer than %d seconds", h->hold_max);
-  buf_putc(b, '.');
-}
+static void limits_sentence(buf *b, const kb *k, const home *h) { home_limits_text(k, h, b); }
 
 /* Why an item gets no self-care: "its reason (contraindication, region)." */
+/* Why some of an item's exercises are left out: text (with `lead`) or HTML. */
+static void html_esc(buf *b, const char *s);
+static void left_out_sentence(buf *b, const kb *k, const home_item *it, const char *lead, int html) {
+  if (!it->leave_out) return;
+  buf t;
+  buf_init(&t);
+  if (it->press_danger >= 0) {
+    buf_lit(&t, "No pressing at home here: it lies in a danger zone (");
+    buf_puts(&t, kb_term_at(k, KB_DANGER, it->press_danger)->label);
+    buf_lit(&t, ").");
+  } else if (it->press_caution >= 0) {
+    const kb_term *c = kb_term_at(k, KB_CONTRA, it->press_caution);
+    buf_lit(&t, "No pressing at home here because of ");
+    buf_puts(&t, c->label);
+    buf_lit(&t, ": ");
+    buf_puts(&t, c->caution_text);
+  }
+  if (it->forbid_contra >= 0) {
+    if (t.len) buf_putc(&t, ' ');
+    buf_lit(&t, "A stretch is left out because of ");
+    buf_puts(&t, kb_term_at(k, KB_CONTRA, it->forbid_contra)->label);
+    buf_lit(&t, ".");
+  }
+  if (it->tool_contra >= 0) {
+    if (t.len) buf_putc(&t, ' ');
+    buf_lit(&t, "An exercise with a tool is left out because of ");
+    buf_puts(&t, kb_term_at(k, KB_CONTRA, it->tool_contra)->label);
+    buf_lit(&t, ".");
+  }
+  if (html) { buf_lit(b, "<p class=\"warn\">"); html_esc(b, t.data); buf_lit(b, "</p>"); }
+  else wrap(b, lead, t.data);
+  buf_free(&t);
+}
+
 static void skip_sentence(buf *b, const kb *k, const home_item *it) {
   buf_puts(b, it->skip);
   if (it->skip_contra >= 0) {
@@ -520,11 +615,13 @@ void sheet_home_text(buf *b, const kb *k, const home *h) {
       wrap(b, "   No self-treatment: ", t.data);
       continue;
     }
-    for (int j = 0; j < m->n_selfcare; j++) {
+    left_out_sentence(b, k, it, "   ", 0);
+    for (int j = 0, shown = 0; j < m->n_selfcare; j++) {
       const kb_selfcare *sc = &m->selfcare[j];
       int lo, hi;
+      if (j < 32 && it->leave_out >> j & 1) continue;
       hold_range(h, sc, &lo, &hi);
-      buf_printf(b, "   %c) %s\n", 'a' + j, kb_term_at(k, KB_TOOL, sc->tool)->label);
+      buf_printf(b, "   %c) %s\n", 'a' + shown++, kb_term_at(k, KB_TOOL, sc->tool)->label);
       wrap(b, "      Set up: ", sc->position);
       wrap(b, "      Do: ", sc->steps);
       if (lo == hi) buf_printf(b, "      Hold: %d s.  ", hi); else buf_printf(b, "      Hold: %d-%d s.  ", lo, hi);
@@ -542,7 +639,10 @@ void sheet_home_text(buf *b, const kb *k, const home *h) {
     buf_printf(b, "\n%s:\n", group_titles[g]);
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
       const kb_term *a = kb_term_at(k, KB_ADVICE, i);
-      if (a->scope == g) wrap(b, "  - ", a->label);
+      if (a->scope != g) continue;
+      buf_reset(&t);
+      home_advice_text(k, h, i, &t);
+      wrap(b, "  - ", t.data);
     }
   }
   buf_free(&t);
@@ -604,7 +704,7 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
   }
   for (int i = 0; i < h->n_items; i++) {
     const home_item *it = &h->items[i];
-    if (it->skip) continue;
+    if (it->skip || it->press_danger >= 0 || it->press_caution >= 0) continue;   /* no press mark where nothing presses */
     int r[2];
     kb_zone_ref z = {kb_tp_at(k, it->tp)->region, KB_SAME};
     int n = kb_zone_regions(k, z, it->side, r);
@@ -630,9 +730,11 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
       buf_lit(b, "</p></div>\n");
       continue;
     }
+    left_out_sentence(b, k, it, NULL, 1);
     for (int j = 0; j < m->n_selfcare; j++) {
       const kb_selfcare *sc = &m->selfcare[j];
       int lo, hi;
+      if (j < 32 && it->leave_out >> j & 1) continue;
       hold_range(h, sc, &lo, &hi);
       buf_lit(b, "<dl><dt>Tool</dt><dd>"); html_esc(b, kb_term_at(k, KB_TOOL, sc->tool)->label);
       buf_lit(b, "</dd><dt>Set up</dt><dd>"); html_esc(b, sc->position);
@@ -685,7 +787,9 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     for (int i = 0; i < kb_n_terms(k, KB_ADVICE); i++) {
       const kb_term *a = kb_term_at(k, KB_ADVICE, i);
       if (a->scope != g) continue;
-      buf_lit(b, "<li>"); html_esc(b, a->label); buf_lit(b, "</li>");
+      buf_reset(&t);
+      home_advice_text(k, h, i, &t);
+      buf_lit(b, "<li>"); html_esc(b, t.data); buf_lit(b, "</li>");
     }
     buf_lit(b, "</ul>\n");
   }
@@ -705,6 +809,7 @@ void sheet_home_html(buf *b, const kb *k, const chart *c, const home *h, const c
     for (int i = 0; i < h->n_items && !used; i++) {
       const kb_muscle *m = kb_muscle_at(k, h->items[i].muscle);
       for (int j = 0; !h->items[i].skip && j < m->n_selfcare; j++)
+        if (!(j < 32 && h->items[i].leave_out >> j & 1))
         for (int c2 = 0; c2 < m->selfcare[j].n_sources; c2++) used |= m->selfcare[j].sources[c2].source == s;
     }
     if (!used) continue;

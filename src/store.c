@@ -2,6 +2,7 @@
 ** check, and backup and restore as JSON lines. */
 #include "storeint.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -96,7 +97,56 @@ static const char *const migrations[] = {
   " PRIMARY KEY (session_id, seq));"
   "CREATE INDEX live_session_open ON live_session (state, therapist_id);"
   "CREATE INDEX live_session_client ON live_session (client_id, state);",
-  /* 5: each knowledge-base version once (kbver: its texts, compressed, under their hash), and
+  /* 4: logins kept in the store (a hash of the token, never the token), refused logins counted
+  **    per address and email, accounts that can be disabled, the one-time setup codes, and the
+  **    audit log listed by user and action (GET /api/audit's filters) */
+  "ALTER TABLE therapist ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1));"
+  "CREATE TABLE login ("
+  " token_hash TEXT PRIMARY KEY,"
+  " therapist_id BIGINT NOT NULL REFERENCES therapist(id) ON DELETE CASCADE,"
+  " csrf TEXT NOT NULL, created DOUBLE PRECISION NOT NULL, last_seen DOUBLE PRECISION NOT NULL,"
+  " expires DOUBLE PRECISION NOT NULL, address TEXT NOT NULL DEFAULT '');"
+  "CREATE INDEX login_user ON login (therapist_id, created);"
+  "CREATE INDEX login_expires ON login (expires);"
+  "CREATE TABLE login_failure ("
+  " address TEXT NOT NULL, email TEXT NOT NULL, fails BIGINT NOT NULL,"
+  " first_at DOUBLE PRECISION NOT NULL, last_at DOUBLE PRECISION NOT NULL,"
+  " PRIMARY KEY (address, email));"
+  "CREATE INDEX login_failure_email ON login_failure (email, first_at);"
+  "CREATE INDEX login_failure_first ON login_failure (first_at);"
+  "CREATE TABLE setup_code (code_hash TEXT PRIMARY KEY, expires DOUBLE PRECISION NOT NULL);"
+  "CREATE INDEX audit_user ON audit (therapist_id, id);"
+  "CREATE INDEX audit_action ON audit (action, id);",
+  /* 5: the record kept over time: a client archived (when), a contraindication's start date
+  ** and the ones ended (with both dates), the clinic's settings (its name), a visit's note
+  ** signed by its therapist (name, time, SHA-256 of the text) with dated, signed addenda, and
+  ** the plan of care, a new row per change */
+  "ALTER TABLE client ADD COLUMN archived TEXT;"
+  "ALTER TABLE client_contra ADD COLUMN started TEXT;"
+  "CREATE TABLE client_contra_past ("
+  " id {id}, client_id BIGINT NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
+  " contra TEXT NOT NULL, region TEXT NOT NULL DEFAULT '', started TEXT, ended TEXT NOT NULL,"
+  " created TEXT NOT NULL);"
+  "CREATE TABLE setting (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE note_signature ("
+  " visit_id BIGINT PRIMARY KEY REFERENCES visit(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT REFERENCES therapist(id), name TEXT NOT NULL, at TEXT NOT NULL,"
+  " hash TEXT NOT NULL);"
+  "CREATE TABLE addendum ("
+  " id {id}, visit_id BIGINT NOT NULL REFERENCES visit(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT REFERENCES therapist(id), name TEXT NOT NULL, at TEXT NOT NULL,"
+  " hash TEXT NOT NULL, text TEXT NOT NULL);"
+  "CREATE TABLE care_plan ("
+  " id {id}, client_id BIGINT NOT NULL REFERENCES client(id) ON DELETE CASCADE,"
+  " therapist_id BIGINT REFERENCES therapist(id), start TEXT NOT NULL, goals TEXT,"
+  " target_kind TEXT NOT NULL CHECK (target_kind IN ('nprs','psfs')),"
+  " target_value DOUBLE PRECISION NOT NULL CHECK (target_value BETWEEN 0 AND 10),"
+  " target_activity TEXT, visits INTEGER NOT NULL CHECK (visits BETWEEN 1 AND 100),"
+  " frequency TEXT NOT NULL, reassess TEXT NOT NULL, created TEXT NOT NULL);"
+  "CREATE INDEX client_contra_past_client ON client_contra_past (client_id);"
+  "CREATE INDEX addendum_visit ON addendum (visit_id, id);"
+  "CREATE INDEX care_plan_client ON care_plan (client_id, id);",
+  /* 6: each knowledge-base version once (kbver: its texts, compressed, under their hash), and
   ** visits that keep what was done: the session log compressed (logz) without the plan, and
   ** the home program as the intake's factors it was made with (ctx), both re-derived from the
   ** kb version they name (record.c).  Rows stored before keep their text and are rewritten by
@@ -117,6 +167,8 @@ static const struct { const char *name; int has_id; const char *order; } tables[
   {"intake", 1, "id"}, {"pain", 0, "intake_id, region"}, {"kbver", 1, "id"}, {"visit", 1, "id"},
   {"treatment", 0, "visit_id, seq"}, {"assessment", 1, "id"}, {"measure", 1, "id"},
   {"homeprog", 1, "id"}, {"audit", 1, "id"}, {"live_session", 0, "id"}, {"live_cmd", 0, "session_id, seq"},
+  {"client_contra_past", 1, "id"}, {"setting", 0, "name"}, {"note_signature", 0, "visit_id"},
+  {"addendum", 1, "id"}, {"care_plan", 1, "id"},
 };
 #define N_TABLES ((int)(sizeof tables / sizeof tables[0]))
 
@@ -131,6 +183,11 @@ static const struct { const char *table, *column, *parent; } links[] = {
   {"homeprog", "visit_id", "visit"}, {"audit", "therapist_id", "therapist"},
   {"live_session", "client_id", "client"}, {"live_session", "therapist_id", "therapist"},
   {"live_session", "visit_id", "visit"}, {"live_cmd", "session_id", "live_session"},
+  {"login", "therapist_id", "therapist"},
+  {"client_contra_past", "client_id", "client"}, {"note_signature", "visit_id", "visit"},
+  {"note_signature", "therapist_id", "therapist"}, {"addendum", "visit_id", "visit"},
+  {"addendum", "therapist_id", "therapist"}, {"care_plan", "client_id", "client"},
+  {"care_plan", "therapist_id", "therapist"},
   {"visit", "kbver_id", "kbver"}, {"homeprog", "kbver_id", "kbver"},
 };
 
@@ -285,6 +342,12 @@ int store_exec_long(store *s, const char *sql, const store_args *a, long *v) {
   return rc;
 }
 
+int store_each(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx) {
+  s->err[0] = 0;
+  if (send_begin(s)) return -1;
+  return s->be->each(s, sql, a, fn, ctx);
+}
+
 int store_begin(store *s) {
   if (s->in_tx) { s->in_tx++; return 0; }   /* inside a caller's batch */
   if (s->be->lazy_begin) { s->in_tx = 1; s->begin_pending = 1; return 0; }
@@ -329,12 +392,45 @@ int store_default_path(char *out, size_t outlen) {
   return n > 0 && (size_t)n < outlen ? 0 : -1;
 }
 
+/* The database's identity into s->id: 0, or -1 when the schema is not this myomap's or there is
+** no identity yet (or no table meta). */
+static int read_id(store *s) {
+  store_rows r;
+  s->id[0] = 0;
+  if (store_exec(s, "SELECT (SELECT COALESCE(MAX(version), 0) FROM schema_version),"
+                    " (SELECT value FROM meta WHERE key = 'database')", NULL, &r)) return -1;
+  const char *v = store_cell(&r, 0, 0), *id = store_cell(&r, 0, 1);
+  int ok = v && atol(v) == N_MIGRATIONS && id;
+  if (ok) snprintf(s->id, sizeof s->id, "%s", id);
+  store_rows_free(&r);
+  return ok ? 0 : -1;
+}
+
+/* The table meta (key, value) lives outside the numbered migrations, so it needs no number that
+** another branch's migration might take: it is made, with the database's random identity, the
+** first time a myomap that keeps it opens the database, under the migration lock. */
+static int make_meta(store *s) {
+  unsigned char raw[16];
+  char hex[33];
+  if (sodium_init() < 0) return store_fail(s, "libsodium failed to start");
+  randombytes_buf(raw, sizeof raw);
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, hex);
+  if (store_exec(s, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", NULL, NULL) ||
+      store_exec(s, "INSERT INTO meta (key, value) VALUES ('database', $1) ON CONFLICT DO NOTHING", &a, NULL)) {
+    char keep[400];
+    snprintf(keep, sizeof keep, "%.399s", s->err);
+    return store_fail(s, "cannot keep the database's identity (table meta): %s", keep);
+  }
+  return 0;
+}
+
 static int migrate(store *s) {
   long have = 0;
-  /* The common case, without any lock: the schema is up to date. */
-  if (!store_exec_long(s, "SELECT COALESCE(MAX(version), 0) FROM schema_version", NULL, &have) &&
-      have == N_MIGRATIONS)
-    return 0;
+  /* The common case, without any lock: the schema is up to date and the identity kept. */
+  if (!read_id(s)) return 0;
   if (store_begin(s)) return -1;
   if ((s->be->lock_sql && store_exec(s, s->be->lock_sql, NULL, NULL)) ||
       store_exec(s, "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -371,13 +467,24 @@ static int migrate(store *s) {
       return store_fail(s, "%s", keep);
     }
   }
-  return store_commit(s);
+  if (make_meta(s)) { store_rollback(s); return -1; }
+  if (store_commit(s)) return -1;
+  if (read_id(s)) {
+    char keep[400];
+    snprintf(keep, sizeof keep, "%.399s", s->err[0] ? s->err : "no row");
+    return store_fail(s, "the database's identity cannot be read: %s", keep);
+  }
+  return 0;
 }
 
 int store_open(store **out, const char *target, char *err, size_t errlen) {
+  if (target && !*target) {
+    snprintf(err, errlen, "no database named (an empty name): give a path or a postgresql:// URI");
+    return -1;
+  }
   store *s = xcalloc(1, sizeof *s);
   char path[1024];
-  if (!target || !*target) {
+  if (!target) {
     if (store_default_path(path, sizeof path)) {
       snprintf(err, errlen, "no database given and neither XDG_DATA_HOME nor HOME is set: use --db PATH");
       free(s);
@@ -389,6 +496,11 @@ int store_open(store **out, const char *target, char *err, size_t errlen) {
   else {
     s->be = &store_sqlite;
     if (!strncmp(target, "sqlite:", 7)) target += 7;
+    if (!*target) {
+      snprintf(err, errlen, "sqlite: names no file: give sqlite:PATH");
+      free(s);
+      return -1;
+    }
   }
   s->target = xstrdup(target);
   if (s->be->open(s, target) || migrate(s)) {
@@ -432,6 +544,8 @@ int store_wait(store *s, double timeout, char *payload, size_t cap) {
 
 int store_shared(const store *s) { return s->be->listen != NULL; }
 
+const char *store_database_id(const store *s) { return s->id; }
+
 /* ---- check, counts ------------------------------------------------------------------------ */
 
 int store_check(store *s, buf *report) {
@@ -474,47 +588,127 @@ int store_counts(store *s, buf *out) {
   return 0;
 }
 
-/* ---- backup and restore ------------------------------------------------------------------- */
+/* ---- backup and restore -------------------------------------------------------------------
+** Format 2 (store.h): a header, one line per row, a trailer with the row counts and the SHA-256
+** of every line before it.  The backup streams: rows are written as they are read, through a
+** 64 KiB buffer that is hashed as it is handed to the writer. */
+#define BACKUP_FORMAT 2
+#define BACKUP_CHUNK (64 * 1024)
 
-int store_backup(store *s, buf *out) {
-  if (store_begin(s)) return -1;
-  buf_printf(out, "{\"myomap\":\"backup\",\"version\":%d,\"backend\":", N_MIGRATIONS);
-  buf_json_str(out, s->be->name);
-  buf_puts(out, ",\"tables\":[");
-  for (int i = 0; i < N_TABLES; i++) {
-    if (i) buf_putc(out, ',');
-    buf_json_str(out, tables[i].name);
+typedef struct backup_out {
+  store *s;
+  store_write_fn write;
+  void *ctx;
+  buf b;
+  crypto_hash_sha256_state h;
+  long lines, rows, count;   /* lines and rows so far; count: rows of this table */
+  int table;
+} backup_out;
+
+static int backup_flush(backup_out *o, int hash) {
+  if (!o->b.len) return 0;
+  if (hash) crypto_hash_sha256_update(&o->h, (const unsigned char *)o->b.data, o->b.len);
+  if (o->write(o->ctx, o->b.data, o->b.len)) return store_fail(o->s, "the backup could not be written");
+  buf_reset(&o->b);
+  return 0;
+}
+
+static int backup_row(void *ctx, int ncol, const char *const *names, const char *const *cells, const size_t *lens) {
+  backup_out *o = ctx;
+  const char *t = tables[o->table].name;
+  buf_lit(&o->b, "{\"table\":");
+  buf_json_str(&o->b, t);
+  buf_lit(&o->b, ",\"row\":{");
+  for (int j = 0; j < ncol; j++) {
+    if (j) buf_putc(&o->b, ',');
+    buf_json_str(&o->b, names[j]);
+    buf_putc(&o->b, ':');
+    if (!cells[j]) { buf_lit(&o->b, "null"); continue; }
+    if (is_blob(t, names[j])) {   /* bytes, as base64 text */
+      size_t cap = sodium_base64_ENCODED_LEN(lens[j], sodium_base64_VARIANT_ORIGINAL);
+      char *b64 = xmalloc(cap);
+      sodium_bin2base64(b64, cap, (const unsigned char *)cells[j], lens[j], sodium_base64_VARIANT_ORIGINAL);
+      buf_json_str(&o->b, b64);
+      free(b64);
+      continue;
+    }
+    long bad = util_utf8_bad(cells[j], strlen(cells[j]));
+    if (bad >= 0) {
+      char which[64];
+      if (tables[o->table].has_id && cells[0]) snprintf(which, sizeof which, "id %.30s", cells[0]);
+      else snprintf(which, sizeof which, "row %ld", o->count + 1);
+      return store_fail(o->s, "%s %s, column %s: byte %ld (0x%02x) is not valid UTF-8, so this backup could "
+                        "not be restored: correct the value, then back up again", t, which, names[j], bad + 1,
+                        (unsigned char)cells[j][bad]);
+    }
+    buf_json_str(&o->b, cells[j]);
   }
-  buf_puts(out, "]}\n");
-  for (int i = 0; i < N_TABLES; i++) {
+  buf_lit(&o->b, "}}\n");
+  o->lines++;
+  o->rows++;
+  o->count++;
+  return o->b.len >= BACKUP_CHUNK ? backup_flush(o, 1) : 0;
+}
+
+int store_backup(store *s, store_write_fn write, void *ctx, long *rows) {
+  *rows = 0;
+  if (s->in_tx) return store_fail(s, "a backup cannot run inside a transaction");
+  if (store_exec(s, s->be->snapshot_sql, NULL, NULL)) return -1;
+  s->in_tx = 1;
+  backup_out o;
+  memset(&o, 0, sizeof o);
+  o.s = s;
+  o.write = write;
+  o.ctx = ctx;
+  buf_init(&o.b);
+  crypto_hash_sha256_init(&o.h);
+  long counts[N_TABLES] = {0}, v = 0;
+  char now[32];
+  util_now(now);
+  /* On SQLite this first read starts the snapshot. */
+  int rc = store_exec_long(s, "SELECT COALESCE(MAX(version), 0) FROM schema_version", NULL, &v);
+  if (!rc && v != N_MIGRATIONS)
+    rc = store_fail(s, "the database is at schema version %ld and this myomap at %d: back it up with the "
+                       "matching myomap", v, N_MIGRATIONS);
+  if (!rc) {
+    buf_printf(&o.b, "{\"myomap\":\"backup\",\"format\":%d,\"version\":%d,\"backend\":", BACKUP_FORMAT, N_MIGRATIONS);
+    buf_json_str(&o.b, s->be->name);
+    buf_lit(&o.b, ",\"database\":");
+    buf_json_str(&o.b, s->id);
+    buf_lit(&o.b, ",\"taken\":");
+    buf_json_str(&o.b, now);
+    buf_lit(&o.b, ",\"tables\":[");
+    for (int i = 0; i < N_TABLES; i++) {
+      if (i) buf_putc(&o.b, ',');
+      buf_json_str(&o.b, tables[i].name);
+    }
+    buf_lit(&o.b, "]}\n");
+    o.lines = 1;
+  }
+  for (int i = 0; i < N_TABLES && !rc; i++) {
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", tables[i].name, tables[i].order);
-    store_rows r;
-    if (store_exec(s, sql, NULL, &r)) { store_rollback(s); return -1; }
-    for (int row = 0; row < r.nrow; row++) {
-      buf_puts(out, "{\"table\":");
-      buf_json_str(out, tables[i].name);
-      buf_puts(out, ",\"row\":{");
-      for (int j = 0; j < r.ncol; j++) {
-        if (j) buf_putc(out, ',');
-        buf_json_str(out, r.names[j]);
-        buf_putc(out, ':');
-        const char *c = store_cell(&r, row, j);
-        if (c && is_blob(tables[i].name, r.names[j])) {
-          size_t n = store_cell_len(&r, row, j), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-          char *b64 = xmalloc(cap);
-          sodium_bin2base64(b64, cap, (const unsigned char *)c, n, sodium_base64_VARIANT_ORIGINAL);
-          buf_json_str(out, b64);
-          free(b64);
-        } else if (c) buf_json_str(out, c);
-        else buf_puts(out, "null");
-      }
-      buf_puts(out, "}}\n");
-    }
-    store_rows_free(&r);
+    o.table = i;
+    o.count = 0;
+    if (store_each(s, sql, NULL, backup_row, &o)) rc = -1;
+    counts[i] = o.count;
   }
-  store_rollback(s);  /* read only: nothing to commit */
-  return 0;
+  if (!rc) rc = backup_flush(&o, 1);
+  if (!rc) {
+    unsigned char dig[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    crypto_hash_sha256_final(&o.h, dig);
+    sodium_bin2hex(hex, sizeof hex, dig, sizeof dig);
+    buf_printf(&o.b, "{\"myomap\":\"end\",\"lines\":%ld,\"rows\":{", o.lines);
+    for (int i = 0; i < N_TABLES; i++) buf_printf(&o.b, "%s\"%s\":%ld", i ? "," : "", tables[i].name, counts[i]);
+    buf_printf(&o.b, "},\"sha256\":\"%s\"}\n", hex);
+    rc = backup_flush(&o, 0);
+  }
+  store_rollback(s);   /* read only: nothing to commit */
+  if (s->be->snapshot_end) s->be->exec(s, s->be->snapshot_end, NULL, NULL);
+  buf_free(&o.b);
+  if (!rc) *rows = o.rows;
+  return rc ? -1 : 0;
 }
 
 static int table_index(const char *name) {
@@ -529,95 +723,235 @@ static int ident_ok(const char *k) {
   return 1;
 }
 
-static int restore_line(store *s, json_t *line, int lineno, int *last_table) {
+typedef struct restore_st {
+  store *s;
+  store_row_check check;
+  void *ctx;
+  long lineno, rows, last_id;
+  int header, ended, last;   /* last: the table of the latest row */
+  long counts[N_TABLES];
+  crypto_hash_sha256_state h;
+} restore_st;
+
+/* A refusal naming the current line. */
+static int line_fail(restore_st *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int line_fail(restore_st *st, const char *fmt, ...) {
+  char msg[480];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return store_fail(st->s, "line %ld: %s", st->lineno, msg);
+}
+
+static int restore_header(restore_st *st, json_t *line) {
+  json_t *m = json_object_get(line, "myomap"), *f = json_object_get(line, "format"),
+         *v = json_object_get(line, "version"), *t = json_object_get(line, "tables");
+  if (!json_is_string(m) || strcmp(json_string_value(m), "backup") || !json_is_integer(v))
+    return line_fail(st, "not a myomap backup (expected {\"myomap\":\"backup\",\"format\":%d,...})", BACKUP_FORMAT);
+  if (!f)
+    return line_fail(st, "a format 1 backup (an older myomap's, with no row counts or checksum to check it by): "
+                         "restore it with the myomap that wrote it, then back up again with this one");
+  if (!json_is_integer(f) || json_integer_value(f) != BACKUP_FORMAT)
+    return line_fail(st, "backup format %s: this myomap reads format %d", json_is_integer(f) ? "other than 2" : "not a number",
+                     BACKUP_FORMAT);
+  if (json_integer_value(v) != N_MIGRATIONS)
+    return line_fail(st, "a backup of schema version %lld; this myomap restores version %d",
+                     (long long)json_integer_value(v), N_MIGRATIONS);
+  int same = json_is_array(t) && json_array_size(t) == N_TABLES;
+  for (int i = 0; same && i < N_TABLES; i++) {
+    const char *n = json_string_value(json_array_get(t, (size_t)i));
+    same = n && !strcmp(n, tables[i].name);
+  }
+  if (!same) return line_fail(st, "the header's \"tables\" are not this myomap's (%s, ... in that order)", tables[0].name);
+  st->header = 1;
+  return 0;
+}
+
+static int restore_trailer(restore_st *st, json_t *line) {
+  json_t *n = json_object_get(line, "lines"), *rows = json_object_get(line, "rows"),
+         *sum = json_object_get(line, "sha256");
+  if (!json_is_integer(n) || !json_is_object(rows) || !json_is_string(sum))
+    return line_fail(st, "a trailer needs \"lines\", \"rows\" and \"sha256\"");
+  if (json_integer_value(n) != st->lineno - 1)
+    return line_fail(st, "the trailer counts %lld lines before it but there are %ld: lines are missing or were added",
+                     (long long)json_integer_value(n), st->lineno - 1);
+  for (int i = 0; i < N_TABLES; i++) {
+    json_t *c = json_object_get(rows, tables[i].name);
+    if (!json_is_integer(c) || json_integer_value(c) != st->counts[i])
+      return line_fail(st, "the trailer counts %lld %s rows but the file has %ld: rows are missing or were added",
+                       json_is_integer(c) ? (long long)json_integer_value(c) : -1LL, tables[i].name, st->counts[i]);
+  }
+  if (json_object_size(rows) != N_TABLES) return line_fail(st, "the trailer counts the rows of a table the header does not name");
+  unsigned char dig[crypto_hash_sha256_BYTES];
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+  crypto_hash_sha256_final(&st->h, dig);
+  sodium_bin2hex(hex, sizeof hex, dig, sizeof dig);
+  if (strcmp(hex, json_string_value(sum)))
+    return line_fail(st, "the checksum of lines 1-%ld does not match the trailer's: the file was changed after the "
+                         "backup was written", st->lineno - 1);
+  st->ended = 1;
+  return 0;
+}
+
+static int restore_row(restore_st *st, json_t *line) {
+  store *s = st->s;
   json_t *t = json_object_get(line, "table"), *row = json_object_get(line, "row");
   int ti = json_is_string(t) ? table_index(json_string_value(t)) : -1;
-  if (ti < 0 || !json_is_object(row))
-    return store_fail(s, "line %d: expected {\"table\":NAME,\"row\":{...}} with a known table", lineno);
-  if (ti < *last_table)
-    return store_fail(s, "line %d: table %s comes after its children: parents first", lineno, tables[ti].name);
-  *last_table = ti;
-  buf sql, vals;
+  if (ti < 0 || !json_is_object(row) || json_object_size(line) != 2)
+    return line_fail(st, "expected {\"table\":NAME,\"row\":{...}} with a table of the header");
+  if (ti < st->last)
+    return line_fail(st, "a %s row after the %s rows: the tables come in the header's order, so the file was reordered",
+                     tables[ti].name, tables[st->last].name);
+  if (ti != st->last) st->last_id = 0;
+  st->last = ti;
+  const char *cols[STORE_MAX_ARGS], *vals[STORE_MAX_ARGS];
+  int n = 0;
+  const char *key;
+  json_t *v;
+  json_object_foreach(row, key, v) {
+    if (!ident_ok(key) || !(json_is_string(v) || json_is_null(v)))
+      return line_fail(st, "%s: bad column \"%.40s\" (names are lower case; values are text or null)", tables[ti].name, key);
+    if (n == STORE_MAX_ARGS) return line_fail(st, "%s: more than %d columns", tables[ti].name, STORE_MAX_ARGS);
+    cols[n] = key;
+    vals[n++] = json_is_null(v) ? NULL : json_string_value(v);
+  }
+  if (tables[ti].has_id) {
+    const char *id = NULL;
+    for (int j = 0; j < n; j++) if (!strcmp(cols[j], "id")) id = vals[j];
+    char *end = NULL;
+    long x = id ? strtol(id, &end, 10) : 0;
+    if (!id || !*id || *end || x <= 0)
+      return line_fail(st, "%s: the id must be a whole number above 0", tables[ti].name);
+    if (x <= st->last_id)
+      return line_fail(st, "%s id %ld after id %ld: rows come in the order of their ids, so the file was reordered",
+                       tables[ti].name, x, st->last_id);
+    st->last_id = x;
+  }
+  char err[400] = "";
+  if (st->check && st->check(st->ctx, tables[ti].name, n, cols, vals, err, sizeof err))
+    return line_fail(st, "%s: %s", tables[ti].name, err);
+  buf sql;
   buf_init(&sql);
-  buf_init(&vals);
   store_args a;
   store_args_init(&a);
   buf_printf(&sql, "INSERT INTO %s (", tables[ti].name);
-  const char *key;
-  json_t *v;
-  int n = 0, rc = 0;
+  for (int j = 0; j < n; j++) buf_printf(&sql, "%s%s", j ? ", " : "", cols[j]);
+  buf_puts(&sql, ") VALUES (");
   unsigned char *bytes[STORE_MAX_ARGS];
-  int n_bytes = 0;
-  json_object_foreach(row, key, v) {
-    if (!ident_ok(key) || n >= STORE_MAX_ARGS || !(json_is_string(v) || json_is_null(v))) {
-      rc = store_fail(s, "line %d: bad column %s (names are lower case; values are text or null)", lineno, key);
-      break;
-    }
-    buf_printf(&sql, "%s%s", n ? ", " : "", key);
-    buf_printf(&vals, "%s$%d", n ? ", " : "", n + 1);
-    if (json_is_string(v) && is_blob(tables[ti].name, key)) {
-      size_t tl = json_string_length(v), bl = 0;
+  int n_bytes = 0, rc = 0;
+  for (int j = 0; j < n && !rc; j++) {
+    buf_printf(&sql, "%s$%d", j ? ", " : "", j + 1);
+    if (vals[j] && is_blob(tables[ti].name, cols[j])) {   /* base64 in the backup */
+      size_t tl = strlen(vals[j]), bl = 0;
       unsigned char *b = bytes[n_bytes++] = xmalloc(tl / 4 * 3 + 3);
-      if (sodium_base642bin(b, tl / 4 * 3 + 3, json_string_value(v), tl, NULL, &bl, NULL, sodium_base64_VARIANT_ORIGINAL)) {
-        rc = store_fail(s, "line %d: %s.%s is not base64", lineno, tables[ti].name, key);
-        break;
-      }
-      store_arg_blob(&a, b, bl);
-    } else store_arg_text(&a, json_is_null(v) ? NULL : json_string_value(v));
-    n++;
+      if (sodium_base642bin(b, tl / 4 * 3 + 3, vals[j], tl, NULL, &bl, NULL, sodium_base64_VARIANT_ORIGINAL))
+        rc = line_fail(st, "%s: %s is not base64", tables[ti].name, cols[j]);
+      else store_arg_blob(&a, b, bl);
+    } else store_arg_text(&a, vals[j]);
   }
-  if (!rc) {
-    buf_printf(&sql, ") VALUES (%s)", vals.data ? vals.data : "");
-    if (store_exec(s, sql.data, &a, NULL)) {
-      char keep[sizeof s->err];
-      snprintf(keep, sizeof keep, "%.400s", s->err);
-      rc = store_fail(s, "line %d (%s): %s", lineno, tables[ti].name, keep);
-    }
+  buf_putc(&sql, ')');
+  if (!rc && store_exec(s, sql.data, &a, NULL)) {
+    char keep[400];
+    snprintf(keep, sizeof keep, "%.399s", s->err);
+    rc = line_fail(st, "%s: %s", tables[ti].name, keep);
   }
   for (int i = 0; i < n_bytes; i++) free(bytes[i]);
   buf_free(&sql);
-  buf_free(&vals);
+  if (!rc) { st->counts[ti]++; st->rows++; }
   return rc;
 }
 
-int store_restore(store *s, const char *text, size_t len, long *rows) {
-  *rows = 0;
+/* One line of n bytes, without its newline (nl: it had one). */
+static int restore_feed(restore_st *st, const char *p, size_t n, int nl) {
+  st->lineno++;
+  if (st->ended) return line_fail(st, "more after the trailer (line %ld): a backup ends with its trailer", st->lineno - 1);
+  if (!nl) return line_fail(st, "cut short inside the line (it has no newline at its end): the file is incomplete");
+  if (!n) return line_fail(st, "an empty line (a backup has none)");
+  const char *nul = memchr(p, 0, n);
+  if (nul) return line_fail(st, "byte %ld is a NUL byte", (long)(nul - p) + 1);
+  long bad = util_utf8_bad(p, n);
+  if (bad >= 0) return line_fail(st, "byte %ld (0x%02x) is not valid UTF-8", bad + 1, (unsigned char)p[bad]);
+  json_error_t je;
+  json_t *line = json_loadb(p, n, 0, &je);
+  if (!line) return line_fail(st, "not JSON (column %d): %s", je.column, je.text);
+  const char *m = json_string_value(json_object_get(line, "myomap"));
+  int rc;
+  if (!json_is_object(line)) rc = line_fail(st, "not a JSON object");
+  else if (!st->header) rc = restore_header(st, line);
+  else if (m && !strcmp(m, "end")) rc = restore_trailer(st, line);
+  else rc = restore_row(st, line);
+  json_decref(line);
+  if (!rc && !st->ended) {
+    crypto_hash_sha256_update(&st->h, (const unsigned char *)p, n);
+    crypto_hash_sha256_update(&st->h, (const unsigned char *)"\n", 1);
+  }
+  return rc;
+}
+
+static int restore_start(restore_st *st, store *s, store_row_check check, void *ctx) {
+  memset(st, 0, sizeof *st);
+  st->s = s;
+  st->check = check;
+  st->ctx = ctx;
+  crypto_hash_sha256_init(&st->h);
   if (store_begin(s)) return -1;
-  int rc = 0;
-  for (int i = 0; i < N_TABLES && !rc; i++) {
+  for (int i = 0; i < N_TABLES; i++) {
     char sql[128];
     long n = 0;
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", tables[i].name);
-    if (store_exec_long(s, sql, NULL, &n)) rc = -1;
-    else if (n) rc = store_fail(s, "the database already holds records (%ld in %s): restore only "
-                                   "into a new, empty database", n, tables[i].name);
+    if (store_exec_long(s, sql, NULL, &n) ||
+        (n && store_fail(s, "the database already holds records (%ld in %s): restore only into a new, empty "
+                            "database", n, tables[i].name))) {
+      store_rollback(s);
+      return -1;
+    }
   }
-  int lineno = 0, last = 0, header = 0;
+  return 0;
+}
+
+static int restore_finish(restore_st *st, int rc, long *rows) {
+  store *s = st->s;
+  if (!rc && !st->header) rc = store_fail(s, "line 1: missing: an empty file is not a backup");
+  if (!rc && !st->ended)
+    rc = store_fail(s, "line %ld: missing: the backup ends after line %ld without its trailer "
+                       "({\"myomap\":\"end\",...}), so it was cut short", st->lineno + 1, st->lineno);
+  for (int i = 0; i < N_TABLES && !rc; i++)
+    if (tables[i].has_id && s->be->restored && s->be->restored(s, tables[i].name)) rc = -1;
+  if (rc) { store_rollback(s); return -1; }
+  if (store_commit(s)) return -1;
+  *rows = st->rows;
+  return 0;
+}
+
+int store_restore(store *s, const char *text, size_t len, store_row_check check, void *ctx, long *rows) {
+  restore_st st;
+  *rows = 0;
+  if (restore_start(&st, s, check, ctx)) return -1;
+  int rc = 0;
   const char *p = text, *end = text + len;
   while (!rc && p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-    lineno++;
-    if (n == 0) { p += 1; continue; }
-    json_error_t je;
-    json_t *line = json_loadb(p, n, 0, &je);
-    if (!line) rc = store_fail(s, "line %d: not JSON: %s", lineno, je.text);
-    else if (!header) {
-      json_t *m = json_object_get(line, "myomap"), *v = json_object_get(line, "version");
-      if (!json_is_string(m) || strcmp(json_string_value(m), "backup") || !json_is_integer(v))
-        rc = store_fail(s, "line 1: not a myomap backup (expected {\"myomap\":\"backup\",...})");
-      else if (json_integer_value(v) != N_MIGRATIONS)
-        rc = store_fail(s, "line 1: backup of schema version %lld; this myomap restores version %d",
-                        (long long)json_integer_value(v), N_MIGRATIONS);
-      header = 1;
-    } else if (!restore_line(s, line, lineno, &last)) (*rows)++;
-    else rc = -1;
-    json_decref(line);
+    rc = restore_feed(&st, p, n, nl != NULL);
     p += n + (nl ? 1 : 0);
   }
-  if (!rc && !header) rc = store_fail(s, "empty backup: no header line");
-  for (int i = 0; i < N_TABLES && !rc; i++)
-    if (tables[i].has_id && s->be->restored && s->be->restored(s, tables[i].name)) rc = -1;
-  if (rc) { store_rollback(s); return -1; }
-  return store_commit(s);
+  return restore_finish(&st, rc, rows);
+}
+
+int store_restore_file(store *s, FILE *f, store_row_check check, void *ctx, long *rows) {
+  restore_st st;
+  *rows = 0;
+  if (restore_start(&st, s, check, ctx)) return -1;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int rc = 0;
+  while (!rc && (n = getline(&line, &cap, f)) >= 0) {
+    int nl = n > 0 && line[n - 1] == '\n';
+    rc = restore_feed(&st, line, (size_t)n - (size_t)nl, nl);
+  }
+  if (!rc && ferror(f)) rc = store_fail(s, "cannot read the backup after line %ld: %s", st.lineno, strerror(errno));
+  free(line);
+  return restore_finish(&st, rc, rows);
 }

@@ -8,6 +8,7 @@
 #define MYOMAP_STORE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util.h"
 
@@ -23,7 +24,7 @@ int store_default_path(char *out, size_t outlen);
 
 /* Open the database named by `target`: "postgresql://..." or "postgres://..." (a libpq
 ** connection URI) for PostgreSQL, "sqlite:PATH" or a plain PATH for SQLite, NULL for the
-** default path.  A new SQLite file is created readable and writable by its owner only, in a
+** default path ("" and "sqlite:" are errors, never the default).  A new SQLite file is created readable and writable by its owner only, in a
 ** directory made with mode 0700; it runs in WAL mode with foreign keys on and synchronous
 ** FULL.  Pending migrations are applied, each in one transaction (under a lock, so several
 ** processes may open at once).  Returns 0 and sets *out (close with store_close), or -1 with
@@ -98,6 +99,15 @@ int store_exec_batch(store *s, int n, const char *const *sql, const store_args *
 /* store_exec_batch, then store_commit, the COMMIT in the same round trip when this commit ends
 ** the transaction.  Returns 0, or -1 with store_error set (the transaction is rolled back). */
 int store_exec_batch_commit(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out);
+/* Run one SELECT and hand its rows to fn as they are read, one at a time (SQLite steps the
+** statement; PostgreSQL runs it in single-row mode), so a result of any size needs the memory of
+** one row.  names[j], cells[j] (NULL for SQL NULL) and lens[j] (its length in bytes: a blob's
+** cell holds bytes, text is NUL-terminated) are valid during the call only.  fn returns
+** 0 to go on, nonzero to stop (the rest of the query is dropped).  Returns 0, fn's nonzero value,
+** or -1 with store_error set. */
+typedef int (*store_row_fn)(void *ctx, int ncol, const char *const *names, const char *const *cells,
+                            const size_t *lens);
+int store_each(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx);
 
 /* Transactions: begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a write
 ** never fails half way for a lock.  rollback is safe to call after any error.  A begin inside
@@ -116,13 +126,40 @@ int store_check(store *s, buf *report);
 /* Counts of rows per table, appended to `out` as "table N" lines. */
 int store_counts(store *s, buf *out);
 
-/* Backup: every table, parents first, as JSON lines: a header {"myomap":"backup",
-** "version":V,"backend":B,"tables":[...]}, then {"table":T,"row":{column:value,...}} per row
-** (values as text or null).  Read in one transaction, so the copy is consistent. */
-int store_backup(store *s, buf *out);
-/* Restore a backup (text of `len` bytes) into an empty database, in one transaction: nothing
-** is written if any line is bad or the database already holds records.  Returns 0, or -1 with
-** a message naming the line.  *rows is set to the number of rows restored. */
-int store_restore(store *s, const char *text, size_t len, long *rows);
+/* Backup: the whole database as JSON lines, streamed in the memory of a few rows, from one
+** read-only snapshot that no writer waits for (SQLite: a WAL read transaction; PostgreSQL:
+** REPEATABLE READ READ ONLY).  Format 2 (docs/records.md):
+**   {"myomap":"backup","format":2,"version":SCHEMA,"backend":B,"database":ID,"taken":TIME,"tables":[...]}
+**   {"table":T,"row":{column:value,...}}      one per row, the tables in the header's order,
+**                                            each table in its key's order; values text or null
+**   {"myomap":"end","lines":N,"rows":{T:COUNT,...},"sha256":HEX}
+** where N counts the lines before the trailer and HEX is the SHA-256 of those lines' bytes (with
+** their newlines).  The text goes to `write` (0 on success, nonzero to stop: store_backup then
+** fails) in pieces of about 64 KiB.  A stored text that is not valid UTF-8 stops the backup with
+** a message naming its row (such a backup could not be restored).  Returns 0 and sets *rows (the
+** rows written), or -1 with store_error set. */
+typedef int (*store_write_fn)(void *ctx, const char *data, size_t len);
+int store_backup(store *s, store_write_fn write, void *ctx, long *rows);
+
+/* A value check for restore: the row of `table` with n columns cols[] and values vals[] (NULL
+** for null); returns 0 when it may be stored, else nonzero with a message in err ("column
+** birth: ..."). */
+typedef int (*store_row_check)(void *ctx, const char *table, int n, const char *const *cols,
+                               const char *const *vals, char *err, size_t errlen);
+
+/* Restore a format 2 backup into an empty database, in one transaction: every line is checked
+** (valid UTF-8, JSON, a known table in the header's order, ids increasing, `check` on its
+** values when not NULL) and the trailer's row counts and checksum are compared before the
+** commit, so a file that is cut short (at a line boundary or inside a line), reordered or edited
+** writes nothing, and the message names the line at fault ("line 12: ...").  Refused too when
+** the database already holds records.  store_restore_file reads `f` line by line (memory of one
+** line); store_restore reads `len` bytes of `text`.  Returns 0 and sets *rows, or -1 with
+** store_error set. */
+int store_restore_file(store *s, FILE *f, store_row_check check, void *ctx, long *rows);
+int store_restore(store *s, const char *text, size_t len, store_row_check check, void *ctx, long *rows);
+
+/* The database's identity: 32 hex digits drawn at random when the database was created (or first
+** opened by a myomap that keeps one), kept in the table meta (key 'database'). */
+const char *store_database_id(const store *s);
 
 #endif

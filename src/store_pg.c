@@ -44,6 +44,10 @@ static struct {
   __typeof__(&PQsendQueryParams) PQsendQueryParams;
   __typeof__(&PQsendQueryPrepared) PQsendQueryPrepared;
   __typeof__(&PQgetResult) PQgetResult;
+  __typeof__(&PQsetSingleRowMode) PQsetSingleRowMode;
+  __typeof__(&PQgetCancel) PQgetCancel;
+  __typeof__(&PQcancel) PQcancel;
+  __typeof__(&PQfreeCancel) PQfreeCancel;
 } pq;
 
 static const lazy_sym pq_syms[] = {
@@ -78,6 +82,10 @@ static const lazy_sym pq_syms[] = {
   S(PQsendQueryParams),
   S(PQsendQueryPrepared),
   S(PQgetResult),
+  S(PQsetSingleRowMode),
+  S(PQgetCancel),
+  S(PQcancel),
+  S(PQfreeCancel),
 #undef S
 };
 static const char *const pq_names[] = {"libpq.so.5", "libpq.so", NULL};
@@ -113,6 +121,10 @@ static lazy_lib pq_lib = {pq_names, "libpq5", pq_syms, sizeof pq_syms / sizeof p
 #define PQsendQueryParams pq.PQsendQueryParams
 #define PQsendQueryPrepared pq.PQsendQueryPrepared
 #define PQgetResult pq.PQgetResult
+#define PQsetSingleRowMode pq.PQsetSingleRowMode
+#define PQgetCancel pq.PQgetCancel
+#define PQcancel pq.PQcancel
+#define PQfreeCancel pq.PQfreeCancel
 
 
 static void quiet(void *arg, const char *message) { (void)arg; (void)message; }
@@ -333,6 +345,72 @@ static int pg_batch(store *s, int n, const char *const *sql, const store_args *c
   return rc;
 }
 
+/* Single-row mode: each row is handed over as it arrives, so a table of any size streams in
+** the memory of one row.  When fn stops early the rest of the query is cancelled. */
+static int pg_each(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx) {
+  PGconn *c = s->h;
+  int lens[STORE_MAX_ARGS], fmts[STORE_MAX_ARGS], np = a ? a->n : 0;
+  for (int i = 0; i < np; i++) { lens[i] = a->len[i] < 0 ? 0 : a->len[i]; fmts[i] = a->len[i] >= 0; }
+  if (!PQsendQueryParams(c, sql, np, NULL, np ? a->v : NULL, lens, fmts, 0))
+    return pg_fail(s, "SQL", PQerrorMessage(c));
+  if (!PQsetSingleRowMode(c)) {
+    while (1) { PGresult *r = PQgetResult(c); if (!r) break; PQclear(r); }
+    return pg_fail(s, "SQL", "single-row mode refused");
+  }
+  int stop = 0, ncol = -1, cancelled = 0;
+  const char **names = NULL, **cells = NULL;
+  size_t *clens = NULL;
+  char **bytes = NULL;   /* a bytea cell's bytes, decoded from \x and hex digits */
+  PGresult *r;
+  while ((r = PQgetResult(c))) {
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_SINGLE_TUPLE && !stop) {
+      if (ncol < 0) {
+        ncol = PQnfields(r);
+        names = xcalloc((size_t)ncol + 1, sizeof *names);
+        cells = xcalloc((size_t)ncol + 1, sizeof *cells);
+        clens = xcalloc((size_t)ncol + 1, sizeof *clens);
+        bytes = xcalloc((size_t)ncol + 1, sizeof *bytes);
+      }
+      for (int j = 0; j < ncol; j++) {
+        names[j] = PQfname(r, j);
+        cells[j] = PQgetisnull(r, 0, j) ? NULL : PQgetvalue(r, 0, j);
+        clens[j] = cells[j] ? strlen(cells[j]) : 0;
+        if (cells[j] && PQftype(r, j) == 17) {   /* BYTEAOID */
+          const char *v = cells[j];
+          size_t n = clens[j], k = 0;
+          char *b = bytes[j] = xrealloc(bytes[j], n / 2 + 1);
+          for (size_t p = 2; p + 1 < n; p += 2) {
+            int hi = unhex(v[p]), lo = unhex(v[p + 1]);
+            if (hi < 0 || lo < 0) break;
+            b[k++] = (char)(hi << 4 | lo);
+          }
+          b[k] = 0;
+          cells[j] = b;
+          clens[j] = k;
+        }
+      }
+      stop = fn(ctx, ncol, names, cells, clens);
+      if (stop && !cancelled) {
+        PGcancel *k = PQgetCancel(c);
+        char why[256];
+        if (k) { PQcancel(k, why, sizeof why); PQfreeCancel(k); }
+        cancelled = 1;
+      }
+    } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !stop) {
+      const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+      stop = pg_fail(s, "SQL", m ? m : PQerrorMessage(c));
+    }
+    PQclear(r);
+  }
+  for (int j = 0; bytes && j < ncol; j++) free(bytes[j]);
+  free(bytes);
+  free(clens);
+  free(names);
+  free(cells);
+  return stop;
+}
+
 static int pg_check(store *s, buf *report) {
   store_rows r;
   if (store_exec(s, "SELECT current_setting('server_version'), pg_is_in_recovery()::text", NULL, &r)) {
@@ -367,6 +445,7 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
     if (!PQconsumeInput(c)) {
       pg_fail(s, "LISTEN", PQerrorMessage(c));
       PQreset(c);
+      prep_clear(s);
       return -1;
     }
     PGnotify *n = PQnotifies(c);
@@ -377,7 +456,7 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
     }
     if (round) break;
     struct pollfd p = {PQsocket(c), POLLIN, 0};
-    if (p.fd < 0) { PQreset(c); return store_fail(s, "LISTEN: no connection"); }
+    if (p.fd < 0) { PQreset(c); prep_clear(s); return store_fail(s, "LISTEN: no connection"); }
     int ms = timeout <= 0 ? 0 : (int)(timeout * 1000);
     if (poll(&p, 1, ms) <= 0) return 0;
   }
@@ -386,6 +465,6 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
 
 const store_driver store_pg = {
   "postgresql", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BYTEA", "BEGIN",
-  "SELECT pg_advisory_xact_lock(7271403)",
-  pg_open, pg_close, pg_exec, pg_batch, 1, pg_check, pg_restored, pg_listen, pg_wait,
+  "SELECT pg_advisory_xact_lock(7271403)", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL,
+  pg_open, pg_close, pg_exec, pg_batch, 1, pg_check, pg_restored, pg_listen, pg_wait, pg_each,
 };

@@ -11,6 +11,8 @@ typedef struct store_driver {
   const char *blob_ddl;      /* the column type of bytes ("{blob}" in a migration) */
   const char *begin_sql;     /* a write transaction that holds its lock from the start */
   const char *lock_sql;      /* run first inside the migration transaction, or NULL */
+  const char *snapshot_sql;  /* a read-only transaction that sees one snapshot and blocks no writer */
+  const char *snapshot_end;  /* run after that transaction has ended (NULL: nothing) */
   /* Connect to `target` (a path or URI); set s->h and s->where.  0, or -1 with s->err. */
   int (*open)(store *s, const char *target);
   void (*close)(store *s);
@@ -33,6 +35,8 @@ typedef struct store_driver {
   ** one, copying its payload: 1 got one, 0 none, -1 the connection failed. */
   int (*listen)(store *s, const char *channel);
   int (*wait)(store *s, double timeout, char *payload, size_t cap);
+  /* One SELECT whose rows are handed to fn one at a time as they arrive (store_each). */
+  int (*each)(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx);
 } store_driver;
 
 struct store {
@@ -42,6 +46,7 @@ struct store {
   char *target;             /* what store_open was given, for store_clone */
   char where[1024];
   char err[512];
+  char id[40];              /* the database's identity (meta.database), read at open */
   int in_tx;
   int begin_pending;        /* lazy_begin: BEGIN not sent yet */
 };

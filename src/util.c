@@ -248,6 +248,21 @@ static int utf8_len(const unsigned char *s) {
   return n;
 }
 
+long util_utf8_bad(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) { i++; continue; }
+    int len = p[i] >= 0xc2 && p[i] <= 0xdf ? 2 : p[i] >= 0xe0 && p[i] <= 0xef ? 3 : p[i] >= 0xf0 && p[i] <= 0xf4 ? 4 : 0;
+    if (!len || n - i < (size_t)len) return (long)i;
+    unsigned char tmp[5] = {0};
+    memcpy(tmp, p + i, (size_t)len);
+    if (utf8_len(tmp) != len) return (long)i;
+    i += (size_t)len;
+  }
+  return -1;
+}
+
 void buf_xml(buf *o, const char *s) {
   static const char *const rep[] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;"};
   const unsigned char *p = (const unsigned char *)s;

@@ -82,4 +82,9 @@ void util_today(char out[11]);
 /* 1 when `s` is a real calendar date written YYYY-MM-DD (years 1900-2999), else 0. */
 int util_date_ok(const char *s);
 
+/* The offset (0-based) of the first byte of s[0..n) that does not begin or continue a valid
+** UTF-8 character (a stray continuation byte, a truncated sequence, an overlong form, a
+** surrogate, above U+10FFFF), or -1 when all of it is valid UTF-8. */
+long util_utf8_bad(const char *s, size_t n);
+
 #endif

@@ -63,7 +63,8 @@ call() {
   tr -d '\r' <"$T/hdr" >"$T/hdr.txt"
 }
 # get WHO PATH [curl args] and post WHO PATH JSON [curl args]: with WHO's cookie (and CSRF token);
-# WHO is a variable prefix (ADM_C, ADM_X ...), or "none" for no cookie; the body's type is $CT
+# WHO is a variable prefix (ADM_C, ADM_X ...), or "none" for no cookie; the body's type is $CT;
+# post sends with the method $PM (POST when unset: the PUT and PATCH routes set it)
 CT=application/json
 get() {
   who=$1 p=$2
@@ -75,9 +76,9 @@ get() {
 post() {
   who=$1 p=$2 d=$3
   shift 3
-  if [ "$who" = none ]; then call POST "$p" -H "Content-Type: $CT" --data-binary "$d" "$@"; return; fi
+  if [ "$who" = none ]; then call "${PM:-POST}" "$p" -H "Content-Type: $CT" --data-binary "$d" "$@"; return; fi
   eval "ck=\${${who}_C} cx=\${${who}_X}"
-  call POST "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" -H "Content-Type: $CT" --data-binary "$d" "$@"
+  call "${PM:-POST}" "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" -H "Content-Type: $CT" --data-binary "$d" "$@"
 }
 body() { head -c 500 "$T/body"; }
 header() { sed -n "s/^$1: //Ip" "$T/hdr.txt" | head -1; }
@@ -188,6 +189,13 @@ wanterr "a 7-character password refused" 400 bad-request
 LONGPW=$(head -c 201 /dev/zero | tr '\0' p)
 post ADM /api/users "{\"name\":\"Longy\",\"email\":\"longy@clinic.example\",\"password\":\"$LONGPW\"}"
 wanterr "a 201-character password refused" 400 bad-request
+for pw in password password123 "          " Summer2024 qwertyuiop1 "PassWord2024!"; do
+  post ADM /api/users "{\"name\":\"Weak\",\"email\":\"weak@clinic.example\",\"password\":\"$pw\"}"
+  if wanterr "the password \"$pw\" refused" 400 bad-request; then
+    jq -e '.error.message | test("at least 10 characters|common passwords|only spaces")' "$T/body" >/dev/null &&
+      ok "... saying why" || ko "no reason for \"$pw\"" "$(body)"
+  fi
+done
 post ADM /api/users '{"name":"Boss","email":"boss@clinic.example","password":"bosspass12","role":"boss"}'
 wanterr "an unknown role refused" 400 bad-request
 post ADM /api/users '{"name":"Rita Limit","email":"rita@clinic.example","password":"ritapass12"}'
@@ -274,6 +282,9 @@ want "contraindications" 200 '(.contraindications | length) > 0 and (.contraindi
 post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1","side":"l"},{"tp":"gastrocnemius-tp1","side":"l"}],"contraindications":["pregnancy",{"id":"varicose-veins","region":"calf-l"}]}'
 want "plan with the contraindications" 200 '(.steps | length) > 0 and ([.steps[] | select(.timed)] | length) > 0 and ([.modifications[].id] | index("pregnancy"))
   and ([.blocked[] | select(.contraindication == "varicose-veins" and .tp == "gastrocnemius-tp1")] | length) == 1'
+post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"fascial":true,"contraindications":["pregnancy"]}'
+want "plan with myofascial release and the pregnancy caution" 200 '([.steps[] | select(.phase == "prepare" and .timed and .fascial and .technique.id == "cross-hand-release" and .hold == [90,300])] | length) == 1
+  and ([.steps[] | select(.phase == "release") | .cautions[]?.contraindication] == ["pregnancy"])'
 post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1"}]}'
 wanterr "plan: a paired muscle's point without a side refused" 400 bad-request
 post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"contraindications":["open-wound"]}'
@@ -332,6 +343,18 @@ get TA "/api/clients/$CA"
 want "the record holds the intake, findings and measures" 200 '(.intakes | length) == 1 and (.intakes[0].pain | length) == 2 and (.measures | length) == 7'
 get TA "/api/clients/$CA/progress"
 want "progress JSON" 200 ".client == $CA and .baseline.nprs.value == 6"
+ET=$(header etag)
+[ -n "$ET" ] && ok "progress has an ETag" || ko "no ETag on progress"
+: >"$T/body"
+get TA "/api/clients/$CA/progress" -H "If-None-Match: $ET"
+[ "$code" = 304 ] && [ ! -s "$T/body" ] && ok "the same ETag again: 304, no body" || ko "If-None-Match: HTTP $code" "$(body)"
+post TA "/api/clients/$CA/measures" '{"measures":[{"kind":"nprs","value":"2"}]}'
+want "one more measure" 200
+get TA "/api/clients/$CA/progress" -H "If-None-Match: $ET"
+want "after a new measure the old ETag gets the new progress, not 304" 200 '.client'
+[ "$(header etag)" != "$ET" ] && ok "... with a new ETag" || ko "the ETag did not change after a new measure"
+jq -e --arg d "$(date -u +%Y-%m-%d)" '.latest.nprs.date == $d' "$T/body" >/dev/null &&
+  ok "... and the new measure in it (never a stale copy)" || ko "the new measure is not in the progress" "$(body)"
 get TA "/api/clients/$CA/progress.svg"
 wanttype "progress SVG" image/svg+xml && { grep -q '<svg' "$T/body" && ok "progress.svg is an <svg>" || ko "progress.svg is not SVG" "$(body)"; }
 get TA "/api/clients/$CA/home"
@@ -523,7 +546,7 @@ want "a second session" 200 '.id'
 S2=$(jq -r .id "$T/body")
 T2=$(jq -r .join.token "$T/body")
 # the route table: "METHOD PATH FLAGS" with "*" replaced by a real id
-sed -nE 's/^ *\{"(GET|POST|PUT|DELETE)", "(\/api\/[^"]*)", h_[a-z_]+, ([^}]*)\},?$/\1 \2 \3/p' "$ROUTES_SRC" >"$T/routes.raw"
+sed -nE 's/^ *\{"(GET|POST|PUT|PATCH|DELETE)", "(\/api\/[^"]*)", h_[a-z_]+, ([^}]*)\},?$/\1 \2 \3/p' "$ROUTES_SRC" >"$T/routes.raw"
 while read -r m p f; do
   case "$p" in
     /api/muscles/*) p=$(echo "$p" | sed 's/\*/upper-trapezius/') ;;
@@ -541,7 +564,7 @@ NR=$(wc -l <"$T/routes")
 echo "== without a login"
 while read -r m p f; do
   case "$f" in *PUBLIC*) continue ;; esac
-  if [ "$m" = GET ]; then call GET "$p"; else post none "$p" '{}'; fi
+  if [ "$m" = GET ]; then call GET "$p"; else PM=$m; post none "$p" '{}'; PM=; fi
   wanterr "$m $p without a cookie: 401" 401 unauthenticated
 done <"$T/routes"
 call GET /api/clients -H 'Cookie: myomap_session=0000000000000000000000000000000000000000000000000000000000000000'
@@ -562,14 +585,14 @@ wanterr "PUT /api/me: 405" 405 method-not-allowed
 echo "== CSRF"
 eval "ck=\$ADM_C"
 while read -r m p f; do
-  [ "$m" = POST ] || continue
+  [ "$m" = GET ] && continue
   case "$f" in *PUBLIC*) continue ;; esac
-  call POST "$p" -H "Cookie: myomap_session=$ck" -H 'Content-Type: application/json' --data-binary '{}'
-  wanterr "POST $p without X-CSRF-Token: 403" 403 csrf
-  call POST "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $TA_X" -H 'Content-Type: application/json' --data-binary '{}'
-  wanterr "POST $p with another session's token: 403" 403 csrf
-  post ADM "$p" '{}' -H 'Origin: http://evil.example'
-  wanterr "POST $p from a foreign Origin: 403" 403 csrf
+  call "$m" "$p" -H "Cookie: myomap_session=$ck" -H 'Content-Type: application/json' --data-binary '{}'
+  wanterr "$m $p without X-CSRF-Token: 403" 403 csrf
+  call "$m" "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $TA_X" -H 'Content-Type: application/json' --data-binary '{}'
+  wanterr "$m $p with another session's token: 403" 403 csrf
+  PM=$m; post ADM "$p" '{}' -H 'Origin: http://evil.example'; PM=
+  wanterr "$m $p from a foreign Origin: 403" 403 csrf
 done <"$T/routes"
 get ADM /api/me
 want "the admin is still logged in (the refused logout did nothing)" 200 '.user.role == "admin"'
@@ -585,31 +608,37 @@ BIGPAD=$(head -c 71680 /dev/zero | tr '\0' a)
 printf '{"pain":["temple-l"],"pad":"%s"}' "$BIGPAD" >"$T/big.json"
 printf '{"pain":["temple-l"],"pad":"%s"}' "$(head -c 60000 /dev/zero | tr '\0' a)" >"$T/60k.json"
 while read -r m p f; do
-  [ "$m" = POST ] || continue
+  [ "$m" = GET ] && continue
+  PM=$m
   case "$f" in
     *BODY*)
       post ADM "$p" 'this is not JSON'
-      wanterr "POST $p: not JSON: 400" 400 bad-request
+      wanterr "$m $p: not JSON: 400" 400 bad-request
       post ADM "$p" '[1,2,3]'
-      wanterr "POST $p: a JSON array: 400" 400 bad-request
+      wanterr "$m $p: a JSON array: 400" 400 bad-request
       post ADM "$p" '{"a":'
-      wanterr "POST $p: cut JSON: 400" 400 bad-request
+      wanterr "$m $p: cut JSON: 400" 400 bad-request
       CT=text/plain
       post ADM "$p" '{}'
       CT=application/json
-      wanterr "POST $p: text/plain: 415" 415 unsupported-media-type
+      wanterr "$m $p: text/plain: 415" 415 unsupported-media-type
       eval "ck=\$ADM_C cx=\$ADM_X"
-      call POST "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" --data-binary '{}' -H 'Content-Type:'
-      wanterr "POST $p: no Content-Type: 415" 415 unsupported-media-type
+      call "$m" "$p" -H "Cookie: myomap_session=$ck" -H "X-CSRF-Token: $cx" --data-binary '{}' -H 'Content-Type:'
+      wanterr "$m $p: no Content-Type: 415" 415 unsupported-media-type
       ;;
   esac
   post ADM "$p" "@$T/big.json"
-  wanterr "POST $p: 70 KB body: 413" 413 too-large
+  wanterr "$m $p: 70 KB body: 413" 413 too-large
   post ADM "$p" "@$T/big.json" -H 'Transfer-Encoding: chunked'
-  wanterr "POST $p: 70 KB chunked: 413" 413 too-large
+  wanterr "$m $p: 70 KB chunked: 413" 413 too-large
 done <"$T/routes"
+PM=
 post TA /api/where "@$T/60k.json"
 want "a 60 KB body is fine" 200 '.candidates'
+printf '{"name":"Ann \377Lee","birth":"1984-03-09"}' > "$T/u8.json"
+post TA /api/clients "@$T/u8.json"
+wanterr "a client name that is not UTF-8: 400 naming the byte" 400 bad-request
+grep -q 'byte 14 is 0xff' "$T/body" && ok "the answer names byte 14 (0xff)" || ko "UTF-8 body message" "$(body)"
 post TA /api/where '{"pain":["temple-l"]}' -H 'Transfer-Encoding: chunked'
 want "a small chunked body is fine" 200 '.candidates'
 CT='application/json; charset=utf-8'
@@ -639,6 +668,7 @@ cat >"$T/bad" <<EOF
 /api/plan|{"points":[{"tp":5,"side":"l"}]}|tp a number
 /api/plan|{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"contraindications":["x-ray"]}|unknown contraindication
 /api/plan|{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"client":"1"}|client a string
+/api/plan|{"points":[{"tp":"upper-trapezius-tp1","side":"l"}],"fascial":"yes"}|fascial a string
 /api/clients|{"name":5,"birth":"1990-01-01"}|name a number
 /api/clients|{"name":"X","birth":"1990-01-01","consent":"yes"}|consent a string
 /api/clients|{"name":"X","birth":"1990-02-30"}|impossible birth date
@@ -735,12 +765,379 @@ fi
 get ADM "/api/audit?limit=3"
 want "audit limit=3" 200 '(.audit | length) == 3'
 
+# ---- the Host header and the request's framing -------------------------------------------------
+echo "== Host and framing"
+# raw REQUEST: send the bytes (printf escapes) on a new connection, the answer's status in code,
+# its body in $T/body (a python3 socket, 5 s at most; 000 when the server closes without answering)
+cat >"$T/raw.py" <<'PY'
+import socket, sys
+port, req = int(sys.argv[1]), sys.argv[2].encode('latin-1').decode('unicode_escape').encode('latin-1')
+s = socket.create_connection(('127.0.0.1', port), timeout=5)
+s.sendall(req)
+got = b''
+try:
+    while True:
+        d = s.recv(65536)
+        if not d: break
+        got += d
+        if b'\r\n\r\n' in got:
+            head, _, rest = got.partition(b'\r\n\r\n')
+            n = [int(l.split(b':')[1]) for l in head.split(b'\r\n') if l.lower().startswith(b'content-length:')]
+            if n and len(rest) >= n[0]: break
+except socket.timeout: pass
+head, _, body = got.partition(b'\r\n\r\n')
+open(sys.argv[3], 'wb').write(body)
+print(head.split(b' ')[1].decode() if head.startswith(b'HTTP/') else '000')
+PY
+raw() { code=$(python3 "$T/raw.py" "$PORT" "$1" "$T/body" 2>/dev/null); [ -n "$code" ] || code=000; }
+call GET /api/health -H 'Host: evil.example'
+wanterr "an /api/ request whose Host names another site (DNS rebinding): 400" 400 bad-request
+call GET /api/health -H "Host: evil.example:$PORT"
+wanterr "the same with the port: 400" 400 bad-request
+call GET /api/health -H "Host: localhost:$PORT"
+want "Host localhost:PORT passes" 200 '.ok == true'
+call GET /api/health -H "Host: 127.0.0.1"
+want "Host 127.0.0.1 without a port passes" 200 '.ok == true'
+call GET / -H 'Host: evil.example'
+[ "$code" = 200 ] && ok "the page itself is still served whatever the Host (it holds no data)" || ko "GET / with another Host: HTTP $code"
+post TA /api/sessions "{\"client\":$CA,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}" -H "Host: \"x\"<b>:$PORT"
+wanterr "a session started with a Host holding quotes and <: 400, never a join link made of it" 400 bad-request
+post TA /api/sessions "{\"client\":$CA,\"another\":true,\"points\":[{\"tp\":\"upper-trapezius-tp1\",\"side\":\"l\"}]}" -H "Host: localhost:$PORT"
+HS=
+if want "a session started through localhost" 200 ".join.url == \"http://localhost:$PORT/p/\" + .join.token"; then
+  HS=$(jq -r .id "$T/body")
+  get TA "/api/sessions/$HS" -H 'Host: a"b<c'
+  wanterr "its state with a Host holding quotes and <: 400" 400 bad-request
+  get TA "/api/sessions/$HS/qr.svg" -H 'Host: a"b<c'
+  wanterr "its QR code with that Host: 400" 400 bad-request
+  raw "GET /api/sessions/$HS HTTP/1.1\r\nHost: a\x0bb\"c\r\nCookie: myomap_session=$TA_C\r\nConnection: close\r\n\r\n"
+  [ "$code" = 400 ] && ok "a Host with a vertical tab and a quote (raw request): 400" || ko "Host with \\x0b: HTTP $code" "$(body)"
+  raw "GET /api/sessions/$HS HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nCookie: myomap_session=$TA_C\r\nConnection: close\r\n\r\n"
+  jq -e ".join.url == \"http://127.0.0.1:$PORT/p/\" + .join.token" "$T/body" >/dev/null &&
+    ok "the state's join link follows an accepted Host (raw request)" || ko "join link of the state" "$(body)"
+  get TA "/api/sessions/$HS/qr.svg" -H "Host: 127.0.0.1:$PORT"
+  wanttype "the QR code with an accepted Host" image/svg+xml
+fi
+LOGIN='{"name":"X","email":"x@y.z","password":"abcdefgh12"}'
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nContent-Length: 52\r\nContent-Length: 7\r\nConnection: close\r\n\r\n$LOGIN"
+[ "$code" = 400 ] && ok "two Content-Length headers that differ: 400" || ko "conflicting Content-Length: HTTP $code, wanted 400" "$(body)"
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nContent-Length: 52\r\nContent-Length: 52\r\nConnection: close\r\n\r\n$LOGIN"
+[ "$code" = 409 ] && ok "the same Content-Length twice is one length (409: the first account exists)" || ko "repeated equal Content-Length: HTTP $code, wanted 409" "$(body)"
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nContent-Length: 52\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n34\r\n$LOGIN\r\n0\r\n\r\n"
+[ "$code" = 400 ] && ok "Content-Length with Transfer-Encoding: chunked: 400" || ko "Content-Length + chunked: HTTP $code, wanted 400" "$(body)"
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n34\r\n$LOGIN\r\n0\r\n\r\n"
+[ "$code" = 409 ] && ok "a chunked body alone is read (409: the first account exists)" || ko "chunked alone: HTTP $code, wanted 409" "$(body)"
+raw "POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1:$PORT\r\nContent-Type: application/json\r\nContent-Length: +52\r\nConnection: close\r\n\r\n$LOGIN"
+[ "$code" = 400 ] && ok "a Content-Length that is not digits: 400" || ko "Content-Length +42: HTTP $code, wanted 400" "$(body)"
+
+# ---- logins in the store: restarts, more than one server -----------------------------------------
+# launch DB PORT LOG: a server on DB at 127.0.0.1:PORT, waited for; LPID is its process
+launch() {
+  "$M" --db "$1" serve --listen "127.0.0.1:$2" >"$3" 2>&1 &
+  LPID=$!
+  j=0
+  while [ $j -lt 200 ]; do
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$2/api/health" && return 0
+    kill -0 "$LPID" 2>/dev/null || return 1
+    sleep 0.05
+    j=$((j + 1))
+  done
+  return 1
+}
+echo "== logins survive a restart"
+login RS tess@clinic.example tesspass12 || ko "login before the restart (HTTP $code)" "$(body)"
+for sig in KILL TERM; do
+  kill -s $sig "$SPID"; wait "$SPID" 2>/dev/null; SPID=
+  if launch "$DB" "$PORT" "$T/server.log"; then SPID=$LPID; else ko "the server did not start again" "$(tail -5 "$T/server.log")"; break; fi
+  get RS /api/me
+  want "after a SIG$sig and a new start the same cookie is logged in" 200 '.user.email == "tess@clinic.example"'
+  post RS /api/where '{"pain":[{"region":"temple-l"}]}'
+  want "... and its CSRF token still works for a POST" 200
+  get TA /api/me
+  want "... and so do the logins made before it" 200 '.user.email == "tess@clinic.example"'
+done
+# keep WHO: log WHO in again if their login was lost, so that the checks below stand on their own
+keep() { get "$1" /api/me; [ "$code" = 200 ] || login "$1" "$2" "$3"; }
+keep ADM admin@clinic.example adminpass1; keep TA tess@clinic.example tesspass12
+# a second server on the same database shares the logins, and a logout on one ends it on both
+PORT3=$((PORT + 1))
+while curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT3/"; [ $? != 7 ]; do PORT3=$((PORT3 + 1)); done
+if launch "$DB" "$PORT3" "$T/third.log"; then
+  P3=$LPID
+  B0=$B; B=http://127.0.0.1:$PORT3
+  get RS /api/me
+  want "a second server on the same database knows the login" 200 '.user.email == "tess@clinic.example"'
+  post RS /api/logout ''
+  want "logout on the second server" 200
+  B=$B0
+  get RS /api/me
+  wanterr "... ends the login on the first at once" 401 unauthenticated
+  kill "$P3"; wait "$P3" 2>/dev/null
+else ko "a second server on the same database did not start" "$(tail -5 "$T/third.log")"; fi
+
+# ---- accounts: password change, reset, disable ---------------------------------------------------
+echo "== account management"
+BEN_ID=$(get ADM /api/users; jq -r '.users[] | select(.email == "ben@clinic.example") | .id' "$T/body")
+TA_ID=$(jq -r '.users[] | select(.email == "tess@clinic.example") | .id' "$T/body")
+ADM_ID=$(jq -r '.users[] | select(.email == "admin@clinic.example") | .id' "$T/body")
+login BEN ben@clinic.example benpass123 && login BEN2 ben@clinic.example benpass123 || ko "Ben's logins (HTTP $code)"
+post BEN /api/me/password '{"current":"not-my-password","new":"a river of blue glass"}'
+wanterr "a password change with the wrong current password: 403" 403 forbidden
+post BEN /api/me/password '{"current":"benpass123","new":"password123"}'
+wanterr "a change to a common password: 400" 400 bad-request
+post BEN /api/me/password '{"current":"benpass123"}'
+wanterr "a change without the new password: 400" 400 bad-request
+call POST /api/me/password -H "Cookie: myomap_session=$BEN_C" -H "Content-Type: $CT" --data-binary '{"current":"benpass123","new":"a river of blue glass"}'
+wanterr "a change without the CSRF token: 403" 403 csrf
+get BEN2 /api/me
+want "nothing changed by the refused changes: the other login works" 200
+post BEN /api/me/password '{"current":"benpass123","new":"a river of blue glass"}'
+want "a password change" 200 '.ok == true'
+get BEN /api/me
+want "the login that changed it stays" 200 '.user.email == "ben@clinic.example"'
+get BEN2 /api/me
+wanterr "the user's other login ended" 401 unauthenticated
+get TA /api/me
+want "another user's login stays" 200
+post none /api/login '{"email":"ben@clinic.example","password":"benpass123"}' --interface 127.0.0.240
+wanterr "the old password no longer logs in" 401 unauthenticated
+login BEN2 ben@clinic.example "a river of blue glass" && ok "the new one does" || ko "login with the new password (HTTP $code)" "$(body)"
+post TA "/api/users/$BEN_ID/password" '{"new":"a river of red glass"}'
+wanterr "a therapist may not reset a password: 403" 403 forbidden
+post ADM "/api/users/$BEN_ID/password" '{"new":"Summer2024"}'
+wanterr "a reset to a common password: 400" 400 bad-request
+get BEN /api/me
+want "... changed nothing" 200
+post ADM "/api/users/99999/password" '{"new":"a river of red glass"}'
+wanterr "a reset of an unknown account: 404" 404 not-found
+post ADM "/api/users/$BEN_ID/password" '{"new":"a river of red glass"}'
+want "the admin resets Ben's password" 200 '.ok == true'
+get BEN /api/me
+wanterr "... which ends Ben's logins" 401 unauthenticated
+login BEN ben@clinic.example "a river of red glass" && ok "Ben logs in with the reset password" || ko "login after the reset (HTTP $code)" "$(body)"
+post TA "/api/users/$BEN_ID/disable" ''
+wanterr "a therapist may not disable an account: 403" 403 forbidden
+post ADM "/api/users/$ADM_ID/disable" ''
+wanterr "an admin cannot disable themself: 409" 409 conflict
+post ADM "/api/users/99999/disable" ''
+wanterr "disabling an unknown account: 404" 404 not-found
+post ADM "/api/users/$BEN_ID/disable" ''
+want "the admin disables Ben" 200 '.ok == true'
+get BEN /api/me
+wanterr "... whose login ends at once" 401 unauthenticated
+post none /api/login '{"email":"ben@clinic.example","password":"a river of red glass"}' --interface 127.0.0.241
+wanterr "... and who cannot log in" 403 forbidden
+get ADM /api/users
+want "the list says disabled" 200 '.users[] | select(.email == "ben@clinic.example") | .disabled == true and .can_log_in == false'
+post ADM "/api/users/$BEN_ID/enable" ''
+want "the admin enables Ben again" 200
+login BEN ben@clinic.example "a river of red glass" && ok "Ben logs in again" || ko "login after enable (HTTP $code)" "$(body)"
+get ADM "/api/audit?action=password-change&limit=10"
+want "the change is audited" 200 "[.audit[] | select(.user == \"ben@clinic.example\")] | length == 1"
+get ADM "/api/audit?action=password-reset&limit=10"
+want "the reset is audited" 200 "[.audit[] | select(.user == \"admin@clinic.example\" and .detail == \"account $BEN_ID\")] | length == 1"
+get ADM "/api/audit?action=disable-user&limit=10"
+want "the disable is audited" 200 "[.audit[] | select(.detail == \"account $BEN_ID\")] | length == 1"
+get ADM "/api/audit?action=enable-user&limit=10"
+want "the enable is audited" 200 "[.audit[] | select(.detail == \"account $BEN_ID\")] | length == 1"
+# the command line
+printf 'a river of green glass\n' | "$M" --db "$DB" user passwd --email ben@clinic.example >"$T/out" 2>&1 &&
+  ok "myomap user passwd" || ko "myomap user passwd" "$(cat "$T/out")"
+get BEN /api/me
+wanterr "... ends the account's logins" 401 unauthenticated
+printf 'password1\n' | "$M" --db "$DB" user passwd --email ben@clinic.example >"$T/out" 2>&1 &&
+  ko "myomap user passwd took a common password" || ok "myomap user passwd refuses a common password"
+login BEN ben@clinic.example "a river of green glass" && ok "the new password logs in" || ko "login after user passwd (HTTP $code)" "$(body)"
+"$M" --db "$DB" user disable --email ben@clinic.example >"$T/out" 2>&1 && ok "myomap user disable" || ko "myomap user disable" "$(cat "$T/out")"
+get BEN /api/me
+wanterr "... ends the login at once" 401 unauthenticated
+"$M" --db "$DB" user list >"$T/out" 2>&1; grep -q 'ben@clinic.example.*disabled' "$T/out" && ok "user list shows it" || ko "user list" "$(cat "$T/out")"
+"$M" --db "$DB" user enable --email ben@clinic.example >"$T/out" 2>&1 && ok "myomap user enable" || ko "myomap user enable" "$(cat "$T/out")"
+"$M" --db "$DB" user disable --email admin@clinic.example >"$T/out" 2>&1 &&
+  ko "the last admin was disabled" || { grep -q "last admin" "$T/out" && ok "the last admin cannot be disabled" || ko "last admin message" "$(cat "$T/out")"; }
+"$M" --db "$DB" user disable --email nobody@clinic.example >"$T/out" 2>&1 && ko "disabled an unknown email" || ok "user disable of an unknown email fails"
+login BEN ben@clinic.example "a river of green glass" || ko "Ben's login after enable (HTTP $code)"
+
+# ---- the audit log: filters and pages -----------------------------------------------------------
+echo "== audit filters and pages"
+for q in "limit=0" "limit=1001" "limit=ten" "user=x" "client=-1" "before=0" "from=2026-13-01" "to=yesterday" \
+         "action=DROP%20TABLE" "from=2026-02-01&to=2026-01-01"; do
+  get ADM "/api/audit?$q"
+  wanterr "audit ?$q: 400" 400 bad-request
+done
+get ADM "/api/audit?limit=5"
+if want "a page of 5 with a next cursor" 200 '(.audit | length) == 5 and (.next | type == "number") and .next == .audit[4].id'; then
+  N1=$(jq -r .next "$T/body"); FIRST=$(jq -c '[.audit[].id]' "$T/body")
+  get ADM "/api/audit?limit=5&before=$N1"
+  want "the next page: older entries only" 200 "(.audit | length) == 5 and (.audit | all(.id < $N1)) and ([.audit[].id] as \$i | \$i == (\$i | sort | reverse))"
+fi
+get ADM "/api/audit?user=$TA_ID&action=read&limit=1000"
+want "?user=&action=: only that user's reads" 200 "(.audit | length) > 0 and (.audit | all(.user_id == $TA_ID and .action == \"read\"))"
+get ADM "/api/audit?client=$CA&limit=1000"
+want "?client=: only that client" 200 "(.audit | length) > 0 and (.audit | all(.client == $CA))"
+TODAY=$(date -u +%Y-%m-%d)
+get ADM "/api/audit?from=$TODAY&to=$TODAY&limit=1000"
+want "?from=&to= today" 200 '(.audit | length) > 0'
+get ADM "/api/audit?from=2999-01-01"
+want "?from= in the future: none" 200 '(.audit | length) == 0 and .next == null'
+get ADM "/api/audit?to=2000-01-01T00:00:00Z"
+want "?to= a time long ago: none" 200 '(.audit | length) == 0'
+# every entry reachable by following next
+get ADM "/api/audit?limit=1000"
+TOTAL=$(jq '.audit | length' "$T/body")
+if [ "$TOTAL" -lt 1000 ]; then
+  seen=0 before=
+  while :; do
+    get ADM "/api/audit?limit=37${before:+&before=$before}"
+    seen=$((seen + $(jq '.audit | length' "$T/body")))
+    before=$(jq -r '.next // empty' "$T/body")
+    [ -n "$before" ] || break
+  done
+  [ "$seen" -ge "$TOTAL" ] && ok "paging by next reaches all $TOTAL entries" || ko "paging saw $seen of $TOTAL"
+fi
+
+# ---- refused logins are counted, not one row each -----------------------------------------------
+echo "== a flood of refused logins"
+get ADM "/api/audit?action=read&limit=1"
+REAL=$(jq -r '.audit[0].id' "$T/body")
+dbsize() {
+  case "$TARGET" in
+    postgres*) psql "$DB" -tAc "SELECT pg_total_relation_size('audit') + pg_total_relation_size('login_failure')" ;;
+    *) sqlite3 "$DB" "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()" ;;
+  esac
+}
+S0=$(dbsize)
+for n in 0 1 2 3 4; do
+  { printf '{"email":"%s' "$n"; head -c 61440 /dev/zero | tr '\0' a; printf '@clinic.example","password":"not-a-password"}'; } >"$T/big$n.json"
+done
+seq 2000 | while read -r i; do echo $((i % 5)); done |
+  xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 --interface 127.0.0.230 \
+    -H 'Content-Type: application/json' --data-binary "@$T/big{}.json" "$B/api/login" >"$T/codes"
+S1=$(dbsize)
+# at most the limit, and the three others in flight while the fifth failure was counted
+n401=$(grep -c '^401$' "$T/codes"); n429=$(grep -c '^429$' "$T/codes")
+[ $((n401 + n429)) = 2000 ] && [ "$n401" -le 8 ] && ok "2,000 refused logins with a 60 KB email: $n401 x 401, $n429 x 429" ||
+  ko "refused logins: $(sort "$T/codes" | uniq -c | tr '\n' ' ')"
+[ -n "$S0" ] && [ -n "$S1" ] && [ $((S1 - S0)) -lt 1000000 ] && ok "... grew the database by $((S1 - S0)) bytes (< 1 MB)" ||
+  ko "the database grew by $((S1 - S0)) bytes ($S0 -> $S1)"
+get ADM "/api/audit?limit=1000"
+want "... the real entries are still in the newest 1,000" 200 "[.audit[] | select(.id == $REAL)] | length == 1"
+want "... as a handful of rows with the email cut to 200 characters" 200 \
+  '[.audit[] | select(.action == "login-failed" or .action == "login-limited")] | length <= 12 and all(.detail | length <= 200)'
+
+# ---- the limiter never forgets a locked account -------------------------------------------------
+echo "== the limiter when flooded"
+post ADM /api/users '{"name":"Lock Ed","email":"locked@clinic.example","password":"locked out for now"}'
+want "an account to lock" 200
+for i in 1 2 3 4 5; do
+  post none /api/login '{"email":"locked@clinic.example","password":"wrong guess!"}' --interface 127.0.0.201
+done
+post none /api/login '{"email":"locked@clinic.example","password":"locked out for now"}' --interface 127.0.0.202
+wanterr "five wrong passwords lock the account" 429 rate-limited
+# 875 junk logins from 175 addresses: 127.0.0.2 to 127.0.0.176, 5 each, each a new email
+i=0
+while [ $i -lt 875 ]; do echo "$((2 + i / 5)) $i"; i=$((i + 1)); done |
+  xargs -P 4 -n 2 sh -c 'curl -s -o /dev/null -w "%{http_code}\n" --max-time 30 --interface 127.0.0.$0 -H "Content-Type: application/json" \
+    --data-binary "{\"email\":\"junk$1@example.org\",\"password\":\"junk-password\"}" '"$B/api/login" >"$T/junk"
+[ "$(grep -c '^401$' "$T/junk")" = 875 ] && ok "875 junk logins from 175 addresses: 401 each" || ko "junk logins: $(sort "$T/junk" | uniq -c | tr '\n' ' ')"
+post none /api/login '{"email":"locked@clinic.example","password":"locked out for now"}' --interface 127.0.0.203
+wanterr "... the account is still locked" 429 rate-limited
+post none /api/login '{"email":"tess@clinic.example","password":"tesspass12"}' --interface 127.0.0.5
+wanterr "... and so is each junk address" 429 rate-limited
+kill -9 "$SPID"; wait "$SPID" 2>/dev/null; SPID=
+launch "$DB" "$PORT" "$T/server.log" && SPID=$LPID || ko "the server did not start again" "$(tail -5 "$T/server.log")"
+post none /api/login '{"email":"locked@clinic.example","password":"locked out for now"}' --interface 127.0.0.204
+wanterr "... even after a restart" 429 rate-limited
+keep ADM admin@clinic.example adminpass1; keep TA tess@clinic.example tesspass12
+
+# ---- many logins at once --------------------------------------------------------------------------
+echo "== many logins"
+post ADM /api/users '{"name":"Manny Logins","email":"many@clinic.example","password":"logging in again"}'
+want "an account that logs in often" 200
+login MANY1 many@clinic.example "logging in again" || ko "first login (HTTP $code)"
+# 50 at once, while the health check and a logged-in read keep answering
+# (from two addresses: one address may hold 32 connections at most)
+{ for a in 127.0.0.250 127.0.0.251; do
+    seq 25 | xargs -P 25 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 --interface $a \
+      -H 'Content-Type: application/json' --data-binary '{"email":"many@clinic.example","password":"logging in again"}' "$B/api/login" &
+  done; wait; } >"$T/par" &
+XP=$!
+sleep 0.2
+slow=0 probes=0
+while kill -0 "$XP" 2>/dev/null && [ $probes -lt 40 ]; do
+  t1=$(curl -s -o /dev/null -w '%{time_total}' --max-time 5 "$B/api/health")
+  t2=$(curl -s -o /dev/null -w '%{time_total}' --max-time 5 -H "Cookie: myomap_session=$TA_C" "$B/api/me")
+  probes=$((probes + 1))
+  awk -v a="$t1" -v b="$t2" 'BEGIN { exit !(a > 1 || b > 1) }' && { slow=$((slow + 1)); echo "       slow: health $t1 s, me $t2 s"; }
+done
+wait "$XP"
+[ "$(grep -c '^200$' "$T/par")" = 50 ] && ok "50 parallel logins: 200 each" || ko "parallel logins: $(sort "$T/par" | uniq -c | tr '\n' ' ')"
+[ $probes -gt 0 ] && [ $slow = 0 ] && ok "meanwhile $probes health checks and logged-in reads each answered within 1 s" ||
+  ko "$slow of $probes probes took over 1 s during the logins"
+# 1,100 logins of one user end only that user's oldest sessions
+seq 1050 | xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 --interface 127.0.0.251 \
+  -H 'Content-Type: application/json' --data-binary '{"email":"many@clinic.example","password":"logging in again"}' "$B/api/login" >"$T/many"
+[ "$(grep -c '^200$' "$T/many")" = 1050 ] && ok "1,100 logins of one user" || ko "many logins: $(sort "$T/many" | uniq -c | tr '\n' ' ')"
+get TA /api/me
+want "... did not log another user out" 200 '.user.email == "tess@clinic.example"'
+get ADM /api/me
+want "... nor the admin" 200
+get MANY1 /api/me
+wanterr "... but ended that user's own oldest session" 401 unauthenticated
+login MANY2 many@clinic.example "logging in again"
+get MANY2 /api/me
+want "... and the newest works" 200
+
+# ---- setup with the console's code --------------------------------------------------------------
+echo "== setup when therapists exist"
+DB4=$(fresh apitest4)
+"$M" --db "$DB4" therapist add "Theo Therapist" --email theo@clinic.example >"$T/out" 2>&1 || ko "therapist add" "$(cat "$T/out")"
+PORT4=$((PORT3 + 1))
+while curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT4/"; [ $? != 7 ]; do PORT4=$((PORT4 + 1)); done
+if launch "$DB4" "$PORT4" "$T/fourth.log"; then
+  P4=$LPID
+  B0=$B; B=http://127.0.0.1:$PORT4
+  SCODE=$(sed -n 's/.*setup code: \([A-Z0-9-]*\).*/\1/p' "$T/fourth.log" | head -1)
+  [ ${#SCODE} = 19 ] && ok "serve prints a setup code when no account can log in" || ko "no setup code printed" "$(cat "$T/fourth.log")"
+  call GET /api/setup
+  want "setup is needed, with the code" 200 '.needed == true and .code == true'
+  post none /api/setup '{"name":"Mallory","email":"theo@clinic.example","password":"i take this account"}'
+  wanterr "setup without the code refused: the therapist's account is not given away" 403 forbidden
+  post none /api/setup '{"name":"Mallory","email":"mallory@clinic.example","password":"i take this account","code":"AAAA-BBBB-CCCC-DDDD"}'
+  wanterr "setup with a wrong code refused" 403 forbidden
+  login X theo@clinic.example "i take this account" && ko "the refused setup gave Theo's account a password" || ok "... and gave no password"
+  post none /api/setup "{\"name\":\"Theo Therapist\",\"email\":\"theo@clinic.example\",\"password\":\"theo's own password\",\"code\":\"$SCODE\"}"
+  want "setup with the console's code" 200 '.user.email == "theo@clinic.example" and .user.role == "admin"'
+  call GET /api/setup
+  want "then no longer needed" 200 '.needed == false'
+  post none /api/setup "{\"name\":\"Late\",\"email\":\"late@clinic.example\",\"password\":\"a late comer here\",\"code\":\"$SCODE\"}"
+  wanterr "a second setup with the code: 409" 409 conflict
+  B=$B0
+  kill "$P4"; wait "$P4" 2>/dev/null
+else ko "a server on the fourth database did not start" "$(tail -5 "$T/fourth.log")"; fi
+
+# ---- CSV cells are never formulas -----------------------------------------------------------------
+echo "== CSV formulas"
+keep TA tess@clinic.example tesspass12
+post TA /api/clients '{"name":"=HYPERLINK(\"http://evil.example\",\"x\")","birth":"1980-01-01"}'
+want "a client named like a formula" 200 '.id'
+CF=$(jq -r .id "$T/body")
+post TA "/api/clients/$CF/measures" '{"date":"2025-01-06","measures":[{"kind":"psfs","value":"=HYPERLINK(\"http://evil.example\")=4"},{"kind":"psfs","value":"@SUM(A1)=3"},{"kind":"psfs","value":"+cmd=2"}]}'
+want "activities named like formulas" 200
+get TA "/api/clients/$CF/export?format=csv"
+if wanttype "its CSV export" text/csv; then
+  grep -q "'=HYPERLINK" "$T/body" && grep -q "'@SUM" "$T/body" && grep -q "'+cmd" "$T/body" &&
+    ok "formula-like cells start with a single quote" || ko "CSV cells" "$(cat "$T/body")"
+  tr -d '"' <"$T/body" | tr ',' '\n' | grep -qE '^[=+@]' && ko "a CSV cell is a formula" "$(cat "$T/body")" || ok "no cell starts with = + @"
+fi
+
 # ---- the end: a second server, rate limiting, still up ------------------------------------------
 echo "== the end"
 DB2=$(fresh apitest2)
 "$M" --db "$DB2" serve --listen "127.0.0.1:$PORT" >"$T/second.log" 2>&1 &
 P2=$!
-sleep 0.7
+i=0
+while [ $i -lt 50 ] && kill -0 "$P2" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done   # PostgreSQL opens slower
 if kill -0 "$P2" 2>/dev/null; then
   kill "$P2"; wait "$P2" 2>/dev/null
   ko "a second server on the same port started instead of failing (it shares the port with the first)" "$(cat "$T/second.log")"

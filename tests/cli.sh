@@ -66,6 +66,18 @@ rm "$T/kb/leg.kb"; cp -r kb/leg.kb "$T/kb/leg.kb"; sed -i 's/^\[muscle soleus\]/
 expect "--kb unknown muscle" 3 'unknown muscle "soleus2"' -- $M --kb "$T/kb" where calf-l
 expect "--kb missing dir" 3 'cannot open' -- $M --kb "$T/nope" where calf-l
 
+# the CHOIR Body Map: segments as "pain somewhere in them", the drawing's ids in the answer
+expect "where --choir ranks a CHOIR drawing" 0 'Candidates to assess' -- $M where --choir 218,219,223
+expect "where --choir --json: the given segments and the groups" 0 '"choir":\{"map":"female","segments":\[107,117,128\]\}' -- $M where --json --choir 128,117,107 --choir-map female
+expect "where --json: a drawing's CHOIR ids from its regions" 0 '"segments":\[[0-9,]*104[0-9,]*\]' -- $M where --json temple-l:6 jaw-l:3
+expect "where --choir: a hand and a shoulder are two parts" 0 'No one candidate explains the whole drawing' -- $M where --top 10 --choir 128,117,107 --choir-map female
+expect "where --choir: unknown segment, exit 2" 2 '999: no such CHOIR segment' -- $M where --choir 128,999
+expect "where --choir-map: unknown map, exit 1" 1 'male or female' -- $M where --choir 128 --choir-map child
+cp -r kb "$T/kbc"
+sed -i 's/^male\t128\t\(.*\)palm-l/male\t128\t\1palms-l/' "$T/kbc/choir.tsv"
+expect "--kb broken choir.tsv: file, line, nearest" 3 'choir.tsv:[0-9]+: segment 128: unknown region "palms-l" \(did you mean "palm-l"\?\)' -- $M --kb "$T/kbc" kb check
+expect "--kb: where --choir reads the copy's choir.tsv" 3 'palms-l' -- $M --kb "$T/kbc" where --choir 128
+
 # batch: one result per line, bad lines give error objects and the run goes on
 cat >"$T/batch" <<'B'
 {"pain":[{"region":"temple-l","intensity":6,"quality":"ache"},{"region":"neck-side-l"}]}
@@ -84,13 +96,26 @@ if [ "$(sed -n 2p "$T/bout" | jq -r '.line, .error.code' | tr '\n' ' ')" = "2 un
    [ "$(sed -n 3p "$T/bout" | jq -r .line)" = 3 ] && [ "$(sed -n 4p "$T/bout" | jq -r .error.code)" = bad-input ] &&
    [ "$(sed -n 5p "$T/bout" | jq -r .line)" = 5 ]; then ok "batch bad lines: error objects with line numbers"
 else ko "batch error objects" "$(cat "$T/bout" | cut -c1-200)"; fi
+# (gluteus minimus: in the top 5; the kb's anterior portion has no buttock in its zone, so the
+# fitted model puts gluteus medius TrP2, iliocostalis and vastus lateralis level with or before it)
 if [ "$(sed -n 1p "$T/bout" | jq -r '.candidates[0].muscle')" = upper-trapezius ] &&
-   [ "$(sed -n 6p "$T/bout" | jq -r '.candidates[0:3][] | .muscle' | grep -c gluteus-minimus)" = 1 ]; then ok "batch results rank like where"
+   [ "$(sed -n 6p "$T/bout" | jq -r '.candidates[0:5][] | .muscle' | grep -c gluteus-minimus)" = 1 ]; then ok "batch results rank like where"
 else ko "batch results" "$(sed -n 6p "$T/bout" | cut -c1-300)"; fi
 single=$($M where --json temple-l:6:ache neck-side-l | jq -c .candidates)
 if [ "$single" = "$(sed -n 1p "$T/bout" | jq -c .candidates)" ]; then ok "batch line equals where --json"; else ko "batch vs where --json differ"; fi
 printf '%s\n' '{"pain":["calf-l"]}' | $M where --batch - | jq -e '.candidates | length > 0' >/dev/null && ok "batch from stdin" || ko "batch from stdin"
 expect "batch missing file" 4 'cannot open' -- $M where --batch "$T/none"
+printf '{"pain":["temple-l"],"context":["desk\377work"]}\n' | $M where --batch - > "$T/bu8" 2>&1
+if jq -e '.line == 1 and (.error.message | test("byte 38 \\(0xff\\) is not valid UTF-8"))' "$T/bu8" >/dev/null; then
+  ok "a batch line that is not UTF-8 gives an error object naming the byte (and valid JSON)"
+else ko "batch UTF-8" "$(cat "$T/bu8")"; fi
+
+# --db '' is a mistake, not the default database
+expect "--db '' is refused (before the command)" 1 '^myomap: --db needs a database: a path or a postgresql:// URI' -- $M --db '' client list
+expect "--db '' is refused (after the command)" 1 '^myomap client: --db needs a database: a path or a postgresql:// URI' -- $M client list --db ''
+expect "--db sqlite: (no path) is refused" 4 'sqlite: names no file' -- $M --db sqlite: client list
+HOME=$T/home XDG_DATA_HOME= MYOMAP_DB= $M client list > /dev/null 2>&1
+[ -e "$T/home/.local/share/myomap/myomap.db" ] && ok "MYOMAP_DB set but empty means the default database" || ko "MYOMAP_DB= did not take the default"
 expect "regions text" 0 'temple-l +both' -- $M regions
 
 # ---- the treatment session (plan, session run, homecare, condition) ----
@@ -114,6 +139,57 @@ then ok "anticoagulants lower every band and hold"; else ko "anticoagulants not 
 if $M plan upper-trapezius-tp1:l --json | jq -e '[.steps[].alternatives // [] | .[]] | index("gua-sha") != null' >/dev/null &&
    $M plan upper-trapezius-tp1:l --contra anticoagulants --json | jq -e '[.steps[].alternatives // [] | .[]] | index("gua-sha") == null' >/dev/null
 then ok "anticoagulants rule out gua sha among the alternatives"; else ko "alternatives under anticoagulants"; fi
+
+# safety (issue 13): each rule acting
+$M plan sternocleidomastoid:l --json >"$T/scm.json"
+$M plan sternocleidomastoid:l --contra cervical-arterial-dysfunction --json >"$T/scm-cad.json"
+if jq -e '[.steps[] | select(.phase=="stretch" and .muscle=="sternocleidomastoid")] | length == 1' "$T/scm.json" >/dev/null &&
+   jq -e '([.steps[] | select(.phase=="stretch" and .muscle=="sternocleidomastoid")] | length == 0) and
+          ([.blocked[] | select(.muscle=="sternocleidomastoid" and .movement=="neck-extension-rotation")] | length == 1) and
+          ([.steps[] | select(.phase=="release")] | length == 2)' "$T/scm-cad.json" >/dev/null
+then ok "cervical-arterial-dysfunction: no end-range extension-rotation stretch for SCM, its points still released"
+else ko "cervical-arterial-dysfunction and the SCM stretch" "$(head -c 600 "$T/scm-cad.json")"; fi
+if $M homecare sternocleidomastoid:l --json | jq -e '[.exercises[0].selfcare[].id] == ["scm-stretch"]' >/dev/null &&
+   $M homecare sternocleidomastoid:l --contra cervical-arterial-dysfunction --json | jq -e '(.exercises[0].selfcare | length == 0) and .exercises[0].skip != null' >/dev/null
+then ok "cervical-arterial-dysfunction: the SCM self-stretch is left out at home"; else ko "home SCM stretch under cervical-arterial-dysfunction"; fi
+expect "cervical arterial signs today: refer" 0 'NO TREATMENT TODAY' -- $M plan upper-trapezius-tp1:l --contra cervical-arterial-signs
+expect "high-risk pregnancy: refer" 0 'NO TREATMENT TODAY' -- $M plan upper-trapezius-tp1:l --contra high-risk-pregnancy
+expect "pregnancy: caution at upper trapezius TrP1" 0 'Caution \(pregnancy\): traditional acupressure' -- $M plan upper-trapezius-tp1:l --contra pregnancy
+if $M plan upper-trapezius-tp1:l --json | jq -e '[.steps[].alternatives // [] | .[]] | index("spray-and-stretch") != null' >/dev/null &&
+   $M plan upper-trapezius-tp1:l --contra raynauds --json | jq -e '[.steps[] | (.technique.id // ""), (.alternatives // [] | .[])] | index("spray-and-stretch") == null' >/dev/null
+then ok "raynauds: spray-and-stretch refused"; else ko "spray-and-stretch under raynauds"; fi
+if $M plan upper-trapezius-tp1:l --contra antiplatelets --json | jq -e '.limits.band_max == 5 and .limits.hold_max == 30' >/dev/null
+then ok "antiplatelets lower the band and the hold"; else ko "antiplatelets"; fi
+if $M plan vastus-lateralis:l tibialis-anterior:l vastus-lateralis:r --contra dvt-treated:calf-l --json |
+   jq -e '([.steps[] | select((.phase=="release" or .phase=="stretch") and .side=="l")] | length == 0) and
+          ([.steps[] | select(.phase=="release" and .side=="r")] | length > 0)' >/dev/null
+then ok "a treated DVT in the left calf excludes the whole left leg"; else ko "dvt-treated limb"; fi
+for p in gluteus-maximus-tp2:l rectus-abdominis-upper:l serratus-posterior-inferior-central:l levator-scapulae-upper:l; do
+  if $M homecare $p --json | jq -e '(.exercises[0].left_out.danger != null) and ([.exercises[0].selfcare[].tool] - ["stretch"] | length == 0)' >/dev/null
+  then ok "self-care never presses in a danger zone: $p"; else ko "self-care presses in a danger zone: $p" "$($M homecare $p --json | head -c 400)"; fi
+done
+
+if $M homecare vastus-lateralis:l --json | jq -e '[.exercises[0].selfcare[].tool] | index("massage-gun") != null' >/dev/null &&
+   $M homecare vastus-lateralis:l --contra antiplatelets --json | jq -e '([.exercises[0].selfcare[].tool] | index("massage-gun") == null) and .exercises[0].left_out.tool_ruled_out_by == "antiplatelets"' >/dev/null
+then ok "no massage gun at home on blood thinners"; else ko "massage gun under antiplatelets"; fi
+
+# the words clients use
+expect "where --context side-sleeping accepted" 0 'infraspinatus' -- $M where --no-color shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping
+if $M where --json shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping | jq -e '[.candidates[] | select(.muscle=="infraspinatus")][0].context == ["side-sleeping"]' >/dev/null &&
+   $M where --json shoulder-front-l:6 shoulder-side-l:5 --context side-sleeping | jq -e '[.candidates[] | select(.muscle=="deltoid")][0].context == []' >/dev/null
+then ok "side-sleeping counts for infraspinatus, not deltoid"; else ko "side-sleeping context"; fi
+if $M where --json --top 10 neck-side-l:5 chest-l:4 --context coughing | jq -e '[.candidates[] | select(.muscle=="scalenes")][0].context == ["chronic-cough"]' >/dev/null
+then ok "coughing is another word for chronic-cough"; else ko "coughing context"; fi
+
+# myofascial release
+if $M plan upper-trapezius-tp1:l --fascial --json | jq -e '([.steps[] | select(.phase=="prepare" and .timed and .technique.id=="cross-hand-release" and .hold==[90,300])] | length == 1) and
+      ([.steps[] | select(.phase=="stretch" and .technique.id=="fascial-stretch")] | length == 1)' >/dev/null &&
+   $M plan upper-trapezius-tp1:l --json | jq -e '[.steps[] | select(.fascial)] | length == 0' >/dev/null
+then ok "plan --fascial: a sustained fascial hold before the release, a fascial stretch after the stretch"; else ko "plan --fascial"; fi
+expect "scripted session: a 150 s fascial hold released" 0 'outcome: released after 150 s' -- $M session run upper-trapezius-tp1:l --fascial --events $S/fascial.events --log "$T/sf.json"
+if jq -e '.fascial and (.holds | length == 4) and .holds[0].phase=="prepare" and .holds[0].technique=="cross-hand-release" and .holds[0].seconds==150
+          and .holds[3].technique=="fascial-stretch" and .holds[3].outcome=="max-hold" and .holds[3].seconds==180' "$T/sf.json" >/dev/null
+then ok "session log: the long fascial holds timed like the others"; else ko "session log (fascial)" "$(head -c 800 "$T/sf.json")"; fi
 $M where --json temple-l:6 neck-side-l:4 >"$T/where.json"
 if $M plan --where "$T/where.json" --top 2 --json | jq -e '[.steps[] | select(.phase=="release")] | length >= 2' >/dev/null
 then ok "plan from where --json output"; else ko "plan from where"; fi
@@ -134,7 +210,13 @@ if jq -e '.holds[1].outcome=="stopped" and .holds[1].reason=="tingling" and
 then ok "stopped point: reason logged, same muscle's holds skipped"; else ko "session log (stopped)" "$(head -c 800 "$T/s2.json")"; fi
 expect "scripted session: event after the hold ended" 1 'late.events:4: the hold ended at its longest hold, 90 s' -- $M session run upper-trapezius-tp1:l --events $S/late.events --log "$T/s3.json"
 [ ! -e "$T/s3.json" ] && ok "no log written for a bad script" || ko "a log was written for a bad script"
-expect "scripted session: third ease-off" 0 'outcome: too-sensitive after 8 s' -- $M session run upper-trapezius-tp1:l --events $S/toosensitive.events --log "$T/s4.json"
+expect "scripted session: third ease-off" 0 'outcome: too-sensitive after 24 s' -- $M session run upper-trapezius-tp1:l --events $S/toosensitive.events --log "$T/s4.json"
+expect "scripted session: a gluteal hold with the client's consent" 0 'Consent for the gluteal area given verbally' -- $M session run gluteus-maximus-tp2:l --events $S/consent.events --log "$T/s6.json"
+if jq -e '(.consent | length == 2) and .consent[0].how == "verbal" and .consent[1].withdrawn == true and .holds[0].outcome == "released"' "$T/s6.json" >/dev/null
+then ok "the session log keeps the consent given and withdrawn"; else ko "session log (consent)" "$(jq -c .consent "$T/s6.json" 2>&1 | head -c 400)"; fi
+printf 'hold\n30 released\n' >"$T/noconsent.events"
+expect "scripted session: a hold in a sensitive area without consent is refused" 1 'noconsent.events:1: this step works in the gluteal area: record the client.s consent first' -- $M session run gluteus-maximus-tp2:l --events "$T/noconsent.events" --log "$T/s7.json"
+[ ! -e "$T/s7.json" ] && ok "... and no log is written" || ko "a log was written for a hold without consent"
 printf 'hold\n5 tickle\n' >"$T/bad.events"
 expect "scripted session: unknown event named" 1 'unknown event "tickle"' -- $M session run upper-trapezius-tp1:l --events "$T/bad.events" --log "$T/s5.json"
 printf 'hold\nhold\nhold\nhold\n' >"$T/many.events"

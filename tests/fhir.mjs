@@ -6,7 +6,14 @@
 // set, unique fullUrls and urn:uuid references that resolve within the bundle, and that a
 // bodySite coded as a myomap region also carries its SNOMED CT body structure from
 // kb/snomed.tsv (system http://snomed.info/sct, the table's code and display) and, for a
-// sided region whose code does not hold the side, STRUCTURE:272741003=7771000|24028007.  Usage:
+// sided region whose code does not hold the side, STRUCTURE:272741003=7771000|24028007; for a
+// Consent (sensitive-area consent): its status (1..1, required value set), scope (1..1) and
+// category (1..*), the invariants ppc-1 (a policy or a policyRule) and ppc-5 (scope treatment
+// names the patient), and that its provision's codes in myomap's sensitive-area system are
+// [sensitive ID] stanzas of kb/care.kb.  Usage:
+// sided region whose code does not hold the side, STRUCTURE:272741003=7771000|24028007; a
+// CarePlan's status, intent, subject and each activity's status (required, with their value
+// sets).  Usage:
 //   node tests/fhir.mjs FILE...
 // Prints "ok FILE (N entries)" or "FAIL FILE" with the errors, then a self-check proving the
 // checks can fail: broken copies of a valid Patient, Observation and Bundle must be rejected
@@ -20,14 +27,22 @@ const validator = new JSONSchemaValidator();
 const requiredPrimitives = {
   Observation: ['status'],
   Procedure: ['status'],
+  Consent: ['status'],
   Bundle: ['type'],
+  CarePlan: ['status', 'intent'],
 };
 // Required bindings the schema leaves as a bare code (it enumerates Observation.status and
 // Bundle.type itself, but not these).
 const requiredCodes = {
   Procedure: { status: ['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed',
     'entered-in-error', 'unknown'] },
+  Consent: { status: ['draft', 'proposed', 'active', 'rejected', 'inactive', 'entered-in-error'] },
+  CarePlan: { status: ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown'],
+    intent: ['proposal', 'plan', 'order', 'option'] },
 };
+// CarePlan.activity.detail.status: 1..1, required binding.
+const activityStatus = ['not-started', 'scheduled', 'in-progress', 'on-hold', 'completed', 'cancelled', 'stopped',
+  'unknown', 'entered-in-error'];
 
 const schemaErrors = (resource) => {
   const errs = validator.validate(resource) || [];
@@ -73,15 +88,40 @@ const siteErrors = (site) => {
   return errs;
 };
 
+// kb/care.kb's sensitive areas, and the rules of a Consent the schema cannot express.
+const SENSITIVE = 'https://myomap.org/fhir/CodeSystem/sensitive-area';
+const sensitiveIds = new Set([...readFileSync('kb/care.kb', 'utf8').matchAll(/^\[sensitive ([a-z0-9-]+)\]/gm)].map((m) => m[1]));
+const consentErrors = (c) => {
+  const errs = [];
+  if (!c.scope) errs.push('.scope: required (1..1 in FHIR R4) but missing');
+  if (!Array.isArray(c.category) || !c.category.length) errs.push('.category: required (1..* in FHIR R4) but missing');
+  if (!c.policy && !c.policyRule) errs.push('ppc-1: a Consent needs a policy or a policyRule');
+  const scope = ((c.scope && c.scope.coding) || []).map((x) => x.code);
+  if (scope.includes('treatment') && !c.patient) errs.push('ppc-5: a treatment Consent must name the patient');
+  for (const [i, code] of ((c.provision && c.provision.code) || []).entries())
+    for (const x of code.coding || [])
+      if (x.system === SENSITIVE && !sensitiveIds.has(x.code))
+        errs.push(`.provision.code[${i}]: "${x.code}" is not a [sensitive] area of kb/care.kb`);
+  return errs;
+};
+
 // The rules beyond the schema, for one resource (not its bundle entries).
 const ruleErrors = (resource) => {
   const errs = [];
   if (resource.resourceType === 'Observation' && resource.bodySite) errs.push(...siteErrors(resource.bodySite));
+  if (resource.resourceType === 'Consent') errs.push(...consentErrors(resource));
   for (const el of requiredPrimitives[resource.resourceType] || [])
     if (resource[el] === undefined) errs.push(`.${el}: required (1..1 in FHIR R4) but missing`);
   for (const [el, codes] of Object.entries(requiredCodes[resource.resourceType] || {}))
     if (resource[el] !== undefined && !codes.includes(resource[el]))
       errs.push(`.${el}: "${resource[el]}" is not one of ${codes.join(', ')}`);
+  if (resource.resourceType === 'CarePlan') {
+    if (!resource.subject || !resource.subject.reference) errs.push('.subject: required (1..1 in FHIR R4) but missing');
+    (resource.activity || []).forEach((a, i) => {
+      if (a.detail && !activityStatus.includes(a.detail.status))
+        errs.push(`.activity[${i}].detail.status: "${a.detail.status}" is not one of ${activityStatus.join(', ')}`);
+    });
+  }
   (resource.note || []).forEach((n, i) => {
     if (typeof n.text !== 'string' || n.text === '') errs.push(`.note[${i}].text: required but missing`);
   });
@@ -166,6 +206,13 @@ const observation = samples.Observation ||
   { resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'pain' }, valueInteger: 3 };
 const procedure = samples.Procedure ||
   { resourceType: 'Procedure', id: 'x', status: 'completed', subject: { reference: 'Patient/p' } };
+const consent = samples.Consent || {
+  resourceType: 'Consent', id: 'c', status: 'active',
+  scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }] },
+  category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }], patient: { reference: 'Patient/p' },
+  dateTime: '2026-11-22T10:04:00Z', policyRule: { text: 'verbal consent' },
+  provision: { type: 'permit', code: [{ coding: [{ system: SENSITIVE, code: 'gluteal' }], text: 'gluteal area' }] },
+};
 const bundle = samples.Bundle || {
   resourceType: 'Bundle', type: 'collection',
   entry: [{ fullUrl: 'urn:uuid:00000000-0000-5000-8000-000000000000', resource: patient },
@@ -185,6 +232,17 @@ const cases = [
       c.code = c.code.endsWith('=7771000') ? c.code.replace(/=7771000$/, '=24028007') : c.code.replace(/=24028007$/, '=7771000'); }],
   ] : []),
   ['Procedure with status "done"', procedure, (r) => { r.status = 'done'; }],
+  ['Consent with status "given"', consent, (r) => { r.status = 'given'; }],
+  ['Consent without status', consent, (r) => { delete r.status; }],
+  ['Consent without a scope', consent, (r) => { delete r.scope; }],
+  ['treatment Consent without the patient (ppc-5)', consent, (r) => { delete r.patient; }],
+  ['Consent without a policy or policyRule (ppc-1)', consent, (r) => { delete r.policyRule; delete r.policy; }],
+  ['Consent for an area kb/care.kb does not list', consent, (r) => { r.provision.code[0].coding[0].code = 'elbow'; }],
+  ...(samples.CarePlan ? [
+    ['CarePlan without intent', samples.CarePlan, (r) => { delete r.intent; }],
+    ['CarePlan with status "replaced"', samples.CarePlan, (r) => { r.status = 'replaced'; }],
+    ['CarePlan whose activity has status "planned"', samples.CarePlan, (r) => { r.activity[0].detail.status = 'planned'; }],
+  ] : []),
   ['Bundle whose first reference points outside it', bundle, (r) => {
     const withRef = r.entry.find((e) => e.resource.subject);
     withRef.resource.subject.reference = 'urn:uuid:11111111-1111-5111-8111-111111111111';

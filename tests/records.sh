@@ -9,8 +9,9 @@ TARGET=${2:-sqlite}
 
 DB=$(fresh main) || { echo "  FAIL cannot reach $TARGET"; echo "records: 0 passed, 1 failed"; exit 1; }
 R="$M --db $DB"
-# the records as a backup without its header: equal before and after means nothing was written
-snap() { $R backup | tail -n +2 | md5sum; }
+# the records as a backup without its header and trailer: equal before and after means nothing
+# was written
+snap() { $R backup | sed '1d;$d' | md5sum; }
 
 expect "client add" 0 '^stored client 1: Ann Lee' -- $R client add --name "Ann Lee" --birth 1984-03-09 --consent yes --phone "+1 555 0100" --email ann@example.org --contra anticoagulants,open-wound:calf-l --history "asthma"
 expect "second client" 0 '^stored client 2' -- $R client add --name "Ben Roy" --birth 1975-12-01
@@ -28,6 +29,17 @@ expect "missing birth date refused" 1 'date of birth' -- $R client add --name X
 expect "future birth date refused" 1 'in the future' -- $R client add --name X --birth 2999-01-01
 expect "impossible date refused" 1 'real calendar day' -- $R client add --name X --birth 1990-02-30
 expect "local contraindication needs a region" 1 'is local' -- $R client add --name X --birth 1990-01-01 --contra open-wound
+S00=$(snap)
+expect "a client name with a byte that is not UTF-8 is refused with its position" 1 'the name is not valid UTF-8: byte 4 of 7 \(0xff\)' -- $R client add --name "$(printf 'Ann\377Lee')" --birth 1990-01-01
+expect "a cut UTF-8 character in the history is refused" 1 'the health history is not valid UTF-8: byte 6 of 6 \(0xc3\)' -- $R client add --name Xe --birth 1990-01-01 --history "$(printf 'caf\303\251\303')"
+expect "an edit with a name that is not UTF-8 is refused" 1 'not valid UTF-8: byte 1 of 3 \(0xe9\)' -- $R client edit 2 --name "$(printf '\351te')"
+expect "an intake goal that is not UTF-8 is refused" 1 'the goals is not valid UTF-8: byte 2' -- $R intake 2 --date 2025-01-06 temple-l:3 --goal "$(printf 'a\200b')"
+expect "a PSFS activity that is not UTF-8 is refused" 1 'the activity is not valid UTF-8: byte 6' -- $R measure 2 --psfs "$(printf 'reach\377=4')"
+expect "a therapist name that is not UTF-8 is refused" 1 'the name is not valid UTF-8' -- $R therapist add "$(printf 'Dr \377')"
+[ "$(snap)" = "$S00" ] && ok "the refused texts wrote nothing" || ko "a refused text wrote something"
+DBU=$(fresh names)
+expect "a 200-character name in UTF-8 (400 bytes) is one name, not too long" 0 'stored client 1' -- $M --db "$DBU" client add --name "$(printf '%0200d' 0 | sed 's/0/é/g')" --birth 1990-01-01
+expect "201 characters are too long" 1 'too long \(201 characters; at most 200\)' -- $M --db "$DBU" client add --name "$(printf '%0201d' 0 | sed 's/0/é/g')" --birth 1990-01-01
 
 S0=$(snap)
 expect "intake with the pain drawing" 0 '^stored intake 1 for client 1: 2 painful regions' -- \
@@ -58,6 +70,31 @@ sed 's/"started":"2025-01-06T10:00:00Z"/"started":"1970-01-06T10:00:00Z"/' "$T/s
 expect "visit before the birth date refused" 1 "before the client's birth date" -- $R log 1 "$T/early.json"
 sed 's/"muscle":"upper-trapezius"/"muscle":"upper-trapezoid"/' "$T/s06.json" > "$T/badm.json"
 expect "log naming an unknown muscle refused" 1 'unknown or missing muscle' -- $R log 1 "$T/badm.json"
+# a log is checked as the session room checks a session
+jq -c '.version = 99' "$T/s06.json" > "$T/v99.json"
+expect "a log of version 99 is refused" 1 'session log version 99: this myomap reads version 1' -- $R log 1 "$T/v99.json"
+jq -c 'del(.version)' "$T/s06.json" > "$T/v0.json"
+expect "a log without a version is refused" 1 'needs "version":1' -- $R log 1 "$T/v0.json"
+jq -c '.holds[1].end = "2025-01-06T10:03:00Z"' "$T/s06.json" > "$T/endstart.json"
+expect "a hold that ends before its start is refused" 1 'holds\[1\]: ends at 2025-01-06T10:03:00Z, before its start \(2025-01-06T10:03:35Z\)' -- $R log 1 "$T/endstart.json"
+jq -c '.ended = "2025-01-06T09:59:00Z"' "$T/s06.json" > "$T/ended.json"
+expect "a session that ends before its start is refused" 1 'the session ends at 2025-01-06T09:59:00Z, before its start' -- $R log 1 "$T/ended.json"
+jq -c '.holds[3].end = "2025-01-06T11:00:00Z"' "$T/s06.json" > "$T/after.json"
+expect "a hold that ends after the session is refused" 1 "holds\\[3\\]: ends at 2025-01-06T11:00:00Z, after the session's end" -- $R log 1 "$T/after.json"
+jq -c '.holds[0].start = "2025-01-05T10:00:00Z"' "$T/s06.json" > "$T/before.json"
+expect "a hold before the session's start is refused" 1 'holds\[0\]: starts at 2025-01-05T10:00:00Z, before the session' -- $R log 1 "$T/before.json"
+jq -c '.holds[0].feedback[0].value = 11' "$T/s06.json" > "$T/fb11.json"
+expect "feedback 11 is refused" 1 "holds\\[0\\].feedback\\[0\\]: the value 11 is not the client's 0-10" -- $R log 1 "$T/fb11.json"
+jq -c '.holds[0].feedback = [range(300) | {t: 1, value: 3}]' "$T/s06.json" > "$T/fbmany.json"
+expect "300 feedback samples in one hold are refused" 1 'feedback has 300 entries; a hold keeps at most 256' -- $R log 1 "$T/fbmany.json"
+head -c 100000 /dev/zero | tr '\0' n > "$T/note100k"
+jq -c --rawfile n "$T/note100k" '.note = $n' "$T/s06.json" > "$T/note100k.json"
+expect "a 100 KB note is refused (at most 64 KiB)" 1 '"note" is 100000 bytes long; at most 64 KiB' -- $R log 1 "$T/note100k.json"
+head -c 2000000 /dev/zero | tr '\0' n > "$T/note2m"
+jq -c --rawfile n "$T/note2m" '.note = $n' "$T/s06.json" > "$T/note2m.json"
+expect "a 2 MB log (its note) is refused (at most 1 MiB)" 1 'the log is 20[0-9]{5} bytes long; a session log is at most 1 MiB' -- $R log 1 "$T/note2m.json"
+printf '%s' "$(cat "$T/s06.json")" | sed 's/"note":"/"note":"\xff/' > "$T/u8.json"
+expect "a log with a byte that is not UTF-8 is refused with its position" 1 'byte [0-9]+ \(line [0-9]+, column [0-9]+\) is 0xff, not valid UTF-8' -- $R log 1 "$T/u8.json"
 [ "$(snap)" = "$S2" ] && ok "refused logs wrote nothing (not even the good one beside a bad one)" || ko "a refused log wrote something"
 expect "three logs stored, each acknowledged" 0 'stored visit 3' -- $R log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json"
 expect "the same log twice refused" 1 'already stored as visit 1' -- $R log 1 "$T/s06.json"
@@ -153,20 +190,129 @@ expect "export needs a format" 1 'choose one format' -- $R export 1
 expect "db check" 0 'ok: every reference' -- $R db check
 
 # backup and restore
-expect "backup to a file" 0 '' -- $R backup -o "$T/backup.jsonl"
+expect "backup to a file" 0 'rows from .* written to' -- $R backup -o "$T/backup.jsonl"
 if [ "$BACKEND" = sqlite ]; then
   [ "$(stat -c %a "$T/backup.jsonl")" = 600 ] && ok "backup file is owner-only" || ko "backup file mode"
 fi
+if head -1 "$T/backup.jsonl" | jq -e '.myomap == "backup" and .format == 2 and (.database | test("^[0-9a-f]{32}$"))' >/dev/null &&
+   tail -1 "$T/backup.jsonl" | jq -e '.myomap == "end" and (.sha256 | test("^[0-9a-f]{64}$")) and .rows.visit == 3' >/dev/null
+then ok "the backup has a header with the database's identity and a trailer with counts and SHA-256"
+else ko "backup header/trailer" "$(head -1 "$T/backup.jsonl" | head -c 300; tail -1 "$T/backup.jsonl")"; fi
+n=$(wc -l < "$T/backup.jsonl")
+body=$(head -n $((n - 1)) "$T/backup.jsonl" | sha256sum | cut -d' ' -f1)
+tail -1 "$T/backup.jsonl" | grep -q "\"sha256\":\"$body\"" && ok "the trailer's SHA-256 is that of every line before it" || ko "trailer checksum" "$body"
+[ "$(tail -1 "$T/backup.jsonl" | jq .lines)" = $((n - 1)) ] && ok "the trailer counts the lines before it" || ko "trailer lines"
 DB2=$(fresh restored)
 expect "restore into an empty database" 0 'restored [0-9]+ rows' -- $M --db "$DB2" restore "$T/backup.jsonl"
-a=$($R backup | tail -n +2 | md5sum); b=$($M --db "$DB2" backup | tail -n +2 | md5sum)
+a=$($R backup | sed '1d;$d' | md5sum); b=$($M --db "$DB2" backup | sed '1d;$d' | md5sum)
 [ "$a" = "$b" ] && ok "the restored copy equals the original" || ko "restored copy differs"
+a=$($R db info | grep -v -e '^where' -e '^database'); b=$($M --db "$DB2" db info | grep -v -e '^where' -e '^database')
+[ "$a" = "$b" ] && ok "the restored copy has the same rows per table" || ko "restored counts differ" "$a
+---
+$b"
+[ "$($R db info | grep '^database')" != "$($M --db "$DB2" db info | grep '^database')" ] &&
+  ok "the copy is a database of its own (another identity)" || ko "the copy has the original's identity"
 expect "new ids continue after the restored ones" 0 'stored client 4' -- $M --db "$DB2" client add --name Dee --birth 1999-09-09
 expect "restore into a database with records refused" 1 'already holds records' -- $M --db "$DB2" restore "$T/backup.jsonl"
+
+# a backup that is not the one written is refused with the line at fault, and writes nothing
+# fix_trailer FILE: give FILE's trailer the checksum of its other lines (an edit that also fixes it)
+fix_trailer() {
+  n=$(wc -l < "$1")
+  head -n $((n - 1)) "$1" > "$1.x"
+  sum=$(sha256sum < "$1.x" | cut -d' ' -f1)
+  tail -n 1 "$1" | sed "s/\"sha256\":\"[0-9a-f]*\"/\"sha256\":\"$sum\"/" >> "$1.x"
+  mv "$1.x" "$1"
+}
 DB3=$(fresh broken)
-head -c 2000 "$T/backup.jsonl" > "$T/cut.jsonl"; printf '{"table":"client","row":{"id":"1","nam' >> "$T/cut.jsonl"
-expect "a truncated backup is refused" 1 'not JSON' -- $M --db "$DB3" restore "$T/cut.jsonl"
-$M --db "$DB3" db info | grep -q '^client 0' && ok "the refused restore wrote nothing" || ko "refused restore wrote rows"
+refused() {   # NAME PATTERN FILE
+  expect "$1" 1 "$2" -- $M --db "$DB3" restore "$3"
+}
+head -n 6 "$T/backup.jsonl" > "$T/cut-line.jsonl"
+refused "a backup cut at a line boundary is refused naming the missing line" 'line 7: missing: the backup ends after line 6 without its trailer' "$T/cut-line.jsonl"
+head -c 2000 "$T/backup.jsonl" > "$T/cut.jsonl"; l=$(($(wc -l < "$T/cut.jsonl") + 1))
+refused "a backup cut inside a line is refused naming that line" "line $l: cut short inside the line" "$T/cut.jsonl"
+n=$(wc -l < "$T/backup.jsonl")
+head -n $((n - 1)) "$T/backup.jsonl" > "$T/notrailer.jsonl"
+refused "a backup without its trailer is refused" "line $n: missing" "$T/notrailer.jsonl"
+# tables out of order: the first measure row moved after the home programs
+fm=$(grep -n '"table":"measure"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+hp=$(grep -n '"table":"homeprog"' "$T/backup.jsonl" | tail -1 | cut -d: -f1)
+{ sed -n "1,$((fm - 1))p" "$T/backup.jsonl"; sed -n "$((fm + 1)),${hp}p" "$T/backup.jsonl"; sed -n "${fm}p" "$T/backup.jsonl"
+  sed -n "$((hp + 1)),\$p" "$T/backup.jsonl"; } > "$T/reorder.jsonl"
+refused "reordered tables are refused naming the line" "line $hp: a measure row after the homeprog rows: .*reordered" "$T/reorder.jsonl"
+# two rows of a table swapped (their ids out of order), with the checksum fixed
+{ sed -n "1,$((fm - 1))p" "$T/backup.jsonl"; sed -n "$((fm + 1))p" "$T/backup.jsonl"; sed -n "${fm}p" "$T/backup.jsonl"
+  sed -n "$((fm + 2)),\$p" "$T/backup.jsonl"; } > "$T/swap.jsonl"
+fix_trailer "$T/swap.jsonl"
+refused "two rows swapped are refused naming the line" "line $((fm + 1)): measure id 1 after id 2: .*reordered" "$T/swap.jsonl"
+cl=$(grep -n '"name":"Ann Lee"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+sed 's/"name":"Ann Lee"/"name":"Ann Lea"/' "$T/backup.jsonl" > "$T/edit.jsonl"
+refused "an edited value is refused (the checksum)" "line $n: the checksum of lines 1-$((n - 1)) does not match" "$T/edit.jsonl"
+sed 's/"birth":"1984-03-09"/"birth":"not-a-date"/' "$T/backup.jsonl" > "$T/nodate.jsonl"; fix_trailer "$T/nodate.jsonl"
+refused "a birth date \"not-a-date\" is refused even with the checksum fixed" "line $cl: client: birth \"not-a-date\" is not a date" "$T/nodate.jsonl"
+sed 's/"region":"temple-l","intensity":"6"/"region":"temple-l","intensity":"11"/' "$T/backup.jsonl" > "$T/pain11.jsonl"; fix_trailer "$T/pain11.jsonl"
+refused "a pain intensity of 11 is refused (the value check)" 'pain: intensity "11": expected a whole number 0-10' "$T/pain11.jsonl"
+sed 's/"name":"Ann Lee"/"name":""/' "$T/backup.jsonl" > "$T/noname.jsonl"; fix_trailer "$T/noname.jsonl"
+refused "an empty client name is refused" "line $cl: client: name is empty" "$T/noname.jsonl"
+sed 's/"region":"temple-l","intensity"/"region":"templ-l","intensity"/' "$T/backup.jsonl" > "$T/region.jsonl"; fix_trailer "$T/region.jsonl"
+refused "an unknown region is refused" 'region "templ-l" is not a body region' "$T/region.jsonl"
+sed "${cl}s/Ann Lee/Ann \\xffLee/" "$T/backup.jsonl" > "$T/utf8.jsonl"
+col=$(sed -n "${cl}p" "$T/backup.jsonl" | grep -bo 'Ann Lee' | head -1 | cut -d: -f1)
+refused "a byte that is not UTF-8 is refused with its position" "line $cl: byte $((col + 5)) \\(0xff\\) is not valid UTF-8" "$T/utf8.jsonl"
+sed 's/"rows":{"therapist":1/"rows":{"therapist":2/' "$T/backup.jsonl" > "$T/count.jsonl"
+refused "a trailer whose counts differ is refused" 'the trailer counts 2 therapist rows but the file has 1' "$T/count.jsonl"
+{ cat "$T/backup.jsonl"; tail -1 "$T/backup.jsonl"; } > "$T/after.jsonl"
+refused "lines after the trailer are refused" "line $((n + 1)): more after the trailer" "$T/after.jsonl"
+jq -c 'if .myomap == "backup" then del(.format) else . end' "$T/backup.jsonl" | head -n $((n - 1)) > "$T/v1.jsonl"
+refused "a format 1 backup (no trailer) is refused with what to do" 'line 1: a format 1 backup' "$T/v1.jsonl"
+[ "$($M --db "$DB3" db info | grep -E '^[a-z_]+ [0-9]+$' | grep -v '^schema' | grep -vc ' 0$')" = 0 ] &&
+  ok "the refused restores wrote nothing" || ko "refused restore wrote rows" "$($M --db "$DB3" db info)"
+
+# backup -o never leaves a temporary file behind
+mkdir -p "$T/outdir/taken.jsonl"
+expect "backup -o onto a directory fails (the rename)" 4 'cannot write .*taken.jsonl' -- $R backup -o "$T/outdir/taken.jsonl"
+expect "backup -o into a missing directory fails" 4 'cannot create a file beside' -- $R backup -o "$T/nodir/x.jsonl"
+sh -c "ulimit -f 64; exec $R backup -o '$T/outdir/big.jsonl'" > "$T/out" 2>&1; rc=$?
+[ $rc = 4 ] && grep -q 'File too large' "$T/out" && ok "backup -o over a file size limit fails mid-stream (EFBIG)" || ko "backup over ulimit -f (exit $rc)" "$(cat "$T/out")"
+left=$(ls -a "$T/outdir" | grep -c tmp)
+[ "$left" = 0 ] && [ ! -e "$T/outdir/big.jsonl" ] && ok "no temporary file left behind after the failures" || ko "temporary files left" "$(ls -la "$T/outdir")"
+
+# a backup from a snapshot: writers go on while it runs, and it holds the records as they were
+DB4=$(fresh busy)
+$M --db "$DB4" restore "$T/backup.jsonl" >/dev/null
+for d in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20; do
+  sed "s/2026-11-22T10:0/2024-03-${d}T10:0/g" docs/examples/session.json > "$T/snap$d.json"
+done
+$M --db "$DB4" log 2 "$T"/snap*.json > /dev/null || ko "storing 20 logs for the snapshot test"
+before=$($M --db "$DB4" db info | grep '^measure' | cut -d' ' -f2)
+mkfifo "$T/pipe"
+$M --db "$DB4" backup > "$T/pipe" 2> "$T/bk.err" &
+bk=$!
+exec 3< "$T/pipe"
+dd bs=1 count=1 <&3 > "$T/during.jsonl" 2>/dev/null   # the backup has read rows and now waits, blocked on the full pipe
+t0=$(date +%s)
+expect "a measure stored while a backup is under way (no lock waited for)" 0 'stored 1 measure' -- timeout 8 $M --db "$DB4" measure 2 --date 2025-03-01 --nprs 4
+expect "a session log stored while a backup is under way" 0 'stored visit' -- timeout 8 $M --db "$DB4" log 2 "$T/s06.json"
+t1=$(date +%s)
+cat <&3 >> "$T/during.jsonl"
+exec 3<&-
+wait $bk; rc=$?
+[ $rc = 0 ] && [ $((t1 - t0)) -lt 8 ] && ok "the backup completes; the writers took $((t1 - t0)) s" || ko "backup during writes (exit $rc, $((t1 - t0)) s)" "$(cat "$T/bk.err")"
+[ "$(tail -1 "$T/during.jsonl" | jq .rows.measure)" = "$before" ] && [ "$(tail -1 "$T/during.jsonl" | jq .rows.visit)" = 23 ] &&
+  ok "the backup holds the records as they were when it began ($before measures, 23 visits)" || ko "snapshot" "$(tail -1 "$T/during.jsonl")"
+DB5=$(fresh during)
+expect "the backup taken during the writes restores" 0 'restored [0-9]+ rows' -- $M --db "$DB5" restore "$T/during.jsonl"
+# and a loop of writers beside repeated backups: none of them fails
+before=$($M --db "$DB4" db info | grep '^measure' | cut -d' ' -f2)
+( i=0; while [ $i -lt 15 ]; do $M --db "$DB4" measure 2 --date 2025-03-02 --ndi $i > /dev/null 2>>"$T/loop.err" || echo "measure $i failed" >> "$T/loop.err"; i=$((i + 1)); done ) &
+wl=$!
+bad=0
+for i in 1 2 3; do $M --db "$DB4" backup -o "$T/loop$i.jsonl" 2>>"$T/loop.err" || bad=1; done
+wait $wl
+[ $bad = 0 ] && ! grep -qv 'rows from' "$T/loop.err" &&
+  ok "15 measures stored one by one beside 3 backups: no writer and no backup failed" || ko "writers beside backups" "$(cat "$T/loop.err")"
+[ "$($M --db "$DB4" db info | grep '^measure' | cut -d' ' -f2)" = $((before + 15)) ] && ok "every measure of the loop is stored" || ko "loop measures" "$($M --db "$DB4" db info | grep measure)"
 
 echo "records $BACKEND: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -17,8 +17,17 @@ uf=$(echo "$line" | sed -n 's/.*Failing: \([0-9]*\).*Crashing: \([0-9]*\).*/\1 \
 if [ -z "$up" ]; then add 0 1; else add "$up" $(( $(echo $uf | cut -d' ' -f1) + $(echo $uf | cut -d' ' -f2) )); fi
 [ $urc = 0 ] || [ -n "$up" ] || echo "unit tests did not run (exit $urc)"
 
-echo "== clinical cases (tests/cases/*.test)"
-if $B/test_cases tests/cases/*.test; then add 1 0; else add 0 1; fi
+echo "== clinical cases (tests/cases/*.test): single-problem top-1/top-3, two-problem both in the top 5/top 3"
+if $B/test_cases --min-top1 80 --min-top3 96 --min-both5 90 --min-both3 70 tests/cases/*.test; then add 1 0; else add 0 1; fi
+echo "   the same with the parameters fitted on 4/5 of the cases and ranked on the fifth held out (--cv 5):"
+$B/test_cases --cv 5 tests/cases/*.test | tail -1 | sed 's/^/   /'
+
+echo "== the CHOIR Body Map's 7,068 drawings (tests/choir.sh)"
+sh tests/choir.sh $B/myomap >"$B/choir.log" 2>&1
+grep -v '^  ok' "$B/choir.log"
+chp=$(tail -1 "$B/choir.log" | sed -n 's/choir: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+chf=$(tail -1 "$B/choir.log" | sed -n 's/choir: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
+if [ -z "$chp" ]; then add 0 1; else add "$chp" "$chf"; fi
 
 echo "== command line (tests/cli.sh)"
 sh tests/cli.sh $B/myomap >"$B/cli.log" 2>&1
@@ -75,7 +84,7 @@ if [ -n "$PG" ]; then
   summary "$B/kill-pg.log" "kill postgresql"
 fi
 
-echo "== a database of the format before migration 5 upgraded in place (tests/upgrade.sh)"
+echo "== a database of the format before migration 6 upgraded in place (tests/upgrade.sh)"
 sh tests/upgrade.sh $B/myomap sqlite >"$B/upgrade-sqlite.log" 2>&1
 summary "$B/upgrade-sqlite.log" "upgrade sqlite"
 if [ -n "$PG" ] && [ -n "$MYOMAP_OLD" ]; then   # loading the old format on PostgreSQL takes the old binary
@@ -94,11 +103,22 @@ if [ -n "$PG" ]; then
   sh tests/live.sh $B/myomap "$PG" >"$B/live-pg.log" 2>&1
   summary "$B/live-pg.log" "live postgresql"
 fi
+echo "== the clinic's record: edits, visits, signed notes, the printed record, the plan of care (tests/record.sh)"
+sh tests/record.sh $B/myomap sqlite >"$B/record-sqlite.log" 2>&1
+summary "$B/record-sqlite.log" "record sqlite"
+if [ -n "$PG" ]; then
+  sh tests/record.sh $B/myomap "$PG" >"$B/record-pg.log" 2>&1
+  summary "$B/record-pg.log" "record postgresql"
+fi
 if [ -n "$PG" ]; then
   echo "== web API on PostgreSQL (tests/api.sh)"
   sh tests/api.sh $B/myomap "$PG" >"$B/api-pg.log" 2>&1
   summary "$B/api-pg.log" "api postgresql"
 fi
+
+echo "== HTTPS, myomap cert, floods of half-sent requests (tests/tls.sh)"
+sh tests/tls.sh $B/myomap >"$B/tls.log" 2>&1
+summary "$B/tls.log" "tls"
 
 echo "== web app end to end in headless chromium, a second context as the phone (tests/e2e.mjs)"
 E=$B/e2e

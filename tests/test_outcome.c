@@ -228,6 +228,36 @@ Test(outcome, nprs_sources_in_order_of_preference) {
   outcome_free(o);
 }
 
+Test(outcome, same_day_visits_are_rows_of_their_own) {
+  long c = new_client();
+  long v1 = new_visit(c, "2024-03-01", 6, 4);
+  long v2 = new_visit(c, "2024-03-01", 5, 2);   /* started a few seconds after v1 */
+  measure(c, "2024-03-01", "psfs", "walk", 4, v1);
+  measure(c, "2024-03-01", "psfs", "walk", 7, v2);
+  measure(c, "2024-03-01", "ndi", "", 20, 0);    /* linked to no visit: the date's first row */
+  long v3 = new_visit(c, "2024-03-08", 3, 2);
+  measure(c, "2024-03-09", "nprs", "pre", 1, v3);  /* dated the day after, but taken at visit 3 */
+  outcome *o = load(c);
+  cr_assert_eq(o->n_dates, 3, "two rows for 2024-03-01 and one for visit 3: %d", o->n_dates);
+  const outcome_date *a = &o->dates[0], *b = &o->dates[1], *d = &o->dates[2];
+  cr_assert(!strcmp(a->date, "2024-03-01") && !strcmp(b->date, "2024-03-01"));
+  cr_assert_eq(a->visit, v1);
+  cr_assert_eq(b->visit, v2);
+  cr_assert(strlen(a->started) == 20 && strcmp(a->started, b->started) < 0, "%s %s", a->started, b->started);
+  cr_assert(near(a->nprs, 6) && near(a->post, 4) && near(b->nprs, 5) && near(b->post, 2));
+  cr_assert(a->n_psfs == 1 && near(a->psfs, 4) && b->n_psfs == 1 && near(b->psfs, 7));
+  cr_assert(a->has_ndi && !b->has_ndi, "the visit-less NDI goes to the date's first row");
+  cr_assert(near(b->nprs_change, -1) && near(b->psfs_change, 3));
+  cr_assert(!strcmp(d->date, "2024-03-08") && d->visit == v3 && !*d->started, "one visit: a plain date row");
+  cr_assert(near(d->nprs, 1), "the visit's 'pre' measure dated by the visit: %g", d->nprs);
+  buf j;
+  buf_init(&j);
+  outcome_json(&j, o);
+  cr_assert(strstr(j.data, "\"started\":\"2024-03-01T10:00:") && strstr(j.data, "\"started\":null"), "%s", j.data);
+  buf_free(&j);
+  outcome_free(o);
+}
+
 Test(outcome, psfs_mean_and_activities) {
   long c = new_client();
   measure(c, "2024-01-01", "psfs", "walking 30 min", 2, 0);

@@ -1,9 +1,11 @@
 /* test_present.c: unit tests of reading presentations from JSON and command-line words. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 #include "present.h"
+#include "screen.h"
 
 static kb *k;
 static void setup(void) {
@@ -85,4 +87,42 @@ Test(present, json_tokenizer_rejects_malformed_and_deep_input) {
   char s[16];
   cr_assert_eq(json_str(ok, &t[8], s, sizeof s), 3);
   cr_assert_str_eq(s, "x\xc3\xa9");
+}
+
+/* Issue 12: a red-flag question is answered yes, answered no, or not asked, and the three stay apart. */
+Test(present, flags_yes_no_and_not_asked_kept_apart) {
+  present p;
+  char err[256];
+  cr_assert_eq(parse("{\"pain\":[{\"region\":\"temple-l\",\"intensity\":4}],"
+                     "\"flags\":{\"fever\":\"yes\",\"weight-loss\":\"no\",\"night-pain\":\"not-asked\"}}", &p, err), 0, "%s", err);
+  cr_expect_eq(p.flags, FLAG_FEVER);
+  cr_expect_eq(p.answered, FLAG_FEVER | FLAG_WEIGHT_LOSS, "night-pain not asked is not an answer");
+  screen_result s;
+  screen_run(k, &p, &s);
+  cr_assert_eq(s.n_not_asked, N_FLAGS - 2, "every question but fever and weight-loss was not asked");
+  for (int i = 0; i < s.n_not_asked; i++) {
+    cr_expect_str_neq(s.not_asked[i], "fever");
+    cr_expect_str_neq(s.not_asked[i], "weight-loss", "answered no is not 'not asked'");
+  }
+  buf b;
+  buf_init(&b);
+  present_flags_text(&p, &b);
+  cr_expect_str_eq(b.data, "fever,weight-loss=no,numbness=not-asked,weakness=not-asked,shooting=not-asked,"
+                           "night-pain=not-asked,bowel-bladder=not-asked,trauma=not-asked");
+  /* read back as an intake stores it, item by item */
+  present q;
+  present_init(&q);
+  char *copy = strdup(b.data), *save = NULL;
+  for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) cr_assert_eq(present_add_flag(w, &q, err, sizeof err), 0, "%s", err);
+  free(copy);
+  buf_free(&b);
+  cr_expect_eq(q.flags, p.flags);
+  cr_expect_eq(q.answered, p.answered);
+  cr_expect_eq(parse("{\"pain\":[\"temple-l\"],\"flags\":{\"fever\":\"maybe\"}}", &p, err), PRESENT_EBAD);
+  cr_expect(strstr(err, "yes, no or not-asked") != NULL, "%s", err);
+  /* the old list form (and an old intake's stored list) is read as before: those named are yes */
+  cr_assert_eq(parse("{\"pain\":[\"temple-l\"],\"flags\":[\"fever\",\"trauma\"]}", &p, err), 0, "%s", err);
+  cr_expect_eq(p.flags, FLAG_FEVER | FLAG_TRAUMA);
+  screen_run(k, &p, &s);
+  cr_expect_eq(s.n_not_asked, N_FLAGS - 2);
 }

@@ -205,3 +205,120 @@ Test(screen, soreness_versus_trigger_point, .init = load_full, .fini = free_full
   screen_run(full, &p, &s);
   cr_assert_eq(s.verdict, FAVOURS_TRIGGER_POINT);
 }
+
+Test(rank, rare_region_says_more) {
+  /* the sole is reached by one point, the calf by four: with idf the sole weighs more */
+  kb *k = small(M("muscle-a") TP("essential = sole heel\n")
+                M("muscle-b") TP("essential = calf\n")
+                M("muscle-c") TP("essential = calf shin\n") "[tp tp2]\nname = q\nregion = calf\nlocation = x\nessential = calf knee-back\n");
+  rank_params pm;
+  rank_params_default(&pm);
+  pm.idf = 0;
+  rank *r = rank_new_params(k, &pm);
+  present p = drawing(k, (const char *[]){"sole-l", "calf-l", NULL});
+  rank_result res;
+  rank_run(r, &p, 10, &res);
+  cr_assert_str_eq(top_muscle(k, &res, 0), "muscle-b", "without idf the point with no unmarked zone region wins");
+  rank_free(r);
+  pm.idf = 1;
+  r = rank_new_params(k, &pm);
+  rank_run(r, &p, 10, &res);
+  cr_assert_str_eq(top_muscle(k, &res, 0), "muscle-a", "with idf the rare region decides");
+  rank_free(r);
+  kb_free(k);
+}
+
+Test(rank, unexplained_region_costs_when_another_point_explains_it) {
+  kb *k = small(M("muscle-a") TP("essential = temple\n") M("muscle-b") TP("essential = calf\n"));
+  rank_params pm;
+  rank_params_default(&pm);
+  pm.unexplained = 0;
+  pm.idf = 0;   /* every region weighs 1 */
+  rank *r = rank_new_params(k, &pm);
+  present p = drawing(k, (const char *[]){"temple-l", "calf-l", "sole-l", NULL});
+  rank_result res;
+  rank_run(r, &p, 10, &res);
+  double s0 = res.cand[0].score;
+  rank_free(r);
+  pm.unexplained = 1;
+  r = rank_new_params(k, &pm);
+  rank_run(r, &p, 10, &res);
+  /* the calf (explained by b) costs a; the sole, which no point explains, costs nothing */
+  cr_assert_float_eq(res.cand[0].score, s0 - pm.unexplained, 1e-4, "%g %g", res.cand[0].score, s0);
+  rank_free(r);
+  kb_free(k);
+}
+
+Test(rank, choir_segment_is_explained_by_any_of_its_regions) {
+  kb *k = small(M("muscle-a") TP("essential = temple\n"));
+  rank *r = rank_new(k);
+  const body *b = kb_body(k);
+  present one = drawing(k, (const char *[]){"temple-l", NULL}), seg;
+  present_init(&seg);
+  const char *ids[] = {"temple-l", "neck-side-l", "ear-l"};
+  for (int i = 0; i < 3; i++) { present_add(&seg, body_find(b, ids[i]), -1, Q_NONE); seg.pain[i].unit = 0; }
+  seg.choir[0] = 201;
+  seg.n_choir = 1;
+  seg.choir_map = CHOIR_MALE;
+  rank_result a, c;
+  rank_run(r, &one, 10, &a);
+  rank_run(r, &seg, 10, &c);
+  cr_assert_eq(c.n, 1);
+  cr_assert_float_eq(c.cand[0].score, a.cand[0].score, 1e-5, "the segment counts as one region explained");
+  rank_explain ex;
+  rank_explain_candidate(r, &seg, &c.cand[0], &ex);
+  cr_assert_eq(ex.n_unexplained, 0, "the segment's other regions are not unexplained");
+  cr_assert_float_eq(c.explained, 1.0, 1e-6);
+  rank_free(r);
+  kb_free(k);
+}
+
+Test(rank, differential_puts_the_second_problem_before_look_alikes) {
+  kb *k = small(M("muscle-a") TP("essential = temple neck-side\n")
+                M("muscle-b") TP("essential = calf\n")
+                M("muscle-c") TP("essential = temple neck-side mastoid\n"));
+  rank_params pm;
+  rank_params_default(&pm);
+  pm.temperature = 1;
+  pm.part_threshold = 0;
+  rank *r = rank_new_params(k, &pm);
+  present p = drawing(k, (const char *[]){"temple-l", "neck-side-l", "calf-r", NULL});
+  rank_result res;
+  rank_run(r, &p, 10, &res);
+  cr_assert_eq(res.n, 3);
+  cr_assert_str_eq(top_muscle(k, &res, 0), "muscle-a");
+  cr_assert_str_eq(top_muscle(k, &res, 1), "muscle-b", "the calf's source before the headache's look-alike");
+  cr_assert_gt(res.cand[2].score, res.cand[1].score, "though the look-alike scores higher alone");
+  cr_assert_eq(res.n_groups, 2);
+  cr_assert_eq(res.group[0].n_cand, 2, "a and its look-alike c explain the head and neck");
+  cr_assert_eq(res.group[1].n_cand, 1);
+  cr_assert_eq(res.pain_group[2], 1, "the calf is the second part");
+  cr_assert_float_eq(res.explained, 1.0, 1e-6);
+  cr_assert_float_eq(res.explained_best, 2.0 / 3, 1e-6);
+  rank_free(r);
+  kb_free(k);
+}
+
+Test(rank_kb, choir_drawing_parses_and_ranks, .init = load_full, .fini = free_full) {
+  present p;
+  char err[256];
+  const char *j = "{\"choir\":\"128,117,107\",\"map\":\"female\"}";
+  cr_assert_eq(present_parse_json(full, j, strlen(j), &p, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(p.n_choir, 3);
+  cr_assert_eq(p.choir_map, CHOIR_FEMALE);
+  cr_assert_gt(p.n_pain, 3, "a segment stands for several regions");
+  int units[3] = {0};
+  for (int i = 0; i < p.n_pain; i++) { cr_assert(p.pain[i].unit >= 0 && p.pain[i].unit < 3); units[p.pain[i].unit]++; }
+  for (int u = 0; u < 3; u++) cr_assert_gt(units[u], 0);
+  rank *r = rank_new(full);
+  rank_result res;
+  rank_run(r, &p, 10, &res);
+  cr_assert_eq(res.n, 10);
+  cr_assert_geq(res.n_groups, 2, "a left hand and a right shoulder are two parts");
+  rank_free(r);
+  j = "{\"choir\":\"128,999\"}";
+  cr_assert_eq(present_parse_json(full, j, strlen(j), &p, err, sizeof err), PRESENT_EREGION);
+  cr_assert(strstr(err, "999"), "%s", err);
+  j = "{\"choir\":\"128\",\"map\":\"child\"}";
+  cr_assert_eq(present_parse_json(full, j, strlen(j), &p, err, sizeof err), PRESENT_EBAD);
+}

@@ -89,3 +89,24 @@ Test(util, lazy_open_refuses_a_library_without_a_function) {
   cr_assert_eq(lazy_open(&lib), -1);
   cr_expect(strstr(lib.error, "no function myomap_no_such_function"), "%s", lib.error);
 }
+
+/* util_utf8_bad: the offset of the first byte that is not valid UTF-8, -1 when all are. */
+#define BAD(lit) util_utf8_bad(lit, sizeof(lit) - 1)
+Test(util, utf8_bad_finds_the_first_invalid_byte) {
+  cr_expect_eq(BAD(""), -1);
+  cr_expect_eq(BAD("Ann Lee"), -1);
+  cr_expect_eq(BAD("Zo\xc3\xab \xe6\x9d\x8e \xf0\x9f\x98\x80"), -1, "2-, 3- and 4-byte characters");
+  cr_expect_eq(BAD("\xef\xbf\xbd\xf4\x8f\xbf\xbf"), -1, "U+FFFD and U+10FFFF");
+  cr_expect_eq(BAD("Ann\xffLee"), 3, "0xff never appears in UTF-8");
+  cr_expect_eq(BAD("ab\x80"), 2, "a continuation byte without its lead");
+  cr_expect_eq(BAD("caf\xc3"), 3, "a character cut at the end");
+  cr_expect_eq(BAD("caf\xc3x"), 3, "a lead byte followed by ASCII");
+  cr_expect_eq(BAD("\xe6\x9d"), 0, "three bytes announced, two given");
+  cr_expect_eq(BAD("\xc0\xaf"), 0, "an overlong '/'");
+  cr_expect_eq(BAD("x\xe0\x80\xaf"), 1, "an overlong three-byte form");
+  cr_expect_eq(BAD("\xed\xa0\x80"), 0, "a UTF-16 surrogate (U+D800)");
+  cr_expect_eq(BAD("\xf4\x90\x80\x80"), 0, "above U+10FFFF");
+  cr_expect_eq(BAD("\xf5\x80\x80\x80"), 0, "0xf5 never appears in UTF-8");
+  cr_expect_eq(util_utf8_bad("\xc3\xa9", 1), 0, "the length is respected: the 2-byte character is cut");
+  cr_expect_eq(BAD("a\0b"), -1, "NUL is ASCII (the callers refuse it where text may not hold one)");
+}

@@ -163,7 +163,9 @@ function renderWho() {
   const who = $('#who');
   if (!user) { who.replaceChildren(); return; }
   who.replaceChildren(h('span', {}, `${user.name} (${user.role})`),
-    h('button', { type: 'button', onclick: logout }, 'Log out'));
+    h('button', { type: 'button', id: 'account-link', onclick: () => go('account') }, 'Password'),
+    user.role === 'admin' ? h('button', { type: 'button', id: 'accounts-link', onclick: () => go('accounts') }, 'Accounts') : null,
+    h('button', { type: 'button', id: 'logout', onclick: logout }, 'Log out'));
 }
 async function logout() {
   try { await api('POST', '/api/logout', {}); } catch (e) { if (e.status !== 401) showError(e); }
@@ -212,8 +214,11 @@ window.addEventListener('hashchange', () => { clearMsg(); render(); });
 /* ---------- login / first run ---------- */
 
 views.login = async () => {
-  let needed = false;
-  try { needed = !!(await api('GET', '/api/setup')).needed; } catch (e) { showError(e); }
+  let needed = false, needCode = false;
+  try {
+    const st = await api('GET', '/api/setup');
+    needed = !!st.needed; needCode = !!st.code;
+  } catch (e) { showError(e); }
   const after = () => {
     const back = sessionStorage.getItem('myomap-after-login');
     sessionStorage.removeItem('myomap-after-login');
@@ -221,13 +226,17 @@ views.login = async () => {
   };
   if (needed) {
     const form = h('form', { class: 'card narrow', id: 'setup-form' },
-      h('p', {}, 'Welcome to myomap. No account exists yet: create the first one. It will be the clinic\'s administrator.'),
+      h('p', {}, 'Welcome to myomap. No account can log in yet: create the first one. It will be the clinic\'s administrator.'),
+      needCode ? field('Setup code', h('input', { name: 'code', required: true, autocomplete: 'off', spellcheck: 'false' }),
+        'Therapists exist already: give the code that "myomap serve" printed on the server\'s console') : null,
       field('Your name', h('input', { name: 'name', required: true, autocomplete: 'name' })),
       field('Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'username' })),
-      field('Password', h('input', { name: 'password', type: 'password', required: true, minlength: 8, maxlength: 200, autocomplete: 'new-password' }), '8 to 200 characters'),
+      passwordField('Password', 'password'),
       h('button', { class: 'primary', type: 'submit' }, 'Create the account'));
     form.addEventListener('submit', submitter(form, async (v) => {
-      keepLogin(await api('POST', '/api/setup', { name: v.name, email: v.email, password: v.password }));
+      const body = { name: v.name, email: v.email, password: v.password };
+      if (needCode) body.code = v.code;
+      keepLogin(await api('POST', '/api/setup', body));
       after();
     }));
     return [h('h1', {}, 'Create the first account'), form];
@@ -241,6 +250,74 @@ views.login = async () => {
     after();
   }));
   return [h('h1', {}, 'Log in'), form];
+};
+
+/* ---------- accounts: one's own password; the admin's list ---------- */
+
+const PASSWORD_HINT = 'At least 10 characters and not a common password: a few unrelated words make a good one';
+function passwordField(label, name) {
+  return field(label, h('input', { name, type: 'password', required: true, minlength: 10, maxlength: 200, autocomplete: 'new-password' }),
+    PASSWORD_HINT);
+}
+
+views.account = async () => {
+  const form = h('form', { class: 'card narrow', id: 'password-form' },
+    field('Current password', h('input', { name: 'current', type: 'password', required: true, autocomplete: 'current-password' })),
+    passwordField('New password', 'new'),
+    field('New password again', h('input', { name: 'again', type: 'password', required: true, autocomplete: 'new-password' })),
+    h('button', { class: 'primary', type: 'submit' }, 'Change password'));
+  form.addEventListener('submit', submitter(form, async (v) => {
+    if (v.new !== v.again) throw new Error('The two new passwords differ.');
+    await api('POST', '/api/me/password', { current: v.current, new: v.new });
+    form.reset();
+    showMsg('Password changed. Your logins on other devices were ended.', 'info');
+  }));
+  return [h('h1', {}, 'Change password'), h('p', {}, `Logged in as ${user.name} (${user.email}).`), form];
+};
+
+views.accounts = async () => {
+  const r = await api('GET', '/api/users');
+  const status = (u) => (u.disabled ? 'Disabled' : u.can_log_in ? 'Active' : 'No password yet');
+  const rows = (r.users || []).map((u) => {
+    const reset = h('form', { class: 'inline reset-form', dataset: { user: u.id } },
+      h('input', { name: 'new', type: 'password', required: true, minlength: 10, maxlength: 200, autocomplete: 'new-password',
+        'aria-label': `New password for ${u.name}` }),
+      h('button', { type: 'submit' }, 'Set password'));
+    reset.addEventListener('submit', submitter(reset, async (v) => {
+      await api('POST', `/api/users/${u.id}/password`, { new: v.new });
+      reset.reset();
+      showMsg(`New password set for ${u.name}; their logins were ended.`, 'info');
+      render();
+    }));
+    const toggle = u.id === user.id ? null : h('button', {
+      type: 'button', class: u.disabled ? 'enable' : 'disable',
+      onclick: action(async () => {
+        await api('POST', `/api/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`, {});
+        showMsg(u.disabled ? `${u.name} can log in again.` : `${u.name} is disabled and logged out.`, 'info');
+        render();
+      }),
+    }, u.disabled ? 'Enable' : 'Disable');
+    return h('tr', { dataset: { user: u.id } },
+      h('td', {}, h('strong', {}, u.name)), h('td', {}, u.email || '—'), h('td', {}, u.role),
+      h('td', { class: 'status' }, status(u)), h('td', { class: 'actions' }, toggle, reset));
+  });
+  const table = h('table', { id: 'accounts-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Email'), h('th', {}, 'Role'), h('th', {}, 'Status'), h('th', {}, ''))),
+    h('tbody', {}, rows));
+  const add = h('form', { class: 'card', id: 'account-form' },
+    h('h2', {}, 'Add an account'),
+    h('div', { class: 'grid2' },
+      field('Name', h('input', { name: 'name', required: true, autocomplete: 'off' })),
+      field('Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' })),
+      field('Role', h('select', { name: 'role' }, h('option', { value: 'therapist' }, 'therapist'), h('option', { value: 'admin' }, 'admin'))),
+      passwordField('Password', 'password')),
+    h('button', { class: 'primary', type: 'submit' }, 'Add account'));
+  add.addEventListener('submit', submitter(add, async (v) => {
+    await api('POST', '/api/users', { name: v.name, email: v.email, role: v.role, password: v.password });
+    showMsg(`Account added for ${v.name}.`, 'info');
+    render();
+  }));
+  return [h('h1', {}, 'Accounts'), table, add];
 };
 
 function field(label, input, hint) {
@@ -564,7 +641,7 @@ const FLAGS = [
   ['bowel-bladder', 'Changes in bowel or bladder control, or numbness around the groin?'],
   ['trauma', 'A recent fall, accident or blow to the painful area?'],
 ];
-const ACTIVITIES = [["desk-work","long hours at a desk or computer"],["mouse-use","mouse and keyboard use with the arm held out"],["phone-cradling","holding a phone between ear and shoulder"],["forward-head","forward head posture"],["slouching","slumped sitting posture"],["reading-in-bed","reading or watching screens propped up in bed"],["clenching","jaw clenching or tooth grinding"],["gum-chewing","chewing gum or tough food"],["mouth-breathing","mouth breathing"],["stress","emotional stress and tension"],["shallow-breathing","shallow upper-chest or paradoxical breathing"],["chronic-cough","chronic coughing"],["shoulder-bag","a heavy bag or purse on one shoulder"],["heavy-backpack","a heavy backpack"],["tight-bra-strap","tight bra straps or tight collar"],["overhead-work","working with the arms overhead"],["lifting","lifting heavy loads"],["lifting-twisting","lifting while bending and twisting"],["carrying-child","carrying a child on one arm or hip"],["heavy-gripping","forceful or prolonged gripping"],["repetitive-gripping","repetitive gripping, wringing or twisting with the hand"],["typing","typing and keyboard work"],["racquet-sports","tennis and other racquet sports"],["throwing","throwing"],["swimming","swimming"],["rowing","rowing and pulling"],["weight-training","weight training"],["push-ups","push-ups and pressing"],["pull-ups","pull-ups and climbing"],["crutches","walking with crutches or a cane"],["musical-instrument","playing a musical instrument"],["driving","long drives"],["sleeping-position","a sleeping position that shortens or compresses the muscle"],["prolonged-sitting","prolonged sitting"],["prolonged-standing","prolonged standing"],["sitting-crossed-legs","sitting with the legs crossed"],["wallet-sitting","sitting on a wallet in the back pocket"],["sit-ups","sit-ups and crunches"],["running","running and jogging"],["hill-walking","walking or running uphill, downhill or on slopes"],["stairs","climbing stairs"],["cycling","cycling"],["jumping","jumping and landing"],["kicking","kicking sports"],["squatting","deep squatting or kneeling"],["gardening","gardening and bending work"],["high-heels","wearing high heels"],["tight-shoes","tight or stiff shoes"],["flat-feet","flat feet, over-pronation or a long second metatarsal"],["leg-length","a leg length difference or small hemipelvis"],["immobilization","a cast, brace or immobilisation"],["fall","a fall"],["whiplash","a whiplash or car accident"],["sudden-overload","a sudden overload or awkward movement"],["cold-draft","chilling of the muscle, cold drafts"],["pregnancy","pregnancy"],["surgery","surgery or scar in the area"]];
+const ACTIVITIES = [["desk-work","long hours at a desk or computer"],["mouse-use","mouse and keyboard use with the arm held out"],["phone-cradling","holding a phone between ear and shoulder"],["forward-head","forward head posture"],["slouching","slumped sitting posture"],["reading-in-bed","reading or watching screens propped up in bed"],["clenching","jaw clenching or tooth grinding"],["gum-chewing","chewing gum or tough food"],["mouth-breathing","mouth breathing"],["stress","emotional stress and tension"],["shallow-breathing","shallow upper-chest or paradoxical breathing"],["chronic-cough","chronic coughing"],["shoulder-bag","a heavy bag or purse on one shoulder"],["heavy-backpack","a heavy backpack"],["tight-bra-strap","tight bra straps or tight collar"],["overhead-work","working with the arms overhead"],["lifting","lifting heavy loads"],["lifting-twisting","lifting while bending and twisting"],["carrying-child","carrying a child on one arm or hip"],["heavy-gripping","forceful or prolonged gripping"],["repetitive-gripping","repetitive gripping, wringing or twisting with the hand"],["typing","typing and keyboard work"],["racquet-sports","tennis and other racquet sports"],["throwing","throwing"],["swimming","swimming"],["rowing","rowing and pulling"],["weight-training","weight training"],["push-ups","push-ups and pressing"],["pull-ups","pull-ups and climbing"],["crutches","walking with crutches or a cane"],["musical-instrument","playing a musical instrument"],["driving","long drives"],["sleeping-position","a sleeping position that shortens or compresses the muscle"],["prolonged-sitting","prolonged sitting"],["prolonged-standing","prolonged standing"],["sitting-crossed-legs","sitting with the legs crossed"],["wallet-sitting","sitting on a wallet in the back pocket"],["sit-ups","sit-ups and crunches"],["running","running and jogging"],["hill-walking","walking or running uphill, downhill or on slopes"],["stairs","climbing stairs"],["cycling","cycling"],["jumping","jumping and landing"],["kicking","kicking sports"],["squatting","deep squatting or kneeling"],["gardening","gardening and bending work"],["high-heels","wearing high heels"],["tight-shoes","tight or stiff shoes"],["flat-feet","flat feet, over-pronation or a long second metatarsal"],["leg-length","a leg length difference or small hemipelvis"],["immobilization","a cast, brace or immobilisation"],["fall","a fall"],["whiplash","a whiplash or car accident"],["sudden-overload","a sudden overload or awkward movement"],["cold-draft","chilling of the muscle, cold drafts"],["pregnancy","pregnancy"],["surgery","surgery or scar in the area"],["side-sleeping","sleeping on one side: on the painful side, or with the top arm or knee falling across the body"],["carrying","carrying heavy loads in the hands or on the forearm (shopping, a suitcase, a briefcase)"],["writing","writing by hand, especially with a tight grip or at a desk of the wrong height"],["pinch-grip","a sustained pinch grip: sewing, knitting, painting, fine handwork"],["skiing","skiing, and catching a fall or a slip on skis"],["horse-riding","horse riding"],["kneeling","kneeling work (floors, tiling, gardening on the knees)"],["dental-work","the jaw held wide open for long dental work"],["looking-up","looking up for long periods (ceilings, high screens, reading through bifocals)"],["eye-strain","eye strain, squinting or frowning, poor vision or ill-fitting glasses"],["uneven-ground","walking or running on rough, uneven, sloping or soft ground (sand)"],["tight-socks","tight elastic socks or garters round the calf"],["ironing","ironing"],["soft-mattress","sleeping on a soft, sagging mattress"]];
 const ACTIVITY_LABEL = new Map(ACTIVITIES);
 
 views.intake = async (arg) => {
@@ -894,6 +971,27 @@ views.sources = async (arg) => {
     li.addEventListener('keydown', (ev) => { if ((ev.key === ' ' || ev.key === 'Enter') && ev.target === li) { ev.preventDefault(); box.click(); } });
     return li;
   }));
+  /* the differential: the parts of the drawing and the candidates that explain each (where.groups) */
+  const groups = where.groups || [];
+  const pct = (x) => `${Math.round(100 * (x || 0))}%`;
+  const partsBox = groups.length > 1 || (cands.length > 1 && where.explained_best !== undefined && where.explained_best < 0.999)
+    ? h('div', { class: 'banner parts', id: 'parts', role: 'note' },
+      h('p', {}, h('strong', {}, 'No one candidate explains the whole drawing. '),
+        `The first explains ${pct(where.explained_best)} of it; the ${cands.length} below together explain ${pct(where.explained)}.`),
+      h('ul', { class: 'parts-list' }, groups.map((g, gi) => h('li', { class: 'part', dataset: { group: gi } },
+        h('strong', {}, g.part.charAt(0).toUpperCase() + g.part.slice(1)),
+        ` (${regionList(g.regions)}): `,
+        g.candidates.map((rank, j) => {
+          const c = cands[rank - 1];
+          if (!c) return null;
+          const a = h('a', { href: '#', class: 'part-cand', onclick: (ev) => {
+            ev.preventDefault();
+            const li = ul.querySelector(`[data-key="${CSS.escape(candKey(c))}"]`);
+            if (li) { li.focus(); active = c; show(c, li); }
+          } }, `${rank}. ${candName(c)}`);
+          return [j ? '; ' : '', a];
+        })))))
+    : null;
   const planBtn = h('button', { type: 'button', class: 'primary', id: 'to-plan', disabled: !state.ticked.length,
     onclick: () => { if (state.ticked.length) go('plan/' + client.id); } }, 'Plan the ticked points →');
   const saveBtn = h('button', { type: 'button', id: 'save-findings', onclick: action(saveFindings) }, 'Save findings');
@@ -907,6 +1005,7 @@ views.sources = async (arg) => {
       h('div', { class: 'sticky' }, chart.el, caption),
       h('div', {},
         h('h2', {}, 'Ranked candidates'),
+        partsBox,
         cands.length ? ul : h('p', { class: 'empty' }, 'No trigger point in the knowledge base refers pain to these regions.'),
         cands.length ? h('div', { class: 'palp-save no-print' },
           h('p', { class: 'small' }, `Record for ${date} what you felt on palpation: a taut band and a tender spot that reproduces `,
@@ -946,7 +1045,7 @@ function renderPlan(plan) {
   if (plan.blocked && plan.blocked.length) {
     out.push(h('h2', {}, 'Blocked by contraindications'));
     out.push(plan.blocked.map((b) => h('div', { class: 'blocked' },
-      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique)].filter(Boolean).join(' · ') || 'Treatment'),
+      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique), b.movement && human(b.movement)].filter(Boolean).join(' · ') || 'Treatment'),
       ': ', b.why || '', b.contraindication ? ` (${human(b.contraindication)}${b.region ? ' at ' + labelOf(b.region) : ''})` : '',
       b.advice ? h('div', {}, h('em', {}, b.advice)) : null)));
   }
@@ -968,6 +1067,7 @@ function renderPlan(plan) {
         h('div', {}, s.text || ''),
         s.alternatives && s.alternatives.length ? h('div', { class: 'small' }, 'Or: ', s.alternatives.map(human).join(', ')) : null,
         dangers(s.dangers),
+        (s.cautions || []).map((c) => h('div', { class: 'danger-zone caution' }, h('strong', {}, `⚠ Caution (${human(c.contraindication)}): `), c.text)),
         s.sources && s.sources.length ? h('div', { class: 'small muted' }, 'Sources: ', s.sources.map((x) => (typeof x === 'string' ? x : `${x.key}${x.locator ? ' ' + x.locator : ''}`)).join('; ')) : null))));
   }
   if (!steps.length) out.push(h('p', { class: 'empty' }, 'No steps: nothing can be treated today.'));
@@ -980,12 +1080,16 @@ views.plan = async (arg) => {
   await ensureLabels();
   const points = tickedPoints();
   if (!points.length) return [h('h1', {}, 'Plan'), h('p', {}, 'No points ticked. ', h('a', { href: '#/sources/' + client.id }, 'Choose them on the Sources screen'), '.')];
-  const plan = await api('POST', '/api/plan', { points, client: client.id });
+  const fascial = !!state.fascial;   /* myofascial release: sustained fascial holds and fascial stretches */
+  const plan = await api('POST', '/api/plan', { points, client: client.id, fascial });
   state.plan = plan; save();
+  const fascialBox = h('label', { class: 'check no-print' }, h('input', { type: 'checkbox', id: 'fascial', checked: fascial,
+    onchange: (e) => { state.fascial = e.target.checked; save(); go('plan/' + client.id); } }),
+    'Add myofascial release (a sustained fascial hold per muscle before the pressure work, a fascial stretch after its stretch)');
   const start = h('button', { type: 'button', class: 'primary', id: 'start-session', disabled: plan.refer && !(plan.steps || []).length,
     onclick: action(async () => {
       const begin = async (another) => {
-        const r = await api('POST', '/api/sessions', { client: client.id, points, another });
+        const r = await api('POST', '/api/sessions', { client: client.id, points, fascial, another });
         state.session = { id: r.id, join: r.join, client: client.id, plan: r.plan || (r.state && r.state.plan) };
         delete state.visit;
         save();
@@ -1008,6 +1112,7 @@ views.plan = async (arg) => {
       const c = ((state.intake && state.intake.where && state.intake.where.candidates) || []).find((x) => x.trigger_point === p.tp);
       return c ? `${c.muscle_name || human(c.muscle)}, ${sideName(p.side)} (${c.trigger_point_name || human(p.tp)})` : `${human(p.tp)}, ${sideName(p.side)}`;
     }).join('; ')),
+    fascialBox,
     renderPlan(plan),
     h('div', { class: 'row no-print' }, start, h('a', { class: 'button', href: '#/sources/' + client.id }, '← Change the points')),
   ];
