@@ -264,6 +264,22 @@ sed 's/"rows":{"therapist":1/"rows":{"therapist":2/' "$T/backup.jsonl" > "$T/cou
 refused "a trailer whose counts differ is refused" 'the trailer counts 2 therapist rows but the file has 1' "$T/count.jsonl"
 { cat "$T/backup.jsonl"; tail -1 "$T/backup.jsonl"; } > "$T/after.jsonl"
 refused "lines after the trailer are refused" "line $((n + 1)): more after the trailer" "$T/after.jsonl"
+# the lean visit's columns (migration 6): logz base64 of a packing, kept once, hash hex, ctx JSON
+vl=$(grep -n '"table":"visit"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+sed "${vl}s/\"logz\":\"[^\"]*\"/\"logz\":\"not base64!\"/" "$T/backup.jsonl" > "$T/logz.jsonl"; fix_trailer "$T/logz.jsonl"
+refused "a visit's compressed log that is not base64 is refused" "line $vl: visit: logz is not a packing of myomap's" "$T/logz.jsonl"
+sed "${vl}s/\"logz\":\"[^\"]*\"/\"logz\":\"SGVsbG8sIHdvcmxk\"/" "$T/backup.jsonl" > "$T/logz2.jsonl"; fix_trailer "$T/logz2.jsonl"
+refused "a visit's compressed log that does not unpack is refused" "line $vl: visit: logz is not a packing of myomap's" "$T/logz2.jsonl"
+sed "${vl}s/\"logz\":\"[^\"]*\"/\"logz\":null/" "$T/backup.jsonl" > "$T/nolog.jsonl"; fix_trailer "$T/nolog.jsonl"
+refused "a visit with neither its log nor its compressed log is refused" "line $vl: visit: log is empty and there is no logz" "$T/nolog.jsonl"
+sed "${vl}s/\"log\":\"\"/\"log\":\"{}\"/" "$T/backup.jsonl" > "$T/twice.jsonl"; fix_trailer "$T/twice.jsonl"
+refused "a visit with its log both as text and compressed is refused" "line $vl: visit: both log and logz" "$T/twice.jsonl"
+kl=$(grep -n '"table":"kbver"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+sed "${kl}s/\"hash\":\"[0-9a-f]*\"/\"hash\":\"xyz\"/" "$T/backup.jsonl" > "$T/hash.jsonl"; fix_trailer "$T/hash.jsonl"
+refused "a knowledge-base version whose hash is not 64 hex digits is refused" "line $kl: kbver: hash \"xyz\": expected 64" "$T/hash.jsonl"
+hl=$(grep -n '"table":"homeprog"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+jq -c "if input_line_number == $hl then .row.ctx = \"[1,2]\" else . end" "$T/backup.jsonl" > "$T/ctx.jsonl"; fix_trailer "$T/ctx.jsonl"
+refused "a home program's context that is not a JSON object is refused" "line $hl: homeprog: ctx is not a JSON object or null" "$T/ctx.jsonl"
 jq -c 'if .myomap == "backup" then del(.format) else . end' "$T/backup.jsonl" | head -n $((n - 1)) > "$T/v1.jsonl"
 refused "a format 1 backup (no trailer) is refused with what to do" 'line 1: a format 1 backup' "$T/v1.jsonl"
 [ "$($M --db "$DB3" db info | grep -E '^[a-z_]+ [0-9]+$' | grep -v '^schema' | grep -vc ' 0$')" = 0 ] &&
