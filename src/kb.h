@@ -171,6 +171,10 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
 void kb_free(kb *k);
 /* 1 if k is the embedded kb of kb_load_builtin (its derived tables can be made at build time). */
 int kb_is_builtin(const kb *k);
+/* 1 if k is the knowledge base embedded in this binary, loaded from its tables (kb_load_builtin)
+** or parsed from its text (kb_load_builtin_text, as for --lang): its version is the one records
+** name (kbver.h), the same either way. */
+int kb_is_embedded(const kb *k);
 
 /* Checks beyond loading, for `kb check`: every muscle of the catalogue must have a stanza,
 ** at least one technique, and self-care or a reason for none.
