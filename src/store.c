@@ -786,6 +786,14 @@ static int restore_header(restore_st *st, json_t *line) {
   if (!json_is_integer(f) || json_integer_value(f) != BACKUP_FORMAT)
     return line_fail(st, "backup format %s: this myomap reads format %d", json_is_integer(f) ? "other than 2" : "not a number",
                      BACKUP_FORMAT);
+  /* An older schema's rows are not reshaped here (migration 7 stores visits in another form,
+  ** made by record_upgrade with the knowledge base): the older myomap restores them, and this one
+  ** upgrades that database when it opens it. */
+  if (json_integer_value(v) < N_MIGRATIONS && json_integer_value(v) > 0)
+    return line_fail(st, "a backup of schema version %lld, from an older myomap; this myomap restores version %d: "
+                         "restore it into a new database with the myomap that wrote it, open that database with "
+                         "this myomap (which upgrades it in place), then back up again",
+                     (long long)json_integer_value(v), N_MIGRATIONS);
   if (json_integer_value(v) != N_MIGRATIONS)
     return line_fail(st, "a backup of schema version %lld; this myomap restores version %d",
                      (long long)json_integer_value(v), N_MIGRATIONS);
