@@ -155,6 +155,40 @@ Test(kbver, a_visit_made_with_another_kb_version_is_derived_from_that_version) {
   buf_free(&before); buf_free(&after); buf_free(&prog); buf_free(&t); buf_free(&z);
 }
 
+/* The kb compiled into tables (kb_load_builtin) and the same kb parsed from the embedded text
+** (kb_load_builtin_text, as for --lang fr) are one version: a visit stored with either is read
+** with the other as the running kb, not as a stored version loaded again, and gives one log. */
+Test(kbver, the_tables_and_the_text_are_one_version) {
+  buf e;
+  buf_init(&e);
+  kb *text_kb;
+  cr_assert_eq(kb_load_builtin_text(&text_kb, &e), 0, "%s", e.data ? e.data : "");
+  buf_free(&e);
+  cr_assert(kb_is_builtin(k) && !kb_is_builtin(text_kb), "only the tables are the compiled image");
+  cr_assert(kb_is_embedded(k) && kb_is_embedded(text_kb), "both are the embedded kb");
+  long client, visit = store_session(&client);   /* stored with the tables */
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  long id;
+  cr_assert_eq(store_exec_long(db, "SELECT kbver_id FROM visit WHERE id = $1", &a, &id), 0, "%s", store_error(db));
+  char err[600];
+  cr_assert_eq(kbver_kb(db, text_kb, id, err, sizeof err), text_kb, "the text kb is the running version: %s", err);
+  cr_assert_eq(kbver_kb(db, k, id, err, sizeof err), k, "and so are the tables: %s", err);
+  buf x, y;
+  buf_init(&x);
+  buf_init(&y);
+  cr_assert_eq(record_visit_log(db, k, visit, 1, &x, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(record_visit_log(db, text_kb, visit, 1, &y, err, sizeof err), 0, "%s", err);
+  cr_assert(x.len > 100 && x.len == y.len && !memcmp(x.data, y.data, x.len), "the same log from both");
+  long n;
+  cr_assert_eq(store_exec_long(db, "SELECT COUNT(*) FROM kbver", NULL, &n), 0);
+  cr_assert_eq(n, 1, "one version stored");
+  buf_free(&x);
+  buf_free(&y);
+  kb_free(text_kb);
+}
+
 Test(kbver, pack_round_trip_and_damage) {
   const char *text = "{\"myomap\":\"session\",\"holds\":[{\"advice\":\"in-band\",\"text\":\"Productive: hold the pressure steady.\"}]}";
   buf z, out;
