@@ -40,7 +40,7 @@ static int open_db(const cmd *c, const opts *o, store **s) {
     fprintf(stderr, "myomap %s: %s\n", c->name, err);
     return EXIT_IO;
   }
-  long v, h;   /* visits stored before migration 6 take their stored form now (tests/upgrade.sh
+  long v, h;   /* visits stored before migration 7 take their stored form now (tests/upgrade.sh
                ** defers it with MYOMAP_NO_UPGRADE=1 to read the old rows first) */
   const char *no = getenv("MYOMAP_NO_UPGRADE");
   long pending = 0;

@@ -1184,7 +1184,7 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
 ** compressed (tag 'L').  Its home program keeps the intake's factors it was made with (ctx: "null"
 ** when there was no intake, else {"activities":"id,...","desk_hours":H,"sleep_hours":H}) and
 ** the same kb version, program '' (derived); or, when made with an edited kb, its JSON text.
-** Rows stored before migration 6 hold the text (log, program) until record_upgrade. */
+** Rows stored before migration 7 hold the text (log, program) until record_upgrade. */
 
 static int same_input(const plan_input *a, const plan_input *b) {
   if (a->n_points != b->n_points || a->n_contras != b->n_contras || a->refer || b->refer) return 0;
@@ -1496,7 +1496,7 @@ done:
   return rc;
 }
 
-/* ---- upgrading visits stored before migration 6 --------------------------------------------- */
+/* ---- upgrading visits stored before migration 7 --------------------------------------------- */
 
 /* Rewrite one batch of legacy visits (log text) into the stored form; sets *n to how many. */
 static int upgrade_visits(store *s, const kb *k, long *n, char *err, size_t errlen) {
@@ -1589,7 +1589,7 @@ int record_upgrade_pending(store *s, long *visits) {
 int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen) {
   long v = 0, h = 0, n;
   *visits = *programs = 0;
-  /* The common case: nothing left (two lookups in the partial indexes of migration 6). */
+  /* The common case: nothing left (two lookups in the partial indexes of migration 7). */
   store_rows r;
   if (store_exec(s, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visit WHERE logz IS NULL LIMIT 1) x),"
                     " (SELECT COUNT(*) FROM (SELECT 1 FROM homeprog WHERE ctx IS NULL LIMIT 1) y)", NULL, &r))

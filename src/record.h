@@ -148,13 +148,13 @@ int record_visit_log(store *s, const kb *k, long visit, int with_plan, buf *out,
 ** 0 when its text is stored (only json is filled); RECORD_ENOTFOUND or RECORD_ESTORE. */
 int record_home_load(store *s, const kb *k, long id, buf *json, home *h, const kb **hk, char *err, size_t errlen);
 
-/* Rewrite visits and home programs stored before migration 6 into their stored form (see
+/* Rewrite visits and home programs stored before migration 7 into their stored form (see
 ** record.c), in transactions of 200 rows: a log whose plan the embedded kb gives back loses its
 ** plan, a home program it gives back byte for byte keeps only its context; the others are kept
 ** whole.  k: the running kb (NULL or an edited copy: the embedded one is loaded).  Quick when
 ** there is nothing to do.  Sets how many were rewritten.  Returns 0 or RECORD_ESTORE. */
 int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen);
-/* How many visits record_upgrade has still to rewrite (a count in migration 6's partial index).
+/* How many visits record_upgrade has still to rewrite (a count in migration 7's partial index).
 ** Returns 0, or -1 when the store fails. */
 int record_upgrade_pending(store *s, long *visits);
 

@@ -264,7 +264,7 @@ sed 's/"rows":{"therapist":1/"rows":{"therapist":2/' "$T/backup.jsonl" > "$T/cou
 refused "a trailer whose counts differ is refused" 'the trailer counts 2 therapist rows but the file has 1' "$T/count.jsonl"
 { cat "$T/backup.jsonl"; tail -1 "$T/backup.jsonl"; } > "$T/after.jsonl"
 refused "lines after the trailer are refused" "line $((n + 1)): more after the trailer" "$T/after.jsonl"
-# the lean visit's columns (migration 6): logz base64 of a packing, kept once, hash hex, ctx JSON
+# the lean visit's columns (migration 7): logz base64 of a packing, kept once, hash hex, ctx JSON
 vl=$(grep -n '"table":"visit"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
 sed "${vl}s/\"logz\":\"[^\"]*\"/\"logz\":\"not base64!\"/" "$T/backup.jsonl" > "$T/logz.jsonl"; fix_trailer "$T/logz.jsonl"
 refused "a visit's compressed log that is not base64 is refused" "line $vl: visit: logz is not a packing of myomap's" "$T/logz.jsonl"
