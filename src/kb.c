@@ -1166,6 +1166,13 @@ int kb_load_lang(kb *k, const char *tag, buf *errors) {
   return -L.n_errors;
 }
 
+int kb_load_langs_of(kb *k, const kb *like, buf *errors) {
+  int rc = 0;
+  for (int i = 0; i < N_LANGS; i++)
+    if (like->langs_loaded >> i & 1) rc += kb_load_lang(k, kb_langs[i], errors);
+  return rc;
+}
+
 const char *kb_lang_name(const char *tag) {
   if (!tag || !*tag) return "en";
   size_t n = strcspn(tag, "-_.");

@@ -244,6 +244,11 @@ const char *kb_freq_name(int freq);
 ** threads: the lookups below only read. */
 int kb_load_lang(kb *k, const char *lang, buf *errors);
 
+/* kb_load_lang for every language that `like` has read: for another version of the knowledge
+** base (kbver.h) read for a program in the client's language.  Returns 0 or a negative count
+** of errors, as kb_load_lang. */
+int kb_load_langs_of(kb *k, const kb *like, buf *errors);
+
 /* The language a tag names: "fr" for "fr", "fr-CA" or "fr_CA.UTF-8", "en" for an English tag,
 ** NULL, or "", and NULL for a language the knowledge base cannot be translated into. */
 const char *kb_lang_name(const char *tag);

@@ -132,6 +132,9 @@ const kb *kbver_kb(store *s, const kb *running, long id, char *err, size_t errle
   kb *k = NULL;
   if (r.nrow && !pack_inflate(store_cell(&r, 0, 0), store_cell_len(&r, 0, 0), &tag, &t) && tag == 'K')
     k = load_text(t.data, t.len, &errors);
+  /* the client's language as the running kb has it (--lang fr); a text that version's
+  ** translation lacks or has wrong is read in English */
+  if (k) { buf le; buf_init(&le); kb_load_langs_of(k, running, &le); buf_free(&le); }
   store_rows_free(&r);
   buf_free(&t);
   if (!k) {

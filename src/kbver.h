@@ -20,7 +20,8 @@ int kbver_current(store *s, long *id);
 
 /* The knowledge base of kbver row `id`: `running` when that is the embedded kb of this binary
 ** and the row is its version, else the stored version, loaded once per process and kept (owned
-** here, never freed before exit).  Returns it, or NULL with a message in err. */
+** here, never freed before exit), with the translations `running` has read (kb_load_langs_of).
+** Returns it, or NULL with a message in err. */
 const kb *kbver_kb(store *s, const kb *running, long id, char *err, size_t errlen);
 
 #endif

@@ -189,6 +189,40 @@ Test(kbver, the_tables_and_the_text_are_one_version) {
   kb_free(text_kb);
 }
 
+/* A stored version read for a client in French (the running kb has read kb/fr/) has the French
+** texts too: the handout of an old visit stays in the client's language. */
+Test(kbver, a_stored_version_has_the_running_kbs_languages) {
+  buf e;
+  buf_init(&e);
+  kb *fr;
+  cr_assert_eq(kb_load_builtin_text(&fr, &e), 0, "%s", e.data ? e.data : "");
+  cr_assert_eq(kb_load_lang(fr, "fr", &e), 0, "%s", e.data ? e.data : "");
+  buf_free(&e);
+  const char *name = kb_text(fr, "fr", "muscle", "upper-trapezius", "name", "?");
+  cr_assert(strcmp(name, "?") && strcmp(name, "upper trapezius"), "the running kb in French: %s", name);
+  buf t, z;
+  buf_init(&t);
+  buf_init(&z);
+  static const char *const from[] = {"sustained pressure (trigger point"};
+  static const char *const to[] = {"steady pressure, version three (trigger point"};
+  kb_text_edited(&t, 1, from, to);
+  pack_deflate('K', PACK_DICT_NONE, t.data, t.len, &z);
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, "0000000000000000000000000000000000000000000000000000000000000003");
+  store_arg_blob(&a, z.data, z.len);
+  long id;
+  cr_assert_eq(store_exec_long(db, "INSERT INTO kbver (hash, kb, created) VALUES ($1, $2, '2026-01-01T00:00:00Z') RETURNING id",
+                               &a, &id), 0, "%s", store_error(db));
+  char err[600];
+  const kb *old = kbver_kb(db, fr, id, err, sizeof err);
+  cr_assert(old && old != fr, "the stored version: %s", err);
+  cr_assert_str_eq(kb_text(old, "fr", "muscle", "upper-trapezius", "name", "?"), name, "its French name");
+  buf_free(&t);
+  buf_free(&z);
+  kb_free(fr);
+}
+
 Test(kbver, pack_round_trip_and_damage) {
   const char *text = "{\"myomap\":\"session\",\"holds\":[{\"advice\":\"in-band\",\"text\":\"Productive: hold the pressure steady.\"}]}";
   buf z, out;
