@@ -10,7 +10,7 @@ PQ_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include
 # (as Fossil compiles SQLite in): one binary, and a command starts without relocating them,
 # which was a third of a `myomap where` (6.0 -> 4.1 ms).  libpq and libmicrohttpd are opened
 # on first use instead (src/lazy.h).
-LDLIBS   = -Wl,-Bstatic -ljansson -lsqlite3 -lsodium -Wl,-Bdynamic -lqrencode -lpthread -ldl -lm
+LDLIBS   = -Wl,-Bstatic -ljansson -lsqlite3 -lsodium -lz -Wl,-Bdynamic -lqrencode -lpthread -ldl -lm
 B        = build
 
 ifeq ($(V),1)
@@ -21,7 +21,7 @@ endif
 
 LIB_SRC  = src/util.c src/body.c src/kb.c src/json.c src/present.c src/rank.c src/screen.c src/report.c \
            src/hold.c src/plan.c src/session.c src/home.c src/chart.c src/sheet.c src/script.c \
-           src/store.c src/store_sqlite.c src/store_pg.c src/record.c src/export.c src/note.c src/outcome.c \
+           src/store.c src/store_sqlite.c src/store_pg.c src/pack.c src/kbver.c src/record.c src/export.c src/note.c src/outcome.c \
            src/audit.c src/auth.c src/live.c src/links.c src/api.c src/lazy.c src/choir.c src/doc.c src/careplan.c
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o) $(B)/builtin.o
 APP_OBJ  = $(B)/cli.o $(B)/care.o $(B)/clinic.o $(B)/run.o $(B)/http.o $(B)/cert.o $(B)/main.o
@@ -93,7 +93,7 @@ $(B)/tests/%.o: tests/%.c | $(B)
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests -c -o $@ $<
 
 $(B)/test_unit: $(B)/tests/test_body.o $(B)/tests/test_kb.o $(B)/tests/test_rank.o $(B)/tests/test_present.o \
-             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/tests/test_chart.o $(B)/tests/test_export.o $(B)/tests/test_outcome.o $(B)/tests/test_web.o $(B)/tests/test_util.o $(B)/tests/test_links.o \
+             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/tests/test_chart.o $(B)/tests/test_export.o $(B)/tests/test_outcome.o $(B)/tests/test_web.o $(B)/tests/test_util.o $(B)/tests/test_links.o $(B)/tests/test_kbver.o \
              $(B)/libmyomap.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(B)/libmyomap.a $(CRITERION_LIBS) $(LDLIBS)

@@ -67,28 +67,8 @@ fi
 /usr/bin/env time -f "%M" -o "$B/time1.txt" $B/myomap where --json temple-l:6:ache neck-side-l:4 >/dev/null
 echo "single: peak memory $(awk '{printf "%.1f", $1/1024}' "$B/time1.txt") MB"
 
-# ---- the record store (bench/bench_records.c): SQLite and PostgreSQL -----------------------
-S=${BENCH_SESSIONS:-100000}
-# backup_bench DB NAME: the whole database streamed to /dev/null: its time and peak memory
-backup_bench() {
-  /usr/bin/env time -f "%e %M" -o "$B/time.txt" $PIN $B/myomap --db "$1" backup >/dev/null
-  read -r secs kb <"$B/time.txt"
-  echo "$2: backup of $S sessions (to /dev/null) in $secs s, peak memory $(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') MB"
-}
-echo "== records on SQLite: $S sessions, then single writes and progress"
-rm -rf "$B/bench-db" && mkdir -p "$B/bench-db"
-$PIN $B/bench_records "$B/bench-db/myomap.db" docs/examples/session.json "$S" 200
-backup_bench "$B/bench-db/myomap.db" sqlite
-rm -rf "$B/bench-db"
-PGB=${MYOMAP_BENCH_PG:-$(sh scripts/pg.sh 2>/dev/null | sed 's/myomap_test$/myomap_bench/')}
-if [ -n "$PGB" ] && psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1; then
-  echo "== records on PostgreSQL: $S sessions, then single writes and progress"
-  $PIN $B/bench_records "$PGB" docs/examples/session.json "$S" 200
-  backup_bench "$PGB" postgresql
-  psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1
-else
-  echo "== records on PostgreSQL: no server (scripts/pg.sh could not start one); not measured"
-fi
+# ---- the record store (bench/records.sh): SQLite and PostgreSQL, and psql's COPY beside it ------
+sh bench/records.sh
 
 # ---- the web API under load (bench/http.sh): wrk against POST /api/where and nginx ----------
 echo "== web: myomap serve under wrk, beside nginx serving a file of the same size"

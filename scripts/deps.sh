@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh: install what myomap needs; does nothing when all is present.
-#   sh scripts/deps.sh        to build and run (gcc, make, libjansson, libsqlite3, libpq,
+#   sh scripts/deps.sh        to build and run (gcc, make, libjansson, libsqlite3, zlib, libpq,
 #                             libmicrohttpd, GnuTLS's headers for `myomap cert`, libsodium,
 #                             libqrencode)
 #   sh scripts/deps.sh test   also to test, fuzz and benchmark (Criterion, clang, jq, hyperfine,

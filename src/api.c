@@ -1150,13 +1150,12 @@ static void progress(ctx *c, int svg) {
 static void h_progress(ctx *c) { progress(c, 0); }
 static void h_progress_svg(ctx *c) { progress(c, 1); }
 
-/* The latest stored home program of the client: its row (visit, date, program, log). */
+/* The latest stored home program of the client: its row (visit, date, id). */
 static int latest_home(ctx *c, long id, store_rows *r) {
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, id);
-  if (store_exec(c->s, "SELECT h.visit_id, h.date, h.program, v.log FROM homeprog h "
-                          "LEFT JOIN visit v ON v.id = h.visit_id WHERE h.client_id = $1 "
+  if (store_exec(c->s, "SELECT h.visit_id, h.date, h.id FROM homeprog h WHERE h.client_id = $1 "
                           "ORDER BY h.date DESC, h.id DESC LIMIT 1", &a, r)) {
     FAIL(c, 503, "the database failed: %s", store_error(c->s));
     return -1;
@@ -1174,17 +1173,27 @@ static int latest_home(ctx *c, long id, store_rows *r) {
 static void send_home(ctx *c, long id, int bare) {
   store_rows r;
   if (latest_home(c, id, &r)) return;
+  buf prog;
+  buf_init(&prog);
+  char err[512];
+  int rc = record_home_load(c->s, c->a->k, strtol(store_cell(&r, 0, 2), NULL, 10), &prog, NULL, NULL, err, sizeof err);
+  if (rc < 0) {
+    store_rows_free(&r);
+    buf_free(&prog);
+    fail_rc(c, rc, err);
+    return;
+  }
   ok_json(c);
   if (bare) buf_lit(&c->rs->body, "{\"date\":");
   else buf_printf(&c->rs->body, "{\"visit\":%s,\"date\":", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "null");
   buf_json_str(&c->rs->body, store_cell(&r, 0, 1));
   buf_lit(&c->rs->body, ",\"program\":");
-  const char *prog = store_cell(&r, 0, 2);
-  size_t n = strlen(prog);
-  while (n && (prog[n - 1] == '\n' || prog[n - 1] == ' ')) n--;
-  buf_append(&c->rs->body, prog, n);
+  size_t n = prog.len;
+  while (n && (prog.data[n - 1] == '\n' || prog.data[n - 1] == ' ')) n--;
+  buf_append(&c->rs->body, prog.data, n);
   buf_putc(&c->rs->body, '}');
   store_rows_free(&r);
+  buf_free(&prog);
 }
 
 static void h_home(ctx *c) {
@@ -1197,25 +1206,39 @@ static void h_home(ctx *c) {
 static void send_home_html(ctx *c, long id) {
   store_rows r;
   if (latest_home(c, id, &r)) return;
-  const char *log = store_cell(&r, 0, 3);
-  session_summary sum;
+  home h;
+  const kb *hk = c->a->k;
   char err[512];
-  if (!log || session_read(c->a->k, log, strlen(log), &sum, err, sizeof err)) {
+  int rc = record_home_load(c->s, c->a->k, strtol(store_cell(&r, 0, 2), NULL, 10), NULL, &h, &hk, err, sizeof err);
+  if (rc == 0) {
+    /* a program kept as text: built again from its session log and the intake up to the visit */
+    buf log;
+    buf_init(&log);
+    session_summary sum;
+    if (!store_cell(&r, 0, 0) ||
+        record_visit_log(c->s, c->a->k, strtol(store_cell(&r, 0, 0), NULL, 10), 0, &log, err, sizeof err) ||
+        session_read(c->a->k, log.data ? log.data : "", log.len, &sum, err, sizeof err)) {
+      store_rows_free(&r);
+      buf_free(&log);
+      FAIL(c, 404, "the home program's session log is missing");
+      return;
+    }
+    buf_free(&log);
+    home_build(c->a->k, &sum.in, sum.stopped, &h);
+    home_context hc;   /* the perpetuating factors of the latest intake up to the visit */
+    char day[11];
+    snprintf(day, sizeof day, "%.10s", sum.started);
+    int has_intake = record_home_context(c->s, c->a->k, id, day, &hc);
+    home_perpetuating(c->a->k, has_intake > 0 ? &hc : NULL, &h);
+  } else if (rc < 0) {
     store_rows_free(&r);
-    FAIL(c, 404, "the home program's session log is missing");
+    fail_rc(c, rc, err);
     return;
   }
   store_rows_free(&r);
-  home h;
-  home_build(c->a->k, &sum.in, sum.stopped, &h);
-  home_context hc;   /* the perpetuating factors of the latest intake up to the visit */
-  char day[11];
-  snprintf(day, sizeof day, "%.10s", sum.started);
-  int has_intake = record_home_context(c->s, c->a->k, id, day, &hc);
-  home_perpetuating(c->a->k, has_intake > 0 ? &hc : NULL, &h);
   c->rs->status = 200;
   c->rs->type = "text/html; charset=utf-8";
-  sheet_home_html(&c->rs->body, c->a->k, c->a->chart, &h, NULL);
+  sheet_home_html(&c->rs->body, hk, c->a->chart, &h, NULL);
 }
 
 static void h_home_html(ctx *c) {
@@ -1351,7 +1374,7 @@ static void h_visit(ctx *c) {
   if (visit_client(c, &v, &client)) return;
   char err[512];
   ok_json(c);
-  int rc = record_visit_show(c->s, v, &c->rs->body, err, sizeof err);
+  int rc = record_visit_show(c->s, c->a->k, v, &c->rs->body, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   char d[64];
   snprintf(d, sizeof d, "visit %ld", v);

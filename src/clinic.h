@@ -161,11 +161,13 @@ int clinic_careplan(opts *o, int argc, char **argv);
    "load a backup into a new, empty database", \
    "All or nothing: every line is checked and written in one transaction.  Restoring a SQLite\n" \
    "backup into PostgreSQL moves a clinic onto a server.\n" CLINIC_DB_HELP}, \
-  {"db", clinic_db, "check | info", \
-   "check the record database's integrity, or show where it is", \
+  {"db", clinic_db, "check | info | log VISIT", \
+   "check the record database's integrity, show where it is, or a stored session log", \
    "  db check   the backend's integrity check, the schema version, no row without its parent\n" \
    "             (exit 0 when all is well, 4 when not)\n" \
    "  db info    backend, location, schema version and the number of rows per table\n" \
+   "  db log VISIT  the session log stored for visit VISIT (JSON), its plan derived again from\n" \
+   "             the knowledge-base version it was planned with\n" \
    CLINIC_DB_HELP}
 
 #endif

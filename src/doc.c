@@ -227,7 +227,7 @@ int doc_record_html(store *s, const kb *k, const chart *ch, long client, const c
                          "ORDER BY started, id", &a, &vs, err, errlen);
   if (!rc) rc = query(s, "SELECT date, kind, item, value FROM measure WHERE client_id = $1 AND date >= $2 "
                          "AND date <= $3 ORDER BY date, id", &a, &ms, err, errlen);
-  if (!rc) rc = query(s, "SELECT date, visit_id, program FROM homeprog WHERE client_id = $1 AND date >= $2 "
+  if (!rc) rc = query(s, "SELECT date, visit_id, id FROM homeprog WHERE client_id = $1 AND date >= $2 "
                          "AND date <= $3 ORDER BY date, id", &a, &hp, err, errlen);
   outcome *oc = NULL;
   if (!rc && ms.nrow && outcome_load(s, k, client, &oc, err, errlen)) rc = RECORD_ESTORE;
@@ -366,7 +366,15 @@ int doc_record_html(store *s, const kb *k, const chart *ch, long client, const c
     buf_xml(out, store_cell(&hp, i, 0));
     if (store_cell(&hp, i, 1)) { buf_lit(out, ", visit "); buf_xml(out, store_cell(&hp, i, 1)); }
     buf_lit(out, "</h3>\n");
-    program_html(out, store_cell(&hp, i, 2));
+    buf prog;   /* kept as its context: derived again (record_home_load) */
+    buf_init(&prog);
+    if (record_home_load(s, k, strtol(store_cell(&hp, i, 2), NULL, 10), &prog, NULL, NULL, err, errlen) < 0) {
+      buf_free(&prog);
+      rc = RECORD_ESTORE;
+      goto done;
+    }
+    program_html(out, prog.data ? prog.data : "");
+    buf_free(&prog);
     buf_lit(out, "</div>\n");
   }
   section_close(out);

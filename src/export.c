@@ -1,6 +1,8 @@
 /* export.c: a client's record as a FHIR R4 Bundle and as CSV (see export.h). */
 #include "export.h"
 
+#include "record.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -292,7 +294,8 @@ static int record_read(store *s, long client, record *r, char *err, size_t errle
                   " t.seconds, t.outcome, t.reason, t.confirmed FROM treatment t"
                   " JOIN visit v ON v.id = t.visit_id WHERE v.client_id = $1"
                   " ORDER BY v.date, v.id, t.seq", &a, &r->holds) ||
-    store_exec(s, "SELECT id, log FROM visit WHERE client_id = $1 AND log LIKE '%\"consent\":[{%'"
+    /* the visits whose log may hold consents (a compressed log is read in fhir_consents) */
+    store_exec(s, "SELECT id FROM visit WHERE client_id = $1 AND (logz IS NOT NULL OR log LIKE '%\"consent\":[{%')"
                   " ORDER BY date, id", &a, &r->consents) ||
     store_exec(s, "SELECT MAX(t) FROM (SELECT updated AS t FROM client WHERE id = $1"
                   " UNION ALL SELECT created FROM intake WHERE client_id = $1"
@@ -466,10 +469,14 @@ static int fhir_hold(const kb *k, const record *r, int i, const char *pat, json_
 ** Consent per consent given, status active, or inactive when the client withdrew it later in
 ** that session; scope treatment, category LOINC 59284-0, the patient, when it was given, and
 ** a permit provision coded with the area. */
-static int fhir_consents(const kb *k, const record *r, int i, const char *pat, json_t *entries, char *err,
+static int fhir_consents(store *s, const kb *k, const record *r, int i, const char *pat, json_t *entries, char *err,
                          size_t errlen) {
   const char *visit = store_cell(&r->consents, i, 0);
-  json_t *log = json_loads(str(store_cell(&r->consents, i, 1)), 0, NULL);
+  buf text;   /* the visit's session log, through record_visit_log (it may be kept compressed) */
+  buf_init(&text);
+  if (record_visit_log(s, k, strtol(visit, NULL, 10), 0, &text, err, errlen)) { buf_free(&text); return -1; }
+  json_t *log = json_loadb(text.data ? text.data : "", text.len, 0, NULL);
+  buf_free(&text);
   json_t *list = json_object_get(log, "consent"), *v;
   size_t n;
   int rc = 0;
@@ -587,7 +594,7 @@ int export_fhir(store *s, const kb *k, long client, buf *out, char *err, size_t 
   for (int i = 0; !rc && i < r.measures.nrow; i++) rc = fhir_measure(k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.pains.nrow; i++) rc = fhir_pain(k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.holds.nrow; i++) rc = fhir_hold(k, &r, i, pat, entries, err, errlen);
-  for (int i = 0; !rc && i < r.consents.nrow; i++) rc = fhir_consents(k, &r, i, pat, entries, err, errlen);
+  for (int i = 0; !rc && i < r.consents.nrow; i++) rc = fhir_consents(s, k, &r, i, pat, entries, err, errlen);
   for (int i = 0; !rc && i < r.plans.nrow; i++) rc = fhir_careplan(&r, i, pat, entries, err, errlen);
   record_free(&r);
   if (rc) { json_decref(entries); return -1; }

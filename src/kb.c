@@ -28,6 +28,7 @@ struct kb {
   kb_condition *conditions; int n_conditions, cap_conditions;
   int image;   /* 1: the embedded kb, whose arrays are the constant tables of build/kbdata.inc
                ** (tools/kbgen.c): never written, and kb_free frees only this struct */
+  int embedded; /* 1: the kb embedded in this binary, from its tables or its text (kb_is_embedded) */
   /* translations (kb/LANG/NAME.kb): the English texts a client reads, and their translations */
   struct tr_text *texts; int n_texts, cap_texts;   /* English, sorted by kind, id, key */
   struct tr_text *trs; int n_trs, cap_trs;         /* translations, sorted by lang, kind, id, key */
@@ -1165,6 +1166,13 @@ int kb_load_lang(kb *k, const char *tag, buf *errors) {
   return -L.n_errors;
 }
 
+int kb_load_langs_of(kb *k, const kb *like, buf *errors) {
+  int rc = 0;
+  for (int i = 0; i < N_LANGS; i++)
+    if (like->langs_loaded >> i & 1) rc += kb_load_lang(k, kb_langs[i], errors);
+  return rc;
+}
+
 const char *kb_lang_name(const char *tag) {
   if (!tag || !*tag) return "en";
   size_t n = strcspn(tag, "-_.");
@@ -1365,7 +1373,9 @@ int kb_load_builtin_text(kb **out, buf *errors) {
   }
   const builtin_file *cat = builtin_find("kb/muscles.tsv");
   if (!cat) { buf_puts(errors, "kb/muscles.tsv: not embedded in this binary\n"); return -1; }
-  return kb_load_texts(out, n, names, texts, lens, (const char *)cat->data, cat->len, errors);
+  int rc = kb_load_texts(out, n, names, texts, lens, (const char *)cat->data, cat->len, errors);
+  if (!rc) (*out)->embedded = 1;
+  return rc;
 }
 
 #ifdef MYOMAP_BOOTSTRAP
@@ -1715,6 +1725,7 @@ const char *kb_suggest_condition(const kb *k, const char *id) {
 
 const body *kb_body(const kb *k) { return k->body; }
 int kb_is_builtin(const kb *k) { return k->image; }
+int kb_is_embedded(const kb *k) { return k->image || k->embedded; }
 int kb_n_muscles(const kb *k) { return k->n_muscles; }
 const kb_muscle *kb_muscle_at(const kb *k, int i) { return &k->muscles[i]; }
 int kb_n_tps(const kb *k) { return k->n_tps; }

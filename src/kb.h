@@ -171,6 +171,10 @@ int kb_load_texts(kb **out, int n, const char *const *names, const char *const *
 void kb_free(kb *k);
 /* 1 if k is the embedded kb of kb_load_builtin (its derived tables can be made at build time). */
 int kb_is_builtin(const kb *k);
+/* 1 if k is the knowledge base embedded in this binary, loaded from its tables (kb_load_builtin)
+** or parsed from its text (kb_load_builtin_text, as for --lang): its version is the one records
+** name (kbver.h), the same either way. */
+int kb_is_embedded(const kb *k);
 
 /* Checks beyond loading, for `kb check`: every muscle of the catalogue must have a stanza,
 ** at least one technique, and self-care or a reason for none.
@@ -239,6 +243,11 @@ const char *kb_freq_name(int freq);
 ** the texts that were right are kept either way.  Call it before the kb is shared between
 ** threads: the lookups below only read. */
 int kb_load_lang(kb *k, const char *lang, buf *errors);
+
+/* kb_load_lang for every language that `like` has read: for another version of the knowledge
+** base (kbver.h) read for a program in the client's language.  Returns 0 or a negative count
+** of errors, as kb_load_lang. */
+int kb_load_langs_of(kb *k, const kb *like, buf *errors);
 
 /* The language a tag names: "fr" for "fr", "fr-CA" or "fr_CA.UTF-8", "en" for an English tag,
 ** NULL, or "", and NULL for a language the knowledge base cannot be translated into. */

@@ -1,6 +1,7 @@
 /* note.c: the SOAP note of one visit from the stored record (see note.h). */
 #include "note.h"
 #include "sheet.h"
+#include "record.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -218,13 +219,18 @@ typedef struct ctx {
   store_rows first;        /* the first NPRS: date, value */
   store_rows points;       /* that day's assessments: muscle, tp, side, state, referral, ppt */
   store_rows holds;        /* seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed */
-  store_rows home;         /* program */
+  store_rows home;         /* id */
+  buf log;                 /* the visit's session log (without its plan) */
+  buf program;             /* that day's home program (JSON), when c->home has a row */
+  char msg[512];           /* what failed when reading, if not the store */
   char pre[32], post[32];  /* pain before and after, "" when not recorded */
 } ctx;
 
 static void ctx_free(ctx *c) {
   store_rows *all[] = {&c->v, &c->intake, &c->pain, &c->day, &c->first, &c->points, &c->holds, &c->home};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) store_rows_free(all[i]);
+  buf_free(&c->log);
+  buf_free(&c->program);
 }
 
 /* "That day": rows of the visit, or the client's rows on its date with no visit. */
@@ -235,10 +241,12 @@ static int read_all(ctx *c) {
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, c->visit);
-  if (store_exec(s, "SELECT client_id, date, started, log, pain_pre, pain_post FROM visit WHERE id = $1",
+  if (store_exec(s, "SELECT client_id, date, started, '' AS log, pain_pre, pain_post FROM visit WHERE id = $1",
                  &a, &c->v))
     return -1;
   if (c->v.nrow == 0) return 1;
+  char e[512];
+  if (record_visit_log(s, c->k, c->visit, 0, &c->log, e, sizeof e)) { snprintf(c->msg, sizeof c->msg, "%s", e); return -1; }
   c->client = strtol(store_cell(&c->v, 0, 0), NULL, 10);
   c->date = store_cell(&c->v, 0, 1);
   store_args d;  /* $1 client, $2 visit, $3 date */
@@ -266,9 +274,12 @@ static int read_all(ctx *c) {
                     " ORDER BY id", &d, &c->points) ||
       store_exec(s, "SELECT seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed"
                     " FROM treatment WHERE visit_id = $1 ORDER BY seq", &a, &c->holds) ||
-      store_exec(s, "SELECT program FROM homeprog WHERE " THAT_DAY
+      store_exec(s, "SELECT id FROM homeprog WHERE " THAT_DAY
                     " ORDER BY CASE WHEN visit_id IS NULL THEN 1 ELSE 0 END, id DESC LIMIT 1", &d, &c->home))
     return -1;
+  if (c->home.nrow &&
+      record_home_load(s, c->k, strtol(store_cell(&c->home, 0, 0), NULL, 10), &c->program, NULL, NULL, e, sizeof e) < 0)
+    { snprintf(c->msg, sizeof c->msg, "%s", e); return -1; }
   if (c->intake.nrow) {
     store_args i;
     store_args_init(&i);
@@ -418,7 +429,7 @@ static void subjective(buf *b, const ctx *c) {
   if (onset && *onset) { buf_puts(b, W(L, "Onset: ")); ids_words(b, L, onset); buf_puts(b, W(L, ".\n")); }
   if (flags && strchr(flags, '=')) flag_answers(b, L, flags);
   else if (flags && *flags) { buf_puts(b, W(L, "Flags noted at intake: ")); flags_words(b, L, flags); buf_puts(b, W(L, ".\n")); }
-  if (c->v.nrow) cleared_words(b, store_cell(&c->v, 0, 3));
+  if (c->v.nrow) cleared_words(b, c->log.data);
 }
 
 /* The recheck in words from the session log, if the log has one. */
@@ -483,7 +494,7 @@ static void objective(buf *b, const ctx *c) {
     first = 0;
   }
   if (!first) buf_puts(b, W(L, ".\n"));
-  consent_words(b, k, store_cell(&c->v, 0, 3));
+  consent_words(b, k, c->log.data);
   if (!c->holds.nrow) buf_puts(b, W(L, "No holds recorded for this visit.\n"));
   else buf_printf(b, W(L, "Treatment: %d hold%s:\n"), c->holds.nrow, c->holds.nrow == 1 ? "" : "s");
   for (int i = 0; i < c->holds.nrow; i++) {
@@ -499,7 +510,7 @@ static void objective(buf *b, const ctx *c) {
     if (!strcmp(str(store_cell(&c->holds, i, 9)), "1")) buf_puts(b, W(L, "; recognised referral reproduced"));
     buf_puts(b, W(L, ".\n"));
   }
-  recheck(b, L, store_cell(&c->v, 0, 3));
+  recheck(b, L, c->log.data);
 }
 
 /* "3 points lower (50%)", "unchanged", "2 points higher (40%)". */
@@ -591,7 +602,7 @@ static const char *skip_words(const kb *k, const char *L, const char *muscle, co
 static void plan_section(buf *b, const ctx *c) {
   const kb *k = c->k;
   const char *L = c->lang;
-  const char *text = store_cell(&c->home, 0, 0);
+  const char *text = c->home.nrow ? (c->program.data ? c->program.data : "") : NULL;
   json_t *h = text ? json_loads(text, 0, NULL) : NULL;
   if (!text) buf_puts(b, W(L, "No home program recorded for this visit.\n"));
   else if (!json_is_object(h)) buf_puts(b, W(L, "A home program is on record but could not be read.\n"));
@@ -681,7 +692,7 @@ int note_build_lang(store *s, const kb *k, long visit, const char *lang, note *o
   store_rollback(s);                             /* nothing to commit */
   if (rc) {
     if (rc > 0) snprintf(err, errlen, "visit %ld not found", visit);
-    else snprintf(err, errlen, "visit %ld: %s", visit, store_error(s));
+    else snprintf(err, errlen, "visit %ld: %s", visit, c.msg[0] ? c.msg : store_error(s));
     ctx_free(&c);
     return -1;
   }

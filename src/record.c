@@ -4,12 +4,15 @@
 
 #include "body.h"
 #include "home.h"
+#include "kbver.h"
+#include "pack.h"
 #include "session.h"
 #include "sheet.h"
 
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +51,22 @@ static int text_ok(const char *what, const char *t, size_t max, char *err, size_
     chars += (*p & 0xc0) != 0x80;
   }
   if (chars > max) return bad(err, errlen, "%s is too long (%zu characters; at most %zu)", what, chars, max);
+  return 0;
+}
+
+/* date a calendar day, not in the future (a day of grace for time zones ahead of UTC). */
+static int date_valid(const char *date, char *err, size_t errlen) {
+  char today[11];
+  util_today(today);
+  if (!util_date_ok(date)) return bad(err, errlen, "bad date \"%s\": expected YYYY-MM-DD, a real calendar day", date);
+  if (strcmp(date, today) > 0) {
+    time_t t = time(NULL) + 86400;
+    struct tm tm;
+    char tomorrow[16];
+    gmtime_r(&t, &tm);
+    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
+    if (strcmp(date, tomorrow) > 0) return bad(err, errlen, "date %s is in the future", date);
+  }
   return 0;
 }
 
@@ -1157,91 +1176,445 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
   return found;
 }
 
+/* ---- the stored form of a visit ----------------------------------------------------------
+** A visit made with the embedded knowledge base keeps what happened: its log without the plan,
+** compressed (logz, tag 'P'), and the kb version it was planned with (kbver_id); the plan is
+** derived again from that version and the log's points and contraindications, and the stored
+** form is only chosen when that gives back the log's own plan.  Any other log is kept whole,
+** compressed (tag 'L').  Its home program keeps the intake's factors it was made with (ctx: "null"
+** when there was no intake, else {"activities":"id,...","desk_hours":H,"sleep_hours":H}) and
+** the same kb version, program '' (derived); or, when made with an edited kb, its JSON text.
+** Rows stored before migration 7 hold the text (log, program) until record_upgrade. */
+
+static int same_input(const plan_input *a, const plan_input *b) {
+  if (a->n_points != b->n_points || a->n_contras != b->n_contras || a->refer || b->refer) return 0;
+  for (int i = 0; i < a->n_points; i++)
+    if (a->points[i].tp != b->points[i].tp || a->points[i].side != b->points[i].side) return 0;
+  for (int i = 0; i < a->n_contras; i++)
+    if (a->contras[i].contra != b->contras[i].contra || a->contras[i].region != b->contras[i].region) return 0;
+  return 1;
+}
+
+/* The log's plan is the one k (the embedded kb) builds from its points and contraindications.
+** The last plan built is kept per thread: visits of a course of treatment repeat their points. */
+static int plan_derivable(const kb *k, json_t *root, const plan_input *in) {
+  static _Thread_local struct { plan_input in; json_t *plan; } last;
+  json_t *p = json_object_get(root, "plan");
+  if (!p) return 0;
+  if (!last.plan || !same_input(&last.in, in)) {
+    plan pl;
+    char e[256];
+    if (plan_build(k, in, &pl, e, sizeof e)) return 0;
+    buf b;
+    buf_init(&b);
+    sheet_plan_json(&b, k, &pl);
+    json_decref(last.plan);
+    last.plan = json_loadb(b.data, b.len, 0, NULL);
+    last.in = *in;
+    buf_free(&b);
+  }
+  return last.plan && json_equal(p, last.plan);
+}
+
+/* The stored form of log `root` (its text `text`) into out; returns 1 when its plan is derived
+** (kb is the embedded one and gives back the same plan), 0 when the log is kept whole. */
+static int log_pack(const kb *k, json_t *root, const char *text, size_t len, const plan_input *in, buf *out) {
+  if (kb_is_embedded(k) && plan_derivable(k, root, in)) {
+    json_t *c = json_copy(root);
+    json_object_del(c, "plan");
+    char *t = json_dumps(c, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(c);
+    if (t) {
+      pack_deflate('P', PACK_DICT_LOG1, t, strlen(t), out);
+      free(t);
+      return 1;
+    }
+  }
+  pack_deflate('L', PACK_DICT_LOG1, text, len, out);
+  return 0;
+}
+
+/* The context of a home program as stored in homeprog.ctx. */
+static void ctx_text(buf *b, const kb *k, const home_context *hc) {
+  if (!hc) { buf_puts(b, "null"); return; }
+  buf_puts(b, "{\"activities\":\"");
+  for (int i = 0; i < hc->n_activities; i++)
+    buf_printf(b, "%s%s", i ? "," : "", kb_term_at(k, KB_ACTIVITY, hc->activities[i])->id);
+  buf_printf(b, "\",\"desk_hours\":%.17g,\"sleep_hours\":%.17g}", hc->desk_hours, hc->sleep_hours);
+}
+
+/* Parse ctx: 1 with *hc filled, 0 for "null" (no intake), -1 when it is not such a text. */
+static int ctx_parse(const kb *k, const char *text, home_context *hc) {
+  home_context_init(hc);
+  json_t *j = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+  int rc = -1;
+  if (json_is_null(j)) rc = 0;
+  else if (json_is_object(j) && json_is_string(json_object_get(j, "activities"))) {
+    home_context_activities(k, json_string_value(json_object_get(j, "activities")), hc);
+    hc->desk_hours = json_number_value(json_object_get(j, "desk_hours"));
+    hc->sleep_hours = json_number_value(json_object_get(j, "sleep_hours"));
+    rc = 1;
+  }
+  json_decref(j);
+  return rc;
+}
+
+int record_visit_log(store *s, const kb *k, long visit, int with_plan, buf *out, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows r;
+  if (store_exec(s, "SELECT log, logz, kbver_id FROM visit WHERE id = $1", &a, &r)) {
+    snprintf(err, errlen, "database error (%s): %s", store_backend(s), store_error(s));
+    return RECORD_ESTORE;
+  }
+  int rc = 0;
+  if (!r.nrow) { snprintf(err, errlen, "no visit %ld", visit); rc = RECORD_ENOTFOUND; }
+  else if (!store_cell(&r, 0, 1)) buf_puts(out, store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "");
+  else {
+    buf t;
+    buf_init(&t);
+    int tag = 0;
+    if (pack_inflate(store_cell(&r, 0, 1), store_cell_len(&r, 0, 1), &tag, &t) || (tag != 'P' && tag != 'L')) {
+      snprintf(err, errlen, "visit %ld: the stored session log is damaged", visit);
+      rc = RECORD_ESTORE;
+    } else if (tag == 'L' || !with_plan) buf_append(out, t.data, t.len);
+    else {
+      /* the plan, derived again from the kb version it was made with */
+      const kb *kv = store_cell(&r, 0, 2) ? kbver_kb(s, k, strtol(store_cell(&r, 0, 2), NULL, 10), err, errlen) : NULL;
+      json_t *root = kv ? json_loadb(t.data, t.len, 0, NULL) : NULL;
+      session_summary sum;
+      plan pl;
+      if (!kv) { if (!store_cell(&r, 0, 2)) snprintf(err, errlen, "visit %ld: no knowledge-base version", visit); rc = RECORD_ESTORE; }
+      else if (!root || session_read_json(kv, root, &sum, err, errlen) || plan_build(kv, &sum.in, &pl, err, errlen)) rc = RECORD_ESTORE;
+      else {
+        buf pj;
+        buf_init(&pj);
+        sheet_plan_json(&pj, kv, &pl);
+        json_object_set_new(root, "plan", json_loadb(pj.data, pj.len, 0, NULL));
+        buf_free(&pj);
+        char *d = json_dumps(root, JSON_PRESERVE_ORDER | JSON_INDENT(1));
+        buf_puts(out, d);
+        buf_putc(out, '\n');
+        free(d);
+      }
+      json_decref(root);
+    }
+    buf_free(&t);
+  }
+  store_rows_free(&r);
+  return rc;
+}
+
+int record_home_load(store *s, const kb *k, long id, buf *json, home *h, const kb **hk, char *err, size_t errlen) {
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_rows r;
+  if (store_exec(s, "SELECT program, kbver_id, ctx, visit_id FROM homeprog WHERE id = $1", &a, &r)) {
+    snprintf(err, errlen, "database error (%s): %s", store_backend(s), store_error(s));
+    return RECORD_ESTORE;
+  }
+  int rc;
+  const char *prog = store_cell(&r, 0, 0);
+  if (!r.nrow) { snprintf(err, errlen, "no home program %ld", id); rc = RECORD_ENOTFOUND; }
+  else if (!store_cell(&r, 0, 1) || (prog && *prog)) { if (json) buf_puts(json, prog ? prog : ""); rc = 0; }
+  else {
+    const kb *kv = kbver_kb(s, k, strtol(store_cell(&r, 0, 1), NULL, 10), err, errlen);
+    home_context hc;
+    int has = kv ? ctx_parse(kv, store_cell(&r, 0, 2), &hc) : -1;
+    buf log;
+    buf_init(&log);
+    session_summary sum;
+    rc = RECORD_ESTORE;
+    if (kv && has < 0) snprintf(err, errlen, "home program %ld: its stored context is damaged", id);
+    else if (kv && !store_cell(&r, 0, 3)) snprintf(err, errlen, "home program %ld: its visit is gone", id);
+    else if (kv && !(rc = record_visit_log(s, k, strtol(store_cell(&r, 0, 3), NULL, 10), 0, &log, err, errlen))) {
+      if (session_read(kv, log.data ? log.data : "", log.len, &sum, err, errlen)) rc = RECORD_ESTORE;
+      else {
+        home hl, *hp = h ? h : &hl;
+        home_build(kv, &sum.in, sum.stopped, hp);
+        home_perpetuating(kv, has ? &hc : NULL, hp);
+        if (json) sheet_home_json(json, kv, hp);
+        if (hk) *hk = kv;
+        rc = 1;
+      }
+    }
+    buf_free(&log);
+  }
+  store_rows_free(&r);
+  return rc;
+}
+
+/* The visit's own row in a statement that writes its children. */
+#define THE_VISIT "(SELECT id FROM visit WHERE client_id = $1 AND started = $2)"
+
 int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
                    long *visit, char *err, size_t errlen) {
-  char date[11];
-  int rc = date_check(s, client, l->date, date, err, errlen);
+  int rc = date_valid(l->date, err, errlen);
   if (rc) return rc;
   if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
+  const char *date = l->date;
+  int builtin = kb_is_embedded(k);
+  /* What the checks and the home program need, in one query: the client's birth date, a visit
+  ** already stored for this session, the kb version's row, the latest intake up to the visit. */
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
   store_arg_text(&a, l->sum.started);
+  store_arg_text(&a, builtin ? kbver_builtin_hash() : "");
+  store_arg_text(&a, date);
   store_rows r;
-  if (store_exec(s, "SELECT id FROM visit WHERE client_id = $1 AND started = $2", &a, &r)) return failed(s, err, errlen);
-  if (r.nrow) rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", l->sum.started,
-                       store_cell(&r, 0, 0));
+  if (store_exec(s, "SELECT (SELECT birth FROM client WHERE id = $1), (SELECT id FROM visit WHERE client_id = $1 AND started = $2),"
+                    " (SELECT id FROM kbver WHERE hash = $3), i.activities, i.desk_hours, i.sleep_hours, i.id"
+                    " FROM (SELECT 1 AS one) o LEFT JOIN (SELECT activities, desk_hours, sleep_hours, id FROM intake"
+                    " WHERE client_id = $1 AND date <= $4 ORDER BY date DESC, id DESC LIMIT 1) i ON 1 = 1", &a, &r))
+    return failed(s, err, errlen);
+  const char *birth = store_cell(&r, 0, 0);
+  if (!birth) { snprintf(err, errlen, "no client %ld", client); rc = RECORD_ENOTFOUND; }
+  else if (strcmp(date, birth) < 0) rc = bad(err, errlen, "date %s is before the client's birth date (%s)", date, birth);
+  else if (store_cell(&r, 0, 1))
+    rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", l->sum.started, store_cell(&r, 0, 1));
+  long kv = store_cell(&r, 0, 2) ? strtol(store_cell(&r, 0, 2), NULL, 10) : 0;
+  home_context hc;
+  home_context_init(&hc);
+  int has_intake = store_cell(&r, 0, 6) != NULL;
+  if (has_intake) {
+    home_context_activities(k, store_cell(&r, 0, 3), &hc);
+    if (store_cell(&r, 0, 4)) hc.desk_hours = strtod(store_cell(&r, 0, 4), NULL);
+    if (store_cell(&r, 0, 5)) hc.sleep_hours = strtod(store_cell(&r, 0, 5), NULL);
+  }
   store_rows_free(&r);
   if (rc) return rc;
-  home hp;
-  home_build(k, &l->sum.in, l->sum.stopped, &hp);
-  home_context hc;
-  int has_intake = record_home_context(s, k, client, date, &hc);
-  if (has_intake < 0) return failed(s, err, errlen);
-  home_perpetuating(k, has_intake ? &hc : NULL, &hp);
-  buf prog;
+  buf prog, z, ctx;
   buf_init(&prog);
-  sheet_home_json(&prog, k, &hp);
+  buf_init(&z);
+  buf_init(&ctx);
+  if (builtin) ctx_text(&ctx, k, has_intake ? &hc : NULL);
+  else {
+    home hp;
+    home_build(k, &l->sum.in, l->sum.stopped, &hp);
+    home_perpetuating(k, has_intake ? &hc : NULL, &hp);
+    sheet_home_json(&prog, k, &hp);
+  }
+  int derived = log_pack(k, l->root, l->text, strlen(l->text), &l->sum.in, &z);
   char now[32];
   util_now(now);
-  store_args_init(&a);
-  store_arg_int(&a, client);
-  if (therapist > 0) store_arg_int(&a, therapist); else store_arg_text(&a, NULL);
-  store_arg_text(&a, date);
-  store_arg_text(&a, l->sum.started);
-  store_arg_text(&a, l->text);
-  if (l->sum.pain_pre >= 0) store_arg_int(&a, l->sum.pain_pre); else store_arg_text(&a, NULL);
-  if (l->sum.pain_post >= 0) store_arg_int(&a, l->sum.pain_post); else store_arg_text(&a, NULL);
-  store_arg_text(&a, now);
-  if (store_begin(s) ||
-      store_exec_long(s, "INSERT INTO visit (client_id, therapist_id, date, started, log, pain_pre, pain_post, created) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", &a, visit))
-    rc = failed(s, err, errlen);
-  for (int i = 0; !rc && i < l->n_holds; i++) {
-    const log_hold *h = &l->holds[i];
-    store_args_init(&a);
-    store_arg_int(&a, *visit);
-    store_arg_int(&a, i + 1);
-    store_arg_text(&a, h->phase);
-    store_arg_text(&a, h->muscle);
-    store_arg_text(&a, h->tp);
-    store_arg_text(&a, h->side);
-    store_arg_text(&a, h->technique);
-    store_arg_real(&a, h->seconds);
-    store_arg_text(&a, h->outcome);
-    store_arg_text(&a, h->reason);
-    store_arg_int(&a, h->confirmed);
-    if (store_exec(s, "INSERT INTO treatment (visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, "
-                      "reason, confirmed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", &a, NULL))
-      rc = failed(s, err, errlen);
+  /* The writes, sent together: the visit, its holds (up to 10 a statement), its pain before and
+  ** after, its home program. */
+  int n_hold_stmts = (l->n_holds + 9) / 10, n = 0;
+  store_args *args = xcalloc((size_t)(n_hold_stmts + 3), sizeof *args);
+  const char **sql = xcalloc((size_t)(n_hold_stmts + 3), sizeof *sql);
+  const store_args **ap = xcalloc((size_t)(n_hold_stmts + 3), sizeof *ap);
+  buf *text = xcalloc((size_t)(n_hold_stmts + 1), sizeof *text);
+  int n_text = 0;
+  if (store_begin(s) || (builtin && !kv && kbver_current(s, &kv))) { rc = failed(s, err, errlen); goto done; }
+  store_args *v = &args[n];
+  store_args_init(v);
+  store_arg_int(v, client);
+  if (therapist > 0) store_arg_int(v, therapist); else store_arg_text(v, NULL);
+  store_arg_text(v, date);
+  store_arg_text(v, l->sum.started);
+  store_arg_blob(v, z.data, z.len);
+  if (l->sum.pain_pre >= 0) store_arg_int(v, l->sum.pain_pre); else store_arg_text(v, NULL);
+  if (l->sum.pain_post >= 0) store_arg_int(v, l->sum.pain_post); else store_arg_text(v, NULL);
+  store_arg_text(v, now);
+  if (derived) store_arg_int(v, kv); else store_arg_text(v, NULL);
+  sql[n++] = "INSERT INTO visit (client_id, therapist_id, date, started, log, logz, pain_pre, pain_post, created,"
+             " kbver_id) VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8, $9) RETURNING id";
+  for (int i = 0; i < l->n_holds; i += 10) {
+    buf *b = &text[n_text++];
+    buf_init(b);
+    buf_puts(b, "INSERT INTO treatment (visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, "
+                "reason, confirmed) VALUES ");
+    store_args *t = &args[n];
+    store_args_init(t);
+    store_arg_int(t, client);
+    store_arg_text(t, l->sum.started);
+    for (int j = i; j < l->n_holds && j < i + 10; j++) {
+      const log_hold *h = &l->holds[j];
+      int o = t->n;
+      buf_printf(b, "%s(" THE_VISIT ", $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", j > i ? ", " : "",
+                 o + 1, o + 2, o + 3, o + 4, o + 5, o + 6, o + 7, o + 8, o + 9, o + 10);
+      store_arg_int(t, j + 1);
+      store_arg_text(t, h->phase);
+      store_arg_text(t, h->muscle);
+      store_arg_text(t, h->tp);
+      store_arg_text(t, h->side);
+      store_arg_text(t, h->technique);
+      store_arg_real(t, h->seconds);
+      store_arg_text(t, h->outcome);
+      store_arg_text(t, h->reason);
+      store_arg_int(t, h->confirmed);
+    }
+    sql[n++] = b->data;
   }
   static const char *const items[2] = {"pre", "post"};
   int vals[2] = {l->sum.pain_pre, l->sum.pain_post};
-  for (int i = 0; !rc && i < 2; i++) {
-    if (vals[i] < 0) continue;
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    store_arg_int(&a, *visit);
-    store_arg_text(&a, date);
-    store_arg_text(&a, items[i]);
-    store_arg_int(&a, vals[i]);
-    store_arg_text(&a, now);
-    if (store_exec(s, "INSERT INTO measure (client_id, visit_id, date, kind, item, value, created) "
-                      "VALUES ($1, $2, $3, 'nprs', $4, $5, $6)", &a, NULL))
-      rc = failed(s, err, errlen);
+  if (vals[0] >= 0 || vals[1] >= 0) {
+    buf *b = &text[n_text++];
+    buf_init(b);
+    store_args *m = &args[n];
+    store_args_init(m);
+    store_arg_int(m, client);
+    store_arg_text(m, l->sum.started);
+    store_arg_text(m, date);
+    store_arg_text(m, now);
+    buf_puts(b, "INSERT INTO measure (client_id, visit_id, date, kind, item, value, created) VALUES ");
+    for (int i = 0, c = 0; i < 2; i++) {
+      if (vals[i] < 0) continue;
+      buf_printf(b, "%s($1, " THE_VISIT ", $3, 'nprs', $%d, $%d, $4)", c++ ? ", " : "", m->n + 1, m->n + 2);
+      store_arg_text(m, items[i]);
+      store_arg_int(m, vals[i]);
+    }
+    sql[n++] = b->data;
   }
-  if (!rc) {
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    store_arg_int(&a, *visit);
-    store_arg_text(&a, date);
-    store_arg_text(&a, prog.data);
-    store_arg_text(&a, now);
-    if (store_exec(s, "INSERT INTO homeprog (client_id, visit_id, date, program, created) VALUES ($1, $2, $3, $4, $5)",
-                   &a, NULL) || store_commit(s))
-      rc = failed(s, err, errlen);
-  }
+  store_args *hpa = &args[n];
+  store_args_init(hpa);
+  store_arg_int(hpa, client);
+  store_arg_text(hpa, l->sum.started);
+  store_arg_text(hpa, date);
+  store_arg_text(hpa, builtin ? "" : prog.data);
+  store_arg_text(hpa, now);
+  if (builtin) store_arg_int(hpa, kv); else store_arg_text(hpa, NULL);
+  store_arg_text(hpa, builtin ? ctx.data : "");
+  sql[n++] = "INSERT INTO homeprog (client_id, visit_id, date, program, created, kbver_id, ctx)"
+             " VALUES ($1, " THE_VISIT ", $3, $4, $5, $6, $7)";
+  for (int i = 0; i < n; i++) ap[i] = &args[i];
+  if (store_exec_batch_commit(s, n, sql, ap, &r)) { rc = failed(s, err, errlen); goto done; }
+  *visit = store_cell(&r, 0, 0) ? strtol(store_cell(&r, 0, 0), NULL, 10) : 0;
+  store_rows_free(&r);
+done:
+  for (int i = 0; i < n_text; i++) buf_free(&text[i]);
+  free(text);
+  free(args);
+  free(sql);
+  free(ap);
   buf_free(&prog);
+  buf_free(&z);
+  buf_free(&ctx);
+  return rc;
+}
+
+/* ---- upgrading visits stored before migration 7 --------------------------------------------- */
+
+/* Rewrite one batch of legacy visits (log text) into the stored form; sets *n to how many. */
+static int upgrade_visits(store *s, const kb *k, long *n, char *err, size_t errlen) {
+  store_rows r;
+  *n = 0;
+  if (store_begin(s) ||
+      store_exec(s, "SELECT id, log FROM visit WHERE logz IS NULL ORDER BY id LIMIT 200", NULL, &r))
+    return failed(s, err, errlen);
+  long kv = 0;
+  int rc = r.nrow && kbver_current(s, &kv) ? failed(s, err, errlen) : 0;
+  for (int i = 0; !rc && i < r.nrow; i++) {
+    const char *text = store_cell(&r, i, 1) ? store_cell(&r, i, 1) : "";
+    session_summary sum;
+    char e[256];
+    json_t *root = json_loads(text, 0, NULL);
+    buf z;
+    buf_init(&z);
+    int derived = root && !session_read_json(k, root, &sum, e, sizeof e)
+                  ? log_pack(k, root, text, strlen(text), &sum.in, &z)
+                  : (pack_deflate('L', PACK_DICT_LOG1, text, strlen(text), &z), 0);
+    json_decref(root);
+    store_args a;
+    store_args_init(&a);
+    store_arg_blob(&a, z.data, z.len);
+    if (derived) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
+    store_arg_text(&a, store_cell(&r, i, 0));
+    if (store_exec(s, "UPDATE visit SET log = '', logz = $1, kbver_id = $2 WHERE id = $3", &a, NULL))
+      rc = failed(s, err, errlen);
+    buf_free(&z);
+  }
+  *n = r.nrow;
+  store_rows_free(&r);
+  return rc ? rc : store_commit(s) ? failed(s, err, errlen) : 0;
+}
+
+/* One batch of legacy home programs: derived when the embedded kb, the session and the
+** client's intake up to the visit give back the same bytes, else kept as text (ctx ''). */
+static int upgrade_homes(store *s, const kb *k, long *n, char *err, size_t errlen) {
+  store_rows r;
+  *n = 0;
+  if (store_begin(s) ||
+      store_exec(s, "SELECT id, program, client_id, visit_id, date FROM homeprog WHERE ctx IS NULL ORDER BY id LIMIT 200",
+                 NULL, &r))
+    return failed(s, err, errlen);
+  long kv = 0;
+  int rc = r.nrow && kbver_current(s, &kv) ? failed(s, err, errlen) : 0;
+  for (int i = 0; !rc && i < r.nrow; i++) {
+    const char *prog = store_cell(&r, i, 1) ? store_cell(&r, i, 1) : "";
+    long client = strtol(store_cell(&r, i, 2), NULL, 10);
+    buf log, ctx, again;
+    buf_init(&log);
+    buf_init(&ctx);
+    buf_init(&again);
+    session_summary sum;
+    char e[256];
+    int same = 0;
+    if (store_cell(&r, i, 3) && !record_visit_log(s, k, strtol(store_cell(&r, i, 3), NULL, 10), 0, &log, e, sizeof e) &&
+        !session_read(k, log.data ? log.data : "", log.len, &sum, e, sizeof e)) {
+      home h;
+      home_build(k, &sum.in, sum.stopped, &h);
+      home_context hc;
+      int has = record_home_context(s, k, client, store_cell(&r, i, 4), &hc);
+      if (has < 0) { rc = failed(s, err, errlen); break; }
+      home_perpetuating(k, has ? &hc : NULL, &h);
+      sheet_home_json(&again, k, &h);
+      same = again.len == strlen(prog) && !memcmp(again.data, prog, again.len);
+      if (same) ctx_text(&ctx, k, has ? &hc : NULL);
+    }
+    store_args a;
+    store_args_init(&a);
+    store_arg_text(&a, same ? "" : prog);
+    if (same) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
+    store_arg_text(&a, same ? ctx.data : "");
+    store_arg_text(&a, store_cell(&r, i, 0));
+    if (store_exec(s, "UPDATE homeprog SET program = $1, kbver_id = $2, ctx = $3 WHERE id = $4", &a, NULL))
+      rc = failed(s, err, errlen);
+    buf_free(&log);
+    buf_free(&ctx);
+    buf_free(&again);
+  }
+  *n = r.nrow;
+  store_rows_free(&r);
+  return rc ? rc : store_commit(s) ? failed(s, err, errlen) : 0;
+}
+
+int record_upgrade_pending(store *s, long *visits) {
+  return store_exec_long(s, "SELECT COUNT(*) FROM visit WHERE logz IS NULL", NULL, visits);
+}
+
+int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen) {
+  long v = 0, h = 0, n;
+  *visits = *programs = 0;
+  /* The common case: nothing left (two lookups in the partial indexes of migration 7). */
+  store_rows r;
+  if (store_exec(s, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM visit WHERE logz IS NULL LIMIT 1) x),"
+                    " (SELECT COUNT(*) FROM (SELECT 1 FROM homeprog WHERE ctx IS NULL LIMIT 1) y)", NULL, &r))
+    return failed(s, err, errlen);
+  int todo = strcmp(store_cell(&r, 0, 0), "0") || strcmp(store_cell(&r, 0, 1), "0");
+  store_rows_free(&r);
+  if (!todo) return 0;
+  kb *own = NULL;
+  if (!k || !kb_is_embedded(k)) {
+    buf e;
+    buf_init(&e);
+    if (kb_load_builtin(&own, &e)) {
+      snprintf(err, errlen, "the embedded knowledge base failed to load: %.300s", e.data ? e.data : "");
+      buf_free(&e);
+      return RECORD_ESTORE;
+    }
+    buf_free(&e);
+    k = own;
+  }
+  int rc = 0;
+  do { if ((rc = upgrade_visits(s, k, &n, err, errlen))) break; v += n; } while (n);
+  if (!rc) do { if ((rc = upgrade_homes(s, k, &n, err, errlen))) break; h += n; } while (n);
+  *visits = v;
+  *programs = h;
+  kb_free(own);
   return rc;
 }
 
@@ -1409,7 +1782,7 @@ int record_visit_find(store *s, long client, const char *date, long visit, long 
 
 /* ---- restore: a backup's rows checked as the write path checks them ----------------------- */
 
-enum { V_TEXT, V_NAME, V_DATE, V_TIME, V_INT, V_REAL, V_ENUM, V_JSON };
+enum { V_TEXT, V_NAME, V_DATE, V_TIME, V_INT, V_REAL, V_ENUM, V_JSON, V_JSON0, V_JSONV, V_HEX, V_PACK };
 #define TEXT_BIG (1 << 20)
 static const struct col_rule {
   const char *table, *column;
@@ -1438,7 +1811,8 @@ static const struct col_rule {
   {"visit", "pain_pre", V_INT, 0, 10, NULL}, {"visit", "pain_post", V_INT, 0, 10, NULL},
   {"visit", "created", V_TIME, 0, 0, NULL}, {"visit", "soap_s", V_TEXT, 0, 65536, NULL},
   {"visit", "soap_o", V_TEXT, 0, 65536, NULL}, {"visit", "soap_a", V_TEXT, 0, 65536, NULL},
-  {"visit", "soap_p", V_TEXT, 0, 65536, NULL}, {"visit", "log", V_JSON, 0, TEXT_BIG, NULL},
+  {"visit", "soap_p", V_TEXT, 0, 65536, NULL}, {"visit", "log", V_JSON0, 0, TEXT_BIG, NULL},
+  {"visit", "logz", V_PACK, 0, TEXT_BIG, NULL},
   {"treatment", "seq", V_INT, 1, 1e6, NULL}, {"treatment", "phase", V_TEXT, 1, 64, NULL},
   {"treatment", "muscle", V_TEXT, 1, 64, NULL}, {"treatment", "tp", V_TEXT, 0, 64, NULL},
   {"treatment", "side", V_ENUM, 0, 0, "l r mid"}, {"treatment", "technique", V_TEXT, 1, 64, NULL},
@@ -1451,8 +1825,11 @@ static const struct col_rule {
   {"measure", "date", V_DATE, 0, 0, NULL}, {"measure", "kind", V_ENUM, 0, 0, "nprs psfs ndi rom"},
   {"measure", "item", V_TEXT, 0, 127, NULL}, {"measure", "value", V_REAL, -1e9, 1e9, NULL},
   {"measure", "created", V_TIME, 0, 0, NULL},
-  {"homeprog", "date", V_DATE, 0, 0, NULL}, {"homeprog", "program", V_JSON, 0, TEXT_BIG, NULL},
+  {"homeprog", "date", V_DATE, 0, 0, NULL}, {"homeprog", "program", V_JSON0, 0, TEXT_BIG, NULL},
+  {"homeprog", "ctx", V_JSONV, 0, 65536, NULL},
   {"homeprog", "created", V_TIME, 0, 0, NULL},
+  {"kbver", "hash", V_HEX, 64, 64, NULL}, {"kbver", "kb", V_PACK, 0, 64 << 20, NULL},
+  {"kbver", "created", V_TIME, 0, 0, NULL},
   {"audit", "at", V_TIME, 0, 0, NULL}, {"audit", "action", V_TEXT, 1, 64, NULL},
   {"audit", "detail", V_TEXT, 0, 4000, NULL},
   {"live_session", "id", V_TEXT, 1, 64, NULL}, {"live_session", "token", V_TEXT, 0, 128, NULL},
@@ -1509,8 +1886,42 @@ static int value_check(const struct col_rule *r, const char *v, char *err, size_
       if (!*v) return bad(err, errlen, "%s is empty: a name has 1-%g characters", r->column, r->hi);
       if (strchr(v, '\n')) return bad(err, errlen, "%s holds a newline: a name is one line", r->column);
       return text_ok(r->column, v, (size_t)r->hi, err, errlen);
+    case V_HEX:
+      if (strlen(v) != (size_t)r->hi || strspn(v, "0123456789abcdef") != strlen(v))
+        return bad(err, errlen, "%s \"%.70s\": expected %g lower-case hex digits", r->column, v, r->hi);
+      return 0;
+    case V_PACK: {   /* a blob, base64 in a backup: a packing that unpacks (pack.h) */
+      size_t tl = strlen(v), bl = 0;
+      if (tl > (size_t)r->hi / 3 * 4 + 4) return bad(err, errlen, "%s is longer than %g bytes", r->column, r->hi);
+      unsigned char *b = xmalloc(tl / 4 * 3 + 3);
+      buf t;
+      buf_init(&t);
+      int tag = 0, ok = !sodium_base642bin(b, tl / 4 * 3 + 3, v, tl, NULL, &bl, NULL, sodium_base64_VARIANT_ORIGINAL) &&
+                        !pack_inflate(b, bl, &tag, &t);
+      if (ok && !strcmp(r->column, "logz")) {   /* a session log: 'P' without its plan, 'L' whole */
+        json_t *j = (tag == 'P' || tag == 'L') ? json_loadb(t.data, t.len, 0, NULL) : NULL;
+        ok = json_is_object(j);
+        json_decref(j);
+      }
+      free(b);
+      buf_free(&t);
+      if (!ok) return bad(err, errlen, "%s is not a packing of myomap's (base64 of a compressed %s)", r->column,
+                          strcmp(r->column, "logz") ? "knowledge base" : "session log");
+      return 0;
+    }
+    case V_JSON0:   /* kept as its packing or context instead (logz, ctx): empty */
+      if (!*v) return 0;
+      /* fall through */
+    case V_JSONV:
     case V_JSON: {
       if (text_ok(r->column, v, (size_t)r->hi, err, errlen)) return RECORD_EBAD;
+      if (r->kind == V_JSONV) {   /* an object or null; "" where the program is kept as text */
+        if (!*v) return 0;
+        json_t *j = json_loads(v, JSON_DECODE_ANY, NULL);
+        int ok = json_is_object(j) || json_is_null(j);
+        json_decref(j);
+        return ok ? 0 : bad(err, errlen, "%s is not a JSON object or null", r->column);
+      }
       json_error_t je;
       json_t *j = json_loads(v, 0, &je);
       int ok = json_is_object(j);
@@ -1562,6 +1973,24 @@ int record_row_check(void *kb_, const char *table, int n, const char *const *col
     for (int j = 0; j < n; j++)
       if (vals[j] && !strcmp(cols[j], "birth") && strcmp(vals[j], tomorrow) > 0)
         return bad(err, errlen, "birth %s is in the future", vals[j]);
+  }
+  if (!strcmp(table, "visit") || !strcmp(table, "homeprog")) {
+    /* what was done is kept once: as text (log, program), or packed (logz) / as its context (ctx) */
+    const char *text = NULL, *kept = NULL, *ver = NULL;
+    int visit = !strcmp(table, "visit");
+    for (int j = 0; j < n; j++) {
+      if (!strcmp(cols[j], visit ? "log" : "program")) text = vals[j];
+      else if (!strcmp(cols[j], visit ? "logz" : "ctx")) kept = vals[j];
+      else if (!strcmp(cols[j], "kbver_id")) ver = vals[j];
+    }
+    if (kept && !*kept) kept = NULL;   /* ctx "": a program kept as its text */
+    if (!kept && (!text || !*text))
+      return bad(err, errlen, "%s is empty and there is no %s: the %s is missing", visit ? "log" : "program",
+                 visit ? "logz" : "ctx", visit ? "session log" : "home program");
+    if (kept && text && *text)
+      return bad(err, errlen, "both %s and %s: a %s is kept once", visit ? "log" : "program", visit ? "logz" : "ctx",
+                 visit ? "session log" : "home program");
+    if (kept && !visit && !ver) return bad(err, errlen, "a home program kept as its context needs its kbver_id");
   }
   if (!strcmp(table, "measure") && kind && value) {
     /* the measure's own rules: nprs 0-10, ndi 0-50, psfs 0-10, rom per joint */
@@ -1644,7 +2073,7 @@ int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, s
   return 0;
 }
 
-int record_visit_show(store *s, long visit, buf *out, char *err, size_t errlen) {
+int record_visit_show(store *s, const kb *k, long visit, buf *out, char *err, size_t errlen) {
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, visit);
@@ -1656,7 +2085,7 @@ int record_visit_show(store *s, long visit, buf *out, char *err, size_t errlen) 
   if (!v.nrow) { store_rows_free(&v); snprintf(err, errlen, "no visit %ld", visit); return RECORD_ENOTFOUND; }
   if (store_exec(s, "SELECT seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed FROM treatment "
                     "WHERE visit_id = $1 ORDER BY seq", &a, &t)) { store_rows_free(&v); return failed(s, err, errlen); }
-  if (store_exec(s, "SELECT program FROM homeprog WHERE visit_id = $1 ORDER BY id DESC LIMIT 1", &a, &h)) {
+  if (store_exec(s, "SELECT id FROM homeprog WHERE visit_id = $1 ORDER BY id DESC LIMIT 1", &a, &h)) {
     store_rows_free(&v), store_rows_free(&t);
     return failed(s, err, errlen);
   }
@@ -1680,12 +2109,20 @@ int record_visit_show(store *s, long visit, buf *out, char *err, size_t errlen) 
     buf_printf(out, ",\"confirmed\":%s}", strcmp(store_cell(&t, i, 9) ? store_cell(&t, i, 9) : "0", "0") ? "true" : "false");
   }
   buf_puts(out, "],\"home\":");
-  const char *prog = store_cell(&h, 0, 0);
-  if (prog) {
-    size_t n = strlen(prog);
-    while (n && (prog[n - 1] == '\n' || prog[n - 1] == ' ')) n--;
-    buf_append(out, prog, n);
+  buf prog;   /* the home program, derived again from its kb version and context (record_home_load) */
+  buf_init(&prog);
+  int rc = h.nrow ? record_home_load(s, k, strtol(store_cell(&h, 0, 0), NULL, 10), &prog, NULL, NULL, err, errlen) : 0;
+  if (rc < 0) {
+    buf_free(&prog);
+    store_rows_free(&v), store_rows_free(&t), store_rows_free(&h);
+    return rc;
+  }
+  if (h.nrow) {
+    size_t n = prog.len;
+    while (n && (prog.data[n - 1] == '\n' || prog.data[n - 1] == ' ')) n--;
+    buf_append(out, prog.data, n);
   } else buf_puts(out, "null");
+  buf_free(&prog);
   buf_putc(out, '}');
   store_rows_free(&v), store_rows_free(&t), store_rows_free(&h);
   return 0;

@@ -136,6 +136,28 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
 int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
                    long *visit, char *err, size_t errlen);
 
+/* The session log of stored visit `visit` (JSON) appended to out: as it was stored, its plan
+** (with_plan) derived again from the knowledge-base version it was planned with; without it
+** when with_plan is 0 (what notes and home programs read).  k is the running kb.  Returns 0,
+** RECORD_ENOTFOUND or RECORD_ESTORE, with a message. */
+int record_visit_log(store *s, const kb *k, long visit, int with_plan, buf *out, char *err, size_t errlen);
+
+/* The home program of homeprog row `id`: its JSON appended to json (when not NULL), exactly as
+** it was made.  Returns 1 when it is derived from the kb version it was made with: *h (when h
+** is not NULL) holds the program and *hk (when not NULL) that kb (owned by kbver.c or k itself);
+** 0 when its text is stored (only json is filled); RECORD_ENOTFOUND or RECORD_ESTORE. */
+int record_home_load(store *s, const kb *k, long id, buf *json, home *h, const kb **hk, char *err, size_t errlen);
+
+/* Rewrite visits and home programs stored before migration 7 into their stored form (see
+** record.c), in transactions of 200 rows: a log whose plan the embedded kb gives back loses its
+** plan, a home program it gives back byte for byte keeps only its context; the others are kept
+** whole.  k: the running kb (NULL or an edited copy: the embedded one is loaded).  Quick when
+** there is nothing to do.  Sets how many were rewritten.  Returns 0 or RECORD_ESTORE. */
+int record_upgrade(store *s, const kb *k, long *visits, long *programs, char *err, size_t errlen);
+/* How many visits record_upgrade has still to rewrite (a count in migration 7's partial index).
+** Returns 0, or -1 when the store fails. */
+int record_upgrade_pending(store *s, long *visits);
+
 /* ---- outcome measures --------------------------------------------------------------------- */
 enum record_kind { RECORD_NPRS, RECORD_PSFS, RECORD_NDI, RECORD_ROM, N_RECORD_KINDS };
 typedef struct record_measure {
@@ -164,8 +186,9 @@ int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, s
 /* Append visit `visit` as a JSON object: {"id","client","date","started","therapist":NAME|null,
 ** "pain_pre","pain_post","note":"draft"|"signed","holds":[{"seq","phase","muscle","tp","side",
 ** "technique","seconds","outcome","reason","confirmed"}],"home":PROGRAM|null} (the home program
-** made from it, as sheet_home_json wrote it).  RECORD_ENOTFOUND when there is no such visit. */
-int record_visit_show(store *s, long visit, buf *out, char *err, size_t errlen);
+** made from it, as sheet_home_json wrote it, through record_home_load with the running kb k).
+** RECORD_ENOTFOUND when there is no such visit. */
+int record_visit_show(store *s, const kb *k, long visit, buf *out, char *err, size_t errlen);
 
 /* ---- the clinic's settings ---------------------------------------------------------------- */
 /* The setting `name` ("clinic-name") into out (cap bytes), or `def` when it is not set.

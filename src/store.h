@@ -58,24 +58,31 @@ const char *store_error(const store *s);
 ** Free with store_rows_free (which leaves it empty). */
 typedef struct store_rows {
   int nrow, ncol;
-  char **cell;
+  char **cell;   /* each NUL-terminated; a blob cell holds its bytes (and a NUL after them) */
+  size_t *len;   /* the byte length of each cell (0 for NULL), row-major as cell */
   char **names;  /* the ncol column names */
 } store_rows;
 void store_rows_free(store_rows *r);
 /* The cell at row i, column j (NULL for SQL NULL or out of range). */
 const char *store_cell(const store_rows *r, int i, int j);
+/* Its length in bytes (a blob's may hold NUL bytes); 0 for NULL. */
+size_t store_cell_len(const store_rows *r, int i, int j);
 
-/* Bound parameters, all passed as text: $1, $2, ... in the SQL in the order added. */
-#define STORE_MAX_ARGS 24
+/* Bound parameters, passed as text (or as bytes, store_arg_blob): $1, $2, ... in the SQL in
+** the order added.  A blob column is declared "{blob}" in a migration (BLOB on SQLite, BYTEA on
+** PostgreSQL) and reads back as its bytes on both. */
+#define STORE_MAX_ARGS 120
 typedef struct store_args {
   int n;
   const char *v[STORE_MAX_ARGS];
-  char num[STORE_MAX_ARGS][32];
+  int len[STORE_MAX_ARGS];   /* -1 text, else the length of a blob */
+  char num[STORE_MAX_ARGS][24];
 } store_args;
 void store_args_init(store_args *a);
 void store_arg_text(store_args *a, const char *s);   /* NULL binds SQL NULL */
 void store_arg_int(store_args *a, long v);
 void store_arg_real(store_args *a, double v);        /* %.17g */
+void store_arg_blob(store_args *a, const void *data, size_t len);   /* bytes, not copied */
 
 /* Run one SQL statement with parameters ($1..$n, both backends).  When `out` is not NULL the
 ** rows are returned there (the caller frees them).  Returns 0, or -1 with store_error set. */
@@ -84,12 +91,22 @@ int store_exec(store *s, const char *sql, const store_args *a, store_rows *out);
 ** Returns 0 and sets *v, or -1 on an error or an empty result. */
 int store_exec_long(store *s, const char *sql, const store_args *a, long *v);
 
+/* Run n statements in order, as store_exec each, in one round trip to the server where the
+** protocol allows (PostgreSQL's pipeline mode); rows of the first statement into `out` (when
+** not NULL).  Stops at the first that fails: returns 0, or -1 with store_error set (inside a
+** transaction, roll back). */
+int store_exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out);
+/* store_exec_batch, then store_commit, the COMMIT in the same round trip when this commit ends
+** the transaction.  Returns 0, or -1 with store_error set (the transaction is rolled back). */
+int store_exec_batch_commit(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out);
 /* Run one SELECT and hand its rows to fn as they are read, one at a time (SQLite steps the
 ** statement; PostgreSQL runs it in single-row mode), so a result of any size needs the memory of
-** one row.  names[j] and cells[j] (NULL for SQL NULL) are valid during the call only.  fn returns
+** one row.  names[j], cells[j] (NULL for SQL NULL) and lens[j] (its length in bytes: a blob's
+** cell holds bytes, text is NUL-terminated) are valid during the call only.  fn returns
 ** 0 to go on, nonzero to stop (the rest of the query is dropped).  Returns 0, fn's nonzero value,
 ** or -1 with store_error set. */
-typedef int (*store_row_fn)(void *ctx, int ncol, const char *const *names, const char *const *cells);
+typedef int (*store_row_fn)(void *ctx, int ncol, const char *const *names, const char *const *cells,
+                            const size_t *lens);
 int store_each(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx);
 
 /* Transactions: begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a write

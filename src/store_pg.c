@@ -35,9 +35,16 @@ static struct {
   __typeof__(&PQsocket) PQsocket;
   __typeof__(&PQfreemem) PQfreemem;
   __typeof__(&PQescapeIdentifier) PQescapeIdentifier;
+  __typeof__(&PQprepare) PQprepare;
+  __typeof__(&PQexecPrepared) PQexecPrepared;
+  __typeof__(&PQftype) PQftype;
+  __typeof__(&PQenterPipelineMode) PQenterPipelineMode;
+  __typeof__(&PQexitPipelineMode) PQexitPipelineMode;
+  __typeof__(&PQpipelineSync) PQpipelineSync;
   __typeof__(&PQsendQueryParams) PQsendQueryParams;
-  __typeof__(&PQsetSingleRowMode) PQsetSingleRowMode;
+  __typeof__(&PQsendQueryPrepared) PQsendQueryPrepared;
   __typeof__(&PQgetResult) PQgetResult;
+  __typeof__(&PQsetSingleRowMode) PQsetSingleRowMode;
   __typeof__(&PQgetCancel) PQgetCancel;
   __typeof__(&PQcancel) PQcancel;
   __typeof__(&PQfreeCancel) PQfreeCancel;
@@ -66,9 +73,16 @@ static const lazy_sym pq_syms[] = {
   S(PQsocket),
   S(PQfreemem),
   S(PQescapeIdentifier),
+  S(PQprepare),
+  S(PQexecPrepared),
+  S(PQftype),
+  S(PQenterPipelineMode),
+  S(PQexitPipelineMode),
+  S(PQpipelineSync),
   S(PQsendQueryParams),
-  S(PQsetSingleRowMode),
+  S(PQsendQueryPrepared),
   S(PQgetResult),
+  S(PQsetSingleRowMode),
   S(PQgetCancel),
   S(PQcancel),
   S(PQfreeCancel),
@@ -98,15 +112,82 @@ static lazy_lib pq_lib = {pq_names, "libpq5", pq_syms, sizeof pq_syms / sizeof p
 #define PQsocket pq.PQsocket
 #define PQfreemem pq.PQfreemem
 #define PQescapeIdentifier pq.PQescapeIdentifier
+#define PQprepare pq.PQprepare
+#define PQexecPrepared pq.PQexecPrepared
+#define PQftype pq.PQftype
+#define PQenterPipelineMode pq.PQenterPipelineMode
+#define PQexitPipelineMode pq.PQexitPipelineMode
+#define PQpipelineSync pq.PQpipelineSync
 #define PQsendQueryParams pq.PQsendQueryParams
-#define PQsetSingleRowMode pq.PQsetSingleRowMode
+#define PQsendQueryPrepared pq.PQsendQueryPrepared
 #define PQgetResult pq.PQgetResult
+#define PQsetSingleRowMode pq.PQsetSingleRowMode
 #define PQgetCancel pq.PQgetCancel
 #define PQcancel pq.PQcancel
 #define PQfreeCancel pq.PQfreeCancel
 
 
 static void quiet(void *arg, const char *message) { (void)arg; (void)message; }
+
+/* ---- prepared statements -------------------------------------------------------------------
+** Each statement with parameters is prepared once per connection (PQprepare) and then only
+** executed (PQexecPrepared: no parse or plan on the server), found again by its SQL text in a
+** hash table of the handle.  A reset connection loses them: the table is emptied. */
+#define PREP_SLOTS 512   /* a power of two; at most half used */
+typedef struct prep { char *sql; unsigned hash; } prep;
+typedef struct prep_cache { prep slot[PREP_SLOTS]; int n, next_name; } prep_cache;
+
+static unsigned sql_hash(const char *s) {
+  unsigned h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static void prep_clear(store *s) {
+  prep_cache *pc = s->priv;
+  if (!pc) return;
+  for (int i = 0; i < PREP_SLOTS; i++) free(pc->slot[i].sql);
+  memset(pc, 0, sizeof *pc);
+}
+
+/* The name of the prepared statement for `sql` ("s" and its slot), preparing it first when
+** this connection has not; NULL when the table is full or preparing failed (the caller then
+** sends the statement unprepared, which reports any error). */
+static const char *prep_name(store *s, const char *sql, int nparams, char name[16]) {
+  prep_cache *pc = s->priv;
+  if (!pc) s->priv = pc = xcalloc(1, sizeof *pc);
+  unsigned h = sql_hash(sql), i = h & (PREP_SLOTS - 1);
+  for (; pc->slot[i].sql; i = (i + 1) & (PREP_SLOTS - 1))
+    if (pc->slot[i].hash == h && !strcmp(pc->slot[i].sql, sql)) { snprintf(name, 16, "s%u", i); return name; }
+  if (pc->n >= PREP_SLOTS / 2) return NULL;
+  snprintf(name, 16, "s%u", i);
+  PGresult *r = PQprepare(s->h, name, sql, nparams, NULL);
+  int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  if (!ok) return NULL;
+  pc->slot[i].sql = xstrdup(sql);
+  pc->slot[i].hash = h;
+  pc->n++;
+  return name;
+}
+
+/* Send one statement: prepared when it has parameters, with blobs in binary. */
+static PGresult *pg_send(store *s, const char *sql, const store_args *a) {
+  PGconn *c = s->h;
+  if (!a || !a->n) return PQexec(c, sql);
+  int lens[STORE_MAX_ARGS], fmts[STORE_MAX_ARGS];
+  for (int i = 0; i < a->n; i++) { lens[i] = a->len[i] < 0 ? 0 : a->len[i]; fmts[i] = a->len[i] >= 0; }
+  char name[16];
+  /* A statement that cannot be prepared (an error in it) fails as it would have unprepared:
+  ** it is sent once more unprepared, for the server's message. */
+  const char *n = prep_name(s, sql, a->n, name);
+  if (n) return PQexecPrepared(c, n, a->n, a->v, lens, fmts, 0);
+  return PQexecParams(c, sql, a->n, NULL, a->v, lens, fmts, 0);
+}
+
+static int unhex(int ch) {
+  return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
 
 /* Copy a connection URI with the password (user:PASSWORD@) masked. */
 static void mask(char *out, size_t outlen, const char *uri) {
@@ -143,6 +224,9 @@ static int pg_open(store *s, const char *uri) {
 static void pg_close(store *s) {
   if (s->h) PQfinish(s->h);   /* none when libpq could not be opened */
   s->h = NULL;
+  prep_clear(s);
+  free(s->priv);
+  s->priv = NULL;
 }
 
 /* A statement that only reads, and so may be sent again after a dropped connection. */
@@ -151,12 +235,41 @@ static int reads_only(const char *sql) {
   return !strncmp(sql, "SELECT", 6) && !strstr(sql, "pg_notify") && !strstr(sql, "nextval");
 }
 
+static void take_rows(PGresult *r, store_rows *out) {
+  int ncol = PQnfields(r), nrow = PQntuples(r);
+  out->ncol = ncol;
+  out->names = xcalloc((size_t)ncol ? (size_t)ncol : 1, sizeof(char *));
+  for (int j = 0; j < ncol; j++) out->names[j] = xstrdup(PQfname(r, j));
+  out->cell = xcalloc((size_t)nrow * ncol + 1, sizeof(char *));
+  out->len = xcalloc((size_t)nrow * ncol + 1, sizeof(size_t));
+  for (int j = 0; j < ncol; j++) {
+    int bytea = PQftype(r, j) == 17;   /* BYTEAOID: sent as \x and hex digits */
+    for (int i = 0; i < nrow; i++) {
+      size_t at = (size_t)i * ncol + j;
+      if (PQgetisnull(r, i, j)) continue;
+      const char *v = PQgetvalue(r, i, j);
+      if (!bytea) { out->cell[at] = xstrdup(v); out->len[at] = strlen(v); continue; }
+      size_t n = strlen(v), k = 0;
+      char *b = xmalloc(n / 2 + 1);
+      for (size_t p = 2; p + 1 < n; p += 2) {
+        int hi = unhex(v[p]), lo = unhex(v[p + 1]);
+        if (hi < 0 || lo < 0) break;
+        b[k++] = (char)(hi << 4 | lo);
+      }
+      b[k] = 0;
+      out->cell[at] = b;
+      out->len[at] = k;
+    }
+  }
+  out->nrow = nrow;
+}
+
 static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *out) {
   PGconn *c = s->h;
   PGresult *r;
   ExecStatusType st;
   for (int attempt = 0;; attempt++) {
-    r = a && a->n ? PQexecParams(c, sql, a->n, NULL, a->v, NULL, NULL, 0) : PQexec(c, sql);
+    r = pg_send(s, sql, a);
     st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) break;
     const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -166,6 +279,7 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
     /* The connection dropped (a server restart, a network cut): connect again; a read outside
     ** a transaction is sent once more, anything else fails (it may or may not have run). */
     PQreset(c);
+    prep_clear(s);
     int again = attempt == 0 && !s->in_tx && reads_only(sql) && PQstatus(c) == CONNECTION_OK;
     if (PQstatus(c) == CONNECTION_OK) {
       PGresult *q = PQexec(c, "SET client_min_messages TO warning; SET application_name TO 'myomap'");
@@ -173,26 +287,71 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
     }
     if (!again) return -1;
   }
-  if (out && st == PGRES_TUPLES_OK) {
-    int ncol = PQnfields(r), nrow = PQntuples(r);
-    out->ncol = ncol;
-    out->names = xcalloc((size_t)ncol ? (size_t)ncol : 1, sizeof(char *));
-    for (int j = 0; j < ncol; j++) out->names[j] = xstrdup(PQfname(r, j));
-    out->cell = xcalloc((size_t)nrow * ncol + 1, sizeof(char *));
-    for (int i = 0; i < nrow; i++)
-      for (int j = 0; j < ncol; j++)
-        out->cell[(size_t)i * ncol + j] = PQgetisnull(r, i, j) ? NULL : xstrdup(PQgetvalue(r, i, j));
-    out->nrow = nrow;
-  }
+  if (out && st == PGRES_TUPLES_OK) take_rows(r, out);
   PQclear(r);
   return 0;
+}
+
+/* Several statements in one round trip: libpq's pipeline mode (PostgreSQL 14 and later), each
+** prepared once (before the pipeline) and sent, then one sync and the results read in order. */
+static int pg_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int begin,
+                    int commit) {
+  PGconn *c = s->h;
+  char names[64][16];
+  const char *prep[64];
+  if (n > 64) {   /* a session of hundreds of holds: one by one */
+    if (begin && pg_exec(s, s->be->begin_sql, NULL, NULL)) { s->in_tx = 0; return -1; }
+    for (int i = 0; i < n; i++)
+      if (pg_exec(s, sql[i], a[i], i == 0 ? out : NULL)) { if (i && out) store_rows_free(out); return -1; }
+    if (commit && pg_exec(s, "COMMIT", NULL, NULL)) { if (out) store_rows_free(out); return -1; }
+    if (commit) s->in_tx = 0;
+    return 0;
+  }
+  for (int i = 0; i < n; i++) prep[i] = a[i] && a[i]->n ? prep_name(s, sql[i], a[i]->n, names[i]) : NULL;
+  if (!PQenterPipelineMode(c)) return pg_fail(s, "pipeline", PQerrorMessage(c));
+  int sent = 0, ok = 1;
+  if (begin) ok = PQsendQueryParams(c, s->be->begin_sql, 0, NULL, NULL, NULL, NULL, 0), sent++;
+  for (int i = 0; ok && i < n; i++, sent++) {
+    int lens[STORE_MAX_ARGS], fmts[STORE_MAX_ARGS], np = a[i] ? a[i]->n : 0;
+    for (int j = 0; j < np; j++) { lens[j] = a[i]->len[j] < 0 ? 0 : a[i]->len[j]; fmts[j] = a[i]->len[j] >= 0; }
+    ok = prep[i] ? PQsendQueryPrepared(c, prep[i], np, a[i]->v, lens, fmts, 0)
+                 : PQsendQueryParams(c, sql[i], np, NULL, np ? a[i]->v : NULL, lens, fmts, 0);
+  }
+  int commit_at = -1;
+  if (ok && commit) commit_at = sent, ok = PQsendQueryParams(c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0), sent++;
+  if (ok) ok = PQpipelineSync(c);
+  int rc = ok ? 0 : pg_fail(s, "pipeline", PQerrorMessage(c));
+  if (ok) {
+    /* each query's result, then NULL; at the end the sync */
+    for (int q = 0; q < sent; q++) {
+      PGresult *r;
+      while ((r = PQgetResult(c))) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !rc) {
+          const char *m = st == PGRES_PIPELINE_ABORTED ? "an earlier statement failed" : PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+          rc = pg_fail(s, "SQL", m ? m : PQerrorMessage(c));
+          if ((begin && q == 0) || q == commit_at) s->in_tx = 0;   /* no transaction left open */
+        } else if (!rc && out && st == PGRES_TUPLES_OK && q == (begin ? 1 : 0)) take_rows(r, out);
+        PQclear(r);
+      }
+    }
+    PGresult *r = PQgetResult(c);   /* PGRES_PIPELINE_SYNC */
+    PQclear(r);
+  }
+  PQexitPipelineMode(c);
+  if (!rc && commit) s->in_tx = 0;
+  if (rc && out) store_rows_free(out);
+  if (PQstatus(c) != CONNECTION_OK) { PQreset(c); prep_clear(s); }
+  return rc;
 }
 
 /* Single-row mode: each row is handed over as it arrives, so a table of any size streams in
 ** the memory of one row.  When fn stops early the rest of the query is cancelled. */
 static int pg_each(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx) {
   PGconn *c = s->h;
-  if (!PQsendQueryParams(c, sql, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0))
+  int lens[STORE_MAX_ARGS], fmts[STORE_MAX_ARGS], np = a ? a->n : 0;
+  for (int i = 0; i < np; i++) { lens[i] = a->len[i] < 0 ? 0 : a->len[i]; fmts[i] = a->len[i] >= 0; }
+  if (!PQsendQueryParams(c, sql, np, NULL, np ? a->v : NULL, lens, fmts, 0))
     return pg_fail(s, "SQL", PQerrorMessage(c));
   if (!PQsetSingleRowMode(c)) {
     while (1) { PGresult *r = PQgetResult(c); if (!r) break; PQclear(r); }
@@ -200,6 +359,8 @@ static int pg_each(store *s, const char *sql, const store_args *a, store_row_fn 
   }
   int stop = 0, ncol = -1, cancelled = 0;
   const char **names = NULL, **cells = NULL;
+  size_t *clens = NULL;
+  char **bytes = NULL;   /* a bytea cell's bytes, decoded from \x and hex digits */
   PGresult *r;
   while ((r = PQgetResult(c))) {
     ExecStatusType st = PQresultStatus(r);
@@ -208,12 +369,28 @@ static int pg_each(store *s, const char *sql, const store_args *a, store_row_fn 
         ncol = PQnfields(r);
         names = xcalloc((size_t)ncol + 1, sizeof *names);
         cells = xcalloc((size_t)ncol + 1, sizeof *cells);
+        clens = xcalloc((size_t)ncol + 1, sizeof *clens);
+        bytes = xcalloc((size_t)ncol + 1, sizeof *bytes);
       }
       for (int j = 0; j < ncol; j++) {
         names[j] = PQfname(r, j);
         cells[j] = PQgetisnull(r, 0, j) ? NULL : PQgetvalue(r, 0, j);
+        clens[j] = cells[j] ? strlen(cells[j]) : 0;
+        if (cells[j] && PQftype(r, j) == 17) {   /* BYTEAOID */
+          const char *v = cells[j];
+          size_t n = clens[j], k = 0;
+          char *b = bytes[j] = xrealloc(bytes[j], n / 2 + 1);
+          for (size_t p = 2; p + 1 < n; p += 2) {
+            int hi = unhex(v[p]), lo = unhex(v[p + 1]);
+            if (hi < 0 || lo < 0) break;
+            b[k++] = (char)(hi << 4 | lo);
+          }
+          b[k] = 0;
+          cells[j] = b;
+          clens[j] = k;
+        }
       }
-      stop = fn(ctx, ncol, names, cells);
+      stop = fn(ctx, ncol, names, cells, clens);
       if (stop && !cancelled) {
         PGcancel *k = PQgetCancel(c);
         char why[256];
@@ -226,6 +403,9 @@ static int pg_each(store *s, const char *sql, const store_args *a, store_row_fn 
     }
     PQclear(r);
   }
+  for (int j = 0; bytes && j < ncol; j++) free(bytes[j]);
+  free(bytes);
+  free(clens);
   free(names);
   free(cells);
   return stop;
@@ -265,6 +445,7 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
     if (!PQconsumeInput(c)) {
       pg_fail(s, "LISTEN", PQerrorMessage(c));
       PQreset(c);
+      prep_clear(s);
       return -1;
     }
     PGnotify *n = PQnotifies(c);
@@ -275,7 +456,7 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
     }
     if (round) break;
     struct pollfd p = {PQsocket(c), POLLIN, 0};
-    if (p.fd < 0) { PQreset(c); return store_fail(s, "LISTEN: no connection"); }
+    if (p.fd < 0) { PQreset(c); prep_clear(s); return store_fail(s, "LISTEN: no connection"); }
     int ms = timeout <= 0 ? 0 : (int)(timeout * 1000);
     if (poll(&p, 1, ms) <= 0) return 0;
   }
@@ -283,7 +464,7 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
 }
 
 const store_driver store_pg = {
-  "postgresql", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BEGIN",
+  "postgresql", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "BYTEA", "BEGIN",
   "SELECT pg_advisory_xact_lock(7271403)", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL,
-  pg_open, pg_close, pg_exec, pg_check, pg_restored, pg_listen, pg_wait, pg_each,
+  pg_open, pg_close, pg_exec, pg_batch, 1, pg_check, pg_restored, pg_listen, pg_wait, pg_each,
 };

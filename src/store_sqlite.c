@@ -119,18 +119,22 @@ static int lite_exec(store *s, const char *sql, const store_args *a, store_rows 
       /* keep a whole single statement (not one of several) for the next call */
       if (start == sql && strspn(tail, " \t\n;") == strlen(tail)) { keep(l, sql, st); cached = 1; }
     } else tail = "";
-    for (int i = 0; a && i < a->n; i++) {
+    int rc = SQLITE_OK;
+    for (int i = 0; a && i < a->n && rc == SQLITE_OK; i++) {
       char name[16];
       snprintf(name, sizeof name, "$%d", i + 1);
       int idx = sqlite3_bind_parameter_index(st, name);
-      if (idx && (a->v[i] ? sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)
-                          : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
-        int rc2 = lite_error(s, "bind");
-        if (cached) { sqlite3_reset(st); sqlite3_clear_bindings(st); } else sqlite3_finalize(st);
-        return rc2;
-      }
+      if (idx)
+        rc = !a->v[i] ? sqlite3_bind_null(st, idx)
+           : a->len[i] >= 0 ? sqlite3_bind_blob(st, idx, a->v[i], a->len[i], SQLITE_STATIC)
+           : sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC);
     }
-    int rc, ncol = sqlite3_column_count(st);
+    if (rc != SQLITE_OK) {
+      lite_error(s, "bind");
+      if (cached) { sqlite3_reset(st); sqlite3_clear_bindings(st); } else sqlite3_finalize(st);
+      return -1;
+    }
+    int ncol = sqlite3_column_count(st);
     if (out && ncol && !out->ncol) {
       store_rows_free(out);
       out->ncol = ncol;
@@ -138,10 +142,16 @@ static int lite_exec(store *s, const char *sql, const store_args *a, store_rows 
       for (int j = 0; j < ncol; j++) out->names[j] = xstrdup(sqlite3_column_name(st, j));
     }
     const char *cells[64];
+    size_t lens[64];
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       if (!out || ncol != out->ncol || ncol > 64) continue;
-      for (int j = 0; j < ncol; j++) cells[j] = (const char *)sqlite3_column_text(st, j);
-      store_rows_add(out, cells, ncol);
+      for (int j = 0; j < ncol; j++) {
+        cells[j] = sqlite3_column_type(st, j) == SQLITE_BLOB ? (const char *)sqlite3_column_blob(st, j)
+                                                              : (const char *)sqlite3_column_text(st, j);
+        lens[j] = (size_t)sqlite3_column_bytes(st, j);
+        if (!cells[j] && sqlite3_column_type(st, j) == SQLITE_BLOB) cells[j] = "";  /* an empty blob */
+      }
+      store_rows_add(out, cells, lens, ncol);
     }
     if (rc != SQLITE_DONE) {
       lite_error(s, "SQL");
@@ -161,22 +171,30 @@ static int lite_each(store *s, const char *sql, const store_args *a, store_row_f
     char name[16];
     snprintf(name, sizeof name, "$%d", i + 1);
     int idx = sqlite3_bind_parameter_index(st, name);
-    if (idx && (a->v[i] ? sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)
-                        : sqlite3_bind_null(st, idx)) != SQLITE_OK) {
+    if (idx && (!a->v[i] ? sqlite3_bind_null(st, idx)
+                : a->len[i] >= 0 ? sqlite3_bind_blob(st, idx, a->v[i], a->len[i], SQLITE_STATIC)
+                : sqlite3_bind_text(st, idx, a->v[i], -1, SQLITE_STATIC)) != SQLITE_OK) {
       sqlite3_finalize(st);
       return lite_error(s, "bind");
     }
   }
   int ncol = sqlite3_column_count(st), rc, stop = 0;
   const char **names = xcalloc((size_t)ncol + 1, sizeof *names), **cells = xcalloc((size_t)ncol + 1, sizeof *cells);
+  size_t *lens = xcalloc((size_t)ncol + 1, sizeof *lens);
   for (int j = 0; j < ncol; j++) names[j] = sqlite3_column_name(st, j);
   while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    for (int j = 0; j < ncol; j++) cells[j] = (const char *)sqlite3_column_text(st, j);
-    stop = fn(ctx, ncol, names, cells);
+    for (int j = 0; j < ncol; j++) {
+      int blob = sqlite3_column_type(st, j) == SQLITE_BLOB;
+      cells[j] = blob ? (const char *)sqlite3_column_blob(st, j) : (const char *)sqlite3_column_text(st, j);
+      lens[j] = (size_t)sqlite3_column_bytes(st, j);
+      if (!cells[j] && blob) cells[j] = "";   /* an empty blob */
+    }
+    stop = fn(ctx, ncol, names, cells, lens);
   }
   if (!stop && rc != SQLITE_DONE) stop = lite_error(s, "SQL");
   free(names);
   free(cells);
+  free(lens);
   sqlite3_finalize(st);
   return stop;
 }
@@ -208,6 +226,6 @@ const store_driver store_sqlite = {
   /* A deferred BEGIN takes no lock; its first SELECT starts a WAL read transaction: a snapshot
   ** that writers go on committing past.  The backup reads without the memory map, whose pages of
   ** a file read end to end would all count as the process's memory (a 555 MB file: 546 MB). */
-  "sqlite", "INTEGER PRIMARY KEY", "BEGIN IMMEDIATE", NULL, "PRAGMA mmap_size=0; BEGIN", LITE_MMAP,
-  lite_open, lite_close, lite_exec, lite_check, NULL, NULL, NULL, lite_each,
+  "sqlite", "INTEGER PRIMARY KEY", "BLOB", "BEGIN IMMEDIATE", NULL, "PRAGMA mmap_size=0; BEGIN", LITE_MMAP,
+  lite_open, lite_close, lite_exec, NULL, 0, lite_check, NULL, NULL, NULL, lite_each,
 };

@@ -8,6 +8,7 @@
 typedef struct store_driver {
   const char *name;          /* "sqlite", "postgresql" */
   const char *id_ddl;        /* the column type of an auto-numbered primary key */
+  const char *blob_ddl;      /* the column type of bytes ("{blob}" in a migration) */
   const char *begin_sql;     /* a write transaction that holds its lock from the start */
   const char *lock_sql;      /* run first inside the migration transaction, or NULL */
   const char *snapshot_sql;  /* a read-only transaction that sees one snapshot and blocks no writer */
@@ -18,6 +19,13 @@ typedef struct store_driver {
   /* One statement with $1..$n text parameters (a->n may be 0, a may be NULL); rows into out
   ** when it is not NULL.  A call without parameters may hold several statements. */
   int (*exec)(store *s, const char *sql, const store_args *a, store_rows *out);
+  /* n statements in one round trip where the protocol allows (NULL: store.c runs them one by
+  ** one); `begin` first sends begin_sql, `commit` ends with COMMIT (s->in_tx is then 0 unless a
+  ** statement before it failed).  Rows of the first statement into out when it is not NULL.
+  ** 0, or -1 with s->err from the first that failed (the others are not run). */
+  int (*batch)(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int begin,
+               int commit);
+  int lazy_begin;            /* begin is sent with the first statement of the transaction */
   /* Backend integrity check: lines into report; 0 when well, -1 when not. */
   int (*check)(store *s, buf *report);
   /* After a restore wrote explicit ids into `table`: move its id counter past them. */
@@ -34,12 +42,14 @@ typedef struct store_driver {
 struct store {
   const store_driver *be;
   void *h;                  /* sqlite3 * or PGconn * */
+  void *priv;               /* the backend's own state (PostgreSQL: its prepared statements) */
   char *target;             /* what store_open was given, for store_clone */
   char where[1024];
   char err[512];
   char id[40];              /* the database's identity (meta.database), read at open */
   int in_tx;
   int writer;               /* holds the process's SQLite write lock (store.c) */
+  int begin_pending;        /* lazy_begin: BEGIN not sent yet */
 };
 
 extern const store_driver store_sqlite;
@@ -47,7 +57,8 @@ extern const store_driver store_pg;
 
 /* Set s->err from a format (printf-style); returns -1. */
 int store_fail(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append a row of n cells (copied; NULL stays NULL) to r, whose ncol must be n. */
-void store_rows_add(store_rows *r, const char *const *cells, int n);
+/* Append a row of n cells (copied; NULL stays NULL) of lens[j] bytes (lens NULL: strlen) to
+** r, whose ncol must be n. */
+void store_rows_add(store_rows *r, const char *const *cells, const size_t *lens, int n);
 
 #endif

@@ -98,12 +98,16 @@ expect "a log with a byte that is not UTF-8 is refused with its position" 1 'byt
 [ "$(snap)" = "$S2" ] && ok "refused logs wrote nothing (not even the good one beside a bad one)" || ko "a refused log wrote something"
 expect "three logs stored, each acknowledged" 0 'stored visit 3' -- $R log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json"
 expect "the same log twice refused" 1 'already stored as visit 1' -- $R log 1 "$T/s06.json"
-# the stored home program carries what keeps it coming back from the intake up to the visit
-if $R backup | jq -s -e '[.[] | select(.table == "homeprog") | .row.program | if type == "string" then fromjson else . end][0].perpetuating
-     | .intake.desk_hours == 9 and .intake.sleep_hours == 6
-       and ((.advice[] | select(.activity == "desk-work") | .why) | index("reported") != null)
-       and ((.advice[] | select(.activity == "sleeping-position") | .why) | index("hours") != null)' >/dev/null
-then ok "the stored home program has the intake's desk-work and short-sleep advice"
+# the stored visit gives back its log as it was, its plan derived again from its kb version
+if $R db log 2 >"$T/back.json" 2>&1 && [ "$(jq -S . "$T/back.json")" = "$(jq -S . "$T/s13.json")" ]
+then ok "db log: the stored session log with its plan equals the log given"
+else ko "db log differs from the log given" "$(head -c 400 "$T/back.json")"; fi
+# the stored home program carries what keeps it coming back from the intake up to the visit:
+# kept as the intake's factors it was made with (ctx), beside the knowledge-base version it is
+# derived from (the web API and tests/upgrade.sh check the program itself)
+if $R backup | jq -s -e '[.[] | select(.table == "homeprog") | .row][0] | .program == "" and .kbver_id != null
+     and (.ctx | fromjson | .desk_hours == 9 and .sleep_hours == 6 and (.activities | split(",") | index("desk-work")) != null)' >/dev/null
+then ok "the stored home program keeps the intake's desk-work and hours it was made with"
 else ko "stored home program perpetuating" "$($R backup | grep homeprog | head -c 600)"; fi
 
 S3=$(snap)
@@ -260,6 +264,22 @@ sed 's/"rows":{"therapist":1/"rows":{"therapist":2/' "$T/backup.jsonl" > "$T/cou
 refused "a trailer whose counts differ is refused" 'the trailer counts 2 therapist rows but the file has 1' "$T/count.jsonl"
 { cat "$T/backup.jsonl"; tail -1 "$T/backup.jsonl"; } > "$T/after.jsonl"
 refused "lines after the trailer are refused" "line $((n + 1)): more after the trailer" "$T/after.jsonl"
+# the lean visit's columns (migration 7): logz base64 of a packing, kept once, hash hex, ctx JSON
+vl=$(grep -n '"table":"visit"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+sed "${vl}s/\"logz\":\"[^\"]*\"/\"logz\":\"not base64!\"/" "$T/backup.jsonl" > "$T/logz.jsonl"; fix_trailer "$T/logz.jsonl"
+refused "a visit's compressed log that is not base64 is refused" "line $vl: visit: logz is not a packing of myomap's" "$T/logz.jsonl"
+sed "${vl}s/\"logz\":\"[^\"]*\"/\"logz\":\"SGVsbG8sIHdvcmxk\"/" "$T/backup.jsonl" > "$T/logz2.jsonl"; fix_trailer "$T/logz2.jsonl"
+refused "a visit's compressed log that does not unpack is refused" "line $vl: visit: logz is not a packing of myomap's" "$T/logz2.jsonl"
+sed "${vl}s/\"logz\":\"[^\"]*\"/\"logz\":null/" "$T/backup.jsonl" > "$T/nolog.jsonl"; fix_trailer "$T/nolog.jsonl"
+refused "a visit with neither its log nor its compressed log is refused" "line $vl: visit: log is empty and there is no logz" "$T/nolog.jsonl"
+sed "${vl}s/\"log\":\"\"/\"log\":\"{}\"/" "$T/backup.jsonl" > "$T/twice.jsonl"; fix_trailer "$T/twice.jsonl"
+refused "a visit with its log both as text and compressed is refused" "line $vl: visit: both log and logz" "$T/twice.jsonl"
+kl=$(grep -n '"table":"kbver"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+sed "${kl}s/\"hash\":\"[0-9a-f]*\"/\"hash\":\"xyz\"/" "$T/backup.jsonl" > "$T/hash.jsonl"; fix_trailer "$T/hash.jsonl"
+refused "a knowledge-base version whose hash is not 64 hex digits is refused" "line $kl: kbver: hash \"xyz\": expected 64" "$T/hash.jsonl"
+hl=$(grep -n '"table":"homeprog"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+jq -c "if input_line_number == $hl then .row.ctx = \"[1,2]\" else . end" "$T/backup.jsonl" > "$T/ctx.jsonl"; fix_trailer "$T/ctx.jsonl"
+refused "a home program's context that is not a JSON object is refused" "line $hl: homeprog: ctx is not a JSON object or null" "$T/ctx.jsonl"
 jq -c 'if .myomap == "backup" then del(.format) else . end' "$T/backup.jsonl" | head -n $((n - 1)) > "$T/v1.jsonl"
 refused "a format 1 backup (no trailer) is refused with what to do" 'line 1: a format 1 backup' "$T/v1.jsonl"
 [ "$($M --db "$DB3" db info | grep -E '^[a-z_]+ [0-9]+$' | grep -v '^schema' | grep -vc ' 0$')" = 0 ] &&

@@ -87,6 +87,16 @@ if [ -n "$PG" ]; then
   summary "$B/kill-pg.log" "kill postgresql"
 fi
 
+echo "== databases of the formats before migration 7 (schema 6, and 5) upgraded in place (tests/upgrade.sh)"
+sh tests/upgrade.sh $B/myomap sqlite >"$B/upgrade-sqlite.log" 2>&1
+summary "$B/upgrade-sqlite.log" "upgrade sqlite"
+FIXTURE=v5 sh tests/upgrade.sh $B/myomap sqlite >"$B/upgrade-v5.log" 2>&1
+summary "$B/upgrade-v5.log" "upgrade sqlite"
+if [ -n "$PG" ] && [ -n "$MYOMAP_OLD" ]; then   # loading the old format on PostgreSQL takes the old binary
+  sh tests/upgrade.sh $B/myomap "$PG" >"$B/upgrade-pg.log" 2>&1
+  summary "$B/upgrade-pg.log" "upgrade postgresql"
+fi
+
 echo "== web API on SQLite (tests/api.sh)"
 sh tests/api.sh $B/myomap sqlite >"$B/api-sqlite.log" 2>&1
 summary "$B/api-sqlite.log" "api sqlite"

@@ -1,0 +1,58 @@
+#!/bin/sh
+# records.sh: the record store's benchmark (bench/bench_records.c, part of `make bench`) on SQLite
+# and PostgreSQL, with psql's own COPY restore of the same rows beside the PostgreSQL bulk store.
+#   BENCH_SESSIONS=N (default 100000); MYOMAP_BENCH_PG=postgresql://... (default: scripts/pg.sh's
+#   server, database myomap_bench; its public schema is dropped and made again)
+set -e
+cd "$(dirname "$0")/.."
+B=${B:-build}
+PIN=""
+command -v taskset >/dev/null && PIN="taskset -c 0"
+S=${BENCH_SESSIONS:-100000}
+# the session stored: the demo session as this binary logs it (docs/examples/session.json may lag
+# behind the knowledge base, and a log whose plan the kb no longer gives back is kept whole)
+LOG="$B/bench-session.json"
+$B/myomap session run upper-trapezius-tp1:l levator-scapulae-upper:l gastrocnemius-tp1:r \
+  --events tests/sessions/demo.events --log "$LOG" >/dev/null
+# backup_bench DB NAME: the whole database streamed to /dev/null: its time and peak memory
+backup_bench() {
+  /usr/bin/env time -f "%e %M" -o "$B/time.txt" $PIN $B/myomap --db "$1" backup >/dev/null
+  read -r secs kb <"$B/time.txt"
+  echo "$2: backup of $S sessions (to /dev/null) in $secs s, peak memory $(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') MB"
+}
+echo "== records on SQLite: $S sessions, then single writes and progress"
+rm -rf "$B/bench-db" && mkdir -p "$B/bench-db"
+$PIN $B/bench_records "$B/bench-db/myomap.db" "$LOG" "$S" 200
+backup_bench "$B/bench-db/myomap.db" sqlite
+rm -rf "$B/bench-db"
+PGB=${MYOMAP_BENCH_PG:-$(sh scripts/pg.sh 2>/dev/null | sed 's/myomap_test$/myomap_bench/')}
+if [ -n "$PGB" ] && psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1; then
+  echo "== records on PostgreSQL: $S sessions, then single writes and progress"
+  $PIN $B/bench_records "$PGB" "$LOG" "$S" 200 | tee "$B/bench-pg.txt"
+  backup_bench "$PGB" postgresql
+  # psql's own COPY restore of the same rows, as the yardstick of the bulk store: every table
+  # dumped as COPY text, loaded into the empty schema (made by the migrations) in one transaction
+  echo "== records on PostgreSQL: psql's COPY of the same rows into an empty schema"
+  C="$B/bench-copy"
+  rm -rf "$C" && mkdir -p "$C"
+  tables="therapist client client_contra intake pain kbver visit treatment assessment measure homeprog"
+  for t in $tables; do psql "$PGB" -qc "\\copy $t TO '$C/$t.copy'"; done
+  sessions=$(psql "$PGB" -tAc 'SELECT COUNT(*) FROM visit')
+  psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1
+  $B/myomap --db "$PGB" db check >/dev/null
+  { echo "BEGIN;"; for t in $tables; do printf '%s\n' "\\copy $t FROM '$C/$t.copy'"; done; echo "COMMIT;"; } >"$C/restore.sql"
+  t0=$(date +%s.%N)
+  psql "$PGB" -q -v ON_ERROR_STOP=1 -f "$C/restore.sql"
+  t1=$(date +%s.%N)
+  loaded=$(psql "$PGB" -tAc 'SELECT COUNT(*) FROM visit')
+  [ "$loaded" = "$sessions" ] || { echo "postgresql: the COPY restore loaded $loaded of $sessions visits" >&2; exit 1; }
+  rate=$(sed -n 's/.* s: \([0-9]*\) sessions\/s, in batches.*/\1/p' "$B/bench-pg.txt")
+  awk -v a="$t0" -v b="$t1" -v n="$sessions" -v r="$rate" 'BEGIN { c = n / (b - a);
+    printf "postgresql: psql COPY restore of the same rows (%d sessions with their holds, measures, intakes and home programs): %.1f s, %.0f sessions/s; myomap stores %d/s, %.2f of COPY: target >= 0.8 %s\n",
+      n, b - a, c, r, r / c, (r / c >= 0.8 ? "met" : "NOT MET") }'
+  rm -rf "$C"
+  psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1
+else
+  echo "== records on PostgreSQL: no server (scripts/pg.sh could not start one); not measured"
+fi
+

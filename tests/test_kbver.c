@@ -1,0 +1,243 @@
+/* test_kbver.c: a visit's plan and home program stay what they were after the knowledge base
+** changes: derived from the kb version stored with them (kbver), not from the running one. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "kbver.h"
+#include "pack.h"
+#include "record.h"
+#include "session.h"
+
+static kb *k;
+static store *db;
+static char dir[64];
+
+static void setup(void) {
+  buf e;
+  buf_init(&e);
+  cr_assert_eq(kb_load_builtin(&k, &e), 0, "%s", e.data ? e.data : "");
+  buf_free(&e);
+  snprintf(dir, sizeof dir, "/tmp/myomap-kbver-XXXXXX");
+  cr_assert(mkdtemp(dir));
+  char path[128], err[600];
+  snprintf(path, sizeof path, "%s/t.db", dir);
+  cr_assert_eq(store_open(&db, path, err, sizeof err), 0, "%s", err);
+}
+
+static void teardown(void) {
+  store_close(db);
+  kb_free(k);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(kbver, .init = setup, .fini = teardown);
+
+/* The embedded kb's files as kbver.c keeps them (name, NUL, length, NUL, bytes), with each
+** from[i] replaced by to[i]. */
+static void kb_text_edited(buf *out, int n, const char *const *from, const char *const *to) {
+  for (int i = 0; i < n_builtin_files; i++) {
+    const builtin_file *f = &builtin_files[i];
+    if (strncmp(f->name, "kb/", 3)) continue;
+    buf data;
+    buf_init(&data);
+    for (const char *p = (const char *)f->data, *end = p + f->len; p < end;) {
+      int hit = -1;
+      for (int j = 0; j < n && hit < 0; j++)
+        if ((size_t)(end - p) >= strlen(from[j]) && !memcmp(p, from[j], strlen(from[j]))) hit = j;
+      if (hit >= 0) { buf_puts(&data, to[hit]); p += strlen(from[hit]); }
+      else buf_putc(&data, *p++);
+    }
+    buf_puts(out, f->name);
+    buf_putc(out, 0);
+    buf_printf(out, "%zu", data.len);
+    buf_putc(out, 0);
+    buf_append(out, data.data, data.len);
+    buf_free(&data);
+  }
+}
+
+/* A session on upper trapezius TrP1, left, logged by this binary (its plan from the running kb),
+** stored for a new client. */
+static long store_session(long *client) {
+  char err[600];
+  record_client c;
+  record_client_init(&c);
+  c.name = "Kb Version";
+  c.birth = "1980-01-01";
+  cr_assert_eq(record_client_add(db, k, &c, client, err, sizeof err), 0, "%s", err);
+  plan_input in;
+  memset(&in, 0, sizeof in);
+  in.points[0].tp = kb_find_tp(k, "upper-trapezius-tp1");
+  in.points[0].side = BODY_L;
+  in.n_points = 1;
+  cr_assert_geq(in.points[0].tp, 0);
+  session ss;
+  cr_assert_eq(session_init(&ss, k, &in, "scripted", err, sizeof err), 0, "%s", err);
+  snprintf(ss.started, sizeof ss.started, "2025-01-06T10:00:00Z");
+  snprintf(ss.ended, sizeof ss.ended, "2025-01-06T10:30:00Z");
+  ss.pain_pre = 6;
+  ss.pain_post = 3;
+  buf text;
+  buf_init(&text);
+  session_json(&text, k, &ss);
+  session_free(&ss);
+  record_log *l;
+  long visit;
+  cr_assert_eq(record_log_parse(k, text.data, text.len, &l, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(record_log_add(db, k, *client, 0, l, &visit, err, sizeof err), 0, "%s", err);
+  record_log_free(l);
+  buf_free(&text);
+  return visit;
+}
+
+Test(kbver, a_visit_made_with_another_kb_version_is_derived_from_that_version) {
+  long client, visit = store_session(&client);
+  char err[600];
+  buf before, prog;
+  buf_init(&before);
+  buf_init(&prog);
+  cr_assert_eq(record_visit_log(db, k, visit, 1, &before, err, sizeof err), 0, "%s", err);
+  cr_assert(strstr(before.data, "sustained pressure (trigger point"), "the running kb's technique label");
+  /* a knowledge base that differed: its technique and tool labels, stored as another version */
+  buf t, z;
+  buf_init(&t);
+  buf_init(&z);
+  static const char *const from[] = {"sustained pressure (trigger point", "tennis ball (soft; start here)"};
+  static const char *const to[] = {"steady pressure, version two (trigger point", "tennis ball, version two"};
+  kb_text_edited(&t, 2, from, to);
+  pack_deflate('K', PACK_DICT_NONE, t.data, t.len, &z);
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, "0000000000000000000000000000000000000000000000000000000000000002");
+  store_arg_blob(&a, z.data, z.len);
+  long id;
+  cr_assert_eq(store_exec_long(db, "INSERT INTO kbver (hash, kb, created) VALUES ($1, $2, '2026-01-01T00:00:00Z') RETURNING id",
+                               &a, &id), 0, "%s", store_error(db));
+  store_args_init(&a);
+  store_arg_int(&a, id);
+  store_arg_int(&a, visit);
+  cr_assert_eq(store_exec(db, "UPDATE visit SET kbver_id = $1 WHERE id = $2", &a, NULL), 0);
+  cr_assert_eq(store_exec(db, "UPDATE homeprog SET kbver_id = $1 WHERE visit_id = $2", &a, NULL), 0);
+  /* the plan and the home program now come from that version, not from the running kb */
+  buf after;
+  buf_init(&after);
+  cr_assert_eq(record_visit_log(db, k, visit, 1, &after, err, sizeof err), 0, "%s", err);
+  cr_assert(strstr(after.data, "steady pressure, version two (trigger point"), "the plan of the stored version");
+  cr_assert_null(strstr(after.data, "sustained pressure (trigger point"));
+  store_rows r;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  cr_assert_eq(store_exec(db, "SELECT id FROM homeprog WHERE visit_id = $1", &a, &r), 0);
+  long hid = strtol(store_cell(&r, 0, 0), NULL, 10);
+  store_rows_free(&r);
+  home h;
+  const kb *hk = NULL;
+  cr_assert_eq(record_home_load(db, k, hid, &prog, &h, &hk, err, sizeof err), 1, "%s", err);
+  cr_assert(hk && hk != k, "the stored version, loaded");
+  cr_assert(strstr(prog.data, "tennis ball, version two"), "the home program of the stored version: %.200s", prog.data);
+  /* loaded once: asked again, the same kb */
+  const kb *again = kbver_kb(db, k, id, err, sizeof err);
+  cr_assert_eq(again, hk);
+  /* everything else of the log is what was stored */
+  json_t *x = json_loads(before.data, 0, NULL), *y = json_loads(after.data, 0, NULL);
+  json_object_del(x, "plan");
+  json_object_del(y, "plan");
+  cr_assert(json_equal(x, y));
+  json_decref(x);
+  json_decref(y);
+  buf_free(&before); buf_free(&after); buf_free(&prog); buf_free(&t); buf_free(&z);
+}
+
+/* The kb compiled into tables (kb_load_builtin) and the same kb parsed from the embedded text
+** (kb_load_builtin_text, as for --lang fr) are one version: a visit stored with either is read
+** with the other as the running kb, not as a stored version loaded again, and gives one log. */
+Test(kbver, the_tables_and_the_text_are_one_version) {
+  buf e;
+  buf_init(&e);
+  kb *text_kb;
+  cr_assert_eq(kb_load_builtin_text(&text_kb, &e), 0, "%s", e.data ? e.data : "");
+  buf_free(&e);
+  cr_assert(kb_is_builtin(k) && !kb_is_builtin(text_kb), "only the tables are the compiled image");
+  cr_assert(kb_is_embedded(k) && kb_is_embedded(text_kb), "both are the embedded kb");
+  long client, visit = store_session(&client);   /* stored with the tables */
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  long id;
+  cr_assert_eq(store_exec_long(db, "SELECT kbver_id FROM visit WHERE id = $1", &a, &id), 0, "%s", store_error(db));
+  char err[600];
+  cr_assert_eq(kbver_kb(db, text_kb, id, err, sizeof err), text_kb, "the text kb is the running version: %s", err);
+  cr_assert_eq(kbver_kb(db, k, id, err, sizeof err), k, "and so are the tables: %s", err);
+  buf x, y;
+  buf_init(&x);
+  buf_init(&y);
+  cr_assert_eq(record_visit_log(db, k, visit, 1, &x, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(record_visit_log(db, text_kb, visit, 1, &y, err, sizeof err), 0, "%s", err);
+  cr_assert(x.len > 100 && x.len == y.len && !memcmp(x.data, y.data, x.len), "the same log from both");
+  long n;
+  cr_assert_eq(store_exec_long(db, "SELECT COUNT(*) FROM kbver", NULL, &n), 0);
+  cr_assert_eq(n, 1, "one version stored");
+  buf_free(&x);
+  buf_free(&y);
+  kb_free(text_kb);
+}
+
+/* A stored version read for a client in French (the running kb has read kb/fr/) has the French
+** texts too: the handout of an old visit stays in the client's language. */
+Test(kbver, a_stored_version_has_the_running_kbs_languages) {
+  buf e;
+  buf_init(&e);
+  kb *fr;
+  cr_assert_eq(kb_load_builtin_text(&fr, &e), 0, "%s", e.data ? e.data : "");
+  cr_assert_eq(kb_load_lang(fr, "fr", &e), 0, "%s", e.data ? e.data : "");
+  buf_free(&e);
+  const char *name = kb_text(fr, "fr", "muscle", "upper-trapezius", "name", "?");
+  cr_assert(strcmp(name, "?") && strcmp(name, "upper trapezius"), "the running kb in French: %s", name);
+  buf t, z;
+  buf_init(&t);
+  buf_init(&z);
+  static const char *const from[] = {"sustained pressure (trigger point"};
+  static const char *const to[] = {"steady pressure, version three (trigger point"};
+  kb_text_edited(&t, 1, from, to);
+  pack_deflate('K', PACK_DICT_NONE, t.data, t.len, &z);
+  store_args a;
+  store_args_init(&a);
+  store_arg_text(&a, "0000000000000000000000000000000000000000000000000000000000000003");
+  store_arg_blob(&a, z.data, z.len);
+  long id;
+  cr_assert_eq(store_exec_long(db, "INSERT INTO kbver (hash, kb, created) VALUES ($1, $2, '2026-01-01T00:00:00Z') RETURNING id",
+                               &a, &id), 0, "%s", store_error(db));
+  char err[600];
+  const kb *old = kbver_kb(db, fr, id, err, sizeof err);
+  cr_assert(old && old != fr, "the stored version: %s", err);
+  cr_assert_str_eq(kb_text(old, "fr", "muscle", "upper-trapezius", "name", "?"), name, "its French name");
+  buf_free(&t);
+  buf_free(&z);
+  kb_free(fr);
+}
+
+Test(kbver, pack_round_trip_and_damage) {
+  const char *text = "{\"myomap\":\"session\",\"holds\":[{\"advice\":\"in-band\",\"text\":\"Productive: hold the pressure steady.\"}]}";
+  buf z, out;
+  buf_init(&z);
+  buf_init(&out);
+  pack_deflate('P', PACK_DICT_LOG1, text, strlen(text), &z);
+  cr_assert_lt(z.len, strlen(text), "the dictionary makes it smaller");
+  int tag = 0;
+  cr_assert_eq(pack_inflate(z.data, z.len, &tag, &out), 0);
+  cr_assert_eq(tag, 'P');
+  cr_assert_str_eq(out.data, text);
+  buf_reset(&out);
+  cr_assert_eq(pack_inflate(z.data, z.len - 2, &tag, &out), -1, "a cut packing is refused");
+  z.data[1] = 9;
+  cr_assert_eq(pack_inflate(z.data, z.len, &tag, &out), -1, "an unknown dictionary is refused");
+  buf_free(&z);
+  buf_free(&out);
+}
