@@ -3,7 +3,7 @@
 ** region, the red-flag questions (each answered yes or no), goals, activities, onset, health
 ** history, contraindication questions, consent; the questions from GET /api/intake/TOKEN, the
 ** answers to POST /api/intake/TOKEN.  Nothing of the record is shown or asked for. */
-import { loadLanguage, t } from './lib/i18n.js';
+import { loadLanguage, t, lang } from './lib/i18n.js';
 import { langPick, gone } from './lib/client.js';
 import { $, h, showMsg, clearMsg } from './lib/dom.js';
 import { labelOf, makeChart } from './lib/chart.js';
@@ -13,7 +13,7 @@ const token = m ? decodeURIComponent(m[1]) : '';
 const API = '/api/intake/' + encodeURIComponent(token);
 
 async function getJSON(url) {
-  const r = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  const r = await fetch(url, { headers: { Accept: 'application/json', 'Accept-Language': lang }, cache: 'no-store' });
   let d = null; try { d = await r.json(); } catch { /* none */ }
   return { status: r.status, ok: r.ok, data: d };
 }
