@@ -97,6 +97,15 @@ async function english(p, name = '') {
   return EN_PATTERNS.map(([s, re]) => [s, text.match(re)]).filter(([, m]) => m)
     .map(([s, m]) => `${s} [${text.slice(Math.max(0, m.index - 40), m.index + s.length + 40).replace(/\s+/g, ' ')}]`);
 }
+/* Buttons whose text does not fit: wider than the button, or the button past the right edge of
+** the box it sits in (a list item, a card, a section). */
+async function overflow(p) {
+  return p.evaluate(() => [...document.querySelectorAll('button, a.button, #nav a')].filter((b) => b.offsetParent).flatMap((b) => {
+    const r = b.getBoundingClientRect(), box = b.parentElement && b.parentElement.closest('li, .card, section, form, header');
+    const out = b.scrollWidth > b.clientWidth + 1 || (box && r.right > box.getBoundingClientRect().right + 1);
+    return out ? [b.textContent.trim().slice(0, 40)] : [];
+  }));
+}
 const shots = [];
 async function shoot(p, name, both = true) {
   const vp = p.viewportSize();
@@ -115,8 +124,10 @@ async function screen(p, name, ready, opts = {}) {
     if (ready) await p.waitForSelector(ready, { timeout: T });
     await p.waitForTimeout(200);
     const left = await english(p, name);
+    const over = await overflow(p);
     await shoot(p, name, opts.both !== false);
     if (left.length) throw new Error(left.slice(0, 10).map((s) => `“${s}”`).join(' ; '));
+    if (over.length) throw new Error(`French text wider than its button or box: ${over.slice(0, 6).join(' | ')}`);
   });
 }
 
@@ -175,7 +186,7 @@ try {
   await pg.goto(BASE + '/#/clients');
   await screen(pg, 'clients', '#clients-table');
   await step('the page is French from the browser, the header offers English, and the nav fits one line at 1024 px', async () => {
-    const v = await pg.evaluate(() => document.documentElement.lang + ' ' + document.querySelector('#lang-switch').getAttribute('aria-label'));
+    const v = await pg.evaluate(() => document.documentElement.lang + ' ' + document.querySelector('#lang-switch .lang-long').textContent);
     const tops = await pg.$$eval('#nav a, #who button, #lang-switch', (xs) => xs.map((x) => Math.round(x.getBoundingClientRect().top)));
     if (v !== 'fr English') throw new Error(`page and chooser: ${v}`);
     if (Math.max(...tops) - Math.min(...tops) > 4) throw new Error(`tops ${JSON.stringify(tops)}`);
@@ -265,11 +276,11 @@ try {
   await step('the chooser switches to English and back, and keeps the choice', async () => {
     const flip = async () => { await Promise.all([pg.waitForNavigation().catch(() => {}), pg.click('#lang-switch')]); await pg.waitForSelector('input[type=password]'); };
     await flip();
-    const en = [await pg.textContent('#view'), await pg.getAttribute('#lang-switch', 'aria-label')];
+    const en = [await pg.textContent('#view'), await pg.textContent('#lang-switch .lang-long')];
     await pg.reload(); await pg.waitForSelector('#lang-switch');
     const kept = await pg.evaluate(() => document.documentElement.lang);
     await flip();
-    const fr = [await pg.textContent('#view'), await pg.getAttribute('#lang-switch', 'aria-label')];
+    const fr = [await pg.textContent('#view'), await pg.textContent('#lang-switch .lang-long')];
     if (!en[0].includes(EN['login.title']) || en[1] !== 'Français' || kept !== 'en' || !fr[0].includes(FR['login.title']) || fr[1] !== 'English')
       throw new Error(JSON.stringify({ en: en[1], kept, fr: fr[1] }));
   });

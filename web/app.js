@@ -72,7 +72,7 @@ function renderWho() {
 function renderLang() {
   const other = LANGUAGES.find((c) => c !== lang) || 'en';
   const name = LANGUAGE_NAMES[other] || other;   /* the code alone on a narrow screen (app.css) */
-  $('#lang').replaceChildren(h('button', { type: 'button', id: 'lang-switch', lang: other, 'aria-label': name, title: t('client.language'),
+  $('#lang').replaceChildren(h('button', { type: 'button', id: 'lang-switch', lang: other, title: t('client.language'),
     onclick: () => setLanguage(other) }, h('span', { class: 'lang-long' }, name), h('span', { class: 'lang-short', 'aria-hidden': 'true' }, other.toUpperCase())));
 }
 async function logout() {
