@@ -1910,6 +1910,14 @@ static const char consent_text_fr[] =
   "trop mal, ou si je ressens une douleur vive, en éclair ou un engourdissement, et je peux arrêter le "
   "traitement en tout temps. Ce que j'ai écrit ici est vrai au meilleur de ma connaissance, et ma ou mon "
   "massothérapeute le garde dans mon dossier pour planifier mes soins.";
+/* Each language's consent: the form gives its id back, and the audit row names the text read. */
+static const struct { const char *id, *lang, *text; } consents[] = {
+  {consent_id, "en", consent_text}, {"intake-consent-1-fr", "fr", consent_text_fr}};
+#define N_CONSENTS ((int)(sizeof consents / sizeof consents[0]))
+static int consent_of(const char *lang) {
+  for (int i = 0; i < N_CONSENTS; i++) if (!strcmp(consents[i].lang, lang)) return i;
+  return 0;
+}
 
 /* BASE/i/TOKEN (intake) or BASE/h/TOKEN (home), raw. */
 static void link_url(ctx *c, buf *b, int kind, const char *token) {
@@ -2079,8 +2087,8 @@ static void intake_questions(ctx *c, buf *b) {
     buf_json_str(b, kb_term_text(k, c->lang, KB_CONTRA, i, "question"));
     buf_putc(b, '}');
   }
-  buf_printf(b, "],\"consent\":{\"id\":\"%s\",\"text\":", consent_id);
-  buf_json_str(b, strcmp(c->lang, "fr") ? consent_text : consent_text_fr);
+  buf_printf(b, "],\"consent\":{\"id\":\"%s\",\"text\":", consents[consent_of(c->lang)].id);
+  buf_json_str(b, consents[consent_of(c->lang)].text);
   buf_printf(b, "}},\"limits\":{\"regions\":%d,\"activities\":%d,\"goals\":4000,\"history\":20000}", PRESENT_MAX_PAIN,
              PRESENT_MAX_CONTEXT);
 }
@@ -2106,6 +2114,7 @@ typedef struct client_form {
   present p;
   record_intake in;
   int consent;                 /* 1, 0, or -1 not given */
+  const char *consent_id;      /* the consent text the client read ("consent_id", else English) */
   const char *history;         /* NULL: not given */
   plan_contra contras[PLAN_MAX_CONTRAS]; int n_contras;   /* answered yes */
   int urgent;                  /* the screen found something urgent */
@@ -2188,6 +2197,14 @@ static int read_form(ctx *c, client_form *f) {
   }
   if (cons && !json_is_boolean(cons)) { FAIL(c, 400, "\"consent\" is true (I agree) or false"); return -1; }
   f->consent = cons ? json_is_true(cons) : -1;
+  json_t *cid = json_object_get(c->body, "consent_id");
+  f->consent_id = consents[0].id;
+  if (cid && !json_is_null(cid)) {
+    int k = -1;
+    for (int i = 0; json_is_string(cid) && i < N_CONSENTS; i++) if (!strcmp(json_string_value(cid), consents[i].id)) k = i;
+    if (k < 0) { FAIL(c, 400, "\"consent_id\" is the id of the consent the form gave (%s or %s)", consents[0].id, consents[1].id); return -1; }
+    f->consent_id = consents[k].id;
+  }
   f->n_contras = 0;
   if (contras && !json_is_null(contras)) {
     if (!json_is_object(contras)) { FAIL(c, 400, "\"contraindications\" is {\"anticoagulants\":true|false, ...}"); return -1; }
@@ -2292,7 +2309,7 @@ static void h_client_intake_post(ctx *c) {
   char d[200];
   snprintf(d, sizeof d, "filled intake %ld from intake link %ld%s%s", iid, l.id,
            f->consent == 1 ? "; consent given (" : f->consent == 0 ? "; consent refused (" : "",
-           f->consent >= 0 ? consent_id : "");
+           f->consent >= 0 ? f->consent_id : "");
   if (f->consent >= 0) snprintf(d + strlen(d), sizeof d - strlen(d), ")");
   audit_as(c, 0, "client-intake", l.client, d);
   ok_json(c);

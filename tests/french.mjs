@@ -212,6 +212,10 @@ try {
     await ph.waitForSelector('#thanks', { timeout: T });
   });
   await screen(ph, 'client-intake-thanks', '#thanks', { both: false });
+  await step('the audit row names the French consent the client read (intake-consent-1-fr)', async () => {
+    const r = await (await pg.request.get(BASE + '/api/audit?limit=50')).text();
+    return /consent given \(intake-consent-1-fr\)/.test(r);
+  });
 
   await pg.goto(`${BASE}/#/client/${cid}`);
   await screen(pg, 'client', '#visits-card');

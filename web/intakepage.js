@@ -96,6 +96,7 @@ async function main() {
     for (const c of q.contraindications || []) { const v = val('contra:' + c.id); if (v !== null) contras[c.id] = v === 'yes'; }
     body.contraindications = contras;
     if (q.consent) body.consent = form.querySelector('#consent').checked;
+    if (q.consent && q.consent.id) body.consent_id = q.consent.id;   /* the text read, in its language */
     const btn = $('#send'); btn.disabled = true;
     try {
       const r = await fetch(API, { method: 'POST', cache: 'no-store', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
