@@ -203,6 +203,7 @@ try {
   await step('the client fills the intake in French and sends it', async () => {
     await ph.locator('ellipse.region[data-region="temple-l"]').first().dispatchEvent('click');
     await ph.waitForSelector('#marks li[data-region="temple-l"]');
+    await ph.selectOption('#marks li[data-region="temple-l"] select', 'tingling');   /* a caution on the screen, in French */
     for (const fs of await ph.locator('fieldset.yn').all()) await fs.locator('input[value="no"]').check();
     await ph.fill('#goals', 'travailler une journée sans mal de tête');
     await ph.check('#consent');
@@ -221,7 +222,10 @@ try {
   await screen(pg, 'client', '#visits-card');
   await pg.goto(`${BASE}/#/intake/${cid}`);
   await screen(pg, 'intake', '#client-intake');
-  await step('the intake screen says the client filled it, in French', async () => /Rempli par le client/.test(await pg.textContent('#client-intake')));
+  await step('the intake screen says the client filled it, in French, with its screen\'s caution in French', async () => {
+    const txt = await pg.textContent('#client-intake');
+    if (!/Rempli par le client/.test(txt) || !new RegExp(FR['screen.reason-tingling'].slice(0, 30).replace(/[()]/g, '.')).test(txt)) throw new Error(txt.slice(0, 400));
+  });
   await pg.click('#open-client-intake');
   await screen(pg, 'sources', '#candidates li.cand');
   await pg.locator('#candidates li.cand >> nth=0').locator('.treat input[type=checkbox]').check();
