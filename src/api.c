@@ -50,6 +50,7 @@ struct api {
   store *s;
   chart *chart;
   buf chart_svg;                /* the bare chart, made once */
+  buf chart_svg_fr;             /* ... and in French (the region labels of kb/fr/) */
   auth *auth;
   live_set *live;
   store *live_store;            /* the live sessions' own connection */
@@ -74,6 +75,7 @@ typedef struct ctx {
   auth_user user;
   int authed;
   char param[128];              /* the path's "*" segment */
+  const char *lang;             /* the answer's language, "en" or "fr" (a LANG route; see pick_lang) */
   json_t *body;                 /* the parsed JSON body of a POST, or NULL */
   store *s;                     /* this request's own connection */
   audit_row audit[8]; int n_audit;   /* written (group commit) before the answer goes */
@@ -496,13 +498,14 @@ static void h_audit(ctx *c) {
 
 static void h_regions(ctx *c) {
   ok_json(c);
-  report_regions_json(&c->rs->body, kb_body(c->a->k));
+  report_regions_json_lang(&c->rs->body, kb_body(c->a->k), c->a->k, c->lang);
 }
 
 static void h_chart(ctx *c) {
   c->rs->status = 200;
   c->rs->type = "image/svg+xml";
-  buf_append(&c->rs->body, c->a->chart_svg.data, c->a->chart_svg.len);
+  const buf *svg = strcmp(c->lang, "fr") ? &c->a->chart_svg : &c->a->chart_svg_fr;
+  buf_append(&c->rs->body, svg->data, svg->len);
 }
 
 static ranker take_ranker(api *a) {
@@ -598,7 +601,7 @@ static void h_muscles(ctx *c) {
     buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
     buf_json_str(b, m->id);
     buf_lit(b, ",\"name\":");
-    buf_json_str(b, m->name);
+    buf_json_str(b, kb_text(c->a->k, c->lang, "muscle", m->id, "name", m->name));
     buf_lit(b, ",\"group\":");
     buf_json_str(b, m->group);
     buf_putc(b, '}');
@@ -639,7 +642,7 @@ static void h_contras(ctx *c) {
     buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
     buf_json_str(b, t->id);
     buf_lit(b, ",\"label\":");
-    buf_json_str(b, t->label);
+    buf_json_str(b, kb_term_text(c->a->k, c->lang, KB_CONTRA, i, "label"));
     buf_lit(b, ",\"scope\":");
     buf_json_str(b, scope ? scope : "");
     buf_printf(b, ",\"local\":%s}", t->scope == KB_SCOPE_LOCAL ? "true" : "false");
@@ -650,14 +653,14 @@ static void h_contras(ctx *c) {
 /* The intake's vocabularies from the knowledge base and the screens: the perpetuating activities,
 ** the pain qualities a drawing takes (with the kb's sensation labels), the onsets, the red-flag
 ** questions, and the sources with their citations. */
-static void vocab_terms(buf *b, const kb *k, int vocab, const char *key) {
+static void vocab_terms(buf *b, const kb *k, const char *lang, int vocab, const char *key) {
   buf_printf(b, "\"%s\":[", key);
   for (int i = 0; i < kb_n_terms(k, vocab); i++) {
     const kb_term *t = kb_term_at(k, vocab, i);
     buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
     buf_json_str(b, t->id);
     buf_lit(b, ",\"label\":");
-    buf_json_str(b, t->label ? t->label : t->id);
+    buf_json_str(b, t->label ? kb_term_text(k, lang, vocab, i, "label") : t->id);
     buf_putc(b, '}');
   }
   buf_putc(b, ']');
@@ -668,7 +671,7 @@ static void h_vocabulary(ctx *c) {
   ok_json(c);
   buf *b = &c->rs->body;
   buf_putc(b, '{');
-  vocab_terms(b, k, KB_ACTIVITY, "activities");
+  vocab_terms(b, k, c->lang, KB_ACTIVITY, "activities");
   buf_lit(b, ",\"qualities\":[");
   for (int q = 1; q < N_QUALITIES; q++) {
     const char *id = present_quality_name(q);
@@ -676,7 +679,7 @@ static void h_vocabulary(ctx *c) {
     buf_puts(b, q > 1 ? ",{\"id\":" : "{\"id\":");
     buf_json_str(b, id);
     buf_lit(b, ",\"label\":");
-    buf_json_str(b, t >= 0 && kb_term_at(k, KB_SENSATION, t)->label ? kb_term_at(k, KB_SENSATION, t)->label : id);
+    buf_json_str(b, t >= 0 && kb_term_at(k, KB_SENSATION, t)->label ? kb_term_text(k, c->lang, KB_SENSATION, t, "label") : id);
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"onsets\":[");
@@ -690,13 +693,13 @@ static void h_vocabulary(ctx *c) {
     buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
     buf_json_str(b, f->id);
     buf_lit(b, ",\"question\":");
-    buf_json_str(b, screen_flag_question(i));
+    buf_json_str(b, screen_flag_question_lang(i, c->lang));
     buf_lit(b, ",\"reason\":");
     buf_json_str(b, f->reason);
     buf_printf(b, ",\"level\":\"%s\"}", screen_level_name(f->level));
   }
   buf_lit(b, "],");
-  vocab_terms(b, k, KB_SOURCE, "sources");
+  vocab_terms(b, k, c->lang, KB_SOURCE, "sources");
   buf_putc(b, '}');
 }
 
@@ -1168,11 +1171,29 @@ static int latest_home(ctx *c, long id, store_rows *r) {
   return 0;
 }
 
+static int load_home(ctx *c, long id, store_rows *r, home *h, const kb **hk);
+
 /* The client's latest home program as JSON: {"visit","date","program"}, or without the visit
-** (`bare`: for the client's own link, which shows nothing of the record but the program). */
+** (`bare`: for the client's own link, which shows nothing of the record but the program); in
+** another language than English made again in it from the kb version it was made with. */
 static void send_home(ctx *c, long id, int bare) {
   store_rows r;
   if (latest_home(c, id, &r)) return;
+  if (strcmp(c->lang, "en")) {   /* another language: the program from its kb version, in it */
+    home h;
+    const kb *hk;
+    if (load_home(c, id, &r, &h, &hk)) return;
+    ok_json(c);
+    if (bare) buf_lit(&c->rs->body, "{\"date\":");
+    else buf_printf(&c->rs->body, "{\"visit\":%s,\"date\":", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "null");
+    buf_json_str(&c->rs->body, store_cell(&r, 0, 1));
+    buf_lit(&c->rs->body, ",\"program\":");
+    sheet_home_json_lang(&c->rs->body, hk, &h, c->lang);
+    while (c->rs->body.len && c->rs->body.data[c->rs->body.len - 1] == '\n') c->rs->body.len--;
+    buf_putc(&c->rs->body, '}');
+    store_rows_free(&r);
+    return;
+  }
   buf prog;
   buf_init(&prog);
   char err[512];
@@ -1202,43 +1223,52 @@ static void h_home(ctx *c) {
   send_home(c, id, 0);
 }
 
-/* The client's latest home program as the printable handout (it names nobody). */
+/* The client's latest home program of row r of latest_home in *h, and in *hk the kb version it
+** was made with: derived from that version, or (a program kept as text by an older myomap)
+** built again from its session log and the intake up to the visit.  r stays the caller's to
+** free.  0, or -1 with r freed and the failure answered. */
+static int load_home(ctx *c, long id, store_rows *r, home *h, const kb **hk) {
+  char err[512];
+  *hk = c->a->k;
+  int rc = record_home_load(c->s, c->a->k, strtol(store_cell(r, 0, 2), NULL, 10), NULL, h, hk, err, sizeof err);
+  if (rc < 0) {
+    store_rows_free(r);
+    fail_rc(c, rc, err);
+    return -1;
+  }
+  if (rc > 0) return 0;
+  buf log;
+  buf_init(&log);
+  session_summary sum;
+  if (!store_cell(r, 0, 0) ||
+      record_visit_log(c->s, c->a->k, strtol(store_cell(r, 0, 0), NULL, 10), 0, &log, err, sizeof err) ||
+      session_read(c->a->k, log.data ? log.data : "", log.len, &sum, err, sizeof err)) {
+    store_rows_free(r);
+    buf_free(&log);
+    FAIL(c, 404, "the home program's session log is missing");
+    return -1;
+  }
+  buf_free(&log);
+  home_build(c->a->k, &sum.in, sum.stopped, h);
+  home_context hc;
+  char day[11];
+  snprintf(day, sizeof day, "%.10s", sum.started);
+  int has_intake = record_home_context(c->s, c->a->k, id, day, &hc);
+  home_perpetuating(c->a->k, has_intake > 0 ? &hc : NULL, h);
+  return 0;
+}
+
+/* The client's latest home program as the printable handout (it names nobody), in c->lang. */
 static void send_home_html(ctx *c, long id) {
   store_rows r;
   if (latest_home(c, id, &r)) return;
   home h;
-  const kb *hk = c->a->k;
-  char err[512];
-  int rc = record_home_load(c->s, c->a->k, strtol(store_cell(&r, 0, 2), NULL, 10), NULL, &h, &hk, err, sizeof err);
-  if (rc == 0) {
-    /* a program kept as text: built again from its session log and the intake up to the visit */
-    buf log;
-    buf_init(&log);
-    session_summary sum;
-    if (!store_cell(&r, 0, 0) ||
-        record_visit_log(c->s, c->a->k, strtol(store_cell(&r, 0, 0), NULL, 10), 0, &log, err, sizeof err) ||
-        session_read(c->a->k, log.data ? log.data : "", log.len, &sum, err, sizeof err)) {
-      store_rows_free(&r);
-      buf_free(&log);
-      FAIL(c, 404, "the home program's session log is missing");
-      return;
-    }
-    buf_free(&log);
-    home_build(c->a->k, &sum.in, sum.stopped, &h);
-    home_context hc;   /* the perpetuating factors of the latest intake up to the visit */
-    char day[11];
-    snprintf(day, sizeof day, "%.10s", sum.started);
-    int has_intake = record_home_context(c->s, c->a->k, id, day, &hc);
-    home_perpetuating(c->a->k, has_intake > 0 ? &hc : NULL, &h);
-  } else if (rc < 0) {
-    store_rows_free(&r);
-    fail_rc(c, rc, err);
-    return;
-  }
+  const kb *hk;
+  if (load_home(c, id, &r, &h, &hk)) return;
   store_rows_free(&r);
   c->rs->status = 200;
   c->rs->type = "text/html; charset=utf-8";
-  sheet_home_html(&c->rs->body, hk, c->a->chart, &h, NULL);
+  sheet_home_html_lang(&c->rs->body, hk, c->a->chart, &h, NULL, c->lang);
 }
 
 static void h_home_html(ctx *c) {
@@ -1736,7 +1766,7 @@ static void h_sensitive(ctx *c) {
     buf_puts(b, a ? ",{\"id\":" : "{\"id\":");
     buf_json_str(b, t->id);
     buf_lit(b, ",\"label\":");
-    buf_json_str(b, t->label);
+    buf_json_str(b, kb_term_text(k, c->lang, KB_SENSITIVE, a, "label"));
     buf_lit(b, ",\"why\":");
     buf_json_str(b, t->text);
     buf_lit(b, ",\"regions\":[");
@@ -1895,6 +1925,22 @@ static const char consent_text[] =
   "once when something hurts too much, feels sharp, shooting or numb, and I may stop the treatment at any "
   "time. What I have written here is true to the best of my knowledge, and my therapist keeps it in my "
   "record to plan my care.";
+/* The same consent in French (fr-CA): the client agrees to what they read. */
+static const char consent_text_fr[] =
+  "J'accepte de recevoir un traitement myofascial de ma ou mon massothérapeute, qui m'a expliqué en quoi "
+  "il consiste. Je comprends que la pression sur les points gâchettes peut être inconfortable et que je "
+  "pourrais avoir des courbatures pendant un jour ou deux. Je dirai tout de suite si quelque chose fait "
+  "trop mal, ou si je ressens une douleur vive, en éclair ou un engourdissement, et je peux arrêter le "
+  "traitement en tout temps. Ce que j'ai écrit ici est vrai au meilleur de ma connaissance, et ma ou mon "
+  "massothérapeute le garde dans mon dossier pour planifier mes soins.";
+/* Each language's consent: the form gives its id back, and the audit row names the text read. */
+static const struct { const char *id, *lang, *text; } consents[] = {
+  {consent_id, "en", consent_text}, {"intake-consent-1-fr", "fr", consent_text_fr}};
+#define N_CONSENTS ((int)(sizeof consents / sizeof consents[0]))
+static int consent_of(const char *lang) {
+  for (int i = 0; i < N_CONSENTS; i++) if (!strcmp(consents[i].lang, lang)) return i;
+  return 0;
+}
 
 /* BASE/i/TOKEN (intake) or BASE/h/TOKEN (home), raw. */
 static void link_url(ctx *c, buf *b, int kind, const char *token) {
@@ -2027,7 +2073,7 @@ static void intake_questions(ctx *c, buf *b) {
   buf_lit(b, "{\"red_flags\":[");
   for (int i = 0; i < N_FLAGS; i++) {
     buf_printf(b, "%s{\"id\":\"%s\",\"question\":", i ? "," : "", present_flag_name(i));
-    buf_json_str(b, screen_question(i));
+    buf_json_str(b, screen_question_lang(i, c->lang));
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"qualities\":[");
@@ -2035,7 +2081,7 @@ static void intake_questions(ctx *c, buf *b) {
     const char *id = present_quality_name(q);
     int t = kb_find_term(k, KB_SENSATION, id);
     buf_printf(b, "%s{\"id\":\"%s\",\"label\":", q > 1 ? "," : "", id);
-    buf_json_str(b, t >= 0 ? kb_term_at(k, KB_SENSATION, t)->label : id);
+    buf_json_str(b, t >= 0 ? kb_term_text(k, c->lang, KB_SENSATION, t, "label") : id);
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"activities\":[");
@@ -2044,13 +2090,13 @@ static void intake_questions(ctx *c, buf *b) {
     buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
     buf_json_str(b, t->id);
     buf_lit(b, ",\"label\":");
-    buf_json_str(b, t->label);
+    buf_json_str(b, kb_term_text(k, c->lang, KB_ACTIVITY, i, "label"));
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"onsets\":[");
   for (int o = 1; o < N_ONSETS; o++) {
     buf_printf(b, "%s{\"id\":\"%s\",\"label\":", o > 1 ? "," : "", present_onset_name(o));
-    buf_json_str(b, present_onset_label(o));
+    buf_json_str(b, present_onset_label_lang(o, c->lang));
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"contraindications\":[");
@@ -2061,11 +2107,11 @@ static void intake_questions(ctx *c, buf *b) {
     first = 0;
     buf_json_str(b, t->id);
     buf_lit(b, ",\"question\":");
-    buf_json_str(b, t->question);
+    buf_json_str(b, kb_term_text(k, c->lang, KB_CONTRA, i, "question"));
     buf_putc(b, '}');
   }
-  buf_printf(b, "],\"consent\":{\"id\":\"%s\",\"text\":", consent_id);
-  buf_json_str(b, consent_text);
+  buf_printf(b, "],\"consent\":{\"id\":\"%s\",\"text\":", consents[consent_of(c->lang)].id);
+  buf_json_str(b, consents[consent_of(c->lang)].text);
   buf_printf(b, "}},\"limits\":{\"regions\":%d,\"activities\":%d,\"goals\":4000,\"history\":20000}", PRESENT_MAX_PAIN,
              PRESENT_MAX_CONTEXT);
 }
@@ -2091,6 +2137,7 @@ typedef struct client_form {
   present p;
   record_intake in;
   int consent;                 /* 1, 0, or -1 not given */
+  const char *consent_id;      /* the consent text the client read ("consent_id", else English) */
   const char *history;         /* NULL: not given */
   plan_contra contras[PLAN_MAX_CONTRAS]; int n_contras;   /* answered yes */
   int urgent;                  /* the screen found something urgent */
@@ -2177,6 +2224,14 @@ static int read_form(ctx *c, client_form *f) {
   }
   if (cons && !json_is_boolean(cons)) { FAIL(c, 400, "\"consent\" is true (I agree) or false"); return -1; }
   f->consent = cons ? json_is_true(cons) : -1;
+  json_t *cid = json_object_get(c->body, "consent_id");
+  f->consent_id = consents[0].id;
+  if (cid && !json_is_null(cid)) {
+    int k = -1;
+    for (int i = 0; json_is_string(cid) && i < N_CONSENTS; i++) if (!strcmp(json_string_value(cid), consents[i].id)) k = i;
+    if (k < 0) { FAIL(c, 400, "\"consent_id\" is the id of the consent the form gave (%s or %s)", consents[0].id, consents[1].id); return -1; }
+    f->consent_id = consents[k].id;
+  }
   f->n_contras = 0;
   if (contras && !json_is_null(contras)) {
     if (!json_is_object(contras)) { FAIL(c, 400, "\"contraindications\" is {\"anticoagulants\":true|false, ...}"); return -1; }
@@ -2281,7 +2336,7 @@ static void h_client_intake_post(ctx *c) {
   char d[200];
   snprintf(d, sizeof d, "filled intake %ld from intake link %ld%s%s", iid, l.id,
            f->consent == 1 ? "; consent given (" : f->consent == 0 ? "; consent refused (" : "",
-           f->consent >= 0 ? consent_id : "");
+           f->consent >= 0 ? f->consent_id : "");
   if (f->consent >= 0) snprintf(d + strlen(d), sizeof d - strlen(d), ")");
   audit_as(c, 0, "client-intake", l.client, d);
   ok_json(c);
@@ -2369,7 +2424,8 @@ static void intakes_where(ctx *c) {
 
 /* SLOW: the route hashes a password (argon2id, tens of milliseconds of a core): api_slow tells
 ** http.c to answer it on a worker of its own, so the server's threads go on serving others. */
-enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32 };
+/* LANG: the answer is in the language the request asks (pick_lang), with Vary and an ETag of its own */
+enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32, LANG = 64 };
 
 typedef struct route {
   const char *method, *path;
@@ -2391,16 +2447,16 @@ static const route routes[] = {
   {"POST", "/api/users/*/disable", h_user_disable, ADMIN | DB},
   {"POST", "/api/users/*/enable", h_user_enable, ADMIN | DB},
   {"GET", "/api/audit", h_audit, ADMIN | DB},
-  {"GET", "/api/regions", h_regions, PUBLIC},     /* knowledge, no record: the client's phone draws on them */
-  {"GET", "/api/chart.svg", h_chart, PUBLIC},
+  {"GET", "/api/regions", h_regions, PUBLIC | LANG},     /* knowledge, no record: the client's phone draws on them */
+  {"GET", "/api/chart.svg", h_chart, PUBLIC | LANG},
   {"POST", "/api/where", h_where, BODY},
-  {"GET", "/api/muscles", h_muscles, 0},
+  {"GET", "/api/muscles", h_muscles, LANG},
   {"GET", "/api/muscles/*", h_muscle, 0},
   {"GET", "/api/conditions", h_conditions, 0},
   {"GET", "/api/conditions/*", h_condition, 0},
-  {"GET", "/api/contraindications", h_contras, 0},
-  {"GET", "/api/sensitive-areas", h_sensitive, 0},
-  {"GET", "/api/vocabulary", h_vocabulary, 0},
+  {"GET", "/api/contraindications", h_contras, LANG},
+  {"GET", "/api/sensitive-areas", h_sensitive, LANG},
+  {"GET", "/api/vocabulary", h_vocabulary, LANG},
   {"POST", "/api/plan", h_plan, DB | BODY},
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},
@@ -2415,8 +2471,8 @@ static const route routes[] = {
   {"POST", "/api/clients/*/measures", h_measures, DB | BODY},
   {"GET", "/api/clients/*/progress", h_progress, DB},
   {"GET", "/api/clients/*/progress.svg", h_progress_svg, DB},
-  {"GET", "/api/clients/*/home", h_home, DB},
-  {"GET", "/api/clients/*/home.html", h_home_html, DB},
+  {"GET", "/api/clients/*/home", h_home, DB | LANG},
+  {"GET", "/api/clients/*/home.html", h_home_html, DB | LANG},
   {"GET", "/api/clients/*/export", h_export, DB},
   {"GET", "/api/visits/*", h_visit, DB},
   {"GET", "/api/visits/*/note", h_note, DB},
@@ -2445,9 +2501,9 @@ static const route routes[] = {
   {"GET", "/api/clients/*/links", h_links, DB},
   {"POST", "/api/links/*/revoke", h_link_revoke, DB},
   {"GET", "/api/links/*/qr.svg", h_link_qr, DB},
-  {"GET", "/api/intake/*", h_client_intake_get, PUBLIC | PHONE | DB},
+  {"GET", "/api/intake/*", h_client_intake_get, PUBLIC | PHONE | DB | LANG},
   {"POST", "/api/intake/*", h_client_intake_post, PUBLIC | PHONE | DB | BODY},
-  {"GET", "/api/home/*", h_client_home, PUBLIC | PHONE | DB},
+  {"GET", "/api/home/*", h_client_home, PUBLIC | PHONE | DB | LANG},
 };
 #define N_ROUTES ((int)(sizeof routes / sizeof routes[0]))
 
@@ -2515,6 +2571,57 @@ static void give_store(api *a, store *s) {
   pthread_mutex_unlock(&a->stores_mu);
 }
 
+/* The answer's language: ?lang= (a tag kb_lang_name knows: en, fr, fr-CA...; another is a 400),
+** else the Accept-Language language myomap speaks with the highest q (the first on a tie; q=0
+** refuses one; at most 32 are read), else English. */
+static int pick_lang(ctx *c) {
+  c->rs->vary_lang = 1;
+  const char *q = c->rq->query ? c->rq->query(c->rq->ctx, "lang") : NULL;
+  if (q) {
+    const char *l = *q && strlen(q) < 36 ? kb_lang_name(q) : NULL;
+    if (!l) { FAIL(c, 400, "?lang=%.40s: myomap speaks en and fr", q); return -1; }
+    c->lang = l;
+    return 0;
+  }
+  const char *al = c->rq->accept_language;
+  double best = 0;
+  for (int n = 0; al && *al && n < 32; n++) {
+    size_t len = strcspn(al, ","), t = strspn(al, " \t");
+    char tag[40];
+    size_t tl = strcspn(al + t, " \t;,");
+    double qv = 1;
+    const char *semi = memchr(al, ';', len);
+    if (semi) {
+      const char *p = semi + 1;
+      while (*p == ' ' || *p == '\t') p++;
+      if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=') qv = strtod(p + 2, NULL);
+    }
+    if (tl && tl < sizeof tag) {
+      memcpy(tag, al + t, tl);
+      tag[tl] = 0;
+      const char *l = strcmp(tag, "*") ? kb_lang_name(tag) : NULL;
+      if (l && qv > best) { best = qv; c->lang = l; }
+    }
+    al += len;
+    if (*al == ',') al++;
+  }
+  return 0;
+}
+
+/* A LANG route's answer: an ETag of its language and body (so each language has its own), and
+** 304 without the body for a request that has it already. */
+static void lang_etag(ctx *c) {
+  api_resp *rs = c->rs;
+  if (rs->status != 200 || rs->etag[0]) return;
+  unsigned long long h = 1469598103934665603ULL;
+  for (size_t i = 0; i < rs->body.len; i++) h = (h ^ (unsigned char)rs->body.data[i]) * 1099511628211ULL;
+  snprintf(rs->etag, sizeof rs->etag, "\"%s-%016llx\"", c->lang, h);
+  if (c->rq->if_none_match && strstr(c->rq->if_none_match, rs->etag)) {
+    rs->status = 304;
+    buf_reset(&rs->body);
+  }
+}
+
 void api_handle(api *a, const api_req *rq, api_resp *rs) {
   memset(rs, 0, sizeof *rs);
   buf_init(&rs->body);
@@ -2573,8 +2680,11 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
     }
     if (!json_is_object(c.body)) { json_decref(c.body); c.body = NULL; FAIL(&c, 400, "the body must be a JSON object"); goto done; }
   }
+  c.lang = "en";
+  if ((r->flags & LANG) && pick_lang(&c)) goto done;
   rs->status = 500;
   r->fn(&c);
+  if (r->flags & LANG) lang_etag(&c);
 done:
   if (c.n_audit && !c.s) c.s = take_store(a);
   if (c.n_audit && (!c.s || audit_write(a->audit, c.s, c.audit, c.n_audit))) c.audit_failed = 1;
@@ -2588,6 +2698,9 @@ done:
 }
 
 /* ---- setup --------------------------------------------------------------------------------- */
+
+/* A region's French label, for the French chart (the kb's region translations). */
+static const char *french_label(const void *k, int region) { return kb_region_label(k, "fr", region); }
 
 api *api_new(const kb *k, store *s, const char *public_url) {
   api *a = xcalloc(1, sizeof *a);
@@ -2607,6 +2720,11 @@ api *api_new(const kb *k, store *s, const char *public_url) {
   buf_free(&errs);
   buf_init(&a->chart_svg);
   chart_svg(&a->chart_svg, a->chart, NULL, 0, "Where does it hurt?");
+  buf_init(&a->chart_svg_fr);
+  chart_words fr = {"Devant", "Dos", "D", "G", "gauche", "droite",
+                    {"zone de référence", "douleur (plus foncé : plus forte)", "zone à risque", "point à presser"},
+                    french_label, k};
+  chart_svg_words(&a->chart_svg_fr, a->chart, NULL, 0, "Où avez-vous mal?", &fr);
   if (public_url) {
     a->public_url = xstrdup(public_url);
     size_t n = strlen(a->public_url);
@@ -2631,6 +2749,7 @@ void api_free(api *a) {
   store_close(a->live_store);
   chart_free(a->chart);
   buf_free(&a->chart_svg);
+  buf_free(&a->chart_svg_fr);
   free(a->public_url);
   free(a);
 }

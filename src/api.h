@@ -31,6 +31,7 @@ typedef struct api_req {
   const char *ip;              /* the peer's address */
   const char *last_event_id;   /* Last-Event-ID (an event stream reconnecting) */
   const char *if_none_match;   /* If-None-Match */
+  const char *accept_language; /* Accept-Language (the language when there is no ?lang=) */
   double now;                  /* seconds since the epoch */
 } api_req;
 
@@ -43,6 +44,7 @@ typedef struct api_resp {
   char stream[LIVE_ID_LEN + 1];  /* non-empty: answer with the server-sent events of this session */
   unsigned long stream_from;   /* ... those after this many (see live_poll) */
   char etag[200];              /* an ETag for the answer, or "" (304 has no body) */
+  int vary_lang;               /* the answer depends on Accept-Language: send Vary */
 } api_resp;
 
 /* An API over the knowledge base `k` and the open store `s` (both owned by the caller and

@@ -33,9 +33,35 @@ static const struct { const char *name, *text; } advice_table[HOLD_N_ADVICE] = {
   [HOLD_ADV_LATE] = {"late", "The hold had already ended."},
 };
 
+/* Each advice line's own key (several lines share a name): the web app's translation of the
+** line is web/i18n's "advice.KEY", its English the text above. */
+static const char *const advice_keys[HOLD_N_ADVICE] = {
+  [HOLD_ADV_NONE] = "none",
+  [HOLD_ADV_EASE_GUARD] = "ease-guard",
+  [HOLD_ADV_EASE_ABOVE] = "ease-above",
+  [HOLD_ADV_EASE_BRACE] = "ease-brace",
+  [HOLD_ADV_EASE_LESS] = "ease-less",
+  [HOLD_ADV_IN_BAND] = "in-band",
+  [HOLD_ADV_SLACK] = "slack",
+  [HOLD_ADV_BELOW] = "below",
+  [HOLD_ADV_MORE] = "more",
+  [HOLD_ADV_MORE_TOP] = "more-top",
+  [HOLD_ADV_CONFIRMED] = "confirmed",
+  [HOLD_ADV_STOP_NERVE] = "stop-nerve",
+  [HOLD_ADV_STOP_CLIENT] = "stop-client",
+  [HOLD_ADV_TOO_SENSITIVE] = "too-sensitive",
+  [HOLD_ADV_RELEASED] = "released",
+  [HOLD_ADV_RELEASED_EARLY] = "released-early",
+  [HOLD_ADV_MAX] = "max",
+  [HOLD_ADV_MIN] = "min",
+  [HOLD_ADV_ASK] = "ask",
+  [HOLD_ADV_LATE] = "late",
+};
+
 const char *hold_event_name(int k) { return k >= 0 && k < HOLD_N_EVENTS ? event_names[k] : "?"; }
 const char *hold_outcome_name(int o) { return o >= 0 && o < HOLD_N_OUTCOMES ? outcome_names[o] : "?"; }
 const char *hold_advice_name(int a) { return a >= 0 && a < HOLD_N_ADVICE ? advice_table[a].name : "?"; }
+const char *hold_advice_key(int a) { return a >= 0 && a < HOLD_N_ADVICE && advice_keys[a] ? advice_keys[a] : "none"; }
 const char *hold_advice_text(int a) { return a >= 0 && a < HOLD_N_ADVICE ? advice_table[a].text : ""; }
 
 int hold_event_find(const char *name) {

@@ -116,5 +116,7 @@ int hold_event_find(const char *name);   /* -1 if unknown */
 const char *hold_outcome_name(int outcome);
 const char *hold_advice_name(int advice);
 const char *hold_advice_text(int advice);
+/* The advice line's own key ("ease-above"): one per line, where names are shared. */
+const char *hold_advice_key(int advice);
 
 #endif

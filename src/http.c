@@ -514,6 +514,7 @@ static enum MHD_Result answer(server *sv, struct MHD_Connection *con, api_resp *
     headers(r, rs.type ? rs.type : "application/json", rs.type && !strncmp(rs.type, "text/html", 9));
     MHD_add_response_header(r, "Cache-Control", "no-store");   /* health records stay out of caches */
     if (rs.etag[0]) MHD_add_response_header(r, "ETag", rs.etag);
+    if (rs.vary_lang) MHD_add_response_header(r, "Vary", "Accept-Language");
     if (rs.cookie[0]) {
       /* Behind a reverse proxy that does TLS (docs/deploy.md) the browser is on HTTPS: mark the
       ** cookie Secure as served HTTPS does.  Anyone may ask it: it only narrows the cookie. */
@@ -587,6 +588,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     .ip = ip, .now = wall(),
     .last_event_id = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Last-Event-ID"),
     .if_none_match = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "If-None-Match"),
+    .accept_language = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Accept-Language"),
   };
   if (p->state == 2) return answer(sv, con, &p->rs);
   if (p->state == 1) return MHD_YES;
@@ -596,7 +598,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     snprintf(p->ip, sizeof p->ip, "%s", ip);
     rq.ip = p->ip;
     rq.query = NULL;
-    rq.last_event_id = rq.if_none_match = NULL;
+    rq.last_event_id = rq.if_none_match = rq.accept_language = NULL;
     p->rq = rq;
     p->con = con;
     p->state = 1;
@@ -777,8 +779,12 @@ int http_serve(opts *o, int argc, char **argv) {
                         "  make one that does with `myomap cert --host %s`\n", tls_cert, bare, bare);
     }
   }
+  /* the server answers in the language each request asks (?lang=, Accept-Language): the kb's
+  ** texts and their French are read once, here, not per request */
+  opts ko = *o;
+  ko.lang = "fr";
   kb *k;
-  int rc = cli_load_kb(o, &k);
+  int rc = cli_load_kb(&ko, &k);
   if (rc) { free(cert_pem); free(key_pem); return rc; }
   store *s = NULL;
   long uv, uh;

@@ -934,9 +934,9 @@ static const trdef tr_keys[] = {
   {"muscle", "name"}, {"muscle", "selfcare-none"},
   {"selfcare", "position"}, {"selfcare", "steps"}, {"selfcare", "frequency"}, {"selfcare", "feel"},
   {"selfcare", "avoid"},
-  {"tool", "label"}, {"danger", "label"}, {"danger", "why"}, {"contra", "label"}, {"contra", "caution-note"},
+  {"tool", "label"}, {"danger", "label"}, {"danger", "why"}, {"contra", "label"}, {"contra", "caution-note"}, {"contra", "question"},
   {"advice", "label"}, {"advice", "limited"}, {"correct", "label"}, {"activity", "label"}, {"sensation", "label"},
-  {"region", "label"}};
+  {"region", "label"}, {"sensitive", "label"}};
 #define N_TR_KEYS ((int)(sizeof tr_keys / sizeof tr_keys[0]))
 
 /* The index in tr_keys of kind's first key, or -1; its keys follow it in the table. */
@@ -1089,7 +1089,7 @@ static void add_translations(loader *L, loader *T) {
     const stanza *s = &T->stanzas[i];
     int lang = file_lang(s->file);
     if (tr_kind(s->kind) < 0) {
-      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, tool, danger, contra, advice, correct, activity, sensation and region stanzas",
+      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, tool, danger, contra, advice, correct, activity, sensation, region and sensitive stanzas",
            s->kind, s->id);
       continue;
     }
@@ -1207,7 +1207,7 @@ const char *kb_term_text(const kb *k, const char *lang, int vocab, int i, const 
     [KB_SENSITIVE] = "sensitive"};
   const kb_term *t = &k->terms[vocab][i];
   const char *en = same(key, "label") ? t->label : same(key, "caution-note") ? t->caution_text
-                 : same(key, "limited") ? t->limited : t->text;
+                 : same(key, "limited") ? t->limited : same(key, "question") ? t->question : t->text;
   return kb_text(k, lang, kinds_[vocab], t->id, key, en);
 }
 

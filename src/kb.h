@@ -231,7 +231,7 @@ const char *kb_freq_name(int freq);
 ** the English ([selfcare MUSCLE-LOCAL] for a self-care exercise, [region BASE] for a region's
 ** label) with the keys that carry a client's text: muscle name and selfcare-none; selfcare
 ** position, steps, frequency, feel, avoid; tool, activity, sensation, advice, correct and
-** region label; danger label and why; contra label and caution-note.  kb_load_* keep these
+** region label; danger label and why; contra label, caution-note and question.  kb_load_* keep these
 ** files and read them only when kb_load_lang asks for their language (so that a command in
 ** English does not pay for them). */
 
@@ -259,7 +259,7 @@ const char *kb_lang_name(const char *tag);
 const char *kb_text(const kb *k, const char *lang, const char *kind, const char *id, const char *key,
                     const char *english);
 /* The same for self-care exercise j of muscle `muscle` (its field `key` is `english`), for
-** `key` ("label", "why" or "caution-note") of term i of `vocab`, and for a concrete region's
+** `key` ("label", "why", "caution-note" or "question") of term i of `vocab`, and for a concrete region's
 ** label (the patient's side is not part of it). */
 const char *kb_selfcare_text(const kb *k, const char *lang, int muscle, int j, const char *key, const char *english);
 const char *kb_term_text(const kb *k, const char *lang, int vocab, int i, const char *key);

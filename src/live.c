@@ -117,6 +117,8 @@ static void advice_json(buf *b, int advice, double t) {
   buf_json_str(b, hold_advice_name(advice));
   buf_lit(b, ",\"text\":");
   buf_json_str(b, hold_advice_text(advice));
+  buf_lit(b, ",\"key\":");
+  buf_json_str(b, hold_advice_key(advice));
   buf_printf(b, ",\"t\":%.1f}", t);
 }
 

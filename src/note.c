@@ -83,6 +83,12 @@ static const struct { const char *en, *fr; } note_words[] = {
   {", the points treated today: ", ", les points traités aujourd'hui : "},
   {"; and range of motion", "; et l'amplitude de mouvement"}, {", and range of motion", ", et l'amplitude de mouvement"},
   {": ", " : "},
+  {"The red-flag screen said refer", "Le dépistage des signaux d'alarme indiquait d'orienter le client"},
+  {"; cleared for treatment by: %s.\n", "; traitement autorisé par : %s.\n"},
+  {"Consent for treatment of the %s withdrawn", "Consentement au traitement (%s) retiré"},
+  {"Consent for treatment of the %s obtained %s", "Consentement au traitement (%s) obtenu %s"},
+  {"in writing", "par écrit"}, {"verbally", "verbalement"}, {" at %s UTC", " à %s UTC"},
+  {"a sensitive area", "une zone sensible"},
   {"S (subjective)", "S (subjectif)"}, {"O (objective)", "O (objectif)"}, {"A (assessment)", "A (analyse)"}, {"P (plan)", "P (plan)"},
 };
 
@@ -308,14 +314,15 @@ static void set_pain(char out[32], const char *stored, const char *measured) {
 /* ---- the sections ------------------------------------------------------------------------- */
 
 /* From the session log: who cleared a red-flag screen that said refer, if anyone. */
-static void cleared_words(buf *b, const char *log) {
+static void cleared_words(buf *b, const char *L, const char *log) {
   json_t *j = log ? json_loads(log, 0, NULL) : NULL;
   json_t *cl = json_object_get(j, "cleared");
   const char *by = json_string_value(json_object_get(cl, "by")), *refer = json_string_value(json_object_get(cl, "refer"));
   if (by && *by) {
-    buf_puts(b, "The red-flag screen said refer");
-    if (refer && *refer) buf_printf(b, " (%s)", refer);
-    buf_printf(b, "; cleared for treatment by: %s.\n", by);
+    buf_puts(b, W(L, "The red-flag screen said refer"));
+    if (refer && *refer && !is_fr(L)) buf_printf(b, " (%s)", refer);
+    else if (refer && *refer) { buf_puts(b, " ("); ids_words(b, L, refer); buf_putc(b, ')'); }
+    buf_printf(b, W(L, "; cleared for treatment by: %s.\n"), by);   /* `by` as the therapist wrote it */
   }
   json_decref(j);
 }
@@ -429,7 +436,7 @@ static void subjective(buf *b, const ctx *c) {
   if (onset && *onset) { buf_puts(b, W(L, "Onset: ")); ids_words(b, L, onset); buf_puts(b, W(L, ".\n")); }
   if (flags && strchr(flags, '=')) flag_answers(b, L, flags);
   else if (flags && *flags) { buf_puts(b, W(L, "Flags noted at intake: ")); flags_words(b, L, flags); buf_puts(b, W(L, ".\n")); }
-  if (c->v.nrow) cleared_words(b, c->log.data);
+  if (c->v.nrow) cleared_words(b, L, c->log.data);
 }
 
 /* The recheck in words from the session log, if the log has one. */
@@ -450,20 +457,21 @@ static void recheck(buf *b, const char *L, const char *log) {
 
 /* From the session log: the client's consent for each sensitive area, given or withdrawn, in
 ** order: "Consent for treatment of the gluteal area obtained verbally at 10:04 UTC." */
-static void consent_words(buf *b, const kb *k, const char *log) {
+static void consent_words(buf *b, const kb *k, const char *L, const char *log) {
   json_t *j = log ? json_loads(log, 0, NULL) : NULL, *v;
   size_t i;
   json_array_foreach(json_object_get(j, "consent"), i, v) {
     const char *area = json_string_value(json_object_get(v, "area")), *at = json_string_value(json_object_get(v, "at"));
     const char *how = json_string_value(json_object_get(v, "how"));
     int a = area ? kb_find_term(k, KB_SENSITIVE, area) : -1;
-    const char *label = a >= 0 ? kb_term_at(k, KB_SENSITIVE, a)->label : area ? area : "a sensitive area";
+    const char *label = a >= 0 ? kb_term_text(k, L, KB_SENSITIVE, a, "label") : area ? area : W(L, "a sensitive area");
     char hm[6] = "";
     if (at && strlen(at) >= 16) snprintf(hm, sizeof hm, "%.5s", at + 11);
-    if (json_is_true(json_object_get(v, "withdrawn"))) buf_printf(b, "Consent for treatment of the %s withdrawn", label);
-    else buf_printf(b, "Consent for treatment of the %s obtained %s", label, how && !strcmp(how, "written") ? "in writing" : "verbally");
-    if (*hm) buf_printf(b, " at %s UTC", hm);
-    buf_puts(b, ".\n");
+    if (json_is_true(json_object_get(v, "withdrawn"))) buf_printf(b, W(L, "Consent for treatment of the %s withdrawn"), label);
+    else buf_printf(b, W(L, "Consent for treatment of the %s obtained %s"), label,
+                    W(L, how && !strcmp(how, "written") ? "in writing" : "verbally"));
+    if (*hm) buf_printf(b, W(L, " at %s UTC"), hm);
+    buf_puts(b, W(L, ".\n"));
   }
   json_decref(j);
 }
@@ -494,7 +502,7 @@ static void objective(buf *b, const ctx *c) {
     first = 0;
   }
   if (!first) buf_puts(b, W(L, ".\n"));
-  consent_words(b, k, c->log.data);
+  consent_words(b, k, L, c->log.data);
   if (!c->holds.nrow) buf_puts(b, W(L, "No holds recorded for this visit.\n"));
   else buf_printf(b, W(L, "Treatment: %d hold%s:\n"), c->holds.nrow, c->holds.nrow == 1 ? "" : "s");
   for (int i = 0; i < c->holds.nrow; i++) {

@@ -20,6 +20,13 @@ const char *present_onset_name(int o) { return o > 0 && o < N_ONSETS ? onsets[o]
 static const char *const onset_labels[N_ONSETS] = {"", "it came on gradually, over time", "it came on suddenly",
                                                    "after exercise or unusual effort", "after an injury"};
 const char *present_onset_label(int o) { return o > 0 && o < N_ONSETS ? onset_labels[o] : ""; }
+static const char *const onset_labels_fr[N_ONSETS] = {"", "elle est apparue graduellement, avec le temps",
+                                                      "elle est apparue soudainement",
+                                                      "après un exercice ou un effort inhabituel", "après une blessure"};
+const char *present_onset_label_lang(int o, const char *lang) {
+  int fr = lang && (lang[0] | 0x20) == 'f' && (lang[1] | 0x20) == 'r';
+  return o > 0 && o < N_ONSETS ? (fr ? onset_labels_fr : onset_labels)[o] : "";
+}
 const char *present_tender_name(int t) { return t > 0 && t < N_TENDERS ? tenders[t] : ""; }
 const char *present_flag_name(int bit) { return bit >= 0 && bit < N_FLAGS ? flags[bit] : ""; }
 

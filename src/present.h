@@ -104,6 +104,8 @@ const char *present_tender_name(int t);
 const char *present_flag_name(int bit);
 /* An onset as a phrase for the client ("it came on suddenly"); "" for ONSET_NONE. */
 const char *present_onset_label(int o);
+/* The same in language `lang` ("fr"; NULL, "en" or another: English).  Static text. */
+const char *present_onset_label_lang(int o, const char *lang);
 /* Index of a quality by name, or -1. */
 int present_find_quality(const char *name, size_t n);
 

@@ -728,7 +728,9 @@ void report_muscle_text(buf *out, const kb *k, int muscle) {
   if (m->n_dangers) { buf_lit(out, "\n  Danger zones near it: "); text_terms(out, k, KB_DANGER, m->dangers, m->n_dangers); buf_putc(out, '\n'); }
 }
 
-void report_regions_json(buf *out, const body *b) {
+void report_regions_json(buf *out, const body *b) { report_regions_json_lang(out, b, NULL, NULL); }
+
+void report_regions_json_lang(buf *out, const body *b, const kb *k, const char *lang) {
   buf_lit(out, "{\"regions\":[");
   for (int i = 0; i < body_n(b); i++) {
     const body_region *r = body_at(b, i);
@@ -738,7 +740,7 @@ void report_regions_json(buf *out, const body *b) {
     buf_lit(out, ",\"base\":");
     buf_json_str(out, r->base);
     buf_lit(out, ",\"label\":");
-    buf_json_str(out, r->label);
+    buf_json_str(out, k ? kb_region_label(k, lang, i) : r->label);
     buf_lit(out, ",\"view\":");
     buf_json_str(out, r->view);
     buf_lit(out, ",\"group\":");

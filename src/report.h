@@ -35,6 +35,8 @@ void report_muscle_text(buf *out, const kb *k, int muscle);
 
 /* The region list. */
 void report_regions_json(buf *out, const body *b);
+/* The same with each label in language `lang` (kb_region_label of kb `k`, the kb of body `b`). */
+void report_regions_json_lang(buf *out, const body *b, const kb *k, const char *lang);
 void report_regions_text(buf *out, const body *b);
 
 /* The whole knowledge base, each point on the patient's left side with concrete zones. */

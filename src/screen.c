@@ -37,7 +37,24 @@ static const char *const questions[N_FLAGS] = {
   "Have you had a recent fall, accident or blow to the painful area?",
 };
 
+/* The same in French (fr-CA), for a client who reads French. */
+static const char *const questions_fr[N_FLAGS] = {
+  "Avez-vous un engourdissement, ou des fourmillements qui ne partent pas?",
+  "Avez-vous une faiblesse dans un bras ou une jambe, ou vous arrive-t-il d'échapper des objets ou de trébucher?",
+  "Avez-vous une douleur qui descend dans un bras ou une jambe, comme un choc électrique?",
+  "Avez-vous de la fièvre ou des frissons, ou vous sentez-vous mal en général?",
+  "Avez-vous perdu du poids récemment sans le vouloir?",
+  "Avez-vous de la douleur la nuit que le repos et les changements de position ne soulagent pas?",
+  "Avez-vous remarqué un changement dans le contrôle de vos intestins ou de votre vessie, ou un engourdissement autour de l'aine?",
+  "Avez-vous fait une chute, eu un accident ou reçu un coup récemment à l'endroit douloureux?",
+};
+
+static int is_fr(const char *lang) { return lang && (lang[0] == 'f' || lang[0] == 'F') && (lang[1] == 'r' || lang[1] == 'R'); }
+
 const char *screen_question(int bit) { return bit >= 0 && bit < N_FLAGS ? questions[bit] : NULL; }
+const char *screen_question_lang(int bit, const char *lang) {
+  return bit >= 0 && bit < N_FLAGS ? (is_fr(lang) ? questions_fr : questions)[bit] : NULL;
+}
 
 static const screen_item tingling_item = {
   "tingling", "Tingling can come from a trigger point (scalenes, piriformis) but also from a compressed nerve.",
@@ -161,5 +178,19 @@ static const char *const flag_questions[N_FLAGS] = {
   "A recent fall, accident or blow to the painful area?",
 };
 
+static const char *const flag_questions_fr[N_FLAGS] = {
+  "Engourdissement, ou fourmillements qui ne partent pas?",
+  "Faiblesse dans un bras ou une jambe, échappe des objets, trébuche?",
+  "Douleur en éclair dans un bras ou une jambe, comme un choc électrique?",
+  "Fièvre, frissons ou malaise général?",
+  "Perte de poids inexpliquée?",
+  "Douleur la nuit que le repos et les changements de position ne soulagent pas?",
+  "Changement du contrôle des intestins ou de la vessie, ou engourdissement autour de l'aine?",
+  "Chute, accident ou coup récent à l'endroit douloureux?",
+};
+
 const screen_item *screen_flag(int bit) { return bit >= 0 && bit < N_FLAGS ? &red_flags[bit] : NULL; }
 const char *screen_flag_question(int bit) { return bit >= 0 && bit < N_FLAGS ? flag_questions[bit] : NULL; }
+const char *screen_flag_question_lang(int bit, const char *lang) {
+  return bit >= 0 && bit < N_FLAGS ? (is_fr(lang) ? flag_questions_fr : flag_questions)[bit] : NULL;
+}

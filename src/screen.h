@@ -43,6 +43,8 @@ void screen_run(const kb *k, const present *p, screen_result *out);
 /* Red flag `bit` (a present_flag bit number, 0 .. N_FLAGS-1; present_flag_name names it) as a
 ** plain yes/no question put to the client, or NULL for another number.  Static text. */
 const char *screen_question(int bit);
+/* The same in language `lang` ("fr"; NULL, "en" or another: English).  Static text. */
+const char *screen_question_lang(int bit, const char *lang);
 
 /* "caution", "refer", "urgent"; "trigger-point", "soreness", "unclear". */
 const char *screen_level_name(int level);
@@ -52,5 +54,7 @@ const char *screen_favours_name(int favours);
 ** level) and the question that asks for it; NULL when bit is out of range.  Static data. */
 const screen_item *screen_flag(int bit);
 const char *screen_flag_question(int bit);
+/* The same in language `lang` ("fr"; NULL, "en" or another: English).  Static text. */
+const char *screen_flag_question_lang(int bit, const char *lang);
 
 #endif

@@ -533,6 +533,8 @@ static void factors_text(buf *b, const kb *k, const char *lang, const home *h) {
 
 void sheet_home_json(buf *b, const kb *k, const home *h) { sheet_home_json_lang(b, k, h, NULL); }
 
+static void limits_sentence(buf *b, const kb *k, const char *lang, const home *h);
+
 void sheet_home_json_lang(buf *b, const kb *k, const home *h, const char *lang) {
   buf_lit(b, "{\"refer\":"); buf_puts(b, h->refer ? "true" : "false");
   if (kb_lang_name(lang) && strcmp(kb_lang_name(lang), "en")) { buf_lit(b, ",\"lang\":"); buf_json_str(b, kb_lang_name(lang)); }
@@ -544,7 +546,8 @@ void sheet_home_json_lang(buf *b, const kb *k, const home *h, const char *lang) 
   {
     buf lt;
     buf_init(&lt);
-    home_limits_text(k, h, &lt);
+    if (is_fr(lang)) limits_sentence(&lt, k, lang, h);   /* the same sentence, in the client's language */
+    else home_limits_text(k, h, &lt);
     if (lt.len) buf_json_str(b, lt.data); else buf_lit(b, "null");
     buf_free(&lt);
   }

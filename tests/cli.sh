@@ -326,6 +326,19 @@ then ok "note --lang fr: the SOAP note's fixed words in French"; else ko "note -
 $fixed
 $(head -12 "$T/note-fr.txt")"; fi
 expect "note in English by default" 0 '^S \(subjective\)' -- $N note 1
+# ... and its consent and clearance lines: the gluteal session's log (s6) cleared after a refer screen
+jq '.cleared = {"by": "Dre A. Chen, 2026-11-30", "refer": "numbness"}' "$T/s6.json" >"$T/s6c.json"
+N2="$M --db $T/note/m2.db"
+$N2 client add --name "Ann Lee" --birth 1984-03-09 --consent yes >/dev/null 2>&1
+$N2 intake 1 --date 2026-11-22 temple-l:6 >/dev/null 2>&1
+$N2 log 1 "$T/s6c.json" >/dev/null 2>&1
+$N2 --lang fr note 1 >"$T/note2-fr.txt" 2>&1
+if grep -q 'Consentement au traitement (région fessière) obtenu verbalement à 10:00 UTC\.' "$T/note2-fr.txt" &&
+   grep -q 'Consentement au traitement (région fessière) retiré à 10:00 UTC\.' "$T/note2-fr.txt" &&
+   grep -q "Le dépistage des signaux d'alarme indiquait d'orienter le client (engourdissement); traitement autorisé par : Dre A. Chen, 2026-11-30\." "$T/note2-fr.txt" &&
+   ! grep -qE 'Consent for|cleared for|said refer|verbally|withdrawn' "$T/note2-fr.txt"
+then ok "note --lang fr: the consent and the clearance lines in French"; else ko "note --lang fr (consent, clearance)" "$(head -14 "$T/note2-fr.txt")"; fi
+expect "note: the consent line in English by default" 0 'Consent for treatment of the gluteal area obtained verbally at 10:00 UTC' -- $N2 note 1
 
 # kb check of a French file: a missing text named at its English line, a changed number refused
 mkdir -p "$T/kbfr" && cp kb/*.kb kb/*.tsv "$T/kbfr/" && mkdir -p "$T/kbfr/fr" && cp kb/fr/*.kb "$T/kbfr/fr/"

@@ -836,7 +836,7 @@ try {
   await step('the printable handout opens (with its body chart)', async () => {
     const [popup] = await Promise.all([page.waitForEvent('popup', { timeout: T }), page.click('#handout-link')]);
     await popup.waitForLoadState('load');
-    if (!popup.url().endsWith(`/api/clients/${clientId}/home.html`)) throw new Error(popup.url());
+    if (!popup.url().endsWith(`/api/clients/${clientId}/home.html?lang=en`)) throw new Error(popup.url());   /* the app's language */
     await popup.emulateMedia({ media: 'print' });
     if (!(await popup.locator('svg').count())) throw new Error('no chart in the handout');
     if (!(await popup.locator('h2#perpetuating ~ ul.factors li[data-activity="desk-work"]').count())) throw new Error('no desk-work advice in the handout');

@@ -163,5 +163,19 @@ cp_=$(tail -1 "$B/client.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/
 cf_=$(tail -1 "$B/client.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 if [ -z "$cp_" ]; then tail -5 "$B/client.log"; add 0 1; else add "$cp_" "$cf_"; fi
 
+echo "== every screen in French, and the client's pages (tests/french.mjs)"
+F=$B/french
+rm -rf "$F" && mkdir -p "$F"
+FPORT=$((17000 + $$ % 1000))
+$B/myomap --db "$F/myomap.db" serve --listen 127.0.0.1:$FPORT >"$F/serve.log" 2>&1 &
+FPID=$!
+for i in $(seq 50); do curl -sf http://127.0.0.1:$FPORT/api/health >/dev/null 2>&1 && break; sleep 0.1; done
+MYOMAP_URL=http://127.0.0.1:$FPORT SHOTS=$B/shots node tests/french.mjs >"$B/french.log" 2>&1
+kill $FPID 2>/dev/null; wait $FPID 2>/dev/null
+grep -v '^ok' "$B/french.log"
+fp_=$(tail -1 "$B/french.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+ff_=$(tail -1 "$B/french.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')
+if [ -z "$fp_" ]; then tail -5 "$B/french.log"; add 0 1; else add "$fp_" "$ff_"; echo "  French screenshots in $B/shots/fr-*.png"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -7,7 +7,7 @@
 import { api, auth, onUnauthorized } from './lib/api.js';
 import { $, h, showMsg, clearMsg, showError } from './lib/dom.js';
 import { state, router, go, leaving, keepLogin } from './lib/state.js';
-import { loadLanguage, t } from './lib/i18n.js';
+import { loadLanguage, t, lang, LANGUAGES, LANGUAGE_NAMES, setLanguage } from './lib/i18n.js';
 import login from './screens/login.js';
 import account from './screens/account.js';
 import accounts from './screens/accounts.js';
@@ -66,6 +66,15 @@ function renderWho() {
     user.role === 'admin' ? h('button', { type: 'button', id: 'accounts-link', onclick: () => go('accounts') }, t('who.accounts')) : null,
     h('button', { type: 'button', id: 'logout', onclick: logout }, t('who.logout')));
 }
+/* The language chooser: with two languages, one button naming the other in itself (English on
+** a French page, Français on an English one, as bilingual Canadian sites do); the choice is kept
+** in this browser (localStorage, i18n.js), the browser's languages choosing until then. */
+function renderLang() {
+  const other = LANGUAGES.find((c) => c !== lang) || 'en';
+  const name = LANGUAGE_NAMES[other] || other;   /* the code alone on a narrow screen (app.css) */
+  $('#lang').replaceChildren(h('button', { type: 'button', id: 'lang-switch', lang: other, title: t('client.language'),
+    onclick: () => setLanguage(other) }, h('span', { class: 'lang-long' }, name), h('span', { class: 'lang-short', 'aria-hidden': 'true' }, other.toUpperCase())));
+}
 async function logout() {
   try { await api('POST', '/api/logout', {}); } catch (e) { if (e.status !== 401) showError(e); }
   auth.user = null; auth.csrf = '';
@@ -118,5 +127,6 @@ onUnauthorized(() => {
 window.addEventListener('hashchange', () => { clearMsg(); render(); });
 loadLanguage().catch((e) => console.warn('translations', e)).then(() => {
   $('#nav').setAttribute('aria-label', t('nav.label'));
+  renderLang();
   render();
 });

@@ -1,7 +1,7 @@
 /* homeprog.js: the client's home program on their phone at /h/TOKEN (GET /api/home/TOKEN):
 ** each exercise with a hold timer (a countdown of 30-60 s and the breathing cue), the
 ** "stop and get help" list, printable.  It names nobody. */
-import { loadLanguage, t } from './lib/i18n.js';
+import { loadLanguage, t, lang } from './lib/i18n.js';
 import { $, h, append } from './lib/dom.js';
 import { langPick, gone } from './lib/client.js';
 
@@ -45,7 +45,7 @@ async function main() {
   const view = $('#view');
   if (!token) { view.replaceChildren(...gone(404, 'chome')); return; }
   let r;
-  try { r = await fetch(API, { headers: { Accept: 'application/json' }, cache: 'no-store' }); } catch { view.replaceChildren(h('p', { class: 'gone' }, t('error.network'))); return; }
+  try { r = await fetch(API, { headers: { Accept: 'application/json', 'Accept-Language': lang }, cache: 'no-store' }); } catch { view.replaceChildren(h('p', { class: 'gone' }, t('error.network'))); return; }
   if (!r.ok) { view.replaceChildren(langPick(), ...gone(r.status, 'chome')); return; }
   const d = await r.json();
   const p = d.program || {};

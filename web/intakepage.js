@@ -3,7 +3,7 @@
 ** region, the red-flag questions (each answered yes or no), goals, activities, onset, health
 ** history, contraindication questions, consent; the questions from GET /api/intake/TOKEN, the
 ** answers to POST /api/intake/TOKEN.  Nothing of the record is shown or asked for. */
-import { loadLanguage, t } from './lib/i18n.js';
+import { loadLanguage, t, lang } from './lib/i18n.js';
 import { langPick, gone } from './lib/client.js';
 import { $, h, append, showMsg, clearMsg } from './lib/dom.js';
 import { labelOf, makeChart } from './lib/chart.js';
@@ -13,7 +13,7 @@ const token = m ? decodeURIComponent(m[1]) : '';
 const API = '/api/intake/' + encodeURIComponent(token);
 
 async function getJSON(url) {
-  const r = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  const r = await fetch(url, { headers: { Accept: 'application/json', 'Accept-Language': lang }, cache: 'no-store' });
   let d = null; try { d = await r.json(); } catch { /* none */ }
   return { status: r.status, ok: r.ok, data: d };
 }
@@ -108,6 +108,7 @@ async function main() {
     for (const c of q.contraindications || []) { const v = val('contra:' + c.id); if (v !== null) contras[c.id] = v === 'yes'; }
     body.contraindications = contras;
     if (q.consent) body.consent = form.querySelector('#consent').checked;
+    if (q.consent && q.consent.id) body.consent_id = q.consent.id;   /* the text read, in its language */
     const btn = $('#send'); btn.disabled = true;
     try {
       const r = await fetch(API, { method: 'POST', cache: 'no-store', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });

@@ -1,6 +1,12 @@
 /* phone.js: the client's phone page at /p/TOKEN: a 0-10 row and More, Less, Good, Released,
-** Stop, sent to POST /api/phone/TOKEN.  Shows only whether the session is live; no names. */
-'use strict';
+** Stop, sent to POST /api/phone/TOKEN.  Shows only whether the session is live; no names.  Its
+** words are phone.* of web/i18n (the client's language: ?lang=, the stored choice, the browser). */
+import { loadLanguage, t, lang } from './lib/i18n.js';
+
+await loadLanguage().catch(() => {});
+document.title = t('phone.doc-title');
+for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
 (() => {
   const m = location.pathname.match(/\/p\/([^/?#]+)/);
   const token = m ? decodeURIComponent(m[1]) : '';
@@ -8,7 +14,6 @@
   const status = document.getElementById('status');
   const sent = document.getElementById('sent');
   const scale = document.getElementById('scale');
-  const LABELS = { more: 'More', less: 'Less', good: 'Good', released: 'Released', stop: 'Stop' };
   const holdLine = document.getElementById('hold');
   let ended = false, pollTimer = null, holding = null;
 
@@ -17,7 +22,7 @@
     b.type = 'button';
     b.dataset.value = String(i);
     b.textContent = String(i);
-    b.setAttribute('aria-label', `${i} out of 10`);
+    b.setAttribute('aria-label', t('phone.of-10', { n: i }));
     scale.append(b);
   }
 
@@ -28,8 +33,8 @@
   function end() {
     ended = true;
     document.body.classList.add('ended');
-    setStatus('off', 'This session has ended');
-    sent.textContent = 'Thank you. You can close this page.';
+    setStatus('off', t('phone.ended'));
+    sent.textContent = t('phone.thanks');
     sent.className = '';
     holdLine.textContent = '';
     if (pollTimer) clearInterval(pollTimer);
@@ -40,15 +45,14 @@
     try {
       const r = await fetch(api, { headers: { Accept: 'application/json' }, cache: 'no-store' });
       if (r.status === 410) { end(); return; }
-      if (!r.ok) { setStatus('off', r.status === 404 ? 'This link is not valid' : 'Not connected — retrying…'); return; }
+      if (!r.ok) { setStatus('off', r.status === 404 ? t('phone.invalid') : t('phone.retrying')); return; }
       const d = await r.json();
       if (d && d.active === false) { end(); return; }
-      setStatus('on', 'Connected');
+      setStatus('on', t('phone.connected'));
       holding = !!(d && d.hold);
-      holdLine.textContent = holding ? 'Pressure on now: tell how it feels.'
-        : d && d.paused ? 'Paused: your therapist has been told you pressed Stop.' : 'Waiting for the next hold.';
+      holdLine.textContent = holding ? t('phone.hold-on') : d && d.paused ? t('phone.paused') : t('phone.waiting');
     } catch {
-      setStatus('off', 'Not connected — retrying…');
+      setStatus('off', t('phone.retrying'));
     }
   }
 
@@ -63,21 +67,22 @@
       });
       if (r.status === 410) { end(); return; }
       if (!r.ok) {
-        let msg = `Not sent (${r.status})`;
-        try { const e = await r.json(); if (e && e.error && e.error.message) msg = 'Not sent: ' + e.error.message; } catch { /* keep */ }
-        if (r.status === 400 && holding === false) msg = 'Not sent: wait until your therapist starts the next hold.';
+        let msg = t('phone.not-sent-status', { status: r.status });
+        /* the server's reason is in English: shown only to an English reader */
+        try { const e = await r.json(); if (lang === 'en' && e && e.error && e.error.message) msg = t('phone.not-sent', { why: e.error.message }); } catch { /* keep */ }
+        if (r.status === 400 && holding === false) msg = t('phone.wait-hold');
         sent.textContent = msg; sent.className = 'err';
         return;
       }
-      setStatus('on', 'Connected');
-      sent.textContent = `Sent: ${label}`; sent.className = '';
+      setStatus('on', t('phone.connected'));
+      sent.textContent = t('phone.sent', { what: label }); sent.className = '';
       button.classList.add('sent');
       setTimeout(() => button.classList.remove('sent'), 600);
       if (navigator.vibrate) navigator.vibrate(30);
       if (body.event === 'stop') check();   /* a Stop with no hold running pauses the session: say so */
     } catch {
-      sent.textContent = 'Not sent: no connection. Tell your therapist out loud.'; sent.className = 'err';
-      setStatus('off', 'Not connected — retrying…');
+      sent.textContent = t('phone.no-connection'); sent.className = 'err';
+      setStatus('off', t('phone.retrying'));
     } finally {
       button.disabled = false;
     }
@@ -87,10 +92,10 @@
     const b = ev.target.closest('button');
     if (!b) return;
     if (b.dataset.value !== undefined) send({ event: 'feedback', value: Number(b.dataset.value) }, b, `${b.dataset.value}/10`);
-    else if (b.dataset.event) send({ event: b.dataset.event }, b, LABELS[b.dataset.event] || b.dataset.event);
+    else if (b.dataset.event) send({ event: b.dataset.event }, b, t('phone.' + b.dataset.event, null, b.dataset.event));
   });
 
-  if (!token) { setStatus('off', 'This link is not valid'); return; }
+  if (!token) { setStatus('off', t('phone.invalid')); return; }
   check();
   pollTimer = setInterval(check, 3000);
   document.addEventListener('visibilitychange', () => { if (!document.hidden) check(); });

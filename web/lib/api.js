@@ -1,6 +1,6 @@
 /* api.js: the JSON API of docs/api.md: one fetch wrapper and its error. */
 
-import { t } from './i18n.js';
+import { t, lang } from './i18n.js';
 
 /* The login: auth.user {id,name,email,role} or null; its CSRF token goes with every change. */
 export const auth = { user: null, csrf: '' };
@@ -15,7 +15,8 @@ export class ApiError extends Error {
 /* api('POST', '/api/x', body): the parsed JSON answer (or text for other types); throws ApiError
 ** with the server's {"error":{code,message}}.  A 401 outside login returns to the login screen. */
 export async function api(method, path, body, opts = {}) {
-  const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
+  /* the language chosen here, not the browser's: vocabularies and home programs come in it */
+  const init = { method, headers: { Accept: 'application/json', 'Accept-Language': lang }, credentials: 'same-origin' };
   if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
   if (method !== 'GET' && auth.csrf) init.headers['X-CSRF-Token'] = auth.csrf;
   let res;

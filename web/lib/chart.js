@@ -13,8 +13,9 @@ export function labelOf(id) { return regionLabels.get(id) || human(id); }
 /* "temple, left (temple-l)" -> "left temple" */
 function labelFromTitle(title, id) {
   let s = String(title || '').replace(/\s*\([^()]*\)\s*$/, '').trim();
-  const m = s.match(/^(.*),\s*(left|right)$/i);
+  const m = s.match(/^(.*),\s*(left|right)$/i), f = s.match(/^(.*),\s*(gauche|droite)$/i);
   if (m) s = `${m[2].toLowerCase()} ${m[1]}`;
+  else if (f) s = `${f[1]} (${f[2].toLowerCase()})`;   /* the French chart: "le front (gauche)" */
   return s || human(id);
 }
 

@@ -6,7 +6,7 @@ import { h, showMsg } from '../lib/dom.js';
 import { human, range, sideName, sourceName } from '../lib/format.js';
 import { vocabulary } from '../lib/vocab.js';
 import { ensureClient } from '../lib/state.js';
-import { t } from '../lib/i18n.js';
+import { t, lang } from '../lib/i18n.js';
 
 export default async function view(arg) {
   const client = await ensureClient(arg);
@@ -18,7 +18,7 @@ export default async function view(arg) {
     throw e;
   }
   const p = r.program || r;
-  const url = `/api/clients/${client.id}/home.html`;
+  const url = `/api/clients/${client.id}/home.html?lang=${lang}`;   /* a new window: the language goes in the address */
   const items = (list) => h('ul', {}, (list || []).map((x) => h('li', {}, typeof x === 'string' ? x : (x.text || x.label || ''))));
   /* What keeps it coming back: the corrective advice, the reported activities first. */
   const perpetuating = (pp) => {

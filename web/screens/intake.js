@@ -8,6 +8,7 @@ import { ensureClient, go, save, state } from '../lib/state.js';
 import { vocabulary } from '../lib/vocab.js';
 import { openSessionsCard } from './sessions.js';
 import { linksCard } from './links.js';
+import { clientIntakeCard } from './clientintake.js';
 import { t } from '../lib/i18n.js';
 
 /* A red-flag question is answered yes, no or not asked (the default): a question not asked is
@@ -158,6 +159,7 @@ export default async function view(arg) {
   return [
     h('h1', {}, t('intake.title', { name: client.name })),
     await openSessionsCard(client.id),
+    await clientIntakeCard(client.id),
     state.intake ? h('p', { class: 'muted' }, t('intake.sent'), h('a', { href: '#/sources/' + client.id }, t('intake.see-sources')), '.') : null,
     h('div', { class: 'chart-layout' },
       h('div', {}, chart.el, regionPicker(pick)),

@@ -12,6 +12,10 @@ const EVENT_BUTTONS = ['more', 'less', 'good', 'released', 'stop', 'sharp', 'tin
 const stepMeta = (s) => t('session.step-meta', { tech: s.technique ? (s.technique.label || human(s.technique.id)) + ' · ' : '', hold: range(s.hold), band: range(s.band) });
 const ADVICE_KIND = (a) => (/^(stop|too-sensitive|max|client-stop)/.test(a || '') ? 'stop' : /^ease|less/.test(a || '') ? 'warn' : '');
 
+/* An advice line of the hold's rules in this page's language: its key's string ("advice.KEY"),
+** else the server's English text. */
+const adviceText = (a) => (a.key && a.key !== 'none' ? t('advice.' + a.key, null, a.text || human(a.advice)) : a.text || human(a.advice));
+
 export default async function view(arg) {
   const gen = router.gen;
   const sid = arg || (state.session && state.session.id);
@@ -158,7 +162,7 @@ export default async function view(arg) {
     outcome.textContent = running(hold) ? '' : t('session.ended-hold', { how: human(hold.outcome) + (hold.reason ? ' (' + human(hold.reason) + ')' : ''), s: Math.round(hold.t || 0) });
     $$('li', stepsList).forEach((li) => li.classList.toggle('current', +li.dataset.step === hold.step));
     const adv = Array.isArray(hold.advice) ? hold.advice[hold.advice.length - 1] : hold.advice;
-    if (adv && typeof adv === 'object' && adv.text) setAdvice(adv.advice || '', adv.text);
+    if (adv && typeof adv === 'object' && adv.text) setAdvice(adv.advice || '', adviceText(adv));
     tick();
     showNext();
   }
@@ -194,7 +198,7 @@ export default async function view(arg) {
 
   async function sendEvent(ev) {
     const r = await api('POST', `${base}/event`, ev);
-    if (r && r.advice && (r.advice.text || r.advice.advice)) setAdvice(r.advice.advice, r.advice.text || human(r.advice.advice));
+    if (r && r.advice && (r.advice.text || r.advice.advice)) setAdvice(r.advice.advice, adviceText(r.advice));
     if (r && r.hold !== undefined) setHold(r.hold);
     feedItem(t('session.src-you'), evText(ev), 'mine');
   }
@@ -270,7 +274,7 @@ export default async function view(arg) {
     es = new EventSource(`${base}/events?since=${Number(st.events) || 0}`);   /* what follows the state read above */
     es.addEventListener('hold', (e) => { const d = parse(e); setHold(d && d.hold !== undefined && !d.step ? d.hold : d); });
     es.addEventListener('feedback', (e) => { const d = parse(e); if (hold && d.value !== undefined) { hold.last = d.value; lastFb.textContent = t('session.last', { n: d.value }); } });
-    es.addEventListener('advice', (e) => { const d = parse(e); const a = d.advice && typeof d.advice === 'object' ? d.advice : d; setAdvice(a.advice || '', a.text || human(a.advice)); feedItem(t('session.src-advice'), a.text || human(a.advice), 'f-advice'); });
+    es.addEventListener('advice', (e) => { const d = parse(e); const a = d.advice && typeof d.advice === 'object' ? d.advice : d; setAdvice(a.advice || '', adviceText(a)); feedItem(t('session.src-advice'), adviceText(a), 'f-advice'); });
     es.addEventListener('phone', (e) => {
       const d = parse(e);
       setPhone(true);

@@ -8,6 +8,10 @@ import { ensureClient, go, renderNav, save, state } from '../lib/state.js';
 import { vocabulary } from '../lib/vocab.js';
 import { t } from '../lib/i18n.js';
 
+/* A screen item (src/screen.c: its id, reason and advice) in this page's language: web/i18n's
+** screen.ID, screen.reason-ID, screen.advice-ID, else the server's English. */
+const flagName = (f) => t('screen.' + f.id, null, human(f.id));
+const flagText = (f, k) => (f[k] ? t(`screen.${k}-${f.id}`, null, f[k]) : '');
 export function screenBanner(screen) {
   if (!screen) return null;
   const flags = screen.flags || [];
@@ -17,10 +21,10 @@ export function screenBanner(screen) {
     out.push(h('div', { class: 'banner refer', id: 'screen-result', role: 'alert' },
       h('strong', { class: 'big' }, level === 'urgent' || level === 'emergency' ? t('sources.urgent') : t('sources.refer')),
       h('p', {}, t('sources.refer-text')),
-      h('ul', {}, flags.map((f) => h('li', {}, h('strong', {}, human(f.id)), ': ', f.reason || '', ' ', f.advice ? h('em', {}, f.advice) : null)))));
+      h('ul', {}, flags.map((f) => h('li', {}, h('strong', {}, flagName(f)), t('screen.colon'), flagText(f, 'reason'), ' ', f.advice ? h('em', {}, flagText(f, 'advice')) : null)))));
   } else if (flags.length) {
     out.push(h('div', { class: 'banner caution', id: 'screen-result' },
-      h('strong', {}, t('sources.caution')), h('ul', {}, flags.map((f) => h('li', {}, h('strong', {}, human(f.id)), ': ', f.reason || '', ' ', f.advice || '')))));
+      h('strong', {}, t('sources.caution')), h('ul', {}, flags.map((f) => h('li', {}, h('strong', {}, flagName(f)), t('screen.colon'), flagText(f, 'reason'), ' ', flagText(f, 'advice'))))));
   } else {
     out.push(h('div', { class: 'banner clear', id: 'screen-result' }, h('strong', {}, t('sources.clear')), t('sources.clear-text')));
   }
