@@ -1,9 +1,9 @@
 #!/bin/sh
 # upgrade.sh: a database made by myomap before migration 7 (tests/fixtures/v6.db: visits keeping
 # their whole session log and home program as text, made by tests/fixtures/make-v6.sh with the
-# binary of commit cd16fb9, main's last of schema 6; FIXTURE=v5 takes tests/fixtures/v5.db, schema 5,
+# binary of cd16fb9 (main's last of schema 6) with branch fr (66395c1) merged; FIXTURE=v5 takes tests/fixtures/v5.db, schema 5,
 # made by make-v5.sh with e0dd9c0, which goes through migrations 6 and 7; its outputs in v5/ are
-# what cd16fb9 printed from it, as the note's wording changed after e0dd9c0) is upgraded in place when it is opened,
+# what that binary printed from it, as the note's wording changed after e0dd9c0) is upgraded in place when it is opened,
 # and everything a user reads from it stays byte for byte what that binary printed
 # (tests/fixtures/v6/): every visit's note (and for v6 each client's note in French)
 # (text and printable), progress as a table and JSON, the FHIR (with a sensitive-area Consent)
