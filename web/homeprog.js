@@ -60,7 +60,8 @@ async function main() {
     (p.exercises || []).filter((ex) => !ex.skip).map((ex) => h('section', { class: 'ex-c' },
       h('h2', {}, ex.name || human(ex.muscle), ex.side ? `, ${t('chome.side-' + (SIDES[ex.side] || ex.side), null, ex.side)}` : ''),
       (ex.selfcare || []).map((s) => h('div', { class: 'sc' },
-        h('h3', {}, human(s.id), s.tool_label ? ` — ${s.tool_label}` : ''),
+        /* the exercise's id reads as its English name; another language names it by its tool, as the handout does */
+        h('h3', {}, lang === 'en' ? [human(s.id), s.tool_label ? ` — ${s.tool_label}` : ''] : s.tool_label || human(s.tool)),
         s.position ? h('p', {}, h('strong', {}, t('chome.position')), ' ', s.position) : null,
         s.steps ? h('p', {}, h('strong', {}, t('chome.how')), ' ', s.steps) : null,
         h('p', {}, h('strong', {}, t('chome.hold')), ' ', t('chome.hold-text', { s: range(s.hold), often: s.frequency || '' })),
