@@ -346,7 +346,16 @@ try {
     const want = (id) => (id === 'trauma' ? 'not-asked' : 'no');
     check(`intake at ${size}: the red-flag answers are shown again (no, and not asked for trauma)`, fl.length === 8 && fl.every((f) => f.v === want(f.id)), JSON.stringify(fl));
     check(`intake at ${size}: each red-flag answer is at least 24x24 px, none overlapping`, fl.every((f) => !f.small && !f.overlap), JSON.stringify(fl.filter((f) => f.small || f.overlap)));
-    if (size !== '1024') return;
+    if (size === '390') {
+      /* a phone: the screens in one row of their own under the brand and buttons, the current one in view */
+      const bar = await p.evaluate(() => {
+        const tops = new Set(Array.from(document.querySelectorAll('#nav a')).map((e) => Math.round(e.getBoundingClientRect().top)));
+        const cur = document.querySelector('#nav a[aria-current="page"]').getBoundingClientRect();
+        return { rows: tops.size, height: Math.round(document.querySelector('header.top').getBoundingClientRect().height), cur: [Math.round(cur.left), Math.round(cur.right)] };
+      });
+      check('at 390 px the screens fit one row and the top bar two (at most 110 px), the current screen in view', bar.rows === 1 && bar.height <= 110 && bar.cur[0] >= 0 && bar.cur[1] <= 390, JSON.stringify(bar));
+      return;
+    }
     const nav = await p.evaluate(() => Array.from(document.querySelectorAll('#nav a, #who button')).map((e) => Math.round(e.getBoundingClientRect().top)));
     check('the nav and the account buttons fit one line at 1024 px', Math.max(...nav) - Math.min(...nav) <= 4, JSON.stringify(nav));
     const { under } = await targetSizes(p);

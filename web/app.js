@@ -56,6 +56,8 @@ function renderNav(current) {
       tabindex: ok ? null : '-1',
     }, t('nav.' + name));
   }));
+  const cur = nav.querySelector('[aria-current="page"]');   /* in view when the row scrolls (a phone) */
+  if (cur && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = Math.max(0, cur.offsetLeft - nav.offsetLeft - (nav.clientWidth - cur.offsetWidth) / 2);
 }
 function renderWho() {
   const who = $('#who');
