@@ -448,21 +448,14 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       covby[i] = cb;
     }
     for (int c = 0; c < n_pool; c++) slot[pool[c].cand] = 0;
-    for (int c = 0; c < n_pool; c++) {   /* the same by candidate */
-      obits cv = {{0}};
-      int f = 0;
-      for (int w = 0, o0 = 0; w < (n_obs + 63) / 64; w++, o0 += 64) {
-        uint64_t x = 0;
-        for (int b = 0, lim = n_obs - o0 < 64 ? n_obs - o0 : 64; b < lim; b++) {
-          uint64_t a = covby[o0 + b] >> c & 1;
-          x |= a << b;
-          f += (int)a;
-        }
-        cv.w[w] = x;
+    memset(cov, 0, (size_t)n_pool * sizeof *cov);   /* the same by candidate */
+    memset(fresh, 0, (size_t)n_pool * sizeof *fresh);
+    for (int o = 0; o < n_obs; o++)
+      for (uint64_t cb = covby[o]; cb; cb &= cb - 1) {
+        int c = __builtin_ctzll(cb);
+        cov[c].w[o >> 6] |= 1ULL << (o & 63);
+        fresh[c]++;
       }
-      cov[c] = cv;
-      fresh[c] = f;
-    }
   } else {
     memset(covby, 0, (size_t)n_obs * sizeof *covby);
     for (int c = 0; c < n_pool; c++) {
