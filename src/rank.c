@@ -15,6 +15,29 @@ static const rank_params DEFAULTS = {
 };
 #define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */
 #define POOL 10             /* the best candidates the differential reorders */
+#define SELECT_COUNT 64     /* up to this many muscle-sides, the pool is chosen by counting */
+typedef float v4f __attribute__((vector_size(16)));   /* (GCC and clang vectors) */
+typedef int v4i __attribute__((vector_size(16)));
+
+/* c ? a : b, by bits: a mask the compiler cannot see through (it would make a branch of a
+** select, and where c is a coin toss that branch is mispredicted half the time) */
+static inline uint32_t mask_of(int c) {
+  uint32_t m = -(uint32_t)(c != 0);
+  __asm__("" : "+r"(m));
+  return m;
+}
+static inline int isel(int c, int a, int b) {
+  uint32_t m = mask_of(c);
+  return (int)(((uint32_t)a & m) | ((uint32_t)b & ~m));
+}
+static inline float fsel(int c, float a, float b) {
+  uint32_t ua, ub, mask = mask_of(c);
+  memcpy(&ua, &a, sizeof ua);
+  memcpy(&ub, &b, sizeof ub);
+  ua = (ua & mask) | (ub & ~mask);
+  memcpy(&a, &ua, sizeof a);
+  return a;
+}
 
 void rank_params_default(rank_params *p) { *p = DEFAULTS; }
 
@@ -57,6 +80,13 @@ struct rank {
   unsigned *ustamp;       /* per candidate: the last CHOIR unit that credited it, and how much */
   float *ubest;
   unsigned stamp;
+  float *ms_s;            /* per touched muscle-side of a run: its best point's score and index */
+  int *ms_c;
+  unsigned char *slot;    /* per candidate: its place in the differential's pool + 1, else 0 */
+  unsigned char (*cls)[RANK_MAX + 1];   /* the differential's [observation][slot] classes */
+  uint64_t *slot_bit;     /* per slot: 0, then each pool candidate's bit */
+  float *sel_s;           /* select_pool's scores kept, and their muscle-sides */
+  int *sel_i;
   int image;   /* 1: the index above is the constant tables of build/kbdata.inc (rank_free
                ** frees only the scratch) */
 };
@@ -68,6 +98,14 @@ static void alloc_scratch(rank *r) {
   r->val = xmalloc(RANK_MAX * sizeof *r->val);   /* written before it is read */
   r->n_hit_words = (r->n_cands + 63) / 64;
   r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
+  r->ms_s = xcalloc((size_t)r->n_cands + RANK_MAX + 4, sizeof *r->ms_s);
+  r->slot = xcalloc((size_t)r->n_cands + 1, 1);
+  r->cls = xcalloc(PRESENT_MAX_PAIN, sizeof *r->cls);
+  r->slot_bit = xcalloc(RANK_MAX + 1, sizeof *r->slot_bit);
+  for (int i = 1; i <= RANK_MAX; i++) r->slot_bit[i] = 1ULL << (i - 1);
+  r->sel_s = xcalloc((size_t)r->n_cands + 4, sizeof *r->sel_s);
+  r->sel_i = xcalloc((size_t)r->n_cands + 4, sizeof *r->sel_i);
+  r->ms_c = xcalloc((size_t)r->n_cands + 1, sizeof *r->ms_c);
   r->stamp = 0;
 }
 
@@ -202,7 +240,7 @@ void rank_free(rank *r) {
     free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
     free(r->idf); free(r->reached);
   }
-  free(r->acc); free(r->hit); free(r->ustamp); free(r->ubest); free(r->val);
+  free(r->acc); free(r->hit); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
   free(r);
 }
 
@@ -215,7 +253,7 @@ static void c_floats(buf *out, const char *type, const char *name, const float *
 
 /* a rank or rank_params that grows fails the build here (64-bit) until rank_write_c writes it */
 #if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 280,
+_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 344,
                "write the new field in rank_write_c (and update the size here)");
 #endif
 
@@ -319,6 +357,37 @@ static void one_part(const present *p, const rank_candidate *pool, int n_pool, i
   out->explained = out->explained_best = n ? 1 : 0;
 }
 
+/* The places of v[0..n) in descending order, ties to the earlier, into at: how many are higher,
+** then after those of the same value before it (they are higher than the same others, so they
+** share the count).  Four against four at a time: v has room for 4 more, set to -INFINITY (it is
+** higher than none).  No value may be NAN. */
+static void place_desc(float *v, int n, int *at) {
+  int higher[RANK_MAX + 4], same[RANK_MAX + 4];
+  for (int j = 0; j < n; j++) same[j] = 0;
+  for (int j = n; j < n + 4; j++) v[j] = -INFINITY;
+  for (int i = 0; i < n; i += 4) {
+    v4f s0 = {v[i], v[i], v[i], v[i]}, s1 = {v[i + 1], v[i + 1], v[i + 1], v[i + 1]},
+        s2 = {v[i + 2], v[i + 2], v[i + 2], v[i + 2]}, s3 = {v[i + 3], v[i + 3], v[i + 3], v[i + 3]};
+    v4i k0 = {0, 0, 0, 0}, k1 = k0, k2 = k0, k3 = k0;
+    for (int j = 0; j < n; j += 4) {
+      v4f vj;
+      memcpy(&vj, v + j, sizeof vj);
+      k0 -= vj > s0;
+      k1 -= vj > s1;
+      k2 -= vj > s2;
+      k3 -= vj > s3;
+    }
+    higher[i] = k0[0] + k0[1] + k0[2] + k0[3];
+    higher[i + 1] = k1[0] + k1[1] + k1[2] + k1[3];
+    higher[i + 2] = k2[0] + k2[1] + k2[2] + k2[3];
+    higher[i + 3] = k3[0] + k3[1] + k3[2] + k3[3];
+  }
+  for (int i = 0; i < n; i++) {
+    int h = higher[i];
+    at[h + same[h]++] = i;
+  }
+}
+
 /* The differential over the pool (best first by score): see rank.h. */
 static void differential(rank *r, const present *p, const rank_candidate *pool, int n_pool, int top,
                          rank_result *out) {
@@ -340,45 +409,62 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     if (w > w_obs[obs[i]]) w_obs[obs[i]] = w;
     if (pen > pen_obs[obs[i]]) pen_obs[obs[i]] = pen;
   }
-  obits all = {{0}}, cov[RANK_MAX];
-  const int nw_used = (n_obs + 63) / 64;   /* the words of an obits in use */
-  for (int o = 0; o < n_obs; o++) all.w[o >> 6] |= 1ULL << (o & 63);
   /* fast path: the best candidate explains every observation, so there is one part and the
   ** order is the score's */
   {
     const cand *cd = &r->cands[pool[0].cand];
-    obits c0 = {{0}};
+    obits c0 = {{0}}, all = {{0}};
+    for (int o = 0; o < n_obs; o++) all.w[o >> 6] |= 1ULL << (o & 63);
     for (int i = 0; i < p->n_pain; i++)
       if (cd->any.w[rw[i]] & rbit[i]) c0.w[obs[i] >> 6] |= 1ULL << (obs[i] & 63);
     int full = 1;
     for (int w = 0; w < OW; w++) full &= c0.w[w] == all.w[w];
     if (full) { one_part(p, pool, n_pool, top, out); return; }
   }
-  /* val[c][o]: what candidate c gains for explaining observation o (where cov[c] has o) */
+  /* covby[o]: the pool candidates that explain observation o; val[c][o], or its class cls[o][c + 1]
+  ** in c's zones: what c gains for explaining it */
+  uint64_t covby[PRESENT_MAX_PAIN];
+  obits cov[RANK_MAX];   /* per pool candidate: the observations it explains, and how many no part holds yet */
+  int fresh[RANK_MAX];
   float (*val)[PRESENT_MAX_PAIN] = r->val;
-  uint64_t covby[PRESENT_MAX_PAIN];   /* per observation: the pool candidates that explain it */
-  int fresh[RANK_MAX];                /* per candidate: how many observations it explains that no part holds yet */
-  memset(covby, 0, (size_t)n_obs * sizeof *covby);
-  uint64_t has_fresh = 0;              /* the pool candidates with fresh[c] > 0 */
-  for (int c = 0; c < n_pool; c++) {
-    const cand *cd = &r->cands[pool[c].cand];
-    float *vc = val[c];
-    obits cv = {{0}};
-    int f = 0;
-    /* each entry's class in c's zones (as zone_class: any is the union of the three) */
-#define ZONE_CLASS(w, rb) ((cd->zone[C_ESS].w[w] & (rb)) ? C_ESS : (cd->zone[C_SPILL].w[w] & (rb)) ? C_SPILL : C_LOCAL)
-    if (n_obs == p->n_pain)   /* each entry its own observation, met once: without branches */
-      for (int i = 0; i < p->n_pain; i++) {
-        int w = rw[i];
-        uint64_t rb = rbit[i];
-        /* in c's zones (a), essential (e), spillover (sp); the class local when neither */
-        int a = (cd->any.w[w] & rb) != 0, e = (cd->zone[C_ESS].w[w] & rb) != 0, sp = (cd->zone[C_SPILL].w[w] & rb) != 0;
-        vc[i] = wi[i] * r->gain_a[(1 - e) * (2 - sp)] + pen_obs[i];   /* (read only where covered) */
-        f += a;
-        covby[i] |= (uint64_t)a << c;
-        cv.w[i >> 6] |= (uint64_t)a << (i & 63);
+  unsigned char (*cls)[RANK_MAX + 1] = r->cls;
+  const int lazy = n_obs == p->n_pain;
+  if (lazy) {
+    /* each entry its own observation (no CHOIR unit): from the regions' postings, each pool
+    ** candidate by its slot (its index + 1, 0 for the others); what a candidate gains is made
+    ** from its class where the parts below read it, once */
+    unsigned char *slot = r->slot;
+    const uint64_t *slot_bit = r->slot_bit;
+    for (int c = 0; c < n_pool; c++) slot[pool[c].cand] = (unsigned char)(c + 1);
+    for (int i = 0; i < p->n_pain; i++) {   /* (nothing read back from memory: no chain) */
+      int reg = p->pain[i].region;
+      unsigned char *ci = cls[i];
+      uint64_t cb = 0;
+      for (const posting *po = r->postings + r->post_start[reg], *end = r->postings + r->post_start[reg + 1]; po < end; po++) {
+        unsigned sl = slot[*po >> 3];
+        cb |= slot_bit[sl];
+        ci[sl] = (unsigned char)(*po & 3);
       }
-    else
+      covby[i] = cb;
+    }
+    for (int c = 0; c < n_pool; c++) slot[pool[c].cand] = 0;
+    memset(cov, 0, (size_t)n_pool * sizeof *cov);   /* the same by candidate */
+    memset(fresh, 0, (size_t)n_pool * sizeof *fresh);
+    for (int o = 0; o < n_obs; o++)
+      for (uint64_t cb = covby[o]; cb; cb &= cb - 1) {
+        int c = __builtin_ctzll(cb);
+        cov[c].w[o >> 6] |= 1ULL << (o & 63);
+        fresh[c]++;
+      }
+  } else {
+    memset(covby, 0, (size_t)n_obs * sizeof *covby);
+    for (int c = 0; c < n_pool; c++) {
+      const cand *cd = &r->cands[pool[c].cand];
+      float *vc = val[c];
+      obits cv = {{0}};
+      int f = 0;
+      /* each entry's class in c's zones (as zone_class: any is the union of the three) */
+#define ZONE_CLASS(w, rb) ((cd->zone[C_ESS].w[w] & (rb)) ? C_ESS : (cd->zone[C_SPILL].w[w] & (rb)) ? C_SPILL : C_LOCAL)
       for (int i = 0; i < p->n_pain; i++) {
         int w = rw[i];
         uint64_t rb = rbit[i];
@@ -390,30 +476,38 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
         else if (v > vc[o]) vc[o] = v;
       }
 #undef ZONE_CLASS
-    cov[c] = cv;
-    fresh[c] = f;
-    if (f) has_fresh |= 1ULL << c;
+      cov[c] = cv;
+      fresh[c] = f;
+    }
   }
+  /* the parts: each leader the candidate with something fresh that adds most */
   float m[RANK_MAX], m_at[RANK_MAX_GROUPS][RANK_MAX], lead[RANK_MAX_GROUPS], gsum[RANK_MAX_GROUPS][RANK_MAX];
   uint64_t gcands[RANK_MAX_GROUPS];   /* per part: the pool candidates that explain some of it */
+  uint64_t has_fresh = 0;   /* the pool candidates that explain something no part holds yet */
   obits done = {{0}};
   int ogroup[PRESENT_MAX_PAIN], n_g = 0;
   uint64_t leaders = 0;
-  for (int c = 0; c < n_pool; c++) m[c] = (float)pool[c].score;
+  const int nw_used = (n_obs + 63) / 64;   /* the words of an obits in use */
+  const int n_copy = n_pool <= 16 ? 16 : RANK_MAX;   /* (whole vectors copied) */
+  for (int c = 0; c < n_copy; c++) m[c] = c < n_pool ? (float)pool[c].score : 0;
+  for (int o = 0; o < n_obs; o++) has_fresh |= covby[o];
   while (n_g < RANK_MAX_GROUPS) {
-    int best = -1;
-    for (uint64_t e = has_fresh & ~leaders; e; e &= e - 1) {
-      int c = __builtin_ctzll(e);
-      if (best < 0 || m[c] > m[best]) best = c;
+    uint64_t can = has_fresh & ~leaders;
+    if (!can) break;
+    int best = __builtin_ctzll(can);
+    float bm = m[best];
+    for (int c = best + 1; c < n_pool; c++) {
+      int better = (int)(can >> c & 1) & (m[c] > bm);
+      best = isel(better, c, best);
+      bm = fsel(better, m[c], bm);
     }
-    if (best < 0) break;
     leaders |= 1ULL << best;
-    lead[n_g] = m[best];
-    memcpy(m_at[n_g], m, (size_t)n_pool * sizeof *m);
-    memset(gsum[n_g], 0, (size_t)n_pool * sizeof gsum[n_g][0]);
-    obits nw;
+    lead[n_g] = bm;
+    memcpy(m_at[n_g], m, (size_t)n_copy * sizeof *m);
+    memset(gsum[n_g], 0, (size_t)n_copy * sizeof gsum[n_g][0]);
     float pen = 0;
     uint64_t who = 0;
+    obits nw;   /* what the leader newly explains */
     for (int w = 0; w < nw_used; w++) { nw.w[w] = cov[best].w[w] & ~done.w[w]; done.w[w] |= nw.w[w]; }
     OB_EACH(nw, o) {
       ogroup[o] = n_g;
@@ -421,9 +515,10 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       who |= covby[o];
       for (uint64_t cb = covby[o]; cb; cb &= cb - 1) {
         int c = __builtin_ctzll(cb);
-        gsum[n_g][c] += val[c][o];   /* what c explains of this part, for its assignment below */
-        m[c] -= val[c][o];
-        if (!--fresh[c]) has_fresh &= ~(1ULL << c);
+        float v = lazy ? wi[o] * r->gain_a[cls[o][c + 1]] + pen_obs[o] : val[c][o];
+        gsum[n_g][c] += v;   /* what c explains of this part, for its assignment below */
+        m[c] -= v;
+        has_fresh &= ~((uint64_t)(--fresh[c] == 0) << c);
       }
     }
     gcands[n_g] = who;
@@ -431,35 +526,42 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     n_g++;
   }
   /* each candidate's part (the one it explains most of) and key */
-  float key[RANK_MAX], part[RANK_MAX_GROUPS], inv_t = (float)(1 / pm->temperature);
+  float key[RANK_MAX + 4], part[RANK_MAX_GROUPS], inv_t = (float)(1 / pm->temperature);
   int cgroup[RANK_MAX], order[RANK_MAX];
   for (int g = 0; g < n_g; g++) part[g] = g ? (float)log_sigmoid((lead[g] - pm->part_threshold) * inv_t) : 0;
+  int nan = 0;
   for (int c = 0; c < n_pool; c++) {
     int g = -1;
     float most = 0;
-    for (int k = 0; k < n_g; k++)
-      if ((gcands[k] >> c & 1) && (g < 0 || gsum[k][c] > most)) { most = gsum[k][c]; g = k; }
+    for (int k = 0; k < n_g; k++) {
+      int more = (int)(gcands[k] >> c & 1) & ((g < 0) | (gsum[k][c] > most));
+      most = fsel(more, gsum[k][c], most);
+      g = isel(more, k, g);
+    }
     if (g < 0) g = n_g - 1;   /* explains only what the last parts left (the part limit) */
     cgroup[c] = g;
     key[c] = part[g] + (m_at[g][c] - lead[g]) * inv_t;
-    order[c] = c;
+    nan |= key[c] != key[c];
   }
-  /* stable insertion sort by key */
-  for (int i = 1; i < n_pool; i++) {
-    int c = order[i], j = i;
-    while (j > 0 && key[order[j - 1]] < key[c]) { order[j] = order[j - 1]; j--; }
-    order[j] = c;
+  if (!nan) place_desc(key, n_pool, order);   /* by key, ties in pool order */
+  else {   /* (stable insertion) */
+    for (int c = 0; c < n_pool; c++) order[c] = c;
+    for (int i = 1; i < n_pool; i++) {
+      int c = order[i], j = i;
+      while (j > 0 && key[order[j - 1]] < key[c]) { order[j] = order[j - 1]; j--; }
+      order[j] = c;
+    }
   }
   int n = n_pool < top ? n_pool : top, renum[RANK_MAX_GROUPS];
   for (int g = 0; g < RANK_MAX_GROUPS; g++) renum[g] = -1;
   out->n = n;
   out->n_groups = 0;
-  obits listed = {{0}};
+  uint64_t listed = 0;   /* the candidates in the list */
   for (int i = 0; i < n; i++) {
     int c = order[i], g = cgroup[c];
     out->cand[i] = pool[c];
     out->cand[i].added = m_at[g][c];
-    for (int w = 0; w < nw_used; w++) listed.w[w] |= cov[c].w[w];
+    listed |= 1ULL << c;
     if (renum[g] < 0) {
       renum[g] = out->n_groups++;
       out->group[renum[g]].n_cand = 0;
@@ -470,11 +572,12 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   }
   /* the shares: of the whole drawing, of each group, explained by the list and by the first */
   double total = 0, in_list = 0, first = 0, gshare[RANK_MAX_GROUPS] = {0};
+  uint64_t first_bit = n ? 1ULL << order[0] : 0;
   for (int o = 0; o < n_obs; o++) {
     uint64_t bit = 1ULL << (o & 63);
     total += w_obs[o];
-    if (listed.w[o >> 6] & bit) in_list += w_obs[o];
-    if (n && cov[order[0]].w[o >> 6] & bit) first += w_obs[o];
+    if (covby[o] & listed) in_list += w_obs[o];
+    if (covby[o] & first_bit) first += w_obs[o];
     if ((done.w[o >> 6] & bit) && renum[ogroup[o]] >= 0) gshare[renum[ogroup[o]]] += w_obs[o];
   }
   for (int i = 0; i < p->n_pain; i++) {
@@ -484,6 +587,56 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   for (int g = 0; g < out->n_groups; g++) out->group[g].share = total > 0 ? gshare[g] / total : 0;
   out->explained = total > 0 ? in_list / total : 0;
   out->explained_best = total > 0 ? first / total : 0;
+}
+
+/* The n_pool best of the n muscle-sides' scores s[0..n), best first, ties to the earlier, into
+** placed (indices into s); returns how many (those scoring -INFINITY, the muscle-sides whose points
+** all scored -INFINITY or NAN, are never among them).  Without branches on the scores: a bound
+** first, the least of the best of each of 4 * ceil(n_pool / 4) interleaved lanes (so at least
+** n_pool scores reach it), keeps the scores that reach it; each of those is placed by counting the
+** kept scores that beat it (higher, or the same and earlier).  s has room for 64 more floats. */
+static int select_pool(rank *r, int n, int n_pool, int *placed) {
+  float *s = r->ms_s, *ks = s;
+  int *kept = NULL, G = (n_pool + 3) / 4, L = 4 * G, nk = n;
+  if (n >= 2 * L) {
+    for (int j = n; j < n + L; j++) s[j] = -INFINITY;
+    v4f mx[RANK_MAX / 4];
+    for (int g = 0; g < G; g++) memcpy(&mx[g], s + 4 * g, sizeof mx[g]);
+    for (int b = L; b < n; b += L)
+      for (int g = 0; g < G; g++) {
+        v4f v;
+        memcpy(&v, s + b + 4 * g, sizeof v);
+        v4i gt = v > mx[g];
+        mx[g] = (v4f)(((v4i)v & gt) | ((v4i)mx[g] & ~gt));
+      }
+    float bar = mx[0][0];
+    for (int g = 0; g < G; g++)
+      for (int l = 0; l < 4; l++) bar = mx[g][l] < bar ? mx[g][l] : bar;
+    ks = r->sel_s;
+    kept = r->sel_i;
+    nk = 0;
+    for (int i = 0; i < n; i++) {
+      kept[nk] = i;
+      ks[nk] = s[i];
+      nk += s[i] >= bar;
+    }
+  }
+  int nv = 0;
+  if (nk <= SELECT_COUNT) {
+    int at[SELECT_COUNT];
+    place_desc(ks, nk, at);
+    for (int i = 0; i < nk; i++) nv += ks[i] > -INFINITY;
+    if (nv > n_pool) nv = n_pool;
+    for (int i = 0; i < nv; i++) placed[i] = kept ? kept[at[i]] : at[i];
+  } else {   /* many: by insertion */
+    pool pl;
+    pl.n = 0;
+    for (int i = 0; i < nk; i++)
+      if (ks[i] > -INFINITY) offer(&pl, n_pool, kept ? kept[i] : i, ks[i]);
+    nv = pl.n;
+    memcpy(placed, pl.c, (size_t)nv * sizeof *placed);
+  }
+  return nv;
 }
 
 void rank_run(rank *r, const present *p, int top, rank_result *out) {
@@ -549,16 +702,13 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   bits ctx = {{0}};
   for (int i = 0; i < p->n_context; i++) if (p->context[i] < WORDS * 64) bit_set(&ctx, p->context[i]);
   /* walk the touched candidates in order: one muscle-side's points are adjacent, so its
-  ** best point is found in passing; then keep the POOL best by insertion, ties by index */
-  pool pl;
-  int n_pool = top > POOL ? top : POOL;
-  pl.n = 0;
-  out->n_considered = 0;
+  ** best point (the first of the highest score) is found in passing, without a branch on
+  ** where a muscle-side starts */
+  float *ms_s = r->ms_s;
+  int *ms_c = r->ms_c;
+  int n_pool = top > POOL ? top : POOL, m = -1, cur_key = -1, cur_c = -1;
+  float cur_s = -INFINITY;
   int has_ctx = p->n_context > 0;
-  /* thr: the score a point must beat to enter the list (the last kept, once it is full) */
-  float thr = -INFINITY;
-  int cur_key = -1, cur_c = -1;
-  float cur_s = thr;
   float ctx_bonus = (float)pm->context_bonus;
   for (int wi = 0; wi < r->n_hit_words; wi++) {
     uint64_t bw = hit[wi];
@@ -569,28 +719,31 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
       acc[c] = 0;
       if (has_ctx) {
         const cand *cd = &r->cands[c];
-        int m = 0;
-        for (int w = 0; w < WORDS; w++) m += __builtin_popcountll(ctx.w[w] & cd->activities.w[w]);
-        s += ctx_bonus * (float)(m > 2 ? 2 : m);
+        int mc = 0;
+        for (int w = 0; w < WORDS; w++) mc += __builtin_popcountll(ctx.w[w] & cd->activities.w[w]);
+        s += ctx_bonus * (float)(mc > 2 ? 2 : mc);
       }
-      if (key != cur_key) {
-        if (cur_c >= 0 && offer(&pl, n_pool, cur_c, cur_s)) thr = pl.s[n_pool - 1];
-        out->n_considered++;
-        cur_key = key;
-        cur_c = -1;
-        cur_s = thr;
-      }
-      if (s > cur_s) { cur_s = s; cur_c = c; }
+      int fresh = key != cur_key;   /* a new muscle-side */
+      m += fresh;
+      cur_key = key;
+      float lim = fsel(fresh, -INFINITY, INFINITY), from = cur_s < lim ? cur_s : lim;   /* (minss: -INFINITY for a new one; cur_s is never NAN) */
+      int better = s > from;
+      cur_s = s > from ? s : from;   /* (maxss) */
+      cur_c = isel(better, c, isel(fresh, -1, cur_c));
+      ms_s[m] = cur_s;   /* (written again while the muscle-side goes on) */
+      ms_c[m] = cur_c;
     }
   }
-  if (cur_c >= 0) offer(&pl, n_pool, cur_c, cur_s);
+  int n_ms = m + 1;
+  out->n_considered = n_ms;
+  int placed[RANK_MAX], n = select_pool(r, n_ms, n_pool, placed);
   rank_candidate cands[RANK_MAX];
-  int n = pl.n;
   for (int i = 0; i < n; i++) {
-    cands[i].tp = r->tp[pl.c[i]];
-    cands[i].side = r->side[pl.c[i]];
-    cands[i].score = pl.s[i];
-    cands[i].cand = pl.c[i];
+    int c = ms_c[placed[i]];
+    cands[i].tp = r->tp[c];
+    cands[i].side = r->side[c];
+    cands[i].score = ms_s[placed[i]];
+    cands[i].cand = c;
   }
   if (!n) { out->n = out->n_groups = 0; out->explained = out->explained_best = 0; for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1; return; }
   differential(r, p, cands, n, top, out);
