@@ -821,7 +821,7 @@ static void h_plan(ctx *c) {
   if (r >= 0) {
     if (client) audit(c, "plan", client, NULL);
     ok_json(c);
-    sheet_plan_json(&c->rs->body, c->a->k, &p);
+    sheet_plan_json_lang(&c->rs->body, c->a->k, &p, c->lang);
   }
   if (r > 0) {   /* the screen's refer banner in place of "refer": false/true, its reasons as refer_why */
     buf *b = &c->rs->body;
@@ -1582,7 +1582,7 @@ static void join_json(ctx *c, buf *b, const char *token) {
 static void state(ctx *c) {
   ok_json(c);
   buf_reset(&c->rs->body);
-  int rc = live_state(c->a->live, c->param, c->rq->now, &c->rs->body);
+  int rc = live_state_lang(c->a->live, c->param, c->rq->now, &c->rs->body, c->lang);
   if (rc) fail_live(c, rc, "");
 }
 
@@ -2424,8 +2424,9 @@ static void intakes_where(ctx *c) {
 
 /* SLOW: the route hashes a password (argon2id, tens of milliseconds of a core): api_slow tells
 ** http.c to answer it on a worker of its own, so the server's threads go on serving others. */
-/* LANG: the answer is in the language the request asks (pick_lang), with Vary and an ETag of its own */
-enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32, LANG = 64 };
+/* LANG: the answer is in the language the request asks (pick_lang), with Vary and an ETag of its own;
+** WORDS: the same without the ETag, for an answer that changes as it goes (a plan, a session) */
+enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32, LANG = 64, WORDS = 128 };
 
 typedef struct route {
   const char *method, *path;
@@ -2457,7 +2458,7 @@ static const route routes[] = {
   {"GET", "/api/contraindications", h_contras, LANG},
   {"GET", "/api/sensitive-areas", h_sensitive, LANG},
   {"GET", "/api/vocabulary", h_vocabulary, LANG},
-  {"POST", "/api/plan", h_plan, DB | BODY},
+  {"POST", "/api/plan", h_plan, DB | BODY | WORDS},
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},
   {"GET", "/api/clients/*", h_client, DB},
@@ -2482,16 +2483,16 @@ static const route routes[] = {
   {"GET", "/api/visits/*/note.html", h_note_html, DB},
   {"GET", "/api/clients/*/record.html", h_record_html, DB},
   {"GET", "/api/sessions", h_sessions, DB},
-  {"POST", "/api/sessions", h_session_new, DB | BODY},
-  {"GET", "/api/sessions/*", h_session, DB},
-  {"POST", "/api/sessions/*/pre", h_session_pre, DB | BODY},
-  {"POST", "/api/sessions/*/hold", h_session_hold, DB | BODY},
-  {"POST", "/api/sessions/*/consent", h_session_consent, DB | BODY},
+  {"POST", "/api/sessions", h_session_new, DB | BODY | WORDS},
+  {"GET", "/api/sessions/*", h_session, DB | WORDS},
+  {"POST", "/api/sessions/*/pre", h_session_pre, DB | BODY | WORDS},
+  {"POST", "/api/sessions/*/hold", h_session_hold, DB | BODY | WORDS},
+  {"POST", "/api/sessions/*/consent", h_session_consent, DB | BODY | WORDS},
   {"POST", "/api/sessions/*/event", h_session_event, DB | BODY},
-  {"POST", "/api/sessions/*/stop", h_session_stop, DB},
-  {"POST", "/api/sessions/*/post", h_session_post, DB | BODY},
+  {"POST", "/api/sessions/*/stop", h_session_stop, DB | WORDS},
+  {"POST", "/api/sessions/*/post", h_session_post, DB | BODY | WORDS},
   {"POST", "/api/sessions/*/end", h_session_end, DB},
-  {"POST", "/api/sessions/*/cancel", h_session_cancel, DB | BODY},
+  {"POST", "/api/sessions/*/cancel", h_session_cancel, DB | BODY | WORDS},
   {"GET", "/api/sessions/*/events", h_session_events, DB},
   {"GET", "/api/sessions/*/qr.svg", h_session_qr, DB},
   {"GET", "/api/phone/*", h_phone, PUBLIC | PHONE | DB},
@@ -2681,7 +2682,7 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
     if (!json_is_object(c.body)) { json_decref(c.body); c.body = NULL; FAIL(&c, 400, "the body must be a JSON object"); goto done; }
   }
   c.lang = "en";
-  if ((r->flags & LANG) && pick_lang(&c)) goto done;
+  if ((r->flags & (LANG | WORDS)) && pick_lang(&c)) goto done;
   rs->status = 500;
   r->fn(&c);
   if (r->flags & LANG) lang_etag(&c);
