@@ -560,14 +560,14 @@ static void zones_json(buf *b, const kb *k, const rank_result *res) {
 }
 
 /* Rank a presentation and append the where JSON with its zones to out. */
-static void where_json(api *a, const present *p, int top, buf *out) {
+static void where_json(api *a, const present *p, int top, buf *out, const char *lang) {
   ranker r = take_ranker(a);
   screen_result s;
   rank_result res;
   screen_run(a->k, p, &s);
   rank_run(r.r, p, top, &res);
   size_t mark = out->len;
-  report_where_json(out, r.rp, p, &s, &res);
+  report_where_json_lang(out, r.rp, p, &s, &res, lang);
   if (out->len > mark && out->data[out->len - 1] == '}') out->len--;   /* reopen the object for "zones" */
   buf_lit(out, ",\"zones\":");
   zones_json(out, a->k, &res);
@@ -589,7 +589,7 @@ static void h_where(ctx *c) {
   if (field_int(c, "top", 1, RANK_MAX, 5, &top) || parse_present(c, &p)) return;
   if (!p.n_pain) { FAIL(c, 400, "mark at least one painful region"); return; }
   ok_json(c);
-  where_json(c->a, &p, (int)top, &c->rs->body);
+  where_json(c->a, &p, (int)top, &c->rs->body, c->lang);
 }
 
 static void h_muscles(ctx *c) {
@@ -1014,7 +1014,7 @@ static void h_intake(ctx *c) {
   audit(c, "create", id, "intake");
   ok_json(c);
   buf_printf(&c->rs->body, "{\"id\":%ld,\"where\":", iid);
-  where_json(c->a, &p, 5, &c->rs->body);
+  where_json(c->a, &p, 5, &c->rs->body, c->lang);
   buf_putc(&c->rs->body, '}');
 }
 
@@ -2403,7 +2403,7 @@ static void intakes_where(ctx *c) {
     if (text && !present_parse_json(c->a->k, text, strlen(text), &p, err, sizeof err) && p.n_pain) {
       buf b;
       buf_init(&b);
-      where_json(c->a, &p, 5, &b);
+      where_json(c->a, &p, 5, &b, c->lang);
       w = json_loadb(b.data, b.len, 0, NULL);
       buf_free(&b);
     }
@@ -2450,7 +2450,7 @@ static const route routes[] = {
   {"GET", "/api/audit", h_audit, ADMIN | DB},
   {"GET", "/api/regions", h_regions, PUBLIC | LANG},     /* knowledge, no record: the client's phone draws on them */
   {"GET", "/api/chart.svg", h_chart, PUBLIC | LANG},
-  {"POST", "/api/where", h_where, BODY},
+  {"POST", "/api/where", h_where, BODY | WORDS},
   {"GET", "/api/muscles", h_muscles, LANG},
   {"GET", "/api/muscles/*", h_muscle, 0},
   {"GET", "/api/conditions", h_conditions, 0},
@@ -2461,12 +2461,12 @@ static const route routes[] = {
   {"POST", "/api/plan", h_plan, DB | BODY | WORDS},
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},
-  {"GET", "/api/clients/*", h_client, DB},
+  {"GET", "/api/clients/*", h_client, DB | WORDS},
   {"PATCH", "/api/clients/*", h_client_edit, DB | BODY},
   {"GET", "/api/clients/*/visits", h_visits, DB},
   {"GET", "/api/clients/*/care-plan", h_careplan, DB},
   {"PUT", "/api/clients/*/care-plan", h_careplan_put, DB | BODY},
-  {"POST", "/api/clients/*/intakes", h_intake, DB | BODY},
+  {"POST", "/api/clients/*/intakes", h_intake, DB | BODY | WORDS},
   {"GET", "/api/clients/*/findings", h_findings_list, DB},
   {"POST", "/api/clients/*/findings", h_findings, DB | BODY},
   {"POST", "/api/clients/*/measures", h_measures, DB | BODY},
