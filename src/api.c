@@ -560,14 +560,14 @@ static void zones_json(buf *b, const kb *k, const rank_result *res) {
 }
 
 /* Rank a presentation and append the where JSON with its zones to out. */
-static void where_json(api *a, const present *p, int top, buf *out) {
+static void where_json(api *a, const present *p, int top, buf *out, const char *lang) {
   ranker r = take_ranker(a);
   screen_result s;
   rank_result res;
   screen_run(a->k, p, &s);
   rank_run(r.r, p, top, &res);
   size_t mark = out->len;
-  report_where_json(out, r.rp, p, &s, &res);
+  report_where_json_lang(out, r.rp, p, &s, &res, lang);
   if (out->len > mark && out->data[out->len - 1] == '}') out->len--;   /* reopen the object for "zones" */
   buf_lit(out, ",\"zones\":");
   zones_json(out, a->k, &res);
@@ -589,7 +589,7 @@ static void h_where(ctx *c) {
   if (field_int(c, "top", 1, RANK_MAX, 5, &top) || parse_present(c, &p)) return;
   if (!p.n_pain) { FAIL(c, 400, "mark at least one painful region"); return; }
   ok_json(c);
-  where_json(c->a, &p, (int)top, &c->rs->body);
+  where_json(c->a, &p, (int)top, &c->rs->body, c->lang);
 }
 
 static void h_muscles(ctx *c) {
@@ -821,7 +821,7 @@ static void h_plan(ctx *c) {
   if (r >= 0) {
     if (client) audit(c, "plan", client, NULL);
     ok_json(c);
-    sheet_plan_json(&c->rs->body, c->a->k, &p);
+    sheet_plan_json_lang(&c->rs->body, c->a->k, &p, c->lang);
   }
   if (r > 0) {   /* the screen's refer banner in place of "refer": false/true, its reasons as refer_why */
     buf *b = &c->rs->body;
@@ -1014,7 +1014,7 @@ static void h_intake(ctx *c) {
   audit(c, "create", id, "intake");
   ok_json(c);
   buf_printf(&c->rs->body, "{\"id\":%ld,\"where\":", iid);
-  where_json(c->a, &p, 5, &c->rs->body);
+  where_json(c->a, &p, 5, &c->rs->body, c->lang);
   buf_putc(&c->rs->body, '}');
 }
 
@@ -1582,7 +1582,7 @@ static void join_json(ctx *c, buf *b, const char *token) {
 static void state(ctx *c) {
   ok_json(c);
   buf_reset(&c->rs->body);
-  int rc = live_state(c->a->live, c->param, c->rq->now, &c->rs->body);
+  int rc = live_state_lang(c->a->live, c->param, c->rq->now, &c->rs->body, c->lang);
   if (rc) fail_live(c, rc, "");
 }
 
@@ -2403,7 +2403,7 @@ static void intakes_where(ctx *c) {
     if (text && !present_parse_json(c->a->k, text, strlen(text), &p, err, sizeof err) && p.n_pain) {
       buf b;
       buf_init(&b);
-      where_json(c->a, &p, 5, &b);
+      where_json(c->a, &p, 5, &b, c->lang);
       w = json_loadb(b.data, b.len, 0, NULL);
       buf_free(&b);
     }
@@ -2424,8 +2424,9 @@ static void intakes_where(ctx *c) {
 
 /* SLOW: the route hashes a password (argon2id, tens of milliseconds of a core): api_slow tells
 ** http.c to answer it on a worker of its own, so the server's threads go on serving others. */
-/* LANG: the answer is in the language the request asks (pick_lang), with Vary and an ETag of its own */
-enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32, LANG = 64 };
+/* LANG: the answer is in the language the request asks (pick_lang), with Vary and an ETag of its own;
+** WORDS: the same without the ETag, for an answer that changes as it goes (a plan, a session) */
+enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32, LANG = 64, WORDS = 128 };
 
 typedef struct route {
   const char *method, *path;
@@ -2449,7 +2450,7 @@ static const route routes[] = {
   {"GET", "/api/audit", h_audit, ADMIN | DB},
   {"GET", "/api/regions", h_regions, PUBLIC | LANG},     /* knowledge, no record: the client's phone draws on them */
   {"GET", "/api/chart.svg", h_chart, PUBLIC | LANG},
-  {"POST", "/api/where", h_where, BODY},
+  {"POST", "/api/where", h_where, BODY | WORDS},
   {"GET", "/api/muscles", h_muscles, LANG},
   {"GET", "/api/muscles/*", h_muscle, 0},
   {"GET", "/api/conditions", h_conditions, 0},
@@ -2457,15 +2458,15 @@ static const route routes[] = {
   {"GET", "/api/contraindications", h_contras, LANG},
   {"GET", "/api/sensitive-areas", h_sensitive, LANG},
   {"GET", "/api/vocabulary", h_vocabulary, LANG},
-  {"POST", "/api/plan", h_plan, DB | BODY},
+  {"POST", "/api/plan", h_plan, DB | BODY | WORDS},
   {"GET", "/api/clients", h_clients, DB},
   {"POST", "/api/clients", h_client_add, DB | BODY},
-  {"GET", "/api/clients/*", h_client, DB},
+  {"GET", "/api/clients/*", h_client, DB | WORDS},
   {"PATCH", "/api/clients/*", h_client_edit, DB | BODY},
   {"GET", "/api/clients/*/visits", h_visits, DB},
   {"GET", "/api/clients/*/care-plan", h_careplan, DB},
   {"PUT", "/api/clients/*/care-plan", h_careplan_put, DB | BODY},
-  {"POST", "/api/clients/*/intakes", h_intake, DB | BODY},
+  {"POST", "/api/clients/*/intakes", h_intake, DB | BODY | WORDS},
   {"GET", "/api/clients/*/findings", h_findings_list, DB},
   {"POST", "/api/clients/*/findings", h_findings, DB | BODY},
   {"POST", "/api/clients/*/measures", h_measures, DB | BODY},
@@ -2482,16 +2483,16 @@ static const route routes[] = {
   {"GET", "/api/visits/*/note.html", h_note_html, DB},
   {"GET", "/api/clients/*/record.html", h_record_html, DB},
   {"GET", "/api/sessions", h_sessions, DB},
-  {"POST", "/api/sessions", h_session_new, DB | BODY},
-  {"GET", "/api/sessions/*", h_session, DB},
-  {"POST", "/api/sessions/*/pre", h_session_pre, DB | BODY},
-  {"POST", "/api/sessions/*/hold", h_session_hold, DB | BODY},
-  {"POST", "/api/sessions/*/consent", h_session_consent, DB | BODY},
+  {"POST", "/api/sessions", h_session_new, DB | BODY | WORDS},
+  {"GET", "/api/sessions/*", h_session, DB | WORDS},
+  {"POST", "/api/sessions/*/pre", h_session_pre, DB | BODY | WORDS},
+  {"POST", "/api/sessions/*/hold", h_session_hold, DB | BODY | WORDS},
+  {"POST", "/api/sessions/*/consent", h_session_consent, DB | BODY | WORDS},
   {"POST", "/api/sessions/*/event", h_session_event, DB | BODY},
-  {"POST", "/api/sessions/*/stop", h_session_stop, DB},
-  {"POST", "/api/sessions/*/post", h_session_post, DB | BODY},
+  {"POST", "/api/sessions/*/stop", h_session_stop, DB | WORDS},
+  {"POST", "/api/sessions/*/post", h_session_post, DB | BODY | WORDS},
   {"POST", "/api/sessions/*/end", h_session_end, DB},
-  {"POST", "/api/sessions/*/cancel", h_session_cancel, DB | BODY},
+  {"POST", "/api/sessions/*/cancel", h_session_cancel, DB | BODY | WORDS},
   {"GET", "/api/sessions/*/events", h_session_events, DB},
   {"GET", "/api/sessions/*/qr.svg", h_session_qr, DB},
   {"GET", "/api/phone/*", h_phone, PUBLIC | PHONE | DB},
@@ -2681,7 +2682,7 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
     if (!json_is_object(c.body)) { json_decref(c.body); c.body = NULL; FAIL(&c, 400, "the body must be a JSON object"); goto done; }
   }
   c.lang = "en";
-  if ((r->flags & LANG) && pick_lang(&c)) goto done;
+  if ((r->flags & (LANG | WORDS)) && pick_lang(&c)) goto done;
   rs->status = 500;
   r->fn(&c);
   if (r->flags & LANG) lang_etag(&c);

@@ -927,8 +927,9 @@ typedef struct tr_text {
 static const char *const kb_langs[] = {"fr"};
 #define N_LANGS ((int)(sizeof kb_langs / sizeof kb_langs[0]))
 
-/* The keys whose texts a client reads (the home program, the handout), by stanza kind; a
-** `region` stanza translates a base region's label of regions.tsv. */
+/* The keys whose texts a client reads (the home program, the handout), and a technique's label
+** and how (the therapist's plan and session room), by stanza kind; a `region` stanza translates
+** a base region's label of regions.tsv. */
 typedef struct trdef { const char *kind, *key; } trdef;
 static const trdef tr_keys[] = {
   {"muscle", "name"}, {"muscle", "selfcare-none"},
@@ -936,7 +937,7 @@ static const trdef tr_keys[] = {
   {"selfcare", "avoid"},
   {"tool", "label"}, {"danger", "label"}, {"danger", "why"}, {"contra", "label"}, {"contra", "caution-note"}, {"contra", "question"},
   {"advice", "label"}, {"advice", "limited"}, {"correct", "label"}, {"activity", "label"}, {"sensation", "label"},
-  {"region", "label"}, {"sensitive", "label"}};
+  {"region", "label"}, {"sensitive", "label"}, {"technique", "label"}, {"technique", "how"}};
 #define N_TR_KEYS ((int)(sizeof tr_keys / sizeof tr_keys[0]))
 
 /* The index in tr_keys of kind's first key, or -1; its keys follow it in the table. */
@@ -1089,7 +1090,7 @@ static void add_translations(loader *L, loader *T) {
     const stanza *s = &T->stanzas[i];
     int lang = file_lang(s->file);
     if (tr_kind(s->kind) < 0) {
-      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, tool, danger, contra, advice, correct, activity, sensation, region and sensitive stanzas",
+      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, tool, danger, contra, advice, correct, activity, sensation, region, sensitive and technique stanzas",
            s->kind, s->id);
       continue;
     }

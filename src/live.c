@@ -123,7 +123,7 @@ static void advice_json(buf *b, int advice, double t) {
 }
 
 /* The hold at index i as JSON. */
-static void hold_json(buf *b, const kb *k, const live *l, int i, double now) {
+static void hold_json(buf *b, const kb *k, const live *l, int i, double now, const char *lang) {
   const session_hold *sh = &l->s.holds[i];
   const hold *h = &sh->h;
   const plan_step *ps = &l->s.plan.steps[sh->step];
@@ -133,7 +133,7 @@ static void hold_json(buf *b, const kb *k, const live *l, int i, double now) {
   buf_lit(b, ",\"muscle\":");
   buf_json_str(b, m->id);
   buf_lit(b, ",\"muscle_name\":");
-  buf_json_str(b, m->name);
+  buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
   buf_lit(b, ",\"tp\":");
   if (ps->tp >= 0) buf_json_str(b, kb_tp_at(k, ps->tp)->id); else buf_lit(b, "null");
   buf_lit(b, ",\"tp_name\":");
@@ -141,7 +141,7 @@ static void hold_json(buf *b, const kb *k, const live *l, int i, double now) {
   buf_lit(b, ",\"side\":");
   buf_json_str(b, body_side_name(ps->side));
   buf_lit(b, ",\"technique\":");
-  if (ps->technique >= 0) buf_json_str(b, kb_term_at(k, KB_TECHNIQUE, ps->technique)->label); else buf_lit(b, "null");
+  if (ps->technique >= 0) buf_json_str(b, kb_term_text(k, lang, KB_TECHNIQUE, ps->technique, "label")); else buf_lit(b, "null");
   double t = hold_done(h) ? h->t_end : (i == l->cur ? hold_t(l, now) : 0);
   buf_printf(b, ",\"hold\":[%d,%d],\"band\":[%d,%d],\"t\":%.1f,\"last\":", h->hold_min, h->hold_max, h->band_lo,
              h->band_hi, t);
@@ -166,7 +166,7 @@ static void hold_ended(live_set *ls, live *l, double now) {
   session_time(sh->end, l->t0 + sh->h.t_end);
   buf d;
   buf_init(&d);
-  hold_json(&d, ls->k, l, l->cur, now);
+  hold_json(&d, ls->k, l, l->cur, now, NULL);
   l->cur = -1;
   emit(ls, l, "hold", &d);
   buf_free(&d);
@@ -229,7 +229,7 @@ static int do_hold(live_set *ls, live *l, int step, double now, char *err, size_
   l->t0 = now;
   buf d;
   buf_init(&d);
-  hold_json(&d, ls->k, l, l->cur, now);
+  hold_json(&d, ls->k, l, l->cur, now, NULL);
   emit(ls, l, "hold", &d);
   buf_free(&d);
   return 0;
@@ -284,7 +284,7 @@ static int do_event(live_set *ls, live *l, int kind, int value, int from_phone, 
     buf_lit(out, "{\"advice\":");
     if (a) advice_json(out, a, t); else buf_lit(out, "null");
     buf_lit(out, ",\"hold\":");
-    hold_json(out, ls->k, l, i, now);
+    hold_json(out, ls->k, l, i, now, NULL);
     buf_putc(out, '}');
   }
   if (hold_done(h)) hold_ended(ls, l, now);
@@ -783,7 +783,9 @@ int live_token(live_set *ls, const char *id, char *token) {
   return rc;
 }
 
-int live_state(live_set *ls, const char *id, double now, buf *out) {
+int live_state(live_set *ls, const char *id, double now, buf *out) { return live_state_lang(ls, id, now, out, NULL); }
+
+int live_state_lang(live_set *ls, const char *id, double now, buf *out, const char *lang) {
   LOCK();
   int rc;
   live *l = get(ls, id, 0, &rc);
@@ -826,14 +828,14 @@ int live_state(live_set *ls, const char *id, double now, buf *out) {
   buf_printf(out, ",\"events\":%lu,\"step\":", l->nev);
   if (current_step(l)) buf_int(out, current_step(l)); else buf_lit(out, "null");
   buf_lit(out, ",\"hold\":");
-  if (l->cur >= 0) hold_json(out, ls->k, l, l->cur, now); else buf_lit(out, "null");
+  if (l->cur >= 0) hold_json(out, ls->k, l, l->cur, now, lang); else buf_lit(out, "null");
   buf_lit(out, ",\"holds\":[");
   for (int i = 0; i < l->s.n_holds; i++) {
     if (i) buf_putc(out, ',');
-    hold_json(out, ls->k, l, i, now);
+    hold_json(out, ls->k, l, i, now, lang);
   }
   buf_lit(out, "],\"plan\":");
-  sheet_plan_json(out, ls->k, &l->s.plan);
+  sheet_plan_json_lang(out, ls->k, &l->s.plan, lang);
   buf_putc(out, '}');
   UNLOCK();
   return 0;

@@ -62,6 +62,10 @@ int live_owner(live_set *ls, const char *id, long *client, long *therapist);
 /* The session's state as JSON (see docs/api.md): its plan, pain before and after, the running
 ** hold, the holds done, whether a phone has joined, whether it has ended.  Ticks the clock. */
 int live_state(live_set *ls, const char *id, double now, buf *out);
+/* The same with its words in language `lang` (a tag as for kb_lang_name; NULL: English): the
+** plan as sheet_plan_json_lang, the holds' muscle names and technique labels.  Only the answer
+** is in that language; the session's log and record stay as they are. */
+int live_state_lang(live_set *ls, const char *id, double now, buf *out, const char *lang);
 
 /* Pain before (pre) or after (post) treatment, 0-10; post also takes the recheck in words
 ** (NULL leaves a field as it is). */

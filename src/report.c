@@ -219,7 +219,14 @@ static void json_choir(buf *out, const report *rp, const present *p) {
 
 void report_where_json(buf *out, report *rp, const present *p, const screen_result *s,
                        const rank_result *res) {
+  report_where_json_lang(out, rp, p, s, res, NULL);
+}
+
+void report_where_json_lang(buf *out, report *rp, const present *p, const screen_result *s,
+                            const rank_result *res, const char *lang) {
   const kb *k = rp->k;
+  const char *fr = kb_lang_name(lang);
+  if (fr && !strcmp(fr, "en")) fr = NULL;
   buf_lit(out, "{\"screen\":");
   json_screen(out, s);
   buf_lit(out, ",\"candidates\":[");
@@ -232,7 +239,15 @@ void report_where_json(buf *out, report *rp, const present *p, const screen_resu
     buf_int(out, i + 1);
     buf_putc(out, ',');
     const buf *head = tp_head(rp, c->tp);
-    buf_append(out, head->data, head->len);
+    if (fr) {   /* the muscle's name in the language (the cached head is the English) */
+      const kb_muscle *m = kb_muscle_at(k, kb_tp_at(k, c->tp)->muscle);
+      const char *tpn = strstr(head->data, ",\"trigger_point\":");
+      buf_lit(out, "\"muscle\":");
+      buf_json_str(out, m->id);
+      buf_lit(out, ",\"muscle_name\":");
+      buf_json_str(out, kb_text(k, fr, "muscle", m->id, "name", m->name));
+      buf_puts(out, tpn);
+    } else buf_append(out, head->data, head->len);
     buf_lit(out, ",\"side\":\"");
     buf_puts(out, body_side_name(c->side));
     buf_lit(out, "\",\"score\":");

@@ -18,6 +18,10 @@ void report_free(report *rp);
 ** one line with no trailing newline: {"screen":{...},"candidates":[...],"note":"..."}. */
 void report_where_json(buf *out, report *rp, const present *p, const screen_result *s,
                        const rank_result *res);
+/* The same with the muscles' names in language `lang` (a tag as for kb_lang_name; NULL or "en":
+** English, as above); the rest (trigger point names, explanations, the note) stays English. */
+void report_where_json_lang(buf *out, report *rp, const present *p, const screen_result *s,
+                            const rank_result *res, const char *lang);
 /* The same result in short (`where --batch --compact`), one line with no trailing newline:
 ** {"screen":LEVEL,"flags":[ID,...],"soreness":VERDICT,"candidates":[[TRIGGER_POINT,SIDE,SCORE,
 ** [ESSENTIAL...],[SPILLOVER...]],...]}: the screen's level, red-flag ids and soreness verdict

@@ -23,7 +23,27 @@ static const char *const fascial_text[PLAN_N_PHASES] = {
   [PLAN_STRETCH] = "Lengthen the fascia over the muscle in several directions, waiting at each barrier for it to yield.",
 };
 
+/* The same in French (fr-CA), for a plan in French. */
+static const char *const phase_text_fr[PLAN_N_PHASES] = {
+  [PLAN_ASSESS] = "Palpez en travers des fibres pour trouver la bande tendue et son point le plus sensible; confirmez le point quand la pression reproduit la douleur reconnaissable du client.",
+  [PLAN_PREPARE] = "Réchauffez le tissu par de larges manœuvres (effleurage, pétrissage) pendant deux à trois minutes avant toute pression soutenue.",
+  [PLAN_RELEASE] = "Pression soutenue sur le point, guidée par le 0 à 10 du client : productive, jamais vive, jamais au point qu'il se crispe ou retienne son souffle.",
+  [PLAN_STRETCH] = "Allongez le muscle dans plus d'une direction de ses fibres, lentement, avec la respiration.",
+  [PLAN_INTEGRATE] = "Terminez par des manœuvres larges et plus douces sur les régions traitées pour calmer le tissu.",
+  [PLAN_RECHECK] = "Réévaluez par rapport au départ : douleur sur 0 à 10, amplitude de mouvement et force.",
+};
+static const char *const fascial_text_fr[PLAN_N_PHASES] = {
+  [PLAN_PREPARE] = "Puis un maintien fascial soutenu sur le muscle : une pression légère, sans forcer, maintenue jusqu'à ce que le tissu cède, pour que les points plus profonds se relâchent avec moins de protection.",
+  [PLAN_STRETCH] = "Allongez le fascia sur le muscle dans plusieurs directions, en attendant à chaque barrière qu'il cède.",
+};
+
+static int is_french(const char *lang) { const char *l = kb_lang_name(lang); return l && strcmp(l, "fr") == 0; }
+
 static const char *step_text(const plan_step *s) { return s->fascial && fascial_text[s->phase] ? fascial_text[s->phase] : phase_text[s->phase]; }
+static const char *step_text_lang(const plan_step *s, const char *lang) {
+  if (!is_french(lang)) return step_text(s);
+  return s->fascial && fascial_text_fr[s->phase] ? fascial_text_fr[s->phase] : phase_text_fr[s->phase];
+}
 
 /* The technique's position and how for a step: the muscle's [treat] stanza, or for a generic
 ** technique its own how with the muscle's usual position. */
@@ -35,6 +55,11 @@ static const char *step_position(const kb *k, const plan_step *s) {
 static const char *step_how(const kb *k, const plan_step *s) {
   if (s->treat >= 0) return kb_muscle_at(k, s->muscle)->treats[s->treat].how;
   return kb_term_at(k, KB_TECHNIQUE, s->technique)->text;
+}
+/* In `lang`: a generic technique's how from kb/LANG/ (a muscle's own [treat] how is English). */
+static const char *step_how_lang(const kb *k, const plan_step *s, const char *lang) {
+  if (s->treat >= 0) return step_how(k, s);
+  return kb_term_text(k, lang, KB_TECHNIQUE, s->technique, "how");
 }
 
 static const char *side_word(int side) {
@@ -101,13 +126,18 @@ static void block_json(buf *b, const kb *k, const plan_block *bl) {
   buf_putc(b, '}');
 }
 
-static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, int n) {
+static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, int n, const char *lang) {
+  int fr = is_french(lang);
   buf_lit(b, "{\"n\":"); buf_int(b, n + 1);
   buf_lit(b, ",\"phase\":"); buf_json_str(b, plan_phase_name(s->phase));
   buf_lit(b, ",\"muscle\":"); str_or_null(b, s->muscle >= 0 ? kb_muscle_at(k, s->muscle)->id : NULL);
   buf_lit(b, ",\"tp\":"); str_or_null(b, s->tp >= 0 ? kb_tp_at(k, s->tp)->id : NULL);
+  if (fr && s->muscle >= 0) {   /* the muscle's name in the plan's language (English keeps its id only) */
+    const kb_muscle *m = kb_muscle_at(k, s->muscle);
+    buf_lit(b, ",\"muscle_name\":"); buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
+  }
   buf_lit(b, ",\"side\":"); str_or_null(b, s->muscle >= 0 ? body_side_name(s->side) : NULL);
-  buf_lit(b, ",\"text\":"); buf_json_str(b, step_text(s));
+  buf_lit(b, ",\"text\":"); buf_json_str(b, step_text_lang(s, lang));
   if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_at(k, s->tp)->location); }
   buf_lit(b, ",\"timed\":"); buf_puts(b, s->timed ? "true" : "false");
   buf_lit(b, ",\"sensitive\":[");
@@ -120,9 +150,9 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
     const kb_term *tech = kb_term_at(k, KB_TECHNIQUE, s->technique);
     buf_lit(b, ",\"fascial\":"); buf_puts(b, s->fascial ? "true" : "false");
     buf_lit(b, ",\"technique\":{\"id\":"); buf_json_str(b, tech->id);
-    buf_lit(b, ",\"label\":"); buf_json_str(b, tech->label);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_TECHNIQUE, s->technique, "label"));
     buf_lit(b, "},\"position\":"); buf_json_str(b, step_position(k, s));
-    buf_lit(b, ",\"how\":"); buf_json_str(b, step_how(k, s));
+    buf_lit(b, ",\"how\":"); buf_json_str(b, step_how_lang(k, s, lang));
     buf_lit(b, ",\"hold\":["); buf_int(b, s->hold_min); buf_putc(b, ','); buf_int(b, s->hold_max);
     buf_lit(b, "],\"band\":["); buf_int(b, s->band_lo); buf_putc(b, ','); buf_int(b, s->band_hi);
     buf_lit(b, "],\"modified\":"); buf_puts(b, s->modified ? "true" : "false");
@@ -139,8 +169,8 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
       const kb_term *d = kb_term_at(k, KB_DANGER, s->dangers[i]);
       if (i) buf_putc(b, ',');
       buf_lit(b, "{\"id\":"); buf_json_str(b, d->id);
-      buf_lit(b, ",\"label\":"); buf_json_str(b, d->label);
-      buf_lit(b, ",\"why\":"); buf_json_str(b, d->text);
+      buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_DANGER, s->dangers[i], "label"));
+      buf_lit(b, ",\"why\":"); buf_json_str(b, kb_term_text(k, lang, KB_DANGER, s->dangers[i], "why"));
       buf_putc(b, '}');
     }
     buf_putc(b, ']');
@@ -151,7 +181,7 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
       const kb_term *c = kb_term_at(k, KB_CONTRA, s->cautions[i]);
       if (i) buf_putc(b, ',');
       buf_lit(b, "{\"contraindication\":"); buf_json_str(b, c->id);
-      buf_lit(b, ",\"text\":"); buf_json_str(b, c->caution_text);
+      buf_lit(b, ",\"text\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, s->cautions[i], "caution-note"));
       buf_putc(b, '}');
     }
     buf_putc(b, ']');
@@ -164,7 +194,9 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
   buf_putc(b, '}');
 }
 
-void sheet_plan_json(buf *b, const kb *k, const plan *p) {
+void sheet_plan_json(buf *b, const kb *k, const plan *p) { sheet_plan_json_lang(b, k, p, NULL); }
+
+void sheet_plan_json_lang(buf *b, const kb *k, const plan *p, const char *lang) {
   buf_lit(b, "{\"refer\":"); buf_puts(b, p->refer ? "true" : "false");
   buf_lit(b, ",\"refer_why\":"); str_or_null(b, p->refer_why);
   buf_lit(b, ",\"limits\":{\"band_max\":");
@@ -176,7 +208,7 @@ void sheet_plan_json(buf *b, const kb *k, const plan *p) {
     const kb_term *c = kb_term_at(k, KB_CONTRA, p->modifiers[i]);
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
-    buf_lit(b, ",\"label\":"); buf_json_str(b, c->label);
+    buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, p->modifiers[i], "label"));
     buf_lit(b, ",\"advice\":"); buf_json_str(b, c->text);
     buf_lit(b, ",\"sources\":"); cites_json(b, k, c->sources, c->n_sources);
     buf_putc(b, '}');
@@ -184,8 +216,11 @@ void sheet_plan_json(buf *b, const kb *k, const plan *p) {
   buf_lit(b, "],\"blocked\":[");
   for (int i = 0; i < p->n_blocked; i++) { if (i) buf_putc(b, ','); block_json(b, k, &p->blocked[i]); }
   buf_lit(b, "],\"steps\":[");
-  for (int i = 0; i < p->n_steps; i++) { if (i) buf_putc(b, ','); step_json(b, k, p, &p->steps[i], i); }
-  buf_lit(b, "],\"note\":\"A plan for the points chosen after palpation; the ranking behind them is a list of candidates, not a diagnosis.\"}");
+  for (int i = 0; i < p->n_steps; i++) { if (i) buf_putc(b, ','); step_json(b, k, p, &p->steps[i], i, lang); }
+  if (is_french(lang))
+    buf_lit(b, "],\"note\":\"Un plan pour les points retenus après la palpation; le classement qui les a proposés est une liste de candidats, pas un diagnostic.\",\"lang\":\"fr\"}");
+  else
+    buf_lit(b, "],\"note\":\"A plan for the points chosen after palpation; the ranking behind them is a list of candidates, not a diagnosis.\"}");
 }
 
 /* text wrapped at about 92 columns: the first line after `lead`, the rest indented as wide. */

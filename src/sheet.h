@@ -11,6 +11,13 @@
 
 /* The plan as one JSON object: {"refer":...,"limits":...,"blocked":[...],"steps":[...]}. */
 void sheet_plan_json(buf *out, const kb *k, const plan *p);
+/* The same in language `lang` (a tag as for kb_lang_name; NULL or "en": English, as above): the
+** techniques' labels and generic how, the danger zones, the contraindications' labels and
+** cautions from kb/LANG/ (kb_term_text, English where one is missing), the phases' texts and the
+** note from sheet.c; each step that names a muscle gains "muscle_name", the plan "lang":"fr".
+** A muscle's own [treat] position and how, trigger point locations, a block's why and a
+** contraindication's advice stay English. */
+void sheet_plan_json_lang(buf *out, const kb *k, const plan *p, const char *lang);
 /* The plan for the terminal: numbered steps by phase, blocked points and modifications. */
 void sheet_plan_text(buf *out, const kb *k, const plan *p);
 /* One step, as the session runner shows it before it begins (number n of the plan). */

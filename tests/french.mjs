@@ -67,26 +67,54 @@ async function pageText(p) {
 ** page and the conditions give it, and the records: audit details, names).  They are taken out
 ** of the page's text before the check and counted, so that the check is of the app's own words
 ** and of the translated routes (whose English would remain). */
-const untranslated = new WeakMap();
+/* The routes translated in part (the plan, the session state, the ranking, the client's intakes
+** with their rankings): they have Vary too, and what stays English in them (a muscle's own how,
+** the trigger points' names and locations) is taken out as above: the strings of the French
+** answer that are the same in the English one, asked again with ?lang=en (a GET, or the same
+** POST for the plan and the ranking, which store nothing). */
+const PARTLY = [
+  [/^\/api\/sessions\/([^/]+)(\/(pre|hold|consent|stop|post|cancel))?$/, (m) => ['GET', `/api/sessions/${m[1]}`]],
+  [/^\/api\/sessions$/, (m, r, j) => j && j.id ? ['GET', `/api/sessions/${encodeURIComponent(j.id)}`] : null],
+  [/^\/api\/(plan|where)$/, (m, r) => ['POST', m[0]]],
+  [/^\/api\/clients\/(\d+)(\/intakes)?$/, (m) => ['GET', `/api/clients/${m[1]}`]],
+];
+const untranslated = new WeakMap(), pending = new WeakMap();
 const strings = (o) => (typeof o === 'string' ? [o] : o && typeof o === 'object' ? Object.values(o).flatMap(strings) : []);
+const PARTLY_SEEN = {};   /* per route: French strings kept as translated, and left as English */
 function collect(p) {
-  const set = new Set();
+  const set = new Set(), waits = [];
   untranslated.set(p, set);
-  p.on('response', async (r) => {
-    if (!/\/api\//.test(r.url()) || !/json/.test(r.headers()['content-type'] || '') || /accept-language/i.test(r.headers().vary || '')) return;
+  pending.set(p, waits);
+  const add = (x) => {
+    if (x.length >= 4) set.add(x).add(x[0].toUpperCase() + x.slice(1));   /* a list may capitalise a name */
+    for (const part of x.split(/[()[\];:,.]/)) if (part.trim().length >= 10) set.add(part.trim());   /* a screen may show a name without its parenthesis */
+  };
+  p.on('response', (r) => waits.push((async () => {
+    if (!/\/api\//.test(r.url()) || !/json/.test(r.headers()['content-type'] || '')) return;
     try {
-      for (const x of strings(await r.json())) {
-        if (x.length >= 4) set.add(x).add(x[0].toUpperCase() + x.slice(1));   /* a list may capitalise a name */
-        for (const part of x.split(/[()[\];:,.]/)) if (part.trim().length >= 10) set.add(part.trim());   /* a screen may show a name without its parenthesis */
-      }
+      const u = new URL(r.url()), j = await r.json();
+      if (!/accept-language/i.test(r.headers().vary || '')) { strings(j).forEach(add); return; }
+      const rule = PARTLY.map(([re, f]) => [u.pathname.match(re), f]).find(([m]) => m);
+      if (!rule || r.status() !== 200) return;
+      const again = rule[1](rule[0], r, j);
+      if (!again) return;
+      const rq = r.request(), url = `${u.origin}${again[1]}?lang=en`;
+      const en = again[0] === 'GET' ? await p.request.get(url)
+        : await p.request.post(url, { data: rq.postData() || '{}', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': (await rq.allHeaders())['x-csrf-token'] || '' } });
+      const E = new Set(strings(await en.json()));
+      const route = u.pathname.replace(/\/[A-Za-z0-9_-]{16,}|\/\d+/g, '/N'), seen = PARTLY_SEEN[route] ||= { french: 0, english: 0 };
+      for (const x of strings(j)) { if (E.has(x)) { seen.english++; add(x); } else seen.french++; }
     } catch { /* no body */ }
-  });
+  })()));
 }
 const KB_LEFT = {};
 /* the sources' citations: titles of published works stay in their language (the handout's and
 ** the plan's references); filled from GET /api/vocabulary */
 const CITATIONS = [];
 async function english(p, name = '') {
+  /* the answers read so far (at most 3 s: a stream's body never ends) */
+  const waits = (pending.get(p) || []).splice(0);
+  await Promise.race([Promise.all(waits), new Promise((res) => setTimeout(res, 3000))]);
   let text = (await pageText(p)).replace(/[ \t\u00a0]+/g, ' ');
   const server = [...(untranslated.get(p) || []), ...CITATIONS].sort((a, b) => b.length - a.length);
   let n = 0;
@@ -235,6 +263,27 @@ try {
   await pg.waitForSelector('#steps', { timeout: T });
   const joinLink = await pg.evaluate(() => (JSON.parse(sessionStorage.getItem('myomap') || '{}').session || {}).join || {});
   await screen(pg, 'session', '#pain-pre');
+  /* the techniques' labels as kb/fr/care.kb writes them, by technique id */
+  const KB_FR = readFileSync(new URL('../kb/fr/care.kb', import.meta.url), 'utf8'), FR_TECH = new Map();
+  for (const [, id, label] of KB_FR.matchAll(/^\[technique ([a-z0-9-]+)\]\nlabel = (.+)$/gm)) FR_TECH.set(id, label);
+  const KB_EN = readFileSync(new URL('../kb/care.kb', import.meta.url), 'utf8'), EN_TECH = new Map();
+  for (const [, id, label] of KB_EN.matchAll(/^\[technique ([a-z0-9-]+)\]\nlabel = (.+)$/gm)) EN_TECH.set(id, label);
+  const sid = await pg.evaluate(() => (JSON.parse(sessionStorage.getItem('myomap') || '{}').session || {}).id);
+  const stFr = await (await pg.request.get(`${BASE}/api/sessions/${encodeURIComponent(sid)}`, { headers: { 'Accept-Language': 'fr-CA' } })).json();
+  const timedSteps = (stFr.plan.steps || []).filter((x) => x.timed && x.technique);
+  await step('the French session room shows each step\'s technique by its kb/fr/care.kb label, not its English one', async () => {
+    const txt = await pg.textContent('#steps');
+    const wrong = timedSteps.filter((x) => !FR_TECH.get(x.technique.id) || FR_TECH.get(x.technique.id) === EN_TECH.get(x.technique.id) ||
+      !txt.includes(FR_TECH.get(x.technique.id)) || txt.includes(EN_TECH.get(x.technique.id)));
+    if (!timedSteps.length || wrong.length) throw new Error(`${timedSteps.length} timed steps; wrong: ${wrong.slice(0, 4).map((x) => `${x.n} ${x.technique.id}: ${FR_TECH.get(x.technique.id)}`).join('; ')}`);
+  });
+  await step('... and the muscles by their French names; the stored state in English asked in English', async () => {
+    const txt = await pg.textContent('#steps'), stEn = await (await pg.request.get(`${BASE}/api/sessions/${encodeURIComponent(sid)}?lang=en`)).json();
+    const names = timedSteps.map((x) => x.muscle_name).filter(Boolean);
+    const enTech = (stEn.plan.steps || []).filter((x) => x.timed && x.technique).map((x) => x.technique.label);
+    if (!names.length || names.some((n) => !txt.includes(n))) throw new Error(`names ${names.slice(0, 4).join(', ')}`);
+    if ((stEn.plan.steps || []).some((x) => 'muscle_name' in x) || enTech.some((l, i) => l !== EN_TECH.get(timedSteps[i].technique.id))) throw new Error(`English: ${enTech.slice(0, 3).join('; ')}`);
+  });
   await pg.click('#pain-pre button[data-value="6"]');
   await pg.click('#steps .start-hold >> nth=0');
   await pg.waitForSelector('#end-hold:not([disabled])', { timeout: T });
@@ -244,6 +293,10 @@ try {
   await ph.waitForSelector('#sent:not(:empty)', { timeout: T });
   await screen(ph, 'phone-sent', '#sent', { both: false });
   await screen(pg, 'session-hold', '#hold-panel');
+  await step('the running hold names its technique by its kb/fr/care.kb label', async () => {
+    const txt = await pg.textContent('#hold-panel'), first = timedSteps[0];
+    return !!first && txt.includes(FR_TECH.get(first.technique.id)) && !txt.includes(EN_TECH.get(first.technique.id));
+  });
   await pg.click('#end-hold');
   await pg.click('#post-form .scale button[data-value="3"]');
   await pg.click('#save-post');
@@ -295,6 +348,7 @@ try {
   await step('no page errors', () => { if (problems.length) throw new Error(problems.join('; ')); });
   console.log(`# ${shots.length} screenshots in ${SHOTS}`);
   console.log(`# English from untranslated API answers (the therapist's knowledge base, records), taken out of the check: ${JSON.stringify(KB_LEFT)}`);
+  console.log(`# strings of the partly translated answers, French (checked) and English (taken out): ${JSON.stringify(PARTLY_SEEN)}`);
 } catch (e) { bad('run', e.stack || e.message); }
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);

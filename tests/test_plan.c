@@ -643,3 +643,51 @@ Test(plan, home_lines_never_contradict_the_modified_limits) {
   cr_expect_not_null(strstr(b.data, "30 to 60 seconds"), "a hold it does not limit keeps the general line");
   buf_free(&b);
 }
+
+/* The plan in French: the techniques' labels and generic how from kb/fr/care.kb, the muscles'
+** names added; in English (NULL or "en") the same bytes as sheet_plan_json. */
+Test(plan, plan_json_in_french_keeps_english_as_it_was) {
+  plan_input in = input1("temporalis-tp1", BODY_L);
+  in.fascial = 1;
+  plan p;
+  char err[128];
+  cr_assert_eq(plan_build(k, &in, &p, err, sizeof err), 0, "%s", err);
+  buf e, en, en2, fr;
+  buf_init(&e); buf_init(&en); buf_init(&en2); buf_init(&fr);
+  sheet_plan_json(&en, k, &p);
+  sheet_plan_json_lang(&en2, k, &p, "en");
+  cr_assert_str_eq(en.data, en2.data);
+  kb *tk = NULL;   /* the kb parsed from its text, as for --lang (the tables have no translations) */
+  cr_assert_eq(kb_load_builtin_text(&tk, &e), 0, "%s", e.data ? e.data : "");
+  kb_free(k);
+  k = tk;
+  buf_reset(&en);
+  sheet_plan_json(&en, k, &p);
+  cr_assert_eq(kb_load_lang(k, "fr", &e), 0, "%s", e.data ? e.data : "");
+  sheet_plan_json_lang(&fr, k, &p, "fr-CA");
+  buf_reset(&en2);
+  sheet_plan_json(&en2, k, &p);
+  cr_assert_str_eq(en.data, en2.data, "English unchanged once French is read");
+  cr_assert_null(strstr(en.data, "\"muscle_name\""));
+  cr_assert_not_null(strstr(fr.data, "\"muscle_name\":\"temporal\""));
+  cr_assert_not_null(strstr(fr.data, "\"lang\":\"fr\""));
+  int timed = 0;
+  for (int i = 0; i < p.n_steps; i++) {
+    if (p.steps[i].technique < 0) continue;
+    const char *lab = kb_term_text(k, "fr", KB_TECHNIQUE, p.steps[i].technique, "label");
+    const kb_term *t = kb_term_at(k, KB_TECHNIQUE, p.steps[i].technique);
+    cr_assert_str_neq(lab, t->label, "%s has a French label", t->id);
+    buf want; buf_init(&want);
+    buf_lit(&want, "\"label\":"); buf_json_str(&want, lab);
+    cr_assert_not_null(strstr(fr.data, want.data), "%s", want.data);
+    if (p.steps[i].treat < 0) {   /* a generic technique: its how in French too */
+      buf_reset(&want); buf_lit(&want, "\"how\":"); buf_json_str(&want, kb_term_text(k, "fr", KB_TECHNIQUE, p.steps[i].technique, "how"));
+      cr_assert_not_null(strstr(fr.data, want.data), "%s", want.data);
+      cr_assert_null(strstr(fr.data, t->text), "%s: no English how", t->id);
+    }
+    buf_free(&want);
+    timed++;
+  }
+  cr_assert_geq(timed, 3);
+  buf_free(&e); buf_free(&en); buf_free(&en2); buf_free(&fr);
+}

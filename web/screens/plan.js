@@ -18,7 +18,7 @@ function tpName(tp) {
 }
 function stepTitle(s) {
   if (!s.muscle) return `${s.n}. ${t('phase.' + s.phase, null, s.phase)}`;
-  return `${s.n}. ${human(s.muscle)}${sideName(s.side) ? ', ' + sideName(s.side) : ''}${s.tp ? ' — ' + tpName(s.tp) : ''}`;
+  return `${s.n}. ${s.muscle_name || human(s.muscle)}${sideName(s.side) ? ', ' + sideName(s.side) : ''}${s.tp ? ' — ' + tpName(s.tp) : ''}`;
 }
 function dangers(list) {
   return (list || []).map((d) => h('div', { class: 'danger-zone' }, h('strong', {}, t('plan.danger')), d.label, d.why ? h('div', { class: 'small' }, d.why) : null));

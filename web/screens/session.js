@@ -67,7 +67,7 @@ export default async function view(arg) {
   try { areaLabels = new Map(((await api('GET', '/api/sensitive-areas')).areas || []).map((a) => [a.id, a.label || human(a.id)])); } catch { /* ids then */ }
   /* steps */
   const stepsList = h('ul', { class: 'steps-list', id: 'steps' }, (plan.steps || []).map((s) => h('li', { dataset: { step: s.n } },
-    h('div', {}, h('strong', {}, `${s.n}. ${t('phase.' + s.phase, null, s.phase)}`), ' ', human(s.muscle), s.side ? ', ' + sideName(s.side) : '',
+    h('div', {}, h('strong', {}, `${s.n}. ${t('phase.' + s.phase, null, s.phase)}`), ' ', s.muscle_name || human(s.muscle), s.side ? ', ' + sideName(s.side) : '',
       s.timed ? h('div', { class: 'small muted' }, stepMeta(s)) : null,
       (s.sensitive || []).length ? h('div', { class: 'small sensitive-step' }, t('session.sensitive', { areas: s.sensitive.map((a) => areaLabels.get(a) || human(a)).join(', ') })) : null),
     s.timed ? h('button', { type: 'button', class: 'primary start-hold', onclick: action(() => startHold(s)) }, t('session.start-hold')) : null)));
@@ -127,7 +127,7 @@ export default async function view(arg) {
   function showNext() {
     const s = nextStep();
     nextBtn.hidden = !s;
-    if (s) nextBtn.textContent = t(hold && running(hold) ? 'session.next-hold-then' : 'session.next-hold', { n: s.n, muscle: human(s.muscle) + (s.side ? ', ' + sideName(s.side) : '') });
+    if (s) nextBtn.textContent = t(hold && running(hold) ? 'session.next-hold-then' : 'session.next-hold', { n: s.n, muscle: (s.muscle_name || human(s.muscle)) + (s.side ? ', ' + sideName(s.side) : '') });
   }
 
   /* the hold */
@@ -155,7 +155,7 @@ export default async function view(arg) {
     if (running(hold)) pauseBox.hidden = true;
     const s = stepBy.get(hold.step) || {};
     const tech = s.technique ? (s.technique.label || human(s.technique.id)) : human(hold.technique);
-    holdTitle.textContent = t('session.step-title', { n: hold.step, muscle: human(hold.muscle || s.muscle) + (hold.side || s.side ? ', ' + sideName(hold.side || s.side) : '') });
+    holdTitle.textContent = t('session.step-title', { n: hold.step, muscle: (s.muscle_name || human(hold.muscle || s.muscle)) + (hold.side || s.side ? ', ' + sideName(hold.side || s.side) : '') });
     holdInfo.textContent = t('session.hold-info', { tech, hold: range(hold.hold), band: range(hold.band) });
     t0 = performance.now() - (Number(hold.t) || 0) * 1000;
     lastFb.textContent = hold.last !== undefined && hold.last !== null && hold.last >= 0 ? t('session.last', { n: hold.last }) : t('session.no-rating');
