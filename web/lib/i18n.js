@@ -28,10 +28,15 @@ function choose() {
   return 'en';
 }
 
-async function fetchTable(code) {
+async function fetchOnce(code) {
   const r = await fetch(`/i18n/${code}.json`, { credentials: 'same-origin' });
   if (!r.ok) throw new Error(`no translation file for ${code}`);
   return r.json();
+}
+/* A table, asked again once after a short wait when the first try fails (a busy server, a
+** dropped connection): without it every string of the page would show as its key. */
+async function fetchTable(code) {
+  try { return await fetchOnce(code); } catch { await new Promise((ok) => setTimeout(ok, 300)); return fetchOnce(code); }
 }
 
 /* Loads the English table and the chosen language's; call once before the first screen. */
