@@ -3,6 +3,8 @@
 #define MYOMAP_BODY_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 typedef struct body body;
 
@@ -51,10 +53,23 @@ int body_base_paired(const body *b, int base);
 /* Index of concrete region `id`, or -1.  body_findn takes a length instead of a NUL. */
 int body_find(const body *b, const char *id);
 int body_findn(const body *b, const char *id, size_t n);
-/* The same with the id's hash already taken (a reader that hashes as it scans): start from
-** BODY_HASH_INIT and step with body_hash_step over each byte of id[0..n). */
-#define BODY_HASH_INIT 2166136261u
-static inline unsigned body_hash_step(unsigned h, unsigned char c) { return (h ^ c) * 16777619u; }
+/* The same with the id's hash already taken: body_hash(id, n), eight bytes a step (a reader that
+** has found where the id ends; the byte-a-step FNV it replaces was a fifth of a batch line's parse). */
+static inline unsigned body_hash(const char *s, size_t n) {
+  const uint64_t k = 0xff51afd7ed558ccdull;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) { memcpy(&w, s + i, 8); h = (h ^ w) * k; h ^= h >> 29; }
+  size_t r = n - i;
+  if (r >= 4) {
+    uint32_t a, b;
+    memcpy(&a, s + i, 4); memcpy(&b, s + i + r - 4, 4);
+    w = a | (uint64_t)b << 32;
+  } else if (r) w = (unsigned char)s[i] | (unsigned)(unsigned char)s[i + r / 2] << 8 | (unsigned)(unsigned char)s[i + r - 1] << 16;
+  else w = 0;
+  h = (h ^ w) * k;
+  return (unsigned)(h ^ h >> 32);
+}
 int body_findh(const body *b, const char *id, size_t n, unsigned hash);
 /* Index of the base region `id` (no side suffix), or -1. */
 int body_find_base(const body *b, const char *id);

@@ -352,7 +352,9 @@ static int add_flag_fn(const kb *k, const char *s, present *p, char *err, size_t
 ** programs write it, read in one pass: 1 with *out filled by the same present_add calls the
 ** general reader below makes for it, or 0 for any other line (which that reader then reads,
 ** and names what is wrong with).  A third of a batch line's time went to the general reader. */
-static const unsigned char id_char[256] = {['a' ... 'z'] = 1, ['0' ... '9'] = 1, ['-'] = 1};
+static const unsigned char quality_by_letter[256] = {['a'] = Q_ACHE, ['b'] = Q_BURNING, ['s'] = Q_SHARP,
+                                                     ['t'] = Q_TINGLING, ['n'] = Q_NUMBNESS};
+static const unsigned char quality_len[N_QUALITIES] = {0, 4, 7, 5, 8, 8};
 static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
   const char *p = s, *end = s + len;
 #define LIT(lit) ((size_t)(end - p) >= sizeof(lit) - 1 && memcmp(p, lit, sizeof(lit) - 1) == 0 && (p += sizeof(lit) - 1, 1))
@@ -362,13 +364,14 @@ static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
   if (LIT("]}")) return p == end;
   for (;;) {
     if (!LIT("{\"region\":\"")) return 0;
-    const char *id = p;
-    unsigned h = BODY_HASH_INIT;
-    while (p < end && id_char[(unsigned char)*p]) h = body_hash_step(h, (unsigned char)*p++);
-    if (p == end || *p != '"' || p == id || p - id >= 64) return 0;
-    int region = body_findh(kb_body(k), id, (size_t)(p - id), h), intensity = -1, quality = Q_NONE;
+    /* the id up to its quote, found and hashed a word at a time: the bytes are not checked one
+    ** by one, as only a region's own id (of id_char bytes, no quote or escape) is found */
+    const char *id = p, *q = memchr(p, '"', (size_t)(end - p) < 64 ? (size_t)(end - p) : 64);
+    if (!q || q == id) return 0;
+    size_t n = (size_t)(q - id);
+    int region = body_findh(kb_body(k), id, n, body_hash(id, n)), intensity = -1, quality = Q_NONE;
     if (region < 0) return 0;
-    p++;
+    p = q + 1;
     if (LIT(",\"intensity\":")) {
       if (p == end || *p < '0' || *p > '9') return 0;
       intensity = *p++ - '0';
@@ -376,10 +379,13 @@ static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
       if (intensity > 10) return 0;
     }
     if (LIT(",\"quality\":\"")) {
-      const char *q = p;
-      while (p < end && *p >= 'a' && *p <= 'z') p++;
-      if (p == end || *p != '"' || (quality = present_find_quality(q, (size_t)(p - q))) < 1) return 0;
-      p++;
+      /* the quality named by its first letter, then checked whole up to its quote */
+      const char *q = memchr(p, '"', (size_t)(end - p) < 16 ? (size_t)(end - p) : 16);
+      if (!q) return 0;
+      quality = quality_by_letter[(unsigned char)*p];
+      size_t n = (size_t)(q - p);
+      if (quality < 1 || n != quality_len[quality] || memcmp(p, qualities[quality], n)) return 0;
+      p = q + 1;
     }
     if (!LIT("}")) return 0;
     /* a region not met before on this line is added as present_add would, without its search */
