@@ -67,8 +67,9 @@ static inline unsigned body_hash(const char *s, size_t n) {
     w = a | (uint64_t)b << 32;
   } else if (r) w = (unsigned char)s[i] | (unsigned)(unsigned char)s[i + r / 2] << 8 | (unsigned)(unsigned char)s[i + r - 1] << 16;
   else w = 0;
-  h = (h ^ w) * k;
-  return (unsigned)(h ^ h >> 32);
+  h = (h ^ w) * k;   /* then a finish that carries the high bits (where an id's last byte is) down */
+  h ^= h >> 33; h *= k;
+  return (unsigned)(h ^ h >> 33);
 }
 int body_findh(const body *b, const char *id, size_t n, unsigned hash);
 /* Index of the base region `id` (no side suffix), or -1. */
