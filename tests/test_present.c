@@ -126,3 +126,19 @@ Test(present, flags_yes_no_and_not_asked_kept_apart) {
   screen_run(k, &p, &s);
   cr_expect_eq(s.n_not_asked, N_FLAGS - 2);
 }
+
+Test(present, screen_lists_each_item_once) {
+  /* every item the screen can add at once (all flags but shooting, so that sharp pain is one):
+  ** the screen adds them without searching its list, as their ids differ */
+  present p;
+  char err[256];
+  cr_assert_eq(parse("{\"pain\":[{\"region\":\"perineum\",\"quality\":\"sharp\"},{\"region\":\"chest-l\",\"quality\":\"tingling\"},"
+                     "{\"region\":\"sternum\",\"quality\":\"numbness\"}],\"flags\":[\"numbness\",\"weakness\",\"fever\","
+                     "\"weight-loss\",\"night-pain\",\"bowel-bladder\",\"trauma\"]}", &p, err), 0, "%s", err);
+  screen_result s;
+  screen_run(k, &p, &s);
+  cr_expect_eq(s.n_items, 11, "7 flags, saddle, tingling, sharp and chest-pain");
+  for (int i = 0; i < s.n_items; i++)
+    for (int j = 0; j < i; j++) cr_expect_str_neq(s.items[i].id, s.items[j].id, "item %d and %d", j, i);
+  cr_expect_eq(s.level, SCREEN_URGENT);
+}
