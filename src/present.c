@@ -527,7 +527,7 @@ int present_parse_json_choir(const kb *k, const choir *ch, const char *text, siz
     } else {
       for (int e = choir_tok + 1; e < t->next && !rc; e = toks[e].next) {
         double d = toks[e].type == JSON_NUMBER ? json_num(text, &toks[e]) : -1;
-        if (toks[e].type != JSON_NUMBER || d != (int)d) { snprintf(err, errlen, "choir: expected whole segment ids such as 128"); return PRESENT_EBAD; }
+        if (!(d >= 0 && d <= 99999) || d != (int)d) {   /* in range before the cast: 1e18 is no int */ snprintf(err, errlen, "choir: expected whole segment ids such as 128"); return PRESENT_EBAD; }
         rc = present_add_choir(out, ch, map, (int)d, err, errlen);
       }
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "choir.h"
 #include "json.h"
 #include "present.h"
 #include "screen.h"
@@ -192,4 +193,18 @@ Test(present, plain_line_reads_as_the_general_reader) {
       expect_same(line);
     }
   cr_expect_eq(n_ok, 5 * 7, "the five real ids with no quality or one of the five, or an intensity");
+}
+
+/* A CHOIR segment id out of any int's range is refused (it was cast first: the fuzzer's 1e+18) */
+Test(present, choir_ids_out_of_range_refused) {
+  const char *bad[] = {"{\"choir\":[1e+18]}", "{\"choir\":[-1]}", "{\"choir\":[1e9]}", "{\"choir\":[128.5]}"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    present p;
+    char err[256] = "";
+    cr_expect_eq(present_parse_json_choir(k, choir_builtin(), bad[i], strlen(bad[i]), &p, err, sizeof err), PRESENT_EBAD, "%s", bad[i]);
+    cr_expect(strstr(err, "choir") != NULL, "%s: %s", bad[i], err);
+  }
+  present p;
+  char err[256] = "";
+  cr_expect_eq(present_parse_json_choir(k, choir_builtin(), "{\"choir\":[128]}", 15, &p, err, sizeof err), 0, "%s", err);
 }
