@@ -10,10 +10,34 @@
 
 #define HASH_SIZE 1024   /* a power of two, well above the number of regions */
 
-static unsigned hash_id(const char *s, size_t n) {
-  unsigned h = BODY_HASH_INIT;   /* FNV-1a */
-  for (size_t i = 0; i < n; i++) h = body_hash_step(h, (unsigned char)s[i]);
-  return h;
+static unsigned hash_id(const char *s, size_t n) { return body_hash(s, n); }
+
+/* A hash slot: the concrete index + 1 in the low 10 bits, the id's length (up to HASH_LEN_MAX,
+** which stands for that or more) in the next 7 and 14 more bits of the hash above them, so that a
+** probe compares only an id of the right length and nearly always only the right id. */
+#define HASH_LEN_MAX 127
+static int hash_key(size_t n, unsigned hash) {
+  return (int)((n < HASH_LEN_MAX ? n : HASH_LEN_MAX) << 10 | (hash >> 18 & 0x3fff) << 17);
+}
+static int hash_entry(int i, size_t n, unsigned hash) { return (i + 1) | hash_key(n, hash); }
+
+/* Whether a[0..n) and b[0..n) are the same bytes, compared a word at a time. */
+static int same_bytes(const char *a, const char *b, size_t n) {
+  uint64_t x, y;
+  if (n < 8) {
+    if (n >= 4) {
+      uint32_t u, v, u2, v2;
+      memcpy(&u, a, 4); memcpy(&v, b, 4); memcpy(&u2, a + n - 4, 4); memcpy(&v2, b + n - 4, 4);
+      return ((u ^ v) | (u2 ^ v2)) == 0;
+    }
+    return n == 0 || memcmp(a, b, n) == 0;
+  }
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    memcpy(&x, a + i, 8); memcpy(&y, b + i, 8);
+    if (x != y) return 0;
+  }
+  memcpy(&x, a + n - 8, 8); memcpy(&y, b + n - 8, 8);
+  return x == y;
 }
 
 typedef struct base {
@@ -28,7 +52,7 @@ struct body {
   body_region *regions;  /* sorted by id */
   int n_regions;
   int *base_order;       /* base indices sorted by base id */
-  int hash[HASH_SIZE];   /* open addressing: concrete index + 1, or 0 */
+  int hash[HASH_SIZE];   /* open addressing: hash_entry (index + 1 and length), or 0 */
 };
 
 static int cmp_region(const void *a, const void *b) {
@@ -145,9 +169,10 @@ int body_load(body **out, const char *tsv, size_t len, char *err, size_t errlen)
     return -1;
   }
   for (int i = 0; i < b->n_regions; i++) {
-    unsigned h = hash_id(b->regions[i].id, strlen(b->regions[i].id)) & (HASH_SIZE - 1);
+    size_t n = strlen(b->regions[i].id);
+    unsigned full = hash_id(b->regions[i].id, n), h = full & (HASH_SIZE - 1);
     while (b->hash[h]) h = (h + 1) & (HASH_SIZE - 1);
-    b->hash[h] = i + 1;
+    b->hash[h] = hash_entry(i, n, full);
   }
   b->base_order = xmalloc((size_t)b->n_bases * sizeof *b->base_order);
   for (int i = 0; i < b->n_bases; i++) b->base_order[i] = i;
@@ -218,11 +243,12 @@ int body_base_paired(const body *b, int i) { return b->bases[i].paired; }
 int body_findn(const body *b, const char *id, size_t n) { return body_findh(b, id, n, hash_id(id, n)); }
 
 int body_findh(const body *b, const char *id, size_t n, unsigned hash) {
+  int want = hash_key(n, hash);
   for (unsigned h = hash & (HASH_SIZE - 1); b->hash[h]; h = (h + 1) & (HASH_SIZE - 1)) {
-    const char *m = b->regions[b->hash[h] - 1].id;
-    size_t i = 0;   /* (inline: a call to strncmp was a tenth of a batch line's parse) */
-    while (i < n && m[i] && m[i] == id[i]) i++;
-    if (i == n && !m[n]) return b->hash[h] - 1;
+    int e = b->hash[h], i = (e & 0x3ff) - 1;
+    if ((e & ~0x3ff) != want) continue;
+    const char *m = b->regions[i].id;
+    if (n < HASH_LEN_MAX ? same_bytes(m, id, n) : strlen(m) == n && memcmp(m, id, n) == 0) return i;
   }
   return -1;
 }

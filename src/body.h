@@ -3,6 +3,8 @@
 #define MYOMAP_BODY_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 typedef struct body body;
 
@@ -51,10 +53,34 @@ int body_base_paired(const body *b, int base);
 /* Index of concrete region `id`, or -1.  body_findn takes a length instead of a NUL. */
 int body_find(const body *b, const char *id);
 int body_findn(const body *b, const char *id, size_t n);
-/* The same with the id's hash already taken (a reader that hashes as it scans): start from
-** BODY_HASH_INIT and step with body_hash_step over each byte of id[0..n). */
-#define BODY_HASH_INIT 2166136261u
-static inline unsigned body_hash_step(unsigned h, unsigned char c) { return (h ^ c) * 16777619u; }
+/* The same with the id's hash already taken: body_hash(id, n), eight bytes a step (the byte-a-step
+** FNV it replaces was a fifth of a batch line's parse).  The steps are there for a reader that
+** finds the id's end as it hashes: start from BODY_HASH_SEED, body_hash_word each whole word of
+** eight bytes (as a little-endian number), then body_hash_end with the last 0-7 bytes as one
+** (the first byte lowest) and the length. */
+#define BODY_HASH_SEED 0x9e3779b97f4a7c15ull
+#define BODY_HASH_K 0xff51afd7ed558ccdull
+static inline uint64_t body_hash_word(uint64_t h, uint64_t w) {
+  h = (h ^ w) * BODY_HASH_K;
+  return h ^ h >> 29;
+}
+static inline unsigned body_hash_end(uint64_t h, uint64_t tail, size_t n) {
+  h = body_hash_word(h, tail) ^ n;   /* then a finish that carries the high bits down */
+  h *= BODY_HASH_K; h ^= h >> 33; h *= BODY_HASH_K;
+  return (unsigned)(h ^ h >> 33);
+}
+static inline unsigned body_hash(const char *s, size_t n) {
+  uint64_t h = BODY_HASH_SEED, w;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    w = 0;
+    for (int j = 7; j >= 0; j--) w = w << 8 | (unsigned char)s[i + (size_t)j];
+    h = body_hash_word(h, w);
+  }
+  w = 0;
+  for (size_t j = n; j > i; j--) w = w << 8 | (unsigned char)s[j - 1];
+  return body_hash_end(h, w, n);
+}
 int body_findh(const body *b, const char *id, size_t n, unsigned hash);
 /* Index of the base region `id` (no side suffix), or -1. */
 int body_find_base(const body *b, const char *id);

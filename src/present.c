@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const qualities[N_QUALITIES] = {"", "ache", "burning", "sharp", "tingling", "numbness"};
+#define QUALITY_NAMES(X) X("") X("ache") X("burning") X("sharp") X("tingling") X("numbness")
+#define QUALITY_NAME(s) s,
+#define QUALITY_LEN(s) sizeof(s) - 1,
+static const char *const qualities[N_QUALITIES] = {QUALITY_NAMES(QUALITY_NAME)};
 static const char *const onsets[N_ONSETS] = {"", "gradual", "sudden", "after-exercise", "injury"};
 static const char *const tenders[N_TENDERS] = {"", "spot", "diffuse"};
 static const char *const flags[N_FLAGS] = {"numbness", "weakness", "shooting", "fever",
@@ -352,7 +355,9 @@ static int add_flag_fn(const kb *k, const char *s, present *p, char *err, size_t
 ** programs write it, read in one pass: 1 with *out filled by the same present_add calls the
 ** general reader below makes for it, or 0 for any other line (which that reader then reads,
 ** and names what is wrong with).  A third of a batch line's time went to the general reader. */
-static const unsigned char id_char[256] = {['a' ... 'z'] = 1, ['0' ... '9'] = 1, ['-'] = 1};
+static const unsigned char quality_by_letter[256] = {['a'] = Q_ACHE, ['b'] = Q_BURNING, ['s'] = Q_SHARP,
+                                                     ['t'] = Q_TINGLING, ['n'] = Q_NUMBNESS};
+static const unsigned char quality_len[N_QUALITIES] = {QUALITY_NAMES(QUALITY_LEN)};
 static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
   const char *p = s, *end = s + len;
 #define LIT(lit) ((size_t)(end - p) >= sizeof(lit) - 1 && memcmp(p, lit, sizeof(lit) - 1) == 0 && (p += sizeof(lit) - 1, 1))
@@ -362,13 +367,43 @@ static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
   if (LIT("]}")) return p == end;
   for (;;) {
     if (!LIT("{\"region\":\"")) return 0;
-    const char *id = p;
-    unsigned h = BODY_HASH_INIT;
-    while (p < end && id_char[(unsigned char)*p]) h = body_hash_step(h, (unsigned char)*p++);
-    if (p == end || *p != '"' || p == id || p - id >= 64) return 0;
-    int region = body_findh(kb_body(k), id, (size_t)(p - id), h), intensity = -1, quality = Q_NONE;
+    /* the id up to its quote, found and hashed a word at a time: the bytes are not checked one
+    ** by one, as only a region's own id (of id_char bytes, no quote or escape) is found */
+    const char *id = p, *q = p;
+    unsigned hash;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t h = BODY_HASH_SEED, x;
+    for (;;) {   /* a word at a time while eight bytes are left: its first quote, or it is hashed */
+      if (end - q < 8 || q - id >= 64) break;
+      memcpy(&x, q, 8);
+      uint64_t y = x ^ 0x2222222222222222ull, z = (y - 0x0101010101010101ull) & ~y & 0x8080808080808080ull;
+      if (z) {   /* (the lowest byte flagged is the first quote) */
+        unsigned r = (unsigned)__builtin_ctzll(z) >> 3;
+        q += r;
+        x = r ? x & (~0ull >> (64 - 8 * r)) : 0;
+        goto found;
+      }
+      h = body_hash_word(h, x);
+      q += 8;
+    }
+    {   /* the line's last bytes (fewer than eight), or no quote in 64 */
+      const char *t = q;
+      size_t left = (size_t)(end - t);
+      if (t - id >= 64 || !(q = memchr(t, '"', left))) return 0;
+      x = 0;
+      for (const char *c = q; c > t; c--) x = x << 8 | (unsigned char)c[-1];
+    }
+  found:
+    if (q == id || q - id >= 64) return 0;
+    hash = body_hash_end(h, x, (size_t)(q - id));
+#else
+    if (!(q = memchr(p, '"', (size_t)(end - p) < 64 ? (size_t)(end - p) : 64)) || q == id) return 0;
+    hash = body_hash(id, (size_t)(q - id));
+#endif
+    size_t n = (size_t)(q - id);
+    int region = body_findh(kb_body(k), id, n, hash), intensity = -1, quality = Q_NONE;
     if (region < 0) return 0;
-    p++;
+    p = q + 1;
     if (LIT(",\"intensity\":")) {
       if (p == end || *p < '0' || *p > '9') return 0;
       intensity = *p++ - '0';
@@ -376,10 +411,16 @@ static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
       if (intensity > 10) return 0;
     }
     if (LIT(",\"quality\":\"")) {
-      const char *q = p;
-      while (p < end && *p >= 'a' && *p <= 'z') p++;
-      if (p == end || *p != '"' || (quality = present_find_quality(q, (size_t)(p - q))) < 1) return 0;
-      p++;
+      /* the quality named by its first letter, then checked whole (its first and last four
+      ** bytes, as each name has four to eight) with its closing quote */
+      if (p == end || (quality = quality_by_letter[(unsigned char)*p]) < 1) return 0;
+      size_t n = quality_len[quality];
+      if ((size_t)(end - p) <= n || p[n] != '"') return 0;
+      uint32_t a, b, x, y;
+      memcpy(&a, p, 4); memcpy(&b, p + n - 4, 4);
+      memcpy(&x, qualities[quality], 4); memcpy(&y, qualities[quality] + n - 4, 4);
+      if ((a ^ x) | (b ^ y)) return 0;
+      p += n + 1;
     }
     if (!LIT("}")) return 0;
     /* a region not met before on this line is added as present_add would, without its search */

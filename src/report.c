@@ -319,7 +319,9 @@ struct compact {
   char *text;           /* the pieces, PIECE-aligned */
   piece *region;        /* per concrete region */
   piece *head;          /* per point x side */
-  size_t region_max, head_max;   /* the longest of each, rounded up to PIECE */
+  piece level[SCREEN_URGENT + 1];       /* per screen level: {"screen":"LEVEL","flags":[ */
+  piece favours[FAVOURS_SORENESS + 1];  /* per verdict: ],"soreness":"VERDICT","candidates":[ */
+  size_t region_max, head_max, ends_max;   /* the longest of each, rounded up to PIECE */
 };
 
 static void add_piece(buf *t, piece *pc, const buf *s, size_t *max) {
@@ -354,6 +356,16 @@ static struct compact *compact_pieces(report *rp) {
     buf_lit(&s, "\",");
     add_piece(&t, &c->head[h], &s, &c->head_max);
   }
+  for (int l = 0; l <= SCREEN_URGENT; l++) {
+    buf_reset(&s);
+    buf_printf(&s, "{\"screen\":\"%s\",\"flags\":[", screen_level_name(l));
+    add_piece(&t, &c->level[l], &s, &c->ends_max);
+  }
+  for (int f = 0; f <= FAVOURS_SORENESS; f++) {
+    buf_reset(&s);
+    buf_printf(&s, "],\"soreness\":\"%s\",\"candidates\":[", screen_favours_name(f));
+    add_piece(&t, &c->favours[f], &s, &c->ends_max);
+  }
   buf_reserve(&t, PIECE);   /* so a copy may always read whole pieces */
   c->text = t.data;
   buf_free(&s);
@@ -377,11 +389,6 @@ static inline char *put_piece(char *w, const char *text, piece pc) {
   return w + pc.len;
 }
 
-static inline char *put_str(char *w, const char *s) {
-  size_t n = strlen(s);
-  memcpy(w, s, n);
-  return w + n;
-}
 #define PUT_LIT(w, lit) (memcpy((w), "" lit, sizeof(lit) - 1), (w) + sizeof(lit) - 1)
 
 /* buf_fixed3's digits at w, or NULL when v is out of its fast range (NAN, huge). */
@@ -390,17 +397,21 @@ static inline char *put_fixed3(char *w, double v) {
   if (neg) v = -v;
   long m = (long)(v * 1000.0 + 0.5);
   if (m < 0) return NULL;
-  char tmp[32];
-  int i = sizeof tmp;
-  unsigned long u = (unsigned long)m;
-  tmp[--i] = (char)('0' + u % 10); u /= 10;
-  tmp[--i] = (char)('0' + u % 10); u /= 10;
-  tmp[--i] = (char)('0' + u % 10); u /= 10;
-  tmp[--i] = '.';
-  do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
-  if (neg) tmp[--i] = '-';
-  memcpy(w, tmp + i, 32 - (size_t)i);
-  return w + 32 - i;
+  *w = '-';   /* (overwritten when not negative) */
+  w += neg;
+  unsigned long u = (unsigned long)m / 1000, f = (unsigned long)m % 1000;
+  if (u < 10) *w++ = (char)('0' + u);   /* most scores */
+  else {
+    char tmp[24];
+    int i = sizeof tmp;
+    do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+    memcpy(w, tmp + i, sizeof tmp - (size_t)i);
+    w += sizeof tmp - (size_t)i;
+  }
+  unsigned long t = f / 10;   /* the point and three decimals in one store */
+  const char d[4] = {'.', (char)('0' + t / 10), (char)('0' + t % 10), (char)('0' + f % 10)};
+  memcpy(w, d, 4);
+  return w + 4;
 }
 
 static inline char *put_regions(char *w, const char *text, const piece *region, const present *p,
@@ -418,22 +429,22 @@ void report_where_compact(buf *out, report *rp, const present *p, const screen_r
                           const rank_result *res) {
   const struct compact *cp = compact_pieces(rp);
   /* the room the line can take: written below without checks */
-  size_t room = 160 + (size_t)res->n * (cp->head_max + 40 + 2 * (size_t)p->n_pain * (cp->region_max + 1));
-  for (int i = 0; i < s->n_items; i++) room += strlen(s->items[i].id) + 3;
+  size_t room = 2 * cp->ends_max + 8 + (size_t)res->n * (cp->head_max + 40 + 2 * (size_t)p->n_pain * (cp->region_max + 1));
+  size_t id_len[sizeof s->items / sizeof s->items[0]];
+  int n_items = s->n_items;
+  for (int i = 0; i < n_items; i++) room += (id_len[i] = strlen(s->items[i].id)) + 3;
   buf_reserve(out, room + PIECE);
   char *w = out->data + out->len;
-  w = PUT_LIT(w, "{\"screen\":\"");
-  w = put_str(w, screen_level_name(s->level));
-  w = PUT_LIT(w, "\",\"flags\":[");
-  for (int i = 0; i < s->n_items; i++) {
+  /* (a level or verdict out of range is written as the names write it: as the first) */
+  w = put_piece(w, cp->text, cp->level[s->level >= 0 && s->level <= SCREEN_URGENT ? s->level : 0]);
+  for (int i = 0; i < n_items; i++) {
     if (i) *w++ = ',';
     *w++ = '"';
-    w = put_str(w, s->items[i].id);
+    memcpy(w, s->items[i].id, id_len[i]);
+    w += id_len[i];
     *w++ = '"';
   }
-  w = PUT_LIT(w, "],\"soreness\":\"");
-  w = put_str(w, screen_favours_name(s->verdict));
-  w = PUT_LIT(w, "\",\"candidates\":[");
+  w = put_piece(w, cp->text, cp->favours[s->verdict >= 0 && s->verdict <= FAVOURS_SORENESS ? s->verdict : 0]);
   for (int i = 0; i < res->n; i++) {
     const rank_candidate *c = &res->cand[i];
     int ess[PRESENT_MAX_PAIN], spill[PRESENT_MAX_PAIN], n_ess, n_spill;

@@ -79,8 +79,8 @@ const char *screen_favours_name(int f) {
   return f >= 0 && f <= FAVOURS_SORENESS ? names[f] : "unclear";
 }
 
+/* (Each item is added at most once a run, and their ids differ: the list needs no search.) */
 static void add(screen_result *out, const screen_item *it) {
-  for (int i = 0; i < out->n_items; i++) if (strcmp(out->items[i].id, it->id) == 0) return;
   if (out->n_items >= (int)(sizeof out->items / sizeof out->items[0])) return;
   out->items[out->n_items++] = *it;
   if (it->level > out->level) out->level = it->level;
@@ -94,9 +94,9 @@ static void compare(screen_result *out, const char *what, int favours, const cha
 }
 
 /* Whether base region id r->base is `base` (base is at least one byte long; the first two
-** bytes compared first, as most differ). */
+** bytes compared first without a branch, as most differ, so only a likely match is a branch). */
 static int is_base(const body_region *r, const char *base) {
-  return r->base[0] == base[0] && r->base[1] == base[1] && strcmp(r->base, base) == 0;
+  return ((r->base[0] == base[0]) & (r->base[1] == base[1])) && strcmp(r->base, base) == 0;
 }
 
 void screen_run(const kb *k, const present *p, screen_result *out) {
@@ -105,16 +105,18 @@ void screen_run(const kb *k, const present *p, screen_result *out) {
   /* one pass over the drawing: its qualities, the regions that matter, its body groups */
   const body *b = kb_body(k);
   unsigned qual = 0;
-  int perineum = 0, chest = 0, groups = 0;
-  const char *g0 = NULL;
+  int perineum = 0, chest = 0, groups = p->n_pain > 0, other = 0;
+  const char *g0 = p->n_pain > 0 ? body_at(b, p->pain[0].region)->group : NULL;
   for (int i = 0; i < p->n_pain; i++) {
     const body_region *r = body_at(b, p->pain[i].region);
     qual |= 1u << (p->pain[i].quality & 31);
     perineum |= is_base(r, "perineum");
-    chest |= is_base(r, "chest") || is_base(r, "sternum");
-    const char *g = r->group;
-    if (!g0) { g0 = g; groups = 1; }
-    else if (groups == 1 && g != g0 && (*g != *g0 || strcmp(g, g0))) groups = 2;
+    chest |= is_base(r, "chest") | is_base(r, "sternum");
+    other |= r->group != g0;   /* (the tables share each group's text: a second pass sees) */
+  }
+  for (int i = 1; other && i < p->n_pain && groups == 1; i++) {
+    const char *g = body_at(b, p->pain[i].region)->group;
+    if (g != g0 && (*g != *g0 || strcmp(g, g0))) groups = 2;
   }
 #define HAS_QUALITY(q) ((qual >> (q)) & 1)
   unsigned flags = p->flags;

@@ -79,3 +79,28 @@ Test(body, load_rejects_bad_tables) {
   cr_assert_eq(body_load(&b, dup, sizeof dup - 1, err, sizeof err), -1);
   cr_assert(strstr(err, "duplicate") != NULL, "%s", err);
 }
+
+Test(body, each_id_found_as_itself_and_no_near_miss) {
+  /* the lookup hashes a word at a time and compares only ids of the same length and hash bits:
+  ** every id is found as itself, and an id with any one byte changed, cut or grown is not found */
+  const body *b = body_builtin();
+  char s[128];
+  for (int i = 0; i < body_n(b); i++) {
+    const char *id = body_at(b, i)->id;
+    size_t n = strlen(id);
+    cr_assert_lt(n, sizeof s - 2);
+    cr_assert_eq(body_find(b, id), i, "%s", id);
+    cr_assert_eq(body_findn(b, id, n), i, "%s", id);
+    for (size_t j = 0; j < n; j++) {
+      memcpy(s, id, n + 1);
+      s[j] = s[j] == 'z' ? 'y' : (char)(s[j] + 1);
+      int f = body_find(b, s);
+      cr_expect(f < 0 || strcmp(body_at(b, f)->id, s) == 0, "%s found as %s", s, id);
+    }
+    cr_expect_neq(body_findn(b, id, n - 1), i, "%s cut", id);
+    memcpy(s, id, n);
+    s[n] = 'x'; s[n + 1] = 0;
+    int f = body_find(b, s);
+    cr_expect(f < 0 || strcmp(body_at(b, f)->id, s) == 0, "%s grown", id);
+  }
+}

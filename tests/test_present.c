@@ -1,5 +1,6 @@
 /* test_present.c: unit tests of reading presentations from JSON and command-line words. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,72 @@ Test(present, flags_yes_no_and_not_asked_kept_apart) {
   cr_expect_eq(p.flags, FLAG_FEVER | FLAG_TRAUMA);
   screen_run(k, &p, &s);
   cr_expect_eq(s.n_not_asked, N_FLAGS - 2);
+}
+
+Test(present, screen_lists_each_item_once) {
+  /* every item the screen can add at once (all flags but shooting, so that sharp pain is one):
+  ** the screen adds them without searching its list, as their ids differ */
+  present p;
+  char err[256];
+  cr_assert_eq(parse("{\"pain\":[{\"region\":\"perineum\",\"quality\":\"sharp\"},{\"region\":\"chest-l\",\"quality\":\"tingling\"},"
+                     "{\"region\":\"sternum\",\"quality\":\"numbness\"}],\"flags\":[\"numbness\",\"weakness\",\"fever\","
+                     "\"weight-loss\",\"night-pain\",\"bowel-bladder\",\"trauma\"]}", &p, err), 0, "%s", err);
+  screen_result s;
+  screen_run(k, &p, &s);
+  cr_expect_eq(s.n_items, 11, "7 flags, saddle, tingling, sharp and chest-pain");
+  for (int i = 0; i < s.n_items; i++)
+    for (int j = 0; j < i; j++) cr_expect_str_neq(s.items[i].id, s.items[j].id, "item %d and %d", j, i);
+  cr_expect_eq(s.level, SCREEN_URGENT);
+}
+
+/* The plain batch line is read by a one-pass reader (ids found a word at a time, up to the line's
+** last bytes); a space before the closing bracket sends the same line to the general reader. */
+static void both_readers(const char *line, present *fast, present *general, int *rc_fast, int *rc_general) {
+  char err[256], spaced[512];
+  size_t n = strlen(line);
+  cr_assert(n > 2 && n + 2 < sizeof spaced && strcmp(line + n - 2, "]}") == 0, "%s", line);
+  memcpy(spaced, line, n - 2);
+  memcpy(spaced + n - 2, " ]}", 4);
+  *rc_fast = parse(line, fast, err);
+  *rc_general = parse(spaced, general, err);
+}
+
+static void expect_same(const char *line) {
+  present a, b;
+  int ra, rb;
+  both_readers(line, &a, &b, &ra, &rb);
+  cr_expect_eq(ra, rb, "%s: %d and %d", line, ra, rb);
+  if (ra || rb) return;
+  cr_expect_eq(a.n_pain, b.n_pain, "%s", line);
+  for (int i = 0; i < a.n_pain && i < b.n_pain; i++) {
+    cr_expect_eq(a.pain[i].region, b.pain[i].region, "%s", line);
+    cr_expect_eq(a.pain[i].intensity, b.pain[i].intensity, "%s", line);
+    cr_expect_eq(a.pain[i].quality, b.pain[i].quality, "%s", line);
+  }
+}
+
+Test(present, plain_line_reads_as_the_general_reader) {
+  const char *ids[] = {"temple-l", "sternum", "perineum", "upper-teeth-r", "shoulder-side-r", "x", "",
+                       "temple-l\\u0030", "temple", "temple-lx", "temple-l-", "temple\"-l",
+                       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+  const char *tails[] = {"", ",\"quality\":\"ache\"", ",\"quality\":\"numbness\"", ",\"quality\":\"tingling\"",
+                         ",\"quality\":\"sharp\"", ",\"quality\":\"burning\"", ",\"quality\":\"achy\"",
+                         ",\"quality\":\"ach\"", ",\"quality\":\"numbnes\"", ",\"quality\":\"\"",
+                         ",\"intensity\":7,\"quality\":\"sharp\""};
+  char line[512];
+  int n_ok = 0;
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+    for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+      /* alone (the id then ends within the line's last eight bytes) and before another region */
+      snprintf(line, sizeof line, "{\"pain\":[{\"region\":\"%s\"%s}]}", ids[i], tails[t]);
+      expect_same(line);
+      present p;
+      char err[256];
+      n_ok += parse(line, &p, err) == 0;
+      snprintf(line, sizeof line, "{\"pain\":[{\"region\":\"%s\"%s},{\"region\":\"eye-l\"}]}", ids[i], tails[t]);
+      expect_same(line);
+    }
+  cr_expect_eq(n_ok, 5 * 7, "the five real ids with no quality or one of the five, or an intensity");
 }
 
 /* A CHOIR segment id out of any int's range is refused (it was cast first: the fuzzer's 1e+18) */
