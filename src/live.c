@@ -308,14 +308,21 @@ static void do_phone(live_set *ls, live *l) {
 
 /* Consent for the sensitive areas in `areas` (KB_SENSITIVE indices) given or withdrawn at `now`;
 ** a withdrawal ends a running hold in one of them (interrupted). */
+/* A consent's fields, as its stored command and its event both carry them:
+** "areas":[ids],"how":"verbal"|"written"|null,"withdrawn":BOOL} (the closing brace too). */
+static void consent_fields(buf *b, const kb *k, const int *areas, int n, int written, int withdrawn) {
+  buf_lit(b, "\"areas\":[");
+  for (int i = 0; i < n; i++) { if (i) buf_putc(b, ','); buf_json_str(b, kb_term_at(k, KB_SENSITIVE, areas[i])->id); }
+  buf_printf(b, "],\"how\":%s,\"withdrawn\":%s}", withdrawn ? "null" : written ? "\"written\"" : "\"verbal\"",
+             withdrawn ? "true" : "false");
+}
+
 static void do_consent(live_set *ls, live *l, const int *areas, int n, int written, int withdrawn, double now) {
   for (int i = 0; i < n; i++) session_add_consent(&l->s, areas[i], written, withdrawn, now);
   buf d;
   buf_init(&d);
-  buf_lit(&d, "{\"areas\":[");
-  for (int i = 0; i < n; i++) { if (i) buf_putc(&d, ','); buf_json_str(&d, kb_term_at(ls->k, KB_SENSITIVE, areas[i])->id); }
-  buf_printf(&d, "],\"how\":%s,\"withdrawn\":%s}", withdrawn ? "null" : written ? "\"written\"" : "\"verbal\"",
-             withdrawn ? "true" : "false");
+  buf_putc(&d, '{');
+  consent_fields(&d, ls->k, areas, n, written, withdrawn);
   emit(ls, l, "consent", &d);
   buf_free(&d);
   if (!withdrawn || l->cur < 0) return;
@@ -899,10 +906,8 @@ int live_consent(live_set *ls, const char *id, const int *areas, int n, int writ
   if (l) {
     buf cmd;
     buf_init(&cmd);
-    buf_lit(&cmd, "{\"c\":\"consent\",\"areas\":[");
-    for (int i = 0; i < n; i++) { if (i) buf_putc(&cmd, ','); buf_json_str(&cmd, kb_term_at(ls->k, KB_SENSITIVE, areas[i])->id); }
-    buf_printf(&cmd, "],\"how\":%s,\"withdrawn\":%s}", withdrawn ? "null" : written ? "\"written\"" : "\"verbal\"",
-               withdrawn ? "true" : "false");
+    buf_lit(&cmd, "{\"c\":\"consent\",");
+    consent_fields(&cmd, ls->k, areas, n, written, withdrawn);
     do_consent(ls, l, areas, n, written, withdrawn, now);
     if (append(ls, l, cmd.data, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
     buf_free(&cmd);
