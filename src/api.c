@@ -1179,30 +1179,22 @@ static int load_home(ctx *c, long id, store_rows *r, home *h, const kb **hk);
 static void send_home(ctx *c, long id, int bare) {
   store_rows r;
   if (latest_home(c, id, &r)) return;
+  buf prog;
+  buf_init(&prog);
   if (strcmp(c->lang, "en")) {   /* another language: the program from its kb version, in it */
     home h;
     const kb *hk;
-    if (load_home(c, id, &r, &h, &hk)) return;
-    ok_json(c);
-    if (bare) buf_lit(&c->rs->body, "{\"date\":");
-    else buf_printf(&c->rs->body, "{\"visit\":%s,\"date\":", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "null");
-    buf_json_str(&c->rs->body, store_cell(&r, 0, 1));
-    buf_lit(&c->rs->body, ",\"program\":");
-    sheet_home_json_lang(&c->rs->body, hk, &h, c->lang);
-    while (c->rs->body.len && c->rs->body.data[c->rs->body.len - 1] == '\n') c->rs->body.len--;
-    buf_putc(&c->rs->body, '}');
-    store_rows_free(&r);
-    return;
-  }
-  buf prog;
-  buf_init(&prog);
-  char err[512];
-  int rc = record_home_load(c->s, c->a->k, strtol(store_cell(&r, 0, 2), NULL, 10), &prog, NULL, NULL, err, sizeof err);
-  if (rc < 0) {
-    store_rows_free(&r);
-    buf_free(&prog);
-    fail_rc(c, rc, err);
-    return;
+    if (load_home(c, id, &r, &h, &hk)) { buf_free(&prog); return; }
+    sheet_home_json_lang(&prog, hk, &h, c->lang);
+  } else {                       /* English: exactly as it was given */
+    char err[512];
+    int rc = record_home_load(c->s, c->a->k, strtol(store_cell(&r, 0, 2), NULL, 10), &prog, NULL, NULL, err, sizeof err);
+    if (rc < 0) {
+      store_rows_free(&r);
+      buf_free(&prog);
+      fail_rc(c, rc, err);
+      return;
+    }
   }
   ok_json(c);
   if (bare) buf_lit(&c->rs->body, "{\"date\":");
