@@ -5,6 +5,26 @@ B=${B:-build}
 pass=0
 fail=0
 add() { pass=$((pass + $1)); fail=$((fail + $2)); }
+# summary LOG [PREFIX]: add a sub-suite's closing "PREFIX: N passed, N failed" line (no prefix:
+# "N passed, N failed", as the browser suites end) to the totals; a log without it is one failure
+summary() {
+  grep -v -e '^  ok' -e '^ok - ' "$1"
+  sp=$(tail -1 "$1" | sed -n "s/^${2:+$2: }\([0-9]*\) passed, \([0-9]*\) failed/\1/p")
+  sf=$(tail -1 "$1" | sed -n "s/^${2:+$2: }\([0-9]*\) passed, \([0-9]*\) failed/\2/p")
+  if [ -z "$sp" ]; then tail -5 "$1"; add 0 1; return 1; else add "$sp" "$sf"; fi
+}
+# page_suite NAME PORT: tests/NAME.mjs in Chromium against a server on a fresh database in
+# $B/NAME on 127.0.0.1:PORT, stopped after; its log $B/NAME.log counted
+page_suite() {
+  pd=$B/$1
+  rm -rf "$pd" && mkdir -p "$pd"
+  $B/myomap --db "$pd/myomap.db" serve --listen 127.0.0.1:$2 >"$pd/serve.log" 2>&1 &
+  ppid_=$!
+  for i in $(seq 50); do curl -sf http://127.0.0.1:$2/api/health >/dev/null 2>&1 && break; sleep 0.1; done
+  MYOMAP_URL=http://127.0.0.1:$2 SHOTS=$B/shots node tests/$1.mjs >"$B/$1.log" 2>&1
+  kill $ppid_ 2>/dev/null; wait $ppid_ 2>/dev/null
+  summary "$B/$1.log"
+}
 
 echo "== unit tests (Criterion)"
 $B/test_unit --jobs 1 >"$B/unit.log" 2>&1
@@ -50,19 +70,8 @@ if [ $hrc != 0 ]; then echo "  FAIL could not make the handouts"; add 0 1
 else
   node tests/handout.mjs "$H" "$H/handout.html:phone-cradling,shoulder-bag" "$H/handout-modified.html" \
     "$H/handout-fr.html:phone-cradling,shoulder-bag@$H/handout.html" "$H/handout-modified-fr.html@$H/handout-modified.html" >"$B/handout.log" 2>&1
-  cat "$B/handout.log" | grep -v '^  ok'
-  hp=$(tail -1 "$B/handout.log" | sed -n 's/handout: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
-  hf=$(tail -1 "$B/handout.log" | sed -n 's/handout: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
-  if [ -z "$hp" ]; then tail -5 "$B/handout.log"; add 0 1; else add "$hp" "$hf"; fi
+  summary "$B/handout.log" handout
 fi
-
-# summary LOG PREFIX: add a sub-suite's "PREFIX: N passed, N failed" line to the totals
-summary() {
-  grep -v '^  ok' "$1"
-  sp=$(tail -1 "$1" | sed -n "s/^$2: \([0-9]*\) passed, \([0-9]*\) failed/\1/p")
-  sf=$(tail -1 "$1" | sed -n "s/^$2: \([0-9]*\) passed, \([0-9]*\) failed/\2/p")
-  if [ -z "$sp" ]; then tail -5 "$1"; add 0 1; else add "$sp" "$sf"; fi
-}
 
 # The PostgreSQL server for the second backend: $MYOMAP_TEST_PG, else the one scripts/pg.sh
 # starts on loopback (make test runs it through scripts/deps.sh).
@@ -144,38 +153,13 @@ for i in $(seq 50); do curl -sf http://127.0.0.1:$EPORT/api/health >/dev/null 2>
 MYOMAP_URL=http://127.0.0.1:$EPORT SHOTS=$B/shots SERVE_SCRIPT="$E/serve.sh" SERVE_PIDFILE="$E/serve.pid" \
   node tests/e2e.mjs >"$B/e2e.log" 2>&1
 kill "$(cat "$E/serve.pid")" 2>/dev/null; wait 2>/dev/null
-grep -v '^ok' "$B/e2e.log"
-ep=$(tail -1 "$B/e2e.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\1/p')
-ef=$(tail -1 "$B/e2e.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')
-if [ -z "$ep" ]; then tail -5 "$B/e2e.log"; add 0 1; else add "$ep" "$ef"; echo "  screenshots in $B/shots/"; fi
+summary "$B/e2e.log" && echo "  screenshots in $B/shots/"
 
 echo "== the client's own pages on a phone: the intake link, French (tests/client.mjs)"
-C=$B/client
-rm -rf "$C" && mkdir -p "$C"
-CPORT=$((16000 + $$ % 1000))
-$B/myomap --db "$C/myomap.db" serve --listen 127.0.0.1:$CPORT >"$C/serve.log" 2>&1 &
-CPID=$!
-for i in $(seq 50); do curl -sf http://127.0.0.1:$CPORT/api/health >/dev/null 2>&1 && break; sleep 0.1; done
-MYOMAP_URL=http://127.0.0.1:$CPORT SHOTS=$B/shots node tests/client.mjs >"$B/client.log" 2>&1
-kill $CPID 2>/dev/null; wait $CPID 2>/dev/null
-grep -v '^ok' "$B/client.log"
-cp_=$(tail -1 "$B/client.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\1/p')
-cf_=$(tail -1 "$B/client.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')
-if [ -z "$cp_" ]; then tail -5 "$B/client.log"; add 0 1; else add "$cp_" "$cf_"; fi
+page_suite client $((16000 + $$ % 1000))
 
 echo "== every screen in French, and the client's pages (tests/french.mjs)"
-F=$B/french
-rm -rf "$F" && mkdir -p "$F"
-FPORT=$((17000 + $$ % 1000))
-$B/myomap --db "$F/myomap.db" serve --listen 127.0.0.1:$FPORT >"$F/serve.log" 2>&1 &
-FPID=$!
-for i in $(seq 50); do curl -sf http://127.0.0.1:$FPORT/api/health >/dev/null 2>&1 && break; sleep 0.1; done
-MYOMAP_URL=http://127.0.0.1:$FPORT SHOTS=$B/shots node tests/french.mjs >"$B/french.log" 2>&1
-kill $FPID 2>/dev/null; wait $FPID 2>/dev/null
-grep -v '^ok' "$B/french.log"
-fp_=$(tail -1 "$B/french.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\1/p')
-ff_=$(tail -1 "$B/french.log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed/\2/p')
-if [ -z "$fp_" ]; then tail -5 "$B/french.log"; add 0 1; else add "$fp_" "$ff_"; echo "  French screenshots in $B/shots/fr-*.png"; fi
+page_suite french $((17000 + $$ % 1000)) && echo "  French screenshots in $B/shots/fr-*.png"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
