@@ -5,7 +5,7 @@
 ** Talks only to the JSON API of docs/api.md; builds every node with h() so no text is ever
 ** parsed as HTML. */
 import { api, auth, onUnauthorized } from './lib/api.js';
-import { $, h, showMsg, clearMsg, showError } from './lib/dom.js';
+import { $, h, replace, showMsg, clearMsg, showError } from './lib/dom.js';
 import { state, router, go, leaving, keepLogin } from './lib/state.js';
 import { loadLanguage, t, lang, LANGUAGES, LANGUAGE_NAMES, setLanguage } from './lib/i18n.js';
 import login from './screens/login.js';
@@ -105,7 +105,7 @@ async function render() {
   try {
     const nodes = await views[name](arg);
     if (my !== router.gen) return;
-    if (nodes) main.replaceChildren(...[nodes].flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
+    if (nodes) replace(main, nodes);
     renderNav(name);
     const h1 = $('h1', main);
     if (h1) { h1.tabIndex = -1; h1.focus({ preventScroll: true }); }

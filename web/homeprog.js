@@ -2,7 +2,7 @@
 ** each exercise with a hold timer (a countdown of 30-60 s and the breathing cue), the
 ** "stop and get help" list, printable.  It names nobody. */
 import { loadLanguage, t, lang } from './lib/i18n.js';
-import { $, h, append } from './lib/dom.js';
+import { $, h, replace } from './lib/dom.js';
 import { langPick, gone } from './lib/client.js';
 
 const m = location.pathname.match(/\/h\/([^/?#]+)/);
@@ -50,9 +50,7 @@ async function main() {
   const d = await r.json();
   const p = d.program || {};
   const help = [...(p['seek-care'] || []), ...(p.safety || [])];
-  /* replaceChildren does not flatten the arrays below: append does */
-  view.replaceChildren();
-  append(view, [langPick(),
+  replace(view, langPick(),
     h('h1', {}, t('chome.title')),
     d.date ? h('p', { class: 'muted' }, t('chome.from', { date: d.date })) : null,
     h('div', { class: 'row no-print' }, h('button', { type: 'button', id: 'print', onclick: () => window.print() }, t('chome.print'))),
@@ -71,6 +69,6 @@ async function main() {
     p.do_not_press && p.do_not_press.length ? [h('h2', {}, t('chome.do-not-press')), items(p.do_not_press)] : null,
     p.expect && p.expect.length ? [h('h2', {}, t('chome.expect')), items(p.expect)] : null,
     p.aftercare && p.aftercare.length ? [h('h2', {}, t('chome.aftercare')), items(p.aftercare)] : null,
-    h('section', { class: 'stop-help', id: 'stop-help' }, h('h2', {}, t('chome.stop-help')), help.length ? items(help) : h('p', {}, t('chome.stop-help-default')))]);
+    h('section', { class: 'stop-help', id: 'stop-help' }, h('h2', {}, t('chome.stop-help')), help.length ? items(help) : h('p', {}, t('chome.stop-help-default'))));
 }
 main();

@@ -5,7 +5,7 @@
 ** answers to POST /api/intake/TOKEN.  Nothing of the record is shown or asked for. */
 import { loadLanguage, t, lang } from './lib/i18n.js';
 import { langPick, gone } from './lib/client.js';
-import { $, h, append, showMsg, clearMsg } from './lib/dom.js';
+import { $, h, replace, showMsg, clearMsg } from './lib/dom.js';
 import { labelOf, makeChart } from './lib/chart.js';
 
 const m = location.pathname.match(/\/i\/([^/?#]+)/);
@@ -115,10 +115,9 @@ async function main() {
       let d = null; try { d = await r.json(); } catch { /* none */ }
       if (r.status === 410 || r.status === 404) { view.replaceChildren(...gone(r.status, 'cintake')); return; }
       if (!r.ok) { showMsg(t('cintake.refused', { why: (d && d.error && d.error.message) || r.status })); return; }
-      view.replaceChildren();   /* append, not replaceChildren: a null child would print "null" */
-      append(view, [h('h1', {}, t('cintake.thanks-title')),
+      replace(view, h('h1', {}, t('cintake.thanks-title')),
         d && d.urgent ? h('p', { class: 'urgent', id: 'urgent', role: 'alert' }, t('cintake.urgent')) : null,
-        h('p', { class: 'thanks', id: 'thanks' }, t('cintake.thanks'))]);
+        h('p', { class: 'thanks', id: 'thanks' }, t('cintake.thanks')));
       window.scrollTo(0, 0);
     } catch { showMsg(t('error.network')); } finally { btn.disabled = false; }
   });

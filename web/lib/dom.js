@@ -30,6 +30,9 @@ export function append(el, kids) {
   }
   return el;
 }
+/* replace(el, kids...): el's children become kids, flattened and without null, undefined or
+** false as append takes them (the DOM's replaceChildren would print an array or a null). */
+export function replace(el, ...kids) { el.replaceChildren(); return append(el, kids); }
 export function svgEl(tag, attrs) {
   const el = document.createElementNS(SVGNS, tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));

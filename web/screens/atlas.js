@@ -4,7 +4,7 @@
 
 import { api } from '../lib/api.js';
 import { ensureLabels, labelOf, makeChart, regionLabels } from '../lib/chart.js';
-import { h } from '../lib/dom.js';
+import { h, replace } from '../lib/dom.js';
 import { capital, human, sideName, sourceCite, sourceName } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { go } from '../lib/state.js';
@@ -39,11 +39,11 @@ export default async function view(arg) {
   const showResults = () => {
     const { m, c, r } = find(input.value);
     const none = input.value.trim().length >= 2 && !m.length && !c.length && !r.length;
-    results.replaceChildren(...[
+    replace(results,
       m.length ? [h('h2', {}, t('atlas.muscles')), h('ul', { class: 'plain atlas-list' }, m.map((x) => link(`#/atlas/muscle:${x.id}`, x.name, t('group.' + x.group, null, human(x.group)))))] : null,
       c.length ? [h('h2', {}, t('atlas.conditions')), h('ul', { class: 'plain atlas-list' }, c.map((x) => link(`#/atlas/condition:${x.id}`, x.name)))] : null,
       r.length ? [h('h2', {}, t('atlas.areas')), h('ul', { class: 'plain atlas-list' }, r.map((x) => link(`#/atlas/area:${x}`, labelOf(x))))] : null,
-      none ? h('p', { class: 'empty' }, t('atlas.nothing', { q: input.value.trim() })) : null].flat().filter(Boolean));
+      none ? h('p', { class: 'empty' }, t('atlas.nothing', { q: input.value.trim() })) : null);
   };
   input.addEventListener('input', showResults);
   const search = h('form', { class: 'card atlas-search', role: 'search', onsubmit: (ev) => {
