@@ -27,6 +27,7 @@
 #include "rank.h"
 #include "record.h"
 #include "report.h"
+#include "hold.h"
 #include "screen.h"
 #include "session.h"
 #include "sheet.h"
@@ -652,7 +653,8 @@ static void h_contras(ctx *c) {
 
 /* The intake's vocabularies from the knowledge base and the screens: the perpetuating activities,
 ** the pain qualities a drawing takes (with the kb's sensation labels), the onsets, the red-flag
-** questions, and the sources with their citations. */
+** questions, every screen item's words, every advice line of a hold, and the sources with their
+** citations, in the asked language. */
 static void vocab_terms(buf *b, const kb *k, const char *lang, int vocab, const char *key) {
   buf_printf(b, "\"%s\":[", key);
   for (int i = 0; i < kb_n_terms(k, vocab); i++) {
@@ -695,8 +697,33 @@ static void h_vocabulary(ctx *c) {
     buf_lit(b, ",\"question\":");
     buf_json_str(b, screen_flag_question_lang(i, c->lang));
     buf_lit(b, ",\"reason\":");
-    buf_json_str(b, f->reason);
+    buf_json_str(b, screen_reason(f, c->lang));
     buf_printf(b, ",\"level\":\"%s\"}", screen_level_name(f->level));
+  }
+  /* every screen item (the red flags and the cautions) and every advice line of a hold, with
+  ** their words: the web app shows a ranking's screen and a hold's advice from these */
+  buf_lit(b, "],\"screens\":[");
+  for (int i = 0; i < screen_n_items(); i++) {
+    const screen_item *f = screen_item_at(i);
+    buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+    buf_json_str(b, f->id);
+    buf_lit(b, ",\"label\":");
+    buf_json_str(b, screen_label(f, c->lang));
+    buf_lit(b, ",\"reason\":");
+    buf_json_str(b, screen_reason(f, c->lang));
+    buf_lit(b, ",\"advice\":");
+    buf_json_str(b, screen_advice(f, c->lang));
+    buf_printf(b, ",\"level\":\"%s\"}", screen_level_name(f->level));
+  }
+  buf_lit(b, "],\"advice\":[");
+  for (int a = 1; a < HOLD_N_ADVICE; a++) {
+    buf_puts(b, a > 1 ? ",{\"key\":" : "{\"key\":");
+    buf_json_str(b, hold_advice_key(a));
+    buf_lit(b, ",\"name\":");
+    buf_json_str(b, hold_advice_name(a));
+    buf_lit(b, ",\"text\":");
+    buf_json_str(b, hold_advice_text_lang(a, c->lang));
+    buf_putc(b, '}');
   }
   buf_lit(b, "],");
   vocab_terms(b, k, c->lang, KB_SOURCE, "sources");

@@ -10,31 +10,51 @@ static const char *const event_names[HOLD_N_EVENTS] = {
 static const char *const outcome_names[HOLD_N_OUTCOMES] = {
   "open", "released", "max-hold", "stopped", "client-stop", "too-sensitive", "interrupted"};
 
-static const struct { const char *name, *text; } advice_table[HOLD_N_ADVICE] = {
-  [HOLD_ADV_NONE] = {"none", ""},
-  [HOLD_ADV_EASE_GUARD] = {"ease-off", "Ease off: 8 or more out of 10 means the client is guarding, and a guarding muscle does not release."},
-  [HOLD_ADV_EASE_ABOVE] = {"ease-off", "Ease off a little: above the target band for this hold."},
-  [HOLD_ADV_EASE_BRACE] = {"ease-off", "Ease off: the client is bracing or holding their breath. Ask for a slow breath out."},
-  [HOLD_ADV_EASE_LESS] = {"ease-off", "Ease off: the client asked for less."},
-  [HOLD_ADV_IN_BAND] = {"in-band", "Productive: hold the pressure steady."},
-  [HOLD_ADV_SLACK] = {"take-up-slack", "The point is easing: follow it in to the new barrier, without pushing harder."},
-  [HOLD_ADV_BELOW] = {"below-band", "Below the target band: you may sink in a little more."},
-  [HOLD_ADV_MORE] = {"more", "The client asked for more: add pressure slowly."},
-  [HOLD_ADV_MORE_TOP] = {"hold", "The client asked for more, but it is already at the top of the band: hold instead."},
-  [HOLD_ADV_CONFIRMED] = {"confirmed", "Recognised referral reproduced: the point is confirmed."},
-  [HOLD_ADV_STOP_NERVE] = {"stop-point", "Stop this point now: sharp or shooting pain, numbness or tingling. Move off; do not return to it today."},
-  [HOLD_ADV_STOP_CLIENT] = {"stop", "The client said stop: release slowly."},
-  [HOLD_ADV_TOO_SENSITIVE] = {"too-sensitive", "Third ease-off: the point is too sensitive today. Release and move on."},
-  [HOLD_ADV_RELEASED] = {"released", "Released: let go slowly and move on."},
-  [HOLD_ADV_RELEASED_EARLY] = {"released", "Released before the shortest hold: let go slowly; recheck the point later."},
-  [HOLD_ADV_MAX] = {"max-hold", "Longest hold reached: release slowly and move on."},
-  [HOLD_ADV_MIN] = {"min-hold", "Shortest hold reached: release when the tissue softens."},
-  [HOLD_ADV_ASK] = {"ask", "Ask: how strong is it now, 0 to 10?"},
-  [HOLD_ADV_LATE] = {"late", "The hold had already ended."},
+/* Each advice line: its name, its English and its French (fr-CA). */
+static const struct { const char *name, *text, *fr; } advice_table[HOLD_N_ADVICE] = {
+  [HOLD_ADV_NONE] = {"none", "", ""},
+  [HOLD_ADV_EASE_GUARD] = {"ease-off", "Ease off: 8 or more out of 10 means the client is guarding, and a guarding muscle does not release.",
+    "Relâchez : 8 ou plus sur 10 signifie que le client se protège, et un muscle qui se protège ne relâche pas."},
+  [HOLD_ADV_EASE_ABOVE] = {"ease-off", "Ease off a little: above the target band for this hold.",
+    "Relâchez un peu : au-dessus de la zone cible pour cette pression."},
+  [HOLD_ADV_EASE_BRACE] = {"ease-off", "Ease off: the client is bracing or holding their breath. Ask for a slow breath out.",
+    "Relâchez : le client se crispe ou retient son souffle. Demandez-lui d'expirer lentement."},
+  [HOLD_ADV_EASE_LESS] = {"ease-off", "Ease off: the client asked for less.",
+    "Relâchez : le client a demandé moins."},
+  [HOLD_ADV_IN_BAND] = {"in-band", "Productive: hold the pressure steady.",
+    "Productif : maintenez une pression stable."},
+  [HOLD_ADV_SLACK] = {"take-up-slack", "The point is easing: follow it in to the new barrier, without pushing harder.",
+    "Le point cède : suivez-le jusqu'à la nouvelle barrière, sans appuyer plus fort."},
+  [HOLD_ADV_BELOW] = {"below-band", "Below the target band: you may sink in a little more.",
+    "Sous la zone cible : vous pouvez enfoncer un peu plus."},
+  [HOLD_ADV_MORE] = {"more", "The client asked for more: add pressure slowly.",
+    "Le client a demandé plus : ajoutez de la pression lentement."},
+  [HOLD_ADV_MORE_TOP] = {"hold", "The client asked for more, but it is already at the top of the band: hold instead.",
+    "Le client a demandé plus, mais la pression est déjà au haut de la zone cible : maintenez plutôt."},
+  [HOLD_ADV_CONFIRMED] = {"confirmed", "Recognised referral reproduced: the point is confirmed.",
+    "Douleur référée reconnue reproduite : le point est confirmé."},
+  [HOLD_ADV_STOP_NERVE] = {"stop-point", "Stop this point now: sharp or shooting pain, numbness or tingling. Move off; do not return to it today.",
+    "Arrêtez ce point maintenant : douleur vive ou en éclair, engourdissement ou picotements. Quittez-le; n'y revenez pas aujourd'hui."},
+  [HOLD_ADV_STOP_CLIENT] = {"stop", "The client said stop: release slowly.",
+    "Le client a dit d'arrêter : relâchez lentement."},
+  [HOLD_ADV_TOO_SENSITIVE] = {"too-sensitive", "Third ease-off: the point is too sensitive today. Release and move on.",
+    "Troisième relâchement : le point est trop sensible aujourd'hui. Relâchez et passez au suivant."},
+  [HOLD_ADV_RELEASED] = {"released", "Released: let go slowly and move on.",
+    "Relâché : lâchez lentement et passez au suivant."},
+  [HOLD_ADV_RELEASED_EARLY] = {"released", "Released before the shortest hold: let go slowly; recheck the point later.",
+    "Relâché avant le maintien le plus court : lâchez lentement; réévaluez le point plus tard."},
+  [HOLD_ADV_MAX] = {"max-hold", "Longest hold reached: release slowly and move on.",
+    "Maintien le plus long atteint : relâchez lentement et passez au suivant."},
+  [HOLD_ADV_MIN] = {"min-hold", "Shortest hold reached: release when the tissue softens.",
+    "Maintien le plus court atteint : relâchez quand le tissu s'assouplit."},
+  [HOLD_ADV_ASK] = {"ask", "Ask: how strong is it now, 0 to 10?",
+    "Demandez : quelle est l'intensité maintenant, de 0 à 10?"},
+  [HOLD_ADV_LATE] = {"late", "The hold had already ended.",
+    "La pression était déjà terminée."},
 };
 
-/* Each advice line's own key (several lines share a name): the web app's translation of the
-** line is web/i18n's "advice.KEY", its English the text above. */
+/* Each advice line's own key (several lines share a name): GET /api/vocabulary lists the lines
+** by key with their text in the asked language, and the web app shows them from there. */
 static const char *const advice_keys[HOLD_N_ADVICE] = {
   [HOLD_ADV_NONE] = "none",
   [HOLD_ADV_EASE_GUARD] = "ease-guard",
@@ -63,6 +83,10 @@ const char *hold_outcome_name(int o) { return o >= 0 && o < HOLD_N_OUTCOMES ? ou
 const char *hold_advice_name(int a) { return a >= 0 && a < HOLD_N_ADVICE ? advice_table[a].name : "?"; }
 const char *hold_advice_key(int a) { return a >= 0 && a < HOLD_N_ADVICE && advice_keys[a] ? advice_keys[a] : "none"; }
 const char *hold_advice_text(int a) { return a >= 0 && a < HOLD_N_ADVICE ? advice_table[a].text : ""; }
+const char *hold_advice_text_lang(int a, const char *lang) {
+  int fr = lang && (lang[0] | 32) == 'f' && (lang[1] | 32) == 'r';
+  return a >= 0 && a < HOLD_N_ADVICE ? (fr ? advice_table[a].fr : advice_table[a].text) : "";
+}
 
 int hold_event_find(const char *name) {
   for (int i = 0; i < HOLD_N_EVENTS; i++) if (strcmp(event_names[i], name) == 0) return i;

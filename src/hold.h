@@ -116,6 +116,8 @@ int hold_event_find(const char *name);   /* -1 if unknown */
 const char *hold_outcome_name(int outcome);
 const char *hold_advice_name(int advice);
 const char *hold_advice_text(int advice);
+/* The same in language `lang` ("fr"; NULL, "en" or another: English).  Static text. */
+const char *hold_advice_text_lang(int advice, const char *lang);
 /* The advice line's own key ("ease-above"): one per line, where names are shared. */
 const char *hold_advice_key(int advice);
 

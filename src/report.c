@@ -140,7 +140,8 @@ static void json_sources(buf *out, const kb *k, const kb_cite *c, int n, int ful
   buf_putc(out, ']');
 }
 
-static void json_screen(buf *out, const screen_result *s) {
+/* (lang: the reasons and advice in French when it is fr, else as written) */
+static void json_screen(buf *out, const screen_result *s, const char *lang) {
   buf_lit(out, "{\"level\":\"");
   buf_puts(out, screen_level_name(s->level));
   buf_lit(out, "\",\"refer\":");
@@ -153,9 +154,9 @@ static void json_screen(buf *out, const screen_result *s) {
     buf_lit(out, "\",\"level\":\"");
     buf_puts(out, screen_level_name(s->items[i].level));
     buf_lit(out, "\",\"reason\":");
-    buf_json_str(out, s->items[i].reason);
+    buf_json_str(out, screen_reason(&s->items[i], lang));
     buf_lit(out, ",\"advice\":");
-    buf_json_str(out, s->items[i].advice);
+    buf_json_str(out, screen_advice(&s->items[i], lang));
     buf_putc(out, '}');
   }
   buf_lit(out, "],\"not_asked\":[");
@@ -228,7 +229,7 @@ void report_where_json_lang(buf *out, report *rp, const present *p, const screen
   const char *fr = kb_lang_name(lang);
   if (fr && !strcmp(fr, "en")) fr = NULL;
   buf_lit(out, "{\"screen\":");
-  json_screen(out, s);
+  json_screen(out, s, fr);
   buf_lit(out, ",\"candidates\":[");
   for (int i = 0; i < res->n; i++) {
     const rank_candidate *c = &res->cand[i];

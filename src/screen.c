@@ -191,6 +191,74 @@ static const char *const flag_questions_fr[N_FLAGS] = {
   "Chute, accident ou coup récent à l'endroit douloureux?",
 };
 
+/* Every item's words in French (fr-CA), and each one's short name in both languages: the web
+** app and the API's French answers read them here (docs/api.md, GET /api/vocabulary). */
+static const struct { const char *id, *label, *label_fr, *reason_fr, *advice_fr; } words[] = {
+  {"numbness", "numbness", "engourdissement",
+   "Un engourdissement peut signifier qu'un nerf ou la moelle épinière est comprimé ou atteint.",
+   "Faites évaluer la fonction nerveuse par un médecin avant tout traitement des points gâchettes."},
+  {"weakness", "weakness", "faiblesse",
+   "Une vraie faiblesse (pas un effort limité par la douleur) peut signifier qu'une racine nerveuse ou la moelle épinière est en cause.",
+   "Faites-la évaluer par un médecin avant tout traitement des points gâchettes."},
+  {"shooting", "shooting pain", "douleur en éclair",
+   "Une douleur vive, en éclair ou électrique le long d'un membre évoque une racine nerveuse irritée, pas un point gâchette.",
+   "Faites-la évaluer par un médecin avant le traitement."},
+  {"fever", "fever", "fièvre",
+   "Une fièvre avec de la douleur peut signifier une infection ou une maladie inflammatoire.",
+   "Consulter un médecin d'abord; ne pas traiter avant son autorisation."},
+  {"weight-loss", "weight loss", "perte de poids",
+   "Une perte de poids inexpliquée avec de la douleur peut être un signe de cancer ou de maladie systémique.",
+   "Consulter un médecin d'abord."},
+  {"night-pain", "night pain", "douleur nocturne",
+   "Une douleur la nuit que le repos et la position ne soulagent pas peut venir d'une tumeur ou d'une infection.",
+   "Consulter un médecin d'abord."},
+  {"bowel-bladder", "bowel or bladder change", "troubles intestinaux ou urinaires",
+   "Un nouveau changement du contrôle des intestins ou de la vessie peut signifier un syndrome de la queue de cheval, une urgence chirurgicale.",
+   "Obtenir des soins médicaux d'urgence maintenant; ne pas traiter."},
+  {"trauma", "trauma", "traumatisme",
+   "Une douleur après un traumatisme récent exige d'écarter une fracture, une luxation ou une déchirure.",
+   "Faites évaluer la blessure par un médecin avant le traitement."},
+  {"saddle", "saddle area", "région en selle",
+   "Une douleur ou un engourdissement du périnée avec un changement intestinal ou urinaire est le tableau du syndrome de la queue de cheval.",
+   "Obtenir des soins médicaux d'urgence maintenant; ne pas traiter."},
+  {"tingling", "tingling", "picotements",
+   "Les picotements peuvent venir d'un point gâchette (scalènes, piriforme), mais aussi d'un nerf comprimé.",
+   "Vérifiez les signes neurologiques; orientez si cela s'étend, persiste ou s'accompagne d'engourdissement ou de faiblesse."},
+  {"sharp", "sharp pain", "douleur vive",
+   "La douleur d'un point gâchette est habituellement sourde et profonde; une douleur vive demande de vérifier un nerf, une articulation ou une blessure aiguë.",
+   "Demandez si elle irradie le long du membre; si oui, orientez avant le traitement."},
+  {"chest-pain", "chest pain", "douleur thoracique",
+   "Une douleur à la poitrine, ou le long de la face interne du bras gauche, peut venir du cœur autant que des points gâchettes des pectoraux.",
+   "Écartez d'abord une cause cardiaque : une douleur thoracique nouvelle, à l'effort ou inexpliquée exige un médecin aujourd'hui."},
+};
+#define N_WORDS (int)(sizeof words / sizeof *words)
+
+/* The items in words' order: the red flags, then the cautions. */
+static const screen_item *const all_items[] = {
+  &red_flags[0], &red_flags[1], &red_flags[2], &red_flags[3], &red_flags[4], &red_flags[5], &red_flags[6],
+  &red_flags[7], &saddle_item, &tingling_item, &sharp_item, &chest_item};
+_Static_assert(sizeof all_items / sizeof *all_items == sizeof words / sizeof *words, "an item without its words");
+
+int screen_n_items(void) { return N_WORDS; }
+const screen_item *screen_item_at(int i) { return i >= 0 && i < N_WORDS ? all_items[i] : NULL; }
+
+static int words_of(const screen_item *it) {
+  for (int i = 0; i < N_WORDS; i++) if (!strcmp(words[i].id, it->id)) return i;
+  return -1;
+}
+const char *screen_label(const screen_item *it, const char *lang) {
+  int w = words_of(it);
+  return w < 0 ? it->id : is_fr(lang) ? words[w].label_fr : words[w].label;
+}
+const char *screen_reason(const screen_item *it, const char *lang) {
+  int w = is_fr(lang) ? words_of(it) : -1;
+  return w >= 0 ? words[w].reason_fr : it->reason;
+}
+const char *screen_advice(const screen_item *it, const char *lang) {
+  int w = is_fr(lang) ? words_of(it) : -1;
+  return w >= 0 ? words[w].advice_fr : it->advice;
+}
+
 const screen_item *screen_flag(int bit) { return bit >= 0 && bit < N_FLAGS ? &red_flags[bit] : NULL; }
 const char *screen_flag_question(int bit) { return bit >= 0 && bit < N_FLAGS ? flag_questions[bit] : NULL; }
 const char *screen_flag_question_lang(int bit, const char *lang) {

@@ -57,4 +57,14 @@ const char *screen_flag_question(int bit);
 /* The same in language `lang` ("fr"; NULL, "en" or another: English).  Static text. */
 const char *screen_flag_question_lang(int bit, const char *lang);
 
+/* Every screen item, the red flags (in bit order) then the cautions (saddle, tingling, sharp,
+** chest-pain): screen_n_items() of them, screen_item_at(i) NULL out of range.  Static data. */
+int screen_n_items(void);
+const screen_item *screen_item_at(int i);
+/* An item's short name ("bowel or bladder change"), its reason and its advice in language
+** `lang` ("fr"; NULL, "en" or another: English).  Static text. */
+const char *screen_label(const screen_item *it, const char *lang);
+const char *screen_reason(const screen_item *it, const char *lang);
+const char *screen_advice(const screen_item *it, const char *lang);
+
 #endif

@@ -179,6 +179,10 @@ if wanttype "chart.svg is SVG" image/svg+xml; then
 fi
 post TA /api/where '{"pain":[{"region":"temple-l","intensity":6,"quality":"ache"},"neck-side-l"],"onset":"gradual","onset_hours":72,"tender":"spot","context":["desk-work"],"flags":["fever"]}'
 want "where: the documented presentation" 200 '(.candidates | length) > 0 and (.candidates | length) <= 5 and .screen'
+post TA "/api/where?lang=fr" '{"pain":[{"region":"temple-l","quality":"tingling"}],"flags":["fever"]}'
+want "where in French: the screen's reasons and advice in French" 200 '([.screen.flags[].id] == ["fever","tingling"]) and (.screen.flags[0].reason | test("^Une fièvre")) and (.screen.flags[1].advice | test("^Vérifiez"))'
+post TA /api/where '{"pain":[{"region":"temple-l","quality":"tingling"}],"flags":["fever"]}'
+want "... and in English as written" 200 '(.screen.flags[0].reason == "Fever with pain can mean infection or inflammatory disease.") and (.screen.flags[1].advice | test("^Check for nerve signs"))'
 post TA /api/where '{"pain":["temple-l"]}'
 if want "where temple-l gives candidates" 200 '(.candidates | length) == 5 and .zones'; then
   jq -e '([.candidates[] | "\(.trigger_point):\(.side)"] | sort) == (.zones | keys | sort)' "$T/body" >/dev/null &&
@@ -222,7 +226,13 @@ want "the vocabulary: activities, qualities, onsets, red-flag questions, sources
   and .onsets == ["gradual","sudden","after-exercise","injury"]
   and (.flags | length) == 8 and (.flags | all((.question | endswith("?")) and (.reason | length > 0) and (.level | IN("refer","urgent"))))
   and ([.flags[] | select(.id == "bowel-bladder")][0].level == "urgent")
-  and ([.sources[] | select(.id == "ts1")][0].label | test("Trigger Point Manual. Volume 1"))'
+  and ([.sources[] | select(.id == "ts1")][0].label | test("Trigger Point Manual. Volume 1"))
+  and ([.screens[].id] == [.flags[].id] + ["saddle","tingling","sharp","chest-pain"]) and (.screens | all((.label | length > 2) and (.reason | length > 20) and (.advice | length > 10)))
+  and (.advice | length) == 19 and ([.advice[].key] | unique | length) == 19
+  and ([.advice[] | select(.key == "in-band")][0].text == "Productive: hold the pressure steady.")'
+get TA "/api/vocabulary?lang=fr"
+want "the vocabulary in French: the screens' words and the holds' advice lines" 200 '([.screens[] | select(.id == "bowel-bladder")][0] | .label == "troubles intestinaux ou urinaires" and (.reason | test("queue de cheval")))
+  and ([.advice[] | select(.key == "in-band")][0].text == "Productif : maintenez une pression stable.")'
 get none /api/vocabulary
 wanterr "the vocabulary without a login: 401" 401 unauthenticated
 post TA /api/plan '{"points":[{"tp":"upper-trapezius-tp1","side":"l"},{"tp":"gastrocnemius-tp1","side":"l"}],"contraindications":["pregnancy",{"id":"varicose-veins","region":"calf-l"}]}'

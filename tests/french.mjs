@@ -201,12 +201,22 @@ try {
   /* the vocabulary as the therapist's app asks it, in English: its questions must not show */
   const vocEn = JSON.parse((await get('/api/vocabulary?lang=en')).text || '{}');
   if (vocEn.error) { const v = await pg.request.get(BASE + '/api/vocabulary?lang=en'); Object.assign(vocEn, await v.json()); delete vocEn.error; }
-  const flagQuestions = [...(vocEn.flags || []).map((f) => f.question), ...(vocEn.activities || []).map((a) => a.label)];
+  /* (and the screens' words and the holds' advice lines, which the app shows from the vocabulary) */
+  const flagQuestions = [...(vocEn.flags || []).map((f) => f.question), ...(vocEn.activities || []).map((a) => a.label),
+    ...(vocEn.screens || []).flatMap((x) => [x.reason, x.advice]), ...(vocEn.advice || []).map((a) => a.text)];
+  const vocFr = await (await pg.request.get(BASE + '/api/vocabulary?lang=fr')).json();
   await step('GET /api/vocabulary?lang=fr: the red-flag questions and activities in French', async () => {
     const fr = await (await pg.request.get(BASE + '/api/vocabulary?lang=fr')).json();
     const same = fr.flags.filter((f, i) => f.question === vocEn.flags[i].question);
     if (!vocEn.flags || same.length) throw new Error(`${same.length} of ${fr.flags.length} flags are the English`);
     return fr.activities.filter((a, i) => a.label !== vocEn.activities[i].label).length > fr.activities.length / 2;
+  });
+  await step('... every screen item\'s name, reason and advice and every hold advice line in French, the same ids and keys', () => {
+    const en = vocEn.screens || [], fr = vocFr.screens || [], ea = vocEn.advice || [], fa = vocFr.advice || [];
+    if (en.length < 12 || fr.length !== en.length || fa.length !== ea.length || ea.length < 19) throw new Error(`screens ${en.length}/${fr.length}, advice ${ea.length}/${fa.length}`);
+    const bad = [...fr.flatMap((x, i) => (x.id !== en[i].id ? [x.id] : ['label', 'reason', 'advice'].filter((k) => !x[k] || x[k] === en[i][k]).map((k) => `${x.id}.${k}`))),
+      ...fa.filter((a, i) => a.key !== ea[i].key || !a.text || a.text === ea[i].text).map((a) => a.key)];
+    if (bad.length) throw new Error('English or missing: ' + bad.join(', '));
   });
   EN_PATTERNS = patterns([...pieces, ...flagQuestions.filter((q) => q && q.length > 12)]);
   CITATIONS.push(...(vocEn.sources || []).map((x) => x.label).filter(Boolean));
@@ -252,7 +262,7 @@ try {
   await screen(pg, 'intake', '#client-intake');
   await step('the intake screen says the client filled it, in French, with its screen\'s caution in French', async () => {
     const txt = await pg.textContent('#client-intake');
-    if (!/Rempli par le client/.test(txt) || !new RegExp(FR['screen.reason-tingling'].slice(0, 30).replace(/[()]/g, '.')).test(txt)) throw new Error(txt.slice(0, 400));
+    if (!/Rempli par le client/.test(txt) || !new RegExp(vocFr.screens.find((x) => x.id === 'tingling').reason.slice(0, 30).replace(/[()]/g, '.')).test(txt)) throw new Error(txt.slice(0, 400));
   });
   await pg.click('#open-client-intake');
   await screen(pg, 'sources', '#candidates li.cand');

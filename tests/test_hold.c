@@ -140,3 +140,19 @@ Test(hold, abort_marks_interrupted) {
   cr_expect_eq(h.outcome, HOLD_INTERRUPTED);
   cr_expect_eq(h.t_end, 12);
 }
+
+Test(hold, every_advice_line_has_a_key_and_its_words_in_both_languages) {
+  /* the web app shows a line from GET /api/vocabulary by its key: keys distinct, texts in English
+  ** and French, the French not the English, and an unknown language read as English */
+  for (int a = 1; a < HOLD_N_ADVICE; a++) {
+    const char *en = hold_advice_text_lang(a, "en"), *fr = hold_advice_text_lang(a, "fr-CA");
+    cr_expect(strlen(en) > 10 && strlen(fr) > 10, "advice %d: %s / %s", a, en, fr);
+    cr_expect_str_neq(en, fr, "advice %s: French is the English", hold_advice_key(a));
+    cr_expect_str_eq(hold_advice_text_lang(a, NULL), hold_advice_text(a));
+    cr_expect_str_eq(hold_advice_text_lang(a, "de"), en);
+    cr_expect_str_neq(hold_advice_key(a), "none", "advice %d has no key", a);
+    for (int b = 1; b < a; b++) cr_expect_str_neq(hold_advice_key(a), hold_advice_key(b), "advice %d and %d", b, a);
+  }
+  cr_expect_str_eq(hold_advice_text_lang(HOLD_N_ADVICE, "fr"), "");
+  cr_expect_str_eq(hold_advice_text_lang(HOLD_ADV_IN_BAND, "fr"), "Productif : maintenez une pression stable.");
+}

@@ -145,6 +145,27 @@ Test(present, screen_lists_each_item_once) {
   cr_expect_eq(s.level, SCREEN_URGENT);
 }
 
+Test(present, screen_items_have_their_words_in_both_languages) {
+  /* every item the screen can add (the 8 red flags in bit order, then the cautions), with a name,
+  ** and a reason and advice in French that are not the English; the run's copies read the same */
+  cr_assert_eq(screen_n_items(), N_FLAGS + 4);
+  for (int i = 0; i < screen_n_items(); i++) {
+    const screen_item *it = screen_item_at(i);
+    cr_assert(it);
+    if (i < N_FLAGS) cr_expect_eq(it, screen_flag(i), "item %d is red flag %d", i, i);
+    cr_expect(strlen(screen_label(it, "en")) > 3 && strlen(screen_label(it, "fr")) > 3, "%s", it->id);
+    cr_expect_str_eq(screen_reason(it, "en"), it->reason);
+    cr_expect_str_eq(screen_advice(it, NULL), it->advice);
+    cr_expect_str_neq(screen_reason(it, "fr"), it->reason, "%s: the French reason is the English", it->id);
+    cr_expect_str_neq(screen_advice(it, "fr-CA"), it->advice, "%s: the French advice is the English", it->id);
+    for (int j = 0; j < i; j++) cr_expect_str_neq(screen_item_at(j)->id, it->id);
+  }
+  cr_expect_null(screen_item_at(N_FLAGS + 4));
+  cr_expect_str_eq(screen_label(screen_flag(6), "en"), "bowel or bladder change");
+  screen_item copy = *screen_flag(3);
+  cr_expect_str_eq(screen_reason(&copy, "fr"), screen_reason(screen_flag(3), "fr"));
+}
+
 /* The plain batch line is read by a one-pass reader (ids found a word at a time, up to the line's
 ** last bytes); a space before the closing bracket sends the same line to the general reader. */
 static void both_readers(const char *line, present *fast, present *general, int *rc_fast, int *rc_general) {

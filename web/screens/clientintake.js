@@ -7,6 +7,7 @@ import { h } from '../lib/dom.js';
 import { go, save, state } from '../lib/state.js';
 import { t } from '../lib/i18n.js';
 import { screenBanner } from './sources.js';
+import { vocabulary } from '../lib/vocab.js';
 
 export async function clientIntakeCard(clientId) {
   let c;
@@ -15,6 +16,7 @@ export async function clientIntakeCard(clientId) {
   if (!mine.length) return null;
   const x = mine.reduce((a, b) => (b.id > a.id ? b : a));
   const where = x.where || {};
+  await vocabulary();   /* the banner's words */
   return h('section', { class: 'card', id: 'client-intake' },
     h('h2', {}, t('intake.by-client')),
     h('p', {}, t('intake.by-client-text', { date: x.date || '', n: (x.pain || []).length })),

@@ -6,21 +6,23 @@ import { human, range, sideName } from '../lib/format.js';
 import { ensureClient, go, onLeave, renderNav, router, save, state } from '../lib/state.js';
 import { openSessionsCard } from './sessions.js';
 import { t } from '../lib/i18n.js';
+import { vocabNow, vocabulary } from '../lib/vocab.js';
 
 const EVENT_BUTTONS = ['more', 'less', 'good', 'released', 'stop', 'sharp', 'tingling', 'referral', 'bracing', 'numb', 'shooting'];
 /* "ischemic compression · hold 30–60 s · target 4–7/10" */
 const stepMeta = (s) => t('session.step-meta', { tech: s.technique ? (s.technique.label || human(s.technique.id)) + ' · ' : '', hold: range(s.hold), band: range(s.band) });
 const ADVICE_KIND = (a) => (/^(stop|too-sensitive|max|client-stop)/.test(a || '') ? 'stop' : /^ease|less/.test(a || '') ? 'warn' : '');
 
-/* An advice line of the hold's rules in this page's language: its key's string ("advice.KEY"),
-** else the server's English text. */
-const adviceText = (a) => (a.key && a.key !== 'none' ? t('advice.' + a.key, null, a.text || human(a.advice)) : a.text || human(a.advice));
+/* An advice line of the hold's rules in this page's language: the vocabulary's text for its key
+** (GET /api/vocabulary, read when the screen opens), else the line's own (the log's English). */
+const adviceText = (a) => (a.key && vocabNow()?.advice?.get(a.key)) || a.text || human(a.advice);
 
 export default async function view(arg) {
   const gen = router.gen;
   const sid = arg || (state.session && state.session.id);
   if (!sid) return [h('h1', {}, t('nav.session')), (await openSessionsCard()) || h('p', {}, t('session.none'))];
-  let st = await api('GET', `/api/sessions/${encodeURIComponent(sid)}`);
+  const [first] = await Promise.all([api('GET', `/api/sessions/${encodeURIComponent(sid)}`), vocabulary()]);
+  let st = first;
   const base = `/api/sessions/${encodeURIComponent(sid)}`;
   /* a new tab, another device or a reload: the client first (choosing one clears the session) */
   if (st.client && (!state.client || state.client.id !== st.client)) { try { await ensureClient(st.client); } catch { /* name only */ } }

@@ -5,13 +5,15 @@ import { labelOf, makeChart } from '../lib/chart.js';
 import { $$, action, h, showError, showMsg } from '../lib/dom.js';
 import { capital, human, sideName, sourceCite, sourceName, today } from '../lib/format.js';
 import { ensureClient, go, renderNav, save, state } from '../lib/state.js';
-import { vocabulary } from '../lib/vocab.js';
+import { vocabNow, vocabulary } from '../lib/vocab.js';
 import { t } from '../lib/i18n.js';
 
-/* A screen item (src/screen.c: its id, reason and advice) in this page's language: web/i18n's
-** screen.ID, screen.reason-ID, screen.advice-ID, else the server's English. */
-const flagName = (f) => t('screen.' + f.id, null, human(f.id));
-const flagText = (f, k) => (f[k] ? t(`screen.${k}-${f.id}`, null, f[k]) : '');
+/* A screen item (src/screen.c: its id, reason and advice) in this page's language: the
+** vocabulary's words for it (GET /api/vocabulary, read by the screens that show a banner), else
+** the answer's own. */
+const item = (f) => vocabNow()?.screen?.get(f.id);
+const flagName = (f) => item(f)?.label || human(f.id);
+const flagText = (f, k) => (f[k] ? item(f)?.[k] || f[k] : '');
 export function screenBanner(screen) {
   if (!screen) return null;
   const flags = screen.flags || [];
