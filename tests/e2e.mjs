@@ -39,7 +39,7 @@ const browser = await chromium.launch({ executablePath: EXE, args: ['--no-sandbo
 
 /* Every console error, page error, CSP refusal and failed request, per page. */
 function watch(page, label, sink) {
-  page.on('console', (m) => { if (m.type() === 'error' && !(killed && /INCOMPLETE_CHUNKED|ERR_CONNECTION_REFUSED/.test(m.text()))) sink.push(`${label} console: ${m.text()} @ ${(m.location() || {}).url || ''}`); });
+  page.on('console', (m) => { if (m.type() === 'error' && !(killed && /INCOMPLETE_CHUNKED|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET/.test(m.text()))) sink.push(`${label} console: ${m.text()} @ ${(m.location() || {}).url || ''}`); });
   page.on('pageerror', (e) => sink.push(`${label} page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     const f = r.failure() ? r.failure().errorText : '';
@@ -47,6 +47,7 @@ function watch(page, label, sink) {
     if (/ERR_ABORTED/.test(f) && label.startsWith('survey')) return;   // the survey leaves screens while they load
     if (killed && /INCOMPLETE_CHUNKED/.test(f) && /\/events(\?|$)/.test(r.url())) return;   // the stream the SIGKILL cut
     if (killed && /ERR_CONNECTION_REFUSED/.test(f) && /\/api\//.test(r.url())) return;   // a poll while the killed server was down
+    if (killed && /ERR_CONNECTION_RESET/.test(f) && /\/api\//.test(r.url())) return;   // one in flight when it died (the kernel resets it)
     sink.push(`${label} request failed: ${r.url()} ${f}`);
   });
   page.on('request', (r) => { const u = r.url(); if (!u.startsWith(BASE) && !u.startsWith('data:') && !u.startsWith('about:')) sink.push(`${label} outside request: ${u}`); });

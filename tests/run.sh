@@ -13,15 +13,26 @@ summary() {
   sf=$(tail -1 "$1" | sed -n "s/^${2:+$2: }\([0-9]*\) passed, \([0-9]*\) failed/\2/p")
   if [ -z "$sp" ]; then tail -5 "$1"; add 0 1; return 1; else add "$sp" "$sf"; fi
 }
-# page_suite NAME PORT: tests/NAME.mjs in Chromium against a server on a fresh database in
-# $B/NAME on 127.0.0.1:PORT, stopped after; its log $B/NAME.log counted
+# free_port FROM: a port from FROM up on which nobody listens (curl's 7: connection refused)
+free_port() {
+  fp=$1
+  while [ "$fp" -lt $(($1 + 200)) ]; do
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$fp/"
+    [ $? = 7 ] && { echo "$fp"; return 0; }
+    fp=$((fp + 1))
+  done
+  return 1
+}
+# page_suite NAME: tests/NAME.mjs in Chromium against a server on a fresh database in $B/NAME on
+# a free port, stopped after; its log $B/NAME.log counted
 page_suite() {
   pd=$B/$1
   rm -rf "$pd" && mkdir -p "$pd"
-  $B/myomap --db "$pd/myomap.db" serve --listen 127.0.0.1:$2 >"$pd/serve.log" 2>&1 &
+  pport=$(free_port $((16000 + $$ % 1000))) || { echo "$1: no free port"; add 0 1; return 1; }
+  $B/myomap --db "$pd/myomap.db" serve --listen 127.0.0.1:$pport >"$pd/serve.log" 2>&1 &
   ppid_=$!
-  for i in $(seq 50); do curl -sf http://127.0.0.1:$2/api/health >/dev/null 2>&1 && break; sleep 0.1; done
-  MYOMAP_URL=http://127.0.0.1:$2 SHOTS=$B/shots node tests/$1.mjs >"$B/$1.log" 2>&1
+  for i in $(seq 50); do curl -sf http://127.0.0.1:$pport/api/health >/dev/null 2>&1 && break; sleep 0.1; done
+  MYOMAP_URL=http://127.0.0.1:$pport SHOTS=$B/shots node tests/$1.mjs >"$B/$1.log" 2>&1
   kill $ppid_ 2>/dev/null; wait $ppid_ 2>/dev/null
   summary "$B/$1.log"
 }
@@ -144,7 +155,7 @@ summary "$B/tls.log" "tls"
 echo "== web app end to end in headless chromium, a second context as the phone (tests/e2e.mjs)"
 E=$B/e2e
 rm -rf "$E" && mkdir -p "$E"
-EPORT=$((17000 + $$ % 1000))
+EPORT=$(free_port $((17000 + $$ % 1000)))
 # the server through a script that keeps its pid, so that the test can SIGKILL and restart it
 printf '#!/bin/sh\necho $$ >"%s/serve.pid"\nexec "%s" --db "%s/myomap.db" serve --listen 127.0.0.1:%s >>"%s/serve.log" 2>&1\n' \
   "$E" "$(cd "$B" && pwd)/myomap" "$E" "$EPORT" "$E" >"$E/serve.sh"
@@ -156,10 +167,10 @@ kill "$(cat "$E/serve.pid")" 2>/dev/null; wait 2>/dev/null
 summary "$B/e2e.log" && echo "  screenshots in $B/shots/"
 
 echo "== the client's own pages on a phone: the intake link, French (tests/client.mjs)"
-page_suite client $((16000 + $$ % 1000))
+page_suite client
 
 echo "== every screen in French, and the client's pages (tests/french.mjs)"
-page_suite french $((17000 + $$ % 1000)) && echo "  French screenshots in $B/shots/fr-*.png"
+page_suite french && echo "  French screenshots in $B/shots/fr-*.png"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
