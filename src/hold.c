@@ -135,6 +135,14 @@ void hold_abort(hold *h, double t) {
   if (h->outcome == HOLD_OPEN) { h->outcome = HOLD_INTERRUPTED; h->t_end = t; }
 }
 
+void hold_abort_why(hold *h, double t, int why) {
+  if (h->outcome == HOLD_OPEN) { hold_abort(h, t); h->reason = why; }
+}
+
+const char *hold_reason_name(int r) {
+  return r == HOLD_WHY_CONSENT ? "consent-withdrawn" : r >= 0 && r < HOLD_N_EVENTS ? event_names[r] : NULL;
+}
+
 int hold_tick(hold *h, double t) {
   if (h->outcome != HOLD_OPEN) return HOLD_ADV_NONE;
   if (t >= h->hold_max) return end(h, h->hold_max, HOLD_MAXED, HOLD_ADV_MAX);          /* T1 */

@@ -81,7 +81,7 @@ typedef struct hold {
   int hold_min, hold_max, band_lo, band_hi;
   /* state */
   int outcome;          /* enum hold_outcome; HOLD_OPEN while running */
-  int reason;           /* the event that stopped it (R2), or -1 */
+  int reason;           /* the event that stopped it (R2), HOLD_WHY_CONSENT, or -1 */
   double t_end;         /* when it ended */
   int confirmed;        /* referral reproduced */
   int last;             /* the last feedback, or -1 */
@@ -104,6 +104,9 @@ int hold_event(hold *h, double t, int kind, int value);
 int hold_tick(hold *h, double t);
 /* The therapist ends an open hold at t (skipped, or the session quit): outcome interrupted. */
 void hold_abort(hold *h, double t);
+/* The same because the client withdrew consent for the area under it: the reason says so. */
+#define HOLD_WHY_CONSENT HOLD_N_EVENTS
+void hold_abort_why(hold *h, double t, int why);
 /* 1 once the hold has ended. */
 int hold_done(const hold *h);
 /* Seconds without feedback before T3 asks: HOLD_ASK_EVERY or hold_max / 10, the longer. */
@@ -118,6 +121,9 @@ const char *hold_advice_name(int advice);
 const char *hold_advice_text(int advice);
 /* The same in language `lang` ("fr"; NULL, "en" or another: English).  Static text. */
 const char *hold_advice_text_lang(int advice, const char *lang);
+/* Why a hold ended early, as its log and the visit's treatment row keep it: the event's name
+** ("sharp"), "consent-withdrawn" for HOLD_WHY_CONSENT, NULL for -1 or another number. */
+const char *hold_reason_name(int reason);
 /* The advice line's own key ("ease-above"): one per line, where names are shared. */
 const char *hold_advice_key(int advice);
 

@@ -149,7 +149,7 @@ static void hold_json(buf *b, const kb *k, const live *l, int i, double now, con
   buf_lit(b, ",\"outcome\":");
   buf_json_str(b, hold_done(h) ? hold_outcome_name(h->outcome) : "open");
   buf_lit(b, ",\"reason\":");
-  if (h->reason >= 0) buf_json_str(b, hold_event_name(h->reason)); else buf_lit(b, "null");
+  if (hold_reason_name(h->reason)) buf_json_str(b, hold_reason_name(h->reason)); else buf_lit(b, "null");
   buf_printf(b, ",\"confirmed\":%s,\"advice\":", h->confirmed ? "true" : "false");
   if (h->n_advice) advice_json(b, h->advice[h->n_advice - 1].kind, h->advice[h->n_advice - 1].t);
   else buf_lit(b, "null");
@@ -197,11 +197,12 @@ static int tick(live_set *ls, live *l, double now) {
   return changed;
 }
 
-static void abort_running(live_set *ls, live *l, double now) {
+/* (why: -1, or HOLD_WHY_CONSENT when the client withdrew consent for its area) */
+static void abort_running(live_set *ls, live *l, double now, int why) {
   if (l->cur < 0) return;
   tick(ls, l, now);
   if (l->cur < 0) return;
-  hold_abort(&l->s.holds[l->cur].h, hold_t(l, now));
+  hold_abort_why(&l->s.holds[l->cur].h, hold_t(l, now), why);
   hold_ended(ls, l, now);
 }
 
@@ -221,7 +222,7 @@ static int do_hold(live_set *ls, live *l, int step, double now, char *err, size_
     snprintf(err + strlen(err), errlen - strlen(err), "%s", kb_term_at(ls->k, KB_SENSITIVE, ps->sensitive[i])->label);
   }
   if (n) return LIVE_ECONSENT;
-  abort_running(ls, l, now);
+  abort_running(ls, l, now, -1);
   l->paused = 0;
   session_hold *sh = session_add_hold(&l->s, step - 1);
   session_time(sh->start, now);
@@ -329,7 +330,7 @@ static void do_consent(live_set *ls, live *l, const int *areas, int n, int writt
   const plan_step *ps = &l->s.plan.steps[l->s.holds[l->cur].step];
   int hit = 0;
   for (int i = 0; i < n; i++) hit |= plan_step_sensitive(ps, areas[i]);
-  if (hit) abort_running(ls, l, now);
+  if (hit) abort_running(ls, l, now, HOLD_WHY_CONSENT);
 }
 
 /* The client pressed Stop on the phone with no hold running: the session pauses, and the
@@ -350,7 +351,7 @@ static void do_pause(live_set *ls, live *l, double now) {
 /* The end's first half: the running hold interrupted, unreached timed steps listed as skipped,
 ** the end time set; the session log appended to `log` (NULL: not wanted). */
 static void do_finish(live_set *ls, live *l, double now, int interrupted, buf *log) {
-  abort_running(ls, l, now);
+  abort_running(ls, l, now, -1);
   session *s = &l->s;
   int max_skips = (int)(sizeof s->skips / sizeof s->skips[0]);
   for (int i = 0; i < s->plan.n_steps && s->n_skips < max_skips; i++) {
@@ -399,7 +400,7 @@ static int replay(live_set *ls, live *l, const char *text, double at) {
     int phone = json_is_true(json_object_get(j, "phone"));
     int kind = event_kind(json_string_value(json_object_get(j, "e")), v, phone, err, sizeof err);
     rc = kind < 0 ? -1 : do_event(ls, l, kind, v, phone, at, NULL, err, sizeof err);
-  } else if (!strcmp(c, "stop")) abort_running(ls, l, at);
+  } else if (!strcmp(c, "stop")) abort_running(ls, l, at, -1);
   else if (!strcmp(c, "phone")) do_phone(ls, l);
   else if (!strcmp(c, "pause")) do_pause(ls, l, at);
   else if (!strcmp(c, "consent")) {
@@ -417,7 +418,7 @@ static int replay(live_set *ls, live *l, const char *text, double at) {
     do_finish(ls, l, at, json_is_true(json_object_get(j, "interrupted")), NULL);
     do_ended(ls, l, (long)json_integer_value(json_object_get(j, "visit")), 0);
   } else if (!strcmp(c, "cancel")) {
-    abort_running(ls, l, at);
+    abort_running(ls, l, at, -1);
     do_ended(ls, l, 0, 1);
   }
   else rc = -1;
@@ -978,7 +979,7 @@ int live_stop(live_set *ls, const char *id, double now, char *err, size_t errlen
   int rc;
   live *l = open_session(ls, id, 0, now, &rc, err, errlen);
   if (l && l->cur >= 0) {
-    abort_running(ls, l, now);
+    abort_running(ls, l, now, -1);
     if (append(ls, l, "{\"c\":\"stop\"}", now, "open", 0)) rc = store_failed(ls, l, err, errlen);
   }
   UNLOCK();
@@ -1036,7 +1037,7 @@ int live_cancel(live_set *ls, const char *id, const char *reason, double now, ch
   int rc;
   live *l = open_session(ls, id, 0, now, &rc, err, errlen);
   if (l) {
-    abort_running(ls, l, now);
+    abort_running(ls, l, now, -1);
     buf cmd;
     buf_init(&cmd);
     buf_lit(&cmd, "{\"c\":\"cancel\",\"reason\":");

@@ -26,7 +26,7 @@ static const struct { const char *en, *fr; } note_words[] = {
   {"too sensitive to treat", "trop sensible pour être traité"}, {"Too sensitive to treat", "Trop sensibles pour être traités"},
   {"interrupted", "interrompu"}, {"Interrupted", "Interrompus"},
   {"sharp pain", "douleur vive"}, {"shooting pain", "douleur fulgurante"}, {"numbness", "engourdissement"},
-  {"tingling", "picotements"}, {"too sensitive", "trop sensible"},
+  {"tingling", "picotements"}, {"too sensitive", "trop sensible"}, {"consent withdrawn", "consentement retiré"},
   {"active", "actif"}, {"latent", "latent"},
   {"gradual", "graduel"}, {"sudden", "soudain"}, {"after exercise", "après l'exercice"}, {"injury", "blessure"},
   {"weakness", "faiblesse"}, {"shooting", "douleur fulgurante"}, {"fever", "fièvre"}, {"weight loss", "perte de poids"},
@@ -195,7 +195,7 @@ static const struct { const char *outcome, *words, *group; } outcomes[] = {
 /* Why a hold was stopped, in words. */
 static const struct { const char *reason, *words; } reasons[] = {
   {"sharp", "sharp pain"}, {"shooting", "shooting pain"}, {"numb", "numbness"},
-  {"tingling", "tingling"}, {"too-sensitive", "too sensitive"},
+  {"tingling", "tingling"}, {"too-sensitive", "too sensitive"}, {"consent-withdrawn", "consent withdrawn"},
 };
 
 static const char *reason_words(const char *lang, const char *r) {

@@ -81,7 +81,7 @@ static void finish_hold(walker *w, session_hold *sh, double last) {
   w->clock += h->t_end;
   session_time(sh->end, w->clock);
   buf_printf(w->out, "  outcome: %s after %.0f s%s%s%s\n", hold_outcome_name(h->outcome), h->t_end,
-             h->reason >= 0 ? " (" : "", h->reason >= 0 ? hold_event_name(h->reason) : "", h->reason >= 0 ? ")" : "");
+             h->reason >= 0 ? " (" : "", h->reason >= 0 ? hold_reason_name(h->reason) : "", h->reason >= 0 ? ")" : "");
   if (h->confirmed) buf_lit(w->out, "  point confirmed: referral reproduced\n");
 }
 

@@ -114,7 +114,7 @@ static void json_hold(buf *b, const kb *k, const session *s, const session_hold 
     buf_lit(b, ",\"text\":"); buf_json_str(b, hold_advice_text(h->advice[i].kind)); buf_putc(b, '}');
   }
   buf_lit(b, "],\n     \"outcome\":"); buf_json_str(b, hold_outcome_name(h->outcome));
-  buf_lit(b, ",\"reason\":"); str_or_null(b, h->reason >= 0 ? hold_event_name(h->reason) : NULL);
+  buf_lit(b, ",\"reason\":"); str_or_null(b, hold_reason_name(h->reason));
   buf_lit(b, ",\"confirmed\":"); buf_puts(b, h->confirmed ? "true" : "false");
   buf_putc(b, '}');
 }

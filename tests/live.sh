@@ -263,8 +263,8 @@ jq -S "$strip" "$T/body" >"$T/after.json"
   ok "after a SIGKILL the consent is still recorded (a stored command, replayed)" ||
   ko "consent after SIGKILL" "$(diff "$T/before.json" "$T/after.json" | head -10)"
 post CL "/api/sessions/$SG/consent" '{"areas":["gluteal"],"withdrawn":true}'
-want "the client withdraws it mid-hold: the gluteal hold ends" 200 \
-  ".consented == [] and .hold == null and ([.holds[] | select(.step == $GSTEP)][0].outcome == \"interrupted\") and .consent[1].withdrawn == true"
+want "the client withdraws it mid-hold: the gluteal hold ends, interrupted for that reason" 200 \
+  ".consented == [] and .hold == null and ([.holds[] | select(.step == $GSTEP)][0] | .outcome == \"interrupted\" and .reason == \"consent-withdrawn\") and .consent[1].withdrawn == true"
 post CL "/api/sessions/$SG/hold" "{\"step\":$GSTEP}"
 wanterr "after the withdrawal a hold there is refused again" 409 consent-needed
 post CL "/api/sessions/$SG/consent" '{"areas":["gluteal","gluteal"],"how":"written"}'
@@ -278,12 +278,12 @@ post CL "/api/sessions/$SG/end" ''
 want "the session ends" 200 '.visit | type == "number"'
 VG=$(jq -r .visit "$T/body")
 "$M" --db "$DB" db log "$VG" >"$T/vg.json" 2>&1   # the stored log (kept compressed), through record_visit_log
-jq -e '.consent[0].area == "gluteal" and any(.consent[]; .how == "written")' "$T/vg.json" >/dev/null 2>&1 &&
-  ok "the consent is stored with the visit (its session log)" || ko "the visit's log has no consent" "$(head -c 600 "$T/vg.json")"
+jq -e '.consent[0].area == "gluteal" and any(.consent[]; .how == "written") and any(.holds[]; .outcome == "interrupted" and .reason == "consent-withdrawn")' "$T/vg.json" >/dev/null 2>&1 &&
+  ok "the consent is stored with the visit (its session log), and why the hold was interrupted" || ko "the visit's log has no consent" "$(head -c 600 "$T/vg.json")"
 get CL "/api/visits/$VG/note"
 want "the SOAP note says when and how consent was obtained, and withdrawn" 200 \
   '(.o | test("Consent for treatment of the gluteal area obtained verbally at [0-9]{2}:[0-9]{2}")) and
-   (.o | test("gluteal area withdrawn at")) and (.o | test("gluteal area obtained in writing at"))'
+   (.o | test("gluteal area withdrawn at")) and (.o | test("gluteal area obtained in writing at")) and (.a + .o | test("interrupted \\(consent withdrawn\\)|for consent withdrawn"))'
 get CL "/api/clients/$CG/export?format=fhir"
 want "the FHIR export has a Consent per consent given, the withdrawn one inactive" 200 \
   '[.entry[].resource | select(.resourceType == "Consent")] as $c | ($c | length) == 2 and

@@ -156,3 +156,15 @@ Test(hold, every_advice_line_has_a_key_and_its_words_in_both_languages) {
   cr_expect_str_eq(hold_advice_text_lang(HOLD_N_ADVICE, "fr"), "");
   cr_expect_str_eq(hold_advice_text_lang(HOLD_ADV_IN_BAND, "fr"), "Productif : maintenez une pression stable.");
 }
+
+Test(hold, abort_for_consent_withdrawn_says_why) {
+  hold_abort_why(&h, 7, HOLD_WHY_CONSENT);
+  cr_expect_eq(h.outcome, HOLD_INTERRUPTED);
+  cr_expect_str_eq(hold_reason_name(h.reason), "consent-withdrawn");
+  hold_abort_why(&h, 9, -1);   /* an ended hold keeps its end and its reason */
+  cr_expect_eq(h.t_end, 7);
+  cr_expect_str_eq(hold_reason_name(h.reason), "consent-withdrawn");
+  cr_expect_str_eq(hold_reason_name(HOLD_EV_SHARP), "sharp");
+  cr_expect_null(hold_reason_name(-1));
+  cr_expect_null(hold_reason_name(HOLD_WHY_CONSENT + 1));
+}
