@@ -75,22 +75,13 @@ static int date_check(store *s, long client, const char *date, char out[11], cha
   char today[11];
   util_today(today);
   if (!date) date = today;
-  if (!util_date_ok(date)) return bad(err, errlen, "bad date \"%s\": expected YYYY-MM-DD, a real calendar day", date);
-  if (strcmp(date, today) > 0) {
-    /* one day of grace for time zones ahead of UTC */
-    time_t t = time(NULL) + 86400;
-    struct tm tm;
-    char tomorrow[16];
-    gmtime_r(&t, &tm);
-    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
-    if (strcmp(date, tomorrow) > 0) return bad(err, errlen, "date %s is in the future", date);
-  }
+  int rc = date_valid(date, err, errlen);
+  if (rc) return rc;
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
   store_rows r;
   if (store_exec(s, "SELECT birth FROM client WHERE id = $1", &a, &r)) return failed(s, err, errlen);
-  int rc = 0;
   const char *birth = store_cell(&r, 0, 0);
   if (!birth) rc = bad(err, errlen, "no client %ld", client), rc = RECORD_ENOTFOUND;
   else if (strcmp(date, birth) < 0)
@@ -98,6 +89,27 @@ static int date_check(store *s, long client, const char *date, char out[11], cha
   store_rows_free(&r);
   if (!rc) snprintf(out, 11, "%s", date);
   return rc;
+}
+
+/* What adding a client's dated entries (findings, measures) starts with: the date (NULL: today)
+** checked and written to d, at least one entry (none: the message `none`), the visit (0: none)
+** one of the client's, the time now, and a transaction begun. */
+static int entries_begin(store *s, long client, const char *date, long *visit, int n, const char *none,
+                         char d[11], char now[32], char *err, size_t errlen) {
+  int rc = date_check(s, client, date, d, err, errlen);
+  if (rc) return rc;
+  if (n < 1) return bad(err, errlen, "%s", none);
+  if (*visit && (rc = record_visit_find(s, client, NULL, *visit, visit, err, errlen))) return rc;
+  util_now(now);
+  return store_begin(s) ? failed(s, err, errlen) : 0;
+}
+
+/* An entry's first three arguments: the client, the visit (NULL when none) and the date. */
+static void entry_args(store_args *a, long client, long visit, const char *d) {
+  store_args_init(a);
+  store_arg_int(a, client);
+  if (visit) store_arg_int(a, visit); else store_arg_text(a, NULL);
+  store_arg_text(a, d);
 }
 
 /* ---- therapists --------------------------------------------------------------------------- */
@@ -926,21 +938,13 @@ done:
 
 int record_assess_add(store *s, const kb *k, long client, const char *date, long visit,
                       const record_finding *f, int n, char *err, size_t errlen) {
-  char d[11];
-  int rc = date_check(s, client, date, d, err, errlen);
+  char d[11], now[32];
+  int rc = entries_begin(s, client, date, &visit, n, "no findings: give at least one TP:SIDE:active|latent", d, now, err, errlen);
   if (rc) return rc;
-  if (n < 1) return bad(err, errlen, "no findings: give at least one TP:SIDE:active|latent");
-  if (visit && (rc = record_visit_find(s, client, NULL, visit, &visit, err, errlen))) return rc;
-  char now[32];
-  util_now(now);
-  if (store_begin(s)) return failed(s, err, errlen);
   for (int i = 0; i < n; i++) {
     const kb_tp *t = kb_tp_at(k, f[i].tp);
     store_args a;
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    if (visit) store_arg_int(&a, visit); else store_arg_text(&a, NULL);
-    store_arg_text(&a, d);
+    entry_args(&a, client, visit, d);
     store_arg_text(&a, kb_muscle_at(k, t->muscle)->id);
     store_arg_text(&a, t->id);
     store_arg_text(&a, body_side_name(f[i].side));
@@ -1728,20 +1732,12 @@ int record_measure_parse(const char *kind, const char *word, record_measure *m, 
 
 int record_measure_add(store *s, long client, const char *date, long visit,
                        const record_measure *m, int n, char *err, size_t errlen) {
-  char d[11];
-  int rc = date_check(s, client, date, d, err, errlen);
+  char d[11], now[32];
+  int rc = entries_begin(s, client, date, &visit, n, "no measures given", d, now, err, errlen);
   if (rc) return rc;
-  if (n < 1) return bad(err, errlen, "no measures given");
-  if (visit && (rc = record_visit_find(s, client, NULL, visit, &visit, err, errlen))) return rc;
-  char now[32];
-  util_now(now);
-  if (store_begin(s)) return failed(s, err, errlen);
   for (int i = 0; i < n; i++) {
     store_args a;
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    if (visit) store_arg_int(&a, visit); else store_arg_text(&a, NULL);
-    store_arg_text(&a, d);
+    entry_args(&a, client, visit, d);
     store_arg_text(&a, record_kind_name(m[i].kind));
     store_arg_text(&a, m[i].item);
     store_arg_real(&a, m[i].value);
