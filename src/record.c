@@ -13,20 +13,13 @@
 #include <jansson.h>
 #include <math.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static int bad(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int bad(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-  return RECORD_EBAD;
-}
+/* A refused input: the message in err, RECORD_EBAD returned. */
+#define bad(err, errlen, ...) util_fail(RECORD_EBAD, err, errlen, __VA_ARGS__)
 
 /* A database failure: roll back and report. */
 static int failed(store *s, char *err, size_t errlen) {

@@ -241,6 +241,14 @@ int util_read_file(const char *path, char **out, size_t *len) {
   return 0;
 }
 
+int util_fail(int rc, char *err, size_t errlen, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
 void util_now(char out[32]) {
   time_t t = time(NULL);
   struct tm tm;

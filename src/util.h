@@ -91,4 +91,9 @@ int util_date_ok(const char *s);
 ** surrogate, above U+10FFFF), or -1 when all of it is valid UTF-8. */
 long util_utf8_bad(const char *s, size_t n);
 
+/* Write a message (as printf) to err, errlen bytes at most, and return rc: the error returns of
+** the modules that fill a caller's message buffer, e.g. return util_fail(RECORD_EBAD, err,
+** errlen, "no client %ld", id). */
+int util_fail(int rc, char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 #endif
