@@ -241,6 +241,17 @@ int util_read_file(const char *path, char **out, size_t *len) {
   return 0;
 }
 
+void util_error_at(util_errors *e, int line, const char *fmt, ...) {
+  if (++e->n > UTIL_MAX_ERRORS) return;
+  if (e->n == UTIL_MAX_ERRORS) { buf_printf(e->out, "%s: too many errors; stopping the list here\n", e->file); return; }
+  buf_printf(e->out, "%s:%d: ", e->file, line);
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(e->out, fmt, ap);
+  va_end(ap);
+  buf_putc(e->out, '\n');
+}
+
 int util_fail(int rc, char *err, size_t errlen, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
