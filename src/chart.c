@@ -24,21 +24,6 @@ struct chart {
 
 static const char *const view_names[2] = {"front", "back"};
 
-
-/* Split a line into at most n tab-separated fields (in place); returns the count, n + 1 when
-** there are more. */
-static int split_tabs(char *s, char **f, int n) {
-  int k = 0;
-  for (;;) {
-    if (k == n) return n + 1;
-    f[k++] = s;
-    char *t = strchr(s, '\t');
-    if (!t) return k;
-    *t = 0;
-    s = t + 1;
-  }
-}
-
 /* Whether base region `base` is shown in view v according to the body model. */
 static int base_in_view(const body *b, int base, int v) {
   const char *view = body_at(b, body_concrete(b, base, BODY_L))->view;
@@ -112,15 +97,11 @@ int chart_load(chart **out, const body *b, const char *text, size_t len, buf *er
   int *first_line = xcalloc((size_t)n_bases * 2, sizeof *first_line);
   char *copy = xstrndup(text, len);
   int line = 0;
-  for (char *s = copy, *next; s && *s; s = next) {
+  for (char *at = copy, *s; (s = util_line(&at));) {
     line++;
-    next = strchr(s, '\n');
-    if (next) *next++ = 0;
-    size_t l = strlen(s);
-    if (l && s[l - 1] == '\r') s[--l] = 0;
-    if (!l || s[0] == '#') continue;
+    if (!*s || s[0] == '#') continue;
     char *f[6];
-    if (split_tabs(s, f, 6) != 6) {
+    if (util_split_tabs(s, f, 6) != 6) {
       util_error_at(&L, line, "expected 6 tab-separated fields: region view cx cy rx ry");
       continue;
     }

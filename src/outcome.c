@@ -171,26 +171,16 @@ static int parse_table(const kb *k, const char *text, size_t len, tflag *fl, int
   *n_fl = 0;
   char *copy = xstrndup(text, len);
   int line = 0, seen_header = 0;
-  for (char *s = copy, *next; s && *s; s = next) {
+  for (char *at = copy, *s; (s = util_line(&at));) {
     line++;
-    next = strchr(s, '\n');
-    if (next) *next++ = 0;
-    size_t l = strlen(s);
-    if (l && s[l - 1] == '\r') s[--l] = 0;
-    if (!l || s[0] == '#') continue;
+    if (!*s || s[0] == '#') continue;
     if (!seen_header) {
       seen_header = 1;
       if (strcmp(s, header) != 0) util_error_at(&L, line, "expected the header line: measure, rule, value, unit, meaning, sources (tab-separated)");
       continue;
     }
     char *f[6];
-    int n = 0;
-    for (char *p = s; p && n < 7; n++) {
-      if (n < 6) f[n] = p;
-      p = strchr(p, '\t');
-      if (p) *p++ = 0;
-    }
-    if (n != 6) { util_error_at(&L, line, "expected 6 tab-separated fields: measure rule value unit meaning sources"); continue; }
+    if (util_split_tabs(s, f, 6) != 6) { util_error_at(&L, line, "expected 6 tab-separated fields: measure rule value unit meaning sources"); continue; }
     parse_line(&L, k, f, line, fl, n_fl);
   }
   if (!seen_header) util_error_at(&L, line ? line : 1, "no header line: the table is empty");

@@ -241,6 +241,28 @@ int util_read_file(const char *path, char **out, size_t *len) {
   return 0;
 }
 
+char *util_line(char **p) {
+  char *s = *p;
+  if (!s || !*s) return NULL;
+  char *nl = strchr(s, '\n');
+  if (nl) *nl++ = 0;
+  *p = nl;
+  size_t l = strlen(s);
+  if (l && s[l - 1] == '\r') s[l - 1] = 0;
+  return s;
+}
+
+int util_split_tabs(char *s, char **f, int n) {
+  for (int k = 0;; k++) {
+    if (k == n) return n + 1;
+    f[k] = s;
+    char *t = strchr(s, '\t');
+    if (!t) return k + 1;
+    *t = 0;
+    s = t + 1;
+  }
+}
+
 void util_error_at(util_errors *e, int line, const char *fmt, ...) {
   if (++e->n > UTIL_MAX_ERRORS) return;
   if (e->n == UTIL_MAX_ERRORS) { buf_printf(e->out, "%s: too many errors; stopping the list here\n", e->file); return; }

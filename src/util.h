@@ -91,6 +91,13 @@ int util_date_ok(const char *s);
 ** surrogate, above U+10FFFF), or -1 when all of it is valid UTF-8. */
 long util_utf8_bad(const char *s, size_t n);
 
+/* Reading the knowledge base's tab-separated tables in place.  util_line: the next line of the
+** text at *p (which it advances past it), its newline and a carriage return before it cut off;
+** NULL at the end of the text.  util_split_tabs: s cut at its tabs into f[0..n); returns how
+** many fields s has, n + 1 when it has more than n. */
+char *util_line(char **p);
+int util_split_tabs(char *s, char **f, int n);
+
 /* The errors found reading a data file (the knowledge base's tables), one "FILE:LINE: message"
 ** line each appended to `out`: the first UTIL_MAX_ERRORS - 1 of them, then a line saying the list
 ** stops there; n counts them all.  Start with {out, "chart.tsv", 0}. */

@@ -138,3 +138,29 @@ Test(util, fail_writes_the_message_and_returns_the_code) {
   cr_assert_eq(util_fail(-3, err, sizeof err, "no client %d", 42), -3);
   cr_assert_str_eq(err, "no clie");
 }
+
+/* util_line and util_split_tabs (the kb's tables): lines cut at \n with a \r before it dropped,
+** empty lines kept, the last line without a newline read, the end NULL; fields counted, one more
+** than asked for when there are more. */
+Test(util, line_and_split_tabs_read_a_table_in_place) {
+  char text[] = "a\tb\r\n\nc\td\te\nlast";
+  char *at = text, *l;
+  const char *want[] = {"a\tb", "", "c\td\te", "last"};
+  int n = 0;
+  while ((l = util_line(&at))) {
+    cr_assert_lt(n, 4);
+    cr_assert_str_eq(l, want[n], "line %d: \"%s\"", n + 1, l);
+    n++;
+  }
+  cr_assert_eq(n, 4);
+  char *f[2];
+  char two[] = "x\ty", three[] = "x\ty\tz", one[] = "x";
+  cr_assert_eq(util_split_tabs(two, f, 2), 2);
+  cr_assert_str_eq(f[0], "x");
+  cr_assert_str_eq(f[1], "y");
+  cr_assert_eq(util_split_tabs(three, f, 2), 3);
+  cr_assert_eq(util_split_tabs(one, f, 2), 1);
+  char empty[] = "";
+  at = empty;
+  cr_assert_null(util_line(&at));
+}
