@@ -593,6 +593,19 @@ static void num(buf *out, const char *v) {
   if (d == floor(d) && fabs(d) < 1e15) buf_printf(out, "%.0f", d); else buf_printf(out, "%g", d);
 }
 
+/* Contraindication rows (id, region, started[, ended]) as JSON objects, comma-separated. */
+static void contras_json(buf *out, const store_rows *r, int ended) {
+  for (int i = 0; i < r->nrow; i++) {
+    buf_puts(out, i ? ",{" : "{");
+    json_field(out, "id", store_cell(r, i, 0), 1);
+    const char *rg = store_cell(r, i, 1);
+    json_field(out, "region", rg && *rg ? rg : NULL, 0);
+    json_field(out, "started", store_cell(r, i, 2), 0);
+    if (ended) json_field(out, "ended", store_cell(r, i, 3), 0);
+    buf_putc(out, '}');
+  }
+}
+
 int record_client_show(store *s, const kb *k, long id, buf *out, int json, char *err, size_t errlen) {
   (void)k;
   store_args a;
@@ -635,24 +648,9 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
       else json_field(out, ckeys[j], store_cell(&c, 0, j), 0);
     }
     buf_puts(out, "},\"contraindications\":[");
-    for (int i = 0; i < ct.nrow; i++) {
-      buf_puts(out, i ? ",{" : "{");
-      json_field(out, "id", store_cell(&ct, i, 0), 1);
-      const char *rg = store_cell(&ct, i, 1);
-      json_field(out, "region", rg && *rg ? rg : NULL, 0);
-      json_field(out, "started", store_cell(&ct, i, 2), 0);
-      buf_putc(out, '}');
-    }
+    contras_json(out, &ct, 0);
     buf_puts(out, "],\"contraindications_ended\":[");
-    for (int i = 0; i < past.nrow; i++) {
-      buf_puts(out, i ? ",{" : "{");
-      json_field(out, "id", store_cell(&past, i, 0), 1);
-      const char *rg = store_cell(&past, i, 1);
-      json_field(out, "region", rg && *rg ? rg : NULL, 0);
-      json_field(out, "started", store_cell(&past, i, 2), 0);
-      json_field(out, "ended", store_cell(&past, i, 3), 0);
-      buf_putc(out, '}');
-    }
+    contras_json(out, &past, 1);
     buf_puts(out, "],\"intakes\":[");
     for (int i = 0; i < in.nrow; i++) {
       buf_printf(out, "%s{\"id\":%s", i ? "," : "", store_cell(&in, i, 0));
