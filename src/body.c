@@ -77,32 +77,15 @@ void body_free(body *b) {
   free(b);
 }
 
-/* Split a line into at most n tab-separated fields (in place); returns the count. */
-static int split_tabs(char *s, char **f, int n) {
-  int k = 0;
-  while (k < n) {
-    f[k++] = s;
-    char *t = strchr(s, '\t');
-    if (!t) break;
-    *t = 0;
-    s = t + 1;
-  }
-  return k;
-}
-
 int body_load(body **out, const char *tsv, size_t len, char *err, size_t errlen) {
   body *b = xcalloc(1, sizeof *b);
   char *text = xstrndup(tsv, len);
   int cap = 0, lineno = 0, rc = 0;
-  for (char *line = text, *next; line && *line; line = next) {
+  for (char *at = text, *line; (line = util_line(&at));) {
     lineno++;
-    next = strchr(line, '\n');
-    if (next) *next++ = 0;
-    size_t l = strlen(line);
-    if (l && line[l - 1] == '\r') line[--l] = 0;
-    if (!l || line[0] == '#' || strncmp(line, "id\t", 3) == 0) continue;
+    if (!*line || line[0] == '#' || strncmp(line, "id\t", 3) == 0) continue;
     char *f[5];
-    if (split_tabs(line, f, 5) != 5 || !*f[0]) {
+    if (util_split_tabs(line, f, 5) != 5 || !*f[0]) {
       snprintf(err, errlen, "regions.tsv:%d: expected 5 tab-separated fields: id label view paired group", lineno);
       rc = -1;
       break;
@@ -309,15 +292,11 @@ int body_sct_load(const body *b, const char *tsv, size_t len, body_sct **out, ch
   char *text = xstrndup(tsv, len);
   t[n].code = text;   /* keeps the text: every field points into it */
   int *line_of = xcalloc((size_t)n, sizeof *line_of), lineno = 0, rc = 0;
-  for (char *line = text, *next; line && *line && !rc; line = next) {
+  for (char *at = text, *line; !rc && (line = util_line(&at));) {
     lineno++;
-    next = strchr(line, '\n');
-    if (next) *next++ = 0;
-    size_t l = strlen(line);
-    if (l && line[l - 1] == '\r') line[--l] = 0;
-    if (!l || line[0] == '#' || strncmp(line, "region\t", 7) == 0) continue;
+    if (!*line || line[0] == '#' || strncmp(line, "region\t", 7) == 0) continue;
     char *f[5];
-    if (split_tabs(line, f, 5) != 5) {
+    if (util_split_tabs(line, f, 5) != 5) {
       snprintf(err, errlen, "snomed.tsv:%d: expected 5 tab-separated fields: region code display match source", lineno);
       rc = -1; break;
     }

@@ -197,8 +197,11 @@ static int read_where(const cmd *c, const kb *k, sel *s, char *refer, size_t ref
   return 0;
 }
 
-/* Parse the options shared by plan, session run and homecare. */
+/* Parse the options shared by plan, session run and homecare into s, emptied first (the top 3
+** candidates of --where unless --top says otherwise). */
 static int parse_sel(const cmd *c, opts *o, const kb *k, int argc, char **argv, sel *s, char *refer, size_t refer_len) {
+  memset(s, 0, sizeof *s);
+  s->top = 3;
   int rc = 0;
   for (int i = 0; i < argc && !rc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -275,8 +278,6 @@ int care_plan(opts *o, int argc, char **argv) {
   int rc = cli_load_kb(o, &k);
   if (rc) return rc;
   sel s;
-  memset(&s, 0, sizeof s);
-  s.top = 3;
   char refer[512], err[256];
   rc = parse_sel(c, o, k, argc, argv, &s, refer, sizeof refer);
   if (!rc && s.list_contras) { rc = list_contras(k, o->json); kb_free(k); return rc; }
@@ -311,8 +312,6 @@ int care_session(opts *o, int argc, char **argv) {
   int rc = cli_load_kb(o, &k);
   if (rc) return rc;
   sel s;
-  memset(&s, 0, sizeof s);
-  s.top = 3;
   char refer[512], err[512];
   rc = parse_sel(c, o, k, argc - 1, argv + 1, &s, refer, sizeof refer);
   if (!rc) rc = need_points(c, &s);
@@ -378,8 +377,6 @@ int care_homecare(opts *o, int argc, char **argv) {
   int rc = cli_load_kb(o, &k);
   if (rc) return rc;
   sel s;
-  memset(&s, 0, sizeof s);
-  s.top = 3;
   char refer[512], err[512];
   rc = parse_sel(c, o, k, argc, argv, &s, refer, sizeof refer);
   int stopped[PLAN_MAX_POINTS];

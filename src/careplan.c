@@ -5,7 +5,6 @@
 #include "record.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +12,8 @@
 static const char *const frequencies[] = {"daily", "twice-weekly", "weekly", "every-2-weeks", "monthly"};
 #define N_FREQ ((int)(sizeof frequencies / sizeof frequencies[0]))
 
-static int bad(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int bad(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-  return RECORD_EBAD;
-}
+/* A refused input: the message in err, RECORD_EBAD returned. */
+#define bad(err, errlen, ...) util_fail(RECORD_EBAD, err, errlen, __VA_ARGS__)
 
 static int store_failed(store *s, char *err, size_t errlen) {
   snprintf(err, errlen, "database error: %s; nothing was written", store_error(s));

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ERRORS 30
 
 typedef struct ellipse {
   double cx, cy, rx, ry;
@@ -25,38 +24,6 @@ struct chart {
 
 static const char *const view_names[2] = {"front", "back"};
 
-typedef struct loader {
-  buf *errors;
-  int n_errors;
-} loader;
-
-static void error_at(loader *L, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void error_at(loader *L, int line, const char *fmt, ...) {
-  L->n_errors++;
-  if (L->n_errors > MAX_ERRORS) return;
-  if (L->n_errors == MAX_ERRORS) { buf_puts(L->errors, "chart.tsv: too many errors; stopping the list here\n"); return; }
-  buf_printf(L->errors, "chart.tsv:%d: ", line);
-  va_list ap;
-  va_start(ap, fmt);
-  buf_vprintf(L->errors, fmt, ap);
-  va_end(ap);
-  buf_putc(L->errors, '\n');
-}
-
-/* Split a line into at most n tab-separated fields (in place); returns the count, n + 1 when
-** there are more. */
-static int split_tabs(char *s, char **f, int n) {
-  int k = 0;
-  for (;;) {
-    if (k == n) return n + 1;
-    f[k++] = s;
-    char *t = strchr(s, '\t');
-    if (!t) return k;
-    *t = 0;
-    s = t + 1;
-  }
-}
-
 /* Whether base region `base` is shown in view v according to the body model. */
 static int base_in_view(const body *b, int base, int v) {
   const char *view = body_at(b, body_concrete(b, base, BODY_L))->view;
@@ -71,24 +38,24 @@ static int parse_number(const char *s, double *v) {
 }
 
 /* Check and store one line's fields; the ellipse goes to per_base[base * 2 + view]. */
-static void load_line(loader *L, const body *b, char **f, int line, ellipse *per_base, int *first_line) {
+static void load_line(util_errors *L, const body *b, char **f, int line, ellipse *per_base, int *first_line) {
   int base = body_find_base(b, f[0]);
   if (base < 0) {
     int concrete = body_find(b, f[0]);
     if (concrete >= 0) {
-      error_at(L, line, "\"%s\" is a sided id: give the base region \"%s\" (the patient's left; the right is its mirror)",
+      util_error_at(L, line, "\"%s\" is a sided id: give the base region \"%s\" (the patient's left; the right is its mirror)",
                f[0], body_at(b, concrete)->base);
     } else {
       const char *s = body_suggest_base(b, f[0]);
-      if (s) error_at(L, line, "unknown region \"%s\" (did you mean \"%s\"?)", f[0], s);
-      else error_at(L, line, "unknown region \"%s\" (expected a region id of regions.tsv)", f[0]);
+      if (s) util_error_at(L, line, "unknown region \"%s\" (did you mean \"%s\"?)", f[0], s);
+      else util_error_at(L, line, "unknown region \"%s\" (expected a region id of regions.tsv)", f[0]);
     }
     return;
   }
   int v = strcmp(f[1], "front") == 0 ? CHART_FRONT : strcmp(f[1], "back") == 0 ? CHART_BACK : -1;
-  if (v < 0) { error_at(L, line, "view must be front or back, not \"%s\"", f[1]); return; }
+  if (v < 0) { util_error_at(L, line, "view must be front or back, not \"%s\"", f[1]); return; }
   if (!base_in_view(b, base, v)) {
-    error_at(L, line, "%s is not shown in the %s view (regions.tsv says %s)", f[0], f[1],
+    util_error_at(L, line, "%s is not shown in the %s view (regions.tsv says %s)", f[0], f[1],
              body_at(b, body_concrete(b, base, BODY_L))->view);
     return;
   }
@@ -96,27 +63,27 @@ static void load_line(loader *L, const body *b, char **f, int line, ellipse *per
   double x[4];
   for (int i = 0; i < 4; i++)
     if (parse_number(f[2 + i], &x[i])) {
-      error_at(L, line, "%s must be a number, not \"%s\"", names[i], f[2 + i]);
+      util_error_at(L, line, "%s must be a number, not \"%s\"", names[i], f[2 + i]);
       return;
     }
-  if (x[2] <= 0 || x[3] <= 0) { error_at(L, line, "the radii rx and ry must be positive"); return; }
+  if (x[2] <= 0 || x[3] <= 0) { util_error_at(L, line, "the radii rx and ry must be positive"); return; }
   if (x[0] - x[2] < 0 || x[0] + x[2] > CHART_W || x[1] - x[3] < 0 || x[1] + x[3] > CHART_H) {
-    error_at(L, line, "the ellipse must lie inside the %d x %d view box", CHART_W, CHART_H);
+    util_error_at(L, line, "the ellipse must lie inside the %d x %d view box", CHART_W, CHART_H);
     return;
   }
   double mid = CHART_W / 2.0;
   if (!body_base_paired(b, base) && x[0] != mid) {
-    error_at(L, line, "%s lies on the midline: its centre must be at x = %g", f[0], mid);
+    util_error_at(L, line, "%s lies on the midline: its centre must be at x = %g", f[0], mid);
     return;
   }
   if (body_base_paired(b, base) && (v == CHART_FRONT ? x[0] <= mid : x[0] >= mid)) {
-    error_at(L, line, "give %s for the patient's left side: x %s %g in the %s view", f[0],
+    util_error_at(L, line, "give %s for the patient's left side: x %s %g in the %s view", f[0],
              v == CHART_FRONT ? ">" : "<", mid, f[1]);
     return;
   }
   int k = base * 2 + v;
   if (first_line[k]) {
-    error_at(L, line, "a second line for %s in the %s view (the first is line %d)", f[0], f[1], first_line[k]);
+    util_error_at(L, line, "a second line for %s in the %s view (the first is line %d)", f[0], f[1], first_line[k]);
     return;
   }
   first_line[k] = line;
@@ -124,22 +91,18 @@ static void load_line(loader *L, const body *b, char **f, int line, ellipse *per
 }
 
 int chart_load(chart **out, const body *b, const char *text, size_t len, buf *errors) {
-  loader L = {errors, 0};
+  util_errors L = {errors, "chart.tsv", 0};
   int n_bases = body_n_bases(b);
   ellipse *per_base = xcalloc((size_t)n_bases * 2, sizeof *per_base);
   int *first_line = xcalloc((size_t)n_bases * 2, sizeof *first_line);
   char *copy = xstrndup(text, len);
   int line = 0;
-  for (char *s = copy, *next; s && *s; s = next) {
+  for (char *at = copy, *s; (s = util_line(&at));) {
     line++;
-    next = strchr(s, '\n');
-    if (next) *next++ = 0;
-    size_t l = strlen(s);
-    if (l && s[l - 1] == '\r') s[--l] = 0;
-    if (!l || s[0] == '#') continue;
+    if (!*s || s[0] == '#') continue;
     char *f[6];
-    if (split_tabs(s, f, 6) != 6) {
-      error_at(&L, line, "expected 6 tab-separated fields: region view cx cy rx ry");
+    if (util_split_tabs(s, f, 6) != 6) {
+      util_error_at(&L, line, "expected 6 tab-separated fields: region view cx cy rx ry");
       continue;
     }
     load_line(&L, b, f, line, per_base, first_line);
@@ -148,10 +111,10 @@ int chart_load(chart **out, const body *b, const char *text, size_t len, buf *er
   for (int base = 0; base < n_bases; base++)
     for (int v = 0; v < 2; v++)
       if (base_in_view(b, base, v) && !first_line[base * 2 + v])
-        error_at(&L, line ? line : 1, "no ellipse for %s in the %s view (regions.tsv shows it there)",
+        util_error_at(&L, line ? line : 1, "no ellipse for %s in the %s view (regions.tsv shows it there)",
                  body_base_id(b, base), view_names[v]);
   free(first_line);
-  if (L.n_errors) { free(per_base); return -1; }
+  if (L.n) { free(per_base); return -1; }
 
   chart *c = xcalloc(1, sizeof *c);
   c->b = b;

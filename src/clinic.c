@@ -80,6 +80,18 @@ static int find_client(const cmd *c, store *s, const char *ref, long *id) {
   return rc ? fail(c, rc, err) : 0;
 }
 
+/* The subcommands about one client name it first: EXIT_USAGE, said, when argv[0] is missing or
+** an option. */
+static int client_first(const cmd *c, int argc, char **argv) {
+  return argc >= 1 && argv[0][0] != '-' ? 0 : cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+}
+
+/* The database opened (*s, which the caller closes) and the client `ref` found (*id). */
+static int open_client(const cmd *c, const opts *o, const char *ref, store **s, long *id) {
+  int rc = open_db(c, o, s);
+  return rc ? rc : find_client(c, *s, ref, id);
+}
+
 /* ---- client ------------------------------------------------------------------------------- */
 
 /* client list's own options */
@@ -254,7 +266,7 @@ static int flag(const kb *k, const char *w, present *p, char *e, size_t n) { (vo
 
 int clinic_intake(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("intake");
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   kb *k;
   int rc = cli_load_kb(o, &k);
   if (rc) return rc;
@@ -289,8 +301,7 @@ int clinic_intake(opts *o, int argc, char **argv) {
   if (!rc && !p.n_pain) rc = cli_usage_error(c, "%s", "give the pain drawing: REGION[:INTENSITY[:QUALITY]]...");
   store *s = NULL;
   long client = 0, id = 0;
-  if (!rc) rc = open_db(c, o, &s);
-  if (!rc) rc = find_client(c, s, argv[0], &client);
+  if (!rc) rc = open_client(c, o, argv[0], &s, &client);
   if (!rc) {
     int r = record_intake_add(s, k, client, &in, &id, err, sizeof err);
     if (r) rc = fail(c, r, err);
@@ -317,7 +328,7 @@ int clinic_intake(opts *o, int argc, char **argv) {
 
 int clinic_assess(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("assess");
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   kb *k;
   int rc = cli_load_kb(o, &k);
   if (rc) return rc;
@@ -342,8 +353,7 @@ int clinic_assess(opts *o, int argc, char **argv) {
   if (!rc && !n) rc = cli_usage_error(c, "%s", "give at least one FINDING, e.g. upper-trapezius-tp1:l:active:referral");
   store *s = NULL;
   long client = 0;
-  if (!rc) rc = open_db(c, o, &s);
-  if (!rc) rc = find_client(c, s, argv[0], &client);
+  if (!rc) rc = open_client(c, o, argv[0], &s, &client);
   if (!rc) {
     int r = record_assess_add(s, k, client, date, (long)visit, f, n, err, sizeof err);
     if (r) rc = fail(c, r, err);
@@ -358,7 +368,7 @@ int clinic_assess(opts *o, int argc, char **argv) {
 
 int clinic_log(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("log");
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   double therapist = 0;
   const char **files = xcalloc((size_t)argc, sizeof *files);
   int n = 0, rc = 0;
@@ -387,8 +397,7 @@ int clinic_log(opts *o, int argc, char **argv) {
   }
   store *s = NULL;
   long client = 0;
-  if (!rc) rc = open_db(c, o, &s);
-  if (!rc) rc = find_client(c, s, argv[0], &client);
+  if (!rc) rc = open_client(c, o, argv[0], &s, &client);
   for (int i = 0; i < n && !rc; i++) {
     long visit;
     int r = record_log_add(s, k, client, (long)therapist, logs[i], &visit, err, sizeof err);
@@ -421,7 +430,7 @@ int clinic_measure(opts *o, int argc, char **argv) {
     buf_free(&out);
     return rc;
   }
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   record_measure m[64];
   int n = 0, rc = 0;
   const char *date = NULL;
@@ -442,8 +451,7 @@ int clinic_measure(opts *o, int argc, char **argv) {
   if (!rc && !n) rc = cli_usage_error(c, "%s", "give at least one measure: --nprs, --psfs, --ndi or --rom");
   store *s = NULL;
   long client = 0;
-  if (!rc) rc = open_db(c, o, &s);
-  if (!rc) rc = find_client(c, s, argv[0], &client);
+  if (!rc) rc = open_client(c, o, argv[0], &s, &client);
   if (!rc) {
     int r = record_measure_add(s, client, date, (long)visit, m, n, err, sizeof err);
     if (r) rc = fail(c, r, err);
@@ -461,7 +469,7 @@ static int write_private(const cmd *c, const char *path, const buf *b);
 
 int clinic_progress(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("progress");
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   const char *svg = NULL;
   int json = o->json, rc = 0;
   for (int i = 1; i < argc && !rc; i++) {
@@ -476,7 +484,7 @@ int clinic_progress(opts *o, int argc, char **argv) {
   long client = 0;
   char err[600];
   outcome *oc = NULL;
-  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+  if (!(rc = open_client(c, o, argv[0], &s, &client))) {
     if (outcome_load(s, k, client, &oc, err, sizeof err)) rc = fail(c, RECORD_ESTORE, err);
     else {
       buf out;
@@ -523,7 +531,7 @@ static int note_rc(int rc) {
 
 int clinic_note(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("note");
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   const char *date = NULL, *addendum = NULL, *path = NULL;
   double visit = 0, therapist = 0;
   int save = 0, sign = 0, html = 0, rc = 0;
@@ -548,7 +556,7 @@ int clinic_note(opts *o, int argc, char **argv) {
   store *s = NULL;
   long client = 0, id = 0;
   char err[600], who[256];
-  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+  if (!(rc = open_client(c, o, argv[0], &s, &client))) {
     int r = record_visit_find(s, client, date, (long)visit, &id, err, sizeof err);
     note_head h;
     note n = {0};
@@ -590,7 +598,7 @@ int clinic_note(opts *o, int argc, char **argv) {
 
 int clinic_export(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("export");
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   int fhir = 0, csv = 0, rc = 0;
   const char *path = NULL;
   for (int i = 1; i < argc && !rc; i++) {
@@ -608,7 +616,7 @@ int clinic_export(opts *o, int argc, char **argv) {
   char err[600];
   buf out;
   buf_init(&out);
-  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+  if (!(rc = open_client(c, o, argv[0], &s, &client))) {
     if ((fhir ? export_fhir : export_csv)(s, k, client, &out, err, sizeof err)) rc = fail(c, RECORD_ESTORE, err);
     else rc = path ? write_private(c, path, &out) : cli_write(&out);
   }
@@ -828,7 +836,7 @@ int clinic_clinic(opts *o, int argc, char **argv) {
 
 int clinic_record(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("record");
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   const char *from = NULL, *to = NULL, *path = NULL;
   int html = 0, rc = 0;
   for (int i = 1; i < argc && !rc; i++) {
@@ -857,7 +865,7 @@ int clinic_record(opts *o, int argc, char **argv) {
   char err[600];
   buf out;
   buf_init(&out);
-  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+  if (!(rc = open_client(c, o, argv[0], &s, &client))) {
     int r = doc_record_html(s, k, ch, client, from, to, &out, err, sizeof err);
     if (r) rc = fail(c, r, err);
     else rc = path ? write_private(c, path, &out) : cli_write(&out);
@@ -871,7 +879,7 @@ int clinic_record(opts *o, int argc, char **argv) {
 
 int clinic_careplan(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("careplan");
-  if (argc < 1 || argv[0][0] == '-') return cli_usage_error(c, "%s", "give the CLIENT first (an id or a name)");
+  if (client_first(c, argc, argv)) return EXIT_USAGE;
   careplan_in in;
   careplan_init(&in);
   int json = o->json, rc = 0, setting = 0, targets = 0;
@@ -913,7 +921,7 @@ int clinic_careplan(opts *o, int argc, char **argv) {
   char err[600];
   buf out;
   buf_init(&out);
-  if (!(rc = open_db(c, o, &s)) && !(rc = find_client(c, s, argv[0], &client))) {
+  if (!(rc = open_client(c, o, argv[0], &s, &client))) {
     int r = setting ? careplan_set(s, client, (long)therapist, &in, &id, err, sizeof err) : 0;
     if (!r && setting && !json) buf_printf(&out, "stored plan of care %ld\n", id);
     if (!r) r = json ? careplan_json(s, k, client, &out, err, sizeof err) : careplan_text(s, k, client, &out, err, sizeof err);

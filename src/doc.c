@@ -8,19 +8,9 @@
 #include "record.h"
 
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int fail(int rc, char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(int rc, char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-  return rc;
-}
 
 static const char *str(const char *s) { return s ? s : ""; }
 
@@ -68,7 +58,7 @@ static int note_body(buf *b, store *s, const kb *k, long visit, const note_head 
   note n;
   if (note_current(s, k, visit, &n, err, errlen)) return RECORD_ESTORE;
   store_rows ad;
-  if (note_addenda(s, visit, &ad)) { note_free(&n); return fail(RECORD_ESTORE, err, errlen, "%s", store_error(s)); }
+  if (note_addenda(s, visit, &ad)) { note_free(&n); return util_fail(RECORD_ESTORE, err, errlen, "%s", store_error(s)); }
   buf_printf(b, "<h%d>Treatment note, visit %ld, ", level, visit);
   buf_xml(b, h->date);
   buf_printf(b, "</h%d>\n<p>Session started ", level);
@@ -141,7 +131,7 @@ int doc_note_html(store *s, const kb *k, long visit, buf *out, char *err, size_t
 /* ---- the record --------------------------------------------------------------------------- */
 
 static int query(store *s, const char *sql, const store_args *a, store_rows *r, char *err, size_t errlen) {
-  if (store_exec(s, sql, a, r)) return fail(RECORD_ESTORE, err, errlen, "database error: %s", store_error(s));
+  if (store_exec(s, sql, a, r)) return util_fail(RECORD_ESTORE, err, errlen, "database error: %s", store_error(s));
   return 0;
 }
 
@@ -201,9 +191,9 @@ int doc_record_html(store *s, const kb *k, const chart *ch, long client, const c
                     buf *out, char *err, size_t errlen) {
   if (from && !*from) from = NULL;
   if (to && !*to) to = NULL;
-  if (from && !util_date_ok(from)) return fail(RECORD_EBAD, err, errlen, "from \"%.20s\": expected YYYY-MM-DD", from);
-  if (to && !util_date_ok(to)) return fail(RECORD_EBAD, err, errlen, "to \"%.20s\": expected YYYY-MM-DD", to);
-  if (from && to && strcmp(from, to) > 0) return fail(RECORD_EBAD, err, errlen, "from %s is after to %s", from, to);
+  if (from && !util_date_ok(from)) return util_fail(RECORD_EBAD, err, errlen, "from \"%.20s\": expected YYYY-MM-DD", from);
+  if (to && !util_date_ok(to)) return util_fail(RECORD_EBAD, err, errlen, "to \"%.20s\": expected YYYY-MM-DD", to);
+  if (from && to && strcmp(from, to) > 0) return util_fail(RECORD_EBAD, err, errlen, "from %s is after to %s", from, to);
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
@@ -213,7 +203,7 @@ int doc_record_html(store *s, const kb *k, const chart *ch, long client, const c
   int rc = query(s, "SELECT name, birth, phone, email, consent, consent_date, history, archived, "
                     "(SELECT value FROM setting WHERE name = 'clinic-name') FROM client WHERE id = $1 "
                     "AND CAST($2 AS TEXT) <= CAST($3 AS TEXT)", &a, &c, err, errlen);
-  if (!rc && !c.nrow) rc = fail(RECORD_ENOTFOUND, err, errlen, "no client %ld", client);
+  if (!rc && !c.nrow) rc = util_fail(RECORD_ENOTFOUND, err, errlen, "no client %ld", client);
   if (!rc) rc = query(s, "SELECT contra, region, started FROM client_contra WHERE client_id = $1 AND CAST($2 AS TEXT) <= CAST($3 AS TEXT) "
                          "ORDER BY contra, region", &a, &ct, err, errlen);
   if (!rc) rc = query(s, "SELECT contra, region, started, ended FROM client_contra_past WHERE client_id = $1 "

@@ -5,7 +5,6 @@
 
 #include <jansson.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,15 +70,6 @@ void export_uuid(char out[37], const char *name) {
 }
 
 /* ---- shared helpers ----------------------------------------------------------------------- */
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-  return -1;
-}
 
 static const char *str(const char *s) { return s ? s : ""; }
 
@@ -282,7 +272,7 @@ static int record_read(store *s, long client, record *r, char *err, size_t errle
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
-  if (store_begin(s)) return fail(err, errlen, "%s", store_error(s));
+  if (store_begin(s)) return util_fail(-1, err, errlen, "%s", store_error(s));
   int rc =
     store_exec(s, "SELECT name, birth, phone, email FROM client WHERE id = $1", &a, &r->client) ||
     store_exec(s, "SELECT id, date, kind, item, value, visit_id FROM measure WHERE client_id = $1"
@@ -306,9 +296,9 @@ static int record_read(store *s, long client, record *r, char *err, size_t errle
                   " UNION ALL SELECT created FROM care_plan WHERE client_id = $1) x", &a, &r->stamp) ||
     store_exec(s, "SELECT id, start, goals, target_kind, target_value, target_activity, visits, frequency,"
                   " reassess, created FROM care_plan WHERE client_id = $1 ORDER BY id", &a, &r->plans);
-  if (rc) fail(err, errlen, "%s", store_error(s));
+  if (rc) util_fail(-1, err, errlen, "%s", store_error(s));
   store_rollback(s);  /* read only: nothing to commit */
-  if (!rc && r->client.nrow == 0) rc = fail(err, errlen, "client %ld not found", client);
+  if (!rc && r->client.nrow == 0) rc = util_fail(-1, err, errlen, "client %ld not found", client);
   if (rc) record_free(r);
   return rc ? -1 : 0;
 }
@@ -319,9 +309,9 @@ static int fhir_measure(const kb *k, const record *r, int i, const char *pat, js
   const char *id = store_cell(&r->measures, i, 0), *date = str(store_cell(&r->measures, i, 1));
   const char *kind = str(store_cell(&r->measures, i, 2)), *item = str(store_cell(&r->measures, i, 3));
   double v = strtod(str(store_cell(&r->measures, i, 4)), NULL);
-  if (!util_date_ok(date)) return fail(err, errlen, "measure %s: date \"%s\" is not a date (YYYY-MM-DD)", id, date);
+  if (!util_date_ok(date)) return util_fail(-1, err, errlen, "measure %s: date \"%s\" is not a date (YYYY-MM-DD)", id, date);
   const measure_kind *mk = find_kind(kind);
-  if (!mk) return fail(err, errlen, "measure %s: unknown kind \"%s\" (nprs, psfs, ndi or rom)", id, kind);
+  if (!mk) return util_fail(-1, err, errlen, "measure %s: unknown kind \"%s\" (nprs, psfs, ndi or rom)", id, kind);
   char name[64], uuid[37];
   snprintf(name, sizeof name, "Observation/measure-%s", id);
   export_uuid(uuid, name);
@@ -352,7 +342,7 @@ static int fhir_pain(const kb *k, const record *r, int i, const char *pat, json_
   const char *intake = store_cell(&r->pains, i, 0), *date = str(store_cell(&r->pains, i, 1));
   const char *region = str(store_cell(&r->pains, i, 2)), *quality = store_cell(&r->pains, i, 4);
   long intensity = strtol(str(store_cell(&r->pains, i, 3)), NULL, 10);
-  if (!util_date_ok(date)) return fail(err, errlen, "intake %s: date \"%s\" is not a date (YYYY-MM-DD)", intake, date);
+  if (!util_date_ok(date)) return util_fail(-1, err, errlen, "intake %s: date \"%s\" is not a date (YYYY-MM-DD)", intake, date);
   char name[160], uuid[37];
   snprintf(name, sizeof name, "Observation/pain-%s-%.100s", intake, region);
   export_uuid(uuid, name);
@@ -432,7 +422,7 @@ static int fhir_hold(const kb *k, const record *r, int i, const char *pat, json_
   const char *reason = store_cell(&r->holds, i, 10), *confirmed = store_cell(&r->holds, i, 11);
   const char *when = instant_ok(started) ? started : date;
   if (!instant_ok(when) && !util_date_ok(when))
-    return fail(err, errlen, "visit %s: date \"%s\" is not a date (YYYY-MM-DD)", visit, date);
+    return util_fail(-1, err, errlen, "visit %s: date \"%s\" is not a date (YYYY-MM-DD)", visit, date);
   char name[64], uuid[37];
   snprintf(name, sizeof name, "Procedure/%s-%s", visit, seq);
   export_uuid(uuid, name);
@@ -484,7 +474,7 @@ static int fhir_consents(store *s, const kb *k, const record *r, int i, const ch
     if (json_is_true(json_object_get(v, "withdrawn"))) continue;
     const char *area = json_string_value(json_object_get(v, "area")), *at = json_string_value(json_object_get(v, "at"));
     const char *how = json_string_value(json_object_get(v, "how"));
-    if (!area || !at || !instant_ok(at)) { rc = fail(err, errlen, "visit %s: consent %zu has no area or time", visit, n + 1); break; }
+    if (!area || !at || !instant_ok(at)) { rc = util_fail(-1, err, errlen, "visit %s: consent %zu has no area or time", visit, n + 1); break; }
     int a = kb_find_term(k, KB_SENSITIVE, area);
     const char *label = a >= 0 ? kb_term_at(k, KB_SENSITIVE, a)->label : area;
     int withdrawn = 0;
@@ -526,11 +516,11 @@ static int fhir_careplan(const record *r, int i, const char *pat, json_t *entrie
   export_uuid(uuid, key);
   const char *start = str(store_cell(&r->plans, i, 1)), *reassess = str(store_cell(&r->plans, i, 8));
   if (!fhir_date_ok(start) || !fhir_date_ok(reassess))
-    return fail(err, errlen, "care plan %s: a date is not a date", store_cell(&r->plans, i, 0));
+    return util_fail(-1, err, errlen, "care plan %s: a date is not a date", store_cell(&r->plans, i, 0));
   const char *freq = str(store_cell(&r->plans, i, 7));
   int t = -1;
   for (size_t j = 0; j < sizeof timings / sizeof timings[0]; j++) if (!strcmp(freq, timings[j].freq)) t = (int)j;
-  if (t < 0) return fail(err, errlen, "care plan %s: unknown frequency \"%s\"", store_cell(&r->plans, i, 0), freq);
+  if (t < 0) return util_fail(-1, err, errlen, "care plan %s: unknown frequency \"%s\"", store_cell(&r->plans, i, 0), freq);
   long visits = strtol(str(store_cell(&r->plans, i, 6)), NULL, 10);
   char desc[96], target[400];
   snprintf(desc, sizeof desc, "%ld visits, %s", visits, freq);
@@ -578,7 +568,7 @@ int export_fhir(store *s, const kb *k, long client, buf *out, char *err, size_t 
   if (record_read(s, client, &r, err, errlen)) return -1;
   const char *name = str(store_cell(&r.client, 0, 0)), *birth = str(store_cell(&r.client, 0, 1));
   if (*birth && !fhir_date_ok(birth)) {
-    fail(err, errlen, "client %ld: birth date \"%s\" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", client, birth);
+    util_fail(-1, err, errlen, "client %ld: birth date \"%s\" is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", client, birth);
     record_free(&r);
     return -1;
   }

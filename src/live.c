@@ -651,6 +651,12 @@ static int store_failed(live_set *ls, live *l, char *err, size_t errlen) {
   return LIVE_ESTORE;
 }
 
+/* The command cmd on the open session l, at now, written to the store: 0, or the session dropped
+** from memory and LIVE_ESTORE with err set (the store keeps what it had). */
+static int write_cmd(live_set *ls, live *l, const char *cmd, double now, char *err, size_t errlen) {
+  return append(ls, l, cmd, now, "open", 0) ? store_failed(ls, l, err, errlen) : 0;
+}
+
 /* ---- the calls ----------------------------------------------------------------------------- */
 
 #define LOCK() pthread_mutex_lock(&ls->mu)
@@ -874,7 +880,7 @@ int live_pain(live_set *ls, const char *id, int post, int pain, const char *rom,
       if (vals[i]) { buf_printf(&cmd, ",\"%s\":", names[i]); buf_json_str(&cmd, vals[i]); }
     buf_putc(&cmd, '}');
     do_pain(l, post, pain, rom, strength, note);
-    if (append(ls, l, cmd.data, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+    rc = write_cmd(ls, l, cmd.data, now, err, errlen);
     buf_free(&cmd);
   }
   UNLOCK();
@@ -889,7 +895,7 @@ int live_hold(live_set *ls, const char *id, int step, double now, char *err, siz
   if (l && !(rc = do_hold(ls, l, step, now, err, errlen))) {
     char cmd[64];
     snprintf(cmd, sizeof cmd, "{\"c\":\"hold\",\"v\":%d}", step);
-    if (append(ls, l, cmd, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+    rc = write_cmd(ls, l, cmd, now, err, errlen);
   }
   UNLOCK();
   return rc;
@@ -910,7 +916,7 @@ int live_consent(live_set *ls, const char *id, const int *areas, int n, int writ
     buf_lit(&cmd, "{\"c\":\"consent\",");
     consent_fields(&cmd, ls->k, areas, n, written, withdrawn);
     do_consent(ls, l, areas, n, written, withdrawn, now);
-    if (append(ls, l, cmd.data, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+    rc = write_cmd(ls, l, cmd.data, now, err, errlen);
     buf_free(&cmd);
   }
   UNLOCK();
@@ -947,7 +953,7 @@ static int event(live_set *ls, live *l, const char *event, int value, int from_p
     if (l->cur < 0) {
       do_pause(ls, l, now);
       if (out) buf_lit(out, "{\"advice\":null,\"hold\":null,\"paused\":true}");
-      return append(ls, l, "{\"c\":\"pause\"}", now, "open", 0) ? store_failed(ls, l, err, errlen) : 0;
+      return write_cmd(ls, l, "{\"c\":\"pause\"}", now, err, errlen);
     }
   }
   int rc = do_event(ls, l, kind, value, from_phone, now, out, err, errlen);
@@ -957,7 +963,7 @@ static int event(live_set *ls, live *l, const char *event, int value, int from_p
   buf_lit(&cmd, "{\"c\":\"event\",\"e\":");
   buf_json_str(&cmd, hold_event_name(kind));
   buf_printf(&cmd, ",\"v\":%d,\"phone\":%s}", kind == HOLD_EV_FEEDBACK ? value : 0, from_phone ? "true" : "false");
-  if (append(ls, l, cmd.data, now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+  rc = write_cmd(ls, l, cmd.data, now, err, errlen);
   buf_free(&cmd);
   return rc;
 }
@@ -980,7 +986,7 @@ int live_stop(live_set *ls, const char *id, double now, char *err, size_t errlen
   live *l = open_session(ls, id, 0, now, &rc, err, errlen);
   if (l && l->cur >= 0) {
     abort_running(ls, l, now, -1);
-    if (append(ls, l, "{\"c\":\"stop\"}", now, "open", 0)) rc = store_failed(ls, l, err, errlen);
+    rc = write_cmd(ls, l, "{\"c\":\"stop\"}", now, err, errlen);
   }
   UNLOCK();
   return rc;

@@ -12,7 +12,6 @@
 
 #define EPS 1e-9
 #define TABLE "kb/outcomes.tsv"
-#define MAX_TABLE_ERRORS 30
 
 /* ---------------------------------------------------------------- scales */
 
@@ -87,21 +86,6 @@ static void pool_free(pool *m) {
 
 /* ---------------------------------------------------------------- the thresholds table */
 
-typedef struct tloader {
-  buf *errors;
-  int n_errors;
-} tloader;
-
-static void terr(tloader *L, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void terr(tloader *L, int line, const char *fmt, ...) {
-  if (++L->n_errors > MAX_TABLE_ERRORS) return;
-  buf_printf(L->errors, TABLE ":%d: ", line);
-  va_list ap;
-  va_start(ap, fmt);
-  buf_vprintf(L->errors, fmt, ap);
-  va_end(ap);
-  buf_putc(L->errors, '\n');
-}
 
 static int kebab(const char *s) {
   if (!*s || *s == '-') return 0;
@@ -119,30 +103,30 @@ typedef struct tflag {
   int sources[16];
 } tflag;
 
-static void parse_line(tloader *L, const kb *k, char **f, int line, tflag *fl, int *n_fl) {
+static void parse_line(util_errors *L, const kb *k, char **f, int line, tflag *fl, int *n_fl) {
   int m = -1;
   for (int i = 0; i < OUTCOME_N_MEASURES; i++)
     if (strcmp(f[0], measures[i].id) == 0) m = i;
   if (m < 0) {
     const char *near = util_nearest(f[0], &measures[0].id, OUTCOME_N_MEASURES, sizeof measures[0]);
-    terr(L, line, "unknown measure \"%s\" (%s%s%s)", f[0], near ? "did you mean \"" : "expected nprs, psfs, psfs-item or ndi",
+    util_error_at(L, line, "unknown measure \"%s\" (%s%s%s)", f[0], near ? "did you mean \"" : "expected nprs, psfs, psfs-item or ndi",
          near ? near : "", near ? "\"?" : "");
     return;
   }
-  if (!kebab(f[1])) { terr(L, line, "the rule must be a kebab-case name such as \"important\", not \"%s\"", f[1]); return; }
+  if (!kebab(f[1])) { util_error_at(L, line, "the rule must be a kebab-case name such as \"important\", not \"%s\"", f[1]); return; }
   char *end;
   double v = strtod(f[2], &end);
-  if (!*f[2] || *end || !isfinite(v) || v <= 0) { terr(L, line, "the value must be a number above 0, not \"%s\"", f[2]); return; }
+  if (!*f[2] || *end || !isfinite(v) || v <= 0) { util_error_at(L, line, "the value must be a number above 0, not \"%s\"", f[2]); return; }
   int percent = strcmp(f[3], "percent") == 0;
-  if (!percent && strcmp(f[3], "points") != 0) { terr(L, line, "the unit must be points or percent, not \"%s\"", f[3]); return; }
-  if (!*f[4]) { terr(L, line, "the meaning is empty"); return; }
+  if (!percent && strcmp(f[3], "points") != 0) { util_error_at(L, line, "the unit must be points or percent, not \"%s\"", f[3]); return; }
+  if (!*f[4]) { util_error_at(L, line, "the meaning is empty"); return; }
   int src[16], ns = 0, bad = 0;
   char *save = NULL;
   for (char *w = strtok_r(f[5], " ", &save); w; w = strtok_r(NULL, " ", &save)) {
     int t = kb_find_term(k, KB_SOURCE, w);
     if (t < 0) {
       const char *near = kb_suggest_term(k, KB_SOURCE, w);
-      terr(L, line, "unknown source \"%s\"%s%s%s", w, near ? " (did you mean \"" : " (expected a key of kb/sources.kb)",
+      util_error_at(L, line, "unknown source \"%s\"%s%s%s", w, near ? " (did you mean \"" : " (expected a key of kb/sources.kb)",
            near ? near : "", near ? "\"?)" : "");
       bad = 1;
     } else if (ns < 16) {
@@ -150,13 +134,13 @@ static void parse_line(tloader *L, const kb *k, char **f, int line, tflag *fl, i
     }
   }
   if (bad) return;
-  if (!ns) { terr(L, line, "no source: give at least one key of kb/sources.kb"); return; }
+  if (!ns) { util_error_at(L, line, "no source: give at least one key of kb/sources.kb"); return; }
 
   tflag *t = NULL;
   for (int i = 0; i < *n_fl; i++)
     if (fl[i].f.measure == m && strcmp(fl[i].f.rule, f[1]) == 0) t = &fl[i];
   if (!t) {
-    if (*n_fl == OUTCOME_MAX_FLAGS) { terr(L, line, "more than %d measure and rule pairs", OUTCOME_MAX_FLAGS); return; }
+    if (*n_fl == OUTCOME_MAX_FLAGS) { util_error_at(L, line, "more than %d measure and rule pairs", OUTCOME_MAX_FLAGS); return; }
     t = &fl[(*n_fl)++];
     memset(t, 0, sizeof *t);
     t->f.measure = m;
@@ -165,11 +149,11 @@ static void parse_line(tloader *L, const kb *k, char **f, int line, tflag *fl, i
     t->f.points = t->f.percent = NAN;
     t->line = line;
   } else if (strcmp(t->f.meaning, f[4]) != 0) {
-    terr(L, line, "the meaning differs from line %d's (\"%s\"): one flag has one meaning", t->line, t->f.meaning);
+    util_error_at(L, line, "the meaning differs from line %d's (\"%s\"): one flag has one meaning", t->line, t->f.meaning);
     return;
   }
   int *seen = percent ? &t->percent_line : &t->points_line;
-  if (*seen) { terr(L, line, "a second %s threshold for %s %s (the first is line %d)", f[3], f[0], f[1], *seen); return; }
+  if (*seen) { util_error_at(L, line, "a second %s threshold for %s %s (the first is line %d)", f[3], f[0], f[1], *seen); return; }
   *seen = line;
   if (percent) t->f.percent = v;
   else t->f.points = v;
@@ -183,35 +167,25 @@ static void parse_line(tloader *L, const kb *k, char **f, int line, tflag *fl, i
 /* Parse a table into fl[0..*n_fl) (rule and meaning newly allocated: free with
 ** free_tflags).  Returns the number of errors. */
 static int parse_table(const kb *k, const char *text, size_t len, tflag *fl, int *n_fl, buf *errors) {
-  tloader L = {errors, 0};
+  util_errors L = {errors, TABLE, 0};
   *n_fl = 0;
   char *copy = xstrndup(text, len);
   int line = 0, seen_header = 0;
-  for (char *s = copy, *next; s && *s; s = next) {
+  for (char *at = copy, *s; (s = util_line(&at));) {
     line++;
-    next = strchr(s, '\n');
-    if (next) *next++ = 0;
-    size_t l = strlen(s);
-    if (l && s[l - 1] == '\r') s[--l] = 0;
-    if (!l || s[0] == '#') continue;
+    if (!*s || s[0] == '#') continue;
     if (!seen_header) {
       seen_header = 1;
-      if (strcmp(s, header) != 0) terr(&L, line, "expected the header line: measure, rule, value, unit, meaning, sources (tab-separated)");
+      if (strcmp(s, header) != 0) util_error_at(&L, line, "expected the header line: measure, rule, value, unit, meaning, sources (tab-separated)");
       continue;
     }
     char *f[6];
-    int n = 0;
-    for (char *p = s; p && n < 7; n++) {
-      if (n < 6) f[n] = p;
-      p = strchr(p, '\t');
-      if (p) *p++ = 0;
-    }
-    if (n != 6) { terr(&L, line, "expected 6 tab-separated fields: measure rule value unit meaning sources"); continue; }
+    if (util_split_tabs(s, f, 6) != 6) { util_error_at(&L, line, "expected 6 tab-separated fields: measure rule value unit meaning sources"); continue; }
     parse_line(&L, k, f, line, fl, n_fl);
   }
-  if (!seen_header) terr(&L, line ? line : 1, "no header line: the table is empty");
+  if (!seen_header) util_error_at(&L, line ? line : 1, "no header line: the table is empty");
   free(copy);
-  return L.n_errors;
+  return L.n;
 }
 
 static void free_tflags(tflag *fl, int n) {

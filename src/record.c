@@ -13,20 +13,13 @@
 #include <jansson.h>
 #include <math.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static int bad(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int bad(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-  return RECORD_EBAD;
-}
+/* A refused input: the message in err, RECORD_EBAD returned. */
+#define bad(err, errlen, ...) util_fail(RECORD_EBAD, err, errlen, __VA_ARGS__)
 
 /* A database failure: roll back and report. */
 static int failed(store *s, char *err, size_t errlen) {
@@ -75,22 +68,13 @@ static int date_check(store *s, long client, const char *date, char out[11], cha
   char today[11];
   util_today(today);
   if (!date) date = today;
-  if (!util_date_ok(date)) return bad(err, errlen, "bad date \"%s\": expected YYYY-MM-DD, a real calendar day", date);
-  if (strcmp(date, today) > 0) {
-    /* one day of grace for time zones ahead of UTC */
-    time_t t = time(NULL) + 86400;
-    struct tm tm;
-    char tomorrow[16];
-    gmtime_r(&t, &tm);
-    strftime(tomorrow, sizeof tomorrow, "%Y-%m-%d", &tm);
-    if (strcmp(date, tomorrow) > 0) return bad(err, errlen, "date %s is in the future", date);
-  }
+  int rc = date_valid(date, err, errlen);
+  if (rc) return rc;
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
   store_rows r;
   if (store_exec(s, "SELECT birth FROM client WHERE id = $1", &a, &r)) return failed(s, err, errlen);
-  int rc = 0;
   const char *birth = store_cell(&r, 0, 0);
   if (!birth) rc = bad(err, errlen, "no client %ld", client), rc = RECORD_ENOTFOUND;
   else if (strcmp(date, birth) < 0)
@@ -98,6 +82,27 @@ static int date_check(store *s, long client, const char *date, char out[11], cha
   store_rows_free(&r);
   if (!rc) snprintf(out, 11, "%s", date);
   return rc;
+}
+
+/* What adding a client's dated entries (findings, measures) starts with: the date (NULL: today)
+** checked and written to d, at least one entry (none: the message `none`), the visit (0: none)
+** one of the client's, the time now, and a transaction begun. */
+static int entries_begin(store *s, long client, const char *date, long *visit, int n, const char *none,
+                         char d[11], char now[32], char *err, size_t errlen) {
+  int rc = date_check(s, client, date, d, err, errlen);
+  if (rc) return rc;
+  if (n < 1) return bad(err, errlen, "%s", none);
+  if (*visit && (rc = record_visit_find(s, client, NULL, *visit, visit, err, errlen))) return rc;
+  util_now(now);
+  return store_begin(s) ? failed(s, err, errlen) : 0;
+}
+
+/* An entry's first three arguments: the client, the visit (NULL when none) and the date. */
+static void entry_args(store_args *a, long client, long visit, const char *d) {
+  store_args_init(a);
+  store_arg_int(a, client);
+  if (visit) store_arg_int(a, visit); else store_arg_text(a, NULL);
+  store_arg_text(a, d);
 }
 
 /* ---- therapists --------------------------------------------------------------------------- */
@@ -588,6 +593,19 @@ static void num(buf *out, const char *v) {
   if (d == floor(d) && fabs(d) < 1e15) buf_printf(out, "%.0f", d); else buf_printf(out, "%g", d);
 }
 
+/* Contraindication rows (id, region, started[, ended]) as JSON objects, comma-separated. */
+static void contras_json(buf *out, const store_rows *r, int ended) {
+  for (int i = 0; i < r->nrow; i++) {
+    buf_puts(out, i ? ",{" : "{");
+    json_field(out, "id", store_cell(r, i, 0), 1);
+    const char *rg = store_cell(r, i, 1);
+    json_field(out, "region", rg && *rg ? rg : NULL, 0);
+    json_field(out, "started", store_cell(r, i, 2), 0);
+    if (ended) json_field(out, "ended", store_cell(r, i, 3), 0);
+    buf_putc(out, '}');
+  }
+}
+
 int record_client_show(store *s, const kb *k, long id, buf *out, int json, char *err, size_t errlen) {
   (void)k;
   store_args a;
@@ -630,24 +648,9 @@ int record_client_show(store *s, const kb *k, long id, buf *out, int json, char 
       else json_field(out, ckeys[j], store_cell(&c, 0, j), 0);
     }
     buf_puts(out, "},\"contraindications\":[");
-    for (int i = 0; i < ct.nrow; i++) {
-      buf_puts(out, i ? ",{" : "{");
-      json_field(out, "id", store_cell(&ct, i, 0), 1);
-      const char *rg = store_cell(&ct, i, 1);
-      json_field(out, "region", rg && *rg ? rg : NULL, 0);
-      json_field(out, "started", store_cell(&ct, i, 2), 0);
-      buf_putc(out, '}');
-    }
+    contras_json(out, &ct, 0);
     buf_puts(out, "],\"contraindications_ended\":[");
-    for (int i = 0; i < past.nrow; i++) {
-      buf_puts(out, i ? ",{" : "{");
-      json_field(out, "id", store_cell(&past, i, 0), 1);
-      const char *rg = store_cell(&past, i, 1);
-      json_field(out, "region", rg && *rg ? rg : NULL, 0);
-      json_field(out, "started", store_cell(&past, i, 2), 0);
-      json_field(out, "ended", store_cell(&past, i, 3), 0);
-      buf_putc(out, '}');
-    }
+    contras_json(out, &past, 1);
     buf_puts(out, "],\"intakes\":[");
     for (int i = 0; i < in.nrow; i++) {
       buf_printf(out, "%s{\"id\":%s", i ? "," : "", store_cell(&in, i, 0));
@@ -926,21 +929,13 @@ done:
 
 int record_assess_add(store *s, const kb *k, long client, const char *date, long visit,
                       const record_finding *f, int n, char *err, size_t errlen) {
-  char d[11];
-  int rc = date_check(s, client, date, d, err, errlen);
+  char d[11], now[32];
+  int rc = entries_begin(s, client, date, &visit, n, "no findings: give at least one TP:SIDE:active|latent", d, now, err, errlen);
   if (rc) return rc;
-  if (n < 1) return bad(err, errlen, "no findings: give at least one TP:SIDE:active|latent");
-  if (visit && (rc = record_visit_find(s, client, NULL, visit, &visit, err, errlen))) return rc;
-  char now[32];
-  util_now(now);
-  if (store_begin(s)) return failed(s, err, errlen);
   for (int i = 0; i < n; i++) {
     const kb_tp *t = kb_tp_at(k, f[i].tp);
     store_args a;
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    if (visit) store_arg_int(&a, visit); else store_arg_text(&a, NULL);
-    store_arg_text(&a, d);
+    entry_args(&a, client, visit, d);
     store_arg_text(&a, kb_muscle_at(k, t->muscle)->id);
     store_arg_text(&a, t->id);
     store_arg_text(&a, body_side_name(f[i].side));
@@ -1728,20 +1723,12 @@ int record_measure_parse(const char *kind, const char *word, record_measure *m, 
 
 int record_measure_add(store *s, long client, const char *date, long visit,
                        const record_measure *m, int n, char *err, size_t errlen) {
-  char d[11];
-  int rc = date_check(s, client, date, d, err, errlen);
+  char d[11], now[32];
+  int rc = entries_begin(s, client, date, &visit, n, "no measures given", d, now, err, errlen);
   if (rc) return rc;
-  if (n < 1) return bad(err, errlen, "no measures given");
-  if (visit && (rc = record_visit_find(s, client, NULL, visit, &visit, err, errlen))) return rc;
-  char now[32];
-  util_now(now);
-  if (store_begin(s)) return failed(s, err, errlen);
   for (int i = 0; i < n; i++) {
     store_args a;
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    if (visit) store_arg_int(&a, visit); else store_arg_text(&a, NULL);
-    store_arg_text(&a, d);
+    entry_args(&a, client, visit, d);
     store_arg_text(&a, record_kind_name(m[i].kind));
     store_arg_text(&a, m[i].item);
     store_arg_real(&a, m[i].value);

@@ -241,6 +241,47 @@ int util_read_file(const char *path, char **out, size_t *len) {
   return 0;
 }
 
+char *util_line(char **p) {
+  char *s = *p;
+  if (!s || !*s) return NULL;
+  char *nl = strchr(s, '\n');
+  if (nl) *nl++ = 0;
+  *p = nl;
+  size_t l = strlen(s);
+  if (l && s[l - 1] == '\r') s[l - 1] = 0;
+  return s;
+}
+
+int util_split_tabs(char *s, char **f, int n) {
+  for (int k = 0;; k++) {
+    if (k == n) return n + 1;
+    f[k] = s;
+    char *t = strchr(s, '\t');
+    if (!t) return k + 1;
+    *t = 0;
+    s = t + 1;
+  }
+}
+
+void util_error_at(util_errors *e, int line, const char *fmt, ...) {
+  if (++e->n > UTIL_MAX_ERRORS) return;
+  if (e->n == UTIL_MAX_ERRORS) { buf_printf(e->out, "%s: too many errors; stopping the list here\n", e->file); return; }
+  buf_printf(e->out, "%s:%d: ", e->file, line);
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(e->out, fmt, ap);
+  va_end(ap);
+  buf_putc(e->out, '\n');
+}
+
+int util_fail(int rc, char *err, size_t errlen, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
 void util_now(char out[32]) {
   time_t t = time(NULL);
   struct tm tm;

@@ -91,4 +91,27 @@ int util_date_ok(const char *s);
 ** surrogate, above U+10FFFF), or -1 when all of it is valid UTF-8. */
 long util_utf8_bad(const char *s, size_t n);
 
+/* Reading the knowledge base's tab-separated tables in place.  util_line: the next line of the
+** text at *p (which it advances past it), its newline and a carriage return before it cut off;
+** NULL at the end of the text.  util_split_tabs: s cut at its tabs into f[0..n); returns how
+** many fields s has, n + 1 when it has more than n. */
+char *util_line(char **p);
+int util_split_tabs(char *s, char **f, int n);
+
+/* The errors found reading a data file (the knowledge base's tables), one "FILE:LINE: message"
+** line each appended to `out`: the first UTIL_MAX_ERRORS - 1 of them, then a line saying the list
+** stops there; n counts them all.  Start with {out, "chart.tsv", 0}. */
+#define UTIL_MAX_ERRORS 30
+typedef struct util_errors {
+  buf *out;
+  const char *file;
+  int n;
+} util_errors;
+void util_error_at(util_errors *e, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Write a message (as printf) to err, errlen bytes at most, and return rc: the error returns of
+** the modules that fill a caller's message buffer, e.g. return util_fail(RECORD_EBAD, err,
+** errlen, "no client %ld", id). */
+int util_fail(int rc, char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 #endif

@@ -10,6 +10,9 @@ M=${1:-build/myomap}
 TARGET=${2:-sqlite}
 HERE=$(dirname "$0")
 . "$HERE/lib.sh"
+# requests and checks: call, get, post, body, header, cookie, want, wanterr, wanttype, login
+# (this script starts and stops its server itself: its trap below replaces httplib.sh's)
+. "$HERE/httplib.sh"
 ROUTES_SRC=$HERE/../src/api.c
 SPID=
 SSEPID=
@@ -50,10 +53,6 @@ if [ -z "$B" ]; then
   echo "api $BACKEND: 0 passed, 1 failed"; exit 1
 fi
 echo "  (server on $B, records: $BACKEND)"
-
-# ---- requests -----------------------------------------------------------------------------------
-# requests and checks: call, get, post, body, header, cookie, want, wanterr, wanttype, login
-. "$HERE/httplib.sh"
 
 # ---- 1. accounts --------------------------------------------------------------------------------
 echo "== accounts"

@@ -10,10 +10,9 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "fuzz.h"
 #include "util.h"
 
-static kb *k;
-static store *db;
 static api *a;
 static char cookie[80], csrf[80];
 
@@ -25,15 +24,7 @@ static void call(const char *method, const char *path, const char *body, size_t 
 }
 
 static void init(void) {
-  buf e;
-  buf_init(&e);
-  if (kb_load_builtin(&k, &e)) abort();
-  buf_free(&e);
-  char dir[] = "/tmp/myomap-fuzz-api-XXXXXX", path[64], err[600];
-  if (!mkdtemp(dir)) abort();
-  snprintf(path, sizeof path, "%s/f.db", dir);
-  if (store_open(&db, path, err, sizeof err)) abort();
-  a = api_new(k, db, NULL);
+  a = api_new(fuzz_kb(), fuzz_db(), NULL);
   if (!a) abort();
   api_resp rs;
   const char *setup = "{\"name\":\"Fuzz\",\"email\":\"fuzz@example.org\",\"password\":\"fuzz fuzz fuzz\"}";

@@ -1,5 +1,6 @@
 /* fuzz_batch.c: libFuzzer target: a batch line (any bytes) must give a result or an error
 ** object, never a crash; results are ranked and formatted as `where --batch` does (and as --compact, for all 64). */
+#include "fuzz.h"
 #include "kb.h"
 #include "present.h"
 #include "rank.h"
@@ -9,16 +10,12 @@
 #include <stdint.h>
 #include <string.h>
 
-static kb *k;
 static rank *r;
 static report *rp;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!k) {
-    buf e;
-    buf_init(&e);
-    if (kb_load_builtin(&k, &e)) __builtin_trap();
-    buf_free(&e);
+  kb *k = fuzz_kb();
+  if (!r) {
     r = rank_new(k);
     rp = report_new(k, r);
   }

@@ -7,16 +7,10 @@
 
 #include "record.h"
 #include "util.h"
-
-static kb *k;
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!k) {
-    buf e;
-    buf_init(&e);
-    if (kb_load_builtin(&k, &e)) abort();
-    buf_free(&e);
-  }
+  kb *k = fuzz_kb();
   record_log *l = NULL;
   char err[600];
   err[0] = 0;

@@ -9,25 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "kb.h"
 #include "record.h"
 #include "store.h"
 #include "util.h"
 
-static kb *k;
-static store *db;
-static char dir[] = "/tmp/myomap-fuzz-restore-XXXXXX", path[64];
-
-static void cleanup(void) {
-  char p[96];
-  store_close(db);
-  static const char *const ext[] = {"", "-wal", "-shm"};
-  for (int i = 0; i < 3; i++) { snprintf(p, sizeof p, "%s%s", path, ext[i]); unlink(p); }
-  rmdir(dir);
-}
-
 /* The rows the database holds (the sum of `db info`'s counts). */
-static long rows_held(void) {
+static long rows_held(store *db) {
   buf b;
   buf_init(&b);
   if (store_counts(db, &b)) abort();
@@ -44,27 +33,18 @@ static long rows_held(void) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!k) {
-    buf e;
-    buf_init(&e);
-    if (kb_load_builtin(&k, &e)) abort();
-    buf_free(&e);
-    char err[600];
-    if (!mkdtemp(dir)) abort();
-    snprintf(path, sizeof path, "%s/f.db", dir);
-    if (store_open(&db, path, err, sizeof err)) abort();
-    atexit(cleanup);
-  }
+  kb *k = fuzz_kb();
+  store *db = fuzz_db();
   if (store_begin(db)) abort();   /* the outer transaction: rolled back below */
   long rows = -1;
   int rc = store_restore(db, (const char *)data, size, record_row_check, k, &rows);
   if (rc == 0) {
-    if (rows != rows_held()) abort();  /* every row counted is there, and no other */
+    if (rows != rows_held(db)) abort();  /* every row counted is there, and no other */
   } else {
     const char *m = store_error(db);
     if (rows != 0 || strncmp(m, "line ", 5)) abort();   /* a refusal names its line */
   }
   store_rollback(db);
-  if (rows_held() != 0) abort();       /* nothing is left for the next input */
+  if (rows_held(db) != 0) abort();       /* nothing is left for the next input */
   return 0;
 }

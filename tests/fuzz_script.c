@@ -4,17 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "script.h"
 
-static kb *k;
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!k) {
-    buf e;
-    buf_init(&e);
-    if (kb_load_builtin(&k, &e)) abort();
-    buf_free(&e);
-  }
+  kb *k = fuzz_kb();
   plan_input in;
   memset(&in, 0, sizeof in);
   in.points[0].tp = kb_find_tp(k, "upper-trapezius-tp1");

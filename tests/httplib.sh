@@ -2,8 +2,13 @@
 # port, requests with a login's cookie and CSRF token, and checks of the answers.
 #   serve_start VAR DB [serve args]: a server on a free port; VAR_URL its base, VAR_PID its pid
 #   serve_stop VAR [SIGNAL]: stop it (TERM by default; KILL for a crash)
+# Every server serve_start started is stopped at exit (and on INT or TERM), and $T removed: a
+# script that sources this sets no trap of its own for them.
 # B is the base URL that call/get/post use (set it to a server's VAR_URL).
 CT=application/json
+SERVED=
+trap 'for sv_ in $SERVED; do serve_stop "$sv_"; done; rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
 
 serve_start() {
   sv=$1 sdb=$2
@@ -21,6 +26,7 @@ serve_start() {
       if ! kill -0 "$spid" 2>/dev/null; then wait "$spid" 2>/dev/null; spid=; break; fi
       if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$sport/api/health"; then
         eval "${sv}_URL=http://127.0.0.1:$sport ${sv}_PID=$spid ${sv}_PORT=$sport"
+        case " $SERVED " in *" $sv "*) ;; *) SERVED="$SERVED $sv" ;; esac
         return 0
       fi
       sleep 0.05

@@ -13,9 +13,6 @@ TARGET=${2:-sqlite}
 HERE=$(dirname "$0")
 . "$HERE/lib.sh"
 . "$HERE/httplib.sh"
-cleanup() { serve_stop A; rm -rf "$T"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 clinic links linkstest
 post TA /api/clients '{"name":"Annabel Zephyrine","birth":"1980-04-02","consent":false,"history":"Tennis elbow 2019."}'

@@ -14,9 +14,6 @@ TARGET=${2:-sqlite}
 HERE=$(dirname "$0")
 . "$HERE/lib.sh"
 . "$HERE/httplib.sh"
-cleanup() { serve_stop A; serve_stop A2; rm -rf "$T"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 clinic live livetest
 post TA /api/clients '{"name":"Ann Lee","birth":"1980-04-02","consent":true}'

@@ -12,9 +12,6 @@ TARGET=${2:-sqlite}
 HERE=$(dirname "$0")
 . "$HERE/lib.sh"
 . "$HERE/httplib.sh"
-cleanup() { serve_stop A; rm -rf "$T"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 clinic record recordtest
 R="$M --db $DB"

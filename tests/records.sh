@@ -70,29 +70,27 @@ sed 's/"started":"2025-01-06T10:00:00Z"/"started":"1970-01-06T10:00:00Z"/' "$T/s
 expect "visit before the birth date refused" 1 "before the client's birth date" -- $R log 1 "$T/early.json"
 sed 's/"muscle":"upper-trapezius"/"muscle":"upper-trapezoid"/' "$T/s06.json" > "$T/badm.json"
 expect "log naming an unknown muscle refused" 1 'unknown or missing muscle' -- $R log 1 "$T/badm.json"
+# refused NAME PATTERN JQ [jq options]: the first log changed by the jq program JQ is refused by
+# `log`, saying PATTERN
+refused() {
+  rn=$1 rp=$2 rj=$3
+  shift 3
+  jq -c "$@" "$rj" "$T/s06.json" >"$T/variant.json"
+  expect "$rn" 1 "$rp" -- $R log 1 "$T/variant.json"
+}
 # a log is checked as the session room checks a session
-jq -c '.version = 99' "$T/s06.json" > "$T/v99.json"
-expect "a log of version 99 is refused" 1 'session log version 99: this myomap reads version 1' -- $R log 1 "$T/v99.json"
-jq -c 'del(.version)' "$T/s06.json" > "$T/v0.json"
-expect "a log without a version is refused" 1 'needs "version":1' -- $R log 1 "$T/v0.json"
-jq -c '.holds[1].end = "2025-01-06T10:03:00Z"' "$T/s06.json" > "$T/endstart.json"
-expect "a hold that ends before its start is refused" 1 'holds\[1\]: ends at 2025-01-06T10:03:00Z, before its start \(2025-01-06T10:03:35Z\)' -- $R log 1 "$T/endstart.json"
-jq -c '.ended = "2025-01-06T09:59:00Z"' "$T/s06.json" > "$T/ended.json"
-expect "a session that ends before its start is refused" 1 'the session ends at 2025-01-06T09:59:00Z, before its start' -- $R log 1 "$T/ended.json"
-jq -c '.holds[3].end = "2025-01-06T11:00:00Z"' "$T/s06.json" > "$T/after.json"
-expect "a hold that ends after the session is refused" 1 "holds\\[3\\]: ends at 2025-01-06T11:00:00Z, after the session's end" -- $R log 1 "$T/after.json"
-jq -c '.holds[0].start = "2025-01-05T10:00:00Z"' "$T/s06.json" > "$T/before.json"
-expect "a hold before the session's start is refused" 1 'holds\[0\]: starts at 2025-01-05T10:00:00Z, before the session' -- $R log 1 "$T/before.json"
-jq -c '.holds[0].feedback[0].value = 11' "$T/s06.json" > "$T/fb11.json"
-expect "feedback 11 is refused" 1 "holds\\[0\\].feedback\\[0\\]: the value 11 is not the client's 0-10" -- $R log 1 "$T/fb11.json"
-jq -c '.holds[0].feedback = [range(300) | {t: 1, value: 3}]' "$T/s06.json" > "$T/fbmany.json"
-expect "300 feedback samples in one hold are refused" 1 'feedback has 300 entries; a hold keeps at most 256' -- $R log 1 "$T/fbmany.json"
+refused "a log of version 99 is refused" 'session log version 99: this myomap reads version 1' '.version = 99'
+refused "a log without a version is refused" 'needs "version":1' 'del(.version)'
+refused "a hold that ends before its start is refused" 'holds\[1\]: ends at 2025-01-06T10:03:00Z, before its start \(2025-01-06T10:03:35Z\)' '.holds[1].end = "2025-01-06T10:03:00Z"'
+refused "a session that ends before its start is refused" 'the session ends at 2025-01-06T09:59:00Z, before its start' '.ended = "2025-01-06T09:59:00Z"'
+refused "a hold that ends after the session is refused" "holds\\[3\\]: ends at 2025-01-06T11:00:00Z, after the session's end" '.holds[3].end = "2025-01-06T11:00:00Z"'
+refused "a hold before the session's start is refused" 'holds\[0\]: starts at 2025-01-05T10:00:00Z, before the session' '.holds[0].start = "2025-01-05T10:00:00Z"'
+refused "feedback 11 is refused" "holds\\[0\\].feedback\\[0\\]: the value 11 is not the client's 0-10" '.holds[0].feedback[0].value = 11'
+refused "300 feedback samples in one hold are refused" 'feedback has 300 entries; a hold keeps at most 256' '.holds[0].feedback = [range(300) | {t: 1, value: 3}]'
 head -c 100000 /dev/zero | tr '\0' n > "$T/note100k"
-jq -c --rawfile n "$T/note100k" '.note = $n' "$T/s06.json" > "$T/note100k.json"
-expect "a 100 KB note is refused (at most 64 KiB)" 1 '"note" is 100000 bytes long; at most 64 KiB' -- $R log 1 "$T/note100k.json"
+refused "a 100 KB note is refused (at most 64 KiB)" '"note" is 100000 bytes long; at most 64 KiB' '.note = $n' --rawfile n "$T/note100k"
 head -c 2000000 /dev/zero | tr '\0' n > "$T/note2m"
-jq -c --rawfile n "$T/note2m" '.note = $n' "$T/s06.json" > "$T/note2m.json"
-expect "a 2 MB log (its note) is refused (at most 1 MiB)" 1 'the log is 20[0-9]{5} bytes long; a session log is at most 1 MiB' -- $R log 1 "$T/note2m.json"
+refused "a 2 MB log (its note) is refused (at most 1 MiB)" 'the log is 20[0-9]{5} bytes long; a session log is at most 1 MiB' '.note = $n' --rawfile n "$T/note2m"
 printf '%s' "$(cat "$T/s06.json")" | sed 's/"note":"/"note":"\xff/' > "$T/u8.json"
 expect "a log with a byte that is not UTF-8 is refused with its position" 1 'byte [0-9]+ \(line [0-9]+, column [0-9]+\) is 0xff, not valid UTF-8' -- $R log 1 "$T/u8.json"
 [ "$(snap)" = "$S2" ] && ok "refused logs wrote nothing (not even the good one beside a bad one)" || ko "a refused log wrote something"

@@ -19,6 +19,7 @@
 #include "record.h"
 #include "session.h"
 #include "sheet.h"
+#include "testdb.h"
 
 static kb *k;
 static store *db;
@@ -109,10 +110,7 @@ static void fill(void) {
 }
 
 static void setup(void) {
-  buf e;
-  buf_init(&e);
-  cr_assert_eq(kb_load_builtin(&k, &e), 0, "%s", e.data ? e.data : "");
-  buf_free(&e);
+  k = test_kb();
   strcpy(dir, "/tmp/myomap-export-XXXXXX");
   cr_assert(mkdtemp(dir));
   char path[128], err[512];

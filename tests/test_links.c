@@ -10,6 +10,7 @@
 
 #include "links.h"
 #include "store.h"
+#include "testdb.h"
 
 Test(links, tokens_are_128_random_bits_in_lowercase_hex) {
   cr_assert(sodium_init() >= 0);
@@ -52,23 +53,12 @@ Test(links, times_are_iso_utc) {
 }
 
 static store *open_tmp(char *dir) {
-  strcpy(dir, "/tmp/myomap-links-XXXXXX");
-  cr_assert(mkdtemp(dir));
-  char path[128], err[600];
-  snprintf(path, sizeof path, "%s/t.db", dir);
-  store *s;
-  cr_assert_eq(store_open(&s, path, err, sizeof err), 0, "%s", err);
+  store *s = test_db_open(dir, "links");
   cr_assert_eq(store_exec(s, "INSERT INTO client (name, birth, created, updated) VALUES ('A', '1980-01-01', "
                              "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", NULL, NULL), 0);
   return s;
 }
 
-static void close_tmp(store *s, const char *dir) {
-  store_close(s);
-  char cmd[200];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  cr_assert_eq(system(cmd), 0);
-}
 
 Test(links, an_intake_link_is_found_by_its_token_and_used_once) {
   char dir[64], tok[LINKS_TOKEN_LEN + 1], other[LINKS_TOKEN_LEN + 1];
@@ -97,7 +87,7 @@ Test(links, an_intake_link_is_found_by_its_token_and_used_once) {
   cr_assert_eq(links_find(s, tok, LINKS_INTAKE, now + 4, &f, &why), LINKS_EGONE);
   cr_assert_str_eq(why, "used");
   cr_assert_eq(f.uses, 1);
-  close_tmp(s, dir);
+  test_db_close(s, dir);
 }
 
 Test(links, a_home_link_is_read_until_it_expires_or_is_revoked) {
@@ -120,5 +110,5 @@ Test(links, a_home_link_is_read_until_it_expires_or_is_revoked) {
   cr_assert_str_eq(why, "revoked");
   cr_assert_eq(f.revoked, now + 5, "the first revocation stays");
   cr_assert_eq(links_use(s, l.id, 0, now + 6), LINKS_EGONE);
-  close_tmp(s, dir);
+  test_db_close(s, dir);
 }

@@ -14,6 +14,7 @@
 #include "outcome.h"
 #include "store.h"
 #include "util.h"
+#include "testdb.h"
 
 static char dir[64];
 static char path[128];
@@ -27,10 +28,7 @@ static void setup(void) {
   snprintf(path, sizeof path, "%s/test.db", dir);
   char err[512];
   cr_assert_eq(store_open(&db, path, err, sizeof err), 0, "store_open: %s", err);
-  buf e;
-  buf_init(&e);
-  cr_assert_eq(kb_load_builtin(&K, &e), 0, "kb: %s", e.data ? e.data : "");
-  buf_free(&e);
+  K = test_kb();
 }
 
 static void teardown(void) {

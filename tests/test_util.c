@@ -110,3 +110,57 @@ Test(util, utf8_bad_finds_the_first_invalid_byte) {
   cr_expect_eq(util_utf8_bad("\xc3\xa9", 1), 0, "the length is respected: the 2-byte character is cut");
   cr_expect_eq(BAD("a\0b"), -1, "NUL is ASCII (the callers refuse it where text may not hold one)");
 }
+
+/* util_error_at (the knowledge base's tables): FILE:LINE: message a line, the list cut after
+** UTIL_MAX_ERRORS - 1 with a line saying so, every error counted. */
+Test(util, error_at_lists_errors_by_line_and_stops_the_list) {
+  buf b;
+  buf_init(&b);
+  util_errors e = {&b, "kb/t.tsv", 0};
+  util_error_at(&e, 7, "bad \"%s\"", "x");
+  cr_assert_str_eq(b.data, "kb/t.tsv:7: bad \"x\"\n");
+  for (int i = 1; i <= UTIL_MAX_ERRORS + 5; i++) util_error_at(&e, 100 + i, "e%d", i);
+  cr_assert_eq(e.n, UTIL_MAX_ERRORS + 6);
+  int lines = 0;
+  for (const char *p = b.data; *p; p++) lines += *p == '\n';
+  cr_assert_eq(lines, UTIL_MAX_ERRORS, "%d lines:\n%s", lines, b.data);
+  char last[64];
+  snprintf(last, sizeof last, "kb/t.tsv:%d: e%d\n", 100 + UTIL_MAX_ERRORS - 2, UTIL_MAX_ERRORS - 2);
+  cr_assert(strstr(b.data, last), "no %s in\n%s", last, b.data);
+  cr_assert(strstr(b.data, last) + strlen(last) == strstr(b.data, "kb/t.tsv: too many errors; stopping the list here\n"),
+            "%s", b.data);
+  buf_free(&b);
+}
+
+/* util_fail writes the message, cut to the buffer, and returns the code it was given. */
+Test(util, fail_writes_the_message_and_returns_the_code) {
+  char err[8];
+  cr_assert_eq(util_fail(-3, err, sizeof err, "no client %d", 42), -3);
+  cr_assert_str_eq(err, "no clie");
+}
+
+/* util_line and util_split_tabs (the kb's tables): lines cut at \n with a \r before it dropped,
+** empty lines kept, the last line without a newline read, the end NULL; fields counted, one more
+** than asked for when there are more. */
+Test(util, line_and_split_tabs_read_a_table_in_place) {
+  char text[] = "a\tb\r\n\nc\td\te\nlast";
+  char *at = text, *l;
+  const char *want[] = {"a\tb", "", "c\td\te", "last"};
+  int n = 0;
+  while ((l = util_line(&at))) {
+    cr_assert_lt(n, 4);
+    cr_assert_str_eq(l, want[n], "line %d: \"%s\"", n + 1, l);
+    n++;
+  }
+  cr_assert_eq(n, 4);
+  char *f[2];
+  char two[] = "x\ty", three[] = "x\ty\tz", one[] = "x";
+  cr_assert_eq(util_split_tabs(two, f, 2), 2);
+  cr_assert_str_eq(f[0], "x");
+  cr_assert_str_eq(f[1], "y");
+  cr_assert_eq(util_split_tabs(three, f, 2), 3);
+  cr_assert_eq(util_split_tabs(one, f, 2), 1);
+  char empty[] = "";
+  at = empty;
+  cr_assert_null(util_line(&at));
+}

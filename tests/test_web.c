@@ -14,29 +14,20 @@
 #include "auth.h"
 #include "live.h"
 #include "record.h"
+#include "testdb.h"
 
 static kb *k;
 static store *db;
 static char dir[64];
 
 static void setup(void) {
-  buf e;
-  buf_init(&e);
-  cr_assert_eq(kb_load_builtin(&k, &e), 0, "%s", e.data ? e.data : "");
-  buf_free(&e);
-  snprintf(dir, sizeof dir, "/tmp/myomap-web-XXXXXX");
-  cr_assert(mkdtemp(dir));
-  char path[128], err[600];
-  snprintf(path, sizeof path, "%s/t.db", dir);
-  cr_assert_eq(store_open(&db, path, err, sizeof err), 0, "%s", err);
+  k = test_kb();
+  db = test_db_open(dir, "web");
 }
 
 static void teardown(void) {
-  store_close(db);
+  test_db_close(db, dir);
   kb_free(k);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  cr_assert_eq(system(cmd), 0);
 }
 
 TestSuite(auth, .init = setup, .fini = teardown);

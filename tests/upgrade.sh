@@ -1,14 +1,16 @@
 #!/bin/sh
 # upgrade.sh: a database made by myomap before migration 7 (tests/fixtures/v6.db: visits keeping
-# their whole session log and home program as text, made by tests/fixtures/make-v6.sh with the
-# binary of cd16fb9 (main's last of schema 6) with branch fr (66395c1) merged; FIXTURE=v5 takes tests/fixtures/v5.db, schema 5,
-# made by make-v5.sh with e0dd9c0, which goes through migrations 6 and 7; its outputs in v5/ are
-# what that binary printed from it, as the note's wording changed after e0dd9c0) is upgraded in place when it is opened,
-# and everything a user reads from it stays byte for byte what that binary printed
-# (tests/fixtures/v6/): every visit's note (and for v6 each client's note in French)
-# (text and printable), progress as a table and JSON, the FHIR (with a sensitive-area Consent)
-# and CSV exports, the printable record, and from the web API the home program and its handout,
-# the visit list and each visit with its home program.  Also read before the rows are rewritten (MYOMAP_NO_UPGRADE=1), and checked that
+# their whole session log and home program as text, made by tests/fixtures/make.sh v6 with the
+# binary of cd16fb9 (main's last of schema 6) with branch fr (66395c1) merged; FIXTURE=v5 takes
+# tests/fixtures/v5.db, schema 5, made by make.sh v5 with e0dd9c0, which goes through migrations
+# 6 and 7) is upgraded in place when it is opened, and everything a user reads from it stays byte
+# for byte what the v6 binary printed from it (tests/fixtures/v6/; v5's outputs were printed by the
+# same binary, as the note's wording changed after e0dd9c0): every visit's note (and for v6 each
+# client's note in French) (text and printable), progress as a table and JSON, the FHIR (with a
+# sensitive-area Consent) and CSV exports, the printable record, and from the web API the home
+# program and its handout, the visit list and each visit with its home program.  v5/ holds only
+# the files that differ from v6/'s: each output is compared with v5/FILE when it exists, else
+# with v6/FILE.  Also read before the rows are rewritten (MYOMAP_NO_UPGRADE=1), and checked that
 # the rows took their stored form, that the database passes db check and that opening again
 # changes nothing.
 #   [FIXTURE=v5] tests/upgrade.sh path/to/myomap sqlite|postgresql://...
@@ -29,8 +31,26 @@ case "$TARGET" in
     "$MYOMAP_OLD" --db "$DB" restore "$F/$V.jsonl" >/dev/null 2>"$T/err" || { echo "upgrade $BACKEND: 0 passed, 1 failed ($(cat "$T/err"))"; exit 1; } ;;
   *) DB="$T/$V.db"; cp "$F/$V.db" "$DB" ;;
 esac
-same() {  # same NAME DIR: DIR's files are byte for byte the fixture's
-  if d=$(diff -r "$F/$V" "$2" 2>&1); then ok "$1"; else ko "$1" "$(printf '%s\n' "$d" | head -20)"; fi
+same() {  # same NAME DIR: DIR holds the fixture's files, each byte for byte $V/FILE, else v6/FILE
+  d=""
+  for e in "$F/$V"/* "$F/v6"/*; do   # every expected file was made (v6's French notes only with FR)
+    [ -e "$e" ] || continue   # an empty directory's pattern
+    n=${e##*/}
+    case "$n" in *-fr.*) [ -n "$FR" ] || continue ;; esac
+    [ -e "$2/$n" ] || d="$d
+missing: $n"
+  done
+  for o in "$2"/*; do
+    n=${o##*/}
+    e="$F/$V/$n"
+    [ -e "$e" ] || e="$F/v6/$n"
+    if [ ! -e "$e" ]; then d="$d
+not in the fixture: $n"
+    elif ! x=$(diff "$e" "$o" 2>&1); then d="$d
+$e differs:
+$x"; fi
+  done
+  if [ -z "$d" ]; then ok "$1"; else ko "$1" "$(printf '%s\n' "$d" | sed 1d | head -20)"; fi
 }
 legacy() { "$M" --db "$DB" backup | jq -s '[.[] | select(.table == "visit" and .row.logz == null)] | length'; }
 MYOMAP_NO_UPGRADE=1 sh $F/outputs.sh "$M" "$DB" "$T/before" $FR 2>"$T/err" || ko "outputs before the upgrade" "$(cat "$T/err")"
