@@ -2,6 +2,8 @@
 #include "pack.h"
 
 #include <string.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <zlib.h>
 
 /* Dictionary 1: the vocabulary of a session log as session.c writes it (compact JSON): its
@@ -55,27 +57,43 @@ static void dictionary(int dict, const unsigned char **d, unsigned *n) {
   if (dict == PACK_DICT_LOG1) { *d = (const unsigned char *)dict_log1; *n = sizeof dict_log1 - 1; }
 }
 
+/* A compressor per thread, kept between calls (made for the first, reset for the next: setting
+** one up costs more than packing a session log), ended with its thread. */
+#ifndef PACK_LEVEL
+#define PACK_LEVEL 9
+#endif
+static pthread_key_t zkey;
+static pthread_once_t zonce = PTHREAD_ONCE_INIT;
+static void zfree(void *p) { deflateEnd(p); free(p); }
+static void zmake(void) { pthread_key_create(&zkey, zfree); }
+static z_stream *compressor(void) {
+  pthread_once(&zonce, zmake);
+  z_stream *z = pthread_getspecific(zkey);
+  if (z) { deflateReset(z); return z; }
+  z = xcalloc(1, sizeof *z);
+  deflateInit2(z, PACK_LEVEL, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
+  pthread_setspecific(zkey, z);
+  return z;
+}
+
 void pack_deflate(int tag, int dict, const void *data, size_t len, buf *out) {
-  z_stream z;
-  memset(&z, 0, sizeof z);
-  deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
+  z_stream *z = compressor();
   const unsigned char *d;
   unsigned dn;
   dictionary(dict, &d, &dn);
-  if (d) deflateSetDictionary(&z, d, dn);
-  size_t bound = deflateBound(&z, (uLong)len) + 2;
+  if (d) deflateSetDictionary(z, d, dn);
+  size_t bound = deflateBound(z, (uLong)len) + 2;
   buf_reserve(out, bound + 1);
   unsigned char *o = (unsigned char *)out->data + out->len;
   o[0] = (unsigned char)tag;
   o[1] = (unsigned char)dict;
-  z.next_in = (unsigned char *)data;
-  z.avail_in = (uInt)len;
-  z.next_out = o + 2;
-  z.avail_out = (uInt)(bound - 2);
-  deflate(&z, Z_FINISH);   /* the bound makes it finish in one call */
-  out->len += 2 + z.total_out;
+  z->next_in = (unsigned char *)data;
+  z->avail_in = (uInt)len;
+  z->next_out = o + 2;
+  z->avail_out = (uInt)(bound - 2);
+  deflate(z, Z_FINISH);   /* the bound makes it finish in one call */
+  out->len += 2 + z->total_out;
   out->data[out->len] = 0;
-  deflateEnd(&z);
 }
 
 int pack_inflate(const void *data, size_t len, int *tag, buf *out) {

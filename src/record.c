@@ -991,8 +991,10 @@ typedef struct log_hold {
 } log_hold;
 
 struct record_log {
-  json_t *root;
+  json_t *root;             /* the log, without its plan when packed is set */
   char *text;
+  char *packed;             /* the log without its plan, compact, when the plan is the embedded kb's
+                            ** own for its points (read without parsing it: see plan_text), or NULL */
   session_summary sum;
   char date[11];
   log_hold *holds;
@@ -1003,6 +1005,7 @@ void record_log_free(record_log *l) {
   if (!l) return;
   json_decref(l->root);
   free(l->text);
+  free(l->packed);
   free(l->holds);
   free(l);
 }
@@ -1073,6 +1076,151 @@ static int log_hold_check(json_t *h, size_t i, const char *started, const char *
   return 0;
 }
 
+/* ---- a log's plan, read as text ---------------------------------------------------------
+** A stored visit keeps its log without the plan when the plan is the one the embedded kb builds
+** for its points (log_pack).  The plan is two thirds of a log's bytes, so it is not parsed for
+** that: its text, without whitespace, is compared with the canonical plan's (the last one kept
+** per thread, as a course of visits repeats its points); equal texts are equal values, and the
+** rest of the log is parsed alone.  Any other log (a plan that differs, or is written otherwise,
+** or a text this scanner does not follow) is read whole, as before. */
+
+/* The end of the JSON value at p (before end), or NULL when it is not one this scanner follows
+** (the full parser then judges it). */
+static const char *value_end(const char *p, const char *end) {
+  if (p == end) return NULL;
+  if (*p != '{' && *p != '[' && *p != '"') {   /* a number, true, false or null */
+    while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') p++;
+    return p;
+  }
+  int depth = 0;
+  while (p < end) {
+    char c = *p++;
+    if (c == '"') {
+      while (p < end && *p != '"') p += *p == '\\' ? 2 : 1;
+      if (p >= end) return NULL;
+      p++;
+    } else if (c == '{' || c == '[') depth++;
+    else if (c == '}' || c == ']') depth--;
+    if (!depth) return p;
+  }
+  return NULL;
+}
+
+static const char *skip_ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
+  return p;
+}
+
+/* A byte of a number or of true, false, null. */
+static int scalar_byte(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '+' || c == '-'; }
+
+/* Text without its whitespace outside strings, appended to b; -1 when whitespace parts two bytes of
+** what would then read as one number or word ("1 0"), which the parser refuses and the text
+** without it would not show. */
+static int minify(buf *b, const char *p, const char *end) {
+  buf_reserve(b, (size_t)(end - p) + 1);
+  char *o = b->data + b->len, *o0 = b->data;
+  int rc = 0;
+  while (p < end) {
+    char c = *p++;
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      const char *q = skip_ws(p, end);
+      if (o > o0 && q < end && scalar_byte(o[-1]) && scalar_byte(*q)) rc = -1;
+      p = q;
+      continue;
+    }
+    *o++ = c;
+    if (c == '"')
+      while (p < end) { char d = *p++; *o++ = d; if (d == '\\' && p < end) *o++ = *p++; else if (d == '"') break; }
+  }
+  b->len = (size_t)(o - b->data);
+  b->data[b->len] = 0;
+  return rc;
+}
+
+/* The log's top-level "plan" member: its value's span [*vs, *ve) and the log without the member
+** (compact) into rest.  0 when found once in an object this scanner follows, else -1. */
+static int plan_split(const char *text, size_t len, const char **vs, const char **ve, buf *rest) {
+  const char *p = skip_ws(text, text + len), *end = text + len, *ms = NULL, *me = NULL;
+  if (p == end || *p != '{') return -1;
+  p = skip_ws(p + 1, end);
+  const char *prev_end = p;   /* where the member before this one ended (after its value) */
+  int first = 1;
+  while (p < end && *p != '}') {
+    if (!first) { if (*p != ',') return -1; p = skip_ws(p + 1, end); }
+    const char *ks = p, *kv = value_end(p, end);
+    if (!kv || *ks != '"') return -1;
+    p = skip_ws(kv, end);
+    if (p == end || *p != ':') return -1;
+    const char *v0 = skip_ws(p + 1, end), *v1 = value_end(v0, end);
+    if (!v1 || v1 == v0) return -1;
+    if (kv - ks == 6 && !memcmp(ks, "\"plan\"", 6)) {
+      if (ms) return -1;   /* twice */
+      *vs = v0; *ve = v1;
+      ms = first ? ks : prev_end; me = v1;   /* from the comma before it, or the key when first */
+      if (first) { const char *q = skip_ws(v1, end); if (q < end && *q == ',') me = q + 1; }
+    }
+    prev_end = v1;
+    p = skip_ws(v1, end);
+    first = 0;
+  }
+  if (!ms || p == end || skip_ws(p + 1, end) != end) return -1;
+  return minify(rest, text, ms) | minify(rest, me, end);
+}
+
+static int same_input(const plan_input *a, const plan_input *b) {
+  if (a->n_points != b->n_points || a->n_contras != b->n_contras || a->refer || b->refer) return 0;
+  for (int i = 0; i < a->n_points; i++)
+    if (a->points[i].tp != b->points[i].tp || a->points[i].side != b->points[i].side) return 0;
+  for (int i = 0; i < a->n_contras; i++)
+    if (a->contras[i].contra != b->contras[i].contra || a->contras[i].region != b->contras[i].region) return 0;
+  return 1;
+}
+
+/* The canonical plan for `in` built by k, compact, kept per thread for the next log; NULL when
+** it cannot be built. */
+static const buf *plan_text(const kb *k, const plan_input *in) {
+  static _Thread_local struct { plan_input in; buf text; int ok; } last;
+  if (last.ok && same_input(&last.in, in)) return &last.text;
+  last.ok = 0;
+  plan pl;
+  char e[256];
+  if (plan_build(k, in, &pl, e, sizeof e)) return NULL;
+  buf b;
+  buf_init(&b);
+  sheet_plan_json(&b, k, &pl);
+  last.text.len = 0;
+  minify(&last.text, b.data, b.data + b.len);
+  buf_free(&b);
+  last.in = *in;
+  last.ok = 1;
+  return &last.text;
+}
+
+/* The log read without its plan when that plan is the embedded kb's for its points: its root
+** and compact text set in l; 0, or -1 to read it whole. */
+static int log_read_planless(const kb *k, const char *text, size_t len, record_log *l) {
+  const char *vs = NULL, *ve = NULL;
+  buf rest;
+  buf_init(&rest);
+  if (!kb_is_embedded(k) || plan_split(text, len, &vs, &ve, &rest)) { buf_free(&rest); return -1; }
+  json_t *root = json_loadb(rest.data, rest.len, 0, NULL);
+  session_summary sum;
+  char e[256];
+  const buf *canon = root && json_is_object(root) && !session_read_json(k, root, &sum, e, sizeof e) ? plan_text(k, &sum.in) : NULL;
+  int same = 0;
+  if (canon && canon->len <= (size_t)(ve - vs)) {
+    buf mine;
+    buf_init(&mine);
+    same = !minify(&mine, vs, ve) && mine.len == canon->len && !memcmp(mine.data, canon->data, mine.len);
+    buf_free(&mine);
+  }
+  if (!same) { json_decref(root); buf_free(&rest); return -1; }
+  l->root = root;
+  l->packed = rest.data;
+  return 0;
+}
+
 int record_log_parse(const kb *k, const char *text, size_t len, record_log **out, char *err, size_t errlen) {
   if (len > RECORD_LOG_MAX)
     return bad(err, errlen, "the log is %zu bytes long; a session log is at most %d MiB", len, RECORD_LOG_MAX >> 20);
@@ -1086,7 +1234,7 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
   record_log *l = xcalloc(1, sizeof *l);
   int rc = 0;
   json_error_t je;
-  l->root = json_loadb(text, len, 0, &je);
+  if (log_read_planless(k, text, len, l)) l->root = json_loadb(text, len, 0, &je);
   if (!l->root) { rc = bad(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); goto done; }
   if (session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
   json_t *ver = json_object_get(l->root, "version");
@@ -1181,14 +1329,6 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
 ** the same kb version, program '' (derived); or, when made with an edited kb, its JSON text.
 ** Rows stored before migration 7 hold the text (log, program) until record_upgrade. */
 
-static int same_input(const plan_input *a, const plan_input *b) {
-  if (a->n_points != b->n_points || a->n_contras != b->n_contras || a->refer || b->refer) return 0;
-  for (int i = 0; i < a->n_points; i++)
-    if (a->points[i].tp != b->points[i].tp || a->points[i].side != b->points[i].side) return 0;
-  for (int i = 0; i < a->n_contras; i++)
-    if (a->contras[i].contra != b->contras[i].contra || a->contras[i].region != b->contras[i].region) return 0;
-  return 1;
-}
 
 /* The log's plan is the one k (the embedded kb) builds from its points and contraindications.
 ** The last plan built is kept per thread: visits of a course of treatment repeat their points. */
@@ -1213,7 +1353,9 @@ static int plan_derivable(const kb *k, json_t *root, const plan_input *in) {
 
 /* The stored form of log `root` (its text `text`) into out; returns 1 when its plan is derived
 ** (kb is the embedded one and gives back the same plan), 0 when the log is kept whole. */
-static int log_pack(const kb *k, json_t *root, const char *text, size_t len, const plan_input *in, buf *out) {
+static int log_pack(const kb *k, json_t *root, const char *text, size_t len, const char *packed, const plan_input *in,
+                    buf *out) {
+  if (packed) { pack_deflate('P', PACK_DICT_LOG1, packed, strlen(packed), out); return 1; }
   if (kb_is_embedded(k) && plan_derivable(k, root, in)) {
     json_t *c = json_copy(root);
     json_object_del(c, "plan");
@@ -1392,7 +1534,7 @@ int record_log_add(store *s, const kb *k, long client, long therapist, const rec
     home_perpetuating(k, has_intake ? &hc : NULL, &hp);
     sheet_home_json(&prog, k, &hp);
   }
-  int derived = log_pack(k, l->root, l->text, strlen(l->text), &l->sum.in, &z);
+  int derived = log_pack(k, l->root, l->text, strlen(l->text), l->packed, &l->sum.in, &z);
   char now[32];
   util_now(now);
   /* The writes, sent together: the visit, its holds (up to 10 a statement), its pain before and
@@ -1510,7 +1652,7 @@ static int upgrade_visits(store *s, const kb *k, long *n, char *err, size_t errl
     buf z;
     buf_init(&z);
     int derived = root && !session_read_json(k, root, &sum, e, sizeof e)
-                  ? log_pack(k, root, text, strlen(text), &sum.in, &z)
+                  ? log_pack(k, root, text, strlen(text), NULL, &sum.in, &z)
                   : (pack_deflate('L', PACK_DICT_LOG1, text, strlen(text), &z), 0);
     json_decref(root);
     store_args a;

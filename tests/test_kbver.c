@@ -232,3 +232,114 @@ Test(kbver, pack_round_trip_and_damage) {
   buf_free(&z);
   buf_free(&out);
 }
+
+/* ---- a log's plan read as text (record.c: plan_split, log_read_planless) ---------------------- */
+
+/* The log of store_session's session, as session_json writes it. */
+static void session_text(buf *text) {
+  char err[600];
+  plan_input in;
+  memset(&in, 0, sizeof in);
+  in.points[0].tp = kb_find_tp(k, "upper-trapezius-tp1");
+  in.points[0].side = BODY_L;
+  in.n_points = 1;
+  session ss;
+  cr_assert_eq(session_init(&ss, k, &in, "scripted", err, sizeof err), 0, "%s", err);
+  snprintf(ss.started, sizeof ss.started, "2025-01-06T10:00:00Z");
+  snprintf(ss.ended, sizeof ss.ended, "2025-01-06T10:30:00Z");
+  ss.pain_pre = 6;
+  ss.pain_post = 3;
+  session_json(text, k, &ss);
+  session_free(&ss);
+}
+
+/* Store `text` for a new client: the visit's id and whether it keeps its plan derived (kbver_id),
+** or 0 with the error in err. */
+static long store_text(const char *text, int *derived, char *err, size_t errlen) {
+  static int n;
+  record_client c;
+  record_client_init(&c);
+  char name[32];
+  snprintf(name, sizeof name, "Plan Text %d", ++n);
+  c.name = name;
+  c.birth = "1980-01-01";
+  long client, visit;
+  cr_assert_eq(record_client_add(db, k, &c, &client, err, errlen), 0, "%s", err);
+  record_log *l;
+  if (record_log_parse(k, text, strlen(text), &l, err, errlen)) return 0;
+  cr_assert_eq(record_log_add(db, k, client, 0, l, &visit, err, errlen), 0, "%s", err);
+  record_log_free(l);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, visit);
+  store_rows r;
+  cr_assert_eq(store_exec(db, "SELECT kbver_id FROM visit WHERE id = $1", &a, &r), 0);
+  *derived = store_cell(&r, 0, 0) != NULL;
+  store_rows_free(&r);
+  return visit;
+}
+
+/* The text with its first `from` (after `after`, when given) replaced by `to`. */
+static char *edited(const char *text, const char *after, const char *from, const char *to) {
+  const char *start = after ? strstr(text, after) : text;
+  cr_assert(start, "%s", after);
+  const char *at = strstr(start, from);
+  cr_assert(at, "%s", from);
+  buf b;
+  buf_init(&b);
+  buf_append(&b, text, (size_t)(at - text));
+  buf_puts(&b, to);
+  buf_puts(&b, at + strlen(from));
+  return b.data;
+}
+
+Test(kbver, a_logs_plan_is_read_as_text_only_when_it_is_the_kbs_own) {
+  buf text;
+  buf_init(&text);
+  session_text(&text);
+  char err[600];
+  int derived = -1;
+  /* as written, and laid out otherwise with the plan first: derived, and read back the same */
+  long v = store_text(text.data, &derived, err, sizeof err);
+  cr_assert(v, "%s", err);
+  cr_expect_eq(derived, 1);
+  json_t *orig = json_loads(text.data, 0, NULL), *moved = json_object();
+  json_object_set(moved, "plan", json_object_get(orig, "plan"));
+  const char *key;
+  json_t *val;
+  json_object_foreach(orig, key, val) if (strcmp(key, "plan")) json_object_set(moved, key, val);
+  char *spaced = json_dumps(moved, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+  v = store_text(spaced, &derived, err, sizeof err);
+  cr_assert(v, "%s", err);
+  cr_expect_eq(derived, 1, "the plan first, indented by 4");
+  buf back;
+  buf_init(&back);
+  cr_assert_eq(record_visit_log(db, k, v, 1, &back, err, sizeof err), 0, "%s", err);
+  json_t *b = json_loads(back.data, 0, NULL);
+  cr_expect(json_equal(b, orig), "the log read back is the log stored");
+  json_decref(b);
+  /* whitespace inside a number is not JSON, in the plan or out of it: refused as before */
+  char *bad1 = edited(text.data, NULL, "\"pain_pre\":6", "\"pain_pre\":6 0");
+  cr_expect_eq(store_text(bad1, &derived, err, sizeof err), 0);
+  cr_expect(strstr(err, "not valid JSON"), "%s", err);
+  char *bad2 = edited(text.data, "\"plan\"", "30", "3 0");
+  cr_expect_eq(store_text(bad2, &derived, err, sizeof err), 0);
+  cr_expect(strstr(err, "not valid JSON"), "%s", err);
+  /* a plan that differs from the kb's by one number: kept whole (not derived), as it was */
+  char *other = edited(text.data, "\"plan\"", "30", "31");
+  v = store_text(other, &derived, err, sizeof err);
+  cr_assert(v, "%s", err);
+  cr_expect_eq(derived, 0, "a plan the kb does not give back is kept whole");
+  buf_free(&back);
+  buf_init(&back);
+  cr_assert_eq(record_visit_log(db, k, v, 1, &back, err, sizeof err), 0, "%s", err);
+  json_t *x = json_loads(back.data, 0, NULL), *y = json_loads(other, 0, NULL);
+  cr_expect(json_equal(x, y));
+  /* "plan" twice: the whole parser decides, as before (the last one counts) */
+  char *twice = edited(text.data, NULL, "{", "{\"plan\":{},");
+  v = store_text(twice, &derived, err, sizeof err);
+  cr_assert(v, "%s", err);
+  json_decref(x); json_decref(y); json_decref(orig); json_decref(moved);
+  free(spaced); free(bad1); free(bad2); free(other); free(twice);
+  buf_free(&back); buf_free(&text);
+}
