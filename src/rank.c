@@ -357,35 +357,39 @@ static void one_part(const present *p, const rank_candidate *pool, int n_pool, i
   out->explained = out->explained_best = n ? 1 : 0;
 }
 
-/* The places of v[0..n) in descending order, ties to the earlier, into at: how many are higher,
-** then after those of the same value before it (they are higher than the same others, so they
-** share the count).  Four against four at a time: v has room for 4 more, set to -INFINITY (it is
-** higher than none).  No value may be NAN. */
+/* The places of v[0..n) in descending order, ties to the earlier, into at: the place of v[i] is
+** how many come before it, those before i not lower and those after i higher, that is n - 1 less
+** the others it comes before: those before i lower and those after i not higher.  They are
+** counted four i at a time against each v[j] broadcast (once), four j at a time: a compare and a
+** subtract each (the compare overwrites the loaded v[j]: no copies); the block's own four j are
+** counted by lane.  v has room for 4 more, set here to NAN: it compares false with everything,
+** so the last block's extra j count nothing.  No value may be NAN. */
 static void place_desc(float *v, int n, int *at) {
-  int higher[RANK_MAX + 4], same[RANK_MAX + 4];
-  for (int j = 0; j < n; j++) same[j] = 0;
-  for (int j = n; j < n + 4; j++) v[j] = -INFINITY;
-  for (int i = 0; i < n; i += 4) {
-    v4f s0 = {v[i], v[i], v[i], v[i]}, s1 = {v[i + 1], v[i + 1], v[i + 1], v[i + 1]},
-        s2 = {v[i + 2], v[i + 2], v[i + 2], v[i + 2]}, s3 = {v[i + 3], v[i + 3], v[i + 3], v[i + 3]};
-    v4i k0 = {0, 0, 0, 0}, k1 = k0, k2 = k0, k3 = k0;
-    for (int j = 0; j < n; j += 4) {
-      v4f vj;
-      memcpy(&vj, v + j, sizeof vj);
-      k0 -= vj > s0;
-      k1 -= vj > s1;
-      k2 -= vj > s2;
-      k3 -= vj > s3;
-    }
-    higher[i] = k0[0] + k0[1] + k0[2] + k0[3];
-    higher[i + 1] = k1[0] + k1[1] + k1[2] + k1[3];
-    higher[i + 2] = k2[0] + k2[1] + k2[2] + k2[3];
-    higher[i + 3] = k3[0] + k3[1] + k3[2] + k3[3];
+  v4f bc[RANK_MAX + 4];
+  int cnt[RANK_MAX + 4], nb = (n + 3) / 4;
+  for (int j = n; j < n + 4; j++) v[j] = __builtin_nanf("");
+  for (int b = 0; b < nb; b++) {
+    v4f x;
+    memcpy(&x, v + 4 * b, sizeof x);
+    bc[4 * b] = (v4f){x[0], x[0], x[0], x[0]};
+    bc[4 * b + 1] = (v4f){x[1], x[1], x[1], x[1]};
+    bc[4 * b + 2] = (v4f){x[2], x[2], x[2], x[2]};
+    bc[4 * b + 3] = (v4f){x[3], x[3], x[3], x[3]};
   }
-  for (int i = 0; i < n; i++) {
-    int h = higher[i];
-    at[h + same[h]++] = i;
+  /* the diagonal's lanes: i after j (the lower count), i before j (the not higher) */
+  const v4i after0 = {0, -1, -1, -1}, after1 = {0, 0, -1, -1}, after2 = {0, 0, 0, -1},
+            before1 = {-1, 0, 0, 0}, before2 = {-1, -1, 0, 0}, before3 = {-1, -1, -1, 0};
+  for (int b = 0; b < nb; b++) {
+    v4f vi;
+    memcpy(&vi, v + 4 * b, sizeof vi);
+    const v4f *bj = bc + 4 * b;
+    v4i k = ((bj[0] < vi) & after0) + (((bj[1] < vi) & after1) | ((bj[1] <= vi) & before1)) +
+            (((bj[2] < vi) & after2) | ((bj[2] <= vi) & before2)) + ((bj[3] <= vi) & before3);
+    for (const v4f *q = bc; q < bj; q += 4) k += (q[0] < vi) + (q[1] < vi) + (q[2] < vi) + (q[3] < vi);
+    for (const v4f *q = bj + 4; q < bc + 4 * nb; q += 4) k += (q[0] <= vi) + (q[1] <= vi) + (q[2] <= vi) + (q[3] <= vi);
+    memcpy(cnt + 4 * b, &k, sizeof k);
   }
+  for (int i = 0; i < n; i++) at[n - 1 + cnt[i]] = i;
 }
 
 /* The differential over the pool (best first by score): see rank.h. */
