@@ -531,22 +531,41 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   }
   /* each candidate's part (the one it explains most of) and key */
   float key[RANK_MAX + 4], part[RANK_MAX_GROUPS], inv_t = (float)(1 / pm->temperature);
-  int cgroup[RANK_MAX], order[RANK_MAX];
+  int cgroup[RANK_MAX + 4], order[RANK_MAX];
   for (int g = 0; g < n_g; g++) part[g] = g ? (float)log_sigmoid((lead[g] - pm->part_threshold) * inv_t) : 0;
-  int nan = 0;
-  for (int c = 0; c < n_pool; c++) {
-    int g = -1;
-    float most = 0;
+  /* four candidates at a time: the first part that holds some of what each explains, then any
+  ** that holds more; one that explains only what the last parts left (the part limit) goes to
+  ** the last (m_at, gsum and gcands are set for whole vectors: see n_copy) */
+  const v4i lane_bit = {1, 2, 4, 8};
+  v4i nan_v = {0, 0, 0, 0};
+  for (int c = 0; c < n_pool; c += 4) {
+    const int last = n_g - 1;
+    v4i g = {last, last, last, last}, none = {-1, -1, -1, -1};
+    v4f most = {0, 0, 0, 0}, at_g, lead_g = {lead[last], lead[last], lead[last], lead[last]},
+        part_g = {part[last], part[last], part[last], part[last]};
+    memcpy(&at_g, &m_at[last][c], sizeof at_g);
     for (int k = 0; k < n_g; k++) {
-      int more = (int)(gcands[k] >> c & 1) & ((g < 0) | (gsum[k][c] > most));
-      most = fsel(more, gsum[k][c], most);
-      g = isel(more, k, g);
+      int b = (int)(gcands[k] >> c & 15);
+      v4i in = (lane_bit & (v4i){b, b, b, b}) == lane_bit;
+      v4f gs, at_k;
+      memcpy(&gs, &gsum[k][c], sizeof gs);
+      memcpy(&at_k, &m_at[k][c], sizeof at_k);
+      v4i more = in & (none | (gs > most));
+      none &= ~more;
+      most = (v4f)(((v4i)gs & more) | ((v4i)most & ~more));
+      at_g = (v4f)(((v4i)at_k & more) | ((v4i)at_g & ~more));
+      v4f lk = {lead[k], lead[k], lead[k], lead[k]}, pk = {part[k], part[k], part[k], part[k]};
+      lead_g = (v4f)(((v4i)lk & more) | ((v4i)lead_g & ~more));
+      part_g = (v4f)(((v4i)pk & more) | ((v4i)part_g & ~more));
+      g = ((v4i){k, k, k, k} & more) | (g & ~more);
     }
-    if (g < 0) g = n_g - 1;   /* explains only what the last parts left (the part limit) */
-    cgroup[c] = g;
-    key[c] = part[g] + (m_at[g][c] - lead[g]) * inv_t;
-    nan |= key[c] != key[c];
+    v4f kv = part_g + (at_g - lead_g) * inv_t;
+    memcpy(&key[c], &kv, sizeof kv);
+    memcpy(&cgroup[c], &g, sizeof g);
+    int live = n_pool - c >= 4 ? 15 : (1 << (n_pool - c)) - 1;   /* (the lanes in the pool) */
+    nan_v |= (kv != kv) & ((lane_bit & (v4i){live, live, live, live}) == lane_bit);
   }
+  int nan = (nan_v[0] | nan_v[1] | nan_v[2] | nan_v[3]) != 0;
   if (!nan) place_desc(key, n_pool, order);   /* by key, ties in pool order */
   else {   /* (stable insertion) */
     for (int c = 0; c < n_pool; c++) order[c] = c;
