@@ -75,6 +75,9 @@ struct rank {
   /* scratch */
   float *acc;             /* per candidate: gains of this run (zero between runs) */
   uint64_t *hit;          /* bitset of candidates some painful region touched */
+  uint64_t *em;           /* per candidate c, em[c * 8 + class]: the entries (< 64) of this run's
+                          ** presentation its zones of that class hold (zero between runs); indexed
+                          ** by a posting without its side bit */
   int n_hit_words;
   float (*val)[PRESENT_MAX_PAIN];  /* the differential's [pool candidate][observation] gains */
   unsigned *ustamp;       /* per candidate: the last CHOIR unit that credited it, and how much */
@@ -98,6 +101,7 @@ static void alloc_scratch(rank *r) {
   r->val = xmalloc(RANK_MAX * sizeof *r->val);   /* written before it is read */
   r->n_hit_words = (r->n_cands + 63) / 64;
   r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
+  r->em = xcalloc(((size_t)r->n_cands + 1) * 8, sizeof *r->em);
   r->ms_s = xcalloc((size_t)r->n_cands + RANK_MAX + 4, sizeof *r->ms_s);
   r->slot = xcalloc((size_t)r->n_cands + 1, 1);
   r->cls = xcalloc(PRESENT_MAX_PAIN, sizeof *r->cls);
@@ -240,7 +244,7 @@ void rank_free(rank *r) {
     free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
     free(r->idf); free(r->reached);
   }
-  free(r->acc); free(r->hit); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
+  free(r->acc); free(r->hit); free(r->em); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
   free(r);
 }
 
@@ -253,7 +257,7 @@ static void c_floats(buf *out, const char *type, const char *name, const float *
 
 /* a rank or rank_params that grows fails the build here (64-bit) until rank_write_c writes it */
 #if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 344,
+_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 352,
                "write the new field in rank_write_c (and update the size here)");
 #endif
 
@@ -393,8 +397,8 @@ static void place_desc(float *v, int n, int *at) {
 }
 
 /* The differential over the pool (best first by score): see rank.h. */
-static void differential(rank *r, const present *p, const rank_candidate *pool, int n_pool, int top,
-                         rank_result *out) {
+static void differential(rank *r, const present *p, const rank_candidate *pool, const uint64_t *pool_any,
+                         int n_pool, int top, rank_result *out) {
   const rank_params *pm = &r->pm;
   /* observations: a marked region, or one CHOIR unit (its entries are adjacent) */
   int obs[PRESENT_MAX_PAIN], n_obs = 0;
@@ -415,7 +419,10 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   }
   /* fast path: the best candidate explains every observation, so there is one part and the
   ** order is the score's */
-  {
+  const int lazy = n_obs == p->n_pain, masks = lazy && p->n_pain <= 64;   /* (pool_any: see rank_run) */
+  if (masks) {
+    if (pool_any[0] == (p->n_pain == 64 ? ~0ULL : (1ULL << p->n_pain) - 1)) { one_part(p, pool, n_pool, top, out); return; }
+  } else {
     const cand *cd = &r->cands[pool[0].cand];
     obits c0 = {{0}}, all = {{0}};
     for (int o = 0; o < n_obs; o++) all.w[o >> 6] |= 1ULL << (o & 63);
@@ -432,8 +439,19 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   int fresh[RANK_MAX];
   float (*val)[PRESENT_MAX_PAIN] = r->val;
   unsigned char (*cls)[RANK_MAX + 1] = r->cls;
-  const int lazy = n_obs == p->n_pain;
-  if (lazy) {
+  if (masks) {
+    /* each entry its own observation (no CHOIR unit), and the entries a pool candidate's zones
+    ** hold are its masks; what a candidate gains is made from its class (by the masks) where the
+    ** parts below read it, once */
+    memset(covby, 0, (size_t)n_obs * sizeof *covby);
+    for (int c = 0; c < n_pool; c++) {
+      uint64_t e = pool_any[c], cb = 1ULL << c;
+      int f = 0;
+      for (uint64_t b = e; b; b &= b - 1, f++) covby[__builtin_ctzll(b)] |= cb;
+      cov[c] = (obits){{e}};
+      fresh[c] = f;
+    }
+  } else if (lazy) {
     /* each entry its own observation (no CHOIR unit): from the regions' postings, each pool
     ** candidate by its slot (its index + 1, 0 for the others); what a candidate gains is made
     ** from its class where the parts below read it, once */
@@ -519,7 +537,8 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       who |= covby[o];
       for (uint64_t cb = covby[o]; cb; cb &= cb - 1) {
         int c = __builtin_ctzll(cb);
-        float v = lazy ? wi[o] * r->gain_a[cls[o][c + 1]] + pen_obs[o] : val[c][o];
+        float v = masks ? wi[o] * r->gain_a[C_LOCAL - (C_LOCAL - C_ESS) * (int)(pool[c].ess >> o & 1) - (C_LOCAL - C_SPILL) * (int)(pool[c].spill >> o & 1)] + pen_obs[o]
+                  : lazy ? wi[o] * r->gain_a[cls[o][c + 1]] + pen_obs[o] : val[c][o];
         gsum[n_g][c] += v;   /* what c explains of this part, for its assignment below */
         m[c] -= v;
         has_fresh &= ~((uint64_t)(--fresh[c] == 0) << c);
@@ -667,9 +686,9 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   if (top < 0) top = 0;
   const rank_params *pm = &r->pm;
   float *acc = r->acc;
-  uint64_t *hit = r->hit;
+  uint64_t *hit = r->hit, *em = r->em;
   float total_pen = 0;
-  /* acc and hit are all zero between runs: the walk below clears what it reads */
+  /* acc and hit are all zero between runs: the walk below clears what it reads (and em after it) */
   /* each painful region adds its gain to every candidate whose zones hold it (no branches);
   ** a CHOIR unit credits each candidate once, for the best of its regions */
   for (int i = 0; i < p->n_pain; i++) {
@@ -682,6 +701,7 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
       gain[4 + cl] = gain[cl] + (float)SAME_SIDE;
     }
     const posting *po = r->postings + r->post_start[reg], *end = r->postings + r->post_start[reg + 1];
+    uint64_t ebit = i < 64 ? 1ULL << i : 0;
     if (unit >= 0) {
       /* one observation: the -gain_b (an unmarked zone region is not a miss here) for every
       ** region of it, the rest for the best one */
@@ -703,6 +723,7 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
         if (r->ustamp[c] != r->stamp) { r->ustamp[c] = r->stamp; r->ubest[c] = v; acc[c] += v; }
         else if (v > r->ubest[c]) { acc[c] += v - r->ubest[c]; r->ubest[c] = v; }
         hit[c >> 6] |= 1ULL << (c & 63);
+        em[*po & ~4u] |= ebit;
       }
       continue;
     }
@@ -713,12 +734,14 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
         unsigned c = *po >> 3;
         acc[c] += gain[*po & 7] + qual[c * N_QUALITIES];
         hit[c >> 6] |= 1ULL << (c & 63);
+        em[*po & ~4u] |= ebit;
       }
     } else {
       for (; po < end; po++) {
         unsigned c = *po >> 3;
         acc[c] += gain[*po & 7];
         hit[c >> 6] |= 1ULL << (c & 63);
+        em[*po & ~4u] |= ebit;
       }
     }
   }
@@ -734,9 +757,7 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   int has_ctx = p->n_context > 0;
   float ctx_bonus = (float)pm->context_bonus;
   for (int wi = 0; wi < r->n_hit_words; wi++) {
-    uint64_t bw = hit[wi];
-    hit[wi] = 0;
-    for (; bw; bw &= bw - 1) {
+    for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) {
       int c = wi * 64 + __builtin_ctzll(bw), key = r->key[c];
       float s = acc[c] + r->base[c] - total_pen;
       acc[c] = 0;
@@ -761,15 +782,24 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   out->n_considered = n_ms;
   int placed[RANK_MAX], n = select_pool(r, n_ms, n_pool, placed);
   rank_candidate cands[RANK_MAX];
+  uint64_t pool_any[RANK_MAX];   /* the entries (< 64) in any of its zones */
   for (int i = 0; i < n; i++) {
     int c = ms_c[placed[i]];
     cands[i].tp = r->tp[c];
     cands[i].side = r->side[c];
     cands[i].score = ms_s[placed[i]];
     cands[i].cand = c;
+    cands[i].ess = em[c * 8 + C_ESS];
+    cands[i].spill = em[c * 8 + C_SPILL];
+    pool_any[i] = cands[i].ess | cands[i].spill | em[c * 8 + C_LOCAL];
+  }
+  for (int wi = 0; wi < r->n_hit_words; wi++) {   /* em and hit back to zero */
+    uint64_t *ew = em + (size_t)wi * 64 * 8;
+    for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) memset(ew + ((unsigned)__builtin_ctzll(bw) << 3), 0, N_CLASSES * sizeof *em);
+    hit[wi] = 0;
   }
   if (!n) { out->n = out->n_groups = 0; out->explained = out->explained_best = 0; for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1; return; }
-  differential(r, p, cands, n, top, out);
+  differential(r, p, cands, pool_any, n, top, out);
 }
 
 void rank_explain_candidate(const rank *r, const present *p, const rank_candidate *rc, rank_explain *out) {
@@ -796,14 +826,19 @@ int rank_zones_candidate(const rank *r, const present *p, const rank_candidate *
                          int *spill, int *n_spill) {
   int ne = 0, ns = 0;
   if (rc->cand >= 0 && rc->cand < r->n_cands) {
-    const cand *c = &r->cands[rc->cand];
-    for (int i = 0; i < p->n_pain; i++) {   /* without branches: each store kept or not */
-      int reg = p->pain[i].region, w = reg >> 6, sh = reg & 63;
-      int e = (int)(c->zone[C_ESS].w[w] >> sh & 1), sp = (int)(c->zone[C_SPILL].w[w] >> sh & 1);
-      ess[ne] = i;
-      ne += e;
-      spill[ns] = i;
-      ns += sp & !e;
+    if (p->n_pain <= 64) {   /* from the masks rank_run made (the zones are disjoint) */
+      for (uint64_t b = rc->ess; b; b &= b - 1) ess[ne++] = __builtin_ctzll(b);
+      for (uint64_t b = rc->spill; b; b &= b - 1) spill[ns++] = __builtin_ctzll(b);
+    } else {
+      const cand *c = &r->cands[rc->cand];
+      for (int i = 0; i < p->n_pain; i++) {   /* without branches: each store kept or not */
+        int reg = p->pain[i].region, w = reg >> 6, sh = reg & 63;
+        int e = (int)(c->zone[C_ESS].w[w] >> sh & 1), sp = (int)(c->zone[C_SPILL].w[w] >> sh & 1);
+        ess[ne] = i;
+        ne += e;
+        spill[ns] = i;
+        ns += sp & !e;
+      }
     }
   }
   *n_ess = ne;

@@ -39,6 +39,8 @@ typedef struct rank_candidate {
   int group;     /* index in rank_result.group of the part of the drawing it explains */
   double added;  /* what it adds to the candidates of the groups before its own (its score with
                  ** the regions they explain neutral); the score for the first group's */
+  uint64_t ess, spill;   /* bit i (i < 64): present.pain[i] is in its essential, spillover zone
+                         ** (what rank_zones_candidate lists, for the presentation ranked) */
 } rank_candidate;
 
 /* A part of the drawing and the candidates that explain it. */
@@ -109,7 +111,8 @@ void rank_explain_candidate(const rank *r, const present *p, const rank_candidat
 
 /* The first two lists of rank_explain_candidate alone (for `where --batch --compact`): the
 ** entries of p->pain in c's essential zone into ess, those in its spillover zone (and not its
-** essential one) into spill; returns n_ess + n_spill. */
+** essential one) into spill; returns n_ess + n_spill.  c is a candidate rank_run returned for
+** p (up to 64 entries its masks say which). */
 int rank_zones_candidate(const rank *r, const present *p, const rank_candidate *c, int *ess, int *n_ess,
                          int *spill, int *n_spill);
 
