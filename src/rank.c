@@ -681,6 +681,45 @@ static int select_pool(rank *r, int n, int n_pool, int *placed) {
   return nv;
 }
 
+/* Walk the touched candidates in order: one muscle-side's points are adjacent, so its best point
+** (the first of the highest score) is found in passing, without a branch on where a muscle-side
+** starts, into r->ms_s and r->ms_c; clears acc; returns how many muscle-sides.  (A muscle-side
+** whose points all score -INFINITY or NAN scores -INFINITY, and its point is not kept: select_pool
+** never places it.)  Inlined twice, with and without context (has_ctx a constant). */
+static inline __attribute__((always_inline)) int walk_hits(rank *r, float total_pen, const bits *ctx, float ctx_bonus,
+                                                           const int has_ctx) {
+  static const float LIM[2] = {INFINITY, -INFINITY};   /* by whether a muscle-side starts */
+  float *acc = r->acc, *ms_s = r->ms_s;
+  const float *base = r->base;
+  const int *keys = r->key;
+  int *ms_c = r->ms_c, m = -1, cur_key = -1, cur_c = -1;
+  float cur_s = -INFINITY;
+  for (int wi = 0; wi < r->n_hit_words; wi++) {
+    const int c0 = wi * 64;
+    for (uint64_t bw = r->hit[wi]; bw; bw &= bw - 1) {
+      int c = c0 + __builtin_ctzll(bw), key = keys[c];
+      float s = acc[c] + base[c] - total_pen;
+      acc[c] = 0;
+      if (has_ctx) {
+        const cand *cd = &r->cands[c];
+        int mc = 0;
+        for (int w = 0; w < WORDS; w++) mc += __builtin_popcountll(ctx->w[w] & cd->activities.w[w]);
+        s += ctx_bonus * (float)(mc > 2 ? 2 : mc);
+      }
+      int fresh = key != cur_key;   /* a new muscle-side */
+      m += fresh;
+      cur_key = key;
+      float lim = LIM[fresh], from = cur_s < lim ? cur_s : lim;   /* (minss: -INFINITY for a new one; cur_s is never NAN) */
+      int better = s > from;
+      cur_s = s > from ? s : from;   /* (maxss) */
+      cur_c = isel(better, c, cur_c);
+      ms_s[m] = cur_s;   /* (written again while the muscle-side goes on) */
+      ms_c[m] = cur_c;
+    }
+  }
+  return m + 1;
+}
+
 void rank_run(rank *r, const present *p, int top, rank_result *out) {
   if (top > RANK_MAX) top = RANK_MAX;
   if (top < 0) top = 0;
@@ -747,38 +786,11 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
   }
   bits ctx = {{0}};
   for (int i = 0; i < p->n_context; i++) if (p->context[i] < WORDS * 64) bit_set(&ctx, p->context[i]);
-  /* walk the touched candidates in order: one muscle-side's points are adjacent, so its
-  ** best point (the first of the highest score) is found in passing, without a branch on
-  ** where a muscle-side starts */
+  /* the touched candidates' muscle-sides, each by its best point */
+  int n_pool = top > POOL ? top : POOL;
   float *ms_s = r->ms_s;
   int *ms_c = r->ms_c;
-  int n_pool = top > POOL ? top : POOL, m = -1, cur_key = -1, cur_c = -1;
-  float cur_s = -INFINITY;
-  int has_ctx = p->n_context > 0;
-  float ctx_bonus = (float)pm->context_bonus;
-  for (int wi = 0; wi < r->n_hit_words; wi++) {
-    for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) {
-      int c = wi * 64 + __builtin_ctzll(bw), key = r->key[c];
-      float s = acc[c] + r->base[c] - total_pen;
-      acc[c] = 0;
-      if (has_ctx) {
-        const cand *cd = &r->cands[c];
-        int mc = 0;
-        for (int w = 0; w < WORDS; w++) mc += __builtin_popcountll(ctx.w[w] & cd->activities.w[w]);
-        s += ctx_bonus * (float)(mc > 2 ? 2 : mc);
-      }
-      int fresh = key != cur_key;   /* a new muscle-side */
-      m += fresh;
-      cur_key = key;
-      float lim = fsel(fresh, -INFINITY, INFINITY), from = cur_s < lim ? cur_s : lim;   /* (minss: -INFINITY for a new one; cur_s is never NAN) */
-      int better = s > from;
-      cur_s = s > from ? s : from;   /* (maxss) */
-      cur_c = isel(better, c, isel(fresh, -1, cur_c));
-      ms_s[m] = cur_s;   /* (written again while the muscle-side goes on) */
-      ms_c[m] = cur_c;
-    }
-  }
-  int n_ms = m + 1;
+  int n_ms = p->n_context > 0 ? walk_hits(r, total_pen, &ctx, (float)pm->context_bonus, 1) : walk_hits(r, total_pen, &ctx, 0, 0);
   out->n_considered = n_ms;
   int placed[RANK_MAX], n = select_pool(r, n_ms, n_pool, placed);
   rank_candidate cands[RANK_MAX];
