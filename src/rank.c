@@ -54,7 +54,8 @@ typedef struct cand {
   bits activities;
 } cand;
 
-/* A posting: candidate index << 3 | (point on the region's side) << 2 | class. */
+/* A posting: candidate index << 3 | class << 1 | (point on the region's side); without the side,
+** posting >> 1 is candidate index * 4 + class. */
 typedef uint32_t posting;
 
 struct rank {
@@ -75,9 +76,9 @@ struct rank {
   /* scratch */
   float *acc;             /* per candidate: gains of this run (zero between runs) */
   uint64_t *hit;          /* bitset of candidates some painful region touched */
-  uint64_t *em;           /* per candidate c, em[c * 8 + class]: the entries (< 64) of this run's
+  uint64_t *em;           /* per candidate c, em[c * 4 + class]: the entries (< 64) of this run's
                           ** presentation its zones of that class hold (zero between runs); indexed
-                          ** by a posting without its side bit */
+                          ** by a posting >> 1 */
   int n_hit_words;
   float (*val)[PRESENT_MAX_PAIN];  /* the differential's [pool candidate][observation] gains */
   unsigned *ustamp;       /* per candidate: the last CHOIR unit that credited it, and how much */
@@ -101,7 +102,7 @@ static void alloc_scratch(rank *r) {
   r->val = xmalloc(RANK_MAX * sizeof *r->val);   /* written before it is read */
   r->n_hit_words = (r->n_cands + 63) / 64;
   r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
-  r->em = xcalloc(((size_t)r->n_cands + 1) * 8, sizeof *r->em);
+  r->em = xcalloc(((size_t)r->n_cands + 1) * 4, sizeof *r->em);
   r->ms_s = xcalloc((size_t)r->n_cands + RANK_MAX + 4, sizeof *r->ms_s);
   r->slot = xcalloc((size_t)r->n_cands + 1, 1);
   r->cls = xcalloc(PRESENT_MAX_PAIN, sizeof *r->cls);
@@ -217,7 +218,7 @@ rank *rank_new_params(const kb *k, const rank_params *pm) {
         for (uint64_t bw = r->cands[c].zone[cl].w[w]; bw; bw &= bw - 1) {
           int i = w * 64 + __builtin_ctzll(bw);
           posting same = r->side[c] == body_at(b, i)->side;
-          r->postings[r->post_start[i] + fill[i]++] = (posting)c << 3 | same << 2 | (posting)cl;
+          r->postings[r->post_start[i] + fill[i]++] = (posting)c << 3 | (posting)cl << 1 | same;
         }
   free(fill);
   /* a region's weight from its reach: how many point-sides' zones hold it */
@@ -465,7 +466,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       for (const posting *po = r->postings + r->post_start[reg], *end = r->postings + r->post_start[reg + 1]; po < end; po++) {
         unsigned sl = slot[*po >> 3];
         cb |= slot_bit[sl];
-        ci[sl] = (unsigned char)(*po & 3);
+        ci[sl] = (unsigned char)(*po >> 1 & 3);
       }
       covby[i] = cb;
     }
@@ -734,10 +735,10 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
     int reg = p->pain[i].region, q = p->pain[i].quality, unit = p->pain[i].unit;
     float w = (float)weight(p->pain[i].intensity) * r->idf[reg];
     float pen = r->reached[reg] ? (float)pm->unexplained * w : 0;
-    float gain[8] = {0};
+    float gain[8] = {0};   /* by a posting's class and side */
     for (int cl = 0; cl < N_CLASSES; cl++) {
-      gain[cl] = w * r->gain_a[cl] + pen - r->gain_b[cl];
-      gain[4 + cl] = gain[cl] + (float)SAME_SIDE;
+      gain[2 * cl] = w * r->gain_a[cl] + pen - r->gain_b[cl];
+      gain[2 * cl + 1] = gain[2 * cl] + (float)SAME_SIDE;
     }
     const posting *po = r->postings + r->post_start[reg], *end = r->postings + r->post_start[reg + 1];
     uint64_t ebit = i < 64 ? 1ULL << i : 0;
@@ -756,13 +757,13 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
       }
       if (i == 0 || p->pain[i - 1].unit != unit) total_pen += upen;
       for (; po < end; po++) {
-        unsigned c = *po >> 3, cl = *po & 3;
+        unsigned c = *po >> 3, cl = *po >> 1 & 3;
         float v = gain[*po & 7] + r->gain_b[cl] + (q ? r->quality[c * N_QUALITIES + q] : 0);
         acc[c] -= r->gain_b[cl];
         if (r->ustamp[c] != r->stamp) { r->ustamp[c] = r->stamp; r->ubest[c] = v; acc[c] += v; }
         else if (v > r->ubest[c]) { acc[c] += v - r->ubest[c]; r->ubest[c] = v; }
         hit[c >> 6] |= 1ULL << (c & 63);
-        em[*po & ~4u] |= ebit;
+        em[*po >> 1] |= ebit;
       }
       continue;
     }
@@ -773,14 +774,14 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
         unsigned c = *po >> 3;
         acc[c] += gain[*po & 7] + qual[c * N_QUALITIES];
         hit[c >> 6] |= 1ULL << (c & 63);
-        em[*po & ~4u] |= ebit;
+        em[*po >> 1] |= ebit;
       }
     } else {
       for (; po < end; po++) {
         unsigned c = *po >> 3;
         acc[c] += gain[*po & 7];
         hit[c >> 6] |= 1ULL << (c & 63);
-        em[*po & ~4u] |= ebit;
+        em[*po >> 1] |= ebit;
       }
     }
   }
@@ -801,13 +802,13 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
     cands[i].side = r->side[c];
     cands[i].score = ms_s[placed[i]];
     cands[i].cand = c;
-    cands[i].ess = em[c * 8 + C_ESS];
-    cands[i].spill = em[c * 8 + C_SPILL];
-    pool_any[i] = cands[i].ess | cands[i].spill | em[c * 8 + C_LOCAL];
+    cands[i].ess = em[c * 4 + C_ESS];
+    cands[i].spill = em[c * 4 + C_SPILL];
+    pool_any[i] = cands[i].ess | cands[i].spill | em[c * 4 + C_LOCAL];
   }
   for (int wi = 0; wi < r->n_hit_words; wi++) {   /* em and hit back to zero */
-    uint64_t *ew = em + (size_t)wi * 64 * 8;
-    for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) memset(ew + ((unsigned)__builtin_ctzll(bw) << 3), 0, N_CLASSES * sizeof *em);
+    uint64_t *ew = em + (size_t)wi * 64 * 4;
+    for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) memset(ew + ((unsigned)__builtin_ctzll(bw) << 2), 0, N_CLASSES * sizeof *em);
     hit[wi] = 0;
   }
   if (!n) { out->n = out->n_groups = 0; out->explained = out->explained_best = 0; for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1; return; }
