@@ -345,10 +345,12 @@ typedef struct obits { uint64_t w[OW]; } obits;
 #define OB_EACH(set, o) for (int o##_w = 0; o##_w < nw_used; o##_w++) \
   for (uint64_t o##_b = (set).w[o##_w], o; o##_b && ((o = (uint64_t)(o##_w * 64 + __builtin_ctzll(o##_b))), 1); o##_b &= o##_b - 1)
 
-/* Fill out from the pool in its order as one part (the first candidate explains everything). */
-static void one_part(const present *p, const rank_candidate *pool, int n_pool, int top, rank_result *out) {
+/* Fill out from the pool in its order as one part (the first candidate explains everything);
+** lean: the candidates only (see rank_run_list). */
+static void one_part(const present *p, const rank_candidate *pool, int n_pool, int top, int lean, rank_result *out) {
   int n = n_pool < top ? n_pool : top;
   out->n = n;
+  if (lean) { memcpy(out->cand, pool, (size_t)n * sizeof *pool); return; }
   out->n_groups = n ? 1 : 0;
   out->group[0].n_cand = n;
   out->group[0].share = 1;
@@ -399,7 +401,7 @@ static void place_desc(float *v, int n, int *at) {
 
 /* The differential over the pool (best first by score): see rank.h. */
 static void differential(rank *r, const present *p, const rank_candidate *pool, const uint64_t *pool_any,
-                         int n_pool, int top, rank_result *out) {
+                         int n_pool, int top, int lean, rank_result *out) {
   const rank_params *pm = &r->pm;
   /* observations: a marked region, or one CHOIR unit (its entries are adjacent) */
   int obs[PRESENT_MAX_PAIN], n_obs = 0;
@@ -422,7 +424,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   ** order is the score's */
   const int lazy = n_obs == p->n_pain, masks = lazy && p->n_pain <= 64;   /* (pool_any: see rank_run) */
   if (masks) {
-    if (pool_any[0] == (p->n_pain == 64 ? ~0ULL : (1ULL << p->n_pain) - 1)) { one_part(p, pool, n_pool, top, out); return; }
+    if (pool_any[0] == (p->n_pain == 64 ? ~0ULL : (1ULL << p->n_pain) - 1)) { one_part(p, pool, n_pool, top, lean, out); return; }
   } else {
     const cand *cd = &r->cands[pool[0].cand];
     obits c0 = {{0}}, all = {{0}};
@@ -431,7 +433,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       if (cd->any.w[rw[i]] & rbit[i]) c0.w[obs[i] >> 6] |= 1ULL << (obs[i] & 63);
     int full = 1;
     for (int w = 0; w < OW; w++) full &= c0.w[w] == all.w[w];
-    if (full) { one_part(p, pool, n_pool, top, out); return; }
+    if (full) { one_part(p, pool, n_pool, top, lean, out); return; }
   }
   /* covby[o]: the pool candidates that explain observation o; val[c][o], or its class cls[o][c + 1]
   ** in c's zones: what c gains for explaining it */
@@ -596,8 +598,12 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     }
   }
   int n = n_pool < top ? n_pool : top, renum[RANK_MAX_GROUPS];
-  for (int g = 0; g < RANK_MAX_GROUPS; g++) renum[g] = -1;
   out->n = n;
+  if (lean) {
+    for (int i = 0; i < n; i++) out->cand[i] = pool[order[i]];
+    return;
+  }
+  for (int g = 0; g < RANK_MAX_GROUPS; g++) renum[g] = -1;
   out->n_groups = 0;
   uint64_t listed = 0;   /* the candidates in the list */
   for (int i = 0; i < n; i++) {
@@ -721,7 +727,7 @@ static inline __attribute__((always_inline)) int walk_hits(rank *r, float total_
   return m + 1;
 }
 
-void rank_run(rank *r, const present *p, int top, rank_result *out) {
+static void run(rank *r, const present *p, int top, int lean, rank_result *out) {
   if (top > RANK_MAX) top = RANK_MAX;
   if (top < 0) top = 0;
   const rank_params *pm = &r->pm;
@@ -811,9 +817,19 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
     for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) memset(ew + ((unsigned)__builtin_ctzll(bw) << 2), 0, N_CLASSES * sizeof *em);
     hit[wi] = 0;
   }
-  if (!n) { out->n = out->n_groups = 0; out->explained = out->explained_best = 0; for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1; return; }
-  differential(r, p, cands, pool_any, n, top, out);
+  if (!n) {
+    out->n = 0;
+    if (lean) return;
+    out->n_groups = 0;
+    out->explained = out->explained_best = 0;
+    for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1;
+    return;
+  }
+  differential(r, p, cands, pool_any, n, top, lean, out);
 }
+
+void rank_run(rank *r, const present *p, int top, rank_result *out) { run(r, p, top, 0, out); }
+void rank_run_list(rank *r, const present *p, int top, rank_result *out) { run(r, p, top, 1, out); }
 
 void rank_explain_candidate(const rank *r, const present *p, const rank_candidate *rc, rank_explain *out) {
   out->n_essential = out->n_spillover = out->n_local = out->n_unexplained = out->n_context = 0;

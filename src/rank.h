@@ -105,6 +105,11 @@ void rank_write_c(const rank *r, buf *out);
 ** rank per thread. */
 void rank_run(rank *r, const present *p, int top, rank_result *out);
 
+/* rank_run's list alone (for `where --batch --compact`): out->n and out->cand[0..n) with the
+** same tp, side, score, cand, ess and spill; the rest of *out (the parts, the shares, the
+** candidates' group and added) is not set. */
+void rank_run_list(rank *r, const present *p, int top, rank_result *out);
+
 /* Explain one candidate against p (a region of a CHOIR segment the candidate explains through
 ** another of its regions is not listed as unexplained). */
 void rank_explain_candidate(const rank *r, const present *p, const rank_candidate *c, rank_explain *out);
