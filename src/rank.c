@@ -16,6 +16,7 @@ static const rank_params DEFAULTS = {
 #define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */
 #define POOL 10             /* the best candidates the differential reorders */
 #define SELECT_COUNT 64     /* up to this many muscle-sides, the pool is chosen by counting */
+#define PART_MEMO 16384      /* the part terms remembered (a power of 2) */
 typedef float v4f __attribute__((vector_size(16)));   /* (GCC and clang vectors) */
 typedef int v4i __attribute__((vector_size(16)));
 
@@ -89,6 +90,9 @@ struct rank {
   unsigned char *slot;    /* per candidate: its place in the differential's pool + 1, else 0 */
   unsigned char (*cls)[RANK_MAX + 1];   /* the differential's [observation][slot] classes */
   uint64_t *slot_bit;     /* per slot: 0, then each pool candidate's bit */
+  struct part_memo { uint32_t key; float val; } *part;   /* the differential's part terms
+                          ** remembered (PART_MEMO of them): by a leader's score's bits, inverted
+                          ** (so 0, a NAN's, is a slot not set) */
   float *sel_s;           /* select_pool's scores kept, and their muscle-sides */
   int *sel_i;
   int image;   /* 1: the index above is the constant tables of build/kbdata.inc (rank_free
@@ -108,6 +112,7 @@ static void alloc_scratch(rank *r) {
   r->cls = xcalloc(PRESENT_MAX_PAIN, sizeof *r->cls);
   r->slot_bit = xcalloc(RANK_MAX + 1, sizeof *r->slot_bit);
   for (int i = 1; i <= RANK_MAX; i++) r->slot_bit[i] = 1ULL << (i - 1);
+  r->part = xcalloc(PART_MEMO, sizeof *r->part);
   r->sel_s = xcalloc((size_t)r->n_cands + 4, sizeof *r->sel_s);
   r->sel_i = xcalloc((size_t)r->n_cands + 4, sizeof *r->sel_i);
   r->ms_c = xcalloc((size_t)r->n_cands + 1, sizeof *r->ms_c);
@@ -245,7 +250,7 @@ void rank_free(rank *r) {
     free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
     free(r->idf); free(r->reached);
   }
-  free(r->acc); free(r->hit); free(r->em); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
+  free(r->acc); free(r->hit); free(r->em); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->part); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
   free(r);
 }
 
@@ -258,7 +263,7 @@ static void c_floats(buf *out, const char *type, const char *name, const float *
 
 /* a rank or rank_params that grows fails the build here (64-bit) until rank_write_c writes it */
 #if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 352,
+_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 360,
                "write the new field in rank_write_c (and update the size here)");
 #endif
 
@@ -338,6 +343,21 @@ static inline int zone_class(const cand *c, int reg) {
 }
 
 static double log_sigmoid(double x) { return x > 0 ? -log1p(exp(-x)) : x - log1p(exp(x)); }
+
+/* A part's term, log sigmoid((leader's added - part_threshold) / temperature), remembered by
+** the leader's score: scores recur (on bench_rank's million lines three lookups in four find
+** it), and a lookup is a few instructions where exp and log1p are a hundred or so. */
+static float part_term(rank *r, float lead, float inv_t) {
+  uint32_t bits;
+  memcpy(&bits, &lead, sizeof bits);
+  uint32_t h = (bits * 0x9e3779b1u) >> (32 - 14);
+  _Static_assert(PART_MEMO == 1 << 14, "the hash's bits");
+  struct part_memo *pm = &r->part[h];
+  if (pm->key == ~bits && lead == lead) return pm->val;
+  float v = (float)log_sigmoid((lead - r->pm.part_threshold) * inv_t);
+  if (lead == lead) { pm->key = ~bits; pm->val = v; }
+  return v;
+}
 
 /* Observation sets: bit o for observation o (at most PRESENT_MAX_PAIN of them). */
 #define OW ((PRESENT_MAX_PAIN + 63) / 64)
@@ -554,7 +574,8 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   /* each candidate's part (the one it explains most of) and key */
   float key[RANK_MAX + 4], part[RANK_MAX_GROUPS], inv_t = (float)(1 / pm->temperature);
   int cgroup[RANK_MAX + 4], order[RANK_MAX];
-  for (int g = 0; g < n_g; g++) part[g] = g ? (float)log_sigmoid((lead[g] - pm->part_threshold) * inv_t) : 0;
+  part[0] = 0;
+  for (int g = 1; g < n_g; g++) part[g] = part_term(r, lead[g], inv_t);
   /* four candidates at a time: the first part that holds some of what each explains, then any
   ** that holds more; one that explains only what the last parts left (the part limit) goes to
   ** the last (m_at, gsum and gcands are set for whole vectors: see n_copy) */
