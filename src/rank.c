@@ -19,6 +19,7 @@ static const rank_params DEFAULTS = {
 #define PART_MEMO 16384      /* the part terms remembered (a power of 2) */
 typedef float v4f __attribute__((vector_size(16)));   /* (GCC and clang vectors) */
 typedef int v4i __attribute__((vector_size(16)));
+typedef uint64_t v2u __attribute__((vector_size(16)));
 
 /* c ? a : b, by bits: a mask the compiler cannot see through (it would make a branch of a
 ** select, and where c is a coin toss that branch is mispredicted half the time) */
@@ -77,6 +78,11 @@ struct rank {
   /* scratch */
   float *acc;             /* per candidate: gains of this run (zero between runs) */
   uint64_t *hit;          /* bitset of candidates some painful region touched */
+  uint64_t *reg_hit;      /* per concrete region: the bitset of the candidates its postings name
+                          ** (hit_pairs * 2 words; made from the postings with the scratch) */
+  int hit_pairs;          /* the words of hit and of a reg_hit row, in pairs */
+  float *qual_t;          /* quality by quality, then candidate: qual_t[q * (n_cands + 1) + c]
+                          ** (made with the scratch) */
   uint64_t *em;           /* per candidate c, em[c * 4 + class]: the entries (< 64) of this run's
                           ** presentation its zones of that class hold (zero between runs); indexed
                           ** by a posting >> 1 */
@@ -105,7 +111,18 @@ static void alloc_scratch(rank *r) {
   r->ubest = xcalloc((size_t)r->n_cands + 1, sizeof *r->ubest);
   r->val = xmalloc(RANK_MAX * sizeof *r->val);   /* written before it is read */
   r->n_hit_words = (r->n_cands + 63) / 64;
-  r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
+  r->hit_pairs = (r->n_hit_words + 1) / 2;
+  r->hit = xcalloc((size_t)r->hit_pairs * 2 + 1, sizeof *r->hit);
+  int nr = body_n(kb_body(r->k)), nc1 = r->n_cands + 1;
+  r->reg_hit = xcalloc((size_t)(nr + 1) * (size_t)r->hit_pairs * 2, sizeof *r->reg_hit);
+  for (int reg = 0; reg < nr; reg++)
+    for (int j = r->post_start[reg]; j < r->post_start[reg + 1]; j++) {
+      unsigned c = r->postings[j] >> 3;
+      r->reg_hit[(size_t)reg * (size_t)r->hit_pairs * 2 + (c >> 6)] |= 1ULL << (c & 63);
+    }
+  r->qual_t = xcalloc((size_t)nc1 * N_QUALITIES, sizeof *r->qual_t);
+  for (int c = 0; c < nc1; c++)
+    for (int q = 0; q < N_QUALITIES; q++) r->qual_t[q * nc1 + c] = r->quality[c * N_QUALITIES + q];
   r->em = xcalloc(((size_t)r->n_cands + 1) * 4, sizeof *r->em);
   r->ms_s = xcalloc((size_t)r->n_cands + RANK_MAX + 4, sizeof *r->ms_s);
   r->slot = xcalloc((size_t)r->n_cands + 1, 1);
@@ -250,7 +267,7 @@ void rank_free(rank *r) {
     free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
     free(r->idf); free(r->reached);
   }
-  free(r->acc); free(r->hit); free(r->em); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->part); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
+  free(r->acc); free(r->hit); free(r->reg_hit); free(r->qual_t); free(r->em); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->part); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
   free(r);
 }
 
@@ -263,7 +280,7 @@ static void c_floats(buf *out, const char *type, const char *name, const float *
 
 /* a rank or rank_params that grows fails the build here (64-bit) until rank_write_c writes it */
 #if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 360,
+_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 384,
                "write the new field in rank_write_c (and update the size here)");
 #endif
 
@@ -754,6 +771,7 @@ static void run(rank *r, const present *p, int top, int lean, rank_result *out) 
   const rank_params *pm = &r->pm;
   float *acc = r->acc;
   uint64_t *hit = r->hit, *em = r->em;
+  const int nhp = r->hit_pairs;
   float total_pen = 0;
   /* acc and hit are all zero between runs: the walk below clears what it reads (and em after it) */
   /* each painful region adds its gain to every candidate whose zones hold it (no branches);
@@ -769,6 +787,15 @@ static void run(rank *r, const present *p, int top, int lean, rank_result *out) 
     }
     const posting *po = r->postings + r->post_start[reg], *end = r->postings + r->post_start[reg + 1];
     uint64_t ebit = i < 64 ? 1ULL << i : 0;
+    const float *qual = r->qual_t + (size_t)q * (size_t)(r->n_cands + 1);   /* by candidate */
+    const uint64_t *rh = r->reg_hit + (size_t)reg * (size_t)nhp * 2;
+    for (int j = 0; j < nhp; j++) {   /* the candidates its postings name, two words a step */
+      v2u h, x;
+      memcpy(&h, hit + 2 * j, sizeof h);
+      memcpy(&x, rh + 2 * j, sizeof x);
+      h |= x;
+      memcpy(hit + 2 * j, &h, sizeof h);
+    }
     if (unit >= 0) {
       /* one observation: the -gain_b (an unmarked zone region is not a miss here) for every
       ** region of it, the rest for the best one */
@@ -785,29 +812,24 @@ static void run(rank *r, const present *p, int top, int lean, rank_result *out) 
       if (i == 0 || p->pain[i - 1].unit != unit) total_pen += upen;
       for (; po < end; po++) {
         unsigned c = *po >> 3, cl = *po >> 1 & 3;
-        float v = gain[*po & 7] + r->gain_b[cl] + (q ? r->quality[c * N_QUALITIES + q] : 0);
+        float v = gain[*po & 7] + r->gain_b[cl] + (q ? qual[c] : 0);
         acc[c] -= r->gain_b[cl];
         if (r->ustamp[c] != r->stamp) { r->ustamp[c] = r->stamp; r->ubest[c] = v; acc[c] += v; }
         else if (v > r->ubest[c]) { acc[c] += v - r->ubest[c]; r->ubest[c] = v; }
-        hit[c >> 6] |= 1ULL << (c & 63);
         em[*po >> 1] |= ebit;
       }
       continue;
     }
     total_pen += pen;
     if (q) {
-      const float *qual = r->quality + q;
       for (; po < end; po++) {
         unsigned c = *po >> 3;
-        acc[c] += gain[*po & 7] + qual[c * N_QUALITIES];
-        hit[c >> 6] |= 1ULL << (c & 63);
+        acc[c] += gain[*po & 7] + qual[c];
         em[*po >> 1] |= ebit;
       }
     } else {
       for (; po < end; po++) {
-        unsigned c = *po >> 3;
-        acc[c] += gain[*po & 7];
-        hit[c >> 6] |= 1ULL << (c & 63);
+        acc[*po >> 3] += gain[*po & 7];
         em[*po >> 1] |= ebit;
       }
     }
