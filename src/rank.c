@@ -679,13 +679,13 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
 /* The n_pool best of the n muscle-sides' scores s[0..n), best first, ties to the earlier, into
 ** placed (indices into s); returns how many (those scoring -INFINITY, the muscle-sides whose points
 ** all scored -INFINITY or NAN, are never among them).  Without branches on the scores: a bound
-** first, the least of the best of each of 4 * ceil(n_pool / 4) interleaved lanes (so at least
-** n_pool scores reach it), keeps the scores that reach it; each of those is placed by counting the
+** first, from the best of each of 4 * ceil(n_pool / 4) interleaved lanes (the highest of them that
+** n_pool of them reach), keeps the scores that reach it; each of those is placed by counting the
 ** kept scores that beat it (higher, or the same and earlier).  s has room for 64 more floats. */
 static int select_pool(rank *r, int n, int n_pool, int *placed) {
   float *s = r->ms_s, *ks = s;
-  int *kept = NULL, G = (n_pool + 3) / 4, L = 4 * G, nk = n;
-  if (n >= 2 * L) {
+  int *kept = NULL, G = (n_pool + 3) / 4, L = 4 * G, nk = n, finite = 0;   /* (all kept above -INFINITY) */
+  if (n > L) {
     for (int j = n; j < n + L; j++) s[j] = -INFINITY;
     v4f mx[RANK_MAX / 4];
     for (int g = 0; g < G; g++) memcpy(&mx[g], s + 4 * g, sizeof mx[g]);
@@ -696,9 +696,26 @@ static int select_pool(rank *r, int n, int n_pool, int *placed) {
         v4i gt = v > mx[g];
         mx[g] = (v4f)(((v4i)v & gt) | ((v4i)mx[g] & ~gt));
       }
-    float bar = mx[0][0];
-    for (int g = 0; g < G; g++)
-      for (int l = 0; l < 4; l++) bar = mx[g][l] < bar ? mx[g][l] : bar;
+    /* the bound: the highest lane maximum that n_pool of them reach (each lane holds a score of
+    ** its own, so at least n_pool scores reach it), four counted at a time */
+    v4f bl[RANK_MAX];   /* each lane maximum broadcast */
+    for (int g = 0; g < G; g++) {
+      v4f x = mx[g];
+      bl[4 * g] = (v4f){x[0], x[0], x[0], x[0]};
+      bl[4 * g + 1] = (v4f){x[1], x[1], x[1], x[1]};
+      bl[4 * g + 2] = (v4f){x[2], x[2], x[2], x[2]};
+      bl[4 * g + 3] = (v4f){x[3], x[3], x[3], x[3]};
+    }
+    const v4i most_below = {L - n_pool, L - n_pool, L - n_pool, L - n_pool};
+    v4f barv = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    for (int g = 0; g < G; g++) {
+      v4i below = {0, 0, 0, 0};   /* the lane maxima lower than each (no NAN: the rest reach it) */
+      for (int l = 0; l < L; l++) below -= bl[l] < mx[g];
+      v4i up = (below <= most_below) & (mx[g] > barv);
+      barv = (v4f)(((v4i)mx[g] & up) | ((v4i)barv & ~up));
+    }
+    float bar = barv[0];
+    for (int l = 1; l < 4; l++) bar = barv[l] > bar ? barv[l] : bar;
     ks = r->sel_s;
     kept = r->sel_i;
     nk = 0;
@@ -707,12 +724,14 @@ static int select_pool(rank *r, int n, int n_pool, int *placed) {
       ks[nk] = s[i];
       nk += s[i] >= bar;
     }
+    finite = bar > -INFINITY;
   }
   int nv = 0;
   if (nk <= SELECT_COUNT) {
     int at[SELECT_COUNT];
     place_desc(ks, nk, at);
-    for (int i = 0; i < nk; i++) nv += ks[i] > -INFINITY;
+    if (finite) nv = nk;
+    else for (int i = 0; i < nk; i++) nv += ks[i] > -INFINITY;
     if (nv > n_pool) nv = n_pool;
     for (int i = 0; i < nv; i++) placed[i] = kept ? kept[at[i]] : at[i];
   } else {   /* many: by insertion */
