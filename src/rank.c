@@ -438,14 +438,19 @@ static void place_desc(float *v, int n, int *at) {
 
 /* The differential over the pool (best first by score): see rank.h. */
 static void differential(rank *r, const present *p, const rank_candidate *pool, const uint64_t *pool_any,
-                         int n_pool, int top, int lean, rank_result *out) {
+                         int n_pool, int top, int lean, const float *w_in, const float *pen_in, int merged,
+                         rank_result *out) {
   const rank_params *pm = &r->pm;
   /* observations: a marked region, or one CHOIR unit (its entries are adjacent) */
   int obs[PRESENT_MAX_PAIN], n_obs = 0;
   float w_obs[PRESENT_MAX_PAIN], pen_obs[PRESENT_MAX_PAIN], wi[PRESENT_MAX_PAIN];
   int rw[PRESENT_MAX_PAIN];          /* per entry: its region's word and bit in a zone's bits */
   uint64_t rbit[PRESENT_MAX_PAIN];
-  for (int i = 0; i < p->n_pain; i++) {
+  if (lean && !merged && p->n_pain <= 64) {   /* each entry its own observation: what run made */
+    n_obs = p->n_pain;
+    memcpy(wi, w_in, (size_t)n_obs * sizeof *wi);
+    memcpy(pen_obs, pen_in, (size_t)n_obs * sizeof *pen_obs);
+  } else for (int i = 0; i < p->n_pain; i++) {
     int u = p->pain[i].unit, reg = p->pain[i].region;
     rw[i] = reg >> 6;
     rbit[i] = 1ULL << (reg & 63);
@@ -460,6 +465,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   /* fast path: the best candidate explains every observation, so there is one part and the
   ** order is the score's */
   const int lazy = n_obs == p->n_pain, masks = lazy && p->n_pain <= 64;   /* (pool_any: see rank_run) */
+  /* (with lean and masks, obs, w_obs, rw and rbit are not set: nothing below reads them) */
   if (masks) {
     if (pool_any[0] == (p->n_pain == 64 ? ~0ULL : (1ULL << p->n_pain) - 1)) { one_part(p, pool, n_pool, top, lean, out); return; }
   } else {
@@ -565,8 +571,13 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     }
     leaders |= 1ULL << best;
     lead[n_g] = bm;
-    memcpy(m_at[n_g], m, (size_t)n_copy * sizeof *m);
-    memset(gsum[n_g], 0, (size_t)n_copy * sizeof gsum[n_g][0]);
+    if (n_copy == 16) {   /* (fixed sizes: moves, not calls) */
+      memcpy(m_at[n_g], m, 16 * sizeof *m);
+      for (int c = 0; c < 16; c++) gsum[n_g][c] = 0;
+    } else {
+      memcpy(m_at[n_g], m, RANK_MAX * sizeof *m);
+      memset(gsum[n_g], 0, sizeof gsum[n_g]);
+    }
     float pen = 0;
     uint64_t who = 0;
     obits nw;   /* what the leader newly explains */
@@ -598,11 +609,15 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   ** the last (m_at, gsum and gcands are set for whole vectors: see n_copy) */
   const v4i lane_bit = {1, 2, 4, 8};
   v4i nan_v = {0, 0, 0, 0};
+  v4f lead_b[RANK_MAX_GROUPS], part_b[RANK_MAX_GROUPS];   /* each part's, broadcast */
+  for (int k = 0; k < n_g; k++) {
+    lead_b[k] = (v4f){lead[k], lead[k], lead[k], lead[k]};
+    part_b[k] = (v4f){part[k], part[k], part[k], part[k]};
+  }
   for (int c = 0; c < n_pool; c += 4) {
     const int last = n_g - 1;
     v4i g = {last, last, last, last}, none = {-1, -1, -1, -1};
-    v4f most = {0, 0, 0, 0}, at_g, lead_g = {lead[last], lead[last], lead[last], lead[last]},
-        part_g = {part[last], part[last], part[last], part[last]};
+    v4f most = {0, 0, 0, 0}, at_g, lead_g = lead_b[last], part_g = part_b[last];
     memcpy(&at_g, &m_at[last][c], sizeof at_g);
     for (int k = 0; k < n_g; k++) {
       int b = (int)(gcands[k] >> c & 15);
@@ -614,9 +629,8 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       none &= ~more;
       most = (v4f)(((v4i)gs & more) | ((v4i)most & ~more));
       at_g = (v4f)(((v4i)at_k & more) | ((v4i)at_g & ~more));
-      v4f lk = {lead[k], lead[k], lead[k], lead[k]}, pk = {part[k], part[k], part[k], part[k]};
-      lead_g = (v4f)(((v4i)lk & more) | ((v4i)lead_g & ~more));
-      part_g = (v4f)(((v4i)pk & more) | ((v4i)part_g & ~more));
+      lead_g = (v4f)(((v4i)lead_b[k] & more) | ((v4i)lead_g & ~more));
+      part_g = (v4f)(((v4i)part_b[k] & more) | ((v4i)part_g & ~more));
       g = ((v4i){k, k, k, k} & more) | (g & ~more);
     }
     v4f kv = part_g + (at_g - lead_g) * inv_t;
@@ -792,6 +806,8 @@ static void run(rank *r, const present *p, int top, int lean, rank_result *out) 
   uint64_t *hit = r->hit, *em = r->em;
   const int nhp = r->hit_pairs;
   float total_pen = 0;
+  float w_e[64], pen_e[64];   /* per entry (< 64), for the differential: its weight and max(pen, 0) */
+  int merged = 0;             /* some CHOIR unit has more than one entry */
   /* acc and hit are all zero between runs: the walk below clears what it reads (and em after it) */
   /* each painful region adds its gain to every candidate whose zones hold it (no branches);
   ** a CHOIR unit credits each candidate once, for the best of its regions */
@@ -799,6 +815,8 @@ static void run(rank *r, const present *p, int top, int lean, rank_result *out) 
     int reg = p->pain[i].region, q = p->pain[i].quality, unit = p->pain[i].unit;
     float w = (float)weight(p->pain[i].intensity) * r->idf[reg];
     float pen = r->reached[reg] ? (float)pm->unexplained * w : 0;
+    w_e[i & 63] = w;
+    pen_e[i & 63] = pen > 0 ? pen : 0;
     float gain[8] = {0};   /* by a posting's class and side */
     for (int cl = 0; cl < N_CLASSES; cl++) {
       gain[2 * cl] = w * r->gain_a[cl] + pen - r->gain_b[cl];
@@ -818,6 +836,7 @@ static void run(rank *r, const present *p, int top, int lean, rank_result *out) 
     if (unit >= 0) {
       /* one observation: the -gain_b (an unmarked zone region is not a miss here) for every
       ** region of it, the rest for the best one */
+      merged |= i > 0 && p->pain[i - 1].unit == unit;
       if (i == 0 || p->pain[i - 1].unit != unit) {
         r->stamp++;
         if (!r->stamp) { memset(r->ustamp, 0, (size_t)r->n_cands * sizeof *r->ustamp); r->stamp = 1; }
@@ -887,7 +906,7 @@ static void run(rank *r, const present *p, int top, int lean, rank_result *out) 
     for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1;
     return;
   }
-  differential(r, p, cands, pool_any, n, top, lean, out);
+  differential(r, p, cands, pool_any, n, top, lean, w_e, pen_e, merged, out);
 }
 
 void rank_run(rank *r, const present *p, int top, rank_result *out) { run(r, p, top, 0, out); }
