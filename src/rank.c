@@ -16,7 +16,7 @@ static const rank_params DEFAULTS = {
 #define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */
 #define POOL 10             /* the best candidates the differential reorders */
 #define SELECT_COUNT 64     /* up to this many muscle-sides, the pool is chosen by counting */
-#define PART_MEMO 16384      /* the part terms remembered (a power of 2) */
+#define PART_MEMO 4096      /* the part terms remembered (a power of 2) */
 typedef float v4f __attribute__((vector_size(16)));   /* (GCC and clang vectors) */
 typedef int v4i __attribute__((vector_size(16)));
 typedef uint64_t v2u __attribute__((vector_size(16)));
@@ -373,13 +373,14 @@ static inline int zone_class(const cand *c, int reg) {
 static double log_sigmoid(double x) { return x > 0 ? -log1p(exp(-x)) : x - log1p(exp(x)); }
 
 /* A part's term, log sigmoid((leader's added - part_threshold) / temperature), remembered by
-** the leader's score: scores recur (on bench_rank's million lines three lookups in four find
-** it), and a lookup is a few instructions where exp and log1p are a hundred or so. */
+** the leader's score: scores recur (on bench_rank's million lines six lookups in ten find it),
+** and a lookup is a few instructions where exp and log1p are a hundred or so.  (A table of 4,096,
+** 32 KB: one of 16,384 found more, but perf put most of its time on the load of its slot.) */
 static float part_term(rank *r, float lead, float inv_t) {
   uint32_t bits;
   memcpy(&bits, &lead, sizeof bits);
-  uint32_t h = (bits * 0x9e3779b1u) >> (32 - 14);
-  _Static_assert(PART_MEMO == 1 << 14, "the hash's bits");
+  uint32_t h = (bits * 0x9e3779b1u) >> (32 - 12);
+  _Static_assert(PART_MEMO == 1 << 12, "the hash's bits");
   struct part_memo *pm = &r->part[h];
   if (pm->key == ~bits && lead == lead) return pm->val;
   float v = (float)log_sigmoid((lead - r->pm.part_threshold) * inv_t);
