@@ -194,9 +194,13 @@ static long batch_chunk(ranker *w, char *in, size_t len, long line, buf *out) {
     if (prc) report_error_json(out, line, prc == PRESENT_EREGION ? "unknown-region" : "bad-input", err);
     else {
       screen_run(w->k, &p, &s);
-      rank_run(w->r, &p, w->top, &res);
-      if (w->compact) report_where_compact(out, w->rp, &p, &s, &res);
-      else report_where_json(out, w->rp, &p, &s, &res);
+      if (w->compact) {
+        rank_run_list(w->r, &p, w->top, &res);
+        report_where_compact(out, w->rp, &p, &s, &res);
+      } else {
+        rank_run(w->r, &p, w->top, &res);
+        report_where_json(out, w->rp, &p, &s, &res);
+      }
     }
     buf_putc(out, '\n');
     q = nl ? nl + 1 : end;

@@ -16,8 +16,21 @@ static const rank_params DEFAULTS = {
 #define SAME_SIDE    0.05   /* a point on the side of the pain, where zones reach both sides */
 #define POOL 10             /* the best candidates the differential reorders */
 #define SELECT_COUNT 64     /* up to this many muscle-sides, the pool is chosen by counting */
+#define PART_MEMO 4096      /* the part terms remembered (a power of 2) */
 typedef float v4f __attribute__((vector_size(16)));   /* (GCC and clang vectors) */
 typedef int v4i __attribute__((vector_size(16)));
+typedef uint64_t v2u __attribute__((vector_size(16)));
+/* The hot functions (run, with what it inlines, and place_desc) twice where GCC can pick one as
+** the program starts (ifunc): for the CPUs of x86-64-v3 (AVX2: three-operand vector forms, no
+** copies; 5% fewer instructions a batch line) and for any x86-64.  The same arithmetic either
+** way: no contraction into FMAs (ISO C: -ffp-contract=off), no reordering.  -DMYOMAP_NO_CLONES
+** builds the one for any x86-64 alone. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(MYOMAP_BOOTSTRAP) && !defined(MYOMAP_NO_CLONES)
+#define HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define HOT
+#endif
 
 /* c ? a : b, by bits: a mask the compiler cannot see through (it would make a branch of a
 ** select, and where c is a coin toss that branch is mispredicted half the time) */
@@ -54,7 +67,8 @@ typedef struct cand {
   bits activities;
 } cand;
 
-/* A posting: candidate index << 3 | (point on the region's side) << 2 | class. */
+/* A posting: candidate index << 3 | class << 1 | (point on the region's side); without the side,
+** posting >> 1 is candidate index * 4 + class. */
 typedef uint32_t posting;
 
 struct rank {
@@ -75,6 +89,14 @@ struct rank {
   /* scratch */
   float *acc;             /* per candidate: gains of this run (zero between runs) */
   uint64_t *hit;          /* bitset of candidates some painful region touched */
+  uint64_t *reg_hit;      /* per concrete region: the bitset of the candidates its postings name
+                          ** (hit_pairs * 2 words; made from the postings with the scratch) */
+  int hit_pairs;          /* the words of hit and of a reg_hit row, in pairs */
+  float *qual_t;          /* quality by quality, then candidate: qual_t[q * (n_cands + 1) + c]
+                          ** (made with the scratch) */
+  uint64_t *em;           /* per candidate c, em[c * 4 + class]: the entries (< 64) of this run's
+                          ** presentation its zones of that class hold (zero between runs); indexed
+                          ** by a posting >> 1 */
   int n_hit_words;
   float (*val)[PRESENT_MAX_PAIN];  /* the differential's [pool candidate][observation] gains */
   unsigned *ustamp;       /* per candidate: the last CHOIR unit that credited it, and how much */
@@ -85,6 +107,9 @@ struct rank {
   unsigned char *slot;    /* per candidate: its place in the differential's pool + 1, else 0 */
   unsigned char (*cls)[RANK_MAX + 1];   /* the differential's [observation][slot] classes */
   uint64_t *slot_bit;     /* per slot: 0, then each pool candidate's bit */
+  struct part_memo { uint32_t key; float val; } *part;   /* the differential's part terms
+                          ** remembered (PART_MEMO of them): by a leader's score's bits, inverted
+                          ** (so 0, a NAN's, is a slot not set) */
   float *sel_s;           /* select_pool's scores kept, and their muscle-sides */
   int *sel_i;
   int image;   /* 1: the index above is the constant tables of build/kbdata.inc (rank_free
@@ -97,12 +122,25 @@ static void alloc_scratch(rank *r) {
   r->ubest = xcalloc((size_t)r->n_cands + 1, sizeof *r->ubest);
   r->val = xmalloc(RANK_MAX * sizeof *r->val);   /* written before it is read */
   r->n_hit_words = (r->n_cands + 63) / 64;
-  r->hit = xcalloc((size_t)r->n_hit_words + 1, sizeof *r->hit);
+  r->hit_pairs = (r->n_hit_words + 1) / 2;
+  r->hit = xcalloc((size_t)r->hit_pairs * 2 + 1, sizeof *r->hit);
+  int nr = body_n(kb_body(r->k)), nc1 = r->n_cands + 1;
+  r->reg_hit = xcalloc((size_t)(nr + 1) * (size_t)r->hit_pairs * 2, sizeof *r->reg_hit);
+  for (int reg = 0; reg < nr; reg++)
+    for (int j = r->post_start[reg]; j < r->post_start[reg + 1]; j++) {
+      unsigned c = r->postings[j] >> 3;
+      r->reg_hit[(size_t)reg * (size_t)r->hit_pairs * 2 + (c >> 6)] |= 1ULL << (c & 63);
+    }
+  r->qual_t = xcalloc((size_t)nc1 * N_QUALITIES, sizeof *r->qual_t);
+  for (int c = 0; c < nc1; c++)
+    for (int q = 0; q < N_QUALITIES; q++) r->qual_t[q * nc1 + c] = r->quality[c * N_QUALITIES + q];
+  r->em = xcalloc(((size_t)r->n_cands + 1) * 4, sizeof *r->em);
   r->ms_s = xcalloc((size_t)r->n_cands + RANK_MAX + 4, sizeof *r->ms_s);
   r->slot = xcalloc((size_t)r->n_cands + 1, 1);
   r->cls = xcalloc(PRESENT_MAX_PAIN, sizeof *r->cls);
   r->slot_bit = xcalloc(RANK_MAX + 1, sizeof *r->slot_bit);
   for (int i = 1; i <= RANK_MAX; i++) r->slot_bit[i] = 1ULL << (i - 1);
+  r->part = xcalloc(PART_MEMO, sizeof *r->part);
   r->sel_s = xcalloc((size_t)r->n_cands + 4, sizeof *r->sel_s);
   r->sel_i = xcalloc((size_t)r->n_cands + 4, sizeof *r->sel_i);
   r->ms_c = xcalloc((size_t)r->n_cands + 1, sizeof *r->ms_c);
@@ -213,7 +251,7 @@ rank *rank_new_params(const kb *k, const rank_params *pm) {
         for (uint64_t bw = r->cands[c].zone[cl].w[w]; bw; bw &= bw - 1) {
           int i = w * 64 + __builtin_ctzll(bw);
           posting same = r->side[c] == body_at(b, i)->side;
-          r->postings[r->post_start[i] + fill[i]++] = (posting)c << 3 | same << 2 | (posting)cl;
+          r->postings[r->post_start[i] + fill[i]++] = (posting)c << 3 | (posting)cl << 1 | same;
         }
   free(fill);
   /* a region's weight from its reach: how many point-sides' zones hold it */
@@ -240,7 +278,7 @@ void rank_free(rank *r) {
     free(r->base); free(r->side); free(r->key); free(r->tp); free(r->quality);
     free(r->idf); free(r->reached);
   }
-  free(r->acc); free(r->hit); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
+  free(r->acc); free(r->hit); free(r->reg_hit); free(r->qual_t); free(r->em); free(r->ustamp); free(r->ubest); free(r->val); free(r->ms_s); free(r->ms_c); free(r->part); free(r->sel_s); free(r->sel_i); free(r->slot); free(r->cls); free(r->slot_bit);
   free(r);
 }
 
@@ -253,7 +291,7 @@ static void c_floats(buf *out, const char *type, const char *name, const float *
 
 /* a rank or rank_params that grows fails the build here (64-bit) until rank_write_c writes it */
 #if UINTPTR_MAX == 0xffffffffffffffffu
-_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 344,
+_Static_assert(sizeof(rank_params) == 13 * sizeof(double) && sizeof(cand) == 160 && sizeof(struct rank) == 384,
                "write the new field in rank_write_c (and update the size here)");
 #endif
 
@@ -334,16 +372,34 @@ static inline int zone_class(const cand *c, int reg) {
 
 static double log_sigmoid(double x) { return x > 0 ? -log1p(exp(-x)) : x - log1p(exp(x)); }
 
+/* A part's term, log sigmoid((leader's added - part_threshold) / temperature), remembered by
+** the leader's score: scores recur (on bench_rank's million lines six lookups in ten find it),
+** and a lookup is a few instructions where exp and log1p are a hundred or so.  (A table of 4,096,
+** 32 KB: one of 16,384 found more, but perf put most of its time on the load of its slot.) */
+static float part_term(rank *r, float lead, float inv_t) {
+  uint32_t bits;
+  memcpy(&bits, &lead, sizeof bits);
+  uint32_t h = (bits * 0x9e3779b1u) >> (32 - 12);
+  _Static_assert(PART_MEMO == 1 << 12, "the hash's bits");
+  struct part_memo *pm = &r->part[h];
+  if (pm->key == ~bits && lead == lead) return pm->val;
+  float v = (float)log_sigmoid((lead - r->pm.part_threshold) * inv_t);
+  if (lead == lead) { pm->key = ~bits; pm->val = v; }
+  return v;
+}
+
 /* Observation sets: bit o for observation o (at most PRESENT_MAX_PAIN of them). */
 #define OW ((PRESENT_MAX_PAIN + 63) / 64)
 typedef struct obits { uint64_t w[OW]; } obits;
 #define OB_EACH(set, o) for (int o##_w = 0; o##_w < nw_used; o##_w++) \
   for (uint64_t o##_b = (set).w[o##_w], o; o##_b && ((o = (uint64_t)(o##_w * 64 + __builtin_ctzll(o##_b))), 1); o##_b &= o##_b - 1)
 
-/* Fill out from the pool in its order as one part (the first candidate explains everything). */
-static void one_part(const present *p, const rank_candidate *pool, int n_pool, int top, rank_result *out) {
+/* Fill out from the pool in its order as one part (the first candidate explains everything);
+** lean: the candidates only (see rank_run_list). */
+static void one_part(const present *p, const rank_candidate *pool, int n_pool, int top, int lean, rank_result *out) {
   int n = n_pool < top ? n_pool : top;
   out->n = n;
+  if (lean) { memcpy(out->cand, pool, (size_t)n * sizeof *pool); return; }
   out->n_groups = n ? 1 : 0;
   out->group[0].n_cand = n;
   out->group[0].share = 1;
@@ -357,39 +413,44 @@ static void one_part(const present *p, const rank_candidate *pool, int n_pool, i
   out->explained = out->explained_best = n ? 1 : 0;
 }
 
-/* The places of v[0..n) in descending order, ties to the earlier, into at: how many are higher,
-** then after those of the same value before it (they are higher than the same others, so they
-** share the count).  Four against four at a time: v has room for 4 more, set to -INFINITY (it is
-** higher than none).  No value may be NAN. */
-static void place_desc(float *v, int n, int *at) {
-  int higher[RANK_MAX + 4], same[RANK_MAX + 4];
-  for (int j = 0; j < n; j++) same[j] = 0;
-  for (int j = n; j < n + 4; j++) v[j] = -INFINITY;
-  for (int i = 0; i < n; i += 4) {
-    v4f s0 = {v[i], v[i], v[i], v[i]}, s1 = {v[i + 1], v[i + 1], v[i + 1], v[i + 1]},
-        s2 = {v[i + 2], v[i + 2], v[i + 2], v[i + 2]}, s3 = {v[i + 3], v[i + 3], v[i + 3], v[i + 3]};
-    v4i k0 = {0, 0, 0, 0}, k1 = k0, k2 = k0, k3 = k0;
-    for (int j = 0; j < n; j += 4) {
-      v4f vj;
-      memcpy(&vj, v + j, sizeof vj);
-      k0 -= vj > s0;
-      k1 -= vj > s1;
-      k2 -= vj > s2;
-      k3 -= vj > s3;
-    }
-    higher[i] = k0[0] + k0[1] + k0[2] + k0[3];
-    higher[i + 1] = k1[0] + k1[1] + k1[2] + k1[3];
-    higher[i + 2] = k2[0] + k2[1] + k2[2] + k2[3];
-    higher[i + 3] = k3[0] + k3[1] + k3[2] + k3[3];
+/* The places of v[0..n) in descending order, ties to the earlier, into at: the place of v[i] is
+** how many come before it, those before i not lower and those after i higher, that is n - 1 less
+** the others it comes before: those before i lower and those after i not higher.  They are
+** counted four i at a time against each v[j] broadcast (once), four j at a time: a compare and a
+** subtract each (the compare overwrites the loaded v[j]: no copies); the block's own four j are
+** counted by lane.  v has room for 4 more, set here to NAN: it compares false with everything,
+** so the last block's extra j count nothing.  No value may be NAN. */
+HOT static void place_desc(float *v, int n, int *at) {
+  v4f bc[RANK_MAX + 4];
+  int cnt[RANK_MAX + 4], nb = (n + 3) / 4;
+  for (int j = n; j < n + 4; j++) v[j] = __builtin_nanf("");
+  for (int b = 0; b < nb; b++) {
+    v4f x;
+    memcpy(&x, v + 4 * b, sizeof x);
+    bc[4 * b] = (v4f){x[0], x[0], x[0], x[0]};
+    bc[4 * b + 1] = (v4f){x[1], x[1], x[1], x[1]};
+    bc[4 * b + 2] = (v4f){x[2], x[2], x[2], x[2]};
+    bc[4 * b + 3] = (v4f){x[3], x[3], x[3], x[3]};
   }
-  for (int i = 0; i < n; i++) {
-    int h = higher[i];
-    at[h + same[h]++] = i;
+  /* the diagonal's lanes: i after j (the lower count), i before j (the not higher) */
+  const v4i after0 = {0, -1, -1, -1}, after1 = {0, 0, -1, -1}, after2 = {0, 0, 0, -1},
+            before1 = {-1, 0, 0, 0}, before2 = {-1, -1, 0, 0}, before3 = {-1, -1, -1, 0};
+  for (int b = 0; b < nb; b++) {
+    v4f vi;
+    memcpy(&vi, v + 4 * b, sizeof vi);
+    const v4f *bj = bc + 4 * b;
+    v4i k = ((bj[0] < vi) & after0) + (((bj[1] < vi) & after1) | ((bj[1] <= vi) & before1)) +
+            (((bj[2] < vi) & after2) | ((bj[2] <= vi) & before2)) + ((bj[3] <= vi) & before3);
+    for (const v4f *q = bc; q < bj; q += 4) k += (q[0] < vi) + (q[1] < vi) + (q[2] < vi) + (q[3] < vi);
+    for (const v4f *q = bj + 4; q < bc + 4 * nb; q += 4) k += (q[0] <= vi) + (q[1] <= vi) + (q[2] <= vi) + (q[3] <= vi);
+    memcpy(cnt + 4 * b, &k, sizeof k);
   }
+  for (int i = 0; i < n; i++) at[n - 1 + cnt[i]] = i;
 }
 
 /* The differential over the pool (best first by score): see rank.h. */
-static void differential(rank *r, const present *p, const rank_candidate *pool, int n_pool, int top,
+static inline __attribute__((always_inline)) void differential(rank *r, const present *p, const rank_candidate *pool, const uint64_t *pool_any,
+                         int n_pool, int top, int lean, const float *w_in, const float *pen_in, int merged,
                          rank_result *out) {
   const rank_params *pm = &r->pm;
   /* observations: a marked region, or one CHOIR unit (its entries are adjacent) */
@@ -397,7 +458,11 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   float w_obs[PRESENT_MAX_PAIN], pen_obs[PRESENT_MAX_PAIN], wi[PRESENT_MAX_PAIN];
   int rw[PRESENT_MAX_PAIN];          /* per entry: its region's word and bit in a zone's bits */
   uint64_t rbit[PRESENT_MAX_PAIN];
-  for (int i = 0; i < p->n_pain; i++) {
+  if (lean && !merged && p->n_pain <= 64) {   /* each entry its own observation: what run made */
+    n_obs = p->n_pain;
+    memcpy(wi, w_in, (size_t)n_obs * sizeof *wi);
+    memcpy(pen_obs, pen_in, (size_t)n_obs * sizeof *pen_obs);
+  } else for (int i = 0; i < p->n_pain; i++) {
     int u = p->pain[i].unit, reg = p->pain[i].region;
     rw[i] = reg >> 6;
     rbit[i] = 1ULL << (reg & 63);
@@ -411,7 +476,11 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   }
   /* fast path: the best candidate explains every observation, so there is one part and the
   ** order is the score's */
-  {
+  const int lazy = n_obs == p->n_pain, masks = lazy && p->n_pain <= 64;   /* (pool_any: see rank_run) */
+  /* (with lean and masks, obs, w_obs, rw and rbit are not set: nothing below reads them) */
+  if (masks) {
+    if (pool_any[0] == (p->n_pain == 64 ? ~0ULL : (1ULL << p->n_pain) - 1)) { one_part(p, pool, n_pool, top, lean, out); return; }
+  } else {
     const cand *cd = &r->cands[pool[0].cand];
     obits c0 = {{0}}, all = {{0}};
     for (int o = 0; o < n_obs; o++) all.w[o >> 6] |= 1ULL << (o & 63);
@@ -419,7 +488,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       if (cd->any.w[rw[i]] & rbit[i]) c0.w[obs[i] >> 6] |= 1ULL << (obs[i] & 63);
     int full = 1;
     for (int w = 0; w < OW; w++) full &= c0.w[w] == all.w[w];
-    if (full) { one_part(p, pool, n_pool, top, out); return; }
+    if (full) { one_part(p, pool, n_pool, top, lean, out); return; }
   }
   /* covby[o]: the pool candidates that explain observation o; val[c][o], or its class cls[o][c + 1]
   ** in c's zones: what c gains for explaining it */
@@ -428,8 +497,19 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   int fresh[RANK_MAX];
   float (*val)[PRESENT_MAX_PAIN] = r->val;
   unsigned char (*cls)[RANK_MAX + 1] = r->cls;
-  const int lazy = n_obs == p->n_pain;
-  if (lazy) {
+  if (masks) {
+    /* each entry its own observation (no CHOIR unit), and the entries a pool candidate's zones
+    ** hold are its masks; what a candidate gains is made from its class (by the masks) where the
+    ** parts below read it, once */
+    memset(covby, 0, (size_t)n_obs * sizeof *covby);
+    for (int c = 0; c < n_pool; c++) {
+      uint64_t e = pool_any[c], cb = 1ULL << c;
+      int f = 0;
+      for (uint64_t b = e; b; b &= b - 1, f++) covby[__builtin_ctzll(b)] |= cb;
+      cov[c] = (obits){{e}};
+      fresh[c] = f;
+    }
+  } else if (lazy) {
     /* each entry its own observation (no CHOIR unit): from the regions' postings, each pool
     ** candidate by its slot (its index + 1, 0 for the others); what a candidate gains is made
     ** from its class where the parts below read it, once */
@@ -443,7 +523,7 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       for (const posting *po = r->postings + r->post_start[reg], *end = r->postings + r->post_start[reg + 1]; po < end; po++) {
         unsigned sl = slot[*po >> 3];
         cb |= slot_bit[sl];
-        ci[sl] = (unsigned char)(*po & 3);
+        ci[sl] = (unsigned char)(*po >> 1 & 3);
       }
       covby[i] = cb;
     }
@@ -503,8 +583,13 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     }
     leaders |= 1ULL << best;
     lead[n_g] = bm;
-    memcpy(m_at[n_g], m, (size_t)n_copy * sizeof *m);
-    memset(gsum[n_g], 0, (size_t)n_copy * sizeof gsum[n_g][0]);
+    if (n_copy == 16) {   /* (fixed sizes: moves, not calls) */
+      memcpy(m_at[n_g], m, 16 * sizeof *m);
+      for (int c = 0; c < 16; c++) gsum[n_g][c] = 0;
+    } else {
+      memcpy(m_at[n_g], m, RANK_MAX * sizeof *m);
+      memset(gsum[n_g], 0, sizeof gsum[n_g]);
+    }
     float pen = 0;
     uint64_t who = 0;
     obits nw;   /* what the leader newly explains */
@@ -515,7 +600,8 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
       who |= covby[o];
       for (uint64_t cb = covby[o]; cb; cb &= cb - 1) {
         int c = __builtin_ctzll(cb);
-        float v = lazy ? wi[o] * r->gain_a[cls[o][c + 1]] + pen_obs[o] : val[c][o];
+        float v = masks ? wi[o] * r->gain_a[C_LOCAL - (C_LOCAL - C_ESS) * (int)(pool[c].ess >> o & 1) - (C_LOCAL - C_SPILL) * (int)(pool[c].spill >> o & 1)] + pen_obs[o]
+                  : lazy ? wi[o] * r->gain_a[cls[o][c + 1]] + pen_obs[o] : val[c][o];
         gsum[n_g][c] += v;   /* what c explains of this part, for its assignment below */
         m[c] -= v;
         has_fresh &= ~((uint64_t)(--fresh[c] == 0) << c);
@@ -527,22 +613,45 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
   }
   /* each candidate's part (the one it explains most of) and key */
   float key[RANK_MAX + 4], part[RANK_MAX_GROUPS], inv_t = (float)(1 / pm->temperature);
-  int cgroup[RANK_MAX], order[RANK_MAX];
-  for (int g = 0; g < n_g; g++) part[g] = g ? (float)log_sigmoid((lead[g] - pm->part_threshold) * inv_t) : 0;
-  int nan = 0;
-  for (int c = 0; c < n_pool; c++) {
-    int g = -1;
-    float most = 0;
-    for (int k = 0; k < n_g; k++) {
-      int more = (int)(gcands[k] >> c & 1) & ((g < 0) | (gsum[k][c] > most));
-      most = fsel(more, gsum[k][c], most);
-      g = isel(more, k, g);
-    }
-    if (g < 0) g = n_g - 1;   /* explains only what the last parts left (the part limit) */
-    cgroup[c] = g;
-    key[c] = part[g] + (m_at[g][c] - lead[g]) * inv_t;
-    nan |= key[c] != key[c];
+  int cgroup[RANK_MAX + 4], order[RANK_MAX];
+  part[0] = 0;
+  for (int g = 1; g < n_g; g++) part[g] = part_term(r, lead[g], inv_t);
+  /* four candidates at a time: the first part that holds some of what each explains, then any
+  ** that holds more; one that explains only what the last parts left (the part limit) goes to
+  ** the last (m_at, gsum and gcands are set for whole vectors: see n_copy) */
+  const v4i lane_bit = {1, 2, 4, 8};
+  v4i nan_v = {0, 0, 0, 0};
+  v4f lead_b[RANK_MAX_GROUPS], part_b[RANK_MAX_GROUPS];   /* each part's, broadcast */
+  for (int k = 0; k < n_g; k++) {
+    lead_b[k] = (v4f){lead[k], lead[k], lead[k], lead[k]};
+    part_b[k] = (v4f){part[k], part[k], part[k], part[k]};
   }
+  for (int c = 0; c < n_pool; c += 4) {
+    const int last = n_g - 1;
+    v4i g = {last, last, last, last}, none = {-1, -1, -1, -1};
+    v4f most = {0, 0, 0, 0}, at_g, lead_g = lead_b[last], part_g = part_b[last];
+    memcpy(&at_g, &m_at[last][c], sizeof at_g);
+    for (int k = 0; k < n_g; k++) {
+      int b = (int)(gcands[k] >> c & 15);
+      v4i in = (lane_bit & (v4i){b, b, b, b}) == lane_bit;
+      v4f gs, at_k;
+      memcpy(&gs, &gsum[k][c], sizeof gs);
+      memcpy(&at_k, &m_at[k][c], sizeof at_k);
+      v4i more = in & (none | (gs > most));
+      none &= ~more;
+      most = (v4f)(((v4i)gs & more) | ((v4i)most & ~more));
+      at_g = (v4f)(((v4i)at_k & more) | ((v4i)at_g & ~more));
+      lead_g = (v4f)(((v4i)lead_b[k] & more) | ((v4i)lead_g & ~more));
+      part_g = (v4f)(((v4i)part_b[k] & more) | ((v4i)part_g & ~more));
+      g = ((v4i){k, k, k, k} & more) | (g & ~more);
+    }
+    v4f kv = part_g + (at_g - lead_g) * inv_t;
+    memcpy(&key[c], &kv, sizeof kv);
+    memcpy(&cgroup[c], &g, sizeof g);
+    int live = n_pool - c >= 4 ? 15 : (1 << (n_pool - c)) - 1;   /* (the lanes in the pool) */
+    nan_v |= (kv != kv) & ((lane_bit & (v4i){live, live, live, live}) == lane_bit);
+  }
+  int nan = (nan_v[0] | nan_v[1] | nan_v[2] | nan_v[3]) != 0;
   if (!nan) place_desc(key, n_pool, order);   /* by key, ties in pool order */
   else {   /* (stable insertion) */
     for (int c = 0; c < n_pool; c++) order[c] = c;
@@ -553,8 +662,12 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
     }
   }
   int n = n_pool < top ? n_pool : top, renum[RANK_MAX_GROUPS];
-  for (int g = 0; g < RANK_MAX_GROUPS; g++) renum[g] = -1;
   out->n = n;
+  if (lean) {
+    for (int i = 0; i < n; i++) out->cand[i] = pool[order[i]];
+    return;
+  }
+  for (int g = 0; g < RANK_MAX_GROUPS; g++) renum[g] = -1;
   out->n_groups = 0;
   uint64_t listed = 0;   /* the candidates in the list */
   for (int i = 0; i < n; i++) {
@@ -592,13 +705,13 @@ static void differential(rank *r, const present *p, const rank_candidate *pool, 
 /* The n_pool best of the n muscle-sides' scores s[0..n), best first, ties to the earlier, into
 ** placed (indices into s); returns how many (those scoring -INFINITY, the muscle-sides whose points
 ** all scored -INFINITY or NAN, are never among them).  Without branches on the scores: a bound
-** first, the least of the best of each of 4 * ceil(n_pool / 4) interleaved lanes (so at least
-** n_pool scores reach it), keeps the scores that reach it; each of those is placed by counting the
+** first, from the best of each of 4 * ceil(n_pool / 4) interleaved lanes (the highest of them that
+** n_pool of them reach), keeps the scores that reach it; each of those is placed by counting the
 ** kept scores that beat it (higher, or the same and earlier).  s has room for 64 more floats. */
-static int select_pool(rank *r, int n, int n_pool, int *placed) {
+static inline __attribute__((always_inline)) int select_pool(rank *r, int n, int n_pool, int *placed) {
   float *s = r->ms_s, *ks = s;
-  int *kept = NULL, G = (n_pool + 3) / 4, L = 4 * G, nk = n;
-  if (n >= 2 * L) {
+  int *kept = NULL, G = (n_pool + 3) / 4, L = 4 * G, nk = n, finite = 0;   /* (all kept above -INFINITY) */
+  if (n > L) {
     for (int j = n; j < n + L; j++) s[j] = -INFINITY;
     v4f mx[RANK_MAX / 4];
     for (int g = 0; g < G; g++) memcpy(&mx[g], s + 4 * g, sizeof mx[g]);
@@ -609,9 +722,26 @@ static int select_pool(rank *r, int n, int n_pool, int *placed) {
         v4i gt = v > mx[g];
         mx[g] = (v4f)(((v4i)v & gt) | ((v4i)mx[g] & ~gt));
       }
-    float bar = mx[0][0];
-    for (int g = 0; g < G; g++)
-      for (int l = 0; l < 4; l++) bar = mx[g][l] < bar ? mx[g][l] : bar;
+    /* the bound: the highest lane maximum that n_pool of them reach (each lane holds a score of
+    ** its own, so at least n_pool scores reach it), four counted at a time */
+    v4f bl[RANK_MAX];   /* each lane maximum broadcast */
+    for (int g = 0; g < G; g++) {
+      v4f x = mx[g];
+      bl[4 * g] = (v4f){x[0], x[0], x[0], x[0]};
+      bl[4 * g + 1] = (v4f){x[1], x[1], x[1], x[1]};
+      bl[4 * g + 2] = (v4f){x[2], x[2], x[2], x[2]};
+      bl[4 * g + 3] = (v4f){x[3], x[3], x[3], x[3]};
+    }
+    const v4i most_below = {L - n_pool, L - n_pool, L - n_pool, L - n_pool};
+    v4f barv = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+    for (int g = 0; g < G; g++) {
+      v4i below = {0, 0, 0, 0};   /* the lane maxima lower than each (no NAN: the rest reach it) */
+      for (int l = 0; l < L; l++) below -= bl[l] < mx[g];
+      v4i up = (below <= most_below) & (mx[g] > barv);
+      barv = (v4f)(((v4i)mx[g] & up) | ((v4i)barv & ~up));
+    }
+    float bar = barv[0];
+    for (int l = 1; l < 4; l++) bar = barv[l] > bar ? barv[l] : bar;
     ks = r->sel_s;
     kept = r->sel_i;
     nk = 0;
@@ -620,12 +750,14 @@ static int select_pool(rank *r, int n, int n_pool, int *placed) {
       ks[nk] = s[i];
       nk += s[i] >= bar;
     }
+    finite = bar > -INFINITY;
   }
   int nv = 0;
   if (nk <= SELECT_COUNT) {
     int at[SELECT_COUNT];
     place_desc(ks, nk, at);
-    for (int i = 0; i < nk; i++) nv += ks[i] > -INFINITY;
+    if (finite) nv = nk;
+    else for (int i = 0; i < nk; i++) nv += ks[i] > -INFINITY;
     if (nv > n_pool) nv = n_pool;
     for (int i = 0; i < nv; i++) placed[i] = kept ? kept[at[i]] : at[i];
   } else {   /* many: by insertion */
@@ -639,29 +771,84 @@ static int select_pool(rank *r, int n, int n_pool, int *placed) {
   return nv;
 }
 
-void rank_run(rank *r, const present *p, int top, rank_result *out) {
+/* Walk the touched candidates in order: one muscle-side's points are adjacent, so its best point
+** (the first of the highest score) is found in passing, without a branch on where a muscle-side
+** starts, into r->ms_s and r->ms_c; clears acc; returns how many muscle-sides.  (A muscle-side
+** whose points all score -INFINITY or NAN scores -INFINITY, and its point is not kept: select_pool
+** never places it.)  Inlined twice, with and without context (has_ctx a constant). */
+static inline __attribute__((always_inline)) int walk_hits(rank *r, float total_pen, const bits *ctx, float ctx_bonus,
+                                                           const int has_ctx) {
+  static const float LIM[2] = {INFINITY, -INFINITY};   /* by whether a muscle-side starts */
+  float *acc = r->acc, *ms_s = r->ms_s;
+  const float *base = r->base;
+  const int *keys = r->key;
+  int *ms_c = r->ms_c, m = -1, cur_key = -1, cur_c = -1;
+  float cur_s = -INFINITY;
+  for (int wi = 0; wi < r->n_hit_words; wi++) {
+    const int c0 = wi * 64;
+    for (uint64_t bw = r->hit[wi]; bw; bw &= bw - 1) {
+      int c = c0 + __builtin_ctzll(bw), key = keys[c];
+      float s = acc[c] + base[c] - total_pen;
+      acc[c] = 0;
+      if (has_ctx) {
+        const cand *cd = &r->cands[c];
+        int mc = 0;
+        for (int w = 0; w < WORDS; w++) mc += __builtin_popcountll(ctx->w[w] & cd->activities.w[w]);
+        s += ctx_bonus * (float)(mc > 2 ? 2 : mc);
+      }
+      int fresh = key != cur_key;   /* a new muscle-side */
+      m += fresh;
+      cur_key = key;
+      float lim = LIM[fresh], from = cur_s < lim ? cur_s : lim;   /* (minss: -INFINITY for a new one; cur_s is never NAN) */
+      int better = s > from;
+      cur_s = s > from ? s : from;   /* (maxss) */
+      cur_c = isel(better, c, cur_c);
+      ms_s[m] = cur_s;   /* (written again while the muscle-side goes on) */
+      ms_c[m] = cur_c;
+    }
+  }
+  return m + 1;
+}
+
+HOT static void run(rank *r, const present *p, int top, int lean, rank_result *out) {
   if (top > RANK_MAX) top = RANK_MAX;
   if (top < 0) top = 0;
   const rank_params *pm = &r->pm;
   float *acc = r->acc;
-  uint64_t *hit = r->hit;
+  uint64_t *hit = r->hit, *em = r->em;
+  const int nhp = r->hit_pairs;
   float total_pen = 0;
-  /* acc and hit are all zero between runs: the walk below clears what it reads */
+  float w_e[64], pen_e[64];   /* per entry (< 64), for the differential: its weight and max(pen, 0) */
+  int merged = 0;             /* some CHOIR unit has more than one entry */
+  /* acc and hit are all zero between runs: the walk below clears what it reads (and em after it) */
   /* each painful region adds its gain to every candidate whose zones hold it (no branches);
   ** a CHOIR unit credits each candidate once, for the best of its regions */
   for (int i = 0; i < p->n_pain; i++) {
     int reg = p->pain[i].region, q = p->pain[i].quality, unit = p->pain[i].unit;
     float w = (float)weight(p->pain[i].intensity) * r->idf[reg];
     float pen = r->reached[reg] ? (float)pm->unexplained * w : 0;
-    float gain[8] = {0};
+    w_e[i & 63] = w;
+    pen_e[i & 63] = pen > 0 ? pen : 0;
+    float gain[8] = {0};   /* by a posting's class and side */
     for (int cl = 0; cl < N_CLASSES; cl++) {
-      gain[cl] = w * r->gain_a[cl] + pen - r->gain_b[cl];
-      gain[4 + cl] = gain[cl] + (float)SAME_SIDE;
+      gain[2 * cl] = w * r->gain_a[cl] + pen - r->gain_b[cl];
+      gain[2 * cl + 1] = gain[2 * cl] + (float)SAME_SIDE;
     }
     const posting *po = r->postings + r->post_start[reg], *end = r->postings + r->post_start[reg + 1];
+    uint64_t ebit = i < 64 ? 1ULL << i : 0;
+    const float *qual = r->qual_t + (size_t)q * (size_t)(r->n_cands + 1);   /* by candidate */
+    const uint64_t *rh = r->reg_hit + (size_t)reg * (size_t)nhp * 2;
+    for (int j = 0; j < nhp; j++) {   /* the candidates its postings name, two words a step */
+      v2u h, x;
+      memcpy(&h, hit + 2 * j, sizeof h);
+      memcpy(&x, rh + 2 * j, sizeof x);
+      h |= x;
+      memcpy(hit + 2 * j, &h, sizeof h);
+    }
     if (unit >= 0) {
       /* one observation: the -gain_b (an unmarked zone region is not a miss here) for every
       ** region of it, the rest for the best one */
+      merged |= i > 0 && p->pain[i - 1].unit == unit;
       if (i == 0 || p->pain[i - 1].unit != unit) {
         r->stamp++;
         if (!r->stamp) { memset(r->ustamp, 0, (size_t)r->n_cands * sizeof *r->ustamp); r->stamp = 1; }
@@ -674,80 +861,68 @@ void rank_run(rank *r, const present *p, int top, rank_result *out) {
       }
       if (i == 0 || p->pain[i - 1].unit != unit) total_pen += upen;
       for (; po < end; po++) {
-        unsigned c = *po >> 3, cl = *po & 3;
-        float v = gain[*po & 7] + r->gain_b[cl] + (q ? r->quality[c * N_QUALITIES + q] : 0);
+        unsigned c = *po >> 3, cl = *po >> 1 & 3;
+        float v = gain[*po & 7] + r->gain_b[cl] + (q ? qual[c] : 0);
         acc[c] -= r->gain_b[cl];
         if (r->ustamp[c] != r->stamp) { r->ustamp[c] = r->stamp; r->ubest[c] = v; acc[c] += v; }
         else if (v > r->ubest[c]) { acc[c] += v - r->ubest[c]; r->ubest[c] = v; }
-        hit[c >> 6] |= 1ULL << (c & 63);
+        em[*po >> 1] |= ebit;
       }
       continue;
     }
     total_pen += pen;
     if (q) {
-      const float *qual = r->quality + q;
       for (; po < end; po++) {
         unsigned c = *po >> 3;
-        acc[c] += gain[*po & 7] + qual[c * N_QUALITIES];
-        hit[c >> 6] |= 1ULL << (c & 63);
+        acc[c] += gain[*po & 7] + qual[c];
+        em[*po >> 1] |= ebit;
       }
     } else {
       for (; po < end; po++) {
-        unsigned c = *po >> 3;
-        acc[c] += gain[*po & 7];
-        hit[c >> 6] |= 1ULL << (c & 63);
+        acc[*po >> 3] += gain[*po & 7];
+        em[*po >> 1] |= ebit;
       }
     }
   }
   bits ctx = {{0}};
   for (int i = 0; i < p->n_context; i++) if (p->context[i] < WORDS * 64) bit_set(&ctx, p->context[i]);
-  /* walk the touched candidates in order: one muscle-side's points are adjacent, so its
-  ** best point (the first of the highest score) is found in passing, without a branch on
-  ** where a muscle-side starts */
+  /* the touched candidates' muscle-sides, each by its best point */
+  int n_pool = top > POOL ? top : POOL;
   float *ms_s = r->ms_s;
   int *ms_c = r->ms_c;
-  int n_pool = top > POOL ? top : POOL, m = -1, cur_key = -1, cur_c = -1;
-  float cur_s = -INFINITY;
-  int has_ctx = p->n_context > 0;
-  float ctx_bonus = (float)pm->context_bonus;
-  for (int wi = 0; wi < r->n_hit_words; wi++) {
-    uint64_t bw = hit[wi];
-    hit[wi] = 0;
-    for (; bw; bw &= bw - 1) {
-      int c = wi * 64 + __builtin_ctzll(bw), key = r->key[c];
-      float s = acc[c] + r->base[c] - total_pen;
-      acc[c] = 0;
-      if (has_ctx) {
-        const cand *cd = &r->cands[c];
-        int mc = 0;
-        for (int w = 0; w < WORDS; w++) mc += __builtin_popcountll(ctx.w[w] & cd->activities.w[w]);
-        s += ctx_bonus * (float)(mc > 2 ? 2 : mc);
-      }
-      int fresh = key != cur_key;   /* a new muscle-side */
-      m += fresh;
-      cur_key = key;
-      float lim = fsel(fresh, -INFINITY, INFINITY), from = cur_s < lim ? cur_s : lim;   /* (minss: -INFINITY for a new one; cur_s is never NAN) */
-      int better = s > from;
-      cur_s = s > from ? s : from;   /* (maxss) */
-      cur_c = isel(better, c, isel(fresh, -1, cur_c));
-      ms_s[m] = cur_s;   /* (written again while the muscle-side goes on) */
-      ms_c[m] = cur_c;
-    }
-  }
-  int n_ms = m + 1;
+  int n_ms = p->n_context > 0 ? walk_hits(r, total_pen, &ctx, (float)pm->context_bonus, 1) : walk_hits(r, total_pen, &ctx, 0, 0);
   out->n_considered = n_ms;
   int placed[RANK_MAX], n = select_pool(r, n_ms, n_pool, placed);
   rank_candidate cands[RANK_MAX];
+  uint64_t pool_any[RANK_MAX];   /* the entries (< 64) in any of its zones */
   for (int i = 0; i < n; i++) {
     int c = ms_c[placed[i]];
     cands[i].tp = r->tp[c];
     cands[i].side = r->side[c];
     cands[i].score = ms_s[placed[i]];
     cands[i].cand = c;
+    cands[i].ess = em[c * 4 + C_ESS];
+    cands[i].spill = em[c * 4 + C_SPILL];
+    pool_any[i] = cands[i].ess | cands[i].spill | em[c * 4 + C_LOCAL];
   }
-  if (!n) { out->n = out->n_groups = 0; out->explained = out->explained_best = 0; for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1; return; }
-  differential(r, p, cands, n, top, out);
+  for (int wi = 0; wi < r->n_hit_words; wi++) {   /* em and hit back to zero */
+    uint64_t *ew = em + (size_t)wi * 64 * 4;
+    for (uint64_t bw = hit[wi]; bw; bw &= bw - 1) memset(ew + ((unsigned)__builtin_ctzll(bw) << 2), 0, N_CLASSES * sizeof *em);
+    hit[wi] = 0;
+  }
+  if (!n) {
+    out->n = 0;
+    if (lean) return;
+    out->n_groups = 0;
+    out->explained = out->explained_best = 0;
+    for (int i = 0; i < p->n_pain; i++) out->pain_group[i] = -1;
+    return;
+  }
+  differential(r, p, cands, pool_any, n, top, lean, w_e, pen_e, merged, out);
 }
+
+void rank_run(rank *r, const present *p, int top, rank_result *out) { run(r, p, top, 0, out); }
+void rank_run_list(rank *r, const present *p, int top, rank_result *out) { run(r, p, top, 1, out); }
 
 void rank_explain_candidate(const rank *r, const present *p, const rank_candidate *rc, rank_explain *out) {
   out->n_essential = out->n_spillover = out->n_local = out->n_unexplained = out->n_context = 0;
@@ -773,14 +948,19 @@ int rank_zones_candidate(const rank *r, const present *p, const rank_candidate *
                          int *spill, int *n_spill) {
   int ne = 0, ns = 0;
   if (rc->cand >= 0 && rc->cand < r->n_cands) {
-    const cand *c = &r->cands[rc->cand];
-    for (int i = 0; i < p->n_pain; i++) {   /* without branches: each store kept or not */
-      int reg = p->pain[i].region, w = reg >> 6, sh = reg & 63;
-      int e = (int)(c->zone[C_ESS].w[w] >> sh & 1), sp = (int)(c->zone[C_SPILL].w[w] >> sh & 1);
-      ess[ne] = i;
-      ne += e;
-      spill[ns] = i;
-      ns += sp & !e;
+    if (p->n_pain <= 64) {   /* from the masks rank_run made (the zones are disjoint) */
+      for (uint64_t b = rc->ess; b; b &= b - 1) ess[ne++] = __builtin_ctzll(b);
+      for (uint64_t b = rc->spill; b; b &= b - 1) spill[ns++] = __builtin_ctzll(b);
+    } else {
+      const cand *c = &r->cands[rc->cand];
+      for (int i = 0; i < p->n_pain; i++) {   /* without branches: each store kept or not */
+        int reg = p->pain[i].region, w = reg >> 6, sh = reg & 63;
+        int e = (int)(c->zone[C_ESS].w[w] >> sh & 1), sp = (int)(c->zone[C_SPILL].w[w] >> sh & 1);
+        ess[ne] = i;
+        ne += e;
+        spill[ns] = i;
+        ns += sp & !e;
+      }
     }
   }
   *n_ess = ne;

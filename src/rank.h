@@ -39,6 +39,8 @@ typedef struct rank_candidate {
   int group;     /* index in rank_result.group of the part of the drawing it explains */
   double added;  /* what it adds to the candidates of the groups before its own (its score with
                  ** the regions they explain neutral); the score for the first group's */
+  uint64_t ess, spill;   /* bit i (i < 64): present.pain[i] is in its essential, spillover zone
+                         ** (what rank_zones_candidate lists, for the presentation ranked) */
 } rank_candidate;
 
 /* A part of the drawing and the candidates that explain it. */
@@ -103,13 +105,19 @@ void rank_write_c(const rank *r, buf *out);
 ** rank per thread. */
 void rank_run(rank *r, const present *p, int top, rank_result *out);
 
+/* rank_run's list alone (for `where --batch --compact`): out->n and out->cand[0..n) with the
+** same tp, side, score, cand, ess and spill; the rest of *out (the parts, the shares, the
+** candidates' group and added) is not set. */
+void rank_run_list(rank *r, const present *p, int top, rank_result *out);
+
 /* Explain one candidate against p (a region of a CHOIR segment the candidate explains through
 ** another of its regions is not listed as unexplained). */
 void rank_explain_candidate(const rank *r, const present *p, const rank_candidate *c, rank_explain *out);
 
 /* The first two lists of rank_explain_candidate alone (for `where --batch --compact`): the
 ** entries of p->pain in c's essential zone into ess, those in its spillover zone (and not its
-** essential one) into spill; returns n_ess + n_spill. */
+** essential one) into spill; returns n_ess + n_spill.  c is a candidate rank_run returned for
+** p (up to 64 entries its masks say which). */
 int rank_zones_candidate(const rank *r, const present *p, const rank_candidate *c, int *ess, int *n_ess,
                          int *spill, int *n_spill);
 

@@ -323,6 +323,7 @@ struct compact {
   piece level[SCREEN_URGENT + 1];       /* per screen level: {"screen":"LEVEL","flags":[ */
   piece favours[FAVOURS_SORENESS + 1];  /* per verdict: ],"soreness":"VERDICT","candidates":[ */
   size_t region_max, head_max, ends_max;   /* the longest of each, rounded up to PIECE */
+  char frac[1000][4];   /* per thousandths: ".DDD" */
 };
 
 static void add_piece(buf *t, piece *pc, const buf *s, size_t *max) {
@@ -367,6 +368,12 @@ static struct compact *compact_pieces(report *rp) {
     buf_printf(&s, "],\"soreness\":\"%s\",\"candidates\":[", screen_favours_name(f));
     add_piece(&t, &c->favours[f], &s, &c->ends_max);
   }
+  for (int f = 0; f < 1000; f++) {
+    c->frac[f][0] = '.';
+    c->frac[f][1] = (char)('0' + f / 100);
+    c->frac[f][2] = (char)('0' + f / 10 % 10);
+    c->frac[f][3] = (char)('0' + f % 10);
+  }
   buf_reserve(&t, PIECE);   /* so a copy may always read whole pieces */
   c->text = t.data;
   buf_free(&s);
@@ -392,8 +399,9 @@ static inline char *put_piece(char *w, const char *text, piece pc) {
 
 #define PUT_LIT(w, lit) (memcpy((w), "" lit, sizeof(lit) - 1), (w) + sizeof(lit) - 1)
 
-/* buf_fixed3's digits at w, or NULL when v is out of its fast range (NAN, huge). */
-static inline char *put_fixed3(char *w, double v) {
+/* buf_fixed3's digits at w, or NULL when v is out of its fast range (NAN, huge); the point and
+** the three decimals from frac. */
+static inline char *put_fixed3(char *w, double v, const char (*frac)[4]) {
   int neg = v < 0;
   if (neg) v = -v;
   long m = (long)(v * 1000.0 + 0.5);
@@ -409,9 +417,7 @@ static inline char *put_fixed3(char *w, double v) {
     memcpy(w, tmp + i, sizeof tmp - (size_t)i);
     w += sizeof tmp - (size_t)i;
   }
-  unsigned long t = f / 10;   /* the point and three decimals in one store */
-  const char d[4] = {'.', (char)('0' + t / 10), (char)('0' + t % 10), (char)('0' + f % 10)};
-  memcpy(w, d, 4);
+  memcpy(w, frac[f], 4);
   return w + 4;
 }
 
@@ -422,6 +428,18 @@ static inline char *put_regions(char *w, const char *text, const piece *region, 
     if (i) *w++ = ',';
     w = put_piece(w, text, region[p->pain[idx[i]].region]);
   }
+  *w++ = ']';
+  return w;
+}
+
+/* The same for the entries of p->pain set in mask (a rank_candidate's ess or spill). */
+static inline char *put_region_mask(char *w, const char *text, const piece *region, const present *p, uint64_t mask) {
+  *w++ = '[';
+  for (uint64_t b = mask; b; b &= b - 1) {
+    w = put_piece(w, text, region[p->pain[__builtin_ctzll(b)].region]);
+    *w++ = ',';
+  }
+  w -= mask != 0;   /* (the last comma) */
   *w++ = ']';
   return w;
 }
@@ -448,11 +466,9 @@ void report_where_compact(buf *out, report *rp, const present *p, const screen_r
   w = put_piece(w, cp->text, cp->favours[s->verdict >= 0 && s->verdict <= FAVOURS_SORENESS ? s->verdict : 0]);
   for (int i = 0; i < res->n; i++) {
     const rank_candidate *c = &res->cand[i];
-    int ess[PRESENT_MAX_PAIN], spill[PRESENT_MAX_PAIN], n_ess, n_spill;
-    rank_zones_candidate(rp->r, p, c, ess, &n_ess, spill, &n_spill);
     if (i) *w++ = ',';
     w = put_piece(w, cp->text, cp->head[c->tp * 3 + c->side]);
-    char *f = put_fixed3(w, c->score);
+    char *f = put_fixed3(w, c->score, cp->frac);
     if (!f) {   /* the general writer (it may move the buffer) */
       out->len = (size_t)(w - out->data);
       buf_fixed3(out, c->score);
@@ -461,9 +477,17 @@ void report_where_compact(buf *out, report *rp, const present *p, const screen_r
     }
     w = f;
     *w++ = ',';
-    w = put_regions(w, cp->text, cp->region, p, ess, n_ess);
-    *w++ = ',';
-    w = put_regions(w, cp->text, cp->region, p, spill, n_spill);
+    if (p->n_pain <= 64) {   /* (the masks rank_run made: rank_zones_candidate's lists) */
+      w = put_region_mask(w, cp->text, cp->region, p, c->ess);
+      *w++ = ',';
+      w = put_region_mask(w, cp->text, cp->region, p, c->spill);
+    } else {
+      int ess[PRESENT_MAX_PAIN], spill[PRESENT_MAX_PAIN], n_ess, n_spill;
+      rank_zones_candidate(rp->r, p, c, ess, &n_ess, spill, &n_spill);
+      w = put_regions(w, cp->text, cp->region, p, ess, n_ess);
+      *w++ = ',';
+      w = put_regions(w, cp->text, cp->region, p, spill, n_spill);
+    }
     *w++ = ']';
   }
   w = PUT_LIT(w, "]}");

@@ -1,5 +1,6 @@
 /* fuzz_batch.c: libFuzzer target: a batch line (any bytes) must give a result or an error
-** object, never a crash; results are ranked and formatted as `where --batch` does (and as --compact, for all 64). */
+** object, never a crash; results are ranked and formatted as `where --batch` does (and as --compact, for all 64,
+** by rank_run and by rank_run_list: the same line). */
 #include "fuzz.h"
 #include "kb.h"
 #include "present.h"
@@ -34,6 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     buf_reset(&out);
     rank_run(r, &p, RANK_MAX, &res);   /* the compact line writes unchecked into room it reserves */
     report_where_compact(&out, rp, &p, &s, &res);
+    /* rank_run_list (what `where --batch --compact` ranks with) writes the same line */
+    buf lean;
+    buf_init(&lean);
+    rank_run_list(r, &p, RANK_MAX, &res);
+    report_where_compact(&lean, rp, &p, &s, &res);
+    if (lean.len != out.len || memcmp(lean.data, out.data, out.len) != 0) __builtin_trap();
+    buf_free(&lean);
   }
   buf_free(&out);
   return 0;
