@@ -7,6 +7,7 @@
 #include <string.h>
 
 static const char NOTE[] = "Candidates to assess by palpation, not a diagnosis.";
+static const char NOTE_FR[] = "Des candidats à évaluer par la palpation, pas un diagnostic.";
 
 struct report {
   const kb *k;
@@ -239,14 +240,17 @@ void report_where_json_lang(buf *out, report *rp, const present *p, const screen
     buf_int(out, i + 1);
     buf_putc(out, ',');
     const buf *head = tp_head(rp, c->tp);
-    if (fr) {   /* the muscle's name in the language (the cached head is the English) */
-      const kb_muscle *m = kb_muscle_at(k, kb_tp_at(k, c->tp)->muscle);
-      const char *tpn = strstr(head->data, ",\"trigger_point\":");
+    if (fr) {   /* the muscle's and the point's names in the language (the cached head is the English) */
+      const kb_tp *tp = kb_tp_at(k, c->tp);
+      const kb_muscle *m = kb_muscle_at(k, tp->muscle);
       buf_lit(out, "\"muscle\":");
       buf_json_str(out, m->id);
       buf_lit(out, ",\"muscle_name\":");
       buf_json_str(out, kb_text(k, fr, "muscle", m->id, "name", m->name));
-      buf_puts(out, tpn);
+      buf_lit(out, ",\"trigger_point\":");
+      buf_json_str(out, tp->id);
+      buf_lit(out, ",\"trigger_point_name\":");
+      buf_json_str(out, kb_tp_text(k, fr, c->tp, "name"));
     } else buf_append(out, head->data, head->len);
     buf_lit(out, ",\"side\":\"");
     buf_puts(out, body_side_name(c->side));
@@ -306,7 +310,7 @@ void report_where_json_lang(buf *out, report *rp, const present *p, const screen
   buf_lit(out, ",\"choir\":");
   json_choir(out, rp, p);
   buf_lit(out, ",\"note\":\"");
-  buf_puts(out, NOTE);
+  buf_puts(out, fr ? NOTE_FR : NOTE);
   buf_lit(out, "\"}");
 }
 

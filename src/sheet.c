@@ -56,9 +56,15 @@ static const char *step_how(const kb *k, const plan_step *s) {
   if (s->treat >= 0) return kb_muscle_at(k, s->muscle)->treats[s->treat].how;
   return kb_term_at(k, KB_TECHNIQUE, s->technique)->text;
 }
-/* In `lang`: a generic technique's how from kb/LANG/ (a muscle's own [treat] how is English). */
+/* In `lang`, from kb/LANG/: the muscle's [treat] position and how, or a generic technique's how. */
+static const char *step_position_lang(const kb *k, const plan_step *s, const char *lang) {
+  const kb_muscle *m = kb_muscle_at(k, s->muscle);
+  if (s->treat >= 0) return kb_treat_text(k, lang, s->muscle, s->treat, "position");
+  if (m->n_treats) return kb_treat_text(k, lang, s->muscle, 0, "position");
+  return kb_lang_name(lang) && !strcmp(kb_lang_name(lang), "fr") ? "confortable et soutenu" : step_position(k, s);
+}
 static const char *step_how_lang(const kb *k, const plan_step *s, const char *lang) {
-  if (s->treat >= 0) return step_how(k, s);
+  if (s->treat >= 0) return kb_treat_text(k, lang, s->muscle, s->treat, "how");
   return kb_term_text(k, lang, KB_TECHNIQUE, s->technique, "how");
 }
 
@@ -112,7 +118,7 @@ static int alternatives(const kb *k, const plan *p, const plan_step *s, int *out
   return n;
 }
 
-static void block_json(buf *b, const kb *k, const plan_block *bl) {
+static void block_json(buf *b, const kb *k, const plan_block *bl, const char *lang) {
   buf_lit(b, "{\"phase\":"); buf_json_str(b, plan_phase_name(bl->phase));
   buf_lit(b, ",\"muscle\":"); str_or_null(b, bl->muscle >= 0 ? kb_muscle_at(k, bl->muscle)->id : NULL);
   buf_lit(b, ",\"tp\":"); str_or_null(b, bl->tp >= 0 ? kb_tp_at(k, bl->tp)->id : NULL);
@@ -122,7 +128,7 @@ static void block_json(buf *b, const kb *k, const plan_block *bl) {
   buf_lit(b, ",\"technique\":"); str_or_null(b, bl->technique >= 0 ? kb_term_at(k, KB_TECHNIQUE, bl->technique)->id : NULL);
   if (bl->movement >= 0) { buf_lit(b, ",\"movement\":"); buf_json_str(b, kb_term_at(k, KB_MOVEMENT, bl->movement)->id); }
   buf_lit(b, ",\"why\":"); buf_json_str(b, bl->why);
-  buf_lit(b, ",\"advice\":"); str_or_null(b, bl->contra >= 0 ? kb_term_at(k, KB_CONTRA, bl->contra)->text : NULL);
+  buf_lit(b, ",\"advice\":"); str_or_null(b, bl->contra >= 0 ? kb_term_text(k, lang, KB_CONTRA, bl->contra, "advice") : NULL);
   buf_putc(b, '}');
 }
 
@@ -138,7 +144,7 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
   }
   buf_lit(b, ",\"side\":"); str_or_null(b, s->muscle >= 0 ? body_side_name(s->side) : NULL);
   buf_lit(b, ",\"text\":"); buf_json_str(b, step_text_lang(s, lang));
-  if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_at(k, s->tp)->location); }
+  if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_text(k, lang, s->tp, "location")); }
   buf_lit(b, ",\"timed\":"); buf_puts(b, s->timed ? "true" : "false");
   buf_lit(b, ",\"sensitive\":[");
   for (int i = 0; i < s->n_sensitive; i++) {
@@ -151,7 +157,7 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
     buf_lit(b, ",\"fascial\":"); buf_puts(b, s->fascial ? "true" : "false");
     buf_lit(b, ",\"technique\":{\"id\":"); buf_json_str(b, tech->id);
     buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_TECHNIQUE, s->technique, "label"));
-    buf_lit(b, "},\"position\":"); buf_json_str(b, step_position(k, s));
+    buf_lit(b, "},\"position\":"); buf_json_str(b, step_position_lang(k, s, lang));
     buf_lit(b, ",\"how\":"); buf_json_str(b, step_how_lang(k, s, lang));
     buf_lit(b, ",\"hold\":["); buf_int(b, s->hold_min); buf_putc(b, ','); buf_int(b, s->hold_max);
     buf_lit(b, "],\"band\":["); buf_int(b, s->band_lo); buf_putc(b, ','); buf_int(b, s->band_hi);
@@ -209,12 +215,12 @@ void sheet_plan_json_lang(buf *b, const kb *k, const plan *p, const char *lang) 
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
     buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, p->modifiers[i], "label"));
-    buf_lit(b, ",\"advice\":"); buf_json_str(b, c->text);
+    buf_lit(b, ",\"advice\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, p->modifiers[i], "advice"));
     buf_lit(b, ",\"sources\":"); cites_json(b, k, c->sources, c->n_sources);
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"blocked\":[");
-  for (int i = 0; i < p->n_blocked; i++) { if (i) buf_putc(b, ','); block_json(b, k, &p->blocked[i]); }
+  for (int i = 0; i < p->n_blocked; i++) { if (i) buf_putc(b, ','); block_json(b, k, &p->blocked[i], lang); }
   buf_lit(b, "],\"steps\":[");
   for (int i = 0; i < p->n_steps; i++) { if (i) buf_putc(b, ','); step_json(b, k, p, &p->steps[i], i, lang); }
   if (is_french(lang))
