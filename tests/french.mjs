@@ -14,7 +14,7 @@
 //    one line at 1024 px in French.
 // Usage: MYOMAP_URL=http://127.0.0.1:18090 SHOTS=build/shots node tests/french.mjs
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const BASE = (process.env.MYOMAP_URL || 'http://127.0.0.1:18090').replace(/\/$/, '');
@@ -108,6 +108,38 @@ function collect(p) {
   })()));
 }
 const KB_LEFT = {};
+/* The knowledge base's own English that has a French translation (kb/*.kb against kb/fr/*.kb):
+** each text of some length (a muscle's [treat] position and how, a trigger point's name and
+** location, a contraindication's advice, a condition, a technique, a label...) whose French
+** differs.  Looked for in each screen's text before anything is taken out: on the screens whose
+** answers are translated (TRANSLATED) one found is English left, and fails the screen; on the
+** others it is counted (KB_EN_LEFT). */
+const KB_DIR = new URL('../kb/', import.meta.url);
+function kbTexts(file) {
+  const out = new Map();
+  let kind = null, id = null, muscle = null;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const h = line.match(/^\[([a-z-]+) ([a-z0-9-]+)\]\s*$/);
+    if (h) {
+      [, kind, id] = h;
+      if (kind === 'muscle') muscle = id;
+      if (['treat', 'tp', 'selfcare'].includes(kind) && !file.pathname.includes('/fr/')) id = `${muscle}-${id}`;
+      continue;
+    }
+    const kv = line.match(/^([a-z-]+) = (.+)$/);
+    if (kind && kv) out.set(`${kind} ${id} ${kv[1]}`, kv[2].trim());
+  }
+  return out;
+}
+const KB_ENGLISH = [];
+for (const f of readdirSync(new URL('fr/', KB_DIR)).filter((x) => x.endsWith('.kb'))) {
+  const fr = kbTexts(new URL(`fr/${f}`, KB_DIR));
+  let en;
+  try { en = kbTexts(new URL(f, KB_DIR)); } catch { continue; }   /* regions.kb: regions.tsv */
+  for (const [k, v] of en) if (fr.has(k) && fr.get(k) !== v && v.length >= 10 && /\s/.test(v)) KB_ENGLISH.push(v.replace(/\s+/g, ' '));
+}
+const TRANSLATED = new Set(['sources', 'plan', 'session', 'session-hold']);
+const KB_EN_LEFT = {};
 /* the sources' citations: titles of published works stay in their language (the handout's and
 ** the plan's references); filled from GET /api/vocabulary */
 const CITATIONS = [];
@@ -116,6 +148,9 @@ async function english(p, name = '') {
   const waits = (pending.get(p) || []).splice(0);
   await Promise.race([Promise.all(waits), new Promise((res) => setTimeout(res, 3000))]);
   let text = (await pageText(p)).replace(/[ \t\u00a0]+/g, ' ');
+  const kbLeft = KB_ENGLISH.filter((x) => text.includes(x));
+  if (kbLeft.length) KB_EN_LEFT[name || 'handout'] = [kbLeft.length, kbLeft[0].slice(0, 60)];
+  if (TRANSLATED.has(name) && kbLeft.length) return kbLeft.map((x) => `the knowledge base's English: ${x.slice(0, 120)}`);
   const server = [...(untranslated.get(p) || []), ...CITATIONS].sort((a, b) => b.length - a.length);
   let n = 0;
   for (const w of server) { const parts = text.split(w); if (parts.length > 1) { n += parts.length - 1; text = parts.join(' '); } }
@@ -347,7 +382,8 @@ try {
   });
   await step('no page errors', () => { if (problems.length) throw new Error(problems.join('; ')); });
   console.log(`# ${shots.length} screenshots in ${SHOTS}`);
-  console.log(`# English from untranslated API answers (the therapist's knowledge base, records), taken out of the check: ${JSON.stringify(KB_LEFT)}`);
+  console.log(`# ${KB_ENGLISH.length} English texts of the knowledge base have a French one; found on the screens: ${JSON.stringify(KB_EN_LEFT)} (failing on ${[...TRANSLATED].join(', ')})`);
+  console.log(`# strings of untranslated API answers (people's names, dates, citations, roles; the other screens' knowledge base), taken out of the check: ${JSON.stringify(KB_LEFT)}`);
   console.log(`# strings of the partly translated answers, French (checked) and English (taken out): ${JSON.stringify(PARTLY_SEEN)}`);
 } catch (e) { bad('run', e.stack || e.message); }
 await browser.close();
