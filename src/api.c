@@ -622,14 +622,14 @@ static void h_muscle(ctx *c) {
 
 static void h_conditions(ctx *c) {
   ok_json(c);
-  sheet_conditions_json(&c->rs->body, c->a->k);
+  sheet_conditions_json_lang(&c->rs->body, c->a->k, c->lang);
 }
 
 static void h_condition(ctx *c) {
   int i = kb_find_condition(c->a->k, c->param);
   if (i < 0) { FAIL(c, 404, "unknown condition \"%s\"", c->param); return; }
   ok_json(c);
-  sheet_condition_json(&c->rs->body, c->a->k, i);
+  sheet_condition_json_lang(&c->rs->body, c->a->k, i, c->lang);
 }
 
 static void h_contras(ctx *c) {
@@ -2445,8 +2445,8 @@ static const route routes[] = {
   {"POST", "/api/where", h_where, BODY | WORDS},
   {"GET", "/api/muscles", h_muscles, LANG},
   {"GET", "/api/muscles/*", h_muscle, 0},
-  {"GET", "/api/conditions", h_conditions, 0},
-  {"GET", "/api/conditions/*", h_condition, 0},
+  {"GET", "/api/conditions", h_conditions, LANG},
+  {"GET", "/api/conditions/*", h_condition, LANG},
   {"GET", "/api/contraindications", h_contras, LANG},
   {"GET", "/api/sensitive-areas", h_sensitive, LANG},
   {"GET", "/api/vocabulary", h_vocabulary, LANG},

@@ -352,18 +352,20 @@ void sheet_plan_text(buf *b, const kb *k, const plan *p) {
 }
 
 /* ---- conditions ---- */
-void sheet_condition_json(buf *b, const kb *k, int ci) {
+void sheet_condition_json(buf *b, const kb *k, int ci) { sheet_condition_json_lang(b, k, ci, NULL); }
+
+void sheet_condition_json_lang(buf *b, const kb *k, int ci, const char *lang) {
   const kb_condition *c = kb_condition_at(k, ci);
   buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
-  buf_lit(b, ",\"name\":"); buf_json_str(b, c->name);
-  buf_lit(b, ",\"note\":"); str_or_null(b, c->note);
+  buf_lit(b, ",\"name\":"); buf_json_str(b, kb_condition_text(k, lang, ci, "name"));
+  buf_lit(b, ",\"note\":"); str_or_null(b, c->note ? kb_condition_text(k, lang, ci, "note") : NULL);
   buf_lit(b, ",\"muscles\":[");
   for (int i = 0; i < c->n_muscles; i++) {
     const kb_muscle *m = kb_muscle_at(k, c->muscles[i]);
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"rank\":"); buf_int(b, i + 1);
     buf_lit(b, ",\"id\":"); buf_json_str(b, m->id);
-    buf_lit(b, ",\"name\":"); buf_json_str(b, m->name);
+    buf_lit(b, ",\"name\":"); buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"sources\":"); cites_json(b, k, c->sources, c->n_sources);
@@ -384,9 +386,11 @@ void sheet_condition_text(buf *b, const kb *k, int ci) {
   buf_putc(b, '\n');
 }
 
-void sheet_conditions_json(buf *b, const kb *k) {
+void sheet_conditions_json(buf *b, const kb *k) { sheet_conditions_json_lang(b, k, NULL); }
+
+void sheet_conditions_json_lang(buf *b, const kb *k, const char *lang) {
   buf_putc(b, '[');
-  for (int i = 0; i < kb_n_conditions(k); i++) { if (i) buf_putc(b, ','); sheet_condition_json(b, k, i); }
+  for (int i = 0; i < kb_n_conditions(k); i++) { if (i) buf_putc(b, ','); sheet_condition_json_lang(b, k, i, lang); }
   buf_putc(b, ']');
 }
 
