@@ -617,7 +617,7 @@ static void h_muscle(ctx *c) {
     return;
   }
   ok_json(c);
-  report_muscle_json(&c->rs->body, c->a->k, m);
+  report_muscle_json_lang(&c->rs->body, c->a->k, m, c->lang);
 }
 
 static void h_conditions(ctx *c) {
@@ -2444,7 +2444,7 @@ static const route routes[] = {
   {"GET", "/api/chart.svg", h_chart, PUBLIC | LANG},
   {"POST", "/api/where", h_where, BODY | WORDS},
   {"GET", "/api/muscles", h_muscles, LANG},
-  {"GET", "/api/muscles/*", h_muscle, 0},
+  {"GET", "/api/muscles/*", h_muscle, LANG},
   {"GET", "/api/conditions", h_conditions, LANG},
   {"GET", "/api/conditions/*", h_condition, LANG},
   {"GET", "/api/contraindications", h_contras, LANG},

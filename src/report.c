@@ -609,7 +609,7 @@ static void json_opt_str(buf *out, const char *key, const char *v) {
   if (v) buf_json_str(out, v); else buf_lit(out, "null");
 }
 
-static void json_tp(buf *out, const kb *k, int t) {
+static void json_tp(buf *out, const kb *k, int t, const char *lang) {
   const kb_tp *tp = kb_tp_at(k, t);
   const kb_muscle *m = kb_muscle_at(k, tp->muscle);
   int side = m->paired ? BODY_L : BODY_MID;
@@ -617,7 +617,7 @@ static void json_tp(buf *out, const kb *k, int t) {
   buf_json_str(out, tp->id);
   buf_lit(out, ",\"muscle\":");
   buf_json_str(out, m->id);
-  json_opt_str(out, "name", tp->name);
+  json_opt_str(out, "name", kb_tp_text(k, lang, t, "name"));
   buf_lit(out, ",\"side\":\"");
   buf_puts(out, body_side_name(side));
   buf_lit(out, "\",\"region\":");
@@ -625,7 +625,7 @@ static void json_tp(buf *out, const kb *k, int t) {
   kb_zone_ref self = {tp->region, KB_SAME};
   kb_zone_regions(k, self, side, r);
   buf_json_str(out, body_at(kb_body(k), r[0])->id);
-  json_opt_str(out, "location", tp->location);
+  json_opt_str(out, "location", kb_tp_text(k, lang, t, "location"));
   buf_lit(out, ",\"referral\":{\"essential\":");
   json_zone(out, k, tp->essential, tp->n_essential, side);
   buf_lit(out, ",\"spillover\":");
@@ -648,10 +648,10 @@ static void json_tp(buf *out, const kb *k, int t) {
   buf_putc(out, '}');
 }
 
-static void json_muscle_fields(buf *out, const kb *k, const kb_muscle *m) {
+static void json_muscle_fields(buf *out, const kb *k, const kb_muscle *m, const char *lang) {
   buf_lit(out, "{\"id\":");
   buf_json_str(out, m->id);
-  json_opt_str(out, "name", m->name);
+  json_opt_str(out, "name", kb_text(k, lang, "muscle", m->id, "name", m->name));
   json_opt_str(out, "group", m->group);
   buf_lit(out, ",\"paired\":");
   buf_puts(out, m->paired ? "true" : "false");
@@ -665,21 +665,23 @@ static void json_muscle_fields(buf *out, const kb *k, const kb_muscle *m) {
   json_sources(out, k, m->sources, m->n_sources, 1);
 }
 
-void report_muscle_json(buf *out, const kb *k, int muscle) {
+void report_muscle_json(buf *out, const kb *k, int muscle) { report_muscle_json_lang(out, k, muscle, NULL); }
+
+void report_muscle_json_lang(buf *out, const kb *k, int muscle, const char *lang) {
   const kb_muscle *m = kb_muscle_at(k, muscle);
-  json_muscle_fields(out, k, m);
+  json_muscle_fields(out, k, m, lang);
   buf_lit(out, ",\"trigger_points\":[");
   for (int i = 0; i < m->n_tps; i++) {
     if (i) buf_putc(out, ',');
-    json_tp(out, k, m->first_tp + i);
+    json_tp(out, k, m->first_tp + i, lang);
   }
   buf_lit(out, "],\"techniques\":[");
   for (int i = 0; i < m->n_treats; i++) {
     const kb_treat *t = &m->treats[i];
     if (i) buf_putc(out, ',');
     buf_lit(out, "{\"technique\":"); buf_json_str(out, kb_term_at(k, KB_TECHNIQUE, t->technique)->id);
-    buf_lit(out, ",\"position\":"); buf_json_str(out, t->position);
-    buf_lit(out, ",\"how\":"); buf_json_str(out, t->how);
+    buf_lit(out, ",\"position\":"); buf_json_str(out, kb_treat_text(k, lang, muscle, i, "position"));
+    buf_lit(out, ",\"how\":"); buf_json_str(out, kb_treat_text(k, lang, muscle, i, "how"));
     buf_printf(out, ",\"hold\":[%d,%d],\"band\":[%d,%d],\"sources\":", t->hold_min, t->hold_max, t->band_lo, t->band_hi);
     json_sources(out, k, t->sources, t->n_sources, 1);
     buf_putc(out, '}');
@@ -690,18 +692,18 @@ void report_muscle_json(buf *out, const kb *k, int muscle) {
     if (i) buf_putc(out, ',');
     buf_lit(out, "{\"id\":"); buf_json_str(out, c->id);
     buf_lit(out, ",\"tool\":"); buf_json_str(out, kb_term_at(k, KB_TOOL, c->tool)->id);
-    buf_lit(out, ",\"position\":"); buf_json_str(out, c->position);
-    buf_lit(out, ",\"steps\":"); buf_json_str(out, c->steps);
+    buf_lit(out, ",\"position\":"); buf_json_str(out, kb_selfcare_text(k, lang, muscle, i, "position", c->position));
+    buf_lit(out, ",\"steps\":"); buf_json_str(out, kb_selfcare_text(k, lang, muscle, i, "steps", c->steps));
     buf_printf(out, ",\"hold\":[%d,%d],\"frequency\":", c->hold_min, c->hold_max);
-    buf_json_str(out, c->frequency);
-    buf_lit(out, ",\"feel\":"); buf_json_str(out, c->feel);
-    json_opt_str(out, "avoid", c->avoid);
+    buf_json_str(out, kb_selfcare_text(k, lang, muscle, i, "frequency", c->frequency));
+    buf_lit(out, ",\"feel\":"); buf_json_str(out, kb_selfcare_text(k, lang, muscle, i, "feel", c->feel));
+    json_opt_str(out, "avoid", c->avoid ? kb_selfcare_text(k, lang, muscle, i, "avoid", c->avoid) : NULL);
     buf_lit(out, ",\"sources\":");
     json_sources(out, k, c->sources, c->n_sources, 1);
     buf_putc(out, '}');
   }
   buf_lit(out, "]");
-  json_opt_str(out, "selfcare_none", m->selfcare_none);
+  json_opt_str(out, "selfcare_none", m->selfcare_none ? kb_text(k, lang, "muscle", m->id, "selfcare-none", m->selfcare_none) : NULL);
   buf_lit(out, ",\"dangers\":");
   json_terms(out, k, KB_DANGER, m->dangers, m->n_dangers);
   buf_putc(out, '}');
@@ -797,7 +799,7 @@ void report_export_json(buf *out, const kb *k) {
   for (int i = 0; i < kb_n_muscles(k); i++) {
     if (i) buf_putc(out, ',');
     const kb_muscle *m = kb_muscle_at(k, i);
-    json_muscle_fields(out, k, m);
+    json_muscle_fields(out, k, m, NULL);
     buf_lit(out, ",\"trigger_points\":[");
     for (int j = 0; j < m->n_tps; j++) {
       if (j) buf_putc(out, ',');
@@ -808,7 +810,7 @@ void report_export_json(buf *out, const kb *k) {
   buf_lit(out, "],\"trigger_points\":[");
   for (int t = 0; t < kb_n_tps(k); t++) {
     if (t) buf_putc(out, ',');
-    json_tp(out, k, t);
+    json_tp(out, k, t, NULL);
   }
   static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources",
                                                       "techniques", "tools", "dangers", "contraindications", "advice", "corrective",

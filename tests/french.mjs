@@ -77,6 +77,7 @@ const PARTLY = [
   [/^\/api\/sessions$/, (m, r, j) => j && j.id ? ['GET', `/api/sessions/${encodeURIComponent(j.id)}`] : null],
   [/^\/api\/(plan|where)$/, (m, r) => ['POST', m[0]]],
   [/^\/api\/clients\/(\d+)(\/intakes)?$/, (m) => ['GET', `/api/clients/${m[1]}`]],
+  [/^\/api\/(muscles\/[a-z0-9-]+|conditions)$/, (m) => ['GET', m[0]]],   /* the atlas: a muscle's notes stay English */
 ];
 const untranslated = new WeakMap(), pending = new WeakMap();
 const strings = (o) => (typeof o === 'string' ? [o] : o && typeof o === 'object' ? Object.values(o).flatMap(strings) : []);
@@ -138,7 +139,7 @@ for (const f of readdirSync(new URL('fr/', KB_DIR)).filter((x) => x.endsWith('.k
   try { en = kbTexts(new URL(f, KB_DIR)); } catch { continue; }   /* regions.kb: regions.tsv */
   for (const [k, v] of en) if (fr.has(k) && fr.get(k) !== v && v.length >= 10 && /\s/.test(v)) KB_ENGLISH.push(v.replace(/\s+/g, ' '));
 }
-const TRANSLATED = new Set(['sources', 'plan', 'session', 'session-hold']);
+const TRANSLATED = new Set(['sources', 'plan', 'session', 'session-hold', 'atlas', 'atlas-muscle', 'atlas-condition']);
 const KB_EN_LEFT = {};
 /* the sources' citations: titles of published works stay in their language (the handout's and
 ** the plan's references); filled from GET /api/vocabulary */
@@ -361,6 +362,10 @@ try {
   await screen(ph, 'client-home', '.ex-c, #view p', { both: false });
   await pg.goto(`${BASE}/#/atlas`);
   await screen(pg, 'atlas', '#view h1');
+  await pg.goto(`${BASE}/#/atlas/muscle:temporalis`);
+  await screen(pg, 'atlas-muscle', '#atlas-muscle li.atlas-tp');
+  await pg.goto(`${BASE}/#/atlas/condition:whiplash`);
+  await screen(pg, 'atlas-condition', '#atlas-condition li');
   await pg.goto(`${BASE}/#/audit`);
   await screen(pg, 'audit', '#view table, #view form');
   await pg.goto(`${BASE}/#/account`);
