@@ -315,9 +315,8 @@ $N measure 1 --date 2026-11-22 --psfs "reach overhead=4" --ndi 18 --rom cervical
 $N assess 1 --date 2026-11-22 upper-trapezius-tp1:l:active:referral:ppt=2.5 levator-scapulae-upper:l:latent >/dev/null 2>&1
 $N log 1 "$T/s2.json" >/dev/null 2>&1
 $N note 1 >"$T/note-en.txt" 2>&1; $N --lang fr note 1 >"$T/note-fr.txt" 2>&1
-# what stays English: the trigger points' names and the techniques' labels (the therapist's kb texts)
-left=$(awk -f "$(dirname "$0")/leftover.awk" "$T/note-en.txt" "$T/note-fr.txt" |
-       grep -vxF -e 'TrP1, upper border, vertical anterior fibres' -e 'upper point, at the angle of the neck' -e 'trigger point pressure release, ischemic compression')
+# nothing stays English, the trigger points' names and the techniques' labels included (kb/fr/)
+left=$(awk -f "$(dirname "$0")/leftover.awk" "$T/note-en.txt" "$T/note-fr.txt")
 fixed=$(grep -nE 'subjective|objective|assessment|Pain drawing|Pain before|Function \(|Neck Disability|Perpetuating|Onset|assessed by palpation|Range of motion|Treatment:|Home program|Left out|Do not press|Recheck|points? lower|first pain rating|referral (not )?reproduced|\(left|left \(|right \(' "$T/note-fr.txt")
 if grep -q '^S (subjectif)$' "$T/note-fr.txt" && grep -q '^A (analyse)$' "$T/note-fr.txt" && grep -q 'Points gâchettes évalués par palpation :' "$T/note-fr.txt" &&
    grep -q 'la tempe (gauche) 6/10 (douleur sourde et profonde)' "$T/note-fr.txt" && grep -q 'trapèze supérieur, côté gauche' "$T/note-fr.txt" &&
