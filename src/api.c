@@ -949,7 +949,7 @@ static void h_visits(ctx *c) {
   char err[512];
   ok_json(c);
   buf_lit(&c->rs->body, "{\"visits\":");
-  int rc = record_visit_list(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  int rc = record_visit_list_lang(c->s, c->a->k, id, c->lang, &c->rs->body, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   buf_putc(&c->rs->body, '}');
 }
@@ -2455,7 +2455,7 @@ static const route routes[] = {
   {"POST", "/api/clients", h_client_add, DB | BODY},
   {"GET", "/api/clients/*", h_client, DB | WORDS},
   {"PATCH", "/api/clients/*", h_client_edit, DB | BODY},
-  {"GET", "/api/clients/*/visits", h_visits, DB},
+  {"GET", "/api/clients/*/visits", h_visits, DB | WORDS},
   {"GET", "/api/clients/*/care-plan", h_careplan, DB},
   {"PUT", "/api/clients/*/care-plan", h_careplan_put, DB | BODY},
   {"POST", "/api/clients/*/intakes", h_intake, DB | BODY | WORDS},
