@@ -940,7 +940,7 @@ static const trdef tr_keys[] = {
   {"tool", "label"}, {"danger", "label"}, {"danger", "why"}, {"contra", "label"}, {"contra", "caution-note"}, {"contra", "question"},
   {"contra", "advice"},
   {"advice", "label"}, {"advice", "limited"}, {"correct", "label"}, {"activity", "label"}, {"sensation", "label"},
-  {"region", "label"}, {"sensitive", "label"}, {"technique", "label"}, {"technique", "how"},
+  {"region", "label"}, {"sensitive", "label"}, {"technique", "label"}, {"technique", "how"}, {"movement", "label"},
   {"treat", "position"}, {"treat", "how"}, {"tp", "name"}, {"tp", "location"},
   {"condition", "name"}, {"condition", "note"}};
 #define N_TR_KEYS ((int)(sizeof tr_keys / sizeof tr_keys[0]))
@@ -1097,7 +1097,7 @@ static void add_translations(loader *L, loader *T) {
     const stanza *s = &T->stanzas[i];
     int lang = file_lang(s->file);
     if (tr_kind(s->kind) < 0) {
-      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, treat, tp, condition, tool, danger, contra, advice, correct, activity, sensation, region, sensitive and technique stanzas",
+      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, treat, tp, condition, tool, danger, contra, advice, correct, activity, sensation, region, sensitive, technique and movement stanzas",
            s->kind, s->id);
       continue;
     }

@@ -118,6 +118,23 @@ static int alternatives(const kb *k, const plan *p, const plan_step *s, int *out
   return n;
 }
 
+/* Why a point or a phase is not treated (plan.c's words), in French for a plan in French; any
+** other text (the screen's reason to refer) as it is. */
+static const struct { const char *en, *fr; } why_fr[] = {
+  {"no treatment today", "aucun traitement aujourd'hui"},
+  {"the point lies in the area of a contraindication", "le point se trouve dans la région d'une contre-indication"},
+  {"the point lies in an area this contraindication says to avoid", "le point se trouve dans une région que cette contre-indication dit d'éviter"},
+  {"no release technique allowed for this muscle", "aucune technique de relâchement permise pour ce muscle"},
+  {"the technique takes the body into a movement a contraindication forbids", "la technique amène le corps dans un mouvement qu'une contre-indication interdit"},
+  {"technique ruled out by a contraindication", "technique exclue par une contre-indication"},
+  {"stretching the muscle would load the area of a contraindication", "étirer le muscle mettrait en tension la région d'une contre-indication"},
+};
+static const char *why_lang(const char *why, const char *lang) {
+  for (size_t i = 0; why && is_french(lang) && i < sizeof why_fr / sizeof why_fr[0]; i++)
+    if (!strcmp(why, why_fr[i].en)) return why_fr[i].fr;
+  return why;
+}
+
 static void block_json(buf *b, const kb *k, const plan_block *bl, const char *lang) {
   buf_lit(b, "{\"phase\":"); buf_json_str(b, plan_phase_name(bl->phase));
   buf_lit(b, ",\"muscle\":"); str_or_null(b, bl->muscle >= 0 ? kb_muscle_at(k, bl->muscle)->id : NULL);
@@ -127,7 +144,17 @@ static void block_json(buf *b, const kb *k, const plan_block *bl, const char *la
   buf_lit(b, ",\"region\":"); str_or_null(b, region_id(k, bl->region));
   buf_lit(b, ",\"technique\":"); str_or_null(b, bl->technique >= 0 ? kb_term_at(k, KB_TECHNIQUE, bl->technique)->id : NULL);
   if (bl->movement >= 0) { buf_lit(b, ",\"movement\":"); buf_json_str(b, kb_term_at(k, KB_MOVEMENT, bl->movement)->id); }
-  buf_lit(b, ",\"why\":"); buf_json_str(b, bl->why);
+  buf_lit(b, ",\"why\":"); buf_json_str(b, why_lang(bl->why, lang));
+  if (is_french(lang)) {   /* the names in the plan's language (English keeps the ids only) */
+    if (bl->muscle >= 0) {
+      const kb_muscle *m = kb_muscle_at(k, bl->muscle);
+      buf_lit(b, ",\"muscle_name\":"); buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
+    }
+    if (bl->tp >= 0) { buf_lit(b, ",\"tp_name\":"); buf_json_str(b, kb_tp_text(k, lang, bl->tp, "name")); }
+    if (bl->technique >= 0) { buf_lit(b, ",\"technique_label\":"); buf_json_str(b, kb_term_text(k, lang, KB_TECHNIQUE, bl->technique, "label")); }
+    if (bl->movement >= 0) { buf_lit(b, ",\"movement_label\":"); buf_json_str(b, kb_term_text(k, lang, KB_MOVEMENT, bl->movement, "label")); }
+    if (bl->contra >= 0) { buf_lit(b, ",\"contraindication_label\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, bl->contra, "label")); }
+  }
   buf_lit(b, ",\"advice\":"); str_or_null(b, bl->contra >= 0 ? kb_term_text(k, lang, KB_CONTRA, bl->contra, "advice") : NULL);
   buf_putc(b, '}');
 }
@@ -141,6 +168,7 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
   if (fr && s->muscle >= 0) {   /* the muscle's name in the plan's language (English keeps its id only) */
     const kb_muscle *m = kb_muscle_at(k, s->muscle);
     buf_lit(b, ",\"muscle_name\":"); buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
+    if (s->tp >= 0) { buf_lit(b, ",\"tp_name\":"); buf_json_str(b, kb_tp_text(k, lang, s->tp, "name")); }
   }
   buf_lit(b, ",\"side\":"); str_or_null(b, s->muscle >= 0 ? body_side_name(s->side) : NULL);
   buf_lit(b, ",\"text\":"); buf_json_str(b, step_text_lang(s, lang));
@@ -168,6 +196,11 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
     int alt[16], n = s->treat >= 0 ? alternatives(k, p, s, alt) : 0;
     for (int i = 0; i < n; i++) { if (i) buf_putc(b, ','); buf_json_str(b, kb_term_at(k, KB_TECHNIQUE, alt[i])->id); }
     buf_putc(b, ']');
+    if (fr) {   /* their labels, in the same order */
+      buf_lit(b, ",\"alternative_labels\":[");
+      for (int i = 0; i < n; i++) { if (i) buf_putc(b, ','); buf_json_str(b, kb_term_text(k, lang, KB_TECHNIQUE, alt[i], "label")); }
+      buf_putc(b, ']');
+    }
   }
   if (s->muscle >= 0 && s->phase != PLAN_ASSESS) {
     buf_lit(b, ",\"dangers\":[");
@@ -187,6 +220,7 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
       const kb_term *c = kb_term_at(k, KB_CONTRA, s->cautions[i]);
       if (i) buf_putc(b, ',');
       buf_lit(b, "{\"contraindication\":"); buf_json_str(b, c->id);
+      if (fr) { buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, s->cautions[i], "label")); }
       buf_lit(b, ",\"text\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, s->cautions[i], "caution-note"));
       buf_putc(b, '}');
     }

@@ -137,7 +137,8 @@ for (const f of readdirSync(new URL('fr/', KB_DIR)).filter((x) => x.endsWith('.k
   const fr = kbTexts(new URL(`fr/${f}`, KB_DIR));
   let en;
   try { en = kbTexts(new URL(f, KB_DIR)); } catch { continue; }   /* regions.kb: regions.tsv */
-  for (const [k, v] of en) if (fr.has(k) && fr.get(k) !== v && v.length >= 10 && /\s/.test(v)) KB_ENGLISH.push(v.replace(/\s+/g, ' '));
+  /* (not a French that quotes its English: « pin and stretch ») */
+  for (const [k, v] of en) if (fr.has(k) && !fr.get(k).includes(v) && v.length >= 10 && /\s/.test(v)) KB_ENGLISH.push(v.replace(/\s+/g, ' '));
 }
 const KB_EN_LEFT = {};
 /* the sources' citations: titles of published works stay in their language (the handout's and
@@ -148,9 +149,11 @@ async function english(p, name = '') {
   const waits = (pending.get(p) || []).splice(0);
   await Promise.race([Promise.all(waits), new Promise((res) => setTimeout(res, 3000))]);
   let text = (await pageText(p)).replace(/[ \t\u00a0]+/g, ' ');
-  const kbLeft = KB_ENGLISH.filter((x) => text.includes(x) || text.includes(x[0].toUpperCase() + x.slice(1)));   /* a list may capitalise it */
+  const kbText = CITATIONS.reduce((t, c) => t.split(c).join(' '), text);   /* the works' titles are English */
+  const kbLeft = KB_ENGLISH.filter((x) => kbText.includes(x) || kbText.includes(x[0].toUpperCase() + x.slice(1)));   /* a list may capitalise it */
   if (kbLeft.length) KB_EN_LEFT[name || 'handout'] = [kbLeft.length, kbLeft[0].slice(0, 60)];
-  if (kbLeft.length) return kbLeft.map((x) => `the knowledge base's English: ${x.slice(0, 120)}`);
+  const around = (x) => { const i = Math.max(kbText.indexOf(x), kbText.indexOf(x[0].toUpperCase() + x.slice(1))); return kbText.slice(Math.max(0, i - 40), i + Math.min(x.length, 80) + 40).replace(/\s+/g, ' '); };
+  if (kbLeft.length) return kbLeft.map((x) => `the knowledge base's English: ${x.slice(0, 80)} [${around(x)}]`);
   const server = [...(untranslated.get(p) || []), ...CITATIONS].sort((a, b) => b.length - a.length);
   let n = 0;
   for (const w of server) { const parts = text.split(w); if (parts.length > 1) { n += parts.length - 1; text = parts.join(' '); } }
@@ -359,6 +362,23 @@ try {
   const hl = await post(`/api/clients/${cid}/home-link`, {}, csrf);
   await ph.goto(BASE + new URL(hl.data.url).pathname);
   await screen(ph, 'client-home', '.ex-c, #view p', { both: false });
+  /* a plan with what the first one lacked: points not treated (an open wound at the temple, the
+  ** techniques a contraindication rules out or whose movement it forbids), a caution (pregnancy
+  ** at the top of the shoulder), a sensitive area (gluteal), points not in the ranking */
+  const pt = await pg.request.patch(`${BASE}/api/clients/${cid}`, { headers: { 'X-CSRF-Token': csrf }, data: { contraindications:
+    ['anticoagulants', 'pregnancy', 'cervical-arterial-dysfunction', { id: 'open-wound', region: 'temple-l' }] } });
+  await pg.evaluate(() => { const st = JSON.parse(sessionStorage.getItem('myomap') || '{}');
+    st.ticked = ['temporalis-tp4:l', 'upper-trapezius-tp1:l', 'piriformis-tp1:r', 'levator-scapulae-upper:l']; sessionStorage.setItem('myomap', JSON.stringify(st)); });
+  await pg.goto('about:blank');   /* a new page reads the ticked points again */
+  await pg.goto(`${BASE}/#/plan/${cid}`);
+  await screen(pg, 'plan-blocked', '#view .sensitive-step');
+  await step('... its blocked points, cautions and sensitive steps named in French', async () => {
+    const txt = await pg.textContent('#view');
+    const want = [FR['phase.release'], FR['phase.stretch'], 'PG4, fibres postérieures', 'plaie ouverte', 'grossesse', 'région fessière'];
+    const miss = want.filter((w) => !txt.toLowerCase().includes(w.toLowerCase()));
+    if (pt.status() !== 200 || miss.length || !(await pg.$('#view .danger-zone.caution')) || !(await pg.$('#view .sensitive-step')))
+      throw new Error(`PATCH ${pt.status()}; missing ${miss.join(' | ')}`);
+  });
   await pg.goto(`${BASE}/#/atlas`);
   await screen(pg, 'atlas', '#view h1');
   await pg.goto(`${BASE}/#/atlas/muscle:temporalis`);
