@@ -618,19 +618,19 @@ static void h_muscle(ctx *c) {
     return;
   }
   ok_json(c);
-  report_muscle_json(&c->rs->body, c->a->k, m);
+  report_muscle_json_lang(&c->rs->body, c->a->k, m, c->lang);
 }
 
 static void h_conditions(ctx *c) {
   ok_json(c);
-  sheet_conditions_json(&c->rs->body, c->a->k);
+  sheet_conditions_json_lang(&c->rs->body, c->a->k, c->lang);
 }
 
 static void h_condition(ctx *c) {
   int i = kb_find_condition(c->a->k, c->param);
   if (i < 0) { FAIL(c, 404, "unknown condition \"%s\"", c->param); return; }
   ok_json(c);
-  sheet_condition_json(&c->rs->body, c->a->k, i);
+  sheet_condition_json_lang(&c->rs->body, c->a->k, i, c->lang);
 }
 
 static void h_contras(ctx *c) {
@@ -976,7 +976,7 @@ static void h_visits(ctx *c) {
   char err[512];
   ok_json(c);
   buf_lit(&c->rs->body, "{\"visits\":");
-  int rc = record_visit_list(c->s, c->a->k, id, &c->rs->body, err, sizeof err);
+  int rc = record_visit_list_lang(c->s, c->a->k, id, c->lang, &c->rs->body, err, sizeof err);
   if (rc) { fail_rc(c, rc, err); return; }
   buf_putc(&c->rs->body, '}');
 }
@@ -2471,9 +2471,9 @@ static const route routes[] = {
   {"GET", "/api/chart.svg", h_chart, PUBLIC | LANG},
   {"POST", "/api/where", h_where, BODY | WORDS},
   {"GET", "/api/muscles", h_muscles, LANG},
-  {"GET", "/api/muscles/*", h_muscle, 0},
-  {"GET", "/api/conditions", h_conditions, 0},
-  {"GET", "/api/conditions/*", h_condition, 0},
+  {"GET", "/api/muscles/*", h_muscle, LANG},
+  {"GET", "/api/conditions", h_conditions, LANG},
+  {"GET", "/api/conditions/*", h_condition, LANG},
   {"GET", "/api/contraindications", h_contras, LANG},
   {"GET", "/api/sensitive-areas", h_sensitive, LANG},
   {"GET", "/api/vocabulary", h_vocabulary, LANG},
@@ -2482,7 +2482,7 @@ static const route routes[] = {
   {"POST", "/api/clients", h_client_add, DB | BODY},
   {"GET", "/api/clients/*", h_client, DB | WORDS},
   {"PATCH", "/api/clients/*", h_client_edit, DB | BODY},
-  {"GET", "/api/clients/*/visits", h_visits, DB},
+  {"GET", "/api/clients/*/visits", h_visits, DB | WORDS},
   {"GET", "/api/clients/*/care-plan", h_careplan, DB},
   {"PUT", "/api/clients/*/care-plan", h_careplan_put, DB | BODY},
   {"POST", "/api/clients/*/intakes", h_intake, DB | BODY | WORDS},

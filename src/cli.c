@@ -679,7 +679,7 @@ static int cmd_kb(opts *o, int argc, char **argv) {
       buf_printf(&out, "knowledge base ok: %d muscles, %d trigger points, %d zone entries, %d sources\n",
                  kb_n_muscles(k), kb_n_tps(k), n_zone, kb_n_terms(k, KB_SOURCE));
       int n_en, n_fr = kb_n_translations(k, "fr", &n_en);
-      if (n_fr) buf_printf(&out, "translations ok: fr %d of %d client texts\n", n_fr, n_en);
+      if (n_fr) buf_printf(&out, "translations ok: fr %d of %d texts\n", n_fr, n_en);
     }
     buf_free(&errors);
   } else if (o->json) { report_export_json(&out, k); buf_putc(&out, '\n'); }

@@ -927,17 +927,22 @@ typedef struct tr_text {
 static const char *const kb_langs[] = {"fr"};
 #define N_LANGS ((int)(sizeof kb_langs / sizeof kb_langs[0]))
 
-/* The keys whose texts a client reads (the home program, the handout), and a technique's label
-** and how (the therapist's plan and session room), by stanza kind; a `region` stanza translates
-** a base region's label of regions.tsv. */
+/* The keys whose texts a client reads (the home program, the handout), and those the therapist
+** reads in the plan, the session room and the ranking (a technique's label and how, a muscle's own
+** [treat] position and how, a trigger point's name and location, a contraindication's advice, a
+** condition's name and note), by stanza kind; a `region` stanza translates a base region's label
+** of regions.tsv. */
 typedef struct trdef { const char *kind, *key; } trdef;
 static const trdef tr_keys[] = {
   {"muscle", "name"}, {"muscle", "selfcare-none"},
   {"selfcare", "position"}, {"selfcare", "steps"}, {"selfcare", "frequency"}, {"selfcare", "feel"},
   {"selfcare", "avoid"},
   {"tool", "label"}, {"danger", "label"}, {"danger", "why"}, {"contra", "label"}, {"contra", "caution-note"}, {"contra", "question"},
+  {"contra", "advice"},
   {"advice", "label"}, {"advice", "limited"}, {"correct", "label"}, {"activity", "label"}, {"sensation", "label"},
-  {"region", "label"}, {"sensitive", "label"}, {"technique", "label"}, {"technique", "how"}};
+  {"region", "label"}, {"sensitive", "label"}, {"technique", "label"}, {"technique", "how"}, {"movement", "label"},
+  {"treat", "position"}, {"treat", "how"}, {"tp", "name"}, {"tp", "location"},
+  {"condition", "name"}, {"condition", "note"}};
 #define N_TR_KEYS ((int)(sizeof tr_keys / sizeof tr_keys[0]))
 
 /* The index in tr_keys of kind's first key, or -1; its keys follow it in the table. */
@@ -988,8 +993,10 @@ static const tr_text *find_text(const tr_text *v, int n, const char *lang, const
   return n ? bsearch(&want, v, (size_t)n, sizeof *v, cmp_text) : NULL;
 }
 
-/* The English texts a client reads, from the knowledge base's stanzas (a self-care exercise as
-** MUSCLE-LOCAL, "upper-trapezius-ball-wall") and the body model's region labels. */
+/* The English texts a client (or the therapist) reads, from the knowledge base's stanzas (a
+** self-care exercise as MUSCLE-LOCAL, "upper-trapezius-ball-wall"; a muscle's technique as
+** MUSCLE-TECHNIQUE, "upper-trapezius-pressure"; a trigger point by its full id,
+** "upper-trapezius-tp1") and the body model's region labels. */
 static void collect_texts(loader *L) {
   kb *k = L->k;
   const char *muscle = NULL, *muscle_file = NULL;
@@ -999,7 +1006,7 @@ static void collect_texts(loader *L) {
     int kd = tr_kind(s->kind);
     if (kd < 0) continue;
     const char *id = s->id;
-    if (same(s->kind, "selfcare")) {
+    if (same(s->kind, "selfcare") || same(s->kind, "treat") || same(s->kind, "tp")) {   /* MUSCLE-LOCAL */
       if (!muscle || muscle_file != s->file) continue;
       buf b; buf_init(&b);
       buf_printf(&b, "%s-%s", muscle, s->id);
@@ -1090,7 +1097,7 @@ static void add_translations(loader *L, loader *T) {
     const stanza *s = &T->stanzas[i];
     int lang = file_lang(s->file);
     if (tr_kind(s->kind) < 0) {
-      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, tool, danger, contra, advice, correct, activity, sensation, region, sensitive and technique stanzas",
+      fail(L, s->file, s->line, "[%s %s]: a translation file holds only muscle, selfcare, treat, tp, condition, tool, danger, contra, advice, correct, activity, sensation, region, sensitive, technique and movement stanzas",
            s->kind, s->id);
       continue;
     }
@@ -1107,7 +1114,9 @@ static void add_translations(loader *L, loader *T) {
         if (same(k->texts[j].kind, s->kind)) { if (first < 0) first = j; last = j; }
       const char *hint = first >= 0 ? util_nearest(s->id, &k->texts[first].id, (size_t)(last - first + 1), sizeof(tr_text)) : NULL;
       fail(L, s->file, s->line, "unknown %s \"%s\"%s: a translation names an English stanza%s", s->kind, s->id,
-           mean(tmp, sizeof tmp, hint), same(s->kind, "selfcare") ? " (a self-care exercise as MUSCLE-LOCAL)" : "");
+           mean(tmp, sizeof tmp, hint), same(s->kind, "selfcare") ? " (a self-care exercise as MUSCLE-LOCAL)"
+           : same(s->kind, "treat") ? " (a muscle's technique as MUSCLE-TECHNIQUE)"
+           : same(s->kind, "tp") ? " (a trigger point by its full id, MUSCLE-LOCAL)" : "");
       continue;
     }
     for (int j = 0; j < s->n_entries; j++) {
@@ -1198,6 +1207,27 @@ const char *kb_selfcare_text(const kb *k, const char *lang, int muscle, int j, c
   char id[256];
   snprintf(id, sizeof id, "%s-%s", m->id, m->selfcare[j].id);
   return kb_text(k, lang, "selfcare", id, key, english);
+}
+
+const char *kb_treat_text(const kb *k, const char *lang, int muscle, int j, const char *key) {
+  const kb_muscle *m = &k->muscles[muscle];
+  const kb_treat *t = &m->treats[j];
+  const char *en = same(key, "position") ? t->position : t->how;
+  lang = kb_lang_name(lang);
+  if (!lang || same(lang, "en")) return en;
+  char id[256];
+  snprintf(id, sizeof id, "%s-%s", m->id, k->terms[KB_TECHNIQUE][t->technique].id);
+  return kb_text(k, lang, "treat", id, key, en);
+}
+
+const char *kb_tp_text(const kb *k, const char *lang, int tp, const char *key) {
+  const kb_tp *t = kb_tp_at(k, tp);
+  return kb_text(k, lang, "tp", t->id, key, same(key, "name") ? t->name : t->location);
+}
+
+const char *kb_condition_text(const kb *k, const char *lang, int i, const char *key) {
+  const kb_condition *c = kb_condition_at(k, i);
+  return kb_text(k, lang, "condition", c->id, key, same(key, "name") ? c->name : c->note);
 }
 
 const char *kb_term_text(const kb *k, const char *lang, int vocab, int i, const char *key) {

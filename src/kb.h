@@ -231,7 +231,9 @@ const char *kb_freq_name(int freq);
 ** the English ([selfcare MUSCLE-LOCAL] for a self-care exercise, [region BASE] for a region's
 ** label) with the keys that carry a client's text: muscle name and selfcare-none; selfcare
 ** position, steps, frequency, feel, avoid; tool, activity, sensation, advice, correct and
-** region label; danger label and why; contra label, caution-note and question.  kb_load_* keep these
+** region label; danger label and why; contra label, caution-note and question; and those the
+** therapist reads: technique label and how; treat position and how ([treat MUSCLE-TECHNIQUE]);
+** tp name and location ([tp FULL-ID]); contra advice; condition name and note.  kb_load_* keep these
 ** files and read them only when kb_load_lang asks for their language (so that a command in
 ** English does not pay for them). */
 
@@ -264,6 +266,13 @@ const char *kb_text(const kb *k, const char *lang, const char *kind, const char 
 const char *kb_selfcare_text(const kb *k, const char *lang, int muscle, int j, const char *key, const char *english);
 const char *kb_term_text(const kb *k, const char *lang, int vocab, int i, const char *key);
 const char *kb_region_label(const kb *k, const char *lang, int region);
+/* The therapist's texts: `key` ("position" or "how") of technique j of muscle `muscle` (its
+** [treat] stanza, translated as [treat MUSCLE-TECHNIQUE]); "name" or "location" of trigger point
+** `tp` ([tp FULL-ID]); "name" or "note" of condition i (NULL when it has no note).  A
+** contraindication's advice is kb_term_text(.., KB_CONTRA, i, "advice"). */
+const char *kb_treat_text(const kb *k, const char *lang, int muscle, int j, const char *key);
+const char *kb_tp_text(const kb *k, const char *lang, int tp, const char *key);
+const char *kb_condition_text(const kb *k, const char *lang, int i, const char *key);
 
 /* For `kb check`: reads every language the kb has files for (kb_load_lang, its errors
 ** included), then lists every English text a client reads that one of them lacks, one line each

@@ -137,7 +137,7 @@ static void hold_json(buf *b, const kb *k, const live *l, int i, double now, con
   buf_lit(b, ",\"tp\":");
   if (ps->tp >= 0) buf_json_str(b, kb_tp_at(k, ps->tp)->id); else buf_lit(b, "null");
   buf_lit(b, ",\"tp_name\":");
-  if (ps->tp >= 0) buf_json_str(b, kb_tp_at(k, ps->tp)->name); else buf_lit(b, "null");
+  if (ps->tp >= 0) buf_json_str(b, kb_tp_text(k, lang, ps->tp, "name")); else buf_lit(b, "null");
   buf_lit(b, ",\"side\":");
   buf_json_str(b, body_side_name(ps->side));
   buf_lit(b, ",\"technique\":");

@@ -130,7 +130,7 @@ static void region_words(buf *b, const kb *k, const char *lang, const char *id) 
   buf_puts(b, br->label);
 }
 
-/* "left upper trapezius (TrP1, upper border, ...)" ("trapèze supérieur, côté gauche (TrP1, ...)"
+/* "left upper trapezius (TrP1, upper border, ...)" ("trapèze supérieur, côté gauche (PG1, ...)"
 ** in French); without a point, the side and muscle. */
 static void point_words(buf *b, const kb *k, const char *lang, const char *muscle, const char *tp, const char *side) {
   int fr = is_fr(lang);
@@ -140,7 +140,7 @@ static void point_words(buf *b, const kb *k, const char *lang, const char *muscl
   if (side_word(side) && fr) buf_printf(b, ", %s", W(lang, side_word(side)));
   if (tp && *tp) {
     int t = kb_find_tp(k, tp);
-    buf_printf(b, " (%s)", t >= 0 ? kb_tp_at(k, t)->name : tp);
+    buf_printf(b, " (%s)", t >= 0 ? kb_tp_text(k, lang, t, "name") : tp);
   }
 }
 
@@ -511,7 +511,7 @@ static void objective(buf *b, const ctx *c) {
     int t = tech ? kb_find_term(k, KB_TECHNIQUE, tech) : -1, o = outcome_index(outcome);
     buf_puts(b, W(L, "- "));
     point_words(b, k, L, store_cell(&c->holds, i, 2), store_cell(&c->holds, i, 3), store_cell(&c->holds, i, 4));
-    buf_printf(b, "%s%s", W(L, ": "), t >= 0 ? kb_term_at(k, KB_TECHNIQUE, t)->label : str(tech));
+    buf_printf(b, "%s%s", W(L, ": "), t >= 0 ? kb_term_text(k, L, KB_TECHNIQUE, t, "label") : str(tech));
     if (secs) { buf_puts(b, W(L, ", ")); num(b, secs); buf_puts(b, W(L, " s")); }
     buf_printf(b, ", %s", o >= 0 ? W(L, outcomes[o].words) : outcome ? outcome : W(L, "outcome not recorded"));
     if (reason && *reason) buf_printf(b, W(L, " (%s)"), reason_words(L, reason));

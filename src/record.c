@@ -2135,6 +2135,11 @@ int record_row_check(void *kb_, const char *table, int n, const char *const *col
 /* ---- visit history ------------------------------------------------------------------------ */
 
 int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, size_t errlen) {
+  return record_visit_list_lang(s, k, client, NULL, out, err, errlen);
+}
+
+int record_visit_list_lang(store *s, const kb *k, long client, const char *lang, buf *out, char *err, size_t errlen) {
+  int fr = kb_lang_name(lang) && !strcmp(kb_lang_name(lang), "fr");
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
@@ -2177,9 +2182,14 @@ int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, s
       int m = kb_find_muscle(k, mu), ti = tp ? kb_find_tp(k, tp) : -1;
       buf buf_name;
       buf_init(&buf_name);
-      buf_printf(&buf_name, "%s%s%s%s%s", sd && !strcmp(sd, "l") ? "left " : sd && !strcmp(sd, "r") ? "right " : "",
-                 m >= 0 ? kb_muscle_at(k, m)->name : mu, ti >= 0 ? " (" : "", ti >= 0 ? kb_tp_at(k, ti)->name : "",
-                 ti >= 0 ? ")" : "");
+      const char *mname = m >= 0 ? kb_text(k, lang, "muscle", kb_muscle_at(k, m)->id, "name", kb_muscle_at(k, m)->name) : mu;
+      const char *tname = ti >= 0 ? kb_tp_text(k, lang, ti, "name") : "";
+      if (fr)   /* "temporal, gauche (PG4, fibres postérieures)" */
+        buf_printf(&buf_name, "%s%s%s%s%s", mname, sd && !strcmp(sd, "l") ? ", gauche" : sd && !strcmp(sd, "r") ? ", droite" : "",
+                   ti >= 0 ? " (" : "", tname, ti >= 0 ? ")" : "");
+      else
+        buf_printf(&buf_name, "%s%s%s%s%s", sd && !strcmp(sd, "l") ? "left " : sd && !strcmp(sd, "r") ? "right " : "",
+                   mname, ti >= 0 ? " (" : "", tname, ti >= 0 ? ")" : "");
       json_field(out, "name", buf_name.data, 0);
       buf_free(&buf_name);
       buf_putc(out, '}');

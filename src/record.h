@@ -182,6 +182,9 @@ int record_measure_add(store *s, long client, const char *date, long visit,
 ** "holds":N,"pain_pre","pain_post","note":"draft"|"signed","signed":{"by","at"}|null}] (a
 ** point once however many holds; "name" in words).  RECORD_ENOTFOUND when no such client. */
 int record_visit_list(store *s, const kb *k, long client, buf *out, char *err, size_t errlen);
+/* The same with each point's "name" in `lang` (kb/LANG/'s muscle and point names, the side in its
+** words); the stored rows are the same in every language. */
+int record_visit_list_lang(store *s, const kb *k, long client, const char *lang, buf *out, char *err, size_t errlen);
 
 /* Append visit `visit` as a JSON object: {"id","client","date","started","therapist":NAME|null,
 ** "pain_pre","pain_post","note":"draft"|"signed","holds":[{"seq","phase","muscle","tp","side",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 static const char NOTE[] = "Candidates to assess by palpation, not a diagnosis.";
+static const char NOTE_FR[] = "Des candidats à évaluer par la palpation, pas un diagnostic.";
 
 struct report {
   const kb *k;
@@ -240,14 +241,17 @@ void report_where_json_lang(buf *out, report *rp, const present *p, const screen
     buf_int(out, i + 1);
     buf_putc(out, ',');
     const buf *head = tp_head(rp, c->tp);
-    if (fr) {   /* the muscle's name in the language (the cached head is the English) */
-      const kb_muscle *m = kb_muscle_at(k, kb_tp_at(k, c->tp)->muscle);
-      const char *tpn = strstr(head->data, ",\"trigger_point\":");
+    if (fr) {   /* the muscle's and the point's names in the language (the cached head is the English) */
+      const kb_tp *tp = kb_tp_at(k, c->tp);
+      const kb_muscle *m = kb_muscle_at(k, tp->muscle);
       buf_lit(out, "\"muscle\":");
       buf_json_str(out, m->id);
       buf_lit(out, ",\"muscle_name\":");
       buf_json_str(out, kb_text(k, fr, "muscle", m->id, "name", m->name));
-      buf_puts(out, tpn);
+      buf_lit(out, ",\"trigger_point\":");
+      buf_json_str(out, tp->id);
+      buf_lit(out, ",\"trigger_point_name\":");
+      buf_json_str(out, kb_tp_text(k, fr, c->tp, "name"));
     } else buf_append(out, head->data, head->len);
     buf_lit(out, ",\"side\":\"");
     buf_puts(out, body_side_name(c->side));
@@ -307,7 +311,7 @@ void report_where_json_lang(buf *out, report *rp, const present *p, const screen
   buf_lit(out, ",\"choir\":");
   json_choir(out, rp, p);
   buf_lit(out, ",\"note\":\"");
-  buf_puts(out, NOTE);
+  buf_puts(out, fr ? NOTE_FR : NOTE);
   buf_lit(out, "\"}");
 }
 
@@ -630,7 +634,7 @@ static void json_opt_str(buf *out, const char *key, const char *v) {
   if (v) buf_json_str(out, v); else buf_lit(out, "null");
 }
 
-static void json_tp(buf *out, const kb *k, int t) {
+static void json_tp(buf *out, const kb *k, int t, const char *lang) {
   const kb_tp *tp = kb_tp_at(k, t);
   const kb_muscle *m = kb_muscle_at(k, tp->muscle);
   int side = m->paired ? BODY_L : BODY_MID;
@@ -638,7 +642,7 @@ static void json_tp(buf *out, const kb *k, int t) {
   buf_json_str(out, tp->id);
   buf_lit(out, ",\"muscle\":");
   buf_json_str(out, m->id);
-  json_opt_str(out, "name", tp->name);
+  json_opt_str(out, "name", kb_tp_text(k, lang, t, "name"));
   buf_lit(out, ",\"side\":\"");
   buf_puts(out, body_side_name(side));
   buf_lit(out, "\",\"region\":");
@@ -646,7 +650,7 @@ static void json_tp(buf *out, const kb *k, int t) {
   kb_zone_ref self = {tp->region, KB_SAME};
   kb_zone_regions(k, self, side, r);
   buf_json_str(out, body_at(kb_body(k), r[0])->id);
-  json_opt_str(out, "location", tp->location);
+  json_opt_str(out, "location", kb_tp_text(k, lang, t, "location"));
   buf_lit(out, ",\"referral\":{\"essential\":");
   json_zone(out, k, tp->essential, tp->n_essential, side);
   buf_lit(out, ",\"spillover\":");
@@ -669,10 +673,10 @@ static void json_tp(buf *out, const kb *k, int t) {
   buf_putc(out, '}');
 }
 
-static void json_muscle_fields(buf *out, const kb *k, const kb_muscle *m) {
+static void json_muscle_fields(buf *out, const kb *k, const kb_muscle *m, const char *lang) {
   buf_lit(out, "{\"id\":");
   buf_json_str(out, m->id);
-  json_opt_str(out, "name", m->name);
+  json_opt_str(out, "name", kb_text(k, lang, "muscle", m->id, "name", m->name));
   json_opt_str(out, "group", m->group);
   buf_lit(out, ",\"paired\":");
   buf_puts(out, m->paired ? "true" : "false");
@@ -686,21 +690,23 @@ static void json_muscle_fields(buf *out, const kb *k, const kb_muscle *m) {
   json_sources(out, k, m->sources, m->n_sources, 1);
 }
 
-void report_muscle_json(buf *out, const kb *k, int muscle) {
+void report_muscle_json(buf *out, const kb *k, int muscle) { report_muscle_json_lang(out, k, muscle, NULL); }
+
+void report_muscle_json_lang(buf *out, const kb *k, int muscle, const char *lang) {
   const kb_muscle *m = kb_muscle_at(k, muscle);
-  json_muscle_fields(out, k, m);
+  json_muscle_fields(out, k, m, lang);
   buf_lit(out, ",\"trigger_points\":[");
   for (int i = 0; i < m->n_tps; i++) {
     if (i) buf_putc(out, ',');
-    json_tp(out, k, m->first_tp + i);
+    json_tp(out, k, m->first_tp + i, lang);
   }
   buf_lit(out, "],\"techniques\":[");
   for (int i = 0; i < m->n_treats; i++) {
     const kb_treat *t = &m->treats[i];
     if (i) buf_putc(out, ',');
     buf_lit(out, "{\"technique\":"); buf_json_str(out, kb_term_at(k, KB_TECHNIQUE, t->technique)->id);
-    buf_lit(out, ",\"position\":"); buf_json_str(out, t->position);
-    buf_lit(out, ",\"how\":"); buf_json_str(out, t->how);
+    buf_lit(out, ",\"position\":"); buf_json_str(out, kb_treat_text(k, lang, muscle, i, "position"));
+    buf_lit(out, ",\"how\":"); buf_json_str(out, kb_treat_text(k, lang, muscle, i, "how"));
     buf_printf(out, ",\"hold\":[%d,%d],\"band\":[%d,%d],\"sources\":", t->hold_min, t->hold_max, t->band_lo, t->band_hi);
     json_sources(out, k, t->sources, t->n_sources, 1);
     buf_putc(out, '}');
@@ -711,18 +717,18 @@ void report_muscle_json(buf *out, const kb *k, int muscle) {
     if (i) buf_putc(out, ',');
     buf_lit(out, "{\"id\":"); buf_json_str(out, c->id);
     buf_lit(out, ",\"tool\":"); buf_json_str(out, kb_term_at(k, KB_TOOL, c->tool)->id);
-    buf_lit(out, ",\"position\":"); buf_json_str(out, c->position);
-    buf_lit(out, ",\"steps\":"); buf_json_str(out, c->steps);
+    buf_lit(out, ",\"position\":"); buf_json_str(out, kb_selfcare_text(k, lang, muscle, i, "position", c->position));
+    buf_lit(out, ",\"steps\":"); buf_json_str(out, kb_selfcare_text(k, lang, muscle, i, "steps", c->steps));
     buf_printf(out, ",\"hold\":[%d,%d],\"frequency\":", c->hold_min, c->hold_max);
-    buf_json_str(out, c->frequency);
-    buf_lit(out, ",\"feel\":"); buf_json_str(out, c->feel);
-    json_opt_str(out, "avoid", c->avoid);
+    buf_json_str(out, kb_selfcare_text(k, lang, muscle, i, "frequency", c->frequency));
+    buf_lit(out, ",\"feel\":"); buf_json_str(out, kb_selfcare_text(k, lang, muscle, i, "feel", c->feel));
+    json_opt_str(out, "avoid", c->avoid ? kb_selfcare_text(k, lang, muscle, i, "avoid", c->avoid) : NULL);
     buf_lit(out, ",\"sources\":");
     json_sources(out, k, c->sources, c->n_sources, 1);
     buf_putc(out, '}');
   }
   buf_lit(out, "]");
-  json_opt_str(out, "selfcare_none", m->selfcare_none);
+  json_opt_str(out, "selfcare_none", m->selfcare_none ? kb_text(k, lang, "muscle", m->id, "selfcare-none", m->selfcare_none) : NULL);
   buf_lit(out, ",\"dangers\":");
   json_terms(out, k, KB_DANGER, m->dangers, m->n_dangers);
   buf_putc(out, '}');
@@ -818,7 +824,7 @@ void report_export_json(buf *out, const kb *k) {
   for (int i = 0; i < kb_n_muscles(k); i++) {
     if (i) buf_putc(out, ',');
     const kb_muscle *m = kb_muscle_at(k, i);
-    json_muscle_fields(out, k, m);
+    json_muscle_fields(out, k, m, NULL);
     buf_lit(out, ",\"trigger_points\":[");
     for (int j = 0; j < m->n_tps; j++) {
       if (j) buf_putc(out, ',');
@@ -829,7 +835,7 @@ void report_export_json(buf *out, const kb *k) {
   buf_lit(out, "],\"trigger_points\":[");
   for (int t = 0; t < kb_n_tps(k); t++) {
     if (t) buf_putc(out, ',');
-    json_tp(out, k, t);
+    json_tp(out, k, t, NULL);
   }
   static const char *const vocab_names[] = {"sensations", "activities", "mimics", "sources",
                                                       "techniques", "tools", "dangers", "contraindications", "advice", "corrective",

@@ -35,6 +35,9 @@ void report_where_text(buf *out, const report *rp, const present *p, const scree
 
 /* One muscle with all its trigger points. */
 void report_muscle_json(buf *out, const kb *k, int muscle);
+/* The same in `lang`: the names, the trigger points' names and locations, the techniques' position
+** and how and the self-care texts from kb/LANG/ (the notes, symptoms and frequencies as written). */
+void report_muscle_json_lang(buf *out, const kb *k, int muscle, const char *lang);
 void report_muscle_text(buf *out, const kb *k, int muscle);
 
 /* The region list. */

@@ -56,9 +56,15 @@ static const char *step_how(const kb *k, const plan_step *s) {
   if (s->treat >= 0) return kb_muscle_at(k, s->muscle)->treats[s->treat].how;
   return kb_term_at(k, KB_TECHNIQUE, s->technique)->text;
 }
-/* In `lang`: a generic technique's how from kb/LANG/ (a muscle's own [treat] how is English). */
+/* In `lang`, from kb/LANG/: the muscle's [treat] position and how, or a generic technique's how. */
+static const char *step_position_lang(const kb *k, const plan_step *s, const char *lang) {
+  const kb_muscle *m = kb_muscle_at(k, s->muscle);
+  if (s->treat >= 0) return kb_treat_text(k, lang, s->muscle, s->treat, "position");
+  if (m->n_treats) return kb_treat_text(k, lang, s->muscle, 0, "position");
+  return kb_lang_name(lang) && !strcmp(kb_lang_name(lang), "fr") ? "confortable et soutenu" : step_position(k, s);
+}
 static const char *step_how_lang(const kb *k, const plan_step *s, const char *lang) {
-  if (s->treat >= 0) return step_how(k, s);
+  if (s->treat >= 0) return kb_treat_text(k, lang, s->muscle, s->treat, "how");
   return kb_term_text(k, lang, KB_TECHNIQUE, s->technique, "how");
 }
 
@@ -112,7 +118,24 @@ static int alternatives(const kb *k, const plan *p, const plan_step *s, int *out
   return n;
 }
 
-static void block_json(buf *b, const kb *k, const plan_block *bl) {
+/* Why a point or a phase is not treated (plan.c's words), in French for a plan in French; any
+** other text (the screen's reason to refer) as it is. */
+static const struct { const char *en, *fr; } why_fr[] = {
+  {"no treatment today", "aucun traitement aujourd'hui"},
+  {"the point lies in the area of a contraindication", "le point se trouve dans la région d'une contre-indication"},
+  {"the point lies in an area this contraindication says to avoid", "le point se trouve dans une région que cette contre-indication dit d'éviter"},
+  {"no release technique allowed for this muscle", "aucune technique de relâchement permise pour ce muscle"},
+  {"the technique takes the body into a movement a contraindication forbids", "la technique amène le corps dans un mouvement qu'une contre-indication interdit"},
+  {"technique ruled out by a contraindication", "technique exclue par une contre-indication"},
+  {"stretching the muscle would load the area of a contraindication", "étirer le muscle mettrait en tension la région d'une contre-indication"},
+};
+static const char *why_lang(const char *why, const char *lang) {
+  for (size_t i = 0; why && is_french(lang) && i < sizeof why_fr / sizeof why_fr[0]; i++)
+    if (!strcmp(why, why_fr[i].en)) return why_fr[i].fr;
+  return why;
+}
+
+static void block_json(buf *b, const kb *k, const plan_block *bl, const char *lang) {
   buf_lit(b, "{\"phase\":"); buf_json_str(b, plan_phase_name(bl->phase));
   buf_lit(b, ",\"muscle\":"); str_or_null(b, bl->muscle >= 0 ? kb_muscle_at(k, bl->muscle)->id : NULL);
   buf_lit(b, ",\"tp\":"); str_or_null(b, bl->tp >= 0 ? kb_tp_at(k, bl->tp)->id : NULL);
@@ -121,8 +144,18 @@ static void block_json(buf *b, const kb *k, const plan_block *bl) {
   buf_lit(b, ",\"region\":"); str_or_null(b, region_id(k, bl->region));
   buf_lit(b, ",\"technique\":"); str_or_null(b, bl->technique >= 0 ? kb_term_at(k, KB_TECHNIQUE, bl->technique)->id : NULL);
   if (bl->movement >= 0) { buf_lit(b, ",\"movement\":"); buf_json_str(b, kb_term_at(k, KB_MOVEMENT, bl->movement)->id); }
-  buf_lit(b, ",\"why\":"); buf_json_str(b, bl->why);
-  buf_lit(b, ",\"advice\":"); str_or_null(b, bl->contra >= 0 ? kb_term_at(k, KB_CONTRA, bl->contra)->text : NULL);
+  buf_lit(b, ",\"why\":"); buf_json_str(b, why_lang(bl->why, lang));
+  if (is_french(lang)) {   /* the names in the plan's language (English keeps the ids only) */
+    if (bl->muscle >= 0) {
+      const kb_muscle *m = kb_muscle_at(k, bl->muscle);
+      buf_lit(b, ",\"muscle_name\":"); buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
+    }
+    if (bl->tp >= 0) { buf_lit(b, ",\"tp_name\":"); buf_json_str(b, kb_tp_text(k, lang, bl->tp, "name")); }
+    if (bl->technique >= 0) { buf_lit(b, ",\"technique_label\":"); buf_json_str(b, kb_term_text(k, lang, KB_TECHNIQUE, bl->technique, "label")); }
+    if (bl->movement >= 0) { buf_lit(b, ",\"movement_label\":"); buf_json_str(b, kb_term_text(k, lang, KB_MOVEMENT, bl->movement, "label")); }
+    if (bl->contra >= 0) { buf_lit(b, ",\"contraindication_label\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, bl->contra, "label")); }
+  }
+  buf_lit(b, ",\"advice\":"); str_or_null(b, bl->contra >= 0 ? kb_term_text(k, lang, KB_CONTRA, bl->contra, "advice") : NULL);
   buf_putc(b, '}');
 }
 
@@ -135,10 +168,11 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
   if (fr && s->muscle >= 0) {   /* the muscle's name in the plan's language (English keeps its id only) */
     const kb_muscle *m = kb_muscle_at(k, s->muscle);
     buf_lit(b, ",\"muscle_name\":"); buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
+    if (s->tp >= 0) { buf_lit(b, ",\"tp_name\":"); buf_json_str(b, kb_tp_text(k, lang, s->tp, "name")); }
   }
   buf_lit(b, ",\"side\":"); str_or_null(b, s->muscle >= 0 ? body_side_name(s->side) : NULL);
   buf_lit(b, ",\"text\":"); buf_json_str(b, step_text_lang(s, lang));
-  if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_at(k, s->tp)->location); }
+  if (s->tp >= 0) { buf_lit(b, ",\"location\":"); buf_json_str(b, kb_tp_text(k, lang, s->tp, "location")); }
   buf_lit(b, ",\"timed\":"); buf_puts(b, s->timed ? "true" : "false");
   buf_lit(b, ",\"sensitive\":[");
   for (int i = 0; i < s->n_sensitive; i++) {
@@ -151,7 +185,7 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
     buf_lit(b, ",\"fascial\":"); buf_puts(b, s->fascial ? "true" : "false");
     buf_lit(b, ",\"technique\":{\"id\":"); buf_json_str(b, tech->id);
     buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_TECHNIQUE, s->technique, "label"));
-    buf_lit(b, "},\"position\":"); buf_json_str(b, step_position(k, s));
+    buf_lit(b, "},\"position\":"); buf_json_str(b, step_position_lang(k, s, lang));
     buf_lit(b, ",\"how\":"); buf_json_str(b, step_how_lang(k, s, lang));
     buf_lit(b, ",\"hold\":["); buf_int(b, s->hold_min); buf_putc(b, ','); buf_int(b, s->hold_max);
     buf_lit(b, "],\"band\":["); buf_int(b, s->band_lo); buf_putc(b, ','); buf_int(b, s->band_hi);
@@ -162,6 +196,11 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
     int alt[16], n = s->treat >= 0 ? alternatives(k, p, s, alt) : 0;
     for (int i = 0; i < n; i++) { if (i) buf_putc(b, ','); buf_json_str(b, kb_term_at(k, KB_TECHNIQUE, alt[i])->id); }
     buf_putc(b, ']');
+    if (fr) {   /* their labels, in the same order */
+      buf_lit(b, ",\"alternative_labels\":[");
+      for (int i = 0; i < n; i++) { if (i) buf_putc(b, ','); buf_json_str(b, kb_term_text(k, lang, KB_TECHNIQUE, alt[i], "label")); }
+      buf_putc(b, ']');
+    }
   }
   if (s->muscle >= 0 && s->phase != PLAN_ASSESS) {
     buf_lit(b, ",\"dangers\":[");
@@ -181,6 +220,7 @@ static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, in
       const kb_term *c = kb_term_at(k, KB_CONTRA, s->cautions[i]);
       if (i) buf_putc(b, ',');
       buf_lit(b, "{\"contraindication\":"); buf_json_str(b, c->id);
+      if (fr) { buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, s->cautions[i], "label")); }
       buf_lit(b, ",\"text\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, s->cautions[i], "caution-note"));
       buf_putc(b, '}');
     }
@@ -209,12 +249,12 @@ void sheet_plan_json_lang(buf *b, const kb *k, const plan *p, const char *lang) 
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
     buf_lit(b, ",\"label\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, p->modifiers[i], "label"));
-    buf_lit(b, ",\"advice\":"); buf_json_str(b, c->text);
+    buf_lit(b, ",\"advice\":"); buf_json_str(b, kb_term_text(k, lang, KB_CONTRA, p->modifiers[i], "advice"));
     buf_lit(b, ",\"sources\":"); cites_json(b, k, c->sources, c->n_sources);
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"blocked\":[");
-  for (int i = 0; i < p->n_blocked; i++) { if (i) buf_putc(b, ','); block_json(b, k, &p->blocked[i]); }
+  for (int i = 0; i < p->n_blocked; i++) { if (i) buf_putc(b, ','); block_json(b, k, &p->blocked[i], lang); }
   buf_lit(b, "],\"steps\":[");
   for (int i = 0; i < p->n_steps; i++) { if (i) buf_putc(b, ','); step_json(b, k, p, &p->steps[i], i, lang); }
   if (is_french(lang))
@@ -346,18 +386,20 @@ void sheet_plan_text(buf *b, const kb *k, const plan *p) {
 }
 
 /* ---- conditions ---- */
-void sheet_condition_json(buf *b, const kb *k, int ci) {
+void sheet_condition_json(buf *b, const kb *k, int ci) { sheet_condition_json_lang(b, k, ci, NULL); }
+
+void sheet_condition_json_lang(buf *b, const kb *k, int ci, const char *lang) {
   const kb_condition *c = kb_condition_at(k, ci);
   buf_lit(b, "{\"id\":"); buf_json_str(b, c->id);
-  buf_lit(b, ",\"name\":"); buf_json_str(b, c->name);
-  buf_lit(b, ",\"note\":"); str_or_null(b, c->note);
+  buf_lit(b, ",\"name\":"); buf_json_str(b, kb_condition_text(k, lang, ci, "name"));
+  buf_lit(b, ",\"note\":"); str_or_null(b, c->note ? kb_condition_text(k, lang, ci, "note") : NULL);
   buf_lit(b, ",\"muscles\":[");
   for (int i = 0; i < c->n_muscles; i++) {
     const kb_muscle *m = kb_muscle_at(k, c->muscles[i]);
     if (i) buf_putc(b, ',');
     buf_lit(b, "{\"rank\":"); buf_int(b, i + 1);
     buf_lit(b, ",\"id\":"); buf_json_str(b, m->id);
-    buf_lit(b, ",\"name\":"); buf_json_str(b, m->name);
+    buf_lit(b, ",\"name\":"); buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
     buf_putc(b, '}');
   }
   buf_lit(b, "],\"sources\":"); cites_json(b, k, c->sources, c->n_sources);
@@ -378,9 +420,11 @@ void sheet_condition_text(buf *b, const kb *k, int ci) {
   buf_putc(b, '\n');
 }
 
-void sheet_conditions_json(buf *b, const kb *k) {
+void sheet_conditions_json(buf *b, const kb *k) { sheet_conditions_json_lang(b, k, NULL); }
+
+void sheet_conditions_json_lang(buf *b, const kb *k, const char *lang) {
   buf_putc(b, '[');
-  for (int i = 0; i < kb_n_conditions(k); i++) { if (i) buf_putc(b, ','); sheet_condition_json(b, k, i); }
+  for (int i = 0; i < kb_n_conditions(k); i++) { if (i) buf_putc(b, ','); sheet_condition_json_lang(b, k, i, lang); }
   buf_putc(b, ']');
 }
 

@@ -27,6 +27,9 @@ void sheet_step_text(buf *out, const kb *k, const plan *p, int n);
 void sheet_condition_json(buf *out, const kb *k, int condition);
 void sheet_condition_text(buf *out, const kb *k, int condition);
 void sheet_conditions_json(buf *out, const kb *k);
+/* The same in `lang` (the name, the note and the muscles' names from kb/LANG/, else English). */
+void sheet_condition_json_lang(buf *out, const kb *k, int condition, const char *lang);
+void sheet_conditions_json_lang(buf *out, const kb *k, const char *lang);
 void sheet_conditions_text(buf *out, const kb *k);
 
 /* The home program. */

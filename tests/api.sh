@@ -215,6 +215,19 @@ get TA /api/conditions/tension-headache
 want "condition tension-headache" 200 '.id == "tension-headache" and (.muscles | length) > 0'
 get TA /api/conditions/no-such-thing
 wanterr "unknown condition: 404" 404 not-found
+# the therapist's knowledge base in French (?lang=fr): the texts of kb/fr/ for a condition, a muscle's
+# points and techniques, a plan's steps and advice, a ranking's point names; English without it
+frtext() { awk -v h="[$1]" -v k="$2 = " '$0 == h {s=1; next} /^\[/ {s=0} s && index($0, k) == 1 {print substr($0, length(k) + 1); exit}' $3; }
+get TA "/api/conditions/tension-headache?lang=fr"
+want "a condition in French: its kb/fr/ name and note" 200 ".name == \"$(frtext 'condition tension-headache' name kb/fr/conditions.kb)\" and .note == \"$(frtext 'condition tension-headache' note kb/fr/conditions.kb)\""
+get TA "/api/muscles/temporalis?lang=fr"
+want "a muscle in French: its points' names and locations, its techniques' position and how" 200 "(.trigger_points[] | select(.id == \"temporalis-tp4\") | .name == \"$(frtext 'tp temporalis-tp4' name kb/fr/head-neck.kb)\" and .location == \"$(frtext 'tp temporalis-tp4' location kb/fr/head-neck.kb)\") and (.techniques[] | select(.technique == \"ischemic-compression\") | .how == \"$(frtext 'treat temporalis-ischemic-compression' how kb/fr/head-neck.kb)\")"
+post TA "/api/plan?lang=fr" '{"points":[{"tp":"temporalis-tp4","side":"l"}],"contraindications":["anticoagulants"]}'
+want "a plan in French: the step's location, position and how, the modification's advice from kb/fr/" 200 "(.steps | map(select(.technique.id == \"ischemic-compression\" and .tp == \"temporalis-tp4\")) | length > 0 and all(.position == \"$(frtext 'treat temporalis-ischemic-compression' position kb/fr/head-neck.kb)\" and .how == \"$(frtext 'treat temporalis-ischemic-compression' how kb/fr/head-neck.kb)\" and .location == \"$(frtext 'tp temporalis-tp4' location kb/fr/head-neck.kb)\")) and (.modifications[] | select(.id == \"anticoagulants\") | .advice == \"$(frtext 'contra anticoagulants' advice kb/fr/care.kb)\")"
+post TA /api/plan '{"points":[{"tp":"temporalis-tp4","side":"l"}],"contraindications":["anticoagulants"]}'
+want "... and in English without ?lang" 200 "(.steps | map(select(.technique.id == \"ischemic-compression\" and .tp == \"temporalis-tp4\")) | all(.how | test(\"^press the fingertips\"))) and (.modifications[0].advice | test(\"^bruising\"))"
+post TA "/api/where?lang=fr" '{"pain":["temple-l"],"top":8}'
+want "a ranking in French: the points' names from kb/fr/" 200 "(.candidates[] | select(.trigger_point == \"temporalis-tp4\") | .trigger_point_name == \"$(frtext 'tp temporalis-tp4' name kb/fr/head-neck.kb)\") and (.note | test(\"diagnostic\"))"
 get TA /api/contraindications
 want "contraindications" 200 '(.contraindications | length) > 0 and (.contraindications | all(has("id") and has("label") and has("scope") and (.local | type == "boolean")))
   and ([.contraindications[] | select(.id == "pregnancy")] | length) == 1 and ([.contraindications[] | select(.id == "varicose-veins" and .local)] | length) == 1'

@@ -263,7 +263,115 @@ Test(kb, french_errors_name_the_file_and_line) {
                   "\"48 {qui}\" here, \"48 {who}\" there");
   expect_fr_error("[muscle upper-trapezius-x]\nname = trapèze\n", "kb/fr/test.kb:1: unknown muscle \"upper-trapezius-x\" (did you mean \"upper-trapezius\"?)");
   expect_fr_error("[muscle upper-trapezius]\ngroup = tête\n", "kb/fr/test.kb:2: \"group\" is not a text a client reads");
-  expect_fr_error("[tp upper-trapezius-tp1]\nname = PG1\n", "kb/fr/test.kb:1: [tp upper-trapezius-tp1]: a translation file holds only");
+  expect_fr_error("[source ts1]\ncite = Simons et coll.\n", "kb/fr/test.kb:1: [source ts1]: a translation file holds only");
   expect_fr_error("[activity desk-work]\nlabel = travail\n[activity desk-work]\nlabel = bureau\n", "kb/fr/test.kb:4: [activity desk-work] label translated twice (first at kb/fr/test.kb:2)");
   expect_fr_error("[activity desk-work]\nlabel = travail \xff\n", "kb/fr/test.kb:2: not valid UTF-8");
+}
+
+/* ---- the therapist's texts in French: a muscle's [treat], its points, a contraindication's
+** advice, a condition ---- */
+static const char CARE[] =
+  "[technique ischemic-compression]\nlabel = pressure release\nhow = press and hold\nhold = 30-90\nband = 5-7\n"
+  "phase = release\nsource = ts1 ch 3\n"
+  "[contra anticoagulants]\nlabel = blood thinners\nscope = modify\nband-max = 4\n"
+  "advice = light pressure only, holds under 30 s\nsource = ts1 ch 3\n";
+static const char THERAPIST[] =
+  "[muscle upper-trapezius]\nname = upper trapezius\ngroup = head-neck\nsource = ts1 ch 6\n"
+  "selfcare-none = none\n"
+  "[treat ischemic-compression]\nposition = supine\nhow = squeeze for 5 to 10 seconds\n"
+  "[tp tp1]\nname = TrP1, upper border\nregion = shoulder-top\nlocation = mid upper border\nessential = neck-side\n"
+  "[condition tension-headache]\nname = tension-type headache\nmuscles = upper-trapezius\nnote = screen after 50\nsource = ts1 ch 6\n";
+
+/* Load VOCAB, CARE, THERAPIST and a French file with `fr`, then kb_load_lang. */
+static int load_fr_therapist(const char *fr, kb **k, buf *e) {
+  const char *names[] = {"kb/vocab.kb", "kb/care.kb", "kb/test.kb", "kb/fr/test.kb"};
+  const char *texts[] = {VOCAB, CARE, THERAPIST, fr};
+  size_t lens[] = {strlen(VOCAB), strlen(CARE), strlen(THERAPIST), strlen(fr)};
+  buf_init(e);
+  cr_assert_eq(kb_load_texts(k, 4, names, texts, lens, CATALOGUE, strlen(CATALOGUE), e), 0, "%s", e->data ? e->data : "");
+  return kb_load_lang(*k, "fr", e);
+}
+
+static const char FR_THERAPIST[] =
+  "[treat upper-trapezius-ischemic-compression]\nposition = en décubitus dorsal\nhow = serrez pendant 5 à 10 secondes\n"
+  "[tp upper-trapezius-tp1]\nname = PG1, bord supérieur\nlocation = milieu du bord supérieur\n"
+  "[contra anticoagulants]\nadvice = pression légère seulement, maintiens de moins de 30 s\n"
+  "[condition tension-headache]\nname = céphalée de tension\nnote = dépistez après 50 ans\n";
+
+Test(kb, french_therapist_texts_treat_tp_contra_condition) {
+  kb *k = NULL;
+  buf e;
+  cr_assert_eq(load_fr_therapist(FR_THERAPIST, &k, &e), 0, "%s", e.data ? e.data : "");
+  int m = kb_find_muscle(k, "upper-trapezius"), t = kb_find_tp(k, "upper-trapezius-tp1");
+  int c = kb_find_term(k, KB_CONTRA, "anticoagulants"), cond = kb_find_condition(k, "tension-headache");
+  cr_assert(m >= 0 && t >= 0 && c >= 0 && cond >= 0);
+  cr_assert_str_eq(kb_treat_text(k, "fr", m, 0, "position"), "en décubitus dorsal");
+  cr_assert_str_eq(kb_treat_text(k, "fr-CA", m, 0, "how"), "serrez pendant 5 à 10 secondes");
+  cr_assert_str_eq(kb_treat_text(k, "en", m, 0, "how"), "squeeze for 5 to 10 seconds", "English asked, English given");
+  cr_assert_str_eq(kb_tp_text(k, "fr", t, "name"), "PG1, bord supérieur");
+  cr_assert_str_eq(kb_tp_text(k, "fr", t, "location"), "milieu du bord supérieur");
+  cr_assert_str_eq(kb_tp_text(k, NULL, t, "name"), "TrP1, upper border");
+  cr_assert_str_eq(kb_term_text(k, "fr", KB_CONTRA, c, "advice"), "pression légère seulement, maintiens de moins de 30 s");
+  cr_assert_str_eq(kb_term_text(k, "en", KB_CONTRA, c, "advice"), "light pressure only, holds under 30 s");
+  cr_assert_str_eq(kb_condition_text(k, "fr", cond, "name"), "céphalée de tension");
+  cr_assert_str_eq(kb_condition_text(k, "fr", cond, "note"), "dépistez après 50 ans");
+  cr_assert_str_eq(kb_condition_text(k, "en", cond, "name"), "tension-type headache");
+  /* kb check lists only what the French lacks (here the muscle's and the technique's own texts) */
+  buf_reset(&e);
+  kb_check_translations(k, &e);
+  cr_assert(!strstr(e.data, "[treat ") && !strstr(e.data, "[tp ") && !strstr(e.data, "advice") && !strstr(e.data, "[condition "), "%s", e.data);
+  kb_free(k);
+  buf_free(&e);
+}
+
+Test(kb, french_therapist_text_missing_is_listed_at_its_english_line) {
+  kb *k = NULL;
+  buf e;
+  /* the French without the treat how and the point's location */
+  cr_assert_eq(load_fr_therapist("[treat upper-trapezius-ischemic-compression]\nposition = en décubitus dorsal\n"
+                                 "[tp upper-trapezius-tp1]\nname = PG1, bord supérieur\n", &k, &e), 0, "%s", e.data ? e.data : "");
+  int m = kb_find_muscle(k, "upper-trapezius"), t = kb_find_tp(k, "upper-trapezius-tp1");
+  cr_assert_str_eq(kb_treat_text(k, "fr", m, 0, "how"), "squeeze for 5 to 10 seconds", "a missing one falls back to English");
+  cr_assert_str_eq(kb_tp_text(k, "fr", t, "location"), "mid upper border");
+  buf_reset(&e);
+  cr_assert_gt(kb_check_translations(k, &e), 0);
+  cr_assert(strstr(e.data, "kb/test.kb:8: [treat upper-trapezius-ischemic-compression] how has no translation in kb/fr/"), "%s", e.data);
+  cr_assert(strstr(e.data, "kb/test.kb:12: [tp upper-trapezius-tp1] location has no translation in kb/fr/"), "%s", e.data);
+  cr_assert(strstr(e.data, "kb/care.kb:12: [contra anticoagulants] advice has no translation in kb/fr/"), "%s", e.data);
+  cr_assert(strstr(e.data, "kb/test.kb:17: [condition tension-headache] note has no translation in kb/fr/"), "%s", e.data);
+  cr_assert(!strstr(e.data, "[treat upper-trapezius-ischemic-compression] position"), "%s", e.data);
+  kb_free(k);
+  buf_free(&e);
+}
+
+static void expect_fr_therapist_error(const char *fr, const char *needle) {
+  kb *k = NULL;
+  buf e;
+  cr_assert_lt(load_fr_therapist(fr, &k, &e), 0, "expected an error containing \"%s\"", needle);
+  cr_assert(e.data && strstr(e.data, needle), "expected \"%s\" in:\n%s", needle, e.data ? e.data : "");
+  kb_free(k);
+  buf_free(&e);
+}
+
+Test(kb, french_therapist_texts_are_checked) {
+  /* a number changed (a hold of 5 to 12 seconds is not the English's 5 to 10) */
+  expect_fr_therapist_error("[treat upper-trapezius-ischemic-compression]\nhow = serrez pendant 5 à 12 secondes\n",
+                            "kb/fr/test.kb:2: the numbers and placeholders of [treat upper-trapezius-ischemic-compression] how differ from the English (kb/test.kb:8)");
+  expect_fr_therapist_error("[contra anticoagulants]\nadvice = pression légère, maintiens de moins de 20 s\n",
+                            "\"20\" here, \"30\" there");
+  expect_fr_therapist_error("[tp upper-trapezius-tp1]\nname = PG, bord supérieur\n", "[tp upper-trapezius-tp1] name differ from the English");
+  expect_fr_therapist_error("[condition tension-headache]\nnote = dépistez après {age} ans\n", "[condition tension-headache] note differ");
+  /* unknown ids, with the nearest and the form of the id */
+  expect_fr_therapist_error("[treat upper-trapezius-ischemic-compresion]\nhow = x\n",
+                            "unknown treat \"upper-trapezius-ischemic-compresion\" (did you mean \"upper-trapezius-ischemic-compression\"?): a translation names an English stanza (a muscle's technique as MUSCLE-TECHNIQUE)");
+  expect_fr_therapist_error("[treat ischemic-compression]\nhow = x\n", "unknown treat \"ischemic-compression\"");
+  expect_fr_therapist_error("[tp upper-trapezius-tp2]\nname = PG2\n", "unknown tp \"upper-trapezius-tp2\" (did you mean \"upper-trapezius-tp1\"?)");
+  expect_fr_therapist_error("[condition tension-headach]\nname = x\n", "unknown condition \"tension-headach\" (did you mean \"tension-headache\"?)");
+  /* keys that are not translated: ids, regions, holds, the muscles of a condition */
+  expect_fr_therapist_error("[tp upper-trapezius-tp1]\nregion = épaule\n", "kb/fr/test.kb:2: \"region\" is not a text a client reads in a tp stanza");
+  expect_fr_therapist_error("[treat upper-trapezius-ischemic-compression]\nhold = 30-60\n", "\"hold\" is not a text a client reads in a treat stanza");
+  expect_fr_therapist_error("[condition tension-headache]\nmuscles = trapèze\n", "\"muscles\" is not a text a client reads in a condition stanza");
+  expect_fr_therapist_error("[treat upper-trapezius-ischemic-compression]\nhow = serrez 5 à 10 s\n"
+                            "[treat upper-trapezius-ischemic-compression]\nhow = serrez 5 à 10 s\n",
+                            "[treat upper-trapezius-ischemic-compression] how translated twice (first at kb/fr/test.kb:2)");
 }

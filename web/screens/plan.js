@@ -9,6 +9,7 @@ import { ensureClient, go, save, state } from '../lib/state.js';
 import { t } from '../lib/i18n.js';
 
 const PHASES = ['assess', 'prepare', 'release', 'stretch', 'integrate', 'recheck'];
+let areaLabels = new Map();
 const tickedPoints = () => (state.ticked || []).map((k) => { const i = k.lastIndexOf(':'); return { tp: k.slice(0, i), side: k.slice(i + 1) }; });
 
 /* "upper-trapezius-tp1" -> "TrP1, upper border, vertical anterior fibres" where the ranking named it */
@@ -18,7 +19,7 @@ function tpName(tp) {
 }
 function stepTitle(s) {
   if (!s.muscle) return `${s.n}. ${t('phase.' + s.phase, null, s.phase)}`;
-  return `${s.n}. ${s.muscle_name || human(s.muscle)}${sideName(s.side) ? ', ' + sideName(s.side) : ''}${s.tp ? ' — ' + tpName(s.tp) : ''}`;
+  return `${s.n}. ${s.muscle_name || human(s.muscle)}${sideName(s.side) ? ', ' + sideName(s.side) : ''}${s.tp ? ' — ' + (s.tp_name || tpName(s.tp)) : ''}`;
 }
 function dangers(list) {
   return (list || []).map((d) => h('div', { class: 'danger-zone' }, h('strong', {}, t('plan.danger')), d.label, d.why ? h('div', { class: 'small' }, d.why) : null));
@@ -41,8 +42,10 @@ function renderPlan(plan) {
   if (plan.blocked && plan.blocked.length) {
     out.push(h('h2', {}, t('plan.blocked')));
     out.push(plan.blocked.map((b) => h('div', { class: 'blocked' },
-      h('strong', {}, [b.phase, b.muscle && human(b.muscle), b.side && sideName(b.side), b.tp && human(b.tp), b.technique && human(b.technique), b.movement && human(b.movement)].filter(Boolean).join(' · ') || t('plan.treatment')),
-      ': ', b.why || '', b.contraindication ? (b.region ? t('plan.contra-at', { what: human(b.contraindication), region: labelOf(b.region) }) : t('plan.contra', { what: human(b.contraindication) })) : '',
+      h('strong', {}, [b.phase && t('phase.' + b.phase, null, b.phase), b.muscle && (b.muscle_name || human(b.muscle)), b.side && sideName(b.side),
+        b.tp && (b.tp_name || tpName(b.tp)), b.technique && (b.technique_label || human(b.technique)), b.movement && (b.movement_label || human(b.movement))].filter(Boolean).join(' · ') || t('plan.treatment')),
+      ': ', b.why || '', b.contraindication ? (b.region ? t('plan.contra-at', { what: b.contraindication_label || human(b.contraindication), region: labelOf(b.region) })
+        : t('plan.contra', { what: b.contraindication_label || human(b.contraindication) })) : '',
       b.advice ? h('div', {}, h('em', {}, b.advice)) : null)));
   }
   const steps = plan.steps || [];
@@ -52,7 +55,7 @@ function renderPlan(plan) {
     out.push(h('section', { class: 'phase', dataset: { phase: ph } }, h('h2', {}, t('phase.' + ph, null, ph)),
       ss.map((s) => h('div', { class: 'step' + (s.timed ? ' timed' : ''), dataset: { step: s.n } },
         h('h3', {}, stepTitle(s)),
-        (s.sensitive || []).length ? h('p', { class: 'sensitive-step' }, t('plan.sensitive', { areas: s.sensitive.map(human).join(', ') })) : null,
+        (s.sensitive || []).length ? h('p', { class: 'sensitive-step' }, t('plan.sensitive', { areas: s.sensitive.map((a) => areaLabels.get(a) || human(a)).join(', ') })) : null,
         s.timed ? h('div', { class: 'meta' },
           s.technique ? h('span', {}, s.technique.label || human(s.technique.id || s.technique)) : null,
           s.hold ? h('span', {}, t('plan.hold', { s: range(s.hold) })) : null,
@@ -62,9 +65,9 @@ function renderPlan(plan) {
         s.position ? h('div', {}, h('strong', {}, t('plan.position')), s.position) : null,
         s.how ? h('div', {}, h('strong', {}, t('plan.how')), s.how) : null,
         h('div', {}, s.text || ''),
-        s.alternatives && s.alternatives.length ? h('div', { class: 'small' }, t('plan.or'), s.alternatives.map(human).join(', ')) : null,
+        s.alternatives && s.alternatives.length ? h('div', { class: 'small' }, t('plan.or'), s.alternatives.map((a, i) => (s.alternative_labels || [])[i] || human(a)).join(', ')) : null,
         dangers(s.dangers),
-        (s.cautions || []).map((c) => h('div', { class: 'danger-zone caution' }, h('strong', {}, t('plan.caution', { what: human(c.contraindication) })), c.text)),
+        (s.cautions || []).map((c) => h('div', { class: 'danger-zone caution' }, h('strong', {}, t('plan.caution', { what: c.label || human(c.contraindication) })), c.text)),
         s.sources && s.sources.length ? h('div', { class: 'small muted' }, t('plan.sources'), s.sources.map((x, k) => [k ? '; ' : '', h('cite', { title: sourceCite(x) }, sourceName(x))])) : null))));
   }
   if (!steps.length) out.push(h('p', { class: 'empty' }, t('plan.no-steps')));
@@ -76,6 +79,8 @@ export default async function view(arg) {
   const client = await ensureClient(arg);
   await ensureLabels();
   await vocabulary();
+  /* the sensitive areas' labels in the page's language, for the steps that lie there */
+  try { areaLabels = new Map(((await api('GET', '/api/sensitive-areas')).areas || []).map((a) => [a.id, a.label || human(a.id)])); } catch { /* ids then */ }
   const points = tickedPoints();
   if (!points.length) return [h('h1', {}, t('nav.plan')), h('p', {}, t('plan.no-points'), h('a', { href: '#/sources/' + client.id }, t('plan.choose')), '.')];
   const fascial = !!state.fascial;   /* myofascial release: sustained fascial holds and fascial stretches */
@@ -124,7 +129,8 @@ export default async function view(arg) {
   return [
     h('h1', {}, t('plan.title', { name: client.name })),
     h('p', {}, t('plan.points'), points.map((p) => {
-      const c = ((state.intake && state.intake.where && state.intake.where.candidates) || []).find((x) => x.trigger_point === p.tp);
+      const c = ((state.intake && state.intake.where && state.intake.where.candidates) || []).find((x) => x.trigger_point === p.tp)
+        || (plan.steps || []).filter((x) => x.tp === p.tp && x.muscle_name).map((x) => ({ muscle_name: x.muscle_name, trigger_point_name: x.tp_name }))[0];
       return c ? `${c.muscle_name || human(c.muscle)}, ${sideName(p.side)} (${c.trigger_point_name || human(p.tp)})` : `${human(p.tp)}, ${sideName(p.side)}`;
     }).join('; ')),
     fascialBox,
