@@ -5,7 +5,9 @@
 # tests/fixtures/v5.db, schema 5, made by make.sh v5 with e0dd9c0, which goes through migrations
 # 6 and 7) is upgraded in place when it is opened, and everything a user reads from it stays byte
 # for byte what the v6 binary printed from it (tests/fixtures/v6/; v5's outputs were printed by the
-# same binary, as the note's wording changed after e0dd9c0): every visit's note (and for v6 each
+# same binary, as the note's wording changed after e0dd9c0; the French notes' text was printed
+# again from the rows before their upgrade when it came to name the points in French, see
+# make.sh): every visit's note (and for v6 each
 # client's note in French) (text and printable), progress as a table and JSON, the FHIR (with a
 # sensitive-area Consent) and CSV exports, the printable record, and from the web API the home
 # program and its handout, the visit list and each visit with its home program.  v5/ holds only
