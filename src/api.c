@@ -584,10 +584,22 @@ static int parse_present(ctx *c, present *p) {
   return rc ? -1 : 0;
 }
 
+/* "top" of a presentation's text (checked by parse_present first): 1-RANK_MAX, 5 if not given. */
+static int raw_top(ctx *c, long *top) {
+  int t;
+  if (present_json_int(c->rq->body, c->rq->body_len, "top", 1, RANK_MAX, 5, &t)) {
+    FAIL(c, 400, "\"top\" must be a whole number 1-%d", RANK_MAX);
+    return -1;
+  }
+  *top = t;
+  return 0;
+}
+
+/* POST /api/where: its body read once, by the presentation's reader (no JSON tree is made). */
 static void h_where(ctx *c) {
   present p;
   long top;
-  if (field_int(c, "top", 1, RANK_MAX, 5, &top) || parse_present(c, &p)) return;
+  if (parse_present(c, &p) || raw_top(c, &top)) return;
   if (!p.n_pain) { FAIL(c, 400, "mark at least one painful region"); return; }
   ok_json(c);
   where_json(c->a, &p, (int)top, &c->rs->body, c->lang);
@@ -2445,7 +2457,7 @@ static void intakes_where(ctx *c) {
 ** http.c to answer it on a worker of its own, so the server's threads go on serving others. */
 /* LANG: the answer is in the language the request asks (pick_lang), with Vary and an ETag of its own;
 ** WORDS: the same without the ETag, for an answer that changes as it goes (a plan, a session) */
-enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32, LANG = 64, WORDS = 128 };
+enum { PUBLIC = 1, ADMIN = 2, DB = 4, BODY = 8, PHONE = 16, SLOW = 32, LANG = 64, WORDS = 128, RAW = 256 };
 
 typedef struct route {
   const char *method, *path;
@@ -2469,7 +2481,7 @@ static const route routes[] = {
   {"GET", "/api/audit", h_audit, ADMIN | DB},
   {"GET", "/api/regions", h_regions, PUBLIC | LANG},     /* knowledge, no record: the client's phone draws on them */
   {"GET", "/api/chart.svg", h_chart, PUBLIC | LANG},
-  {"POST", "/api/where", h_where, BODY | WORDS},
+  {"POST", "/api/where", h_where, BODY | RAW | WORDS},
   {"GET", "/api/muscles", h_muscles, LANG},
   {"GET", "/api/muscles/*", h_muscle, LANG},
   {"GET", "/api/conditions", h_conditions, LANG},
@@ -2690,6 +2702,7 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
       goto done;
     }
     json_error_t je;
+    if (r->flags & RAW) goto body_done;   /* the handler's own reader checks the text (present.c) */
     c.body = json_loadb(rq->body ? rq->body : "", rq->body_len, 0, &je);
     if (!c.body) {
       /* jansson refuses text that is not UTF-8 too: name the byte */
@@ -2700,6 +2713,7 @@ void api_handle(api *a, const api_req *rq, api_resp *rs) {
     }
     if (!json_is_object(c.body)) { json_decref(c.body); c.body = NULL; FAIL(&c, 400, "the body must be a JSON object"); goto done; }
   }
+body_done:
   c.lang = "en";
   if ((r->flags & (LANG | WORDS)) && pick_lang(&c)) goto done;
   rs->status = 500;

@@ -439,6 +439,24 @@ static int parse_plain(const kb *k, const char *s, size_t len, present *out) {
 #undef LIT
 }
 
+int present_json_int(const char *text, size_t len, const char *key, int lo, int hi, int def, int *out) {
+  json_tok toks[MAX_TOKS];
+  char e[96];
+  *out = def;
+  if (json_parse(text, len, toks, MAX_TOKS, e, sizeof e) < 1 || toks[0].type != JSON_OBJECT) return 0;
+  size_t kl = strlen(key);
+  for (int j = 1; j < toks[0].next; j = toks[j + 1].next) {
+    const json_tok *t = &toks[j], *v = &toks[j + 1];
+    if ((size_t)(t->end - t->start) != kl || memcmp(text + t->start, key, kl) || v->type == JSON_NULL) continue;
+    int whole = v->type == JSON_NUMBER && !memchr(text + v->start, '.', (size_t)(v->end - v->start)) &&
+                !memchr(text + v->start, 'e', (size_t)(v->end - v->start)) && !memchr(text + v->start, 'E', (size_t)(v->end - v->start));
+    double d = whole ? json_num(text, v) : lo - 1.0;
+    if (!(d >= lo && d <= hi) || d != (int)d) return -1;
+    *out = (int)d;
+  }
+  return 0;
+}
+
 int present_parse_json(const kb *k, const char *text, size_t len, present *out, char *err, size_t errlen) {
   return present_parse_json_choir(k, choir_builtin(), text, len, out, err, errlen);
 }

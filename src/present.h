@@ -74,6 +74,10 @@ int present_add_choir_list(present *p, const choir *ch, int map, const char *lis
 ** is {"choir":"128,117,107","map":"female"} (or "choir":[128,117,107]; map male by default),
 ** with or without "pain"; its segments are read with choir_builtin(). */
 int present_parse_json(const kb *k, const char *text, size_t len, present *out, char *err, size_t errlen);
+/* The whole number of the object text's top-level member `key` into *out: def when it is absent or
+** null (or the text is not an object); -1 when it is not a whole number lo-hi.  Beside
+** present_parse_json, for a presentation's other members (POST /api/where's "top"). */
+int present_json_int(const char *text, size_t len, const char *key, int lo, int hi, int def, int *out);
 /* The same with the CHOIR table `ch` (as loaded with --kb DIR). */
 int present_parse_json_choir(const kb *k, const choir *ch, const char *text, size_t len, present *out,
                              char *err, size_t errlen);

@@ -625,6 +625,10 @@ cat >"$T/bad" <<EOF
 /api/where|{"pain":"x"}|pain a string
 /api/where|{"pain":["temple-l"],"top":999}|top 999
 /api/where|{"pain":["temple-l"],"top":"5"}|top a string
+/api/where|{"pain":["temple-l"],"top":2.5}|top not whole
+/api/where|{"pain":["temple-l"],"top":5.0}|top written as a real
+/api/where|{"pain":["temple-l"],|JSON cut short
+/api/where|["temple-l"]|an array, not an object
 /api/where|{"pain":[{"region":"temple-l","intensity":11}]}|intensity 11
 /api/where|{"pain":[{"region":"temple-l","intensity":"6"}]}|intensity a string
 /api/where|{"pain":["templ-l"]}|unknown region
