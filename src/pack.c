@@ -59,9 +59,6 @@ static void dictionary(int dict, const unsigned char **d, unsigned *n) {
 
 /* A compressor per thread, kept between calls (made for the first, reset for the next: setting
 ** one up costs more than packing a session log), ended with its thread. */
-#ifndef PACK_LEVEL
-#define PACK_LEVEL 9
-#endif
 static pthread_key_t zkey;
 static pthread_once_t zonce = PTHREAD_ONCE_INIT;
 static void zfree(void *p) { deflateEnd(p); free(p); }
@@ -71,7 +68,7 @@ static z_stream *compressor(void) {
   z_stream *z = pthread_getspecific(zkey);
   if (z) { deflateReset(z); return z; }
   z = xcalloc(1, sizeof *z);
-  deflateInit2(z, PACK_LEVEL, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
+  deflateInit2(z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
   pthread_setspecific(zkey, z);
   return z;
 }

@@ -1177,12 +1177,18 @@ static int same_input(const plan_input *a, const plan_input *b) {
   return 1;
 }
 
-/* The canonical plan for `in` built by k, compact, kept per thread for the next log; NULL when
-** it cannot be built. */
-static const buf *plan_text(const kb *k, const plan_input *in) {
-  static _Thread_local struct { plan_input in; buf text; int ok; } last;
-  if (last.ok && same_input(&last.in, in)) return &last.text;
+/* The canonical plan k builds for `in`: its compact text, and its tree once one is asked for
+** (plan_derivable); the last one is kept per thread, as visits of a course of treatment repeat
+** their points. */
+typedef struct canon_plan { plan_input in; buf text; json_t *tree; int ok; } canon_plan;
+
+/* The canonical plan for `in`, or NULL when it cannot be built. */
+static canon_plan *plan_canon(const kb *k, const plan_input *in) {
+  static _Thread_local canon_plan last;
+  if (last.ok && same_input(&last.in, in)) return &last;
   last.ok = 0;
+  json_decref(last.tree);
+  last.tree = NULL;
   plan pl;
   char e[256];
   if (plan_build(k, in, &pl, e, sizeof e)) return NULL;
@@ -1194,25 +1200,25 @@ static const buf *plan_text(const kb *k, const plan_input *in) {
   buf_free(&b);
   last.in = *in;
   last.ok = 1;
-  return &last.text;
+  return &last;
 }
 
-/* The log read without its plan when that plan is the embedded kb's for its points: its root
-** and compact text set in l; 0, or -1 to read it whole. */
+/* The log read without its plan when that plan is the embedded kb's for its points: its root,
+** summary and compact text set in l; 0, or -1 to read it whole. */
 static int log_read_planless(const kb *k, const char *text, size_t len, record_log *l) {
   const char *vs = NULL, *ve = NULL;
   buf rest;
   buf_init(&rest);
   if (!kb_is_embedded(k) || plan_split(text, len, &vs, &ve, &rest)) { buf_free(&rest); return -1; }
   json_t *root = json_loadb(rest.data, rest.len, 0, NULL);
-  session_summary sum;
   char e[256];
-  const buf *canon = root && json_is_object(root) && !session_read_json(k, root, &sum, e, sizeof e) ? plan_text(k, &sum.in) : NULL;
+  const canon_plan *canon = root && json_is_object(root) && !session_read_json(k, root, &l->sum, e, sizeof e)
+                          ? plan_canon(k, &l->sum.in) : NULL;
   int same = 0;
-  if (canon && canon->len <= (size_t)(ve - vs)) {
+  if (canon && canon->text.len <= (size_t)(ve - vs)) {
     buf mine;
     buf_init(&mine);
-    same = !minify(&mine, vs, ve) && mine.len == canon->len && !memcmp(mine.data, canon->data, mine.len);
+    same = !minify(&mine, vs, ve) && mine.len == canon->text.len && !memcmp(mine.data, canon->text.data, mine.len);
     buf_free(&mine);
   }
   if (!same) { json_decref(root); buf_free(&rest); return -1; }
@@ -1234,9 +1240,10 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
   record_log *l = xcalloc(1, sizeof *l);
   int rc = 0;
   json_error_t je;
-  if (log_read_planless(k, text, len, l)) l->root = json_loadb(text, len, 0, &je);
+  int planless = !log_read_planless(k, text, len, l);   /* (with l->sum read) */
+  if (!planless) l->root = json_loadb(text, len, 0, &je);
   if (!l->root) { rc = bad(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); goto done; }
-  if (session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
+  if (!planless && session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
   json_t *ver = json_object_get(l->root, "version");
   if (!json_is_integer(ver) || json_integer_value(ver) != 1) {
     rc = json_is_integer(ver) ? bad(err, errlen, "session log version %lld: this myomap reads version 1", (long long)json_integer_value(ver))
@@ -1330,25 +1337,14 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
 ** Rows stored before migration 7 hold the text (log, program) until record_upgrade. */
 
 
-/* The log's plan is the one k (the embedded kb) builds from its points and contraindications.
-** The last plan built is kept per thread: visits of a course of treatment repeat their points. */
+/* The log's plan (as a tree: its text differs from the canonical one's, see plan_split) is the
+** one k (the embedded kb) builds from its points and contraindications. */
 static int plan_derivable(const kb *k, json_t *root, const plan_input *in) {
-  static _Thread_local struct { plan_input in; json_t *plan; } last;
   json_t *p = json_object_get(root, "plan");
-  if (!p) return 0;
-  if (!last.plan || !same_input(&last.in, in)) {
-    plan pl;
-    char e[256];
-    if (plan_build(k, in, &pl, e, sizeof e)) return 0;
-    buf b;
-    buf_init(&b);
-    sheet_plan_json(&b, k, &pl);
-    json_decref(last.plan);
-    last.plan = json_loadb(b.data, b.len, 0, NULL);
-    last.in = *in;
-    buf_free(&b);
-  }
-  return last.plan && json_equal(p, last.plan);
+  canon_plan *c = p ? plan_canon(k, in) : NULL;
+  if (!c) return 0;
+  if (!c->tree) c->tree = json_loadb(c->text.data, c->text.len, 0, NULL);
+  return c->tree && json_equal(p, c->tree);
 }
 
 /* The stored form of log `root` (its text `text`) into out; returns 1 when its plan is derived
