@@ -211,14 +211,16 @@ static int load_fr(const char *fr, kb **k, buf *e) {
   return kb_load_lang(*k, "fr", e);
 }
 
-static void expect_fr_error(const char *fr, const char *needle) {
+/* A translation `fr` that `load` refuses, with `needle` in its message. */
+static void expect_refused(int (*load)(const char *, kb **, buf *), const char *fr, const char *needle) {
   kb *k = NULL;
   buf e;
-  cr_assert_lt(load_fr(fr, &k, &e), 0, "expected an error containing \"%s\"", needle);
+  cr_assert_lt(load(fr, &k, &e), 0, "expected an error containing \"%s\"", needle);
   cr_assert(e.data && strstr(e.data, needle), "expected \"%s\" in:\n%s", needle, e.data ? e.data : "");
   kb_free(k);
   buf_free(&e);
 }
+static void expect_fr_error(const char *fr, const char *needle) { expect_refused(load_fr, fr, needle); }
 
 Test(kb, french_overlay_gives_french_and_keeps_english) {
   kb *k = NULL;
@@ -344,14 +346,7 @@ Test(kb, french_therapist_text_missing_is_listed_at_its_english_line) {
   buf_free(&e);
 }
 
-static void expect_fr_therapist_error(const char *fr, const char *needle) {
-  kb *k = NULL;
-  buf e;
-  cr_assert_lt(load_fr_therapist(fr, &k, &e), 0, "expected an error containing \"%s\"", needle);
-  cr_assert(e.data && strstr(e.data, needle), "expected \"%s\" in:\n%s", needle, e.data ? e.data : "");
-  kb_free(k);
-  buf_free(&e);
-}
+static void expect_fr_therapist_error(const char *fr, const char *needle) { expect_refused(load_fr_therapist, fr, needle); }
 
 Test(kb, french_therapist_texts_are_checked) {
   /* a number changed (a hold of 5 to 12 seconds is not the English's 5 to 10) */

@@ -54,15 +54,10 @@ static void kb_text_edited(buf *out, int n, const char *const *from, const char 
   }
 }
 
-/* A session on upper trapezius TrP1, left, logged by this binary (its plan from the running kb),
-** stored for a new client. */
-static long store_session(long *client) {
+/* The log of a session on upper trapezius TrP1, left, as session_json writes it (its plan from
+** the running kb). */
+static void session_text(buf *text) {
   char err[600];
-  record_client c;
-  record_client_init(&c);
-  c.name = "Kb Version";
-  c.birth = "1980-01-01";
-  cr_assert_eq(record_client_add(db, k, &c, client, err, sizeof err), 0, "%s", err);
   plan_input in;
   memset(&in, 0, sizeof in);
   in.points[0].tp = kb_find_tp(k, "upper-trapezius-tp1");
@@ -75,10 +70,21 @@ static long store_session(long *client) {
   snprintf(ss.ended, sizeof ss.ended, "2025-01-06T10:30:00Z");
   ss.pain_pre = 6;
   ss.pain_post = 3;
+  session_json(text, k, &ss);
+  session_free(&ss);
+}
+
+/* That session stored for a new client. */
+static long store_session(long *client) {
+  char err[600];
+  record_client c;
+  record_client_init(&c);
+  c.name = "Kb Version";
+  c.birth = "1980-01-01";
+  cr_assert_eq(record_client_add(db, k, &c, client, err, sizeof err), 0, "%s", err);
   buf text;
   buf_init(&text);
-  session_json(&text, k, &ss);
-  session_free(&ss);
+  session_text(&text);
   record_log *l;
   long visit;
   cr_assert_eq(record_log_parse(k, text.data, text.len, &l, err, sizeof err), 0, "%s", err);
@@ -235,23 +241,6 @@ Test(kbver, pack_round_trip_and_damage) {
 
 /* ---- a log's plan read as text (record.c: plan_split, log_read_planless) ---------------------- */
 
-/* The log of store_session's session, as session_json writes it. */
-static void session_text(buf *text) {
-  char err[600];
-  plan_input in;
-  memset(&in, 0, sizeof in);
-  in.points[0].tp = kb_find_tp(k, "upper-trapezius-tp1");
-  in.points[0].side = BODY_L;
-  in.n_points = 1;
-  session ss;
-  cr_assert_eq(session_init(&ss, k, &in, "scripted", err, sizeof err), 0, "%s", err);
-  snprintf(ss.started, sizeof ss.started, "2025-01-06T10:00:00Z");
-  snprintf(ss.ended, sizeof ss.ended, "2025-01-06T10:30:00Z");
-  ss.pain_pre = 6;
-  ss.pain_post = 3;
-  session_json(text, k, &ss);
-  session_free(&ss);
-}
 
 /* Store `text` for a new client: the visit's id and whether it keeps its plan derived (kbver_id),
 ** or 0 with the error in err. */
