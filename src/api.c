@@ -680,6 +680,23 @@ static void vocab_terms(buf *b, const kb *k, const char *lang, int vocab, const 
   buf_putc(b, ']');
 }
 
+/* A screen item as the vocabulary lists it (i: its place in the list): a red flag with the
+** question that asks it {"id","question","reason","level"}; else {"id","label","reason","advice",
+** "level"}, in language `lang`. */
+static void screen_json(buf *b, const screen_item *f, const char *lang, int i, const char *question) {
+  buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+  buf_json_str(b, f->id);
+  buf_puts(b, question ? ",\"question\":" : ",\"label\":");
+  buf_json_str(b, question ? question : screen_label(f, lang));
+  buf_lit(b, ",\"reason\":");
+  buf_json_str(b, screen_reason(f, lang));
+  if (!question) {
+    buf_lit(b, ",\"advice\":");
+    buf_json_str(b, screen_advice(f, lang));
+  }
+  buf_printf(b, ",\"level\":\"%s\"}", screen_level_name(f->level));
+}
+
 static void h_vocabulary(ctx *c) {
   const kb *k = c->a->k;
   ok_json(c);
@@ -702,31 +719,11 @@ static void h_vocabulary(ctx *c) {
     buf_json_str(b, present_onset_name(o));
   }
   buf_lit(b, "],\"flags\":[");
-  for (int i = 0; i < N_FLAGS; i++) {
-    const screen_item *f = screen_flag(i);
-    buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-    buf_json_str(b, f->id);
-    buf_lit(b, ",\"question\":");
-    buf_json_str(b, screen_flag_question_lang(i, c->lang));
-    buf_lit(b, ",\"reason\":");
-    buf_json_str(b, screen_reason(f, c->lang));
-    buf_printf(b, ",\"level\":\"%s\"}", screen_level_name(f->level));
-  }
+  for (int i = 0; i < N_FLAGS; i++) screen_json(b, screen_flag(i), c->lang, i, screen_flag_question_lang(i, c->lang));
   /* every screen item (the red flags and the cautions) and every advice line of a hold, with
   ** their words: the web app shows a ranking's screen and a hold's advice from these */
   buf_lit(b, "],\"screens\":[");
-  for (int i = 0; i < screen_n_items(); i++) {
-    const screen_item *f = screen_item_at(i);
-    buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
-    buf_json_str(b, f->id);
-    buf_lit(b, ",\"label\":");
-    buf_json_str(b, screen_label(f, c->lang));
-    buf_lit(b, ",\"reason\":");
-    buf_json_str(b, screen_reason(f, c->lang));
-    buf_lit(b, ",\"advice\":");
-    buf_json_str(b, screen_advice(f, c->lang));
-    buf_printf(b, ",\"level\":\"%s\"}", screen_level_name(f->level));
-  }
+  for (int i = 0; i < screen_n_items(); i++) screen_json(b, screen_item_at(i), c->lang, i, NULL);
   buf_lit(b, "],\"advice\":[");
   for (int a = 1; a < HOLD_N_ADVICE; a++) {
     buf_puts(b, a > 1 ? ",{\"key\":" : "{\"key\":");
