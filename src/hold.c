@@ -1,5 +1,6 @@
 /* hold.c: the state machine of one sustained hold (rules R1-R9, T1-T3 in hold.h). */
 #include "hold.h"
+#include "kb.h"
 
 #include <string.h>
 
@@ -84,7 +85,7 @@ const char *hold_advice_name(int a) { return a >= 0 && a < HOLD_N_ADVICE ? advic
 const char *hold_advice_key(int a) { return a >= 0 && a < HOLD_N_ADVICE && advice_keys[a] ? advice_keys[a] : "none"; }
 const char *hold_advice_text(int a) { return a >= 0 && a < HOLD_N_ADVICE ? advice_table[a].text : ""; }
 const char *hold_advice_text_lang(int a, const char *lang) {
-  int fr = lang && (lang[0] | 32) == 'f' && (lang[1] | 32) == 'r';
+  int fr = kb_lang_fr(lang);
   return a >= 0 && a < HOLD_N_ADVICE ? (fr ? advice_table[a].fr : advice_table[a].text) : "";
 }
 

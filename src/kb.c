@@ -1183,6 +1183,8 @@ int kb_load_langs_of(kb *k, const kb *like, buf *errors) {
   return rc;
 }
 
+int kb_lang_fr(const char *tag) { const char *l = tag ? kb_lang_name(tag) : NULL; return l && !strcmp(l, "fr"); }
+
 const char *kb_lang_name(const char *tag) {
   if (!tag || !*tag) return "en";
   size_t n = strcspn(tag, "-_.");

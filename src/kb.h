@@ -254,6 +254,8 @@ int kb_load_langs_of(kb *k, const kb *like, buf *errors);
 /* The language a tag names: "fr" for "fr", "fr-CA" or "fr_CA.UTF-8", "en" for an English tag,
 ** NULL, or "", and NULL for a language the knowledge base cannot be translated into. */
 const char *kb_lang_name(const char *tag);
+/* 1 when `tag` names French (kb_lang_name gives "fr": "fr", "fr-CA", "FR"...), else 0. */
+int kb_lang_fr(const char *tag);
 
 /* The text of `key` in stanza [kind id] in language `lang` (a tag as for kb_lang_name), or
 ** `english` when the language is English or unknown, was not read by kb_load_lang, or has no

@@ -109,7 +109,6 @@ static const char *side_word(const char *side) {
   if (!strcmp(side, "r")) return "right";
   return NULL;
 }
-static int is_fr(const char *lang) { const char *l = kb_lang_name(lang); return l && !strcmp(l, "fr"); }
 
 /* A stored number in its shortest form: "6", "2.5". */
 static void num(buf *b, const char *v) { buf_printf(b, "%.15g", v ? strtod(v, NULL) : 0); }
@@ -120,7 +119,7 @@ static void region_words(buf *b, const kb *k, const char *lang, const char *id) 
   int r = body_find(bd, id);
   if (r < 0) { buf_puts(b, id); return; }
   const body_region *br = body_at(bd, r);
-  if (is_fr(lang)) {
+  if (kb_lang_fr(lang)) {
     buf_puts(b, kb_region_label(k, lang, r));
     if (br->side != BODY_MID) buf_printf(b, " (%s)", W(lang, br->side == BODY_L ? "left " : "right "));
     return;
@@ -133,7 +132,7 @@ static void region_words(buf *b, const kb *k, const char *lang, const char *id) 
 /* "left upper trapezius (TrP1, upper border, ...)" ("trapèze supérieur, côté gauche (PG1, ...)"
 ** in French); without a point, the side and muscle. */
 static void point_words(buf *b, const kb *k, const char *lang, const char *muscle, const char *tp, const char *side) {
-  int fr = is_fr(lang);
+  int fr = kb_lang_fr(lang);
   if (side_word(side) && !fr) buf_printf(b, "%s ", side_word(side));
   int m = kb_find_muscle(k, str(muscle));
   buf_puts(b, m >= 0 ? kb_text(k, lang, "muscle", kb_muscle_at(k, m)->id, "name", kb_muscle_at(k, m)->name) : str(muscle));
@@ -151,7 +150,7 @@ static void id_words(buf *b, const char *id) {
 
 /* id_words for each id of a list (commas, semicolons or spaces between), in `lang`'s words. */
 static void ids_words(buf *b, const char *lang, const char *list) {
-  if (!is_fr(lang)) { id_words(b, list); return; }
+  if (!kb_lang_fr(lang)) { id_words(b, list); return; }
   char *copy = xstrdup(list), *save = NULL;
   int n = 0;
   for (char *w = strtok_r(copy, ",; \t\n", &save); w; w = strtok_r(NULL, ",; \t\n", &save)) {
@@ -320,7 +319,7 @@ static void cleared_words(buf *b, const char *L, const char *log) {
   const char *by = json_string_value(json_object_get(cl, "by")), *refer = json_string_value(json_object_get(cl, "refer"));
   if (by && *by) {
     buf_puts(b, W(L, "The red-flag screen said refer"));
-    if (refer && *refer && !is_fr(L)) buf_printf(b, " (%s)", refer);
+    if (refer && *refer && !kb_lang_fr(L)) buf_printf(b, " (%s)", refer);
     else if (refer && *refer) { buf_puts(b, " ("); ids_words(b, L, refer); buf_putc(b, ')'); }
     buf_printf(b, W(L, "; cleared for treatment by: %s.\n"), by);   /* `by` as the therapist wrote it */
   }
@@ -364,7 +363,7 @@ static void flag_answers(buf *b, const char *lang, const char *flags) {
       int is = kind == 0 ? !eq : eq && len - name == strlen(kinds[kind]) && !strncmp(eq, kinds[kind], len - name);
       if (is) {
         buf_puts(b, n++ ? ", " : parts++ ? "; " : "");
-        if (n == 1) buf_printf(b, "%s%s ", W(lang, words[kind]), is_fr(lang) ? " :" : ":");
+        if (n == 1) buf_printf(b, "%s%s ", W(lang, words[kind]), kb_lang_fr(lang) ? " :" : ":");
         char one[64];
         snprintf(one, sizeof one, "%.*s", (int)(name < 63 ? name : 63), p);
         flags_words(b, lang, one);
@@ -583,7 +582,7 @@ static void exercise_words(buf *b, const kb *k, const char *L, const char *muscl
   const char *id = json_string_value(json_object_get(sc, "id"));
   json_t *hold = json_object_get(sc, "hold");
   const char *freq = json_string_value(json_object_get(sc, "frequency"));
-  int m = is_fr(L) && muscle ? kb_find_muscle(k, muscle) : -1, j = -1;
+  int m = kb_lang_fr(L) && muscle ? kb_find_muscle(k, muscle) : -1, j = -1;
   for (int x = 0; m >= 0 && id && x < kb_muscle_at(k, m)->n_selfcare; x++)
     if (!strcmp(kb_muscle_at(k, m)->selfcare[x].id, id)) j = x;
   if (j >= 0) {
@@ -600,7 +599,7 @@ static void exercise_words(buf *b, const kb *k, const char *L, const char *muscl
 /* Why an exercise was left out, from the stored program: in French the muscle's own reason
 ** from the kb, or the home program's words (sheet_home_word). */
 static const char *skip_words(const kb *k, const char *L, const char *muscle, const char *skip) {
-  if (!is_fr(L)) return skip;
+  if (!kb_lang_fr(L)) return skip;
   int m = muscle ? kb_find_muscle(k, muscle) : -1;
   const kb_muscle *mu = m >= 0 ? kb_muscle_at(k, m) : NULL;
   if (mu && mu->selfcare_none && !strcmp(mu->selfcare_none, skip)) return kb_text(k, L, "muscle", mu->id, "selfcare-none", skip);
@@ -653,7 +652,7 @@ static void plan_section(buf *b, const ctx *c) {
     json_t *dn = json_object_get(h, "do_not_press"), *d;
     json_array_foreach(dn, i, d) {
       buf_puts(b, i ? "; " : W(L, "Do not press: "));
-      int dz = is_fr(L) ? kb_find_term(k, KB_DANGER, str(json_string_value(json_object_get(d, "id")))) : -1;
+      int dz = kb_lang_fr(L) ? kb_find_term(k, KB_DANGER, str(json_string_value(json_object_get(d, "id")))) : -1;
       buf_puts(b, dz >= 0 ? kb_term_text(k, L, KB_DANGER, dz, "label") : str(json_string_value(json_object_get(d, "label"))));
       if (i + 1 == json_array_size(dn)) buf_puts(b, W(L, ".\n"));
     }
@@ -694,7 +693,7 @@ int note_build_lang(store *s, const kb *k, long visit, const char *lang, note *o
   memset(&c, 0, sizeof c);
   c.s = s;
   c.k = k;
-  c.lang = is_fr(lang) ? kb_lang_name(lang) : NULL;
+  c.lang = kb_lang_fr(lang) ? kb_lang_name(lang) : NULL;
   c.visit = visit;
   int rc = store_begin(s) ? -1 : read_all(&c);  /* one consistent read */
   store_rollback(s);                             /* nothing to commit */

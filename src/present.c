@@ -27,7 +27,7 @@ static const char *const onset_labels_fr[N_ONSETS] = {"", "elle est apparue grad
                                                       "elle est apparue soudainement",
                                                       "après un exercice ou un effort inhabituel", "après une blessure"};
 const char *present_onset_label_lang(int o, const char *lang) {
-  int fr = lang && (lang[0] | 0x20) == 'f' && (lang[1] | 0x20) == 'r';
+  int fr = kb_lang_fr(lang);
   return o > 0 && o < N_ONSETS ? (fr ? onset_labels_fr : onset_labels)[o] : "";
 }
 const char *present_tender_name(int t) { return t > 0 && t < N_TENDERS ? tenders[t] : ""; }

@@ -49,11 +49,10 @@ static const char *const questions_fr[N_FLAGS] = {
   "Avez-vous fait une chute, eu un accident ou reçu un coup récemment à l'endroit douloureux?",
 };
 
-static int is_fr(const char *lang) { return lang && (lang[0] == 'f' || lang[0] == 'F') && (lang[1] == 'r' || lang[1] == 'R'); }
 
 const char *screen_question(int bit) { return bit >= 0 && bit < N_FLAGS ? questions[bit] : NULL; }
 const char *screen_question_lang(int bit, const char *lang) {
-  return bit >= 0 && bit < N_FLAGS ? (is_fr(lang) ? questions_fr : questions)[bit] : NULL;
+  return bit >= 0 && bit < N_FLAGS ? (kb_lang_fr(lang) ? questions_fr : questions)[bit] : NULL;
 }
 
 static const screen_item tingling_item = {
@@ -248,19 +247,19 @@ static int words_of(const screen_item *it) {
 }
 const char *screen_label(const screen_item *it, const char *lang) {
   int w = words_of(it);
-  return w < 0 ? it->id : is_fr(lang) ? words[w].label_fr : words[w].label;
+  return w < 0 ? it->id : kb_lang_fr(lang) ? words[w].label_fr : words[w].label;
 }
 const char *screen_reason(const screen_item *it, const char *lang) {
-  int w = is_fr(lang) ? words_of(it) : -1;
+  int w = kb_lang_fr(lang) ? words_of(it) : -1;
   return w >= 0 ? words[w].reason_fr : it->reason;
 }
 const char *screen_advice(const screen_item *it, const char *lang) {
-  int w = is_fr(lang) ? words_of(it) : -1;
+  int w = kb_lang_fr(lang) ? words_of(it) : -1;
   return w >= 0 ? words[w].advice_fr : it->advice;
 }
 
 const screen_item *screen_flag(int bit) { return bit >= 0 && bit < N_FLAGS ? &red_flags[bit] : NULL; }
 const char *screen_flag_question(int bit) { return bit >= 0 && bit < N_FLAGS ? flag_questions[bit] : NULL; }
 const char *screen_flag_question_lang(int bit, const char *lang) {
-  return bit >= 0 && bit < N_FLAGS ? (is_fr(lang) ? flag_questions_fr : flag_questions)[bit] : NULL;
+  return bit >= 0 && bit < N_FLAGS ? (kb_lang_fr(lang) ? flag_questions_fr : flag_questions)[bit] : NULL;
 }

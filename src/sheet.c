@@ -37,11 +37,10 @@ static const char *const fascial_text_fr[PLAN_N_PHASES] = {
   [PLAN_STRETCH] = "Allongez le fascia sur le muscle dans plusieurs directions, en attendant à chaque barrière qu'il cède.",
 };
 
-static int is_french(const char *lang) { const char *l = kb_lang_name(lang); return l && strcmp(l, "fr") == 0; }
 
 static const char *step_text(const plan_step *s) { return s->fascial && fascial_text[s->phase] ? fascial_text[s->phase] : phase_text[s->phase]; }
 static const char *step_text_lang(const plan_step *s, const char *lang) {
-  if (!is_french(lang)) return step_text(s);
+  if (!kb_lang_fr(lang)) return step_text(s);
   return s->fascial && fascial_text_fr[s->phase] ? fascial_text_fr[s->phase] : phase_text_fr[s->phase];
 }
 
@@ -130,7 +129,7 @@ static const struct { const char *en, *fr; } why_fr[] = {
   {"stretching the muscle would load the area of a contraindication", "étirer le muscle mettrait en tension la région d'une contre-indication"},
 };
 static const char *why_lang(const char *why, const char *lang) {
-  for (size_t i = 0; why && is_french(lang) && i < sizeof why_fr / sizeof why_fr[0]; i++)
+  for (size_t i = 0; why && kb_lang_fr(lang) && i < sizeof why_fr / sizeof why_fr[0]; i++)
     if (!strcmp(why, why_fr[i].en)) return why_fr[i].fr;
   return why;
 }
@@ -145,7 +144,7 @@ static void block_json(buf *b, const kb *k, const plan_block *bl, const char *la
   buf_lit(b, ",\"technique\":"); str_or_null(b, bl->technique >= 0 ? kb_term_at(k, KB_TECHNIQUE, bl->technique)->id : NULL);
   if (bl->movement >= 0) { buf_lit(b, ",\"movement\":"); buf_json_str(b, kb_term_at(k, KB_MOVEMENT, bl->movement)->id); }
   buf_lit(b, ",\"why\":"); buf_json_str(b, why_lang(bl->why, lang));
-  if (is_french(lang)) {   /* the names in the plan's language (English keeps the ids only) */
+  if (kb_lang_fr(lang)) {   /* the names in the plan's language (English keeps the ids only) */
     if (bl->muscle >= 0) {
       const kb_muscle *m = kb_muscle_at(k, bl->muscle);
       buf_lit(b, ",\"muscle_name\":"); buf_json_str(b, kb_text(k, lang, "muscle", m->id, "name", m->name));
@@ -160,7 +159,7 @@ static void block_json(buf *b, const kb *k, const plan_block *bl, const char *la
 }
 
 static void step_json(buf *b, const kb *k, const plan *p, const plan_step *s, int n, const char *lang) {
-  int fr = is_french(lang);
+  int fr = kb_lang_fr(lang);
   buf_lit(b, "{\"n\":"); buf_int(b, n + 1);
   buf_lit(b, ",\"phase\":"); buf_json_str(b, plan_phase_name(s->phase));
   buf_lit(b, ",\"muscle\":"); str_or_null(b, s->muscle >= 0 ? kb_muscle_at(k, s->muscle)->id : NULL);
@@ -257,7 +256,7 @@ void sheet_plan_json_lang(buf *b, const kb *k, const plan *p, const char *lang) 
   for (int i = 0; i < p->n_blocked; i++) { if (i) buf_putc(b, ','); block_json(b, k, &p->blocked[i], lang); }
   buf_lit(b, "],\"steps\":[");
   for (int i = 0; i < p->n_steps; i++) { if (i) buf_putc(b, ','); step_json(b, k, p, &p->steps[i], i, lang); }
-  if (is_french(lang))
+  if (kb_lang_fr(lang))
     buf_lit(b, "],\"note\":\"Un plan pour les points retenus après la palpation; le classement qui les a proposés est une liste de candidats, pas un diagnostic.\",\"lang\":\"fr\"}");
   else
     buf_lit(b, "],\"note\":\"A plan for the points chosen after palpation; the ranking behind them is a list of candidates, not a diagnosis.\"}");
