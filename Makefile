@@ -61,7 +61,7 @@ KBGEN_SRC = src/body.c src/choir.c src/kb.c src/rank.c
 KBGEN_OBJ = $(B)/util.o $(B)/present.o $(B)/json.o $(B)/builtin.o
 $(B)/kbgen: tools/kbgen.c $(KBGEN_SRC) $(KBGEN_SRC:.c=.h) src/util.h $(KBGEN_OBJ)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(WARN) $(CFLAGS) -DMYOMAP_BOOTSTRAP -Isrc -Ibuild -o $@ tools/kbgen.c $(KBGEN_SRC) $(KBGEN_OBJ) -lm
+	$(Q)$(CC) $(WARN) $(CFLAGS) -DMYOMAP_BOOTSTRAP -Isrc -Ibuild -o $@ tools/kbgen.c $(KBGEN_SRC) $(KBGEN_OBJ) -Wl,-Bstatic -ljansson -Wl,-Bdynamic -lpthread -lm
 
 $(B)/kbdata.inc: $(B)/kbgen
 	@echo "  KBGEN   $@"

@@ -1,6 +1,24 @@
-/* json.c: a small allocation-free JSON parser into a caller-provided token array. */
+/* json.c: a small allocation-free JSON parser into a caller-provided token array, and jansson's
+** json_loadb built on it (json_tree). */
 #include "json.h"
 
+/* jansson's enumerators of the same names as json.h's, renamed while it is read (none of its
+** macros that use them is used here) */
+#define JSON_OBJECT JANSSON_OBJECT
+#define JSON_ARRAY JANSSON_ARRAY
+#define JSON_STRING JANSSON_STRING
+#define JSON_TRUE JANSSON_TRUE
+#define JSON_FALSE JANSSON_FALSE
+#define JSON_NULL JANSSON_NULL
+#include <jansson.h>
+#undef JSON_OBJECT
+#undef JSON_ARRAY
+#undef JSON_STRING
+#undef JSON_TRUE
+#undef JSON_FALSE
+#undef JSON_NULL
+#include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,4 +239,153 @@ double json_num(const char *text, const json_tok *t) {
   memcpy(tmp, text + t->start, n);
   tmp[n] = 0;
   return strtod(tmp, NULL);
+}
+
+/* ---- json_tree: jansson's tree from json_parse's tokens ---- */
+
+/* What json_tree keeps per thread, between calls (ended with its thread): the token array and
+** the buffer a string with escapes is unescaped into. */
+typedef struct tree_scratch {
+  json_tok *toks;
+  size_t ntoks;
+  char *str;
+  size_t nstr;
+} tree_scratch;
+static pthread_key_t tree_key;
+static pthread_once_t tree_once = PTHREAD_ONCE_INIT;
+static void tree_free(void *p) {
+  tree_scratch *sc = p;
+  free(sc->toks);
+  free(sc->str);
+  free(sc);
+}
+static void tree_make(void) { pthread_key_create(&tree_key, tree_free); }
+
+/* p grown to hold n items of size sz (*have their number), or NULL when out of memory (p kept:
+** it is freed with the rest) */
+static void *grow(void *p, size_t *have, size_t n, size_t sz) {
+  if (*have >= n) return p;
+  void *q = realloc(p, n * sz);
+  if (q) *have = n;
+  return q;
+}
+
+/* the byte a plain escape stands for; 0 for \u, which is always left to jansson */
+static const unsigned char unescaped[256] = {
+  ['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b', ['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t'};
+
+/* String token t's text, unescaped when it has escapes (into sc->str, good until the next
+** call): 1 when it is all ASCII, 0 when not (its UTF-8 still to check), -1 to leave it to
+** jansson (a \u escape, or out of memory). */
+static int tree_text(const char *s, const json_tok *t, tree_scratch *sc, const char **out, size_t *n) {
+  const unsigned char *a = (const unsigned char *)s + t->start;
+  size_t len = (size_t)(t->end - t->start), i;
+  unsigned hi = 0;
+  for (i = 0; i < len && a[i] != '\\'; i++) hi |= a[i];
+  if (i == len) { *out = (const char *)a; *n = len; return !(hi & 0x80); }
+  unsigned char *o = grow(sc->str, &sc->nstr, len + 1, 1);
+  if (!o) return -1;
+  sc->str = (char *)o;
+  size_t k = 0;
+  for (i = 0; i < len; i++) {   /* json_parse saw every escape complete and known */
+    unsigned c = a[i];
+    if (c == '\\' && !(c = unescaped[a[++i]])) return -1;
+    hi |= c;
+    o[k++] = (unsigned char)c;
+  }
+  *out = sc->str;
+  *n = k;
+  return !(hi & 0x80);
+}
+
+/* Number token t as jansson reads it, or NULL to leave it to jansson: a leading zero before a
+** digit (jansson refuses it), an integer of more than 18 digits (it may overflow), a real
+** strtod makes infinite (jansson: "real number overflow") or does not read whole. */
+static json_t *tree_number(const char *s, const json_tok *t) {
+  const char *a = s + t->start, *e = s + t->end, *d = a + (*a == '-');
+  if (d[0] == '0' && d + 1 < e && d[1] >= '0' && d[1] <= '9') return NULL;
+  const char *q = d;
+  while (q < e && *q >= '0' && *q <= '9') q++;
+  if (q == e) {   /* an integer ("-0" is 0), as strtoll reads it when it cannot overflow */
+    if (q - d > 18) return NULL;
+    json_int_t v = 0;
+    for (q = d; q < e; q++) v = v * 10 + (*q - '0');
+    return json_integer(*a == '-' ? -v : v);
+  }
+  char tmp[64], *end;
+  size_t n = (size_t)(e - a);
+  if (n >= sizeof tmp) return NULL;
+  memcpy(tmp, a, n);
+  tmp[n] = 0;
+  double r = strtod(tmp, &end);
+  if (end != tmp + n || isinf(r)) return NULL;
+  return json_real(r);
+}
+
+/* the value of token i, or NULL to leave the whole document to jansson */
+static json_t *tree_value(const char *s, const json_tok *toks, int i, tree_scratch *sc) {
+  const json_tok *t = &toks[i];
+  const char *p;
+  size_t n;
+  int ascii;
+  switch (t->type) {
+  case JSON_OBJECT: {
+    json_t *o = json_object();
+    int j = i + 1;   /* a member: its key's token j, its value's j + 1 */
+    for (int m = 0; o && m < t->size; m++, j = toks[j + 1].next) {
+      json_t *v = tree_value(s, toks, j + 1, sc);   /* (before the key: it may use sc->str) */
+      if (!v || (ascii = tree_text(s, &toks[j], sc, &p, &n)) < 0) { json_decref(v); break; }
+      /* the same call as jansson's (a key again: its value replaced where it stands); a key
+      ** not ASCII has its UTF-8 checked by json_object_setn_new, as jansson's lexer did */
+      if ((ascii ? json_object_setn_new_nocheck : json_object_setn_new)(o, p, n, v)) break;
+    }
+    if (o && j == t->next) return o;
+    json_decref(o);
+    return NULL;
+  }
+  case JSON_ARRAY: {
+    json_t *arr = json_array();
+    int j = i + 1;
+    for (int m = 0; arr && m < t->size; m++, j = toks[j].next)
+      if (json_array_append_new(arr, tree_value(s, toks, j, sc))) break;
+    if (arr && j == t->next) return arr;
+    json_decref(arr);
+    return NULL;
+  }
+  case JSON_STRING:
+    if ((ascii = tree_text(s, t, sc, &p, &n)) < 0) return NULL;
+    return ascii ? json_stringn_nocheck(p, n) : json_stringn(p, n);   /* (NULL: not UTF-8) */
+  case JSON_NUMBER: return tree_number(s, t);
+  case JSON_TRUE: return json_true();
+  case JSON_FALSE: return json_false();
+  case JSON_NULL: return json_null();
+  }
+  return NULL;
+}
+
+json_t *json_tree_fast(const char *text, size_t len) {
+  pthread_once(&tree_once, tree_make);
+  tree_scratch *sc = pthread_getspecific(tree_key);
+  if (!sc && (sc = calloc(1, sizeof *sc)) && pthread_setspecific(tree_key, sc)) { free(sc); sc = NULL; }
+  /* every token but the first takes two bytes at least (itself and a ',', ':' or bracket) */
+  size_t max = len / 2 + 2;
+  char err[96];
+  json_tok *toks = sc && len < (1u << 28) ? grow(sc->toks, &sc->ntoks, max, sizeof *toks) : NULL;
+  if (toks) sc->toks = toks;
+  if (!toks || json_parse(text, len, sc->toks, (int)max, err, sizeof err) < 1 ||
+      (sc->toks[0].type != JSON_OBJECT && sc->toks[0].type != JSON_ARRAY))   /* (jansson: "'[' or '{' expected") */
+    return NULL;
+  return tree_value(text, sc->toks, 0, sc);
+}
+
+json_t *json_tree(const char *text, size_t len, json_error_t *je) {
+  json_t *root = json_tree_fast(text, len);
+  if (!root) return json_loadb(text, len, 0, je);
+  if (je) {   /* what json_loadb leaves in it when it succeeds */
+    je->line = je->column = -1;
+    je->position = (int)len;
+    strcpy(je->source, "<buffer>");
+    je->text[0] = 0;
+  }
+  return root;
 }

@@ -1,12 +1,14 @@
-/* test_util.c: unit tests of the small shared pieces: number formatting (util.c) and the
-** libraries opened on first use (lazy.c). */
+/* test_util.c: unit tests of the small shared pieces: number formatting (util.c), the
+** libraries opened on first use (lazy.c) and json_tree (json.c) against jansson's json_loadb. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"   /* (after jansson.h: json_tree alone) */
 #include "lazy.h"
 #include "util.h"
 
@@ -163,4 +165,148 @@ Test(util, line_and_split_tabs_read_a_table_in_place) {
   char empty[] = "";
   at = empty;
   cr_assert_null(util_line(&at));
+}
+
+/* json_tree must be json_loadb(text, len, 0, ...) exactly: both NULL, or both a tree, the same
+** (json_equal) and written the same (member order, integer or real); json_tree_fast, the part
+** of it that does not hand the text to jansson, must never give a tree jansson would not.
+** Returns 0, or -1 with what differs in why. */
+static int same_as_jansson(const char *s, size_t n, char *why, size_t whylen) {
+  json_error_t je;
+  json_t *want = json_loadb(s, n, 0, &je), *got = json_tree(s, n, NULL), *fast = json_tree_fast(s, n);
+  int rc = 0;
+  const json_t *mine[] = {got, fast};
+  for (int i = 0; i < 2 && !rc; i++) {
+    if (!mine[i]) {
+      if (i == 0 && want) { snprintf(why, whylen, "jansson reads it, json_tree does not"); rc = -1; }
+      continue;
+    }
+    if (!want) { snprintf(why, whylen, "%s reads it, jansson does not (%s)", i ? "json_tree_fast" : "json_tree", je.text); rc = -1; break; }
+    char *a = json_dumps(want, JSON_COMPACT | JSON_PRESERVE_ORDER), *b = json_dumps(mine[i], JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!json_equal(want, mine[i]) || !a || !b || strcmp(a, b)) {
+      snprintf(why, whylen, "jansson %.200s, %s %.200s", a ? a : "?", i ? "json_tree_fast" : "json_tree", b ? b : "?");
+      rc = -1;
+    }
+    free(a);
+    free(b);
+  }
+  json_decref(want);
+  json_decref(got);
+  json_decref(fast);
+  return rc;
+}
+
+static char *read_all(const char *path, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *s = malloc(1 << 20);
+  *n = s ? fread(s, 1, 1 << 20, f) : 0;
+  fclose(f);
+  return s;
+}
+
+/* documents with their lengths (sizeof - 1: a NUL inside counts) */
+#define DOC(s) {s, sizeof s - 1}
+static const struct { const char *s; size_t n; } valid_docs[] = {
+  DOC("{}"), DOC("[]"), DOC(" \t\r\n{ \r\n\t\"a\" \n:\t[ 1 ,\r2 ] , \"b\" : { } }\n\t "), DOC("[ ]"),
+  DOC("[0,-0,1,-1,7,123456789012345678,-123456789012345678]"),
+  DOC("[1.0,-0.0,0.5,1e2,1E2,1e+2,1e-2,-1.5e-3,0e5,2.5E-300,1e-400,3.141592653589793238462643383279]"),
+  DOC("[9223372036854775807,-9223372036854775808,1234567890123456789]"),
+  DOC("[true,false,null,[true],{\"t\":false,\"n\":null}]"),
+  DOC("{\"a\":1,\"b\":2,\"a\":3}"), DOC("{\"a\":{\"x\":1},\"a\":[2],\"c\":\"d\",\"c\":null}"),
+  DOC("[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\",\"a\\nb\",\"\\\\\",\"\"]"), DOC("{\"a\\nb\":1,\"\\\"\":\"\\t\"}"),
+  DOC("[\"\\u00e9\\u20ac\\uD83D\\uDE00\",\"x\\u0041y\"]"), DOC("{\"\\u00e9\":1}"),
+  DOC("{\"\xc3\xa9t\xc3\xa9\":\"\xe2\x82\xac \xf0\x9f\x98\x80 \x7f\"}"), DOC("[\"caf\xc3\xa9\\n\"]"),
+  DOC("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"),
+};
+static const struct { const char *s; size_t n; } invalid_docs[] = {
+  DOC(""), DOC(" "), DOC("\"x\""), DOC("3"), DOC("-0"), DOC("true"), DOC("null"), DOC("{} x"), DOC("{}{}"),
+  DOC("[1,]"), DOC("[,1]"), DOC("{\"a\"}"), DOC("{\"a\":}"), DOC("{\"a\":1,}"), DOC("{1:2}"), DOC("[1 2]"),
+  DOC("[01]"), DOC("[-01]"), DOC("[00]"), DOC("[01.5]"), DOC("[-00.5]"), DOC("[1.]"), DOC("[.5]"), DOC("[+1]"),
+  DOC("[1e]"), DOC("[1e+]"), DOC("[-]"), DOC("[0x10]"), DOC("[1e400]"), DOC("[-1e400]"), DOC("[Infinity]"), DOC("[NaN]"),
+  DOC("[99999999999999999999]"), DOC("[-99999999999999999999]"), DOC("[9223372036854775808]"),
+  DOC("[\"\\u0000\"]"), DOC("{\"a\\u0000b\":1}"), DOC("[\"\\ud800\"]"), DOC("[\"\\udc00\"]"), DOC("[\"\\ud800\\u0041\"]"),
+  DOC("[\"\\u12G4\"]"), DOC("[\"\\x\"]"), DOC("[\"\\\"]"), DOC("[\"a\x01\"]"), DOC("[\"a\nb\"]"), DOC("[\"a\tb\"]"),
+  DOC("{\"a\x1f\":1}"), DOC("[\"\xc3\"]"), DOC("[\"\xc3(\"]"), DOC("[\"\xc0\xaf\"]"), DOC("[\"\xed\xa0\x80\"]"),
+  DOC("[\"\xf5\x80\x80\x80\"]"), DOC("[\"\x80\"]"), DOC("{\"\xff\":1}"), DOC("[\"a\"]\xc3\xa9"), DOC("\xef\xbb\xbf{}"),
+  DOC("[\"abc"), DOC("[1"), DOC("{"), DOC("{\"a\":1"), DOC("[tru]"), DOC("[True]"), DOC("[nul]"), DOC("[truex]"),
+  DOC("[1]\0"), DOC("[1,\0 2]"), DOC("[\"a\0b\"]"), DOC("[1]]"), DOC("]"), DOC("[\"a\" : 1]"),
+};
+
+Test(util, json_tree_reads_what_jansson_reads) {
+  char why[600];
+  for (size_t i = 0; i < sizeof valid_docs / sizeof *valid_docs; i++) {
+    cr_expect(same_as_jansson(valid_docs[i].s, valid_docs[i].n, why, sizeof why) == 0, "%s: %s", valid_docs[i].s, why);
+    json_t *t = json_tree(valid_docs[i].s, valid_docs[i].n, NULL);
+    cr_expect(t != NULL, "json_tree refuses %s", valid_docs[i].s);
+    json_decref(t);
+  }
+  for (size_t i = 0; i < sizeof invalid_docs / sizeof *invalid_docs; i++) {
+    cr_expect(same_as_jansson(invalid_docs[i].s, invalid_docs[i].n, why, sizeof why) == 0, "%s: %s", invalid_docs[i].s, why);
+    json_error_t je, jj;
+    json_t *t = json_tree(invalid_docs[i].s, invalid_docs[i].n, &je), *j = json_loadb(invalid_docs[i].s, invalid_docs[i].n, 0, &jj);
+    cr_expect(t == NULL, "json_tree reads %s", invalid_docs[i].s);
+    cr_expect(j != NULL || (je.line == jj.line && je.position == jj.position && !strcmp(je.text, jj.text)),
+              "%s: json_tree's error \"%s\", jansson's \"%s\"", invalid_docs[i].s, je.text, jj.text);
+    json_decref(t);
+    json_decref(j);
+  }
+}
+
+/* a key given again keeps its first place and takes its last value, as in jansson */
+Test(util, json_tree_keeps_a_repeated_key_where_it_first_stood) {
+  const char s[] = "{\"a\":1,\"b\":2,\"a\":3}";
+  json_t *t = json_tree(s, sizeof s - 1, NULL), *j = json_loadb(s, sizeof s - 1, 0, NULL);
+  char *a = json_dumps(t, JSON_COMPACT | JSON_PRESERVE_ORDER), *b = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  cr_expect_str_eq(a, b);
+  cr_expect_str_eq(a, "{\"a\":3,\"b\":2}");
+  free(a);
+  free(b);
+  json_decref(t);
+  json_decref(j);
+}
+
+/* nesting: json_parse stops at 64, jansson at 2048; both are json_loadb's verdict */
+Test(util, json_tree_agrees_with_jansson_on_deep_nesting) {
+  static const int depths[] = {63, 64, 65, 66, 100, 2047, 2048, 2049, 3000};
+  char why[600];
+  for (size_t d = 0; d < sizeof depths / sizeof *depths; d++) {
+    int n = depths[d];
+    char *s = malloc((size_t)n * 6 + 8);
+    size_t k = 0;
+    for (int i = 0; i < n; i++) k += (size_t)sprintf(s + k, i % 2 ? "{\"k\":" : "[");
+    s[k++] = '1';
+    for (int i = n - 1; i >= 0; i--) s[k++] = i % 2 ? '}' : ']';
+    cr_expect(same_as_jansson(s, k, why, sizeof why) == 0, "depth %d: %s", n, why);
+    free(s);
+  }
+}
+
+/* the session logs myomap stores, as written (indented) and compact; json_tree_fast reads them
+** itself (they are the hot path it is for), the same as jansson */
+Test(util, json_tree_reads_a_session_log_as_jansson_does) {
+  static const char *const paths[] = {"docs/examples/session.json", "build/bench-session.json"};
+  char why[600];
+  int read = 0;
+  for (size_t p = 0; p < sizeof paths / sizeof *paths; p++) {
+    size_t n;
+    char *s = read_all(paths[p], &n);
+    if (!s) { cr_expect(p > 0, "cannot read %s", paths[p]); continue; }
+    read++;
+    json_t *j = json_loadb(s, n, 0, NULL);
+    char *compact = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    cr_assert(compact, "%s is not JSON", paths[p]);
+    const char *texts[] = {s, compact};
+    size_t lens[] = {n, strlen(compact)};
+    for (int i = 0; i < 2; i++) {
+      cr_expect(same_as_jansson(texts[i], lens[i], why, sizeof why) == 0, "%s: %s", paths[p], why);
+      json_t *f = json_tree_fast(texts[i], lens[i]);
+      cr_expect(f != NULL, "json_tree_fast hands %s to jansson", paths[p]);
+      json_decref(f);
+    }
+    free(compact);
+    json_decref(j);
+    free(s);
+  }
+  cr_expect(read > 0);
 }
