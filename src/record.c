@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include "json.h"   /* (after jansson.h: json_tree alone) */
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -1210,7 +1211,7 @@ static int log_read_planless(const kb *k, const char *text, size_t len, record_l
   buf rest;
   buf_init(&rest);
   if (!kb_is_embedded(k) || plan_split(text, len, &vs, &ve, &rest)) { buf_free(&rest); return -1; }
-  json_t *root = json_loadb(rest.data, rest.len, 0, NULL);
+  json_t *root = json_tree(rest.data, rest.len, NULL);
   char e[256];
   const canon_plan *canon = root && json_is_object(root) && !session_read_json(k, root, &l->sum, e, sizeof e)
                           ? plan_canon(k, &l->sum.in) : NULL;
@@ -1241,7 +1242,7 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
   int rc = 0;
   json_error_t je;
   int planless = !log_read_planless(k, text, len, l);   /* (with l->sum read) */
-  if (!planless) l->root = json_loadb(text, len, 0, &je);
+  if (!planless) l->root = json_tree(text, len, &je);
   if (!l->root) { rc = bad(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); goto done; }
   if (!planless && session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
   json_t *ver = json_object_get(l->root, "version");

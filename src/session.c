@@ -3,6 +3,7 @@
 #include "sheet.h"
 
 #include <jansson.h>
+#include "json.h"   /* (after jansson.h: json_tree alone) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +188,7 @@ static int side_of(const char *s) {
 
 int session_read(const kb *k, const char *text, size_t len, session_summary *out, char *err, size_t errlen) {
   json_error_t je;
-  json_t *root = json_loadb(text, len, 0, &je);
+  json_t *root = json_tree(text, len, &je);
   if (!root) {
     memset(out, 0, sizeof *out);
     snprintf(err, errlen, "not valid JSON: line %d: %s", je.line, je.text);
