@@ -1,9 +1,12 @@
 /* bench_records.c: the record store under load (`make bench`).  Stores SESSIONS session logs
-** (the example log of docs/examples/session.json with its own date and pain per visit, in
-** batches of 1000 per transaction) for clients of VISITS visits each, with measures every
-** fifth visit and an intake every twentieth, as `myomap log`, `measure` and `intake` store
-** them; then times single acknowledged writes (one transaction each) and a client's progress
-** (outcome_load + outcome_text, as `myomap progress` prints it) over VISITS visits.
+** (the example log of docs/examples/session.json with its own date and pain per visit) for
+** clients of VISITS visits each: per client its intakes (every twentieth visit's day), then its
+** session logs read, checked and stored at once as `myomap log CLIENT FILE...` stores them
+** (record_logs_add: one transaction; PostgreSQL's COPY), then its measures (every fifth visit),
+** as `myomap intake` and `measure` store them.  The sessions' rate times that middle part only
+** (making the logs' text is not timed); the rate with everything is printed beside it.  Then it
+** times single acknowledged writes (one transaction each, record_log_add) and a client's
+** progress (outcome_load + outcome_text, as `myomap progress` prints it) over VISITS visits.
 **   bench_records DB LOG [SESSIONS [VISITS]]
 ** DB must be empty (a new SQLite path, or a PostgreSQL URI whose schema is empty). */
 #include "kb.h"
@@ -13,6 +16,7 @@
 #include "store.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,28 +29,50 @@ static double now(void) {
   return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+static double cpu(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
 static int cmp(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
 
-/* The log template with visit v's date and pain: replace the start time and the pain line. */
-static char *make_log(const char *tpl, int v, int pre, int post) {
+/* The log template with visit v's date and pain: the template is cut once at each "2026-11-22T"
+** and at its pain line, then each log is its pieces with the day and the pain between them. */
+#define PIECES 64
+typedef struct tpl_cut { const char *at[PIECES]; size_t len[PIECES]; int what[PIECES], n; } tpl_cut;
+static const char pain_from[] = "\"pain_pre\":6,\"pain_post\":3", day_from[] = "2026-11-22T";
+
+static void cut(const char *tpl, tpl_cut *c) {
+  const char *p = tpl;
+  c->n = 0;
+  while (c->n < PIECES - 1) {
+    const char *d = strstr(p, day_from), *f = strstr(p, pain_from);
+    const char *next = d && (!f || d < f) ? d : f;
+    c->at[c->n] = p;
+    c->len[c->n] = next ? (size_t)(next - p) : strlen(p);
+    c->what[c->n++] = !next ? 0 : next == d ? 1 : 2;
+    if (!next) break;
+    p = next == d ? d + 10 : f + sizeof pain_from - 1;
+  }
+}
+
+static char *make_log(const tpl_cut *c, int v, int pre, int post) {
   time_t t = 1577836800 + (time_t)v * 86400 * 3;  /* 2020-01-01, every third day */
   struct tm tm;
   gmtime_r(&t, &tm);
-  char day[16], from[64], to[64];
+  char day[16], to[64];
   strftime(day, sizeof day, "%Y-%m-%d", &tm);
+  int tn = snprintf(to, sizeof to, "\"pain_pre\":%d,\"pain_post\":%d", pre, post);
   buf b;
   buf_init(&b);
-  const char *p = tpl;
-  snprintf(from, sizeof from, "\"pain_pre\":6,\"pain_post\":3");
-  snprintf(to, sizeof to, "\"pain_pre\":%d,\"pain_post\":%d", pre, post);
-  while (*p) {
-    if (*p != '2' && *p != '"') { const char *q = p; while (*q && *q != '2' && *q != '"') q++; buf_append(&b, p, (size_t)(q - p)); p = q; continue; }
-    if (!strncmp(p, "2026-11-22T", 11)) { buf_puts(&b, day); p += 10; }
-    else if (!strncmp(p, from, strlen(from))) { buf_puts(&b, to); p += strlen(from); }
-    else buf_putc(&b, *p++);
+  for (int i = 0; i < c->n; i++) {
+    buf_append(&b, c->at[i], c->len[i]);
+    if (c->what[i] == 1) buf_append(&b, day, 10);
+    else if (c->what[i] == 2) buf_append(&b, to, (size_t)tn);
   }
   return b.data;
 }
@@ -56,6 +82,48 @@ static void date_of(int v, char out[11]) {
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Client c's number of visits (the last client may have fewer). */
+static int visits_of(long c, long sessions, int visits) {
+  long left = sessions - c * visits;
+  return left < visits ? (int)left : visits;
+}
+
+/* A job of the sessions' phase: clients j, j + jobs, ... on a connection of its own. */
+typedef struct job {
+  int j, jobs;
+  long clients, sessions;
+  int visits;
+  const kb *k;
+  const tpl_cut *tc;
+  const long *ids;
+  long *vids;
+  store *s;
+  char err[600];
+  int rc;
+  pthread_t thread;
+} job;
+
+static void *job_run(void *arg) {
+  job *w = arg;
+  char **texts = xcalloc((size_t)w->visits, sizeof *texts);
+  record_log **logs = xcalloc((size_t)w->visits, sizeof *logs);
+  for (long c = w->j; c < w->clients && !w->rc; c += w->jobs) {
+    int nv = visits_of(c, w->sessions, w->visits), at;
+    for (int v = 0; v < nv; v++) {
+      int pre = 8 - (v * 6) / w->visits, post = pre > 2 ? pre - 2 : 0;
+      texts[v] = make_log(w->tc, v, pre, post);
+    }
+    for (int v = 0; v < nv && !w->rc; v++)
+      if (record_log_parse(w->k, texts[v], strlen(texts[v]), &logs[v], w->err, sizeof w->err)) w->rc = 1, nv = v;
+    if (!w->rc && record_logs_add(w->s, w->k, w->ids[c], 0, nv, logs, &w->vids[c * w->visits], &at, w->err, sizeof w->err))
+      w->rc = 1;
+    for (int v = 0; v < nv; v++) { record_log_free(logs[v]); free(texts[v]); }
+  }
+  free(texts);
+  free(logs);
+  return NULL;
 }
 
 int main(int argc, char **argv) {
@@ -72,73 +140,87 @@ int main(int argc, char **argv) {
   store *s;
   if (store_open(&s, argv[1], err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
   const char *be = store_backend(s);
-  long clients = (sessions + visits - 1) / visits, stored = 0, *ids = xcalloc((size_t)clients, sizeof *ids);
+  long clients = (sessions + visits - 1) / visits, *ids = xcalloc((size_t)clients, sizeof *ids);
+  long *vids = xcalloc((size_t)clients * visits, sizeof *vids);
   static const char *const regions[] = {"temple-l", "neck-back-l", "shoulder-top-l", "upper-back-l", "jaw-l"};
-  double t0 = now(), last = t0;
-  int batch = 1000;
-  if (store_begin(s)) { fprintf(stderr, "%s\n", store_error(s)); return 1; }
-  for (long c = 0; c < clients && stored < sessions; c++) {
+  tpl_cut tc;
+  cut(tpl, &tc);
+  double t0 = now();
+  /* 1. the clients and their intakes (every 20th visit's day), a transaction each */
+  for (long c = 0; c < clients; c++) {
     record_client rc;
     record_client_init(&rc);
     char name[64];
     snprintf(name, sizeof name, "Bench Client %ld", c + 1);
     rc.name = name;
     rc.birth = "1970-05-05";
-    if (record_client_add(s, k, &rc, &ids[c], err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
-    for (int v = 0; v < visits && stored < sessions; v++) {
-      int pre = 8 - (v * 6) / visits, post = pre > 2 ? pre - 2 : 0;
-      char *text = make_log(tpl, v, pre, post), day[11];
+    if (record_client_add(s, k, &rc, &ids[c], err, sizeof err) || store_begin(s)) { fprintf(stderr, "%s\n", err); return 1; }
+    for (int v = 0; v < visits_of(c, sessions, visits); v += 20) {
+      int pre = 8 - (v * 6) / visits;
+      char day[11];
       date_of(v, day);
-      record_log *l;
-      long visit;
-      if (record_log_parse(k, text, strlen(text), &l, err, sizeof err) ||
-          record_log_add(s, k, ids[c], 0, l, &visit, err, sizeof err)) {
-        fprintf(stderr, "session %ld: %s\n", stored, err);
-        return 1;
+      present p;
+      present_init(&p);
+      for (int r = 0; r < 2 + v % 3; r++) {
+        char w[48];
+        snprintf(w, sizeof w, "%s:%d", regions[(r + v / 20) % 5], pre > 0 ? pre : 1);
+        present_parse_word(k, w, &p, err, sizeof err);
       }
-      record_log_free(l);
-      free(text);
-      if (v % 5 == 0) {
-        record_measure m[4];
-        char w[64];
-        snprintf(w, sizeof w, "reach overhead=%d", 2 + (v * 7) / visits);
-        record_measure_parse("psfs", w, &m[0], err, sizeof err);
-        snprintf(w, sizeof w, "%d", 30 - (v * 20) / visits);
-        record_measure_parse("ndi", w, &m[1], err, sizeof err);
-        snprintf(w, sizeof w, "cervical:rotation-l=%d", 50 + (v * 30) / visits);
-        record_measure_parse("rom", w, &m[2], err, sizeof err);
-        if (record_measure_add(s, ids[c], day, visit, m, 3, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
-      }
-      if (v % 20 == 0) {
-        present p;
-        present_init(&p);
-        for (int r = 0; r < 2 + v % 3; r++) {
-          char w[48];
-          snprintf(w, sizeof w, "%s:%d", regions[(r + v / 20) % 5], pre > 0 ? pre : 1);
-          present_parse_word(k, w, &p, err, sizeof err);
-        }
-        record_intake in;
-        record_intake_init(&in);
-        in.date = day;
-        in.drawing = &p;
-        long id;
-        if (record_intake_add(s, k, ids[c], &in, &id, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
-      }
-      if (++stored % batch == 0) {
-        if (store_commit(s) || store_begin(s)) { fprintf(stderr, "%s\n", store_error(s)); return 1; }
-        if (stored % 20000 == 0) {
-          double t = now();
-          fprintf(stderr, "  %s: %ld sessions stored (%.0f/s over the last 20000)\n", be, stored, 20000 / (t - last));
-          last = t;
-        }
-      }
+      record_intake in;
+      record_intake_init(&in);
+      in.date = day;
+      in.drawing = &p;
+      long id;
+      if (record_intake_add(s, k, ids[c], &in, &id, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
     }
+    if (store_commit(s)) { fprintf(stderr, "%s\n", store_error(s)); return 1; }
   }
-  if (store_commit(s)) { fprintf(stderr, "%s\n", store_error(s)); return 1; }
+  /* 2. the sessions: each client's logs made, read, checked and stored at once, as `myomap log
+  **    CLIENT FILE...` does; by `jobs` jobs at once (each its own connection and clients), as
+  **    that many `myomap log` processes would */
+  int jobs = getenv("BENCH_JOBS") ? atoi(getenv("BENCH_JOBS")) : 1;
+  if (jobs < 1 || jobs > 16) jobs = 1;
+  job *jb = xcalloc((size_t)jobs, sizeof *jb);
+  double t1 = now(), c1 = cpu();
+  for (int j = 0; j < jobs; j++) {
+    jb[j].j = j; jb[j].jobs = jobs; jb[j].clients = clients; jb[j].sessions = sessions; jb[j].visits = visits;
+    jb[j].k = k; jb[j].tc = &tc; jb[j].ids = ids; jb[j].vids = vids;
+    if (store_clone(s, &jb[j].s, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
+    pthread_create(&jb[j].thread, NULL, job_run, &jb[j]);
+  }
+  int failed = 0;
+  for (int j = 0; j < jobs; j++) {
+    pthread_join(jb[j].thread, NULL);
+    if (jb[j].rc) { fprintf(stderr, "%s\n", jb[j].err); failed = 1; }
+    store_close(jb[j].s);
+  }
+  if (failed) return 1;
+  double in_sessions = now() - t1, cpu_sessions = cpu() - c1;
+  /* 3. the measures, every 5th visit, a transaction per client */
+  for (long c = 0; c < clients; c++) {
+    if (store_begin(s)) { fprintf(stderr, "%s\n", store_error(s)); return 1; }
+    for (int v = 0; v < visits_of(c, sessions, visits); v += 5) {
+      record_measure m[4];
+      char w[64], day[11];
+      date_of(v, day);
+      snprintf(w, sizeof w, "reach overhead=%d", 2 + (v * 7) / visits);
+      record_measure_parse("psfs", w, &m[0], err, sizeof err);
+      snprintf(w, sizeof w, "%d", 30 - (v * 20) / visits);
+      record_measure_parse("ndi", w, &m[1], err, sizeof err);
+      snprintf(w, sizeof w, "cervical:rotation-l=%d", 50 + (v * 30) / visits);
+      record_measure_parse("rom", w, &m[2], err, sizeof err);
+      if (record_measure_add(s, ids[c], day, vids[c * visits + v], m, 3, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
+    }
+    if (store_commit(s)) { fprintf(stderr, "%s\n", store_error(s)); return 1; }
+  }
   double bulk = now() - t0;
+  long stored = sessions;
   printf("%s: stored %ld sessions for %ld clients (%d visits each, with measures every 5th visit and an "
-         "intake every 20th) in %.1f s: %.0f sessions/s, in batches of %d per transaction\n",
-         be, stored, clients, visits, bulk, stored / bulk, batch);
+         "intake every 20th) in %.1f s: %.0f sessions/s with their intakes and measures; the sessions alone "
+         "(a client's logs made, read, checked and stored at once, as `myomap log CLIENT FILE...`, %d job%s at once) "
+         "in %.2f s: %.0f sessions/s (this process's CPU %.2f s of it)\n",
+         be, stored, clients, visits, bulk, stored / bulk, jobs, jobs == 1 ? "" : "s", in_sessions,
+         stored / in_sessions, cpu_sessions);
   buf info;
   buf_init(&info);
   store_counts(s, &info);
@@ -174,7 +256,7 @@ int main(int argc, char **argv) {
   long single;
   record_client_add(s, k, &rc, &single, err, sizeof err);
   for (int v = 0; v < singles; v++) {
-    char *text = make_log(tpl, v, 5, 3);
+    char *text = make_log(&tc, v, 5, 3);
     double a = now();
     record_log *l;
     long visit;

@@ -30,25 +30,35 @@ if [ -n "$PGB" ] && psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA p
   echo "== records on PostgreSQL: $S sessions, then single writes and progress"
   $PIN $B/bench_records "$PGB" "$LOG" "$S" 200 | tee "$B/bench-pg.txt"
   backup_bench "$PGB" postgresql
-  # psql's own COPY restore of the same rows, as the yardstick of the bulk store: every table
-  # dumped as COPY text, loaded into the empty schema (made by the migrations) in one transaction
+  # psql's own COPY restore of the same rows, as the yardstick of the bulk store: the rows the
+  # timed sessions' phase wrote (the bench clients' visits, their holds, pain measures and home
+  # programs) dumped as COPY text and loaded in one transaction into the empty schema (made by the
+  # migrations) after what was there before that phase (clients, intakes, the kb version); the
+  # measures stored after it, and the single-write client, are in neither
   echo "== records on PostgreSQL: psql's COPY of the same rows into an empty schema"
   C="$B/bench-copy"
   rm -rf "$C" && mkdir -p "$C"
-  tables="therapist client client_contra intake pain kbver visit treatment assessment measure homeprog"
-  for t in $tables; do psql "$PGB" -qc "\\copy $t TO '$C/$t.copy'"; done
-  sessions=$(psql "$PGB" -tAc 'SELECT COUNT(*) FROM visit')
+  before="therapist client client_contra intake pain kbver"
+  for t in $before; do psql "$PGB" -qc "\\copy $t TO '$C/$t.copy'"; done
+  V="SELECT id FROM visit WHERE client_id IN (SELECT id FROM client WHERE name LIKE 'Bench Client %')"
+  psql "$PGB" -qc "\\copy (SELECT * FROM visit WHERE id IN ($V) ORDER BY id) TO '$C/visit.copy'"
+  psql "$PGB" -qc "\\copy (SELECT * FROM treatment WHERE visit_id IN ($V) ORDER BY visit_id, seq) TO '$C/treatment.copy'"
+  psql "$PGB" -qc "\\copy (SELECT * FROM measure WHERE kind = 'nprs' AND visit_id IN ($V) ORDER BY id) TO '$C/measure.copy'"
+  psql "$PGB" -qc "\\copy (SELECT * FROM homeprog WHERE visit_id IN ($V) ORDER BY id) TO '$C/homeprog.copy'"
+  sessions=$(wc -l <"$C/visit.copy")
   psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1
   $B/myomap --db "$PGB" db check >/dev/null
-  { echo "BEGIN;"; for t in $tables; do printf '%s\n' "\\copy $t FROM '$C/$t.copy'"; done; echo "COMMIT;"; } >"$C/restore.sql"
+  { echo "BEGIN;"; for t in $before; do printf '%s\n' "\\copy $t FROM '$C/$t.copy'"; done; echo "COMMIT;"; } >"$C/before.sql"
+  psql "$PGB" -q -v ON_ERROR_STOP=1 -f "$C/before.sql"
+  { echo "BEGIN;"; for t in visit treatment measure homeprog; do printf '%s\n' "\\copy $t FROM '$C/$t.copy'"; done; echo "COMMIT;"; } >"$C/restore.sql"
   t0=$(date +%s.%N)
   psql "$PGB" -q -v ON_ERROR_STOP=1 -f "$C/restore.sql"
   t1=$(date +%s.%N)
   loaded=$(psql "$PGB" -tAc 'SELECT COUNT(*) FROM visit')
   [ "$loaded" = "$sessions" ] || { echo "postgresql: the COPY restore loaded $loaded of $sessions visits" >&2; exit 1; }
-  rate=$(sed -n 's/.* s: \([0-9]*\) sessions\/s, in batches.*/\1/p' "$B/bench-pg.txt")
+  rate=$(sed -n 's/.* the sessions alone .* s: \([0-9]*\) sessions\/s .*/\1/p' "$B/bench-pg.txt")
   awk -v a="$t0" -v b="$t1" -v n="$sessions" -v r="$rate" 'BEGIN { c = n / (b - a);
-    printf "postgresql: psql COPY restore of the same rows (%d sessions with their holds, measures, intakes and home programs): %.1f s, %.0f sessions/s; myomap stores %d/s, %.2f of COPY: target >= 0.8 %s\n",
+    printf "postgresql: psql COPY restore of the same rows (%d sessions: visits, holds, pain measures, home programs): %.2f s, %.0f sessions/s; myomap stores %d/s, %.2f of COPY: target >= 0.8 %s\n",
       n, b - a, c, r, r / c, (r / c >= 0.8 ? "met" : "NOT MET") }'
   rm -rf "$C"
   psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1

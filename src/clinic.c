@@ -398,18 +398,17 @@ int clinic_log(opts *o, int argc, char **argv) {
   store *s = NULL;
   long client = 0;
   if (!rc) rc = open_client(c, o, argv[0], &s, &client);
-  for (int i = 0; i < n && !rc; i++) {
-    long visit;
-    int r = record_log_add(s, k, client, (long)therapist, logs[i], &visit, err, sizeof err);
-    if (r) {
-      fprintf(stderr, "myomap log: %s: %s%s\n", files[i], err,
-              i ? "; the logs before it are stored, the rest are not" : "");
-      rc = code_of(r);
-    } else {
-      printf("stored visit %ld (%s)\n", visit, files[i]);
-      fflush(stdout);
-    }
+  /* all of them in one transaction, or none */
+  long *visits = xcalloc((size_t)n + 1, sizeof *visits);
+  int at = -1, r = rc ? 0 : n == 1 ? record_log_add(s, k, client, (long)therapist, logs[0], &visits[0], err, sizeof err)
+                                    : record_logs_add(s, k, client, (long)therapist, n, logs, visits, &at, err, sizeof err);
+  if (r) {
+    if (n == 1) at = 0;
+    fprintf(stderr, "myomap log: %s%s%s; nothing was stored\n", at >= 0 ? files[at] : "", at >= 0 ? ": " : "", err);
+    rc = code_of(r);
   }
+  for (int i = 0; i < n && !rc; i++) printf("stored visit %ld (%s)\n", visits[i], files[i]);
+  free(visits);
   for (int i = 0; i < n; i++) record_log_free(logs[i]);
   free(logs);
   free(files);

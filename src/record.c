@@ -992,8 +992,9 @@ typedef struct log_hold {
 } log_hold;
 
 struct record_log {
-  json_t *root;             /* the log, without its plan when packed is set */
-  char *text;
+  json_t *root;             /* the log (NULL once read, when packed is set) */
+  char *text;               /* the log's text (NULL when packed is set) */
+  char *words;              /* the holds' words when the tree is gone */
   char *packed;             /* the log without its plan, compact, when the plan is the embedded kb's
                             ** own for its points (read without parsing it: see plan_text), or NULL */
   session_summary sum;
@@ -1007,6 +1008,7 @@ void record_log_free(record_log *l) {
   json_decref(l->root);
   free(l->text);
   free(l->packed);
+  free(l->words);
   free(l->holds);
   free(l);
 }
@@ -1140,9 +1142,13 @@ static int minify(buf *b, const char *p, const char *end) {
 }
 
 /* The log's top-level "plan" member: its value's span [*vs, *ve) and the log without the member
-** (compact) into rest.  0 when found once in an object this scanner follows, else -1. */
-static int plan_split(const char *text, size_t len, const char **vs, const char **ve, buf *rest) {
+** (compact) into rest.  0 when found once in an object this scanner follows, else -1.  When the
+** plan's text begins with `hint` (a whole compact JSON value: the last canonical plan) its value
+** is taken to be that text, not scanned, and *hinted is set. */
+static int plan_split(const char *text, size_t len, const buf *hint, const char **vs, const char **ve, buf *rest,
+                      int *hinted) {
   const char *p = skip_ws(text, text + len), *end = text + len, *ms = NULL, *me = NULL;
+  *hinted = 0;
   if (p == end || *p != '{') return -1;
   p = skip_ws(p + 1, end);
   const char *prev_end = p;   /* where the member before this one ended (after its value) */
@@ -1153,9 +1159,13 @@ static int plan_split(const char *text, size_t len, const char **vs, const char 
     if (!kv || *ks != '"') return -1;
     p = skip_ws(kv, end);
     if (p == end || *p != ':') return -1;
-    const char *v0 = skip_ws(p + 1, end), *v1 = value_end(v0, end);
+    int plan = kv - ks == 6 && !memcmp(ks, "\"plan\"", 6);
+    const char *v0 = skip_ws(p + 1, end), *v1;
+    if (plan && hint && hint->len && (size_t)(end - v0) >= hint->len && !memcmp(v0, hint->data, hint->len))
+      v1 = v0 + hint->len, *hinted = 1;
+    else v1 = value_end(v0, end);
     if (!v1 || v1 == v0) return -1;
-    if (kv - ks == 6 && !memcmp(ks, "\"plan\"", 6)) {
+    if (plan) {
       if (ms) return -1;   /* twice */
       *vs = v0; *ve = v1;
       ms = first ? ks : prev_end; me = v1;   /* from the comma before it, or the key when first */
@@ -1181,42 +1191,56 @@ static int same_input(const plan_input *a, const plan_input *b) {
 /* The canonical plan k builds for `in`: its compact text, and its tree once one is asked for
 ** (plan_derivable); the last one is kept per thread, as visits of a course of treatment repeat
 ** their points. */
-typedef struct canon_plan { plan_input in; buf text; json_t *tree; int ok; } canon_plan;
+typedef struct canon_plan { plan_input in; buf text; json_t *tree; int ok; unsigned gen; } canon_plan;
+static _Thread_local canon_plan canon_last;   /* gen: counts its rebuilds */
 
 /* The canonical plan for `in`, or NULL when it cannot be built. */
 static canon_plan *plan_canon(const kb *k, const plan_input *in) {
-  static _Thread_local canon_plan last;
-  if (last.ok && same_input(&last.in, in)) return &last;
-  last.ok = 0;
-  json_decref(last.tree);
-  last.tree = NULL;
+  canon_plan *c = &canon_last;
+  if (c->ok && same_input(&c->in, in)) return c;
+  c->ok = 0;
+  c->gen++;
+  json_decref(c->tree);
+  c->tree = NULL;
   plan pl;
   char e[256];
   if (plan_build(k, in, &pl, e, sizeof e)) return NULL;
   buf b;
   buf_init(&b);
   sheet_plan_json(&b, k, &pl);
-  last.text.len = 0;
-  minify(&last.text, b.data, b.data + b.len);
+  c->text.len = 0;
+  minify(&c->text, b.data, b.data + b.len);
   buf_free(&b);
-  last.in = *in;
-  last.ok = 1;
-  return &last;
+  c->in = *in;
+  c->ok = 1;
+  return c;
 }
 
 /* The log read without its plan when that plan is the embedded kb's for its points: its root,
-** summary and compact text set in l; 0, or -1 to read it whole. */
-static int log_read_planless(const kb *k, const char *text, size_t len, record_log *l) {
+** summary and compact text set in l; 0, or -1 to read it whole.  The plan's extent is first
+** taken from the last canonical plan (a course of visits repeats its points): when this log's
+** canonical plan turns out to be another, it is read again without that hint. */
+static int log_read_planless(const kb *k, const char *text, size_t len, record_log *l, int use_hint) {
   const char *vs = NULL, *ve = NULL;
   buf rest;
   buf_init(&rest);
-  if (!kb_is_embedded(k) || plan_split(text, len, &vs, &ve, &rest)) { buf_free(&rest); return -1; }
+  unsigned gen = canon_last.gen;
+  int hinted;
+  if (!kb_is_embedded(k) || plan_split(text, len, use_hint && canon_last.ok ? &canon_last.text : NULL, &vs, &ve, &rest,
+                                       &hinted)) { buf_free(&rest); return -1; }
   json_t *root = json_tree(rest.data, rest.len, NULL);
   char e[256];
   const canon_plan *canon = root && json_is_object(root) && !session_read_json(k, root, &l->sum, e, sizeof e)
                           ? plan_canon(k, &l->sum.in) : NULL;
   int same = 0;
-  if (canon && canon->text.len <= (size_t)(ve - vs)) {
+  if (canon && hinted && canon->gen != gen) {   /* the hint was another plan's */
+    json_decref(root);
+    buf_free(&rest);
+    return log_read_planless(k, text, len, l, 0);
+  }
+  if (canon && hinted) same = 1;   /* its text is the canonical text */
+  else if (canon && canon->text.len == (size_t)(ve - vs) && !memcmp(vs, canon->text.data, canon->text.len)) same = 1;
+  else if (canon && canon->text.len < (size_t)(ve - vs)) {
     buf mine;
     buf_init(&mine);
     same = !minify(&mine, vs, ve) && mine.len == canon->text.len && !memcmp(mine.data, canon->text.data, mine.len);
@@ -1241,7 +1265,7 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
   record_log *l = xcalloc(1, sizeof *l);
   int rc = 0;
   json_error_t je;
-  int planless = !log_read_planless(k, text, len, l);   /* (with l->sum read) */
+  int planless = !log_read_planless(k, text, len, l, 1);   /* (with l->sum read) */
   if (!planless) l->root = json_tree(text, len, &je);
   if (!l->root) { rc = bad(err, errlen, "not valid JSON: line %d: %s", je.line, je.text); goto done; }
   if (!planless && session_read_json(k, l->root, &l->sum, err, errlen)) { rc = RECORD_EBAD; goto done; }
@@ -1301,7 +1325,29 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
     if (rc) goto done;
     l->n_holds++;
   }
-  l->text = xstrndup(text, len);
+  if (l->packed) {
+    /* All that is stored now comes from packed, sum and holds: the tree goes while it is still in
+    ** the cache (a batch of logs read before any is stored would free it cold), the holds' words
+    ** copied out of it first. */
+    size_t bytes = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      char *o = pass ? (l->words = xmalloc(bytes + 1)) : NULL;
+      for (int j = 0; j < l->n_holds; j++) {
+        log_hold *x = &l->holds[j];
+        const char **w[] = {&x->phase, &x->muscle, &x->tp, &x->side, &x->technique, &x->outcome, &x->reason};
+        for (size_t m = 0; m < sizeof w / sizeof *w; m++) {
+          if (!*w[m]) continue;
+          size_t len1 = strlen(*w[m]) + 1;
+          if (!pass) { bytes += len1; continue; }
+          memcpy(o, *w[m], len1);
+          *w[m] = o;
+          o += len1;
+        }
+      }
+    }
+    json_decref(l->root);
+    l->root = NULL;
+  } else l->text = xstrndup(text, len);
 done:
   if (rc) { record_log_free(l); return rc; }
   *out = l;
@@ -1480,6 +1526,33 @@ int record_home_load(store *s, const kb *k, long id, buf *json, home *h, const k
   return rc;
 }
 
+/* A stored visit's home program: with the embedded kb the intake's factors it is made with
+** (into ctx; hc NULL when there was no intake), else the program's JSON (into prog). */
+static void visit_home(const kb *k, const record_log *l, const home_context *hc, buf *prog, buf *ctx) {
+  if (kb_is_embedded(k)) ctx_text(ctx, k, hc);
+  else {
+    home hp;
+    home_build(k, &l->sum.in, l->sum.stopped, &hp);
+    home_perpetuating(k, hc, &hp);
+    sheet_home_json(prog, k, &hp);
+  }
+}
+
+/* A hold's treatment values after its visit: seq, phase, muscle, tp, side, technique, seconds,
+** outcome, reason, confirmed. */
+static void hold_args(store_args *t, int seq, const log_hold *h) {
+  store_arg_int(t, seq);
+  store_arg_text(t, h->phase);
+  store_arg_text(t, h->muscle);
+  store_arg_text(t, h->tp);
+  store_arg_text(t, h->side);
+  store_arg_text(t, h->technique);
+  store_arg_real(t, h->seconds);
+  store_arg_text(t, h->outcome);
+  store_arg_text(t, h->reason);
+  store_arg_int(t, h->confirmed);
+}
+
 /* The visit's own row in a statement that writes its children. */
 #define THE_VISIT "(SELECT id FROM visit WHERE client_id = $1 AND started = $2)"
 
@@ -1524,14 +1597,8 @@ int record_log_add(store *s, const kb *k, long client, long therapist, const rec
   buf_init(&prog);
   buf_init(&z);
   buf_init(&ctx);
-  if (builtin) ctx_text(&ctx, k, has_intake ? &hc : NULL);
-  else {
-    home hp;
-    home_build(k, &l->sum.in, l->sum.stopped, &hp);
-    home_perpetuating(k, has_intake ? &hc : NULL, &hp);
-    sheet_home_json(&prog, k, &hp);
-  }
-  int derived = log_pack(k, l->root, l->text, strlen(l->text), l->packed, &l->sum.in, &z);
+  visit_home(k, l, has_intake ? &hc : NULL, &prog, &ctx);
+  int derived = log_pack(k, l->root, l->text, l->text ? strlen(l->text) : 0, l->packed, &l->sum.in, &z);
   char now[32];
   util_now(now);
   /* The writes, sent together: the visit, its holds (up to 10 a statement), its pain before and
@@ -1570,16 +1637,7 @@ int record_log_add(store *s, const kb *k, long client, long therapist, const rec
       int o = t->n;
       buf_printf(b, "%s(" THE_VISIT ", $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", j > i ? ", " : "",
                  o + 1, o + 2, o + 3, o + 4, o + 5, o + 6, o + 7, o + 8, o + 9, o + 10);
-      store_arg_int(t, j + 1);
-      store_arg_text(t, h->phase);
-      store_arg_text(t, h->muscle);
-      store_arg_text(t, h->tp);
-      store_arg_text(t, h->side);
-      store_arg_text(t, h->technique);
-      store_arg_real(t, h->seconds);
-      store_arg_text(t, h->outcome);
-      store_arg_text(t, h->reason);
-      store_arg_int(t, h->confirmed);
+      hold_args(t, j + 1, h);
     }
     sql[n++] = b->data;
   }
@@ -1626,6 +1684,168 @@ done:
   free(ap);
   buf_free(&prog);
   buf_free(&z);
+  buf_free(&ctx);
+  return rc;
+}
+
+/* ---- many sessions at once -------------------------------------------------------------------
+** The same rows as record_log_add writes, for n logs of one client: checked together first
+** (three queries: the client and kb version, the client's stored start times, its intakes),
+** then written with the visits' ids drawn first, table by table with store_copy (PostgreSQL's
+** COPY), in one transaction. */
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+int record_logs_add(store *s, const kb *k, long client, long therapist, int n, record_log *const *logs,
+                    long *visits, int *at, char *err, size_t errlen) {
+  int rc = 0;
+  *at = -1;
+  for (int i = 0; i < n && !rc; i++) if ((rc = date_valid(logs[i]->date, err, errlen))) *at = i;
+  if (rc || n < 1) return rc;
+  if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
+  int builtin = kb_is_embedded(k);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_arg_text(&a, builtin ? kbver_builtin_hash() : "");
+  store_rows r, sv, in;
+  if (store_exec(s, "SELECT (SELECT birth FROM client WHERE id = $1), (SELECT id FROM kbver WHERE hash = $2)", &a, &r))
+    return failed(s, err, errlen);
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  const char *birth = store_cell(&r, 0, 0);
+  long kv = store_cell(&r, 0, 1) ? strtol(store_cell(&r, 0, 1), NULL, 10) : 0;
+  if (!birth) { snprintf(err, errlen, "no client %ld", client); store_rows_free(&r); return RECORD_ENOTFOUND; }
+  for (int i = 0; i < n && !rc; i++)
+    if (strcmp(logs[i]->date, birth) < 0) {
+      rc = bad(err, errlen, "date %s is before the client's birth date (%s)", logs[i]->date, birth);
+      *at = i;
+    }
+  store_rows_free(&r);
+  if (rc) return rc;
+  if (store_exec(s, "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started", &a, &sv)) return failed(s, err, errlen);
+  if (store_exec(s, "SELECT date, activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 ORDER BY date, id",
+                 &a, &in)) { store_rows_free(&sv); return failed(s, err, errlen); }
+  /* a session stored already, or twice in this batch */
+  const char **mine = xcalloc((size_t)n, sizeof *mine);
+  for (int i = 0; i < n; i++) mine[i] = logs[i]->sum.started;
+  qsort(mine, (size_t)n, sizeof *mine, cmp_str);
+  for (int i = 0; i < n && !rc; i++) {
+    const char *st = logs[i]->sum.started;
+    int lo = 0, hi = sv.nrow;   /* the first stored start time >= st */
+    while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&sv, m, 0), st) < 0) lo = m + 1; else hi = m; }
+    const char **first = bsearch(&st, mine, (size_t)n, sizeof *mine, cmp_str);
+    while (first && first > mine && !strcmp(first[-1], st)) first--;
+    if (lo < sv.nrow && !strcmp(store_cell(&sv, lo, 0), st))
+      rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", st, store_cell(&sv, lo, 1));
+    else if (first && first + 1 < mine + n && !strcmp(first[1], st))
+      rc = bad(err, errlen, "this session (started %s) is given twice", st);
+    if (rc) *at = i;
+  }
+  free(mine);
+  store_rows_free(&sv);
+  long *ids = xcalloc((size_t)n, sizeof *ids);
+  int *ctx_of = xcalloc((size_t)n, sizeof *ctx_of);   /* the intake row each visit's home program uses, or -1 */
+  for (int i = 0; i < n; i++) {
+    int lo = 0, hi = in.nrow;   /* the first intake dated after the visit */
+    while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&in, m, 0), logs[i]->date) <= 0) lo = m + 1; else hi = m; }
+    ctx_of[i] = lo - 1;
+  }
+  char now[32];
+  util_now(now);
+  buf z, prog, ctx;
+  buf_init(&z);
+  buf_init(&prog);
+  buf_init(&ctx);
+  int began = 0;
+  if (rc) goto done;
+  if (store_begin(s)) { rc = failed(s, err, errlen); goto done; }
+  began = 1;
+  if ((builtin && !kv && kbver_current(s, &kv)) || store_ids(s, "visit", n, ids)) { rc = failed(s, err, errlen); goto done; }
+  /* the visits (each log packed as it goes out), then their holds, pain and home programs */
+  int ok = !store_copy_begin(s, "visit", "id, client_id, therapist_id, date, started, log, logz, pain_pre, pain_post,"
+                                         " created, kbver_id", 11), copying = ok;
+  for (int i = 0; ok && i < n; i++) {
+    const record_log *l = logs[i];
+    z.len = 0;
+    int derived = log_pack(k, l->root, l->text, l->text ? strlen(l->text) : 0, l->packed, &l->sum.in, &z);
+    store_args_init(&a);
+    store_arg_int(&a, ids[i]);
+    store_arg_int(&a, client);
+    if (therapist > 0) store_arg_int(&a, therapist); else store_arg_text(&a, NULL);
+    store_arg_text(&a, l->date);
+    store_arg_text(&a, l->sum.started);
+    store_arg_text(&a, "");
+    store_arg_blob(&a, z.data, z.len);
+    if (l->sum.pain_pre >= 0) store_arg_int(&a, l->sum.pain_pre); else store_arg_text(&a, NULL);
+    if (l->sum.pain_post >= 0) store_arg_int(&a, l->sum.pain_post); else store_arg_text(&a, NULL);
+    store_arg_text(&a, now);
+    if (derived) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
+    ok = !store_copy_row(s, &a);
+  }
+  ok = !(copying && store_copy_end(s)) && ok;
+  ok = copying = ok && !store_copy_begin(s, "treatment", "visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome,"
+                                               " reason, confirmed", 11);
+  for (int i = 0; ok && i < n; i++)
+    for (int j = 0; ok && j < logs[i]->n_holds; j++) {
+      store_args_init(&a);
+      store_arg_int(&a, ids[i]);
+      hold_args(&a, j + 1, &logs[i]->holds[j]);
+      ok = !store_copy_row(s, &a);
+    }
+  ok = !(copying && store_copy_end(s)) && ok;
+  ok = copying = ok && !store_copy_begin(s, "measure", "client_id, visit_id, date, kind, item, value, created", 7);
+  static const char *const items[2] = {"pre", "post"};
+  for (int i = 0; ok && i < n; i++) {
+    int vals[2] = {logs[i]->sum.pain_pre, logs[i]->sum.pain_post};
+    for (int j = 0; ok && j < 2; j++) {
+      if (vals[j] < 0) continue;
+      store_args_init(&a);
+      store_arg_int(&a, client);
+      store_arg_int(&a, ids[i]);
+      store_arg_text(&a, logs[i]->date);
+      store_arg_text(&a, "nprs");
+      store_arg_text(&a, items[j]);
+      store_arg_int(&a, vals[j]);
+      store_arg_text(&a, now);
+      ok = !store_copy_row(s, &a);
+    }
+  }
+  ok = !(copying && store_copy_end(s)) && ok;
+  ok = copying = ok && !store_copy_begin(s, "homeprog", "client_id, visit_id, date, program, created, kbver_id, ctx", 7);
+  for (int i = 0; ok && i < n; i++) {
+    const record_log *l = logs[i];
+    home_context hc;
+    int c = ctx_of[i];
+    if (c >= 0) {
+      home_context_init(&hc);
+      home_context_activities(k, store_cell(&in, c, 1), &hc);
+      if (store_cell(&in, c, 2)) hc.desk_hours = strtod(store_cell(&in, c, 2), NULL);
+      if (store_cell(&in, c, 3)) hc.sleep_hours = strtod(store_cell(&in, c, 3), NULL);
+    }
+    prog.len = ctx.len = 0;
+    visit_home(k, l, c >= 0 ? &hc : NULL, &prog, &ctx);
+    store_args_init(&a);
+    store_arg_int(&a, client);
+    store_arg_int(&a, ids[i]);
+    store_arg_text(&a, l->date);
+    store_arg_text(&a, builtin ? "" : prog.data);
+    store_arg_text(&a, now);
+    if (builtin) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
+    store_arg_text(&a, builtin ? ctx.data : "");
+    ok = !store_copy_row(s, &a);
+  }
+  ok = !(copying && store_copy_end(s)) && ok;
+  if (!ok || store_commit(s)) { rc = failed(s, err, errlen); goto done; }
+  began = 0;
+  for (int i = 0; i < n; i++) visits[i] = ids[i];
+done:
+  if (rc && began) store_rollback(s);
+  store_rows_free(&in);
+  free(ids);
+  free(ctx_of);
+  buf_free(&z);
+  buf_free(&prog);
   buf_free(&ctx);
   return rc;
 }

@@ -359,6 +359,101 @@ int store_exec_batch_commit(store *s, int n, const char *const *sql, const store
   return 0;
 }
 
+/* ---- many rows at once ----------------------------------------------------------------------
+** COPY text: a row's values parted by tabs, ended by a newline; NULL is \N; a backslash, tab,
+** newline or carriage return in a value is escaped; a blob is bytea's hex form (\\x and its
+** digits, the backslash itself escaped).  The rows go out in pieces of about 64 KiB. */
+#define COPY_PIECE 65536
+
+int store_copy_begin(store *s, const char *table, const char *cols, int ncols) {
+  s->err[0] = 0;
+  if (s->copying) return store_fail(s, "a COPY is already running on this connection");
+  if (!s->in_tx) return store_fail(s, "store_copy outside a transaction");
+  if (ncols < 1 || ncols > STORE_MAX_ARGS) return store_fail(s, "store_copy: %d columns", ncols);
+  if (send_begin(s)) return -1;
+  buf sql;
+  buf_init(&sql);
+  if (s->be->copy) buf_printf(&sql, "COPY %s (%s) FROM STDIN", table, cols);
+  else {
+    buf_printf(&sql, "INSERT INTO %s (%s) VALUES (", table, cols);
+    for (int j = 0; j < ncols; j++) buf_printf(&sql, "%s$%d", j ? ", " : "", j + 1);
+    buf_putc(&sql, ')');
+  }
+  if (s->be->copy && s->be->copy(s, sql.data, NULL, 0)) { buf_free(&sql); return -1; }
+  free(s->copy_sql);
+  s->copy_sql = sql.data;
+  s->copy_cols = ncols;
+  s->copying = 1;
+  s->copy.len = 0;
+  return 0;
+}
+
+static void copy_text(buf *b, const char *v, size_t n) {
+  static const char esc[256] = {['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r'};
+  buf_reserve(b, n * 2 + 1);
+  char *o = b->data + b->len;
+  for (size_t i = 0; i < n; i++) {
+    char e = esc[(unsigned char)v[i]];
+    if (e) { *o++ = '\\'; *o++ = e; } else *o++ = v[i];
+  }
+  b->len = (size_t)(o - b->data);
+}
+
+int store_copy_row(store *s, const store_args *a) {
+  if (!s->copying) return store_fail(s, "store_copy_row without store_copy_begin");
+  if (a->n != s->copy_cols) return store_fail(s, "store_copy_row: %d values for %d columns", a->n, s->copy_cols);
+  if (!s->be->copy) return s->be->exec(s, s->copy_sql, a, NULL);
+  buf *b = &s->copy;
+  for (int j = 0; j < a->n; j++) {
+    if (j) buf_putc(b, '\t');
+    if (!a->v[j]) { buf_puts(b, "\\N"); continue; }
+    if (a->len[j] < 0) { copy_text(b, a->v[j], strlen(a->v[j])); continue; }
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)a->v[j];
+    buf_reserve(b, 3 + (size_t)a->len[j] * 2);
+    char *o = b->data + b->len;
+    *o++ = '\\'; *o++ = '\\'; *o++ = 'x';
+    for (int i = 0; i < a->len[j]; i++) { *o++ = hex[p[i] >> 4]; *o++ = hex[p[i] & 15]; }
+    b->len = (size_t)(o - b->data);
+  }
+  buf_putc(b, '\n');
+  if (b->len < COPY_PIECE) return 0;
+  int rc = s->be->copy(s, NULL, b->data, b->len);
+  b->len = 0;
+  return rc;
+}
+
+int store_copy_end(store *s) {
+  if (!s->copying) return store_fail(s, "store_copy_end without store_copy_begin");
+  s->copying = 0;
+  int rc = s->err[0] ? -1 : 0;   /* a row failed already (store_copy_begin cleared the message) */
+  if (!s->be->copy) return rc;
+  if (!rc && s->copy.len) rc = s->be->copy(s, NULL, s->copy.data, s->copy.len);
+  s->copy.len = 0;
+  /* ended even after a failure, so the connection leaves COPY mode; the first message is kept */
+  char keep[sizeof s->err];
+  memcpy(keep, s->err, sizeof keep);
+  int end = s->be->copy(s, NULL, NULL, 0);
+  if (rc) { memcpy(s->err, keep, sizeof keep); return -1; }
+  return end;
+}
+
+int store_ids(store *s, const char *table, int n, long *ids) {
+  if (!s->in_tx) return store_fail(s, "store_ids outside a transaction");
+  if (n < 1) return 0;
+  char sql[300];
+  snprintf(sql, sizeof sql, s->be->ids_sql, table);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, n);
+  store_rows r;
+  if (store_exec(s, sql, &a, &r)) return -1;
+  int rc = r.nrow == n ? 0 : store_fail(s, "%d ids asked for, %d given", n, r.nrow);
+  for (int i = 0; i < n && !rc; i++) ids[i] = strtol(store_cell(&r, i, 0), NULL, 10);
+  store_rows_free(&r);
+  return rc;
+}
+
 int store_exec_long(store *s, const char *sql, const store_args *a, long *v) {
   store_rows r;
   if (store_exec(s, sql, a, &r)) return -1;
@@ -551,6 +646,8 @@ void store_close(store *s) {
   if (!s) return;
   if (s->h) s->be->close(s);
   free(s->target);
+  free(s->copy_sql);
+  buf_free(&s->copy);
   free(s);
 }
 

@@ -109,6 +109,19 @@ typedef int (*store_row_fn)(void *ctx, int ncol, const char *const *names, const
                             const size_t *lens);
 int store_each(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx);
 
+/* Many rows into one table in one go, inside a transaction: PostgreSQL's COPY FROM STDIN (the
+** rows streamed as text, a round trip for the lot), elsewhere an INSERT a row.  `cols` names the
+** ncols columns ("a, b, c"; from the program, never from input); each row gives their values in
+** that order, bound as store_exec binds them (text, numbers, NULL, blobs).  Between begin and
+** end no other statement may run on s.  The rows' errors (a constraint) may show only at
+** store_copy_end.  Each returns 0, or -1 with store_error set (then roll back). */
+int store_copy_begin(store *s, const char *table, const char *cols, int ncols);
+int store_copy_row(store *s, const store_args *a);
+int store_copy_end(store *s);
+/* n new ids for rows of `table` (one with an auto-numbered id) that the caller then writes with
+** them (store_copy), inside a write transaction: ids[0..n).  0, or -1 with store_error set. */
+int store_ids(store *s, const char *table, int n, long *ids);
+
 /* Transactions: begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a write
 ** never fails half way for a lock.  rollback is safe to call after any error.  A begin inside
 ** a transaction joins it (a batch: the record calls inside commit with the outer commit, and

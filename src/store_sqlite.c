@@ -227,5 +227,8 @@ const store_driver store_sqlite = {
   ** that writers go on committing past.  The backup reads without the memory map, whose pages of
   ** a file read end to end would all count as the process's memory (a 555 MB file: 546 MB). */
   "sqlite", "INTEGER PRIMARY KEY", "BLOB", "BEGIN IMMEDIATE", NULL, "PRAGMA mmap_size=0; BEGIN", LITE_MMAP,
-  lite_open, lite_close, lite_exec, NULL, 0, lite_check, NULL, NULL, NULL, lite_each,
+  lite_open, lite_close, lite_exec, NULL, 0, lite_check, NULL, NULL, NULL, lite_each, NULL,
+  /* the write lock is held: the ids SQLite itself would give next */
+  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < CAST($1 AS INTEGER))"
+  " SELECT (SELECT COALESCE(MAX(id), 0) FROM %s) + i FROM n ORDER BY i",
 };

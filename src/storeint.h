@@ -37,6 +37,12 @@ typedef struct store_driver {
   int (*wait)(store *s, double timeout, char *payload, size_t cap);
   /* One SELECT whose rows are handed to fn one at a time as they arrive (store_each). */
   int (*each)(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx);
+  /* COPY FROM STDIN (NULL where the backend has none: store.c then INSERTs row by row): start
+  ** `sql` ("COPY t (cols) FROM STDIN"), send rows as COPY text, end it (NULL data) and read its
+  ** result.  0, or -1 with s->err. */
+  int (*copy)(store *s, const char *sql, const char *data, size_t len);
+  /* n new ids of a table ($1: n; %s: the table), each in a row; run inside a write transaction */
+  const char *ids_sql;
 } store_driver;
 
 struct store {
@@ -50,6 +56,10 @@ struct store {
   int in_tx;
   int writer;               /* holds the process's SQLite write lock (store.c) */
   int begin_pending;        /* lazy_begin: BEGIN not sent yet */
+  /* store_copy_*: the INSERT (no COPY) or the rows not sent yet (COPY), its column count */
+  buf copy;
+  char *copy_sql;
+  int copy_cols, copying;
 };
 
 extern const store_driver store_sqlite;

@@ -96,6 +96,27 @@ expect "a log with a byte that is not UTF-8 is refused with its position" 1 'byt
 [ "$(snap)" = "$S2" ] && ok "refused logs wrote nothing (not even the good one beside a bad one)" || ko "a refused log wrote something"
 expect "three logs stored, each acknowledged" 0 'stored visit 3' -- $R log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json"
 expect "the same log twice refused" 1 'already stored as visit 1' -- $R log 1 "$T/s06.json"
+# many logs at once are stored all or none (one transaction; PostgreSQL's COPY)
+sed "s/2026-11-22T10:0/2025-01-27T10:0/g" docs/examples/session.json > "$T/s27.json"
+S5=$(snap)
+expect "a batch with a log already stored is refused, naming it" 1 "s13.json: this session \(started 2025-01-13T10:00:00Z\) is already stored as visit 2; nothing was stored" -- $R log 1 "$T/s27.json" "$T/s13.json"
+expect "a batch with one session given twice is refused" 1 'is given twice; nothing was stored' -- $R log 1 "$T/s27.json" "$T/s27.json"
+expect "a batch with a visit before the birth date is refused" 1 "early.json: date 1970-01-06 is before the client's birth date" -- $R log 1 "$T/s27.json" "$T/early.json"
+expect "a batch for a client that does not exist is refused" 2 'no client 99' -- $R log 99 "$T/s27.json" "$T/s06.json"
+[ "$(snap)" = "$S5" ] && ok "the refused batches wrote nothing (not even their good logs)" || ko "a refused batch wrote something"
+# the rows a batch writes are the rows of the same logs stored one at a time
+DBB=$(fresh batch)
+for d in one batch; do
+  D=$DBB; [ $d = one ] && D=$(fresh single)
+  $M --db "$D" client add --name "Ann Lee" --birth 1984-03-09 >/dev/null
+  $M --db "$D" intake 1 --date 2025-01-10 temple-l:6 --desk-hours 9 --sleep-hours 6 --context desk-work >/dev/null
+  if [ $d = one ]; then for f in s06 s13 s20; do $M --db "$D" log 1 "$T/$f.json" >/dev/null; done
+  else $M --db "$D" log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json" >/dev/null; fi
+  $M --db "$D" backup | jq -c 'select(.table) | .row | del(.created, .updated)' | grep -v '"kb":' >"$T/rows-$d"
+done
+n=$(grep -c visit_id "$T/rows-batch")
+if [ "$n" -gt 10 ] && cmp -s "$T/rows-one" "$T/rows-batch"; then ok "a batch of three logs writes the same $n rows with a visit as three single stores"
+else ko "a batch's rows differ from single stores" "$(diff "$T/rows-one" "$T/rows-batch" | head -c 600)"; fi
 # the stored visit gives back its log as it was, its plan derived again from its kb version
 if $R db log 2 >"$T/back.json" 2>&1 && [ "$(jq -S . "$T/back.json")" = "$(jq -S . "$T/s13.json")" ]
 then ok "db log: the stored session log with its plan equals the log given"
