@@ -10,7 +10,7 @@ PQ_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include
 # (as Fossil compiles SQLite in): one binary, and a command starts without relocating them,
 # which was a third of a `myomap where` (6.0 -> 4.1 ms).  libpq and libmicrohttpd are opened
 # on first use instead (src/lazy.h).
-LDLIBS   = -Wl,-Bstatic -ljansson -lsqlite3 -lsodium -lz -Wl,-Bdynamic -lqrencode -lpthread -ldl -lm
+LDLIBS   = -Wl,-Bstatic -ljansson -lsqlite3 -lsodium -lzstd -lz -Wl,-Bdynamic -lqrencode -lpthread -ldl -lm
 B        = build
 
 ifeq ($(V),1)

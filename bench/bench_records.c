@@ -35,6 +35,19 @@ static double cpu(void) {
   return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* The machine's busy and idle time so far (/proc/stat, in its ticks), or 0s where there is none. */
+static void machine(double *busy, double *idle) {
+  FILE *f = fopen("/proc/stat", "r");
+  double v[8] = {0};
+  if (f) {
+    if (fscanf(f, "cpu %lf %lf %lf %lf %lf %lf %lf %lf", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+      memset(v, 0, sizeof v);
+    fclose(f);
+  }
+  *busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+  *idle = v[3] + v[4];
+}
+
 static int cmp(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -181,7 +194,8 @@ int main(int argc, char **argv) {
   int jobs = getenv("BENCH_JOBS") ? atoi(getenv("BENCH_JOBS")) : 1;
   if (jobs < 1 || jobs > 16) jobs = 1;
   job *jb = xcalloc((size_t)jobs, sizeof *jb);
-  double t1 = now(), c1 = cpu();
+  double t1 = now(), c1 = cpu(), busy1, idle1, busy2, idle2;
+  machine(&busy1, &idle1);
   for (int j = 0; j < jobs; j++) {
     jb[j].j = j; jb[j].jobs = jobs; jb[j].clients = clients; jb[j].sessions = sessions; jb[j].visits = visits;
     jb[j].k = k; jb[j].tc = &tc; jb[j].ids = ids; jb[j].vids = vids;
@@ -196,6 +210,8 @@ int main(int argc, char **argv) {
   }
   if (failed) return 1;
   double in_sessions = now() - t1, cpu_sessions = cpu() - c1;
+  machine(&busy2, &idle2);
+  double busy = busy2 - busy1, all = busy + idle2 - idle1;
   /* 3. the measures, every 5th visit, a transaction per client */
   for (long c = 0; c < clients; c++) {
     if (store_begin(s)) { fprintf(stderr, "%s\n", store_error(s)); return 1; }
@@ -218,9 +234,9 @@ int main(int argc, char **argv) {
   printf("%s: stored %ld sessions for %ld clients (%d visits each, with measures every 5th visit and an "
          "intake every 20th) in %.1f s: %.0f sessions/s with their intakes and measures; the sessions alone "
          "(a client's logs made, read, checked and stored at once, as `myomap log CLIENT FILE...`, %d job%s at once) "
-         "in %.2f s: %.0f sessions/s (this process's CPU %.2f s of it)\n",
+         "in %.2f s: %.0f sessions/s (this process's CPU %.2f s of it; the machine's cores %.0f%% busy)\n",
          be, stored, clients, visits, bulk, stored / bulk, jobs, jobs == 1 ? "" : "s", in_sessions,
-         stored / in_sessions, cpu_sessions);
+         stored / in_sessions, cpu_sessions, all > 0 ? 100 * busy / all : 0.0);
   buf info;
   buf_init(&info);
   store_counts(s, &info);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # deps.sh: install what myomap needs; does nothing when all is present.
-#   sh scripts/deps.sh        to build and run (gcc, make, libjansson, libsqlite3, zlib, libpq,
+#   sh scripts/deps.sh        to build and run (gcc, make, libjansson, libsqlite3, zlib, zstd, libpq,
 #                             libmicrohttpd, GnuTLS's headers for `myomap cert`, libsodium,
 #                             libqrencode)
 #   sh scripts/deps.sh test   also to test, fuzz and benchmark (Criterion, clang, jq, hyperfine,
@@ -12,7 +12,7 @@
 # Called by `make run`, `make test` and .ci/run.
 set -e
 cd "$(dirname "$0")/.."
-PKGS="gcc make pkg-config libc6-dev libjansson-dev libsqlite3-dev libpq-dev libmicrohttpd-dev libgnutls28-dev libsodium-dev libqrencode-dev zlib1g-dev"
+PKGS="gcc make pkg-config libc6-dev libjansson-dev libsqlite3-dev libpq-dev libmicrohttpd-dev libgnutls28-dev libsodium-dev libqrencode-dev zlib1g-dev libzstd-dev"
 [ "$1" = test ] && PKGS="$PKGS sqlite3 libcriterion-dev clang libclang-rt-14-dev hyperfine jq chromium postgresql curl wrk nginx-light openssl python3 poppler-utils python3-numpy python3-scipy"
 missing=""
 for p in $PKGS; do

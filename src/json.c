@@ -250,15 +250,55 @@ typedef struct tree_scratch {
   size_t ntoks;
   char *str;
   size_t nstr;
+  /* json_tree_scratch's arena: chunks, each twice the last, and the bytes used of the last */
+  char *chunk[24];
+  size_t size[24], used;
+  int nchunk, on;
 } tree_scratch;
 static pthread_key_t tree_key;
 static pthread_once_t tree_once = PTHREAD_ONCE_INIT;
+static _Thread_local tree_scratch *mine;   /* this thread's, for the allocator */
 static void tree_free(void *p) {
   tree_scratch *sc = p;
+  mine = NULL;
   free(sc->toks);
   free(sc->str);
+  for (int i = 0; i < sc->nchunk; i++) free(sc->chunk[i]);
   free(sc);
 }
+
+/* ---- jansson's memory ----
+** Every allocation of jansson's goes through these two (installed before main): on a thread
+** inside json_tree_scratch it is cut from that thread's arena, and freeing it does nothing; at
+** any other time they are malloc and free. */
+static void *tree_alloc(size_t n) {
+  tree_scratch *sc = mine;
+  if (!sc || !sc->on) return malloc(n);
+  n = (n + 15) & ~(size_t)15;
+  if (sc->nchunk && sc->used + n <= sc->size[sc->nchunk - 1]) {
+    void *p = sc->chunk[sc->nchunk - 1] + sc->used;
+    sc->used += n;
+    return p;
+  }
+  if (sc->nchunk == 24) return NULL;   /* 2^38 bytes: jansson reports "out of memory" */
+  size_t want = sc->nchunk ? sc->size[sc->nchunk - 1] * 2 : (size_t)1 << 17;
+  while (want < n) want *= 2;
+  char *c = malloc(want);
+  if (!c) return NULL;
+  sc->chunk[sc->nchunk] = c;
+  sc->size[sc->nchunk++] = want;
+  sc->used = n;
+  return c;
+}
+
+static void tree_release(void *p) {
+  tree_scratch *sc = mine;
+  for (int i = 0; sc && i < sc->nchunk; i++)
+    if ((char *)p >= sc->chunk[i] && (char *)p < sc->chunk[i] + sc->size[i]) return;
+  free(p);
+}
+
+__attribute__((constructor)) static void tree_install(void) { json_set_alloc_funcs(tree_alloc, tree_release); }
 static void tree_make(void) { pthread_key_create(&tree_key, tree_free); }
 
 /* p grown to hold n items of size sz (*have their number), or NULL when out of memory (p kept:
@@ -363,10 +403,15 @@ static json_t *tree_value(const char *s, const json_tok *toks, int i, tree_scrat
   return NULL;
 }
 
-json_t *json_tree_fast(const char *text, size_t len) {
+static tree_scratch *scratch(void) {
   pthread_once(&tree_once, tree_make);
   tree_scratch *sc = pthread_getspecific(tree_key);
   if (!sc && (sc = calloc(1, sizeof *sc)) && pthread_setspecific(tree_key, sc)) { free(sc); sc = NULL; }
+  return mine = sc;
+}
+
+json_t *json_tree_fast(const char *text, size_t len) {
+  tree_scratch *sc = scratch();
   /* every token but the first takes two bytes at least (itself and a ',', ':' or bracket) */
   size_t max = len / 2 + 2;
   char err[96];
@@ -387,5 +432,22 @@ json_t *json_tree(const char *text, size_t len, json_error_t *je) {
     strcpy(je->source, "<buffer>");
     je->text[0] = 0;
   }
+  return root;
+}
+
+json_t *json_tree_scratch(const char *text, size_t len, json_error_t *je) {
+  tree_scratch *sc = scratch();
+  if (!sc) return json_tree(text, len, je);
+  /* the arena made empty: its largest chunk kept, the others given back */
+  for (int i = 0; i + 1 < sc->nchunk; i++) free(sc->chunk[i]);
+  if (sc->nchunk > 1) {
+    sc->chunk[0] = sc->chunk[sc->nchunk - 1];
+    sc->size[0] = sc->size[sc->nchunk - 1];
+    sc->nchunk = 1;
+  }
+  sc->used = 0;
+  sc->on = 1;
+  json_t *root = json_tree(text, len, je);
+  sc->on = 0;
   return root;
 }

@@ -1228,7 +1228,7 @@ static int log_read_planless(const kb *k, const char *text, size_t len, record_l
   int hinted;
   if (!kb_is_embedded(k) || plan_split(text, len, use_hint && canon_last.ok ? &canon_last.text : NULL, &vs, &ve, &rest,
                                        &hinted)) { buf_free(&rest); return -1; }
-  json_t *root = json_tree(rest.data, rest.len, NULL);
+  json_t *root = json_tree_scratch(rest.data, rest.len, NULL);   /* dropped by record_log_parse */
   char e[256];
   const canon_plan *canon = root && json_is_object(root) && !session_read_json(k, root, &l->sum, e, sizeof e)
                           ? plan_canon(k, &l->sum.in) : NULL;
@@ -1326,9 +1326,8 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
     l->n_holds++;
   }
   if (l->packed) {
-    /* All that is stored now comes from packed, sum and holds: the tree goes while it is still in
-    ** the cache (a batch of logs read before any is stored would free it cold), the holds' words
-    ** copied out of it first. */
+    /* All that is stored now comes from packed, sum and holds: the tree (json_tree_scratch's)
+    ** is dropped here, the holds' words copied out of it first. */
     size_t bytes = 0;
     for (int pass = 0; pass < 2; pass++) {
       char *o = pass ? (l->words = xmalloc(bytes + 1)) : NULL;
@@ -1345,8 +1344,7 @@ int record_log_parse(const kb *k, const char *text, size_t len, record_log **out
         }
       }
     }
-    json_decref(l->root);
-    l->root = NULL;
+    l->root = NULL;   /* json_tree_scratch's: dropped whole */
   } else l->text = xstrndup(text, len);
 done:
   if (rc) { record_log_free(l); return rc; }

@@ -239,6 +239,34 @@ Test(kbver, pack_round_trip_and_damage) {
   buf_free(&out);
 }
 
+/* A packing made before zstd (deflate against dictionary 1: the example log, kept whole, as a
+** store made on 2026-12-01 before this change wrote it) still reads as its log. */
+Test(kbver, pack_reads_deflate_packings_made_before) {
+  char *old, *log;
+  size_t on, ln;
+  cr_assert_eq(util_read_file("tests/fixtures/pack-deflate-L.bin", &old, &on), 0);
+  cr_assert_eq(util_read_file("docs/examples/session.json", &log, &ln), 0);
+  cr_assert_eq(old[1], PACK_DICT_LOG1, "deflate against dictionary 1");
+  buf out;
+  buf_init(&out);
+  int tag = 0;
+  cr_assert_eq(pack_inflate(old, on, &tag, &out), 0);
+  cr_assert_eq(tag, 'L');
+  cr_assert_eq(out.len, ln);
+  cr_assert(!memcmp(out.data, log, ln), "the log as it was stored");
+  buf z;
+  buf_init(&z);
+  pack_deflate('L', PACK_DICT_LOG1, log, ln, &z);
+  cr_assert_neq(z.data[1], PACK_DICT_LOG1, "new packings are zstd's");
+  buf_reset(&out);
+  cr_assert_eq(pack_inflate(z.data, z.len, &tag, &out), 0);
+  cr_assert(out.len == ln && !memcmp(out.data, log, ln), "and read back the same");
+  buf_free(&z);
+  buf_free(&out);
+  free(old);
+  free(log);
+}
+
 /* ---- a log's plan read as text (record.c: plan_split, log_read_planless) ---------------------- */
 
 

@@ -310,3 +310,31 @@ Test(util, json_tree_reads_a_session_log_as_jansson_does) {
   }
   cr_expect(read > 0);
 }
+
+/* json_tree_scratch: the same tree as json_loadb, made in the thread's scratch memory, dropped
+** whole; trees made the usual way before, between and after are untouched by it. */
+Test(util, json_tree_scratch_is_jansson_tree_and_leaves_the_others_alone) {
+  size_t n;
+  char *s = read_all("docs/examples/session.json", &n);
+  cr_assert(s);
+  json_t *heap = json_loadb(s, n, 0, NULL), *copy = json_deep_copy(heap);
+  cr_assert(heap && copy);
+  for (int round = 0; round < 3; round++) {
+    json_t *t = json_tree_scratch(s, n, NULL);
+    cr_assert(t && json_equal(t, heap), "round %d: the same tree", round);
+    json_t *more = json_tree(s, n, NULL);   /* the usual way, while a scratch tree lives */
+    cr_assert(json_equal(more, heap));
+    json_decref(more);
+    if (round == 1) json_decref(t);   /* allowed: frees nothing */
+  }
+  json_error_t je;
+  cr_assert_null(json_tree_scratch("{\"a\":", 5, &je), "an error is jansson's");
+  cr_assert(je.text[0]);
+  char *d = json_dumps(heap, JSON_COMPACT);   /* jansson's own allocations still free() */
+  cr_assert(d);
+  free(d);
+  cr_assert(json_equal(heap, copy), "the tree made before is as it was");
+  json_decref(heap);
+  json_decref(copy);
+  free(s);
+}
