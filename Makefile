@@ -93,7 +93,7 @@ $(B)/tests/%.o: tests/%.c | $(B)
 	$(Q)$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests -c -o $@ $<
 
 $(B)/test_unit: $(B)/tests/test_body.o $(B)/tests/test_kb.o $(B)/tests/test_rank.o $(B)/tests/test_present.o \
-             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/tests/test_chart.o $(B)/tests/test_export.o $(B)/tests/test_outcome.o $(B)/tests/test_web.o $(B)/tests/test_util.o $(B)/tests/test_links.o $(B)/tests/test_kbver.o \
+             $(B)/tests/test_hold.o $(B)/tests/test_plan.o $(B)/tests/test_chart.o $(B)/tests/test_export.o $(B)/tests/test_outcome.o $(B)/tests/test_web.o $(B)/tests/test_util.o $(B)/tests/test_links.o $(B)/tests/test_kbver.o $(B)/tests/test_store.o \
              $(B)/libmyomap.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(B)/libmyomap.a $(CRITERION_LIBS) $(LDLIBS)

@@ -404,7 +404,8 @@ int clinic_log(opts *o, int argc, char **argv) {
                                     : record_logs_add(s, k, client, (long)therapist, n, logs, visits, &at, err, sizeof err);
   if (r) {
     if (n == 1) at = 0;
-    fprintf(stderr, "myomap log: %s%s%s; nothing was stored\n", at >= 0 ? files[at] : "", at >= 0 ? ": " : "", err);
+    fprintf(stderr, "myomap log: %s%s%s%s\n", at >= 0 ? files[at] : "", at >= 0 ? ": " : "", err,
+            r == RECORD_ESTORE ? "" : "; nothing was stored");   /* (a store's failure says so itself) */
     rc = code_of(r);
   }
   for (int i = 0; i < n && !rc; i++) printf("stored visit %ld (%s)\n", visits[i], files[i]);

@@ -1694,6 +1694,143 @@ done:
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
+/* What a batch's writes share. */
+typedef struct batch {
+  const kb *k;
+  long client, therapist, kv;
+  record_log *const *logs;
+  const long *ids;
+  const store_rows *in;   /* the client's intakes (date, activities, desk and sleep hours) by date */
+  const int *intake;      /* the row in `in` each visit's home program is made with, or -1 */
+  char now[32];
+  buf z, prog, ctx;
+} batch;
+
+/* Row j of log i's rows in a table into a (0: it has no row j). */
+static int visit_row(batch *b, int i, int j, store_args *a) {
+  const record_log *l = b->logs[i];
+  if (j) return 0;
+  b->z.len = 0;
+  int derived = log_pack(b->k, l->root, l->text, l->text ? strlen(l->text) : 0, l->packed, &l->sum.in, &b->z);
+  store_arg_int(a, b->ids[i]);
+  store_arg_int(a, b->client);
+  if (b->therapist > 0) store_arg_int(a, b->therapist); else store_arg_text(a, NULL);
+  store_arg_text(a, l->date);
+  store_arg_text(a, l->sum.started);
+  store_arg_text(a, "");
+  store_arg_blob(a, b->z.data, b->z.len);
+  if (l->sum.pain_pre >= 0) store_arg_int(a, l->sum.pain_pre); else store_arg_text(a, NULL);
+  if (l->sum.pain_post >= 0) store_arg_int(a, l->sum.pain_post); else store_arg_text(a, NULL);
+  store_arg_text(a, b->now);
+  if (derived) store_arg_int(a, b->kv); else store_arg_text(a, NULL);
+  return 1;
+}
+
+static int hold_row(batch *b, int i, int j, store_args *a) {
+  if (j >= b->logs[i]->n_holds) return 0;
+  store_arg_int(a, b->ids[i]);
+  hold_args(a, j + 1, &b->logs[i]->holds[j]);
+  return 1;
+}
+
+static int pain_row(batch *b, int i, int j, store_args *a) {
+  static const char *const items[2] = {"pre", "post"};
+  const record_log *l = b->logs[i];
+  int vals[2] = {l->sum.pain_pre, l->sum.pain_post}, k = 0;
+  while (k < 2 && (vals[k] < 0 || j-- > 0)) k++;   /* the j-th of the two that were given */
+  if (k == 2) return 0;
+  store_arg_int(a, b->client);
+  store_arg_int(a, b->ids[i]);
+  store_arg_text(a, l->date);
+  store_arg_text(a, "nprs");
+  store_arg_text(a, items[k]);
+  store_arg_int(a, vals[k]);
+  store_arg_text(a, b->now);
+  return 1;
+}
+
+static int home_row(batch *b, int i, int j, store_args *a) {
+  const record_log *l = b->logs[i];
+  if (j) return 0;
+  home_context hc;
+  int c = b->intake[i];
+  if (c >= 0) {
+    home_context_init(&hc);
+    home_context_activities(b->k, store_cell(b->in, c, 1), &hc);
+    if (store_cell(b->in, c, 2)) hc.desk_hours = strtod(store_cell(b->in, c, 2), NULL);
+    if (store_cell(b->in, c, 3)) hc.sleep_hours = strtod(store_cell(b->in, c, 3), NULL);
+  }
+  b->prog.len = b->ctx.len = 0;
+  visit_home(b->k, l, c >= 0 ? &hc : NULL, &b->prog, &b->ctx);
+  int builtin = kb_is_embedded(b->k);
+  store_arg_int(a, b->client);
+  store_arg_int(a, b->ids[i]);
+  store_arg_text(a, l->date);
+  store_arg_text(a, builtin ? "" : b->prog.data);
+  store_arg_text(a, b->now);
+  if (builtin) store_arg_int(a, b->kv); else store_arg_text(a, NULL);
+  store_arg_text(a, builtin ? b->ctx.data : "");
+  return 1;
+}
+
+/* The tables a batch writes, parents first: the visits (each log packed as it goes out), their
+** holds, their pain before and after, their home programs. */
+static const struct batch_table {
+  const char *name, *cols;
+  int ncols;
+  int (*row)(batch *, int, int, store_args *);
+} batch_tables[] = {
+  {"visit", "id, client_id, therapist_id, date, started, log, logz, pain_pre, pain_post, created, kbver_id", 11, visit_row},
+  {"treatment", "visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed", 11, hold_row},
+  {"measure", "client_id, visit_id, date, kind, item, value, created", 7, pain_row},
+  {"homeprog", "client_id, visit_id, date, program, created, kbver_id, ctx", 7, home_row},
+};
+
+/* The checks of record_logs_add: the client, its birth date, the start times stored and given;
+** sets *kv (the kb version's row, 0 when there is none yet) and *in (the client's intakes). */
+static int logs_check(store *s, const kb *k, long client, int n, record_log *const *logs, long *kv, store_rows *in,
+                      int *at, char *err, size_t errlen) {
+  memset(in, 0, sizeof *in);
+  store_args a;
+  store_args_init(&a);
+  store_arg_int(&a, client);
+  store_arg_text(&a, kb_is_embedded(k) ? kbver_builtin_hash() : "");
+  store_rows r;
+  if (store_exec(s, "SELECT (SELECT birth FROM client WHERE id = $1), (SELECT id FROM kbver WHERE hash = $2)", &a, &r))
+    return failed(s, err, errlen);
+  const char *birth = store_cell(&r, 0, 0);
+  *kv = store_cell(&r, 0, 1) ? strtol(store_cell(&r, 0, 1), NULL, 10) : 0;
+  int rc = 0;
+  if (!birth) { snprintf(err, errlen, "no client %ld", client); rc = RECORD_ENOTFOUND; }
+  for (int i = 0; i < n && !rc; i++)
+    if (strcmp(logs[i]->date, birth) < 0)
+      *at = i, rc = bad(err, errlen, "date %s is before the client's birth date (%s)", logs[i]->date, birth);
+  store_rows_free(&r);
+  if (rc) return rc;
+  a.n = 1;
+  /* (start times and dates have one fixed form: ordered alike by any collation and by strcmp) */
+  if (store_exec(s, "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started", &a, &r)) return failed(s, err, errlen);
+  const char **mine = xcalloc((size_t)n, sizeof *mine);
+  for (int i = 0; i < n; i++) mine[i] = logs[i]->sum.started;
+  qsort(mine, (size_t)n, sizeof *mine, cmp_str);
+  for (int i = 0; i < n && !rc; i++) {
+    const char *st = logs[i]->sum.started, *const *m = bsearch(&st, mine, (size_t)n, sizeof *mine, cmp_str);
+    int lo = 0, hi = r.nrow;   /* the first stored start time >= st */
+    while (lo < hi) { int h = (lo + hi) / 2; if (strcmp(store_cell(&r, h, 0), st) < 0) lo = h + 1; else hi = h; }
+    if (lo < r.nrow && !strcmp(store_cell(&r, lo, 0), st))
+      rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", st, store_cell(&r, lo, 1));
+    else if ((m > mine && !strcmp(m[-1], st)) || (m + 1 < mine + n && !strcmp(m[1], st)))
+      rc = bad(err, errlen, "this session (started %s) is given twice", st);
+    if (rc) *at = i;
+  }
+  free(mine);
+  store_rows_free(&r);
+  if (!rc && store_exec(s, "SELECT date, activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 ORDER BY date, id",
+                        &a, in))
+    rc = failed(s, err, errlen);
+  return rc;
+}
+
 int record_logs_add(store *s, const kb *k, long client, long therapist, int n, record_log *const *logs,
                     long *visits, int *at, char *err, size_t errlen) {
   int rc = 0;
@@ -1701,150 +1838,42 @@ int record_logs_add(store *s, const kb *k, long client, long therapist, int n, r
   for (int i = 0; i < n && !rc; i++) if ((rc = date_valid(logs[i]->date, err, errlen))) *at = i;
   if (rc || n < 1) return rc;
   if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
-  int builtin = kb_is_embedded(k);
-  store_args a;
-  store_args_init(&a);
-  store_arg_int(&a, client);
-  store_arg_text(&a, builtin ? kbver_builtin_hash() : "");
-  store_rows r, sv, in;
-  if (store_exec(s, "SELECT (SELECT birth FROM client WHERE id = $1), (SELECT id FROM kbver WHERE hash = $2)", &a, &r))
-    return failed(s, err, errlen);
-  store_args_init(&a);
-  store_arg_int(&a, client);
-  const char *birth = store_cell(&r, 0, 0);
-  long kv = store_cell(&r, 0, 1) ? strtol(store_cell(&r, 0, 1), NULL, 10) : 0;
-  if (!birth) { snprintf(err, errlen, "no client %ld", client); store_rows_free(&r); return RECORD_ENOTFOUND; }
-  for (int i = 0; i < n && !rc; i++)
-    if (strcmp(logs[i]->date, birth) < 0) {
-      rc = bad(err, errlen, "date %s is before the client's birth date (%s)", logs[i]->date, birth);
-      *at = i;
-    }
-  store_rows_free(&r);
-  if (rc) return rc;
-  if (store_exec(s, "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started", &a, &sv)) return failed(s, err, errlen);
-  if (store_exec(s, "SELECT date, activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 ORDER BY date, id",
-                 &a, &in)) { store_rows_free(&sv); return failed(s, err, errlen); }
-  /* a session stored already, or twice in this batch */
-  const char **mine = xcalloc((size_t)n, sizeof *mine);
-  for (int i = 0; i < n; i++) mine[i] = logs[i]->sum.started;
-  qsort(mine, (size_t)n, sizeof *mine, cmp_str);
-  for (int i = 0; i < n && !rc; i++) {
-    const char *st = logs[i]->sum.started;
-    int lo = 0, hi = sv.nrow;   /* the first stored start time >= st */
-    while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&sv, m, 0), st) < 0) lo = m + 1; else hi = m; }
-    const char **first = bsearch(&st, mine, (size_t)n, sizeof *mine, cmp_str);
-    while (first && first > mine && !strcmp(first[-1], st)) first--;
-    if (lo < sv.nrow && !strcmp(store_cell(&sv, lo, 0), st))
-      rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", st, store_cell(&sv, lo, 1));
-    else if (first && first + 1 < mine + n && !strcmp(first[1], st))
-      rc = bad(err, errlen, "this session (started %s) is given twice", st);
-    if (rc) *at = i;
-  }
-  free(mine);
-  store_rows_free(&sv);
+  batch b = {k, client, therapist, 0, logs, NULL, NULL, NULL, "", {0}, {0}, {0}};
+  store_rows in;
+  if ((rc = logs_check(s, k, client, n, logs, &b.kv, &in, at, err, errlen))) { store_rows_free(&in); return rc; }
   long *ids = xcalloc((size_t)n, sizeof *ids);
-  int *ctx_of = xcalloc((size_t)n, sizeof *ctx_of);   /* the intake row each visit's home program uses, or -1 */
+  int *intake = xcalloc((size_t)n, sizeof *intake);
   for (int i = 0; i < n; i++) {
-    int lo = 0, hi = in.nrow;   /* the first intake dated after the visit */
+    int lo = 0, hi = in.nrow;   /* the first intake dated after the visit: the one before it is the latest */
     while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&in, m, 0), logs[i]->date) <= 0) lo = m + 1; else hi = m; }
-    ctx_of[i] = lo - 1;
+    intake[i] = lo - 1;
   }
-  char now[32];
-  util_now(now);
-  buf z, prog, ctx;
-  buf_init(&z);
-  buf_init(&prog);
-  buf_init(&ctx);
-  int began = 0;
-  if (rc) goto done;
-  if (store_begin(s)) { rc = failed(s, err, errlen); goto done; }
-  began = 1;
-  if ((builtin && !kv && kbver_current(s, &kv)) || store_ids(s, "visit", n, ids)) { rc = failed(s, err, errlen); goto done; }
-  /* the visits (each log packed as it goes out), then their holds, pain and home programs */
-  int ok = !store_copy_begin(s, "visit", "id, client_id, therapist_id, date, started, log, logz, pain_pre, pain_post,"
-                                         " created, kbver_id", 11), copying = ok;
-  for (int i = 0; ok && i < n; i++) {
-    const record_log *l = logs[i];
-    z.len = 0;
-    int derived = log_pack(k, l->root, l->text, l->text ? strlen(l->text) : 0, l->packed, &l->sum.in, &z);
-    store_args_init(&a);
-    store_arg_int(&a, ids[i]);
-    store_arg_int(&a, client);
-    if (therapist > 0) store_arg_int(&a, therapist); else store_arg_text(&a, NULL);
-    store_arg_text(&a, l->date);
-    store_arg_text(&a, l->sum.started);
-    store_arg_text(&a, "");
-    store_arg_blob(&a, z.data, z.len);
-    if (l->sum.pain_pre >= 0) store_arg_int(&a, l->sum.pain_pre); else store_arg_text(&a, NULL);
-    if (l->sum.pain_post >= 0) store_arg_int(&a, l->sum.pain_post); else store_arg_text(&a, NULL);
-    store_arg_text(&a, now);
-    if (derived) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
-    ok = !store_copy_row(s, &a);
+  b.ids = ids;
+  b.in = &in;
+  b.intake = intake;
+  util_now(b.now);
+  if (store_begin(s)) rc = failed(s, err, errlen);
+  else if ((kb_is_embedded(k) && !b.kv && kbver_current(s, &b.kv)) || store_ids(s, "visit", n, ids)) rc = -1;
+  for (size_t t = 0; !rc && t < sizeof batch_tables / sizeof *batch_tables; t++) {
+    const struct batch_table *bt = &batch_tables[t];
+    if (store_copy_begin(s, bt->name, bt->cols, bt->ncols)) { rc = -1; break; }
+    for (int i = 0; !rc && i < n; i++)
+      for (int j = 0; !rc; j++) {
+        store_args a;
+        store_args_init(&a);
+        if (!bt->row(&b, i, j, &a)) break;
+        rc = store_copy_row(s, &a);
+      }
+    if (store_copy_end(s)) rc = -1;   /* (its message the first failure's) */
   }
-  ok = !(copying && store_copy_end(s)) && ok;
-  ok = copying = ok && !store_copy_begin(s, "treatment", "visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome,"
-                                               " reason, confirmed", 11);
-  for (int i = 0; ok && i < n; i++)
-    for (int j = 0; ok && j < logs[i]->n_holds; j++) {
-      store_args_init(&a);
-      store_arg_int(&a, ids[i]);
-      hold_args(&a, j + 1, &logs[i]->holds[j]);
-      ok = !store_copy_row(s, &a);
-    }
-  ok = !(copying && store_copy_end(s)) && ok;
-  ok = copying = ok && !store_copy_begin(s, "measure", "client_id, visit_id, date, kind, item, value, created", 7);
-  static const char *const items[2] = {"pre", "post"};
-  for (int i = 0; ok && i < n; i++) {
-    int vals[2] = {logs[i]->sum.pain_pre, logs[i]->sum.pain_post};
-    for (int j = 0; ok && j < 2; j++) {
-      if (vals[j] < 0) continue;
-      store_args_init(&a);
-      store_arg_int(&a, client);
-      store_arg_int(&a, ids[i]);
-      store_arg_text(&a, logs[i]->date);
-      store_arg_text(&a, "nprs");
-      store_arg_text(&a, items[j]);
-      store_arg_int(&a, vals[j]);
-      store_arg_text(&a, now);
-      ok = !store_copy_row(s, &a);
-    }
-  }
-  ok = !(copying && store_copy_end(s)) && ok;
-  ok = copying = ok && !store_copy_begin(s, "homeprog", "client_id, visit_id, date, program, created, kbver_id, ctx", 7);
-  for (int i = 0; ok && i < n; i++) {
-    const record_log *l = logs[i];
-    home_context hc;
-    int c = ctx_of[i];
-    if (c >= 0) {
-      home_context_init(&hc);
-      home_context_activities(k, store_cell(&in, c, 1), &hc);
-      if (store_cell(&in, c, 2)) hc.desk_hours = strtod(store_cell(&in, c, 2), NULL);
-      if (store_cell(&in, c, 3)) hc.sleep_hours = strtod(store_cell(&in, c, 3), NULL);
-    }
-    prog.len = ctx.len = 0;
-    visit_home(k, l, c >= 0 ? &hc : NULL, &prog, &ctx);
-    store_args_init(&a);
-    store_arg_int(&a, client);
-    store_arg_int(&a, ids[i]);
-    store_arg_text(&a, l->date);
-    store_arg_text(&a, builtin ? "" : prog.data);
-    store_arg_text(&a, now);
-    if (builtin) store_arg_int(&a, kv); else store_arg_text(&a, NULL);
-    store_arg_text(&a, builtin ? ctx.data : "");
-    ok = !store_copy_row(s, &a);
-  }
-  ok = !(copying && store_copy_end(s)) && ok;
-  if (!ok || store_commit(s)) { rc = failed(s, err, errlen); goto done; }
-  began = 0;
-  for (int i = 0; i < n; i++) visits[i] = ids[i];
-done:
-  if (rc && began) store_rollback(s);
+  if (rc == -1 || (!rc && store_commit(s))) rc = failed(s, err, errlen);
+  for (int i = 0; !rc && i < n; i++) visits[i] = ids[i];
   store_rows_free(&in);
   free(ids);
-  free(ctx_of);
-  buf_free(&z);
-  buf_free(&prog);
-  buf_free(&ctx);
+  free(intake);
+  buf_free(&b.z);
+  buf_free(&b.prog);
+  buf_free(&b.ctx);
   return rc;
 }
 

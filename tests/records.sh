@@ -117,6 +117,17 @@ done
 n=$(grep -c visit_id "$T/rows-batch")
 if [ "$n" -gt 10 ] && cmp -s "$T/rows-one" "$T/rows-batch"; then ok "a batch of three logs writes the same $n rows with a visit as three single stores"
 else ko "a batch's rows differ from single stores" "$(diff "$T/rows-one" "$T/rows-batch" | head -c 600)"; fi
+# two imports of the same logs at once (two devices): one stores them, the other is refused
+# (by the check, or by the visit's unique start when both checked first), and they are stored once
+for d in 03 10; do sed "s/2026-11-22T10:0/2025-02-${d}T10:0/g" docs/examples/session.json > "$T/r$d.json"; done
+for i in 1 2; do ( $M --db "$DBB" log 1 "$T/r03.json" "$T/r10.json" >"$T/race$i" 2>&1; echo $? >"$T/race$i.rc" ) & done
+wait
+won=$(cat "$T/race1.rc" "$T/race2.rc" | grep -c '^0$')
+$M --db "$DBB" client show 1 --json >"$T/race.json" 2>&1
+stored=$(jq '[.visits[] | select(.date == "2025-02-03" or .date == "2025-02-10")] | length' "$T/race.json")
+lost=$(cat "$T/race1" "$T/race2" | grep -Ec 'nothing was (stored|written)')
+if [ "$won" = 1 ] && [ "$lost" = 1 ] && [ "$stored" = 2 ]; then ok "two imports of the same logs at once: one stored them, the other was refused, each visit once"
+else ko "two imports at once" "won $won, refused $lost, visits $stored: $(cat "$T/race1" "$T/race2" | head -c 400)"; fi
 # the stored visit gives back its log as it was, its plan derived again from its kb version
 if $R db log 2 >"$T/back.json" 2>&1 && [ "$(jq -S . "$T/back.json")" = "$(jq -S . "$T/s13.json")" ]
 then ok "db log: the stored session log with its plan equals the log given"
