@@ -1,12 +1,14 @@
 /* bench_records.c: the record store under load (`make bench`).  Stores SESSIONS session logs
 ** (the example log of docs/examples/session.json with its own date and pain per visit) for
-** clients of VISITS visits each: per client its intakes (every twentieth visit's day), then its
-** session logs read, checked and stored at once as `myomap log CLIENT FILE...` stores them
-** (record_logs_add: one transaction; PostgreSQL's COPY), then its measures (every fifth visit),
-** as `myomap intake` and `measure` store them.  The sessions' rate times that middle part only
-** (making the logs' text is not timed); the rate with everything is printed beside it.  Then it
-** times single acknowledged writes (one transaction each, record_log_add) and a client's
-** progress (outcome_load + outcome_text, as `myomap progress` prints it) over VISITS visits.
+** clients of VISITS visits each, in three phases: the clients and their intakes (every
+** twentieth visit's day); each client's session logs made, read, checked and stored at once as
+** `myomap log CLIENT FILE...` stores them (record_logs_read: one transaction; PostgreSQL's COPY),
+** by BENCH_JOBS jobs at once (default 1; each its own connection and clients); then the
+** measures (every fifth visit), as `myomap intake` and `measure` store them.  The sessions'
+** rate times the middle phase (making the logs' text included); the rate with everything is
+** printed beside it.  Then it times single acknowledged writes (one transaction each,
+** record_log_add) and a client's progress (outcome_load + outcome_text, as `myomap progress`
+** prints it) over VISITS visits.
 **   bench_records DB LOG [SESSIONS [VISITS]]
 ** DB must be empty (a new SQLite path, or a PostgreSQL URI whose schema is empty). */
 #include "kb.h"
@@ -121,21 +123,21 @@ typedef struct job {
 static void *job_run(void *arg) {
   job *w = arg;
   char **texts = xcalloc((size_t)w->visits, sizeof *texts);
-  record_log **logs = xcalloc((size_t)w->visits, sizeof *logs);
+  size_t *lens = xcalloc((size_t)w->visits, sizeof *lens);
   for (long c = w->j; c < w->clients && !w->rc; c += w->jobs) {
     int nv = visits_of(c, w->sessions, w->visits), at;
     for (int v = 0; v < nv; v++) {
       int pre = 8 - (v * 6) / w->visits, post = pre > 2 ? pre - 2 : 0;
       texts[v] = make_log(w->tc, v, pre, post);
+      lens[v] = strlen(texts[v]);
     }
-    for (int v = 0; v < nv && !w->rc; v++)
-      if (record_log_parse(w->k, texts[v], strlen(texts[v]), &logs[v], w->err, sizeof w->err)) w->rc = 1, nv = v;
-    if (!w->rc && record_logs_add(w->s, w->k, w->ids[c], 0, nv, logs, &w->vids[c * w->visits], &at, w->err, sizeof w->err))
+    if (record_logs_read(w->s, w->k, w->ids[c], 0, nv, (const char *const *)texts, lens, &w->vids[c * w->visits], &at,
+                         w->err, sizeof w->err))
       w->rc = 1;
-    for (int v = 0; v < nv; v++) { record_log_free(logs[v]); free(texts[v]); }
+    for (int v = 0; v < nv; v++) free(texts[v]);
   }
   free(texts);
-  free(logs);
+  free(lens);
   return NULL;
 }
 

@@ -382,26 +382,23 @@ int clinic_log(opts *o, int argc, char **argv) {
   if (!rc && !n) rc = cli_usage_error(c, "%s", "give at least one session LOG file");
   kb *k = NULL;
   if (!rc) rc = cli_load_kb(o, &k);
-  record_log **logs = xcalloc((size_t)n + 1, sizeof *logs);
-  char err[600];
-  /* Check them all before storing any. */
-  for (int i = 0; i < n && !rc; i++) {
-    char *text;
-    size_t len;
-    if ((rc = cli_read_input(c, files[i], &text, &len))) break;
-    if (record_log_parse(k, text, len, &logs[i], err, sizeof err)) {
-      fprintf(stderr, "myomap log: %s: %s; nothing was stored\n", files[i], err);
-      rc = EXIT_USAGE;
-    }
-    free(text);
+  char **texts = xcalloc((size_t)n + 1, sizeof *texts), err[600];
+  size_t *lens = xcalloc((size_t)n + 1, sizeof *lens);
+  for (int i = 0; i < n && !rc; i++) rc = cli_read_input(c, files[i], &texts[i], &lens[i]);
+  /* one log read and checked before the store is opened; several read as they are stored */
+  record_log *one = NULL;
+  if (!rc && n == 1 && record_log_parse(k, texts[0], lens[0], &one, err, sizeof err)) {
+    fprintf(stderr, "myomap log: %s: %s; nothing was stored\n", files[0], err);
+    rc = EXIT_USAGE;
   }
   store *s = NULL;
   long client = 0;
   if (!rc) rc = open_client(c, o, argv[0], &s, &client);
   /* all of them in one transaction, or none */
   long *visits = xcalloc((size_t)n + 1, sizeof *visits);
-  int at = -1, r = rc ? 0 : n == 1 ? record_log_add(s, k, client, (long)therapist, logs[0], &visits[0], err, sizeof err)
-                                    : record_logs_add(s, k, client, (long)therapist, n, logs, visits, &at, err, sizeof err);
+  int at = -1, r = rc ? 0 : n == 1 ? record_log_add(s, k, client, (long)therapist, one, &visits[0], err, sizeof err)
+                                    : record_logs_read(s, k, client, (long)therapist, n, (const char *const *)texts, lens,
+                                                       visits, &at, err, sizeof err);
   if (r) {
     if (n == 1) at = 0;
     fprintf(stderr, "myomap log: %s%s%s%s\n", at >= 0 ? files[at] : "", at >= 0 ? ": " : "", err,
@@ -410,8 +407,10 @@ int clinic_log(opts *o, int argc, char **argv) {
   }
   for (int i = 0; i < n && !rc; i++) printf("stored visit %ld (%s)\n", visits[i], files[i]);
   free(visits);
-  for (int i = 0; i < n; i++) record_log_free(logs[i]);
-  free(logs);
+  record_log_free(one);
+  for (int i = 0; i < n; i++) free(texts[i]);
+  free(texts);
+  free(lens);
   free(files);
   store_close(s);
   kb_free(k);

@@ -73,10 +73,11 @@ int clinic_careplan(opts *o, int argc, char **argv);
    "  --date D   the day (default today);  --visit N  the visit it belongs to\n" CLINIC_DB_HELP}, \
   {"log", clinic_log, "CLIENT [--therapist ID] LOG...", \
    "store session logs as visits (with their holds, pain and home program)", \
-   "Every LOG (a JSON file written by `myomap session run`, - for stdin) is checked first; if\n" \
-   "any is bad nothing is stored.  They are then stored together in one transaction, all or\n" \
-   "none, and acknowledged after it with a line `stored visit N (FILE)` each.  A log already\n" \
-   "stored for the client, or given twice, is refused (naming its file).\n" \
+   "Every LOG (a JSON file written by `myomap session run`, - for stdin) is checked, and if\n" \
+   "any is bad nothing is stored: they are stored together in one transaction, all or none\n" \
+   "(the later ones read while the earlier are written), and acknowledged after it with a line\n" \
+   "`stored visit N (FILE)` each.  A log already stored for the client, or given twice, is\n" \
+   "refused (naming its file).\n" \
    CLINIC_DB_HELP}, \
   {"measure", clinic_measure, "CLIENT [--date D] [--visit N] MEASURE...", \
    "record outcome measures: pain, PSFS, Neck Disability Index, range of motion", \

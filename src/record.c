@@ -1687,42 +1687,41 @@ done:
 }
 
 /* ---- many sessions at once -------------------------------------------------------------------
-** The same rows as record_log_add writes, for n logs of one client: checked together first
-** (three queries: the client and kb version, the client's stored start times, its intakes),
-** then written with the visits' ids drawn first, table by table with store_copy (PostgreSQL's
-** COPY), in one transaction. */
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+** The same rows as record_log_add writes, for n logs of one client, in one transaction: what the
+** checks need read first (three queries: the client and kb version, the client's stored start
+** times, its intakes), the visits' ids drawn, then a chunk of logs at a time, each table's rows
+** of the chunk in one COPY (store_copy), the next chunk's logs read and packed while the server
+** takes the last rows (store_copy_send, then store_copy_end). */
 
 /* What a batch's writes share. */
 typedef struct batch {
   const kb *k;
   long client, therapist, kv;
-  record_log *const *logs;
+  record_log **logs;
   const long *ids;
   const store_rows *in;   /* the client's intakes (date, activities, desk and sleep hours) by date */
-  const int *intake;      /* the row in `in` each visit's home program is made with, or -1 */
+  int *intake;            /* the row in `in` each visit's home program is made with, or -1 */
   char now[32];
-  buf z, prog, ctx;
+  buf *z;                 /* each log's stored form, packed when it is read */
+  int *derived;           /* and whether its plan is derived (log_pack) */
+  buf prog, ctx;
 } batch;
 
 /* Row j of log i's rows in a table into a (0: it has no row j). */
 static int visit_row(batch *b, int i, int j, store_args *a) {
   const record_log *l = b->logs[i];
   if (j) return 0;
-  b->z.len = 0;
-  int derived = log_pack(b->k, l->root, l->text, l->text ? strlen(l->text) : 0, l->packed, &l->sum.in, &b->z);
   store_arg_int(a, b->ids[i]);
   store_arg_int(a, b->client);
   if (b->therapist > 0) store_arg_int(a, b->therapist); else store_arg_text(a, NULL);
   store_arg_text(a, l->date);
   store_arg_text(a, l->sum.started);
   store_arg_text(a, "");
-  store_arg_blob(a, b->z.data, b->z.len);
+  store_arg_blob(a, b->z[i].data, b->z[i].len);
   if (l->sum.pain_pre >= 0) store_arg_int(a, l->sum.pain_pre); else store_arg_text(a, NULL);
   if (l->sum.pain_post >= 0) store_arg_int(a, l->sum.pain_post); else store_arg_text(a, NULL);
   store_arg_text(a, b->now);
-  if (derived) store_arg_int(a, b->kv); else store_arg_text(a, NULL);
+  if (b->derived[i]) store_arg_int(a, b->kv); else store_arg_text(a, NULL);
   return 1;
 }
 
@@ -1786,11 +1785,19 @@ static const struct batch_table {
   {"homeprog", "client_id, visit_id, date, program, created, kbver_id, ctx", 7, home_row},
 };
 
-/* The checks of record_logs_add: the client, its birth date, the start times stored and given;
-** sets *kv (the kb version's row, 0 when there is none yet) and *in (the client's intakes). */
-static int logs_check(store *s, const kb *k, long client, int n, record_log *const *logs, long *kv, store_rows *in,
-                      int *at, char *err, size_t errlen) {
-  memset(in, 0, sizeof *in);
+/* What the checks of a batch's logs need from the store, read before any is written: the
+** client's birth date, the kb version's row (0 when there is none yet), the start times stored
+** (with their visits, ordered) and the intakes (by date); and the start times given so far. */
+typedef struct batch_pre {
+  char birth[16];
+  long kv;
+  store_rows stored, in;
+  char (*seen)[32];   /* an open-addressing set of the start times given, of `cap` slots */
+  int cap;
+} batch_pre;
+
+static int pre_read(store *s, const kb *k, long client, int n, batch_pre *p, char *err, size_t errlen) {
+  memset(p, 0, sizeof *p);
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
@@ -1799,81 +1806,134 @@ static int logs_check(store *s, const kb *k, long client, int n, record_log *con
   if (store_exec(s, "SELECT (SELECT birth FROM client WHERE id = $1), (SELECT id FROM kbver WHERE hash = $2)", &a, &r))
     return failed(s, err, errlen);
   const char *birth = store_cell(&r, 0, 0);
-  *kv = store_cell(&r, 0, 1) ? strtol(store_cell(&r, 0, 1), NULL, 10) : 0;
-  int rc = 0;
-  if (!birth) { snprintf(err, errlen, "no client %ld", client); rc = RECORD_ENOTFOUND; }
-  for (int i = 0; i < n && !rc; i++)
-    if (strcmp(logs[i]->date, birth) < 0)
-      *at = i, rc = bad(err, errlen, "date %s is before the client's birth date (%s)", logs[i]->date, birth);
+  if (birth) snprintf(p->birth, sizeof p->birth, "%s", birth);
+  p->kv = store_cell(&r, 0, 1) ? strtol(store_cell(&r, 0, 1), NULL, 10) : 0;
   store_rows_free(&r);
-  if (rc) return rc;
+  if (!birth) { snprintf(err, errlen, "no client %ld", client); return RECORD_ENOTFOUND; }
   a.n = 1;
   /* (start times and dates have one fixed form: ordered alike by any collation and by strcmp) */
-  if (store_exec(s, "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started", &a, &r)) return failed(s, err, errlen);
-  const char **mine = xcalloc((size_t)n, sizeof *mine);
-  for (int i = 0; i < n; i++) mine[i] = logs[i]->sum.started;
-  qsort(mine, (size_t)n, sizeof *mine, cmp_str);
-  for (int i = 0; i < n && !rc; i++) {
-    const char *st = logs[i]->sum.started, *const *m = bsearch(&st, mine, (size_t)n, sizeof *mine, cmp_str);
-    int lo = 0, hi = r.nrow;   /* the first stored start time >= st */
-    while (lo < hi) { int h = (lo + hi) / 2; if (strcmp(store_cell(&r, h, 0), st) < 0) lo = h + 1; else hi = h; }
-    if (lo < r.nrow && !strcmp(store_cell(&r, lo, 0), st))
-      rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", st, store_cell(&r, lo, 1));
-    else if ((m > mine && !strcmp(m[-1], st)) || (m + 1 < mine + n && !strcmp(m[1], st)))
-      rc = bad(err, errlen, "this session (started %s) is given twice", st);
-    if (rc) *at = i;
+  if (store_exec(s, "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started", &a, &p->stored) ||
+      store_exec(s, "SELECT date, activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 ORDER BY date, id",
+                 &a, &p->in))
+    return failed(s, err, errlen);
+  for (p->cap = 16; p->cap < 2 * n; p->cap *= 2) {}
+  p->seen = xcalloc((size_t)p->cap, sizeof *p->seen);
+  return 0;
+}
+
+static void pre_free(batch_pre *p) {
+  store_rows_free(&p->stored);
+  store_rows_free(&p->in);
+  free(p->seen);
+}
+
+/* Log l of a batch checked as record_log_add checks one (its date, the birth date, a visit
+** already stored) and against the logs before it (the same start twice); sets *intake to the row
+** of p->in its home program is made with (-1: none). */
+static int pre_check(batch_pre *p, const record_log *l, int *intake, char *err, size_t errlen) {
+  int rc = date_valid(l->date, err, errlen);
+  if (rc) return rc;
+  if (strcmp(l->date, p->birth) < 0) return bad(err, errlen, "date %s is before the client's birth date (%s)", l->date, p->birth);
+  const char *st = l->sum.started;
+  int lo = 0, hi = p->stored.nrow;   /* the first stored start time >= st */
+  while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&p->stored, m, 0), st) < 0) lo = m + 1; else hi = m; }
+  if (lo < p->stored.nrow && !strcmp(store_cell(&p->stored, lo, 0), st))
+    return bad(err, errlen, "this session (started %s) is already stored as visit %s", st, store_cell(&p->stored, lo, 1));
+  unsigned h = 2166136261u;
+  for (const char *c = st; *c; c++) h = (h ^ (unsigned char)*c) * 16777619u;
+  for (unsigned i = h & (unsigned)(p->cap - 1);; i = (i + 1) & (unsigned)(p->cap - 1)) {
+    if (!p->seen[i][0]) { snprintf(p->seen[i], sizeof p->seen[i], "%s", st); break; }
+    if (!strcmp(p->seen[i], st)) return bad(err, errlen, "this session (started %s) is given twice", st);
   }
-  free(mine);
-  store_rows_free(&r);
-  if (!rc && store_exec(s, "SELECT date, activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 ORDER BY date, id",
-                        &a, in))
-    rc = failed(s, err, errlen);
+  lo = 0, hi = p->in.nrow;   /* the first intake dated after the visit: the one before it is the latest */
+  while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&p->in, m, 0), l->date) <= 0) lo = m + 1; else hi = m; }
+  *intake = lo - 1;
+  return 0;
+}
+
+/* A batch is written a chunk of logs at a time (each table's rows of the chunk in one COPY),
+** and the next chunk's logs are read while the server takes the last COPY's rows. */
+#define BATCH_CHUNK 64
+
+/* The logs [from, to) of texts read into b->logs, checked and packed.  0, or the error of the first
+** bad one with *at set. */
+static int batch_read(batch *b, batch_pre *p, const char *const *texts, const size_t *lens, int from, int to, int *at,
+                      char *err, size_t errlen) {
+  for (int i = from; i < to; i++) {
+    int rc = record_log_parse(b->k, texts[i], lens[i], &b->logs[i], err, errlen);
+    if (!rc) rc = pre_check(p, b->logs[i], &b->intake[i], err, errlen);
+    if (rc) { *at = i; return rc; }
+    const record_log *l = b->logs[i];
+    b->derived[i] = log_pack(b->k, l->root, l->text, l->text ? strlen(l->text) : 0, l->packed, &l->sum.in, &b->z[i]);
+  }
+  return 0;
+}
+
+/* record_logs_read, its logs' records in logs[0..n) (freed by the caller). */
+static int logs_store(store *s, const kb *k, long client, long therapist, int n, record_log **logs,
+                      const char *const *texts, const size_t *lens, long *visits, int *at, char *err, size_t errlen) {
+  int rc = 0;
+  *at = -1;
+  if (n < 1) return 0;
+  if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
+  batch_pre p;
+  if ((rc = pre_read(s, k, client, n, &p, err, errlen))) { pre_free(&p); return rc; }
+  long *ids = xcalloc((size_t)n, sizeof *ids);
+  int *intake = xcalloc((size_t)n, sizeof *intake), *derived = xcalloc((size_t)n, sizeof *derived);
+  buf *z = xcalloc((size_t)n, sizeof *z);
+  batch b = {k, client, therapist, p.kv, logs, ids, &p.in, intake, "", z, derived, {0}, {0}};
+  util_now(b.now);
+  int nt = (int)(sizeof batch_tables / sizeof *batch_tables), began = 0, db = 0;   /* db: the store failed */
+  /* the chunks: the first small (nothing is under way yet to read it beside), then BATCH_CHUNK */
+  int first = n < BATCH_CHUNK / 4 ? n : BATCH_CHUNK / 4;
+  rc = batch_read(&b, &p, texts, lens, 0, first, at, err, errlen);
+  if (!rc && store_begin(s)) rc = failed(s, err, errlen);
+  else if (!rc) began = 1;
+  if (!rc && ((kb_is_embedded(k) && !b.kv && kbver_current(s, &b.kv)) || store_ids(s, "visit", n, ids))) db = 1;
+  for (int c0 = 0, c1 = first; !rc && !db && c0 < n; c0 = c1, c1 = c1 + BATCH_CHUNK < n ? c1 + BATCH_CHUNK : n) {
+    int next = c1 + BATCH_CHUNK < n ? c1 + BATCH_CHUNK : n;
+    for (int t = 0; !rc && !db && t < nt; t++) {
+      const struct batch_table *bt = &batch_tables[t];
+      if (store_copy_begin(s, bt->name, bt->cols, bt->ncols)) { db = 1; break; }
+      for (int i = c0; !db && i < c1; i++)
+        for (int j = 0; !db; j++) {
+          store_args a;
+          store_args_init(&a);
+          if (!bt->row(&b, i, j, &a)) break;
+          db = store_copy_row(s, &a) != 0;
+        }
+      if (store_copy_send(s)) db = 1;
+      /* while the server takes these rows: a share of the next chunk read */
+      int r0 = c1 + (next - c1) * t / nt, r1 = c1 + (next - c1) * (t + 1) / nt;
+      if (!db) rc = batch_read(&b, &p, texts, lens, r0, r1, at, err, errlen);
+      if (store_copy_end(s)) db = 1;   /* (its message the first failure's) */
+    }
+    for (int i = c0; i < c1; i++) {
+      buf_free(&z[i]);
+      record_log_free(logs[i]);
+      logs[i] = NULL;
+    }
+  }
+  if (db || (!rc && store_commit(s))) rc = failed(s, err, errlen);
+  else if (rc && began) store_rollback(s);
+  for (int i = 0; !rc && i < n; i++) visits[i] = ids[i];
+  for (int i = 0; i < n; i++) buf_free(&z[i]);
+  pre_free(&p);
+  free(ids);
+  free(intake);
+  free(derived);
+  free(z);
+  buf_free(&b.prog);
+  buf_free(&b.ctx);
   return rc;
 }
 
-int record_logs_add(store *s, const kb *k, long client, long therapist, int n, record_log *const *logs,
-                    long *visits, int *at, char *err, size_t errlen) {
-  int rc = 0;
-  *at = -1;
-  for (int i = 0; i < n && !rc; i++) if ((rc = date_valid(logs[i]->date, err, errlen))) *at = i;
-  if (rc || n < 1) return rc;
-  if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
-  batch b = {k, client, therapist, 0, logs, NULL, NULL, NULL, "", {0}, {0}, {0}};
-  store_rows in;
-  if ((rc = logs_check(s, k, client, n, logs, &b.kv, &in, at, err, errlen))) { store_rows_free(&in); return rc; }
-  long *ids = xcalloc((size_t)n, sizeof *ids);
-  int *intake = xcalloc((size_t)n, sizeof *intake);
-  for (int i = 0; i < n; i++) {
-    int lo = 0, hi = in.nrow;   /* the first intake dated after the visit: the one before it is the latest */
-    while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&in, m, 0), logs[i]->date) <= 0) lo = m + 1; else hi = m; }
-    intake[i] = lo - 1;
-  }
-  b.ids = ids;
-  b.in = &in;
-  b.intake = intake;
-  util_now(b.now);
-  if (store_begin(s)) rc = failed(s, err, errlen);
-  else if ((kb_is_embedded(k) && !b.kv && kbver_current(s, &b.kv)) || store_ids(s, "visit", n, ids)) rc = -1;
-  for (size_t t = 0; !rc && t < sizeof batch_tables / sizeof *batch_tables; t++) {
-    const struct batch_table *bt = &batch_tables[t];
-    if (store_copy_begin(s, bt->name, bt->cols, bt->ncols)) { rc = -1; break; }
-    for (int i = 0; !rc && i < n; i++)
-      for (int j = 0; !rc; j++) {
-        store_args a;
-        store_args_init(&a);
-        if (!bt->row(&b, i, j, &a)) break;
-        rc = store_copy_row(s, &a);
-      }
-    if (store_copy_end(s)) rc = -1;   /* (its message the first failure's) */
-  }
-  if (rc == -1 || (!rc && store_commit(s))) rc = failed(s, err, errlen);
-  for (int i = 0; !rc && i < n; i++) visits[i] = ids[i];
-  store_rows_free(&in);
-  free(ids);
-  free(intake);
-  buf_free(&b.z);
-  buf_free(&b.prog);
-  buf_free(&b.ctx);
+int record_logs_read(store *s, const kb *k, long client, long therapist, int n, const char *const *texts,
+                     const size_t *lens, long *visits, int *at, char *err, size_t errlen) {
+  record_log **logs = xcalloc((size_t)n + 1, sizeof *logs);
+  int rc = logs_store(s, k, client, therapist, n, logs, texts, lens, visits, at, err, errlen);
+  for (int i = 0; i < n; i++) record_log_free(logs[i]);
+  free(logs);
   return rc;
 }
 

@@ -135,12 +135,14 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
 ** A log already stored for this client (same start time) is refused.  Sets *visit. */
 int record_log_add(store *s, const kb *k, long client, long therapist, const record_log *l,
                    long *visit, char *err, size_t errlen);
-/* Store n parsed logs of one client as record_log_add stores each (the same rows), all or none:
-** checked together first (the same checks, and no start time twice), then written in one
-** transaction, table by table (store_copy: PostgreSQL's COPY).  Sets visits[0..n); on a refusal
-** *at is the log at fault (-1 when none is). */
-int record_logs_add(store *s, const kb *k, long client, long therapist, int n, record_log *const *logs,
-                    long *visits, int *at, char *err, size_t errlen);
+/* Store n session logs of one client, given as their texts (lens[i] bytes each), as
+** record_log_parse reads each and record_log_add stores it (the same rows), all or none: each is
+** read and checked as it comes (the same checks, and no start time twice), in one transaction,
+** a chunk of logs at a time, each table's rows of a chunk at once (store_copy: PostgreSQL's COPY),
+** the next logs read while the server takes the last rows.  A bad log stops it and nothing is
+** stored.  Sets visits[0..n); on a refusal *at is the log at fault (-1 when none is). */
+int record_logs_read(store *s, const kb *k, long client, long therapist, int n, const char *const *texts,
+                     const size_t *lens, long *visits, int *at, char *err, size_t errlen);
 
 /* The session log of stored visit `visit` (JSON) appended to out: as it was stored, its plan
 ** (with_plan) derived again from the knowledge-base version it was planned with; without it

@@ -379,11 +379,12 @@ int store_copy_begin(store *s, const char *table, const char *cols, int ncols) {
     for (int j = 0; j < ncols; j++) buf_printf(&sql, "%s$%d", j ? ", " : "", j + 1);
     buf_putc(&sql, ')');
   }
-  if (s->be->copy && s->be->copy(s, sql.data, NULL, 0)) { buf_free(&sql); return -1; }
+  if (s->be->copy && s->be->copy(s, COPY_START, sql.data, 0)) { buf_free(&sql); return -1; }
   free(s->copy_sql);
   s->copy_sql = sql.data;
   s->copy_cols = ncols;
   s->copying = 1;
+  s->copy_sent = 0;
   s->copy.len = 0;
   return 0;
 }
@@ -400,7 +401,7 @@ static void copy_text(buf *b, const char *v, size_t n) {
 }
 
 int store_copy_row(store *s, const store_args *a) {
-  if (!s->copying) return store_fail(s, "store_copy_row without store_copy_begin");
+  if (!s->copying || s->copy_sent) return store_fail(s, "store_copy_row without store_copy_begin");
   if (a->n != s->copy_cols) return store_fail(s, "store_copy_row: %d values for %d columns", a->n, s->copy_cols);
   if (!s->be->copy) return s->be->exec(s, s->copy_sql, a, NULL);
   buf *b = &s->copy;
@@ -418,24 +419,37 @@ int store_copy_row(store *s, const store_args *a) {
   }
   buf_putc(b, '\n');
   if (b->len < COPY_PIECE) return 0;
-  int rc = s->be->copy(s, NULL, b->data, b->len);
+  int rc = s->be->copy(s, COPY_DATA, b->data, b->len);
   b->len = 0;
   return rc;
 }
 
-int store_copy_end(store *s) {
-  if (!s->copying) return store_fail(s, "store_copy_end without store_copy_begin");
-  s->copying = 0;
+int store_copy_send(store *s) {
+  if (!s->copying) return store_fail(s, "store_copy_send without store_copy_begin");
+  if (s->copy_sent || !s->be->copy) return 0;
+  s->copy_sent = 1;
   int rc = s->err[0] ? -1 : 0;   /* a row failed already (store_copy_begin cleared the message) */
-  if (!s->be->copy) return rc;
-  if (!rc && s->copy.len) rc = s->be->copy(s, NULL, s->copy.data, s->copy.len);
+  if (!rc && s->copy.len) rc = s->be->copy(s, COPY_DATA, s->copy.data, s->copy.len);
   s->copy.len = 0;
   /* ended even after a failure, so the connection leaves COPY mode; the first message is kept */
   char keep[sizeof s->err];
   memcpy(keep, s->err, sizeof keep);
-  int end = s->be->copy(s, NULL, NULL, 0);
+  int end = s->be->copy(s, COPY_END, NULL, 0);
   if (rc) { memcpy(s->err, keep, sizeof keep); return -1; }
   return end;
+}
+
+int store_copy_end(store *s) {
+  if (!s->copying) return store_fail(s, "store_copy_end without store_copy_begin");
+  int rc = s->err[0] ? -1 : 0;
+  if (!s->copy_sent && store_copy_send(s)) rc = -1;
+  s->copying = s->copy_sent = 0;
+  if (!s->be->copy) return rc;
+  char keep[sizeof s->err];
+  memcpy(keep, s->err, sizeof keep);
+  int result = s->be->copy(s, COPY_RESULT, NULL, 0);
+  if (rc) { memcpy(s->err, keep, sizeof keep); return -1; }
+  return result;
 }
 
 int store_ids(store *s, const char *table, int n, long *ids) {

@@ -118,6 +118,9 @@ int store_each(store *s, const char *sql, const store_args *a, store_row_fn fn, 
 int store_copy_begin(store *s, const char *table, const char *cols, int ncols);
 int store_copy_row(store *s, const store_args *a);
 int store_copy_end(store *s);
+/* The rows' end sent without waiting for the server to take them (store_copy_end then waits):
+** the caller may work meanwhile, but run no statement on s. */
+int store_copy_send(store *s);
 /* n new ids for rows of `table` (one with an auto-numbered id) that the caller then writes with
 ** them (store_copy), inside a write transaction: ids[0..n).  0, or -1 with store_error set. */
 int store_ids(store *s, const char *table, int n, long *ids);

@@ -469,12 +469,11 @@ static int pg_wait(store *s, double timeout, char *payload, size_t cap) {
   return 0;
 }
 
-/* COPY FROM STDIN: start (sql), a piece of rows (data), or the end (neither), whose result is
-** the COPY's. */
-static int pg_copy(store *s, const char *sql, const char *data, size_t len) {
+/* COPY FROM STDIN, by phase (storeint.h). */
+static int pg_copy(store *s, int phase, const char *data, size_t len) {
   PGconn *c = s->h;
-  if (sql) {
-    PGresult *r = PQexec(c, sql);
+  if (phase == COPY_START) {
+    PGresult *r = PQexec(c, data);
     int ok = PQresultStatus(r) == PGRES_COPY_IN;
     if (!ok) {
       const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
@@ -483,8 +482,9 @@ static int pg_copy(store *s, const char *sql, const char *data, size_t len) {
     PQclear(r);
     return ok ? 0 : -1;
   }
-  if (data) return PQputCopyData(c, data, (int)len) == 1 ? 0 : pg_fail(s, "COPY", PQerrorMessage(c));
-  int rc = PQputCopyEnd(c, NULL) == 1 ? 0 : pg_fail(s, "COPY", PQerrorMessage(c));
+  if (phase == COPY_DATA) return PQputCopyData(c, data, (int)len) == 1 ? 0 : pg_fail(s, "COPY", PQerrorMessage(c));
+  if (phase == COPY_END) return PQputCopyEnd(c, NULL) == 1 ? 0 : pg_fail(s, "COPY", PQerrorMessage(c));
+  int rc = 0;
   PGresult *r;
   while ((r = PQgetResult(c))) {
     if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc) {

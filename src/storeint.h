@@ -37,10 +37,11 @@ typedef struct store_driver {
   int (*wait)(store *s, double timeout, char *payload, size_t cap);
   /* One SELECT whose rows are handed to fn one at a time as they arrive (store_each). */
   int (*each)(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx);
-  /* COPY FROM STDIN (NULL where the backend has none: store.c then INSERTs row by row): start
-  ** `sql` ("COPY t (cols) FROM STDIN"), send rows as COPY text, end it (NULL data) and read its
+  /* COPY FROM STDIN (NULL where the backend has none: store.c then INSERTs row by row), by
+  ** phase: COPY_START runs `data` ("COPY t (cols) FROM STDIN"), COPY_DATA sends len bytes of rows
+  ** as COPY text, COPY_END sends the end without waiting, COPY_RESULT waits for the COPY's
   ** result.  0, or -1 with s->err. */
-  int (*copy)(store *s, const char *sql, const char *data, size_t len);
+  int (*copy)(store *s, int phase, const char *data, size_t len);
   /* n new ids of a table ($1: n; %s: the table), each in a row; run inside a write transaction */
   const char *ids_sql;
 } store_driver;
@@ -56,11 +57,13 @@ struct store {
   int in_tx;
   int writer;               /* holds the process's SQLite write lock (store.c) */
   int begin_pending;        /* lazy_begin: BEGIN not sent yet */
-  /* store_copy_*: the INSERT (no COPY) or the rows not sent yet (COPY), its column count */
+  /* store_copy_*: the INSERT (no COPY) or the rows not sent yet (COPY), its column count; its
+  ** end sent, its result not read yet (sent) */
   buf copy;
   char *copy_sql;
-  int copy_cols, copying;
+  int copy_cols, copying, copy_sent;
 };
+enum { COPY_START, COPY_DATA, COPY_END, COPY_RESULT };
 
 extern const store_driver store_sqlite;
 extern const store_driver store_pg;

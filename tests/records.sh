@@ -104,19 +104,38 @@ expect "a batch with one session given twice is refused" 1 'is given twice; noth
 expect "a batch with a visit before the birth date is refused" 1 "early.json: date 1970-01-06 is before the client's birth date" -- $R log 1 "$T/s27.json" "$T/early.json"
 expect "a batch for a client that does not exist is refused" 2 'no client 99' -- $R log 99 "$T/s27.json" "$T/s06.json"
 [ "$(snap)" = "$S5" ] && ok "the refused batches wrote nothing (not even their good logs)" || ko "a refused batch wrote something"
-# the rows a batch writes are the rows of the same logs stored one at a time
-DBB=$(fresh batch)
-for d in one batch; do
-  D=$DBB; [ $d = one ] && D=$(fresh single)
-  $M --db "$D" client add --name "Ann Lee" --birth 1984-03-09 >/dev/null
-  $M --db "$D" intake 1 --date 2025-01-10 temple-l:6 --desk-hours 9 --sleep-hours 6 --context desk-work >/dev/null
-  if [ $d = one ]; then for f in s06 s13 s20; do $M --db "$D" log 1 "$T/$f.json" >/dev/null; done
-  else $M --db "$D" log 1 "$T/s06.json" "$T/s13.json" "$T/s20.json" >/dev/null; fi
-  $M --db "$D" backup | jq -c 'select(.table) | .row | del(.created, .updated)' | grep -v '"kb":' >"$T/rows-$d"
+# the rows a batch writes are the rows of the same logs stored one at a time: three, and 100
+# (read in chunks while the earlier ones are written); the intake of 2025-01-10 is the context
+# of the visits after it only
+i=0; many=""
+while [ $i -lt 97 ]; do
+  f="$T/m$i.json"
+  sed "s/2026-11-22T10:0/2025-04-$(printf %02d $((i % 28 + 1)))T$(printf %02d $((8 + i / 28))):0/g" docs/examples/session.json > "$f"
+  many="$many $f"; i=$((i + 1))
 done
-n=$(grep -c visit_id "$T/rows-batch")
-if [ "$n" -gt 10 ] && cmp -s "$T/rows-one" "$T/rows-batch"; then ok "a batch of three logs writes the same $n rows with a visit as three single stores"
-else ko "a batch's rows differ from single stores" "$(diff "$T/rows-one" "$T/rows-batch" | head -c 600)"; fi
+for set in three many; do
+  files="$T/s06.json $T/s13.json $T/s20.json"; [ $set = many ] && files="$files$many"
+  DBB=$(fresh batch$set)
+  for d in one batch; do
+    D=$DBB; [ $d = one ] && D=$(fresh single$set)
+    $M --db "$D" client add --name "Ann Lee" --birth 1984-03-09 >/dev/null
+    $M --db "$D" intake 1 --date 2025-01-10 temple-l:6 --desk-hours 9 --sleep-hours 6 --context desk-work >/dev/null
+    if [ $d = one ]; then for f in $files; do $M --db "$D" log 1 "$f" >/dev/null; done
+    else $M --db "$D" log 1 $files >"$T/acks-$set"; fi
+    $M --db "$D" backup | jq -c 'select(.table) | .row | del(.created, .updated)' | grep -v '"kb":' >"$T/rows-$d"
+  done
+  n=$(grep -c visit_id "$T/rows-batch")
+  if [ "$n" -gt 10 ] && cmp -s "$T/rows-one" "$T/rows-batch"; then ok "a batch of $(echo $files | wc -w) logs writes the same $n rows with a visit as single stores"
+  else ko "a batch's rows differ from single stores ($set)" "$(diff "$T/rows-one" "$T/rows-batch" | head -c 600)"; fi
+done
+[ "$(grep -c '^stored visit' "$T/acks-many")" = 100 ] && ok "the 100 are acknowledged" || ko "acknowledged: $(grep -c '^stored visit' "$T/acks-many")"
+# a bad log late in a long batch (read after the first logs were written) stores nothing
+jq -c '.holds[0].feedback[0].value = 11' "$T/m80.json" > "$T/m80bad.json"
+DBL=$(fresh late)
+$M --db "$DBL" client add --name "Ann Lee" --birth 1984-03-09 >/dev/null
+SL=$($M --db "$DBL" backup | sed '1d;$d' | md5sum)
+expect "a bad log read late in a batch of 100 is refused, naming it" 1 "m80bad.json: holds\\[0\\].feedback\\[0\\]: the value 11.*nothing was stored" -- $M --db "$DBL" log 1 $(echo $many | sed "s|$T/m80.json|$T/m80bad.json|") "$T/s06.json"
+[ "$($M --db "$DBL" backup | sed '1d;$d' | md5sum)" = "$SL" ] && ok "and nothing of the batch was kept" || ko "a batch refused late kept something"
 # two imports of the same logs at once (two devices): one stores them, the other is refused
 # (by the check, or by the visit's unique start when both checked first), and they are stored once
 for d in 03 10; do sed "s/2026-11-22T10:0/2025-02-${d}T10:0/g" docs/examples/session.json > "$T/r$d.json"; done

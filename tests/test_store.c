@@ -37,6 +37,13 @@ Test(store, copy_writes_the_rows_as_bound) {
   cr_assert_neq(store_copy_row(s, &few), 0, "a row of 1 value for 4 columns is refused");
   cr_assert(strstr(store_error(s), "1 values for 4 columns"), "%s", store_error(s));
   store_copy_end(s);
+  cr_assert_eq(store_copy_begin(s, "t", "id, a, b, c", 4), 0, "%s", store_error(s));
+  cr_assert_eq(store_copy_send(s), 0, "the end sent");
+  cr_assert_eq(store_copy_end(s), 0, "and its end taken: %s", store_error(s));
+  cr_assert_eq(store_copy_begin(s, "t", "id, a, b, c", 4), 0, "%s", store_error(s));
+  cr_assert_eq(store_copy_send(s), 0);
+  cr_assert_neq(store_copy_row(s, &few), 0, "no row after the end is sent");
+  cr_assert_neq(store_copy_end(s), 0, "and that fails the copy");
   cr_assert_eq(store_commit(s), 0, "%s", store_error(s));
   store_rows r;
   cr_assert_eq(store_exec(s, "SELECT a, b, c FROM t ORDER BY id", NULL, &r), 0);
