@@ -1352,6 +1352,15 @@ done:
   return 0;
 }
 
+/* The perpetuating factors of the intake in row `row` of r, its activities in column col and its
+** desk and sleep hours in the two after it, into *hc (home_context_init'ed first). */
+static void intake_factors(const kb *k, const store_rows *r, int row, int col, home_context *hc) {
+  home_context_init(hc);
+  home_context_activities(k, store_cell(r, row, col), hc);
+  if (store_cell(r, row, col + 1)) hc->desk_hours = strtod(store_cell(r, row, col + 1), NULL);
+  if (store_cell(r, row, col + 2)) hc->sleep_hours = strtod(store_cell(r, row, col + 2), NULL);
+}
+
 int record_home_context(store *s, const kb *k, long client, const char *date, home_context *out) {
   home_context_init(out);
   store_args a;
@@ -1362,11 +1371,7 @@ int record_home_context(store *s, const kb *k, long client, const char *date, ho
   if (store_exec(s, "SELECT activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 AND date <= $2"
                     " ORDER BY date DESC, id DESC LIMIT 1", &a, &r)) return -1;
   int found = r.nrow > 0;
-  if (found) {
-    home_context_activities(k, store_cell(&r, 0, 0), out);
-    if (store_cell(&r, 0, 1)) out->desk_hours = strtod(store_cell(&r, 0, 1), NULL);
-    if (store_cell(&r, 0, 2)) out->sleep_hours = strtod(store_cell(&r, 0, 2), NULL);
-  }
+  if (found) intake_factors(k, &r, 0, 0, out);
   store_rows_free(&r);
   return found;
 }
@@ -1582,13 +1587,8 @@ int record_log_add(store *s, const kb *k, long client, long therapist, const rec
     rc = bad(err, errlen, "this session (started %s) is already stored as visit %s", l->sum.started, store_cell(&r, 0, 1));
   long kv = store_cell(&r, 0, 2) ? strtol(store_cell(&r, 0, 2), NULL, 10) : 0;
   home_context hc;
-  home_context_init(&hc);
   int has_intake = store_cell(&r, 0, 6) != NULL;
-  if (has_intake) {
-    home_context_activities(k, store_cell(&r, 0, 3), &hc);
-    if (store_cell(&r, 0, 4)) hc.desk_hours = strtod(store_cell(&r, 0, 4), NULL);
-    if (store_cell(&r, 0, 5)) hc.sleep_hours = strtod(store_cell(&r, 0, 5), NULL);
-  }
+  if (has_intake) intake_factors(k, &r, 0, 3, &hc);
   store_rows_free(&r);
   if (rc) return rc;
   buf prog, z, ctx;
@@ -1753,12 +1753,7 @@ static int home_row(batch *b, int i, int j, store_args *a) {
   if (j) return 0;
   home_context hc;
   int c = b->intake[i];
-  if (c >= 0) {
-    home_context_init(&hc);
-    home_context_activities(b->k, store_cell(b->in, c, 1), &hc);
-    if (store_cell(b->in, c, 2)) hc.desk_hours = strtod(store_cell(b->in, c, 2), NULL);
-    if (store_cell(b->in, c, 3)) hc.sleep_hours = strtod(store_cell(b->in, c, 3), NULL);
-  }
+  if (c >= 0) intake_factors(b->k, b->in, c, 1, &hc);
   b->prog.len = b->ctx.len = 0;
   visit_home(b->k, l, c >= 0 ? &hc : NULL, &b->prog, &b->ctx);
   int builtin = kb_is_embedded(b->k);
@@ -1839,9 +1834,7 @@ static int pre_check(batch_pre *p, const record_log *l, int *intake, char *err, 
   while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&p->stored, m, 0), st) < 0) lo = m + 1; else hi = m; }
   if (lo < p->stored.nrow && !strcmp(store_cell(&p->stored, lo, 0), st))
     return bad(err, errlen, "this session (started %s) is already stored as visit %s", st, store_cell(&p->stored, lo, 1));
-  unsigned h = 2166136261u;
-  for (const char *c = st; *c; c++) h = (h ^ (unsigned char)*c) * 16777619u;
-  for (unsigned i = h & (unsigned)(p->cap - 1);; i = (i + 1) & (unsigned)(p->cap - 1)) {
+  for (unsigned i = util_hash(st) & (unsigned)(p->cap - 1);; i = (i + 1) & (unsigned)(p->cap - 1)) {
     if (!p->seen[i][0]) { snprintf(p->seen[i], sizeof p->seen[i], "%s", st); break; }
     if (!strcmp(p->seen[i], st)) return bad(err, errlen, "this session (started %s) is given twice", st);
   }
@@ -1869,15 +1862,15 @@ static int batch_read(batch *b, batch_pre *p, const char *const *texts, const si
   return 0;
 }
 
-/* record_logs_read, its logs' records in logs[0..n) (freed by the caller). */
-static int logs_store(store *s, const kb *k, long client, long therapist, int n, record_log **logs,
-                      const char *const *texts, const size_t *lens, long *visits, int *at, char *err, size_t errlen) {
+int record_logs_read(store *s, const kb *k, long client, long therapist, int n, const char *const *texts,
+                     const size_t *lens, long *visits, int *at, char *err, size_t errlen) {
   int rc = 0;
   *at = -1;
   if (n < 1) return 0;
   if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
   batch_pre p;
   if ((rc = pre_read(s, k, client, n, &p, err, errlen))) { pre_free(&p); return rc; }
+  record_log **logs = xcalloc((size_t)n, sizeof *logs);   /* each freed once its chunk is written */
   long *ids = xcalloc((size_t)n, sizeof *ids);
   int *intake = xcalloc((size_t)n, sizeof *intake), *derived = xcalloc((size_t)n, sizeof *derived);
   buf *z = xcalloc((size_t)n, sizeof *z);
@@ -1917,7 +1910,8 @@ static int logs_store(store *s, const kb *k, long client, long therapist, int n,
   if (db || (!rc && store_commit(s))) rc = failed(s, err, errlen);
   else if (rc && began) store_rollback(s);
   for (int i = 0; !rc && i < n; i++) visits[i] = ids[i];
-  for (int i = 0; i < n; i++) buf_free(&z[i]);
+  for (int i = 0; i < n; i++) { buf_free(&z[i]); record_log_free(logs[i]); }   /* those read ahead of a failure */
+  free(logs);
   pre_free(&p);
   free(ids);
   free(intake);
@@ -1925,15 +1919,6 @@ static int logs_store(store *s, const kb *k, long client, long therapist, int n,
   free(z);
   buf_free(&b.prog);
   buf_free(&b.ctx);
-  return rc;
-}
-
-int record_logs_read(store *s, const kb *k, long client, long therapist, int n, const char *const *texts,
-                     const size_t *lens, long *visits, int *at, char *err, size_t errlen) {
-  record_log **logs = xcalloc((size_t)n + 1, sizeof *logs);
-  int rc = logs_store(s, k, client, therapist, n, logs, texts, lens, visits, at, err, errlen);
-  for (int i = 0; i < n; i++) record_log_free(logs[i]);
-  free(logs);
   return rc;
 }
 
