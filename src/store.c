@@ -409,13 +409,11 @@ int store_copy_row(store *s, const store_args *a) {
     if (j) buf_putc(b, '\t');
     if (!a->v[j]) { buf_puts(b, "\\N"); continue; }
     if (a->len[j] < 0) { copy_text(b, a->v[j], strlen(a->v[j])); continue; }
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)a->v[j];
-    buf_reserve(b, 3 + (size_t)a->len[j] * 2);
-    char *o = b->data + b->len;
-    *o++ = '\\'; *o++ = '\\'; *o++ = 'x';
-    for (int i = 0; i < a->len[j]; i++) { *o++ = hex[p[i] >> 4]; *o++ = hex[p[i] & 15]; }
-    b->len = (size_t)(o - b->data);
+    size_t n = (size_t)a->len[j];
+    buf_puts(b, "\\\\x");
+    buf_reserve(b, n * 2 + 1);
+    sodium_bin2hex(b->data + b->len, n * 2 + 1, (const unsigned char *)a->v[j], n);
+    b->len += n * 2;
   }
   buf_putc(b, '\n');
   if (b->len < COPY_PIECE) return 0;

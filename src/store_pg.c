@@ -143,12 +143,6 @@ static void quiet(void *arg, const char *message) { (void)arg; (void)message; }
 typedef struct prep { char *sql; unsigned hash; } prep;
 typedef struct prep_cache { prep slot[PREP_SLOTS]; int n, next_name; } prep_cache;
 
-static unsigned sql_hash(const char *s) {
-  unsigned h = 2166136261u;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-  return h;
-}
-
 static void prep_clear(store *s) {
   prep_cache *pc = s->priv;
   if (!pc) return;
@@ -162,7 +156,7 @@ static void prep_clear(store *s) {
 static const char *prep_name(store *s, const char *sql, int nparams, char name[16]) {
   prep_cache *pc = s->priv;
   if (!pc) s->priv = pc = xcalloc(1, sizeof *pc);
-  unsigned h = sql_hash(sql), i = h & (PREP_SLOTS - 1);
+  unsigned h = util_hash(sql), i = h & (PREP_SLOTS - 1);
   for (; pc->slot[i].sql; i = (i + 1) & (PREP_SLOTS - 1))
     if (pc->slot[i].hash == h && !strcmp(pc->slot[i].sql, sql)) { snprintf(name, 16, "s%u", i); return name; }
   if (pc->n >= PREP_SLOTS / 2) return NULL;

@@ -353,3 +353,9 @@ void buf_xml(buf *o, const char *s) {
     p++;
   }
 }
+
+unsigned util_hash(const char *s) {
+  unsigned h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}

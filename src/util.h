@@ -70,6 +70,9 @@ void buf_dec(buf *b, double v, int dec);
 /* Levenshtein distance between a and b, capped at `cap` (returns cap when larger). */
 int util_distance(const char *a, const char *b, int cap);
 
+/* FNV-1a of a NUL-terminated string (for hash tables). */
+unsigned util_hash(const char *s);
+
 /* The word of `words` (n of them) nearest to `w` by edit distance, or by a shared prefix or
 ** suffix, or NULL when none is close enough to be a useful suggestion.  `stride` is the
 ** distance in bytes between consecutive `const char *` entries, so the words may live inside
