@@ -2,8 +2,10 @@
 ** (the example log of docs/examples/session.json with its own date and pain per visit) for
 ** clients of VISITS visits each, in three phases: the clients and their intakes (every
 ** twentieth visit's day); each client's session logs made, read, checked and stored at once as
-** `myomap log CLIENT FILE...` stores them (record_logs_read: one transaction; PostgreSQL's COPY),
-** by BENCH_JOBS jobs at once (default 1; each its own connection and clients); then the
+** `myomap log CLIENT FILE...` stores them (record_logs_read: a transaction a client; PostgreSQL's
+** COPY), or with BENCH_IMPORT=1 all of a job's clients in one import as `myomap log --batch` stores
+** them (record_import), by BENCH_JOBS jobs at once (default 1; each its own connection and
+** clients); then the
 ** measures (every fifth visit), as `myomap intake` and `measure` store them.  The sessions'
 ** rate times the middle phase (making the logs' text included); the rate with everything is
 ** printed beside it.  Then it times single acknowledged writes (one transaction each,
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now(void) {
   struct timespec t;
@@ -48,6 +51,27 @@ static void machine(double *busy, double *idle) {
   }
   *busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
   *idle = v[3] + v[4];
+}
+
+/* The CPU seconds so far of the PostgreSQL server process serving s, when it runs on this machine
+** (its /proc/PID/stat); -1 where that cannot be read (SQLite, a server elsewhere). */
+static double server_cpu(store *s) {
+  if (strcmp(store_backend(s), "postgresql")) return -1;
+  store_rows r;
+  if (store_exec(s, "SELECT pg_backend_pid()", NULL, &r)) return -1;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%s/stat", store_cell(&r, 0, 0) ? store_cell(&r, 0, 0) : "0");
+  store_rows_free(&r);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  char line[1024];
+  size_t n = fread(line, 1, sizeof line - 1, f);
+  fclose(f);
+  line[n] = 0;
+  const char *p = strrchr(line, ')');   /* after the command's name: state, then 10 fields, then utime stime */
+  double ut, st;
+  if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lf %lf", &ut, &st) != 2) return -1;
+  return (ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static int cmp(const void *a, const void *b) {
@@ -117,6 +141,8 @@ typedef struct job {
   store *s;
   char err[600];
   int rc;
+  double server;   /* its server process's CPU seconds over the job (-1: not known) */
+  int import;      /* its clients in one import (record_import), else a transaction each */
   pthread_t thread;
 } job;
 
@@ -124,6 +150,9 @@ static void *job_run(void *arg) {
   job *w = arg;
   char **texts = xcalloc((size_t)w->visits, sizeof *texts);
   size_t *lens = xcalloc((size_t)w->visits, sizeof *lens);
+  double s0 = server_cpu(w->s);
+  record_import *im = NULL;   /* an import: the job's clients in one transaction, as `myomap log --batch` */
+  if (w->import && record_import_begin(w->s, w->k, 0, &im, w->err, sizeof w->err)) w->rc = 1;
   for (long c = w->j; c < w->clients && !w->rc; c += w->jobs) {
     int nv = visits_of(c, w->sessions, w->visits), at;
     for (int v = 0; v < nv; v++) {
@@ -131,11 +160,16 @@ static void *job_run(void *arg) {
       texts[v] = make_log(w->tc, v, pre, post);
       lens[v] = strlen(texts[v]);
     }
-    if (record_logs_read(w->s, w->k, w->ids[c], 0, nv, (const char *const *)texts, lens, &w->vids[c * w->visits], &at,
-                         w->err, sizeof w->err))
+    long *vids = &w->vids[c * w->visits];
+    if (im ? record_import_logs(im, w->ids[c], nv, (const char *const *)texts, lens, vids, &at, w->err, sizeof w->err)
+           : record_logs_read(w->s, w->k, w->ids[c], 0, nv, (const char *const *)texts, lens, vids, &at, w->err,
+                              sizeof w->err))
       w->rc = 1;
     for (int v = 0; v < nv; v++) free(texts[v]);
   }
+  if (im && record_import_end(im, !w->rc, w->err, sizeof w->err)) w->rc = 1;
+  double s1 = s0 < 0 ? -1 : server_cpu(w->s);
+  w->server = s1 < 0 ? -1 : s1 - s0;
   free(texts);
   free(lens);
   return NULL;
@@ -195,19 +229,22 @@ int main(int argc, char **argv) {
   **    that many `myomap log` processes would */
   int jobs = getenv("BENCH_JOBS") ? atoi(getenv("BENCH_JOBS")) : 1;
   if (jobs < 1 || jobs > 16) jobs = 1;
+  int import = getenv("BENCH_IMPORT") && !strcmp(getenv("BENCH_IMPORT"), "1");
   job *jb = xcalloc((size_t)jobs, sizeof *jb);
   double t1 = now(), c1 = cpu(), busy1, idle1, busy2, idle2;
   machine(&busy1, &idle1);
   for (int j = 0; j < jobs; j++) {
     jb[j].j = j; jb[j].jobs = jobs; jb[j].clients = clients; jb[j].sessions = sessions; jb[j].visits = visits;
-    jb[j].k = k; jb[j].tc = &tc; jb[j].ids = ids; jb[j].vids = vids;
+    jb[j].k = k; jb[j].tc = &tc; jb[j].ids = ids; jb[j].vids = vids; jb[j].import = import;
     if (store_clone(s, &jb[j].s, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 1; }
     pthread_create(&jb[j].thread, NULL, job_run, &jb[j]);
   }
   int failed = 0;
+  double server = 0;
   for (int j = 0; j < jobs; j++) {
     pthread_join(jb[j].thread, NULL);
     if (jb[j].rc) { fprintf(stderr, "%s\n", jb[j].err); failed = 1; }
+    server = server < 0 || jb[j].server < 0 ? -1 : server + jb[j].server;
     store_close(jb[j].s);
   }
   if (failed) return 1;
@@ -235,10 +272,15 @@ int main(int argc, char **argv) {
   long stored = sessions;
   printf("%s: stored %ld sessions for %ld clients (%d visits each, with measures every 5th visit and an "
          "intake every 20th) in %.1f s: %.0f sessions/s with their intakes and measures; the sessions alone "
-         "(a client's logs made, read, checked and stored at once, as `myomap log CLIENT FILE...`, %d job%s at once) "
-         "in %.2f s: %.0f sessions/s (this process's CPU %.2f s of it; the machine's cores %.0f%% busy)\n",
-         be, stored, clients, visits, bulk, stored / bulk, jobs, jobs == 1 ? "" : "s", in_sessions,
+         "(%s, %d job%s at once) "
+         "in %.2f s: %.0f sessions/s (this process's CPU %.2f s of it; the machine's cores %.0f%% busy)",
+         be, stored, clients, visits, bulk, stored / bulk,
+         import ? "a job's clients' logs made, read, checked and stored in one import, as `myomap log --batch`"
+                : "a client's logs made, read, checked and stored at once, as `myomap log CLIENT FILE...`",
+         jobs, jobs == 1 ? "" : "s", in_sessions,
          stored / in_sessions, cpu_sessions, all > 0 ? 100 * busy / all : 0.0);
+  if (server >= 0) printf("; the server processes' CPU %.2f s", server);
+  printf("\n");
   buf info;
   buf_init(&info);
   store_counts(s, &info);

@@ -366,8 +366,137 @@ int clinic_assess(opts *o, int argc, char **argv) {
 
 /* ---- log ---------------------------------------------------------------------------------- */
 
+/* log --batch: the list's lines, each a client and a log file. */
+typedef struct batch_line { char *client, *file; long id; int line; } batch_line;
+enum { BATCH_LINES = 1000000, BATCH_LINE_MAX = 4096 };
+
+/* The list's text cut into lines[0..*n): "CLIENT<tab>FILE", or "CLIENT FILE" when there is no tab;
+** blank lines and lines starting with # skipped.  0, or EXIT_USAGE said (nothing was stored). */
+static int batch_parse(const cmd *c, const char *list, char *text, size_t len, batch_line **out, int *n) {
+  long bad = util_utf8_bad(text, len);
+  if (bad >= 0) {
+    fprintf(stderr, "myomap log: %s: byte %ld is not UTF-8; nothing was stored\n", list, bad + 1);
+    return EXIT_USAGE;
+  }
+  batch_line *l = NULL;
+  int m = 0, cap = 0, no = 0;
+  for (char *p = text, *end = text + len; p < end;) {
+    char *nl = memchr(p, '\n', (size_t)(end - p)), *e = nl ? nl : end;
+    no++;
+    if (e > p && e[-1] == '\r') e--;
+    *e = 0;
+    const char *why = NULL;
+    if (e - p > BATCH_LINE_MAX) why = "longer than 4096 bytes";
+    for (char *q = p; !why && q < e; q++) if ((unsigned char)*q < 0x20 && *q != '\t') why = "has a control character";
+    if (!why && *p && *p != '#') {
+      char *sep = strchr(p, '\t');
+      if (!sep) sep = strchr(p, ' ');
+      char *f = sep ? sep + 1 : NULL;
+      while (f && (*f == ' ' || *f == '\t')) f++;
+      if (!sep || sep == p || !*f) why = "is not CLIENT FILE";
+      else if (!strcmp(f, "-")) why = "names - (each log is a file)";
+      else if (m == BATCH_LINES) why = "is past 1,000,000 logs";
+      else {
+        *sep = 0;
+        if (m == cap) l = xrealloc(l, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *l);
+        l[m++] = (batch_line){p, f, 0, no};
+      }
+    }
+    if (why) {
+      fprintf(stderr, "myomap log: %s line %d %s; nothing was stored\n", list, no, why);
+      free(l);
+      return EXIT_USAGE;
+    }
+    p = nl ? nl + 1 : end;
+  }
+  if (!m) {
+    free(l);
+    return cli_usage_error(c, "%s has no CLIENT FILE lines", list);
+  }
+  *out = l;
+  *n = m;
+  return 0;
+}
+
+/* `log --batch [LIST]`: every line's log stored for its client, all in one import, or none. */
+static int log_batch(const cmd *c, opts *o, const char *list, long therapist) {
+  char *text = NULL, err[600];
+  size_t len = 0;
+  batch_line *l = NULL;
+  int n = 0, rc = cli_read_input(c, list, &text, &len);
+  if (!rc) rc = batch_parse(c, list, text, len, &l, &n);
+  kb *k = NULL;
+  store *s = NULL;
+  if (!rc) rc = cli_load_kb(o, &k);
+  if (!rc) rc = open_db(c, o, &s);
+  /* the clients found first, so that a line naming none is refused before anything is read */
+  for (int i = 0; i < n && !rc; i++) {
+    if (i && !strcmp(l[i].client, l[i - 1].client)) { l[i].id = l[i - 1].id; continue; }
+    int r = record_client_find(s, l[i].client, &l[i].id, err, sizeof err);
+    if (r) {
+      fprintf(stderr, "myomap log: %s line %d: %s; nothing was stored\n", list, l[i].line, err);
+      rc = code_of(r);
+    }
+  }
+  record_import *im = NULL;
+  int r = rc ? 0 : record_import_begin(s, k, therapist, &im, err, sizeof err);
+  if (r) rc = fail(c, r, err);
+  long *visits = xcalloc((size_t)n + 1, sizeof *visits);
+  char **texts = xcalloc((size_t)n + 1, sizeof *texts);
+  size_t *lens = xcalloc((size_t)n + 1, sizeof *lens);
+  int tty = isatty(2);
+  /* a client's run of lines at a time: its logs read, then handed to the import */
+  for (int i = 0, j; i < n && !rc; i = j) {
+    for (j = i; j < n && l[j].id == l[i].id; j++) {}
+    for (int q = i; q < j && !rc; q++)
+      if (util_read_file(l[q].file, &texts[q - i], &lens[q - i])) {
+        fprintf(stderr, "myomap log: %s line %d: cannot read %s: %s; nothing was stored\n", list, l[q].line, l[q].file,
+                strerror(errno));
+        rc = EXIT_IO;
+      }
+    int at = -1;
+    if (!rc && (r = record_import_logs(im, l[i].id, j - i, (const char *const *)texts, lens, &visits[i], &at, err,
+                                       sizeof err))) {
+      if (at >= 0) fprintf(stderr, "myomap log: %s line %d: %s: %s", list, l[i + at].line, l[i + at].file, err);
+      else fprintf(stderr, "myomap log: %s line %d: %s", list, l[i].line, err);
+      fprintf(stderr, "%s\n", r == RECORD_ESTORE ? "" : "; nothing was stored");
+      rc = code_of(r);
+    }
+    for (int q = i; q < j; q++) { free(texts[q - i]); texts[q - i] = NULL; }
+    if (tty && !rc) fprintf(stderr, "\rmyomap log: %d of %d logs read", j, n);
+  }
+  if (tty && n) fprintf(stderr, "\n");
+  if (im && (r = record_import_end(im, !rc, err, sizeof err)) && !rc) rc = fail(c, r, err);
+  for (int i = 0; i < n && !rc; i++) printf("stored visit %ld (%s)\n", visits[i], l[i].file);
+  free(visits);
+  free(texts);
+  free(lens);
+  free(l);
+  free(text);
+  store_close(s);
+  kb_free(k);
+  return rc;
+}
+
 int clinic_log(opts *o, int argc, char **argv) {
   const cmd *c = cli_find("log");
+  /* --batch [LIST] [--therapist ID] */
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--batch")) continue;
+    double therapist = 0;
+    const char *list = NULL;
+    int rc = 0;
+    for (int j = 0; j < argc && !rc; j++) {
+      if (j == i) continue;
+      if (!strcmp(argv[j], "--therapist")) {
+        const char *v = value(c, argc, argv, &j);
+        rc = v ? number(c, "--therapist", v, 1, 1e15, &therapist) : EXIT_USAGE;
+      } else if (argv[j][0] == '-' && argv[j][1]) rc = cli_usage_error(c, "unknown option \"%s\"", argv[j]);
+      else if (list) rc = cli_usage_error(c, "%s", "--batch takes one LIST (a file of CLIENT FILE lines; - or none: stdin)");
+      else list = argv[j];
+    }
+    return rc ? rc : log_batch(c, o, list ? list : "-", (long)therapist);
+  }
   if (client_first(c, argc, argv)) return EXIT_USAGE;
   double therapist = 0;
   const char **files = xcalloc((size_t)argc, sizeof *files);

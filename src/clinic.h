@@ -71,13 +71,18 @@ int clinic_careplan(opts *o, int argc, char **argv);
    "             (active: the point reproduces the client's pain; referral: pressure reproduced\n" \
    "             the referred pain; ppt: pressure pain threshold in kg/cm2)\n" \
    "  --date D   the day (default today);  --visit N  the visit it belongs to\n" CLINIC_DB_HELP}, \
-  {"log", clinic_log, "CLIENT [--therapist ID] LOG...", \
+  {"log", clinic_log, "CLIENT [--therapist ID] LOG... | --batch [LIST] [--therapist ID]", \
    "store session logs as visits (with their holds, pain and home program)", \
    "Every LOG (a JSON file written by `myomap session run`, - for stdin) is checked, and if\n" \
    "any is bad nothing is stored: they are stored together in one transaction, all or none\n" \
    "(the later ones read while the earlier are written), and acknowledged after it with a line\n" \
    "`stored visit N (FILE)` each.  A log already stored for the client, or given twice, is\n" \
    "refused (naming its file).\n" \
+   "  --batch LIST  many clients' logs at once (a clinic's history brought over): LIST (- or\n" \
+   "                none: stdin) has a line `CLIENT<tab>FILE` (or `CLIENT FILE`) a log, CLIENT an\n" \
+   "                id or a name; blank lines and # comments skipped.  All of them in one\n" \
+   "                transaction, or none (a refusal names the line), each checked as above;\n" \
+   "                progress on stderr when it is a terminal\n" \
    CLINIC_DB_HELP}, \
   {"measure", clinic_measure, "CLIENT [--date D] [--visit N] MEASURE...", \
    "record outcome measures: pain, PSFS, Neck Disability Index, range of motion", \

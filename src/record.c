@@ -1687,238 +1687,371 @@ done:
 }
 
 /* ---- many sessions at once -------------------------------------------------------------------
-** The same rows as record_log_add writes, for n logs of one client, in one transaction: what the
-** checks need read first (three queries: the client and kb version, the client's stored start
-** times, its intakes), the visits' ids drawn, then a chunk of logs at a time, each table's rows
-** of the chunk in one COPY (store_copy), the next chunk's logs read and packed while the server
-** takes the last rows (store_copy_send, then store_copy_end). */
+** An import: the same rows as record_log_add writes, for the logs of one client after another,
+** in one transaction.  Each client's logs come with what their checks need, read first (three
+** queries: the client's birth date, its stored start times, its intakes) and the visits' ids
+** drawn; each log is then read, checked and packed, and waits with the others read (the pending
+** logs, of any client) for the next chunk.  A chunk is every pending log, each table's rows of
+** it in one COPY (store_copy); while the server takes a COPY's rows the next logs are read, as
+** many as it leaves time for, so the chunks grow while the server is the slower, and the logs read
+** last wait for the next client's call (or the end) to be written beside its reading. */
 
-/* What a batch's writes share. */
-typedef struct batch {
+/* The logs read before anything is written, where nothing is pending to write beside them. */
+#define IMPORT_FIRST 16
+
+/* A client of an import: what its logs' checks and home programs need. */
+typedef struct imp_client {
+  long client;
+  char birth[16];
+  store_rows stored, in;   /* the start times stored (with their visits) and the intakes, ordered */
+  char (*seen)[32];        /* an open-addressing set of the start times given (nseen), of `cap` slots */
+  int cap, nseen;
+} imp_client;
+
+/* A log read and checked, waiting to be written. */
+typedef struct pend {
+  record_log *l;
+  buf z;          /* its stored form, packed when it was read */
+  int derived;    /* and whether its plan is derived (log_pack) */
+  int intake;     /* the row of c->in its home program is made with, or -1 */
+  long id;        /* its visit's id */
+  imp_client *c;
+} pend;
+
+struct record_import {
+  store *s;
   const kb *k;
-  long client, therapist, kv;
-  record_log **logs;
-  const long *ids;
-  const store_rows *in;   /* the client's intakes (date, activities, desk and sleep hours) by date */
-  int *intake;            /* the row in `in` each visit's home program is made with, or -1 */
+  long therapist, kv;
   char now[32];
-  buf *z;                 /* each log's stored form, packed when it is read */
-  int *derived;           /* and whether its plan is derived (log_pack) */
+  int failed;              /* refused or the store failed: only record_import_end (a rollback) is left */
+  int sent;                /* a COPY's rows sent and its result not read yet (store_copy_end) */
+  pend *p;                 /* the pending logs p[0..np), in order */
+  int np, cap;
+  imp_client **cl;         /* every client given so far (a client given again is the same) */
+  int ncl;
   buf prog, ctx;
-} batch;
+};
 
-/* Row j of log i's rows in a table into a (0: it has no row j). */
-static int visit_row(batch *b, int i, int j, store_args *a) {
-  const record_log *l = b->logs[i];
+/* Row j of a pending log's rows in a table into a (0: it has no row j). */
+static int visit_row(record_import *im, const pend *e, int j, store_args *a) {
+  const record_log *l = e->l;
   if (j) return 0;
-  store_arg_int(a, b->ids[i]);
-  store_arg_int(a, b->client);
-  if (b->therapist > 0) store_arg_int(a, b->therapist); else store_arg_text(a, NULL);
+  store_arg_int(a, e->id);
+  store_arg_int(a, e->c->client);
+  if (im->therapist > 0) store_arg_int(a, im->therapist); else store_arg_text(a, NULL);
   store_arg_text(a, l->date);
   store_arg_text(a, l->sum.started);
   store_arg_text(a, "");
-  store_arg_blob(a, b->z[i].data, b->z[i].len);
+  store_arg_blob(a, e->z.data, e->z.len);
   if (l->sum.pain_pre >= 0) store_arg_int(a, l->sum.pain_pre); else store_arg_text(a, NULL);
   if (l->sum.pain_post >= 0) store_arg_int(a, l->sum.pain_post); else store_arg_text(a, NULL);
-  store_arg_text(a, b->now);
-  if (b->derived[i]) store_arg_int(a, b->kv); else store_arg_text(a, NULL);
+  store_arg_text(a, im->now);
+  if (e->derived) store_arg_int(a, im->kv); else store_arg_text(a, NULL);
   return 1;
 }
 
-static int hold_row(batch *b, int i, int j, store_args *a) {
-  if (j >= b->logs[i]->n_holds) return 0;
-  store_arg_int(a, b->ids[i]);
-  hold_args(a, j + 1, &b->logs[i]->holds[j]);
+static int hold_row(record_import *im, const pend *e, int j, store_args *a) {
+  (void)im;
+  if (j >= e->l->n_holds) return 0;
+  store_arg_int(a, e->id);
+  hold_args(a, j + 1, &e->l->holds[j]);
   return 1;
 }
 
-static int pain_row(batch *b, int i, int j, store_args *a) {
+static int pain_row(record_import *im, const pend *e, int j, store_args *a) {
   static const char *const items[2] = {"pre", "post"};
-  const record_log *l = b->logs[i];
+  const record_log *l = e->l;
   int vals[2] = {l->sum.pain_pre, l->sum.pain_post}, k = 0;
   while (k < 2 && (vals[k] < 0 || j-- > 0)) k++;   /* the j-th of the two that were given */
   if (k == 2) return 0;
-  store_arg_int(a, b->client);
-  store_arg_int(a, b->ids[i]);
+  store_arg_int(a, e->c->client);
+  store_arg_int(a, e->id);
   store_arg_text(a, l->date);
   store_arg_text(a, "nprs");
   store_arg_text(a, items[k]);
   store_arg_int(a, vals[k]);
-  store_arg_text(a, b->now);
+  store_arg_text(a, im->now);
   return 1;
 }
 
-static int home_row(batch *b, int i, int j, store_args *a) {
-  const record_log *l = b->logs[i];
+static int home_row(record_import *im, const pend *e, int j, store_args *a) {
+  const record_log *l = e->l;
   if (j) return 0;
   home_context hc;
-  int c = b->intake[i];
-  if (c >= 0) intake_factors(b->k, b->in, c, 1, &hc);
-  b->prog.len = b->ctx.len = 0;
-  visit_home(b->k, l, c >= 0 ? &hc : NULL, &b->prog, &b->ctx);
-  int builtin = kb_is_embedded(b->k);
-  store_arg_int(a, b->client);
-  store_arg_int(a, b->ids[i]);
+  if (e->intake >= 0) intake_factors(im->k, &e->c->in, e->intake, 1, &hc);
+  im->prog.len = im->ctx.len = 0;
+  visit_home(im->k, l, e->intake >= 0 ? &hc : NULL, &im->prog, &im->ctx);
+  int builtin = kb_is_embedded(im->k);
+  store_arg_int(a, e->c->client);
+  store_arg_int(a, e->id);
   store_arg_text(a, l->date);
-  store_arg_text(a, builtin ? "" : b->prog.data);
-  store_arg_text(a, b->now);
-  if (builtin) store_arg_int(a, b->kv); else store_arg_text(a, NULL);
-  store_arg_text(a, builtin ? b->ctx.data : "");
+  store_arg_text(a, builtin ? "" : im->prog.data);
+  store_arg_text(a, im->now);
+  if (builtin) store_arg_int(a, im->kv); else store_arg_text(a, NULL);
+  store_arg_text(a, builtin ? im->ctx.data : "");
   return 1;
 }
 
-/* The tables a batch writes, parents first: the visits (each log packed as it goes out), their
-** holds, their pain before and after, their home programs. */
-static const struct batch_table {
+/* The tables an import writes, parents first: the visits, their holds, their pain before and
+** after, their home programs. */
+static const struct imp_table {
   const char *name, *cols;
   int ncols;
-  int (*row)(batch *, int, int, store_args *);
-} batch_tables[] = {
+  int (*row)(record_import *, const pend *, int, store_args *);
+} imp_tables[] = {
   {"visit", "id, client_id, therapist_id, date, started, log, logz, pain_pre, pain_post, created, kbver_id", 11, visit_row},
   {"treatment", "visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed", 11, hold_row},
   {"measure", "client_id, visit_id, date, kind, item, value, created", 7, pain_row},
   {"homeprog", "client_id, visit_id, date, program, created, kbver_id, ctx", 7, home_row},
 };
 
-/* What the checks of a batch's logs need from the store, read before any is written: the
-** client's birth date, the kb version's row (0 when there is none yet), the start times stored
-** (with their visits, ordered) and the intakes (by date); and the start times given so far. */
-typedef struct batch_pre {
-  char birth[16];
-  long kv;
-  store_rows stored, in;
-  char (*seen)[32];   /* an open-addressing set of the start times given, of `cap` slots */
-  int cap;
-} batch_pre;
+static void client_free(imp_client *c) {
+  store_rows_free(&c->stored);
+  store_rows_free(&c->in);
+  free(c->seen);
+  free(c);
+}
 
-static int pre_read(store *s, const kb *k, long client, int n, batch_pre *p, char *err, size_t errlen) {
-  memset(p, 0, sizeof *p);
+/* What the checks of a client's logs need from the store, read before any is written. */
+static int imp_read(store *s, long client, imp_client *c, char *err, size_t errlen) {
+  c->client = client;
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
-  store_arg_text(&a, kb_is_embedded(k) ? kbver_builtin_hash() : "");
   store_rows r;
-  if (store_exec(s, "SELECT (SELECT birth FROM client WHERE id = $1), (SELECT id FROM kbver WHERE hash = $2)", &a, &r))
-    return failed(s, err, errlen);
+  if (store_exec(s, "SELECT birth FROM client WHERE id = $1", &a, &r)) return failed(s, err, errlen);
   const char *birth = store_cell(&r, 0, 0);
-  if (birth) snprintf(p->birth, sizeof p->birth, "%s", birth);
-  p->kv = store_cell(&r, 0, 1) ? strtol(store_cell(&r, 0, 1), NULL, 10) : 0;
+  if (birth) snprintf(c->birth, sizeof c->birth, "%s", birth);
   store_rows_free(&r);
   if (!birth) { snprintf(err, errlen, "no client %ld", client); return RECORD_ENOTFOUND; }
-  a.n = 1;
   /* (start times and dates have one fixed form: ordered alike by any collation and by strcmp) */
-  if (store_exec(s, "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started", &a, &p->stored) ||
+  if (store_exec(s, "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started", &a, &c->stored) ||
       store_exec(s, "SELECT date, activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 ORDER BY date, id",
-                 &a, &p->in))
+                 &a, &c->in))
     return failed(s, err, errlen);
-  for (p->cap = 16; p->cap < 2 * n; p->cap *= 2) {}
-  p->seen = xcalloc((size_t)p->cap, sizeof *p->seen);
   return 0;
 }
 
-static void pre_free(batch_pre *p) {
-  store_rows_free(&p->stored);
-  store_rows_free(&p->in);
-  free(p->seen);
+/* Start time st added to c's set of those given: 0, or 1 when it is there already. */
+static int seen_add(imp_client *c, const char *st) {
+  if (2 * (c->nseen + 1) > c->cap) {   /* grown to keep it at most half full */
+    int cap = c->cap ? 2 * c->cap : 64;
+    char (*old)[32] = c->seen, (*nw)[32] = xcalloc((size_t)cap, sizeof *nw);
+    for (int i = 0; i < c->cap; i++) {
+      if (!old[i][0]) continue;
+      unsigned j = util_hash(old[i]) & (unsigned)(cap - 1);
+      while (nw[j][0]) j = (j + 1) & (unsigned)(cap - 1);
+      memcpy(nw[j], old[i], sizeof nw[j]);
+    }
+    free(old);
+    c->seen = nw;
+    c->cap = cap;
+  }
+  for (unsigned i = util_hash(st) & (unsigned)(c->cap - 1);; i = (i + 1) & (unsigned)(c->cap - 1)) {
+    if (!c->seen[i][0]) { snprintf(c->seen[i], sizeof c->seen[i], "%s", st); c->nseen++; return 0; }
+    if (!strcmp(c->seen[i], st)) return 1;
+  }
 }
 
-/* Log l of a batch checked as record_log_add checks one (its date, the birth date, a visit
+/* Log l of client c checked as record_log_add checks one (its date, the birth date, a visit
 ** already stored) and against the logs before it (the same start twice); sets *intake to the row
-** of p->in its home program is made with (-1: none). */
-static int pre_check(batch_pre *p, const record_log *l, int *intake, char *err, size_t errlen) {
+** of c->in its home program is made with (-1: none). */
+static int log_check(imp_client *c, const record_log *l, int *intake, char *err, size_t errlen) {
   int rc = date_valid(l->date, err, errlen);
   if (rc) return rc;
-  if (strcmp(l->date, p->birth) < 0) return bad(err, errlen, "date %s is before the client's birth date (%s)", l->date, p->birth);
+  if (strcmp(l->date, c->birth) < 0) return bad(err, errlen, "date %s is before the client's birth date (%s)", l->date, c->birth);
   const char *st = l->sum.started;
-  int lo = 0, hi = p->stored.nrow;   /* the first stored start time >= st */
-  while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&p->stored, m, 0), st) < 0) lo = m + 1; else hi = m; }
-  if (lo < p->stored.nrow && !strcmp(store_cell(&p->stored, lo, 0), st))
-    return bad(err, errlen, "this session (started %s) is already stored as visit %s", st, store_cell(&p->stored, lo, 1));
-  for (unsigned i = util_hash(st) & (unsigned)(p->cap - 1);; i = (i + 1) & (unsigned)(p->cap - 1)) {
-    if (!p->seen[i][0]) { snprintf(p->seen[i], sizeof p->seen[i], "%s", st); break; }
-    if (!strcmp(p->seen[i], st)) return bad(err, errlen, "this session (started %s) is given twice", st);
-  }
-  lo = 0, hi = p->in.nrow;   /* the first intake dated after the visit: the one before it is the latest */
-  while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&p->in, m, 0), l->date) <= 0) lo = m + 1; else hi = m; }
+  int lo = 0, hi = c->stored.nrow;   /* the first stored start time >= st */
+  while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&c->stored, m, 0), st) < 0) lo = m + 1; else hi = m; }
+  if (lo < c->stored.nrow && !strcmp(store_cell(&c->stored, lo, 0), st))
+    return bad(err, errlen, "this session (started %s) is already stored as visit %s", st, store_cell(&c->stored, lo, 1));
+  if (seen_add(c, st)) return bad(err, errlen, "this session (started %s) is given twice", st);
+  lo = 0, hi = c->in.nrow;   /* the first intake dated after the visit: the one before it is the latest */
+  while (lo < hi) { int m = (lo + hi) / 2; if (strcmp(store_cell(&c->in, m, 0), l->date) <= 0) lo = m + 1; else hi = m; }
   *intake = lo - 1;
   return 0;
 }
 
-/* A batch is written a chunk of logs at a time (each table's rows of the chunk in one COPY),
-** and the next chunk's logs are read while the server takes the last COPY's rows. */
-#define BATCH_CHUNK 64
+/* The logs of the call under way: texts[0..n) of client c, [0, got) read; ids[i] log i's visit. */
+typedef struct imp_call {
+  const char *const *texts;
+  const size_t *lens;
+  int n, got;
+  const long *ids;
+  imp_client *c;
+  int refused;   /* log `got` was refused */
+} imp_call;
 
-/* The logs [from, to) of texts read into b->logs, checked and packed.  0, or the error of the first
-** bad one with *at set. */
-static int batch_read(batch *b, batch_pre *p, const char *const *texts, const size_t *lens, int from, int to, int *at,
-                      char *err, size_t errlen) {
-  for (int i = from; i < to; i++) {
-    int rc = record_log_parse(b->k, texts[i], lens[i], &b->logs[i], err, errlen);
-    if (!rc) rc = pre_check(p, b->logs[i], &b->intake[i], err, errlen);
-    if (rc) { *at = i; return rc; }
-    const record_log *l = b->logs[i];
-    b->derived[i] = log_pack(b->k, l->root, l->text, l->text ? strlen(l->text) : 0, l->packed, &l->sum.in, &b->z[i]);
+/* The call's next log read, checked, packed and made pending.  0, or the refusal. */
+static int read_one(record_import *im, imp_call *r, char *err, size_t errlen) {
+  record_log *l;
+  int i = r->got, intake = -1;
+  int rc = record_log_parse(im->k, r->texts[i], r->lens[i], &l, err, errlen);
+  if (!rc && (rc = log_check(r->c, l, &intake, err, errlen))) record_log_free(l);
+  if (rc) { r->refused = 1; return rc; }
+  if (im->np == im->cap) {
+    im->cap = im->cap ? 2 * im->cap : 64;
+    im->p = xrealloc(im->p, (size_t)im->cap * sizeof *im->p);
   }
+  pend *e = &im->p[im->np++];
+  e->l = l;
+  buf_init(&e->z);
+  e->derived = log_pack(im->k, l->root, l->text, l->text ? strlen(l->text) : 0, l->packed, &l->sum.in, &e->z);
+  e->intake = intake;
+  e->id = r->ids ? r->ids[i] : 0;   /* (0: drawn after) */
+  e->c = r->c;
+  r->got++;
   return 0;
+}
+
+/* The pending logs p[0..m) freed and dropped (written, or given up). */
+static void pend_drop(record_import *im, int m) {
+  for (int i = 0; i < m; i++) {
+    record_log_free(im->p[i].l);
+    buf_free(&im->p[i].z);
+  }
+  memmove(im->p, im->p + m, (size_t)(im->np - m) * sizeof *im->p);
+  im->np -= m;
+}
+
+/* The last COPY's result read, when one is under way.  0, or the store's failure. */
+static int imp_settle(record_import *im, char *err, size_t errlen) {
+  if (!im->sent) return 0;
+  im->sent = 0;
+  if (store_copy_end(im->s)) { im->failed = 1; return failed(im->s, err, errlen); }
+  return 0;
+}
+
+/* One chunk written: every pending log, a COPY a table.  While the server takes each table's rows,
+** the call's next logs are read (r: NULL at the end, when there are none) until it is done.  The
+** last table's result is left unread (im->sent) when r has nothing more to read.  0, or the
+** refusal or failure (im->failed set). */
+static int write_chunk(record_import *im, imp_call *r, char *err, size_t errlen) {
+  store *s = im->s;
+  int m = im->np, rc = 0, nt = (int)(sizeof imp_tables / sizeof *imp_tables);
+  if ((rc = imp_settle(im, err, errlen))) return rc;
+  for (int t = 0; t < nt && !rc; t++) {
+    const struct imp_table *bt = &imp_tables[t];
+    if (store_copy_begin(s, bt->name, bt->cols, bt->ncols)) { rc = failed(s, err, errlen); break; }
+    int db = 0;
+    for (int i = 0; !db && i < m; i++)
+      for (int j = 0; !db; j++) {
+        store_args a;
+        store_args_init(&a);
+        if (!bt->row(im, &im->p[i], j, &a)) break;
+        db = store_copy_row(s, &a) != 0;
+      }
+    if (!db && store_copy_send(s)) db = 1;
+    /* while the server takes these rows: the call's next logs read, one at a time, until it is done */
+    while (!db && !rc && r && r->got < r->n && !store_copy_ready(s)) rc = read_one(im, r, err, errlen);
+    if (!db && !rc && t == nt - 1 && !(r && r->got < r->n)) { im->sent = 1; break; }   /* (read at the next settle) */
+    if (store_copy_end(s)) db = 1;   /* (its message the first failure's) */
+    if (db) rc = failed(s, err, errlen);
+  }
+  if (rc) im->failed = 1;
+  pend_drop(im, m);   /* (given up after a failure: the rollback drops their rows) */
+  return rc;
+}
+
+int record_import_begin(store *s, const kb *k, long therapist, record_import **out, char *err, size_t errlen) {
+  *out = NULL;
+  int rc;
+  if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
+  record_import *im = xcalloc(1, sizeof *im);
+  im->s = s;
+  im->k = k;
+  im->therapist = therapist;
+  util_now(im->now);
+  if (store_begin(s)) { free(im); return failed(s, err, errlen); }
+  if (kb_is_embedded(k)) {
+    store_args a;
+    store_args_init(&a);
+    store_arg_text(&a, kbver_builtin_hash());
+    store_rows r;
+    int bad = store_exec(s, "SELECT id FROM kbver WHERE hash = $1", &a, &r);
+    if (!bad) {
+      im->kv = store_cell(&r, 0, 0) ? strtol(store_cell(&r, 0, 0), NULL, 10) : 0;
+      store_rows_free(&r);
+    }
+    if (bad || (!im->kv && kbver_current(s, &im->kv))) {
+      rc = failed(s, err, errlen);
+      store_rollback(s);
+      free(im);
+      return rc;
+    }
+  }
+  *out = im;
+  return 0;
+}
+
+int record_import_logs(record_import *im, long client, int n, const char *const *texts, const size_t *lens,
+                       long *visits, int *at, char *err, size_t errlen) {
+  *at = -1;
+  if (im->failed) return bad(err, errlen, "%s", "the import has already failed");
+  if (n < 1) return 0;
+  int rc = imp_settle(im, err, errlen);
+  if (rc) return rc;
+  imp_client *c = NULL;   /* a client given again: its start times given so far are still checked */
+  for (int i = 0; i < im->ncl && !c; i++) if (im->cl[i]->client == client) c = im->cl[i];
+  if (!c) {
+    c = xcalloc(1, sizeof *c);
+    im->cl = xrealloc(im->cl, (size_t)(im->ncl + 1) * sizeof *im->cl);
+    im->cl[im->ncl++] = c;
+    rc = imp_read(im->s, client, c, err, errlen);
+  }
+  imp_call r = {texts, lens, n, 0, visits, c, 0};
+  /* the ids drawn once the first logs are read, where nothing is pending to write beside them (a
+  ** sequence's numbers are not given back by a rollback: a log refused early costs none) */
+  int early = !rc && !im->np;
+  for (r.ids = early ? NULL : visits; !rc && early && r.got < n && r.got < IMPORT_FIRST;)
+    rc = read_one(im, &r, err, errlen);
+  if (!rc && store_ids(im->s, "visit", n, visits)) rc = failed(im->s, err, errlen);
+  for (int i = 0; !rc && early && i < r.got; i++) im->p[im->np - r.got + i].id = visits[i];
+  r.ids = visits;
+  while (!rc && r.got < n) {
+    /* nothing pending (the first call, or SQLite, where nothing is read beside a COPY): a few
+    ** read now, then written while more are read */
+    int to = im->np ? r.got : r.got + IMPORT_FIRST < n ? r.got + IMPORT_FIRST : n;
+    while (!rc && r.got < to) rc = read_one(im, &r, err, errlen);
+    if (!rc) rc = write_chunk(im, &r, err, errlen);
+  }
+  if (r.refused) *at = r.got;
+  if (rc) im->failed = 1;
+  return rc;
+}
+
+int record_import_end(record_import *im, int commit, char *err, size_t errlen) {
+  if (!im) return 0;
+  int rc = 0;
+  if (commit && im->failed) rc = bad(err, errlen, "%s", "the import has failed; nothing was stored");
+  if (commit && !rc) {
+    while (!rc && im->np) rc = write_chunk(im, NULL, err, errlen);
+    if (!rc) rc = imp_settle(im, err, errlen);
+    if (!rc && store_commit(im->s)) rc = failed(im->s, err, errlen);
+  }
+  if (!commit || rc) {
+    if (im->sent) store_copy_end(im->s);   /* (the connection out of COPY; its result dropped) */
+    store_rollback(im->s);
+  }
+  pend_drop(im, im->np);
+  for (int i = 0; i < im->ncl; i++) client_free(im->cl[i]);
+  free(im->cl);
+  free(im->p);
+  buf_free(&im->prog);
+  buf_free(&im->ctx);
+  free(im);
+  return rc;
 }
 
 int record_logs_read(store *s, const kb *k, long client, long therapist, int n, const char *const *texts,
                      const size_t *lens, long *visits, int *at, char *err, size_t errlen) {
-  int rc = 0;
   *at = -1;
   if (n < 1) return 0;
-  if (therapist > 0 && (rc = therapist_exists(s, therapist, err, errlen))) return rc;
-  batch_pre p;
-  if ((rc = pre_read(s, k, client, n, &p, err, errlen))) { pre_free(&p); return rc; }
-  record_log **logs = xcalloc((size_t)n, sizeof *logs);   /* each freed once its chunk is written */
-  long *ids = xcalloc((size_t)n, sizeof *ids);
-  int *intake = xcalloc((size_t)n, sizeof *intake), *derived = xcalloc((size_t)n, sizeof *derived);
-  buf *z = xcalloc((size_t)n, sizeof *z);
-  batch b = {k, client, therapist, p.kv, logs, ids, &p.in, intake, "", z, derived, {0}, {0}};
-  util_now(b.now);
-  int nt = (int)(sizeof batch_tables / sizeof *batch_tables), began = 0, db = 0;   /* db: the store failed */
-  /* the chunks: the first small (nothing is under way yet to read it beside), then BATCH_CHUNK */
-  int first = n < BATCH_CHUNK / 4 ? n : BATCH_CHUNK / 4;
-  rc = batch_read(&b, &p, texts, lens, 0, first, at, err, errlen);
-  if (!rc && store_begin(s)) rc = failed(s, err, errlen);
-  else if (!rc) began = 1;
-  if (!rc && ((kb_is_embedded(k) && !b.kv && kbver_current(s, &b.kv)) || store_ids(s, "visit", n, ids))) db = 1;
-  for (int c0 = 0, c1 = first; !rc && !db && c0 < n; c0 = c1, c1 = c1 + BATCH_CHUNK < n ? c1 + BATCH_CHUNK : n) {
-    int next = c1 + BATCH_CHUNK < n ? c1 + BATCH_CHUNK : n;
-    for (int t = 0; !rc && !db && t < nt; t++) {
-      const struct batch_table *bt = &batch_tables[t];
-      if (store_copy_begin(s, bt->name, bt->cols, bt->ncols)) { db = 1; break; }
-      for (int i = c0; !db && i < c1; i++)
-        for (int j = 0; !db; j++) {
-          store_args a;
-          store_args_init(&a);
-          if (!bt->row(&b, i, j, &a)) break;
-          db = store_copy_row(s, &a) != 0;
-        }
-      if (store_copy_send(s)) db = 1;
-      /* while the server takes these rows: a share of the next chunk read */
-      int r0 = c1 + (next - c1) * t / nt, r1 = c1 + (next - c1) * (t + 1) / nt;
-      if (!db) rc = batch_read(&b, &p, texts, lens, r0, r1, at, err, errlen);
-      if (store_copy_end(s)) db = 1;   /* (its message the first failure's) */
-    }
-    for (int i = c0; i < c1; i++) {
-      buf_free(&z[i]);
-      record_log_free(logs[i]);
-      logs[i] = NULL;
-    }
-  }
-  if (db || (!rc && store_commit(s))) rc = failed(s, err, errlen);
-  else if (rc && began) store_rollback(s);
-  for (int i = 0; !rc && i < n; i++) visits[i] = ids[i];
-  for (int i = 0; i < n; i++) { buf_free(&z[i]); record_log_free(logs[i]); }   /* those read ahead of a failure */
-  free(logs);
-  pre_free(&p);
-  free(ids);
-  free(intake);
-  free(derived);
-  free(z);
-  buf_free(&b.prog);
-  buf_free(&b.ctx);
+  record_import *im;
+  int rc = record_import_begin(s, k, therapist, &im, err, errlen);
+  if (!rc) rc = record_import_logs(im, client, n, texts, lens, visits, at, err, errlen);
+  if (rc) record_import_end(im, 0, NULL, 0);
+  else rc = record_import_end(im, 1, err, errlen);
   return rc;
 }
 

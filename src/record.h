@@ -139,10 +139,22 @@ int record_log_add(store *s, const kb *k, long client, long therapist, const rec
 ** record_log_parse reads each and record_log_add stores it (the same rows), all or none: each is
 ** read and checked as it comes (the same checks, and no start time twice), in one transaction,
 ** a chunk of logs at a time, each table's rows of a chunk at once (store_copy: PostgreSQL's COPY),
-** the next logs read while the server takes the last rows.  A bad log stops it and nothing is
+** the next logs read while the server takes the last rows (an import of one client).  A bad log stops it and nothing is
 ** stored.  Sets visits[0..n); on a refusal *at is the log at fault (-1 when none is). */
 int record_logs_read(store *s, const kb *k, long client, long therapist, int n, const char *const *texts,
                      const size_t *lens, long *visits, int *at, char *err, size_t errlen);
+/* An import: the session logs of many clients (therapist 0 for none) stored in one transaction,
+** all or none, each client's as record_logs_read stores them, the rows of one client's logs
+** written beside the reading of the next's.  begin opens the transaction; logs reads client's n
+** logs (texts may be freed once it returns) and sets visits[0..n) (theirs once end commits); a
+** refusal (*at the log at fault, -1 when none is) or a failure leaves only end; end commits
+** (commit 1) or rolls back everything.  Each returns 0, or RECORD_EBAD, RECORD_ENOTFOUND or
+** RECORD_ESTORE with a message. */
+typedef struct record_import record_import;
+int record_import_begin(store *s, const kb *k, long therapist, record_import **out, char *err, size_t errlen);
+int record_import_logs(record_import *im, long client, int n, const char *const *texts, const size_t *lens,
+                       long *visits, int *at, char *err, size_t errlen);
+int record_import_end(record_import *im, int commit, char *err, size_t errlen);
 
 /* The session log of stored visit `visit` (JSON) appended to out: as it was stored, its plan
 ** (with_plan) derived again from the knowledge-base version it was planned with; without it

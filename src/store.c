@@ -437,6 +437,11 @@ int store_copy_send(store *s) {
   return end;
 }
 
+int store_copy_ready(store *s) {
+  if (!s->copying || !s->copy_sent || !s->be->copy) return 1;
+  return s->be->copy(s, COPY_POLL, NULL, 0) != 0;   /* (a failure: store_copy_end reports it) */
+}
+
 int store_copy_end(store *s) {
   if (!s->copying) return store_fail(s, "store_copy_end without store_copy_begin");
   int rc = s->err[0] ? -1 : 0;
@@ -463,6 +468,11 @@ int store_ids(store *s, const char *table, int n, long *ids) {
   int rc = r.nrow == n ? 0 : store_fail(s, "%d ids asked for, %d given", n, r.nrow);
   for (int i = 0; i < n && !rc; i++) ids[i] = strtol(store_cell(&r, i, 0), NULL, 10);
   store_rows_free(&r);
+  /* past those given before in this transaction and not written yet (SQLite's are the table's
+  ** largest id and up: a sequence's never come back) */
+  long shift = !rc && !strcmp(s->ids_table, table) && ids[0] <= s->ids_last ? s->ids_last - ids[0] + 1 : 0;
+  for (int i = 0; i < n && shift; i++) ids[i] += shift;
+  if (!rc) { snprintf(s->ids_table, sizeof s->ids_table, "%s", table); s->ids_last = ids[n - 1]; }
   return rc;
 }
 
@@ -485,6 +495,7 @@ int store_each(store *s, const char *sql, const store_args *a, store_row_fn fn, 
 
 int store_begin(store *s) {
   if (s->in_tx) { s->in_tx++; return 0; }   /* inside a caller's batch */
+  s->ids_last = 0;
   if (s->be == &store_sqlite) { pthread_mutex_lock(&sqlite_writer); s->writer = 1; }
   if (s->be->lazy_begin) { s->in_tx = 1; s->begin_pending = 1; return 0; }   /* sent with the first statement */
   if (store_exec(s, s->be->begin_sql, NULL, NULL)) { writer_done(s); return -1; }

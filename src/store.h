@@ -121,8 +121,12 @@ int store_copy_end(store *s);
 /* The rows' end sent without waiting for the server to take them (store_copy_end then waits):
 ** the caller may work meanwhile, but run no statement on s. */
 int store_copy_send(store *s);
+/* After store_copy_send: 1 when the server has taken the rows (store_copy_end will not wait), 0
+** while it is still at them.  Never waits; 1 where nothing is under way (no COPY, or SQLite). */
+int store_copy_ready(store *s);
 /* n new ids for rows of `table` (one with an auto-numbered id) that the caller then writes with
-** them (store_copy), inside a write transaction: ids[0..n).  0, or -1 with store_error set. */
+** them (store_copy), inside a write transaction: ids[0..n), past any given before in the same
+** transaction whether written yet or not.  0, or -1 with store_error set. */
 int store_ids(store *s, const char *table, int n, long *ids);
 
 /* Transactions: begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a write

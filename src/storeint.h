@@ -39,8 +39,9 @@ typedef struct store_driver {
   int (*each)(store *s, const char *sql, const store_args *a, store_row_fn fn, void *ctx);
   /* COPY FROM STDIN (NULL where the backend has none: store.c then INSERTs row by row), by
   ** phase: COPY_START runs `data` ("COPY t (cols) FROM STDIN"), COPY_DATA sends len bytes of rows
-  ** as COPY text, COPY_END sends the end without waiting, COPY_RESULT waits for the COPY's
-  ** result.  0, or -1 with s->err. */
+  ** as COPY text, COPY_END sends the end without waiting, COPY_POLL reads what has come without
+  ** waiting (1: the result is in, 0: not yet), COPY_RESULT waits for the COPY's result.  0 (or
+  ** COPY_POLL's 1), or -1 with s->err. */
   int (*copy)(store *s, int phase, const char *data, size_t len);
   /* n new ids of a table ($1: n; %s: the table), each in a row; run inside a write transaction */
   const char *ids_sql;
@@ -62,8 +63,11 @@ struct store {
   buf copy;
   char *copy_sql;
   int copy_cols, copying, copy_sent;
+  /* store_ids: the table and the last id it gave in this transaction */
+  char ids_table[64];
+  long ids_last;
 };
-enum { COPY_START, COPY_DATA, COPY_END, COPY_RESULT };
+enum { COPY_START, COPY_DATA, COPY_END, COPY_POLL, COPY_RESULT };
 
 extern const store_driver store_sqlite;
 extern const store_driver store_pg;

@@ -147,6 +147,49 @@ stored=$(jq '[.visits[] | select(.date == "2025-02-03" or .date == "2025-02-10")
 lost=$(cat "$T/race1" "$T/race2" | grep -Ec 'nothing was (stored|written)')
 if [ "$won" = 1 ] && [ "$lost" = 1 ] && [ "$stored" = 2 ]; then ok "two imports of the same logs at once: one stored them, the other was refused, each visit once"
 else ko "two imports at once" "won $won, refused $lost, visits $stored: $(cat "$T/race1" "$T/race2" | head -c 400)"; fi
+# log --batch: many clients' logs in one import, all or none; its rows are those of the same logs
+# stored client by client, a client given again (lines A, B, A) included
+for f in s06 s13 s20 s27 r03; do sed 's/"pain_pre":6/"pain_pre":5/' "$T/$f.json" > "$T/b$f.json"; done
+for d in one batch; do
+  D=$(fresh list$d)
+  $M --db "$D" client add --name "Ann Lee" --birth 1984-03-09 >/dev/null
+  $M --db "$D" client add --name "Ben Roy" --birth 1975-12-01 >/dev/null
+  $M --db "$D" intake 2 --date 2025-01-10 temple-l:6 --desk-hours 9 --sleep-hours 6 --context desk-work >/dev/null
+  if [ $d = one ]; then
+    $M --db "$D" log 1 "$T/s06.json" "$T/s13.json" $many >/dev/null
+    $M --db "$D" log 2 "$T/bs06.json" "$T/bs13.json" "$T/bs20.json" >/dev/null
+    $M --db "$D" log 1 "$T/s20.json" >/dev/null
+  else
+    { printf '1\t%s\n1 %s\n' "$T/s06.json" "$T/s13.json"; for f in $many; do printf '1 %s\n' "$f"; done
+      printf '# Ben\n\nben roy\t%s\n2 %s\n2\t%s\n1 %s\n' "$T/bs06.json" "$T/bs13.json" "$T/bs20.json" "$T/s20.json"; } > "$T/list"
+    $M --db "$D" log --batch "$T/list" >"$T/acks-list"
+  fi
+  $M --db "$D" backup | jq -c 'select(.table) | .row | del(.created, .updated)' | grep -v '"kb":' >"$T/lrows-$d"
+done
+n=$(grep -c visit_id "$T/lrows-batch")
+if [ "$n" -gt 100 ] && cmp -s "$T/lrows-one" "$T/lrows-batch"; then ok "log --batch over two clients (one given again) writes the same $n rows as logs client by client"
+else ko "log --batch rows differ from logs client by client" "$(diff "$T/lrows-one" "$T/lrows-batch" | head -c 600)"; fi
+[ "$(grep -c "^stored visit" "$T/acks-list")" = 103 ] && grep -q "^stored visit 103 ($T/s20.json)" "$T/acks-list" \
+  && ok "and acknowledges its 103 logs in the list's order" || ko "log --batch acks" "$(tail -3 "$T/acks-list")"
+SB=$($M --db "$D" backup | sed '1d;$d' | md5sum)
+printf '2 %s\n1 %s\n' "$T/bs27.json" "$T/br03.json" > "$T/l-ok"
+printf '2 %s\n1 %s\n9 %s\n' "$T/bs27.json" "$T/br03.json" "$T/s06.json" > "$T/l-noclient"
+printf '2 %s\n1 %s\n2 %s\n' "$T/bs27.json" "$T/br03.json" "$T/m80bad.json" > "$T/l-bad"
+printf '2 %s\n1 %s\n2 %s\n' "$T/bs27.json" "$T/br03.json" "$T/bs27.json" > "$T/l-twice"
+printf '2 %s\n1 %s\n2 %s\n' "$T/bs27.json" "$T/br03.json" "$T/bs06.json" > "$T/l-stored"
+printf '2 %s\n1\n' "$T/bs27.json" > "$T/l-short"
+printf '2 %s\n1 %s\n' "$T/bs27.json" "$T/nosuch.json" > "$T/l-nofile"
+printf '2 %s\n\377 x\n' "$T/bs27.json" > "$T/l-utf8"
+expect "log --batch: a line naming no client is refused before anything is read" 2 "l-noclient line 3: no client 9.*nothing was stored" -- $M --db "$D" log --batch "$T/l-noclient"
+expect "log --batch: a bad log of the second client is refused, naming its line and file" 1 "l-bad line 3: .*m80bad.json: holds\\[0\\].feedback\\[0\\].*nothing was stored" -- $M --db "$D" log --batch "$T/l-bad"
+expect "log --batch: a log given twice for a client, lines apart, is refused" 1 "l-twice line 3: .*given twice; nothing was stored" -- $M --db "$D" log --batch "$T/l-twice"
+expect "log --batch: a log stored before is refused" 1 "l-stored line 3: .*already stored as visit" -- $M --db "$D" log --batch "$T/l-stored"
+expect "log --batch: a line without a file is refused" 1 "l-short line 2 is not CLIENT FILE; nothing was stored" -- $M --db "$D" log --batch "$T/l-short"
+expect "log --batch: a log that cannot be read is refused" 4 "l-nofile line 2: cannot read .*nosuch.json: No such file.*nothing was stored" -- $M --db "$D" log --batch "$T/l-nofile"
+expect "log --batch: a list that is not UTF-8 is refused with the byte" 1 "l-utf8: byte [0-9]+ is not UTF-8; nothing was stored" -- $M --db "$D" log --batch "$T/l-utf8"
+expect "log --batch: an empty list is refused" 1 "has no CLIENT FILE lines" -- sh -c "$M --db $D log --batch </dev/null"
+[ "$($M --db "$D" backup | sed '1d;$d' | md5sum)" = "$SB" ] && ok "the refused lists wrote nothing (not even the first client's logs)" || ko "a refused list wrote something"
+expect "log --batch reads its list from stdin" 0 "stored visit [0-9]+ \\($T/br03.json\\)" -- sh -c "$M --db $D log --batch - <$T/l-ok"
 # the stored visit gives back its log as it was, its plan derived again from its kb version
 if $R db log 2 >"$T/back.json" 2>&1 && [ "$(jq -S . "$T/back.json")" = "$(jq -S . "$T/s13.json")" ]
 then ok "db log: the stored session log with its plan equals the log given"

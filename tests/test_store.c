@@ -57,6 +57,12 @@ Test(store, copy_writes_the_rows_as_bound) {
   cr_assert_eq(store_begin(s), 0);
   cr_assert_eq(store_ids(s, "t", 2, ids), 0);
   cr_assert(ids[0] == 4 && ids[1] == 5, "past the rows written: %ld %ld", ids[0], ids[1]);
+  cr_assert_eq(store_ids(s, "t", 2, ids), 0);
+  cr_assert(ids[0] == 6 && ids[1] == 7, "past those given before in the transaction, not written yet: %ld %ld", ids[0], ids[1]);
+  store_rollback(s);
+  cr_assert_eq(store_begin(s), 0);
+  cr_assert_eq(store_ids(s, "t", 1, ids), 0);
+  cr_assert(ids[0] == 4, "a new transaction starts past the rows written again: %ld", ids[0]);
   store_rollback(s);
   test_db_close(s, dir);
 }
