@@ -1689,8 +1689,8 @@ done:
 /* ---- many sessions at once -------------------------------------------------------------------
 ** An import: the same rows as record_log_add writes, for the logs of one client after another,
 ** in one transaction.  Each client's logs come with what their checks need, read first (three
-** queries: the client's birth date, its stored start times, its intakes) and the visits' ids
-** drawn; each log is then read, checked and packed, and waits with the others read (the pending
+** queries in one round trip: the client's birth date, its stored start times, its intakes) and
+** the visits' ids drawn; each log is then read, checked and packed, and waits with the others read (the pending
 ** logs, of any client) for the next chunk.  A chunk is every pending log, each table's rows of
 ** it in one COPY (store_copy); while the server takes a COPY's rows the next logs are read, as
 ** many as it leaves time for, so the chunks grow while the server is the slower, and the logs read
@@ -1792,17 +1792,18 @@ static int home_row(record_import *im, const pend *e, int j, store_args *a) {
   return 1;
 }
 
-/* The tables an import writes, parents first: the visits, their holds, their pain before and
-** after, their home programs. */
+/* The tables an import writes, parents first: the visits, their home programs, their pain before
+** and after, their holds (last, as they are the server's most work: a call returns with their
+** COPY under way, taken while the caller makes the next client's logs ready). */
 static const struct imp_table {
   const char *name, *cols;
   int ncols;
   int (*row)(record_import *, const pend *, int, store_args *);
 } imp_tables[] = {
   {"visit", "id, client_id, therapist_id, date, started, log, logz, pain_pre, pain_post, created, kbver_id", 11, visit_row},
-  {"treatment", "visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed", 11, hold_row},
-  {"measure", "client_id, visit_id, date, kind, item, value, created", 7, pain_row},
   {"homeprog", "client_id, visit_id, date, program, created, kbver_id, ctx", 7, home_row},
+  {"measure", "client_id, visit_id, date, kind, item, value, created", 7, pain_row},
+  {"treatment", "visit_id, seq, phase, muscle, tp, side, technique, seconds, outcome, reason, confirmed", 11, hold_row},
 };
 
 static void client_free(imp_client *c) {
@@ -1812,23 +1813,25 @@ static void client_free(imp_client *c) {
   free(c);
 }
 
-/* What the checks of a client's logs need from the store, read before any is written. */
+/* What the checks of a client's logs need from the store, read before any is written (the three
+** queries in one round trip). */
 static int imp_read(store *s, long client, imp_client *c, char *err, size_t errlen) {
   c->client = client;
   store_args a;
   store_args_init(&a);
   store_arg_int(&a, client);
-  store_rows r;
-  if (store_exec(s, "SELECT birth FROM client WHERE id = $1", &a, &r)) return failed(s, err, errlen);
+  /* (start times and dates have one fixed form: ordered alike by any collation and by strcmp) */
+  static const char *const sql[3] = {
+    "SELECT birth FROM client WHERE id = $1",
+    "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started",
+    "SELECT date, activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 ORDER BY date, id"};
+  const store_args *args[3] = {&a, &a, &a};
+  store_rows r, *out[3] = {&r, &c->stored, &c->in};
+  if (store_exec_all(s, 3, sql, args, out)) return failed(s, err, errlen);
   const char *birth = store_cell(&r, 0, 0);
   if (birth) snprintf(c->birth, sizeof c->birth, "%s", birth);
   store_rows_free(&r);
   if (!birth) { snprintf(err, errlen, "no client %ld", client); return RECORD_ENOTFOUND; }
-  /* (start times and dates have one fixed form: ordered alike by any collation and by strcmp) */
-  if (store_exec(s, "SELECT started, id FROM visit WHERE client_id = $1 ORDER BY started", &a, &c->stored) ||
-      store_exec(s, "SELECT date, activities, desk_hours, sleep_hours FROM intake WHERE client_id = $1 ORDER BY date, id",
-                 &a, &c->in))
-    return failed(s, err, errlen);
   return 0;
 }
 

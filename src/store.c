@@ -321,8 +321,9 @@ int store_exec(store *s, const char *sql, const store_args *a, store_rows *out) 
   return s->be->exec(s, sql, a, out);
 }
 
-static int exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int commit) {
-  if (out) memset(out, 0, sizeof *out);
+static int exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *const *out,
+                      int commit) {
+  for (int i = 0; out && i < n; i++) if (out[i]) memset(out[i], 0, sizeof *out[i]);
   s->err[0] = 0;
   if (s->be->batch) {
     int begin = s->begin_pending;
@@ -332,14 +333,33 @@ static int exec_batch(store *s, int n, const char *const *sql, const store_args 
     if (rc && begin && !s->in_tx) return -1;
     return rc;
   }
-  for (int i = 0; i < n; i++)
-    if (store_exec(s, sql[i], a[i], i == 0 ? out : NULL)) { if (i == 0 && out) store_rows_free(out); return -1; }
-  if (commit && store_exec(s, "COMMIT", NULL, NULL)) { if (out) store_rows_free(out); return -1; }
-  if (commit) { s->in_tx = 0; writer_done(s); }
-  return 0;
+  int i = 0;
+  while (i < n && !store_exec(s, sql[i], a[i], out ? out[i] : NULL)) i++;
+  if (i == n && (!commit || !store_exec(s, "COMMIT", NULL, NULL))) {
+    if (commit) { s->in_tx = 0; writer_done(s); }
+    return 0;
+  }
+  for (int j = 0; out && j < i && j < n; j++) if (out[j]) store_rows_free(out[j]);
+  return -1;
+}
+
+/* The rows of the first statement only (out) as the driver's out[] (the others' NULL): its own
+** array for n of them, freed by the caller, or NULL when out is. */
+static store_rows **first_out(int n, store_rows *out) {
+  if (!out || n < 1) return NULL;
+  store_rows **outs = xcalloc((size_t)n, sizeof *outs);
+  outs[0] = out;
+  return outs;
 }
 
 int store_exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out) {
+  store_rows **outs = first_out(n, out);
+  int rc = exec_batch(s, n, sql, a, outs, 0);
+  free(outs);
+  return rc;
+}
+
+int store_exec_all(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *const *out) {
   return exec_batch(s, n, sql, a, out, 0);
 }
 
@@ -349,7 +369,10 @@ int store_exec_batch_commit(store *s, int n, const char *const *sql, const store
     if (store_commit(s)) { if (out) store_rows_free(out); return -1; }
     return 0;
   }
-  if (exec_batch(s, n, sql, a, out, 1)) {
+  store_rows **outs = first_out(n, out);
+  int rc = exec_batch(s, n, sql, a, outs, 1);
+  free(outs);
+  if (rc) {
     char keep[sizeof s->err];
     memcpy(keep, s->err, sizeof keep);
     store_rollback(s);

@@ -96,6 +96,9 @@ int store_exec_long(store *s, const char *sql, const store_args *a, long *v);
 ** not NULL).  Stops at the first that fails: returns 0, or -1 with store_error set (inside a
 ** transaction, roll back). */
 int store_exec_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out);
+/* store_exec_batch with the rows of every statement: statement i's into out[i] (when not NULL).
+** On a failure none are kept. */
+int store_exec_all(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *const *out);
 /* store_exec_batch, then store_commit, the COMMIT in the same round trip when this commit ends
 ** the transaction.  Returns 0, or -1 with store_error set (the transaction is rolled back). */
 int store_exec_batch_commit(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out);

@@ -297,16 +297,20 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
 
 /* Several statements in one round trip: libpq's pipeline mode (PostgreSQL 14 and later), each
 ** prepared once (before the pipeline) and sent, then one sync and the results read in order. */
-static int pg_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int begin,
-                    int commit) {
+static int pg_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *const *out,
+                    int begin, int commit) {
   PGconn *c = s->h;
   char names[64][16];
   const char *prep[64];
   if (n > 64) {   /* a session of hundreds of holds: one by one */
     if (begin && pg_exec(s, s->be->begin_sql, NULL, NULL)) { s->in_tx = 0; return -1; }
-    for (int i = 0; i < n; i++)
-      if (pg_exec(s, sql[i], a[i], i == 0 ? out : NULL)) { if (i && out) store_rows_free(out); return -1; }
-    if (commit && pg_exec(s, "COMMIT", NULL, NULL)) { if (out) store_rows_free(out); return -1; }
+    int i = 0;
+    while (i < n && !pg_exec(s, sql[i], a[i], out ? out[i] : NULL)) i++;
+    if (i == n && (!commit || !pg_exec(s, "COMMIT", NULL, NULL))) i++;
+    if (i <= n) {
+      for (int j = 0; out && j < i && j < n; j++) if (out[j]) store_rows_free(out[j]);
+      return -1;
+    }
     if (commit) s->in_tx = 0;
     return 0;
   }
@@ -334,7 +338,8 @@ static int pg_batch(store *s, int n, const char *const *sql, const store_args *c
           const char *m = st == PGRES_PIPELINE_ABORTED ? "an earlier statement failed" : PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
           rc = pg_fail(s, "SQL", m ? m : PQerrorMessage(c));
           if ((begin && q == 0) || q == commit_at) s->in_tx = 0;   /* no transaction left open */
-        } else if (!rc && out && st == PGRES_TUPLES_OK && q == (begin ? 1 : 0)) take_rows(r, out);
+        } else if (!rc && out && st == PGRES_TUPLES_OK && q - begin >= 0 && q - begin < n && out[q - begin])
+          take_rows(r, out[q - begin]);
         PQclear(r);
       }
     }
@@ -343,7 +348,7 @@ static int pg_batch(store *s, int n, const char *const *sql, const store_args *c
   }
   PQexitPipelineMode(c);
   if (!rc && commit) s->in_tx = 0;
-  if (rc && out) store_rows_free(out);
+  for (int i = 0; rc && out && i < n; i++) if (out[i]) store_rows_free(out[i]);
   if (PQstatus(c) != CONNECTION_OK) { PQreset(c); prep_clear(s); }
   return rc;
 }

@@ -21,10 +21,11 @@ typedef struct store_driver {
   int (*exec)(store *s, const char *sql, const store_args *a, store_rows *out);
   /* n statements in one round trip where the protocol allows (NULL: store.c runs them one by
   ** one); `begin` first sends begin_sql, `commit` ends with COMMIT (s->in_tx is then 0 unless a
-  ** statement before it failed).  Rows of the first statement into out when it is not NULL.
-  ** 0, or -1 with s->err from the first that failed (the others are not run). */
-  int (*batch)(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *out, int begin,
-               int commit);
+  ** statement before it failed).  Rows of statement i into out[i] when out and out[i] are not
+  ** NULL.  0, or -1 with s->err from the first that failed (the others are not run; no rows
+  ** are kept). */
+  int (*batch)(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *const *out,
+               int begin, int commit);
   int lazy_begin;            /* begin is sent with the first statement of the transaction */
   /* Backend integrity check: lines into report; 0 when well, -1 when not. */
   int (*check)(store *s, buf *report);
