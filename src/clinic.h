@@ -80,9 +80,9 @@ int clinic_careplan(opts *o, int argc, char **argv);
    "refused (naming its file).\n" \
    "  --batch LIST  many clients' logs at once (a clinic's history brought over): LIST (- or\n" \
    "                none: stdin) has a line `CLIENT<tab>FILE` (or `CLIENT FILE`) a log, CLIENT an\n" \
-   "                id or a name; blank lines and # comments skipped.  All of them in one\n" \
-   "                transaction, or none (a refusal names the line), each checked as above;\n" \
-   "                progress on stderr when it is a terminal\n" \
+   "                id or a name, FILE from the current directory; blank lines and # comments\n" \
+   "                skipped.  All of them in one transaction, or none (a refusal names the\n" \
+   "                line), each checked as above; progress on stderr when it is a terminal\n" \
    CLINIC_DB_HELP}, \
   {"measure", clinic_measure, "CLIENT [--date D] [--visit N] MEASURE...", \
    "record outcome measures: pain, PSFS, Neck Disability Index, range of motion", \

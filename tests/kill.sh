@@ -4,7 +4,8 @@
 # SIGKILL at a random moment (within half as long again as a whole run takes, timed first),
 # and checks that the database passes its integrity check, that the logs were stored all or
 # none, that every acknowledged visit is there, and that every stored visit is whole (its holds,
-# pain measures and home program).  Repeats ROUNDS times.
+# pain measures and home program).  Repeats ROUNDS times; every other round is `myomap log
+# --batch` with the logs split between two clients, stored all or none across both.
 #   tests/kill.sh path/to/myomap sqlite|postgresql://... [ROUNDS]
 # Ends with "kill BACKEND: N passed, N failed".
 M=${1:-build/myomap}
@@ -36,8 +37,17 @@ r=1
 while [ $r -le "$ROUNDS" ]; do
   $R client add --name "Kill $r" --birth 1980-01-01 >/dev/null 2>&1 || { fail=$((fail + 1)); echo "  FAIL round $r: client add"; r=$((r + 1)); continue; }
   client=$($R client list --json | jq ".[] | select(.name == \"Kill $r\") | .id")
+  clients=$client how="log"
+  if [ $((r % 2)) = 0 ]; then   # the batch: the first half for one client, the rest for another
+    $R client add --name "Kill ${r}b" --birth 1980-01-01 >/dev/null 2>&1
+    other=$($R client list --json | jq ".[] | select(.name == \"Kill ${r}b\") | .id")
+    clients="$client $other" how="log --batch"
+    k=0; for f in $files; do printf '%s\t%s\n' "$([ $k -lt $((N / 2)) ] && echo "$client" || echo "$other")" "$f"; k=$((k + 1)); done >"$T/list"
+  fi
   ms=$(( $(rand) % window + 1 ))
-  $R log "$client" $files > "$T/acks" 2>"$T/err" &
+  if [ $((r % 2)) = 0 ]; then $R log --batch "$T/list" > "$T/acks" 2>"$T/err" &
+  else $R log "$client" $files > "$T/acks" 2>"$T/err" &
+  fi
   pid=$!
   sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
   kill -9 $pid 2>/dev/null
@@ -46,7 +56,10 @@ while [ $r -le "$ROUNDS" ]; do
   total_acked=$((total_acked + acked))
   problems=""
   $R db check > "$T/check" 2>&1 || problems="integrity: $(grep -v '^ok' "$T/check" | head -3)"
-  $R client show "$client" --json > "$T/show" 2>&1 || problems="$problems; cannot read client $client"
+  # the clients' visits and measures together
+  for c in $clients; do $R client show "$c" --json || echo "cannot read client $c" >&2; done 2>"$T/showerr" |
+    jq -s '{visits: (map(.visits) | add), measures: (map(.measures) | add)}' > "$T/show"
+  [ -s "$T/showerr" ] && problems="$problems; $(cat "$T/showerr")"
   ids="[$(sed -n 's/^stored visit \([0-9]*\).*/\1/p' "$T/acks" | paste -sd, -)]"
   missing=$(jq -c --argjson a "$ids" '$a - [.visits[].id]' "$T/show")
   [ "$missing" = "[]" ] || problems="$problems; acknowledged visits missing: $missing"
@@ -60,7 +73,7 @@ while [ $r -le "$ROUNDS" ]; do
   [ "$nv" = 0 ] || [ "$nv" = "$N" ] || problems="$problems; $nv of the $N logs stored: not all or none"
   [ "$nv" = 0 ] && killed_none=$((killed_none + 1))
   [ "$nv" = "$N" ] && killed_all=$((killed_all + 1))
-  if [ -z "$problems" ]; then pass=$((pass + 1)); echo "  ok   round $r: killed ${ms} ms after the start, $acked acknowledged, $nv stored, all whole"
+  if [ -z "$problems" ]; then pass=$((pass + 1)); echo "  ok   round $r ($how): killed ${ms} ms after the start, $acked acknowledged, $nv stored, all whole"
   else fail=$((fail + 1)); echo "  FAIL round $r: $problems"; fi
   r=$((r + 1))
 done
