@@ -20,10 +20,18 @@ backup_bench() {
   read -r secs kb <"$B/time.txt"
   echo "$2: backup of $S sessions (to /dev/null) in $secs s, peak memory $(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') MB"
 }
+# restore_bench FILE DB NAME: a backup restored into the new, empty DB: its time and peak memory
+restore_bench() {
+  /usr/bin/env time -f "%e %M" -o "$B/time.txt" $PIN $B/myomap --db "$2" restore "$1" >/dev/null
+  read -r secs kb <"$B/time.txt"
+  echo "$3: restore of that backup ($(wc -l <"$1") lines) into an empty database in $secs s, peak memory $(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}') MB"
+}
 echo "== records on SQLite: $S sessions, then single writes and progress"
 rm -rf "$B/bench-db" && mkdir -p "$B/bench-db"
 $PIN $B/bench_records "$B/bench-db/myomap.db" "$LOG" "$S" 200
 backup_bench "$B/bench-db/myomap.db" sqlite
+$B/myomap --db "$B/bench-db/myomap.db" backup -o "$B/bench-db/backup.jsonl" 2>/dev/null
+restore_bench "$B/bench-db/backup.jsonl" "$B/bench-db/restored.db" sqlite
 rm -rf "$B/bench-db"
 PGB=${MYOMAP_BENCH_PG:-$(sh scripts/pg.sh 2>/dev/null | sed 's/myomap_test$/myomap_bench/')}
 if [ -n "$PGB" ] && psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1; then
@@ -41,6 +49,7 @@ if [ -n "$PGB" ] && psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA p
   echo "== records on PostgreSQL: $S sessions by two jobs, a transaction a client, then single writes and progress"
   BENCH_JOBS=2 $PIN $B/bench_records "$PGB" "$LOG" "$S" 200 | tee "$B/bench-pg.txt"
   backup_bench "$PGB" postgresql
+  $B/myomap --db "$PGB" backup -o "$B/bench-pg-backup.jsonl" 2>/dev/null
   # psql's own COPY restore of the same rows, as the yardstick of the bulk store: the rows the
   # timed sessions' phase wrote (the bench clients' visits, their holds, pain measures and home
   # programs) dumped as COPY text and loaded in one transaction into the empty schema (made by the
@@ -73,6 +82,9 @@ if [ -n "$PGB" ] && psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA p
     printf "postgresql: myomap on one connection in one import (`log --batch`) %d/s, %.2f of COPY: target >= 0.8 %s\n", ri, ri / c, (ri / c >= 0.8 ? "met" : "NOT MET");
     printf "postgresql: a transaction a client (`log CLIENT FILE...`): one job %d/s, %.2f of COPY; two jobs on two connections %d/s, %.2f\n", r1, r1 / c, r, r / c }'
   rm -rf "$C"
+  psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1
+  restore_bench "$B/bench-pg-backup.jsonl" "$PGB" postgresql
+  rm -f "$B/bench-pg-backup.jsonl"
   psql "$PGB" -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null 2>&1
 else
   echo "== records on PostgreSQL: no server (scripts/pg.sh could not start one); not measured"

@@ -905,6 +905,11 @@ typedef struct restore_st {
   int header, ended, last;   /* last: the table of the latest row */
   long counts[N_TABLES];
   crypto_hash_sha256_state h;
+  /* the rows go a COPY a run of one table's rows with the same columns (store_copy): its table
+  ** and columns, and the backup's lines it holds (from, to) */
+  int copying, copy_table;
+  buf copy_cols;
+  long copy_from, copy_to;
 } restore_st;
 
 /* A refusal naming the current line. */
@@ -976,6 +981,17 @@ static int restore_trailer(restore_st *st, json_t *line) {
   return 0;
 }
 
+/* The COPY under way ended; a failure names the lines it held (PostgreSQL reports a COPY's
+** failing row at its end, with the row's place in it). */
+static int restore_copy_end(restore_st *st) {
+  if (!st->copying) return 0;
+  st->copying = 0;
+  if (!store_copy_end(st->s)) return 0;
+  char keep[400];
+  snprintf(keep, sizeof keep, "%.399s", st->s->err);
+  return store_fail(st->s, "lines %ld-%ld (%s rows): %s", st->copy_from, st->copy_to, tables[st->copy_table].name, keep);
+}
+
 static int restore_row(restore_st *st, json_t *line) {
   store *s = st->s;
   json_t *t = json_object_get(line, "table"), *row = json_object_get(line, "row");
@@ -1013,17 +1029,28 @@ static int restore_row(restore_st *st, json_t *line) {
   char err[400] = "";
   if (st->check && st->check(st->ctx, tables[ti].name, n, cols, vals, err, sizeof err))
     return line_fail(st, "%s: %s", tables[ti].name, err);
-  buf sql;
-  buf_init(&sql);
+  /* a run of rows with the table and columns of the last goes on in its COPY */
+  buf names;
+  buf_init(&names);
+  for (int j = 0; j < n; j++) buf_printf(&names, "%s%s", j ? ", " : "", cols[j]);
+  int rc = 0;
+  if (st->copying && (st->copy_table != ti || strcmp(st->copy_cols.data, names.data))) rc = restore_copy_end(st);
+  if (!rc && !st->copying) {
+    if (store_copy_begin(s, tables[ti].name, names.data, n)) rc = line_fail(st, "%s: %s", tables[ti].name, s->err);
+    else {
+      st->copying = 1;
+      st->copy_table = ti;
+      st->copy_cols.len = 0;
+      buf_puts(&st->copy_cols, names.data);
+      st->copy_from = st->lineno;
+    }
+  }
+  buf_free(&names);
   store_args a;
   store_args_init(&a);
-  buf_printf(&sql, "INSERT INTO %s (", tables[ti].name);
-  for (int j = 0; j < n; j++) buf_printf(&sql, "%s%s", j ? ", " : "", cols[j]);
-  buf_puts(&sql, ") VALUES (");
   unsigned char *bytes[STORE_MAX_ARGS];
-  int n_bytes = 0, rc = 0;
+  int n_bytes = 0;
   for (int j = 0; j < n && !rc; j++) {
-    buf_printf(&sql, "%s$%d", j ? ", " : "", j + 1);
     if (vals[j] && is_blob(tables[ti].name, cols[j])) {   /* base64 in the backup */
       size_t tl = strlen(vals[j]), bl = 0;
       unsigned char *b = bytes[n_bytes++] = xmalloc(tl / 4 * 3 + 3);
@@ -1032,15 +1059,13 @@ static int restore_row(restore_st *st, json_t *line) {
       else store_arg_blob(&a, b, bl);
     } else store_arg_text(&a, vals[j]);
   }
-  buf_putc(&sql, ')');
-  if (!rc && store_exec(s, sql.data, &a, NULL)) {
+  if (!rc && store_copy_row(s, &a)) {   /* (SQLite's INSERT, or PostgreSQL's rows sent so far) */
     char keep[400];
     snprintf(keep, sizeof keep, "%.399s", s->err);
     rc = line_fail(st, "%s: %s", tables[ti].name, keep);
   }
   for (int i = 0; i < n_bytes; i++) free(bytes[i]);
-  buf_free(&sql);
-  if (!rc) { st->counts[ti]++; st->rows++; }
+  if (!rc) { st->counts[ti]++; st->rows++; st->copy_to = st->lineno; }
   return rc;
 }
 
@@ -1094,6 +1119,14 @@ static int restore_start(restore_st *st, store *s, store_row_check check, void *
 
 static int restore_finish(restore_st *st, int rc, long *rows) {
   store *s = st->s;
+  if (st->copying) {   /* (after a failure: ended all the same, to leave COPY; the first message kept) */
+    char keep[sizeof s->err];
+    memcpy(keep, s->err, sizeof keep);
+    int end = restore_copy_end(st);
+    if (rc) memcpy(s->err, keep, sizeof keep);
+    else rc = end;
+  }
+  buf_free(&st->copy_cols);
   if (!rc && !st->header) rc = store_fail(s, "line 1: missing: an empty file is not a backup");
   if (!rc && !st->ended)
     rc = store_fail(s, "line %ld: missing: the backup ends after line %ld without its trailer "

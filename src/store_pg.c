@@ -491,8 +491,16 @@ static int pg_copy(store *s, int phase, const char *data, size_t len) {
   PGresult *r;
   while ((r = PQgetResult(c))) {
     if (PQresultStatus(r) != PGRES_COMMAND_OK && !rc) {
-      const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-      rc = pg_fail(s, "COPY", m ? m : PQerrorMessage(c));
+      /* with the row it failed at ("COPY visit, line 5"): the first line of the context */
+      /* and its detail ("Key (visit_id)=(999) is not present ..."), control characters shown as ? */
+      const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY), *ctx = PQresultErrorField(r, PG_DIAG_CONTEXT),
+                 *d = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+      char msg[480];
+      int cl = ctx && !strncmp(ctx, "COPY ", 5) ? (int)strcspn(ctx, "\n") : 0;
+      snprintf(msg, sizeof msg, "%s%s%.160s%s%.*s%s", m ? m : PQerrorMessage(c), d ? ": " : "", d ? d : "",
+               cl ? " (" : "", cl > 120 ? 120 : cl, ctx ? ctx : "", cl ? ")" : "");
+      for (char *q = msg; *q; q++) if ((unsigned char)*q < 0x20) *q = '?';
+      rc = pg_fail(s, "COPY", msg);
     }
     PQclear(r);
   }

@@ -372,6 +372,14 @@ refused "a knowledge-base version whose hash is not 64 hex digits is refused" "l
 hl=$(grep -n '"table":"homeprog"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
 jq -c "if input_line_number == $hl then .row.ctx = \"[1,2]\" else . end" "$T/backup.jsonl" > "$T/ctx.jsonl"; fix_trailer "$T/ctx.jsonl"
 refused "a home program's context that is not a JSON object is refused" "line $hl: homeprog: ctx is not a JSON object or null" "$T/ctx.jsonl"
+# a reference to a row that is not there (a hold of visit 999), the checksum fixed: the database
+# refuses it (PostgreSQL at the end of the holds' COPY: the lines it held and the key), and the
+# rows read before it are not kept
+tl=$(grep -n '"table":"treatment"' "$T/backup.jsonl" | head -1 | cut -d: -f1)
+jq -c "if input_line_number == $tl then .row.visit_id = \"999\" else . end" "$T/backup.jsonl" > "$T/fk.jsonl"; fix_trailer "$T/fk.jsonl"
+if [ "$BACKEND" = postgresql ]; then fkpat="lines $tl-[0-9]+ \\(treatment rows\\): COPY: .*foreign key.*Key \\(visit_id\\)=\\(999\\) is not present"
+else fkpat="line $tl: treatment: .*FOREIGN KEY constraint failed"; fi
+refused "a hold of a visit that is not there is refused, naming its lines" "$fkpat.*nothing was restored" "$T/fk.jsonl"
 jq -c 'if .myomap == "backup" then del(.format) else . end' "$T/backup.jsonl" | head -n $((n - 1)) > "$T/v1.jsonl"
 refused "a format 1 backup (no trailer) is refused with what to do" 'line 1: a format 1 backup' "$T/v1.jsonl"
 [ "$($M --db "$DB3" db info | grep -E '^[a-z_]+ [0-9]+$' | grep -v '^schema' | grep -vc ' 0$')" = 0 ] &&
