@@ -2453,7 +2453,7 @@ static int value_check(const struct col_rule *r, const char *v, char *err, size_
       int tag = 0, ok = !sodium_base642bin(b, tl / 4 * 3 + 3, v, tl, NULL, &bl, NULL, sodium_base64_VARIANT_ORIGINAL) &&
                         !pack_inflate(b, bl, &tag, &t);
       if (ok && !strcmp(r->column, "logz")) {   /* a session log: 'P' without its plan, 'L' whole */
-        json_t *j = (tag == 'P' || tag == 'L') ? json_loadb(t.data, t.len, 0, NULL) : NULL;
+        json_t *j = (tag == 'P' || tag == 'L') ? json_tree(t.data, t.len, NULL) : NULL;
         ok = json_is_object(j);
         json_decref(j);
       }
@@ -2477,7 +2477,7 @@ static int value_check(const struct col_rule *r, const char *v, char *err, size_
         return ok ? 0 : bad(err, errlen, "%s is not a JSON object or null", r->column);
       }
       json_error_t je;
-      json_t *j = json_loads(v, 0, &je);
+      json_t *j = json_tree(v, strlen(v), &je);   /* (json_loads' tree and errors) */
       int ok = json_is_object(j);
       json_decref(j);
       if (!ok) return bad(err, errlen, "%s is not a JSON object%s%s", r->column, j ? "" : ": ", j ? "" : je.text);
@@ -2496,8 +2496,10 @@ int record_row_check(void *kb_, const char *table, int n, const char *const *col
     const char *c = cols[j], *v = vals[j];
     if (!v) continue;
     const struct col_rule *r = NULL;
-    for (int i = 0; i < N_COL_RULES && !r; i++)
-      if (!strcmp(col_rules[i].table, table) && !strcmp(col_rules[i].column, c)) r = &col_rules[i];
+    for (int i = 0; i < N_COL_RULES && !r; i++)   /* (first letters first: a restore checks every cell) */
+      if (col_rules[i].column[0] == c[0] && col_rules[i].table[0] == table[0] && !strcmp(col_rules[i].column, c) &&
+          !strcmp(col_rules[i].table, table))
+        r = &col_rules[i];
     size_t cl = strlen(c);
     if (!r && (!strcmp(c, "id") || (cl > 3 && !strcmp(c + cl - 3, "_id")))) {
       /* the numbered ids and the references to them */
