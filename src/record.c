@@ -1690,11 +1690,12 @@ done:
 ** An import: the same rows as record_log_add writes, for the logs of one client after another,
 ** in one transaction.  Each client's logs come with what their checks need, read first (three
 ** queries in one round trip: the client's birth date, its stored start times, its intakes) and
-** the visits' ids drawn; each log is then read, checked and packed, and waits with the others read (the pending
-** logs, of any client) for the next chunk.  A chunk is every pending log, each table's rows of
-** it in one COPY (store_copy); while the server takes a COPY's rows the next logs are read, as
-** many as it leaves time for, so the chunks grow while the server is the slower, and the logs read
-** last wait for the next client's call (or the end) to be written beside its reading. */
+** the visits' ids drawn; each log is then read, checked and packed, and waits with the others
+** read (the pending logs, of any client) for the next chunk.  A chunk is every pending log, each
+** table's rows of it in one COPY (store_copy); while the server takes a COPY's rows the next logs
+** are read, as many as it leaves time for, so the chunks grow while the server is the slower,
+** and the logs read last wait for the next client's call (or the end) to be written beside its
+** reading. */
 
 /* The logs read before anything is written, where nothing is pending to write beside them. */
 #define IMPORT_FIRST 16
@@ -1966,22 +1967,9 @@ int record_import_begin(store *s, const kb *k, long therapist, record_import **o
   im->therapist = therapist;
   util_now(im->now);
   if (store_begin(s)) { free(im); return failed(s, err, errlen); }
-  if (kb_is_embedded(k)) {
-    store_args a;
-    store_args_init(&a);
-    store_arg_text(&a, kbver_builtin_hash());
-    store_rows r;
-    int bad = store_exec(s, "SELECT id FROM kbver WHERE hash = $1", &a, &r);
-    if (!bad) {
-      im->kv = store_cell(&r, 0, 0) ? strtol(store_cell(&r, 0, 0), NULL, 10) : 0;
-      store_rows_free(&r);
-    }
-    if (bad || (!im->kv && kbver_current(s, &im->kv))) {
-      rc = failed(s, err, errlen);
-      store_rollback(s);
-      free(im);
-      return rc;
-    }
+  if (kb_is_embedded(k) && kbver_current(s, &im->kv)) {   /* (its row found, or made) */
+    free(im);
+    return failed(s, err, errlen);
   }
   *out = im;
   return 0;

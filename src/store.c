@@ -326,7 +326,7 @@ static int exec_batch(store *s, int n, const char *const *sql, const store_args 
                       int commit) {
   for (int i = 0; out && i < n; i++) if (out[i]) memset(out[i], 0, sizeof *out[i]);
   s->err[0] = 0;
-  if (s->be->batch) {
+  if (s->be->batch && n <= STORE_BATCH_MAX) {   /* (more, as a session of hundreds of holds: one by one) */
     int begin = s->begin_pending;
     s->begin_pending = 0;
     int rc = s->be->batch(s, n, sql, a, out, begin, commit);

@@ -300,20 +300,8 @@ static int pg_exec(store *s, const char *sql, const store_args *a, store_rows *o
 static int pg_batch(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *const *out,
                     int begin, int commit) {
   PGconn *c = s->h;
-  char names[64][16];
-  const char *prep[64];
-  if (n > 64) {   /* a session of hundreds of holds: one by one */
-    if (begin && pg_exec(s, s->be->begin_sql, NULL, NULL)) { s->in_tx = 0; return -1; }
-    int i = 0;
-    while (i < n && !pg_exec(s, sql[i], a[i], out ? out[i] : NULL)) i++;
-    if (i == n && (!commit || !pg_exec(s, "COMMIT", NULL, NULL))) i++;
-    if (i <= n) {
-      for (int j = 0; out && j < i && j < n; j++) if (out[j]) store_rows_free(out[j]);
-      return -1;
-    }
-    if (commit) s->in_tx = 0;
-    return 0;
-  }
+  char names[STORE_BATCH_MAX][16];
+  const char *prep[STORE_BATCH_MAX];
   for (int i = 0; i < n; i++) prep[i] = a[i] && a[i]->n ? prep_name(s, sql[i], a[i]->n, names[i]) : NULL;
   if (!PQenterPipelineMode(c)) return pg_fail(s, "pipeline", PQerrorMessage(c));
   int sent = 0, ok = 1;

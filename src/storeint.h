@@ -26,6 +26,7 @@ typedef struct store_driver {
   ** are kept). */
   int (*batch)(store *s, int n, const char *const *sql, const store_args *const *a, store_rows *const *out,
                int begin, int commit);
+  /* (at most STORE_BATCH_MAX statements: store.c runs more one by one) */
   int lazy_begin;            /* begin is sent with the first statement of the transaction */
   /* Backend integrity check: lines into report; 0 when well, -1 when not. */
   int (*check)(store *s, buf *report);
@@ -69,6 +70,7 @@ struct store {
   long ids_last;
 };
 enum { COPY_START, COPY_DATA, COPY_END, COPY_POLL, COPY_RESULT };
+enum { STORE_BATCH_MAX = 64 };   /* the statements of one driver batch */
 
 extern const store_driver store_sqlite;
 extern const store_driver store_pg;
